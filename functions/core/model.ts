@@ -1,0 +1,272 @@
+import { z } from 'zod';
+
+/** Text shown to users in Chinese first, with English beside it. */
+export const LocalizedText = z.object({
+  zh: z.string().trim().min(1, 'Chinese text (zh) is required'),
+  en: z.string().trim().min(1, 'English text (en) is required'),
+});
+export type LocalizedText = z.infer<typeof LocalizedText>;
+
+/** Identifier used in keys and links: letters, digits, `-` and `_`, 1–64 characters. */
+export const Id = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'use 1–64 letters, digits, "-" or "_", starting with a letter or digit');
+
+/** Email address, trimmed and lower-cased. */
+export const Email = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.email({ message: 'not a valid email address' }));
+
+/** The four administrative levels a service center can sit at. */
+export const CENTER_LEVELS = ['municipal', 'district', 'street', 'community'] as const;
+export const CenterLevel = z.enum(CENTER_LEVELS, {
+  message: `level must be one of ${CENTER_LEVELS.join(', ')}`,
+});
+export type CenterLevel = z.infer<typeof CenterLevel>;
+
+/** The ways supervisors supervise (监督方式). */
+export const ACTIVITIES = ['accompanied', 'experiential', 'unannounced', 'hotline'] as const;
+export const Activity = z.enum(ACTIVITIES);
+export type Activity = z.infer<typeof Activity>;
+
+/** The dimensions a center is judged on; hotline is scored as its own section. */
+export const DIMENSIONS = ['standardization', 'regulation', 'facilitation', 'hotline'] as const;
+export const Dimension = z.enum(DIMENSIONS);
+export type Dimension = z.infer<typeof Dimension>;
+
+/** A government service center (政务服务中心) and its responsible official (负责同志). */
+export const Center = z.object({
+  id: Id,
+  name: LocalizedText,
+  level: CenterLevel,
+  district: z.string().trim().min(1, 'district is required'),
+  address: z.string().trim().optional(),
+  official: z.object({
+    name: z.string().trim().min(1, 'the official needs a name'),
+    email: Email,
+  }),
+});
+export type Center = z.infer<typeof Center>;
+
+/** A volunteer supervisor (政务服务监督员). */
+export const Supervisor = z.object({
+  id: Id,
+  name: z.string().trim().min(1, 'name is required'),
+  email: Email,
+  sector: z.string().trim().min(1, 'sector is required'),
+  homeDistrict: z.string().trim().min(1, 'home district is required'),
+});
+export type Supervisor = z.infer<typeof Supervisor>;
+
+const QuestionBase = z.object({
+  id: Id,
+  title: LocalizedText,
+  required: z.boolean().default(true),
+  /** Scored questions name their indicator; unscored ones (free text) have none. */
+  indicator: Id.optional(),
+  dimension: Dimension,
+  weight: z.number().finite().nonnegative().default(1),
+  /** Activities this question is asked in; absent means every activity. */
+  activities: z.array(Activity).min(1).optional(),
+});
+
+/** Rating 1–5: 1 scores 0, 5 scores 100. */
+export const RatingQuestion = QuestionBase.extend({
+  kind: z.literal('rating'),
+  min: z.literal(1).default(1),
+  max: z.literal(5).default(5),
+});
+/** Yes/no; `good` says which answer is the good one. */
+export const YesNoQuestion = QuestionBase.extend({
+  kind: z.literal('yesno'),
+  good: z.enum(['yes', 'no']).default('yes'),
+});
+/** A number with a unit, scored by distance to frontier between `best` and `worst`. */
+export const NumberQuestion = QuestionBase.extend({
+  kind: z.literal('number'),
+  unit: LocalizedText,
+  best: z.number().finite(),
+  worst: z.number().finite(),
+  minValue: z.number().finite().default(0),
+  maxValue: z.number().finite().default(100_000),
+});
+/** One option among several; each option carries its score 0–100. */
+export const ChoiceQuestion = QuestionBase.extend({
+  kind: z.literal('choice'),
+  options: z
+    .array(z.object({ value: Id, label: LocalizedText, score: z.number().min(0).max(100).optional() }))
+    .min(2, 'a choice question needs at least two options'),
+});
+/** Free text; never scored. */
+export const TextQuestion = QuestionBase.extend({
+  kind: z.literal('text'),
+  maxLength: z.number().int().positive().max(4000).default(2000),
+});
+
+/** One question of a questionnaire. */
+export const Question = z.discriminatedUnion('kind', [
+  RatingQuestion,
+  YesNoQuestion,
+  NumberQuestion,
+  ChoiceQuestion,
+  TextQuestion,
+]);
+export type Question = z.infer<typeof Question>;
+
+/** A questionnaire (问卷): sections per dimension, each a list of questions. */
+export const Questionnaire = z
+  .object({
+    id: Id,
+    title: LocalizedText,
+    sections: z
+      .array(
+        z.object({
+          dimension: Dimension,
+          title: LocalizedText,
+          weight: z.number().finite().nonnegative().default(1),
+          questions: z.array(Question).min(1, 'a section needs at least one question'),
+        }),
+      )
+      .min(1, 'a questionnaire needs at least one section'),
+  })
+  .superRefine((q, ctx) => {
+    const seen = new Set<string>();
+    q.sections.forEach((section, s) => {
+      section.questions.forEach((question, i) => {
+        if (seen.has(question.id)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['sections', s, 'questions', i, 'id'],
+            message: `question id "${question.id}" is used twice; each question needs its own id`,
+          });
+        }
+        seen.add(question.id);
+        if (question.dimension !== section.dimension) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['sections', s, 'questions', i, 'dimension'],
+            message: `question "${question.id}" is in the ${section.dimension} section but names dimension ${question.dimension}`,
+          });
+        }
+        if (question.kind === 'number' && question.best === question.worst) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['sections', s, 'questions', i, 'best'],
+            message: `question "${question.id}": best and worst must differ`,
+          });
+        }
+      });
+    });
+    const scoredWeight = q.sections.reduce(
+      (sum, s) => sum + s.weight * s.questions.reduce((w, x) => w + (x.indicator ? x.weight : 0), 0),
+      0,
+    );
+    if (scoredWeight <= 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sections'],
+        message: 'the weights of scored questions sum to 0; give at least one scored question a positive weight',
+      });
+    }
+  });
+export type Questionnaire = z.infer<typeof Questionnaire>;
+
+/** ISO 8601 instant with an offset, e.g. 2026-12-01T09:00:00+08:00. */
+export const Instant = z.iso.datetime({ offset: true, message: 'use an ISO 8601 time such as 2026-12-01T09:00:00+08:00' });
+
+/** When a campaign opens, reminds and closes. */
+export const Schedule = z
+  .object({
+    opens: Instant,
+    reminders: z.array(Instant).max(10).default([]),
+    deadline: Instant,
+  })
+  .superRefine((s, ctx) => {
+    const opens = Date.parse(s.opens);
+    const deadline = Date.parse(s.deadline);
+    if (deadline <= opens) ctx.addIssue({ code: 'custom', path: ['deadline'], message: 'the deadline must be after the opening time' });
+    s.reminders.forEach((r, i) => {
+      const t = Date.parse(r);
+      if (t <= opens || t >= deadline) {
+        ctx.addIssue({ code: 'custom', path: ['reminders', i], message: 'a reminder must fall between opening and deadline' });
+      }
+    });
+  });
+export type Schedule = z.infer<typeof Schedule>;
+
+/** A supervision campaign (督查月活动) as the organizer defines it. */
+export const Campaign = z.object({
+  id: Id,
+  /** Campaigns of one series (a city) are compared month to month. */
+  series: Id,
+  title: LocalizedText,
+  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'month must look like 2026-12'),
+  schedule: Schedule,
+  organizers: z.array(Email).min(1, 'at least one organizer email is required'),
+  ratersPerCenter: z.number().int().min(1).max(20).default(3),
+  /** Base URL of the survey API, used to build the links in emails. */
+  surveyBaseUrl: z.url().optional(),
+});
+export type Campaign = z.infer<typeof Campaign>;
+
+/** Everything an organizer submits to launch a campaign. */
+export const CampaignDefinition = z.object({
+  campaign: Campaign,
+  centers: z.array(Center).min(1, 'at least one center is required'),
+  supervisors: z.array(Supervisor).min(1, 'at least one supervisor is required'),
+  questionnaire: Questionnaire,
+});
+export type CampaignDefinition = z.infer<typeof CampaignDefinition>;
+
+/** One supervisor's task (监督任务): one center, one activity. */
+export const Assignment = z.object({
+  id: Id,
+  campaignId: Id,
+  supervisorId: Id,
+  centerId: Id,
+  activity: Activity,
+});
+export type Assignment = z.infer<typeof Assignment>;
+
+/** One answer value; `null` means "not applicable". */
+export const AnswerValue = z.union([z.number().finite(), z.boolean(), z.string(), z.null()]);
+export type AnswerValue = z.infer<typeof AnswerValue>;
+
+/** A supervisor's answers (答卷) to one assignment, as stored. */
+export const Response = z.object({
+  campaignId: Id,
+  assignmentId: Id,
+  supervisorId: Id,
+  centerId: Id,
+  activity: Activity,
+  version: z.number().int().positive(),
+  submittedAt: Instant,
+  answers: z.record(z.string(), AnswerValue),
+});
+export type Response = z.infer<typeof Response>;
+
+/** Score bands (default 优秀 ≥ 90, 良好 ≥ 80, 合格 ≥ 70, 需整改 below). */
+export const GRADES = ['excellent', 'good', 'pass', 'rectify'] as const;
+export type Grade = (typeof GRADES)[number];
+
+/** One center's scored result. */
+export const CenterScore = z.object({
+  campaignId: Id,
+  centerId: Id,
+  level: CenterLevel,
+  score: z.number().min(0).max(100).nullable(),
+  dimensions: z.record(z.string(), z.number().min(0).max(100).nullable()),
+  raters: z.number().int().nonnegative(),
+  coverage: z.number().min(0).max(1),
+  rank: z.number().int().positive().nullable(),
+  rankOf: z.number().int().nonnegative(),
+  grade: z.enum(GRADES).nullable(),
+  methodology: z.string(),
+});
+export type CenterScore = z.infer<typeof CenterScore>;
+
+/** Campaign lifecycle. */
+export const CAMPAIGN_STATUSES = ['draft', 'open', 'closed', 'scored', 'published', 'failed'] as const;
+export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];

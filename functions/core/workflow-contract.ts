@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import { Id } from './model.ts';
+
+/**
+ * The payloads exchanged between the campaign workflow and its task handlers.
+ * They carry IDs and counts, never roster items, so a province-size campaign stays far below
+ * the 256 KB state payload limit.
+ */
+
+/** Input of every campaign-scoped task. */
+export const CampaignTaskInput = z.object({ campaignId: Id });
+export type CampaignTaskInput = z.infer<typeof CampaignTaskInput>;
+
+/** The kinds of email the workflow sends. */
+export const MAIL_KINDS = ['invitation', 'reminder', 'summary', 'city-summary'] as const;
+export const MailKind = z.enum(MAIL_KINDS);
+export type MailKind = z.infer<typeof MailKind>;
+
+/** One batch of recipients: supervisor IDs for invitations and reminders, center IDs for summaries. */
+export const MailBatch = z.object({
+  index: z.number().int().nonnegative(),
+  ids: z.array(Id).min(1).max(500),
+});
+export type MailBatch = z.infer<typeof MailBatch>;
+
+/** Input of PlanInvitations / PlanReminders / PlanSummaries. */
+export const PlanMailInput = CampaignTaskInput.extend({
+  kind: MailKind,
+  round: z.number().int().nonnegative(),
+});
+export type PlanMailInput = z.infer<typeof PlanMailInput>;
+
+/** Output of the planning task: the batches the Map fans out over. */
+export const MailPlan = z.object({
+  kind: MailKind,
+  round: z.number().int().nonnegative(),
+  recipients: z.number().int().nonnegative(),
+  batches: z.array(MailBatch),
+});
+export type MailPlan = z.infer<typeof MailPlan>;
+
+/** Input of one Map iteration (and of SendCitySummary). */
+export const SendMailInput = CampaignTaskInput.extend({
+  kind: MailKind,
+  round: z.number().int().nonnegative(),
+  batch: MailBatch,
+});
+export type SendMailInput = z.infer<typeof SendMailInput>;
+
+/** What one batch did; `skipped` counts emails already sent by an earlier attempt. */
+export const SendMailResult = z.object({
+  sent: z.number().int().nonnegative(),
+  skipped: z.number().int().nonnegative(),
+  suppressed: z.number().int().nonnegative(),
+  failed: z.number().int().nonnegative(),
+});
+export type SendMailResult = z.infer<typeof SendMailResult>;
+
+/** Output of CheckProgress: what the workflow does next. */
+export const ProgressDecision = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('remind'), round: z.number().int().positive(), answered: z.number(), total: z.number() }),
+  z.object({ action: z.literal('close'), reason: z.enum(['complete', 'deadline', 'closed-by-organizer']), answered: z.number(), total: z.number() }),
+  z.object({
+    action: z.literal('wait'),
+    /** Seconds until the next reminder or the deadline (≥ 1); the Collect task's timeout. */
+    waitSeconds: z.number().int().positive(),
+    wakeAt: z.string(),
+    answered: z.number(),
+    total: z.number(),
+  }),
+]);
+export type ProgressDecision = z.infer<typeof ProgressDecision>;
+
+/** Payload of the Collect (.waitForTaskToken) task. */
+export const AwaitResponsesInput = CampaignTaskInput.extend({
+  taskToken: z.string().min(1),
+  wakeAt: z.string(),
+});
+export type AwaitResponsesInput = z.infer<typeof AwaitResponsesInput>;
+
+/** The output sent with SendTaskSuccess to wake the Collect task. */
+export const WakeSignal = z.object({
+  reason: z.enum(['complete', 'extended', 'closed-by-organizer']),
+  at: z.string(),
+});
+export type WakeSignal = z.infer<typeof WakeSignal>;
+
+/** Input of NotifyFailure: the Catch puts the error at `$.error`. */
+export const FailCampaignInput = CampaignTaskInput.extend({
+  error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).passthrough(),
+});
+export type FailCampaignInput = z.infer<typeof FailCampaignInput>;
+
+/** The names of the workflow's substitutions, one per task handler. */
+export const WORKFLOW_FUNCTIONS = {
+  PrepareFunctionArn: 'prepare',
+  PlanMailFunctionArn: 'plan-mail',
+  SendMailFunctionArn: 'send-mail',
+  CheckProgressFunctionArn: 'check-progress',
+  AwaitResponsesFunctionArn: 'await-responses',
+  CloseCampaignFunctionArn: 'close-campaign',
+  ScoreCampaignFunctionArn: 'score-campaign',
+  FailCampaignFunctionArn: 'fail-campaign',
+} as const;
