@@ -1,0 +1,40 @@
+/**
+ * Key layout of the single table. Campaign-wide items live under `CAMPAIGN#<id>`; assignments and
+ * responses are spread over shards `CAMPAIGN#<id>#S<nn>` by supervisor so that 60,000 of them do not
+ * share one partition, and one supervisor's items stay together.
+ */
+export const SHARD_COUNT = 16;
+
+/** FNV-1a over the supervisor id: stable, cheap, well spread. */
+export const shardOf = (supervisorId: string): number => {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < supervisorId.length; i++) {
+    h ^= supervisorId.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0) % SHARD_COUNT;
+};
+
+/** Partition key of the campaign's own items. */
+export const campaignPk = (campaignId: string): string => `CAMPAIGN#${campaignId}`;
+/** Partition key of one shard of a campaign's assignments and responses. */
+export const shardPk = (campaignId: string, shard: number): string =>
+  `CAMPAIGN#${campaignId}#S${String(shard).padStart(2, '0')}`;
+/** Partition key of a campaign's outbox ledger. */
+export const mailPk = (campaignId: string): string => `CAMPAIGN#${campaignId}#MAIL`;
+/** Partition key of a token hash. */
+export const tokenPk = (tokenHash: string): string => `TOKEN#${tokenHash}`;
+
+export const META = 'META';
+export const QUESTIONNAIRE = 'QUESTIONNAIRE';
+export const centerSk = (centerId: string): string => `CENTER#${centerId}`;
+export const supervisorSk = (supervisorId: string): string => `SUPERVISOR#${supervisorId}`;
+export const assignmentSk = (supervisorId: string, assignmentId: string): string =>
+  `ASSIGNMENT#${supervisorId}#${assignmentId}`;
+export const responseSk = (assignmentId: string): string => `RESPONSE#${assignmentId}`;
+export const responseVersionSk = (assignmentId: string, version: number): string =>
+  `RESPONSEV#${assignmentId}#${String(version).padStart(6, '0')}`;
+export const scoreSk = (centerId: string): string => `SCORE#${centerId}`;
+export const mailSk = (kind: string, round: number, recipientId: string): string => `${kind}#${round}#${recipientId}`;
+/** GSI1 finds the campaigns of one series (a city) month by month. */
+export const seriesGsiPk = (series: string): string => `SERIES#${series}`;

@@ -1,0 +1,31 @@
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { ConfigurationError } from './config.ts';
+
+let cached: Promise<string> | undefined;
+
+/**
+ * The secret that derives survey links: `LINK_SECRET` on one machine, or the Secrets Manager
+ * secret named by `LINK_SECRET_ARN` on AWS (read once per container).
+ */
+export const getLinkSecret = (): Promise<string> => {
+  cached ??= loadLinkSecret();
+  return cached;
+};
+
+const loadLinkSecret = async (): Promise<string> => {
+  const direct = process.env.LINK_SECRET;
+  if (direct !== undefined && direct !== '') {
+    if (direct.length < 32) throw new ConfigurationError('LINK_SECRET environment variable must be at least 32 characters');
+    return direct;
+  }
+  const arn = process.env.LINK_SECRET_ARN;
+  if (arn === undefined || arn === '') {
+    throw new ConfigurationError('LINK_SECRET_ARN environment variable is not set');
+  }
+  const client = new SecretsManagerClient({ requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 } });
+  const out = await client.send(new GetSecretValueCommand({ SecretId: arn }));
+  if (!out.SecretString || out.SecretString.length < 32) {
+    throw new ConfigurationError('the link secret is empty or shorter than 32 characters');
+  }
+  return out.SecretString;
+};

@@ -1,0 +1,63 @@
+import { SendEmailCommand, type SESClient } from '@aws-sdk/client-ses';
+import type { RenderedMail } from '../core/mail.ts';
+
+/** SES refused the recipient or the message for good (no retry will help). */
+export class MailRejected extends Error {
+  override name = 'MailRejected';
+}
+
+/** Spaces calls so that at most `perSecond` start in any second (token bucket of one). */
+export class Pacer {
+  private next = 0;
+  constructor(private readonly perSecond: number) {}
+
+  /** Resolves when the caller may send. */
+  async wait(): Promise<void> {
+    const now = Date.now();
+    const slot = Math.max(now, this.next);
+    this.next = slot + 1000 / this.perSecond;
+    if (slot > now) await new Promise((r) => setTimeout(r, slot - now));
+  }
+}
+
+const REJECTIONS = new Set(['MessageRejected', 'MailFromDomainNotVerifiedException', 'ConfigurationSetDoesNotExistException', 'InvalidParameterValue']);
+const THROTTLES = new Set(['Throttling', 'ThrottlingException', 'TooManyRequestsException']);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Sends rendered mail through SES v1 SendEmail, paced, with backoff on throttling. */
+export class Mailer {
+  constructor(
+    private readonly ses: SESClient,
+    private readonly options: { from: string; configurationSet?: string; pacer: Pacer },
+  ) {}
+
+  /** Sends one email; returns the SES message id. */
+  async send(to: readonly string[], mail: RenderedMail, tags: Record<string, string>): Promise<string> {
+    for (let attempt = 0; ; attempt++) {
+      await this.options.pacer.wait();
+      try {
+        const out = await this.ses.send(
+          new SendEmailCommand({
+            Source: this.options.from,
+            Destination: { ToAddresses: [...to] },
+            Message: {
+              Subject: { Data: mail.subject, Charset: 'UTF-8' },
+              Body: { Html: { Data: mail.html, Charset: 'UTF-8' }, Text: { Data: mail.text, Charset: 'UTF-8' } },
+            },
+            ConfigurationSetName: this.options.configurationSet,
+            Tags: Object.entries(tags).map(([Name, Value]) => ({ Name, Value: Value.replace(/[^A-Za-z0-9_-]/g, '_') })),
+          }),
+        );
+        return out.MessageId ?? '';
+      } catch (error) {
+        const name = error instanceof Error ? error.name : '';
+        if (REJECTIONS.has(name)) throw new MailRejected(`SES rejected the message: ${(error as Error).message}`, { cause: error });
+        if (THROTTLES.has(name) && attempt < 6) {
+          await sleep(Math.random() * Math.min(8_000, 200 * 2 ** attempt));
+          continue;
+        }
+        throw error;
+      }
+    }
+  }
+}

@@ -1,0 +1,731 @@
+import { createHash } from 'node:crypto';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import {
+  Assignment,
+  Campaign,
+  type CampaignDefinition,
+  type CampaignStatus,
+  CAMPAIGN_STATUSES,
+  Center,
+  CenterScore,
+  Questionnaire,
+  Response,
+  Supervisor,
+} from '../core/model.ts';
+import {
+  assignmentSk,
+  campaignPk,
+  centerSk,
+  mailPk,
+  mailSk,
+  META,
+  QUESTIONNAIRE,
+  responseSk,
+  responseVersionSk,
+  SHARD_COUNT,
+  scoreSk,
+  seriesGsiPk,
+  shardOf,
+  shardPk,
+  supervisorSk,
+  tokenPk,
+} from './keys.ts';
+
+/** The campaign already exists (a second launch is a no-op). */
+export class CampaignExists extends Error {
+  override name = 'CampaignExists';
+}
+/** No campaign with that id. */
+export class CampaignNotFound extends Error {
+  override name = 'CampaignNotFound';
+}
+/** The campaign is not in a state that allows the operation. */
+export class CampaignStateConflict extends Error {
+  override name = 'CampaignStateConflict';
+}
+/** Another writer changed the item first; the caller may re-read and retry. */
+export class ConcurrentUpdate extends Error {
+  override name = 'ConcurrentUpdate';
+}
+
+/** The campaign's control record. */
+export const CampaignMeta = z.object({
+  campaign: Campaign,
+  status: z.enum(CAMPAIGN_STATUSES),
+  definitionHash: z.string(),
+  loaded: z.boolean(),
+  createdAt: z.string(),
+  deadline: z.string(),
+  total: z.number().int().nonnegative().default(0),
+  answered: z.number().int().nonnegative().default(0),
+  supervisors: z.number().int().nonnegative().default(0),
+  centers: z.number().int().nonnegative().default(0),
+  remindersSent: z.number().int().nonnegative().default(0),
+  taskToken: z.string().optional(),
+  wakeAt: z.string().optional(),
+  closeRequested: z.boolean().optional(),
+  closedAt: z.string().optional(),
+  closedReason: z.string().optional(),
+  failure: z.object({ error: z.string(), cause: z.string() }).optional(),
+});
+export type CampaignMeta = z.infer<typeof CampaignMeta>;
+
+/** What a survey token resolves to. */
+export const TokenRecord = Assignment.extend({ shard: z.number().int().nonnegative() });
+export type TokenRecord = z.infer<typeof TokenRecord>;
+
+/** An assignment as stored, with whether it has been answered. */
+export const AssignmentRecord = Assignment.extend({ answeredAt: z.string().optional() });
+export type AssignmentRecord = z.infer<typeof AssignmentRecord>;
+
+/** A stored response with the id of the submission that produced it (for idempotent retries). */
+export const ResponseRecord = Response.extend({ submissionId: z.string() });
+export type ResponseRecord = z.infer<typeof ResponseRecord>;
+
+/** Outbox ledger entry: one per email, claimed before sending so a retry never sends twice. */
+export const MailRecord = z.object({
+  kind: z.string(),
+  round: z.number(),
+  recipientId: z.string(),
+  state: z.enum(['sending', 'sent', 'failed', 'suppressed']),
+  to: z.array(z.string()).optional(),
+  messageId: z.string().optional(),
+  error: z.string().optional(),
+  at: z.string(),
+});
+export type MailRecord = z.infer<typeof MailRecord>;
+
+const BATCH = 25;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Hash of a definition, so that re-sending the same launch resumes instead of conflicting. */
+export const hashDefinition = (def: CampaignDefinition): string =>
+  createHash('sha256').update(JSON.stringify(def)).digest('hex');
+
+/**
+ * All DynamoDB access of the product. Reads are by key or Query, never Scan; every write that must
+ * not happen twice is conditional.
+ */
+export class CampaignStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  /**
+   * Stores a campaign definition as a draft. Idempotent for the same definition (a crashed launch
+   * resumes); a different definition under an existing id raises CampaignExists.
+   */
+  async createCampaign(def: CampaignDefinition, now: Date): Promise<'created' | 'resumed'> {
+    const definitionHash = hashDefinition(def);
+    const pk = campaignPk(def.campaign.id);
+    const meta: CampaignMeta = {
+      campaign: def.campaign,
+      status: 'draft',
+      definitionHash,
+      loaded: false,
+      createdAt: now.toISOString(),
+      deadline: def.campaign.schedule.deadline,
+      total: 0,
+      answered: 0,
+      supervisors: def.supervisors.length,
+      centers: def.centers.length,
+      remindersSent: 0,
+    };
+    let outcome: 'created' | 'resumed' = 'created';
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            PK: pk,
+            SK: META,
+            GSI1PK: seriesGsiPk(def.campaign.series),
+            GSI1SK: `${def.campaign.month}#${def.campaign.id}`,
+            ...meta,
+          },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const existing = await this.getMeta(def.campaign.id);
+      if (existing.definitionHash !== definitionHash || existing.loaded) {
+        throw new CampaignExists(`campaign ${def.campaign.id} already exists (status ${existing.status})`);
+      }
+      outcome = 'resumed';
+    }
+    await this.batchPut([
+      { PK: pk, SK: QUESTIONNAIRE, questionnaire: def.questionnaire },
+      ...def.centers.map((c) => ({ PK: pk, SK: centerSk(c.id), center: c })),
+      ...def.supervisors.map((s) => ({ PK: pk, SK: supervisorSk(s.id), supervisor: s })),
+    ]);
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { PK: pk, SK: META },
+        UpdateExpression: 'SET loaded = :t',
+        ConditionExpression: 'definitionHash = :h',
+        ExpressionAttributeValues: { ':t': true, ':h': definitionHash },
+      }),
+    );
+    return outcome;
+  }
+
+  /** The campaign's control record; CampaignNotFound if absent. */
+  async getMeta(campaignId: string): Promise<CampaignMeta> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: { PK: campaignPk(campaignId), SK: META }, ConsistentRead: true }),
+    );
+    if (!out.Item) throw new CampaignNotFound(`no campaign with id ${campaignId}`);
+    return CampaignMeta.parse(out.Item);
+  }
+
+  /** The campaign's rosters and questionnaire, read back page by page. */
+  async loadDefinition(campaignId: string): Promise<{ meta: CampaignMeta; definition: CampaignDefinition }> {
+    const meta = await this.getMeta(campaignId);
+    const centers: Center[] = [];
+    const supervisors: Supervisor[] = [];
+    let questionnaire: Questionnaire | undefined;
+    for await (const item of this.queryAll({
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': campaignPk(campaignId) },
+    })) {
+      const sk = String(item.SK);
+      if (sk.startsWith('CENTER#')) centers.push(Center.parse(item.center));
+      else if (sk.startsWith('SUPERVISOR#')) supervisors.push(Supervisor.parse(item.supervisor));
+      else if (sk === QUESTIONNAIRE) questionnaire = Questionnaire.parse(item.questionnaire);
+    }
+    if (!questionnaire) throw new CampaignStateConflict(`campaign ${campaignId} has no questionnaire`);
+    return { meta, definition: { campaign: meta.campaign, centers, supervisors, questionnaire } };
+  }
+
+  /** The frozen questionnaire of a campaign. */
+  async getQuestionnaire(campaignId: string): Promise<Questionnaire> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: { PK: campaignPk(campaignId), SK: QUESTIONNAIRE } }),
+    );
+    if (!out.Item) throw new CampaignNotFound(`no questionnaire for campaign ${campaignId}`);
+    return Questionnaire.parse(out.Item.questionnaire);
+  }
+
+  /** Centers by id (batched Gets would also do; one Query reads them all in a few pages). */
+  async getCenters(campaignId: string, ids?: readonly string[]): Promise<Map<string, Center>> {
+    const wanted = ids ? new Set(ids) : undefined;
+    const centers = new Map<string, Center>();
+    for await (const item of this.queryAll({
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :p)',
+      ExpressionAttributeValues: { ':pk': campaignPk(campaignId), ':p': 'CENTER#' },
+    })) {
+      const c = Center.parse(item.center);
+      if (!wanted || wanted.has(c.id)) centers.set(c.id, c);
+    }
+    return centers;
+  }
+
+  /** One center of a campaign. */
+  async getCenter(campaignId: string, centerId: string): Promise<Center | undefined> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: { PK: campaignPk(campaignId), SK: centerSk(centerId) } }),
+    );
+    return out.Item ? Center.parse(out.Item.center) : undefined;
+  }
+
+  /** Supervisors by id. */
+  async getSupervisors(campaignId: string, ids: readonly string[]): Promise<Map<string, Supervisor>> {
+    const found = new Map<string, Supervisor>();
+    // Gets by key in parallel, bounded: ids come in batches of at most a few hundred.
+    for (let i = 0; i < ids.length; i += 25) {
+      const slice = ids.slice(i, i + 25);
+      const items = await Promise.all(
+        slice.map((id) =>
+          this.db.send(
+            new GetCommand({ TableName: this.tableName, Key: { PK: campaignPk(campaignId), SK: supervisorSk(id) } }),
+          ),
+        ),
+      );
+      for (const out of items) if (out.Item) found.set(String(out.Item.supervisor.id), Supervisor.parse(out.Item.supervisor));
+    }
+    return found;
+  }
+
+  /** Writes assignments and their token hashes; safe to repeat (same keys, same content). */
+  async putAssignments(campaignId: string, assignments: readonly { assignment: Assignment; tokenHash: string }[]) {
+    const items: Record<string, unknown>[] = [];
+    for (const { assignment, tokenHash } of assignments) {
+      const shard = shardOf(assignment.supervisorId);
+      items.push({
+        PK: shardPk(campaignId, shard),
+        SK: assignmentSk(assignment.supervisorId, assignment.id),
+        ...assignment,
+      });
+      items.push({ PK: tokenPk(tokenHash), SK: 'TOKEN', ...assignment, shard });
+    }
+    await this.batchPut(items);
+  }
+
+  /** Moves a loaded draft to open, recording the totals. Repeating it is harmless. */
+  async openCampaign(campaignId: string, totals: { total: number; supervisors: number; centers: number }) {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { PK: campaignPk(campaignId), SK: META },
+          UpdateExpression: 'SET #s = :open, #t = :t, supervisors = :sv, centers = :c',
+          ConditionExpression: 'loaded = :true AND (#s = :draft OR #s = :open)',
+          ExpressionAttributeNames: { '#s': 'status', '#t': 'total' },
+          ExpressionAttributeValues: {
+            ':open': 'open',
+            ':draft': 'draft',
+            ':true': true,
+            ':t': totals.total,
+            ':sv': totals.supervisors,
+            ':c': totals.centers,
+          },
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        throw new CampaignStateConflict(`campaign ${campaignId} is not a loaded draft and cannot be opened`);
+      }
+      throw error;
+    }
+  }
+
+  /** The assignments of one supervisor (one shard, one Query). */
+  async listSupervisorAssignments(campaignId: string, supervisorId: string): Promise<AssignmentRecord[]> {
+    const out: AssignmentRecord[] = [];
+    for await (const item of this.queryAll({
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :p)',
+      ExpressionAttributeValues: {
+        ':pk': shardPk(campaignId, shardOf(supervisorId)),
+        ':p': `ASSIGNMENT#${supervisorId}#`,
+      },
+    })) {
+      out.push(AssignmentRecord.parse(item));
+    }
+    return out;
+  }
+
+  /** Every assignment of the campaign, shard by shard. */
+  async *streamAssignments(campaignId: string): AsyncGenerator<AssignmentRecord> {
+    for (let shard = 0; shard < SHARD_COUNT; shard++) {
+      for await (const item of this.queryAll({
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :p)',
+        ExpressionAttributeValues: { ':pk': shardPk(campaignId, shard), ':p': 'ASSIGNMENT#' },
+      })) {
+        yield AssignmentRecord.parse(item);
+      }
+    }
+  }
+
+  /** Resolves a token hash to its assignment. */
+  async getToken(tokenHash: string): Promise<TokenRecord | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { PK: tokenPk(tokenHash), SK: 'TOKEN' } }));
+    return out.Item ? TokenRecord.parse(out.Item) : undefined;
+  }
+
+  /** The latest response to an assignment, if any. */
+  async getLatestResponse(token: TokenRecord): Promise<ResponseRecord | undefined> {
+    const out = await this.db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { PK: shardPk(token.campaignId, token.shard), SK: responseSk(token.id) },
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item ? ResponseRecord.parse(out.Item) : undefined;
+  }
+
+  /** Every version of a response, oldest first. */
+  async listResponseVersions(token: TokenRecord): Promise<ResponseRecord[]> {
+    const out: ResponseRecord[] = [];
+    for await (const item of this.queryAll({
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :p)',
+      ExpressionAttributeValues: { ':pk': shardPk(token.campaignId, token.shard), ':p': `RESPONSEV#${token.id}#` },
+      ConsistentRead: true,
+    })) {
+      out.push(ResponseRecord.parse(item));
+    }
+    return out;
+  }
+
+  /**
+   * Stores a submission as a new version. The version history is the source of truth: the next
+   * version number comes from it, its item is written conditionally (two concurrent edits get two
+   * versions, never one overwriting the other), and the latest copy only ever moves forward.
+   * Returns whether this was the assignment's first answer. A retried submission (same
+   * submissionId) returns the version already stored.
+   */
+  async saveResponse(
+    token: TokenRecord,
+    submission: { submissionId: string; answers: Response['answers']; submittedAt: string },
+  ): Promise<{ version: number; first: boolean; duplicate: boolean }> {
+    const pk = shardPk(token.campaignId, token.shard);
+    for (let attempt = 0; attempt < 8; attempt++) {
+      const last = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :p)',
+          ExpressionAttributeValues: { ':pk': pk, ':p': `RESPONSEV#${token.id}#` },
+          ScanIndexForward: false,
+          Limit: 1,
+          ConsistentRead: true,
+        }),
+      );
+      const previous = last.Items?.[0] ? ResponseRecord.parse(last.Items[0]) : undefined;
+      if (previous?.submissionId === submission.submissionId) {
+        await this.putLatest(pk, previous);
+        return { version: previous.version, first: previous.version === 1, duplicate: true };
+      }
+      const version = (previous?.version ?? 0) + 1;
+      const record: ResponseRecord = {
+        campaignId: token.campaignId,
+        assignmentId: token.id,
+        supervisorId: token.supervisorId,
+        centerId: token.centerId,
+        activity: token.activity,
+        version,
+        submittedAt: submission.submittedAt,
+        answers: submission.answers,
+        submissionId: submission.submissionId,
+      };
+      try {
+        await this.db.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { PK: pk, SK: responseVersionSk(token.id, version), ...record },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          }),
+        );
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) {
+          await sleep(5 + Math.random() * 20 * (attempt + 1));
+          continue;
+        }
+        throw error;
+      }
+      await this.putLatest(pk, record);
+      return { version, first: version === 1, duplicate: false };
+    }
+    throw new ConcurrentUpdate(`response ${token.id} is being edited concurrently; try again`);
+  }
+
+  private async putLatest(pk: string, record: ResponseRecord): Promise<void> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { PK: pk, SK: responseSk(record.assignmentId), ...record },
+          ConditionExpression: 'attribute_not_exists(PK) OR version < :v',
+          ExpressionAttributeValues: { ':v': record.version },
+        }),
+      );
+    } catch (error) {
+      // A newer version is already the latest: nothing to do.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  /**
+   * Marks an assignment answered and counts it once on the campaign. Returns the campaign's
+   * counters after the increment, or undefined when the assignment had already been counted.
+   */
+  async markAnswered(token: TokenRecord, at: string): Promise<{ answered: number; total: number; taskToken?: string; status: CampaignStatus } | undefined> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { PK: shardPk(token.campaignId, token.shard), SK: assignmentSk(token.supervisorId, token.id) },
+          UpdateExpression: 'SET answeredAt = :at',
+          ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(answeredAt)',
+          ExpressionAttributeValues: { ':at': at },
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    }
+    const out = await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { PK: campaignPk(token.campaignId), SK: META },
+        UpdateExpression: 'ADD answered :one',
+        ExpressionAttributeValues: { ':one': 1 },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    const meta = CampaignMeta.parse(out.Attributes);
+    return { answered: meta.answered, total: meta.total, taskToken: meta.taskToken, status: meta.status };
+  }
+
+  /** Counts answered assignments exactly (COUNT queries over the shards). */
+  async countAnswered(campaignId: string): Promise<number> {
+    let count = 0;
+    for (let shard = 0; shard < SHARD_COUNT; shard++) {
+      let start: Record<string, unknown> | undefined;
+      do {
+        const out = await this.db.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: 'PK = :pk AND begins_with(SK, :p)',
+            ExpressionAttributeValues: { ':pk': shardPk(campaignId, shard), ':p': 'RESPONSE#' },
+            Select: 'COUNT',
+            ExclusiveStartKey: start,
+          }),
+        );
+        count += out.Count ?? 0;
+        start = out.LastEvaluatedKey;
+      } while (start);
+    }
+    return count;
+  }
+
+  /** Streams the latest response of every answered assignment, page by page, shard by shard. */
+  async *streamResponses(campaignId: string): AsyncGenerator<ResponseRecord[]> {
+    for (let shard = 0; shard < SHARD_COUNT; shard++) {
+      let start: Record<string, unknown> | undefined;
+      do {
+        const out = await this.db.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: 'PK = :pk AND begins_with(SK, :p)',
+            ExpressionAttributeValues: { ':pk': shardPk(campaignId, shard), ':p': 'RESPONSE#' },
+            ExclusiveStartKey: start,
+          }),
+        );
+        const page = (out.Items ?? []).map((item) => ResponseRecord.parse(item));
+        if (page.length > 0) yield page;
+        start = out.LastEvaluatedKey;
+      } while (start);
+    }
+  }
+
+  /** Records the Collect task's token so that submissions and organizer commands can wake it. */
+  async setTaskToken(campaignId: string, taskToken: string, wakeAt: string): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { PK: campaignPk(campaignId), SK: META },
+        UpdateExpression: 'SET taskToken = :t, wakeAt = :w',
+        ConditionExpression: 'attribute_exists(PK)',
+        ExpressionAttributeValues: { ':t': taskToken, ':w': wakeAt },
+      }),
+    );
+  }
+
+  /** Records that reminder round `round` went out (idempotent: the count only moves forward). */
+  async recordReminderRound(campaignId: string, round: number): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { PK: campaignPk(campaignId), SK: META },
+          UpdateExpression: 'SET remindersSent = :r',
+          ConditionExpression: 'remindersSent < :r',
+          ExpressionAttributeValues: { ':r': round },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  /** Asks the running workflow to close at its next wake-up; refused unless open. */
+  async requestClose(campaignId: string): Promise<CampaignMeta> {
+    return this.updateOpen(campaignId, 'SET closeRequested = :t', { ':t': true });
+  }
+
+  /** Moves the deadline of an open campaign. */
+  async extendDeadline(campaignId: string, deadline: string): Promise<CampaignMeta> {
+    return this.updateOpen(campaignId, 'SET deadline = :d', { ':d': deadline });
+  }
+
+  private async updateOpen(campaignId: string, update: string, values: Record<string, unknown>): Promise<CampaignMeta> {
+    try {
+      const out = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { PK: campaignPk(campaignId), SK: META },
+          UpdateExpression: update,
+          ConditionExpression: '#s = :open',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ...values, ':open': 'open' },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return CampaignMeta.parse(out.Attributes);
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        const meta = await this.getMeta(campaignId);
+        throw new CampaignStateConflict(`campaign ${campaignId} is ${meta.status}, not open`);
+      }
+      throw error;
+    }
+  }
+
+  /** Closes collection. Idempotent: closing a closed campaign returns its record unchanged. */
+  async closeCampaign(campaignId: string, reason: string, at: string): Promise<CampaignMeta> {
+    try {
+      const out = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { PK: campaignPk(campaignId), SK: META },
+          UpdateExpression: 'SET #s = :closed, closedAt = :at, closedReason = :r REMOVE taskToken',
+          ConditionExpression: '#s = :open',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':closed': 'closed', ':open': 'open', ':at': at, ':r': reason },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return CampaignMeta.parse(out.Attributes);
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const meta = await this.getMeta(campaignId);
+      if (meta.status === 'open' || meta.status === 'draft') throw error;
+      return meta;
+    }
+  }
+
+  /** Sets the status, optionally only from the given ones. */
+  async setStatus(campaignId: string, status: CampaignStatus, extra: Record<string, unknown> = {}): Promise<void> {
+    const names: Record<string, string> = { '#s': 'status' };
+    const values: Record<string, unknown> = { ':s': status };
+    const sets = ['#s = :s'];
+    Object.entries(extra).forEach(([k, v], i) => {
+      names[`#x${i}`] = k;
+      values[`:x${i}`] = v;
+      sets.push(`#x${i} = :x${i}`);
+    });
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { PK: campaignPk(campaignId), SK: META },
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        ConditionExpression: 'attribute_exists(PK)',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
+  }
+
+  /** Writes center scores (re-scoring overwrites with identical results). */
+  async putScores(campaignId: string, scores: readonly CenterScore[]): Promise<void> {
+    await this.batchPut(scores.map((s) => ({ PK: campaignPk(campaignId), SK: scoreSk(s.centerId), score: s })));
+  }
+
+  /** The campaign's center scores. */
+  async listScores(campaignId: string): Promise<CenterScore[]> {
+    const out: CenterScore[] = [];
+    for await (const item of this.queryAll({
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :p)',
+      ExpressionAttributeValues: { ':pk': campaignPk(campaignId), ':p': 'SCORE#' },
+    })) {
+      out.push(CenterScore.parse(item.score));
+    }
+    return out;
+  }
+
+  /**
+   * Claims the right to send one email. Returns false when an earlier attempt already claimed it —
+   * whether it was sent or the attempt died after SES accepted it: sending again could duplicate.
+   */
+  async claimMail(campaignId: string, kind: string, round: number, recipientId: string, to: string[], at: string): Promise<boolean> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { PK: mailPk(campaignId), SK: mailSk(kind, round, recipientId), kind, round, recipientId, to, state: 'sending', at },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  /** Records the outcome of a claimed email. */
+  async settleMail(
+    campaignId: string,
+    kind: string,
+    round: number,
+    recipientId: string,
+    outcome: { state: 'sent'; messageId: string } | { state: 'failed' | 'suppressed'; error: string },
+    at: string,
+  ): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { PK: mailPk(campaignId), SK: mailSk(kind, round, recipientId) },
+        UpdateExpression: 'SET #st = :s, #d = :d, settledAt = :at',
+        ExpressionAttributeNames: { '#st': 'state', '#d': outcome.state === 'sent' ? 'messageId' : 'error' },
+        ExpressionAttributeValues: {
+          ':s': outcome.state,
+          ':d': outcome.state === 'sent' ? outcome.messageId : outcome.error,
+          ':at': at,
+        },
+      }),
+    );
+  }
+
+  /** The campaign's outbox ledger. */
+  async listMail(campaignId: string): Promise<MailRecord[]> {
+    const out: MailRecord[] = [];
+    for await (const item of this.queryAll({
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': mailPk(campaignId) },
+    })) {
+      out.push(MailRecord.parse(item));
+    }
+    return out;
+  }
+
+  /** Campaigns of a series, oldest month first. */
+  async listSeries(series: string): Promise<{ campaignId: string; month: string }[]> {
+    const out: { campaignId: string; month: string }[] = [];
+    for await (const item of this.queryAll({
+      IndexName: 'GSI1',
+      KeyConditionExpression: 'GSI1PK = :pk',
+      ExpressionAttributeValues: { ':pk': seriesGsiPk(series) },
+    })) {
+      const [month = '', ...rest] = String(item.GSI1SK).split('#');
+      out.push({ month, campaignId: rest.join('#') });
+    }
+    return out;
+  }
+
+  private async *queryAll(input: Omit<QueryCommandInput, 'TableName'>): AsyncGenerator<Record<string, unknown>> {
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.send(new QueryCommand({ ...input, TableName: this.tableName, ExclusiveStartKey: start }));
+      for (const item of out.Items ?? []) yield item;
+      start = out.LastEvaluatedKey;
+    } while (start);
+  }
+
+  /** Batch writes in 25s, re-sending unprocessed items with exponential backoff and jitter. */
+  private async batchPut(items: readonly Record<string, unknown>[]): Promise<void> {
+    for (let i = 0; i < items.length; i += BATCH) {
+      let requests = items.slice(i, i + BATCH).map((Item) => ({ PutRequest: { Item } }));
+      for (let attempt = 0; requests.length > 0; attempt++) {
+        if (attempt > 10) throw new Error(`DynamoDB left ${requests.length} items unprocessed after 10 retries`);
+        if (attempt > 0) await sleep(Math.random() * Math.min(5_000, 50 * 2 ** attempt));
+        const out = await this.db.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));
+        const unprocessed = out.UnprocessedItems?.[this.tableName] ?? [];
+        requests = unprocessed.flatMap((r) => (r.PutRequest?.Item ? [{ PutRequest: { Item: r.PutRequest.Item } }] : []));
+      }
+    }
+  }
+}

@@ -1,0 +1,6 @@
+import { documentClient } from './clients.ts';
+import { requireEnv } from './config.ts';
+import { CampaignStore } from './store.ts';
+
+/** The product's table, configured once per process from `TABLE_NAME`. */
+export const store = new CampaignStore(documentClient, requireEnv('TABLE_NAME'));

@@ -1,0 +1,24 @@
+import middy from '@middy/core';
+import { parseEvent } from './adapters/middleware.ts';
+import { store } from './adapters/table.ts';
+import { decideProgress } from './core/progress.ts';
+import { CampaignTaskInput, type ProgressDecision } from './core/workflow-contract.ts';
+
+/** CheckProgress: reads the campaign's counters and decides remind / wait / close. */
+export const checkProgress = async ({ campaignId }: CampaignTaskInput): Promise<ProgressDecision> => {
+  const meta = await store.getMeta(campaignId);
+  return decideProgress({
+    now: new Date(),
+    reminders: meta.campaign.schedule.reminders,
+    deadline: meta.deadline,
+    remindersSent: meta.remindersSent,
+    answered: meta.answered,
+    total: meta.total,
+    closeRequested: meta.closeRequested === true || meta.status !== 'open',
+  });
+};
+
+/** Lambda entry point of the CheckProgress state. */
+export const handler = middy<CampaignTaskInput, ProgressDecision>()
+  .use(parseEvent(CampaignTaskInput))
+  .handler((event) => checkProgress(event));

@@ -1,0 +1,48 @@
+import middy from '@middy/core';
+import { mailer } from './adapters/outbox.ts';
+import { parseEvent } from './adapters/middleware.ts';
+import { CampaignNotFound } from './adapters/store.ts';
+import { store } from './adapters/table.ts';
+import { renderFailureNotice } from './core/mail.ts';
+import { FailCampaignInput } from './core/workflow-contract.ts';
+
+/** What NotifyFailure did. */
+export interface FailResult {
+  notified: number;
+}
+
+const firstLine = (text: string) => {
+  // Lambda errors arrive as a JSON string with errorMessage; show the message, not the stack.
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (parsed && typeof parsed === 'object' && 'errorMessage' in parsed) return String(parsed.errorMessage);
+  } catch {
+    // not JSON: use as is
+  }
+  return text.split('\n')[0] ?? text;
+};
+
+/** NotifyFailure: marks the campaign failed and tells its organizers once. */
+export const failCampaign = async ({ campaignId, error }: FailCampaignInput): Promise<FailResult> => {
+  const name = error.Error ?? 'Error';
+  const cause = firstLine(error.Cause ?? '').slice(0, 2000);
+  let meta: Awaited<ReturnType<typeof store.getMeta>>;
+  try {
+    meta = await store.getMeta(campaignId);
+  } catch (e) {
+    if (e instanceof CampaignNotFound) return { notified: 0 };
+    throw e;
+  }
+  await store.setStatus(campaignId, 'failed', { failure: { error: name, cause } });
+  const to = meta.campaign.organizers;
+  const at = new Date().toISOString();
+  if (!(await store.claimMail(campaignId, 'failure', 0, 'organizers', to, at))) return { notified: 0 };
+  const messageId = await mailer.send(to, renderFailureNotice(meta.campaign, name, cause), { campaign: campaignId, kind: 'failure' });
+  await store.settleMail(campaignId, 'failure', 0, 'organizers', { state: 'sent', messageId }, new Date().toISOString());
+  return { notified: to.length };
+};
+
+/** Lambda entry point of the NotifyFailure state. */
+export const handler = middy<FailCampaignInput, FailResult>()
+  .use(parseEvent(FailCampaignInput))
+  .handler((event) => failCampaign(event));

@@ -1,0 +1,41 @@
+import middy from '@middy/core';
+import { parseEvent } from './adapters/middleware.ts';
+import { store } from './adapters/table.ts';
+import { type MailBatch, type MailPlan, PlanMailInput } from './core/workflow-contract.ts';
+
+/** Recipients per Map iteration: small enough to finish well inside a Lambda's time at the SES rate. */
+export const BATCH_SIZE = 50;
+
+/** Splits ids into batches for the Map state. */
+export const toBatches = (ids: readonly string[], size = BATCH_SIZE): MailBatch[] => {
+  const batches: MailBatch[] = [];
+  for (let i = 0; i < ids.length; i += size) batches.push({ index: batches.length, ids: ids.slice(i, i + size) });
+  return batches;
+};
+
+/**
+ * Plans one round of mail as batches of IDs: every assigned supervisor for invitations, supervisors
+ * with unanswered assignments for reminders, every center for summaries.
+ */
+export const planMail = async ({ campaignId, kind, round }: PlanMailInput): Promise<MailPlan> => {
+  let ids: string[];
+  if (kind === 'summary') {
+    ids = [...(await store.getCenters(campaignId)).keys()];
+  } else if (kind === 'city-summary') {
+    ids = ['organizers'];
+  } else {
+    const wanted = new Set<string>();
+    for await (const a of store.streamAssignments(campaignId)) {
+      if (kind === 'invitation' || !a.answeredAt) wanted.add(a.supervisorId);
+    }
+    ids = [...wanted];
+    if (kind === 'reminder') await store.recordReminderRound(campaignId, round);
+  }
+  ids.sort();
+  return { kind, round, recipients: ids.length, batches: toBatches(ids) };
+};
+
+/** Lambda entry point of PlanInvitations, PlanReminders and PlanSummaries. */
+export const handler = middy<PlanMailInput, MailPlan>()
+  .use(parseEvent(PlanMailInput))
+  .handler((event) => planMail(event));

@@ -1,0 +1,63 @@
+import middy from '@middy/core';
+import { getLinkSecret } from './adapters/link-secret.ts';
+import { parseEvent } from './adapters/middleware.ts';
+import { store } from './adapters/table.ts';
+import { assignSupervisors } from './core/assignment.ts';
+import { deriveToken, hashToken } from './core/links.ts';
+import { CampaignDefinition } from './core/model.ts';
+import { CampaignTaskInput } from './core/workflow-contract.ts';
+
+/** The campaign's rosters or questionnaire cannot be used; the organizers are told why. */
+export class CampaignInvalid extends Error {
+  override name = 'CampaignInvalid';
+}
+
+/** Summary of what Prepare froze and computed. */
+export interface PrepareResult {
+  assignments: number;
+  supervisors: number;
+  centers: number;
+  warnings: number;
+}
+
+/**
+ * Prepare: re-validates the stored definition, computes assignments (supervisor × center × activity)
+ * and stores each with the hash of its link token, then opens the campaign. Safe to retry: every
+ * write is keyed deterministically.
+ */
+export const prepareCampaign = async ({ campaignId }: CampaignTaskInput): Promise<PrepareResult> => {
+  const { meta, definition } = await store.loadDefinition(campaignId);
+  if (meta.status !== 'draft' && meta.status !== 'open') {
+    throw new CampaignInvalid(`campaign ${campaignId} is ${meta.status}; only a draft can be prepared`);
+  }
+  if (!meta.loaded) throw new CampaignInvalid(`campaign ${campaignId} was not completely uploaded; launch it again`);
+  const checked = CampaignDefinition.safeParse(definition);
+  if (!checked.success) {
+    throw new CampaignInvalid(checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  }
+  let plan: ReturnType<typeof assignSupervisors>;
+  try {
+    plan = assignSupervisors(definition.centers, definition.supervisors, {
+      campaignId,
+      ratersPerCenter: definition.campaign.ratersPerCenter,
+      seed: campaignId,
+    });
+  } catch (error) {
+    if (error instanceof Error && error.name === 'RosterInvalid') throw new CampaignInvalid(error.message, { cause: error });
+    throw error;
+  }
+  if (plan.assignments.length === 0) throw new CampaignInvalid(`campaign ${campaignId}: no supervisor can be assigned to any center`);
+  const secret = await getLinkSecret();
+  await store.putAssignments(
+    campaignId,
+    plan.assignments.map((assignment) => ({ assignment, tokenHash: hashToken(deriveToken(secret, campaignId, assignment.id)) })),
+  );
+  const supervisors = new Set(plan.assignments.map((a) => a.supervisorId)).size;
+  await store.openCampaign(campaignId, { total: plan.assignments.length, supervisors, centers: definition.centers.length });
+  return { assignments: plan.assignments.length, supervisors, centers: definition.centers.length, warnings: plan.warnings.length };
+};
+
+/** Lambda entry point of the Prepare state. */
+export const handler = middy<CampaignTaskInput, PrepareResult>()
+  .use(parseEvent(CampaignTaskInput))
+  .handler((event) => prepareCampaign(event));

@@ -1,0 +1,199 @@
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import dynalite from 'dynalite';
+import { WORKFLOW_FUNCTIONS } from '../functions/core/workflow-contract.ts';
+import { startHttpApi } from './http-api.ts';
+import { lambdaContext, type LambdaHandler } from './lambda-context.ts';
+import { startStepFunctionsEndpoint } from './step-functions/endpoint.ts';
+import { LocalStepFunctions } from './step-functions/runner.ts';
+
+/** Where the embedded cloud listens and what it runs. */
+export interface EmbeddedCloud {
+  region: string;
+  tableName: string;
+  stateMachineArn: string;
+  urls: { dynamodb: string; ses: string; sfn: string; api: string };
+  runner: LocalStepFunctions;
+  close: () => Promise<void>;
+}
+
+/** Options; every port defaults to 0 (any free port). */
+export interface EmbeddedCloudOptions {
+  host?: string;
+  ports?: Partial<Record<'dynamodb' | 'ses' | 'sfn' | 'api', number>>;
+  /** Emails per second the local SES accepts from us. */
+  maxSendRate?: number;
+  /** Survey link secret; random per start unless given. */
+  linkSecret?: string;
+  /** Shortens Retry pauses (state name → ms), for tests. */
+  retryIntervalOverrides?: Record<string, number>;
+  /** Keeps DynamoDB data in this folder instead of memory. */
+  dataDir?: string;
+}
+
+const REGION = 'us-east-1';
+const ACCOUNT = '000000000000';
+const TABLE = 'service-supervision';
+const WORKFLOW = new URL('../workflows/campaign.asl.json', import.meta.url);
+
+const listen = (server: Server, port: number, host: string) =>
+  new Promise<string>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve(`http://${host}:${(server.address() as AddressInfo).port}`));
+  });
+
+const closeServer = (server: Server) =>
+  new Promise<void>((resolve) => {
+    server.closeAllConnections?.();
+    server.close(() => resolve());
+  });
+
+const createTable = async (endpoint: string) => {
+  const client = new DynamoDBClient({ endpoint, region: REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  try {
+    await client.send(
+      new CreateTableCommand({
+        TableName: TABLE,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: 'PK', AttributeType: 'S' },
+          { AttributeName: 'SK', AttributeType: 'S' },
+          { AttributeName: 'GSI1PK', AttributeType: 'S' },
+          { AttributeName: 'GSI1SK', AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: 'PK', KeyType: 'HASH' },
+          { AttributeName: 'SK', KeyType: 'RANGE' },
+        ],
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: 'GSI1',
+            KeySchema: [
+              { AttributeName: 'GSI1PK', KeyType: 'HASH' },
+              { AttributeName: 'GSI1SK', KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
+        ],
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof Error && error.name === 'ResourceInUseException')) throw error;
+  } finally {
+    client.destroy();
+  }
+};
+
+/** The function ARN the local workflow uses for a handler name. */
+export const localFunctionArn = (name: string): string => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`;
+
+/**
+ * Starts DynamoDB (dynalite), SES (aws-ses-v2-local), Step Functions (our runner behind a local
+ * endpoint) and the survey HTTP API, points the AWS SDK at them through the standard
+ * `AWS_ENDPOINT_URL_*` variables, and loads the same handlers that run on Lambda.
+ * One embedded cloud per process: the handlers read their configuration once, at load.
+ */
+export const startEmbeddedCloud = async (options: EmbeddedCloudOptions = {}): Promise<EmbeddedCloud> => {
+  const host = options.host ?? '127.0.0.1';
+  const ports = options.ports ?? {};
+  const closers: (() => Promise<void>)[] = [];
+  const close = async () => {
+    for (const c of closers.reverse()) await c().catch(() => undefined);
+  };
+  try {
+    const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(options.dataDir ? { path: options.dataDir } : {}) });
+    const dynamodbUrl = await listen(dynamo, ports.dynamodb ?? 0, host);
+    closers.push(() => closeServer(dynamo));
+
+    const sesModule = await import('aws-ses-v2-local');
+    const startSes = sesModule.default.default;
+    const ses = await startSes({ host, port: ports.ses ?? 0 });
+    await new Promise<void>((resolve) => (ses.listening ? resolve() : ses.once('listening', () => resolve())));
+    const sesUrl = `http://${host}:${(ses.address() as AddressInfo).port}`;
+    closers.push(() => closeServer(ses));
+
+    // Handlers are loaded after the endpoints exist; routes and functions resolve them lazily.
+    const handlers = new Map<string, LambdaHandler<unknown, unknown>>();
+    const api = await startHttpApi(
+      () => {
+        const survey = handlers.get('survey-api') as LambdaHandler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> | undefined;
+        if (!survey) return [];
+        return [
+          { method: 'ANY', path: '/s/{token}', handler: survey },
+          { method: 'ANY', path: '/s/{token}/{proxy+}', handler: survey },
+          { method: 'ANY', path: '/r/{token}', handler: survey },
+        ];
+      },
+      { port: ports.api ?? 0, host },
+    );
+    closers.push(api.close);
+
+    const substitutions: Record<string, string> = {};
+    const functions: Record<string, (event: unknown) => Promise<unknown>> = {};
+    for (const [placeholder, name] of Object.entries(WORKFLOW_FUNCTIONS)) {
+      const arn = localFunctionArn(name);
+      substitutions[placeholder] = arn;
+      functions[arn] = async (event) => {
+        const handler = handlers.get(name);
+        if (!handler) throw new Error(`function ${name} is not loaded`);
+        return handler(event, lambdaContext(name));
+      };
+    }
+    const runner = new LocalStepFunctions({
+      definition: await readFile(WORKFLOW, 'utf8'),
+      substitutions,
+      functions,
+      retryIntervalOverrides: options.retryIntervalOverrides,
+    });
+    const sfn = await startStepFunctionsEndpoint(runner, { port: ports.sfn ?? 0, host });
+    closers.push(sfn.close);
+
+    Object.assign(process.env, {
+      AWS_REGION: REGION,
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_ENDPOINT_URL_DYNAMODB: dynamodbUrl,
+      AWS_ENDPOINT_URL_SES: sesUrl,
+      AWS_ENDPOINT_URL_SFN: sfn.url,
+      TABLE_NAME: TABLE,
+      MAIL_FROM: 'supervision@example.gov.cn',
+      SURVEY_BASE_URL: api.url,
+      LINK_SECRET: options.linkSecret ?? randomBytes(32).toString('base64url'),
+      MAX_SEND_RATE: String(options.maxSendRate ?? 50),
+      MAIL_CONCURRENCY: '4',
+    });
+    await createTable(dynamodbUrl);
+
+    const modules = {
+      prepare: import('../functions/prepare.ts'),
+      'plan-mail': import('../functions/plan-mail.ts'),
+      'send-mail': import('../functions/send-mail.ts'),
+      'check-progress': import('../functions/check-progress.ts'),
+      'await-responses': import('../functions/await-responses.ts'),
+      'close-campaign': import('../functions/close-campaign.ts'),
+      'score-campaign': import('../functions/score-campaign.ts'),
+      'fail-campaign': import('../functions/fail-campaign.ts'),
+      'survey-api': import('../functions/survey-api.ts'),
+    };
+    for (const [name, mod] of Object.entries(modules)) {
+      const { handler } = await mod;
+      handlers.set(name, handler as unknown as LambdaHandler<unknown, unknown>);
+    }
+
+    return {
+      region: REGION,
+      tableName: TABLE,
+      stateMachineArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:campaign`,
+      urls: { dynamodb: dynamodbUrl, ses: sesUrl, sfn: sfn.url, api: api.url },
+      runner,
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+};

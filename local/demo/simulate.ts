@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import { questionsFor } from '../../functions/core/answers.ts';
+import { Activity, type AnswerValue, type Question, Questionnaire } from '../../functions/core/model.ts';
+import { hashSeed, seededRandom } from '../../functions/core/random.ts';
+
+/** How a simulated supervisor behaves. */
+export type Persona = 'prompt' | 'late' | 'never';
+
+/** Gives each supervisor a persona: most answer at once, some only after the reminder, a few never. */
+export const assignPersonas = (emails: readonly string[], seed: string): Map<string, Persona> => {
+  const sorted = [...emails].sort((a, b) => hashSeed(`${seed}:${a}`) - hashSeed(`${seed}:${b}`));
+  const never = Math.max(1, Math.round(sorted.length * 0.1));
+  const late = Math.max(1, Math.round(sorted.length * 0.15));
+  return new Map(sorted.map((email, i) => [email, i < never ? 'never' : i < never + late ? 'late' : 'prompt']));
+};
+
+const SurveyView = z.object({
+  center: z.object({ id: z.string() }),
+  activity: Activity,
+  open: z.boolean(),
+  questionnaire: Questionnaire,
+});
+
+const COMMENTS = [
+  '窗口工作人员态度热情，引导清晰。',
+  '取号后等候时间较长，建议高峰期增开窗口。',
+  '自助终端有一台故障，未见维修提示。',
+  '帮办代办服务到位，老年人办事方便。',
+  '部分事项办事指南与线上公布的清单不一致。',
+];
+
+/** A plausible answer for a center of the given quality (0–1). */
+const answerFor = (q: Question, quality: number, rnd: () => number): AnswerValue | undefined => {
+  const noisy = Math.min(1, Math.max(0, quality + (rnd() - 0.5) * 0.35));
+  switch (q.kind) {
+    case 'rating':
+      return Math.round(q.min + noisy * (q.max - q.min));
+    case 'yesno':
+      return (rnd() < noisy) === (q.good === 'yes');
+    case 'number':
+      return Math.round(Math.min(q.maxValue, Math.max(q.minValue, q.worst + (q.best - q.worst) * noisy)));
+    case 'choice': {
+      const scored = q.options.filter((o) => o.score !== undefined);
+      const target = noisy * 100;
+      return (scored.length > 0 ? scored : q.options).reduce((best, o) =>
+        Math.abs((o.score ?? 0) - target) < Math.abs((best.score ?? 0) - target) ? o : best,
+      ).value;
+    }
+    case 'text':
+      return rnd() < 0.4 ? COMMENTS[Math.floor(rnd() * COMMENTS.length)] : undefined;
+  }
+};
+
+/**
+ * Answers one personal survey link through the survey HTTP API, as a supervisor's phone would:
+ * read the questionnaire, then submit answers shaped by the center's (seeded) quality.
+ */
+export const answerSurvey = async (url: string, seed: string): Promise<{ status: number }> => {
+  const view = await fetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(15_000) });
+  if (!view.ok) return { status: view.status };
+  const survey = SurveyView.parse(await view.json());
+  const quality = 0.45 + 0.5 * seededRandom(`quality:${survey.center.id}`)();
+  const rnd = seededRandom(`${seed}:${url}`);
+  const answers: Record<string, AnswerValue> = {};
+  for (const q of questionsFor(survey.questionnaire, survey.activity)) {
+    const a = answerFor(q, quality, rnd);
+    if (a !== undefined) answers[q.id] = a;
+  }
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify({ submissionId: `sim-${hashSeed(`${seed}:${url}`).toString(16)}`, ...answers }),
+    signal: AbortSignal.timeout(15_000),
+  });
+  await res.arrayBuffer();
+  return { status: res.status };
+};

@@ -1,0 +1,121 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { lambdaContext, type LambdaHandler } from './lambda-context.ts';
+
+/** API Gateway's own payload limit; the handler enforces the product's much smaller one. */
+const MAX_PAYLOAD = 10 * 1024 * 1024;
+
+/** One route of the local HTTP API: a path pattern with `{name}` parameters and `{proxy+}`. */
+export interface LocalRoute {
+  method: string;
+  path: string;
+  handler: LambdaHandler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>;
+}
+
+const compile = (path: string) => {
+  const names: string[] = [];
+  const pattern = path.replace(/\{(\w+)(\+?)\}/g, (_m, name: string, greedy: string) => {
+    names.push(name);
+    return greedy ? '(.+)' : '([^/]+)';
+  });
+  return { regex: new RegExp(`^${pattern}$`), names };
+};
+
+const readBody = (req: IncomingMessage): Promise<Buffer | 'too-large'> =>
+  new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_PAYLOAD) {
+        resolve('too-large');
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+
+/**
+ * A small HTTP server standing in for API Gateway HTTP APIs: each request becomes a payload-format
+ * 2.0 event for the same handler that runs on Lambda.
+ */
+export const startHttpApi = async (
+  routes: () => readonly LocalRoute[],
+  options: { port?: number; host?: string } = {},
+): Promise<{ url: string; server: Server; close: () => Promise<void> }> => {
+  const host = options.host ?? '127.0.0.1';
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? host}`);
+    const method = (req.method ?? 'GET').toUpperCase();
+    let match: { route: LocalRoute; params: Record<string, string> } | undefined;
+    for (const route of routes()) {
+      if (route.method !== method && route.method !== 'ANY') continue;
+      const { regex, names } = compile(route.path);
+      const m = regex.exec(url.pathname);
+      if (m) {
+        match = { route, params: Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(m[i + 1] ?? '')])) };
+        break;
+      }
+    }
+    if (!match) {
+      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'Not Found' }));
+      return;
+    }
+    const body = await readBody(req);
+    if (body === 'too-large') {
+      res.writeHead(413, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'Request Entity Too Large' }));
+      return;
+    }
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
+    const query: Record<string, string> = {};
+    for (const [k, v] of url.searchParams) query[k] = k in query ? `${query[k]},${v}` : v;
+    const now = new Date();
+    const event: APIGatewayProxyEventV2 = {
+      version: '2.0',
+      routeKey: `${match.route.method} ${match.route.path}`,
+      rawPath: url.pathname,
+      rawQueryString: url.search.slice(1),
+      headers,
+      queryStringParameters: Object.keys(query).length > 0 ? query : undefined,
+      pathParameters: match.params,
+      requestContext: {
+        accountId: '000000000000',
+        apiId: 'local',
+        domainName: url.host,
+        domainPrefix: 'local',
+        http: { method, path: url.pathname, protocol: 'HTTP/1.1', sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+        requestId: `${now.getTime()}-${Math.random().toString(36).slice(2)}`,
+        routeKey: `${match.route.method} ${match.route.path}`,
+        stage: '$default',
+        time: now.toUTCString(),
+        timeEpoch: now.getTime(),
+      },
+      body: body.length > 0 ? body.toString('base64') : undefined,
+      isBase64Encoded: body.length > 0,
+    };
+    try {
+      const out = await match.route.handler(event, lambdaContext('survey-api', 29_000));
+      const outHeaders: Record<string, string> = {};
+      for (const [k, v] of Object.entries(out.headers ?? {})) outHeaders[k] = String(v);
+      const payload = out.body === undefined ? '' : out.isBase64Encoded ? Buffer.from(out.body, 'base64') : out.body;
+      res.writeHead(out.statusCode ?? 200, outHeaders).end(method === 'HEAD' ? undefined : payload);
+    } catch {
+      res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'Internal Server Error' }));
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, host, resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
+    server,
+    close: () => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+};

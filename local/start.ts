@@ -1,0 +1,222 @@
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
+import MailComposer from 'nodemailer/lib/mail-composer';
+import { z } from 'zod';
+import { formatLeagueTable, type LeagueRow } from '../cli/results.ts';
+import { launchCampaign } from '../cli/launch.ts';
+import { startEmbeddedCloud } from './cloud.ts';
+import { demoCampaign } from './demo/campaign.ts';
+import { answerSurvey, assignPersonas } from './demo/simulate.ts';
+import { mailKindOf, type OutboxEmail, readOutbox, surveyLinks } from './ses-outbox.ts';
+
+const Flags = z.object({
+  serve: z.boolean().default(false),
+  port: z.coerce.number().int().min(1).max(65535).optional(),
+  'ses-port': z.coerce.number().int().min(1).max(65535).optional(),
+  out: z.string().min(1).default('out'),
+  help: z.boolean().default(false),
+});
+
+const HELP = `npm start [-- --serve] [--port N] [--ses-port N] [--out DIR]
+
+Runs the demo campaign 政务服务主题督查月 on the embedded cloud (DynamoDB, SES and Step Functions
+running locally) from launch to published scores, then exits.
+
+  --serve        keep the campaign open and the embedded cloud up until Ctrl-C; prints one
+                 INVITE <url> per unanswered assignment and OUTBOX <url> (the local SES web UI)
+  --port N       survey API port (default: any free port; 8080 with --serve)
+  --ses-port N   local SES port (default: any free port; 8005 with --serve)
+  --out DIR      where emails (.eml) are written (default: out)
+`;
+
+const started = Date.now();
+const clock = () => {
+  const s = Math.floor((Date.now() - started) / 1000);
+  return `[${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}]`;
+};
+const say = (line: string) => console.log(`${clock()} ${line}`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const parseFlags = () => {
+  let values: Record<string, unknown>;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        serve: { type: 'boolean' },
+        port: { type: 'string' },
+        'ses-port': { type: 'string' },
+        out: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    console.error(`${error instanceof Error ? error.message : String(error)}\n\n${HELP}`);
+    process.exit(2);
+  }
+  const parsed = Flags.safeParse(values);
+  if (!parsed.success) {
+    console.error(`${parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('\n')}\n\n${HELP}`);
+    process.exit(2);
+  }
+  return parsed.data;
+};
+
+/** Writes each email the local SES accepted as an .eml file; returns the folder. */
+const writeEml = async (emails: readonly OutboxEmail[], dir: string): Promise<string> => {
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  let n = 0;
+  for (const email of emails) {
+    n++;
+    const to = email.destination.to.join(', ');
+    const message = await new MailComposer({
+      from: email.from,
+      to,
+      subject: email.subject,
+      text: email.body.text,
+      html: email.body.html,
+      messageId: `<${email.messageId}@local>`,
+      date: new Date(email.at * 1000),
+      attachments: email.attachments.map((a) => ({ filename: a.filename, content: Buffer.from(a.content, 'base64'), contentType: a.contentType })),
+    })
+      .compile()
+      .build();
+    const slug = (email.destination.to[0] ?? 'unknown').replace(/[^A-Za-z0-9@._-]/g, '_');
+    await writeFile(join(dir, `${String(n).padStart(4, '0')}-${mailKindOf(email)}-${slug}.eml`), message);
+  }
+  return dir;
+};
+
+const main = async () => {
+  const flags = parseFlags();
+  if (flags.help) {
+    console.log(HELP);
+    return 0;
+  }
+  say('starting the embedded cloud: DynamoDB (dynalite), SES (aws-ses-v2-local), Step Functions (local runner), survey API');
+  const cloud = await startEmbeddedCloud({
+    ports: flags.serve ? { api: flags.port ?? 8080, ses: flags['ses-port'] ?? 8005 } : { api: flags.port, ses: flags['ses-port'] },
+  });
+  const shutdown = async (code: number) => {
+    await cloud.close();
+    return code;
+  };
+  try {
+    say(`  DynamoDB ${cloud.urls.dynamodb} · SES ${cloud.urls.ses} · Step Functions ${cloud.urls.sfn} · survey API ${cloud.urls.api}`);
+    const { store } = await import('../functions/adapters/table.ts');
+    const sfn = new SFNClient({});
+    const now = new Date();
+    const definition = demoCampaign(now, flags.serve ? { reminderAfterSeconds: 2 * 86400, deadlineAfterSeconds: 7 * 86400 } : { reminderAfterSeconds: 14, deadlineAfterSeconds: 24 });
+    const { campaign } = definition;
+    say(`launching ${campaign.title.zh} / ${campaign.title.en} (${campaign.id}): ${definition.centers.length} centers, ${definition.supervisors.length} supervisors`);
+    const launch = await launchCampaign({ store, sfn, stateMachineArn: cloud.stateMachineArn }, definition, now);
+    say(`  StartExecution → ${launch.executionArn} (${launch.outcome})`);
+
+    // Wait for every invitation: one email per supervisor.
+    let outbox: OutboxEmail[] = [];
+    for (;;) {
+      outbox = await readOutbox(cloud.urls.ses);
+      const invitations = outbox.filter((e) => mailKindOf(e) === 'invitation');
+      const status = await sfn.send(new DescribeExecutionCommand({ executionArn: launch.executionArn }));
+      if (status.status !== 'RUNNING') throw new Error(`the workflow ended early: ${status.status} ${status.error ?? ''} ${status.cause ?? ''}`);
+      const meta = await store.getMeta(campaign.id).catch(() => undefined);
+      if (meta && meta.supervisors > 0 && invitations.length >= meta.supervisors) {
+        say(`invitations sent: ${invitations.length} emails for ${meta.total} assignments`);
+        break;
+      }
+      await sleep(250);
+    }
+
+    const invitations = outbox.filter((e) => mailKindOf(e) === 'invitation');
+    const personas = assignPersonas(invitations.flatMap((e) => e.destination.to), campaign.id);
+    const answerAll = async (emails: readonly OutboxEmail[]) => {
+      const links = emails.flatMap((e) => surveyLinks(e));
+      const statuses = new Map<number, number>();
+      for (let i = 0; i < links.length; i += 8) {
+        const batch = await Promise.all(links.slice(i, i + 8).map((url) => answerSurvey(url, campaign.id)));
+        for (const { status } of batch) statuses.set(status, (statuses.get(status) ?? 0) + 1);
+      }
+      return { links: links.length, statuses };
+    };
+    const prompt = invitations.filter((e) => personas.get(e.destination.to[0] ?? '') === 'prompt');
+    const first = await answerAll(prompt);
+    say(`${prompt.length} supervisors answered at once: ${first.links} questionnaires (HTTP ${[...first.statuses].map(([s, n]) => `${s}×${n}`).join(', ')})`);
+
+    if (flags.serve) {
+      const meta = await store.getMeta(campaign.id);
+      const open = [];
+      for await (const a of store.streamAssignments(campaign.id)) if (!a.answeredAt) open.push(a);
+      const unanswered = new Set(open.map((a) => a.supervisorId));
+      for (const email of invitations) {
+        const supervisor = definition.supervisors.find((s) => s.email === email.destination.to[0]);
+        if (supervisor && unanswered.has(supervisor.id)) for (const url of surveyLinks(email)) console.log(`INVITE ${url}`);
+      }
+      console.log(`OUTBOX ${cloud.urls.ses}`);
+      await mkdir(resolve(flags.out), { recursive: true });
+      await writeFile(
+        join(resolve(flags.out), 'local-cloud.json'),
+        `${JSON.stringify({ ...cloud.urls, stateMachineArn: cloud.stateMachineArn, tableName: cloud.tableName, region: cloud.region }, null, 2)}\n`,
+      );
+      say(`campaign open until ${meta.deadline}; answered ${meta.answered}/${meta.total}. Press Ctrl-C to stop.`);
+      await new Promise<void>((resolveStop) => {
+        process.once('SIGINT', () => resolveStop());
+        process.once('SIGTERM', () => resolveStop());
+      });
+      say('stopping the embedded cloud');
+      return await shutdown(0);
+    }
+
+    // Late supervisors answer when their reminder arrives; the rest never do.
+    let lateDone = false;
+    let lastLine = '';
+    for (;;) {
+      const status = await sfn.send(new DescribeExecutionCommand({ executionArn: launch.executionArn }));
+      const meta = await store.getMeta(campaign.id);
+      outbox = await readOutbox(cloud.urls.ses);
+      const reminders = outbox.filter((e) => mailKindOf(e) === 'reminder');
+      const line = `status ${meta.status} · answered ${meta.answered}/${meta.total} · reminders ${reminders.length} · summaries ${outbox.filter((e) => mailKindOf(e) === 'summary').length}`;
+      if (line !== lastLine) say(line);
+      lastLine = line;
+      if (!lateDone && reminders.length > 0) {
+        const late = reminders.filter((e) => personas.get(e.destination.to[0] ?? '') === 'late');
+        const second = await answerAll(late);
+        say(`reminder went to ${reminders.length} supervisors; ${late.length} of them answered now: ${second.links} questionnaires`);
+        lateDone = true;
+      }
+      if (status.status !== 'RUNNING') {
+        if (status.status !== 'SUCCEEDED') {
+          console.error(`the campaign workflow ended ${status.status}: ${status.error ?? ''} ${status.cause ?? ''}`);
+          return await shutdown(1);
+        }
+        break;
+      }
+      await sleep(500);
+    }
+
+    const meta = await store.getMeta(campaign.id);
+    const [scores, centers] = await Promise.all([store.listScores(campaign.id), store.getCenters(campaign.id)]);
+    const rows: LeagueRow[] = scores.flatMap((score) => {
+      const center = centers.get(score.centerId);
+      return center ? [{ center, score }] : [];
+    });
+    console.log(`\n${campaign.title.zh} / ${campaign.title.en} — ${meta.status}, closed by ${meta.closedReason ?? '—'}; responses ${meta.answered}/${meta.total}\n`);
+    console.log(formatLeagueTable(rows));
+    outbox = await readOutbox(cloud.urls.ses);
+    const byKind = new Map<string, number>();
+    for (const e of outbox) byKind.set(mailKindOf(e), (byKind.get(mailKindOf(e)) ?? 0) + 1);
+    console.log(`\nemails sent: ${[...byKind].map(([k, n]) => `${k} ${n}`).join(' · ')} (total ${outbox.length})`);
+    const dir = await writeEml(outbox, resolve(flags.out, 'mail'));
+    console.log(`every email is in ${dir}/ (.eml: open with any mail client)`);
+    console.log('to answer in a browser and watch the workflow continue: npm start -- --serve');
+    say('done');
+    return await shutdown(0);
+  } catch (error) {
+    console.error(`npm start failed: ${error instanceof Error ? error.message : String(error)}`);
+    return shutdown(1);
+  }
+};
+
+process.exitCode = await main();
