@@ -7,6 +7,16 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Handler modules read their configuration at load; unit tests get a fixed one.
+    env: {
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      TABLE_NAME: 'test-table',
+      MAIL_FROM: 'supervision@example.gov.cn',
+      SURVEY_BASE_URL: 'https://survey.example.gov.cn',
+      LINK_SECRET: 'unit-test-link-secret-0123456789abcdef',
+    },
     reporters: ['default'],
   },
 });

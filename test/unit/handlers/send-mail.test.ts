@@ -1,0 +1,81 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { SendEmailCommand, SESClient } from '@aws-sdk/client-ses';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sendMailBatch } from '../../../functions/send-mail.ts';
+import { smallCampaign } from '../../fixtures/campaign.ts';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const ses = mockClient(SESClient);
+const def = smallCampaign();
+const pk = `CAMPAIGN#${def.campaign.id}`;
+
+beforeEach(() => {
+  ddb.reset();
+  ses.reset();
+  ddb.on(GetCommand, { Key: { PK: pk, SK: 'META' } }).resolves({
+    Item: { campaign: def.campaign, status: 'open', definitionHash: 'h', loaded: true, createdAt: 'x', deadline: def.campaign.schedule.deadline, total: 2, answered: 0 },
+  });
+  ddb.on(GetCommand, { Key: { PK: pk, SK: 'SUPERVISOR#S1' } }).resolves({ Item: { supervisor: def.supervisors[0] } });
+  ddb.on(QueryCommand, { ExpressionAttributeValues: { ':pk': pk, ':p': 'CENTER#' } }).resolves({ Items: def.centers.map((center) => ({ center })) });
+  ddb.on(QueryCommand, { ExpressionAttributeValues: { ':p': 'ASSIGNMENT#S1#' } }).resolves({
+    Items: [
+      { id: 'A1', campaignId: def.campaign.id, supervisorId: 'S1', centerId: 'C1', activity: 'experiential' },
+      { id: 'A2', campaignId: def.campaign.id, supervisorId: 'S1', centerId: 'C2', activity: 'unannounced', answeredAt: '2026-12-02T00:00:00Z' },
+    ],
+  });
+  ddb.on(UpdateCommand).resolves({});
+  ses.on(SendEmailCommand).resolves({ MessageId: 'm-1' });
+});
+afterEach(() => {
+  ddb.reset();
+  ses.reset();
+});
+
+describe('sendMailBatch', () => {
+  it('sends one invitation listing every assignment of the supervisor, with personal links', async () => {
+    // Prepare
+    ddb.on(PutCommand).resolves({});
+    // Act
+    const result = await sendMailBatch({ campaignId: def.campaign.id, kind: 'invitation', round: 0, batch: { index: 0, ids: ['S1'] } });
+    // Assess
+    expect(result).toEqual({ sent: 1, skipped: 0, suppressed: 0, failed: 0 });
+    expect(ses).toHaveReceivedCommandTimes(SendEmailCommand, 1);
+    const text = ses.commandCalls(SendEmailCommand)[0]?.args[0].input.Message?.Body?.Text?.Data ?? '';
+    expect(text.match(/https:\/\/survey\.example\.gov\.cn\/s\/[A-Za-z0-9_-]{43}/g)).toHaveLength(2);
+    expect(ddb).toHaveReceivedCommandWith(PutCommand, { Item: expect.objectContaining({ SK: 'invitation#0#S1', state: 'sending' }), ConditionExpression: 'attribute_not_exists(PK)' });
+  });
+
+  it('reminds only about unanswered assignments', async () => {
+    // Prepare
+    ddb.on(PutCommand).resolves({});
+    // Act
+    await sendMailBatch({ campaignId: def.campaign.id, kind: 'reminder', round: 1, batch: { index: 0, ids: ['S1'] } });
+    // Assess
+    const text = ses.commandCalls(SendEmailCommand)[0]?.args[0].input.Message?.Body?.Text?.Data ?? '';
+    expect(text).toContain('玄武区政务服务中心');
+    expect(text).not.toContain('秦淮区政务服务中心');
+  });
+
+  it('sends nothing when an earlier attempt already claimed the email (no duplicate on retry)', async () => {
+    // Prepare
+    ddb.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'claimed', $metadata: {} }));
+    // Act
+    const result = await sendMailBatch({ campaignId: def.campaign.id, kind: 'invitation', round: 0, batch: { index: 0, ids: ['S1'] } });
+    // Assess
+    expect(result).toEqual({ sent: 0, skipped: 1, suppressed: 0, failed: 0 });
+    expect(ses).not.toHaveReceivedCommand(SendEmailCommand);
+  });
+
+  it('records a rejected address as failed and goes on', async () => {
+    // Prepare
+    ddb.on(PutCommand).resolves({});
+    ses.on(SendEmailCommand).rejects(Object.assign(new Error('Address blacklisted'), { name: 'MessageRejected' }));
+    // Act
+    const result = await sendMailBatch({ campaignId: def.campaign.id, kind: 'invitation', round: 0, batch: { index: 0, ids: ['S1'] } });
+    // Assess
+    expect(result.failed).toBe(1);
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, { ExpressionAttributeValues: expect.objectContaining({ ':s': 'failed' }) });
+  });
+});
