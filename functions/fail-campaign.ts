@@ -34,12 +34,16 @@ export const failCampaign = async ({ campaignId, error }: FailCampaignInput): Pr
     throw e;
   }
   await store.setStatus(campaignId, 'failed', { failure: { error: name, cause } });
-  const to = meta.campaign.organizers;
-  const at = new Date().toISOString();
-  if (!(await store.claimMail(campaignId, 'failure', 0, 'organizers', to, at))) return { notified: 0 };
-  const messageId = await mailer.send(to, renderFailureNotice(meta.campaign, name, cause), { campaign: campaignId, kind: 'failure' });
-  await store.settleMail(campaignId, 'failure', 0, 'organizers', { state: 'sent', messageId }, new Date().toISOString());
-  return { notified: to.length };
+  const mail = renderFailureNotice(meta.campaign, name, cause);
+  let notified = 0;
+  for (const [i, to] of meta.campaign.organizers.entries()) {
+    const recipientId = `organizer-${i + 1}`;
+    if (!(await store.claimMail(campaignId, 'failure', 0, recipientId, [to], new Date().toISOString()))) continue;
+    const messageId = await mailer.send([to], mail, { campaign: campaignId, kind: 'failure' });
+    await store.settleMail(campaignId, 'failure', 0, recipientId, { state: 'sent', messageId }, new Date().toISOString());
+    notified++;
+  }
+  return { notified };
 };
 
 /** Lambda entry point of the NotifyFailure state. */

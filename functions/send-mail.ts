@@ -80,7 +80,8 @@ const composeCitySummary = async (input: SendMailInput, meta: CampaignMeta): Pro
     return center ? [{ center, score }] : [];
   });
   const mail = renderCitySummary(meta.campaign, rows, { answered: meta.answered, total: meta.total });
-  return new Map([['organizers', { to: meta.campaign.organizers, mail }]]);
+  // One message per organizer: each has its own ledger entry, bounce and suppression.
+  return new Map(meta.campaign.organizers.map((to, i) => [`organizer-${i + 1}`, { to: [to], mail }]));
 };
 
 /**

@@ -109,8 +109,11 @@ export const startEmbeddedCloud = async (options: EmbeddedCloudOptions = {}): Pr
     const dynamodbUrl = await listen(dynamo, ports.dynamodb ?? 0, host);
     closers.push(() => closeServer(dynamo));
 
-    const sesModule = await import('aws-ses-v2-local');
-    const startSes = sesModule.default.default;
+    // CommonJS module: Node exposes module.exports as the default export, some loaders unwrap it once more.
+    const sesModule: { default: unknown } = await import('aws-ses-v2-local');
+    const sesExport = sesModule.default as { default?: typeof import('aws-ses-v2-local').default } | typeof import('aws-ses-v2-local').default;
+    const startSes = typeof sesExport === 'function' ? sesExport : sesExport.default;
+    if (!startSes) throw new Error('aws-ses-v2-local did not export its server');
     const ses = await startSes({ host, port: ports.ses ?? 0 });
     await new Promise<void>((resolve) => (ses.listening ? resolve() : ses.once('listening', () => resolve())));
     const sesUrl = `http://${host}:${(ses.address() as AddressInfo).port}`;

@@ -109,7 +109,7 @@ const main = async () => {
     const { store } = await import('../functions/adapters/table.ts');
     const sfn = new SFNClient({});
     const now = new Date();
-    const definition = demoCampaign(now, flags.serve ? { reminderAfterSeconds: 2 * 86400, deadlineAfterSeconds: 7 * 86400 } : { reminderAfterSeconds: 14, deadlineAfterSeconds: 24 });
+    const definition = demoCampaign(now, flags.serve ? { reminderAfterSeconds: 2 * 86400, deadlineAfterSeconds: 7 * 86400 } : { reminderAfterSeconds: 20, deadlineAfterSeconds: 30 });
     const { campaign } = definition;
     say(`launching ${campaign.title.zh} / ${campaign.title.en} (${campaign.id}): ${definition.centers.length} centers, ${definition.supervisors.length} supervisors`);
     const launch = await launchCampaign({ store, sfn, stateMachineArn: cloud.stateMachineArn }, definition, now);
@@ -169,23 +169,22 @@ const main = async () => {
       return await shutdown(0);
     }
 
-    // Late supervisors answer when their reminder arrives; the rest never do.
-    let lateDone = false;
+    // Late supervisors answer as soon as their reminder arrives; the rest never do.
+    const reminded = new Set<string>();
+    let lateAnswers = 0;
     let lastLine = '';
     for (;;) {
       const status = await sfn.send(new DescribeExecutionCommand({ executionArn: launch.executionArn }));
-      const meta = await store.getMeta(campaign.id);
       outbox = await readOutbox(cloud.urls.ses);
       const reminders = outbox.filter((e) => mailKindOf(e) === 'reminder');
-      const line = `status ${meta.status} · answered ${meta.answered}/${meta.total} · reminders ${reminders.length} · summaries ${outbox.filter((e) => mailKindOf(e) === 'summary').length}`;
+      const fresh = reminders.filter((e) => !reminded.has(e.messageId));
+      fresh.forEach((e) => reminded.add(e.messageId));
+      const late = fresh.filter((e) => personas.get(e.destination.to[0] ?? '') === 'late');
+      if (late.length > 0) lateAnswers += (await answerAll(late)).links;
+      const meta = await store.getMeta(campaign.id);
+      const line = `status ${meta.status} · answered ${meta.answered}/${meta.total} · reminded ${reminders.length} supervisors (${lateAnswers} questionnaires answered after the reminder) · summaries ${outbox.filter((e) => mailKindOf(e) === 'summary').length}`;
       if (line !== lastLine) say(line);
       lastLine = line;
-      if (!lateDone && reminders.length > 0) {
-        const late = reminders.filter((e) => personas.get(e.destination.to[0] ?? '') === 'late');
-        const second = await answerAll(late);
-        say(`reminder went to ${reminders.length} supervisors; ${late.length} of them answered now: ${second.links} questionnaires`);
-        lateDone = true;
-      }
       if (status.status !== 'RUNNING') {
         if (status.status !== 'SUCCEEDED') {
           console.error(`the campaign workflow ended ${status.status}: ${status.error ?? ''} ${status.cause ?? ''}`);
