@@ -1,0 +1,49 @@
+import { z } from 'zod';
+
+const SENDER_HINT =
+  'pass the sender address verified in SES, e.g. `npx cdk deploy -c senderEmail=noreply@example.gov.cn`';
+
+/** A boolean context value: `-c nag=false` arrives as a string, cdk.json gives a boolean. */
+const ContextBoolean = z.union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')]);
+
+/** The CDK context the app accepts (`-c name=value` or cdk.json), validated before anything is built. */
+export const AppConfig = z.object({
+  senderEmail: z.email({
+    error: (issue) =>
+      issue.input === undefined || issue.input === ''
+        ? `senderEmail is missing: ${SENDER_HINT}`
+        : `senderEmail ${JSON.stringify(issue.input)} is not an email address: ${SENDER_HINT}`,
+  }),
+  maxSendRate: z.coerce
+    .number({ error: 'maxSendRate must be a number: the SES send rate of the account, in emails per second' })
+    .positive('maxSendRate must be positive: the SES send rate of the account, in emails per second')
+    .max(10_000, 'maxSendRate above 10000 emails per second is not an SES rate')
+    .default(14),
+  stackName: z
+    .string()
+    .regex(
+      /^[A-Za-z][A-Za-z0-9-]{0,70}$/,
+      'stackName must start with a letter and hold at most 71 letters, digits or hyphens',
+    )
+    .default('ServiceSupervision'),
+  nag: ContextBoolean.default(true),
+});
+export type AppConfig = z.infer<typeof AppConfig>;
+
+/** Names of the context values {@link AppConfig} reads. */
+export const APP_CONTEXT_KEYS = ['senderEmail', 'maxSendRate', 'stackName', 'nag'] as const;
+
+/** Parses the context or throws one error listing every problem, each saying how to fix it. */
+export function parseAppConfig(context: Readonly<Record<string, unknown>>): AppConfig {
+  const result = AppConfig.safeParse(context);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `  - ${issue.message}`).join('\n');
+    throw new InvalidAppConfig(`Invalid CDK context:\n${problems}`, { cause: result.error });
+  }
+  return result.data;
+}
+
+/** The CDK context is missing a value or holds an invalid one. */
+export class InvalidAppConfig extends Error {
+  public override name = 'InvalidAppConfig';
+}

@@ -1,0 +1,206 @@
+import path from 'node:path';
+import { type Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import {
+  ApplicationLogLevel,
+  Architecture,
+  LoggingFormat,
+  Runtime,
+  SystemLogLevel,
+  Tracing,
+} from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import { acknowledgeFinding, acknowledgeWildcardResource } from './nag.ts';
+
+/** How much of the table a function may touch. */
+export type TableAccess = 'read' | 'readWrite';
+
+/** Props of {@link SupervisionFunction}: what differs between handlers; everything else is a house default. */
+export interface SupervisionFunctionProps {
+  /** Directory holding `functions/` and `package-lock.json`; esbuild runs from here. */
+  readonly projectRoot: string;
+  /** Handler file under `functions/`, without extension, e.g. `send-mail`. It must export `handler`. */
+  readonly handlerName: string;
+  /** What the function does, shown in the Lambda console. */
+  readonly description: string;
+  /** Hard limit of one invocation; keep it below the workflow state's `TimeoutSeconds`. */
+  readonly timeout: Duration;
+  /** @default 512 */
+  readonly memorySize?: number;
+  /** @default RetentionDays.THREE_MONTHS */
+  readonly logRetention?: RetentionDays;
+  /** Extra environment variables; prefer the `bind…` helpers, which grant access too. */
+  readonly environment?: Readonly<Record<string, string>>;
+}
+
+/** Everything a function needs to send email through SES. */
+export interface MailBinding {
+  /** Verified sender address; the only `From` the function may use. */
+  readonly from: string;
+  /** SES configuration set every message is sent with. */
+  readonly configurationSetName: string;
+  /** The account's SES send rate, emails per second. */
+  readonly maxSendRate: number;
+  /** How many mail batches run at once (the Map's `MaxConcurrency`); each takes its share of the rate. */
+  readonly concurrency: number;
+  /** Base URL of the survey API, for the links in emails. */
+  readonly surveyBaseUrl: string;
+}
+
+const TABLE_READ_ACTIONS = [
+  'dynamodb:BatchGetItem',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:DescribeTable',
+  'dynamodb:GetItem',
+  'dynamodb:Query',
+  'dynamodb:Scan',
+];
+const TABLE_WRITE_ACTIONS = [
+  'dynamodb:BatchWriteItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+];
+
+/** Defines `require` in ESM bundles, for the CommonJS dependencies esbuild inlines. */
+const ESM_REQUIRE_BANNER =
+  "import { createRequire as topLevelCreateRequire } from 'node:module'; const require = topLevelCreateRequire(import.meta.url);";
+
+/**
+ * A Lambda function with the house defaults: Node.js 22 on arm64, an ESM bundle made by esbuild with
+ * the AWS SDK inside (versions pinned by the lock file), source maps, X-Ray, JSON logs in its own log
+ * group, and its own role holding only what the `bind…` helpers grant.
+ */
+export class SupervisionFunction extends NodejsFunction {
+  /** The function's execution role. */
+  public readonly executionRole: Role;
+
+  public constructor(scope: Construct, id: string, props: SupervisionFunctionProps) {
+    const logGroup = new LogGroup(scope, `${id}Logs`, {
+      retention: props.logRetention ?? RetentionDays.THREE_MONTHS,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // An own role instead of AWSLambdaBasicExecutionRole: it may write only to its own log group.
+    const role = new Role(scope, `${id}Role`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of the ${props.handlerName} function`,
+    });
+    super(scope, id, {
+      entry: path.join(props.projectRoot, 'functions', `${props.handlerName}.ts`),
+      handler: 'handler',
+      projectRoot: props.projectRoot,
+      depsLockFilePath: path.join(props.projectRoot, 'package-lock.json'),
+      description: props.description,
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout,
+      tracing: Tracing.ACTIVE,
+      role,
+      logGroup,
+      loggingFormat: LoggingFormat.JSON,
+      applicationLogLevelV2: ApplicationLogLevel.INFO,
+      systemLogLevelV2: SystemLogLevel.WARN,
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        ...props.environment,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        mainFields: ['module', 'main'],
+        target: 'node22',
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        banner: ESM_REQUIRE_BANNER,
+        // Bundle SDK v3 rather than use the runtime's copy: the versions tested are the versions deployed.
+        bundleAwsSDK: true,
+        externalModules: [],
+      },
+    });
+    this.executionRole = role;
+    logGroup.grants.write(role);
+    acknowledgeFinding(
+      this,
+      'AwsSolutions-L1',
+      'nodejs22.x is the runtime the handlers are built and tested for (Node 22 locally and in the embedded cloud); moving to a newer one is a deliberate, tested change.',
+    );
+    acknowledgeFinding(
+      role,
+      'AwsSolutions-IAM5[Resource::*]',
+      'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions.',
+    );
+  }
+
+  /**
+   * Sets `TABLE_NAME` and grants item access to the table and to the named indexes only.
+   * `read` allows Get/Query/Scan; `readWrite` adds Put/Update/Delete and batch writes.
+   */
+  public bindTable(table: ITable, access: TableAccess, indexNames: readonly string[] = []): void {
+    this.addEnvironment('TABLE_NAME', table.tableName);
+    const actions = access === 'read' ? TABLE_READ_ACTIONS : [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS];
+    this.addToRolePolicy(
+      new PolicyStatement({
+        actions,
+        resources: [table.tableArn, ...indexNames.map((name) => `${table.tableArn}/index/${name}`)],
+      }),
+    );
+  }
+
+  /** Sets `variable` to the secret's ARN and grants reading its value. */
+  public bindSecret(secret: ISecret, variable: string): void {
+    this.addEnvironment(variable, secret.secretArn);
+    secret.grantRead(this);
+  }
+
+  /**
+   * Sets `MAIL_FROM`, `SES_CONFIGURATION_SET`, `MAX_SEND_RATE`, `MAIL_CONCURRENCY` and
+   * `SURVEY_BASE_URL`, and grants `ses:SendEmail` and `ses:SendRawEmail` on condition that the
+   * `From` address is exactly `mail.from`.
+   */
+  public bindMail(mail: MailBinding): void {
+    this.addEnvironment('MAIL_FROM', mail.from);
+    this.addEnvironment('SES_CONFIGURATION_SET', mail.configurationSetName);
+    this.addEnvironment('MAX_SEND_RATE', String(mail.maxSendRate));
+    this.addEnvironment('MAIL_CONCURRENCY', String(mail.concurrency));
+    this.addEnvironment('SURVEY_BASE_URL', mail.surveyBaseUrl);
+    const stack = Stack.of(this);
+    // Any identity: SES authorizes the sender's address or its domain, and in the sandbox the recipients too.
+    const identities = stack.formatArn({ service: 'ses', resource: 'identity', resourceName: '*' });
+    const configurationSet = stack.formatArn({
+      service: 'ses',
+      resource: 'configuration-set',
+      resourceName: mail.configurationSetName,
+    });
+    this.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['ses:SendEmail', 'ses:SendRawEmail'],
+        resources: [identities, configurationSet],
+        conditions: { StringEquals: { 'ses:FromAddress': mail.from } },
+      }),
+    );
+    acknowledgeWildcardResource(
+      this.executionRole,
+      identities,
+      'Sending is limited by the ses:FromAddress condition to the one verified sender; the identity may be the address or its domain, and the SES sandbox also checks recipient identities.',
+    );
+  }
+
+  /**
+   * Grants `states:SendTaskSuccess`, `SendTaskFailure` and `SendTaskHeartbeat` on the state machine,
+   * to wake a `.waitForTaskToken` task. Takes the ARN, not the state machine, so a function the
+   * workflow invokes can hold it without a circular dependency.
+   */
+  public bindWorkflowCallbacks(stateMachineArn: string): void {
+    this.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'],
+        resources: [stateMachineArn],
+      }),
+    );
+  }
+}

@@ -1,0 +1,470 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Annotations, ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { ConfigurationSet, EmailSendingEvent, EventDestination, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
+import type { Construct } from 'constructs';
+import { WORKFLOW_FUNCTIONS } from '../functions/core/workflow-contract.ts';
+import { acknowledgeFinding, acknowledgeWildcardResource } from './nag.ts';
+import { SupervisionFunction } from './supervision-function.ts';
+
+/** The repository root: where `functions/`, `workflows/` and the lock file live. */
+const REPOSITORY_ROOT = fileURLToPath(new URL('..', import.meta.url));
+/** The one workflow definition, shared with the local runner. */
+const WORKFLOW_FILE = fileURLToPath(new URL('../workflows/campaign.asl.json', import.meta.url));
+
+/** The table's only secondary index: campaigns of a series, month by month. */
+export const CAMPAIGN_INDEX = 'GSI1';
+
+/** A handler file name under `functions/` that the workflow invokes. */
+export type WorkflowHandlerName = (typeof WORKFLOW_FUNCTIONS)[keyof typeof WORKFLOW_FUNCTIONS];
+
+/** Props of {@link SupervisionStack}. */
+export interface SupervisionStackProps extends StackProps {
+  /** The sender address (`MAIL_FROM`); verify it, or its domain, in SES in the stack's region. */
+  readonly senderEmail: string;
+  /** The account's SES send rate in emails per second (`MAX_SEND_RATE`). @default 14 */
+  readonly maxSendRate?: number;
+  /**
+   * Publish SES bounce and complaint events to a topic that feeds `functions/ses-events.ts`.
+   * The subscription is skipped, with a synth warning, while that handler file does not exist.
+   * @default true
+   */
+  readonly sesEvents?: boolean;
+  /** Directory holding `functions/` and `package-lock.json`. @default the repository root */
+  readonly projectRoot?: string;
+  /** Retention of every log group. @default RetentionDays.THREE_MONTHS */
+  readonly logRetention?: RetentionDays;
+}
+
+interface TaskSettings {
+  readonly description: string;
+  readonly timeout: Duration;
+  readonly memorySize?: number;
+}
+
+// Each timeout stays below the TimeoutSeconds of the state that invokes the function, so a slow run
+// fails as a Lambda error the workflow retries, not as a state timeout.
+const WORKFLOW_TASKS: Readonly<Record<WorkflowHandlerName, TaskSettings>> = {
+  prepare: {
+    description: 'Validates and freezes the rosters and questionnaire; computes assignments and their links.',
+    timeout: Duration.minutes(14),
+    memorySize: 1024,
+  },
+  'plan-mail': {
+    description: 'Splits the recipients of one kind of email into batches of IDs.',
+    timeout: Duration.minutes(4),
+  },
+  'send-mail': { description: 'Sends one batch of emails, paced to the SES send rate.', timeout: Duration.minutes(4) },
+  'check-progress': { description: 'Decides: remind non-responders, wait, or close.', timeout: Duration.minutes(4) },
+  'await-responses': { description: 'Stores the Collect task token on the campaign.', timeout: Duration.minutes(1) },
+  'close-campaign': { description: 'Stops accepting answers.', timeout: Duration.minutes(4) },
+  'score-campaign': {
+    description: 'Streams every response once and scores every center.',
+    timeout: Duration.minutes(14),
+    memorySize: 1769,
+  },
+  'fail-campaign': {
+    description: 'Marks the campaign failed and tells the organizers why.',
+    timeout: Duration.minutes(4),
+  },
+};
+
+/**
+ * Everything one deployment runs: the table, the task functions, the campaign workflow, the survey
+ * HTTP API, SES configuration, the link secret, and alarms to one topic.
+ */
+export class SupervisionStack extends Stack {
+  /** The single table (`PK`/`SK`, index `GSI1`). */
+  public readonly table: Table;
+  /** The campaign workflow; execution name = campaign id. */
+  public readonly stateMachine: StateMachine;
+  /** The HTTP API serving `/s/{token}` and `/r/{token}`. */
+  public readonly surveyApi: HttpApi;
+  /** Receives every alarm. */
+  public readonly alarmTopic: Topic;
+  /** Every email is sent with it. */
+  public readonly configurationSet: ConfigurationSet;
+  /** Derives the survey links. */
+  public readonly linkSecret: Secret;
+  /** The workflow's task functions, by handler file name. */
+  public readonly taskFunctions: Readonly<Record<WorkflowHandlerName, SupervisionFunction>>;
+  /** The function behind the survey API. */
+  public readonly surveyFunction: SupervisionFunction;
+  /** The function fed by bounce and complaint events, when it is deployed. */
+  public readonly mailEventsFunction: SupervisionFunction | undefined;
+
+  public constructor(scope: Construct, id: string, props: SupervisionStackProps) {
+    super(scope, id, props);
+    const projectRoot = props.projectRoot ?? REPOSITORY_ROOT;
+    const logRetention = props.logRetention ?? RetentionDays.THREE_MONTHS;
+    Tags.of(this).add('Application', 'service-supervision');
+
+    this.table = new Table(this, 'Table', {
+      partitionKey: { name: 'PK', type: AttributeType.STRING },
+      sortKey: { name: 'SK', type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      encryption: TableEncryption.AWS_MANAGED,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.table.addGlobalSecondaryIndex({
+      indexName: CAMPAIGN_INDEX,
+      partitionKey: { name: 'GSI1PK', type: AttributeType.STRING },
+      sortKey: { name: 'GSI1SK', type: AttributeType.STRING },
+      projectionType: ProjectionType.ALL,
+    });
+
+    this.linkSecret = new Secret(this, 'LinkSecret', {
+      description: "Key that derives the supervisors' survey links; changing it invalidates every link already sent.",
+      generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    acknowledgeFinding(
+      this.linkSecret,
+      'AwsSolutions-SMG4',
+      'Rotating the link key would invalidate every survey link already emailed to supervisors; links expire with their campaign instead.',
+    );
+
+    // Customer-managed: CloudWatch alarms and SES cannot publish to topics under the AWS-managed SNS key.
+    const notificationKey = new Key(this, 'NotificationKey', {
+      description: 'Encrypts the alarm and mail-event topics of service supervision',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    notificationKey.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AllowAlarmsAndSesToPublishToEncryptedTopics',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com'), new ServicePrincipal('ses.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+      }),
+    );
+
+    this.alarmTopic = new Topic(this, 'AlarmTopic', {
+      displayName: 'Service supervision alarms',
+      masterKey: notificationKey,
+      enforceSSL: true,
+    });
+    this.alarmTopic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AllowCloudWatchAlarms',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.alarmTopic.topicArn],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    );
+
+    this.configurationSet = new ConfigurationSet(this, 'MailConfiguration', {
+      reputationMetrics: true,
+      suppressionReasons: SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+    });
+
+    this.surveyApi = new HttpApi(this, 'SurveyApi', {
+      description: 'Survey and rectification links of service supervision campaigns',
+      createDefaultStage: false,
+    });
+    // The execute-api endpoint comes from the API alone, so functions can hold it without a cycle.
+    const surveyBaseUrl = this.surveyApi.apiEndpoint;
+    const mailBinding = {
+      from: props.senderEmail,
+      configurationSetName: this.configurationSet.configurationSetName,
+      maxSendRate: props.maxSendRate ?? 14,
+      concurrency: readMailConcurrency(WORKFLOW_FILE),
+      surveyBaseUrl,
+    };
+
+    const stateMachineName = `${this.stackName}-Campaign`;
+    const stateMachineArn = this.formatArn({
+      service: 'states',
+      resource: 'stateMachine',
+      resourceName: stateMachineName,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+
+    const newFunction = (handlerName: string, settings: TaskSettings): SupervisionFunction => {
+      const fn = new SupervisionFunction(this, `${toPascalCase(handlerName)}Function`, {
+        projectRoot,
+        handlerName,
+        logRetention,
+        ...settings,
+      });
+      fn.bindTable(this.table, 'readWrite', [CAMPAIGN_INDEX]);
+      return fn;
+    };
+
+    const taskFunctions = Object.fromEntries(
+      Object.entries(WORKFLOW_TASKS).map(([name, settings]) => [name, newFunction(name, settings)]),
+    ) as Record<WorkflowHandlerName, SupervisionFunction>;
+    this.taskFunctions = taskFunctions;
+    taskFunctions.prepare.bindSecret(this.linkSecret, 'LINK_SECRET_ARN');
+    taskFunctions['send-mail'].bindSecret(this.linkSecret, 'LINK_SECRET_ARN');
+    taskFunctions['send-mail'].bindMail(mailBinding);
+    taskFunctions['fail-campaign'].bindMail(mailBinding);
+    // Wakes Collect at once when every assignment was answered before the token was stored.
+    taskFunctions['await-responses'].bindWorkflowCallbacks(stateMachineArn);
+
+    this.surveyFunction = newFunction('survey-api', {
+      description: 'Serves the survey and rectification pages and records answers.',
+      timeout: Duration.seconds(15),
+      memorySize: 1024,
+    });
+    this.surveyFunction.bindSecret(this.linkSecret, 'LINK_SECRET_ARN');
+    this.surveyFunction.bindWorkflowCallbacks(stateMachineArn);
+    this.surveyFunction.addEnvironment('SURVEY_BASE_URL', surveyBaseUrl);
+
+    this.stateMachine = this.createWorkflow(stateMachineName, stateMachineArn, taskFunctions, logRetention);
+    this.createSurveyRoutes(logRetention);
+    this.mailEventsFunction =
+      props.sesEvents === false ? undefined : this.publishMailEvents(notificationKey, projectRoot, newFunction);
+    this.createAlarms();
+    this.createOutputs(props.senderEmail, surveyBaseUrl);
+  }
+
+  private createWorkflow(
+    stateMachineName: string,
+    stateMachineArn: string,
+    taskFunctions: Readonly<Record<WorkflowHandlerName, SupervisionFunction>>,
+    logRetention: RetentionDays,
+  ): StateMachine {
+    const logGroup = new LogGroup(this, 'WorkflowLogs', {
+      // The vendedlogs prefix keeps the CloudWatch Logs resource policy small.
+      logGroupName: `/aws/vendedlogs/states/${stateMachineName}`,
+      retention: logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const substitutions = Object.entries(WORKFLOW_FUNCTIONS).map(
+      ([placeholder, handlerName]) => [placeholder, taskFunctions[handlerName].functionArn] as const,
+    );
+    const stateMachine = new StateMachine(this, 'CampaignWorkflow', {
+      stateMachineName,
+      stateMachineType: StateMachineType.STANDARD,
+      comment: 'One government service supervision campaign, from launch to published scores.',
+      definitionBody: DefinitionBody.fromFile(WORKFLOW_FILE),
+      definitionSubstitutions: Object.fromEntries(substitutions),
+      // No execution data: state payloads name supervisors and centers.
+      logs: { destination: logGroup, level: LogLevel.ALL, includeExecutionData: false },
+      tracingEnabled: true,
+    });
+    stateMachine.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: [...new Set(substitutions.map(([, arn]) => arn))],
+      }),
+    );
+    // The Distributed Map runs its batches as child executions of this same state machine.
+    const childExecutions = this.formatArn({
+      service: 'states',
+      resource: 'execution',
+      resourceName: `${stateMachineName}/*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    stateMachine.addToRolePolicy(
+      new PolicyStatement({ actions: ['states:StartExecution'], resources: [stateMachineArn] }),
+    );
+    stateMachine.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['states:DescribeExecution', 'states:StopExecution'],
+        resources: [childExecutions],
+      }),
+    );
+    acknowledgeWildcardResource(
+      stateMachine.role,
+      childExecutions,
+      "The Distributed Map describes and stops its child executions, whose names Step Functions generates under this state machine's name.",
+    );
+    acknowledgeFinding(
+      stateMachine.role,
+      'AwsSolutions-IAM5[Resource::*]',
+      'Log delivery (logs:CreateLogDelivery and related) and X-Ray tracing support no resource-level permissions.',
+    );
+    return stateMachine;
+  }
+
+  private createSurveyRoutes(logRetention: RetentionDays): void {
+    const accessLogs = new LogGroup(this, 'SurveyApiAccessLogs', {
+      retention: logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    new HttpStage(this, 'SurveyApiStage', {
+      httpApi: this.surveyApi,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: 50, burstLimit: 100 },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        // The route key, never the path: the token in the path is the supervisor's credential.
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            requestTime: '$context.requestTime',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            protocol: '$context.protocol',
+            responseLength: '$context.responseLength',
+            responseLatency: '$context.responseLatency',
+            integrationLatency: '$context.integrationLatency',
+            integrationError: '$context.integrationErrorMessage',
+            error: '$context.error.message',
+          }),
+        ),
+      },
+    });
+    const integration = new HttpLambdaIntegration('SurveyIntegration', this.surveyFunction);
+    this.surveyApi.addRoutes({ path: '/s/{token}', methods: [HttpMethod.GET, HttpMethod.POST], integration });
+    this.surveyApi.addRoutes({ path: '/s/{token}/{proxy+}', methods: [HttpMethod.ANY], integration });
+    this.surveyApi.addRoutes({ path: '/r/{token}', methods: [HttpMethod.GET, HttpMethod.POST], integration });
+    acknowledgeFinding(
+      this.surveyApi,
+      'AwsSolutions-APIG4',
+      'Survey and rectification links are capability URLs: the unguessable token in the path is the credential, checked by the function; volunteers and officials have no IAM or Cognito identity.',
+    );
+  }
+
+  private publishMailEvents(
+    notificationKey: Key,
+    projectRoot: string,
+    newFunction: (handlerName: string, settings: TaskSettings) => SupervisionFunction,
+  ): SupervisionFunction | undefined {
+    const topic = new Topic(this, 'MailEventsTopic', {
+      displayName: 'Service supervision bounces and complaints',
+      masterKey: notificationKey,
+      enforceSSL: true,
+    });
+    this.configurationSet.addEventDestination('BouncesAndComplaints', {
+      destination: EventDestination.snsTopic(topic),
+      events: [EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT],
+    });
+    if (!existsSync(path.join(projectRoot, 'functions', 'ses-events.ts'))) {
+      Annotations.of(this).addWarningV2(
+        'service-supervision:sesEventsHandlerMissing',
+        'functions/ses-events.ts does not exist: bounce and complaint events reach the mail-events topic but nothing records them.',
+      );
+      return undefined;
+    }
+    const fn = newFunction('ses-events', {
+      description: 'Records bounces and complaints so those addresses are not mailed again.',
+      timeout: Duration.seconds(30),
+    });
+    topic.addSubscription(new LambdaSubscription(fn));
+    return fn;
+  }
+
+  private createAlarms(): void {
+    const period = Duration.minutes(5);
+    const alarmOn = (id: string, metric: IMetric, description: string): void => {
+      const alarm = new Alarm(this, id, {
+        metric,
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+        alarmDescription: description,
+      });
+      alarm.addAlarmAction(new SnsAction(this.alarmTopic));
+    };
+    alarmOn(
+      'WorkflowFailedAlarm',
+      this.stateMachine.metricFailed({ period, statistic: 'Sum' }),
+      'A campaign workflow execution failed.',
+    );
+    alarmOn(
+      'WorkflowThrottledAlarm',
+      this.stateMachine.metricThrottled({ period, statistic: 'Sum' }),
+      'Campaign workflow executions were throttled.',
+    );
+    alarmOn(
+      'WorkflowAbortedAlarm',
+      this.stateMachine.metricAborted({ period, statistic: 'Sum' }),
+      'A campaign workflow execution was aborted.',
+    );
+    alarmOn(
+      'WorkflowTimedOutAlarm',
+      this.stateMachine.metricTimedOut({ period, statistic: 'Sum' }),
+      'A campaign workflow execution timed out.',
+    );
+    alarmOn(
+      'SurveyErrorsAlarm',
+      this.surveyFunction.metricErrors({ period, statistic: 'Sum' }),
+      'The survey function failed with an unhandled error.',
+    );
+    if (this.mailEventsFunction) {
+      alarmOn(
+        'MailEventsErrorsAlarm',
+        this.mailEventsFunction.metricErrors({ period, statistic: 'Sum' }),
+        'A bounce or complaint could not be recorded.',
+      );
+    }
+  }
+
+  private createOutputs(senderEmail: string, surveyBaseUrl: string): void {
+    new CfnOutput(this, 'TableName', {
+      value: this.table.tableName,
+      description: 'DynamoDB table holding campaigns, rosters, assignments, responses and scores.',
+    });
+    new CfnOutput(this, 'StateMachineArn', {
+      value: this.stateMachine.stateMachineArn,
+      description: 'Campaign workflow; start one execution per campaign, named by the campaign id.',
+    });
+    new CfnOutput(this, 'SurveyApiUrl', {
+      value: surveyBaseUrl,
+      description: 'Base URL of the survey links (/s/{token}) and rectification links (/r/{token}).',
+    });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: this.alarmTopic.topicArn,
+      description: 'SNS topic receiving every alarm; subscribe the operators to it.',
+    });
+    new CfnOutput(this, 'ConfigurationSetName', {
+      value: this.configurationSet.configurationSetName,
+      description: `SES configuration set used for every email. The sender ${senderEmail} is not created by this stack: verify it, or its domain, in SES in this region (and leave the SES sandbox) before launching a campaign.`,
+    });
+    new CfnOutput(this, 'LinkSecretArn', {
+      value: this.linkSecret.secretArn,
+      description: 'Secrets Manager secret that derives the survey links; do not rotate it while a campaign is open.',
+    });
+  }
+}
+
+/**
+ * The largest `MaxConcurrency` of the workflow's Map states: how many mail batches may send at once,
+ * so each batch paces itself to its share of the SES rate.
+ */
+function readMailConcurrency(workflowFile: string): number {
+  const maxima: number[] = [];
+  const visit = (states: unknown): void => {
+    if (typeof states !== 'object' || states === null) return;
+    for (const state of Object.values(states as Record<string, unknown>)) {
+      if (typeof state !== 'object' || state === null) continue;
+      const { Type, MaxConcurrency, ItemProcessor } = state as Record<string, unknown>;
+      if (Type === 'Map' && typeof MaxConcurrency === 'number' && MaxConcurrency > 0) maxima.push(MaxConcurrency);
+      if (typeof ItemProcessor === 'object' && ItemProcessor !== null)
+        visit((ItemProcessor as Record<string, unknown>).States);
+    }
+  };
+  const definition: unknown = JSON.parse(readFileSync(workflowFile, 'utf8'));
+  if (typeof definition === 'object' && definition !== null) visit((definition as Record<string, unknown>).States);
+  return Math.max(1, ...maxima);
+}
+
+/** `send-mail` → `SendMail`. */
+function toPascalCase(name: string): string {
+  return name
+    .split('-')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+}

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidAppConfig, parseAppConfig } from '../../infra/app-config.ts';
+
+describe('parseAppConfig', () => {
+  it('explains how to pass the sender when senderEmail is missing', () => {
+    // Act
+    const parse = () => parseAppConfig({});
+    // Assess
+    expect(parse).toThrow(InvalidAppConfig);
+    expect(parse).toThrow(
+      'senderEmail is missing: pass the sender address verified in SES, e.g. `npx cdk deploy -c senderEmail=noreply@example.gov.cn`',
+    );
+  });
+
+  it('rejects a sender that is not an email address, saying how to pass one', () => {
+    // Act
+    const parse = () => parseAppConfig({ senderEmail: 'noreply' });
+    // Assess
+    expect(parse).toThrow(/senderEmail "noreply" is not an email address: .*-c senderEmail=/);
+  });
+
+  it('defaults to 14 emails per second, the ServiceSupervision stack and cdk-nag on', () => {
+    // Act
+    const config = parseAppConfig({ senderEmail: 'noreply@example.gov.cn' });
+    // Assess
+    expect(config).toEqual({
+      senderEmail: 'noreply@example.gov.cn',
+      maxSendRate: 14,
+      stackName: 'ServiceSupervision',
+      nag: true,
+    });
+  });
+
+  it('reads numbers and booleans given as strings on the command line', () => {
+    // Act
+    const config = parseAppConfig({
+      senderEmail: 'noreply@example.gov.cn',
+      maxSendRate: '40',
+      nag: 'false',
+      stackName: 'Nanjing',
+    });
+    // Assess
+    expect(config).toMatchObject({ maxSendRate: 40, nag: false, stackName: 'Nanjing' });
+  });
+
+  it('lists every invalid value at once', () => {
+    // Act
+    const parse = () => parseAppConfig({ senderEmail: 'noreply@example.gov.cn', maxSendRate: '0', stackName: '1st' });
+    // Assess
+    expect(parse).toThrow(/maxSendRate must be positive[\s\S]*stackName must start with a letter/);
+  });
+});

@@ -1,0 +1,626 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { App, type CfnElement } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WORKFLOW_FUNCTIONS } from '../../functions/core/workflow-contract.ts';
+import { SupervisionStack, type SupervisionStackProps } from '../../infra/supervision-stack.ts';
+
+const REPOSITORY_ROOT = path.resolve(import.meta.dirname, '../..');
+const WORKFLOW_FILE = path.join(REPOSITORY_ROOT, 'workflows/campaign.asl.json');
+const SENDER = 'noreply@example.gov.cn';
+const HANDLERS = [...Object.values(WORKFLOW_FUNCTIONS), 'survey-api'];
+
+interface Statement {
+  readonly Effect: string;
+  readonly Action: string | string[];
+  readonly Resource: unknown;
+  readonly Condition?: unknown;
+}
+interface PolicyResource {
+  readonly Properties: { readonly PolicyDocument: { readonly Statement: Statement[] }; readonly Roles: unknown[] };
+}
+interface FunctionResource {
+  readonly Properties: {
+    readonly Runtime: string;
+    readonly Architectures: string[];
+    readonly Timeout?: number;
+    readonly MemorySize?: number;
+    readonly Handler: string;
+    readonly Role: unknown;
+    readonly TracingConfig?: { readonly Mode: string };
+    readonly LoggingConfig?: { readonly LogGroup?: { readonly Ref: string } };
+    readonly Environment: { readonly Variables: Record<string, unknown> };
+  };
+}
+
+/** Project roots whose handler files are placeholders: bundling is skipped, only their presence counts. */
+let withMailEventsHandler: string;
+let withoutMailEventsHandler: string;
+
+const createProjectRoot = (handlers: readonly string[]): string => {
+  const root = mkdtempSync(path.join(tmpdir(), 'supervision-stack-'));
+  mkdirSync(path.join(root, 'functions'));
+  for (const handler of handlers) {
+    writeFileSync(path.join(root, 'functions', `${handler}.ts`), 'export const handler = async () => ({});\n');
+  }
+  writeFileSync(path.join(root, 'package-lock.json'), '{}\n');
+  return root;
+};
+
+/** The app context of cdk.json (feature flags included), with esbuild bundling skipped. */
+const appContext = (): Record<string, unknown> => {
+  const cdkJson = JSON.parse(readFileSync(path.join(REPOSITORY_ROOT, 'cdk.json'), 'utf8')) as {
+    context: Record<string, unknown>;
+  };
+  return { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] };
+};
+
+const buildStack = (props: Partial<SupervisionStackProps> = {}): SupervisionStack =>
+  new SupervisionStack(new App({ context: appContext() }), 'Test', {
+    senderEmail: SENDER,
+    projectRoot: withMailEventsHandler,
+    ...props,
+  });
+
+let defaultStack: SupervisionStack | undefined;
+let defaultTemplate: Template | undefined;
+/** The stack with default props, synthesized once for the read-only assertions. */
+const synthesizeDefault = (): { stack: SupervisionStack; template: Template } => {
+  defaultStack ??= buildStack();
+  defaultTemplate ??= Template.fromStack(defaultStack);
+  return { stack: defaultStack, template: defaultTemplate };
+};
+
+const logicalId = (stack: SupervisionStack, construct: { node: { defaultChild?: unknown } }): string =>
+  stack.getLogicalId(construct.node.defaultChild as CfnElement);
+
+/** Every statement of the policies attached to the role with this logical ID. */
+const statementsOfRole = (template: Template, roleLogicalId: string): Statement[] => {
+  const policies = template.findResources('AWS::IAM::Policy') as Record<string, PolicyResource>;
+  return Object.values(policies)
+    .filter((policy) => JSON.stringify(policy.Properties.Roles) === JSON.stringify([{ Ref: roleLogicalId }]))
+    .flatMap((policy) => policy.Properties.PolicyDocument.Statement);
+};
+
+const actionsOf = (statements: readonly Statement[]): string[] =>
+  statements.flatMap((statement) => (Array.isArray(statement.Action) ? statement.Action : [statement.Action]));
+
+const functionOf = (stack: SupervisionStack, handler: string) =>
+  handler === 'survey-api'
+    ? stack.surveyFunction
+    : stack.taskFunctions[handler as keyof SupervisionStack['taskFunctions']];
+
+const roleOf = (stack: SupervisionStack, handler: string): string =>
+  logicalId(stack, functionOf(stack, handler).executionRole);
+
+const environmentOf = (template: Template, stack: SupervisionStack, handler: string): Record<string, unknown> => {
+  const functions = template.findResources('AWS::Lambda::Function') as Record<string, FunctionResource>;
+  return functions[logicalId(stack, functionOf(stack, handler))]?.Properties.Environment.Variables ?? {};
+};
+
+/** `TimeoutSeconds` of every workflow state that invokes a function, by the function's placeholder. */
+const readStateTimeouts = (): Map<string, number[]> => {
+  const timeouts = new Map<string, number[]>();
+  const visit = (states: Record<string, Record<string, unknown>>): void => {
+    for (const state of Object.values(states)) {
+      const parameters = state.Parameters as Record<string, unknown> | undefined;
+      const target = String(state.Resource).startsWith('${') ? state.Resource : parameters?.FunctionName;
+      const placeholder = /^\$\{(\w+)\}$/.exec(String(target))?.[1];
+      if (placeholder !== undefined && typeof state.TimeoutSeconds === 'number') {
+        timeouts.set(placeholder, [...(timeouts.get(placeholder) ?? []), state.TimeoutSeconds]);
+      }
+      const processor = state.ItemProcessor as { States: Record<string, Record<string, unknown>> } | undefined;
+      if (processor) visit(processor.States);
+    }
+  };
+  visit(
+    (JSON.parse(readFileSync(WORKFLOW_FILE, 'utf8')) as { States: Record<string, Record<string, unknown>> }).States,
+  );
+  return timeouts;
+};
+
+const functionArn = (stack: SupervisionStack, handler: keyof SupervisionStack['taskFunctions']) => ({
+  'Fn::GetAtt': [logicalId(stack, stack.taskFunctions[handler]), 'Arn'],
+});
+
+beforeAll(() => {
+  withMailEventsHandler = createProjectRoot([...HANDLERS, 'ses-events']);
+  withoutMailEventsHandler = createProjectRoot(HANDLERS);
+});
+
+afterAll(() => {
+  rmSync(withMailEventsHandler, { recursive: true, force: true });
+  rmSync(withoutMailEventsHandler, { recursive: true, force: true });
+});
+
+describe('SupervisionStack', () => {
+  describe('table', () => {
+    it('stores everything in one on-demand table keyed by PK and SK, with point-in-time recovery', () => {
+      // Act
+      const { template } = synthesizeDefault();
+      // Assess
+      template.resourceCountIs('AWS::DynamoDB::Table', 1);
+      template.hasResourceProperties('AWS::DynamoDB::Table', {
+        KeySchema: [
+          { AttributeName: 'PK', KeyType: 'HASH' },
+          { AttributeName: 'SK', KeyType: 'RANGE' },
+        ],
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true },
+        DeletionProtectionEnabled: true,
+      });
+    });
+
+    it('indexes campaigns of a series month by month in GSI1, projecting every attribute', () => {
+      // Act
+      const { template } = synthesizeDefault();
+      // Assess
+      template.hasResourceProperties('AWS::DynamoDB::Table', {
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: 'GSI1',
+            KeySchema: [
+              { AttributeName: 'GSI1PK', KeyType: 'HASH' },
+              { AttributeName: 'GSI1SK', KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
+        ],
+      });
+    });
+
+    it('keeps the table and the link secret when the stack is deleted', () => {
+      // Act
+      const { template } = synthesizeDefault();
+      // Assess
+      template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+      template.hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Retain' });
+    });
+  });
+
+  describe('functions', () => {
+    it('runs every function on Node.js 22, arm64, with an explicit timeout, X-Ray and source maps', () => {
+      // Act
+      const { template } = synthesizeDefault();
+      // Assess
+      const functions = Object.values(
+        template.findResources('AWS::Lambda::Function') as Record<string, FunctionResource>,
+      );
+      expect(functions).toHaveLength(HANDLERS.length + 1);
+      for (const fn of functions) {
+        expect(fn.Properties).toMatchObject({
+          Runtime: 'nodejs22.x',
+          Architectures: ['arm64'],
+          Handler: 'index.handler',
+          TracingConfig: { Mode: 'Active' },
+          Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps' } },
+        });
+        expect(fn.Properties.Timeout).toBeGreaterThan(0);
+        expect(fn.Properties.MemorySize).toBeGreaterThanOrEqual(512);
+      }
+    });
+
+    it('keeps every function under the timeout of the workflow states that invoke it', () => {
+      // Prepare
+      const { stack, template } = synthesizeDefault();
+      const stateTimeouts = readStateTimeouts();
+      // Act
+      const functions = template.findResources('AWS::Lambda::Function') as Record<string, FunctionResource>;
+      // Assess
+      expect(stateTimeouts.size).toBeGreaterThan(0);
+      for (const [placeholder, timeouts] of stateTimeouts) {
+        const handler = WORKFLOW_FUNCTIONS[placeholder as keyof typeof WORKFLOW_FUNCTIONS];
+        const timeout = functions[logicalId(stack, stack.taskFunctions[handler])]?.Properties.Timeout;
+        for (const stateTimeout of timeouts) expect(timeout, handler).toBeLessThan(stateTimeout);
+      }
+    });
+
+    it('writes each function to its own log group with a retention, not the basic execution role', () => {
+      // Act
+      const { template } = synthesizeDefault();
+      // Assess
+      const functions = Object.values(
+        template.findResources('AWS::Lambda::Function') as Record<string, FunctionResource>,
+      );
+      const logGroups = template.findResources('AWS::Logs::LogGroup', { Properties: { RetentionInDays: 90 } });
+      const used = functions.map((fn) => fn.Properties.LoggingConfig?.LogGroup?.Ref);
+      expect(new Set(used).size).toBe(functions.length);
+      for (const ref of used) expect(Object.keys(logGroups)).toContain(ref);
+      template.resourcePropertiesCountIs('AWS::IAM::Role', { ManagedPolicyArns: Match.anyValue() }, 0);
+    });
+
+    it('passes each mail sender its sender, configuration set, send rate and survey base URL', () => {
+      // Prepare
+      const maxConcurrency = Math.max(
+        ...[...readFileSync(WORKFLOW_FILE, 'utf8').matchAll(/"MaxConcurrency":\s*(\d+)/g)].map((match) =>
+          Number(match[1]),
+        ),
+      );
+      // Act
+      const stack = buildStack({ maxSendRate: 20 });
+      const template = Template.fromStack(stack);
+      // Assess
+      for (const handler of ['send-mail', 'fail-campaign'] as const) {
+        expect(environmentOf(template, stack, handler), handler).toMatchObject({
+          TABLE_NAME: { Ref: logicalId(stack, stack.table) },
+          MAIL_FROM: SENDER,
+          SES_CONFIGURATION_SET: { Ref: logicalId(stack, stack.configurationSet) },
+          MAX_SEND_RATE: '20',
+          MAIL_CONCURRENCY: String(maxConcurrency),
+          SURVEY_BASE_URL: { 'Fn::GetAtt': [logicalId(stack, stack.surveyApi), 'ApiEndpoint'] },
+        });
+      }
+      expect(environmentOf(template, stack, 'send-mail')).toMatchObject({
+        LINK_SECRET_ARN: { Ref: logicalId(stack, stack.linkSecret) },
+      });
+    });
+
+    it('passes the survey function the table, the link secret and its own base URL', () => {
+      // Act
+      const { stack, template } = synthesizeDefault();
+      // Assess
+      expect(environmentOf(template, stack, 'survey-api')).toMatchObject({
+        TABLE_NAME: { Ref: logicalId(stack, stack.table) },
+        LINK_SECRET_ARN: { Ref: logicalId(stack, stack.linkSecret) },
+        SURVEY_BASE_URL: { 'Fn::GetAtt': [logicalId(stack, stack.surveyApi), 'ApiEndpoint'] },
+      });
+    });
+  });
+
+  describe('permissions', () => {
+    it('lets every function use the table and its GSI1 index, and nothing else of it', () => {
+      // Act
+      const { stack, template } = synthesizeDefault();
+      // Assess
+      const tableArn = { 'Fn::GetAtt': [logicalId(stack, stack.table), 'Arn'] };
+      for (const handler of HANDLERS) {
+        const tableStatements = statementsOfRole(template, roleOf(stack, handler)).filter((statement) =>
+          actionsOf([statement]).some((action) => action.startsWith('dynamodb:')),
+        );
+        expect(tableStatements, handler).toEqual([
+          expect.objectContaining({
+            Action: expect.arrayContaining(['dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem']),
+            Resource: [tableArn, { 'Fn::Join': ['', [tableArn, '/index/GSI1']] }],
+          }),
+        ]);
+      }
+    });
+
+    it('lets only send-mail and fail-campaign send email, and only from the configured sender', () => {
+      // Act
+      const { stack, template } = synthesizeDefault();
+      // Assess
+      for (const handler of ['send-mail', 'fail-campaign']) {
+        expect(statementsOfRole(template, roleOf(stack, handler))).toContainEqual(
+          expect.objectContaining({
+            Effect: 'Allow',
+            Action: ['ses:SendEmail', 'ses:SendRawEmail'],
+            Condition: { StringEquals: { 'ses:FromAddress': SENDER } },
+          }),
+        );
+      }
+      for (const handler of HANDLERS.filter((name) => name !== 'send-mail' && name !== 'fail-campaign')) {
+        const sesActions = actionsOf(statementsOfRole(template, roleOf(stack, handler))).filter((action) =>
+          action.startsWith('ses:'),
+        );
+        expect(sesActions, handler).toEqual([]);
+      }
+    });
+
+    it('lets only prepare, send-mail and the survey function read the link secret', () => {
+      // Act
+      const { stack, template } = synthesizeDefault();
+      // Assess
+      const readers = HANDLERS.filter((handler) =>
+        actionsOf(statementsOfRole(template, roleOf(stack, handler))).includes('secretsmanager:GetSecretValue'),
+      );
+      expect(readers.sort()).toEqual(['prepare', 'send-mail', 'survey-api']);
+    });
+
+    it('lets the survey function and await-responses wake the Collect task of this state machine', () => {
+      // Act
+      const { stack, template } = synthesizeDefault();
+      // Assess
+      template.hasResourceProperties('AWS::StepFunctions::StateMachine', { StateMachineName: 'Test-Campaign' });
+      for (const handler of HANDLERS) {
+        const callbacks = statementsOfRole(template, roleOf(stack, handler)).filter((statement) =>
+          actionsOf([statement]).includes('states:SendTaskSuccess'),
+        );
+        if (handler === 'survey-api' || handler === 'await-responses') {
+          expect(callbacks, handler).toEqual([
+            expect.objectContaining({
+              Action: ['states:SendTaskFailure', 'states:SendTaskHeartbeat', 'states:SendTaskSuccess'],
+              Resource: { 'Fn::Join': ['', expect.arrayContaining([':stateMachine:Test-Campaign'])] },
+            }),
+          ]);
+        } else {
+          expect(callbacks, handler).toEqual([]);
+        }
+      }
+    });
+
+    it('lets the workflow invoke exactly its task functions', () => {
+      // Act
+      const { stack, template } = synthesizeDefault();
+      // Assess
+      const workflowRole = logicalId(stack, stack.stateMachine.role);
+      const invoke = statementsOfRole(template, workflowRole).filter((statement) =>
+        actionsOf([statement]).includes('lambda:InvokeFunction'),
+      );
+      expect(invoke).toHaveLength(1);
+      const expected = [...new Set(Object.values(WORKFLOW_FUNCTIONS))].map((handler) => functionArn(stack, handler));
+      expect(invoke[0]?.Resource).toEqual(expect.arrayContaining(expected));
+      expect(invoke[0]?.Resource).toHaveLength(expected.length);
+    });
+
+    it('lets the Distributed Map start, describe and stop executions of its own state machine only', () => {
+      // Act
+      const { stack, template } = synthesizeDefault();
+      // Assess
+      const statements = statementsOfRole(template, logicalId(stack, stack.stateMachine.role));
+      expect(statements).toContainEqual(
+        expect.objectContaining({
+          Action: 'states:StartExecution',
+          Resource: { 'Fn::Join': ['', expect.arrayContaining([':stateMachine:Test-Campaign'])] },
+        }),
+      );
+      expect(statements).toContainEqual(
+        expect.objectContaining({
+          Action: ['states:DescribeExecution', 'states:StopExecution'],
+          Resource: { 'Fn::Join': ['', expect.arrayContaining([':execution:Test-Campaign/*'])] },
+        }),
+      );
+    });
+  });
+
+  describe('workflow', () => {
+    it('substitutes every placeholder of campaign.asl.json with the ARN of its task function', () => {
+      // Prepare
+      const { stack, template } = synthesizeDefault();
+      const placeholders = new Set([...readFileSync(WORKFLOW_FILE, 'utf8').matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]));
+      // Act
+      const substitutions = Object.fromEntries(
+        Object.entries(WORKFLOW_FUNCTIONS).map(([name, handler]) => [name, functionArn(stack, handler)]),
+      );
+      // Assess
+      expect([...placeholders].sort()).toEqual(Object.keys(WORKFLOW_FUNCTIONS).sort());
+      template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+        DefinitionS3Location: Match.objectLike({ Key: Match.stringLikeRegexp('\\.json$') }),
+        DefinitionSubstitutions: substitutions,
+      });
+    });
+
+    it('runs as a standard workflow, traced, logging every event without execution data', () => {
+      // Act
+      const { template } = synthesizeDefault();
+      // Assess
+      template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+        StateMachineType: 'STANDARD',
+        TracingConfiguration: { Enabled: true },
+        LoggingConfiguration: {
+          Level: 'ALL',
+          IncludeExecutionData: false,
+          Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: Match.anyValue() } }],
+        },
+      });
+    });
+
+    it.each([['ExecutionsFailed'], ['ExecutionThrottled'], ['ExecutionsAborted'], ['ExecutionsTimedOut']])(
+      'alarms into the alarm topic on %s',
+      (metricName) => {
+        // Act
+        const { stack, template } = synthesizeDefault();
+        // Assess
+        template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          Namespace: 'AWS/States',
+          MetricName: metricName,
+          Dimensions: [{ Name: 'StateMachineArn', Value: { Ref: logicalId(stack, stack.stateMachine) } }],
+          Threshold: 1,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+          AlarmActions: [{ Ref: logicalId(stack, stack.alarmTopic) }],
+        });
+      },
+    );
+  });
+
+  describe('survey API', () => {
+    it('routes survey and rectification links to the survey function', () => {
+      // Act
+      const { stack, template } = synthesizeDefault();
+      // Assess
+      const routes = template.findResources('AWS::ApiGatewayV2::Route') as Record<
+        string,
+        { Properties: { RouteKey: string; AuthorizationType?: string } }
+      >;
+      expect(
+        Object.values(routes)
+          .map((route) => route.Properties.RouteKey)
+          .sort(),
+      ).toEqual(['ANY /s/{token}/{proxy+}', 'GET /r/{token}', 'GET /s/{token}', 'POST /r/{token}', 'POST /s/{token}']);
+      template.resourceCountIs('AWS::ApiGatewayV2::Integration', 1);
+      template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
+        IntegrationType: 'AWS_PROXY',
+        IntegrationUri: { 'Fn::GetAtt': [logicalId(stack, stack.surveyFunction), 'Arn'] },
+        PayloadFormatVersion: '2.0',
+      });
+    });
+
+    it('throttles the default stage and logs access without the path, query string or body', () => {
+      // Act
+      const { template } = synthesizeDefault();
+      // Assess
+      template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+        StageName: '$default',
+        AutoDeploy: true,
+        DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+        AccessLogSettings: {
+          DestinationArn: Match.anyValue(),
+          Format: Match.stringLikeRegexp('\\$context\\.routeKey'),
+        },
+      });
+      const stages = template.findResources('AWS::ApiGatewayV2::Stage') as Record<
+        string,
+        { Properties: { AccessLogSettings: { Format: string } } }
+      >;
+      const format = Object.values(stages)[0]?.Properties.AccessLogSettings.Format ?? '';
+      expect(format).not.toMatch(/\$context\.(path|querystring|body)|\$input|\$request/i);
+    });
+
+    it('alarms into the alarm topic when the survey function fails', () => {
+      // Act
+      const { stack, template } = synthesizeDefault();
+      // Assess
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Errors',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalId(stack, stack.surveyFunction) } }],
+        AlarmActions: [{ Ref: logicalId(stack, stack.alarmTopic) }],
+      });
+    });
+  });
+
+  describe('notifications and email', () => {
+    it('encrypts the alarm topic with a rotated key and refuses publishing without TLS', () => {
+      // Act
+      const { stack, template } = synthesizeDefault();
+      // Assess
+      template.hasResourceProperties('AWS::SNS::Topic', {
+        DisplayName: 'Service supervision alarms',
+        KmsMasterKeyId: Match.anyValue(),
+      });
+      template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+      template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+        Topics: [{ Ref: logicalId(stack, stack.alarmTopic) }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+            Match.objectLike({
+              Effect: 'Allow',
+              Principal: { Service: 'cloudwatch.amazonaws.com' },
+              Action: 'sns:Publish',
+            }),
+          ]),
+        },
+      });
+    });
+
+    it('sends through a configuration set with reputation metrics and no email identity', () => {
+      // Act
+      const { template } = synthesizeDefault();
+      // Assess
+      template.hasResourceProperties('AWS::SES::ConfigurationSet', {
+        ReputationOptions: { ReputationMetricsEnabled: true },
+      });
+      template.resourceCountIs('AWS::SES::EmailIdentity', 0);
+    });
+
+    it('feeds bounces and complaints to the ses-events function', () => {
+      // Act
+      const { stack, template } = synthesizeDefault();
+      // Assess
+      template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+        EventDestination: {
+          Enabled: true,
+          MatchingEventTypes: ['bounce', 'complaint'],
+          SnsDestination: { TopicARN: Match.anyValue() },
+        },
+      });
+      expect(stack.mailEventsFunction).toBeDefined();
+      template.hasResourceProperties('AWS::SNS::Subscription', {
+        Protocol: 'lambda',
+        Endpoint: { 'Fn::GetAtt': [logicalId(stack, stack.mailEventsFunction ?? stack.surveyFunction), 'Arn'] },
+      });
+    });
+
+    it('publishes bounces and complaints but warns, without a subscription, while functions/ses-events.ts is missing', () => {
+      // Prepare
+      const stack = buildStack({ projectRoot: withoutMailEventsHandler });
+      // Act
+      const template = Template.fromStack(stack);
+      // Assess
+      expect(stack.mailEventsFunction).toBeUndefined();
+      template.resourceCountIs('AWS::SES::ConfigurationSetEventDestination', 1);
+      template.resourceCountIs('AWS::SNS::Subscription', 0);
+      Annotations.fromStack(stack).hasWarning('*', Match.stringLikeRegexp('functions/ses-events.ts does not exist'));
+    });
+
+    it('publishes no SES events when sesEvents is false', () => {
+      // Prepare
+      const stack = buildStack({ sesEvents: false });
+      // Act
+      const template = Template.fromStack(stack);
+      // Assess
+      template.resourceCountIs('AWS::SES::ConfigurationSetEventDestination', 0);
+      template.resourceCountIs('AWS::SNS::Topic', 1);
+      template.resourceCountIs('AWS::SNS::Subscription', 0);
+    });
+
+    it('generates a 64-character link secret', () => {
+      // Act
+      const { template } = synthesizeDefault();
+      // Assess
+      template.hasResourceProperties('AWS::SecretsManager::Secret', {
+        GenerateSecretString: Match.objectLike({ PasswordLength: 64, ExcludePunctuation: true }),
+      });
+    });
+  });
+
+  describe('outputs', () => {
+    it.each([
+      ['TableName'],
+      ['StateMachineArn'],
+      ['SurveyApiUrl'],
+      ['AlarmTopicArn'],
+      ['ConfigurationSetName'],
+      ['LinkSecretArn'],
+    ])('outputs %s with a description', (name) => {
+      // Act
+      const { template } = synthesizeDefault();
+      // Assess
+      template.hasOutput(name, { Value: Match.anyValue(), Description: Match.stringLikeRegexp('.{20,}') });
+    });
+
+    it('tells the operator to verify the sender in SES, which the stack does not create', () => {
+      // Act
+      const { template } = synthesizeDefault();
+      // Assess
+      template.hasOutput('ConfigurationSetName', {
+        Description: Match.stringLikeRegexp(`${SENDER.replace(/\./g, '\\.')} is not created by this stack: verify it`),
+      });
+    });
+  });
+
+  describe('cdk-nag', () => {
+    it('passes the AWS Solutions checks with every remaining finding acknowledged', () => {
+      // Prepare
+      const stack = buildStack();
+      // Act
+      const report = new AwsSolutionsChecks().validateScope(stack);
+      // Assess
+      const unacknowledged = report.violations.map(
+        (violation) =>
+          `${violation.severity} ${violation.ruleName}: ${violation.violatingResources.map((r) => r.constructPath).join(', ')}`,
+      );
+      expect(unacknowledged.filter((line) => line.startsWith('error'))).toEqual([]);
+      expect(unacknowledged.filter((line) => line.startsWith('warning'))).toEqual([]);
+    });
+
+    it('gives a reason for every acknowledged finding', () => {
+      // Prepare
+      const stack = buildStack();
+      // Act
+      const acknowledgements = stack.node
+        .findAll()
+        .flatMap((construct) => construct.node.metadata)
+        .filter((entry) => entry.type === 'aws:cdk:acknowledged-rules')
+        .flatMap((entry) => Object.entries(entry.data as Record<string, string>));
+      // Assess
+      expect(acknowledgements.length).toBeGreaterThan(0);
+      for (const [id, reason] of acknowledgements) expect(reason.length, id).toBeGreaterThan(40);
+    });
+  });
+});
