@@ -97,14 +97,21 @@ export const sendMailBatch = async (input: SendMailInput): Promise<SendMailResul
         ? await composeCitySummary(input, meta)
         : await composeForSupervisors(input, meta);
   const result: SendMailResult = { sent: 0, skipped: 0, suppressed: 0, failed: 0 };
+  const suppressed = await store.suppressedAmong([...outgoing.values()].flatMap((o) => ('to' in o ? o.to : [])));
+  const now = () => new Date().toISOString();
   for (const [recipientId, item] of outgoing) {
     if ('skip' in item) {
       result.skipped++;
       continue;
     }
-    const now = () => new Date().toISOString();
     if (!(await store.claimMail(input.campaignId, input.kind, input.round, recipientId, item.to, now()))) {
       result.skipped++;
+      continue;
+    }
+    if (item.to.some((to) => suppressed.has(to.toLowerCase()))) {
+      // Bounced or complained before: SES would only bounce again and hurt the sender's reputation.
+      await store.settleMail(input.campaignId, input.kind, input.round, recipientId, { state: 'suppressed', error: 'address is on the suppression list' }, now());
+      result.suppressed++;
       continue;
     }
     try {

@@ -18,6 +18,8 @@ export interface EmbeddedCloud {
   stateMachineArn: string;
   urls: { dynamodb: string; ses: string; sfn: string; api: string };
   runner: LocalStepFunctions;
+  /** Invokes a loaded handler in-process, as Lambda would (e.g. `ses-events` with a simulated SNS event). */
+  invoke: (name: string, event: unknown) => Promise<unknown>;
   close: () => Promise<void>;
 }
 
@@ -152,6 +154,7 @@ export const startEmbeddedCloud = async (options: EmbeddedCloudOptions = {}): Pr
       functions,
       retryIntervalOverrides: options.retryIntervalOverrides,
     });
+    closers.push(() => runner.close());
     const sfn = await startStepFunctionsEndpoint(runner, { port: ports.sfn ?? 0, host });
     closers.push(sfn.close);
 
@@ -181,6 +184,7 @@ export const startEmbeddedCloud = async (options: EmbeddedCloudOptions = {}): Pr
       'score-campaign': import('../functions/score-campaign.ts'),
       'fail-campaign': import('../functions/fail-campaign.ts'),
       'survey-api': import('../functions/survey-api.ts'),
+      'ses-events': import('../functions/ses-events.ts'),
     };
     for (const [name, mod] of Object.entries(modules)) {
       const { handler } = await mod;
@@ -193,6 +197,11 @@ export const startEmbeddedCloud = async (options: EmbeddedCloudOptions = {}): Pr
       stateMachineArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:campaign`,
       urls: { dynamodb: dynamodbUrl, ses: sesUrl, sfn: sfn.url, api: api.url },
       runner,
+      invoke: async (name, event) => {
+        const handler = handlers.get(name);
+        if (!handler) throw new Error(`no local function named ${name}`);
+        return handler(event, lambdaContext(name));
+      },
       close,
     };
   } catch (error) {

@@ -1,5 +1,6 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ConfigurationError } from './config.ts';
+import { requestHandler } from './request-handler.ts';
 
 let cached: Promise<string> | undefined;
 
@@ -22,7 +23,7 @@ const loadLinkSecret = async (): Promise<string> => {
   if (arn === undefined || arn === '') {
     throw new ConfigurationError('LINK_SECRET_ARN environment variable is not set');
   }
-  const client = new SecretsManagerClient({ requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 } });
+  const client = new SecretsManagerClient({ requestHandler });
   const out = await client.send(new GetSecretValueCommand({ SecretId: arn }));
   if (!out.SecretString || out.SecretString.length < 32) {
     throw new ConfigurationError('the link secret is empty or shorter than 32 characters');

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { sesClient } from './clients.ts';
+import { sesClient } from './ses.ts';
 import { readEnv, requireEnv } from './config.ts';
 import { Mailer, Pacer } from './mailer.ts';
 

@@ -1,4 +1,4 @@
-import { documentClient } from './clients.ts';
+import { documentClient } from './dynamodb.ts';
 import { requireEnv } from './config.ts';
 import { CampaignStore } from './store.ts';
 

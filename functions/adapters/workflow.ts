@@ -1,6 +1,6 @@
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import type { WakeSignal } from '../core/workflow-contract.ts';
-import { sfnClient } from './clients.ts';
+import { sfnClient } from './sfn.ts';
 
 const STALE_TOKEN = new Set(['TaskTimedOut', 'InvalidToken', 'TaskDoesNotExist']);
 

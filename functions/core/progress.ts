@@ -11,7 +11,8 @@ export interface ProgressState {
   closeRequested: boolean;
 }
 
-const MAX_WAIT_SECONDS = 30 * 24 * 3600;
+// A week at most: the loop re-checks at least weekly, the same on AWS and on the local runner.
+const MAX_WAIT_SECONDS = 7 * 24 * 3600;
 
 /**
  * Decides the campaign's next step: close (organizer asked, everything answered, or deadline passed),

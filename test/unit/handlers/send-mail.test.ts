@@ -14,6 +14,7 @@ const pk = `CAMPAIGN#${def.campaign.id}`;
 beforeEach(() => {
   ddb.reset();
   ses.reset();
+  ddb.on(GetCommand).resolves({});
   ddb.on(GetCommand, { Key: { PK: pk, SK: 'META' } }).resolves({
     Item: { campaign: def.campaign, status: 'open', definitionHash: 'h', loaded: true, createdAt: 'x', deadline: def.campaign.schedule.deadline, total: 2, answered: 0 },
   });
@@ -66,6 +67,18 @@ describe('sendMailBatch', () => {
     // Assess
     expect(result).toEqual({ sent: 0, skipped: 1, suppressed: 0, failed: 0 });
     expect(ses).not.toHaveReceivedCommand(SendEmailCommand);
+  });
+
+  it('skips a suppressed address and records it as suppressed', async () => {
+    // Prepare
+    ddb.on(PutCommand).resolves({});
+    ddb.on(GetCommand, { Key: { PK: 'SUPPRESSED', SK: 'zhang@example.com' } }).resolves({ Item: { PK: 'SUPPRESSED', SK: 'zhang@example.com' } });
+    // Act
+    const result = await sendMailBatch({ campaignId: def.campaign.id, kind: 'invitation', round: 0, batch: { index: 0, ids: ['S1'] } });
+    // Assess
+    expect(result).toEqual({ sent: 0, skipped: 0, suppressed: 1, failed: 0 });
+    expect(ses).not.toHaveReceivedCommand(SendEmailCommand);
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, { ExpressionAttributeValues: expect.objectContaining({ ':s': 'suppressed' }) });
   });
 
   it('records a rejected address as failed and goes on', async () => {

@@ -1,0 +1,13 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { requestHandler } from './request-handler.ts';
+
+/**
+ * DynamoDB document client, created once per process; the endpoint comes from the SDK's own
+ * `AWS_ENDPOINT_URL_DYNAMODB`, so the same code talks to AWS or to the embedded cloud. Adaptive
+ * retries absorb throttling bursts.
+ */
+export const documentClient = DynamoDBDocumentClient.from(
+  new DynamoDBClient({ maxAttempts: 8, retryMode: 'adaptive', requestHandler }),
+  { marshallOptions: { removeUndefinedValues: true } },
+);
