@@ -289,6 +289,20 @@ export type Response = z.infer<typeof Response>;
 export const GRADES = ['excellent', 'good', 'pass', 'rectify'] as const;
 export type Grade = (typeof GRADES)[number];
 
+/** Warnings a center's score can carry (see docs/scoring.md). */
+export const SCORE_FLAGS = ['no-responses', 'single-rater', 'low-coverage', 'disagreement', 'outlier-rater'] as const;
+export type ScoreFlag = (typeof SCORE_FLAGS)[number];
+
+/** Change of a center's scores against the same center in the previous campaign of its series. */
+export const CenterTrend = z.object({
+  previousCampaignId: Id,
+  score: z.number().nullable(),
+  dimensions: z.record(z.string(), z.number().nullable()),
+  /** False when the method or an indicator's normalization changed in between. */
+  comparable: z.boolean(),
+});
+export type CenterTrend = z.infer<typeof CenterTrend>;
+
 /** One center's scored result. */
 export const CenterScore = z.object({
   campaignId: Id,
@@ -302,6 +316,17 @@ export const CenterScore = z.object({
   rankOf: z.number().int().nonnegative(),
   grade: z.enum(GRADES).nullable(),
   methodology: z.string(),
+  /** 90% bootstrap interval over raters; null with fewer than two raters. */
+  ci90: z.object({ low: z.number().min(0).max(100), high: z.number().min(0).max(100) }).nullable().optional(),
+  /** Krippendorff's alpha (interval) of the center's raters over its indicators; null when undefined. */
+  alpha: z.number().max(1).nullable().optional(),
+  flags: z.array(z.enum(SCORE_FLAGS)).optional(),
+  /** Scores with each rater's estimated severity taken out, reported beside the raw ones. */
+  adjusted: z
+    .object({ score: z.number().min(0).max(100).nullable(), dimensions: z.record(z.string(), z.number().min(0).max(100).nullable()) })
+    .nullable()
+    .optional(),
+  trend: CenterTrend.nullable().optional(),
 });
 export type CenterScore = z.infer<typeof CenterScore>;
 
