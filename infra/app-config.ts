@@ -1,19 +1,17 @@
 import { z } from 'zod';
 
 const SENDER_HINT =
-  'pass the sender address verified in SES, e.g. `npx cdk deploy -c senderEmail=noreply@example.gov.cn`';
+  'pass the sender address verified in SES, e.g. `npx cdk deploy -c senderEmail=noreply@example.gov.cn`, or leave it out and give the SenderEmail parameter at deploy time';
 
 /** A boolean context value: `-c nag=false` arrives as a string, cdk.json gives a boolean. */
 const ContextBoolean = z.union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')]);
 
 /** The CDK context the app accepts (`-c name=value` or cdk.json), validated before anything is built. */
 export const AppConfig = z.object({
-  senderEmail: z.email({
-    error: (issue) =>
-      issue.input === undefined || issue.input === ''
-        ? `senderEmail is missing: ${SENDER_HINT}`
-        : `senderEmail ${JSON.stringify(issue.input)} is not an email address: ${SENDER_HINT}`,
-  }),
+  /** Absent: the stack asks for the CloudFormation parameter SenderEmail at deploy time instead. */
+  senderEmail: z
+    .email({ error: (issue) => `senderEmail ${JSON.stringify(issue.input)} is not an email address: ${SENDER_HINT}` })
+    .optional(),
   maxSendRate: z.coerce
     .number({ error: 'maxSendRate must be a number: the SES send rate of the account, in emails per second' })
     .positive('maxSendRate must be positive: the SES send rate of the account, in emails per second')

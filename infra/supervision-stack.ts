@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Annotations, ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, CfnOutput, CfnParameter, Duration, RemovalPolicy, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -34,8 +34,11 @@ export type WorkflowHandlerName = (typeof WORKFLOW_FUNCTIONS)[keyof typeof WORKF
 
 /** Props of {@link SupervisionStack}. */
 export interface SupervisionStackProps extends StackProps {
-  /** The sender address (`MAIL_FROM`); verify it, or its domain, in SES in the stack's region. */
-  readonly senderEmail: string;
+  /**
+   * The sender address (`MAIL_FROM`); verify it, or its domain, in SES in the stack's region.
+   * When absent the stack takes it as the CloudFormation parameter `SenderEmail` at deploy time.
+   */
+  readonly senderEmail?: string;
   /** The account's SES send rate in emails per second (`MAX_SEND_RATE`). @default 14 */
   readonly maxSendRate?: number;
   /**
@@ -181,8 +184,16 @@ export class SupervisionStack extends Stack {
     });
     // The execute-api endpoint comes from the API alone, so functions can hold it without a cycle.
     const surveyBaseUrl = this.surveyApi.apiEndpoint;
+    const senderEmail =
+      props.senderEmail ??
+      new CfnParameter(this, 'SenderEmail', {
+        type: 'String',
+        description: 'Sender address of every email, verified (or its domain verified) in SES in this region.',
+        allowedPattern: '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$',
+        constraintDescription: 'must be an email address, e.g. noreply@example.gov.cn',
+      }).valueAsString;
     const mailBinding = {
-      from: props.senderEmail,
+      from: senderEmail,
       configurationSetName: this.configurationSet.configurationSetName,
       maxSendRate: props.maxSendRate ?? 14,
       concurrency: readMailConcurrency(WORKFLOW_FILE),
@@ -233,7 +244,7 @@ export class SupervisionStack extends Stack {
     this.mailEventsFunction =
       props.sesEvents === false ? undefined : this.publishMailEvents(notificationKey, projectRoot, newFunction);
     this.createAlarms();
-    this.createOutputs(props.senderEmail, surveyBaseUrl);
+    this.createOutputs(surveyBaseUrl);
   }
 
   private createWorkflow(
@@ -412,7 +423,7 @@ export class SupervisionStack extends Stack {
     }
   }
 
-  private createOutputs(senderEmail: string, surveyBaseUrl: string): void {
+  private createOutputs(surveyBaseUrl: string): void {
     new CfnOutput(this, 'TableName', {
       value: this.table.tableName,
       description: 'DynamoDB table holding campaigns, rosters, assignments, responses and scores.',
@@ -431,7 +442,7 @@ export class SupervisionStack extends Stack {
     });
     new CfnOutput(this, 'ConfigurationSetName', {
       value: this.configurationSet.configurationSetName,
-      description: `SES configuration set used for every email. The sender ${senderEmail} is not created by this stack: verify it, or its domain, in SES in this region (and leave the SES sandbox) before launching a campaign.`,
+      description: 'SES configuration set used for every email. The sender is not created by this stack: verify it, or its domain, in SES in this region (and leave the SES sandbox) before launching a campaign.',
     });
     new CfnOutput(this, 'LinkSecretArn', {
       value: this.linkSecret.secretArn,

@@ -589,8 +589,17 @@ describe('SupervisionStack', () => {
       const { template } = synthesizeDefault();
       // Assess
       template.hasOutput('ConfigurationSetName', {
-        Description: Match.stringLikeRegexp(`${SENDER.replace(/\./g, '\\.')} is not created by this stack: verify it`),
+        Description: Match.stringLikeRegexp('The sender is not created by this stack: verify it'),
       });
+    });
+
+    it('asks for the sender as the SenderEmail parameter when no senderEmail is given', () => {
+      // Act
+      const stack = buildStack({ senderEmail: undefined });
+      const template = Template.fromStack(stack);
+      // Assess
+      template.hasParameter('SenderEmail', { Type: 'String', AllowedPattern: Match.anyValue() });
+      expect(environmentOf(template, stack, 'send-mail')).toMatchObject({ MAIL_FROM: { Ref: 'SenderEmail' } });
     });
   });
 
