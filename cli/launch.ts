@@ -1,4 +1,9 @@
-import { DescribeExecutionCommand, ExecutionAlreadyExists, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  ExecutionAlreadyExists,
+  type SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import type { CampaignDefinition } from '../functions/core/model.ts';
 import { CampaignExists, type CampaignStore } from '../functions/adapters/store.ts';
 
@@ -41,7 +46,11 @@ export const launchCampaign = async (
   }
   try {
     const out = await deps.sfn.send(
-      new StartExecutionCommand({ stateMachineArn: deps.stateMachineArn, name: campaignId, input: JSON.stringify({ campaignId }) }),
+      new StartExecutionCommand({
+        stateMachineArn: deps.stateMachineArn,
+        name: campaignId,
+        input: JSON.stringify({ campaignId }),
+      }),
     );
     return { outcome: 'started', executionArn: out.executionArn ?? executionArn };
   } catch (error) {

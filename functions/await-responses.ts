@@ -9,11 +9,17 @@ import { AwaitResponsesInput } from './core/workflow-contract.ts';
  * extend/close, can wake the workflow. If that already happened while no token was stored, it
  * wakes the task at once rather than sleeping until the timeout.
  */
-export const awaitResponses = async ({ campaignId, taskToken, wakeAt }: AwaitResponsesInput): Promise<{ stored: true }> => {
+export const awaitResponses = async ({
+  campaignId,
+  taskToken,
+  wakeAt,
+}: AwaitResponsesInput): Promise<{ stored: true }> => {
   await store.setTaskToken(campaignId, taskToken, wakeAt);
   const meta = await store.getMeta(campaignId);
-  if (meta.closeRequested) await wakeCollect(taskToken, { reason: 'closed-by-organizer', at: new Date().toISOString() });
-  else if (meta.total > 0 && meta.answered >= meta.total) await wakeCollect(taskToken, { reason: 'complete', at: new Date().toISOString() });
+  if (meta.closeRequested)
+    await wakeCollect(taskToken, { reason: 'closed-by-organizer', at: new Date().toISOString() });
+  else if (meta.total > 0 && meta.answered >= meta.total)
+    await wakeCollect(taskToken, { reason: 'complete', at: new Date().toISOString() });
   else if (meta.deadline !== meta.campaign.schedule.deadline && Date.parse(meta.deadline) < Date.parse(wakeAt)) {
     await wakeCollect(taskToken, { reason: 'extended', at: new Date().toISOString() });
   }

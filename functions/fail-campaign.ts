@@ -40,7 +40,14 @@ export const failCampaign = async ({ campaignId, error }: FailCampaignInput): Pr
     const recipientId = `organizer-${i + 1}`;
     if (!(await store.claimMail(campaignId, 'failure', 0, recipientId, [to], new Date().toISOString()))) continue;
     const messageId = await mailer.send([to], mail, { campaign: campaignId, kind: 'failure' });
-    await store.settleMail(campaignId, 'failure', 0, recipientId, { state: 'sent', messageId }, new Date().toISOString());
+    await store.settleMail(
+      campaignId,
+      'failure',
+      0,
+      recipientId,
+      { state: 'sent', messageId },
+      new Date().toISOString(),
+    );
     notified++;
   }
   return { notified };

@@ -43,18 +43,32 @@ export const prepareCampaign = async ({ campaignId }: CampaignTaskInput): Promis
       seed: campaignId,
     });
   } catch (error) {
-    if (error instanceof Error && error.name === 'RosterInvalid') throw new CampaignInvalid(error.message, { cause: error });
+    if (error instanceof Error && error.name === 'RosterInvalid')
+      throw new CampaignInvalid(error.message, { cause: error });
     throw error;
   }
-  if (plan.assignments.length === 0) throw new CampaignInvalid(`campaign ${campaignId}: no supervisor can be assigned to any center`);
+  if (plan.assignments.length === 0)
+    throw new CampaignInvalid(`campaign ${campaignId}: no supervisor can be assigned to any center`);
   const secret = await getLinkSecret();
   await store.putAssignments(
     campaignId,
-    plan.assignments.map((assignment) => ({ assignment, tokenHash: hashToken(deriveToken(secret, campaignId, assignment.id)) })),
+    plan.assignments.map((assignment) => ({
+      assignment,
+      tokenHash: hashToken(deriveToken(secret, campaignId, assignment.id)),
+    })),
   );
   const supervisors = new Set(plan.assignments.map((a) => a.supervisorId)).size;
-  await store.openCampaign(campaignId, { total: plan.assignments.length, supervisors, centers: definition.centers.length });
-  return { assignments: plan.assignments.length, supervisors, centers: definition.centers.length, warnings: plan.warnings.length };
+  await store.openCampaign(campaignId, {
+    total: plan.assignments.length,
+    supervisors,
+    centers: definition.centers.length,
+  });
+  return {
+    assignments: plan.assignments.length,
+    supervisors,
+    centers: definition.centers.length,
+    warnings: plan.warnings.length,
+  };
 };
 
 /** Lambda entry point of the Prepare state. */

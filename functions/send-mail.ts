@@ -52,7 +52,11 @@ const composeForSupervisors = async (input: SendMailInput, meta: CampaignMeta): 
     const links: AssignmentLink[] = assignments.map((a) => {
       const center = centers.get(a.centerId);
       if (!center) throw new Error(`center ${a.centerId} is not part of campaign ${input.campaignId}`);
-      return { center, activity: a.activity, url: surveyUrl(surveyBaseUrl, deriveToken(secret, input.campaignId, a.id)) };
+      return {
+        center,
+        activity: a.activity,
+        url: surveyUrl(surveyBaseUrl, deriveToken(secret, input.campaignId, a.id)),
+      };
     });
     const render = input.kind === 'invitation' ? renderInvitation : renderReminder;
     out.set(id, { to: [supervisor.email], mail: render(meta.campaign, supervisor, links, meta.deadline) });
@@ -110,17 +114,38 @@ export const sendMailBatch = async (input: SendMailInput): Promise<SendMailResul
     }
     if (item.to.some((to) => suppressed.has(to.toLowerCase()))) {
       // Bounced or complained before: SES would only bounce again and hurt the sender's reputation.
-      await store.settleMail(input.campaignId, input.kind, input.round, recipientId, { state: 'suppressed', error: 'address is on the suppression list' }, now());
+      await store.settleMail(
+        input.campaignId,
+        input.kind,
+        input.round,
+        recipientId,
+        { state: 'suppressed', error: 'address is on the suppression list' },
+        now(),
+      );
       result.suppressed++;
       continue;
     }
     try {
       const messageId = await mailer.send(item.to, item.mail, { campaign: input.campaignId, kind: input.kind });
-      await store.settleMail(input.campaignId, input.kind, input.round, recipientId, { state: 'sent', messageId }, now());
+      await store.settleMail(
+        input.campaignId,
+        input.kind,
+        input.round,
+        recipientId,
+        { state: 'sent', messageId },
+        now(),
+      );
       result.sent++;
     } catch (error) {
       if (!(error instanceof MailRejected)) throw error;
-      await store.settleMail(input.campaignId, input.kind, input.round, recipientId, { state: 'failed', error: error.message }, now());
+      await store.settleMail(
+        input.campaignId,
+        input.kind,
+        input.round,
+        recipientId,
+        { state: 'failed', error: error.message },
+        now(),
+      );
       result.failed++;
     }
   }

@@ -55,7 +55,11 @@ const closeServer = (server: Server) =>
   });
 
 const createTable = async (endpoint: string) => {
-  const client = new DynamoDBClient({ endpoint, region: REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const client = new DynamoDBClient({
+    endpoint,
+    region: REGION,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   try {
     await client.send(
       new CreateTableCommand({
@@ -107,13 +111,20 @@ export const startEmbeddedCloud = async (options: EmbeddedCloudOptions = {}): Pr
     for (const c of closers.reverse()) await c().catch(() => undefined);
   };
   try {
-    const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(options.dataDir ? { path: options.dataDir } : {}) });
+    const dynamo = dynalite({
+      createTableMs: 0,
+      deleteTableMs: 0,
+      updateTableMs: 0,
+      ...(options.dataDir ? { path: options.dataDir } : {}),
+    });
     const dynamodbUrl = await listen(dynamo, ports.dynamodb ?? 0, host);
     closers.push(() => closeServer(dynamo));
 
     // CommonJS module: Node exposes module.exports as the default export, some loaders unwrap it once more.
     const sesModule: { default: unknown } = await import('aws-ses-v2-local');
-    const sesExport = sesModule.default as { default?: typeof import('aws-ses-v2-local').default } | typeof import('aws-ses-v2-local').default;
+    const sesExport = sesModule.default as
+      | { default?: typeof import('aws-ses-v2-local').default }
+      | typeof import('aws-ses-v2-local').default;
     const startSes = typeof sesExport === 'function' ? sesExport : sesExport.default;
     if (!startSes) throw new Error('aws-ses-v2-local did not export its server');
     const ses = await startSes({ host, port: ports.ses ?? 0 });
@@ -125,7 +136,9 @@ export const startEmbeddedCloud = async (options: EmbeddedCloudOptions = {}): Pr
     const handlers = new Map<string, LambdaHandler<unknown, unknown>>();
     const api = await startHttpApi(
       () => {
-        const survey = handlers.get('survey-api') as LambdaHandler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> | undefined;
+        const survey = handlers.get('survey-api') as
+          | LambdaHandler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>
+          | undefined;
         if (!survey) return [];
         return [
           { method: 'ANY', path: '/s/{token}', handler: survey },

@@ -67,11 +67,14 @@ export const startHttpApi = async (
     }
     const body = await readBody(req);
     if (body === 'too-large') {
-      res.writeHead(413, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'Request Entity Too Large' }));
+      res
+        .writeHead(413, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ message: 'Request Entity Too Large' }));
       return;
     }
     const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
+    for (const [k, v] of Object.entries(req.headers))
+      if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
     const query: Record<string, string> = {};
     for (const [k, v] of url.searchParams) query[k] = k in query ? `${query[k]},${v}` : v;
     const now = new Date();
@@ -88,7 +91,13 @@ export const startHttpApi = async (
         apiId: 'local',
         domainName: url.host,
         domainPrefix: 'local',
-        http: { method, path: url.pathname, protocol: 'HTTP/1.1', sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+        http: {
+          method,
+          path: url.pathname,
+          protocol: 'HTTP/1.1',
+          sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+          userAgent: headers['user-agent'] ?? '',
+        },
         requestId: `${now.getTime()}-${Math.random().toString(36).slice(2)}`,
         routeKey: `${match.route.method} ${match.route.path}`,
         stage: '$default',
@@ -105,7 +114,9 @@ export const startHttpApi = async (
       const payload = out.body === undefined ? '' : out.isBase64Encoded ? Buffer.from(out.body, 'base64') : out.body;
       res.writeHead(out.statusCode ?? 200, outHeaders).end(method === 'HEAD' ? undefined : payload);
     } catch {
-      res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'Internal Server Error' }));
+      res
+        .writeHead(500, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ message: 'Internal Server Error' }));
     }
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, host, resolve));
@@ -113,9 +124,10 @@ export const startHttpApi = async (
   return {
     url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
     server,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 };

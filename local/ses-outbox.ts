@@ -7,7 +7,11 @@ export const OutboxEmail = z.object({
   destination: z.object({ to: z.array(z.string()), cc: z.array(z.string()), bcc: z.array(z.string()) }),
   subject: z.string(),
   body: z.object({ html: z.string().optional(), text: z.string().optional() }),
-  attachments: z.array(z.object({ content: z.string(), contentType: z.string(), filename: z.string().optional(), size: z.number() })).default([]),
+  attachments: z
+    .array(
+      z.object({ content: z.string(), contentType: z.string(), filename: z.string().optional(), size: z.number() }),
+    )
+    .default([]),
   at: z.number(),
 });
 export type OutboxEmail = z.infer<typeof OutboxEmail>;
@@ -20,10 +24,13 @@ export const readOutbox = async (sesUrl: string): Promise<OutboxEmail[]> => {
 };
 
 /** The survey links in an email's text part. */
-export const surveyLinks = (email: OutboxEmail): string[] => [...(email.body.text ?? '').matchAll(/https?:\/\/\S+\/s\/[A-Za-z0-9_-]{43}/g)].map((m) => m[0]);
+export const surveyLinks = (email: OutboxEmail): string[] =>
+  [...(email.body.text ?? '').matchAll(/https?:\/\/\S+\/s\/[A-Za-z0-9_-]{43}/g)].map((m) => m[0]);
 
 /** Classifies an email by the kind its subject announces. */
-export const mailKindOf = (email: OutboxEmail): 'invitation' | 'reminder' | 'summary' | 'city-summary' | 'failure' | 'other' => {
+export const mailKindOf = (
+  email: OutboxEmail,
+): 'invitation' | 'reminder' | 'summary' | 'city-summary' | 'failure' | 'other' => {
   const s = email.subject;
   if (s.includes('【提醒 Reminder】')) return 'reminder';
   if (s.includes('【全市评分通报】')) return 'city-summary';

@@ -16,7 +16,8 @@ export const getLinkSecret = (): Promise<string> => {
 const loadLinkSecret = async (): Promise<string> => {
   const direct = process.env.LINK_SECRET;
   if (direct !== undefined && direct !== '') {
-    if (direct.length < 32) throw new ConfigurationError('LINK_SECRET environment variable must be at least 32 characters');
+    if (direct.length < 32)
+      throw new ConfigurationError('LINK_SECRET environment variable must be at least 32 characters');
     return direct;
   }
   const arn = process.env.LINK_SECRET_ARN;

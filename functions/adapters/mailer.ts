@@ -20,7 +20,12 @@ export class Pacer {
   }
 }
 
-const REJECTIONS = new Set(['MessageRejected', 'MailFromDomainNotVerifiedException', 'ConfigurationSetDoesNotExistException', 'InvalidParameterValue']);
+const REJECTIONS = new Set([
+  'MessageRejected',
+  'MailFromDomainNotVerifiedException',
+  'ConfigurationSetDoesNotExistException',
+  'InvalidParameterValue',
+]);
 const THROTTLES = new Set(['Throttling', 'ThrottlingException', 'TooManyRequestsException']);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -51,7 +56,8 @@ export class Mailer {
         return out.MessageId ?? '';
       } catch (error) {
         const name = error instanceof Error ? error.name : '';
-        if (REJECTIONS.has(name)) throw new MailRejected(`SES rejected the message: ${(error as Error).message}`, { cause: error });
+        if (REJECTIONS.has(name))
+          throw new MailRejected(`SES rejected the message: ${(error as Error).message}`, { cause: error });
         if (THROTTLES.has(name) && attempt < 6) {
           await sleep(Math.random() * Math.min(8_000, 200 * 2 ** attempt));
           continue;

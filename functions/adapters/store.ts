@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   BatchWriteCommand,
+  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -22,6 +23,7 @@ import {
   Response,
   Supervisor,
 } from '../core/model.ts';
+import { Draft } from '../core/answers.ts';
 import {
   assignmentSk,
   campaignPk,
@@ -106,12 +108,19 @@ export const MailRecord = z.object({
 export type MailRecord = z.infer<typeof MailRecord>;
 
 /** An address that bounced permanently or complained. */
-export const SuppressionRecord = z.object({ email: z.string(), reason: z.string(), detail: z.string(), at: z.string() });
+export const SuppressionRecord = z.object({
+  email: z.string(),
+  reason: z.string(),
+  detail: z.string(),
+  at: z.string(),
+});
 export type SuppressionRecord = z.infer<typeof SuppressionRecord>;
 
 /** Partition of the suppression list (account-wide, like SES's own). */
 const SUPPRESSED = 'SUPPRESSED';
 const BATCH = 25;
+/** Sort key of an assignment's draft, beside its responses in the supervisor's shard. */
+const draftSk = (assignmentId: string): string => `DRAFT#${assignmentId}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Hash of a definition, so that re-sending the same launch resumes instead of conflicting. */
@@ -191,7 +200,11 @@ export class CampaignStore {
   /** The campaign's control record; CampaignNotFound if absent. */
   async getMeta(campaignId: string): Promise<CampaignMeta> {
     const out = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: { PK: campaignPk(campaignId), SK: META }, ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { PK: campaignPk(campaignId), SK: META },
+        ConsistentRead: true,
+      }),
     );
     if (!out.Item) throw new CampaignNotFound(`no campaign with id ${campaignId}`);
     return CampaignMeta.parse(out.Item);
@@ -260,7 +273,8 @@ export class CampaignStore {
           ),
         ),
       );
-      for (const out of items) if (out.Item) found.set(String(out.Item.supervisor.id), Supervisor.parse(out.Item.supervisor));
+      for (const out of items)
+        if (out.Item) found.set(String(out.Item.supervisor.id), Supervisor.parse(out.Item.supervisor));
     }
     return found;
   }
@@ -337,7 +351,9 @@ export class CampaignStore {
 
   /** Resolves a token hash to its assignment. */
   async getToken(tokenHash: string): Promise<TokenRecord | undefined> {
-    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { PK: tokenPk(tokenHash), SK: 'TOKEN' } }));
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: { PK: tokenPk(tokenHash), SK: 'TOKEN' } }),
+    );
     return out.Item ? TokenRecord.parse(out.Item) : undefined;
   }
 
@@ -375,7 +391,12 @@ export class CampaignStore {
    */
   async saveResponse(
     token: TokenRecord,
-    submission: { submissionId: string; answers: Response['answers']; submittedAt: string },
+    submission: {
+      submissionId: string;
+      answers: Response['answers'];
+      problems?: Response['problems'];
+      submittedAt: string;
+    },
   ): Promise<{ version: number; first: boolean; duplicate: boolean }> {
     const pk = shardPk(token.campaignId, token.shard);
     for (let attempt = 0; attempt < 8; attempt++) {
@@ -404,6 +425,7 @@ export class CampaignStore {
         version,
         submittedAt: submission.submittedAt,
         answers: submission.answers,
+        ...(submission.problems ? { problems: submission.problems } : {}),
         submissionId: submission.submissionId,
       };
       try {
@@ -447,7 +469,10 @@ export class CampaignStore {
    * Marks an assignment answered and counts it once on the campaign. Returns the campaign's
    * counters after the increment, or undefined when the assignment had already been counted.
    */
-  async markAnswered(token: TokenRecord, at: string): Promise<{ answered: number; total: number; taskToken?: string; status: CampaignStatus } | undefined> {
+  async markAnswered(
+    token: TokenRecord,
+    at: string,
+  ): Promise<{ answered: number; total: number; taskToken?: string; status: CampaignStatus } | undefined> {
     try {
       await this.db.send(
         new UpdateCommand({
@@ -646,12 +671,28 @@ export class CampaignStore {
    * Claims the right to send one email. Returns false when an earlier attempt already claimed it —
    * whether it was sent or the attempt died after SES accepted it: sending again could duplicate.
    */
-  async claimMail(campaignId: string, kind: string, round: number, recipientId: string, to: string[], at: string): Promise<boolean> {
+  async claimMail(
+    campaignId: string,
+    kind: string,
+    round: number,
+    recipientId: string,
+    to: string[],
+    at: string,
+  ): Promise<boolean> {
     try {
       await this.db.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { PK: mailPk(campaignId), SK: mailSk(kind, round, recipientId), kind, round, recipientId, to, state: 'sending', at },
+          Item: {
+            PK: mailPk(campaignId),
+            SK: mailSk(kind, round, recipientId),
+            kind,
+            round,
+            recipientId,
+            to,
+            state: 'sending',
+            at,
+          },
           ConditionExpression: 'attribute_not_exists(PK)',
         }),
       );
@@ -733,7 +774,11 @@ export class CampaignStore {
     const unique = [...new Set(emails.map((e) => e.toLowerCase()))];
     for (let i = 0; i < unique.length; i += 25) {
       const outs = await Promise.all(
-        unique.slice(i, i + 25).map((email) => this.db.send(new GetCommand({ TableName: this.tableName, Key: { PK: SUPPRESSED, SK: email } }))),
+        unique
+          .slice(i, i + 25)
+          .map((email) =>
+            this.db.send(new GetCommand({ TableName: this.tableName, Key: { PK: SUPPRESSED, SK: email } })),
+          ),
       );
       for (const out of outs) if (out.Item) found.add(String(out.Item.SK));
     }
@@ -743,16 +788,58 @@ export class CampaignStore {
   /** The whole suppression list. */
   async listSuppressed(): Promise<SuppressionRecord[]> {
     const out: SuppressionRecord[] = [];
-    for await (const item of this.queryAll({ KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': SUPPRESSED } })) {
+    for await (const item of this.queryAll({
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': SUPPRESSED },
+    })) {
       out.push(SuppressionRecord.parse(item));
     }
     return out;
   }
 
+  /** The supervisor's saved draft for an assignment, if any. */
+  async getDraft(token: TokenRecord): Promise<Draft | undefined> {
+    const out = await this.db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { PK: shardPk(token.campaignId, token.shard), SK: draftSk(token.id) },
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item
+      ? Draft.parse({ answers: out.Item.answers, problems: out.Item.problems, savedAt: out.Item.savedAt })
+      : undefined;
+  }
+
+  /**
+   * Saves the draft of an assignment, replacing the previous one. Drafts are scratch space: the
+   * submitted versions are the record, so the last save wins.
+   */
+  async saveDraft(token: TokenRecord, draft: Draft): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { PK: shardPk(token.campaignId, token.shard), SK: draftSk(token.id), assignmentId: token.id, ...draft },
+      }),
+    );
+  }
+
+  /** Removes a draft once its answers were submitted. */
+  async deleteDraft(token: TokenRecord): Promise<void> {
+    await this.db.send(
+      new DeleteCommand({
+        TableName: this.tableName,
+        Key: { PK: shardPk(token.campaignId, token.shard), SK: draftSk(token.id) },
+      }),
+    );
+  }
+
   private async *queryAll(input: Omit<QueryCommandInput, 'TableName'>): AsyncGenerator<Record<string, unknown>> {
     let start: Record<string, unknown> | undefined;
     do {
-      const out = await this.db.send(new QueryCommand({ ...input, TableName: this.tableName, ExclusiveStartKey: start }));
+      const out = await this.db.send(
+        new QueryCommand({ ...input, TableName: this.tableName, ExclusiveStartKey: start }),
+      );
       for (const item of out.Items ?? []) yield item;
       start = out.LastEvaluatedKey;
     } while (start);
@@ -767,7 +854,9 @@ export class CampaignStore {
         if (attempt > 0) await sleep(Math.random() * Math.min(5_000, 50 * 2 ** attempt));
         const out = await this.db.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));
         const unprocessed = out.UnprocessedItems?.[this.tableName] ?? [];
-        requests = unprocessed.flatMap((r) => (r.PutRequest?.Item ? [{ PutRequest: { Item: r.PutRequest.Item } }] : []));
+        requests = unprocessed.flatMap((r) =>
+          r.PutRequest?.Item ? [{ PutRequest: { Item: r.PutRequest.Item } }] : [],
+        );
       }
     }
   }

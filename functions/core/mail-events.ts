@@ -41,7 +41,11 @@ export const suppressionsFrom = (message: unknown, receivedAt: string): Suppress
   if (!parsed.success) return [];
   const record = parsed.data;
   const type = record.eventType ?? record.notificationType;
-  const clean = (email: string) => email.trim().toLowerCase().replace(/^.*<([^>]+)>.*$/, '$1');
+  const clean = (email: string) =>
+    email
+      .trim()
+      .toLowerCase()
+      .replace(/^.*<([^>]+)>.*$/, '$1');
   if (type === 'Bounce' && record.bounce?.bounceType === 'Permanent') {
     return record.bounce.bouncedRecipients.map((r) => ({
       email: clean(r.emailAddress),

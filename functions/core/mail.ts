@@ -1,4 +1,12 @@
-import { ACTIVITY_LABELS, both, DIMENSION_LABELS, escapeHtml, formatBeijingTime, GRADE_LABELS, LEVEL_LABELS } from './i18n.ts';
+import {
+  ACTIVITY_LABELS,
+  both,
+  DIMENSION_LABELS,
+  escapeHtml,
+  formatBeijingTime,
+  GRADE_LABELS,
+  LEVEL_LABELS,
+} from './i18n.ts';
 import type { Activity, Campaign, Center, CenterScore, Dimension, Supervisor } from './model.ts';
 import { DIMENSIONS } from './model.ts';
 
@@ -34,12 +42,20 @@ ${escapeHtml(both(ACTIVITY_LABELS[l.activity]))}${l.center.address ? ` · ${esca
     )
     .join('')}</ol>`,
   text: links
-    .map((l, i) => `${i + 1}. ${both(l.center.name)} (${both(LEVEL_LABELS[l.center.level])}) — ${both(ACTIVITY_LABELS[l.activity])}\n   ${l.url}`)
+    .map(
+      (l, i) =>
+        `${i + 1}. ${both(l.center.name)} (${both(LEVEL_LABELS[l.center.level])}) — ${both(ACTIVITY_LABELS[l.activity])}\n   ${l.url}`,
+    )
     .join('\n'),
 });
 
 /** The one invitation a supervisor receives, listing all their assignments. */
-export const renderInvitation = (campaign: Campaign, supervisor: Supervisor, links: readonly AssignmentLink[], deadline: string): RenderedMail => {
+export const renderInvitation = (
+  campaign: Campaign,
+  supervisor: Supervisor,
+  links: readonly AssignmentLink[],
+  deadline: string,
+): RenderedMail => {
   const list = linkList(links);
   const due = formatBeijingTime(deadline);
   const subject = `【${campaign.title.zh}】监督任务 ${links.length} 项 / ${campaign.title.en}: ${links.length} assignments`;
@@ -58,7 +74,12 @@ ${list.html}
 };
 
 /** A reminder listing only the assignments still unanswered. */
-export const renderReminder = (campaign: Campaign, supervisor: Supervisor, links: readonly AssignmentLink[], deadline: string): RenderedMail => {
+export const renderReminder = (
+  campaign: Campaign,
+  supervisor: Supervisor,
+  links: readonly AssignmentLink[],
+  deadline: string,
+): RenderedMail => {
   const list = linkList(links);
   const due = formatBeijingTime(deadline);
   return {
@@ -77,7 +98,9 @@ const fmt = (x: number | null | undefined) => (x === null || x === undefined ? '
 /** The scored summary (评分通报) to a center's responsible official. */
 export const renderCenterSummary = (campaign: Campaign, center: Center, score: CenterScore): RenderedMail => {
   const grade = score.grade ? both(GRADE_LABELS[score.grade]) : '—';
-  const rank = score.rank ? `第 ${score.rank} 名 / 共 ${score.rankOf} 个${LEVEL_LABELS[center.level].zh}场所 · rank ${score.rank} of ${score.rankOf}` : '—';
+  const rank = score.rank
+    ? `第 ${score.rank} 名 / 共 ${score.rankOf} 个${LEVEL_LABELS[center.level].zh}场所 · rank ${score.rank} of ${score.rankOf}`
+    : '—';
   const dims = (DIMENSIONS as readonly Dimension[]).filter((d) => score.dimensions[d] !== undefined);
   const rows = dims
     .map((d) => {
@@ -110,19 +133,18 @@ export const renderCitySummary = (
 ): RenderedMail => {
   const levels = ['municipal', 'district', 'street', 'community'] as const;
   const rate = stats.total > 0 ? (100 * stats.answered) / stats.total : 0;
-  const tables = levels
-    .map((level) => {
-      const list = rows
-        .filter((r) => r.center.level === level)
-        .sort((a, b) => (a.score.rank ?? 1e9) - (b.score.rank ?? 1e9) || a.center.id.localeCompare(b.center.id));
-      if (list.length === 0) return { html: '', text: '' };
-      return {
-        html: `<h3 style="margin:16px 0 4px">${escapeHtml(both(LEVEL_LABELS[level]))}</h3><table cellpadding="4" cellspacing="0" style="border-collapse:collapse;width:100%;font-size:14px">
+  const tables = levels.map((level) => {
+    const list = rows
+      .filter((r) => r.center.level === level)
+      .sort((a, b) => (a.score.rank ?? 1e9) - (b.score.rank ?? 1e9) || a.center.id.localeCompare(b.center.id));
+    if (list.length === 0) return { html: '', text: '' };
+    return {
+      html: `<h3 style="margin:16px 0 4px">${escapeHtml(both(LEVEL_LABELS[level]))}</h3><table cellpadding="4" cellspacing="0" style="border-collapse:collapse;width:100%;font-size:14px">
 <tr style="background:#eceff1"><th align="left">排名 Rank</th><th align="left">场所 Center</th><th align="right">得分 Score</th><th align="left">等级 Grade</th></tr>
 ${list.map((r) => `<tr><td>${r.score.rank ?? '—'}</td><td>${escapeHtml(both(r.center.name))}</td><td align="right">${fmt(r.score.score)}</td><td>${r.score.grade ? escapeHtml(both(GRADE_LABELS[r.score.grade])) : '—'}</td></tr>`).join('')}</table>`,
-        text: `\n${both(LEVEL_LABELS[level])}\n${list.map((r) => `${String(r.score.rank ?? '—').padStart(3)}  ${fmt(r.score.score).padStart(5)}  ${both(r.center.name)}`).join('\n')}`,
-      };
-    });
+      text: `\n${both(LEVEL_LABELS[level])}\n${list.map((r) => `${String(r.score.rank ?? '—').padStart(3)}  ${fmt(r.score.score).padStart(5)}  ${both(r.center.name)}`).join('\n')}`,
+    };
+  });
   return {
     subject: `【全市评分通报】${campaign.title.zh} / City summary: ${campaign.title.en}`,
     html: page(
@@ -134,7 +156,11 @@ ${list.map((r) => `<tr><td>${r.score.rank ?? '—'}</td><td>${escapeHtml(both(r.
 };
 
 /** Tells the organizers that the campaign's workflow failed, and why. */
-export const renderFailureNotice = (campaign: Pick<Campaign, 'id' | 'title'>, error: string, cause: string): RenderedMail => ({
+export const renderFailureNotice = (
+  campaign: Pick<Campaign, 'id' | 'title'>,
+  error: string,
+  cause: string,
+): RenderedMail => ({
   subject: `【运行失败 Failed】${campaign.title.zh} / ${campaign.title.en}`,
   html: page(
     campaign.title.zh,

@@ -58,8 +58,18 @@ export type SendMailResult = z.infer<typeof SendMailResult>;
 
 /** Output of CheckProgress: what the workflow does next. */
 export const ProgressDecision = z.discriminatedUnion('action', [
-  z.object({ action: z.literal('remind'), round: z.number().int().positive(), answered: z.number(), total: z.number() }),
-  z.object({ action: z.literal('close'), reason: z.enum(['complete', 'deadline', 'closed-by-organizer']), answered: z.number(), total: z.number() }),
+  z.object({
+    action: z.literal('remind'),
+    round: z.number().int().positive(),
+    answered: z.number(),
+    total: z.number(),
+  }),
+  z.object({
+    action: z.literal('close'),
+    reason: z.enum(['complete', 'deadline', 'closed-by-organizer']),
+    answered: z.number(),
+    total: z.number(),
+  }),
   z.object({
     action: z.literal('wait'),
     /** Seconds until the next reminder or the deadline (≥ 1); the Collect task's timeout. */

@@ -5,7 +5,10 @@ import { demoCentersAndSupervisors, demoQuestionnaire } from './data.ts';
  * The demo campaign 政务服务主题督查月: Nanjing's centers and supervisors, opening now, with one
  * reminder and a deadline the given number of seconds away.
  */
-export const demoCampaign = (now: Date, timing: { reminderAfterSeconds: number; deadlineAfterSeconds: number }): CampaignDefinition => {
+export const demoCampaign = (
+  now: Date,
+  timing: { reminderAfterSeconds: number; deadlineAfterSeconds: number },
+): CampaignDefinition => {
   const at = (seconds: number) => new Date(now.getTime() + seconds * 1000).toISOString();
   const month = new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 7);
   const { centers, supervisors } = demoCentersAndSupervisors();
@@ -15,7 +18,11 @@ export const demoCampaign = (now: Date, timing: { reminderAfterSeconds: number; 
       series: 'nanjing',
       title: { zh: '政务服务主题督查月', en: 'Government Service Theme Supervision Month' },
       month,
-      schedule: { opens: at(0), reminders: [at(timing.reminderAfterSeconds)], deadline: at(timing.deadlineAfterSeconds) },
+      schedule: {
+        opens: at(0),
+        reminders: [at(timing.reminderAfterSeconds)],
+        deadline: at(timing.deadlineAfterSeconds),
+      },
       organizers: ['organizer@example.gov.cn', 'leaders@example.gov.cn'],
       ratersPerCenter: 3,
     },

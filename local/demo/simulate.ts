@@ -36,7 +36,7 @@ const answerFor = (q: Question, quality: number, rnd: () => number): AnswerValue
     case 'rating':
       return Math.round(q.min + noisy * (q.max - q.min));
     case 'yesno':
-      return (rnd() < noisy) === (q.good === 'yes');
+      return rnd() < noisy === (q.good === 'yes');
     case 'number':
       return Math.round(Math.min(q.maxValue, Math.max(q.minValue, q.worst + (q.best - q.worst) * noisy)));
     case 'choice': {

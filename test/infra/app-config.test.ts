@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidAppConfig, parseAppConfig } from '../../infra/app-config.ts';
+import { parseAppConfig } from '../../infra/app-config.ts';
 
 describe('parseAppConfig', () => {
   it('leaves the sender to a deploy-time parameter when senderEmail is not given', () => {

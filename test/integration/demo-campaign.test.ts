@@ -24,7 +24,8 @@ const waitFor = async <T>(what: string, probe: () => Promise<T | undefined>, tim
   }
 };
 
-const emailsOf = async (kind: ReturnType<typeof mailKindOf>) => (await readOutbox(cloud.urls.ses)).filter((e) => mailKindOf(e) === kind);
+const emailsOf = async (kind: ReturnType<typeof mailKindOf>) =>
+  (await readOutbox(cloud.urls.ses)).filter((e) => mailKindOf(e) === kind);
 
 beforeAll(async () => {
   cloud = await startEmbeddedCloud();
@@ -49,7 +50,10 @@ describe('the demo campaign on the embedded cloud', () => {
       const sent = await emailsOf('invitation');
       return meta && meta.supervisors > 0 && sent.length >= meta.supervisors ? sent : undefined;
     });
-    const personas = assignPersonas(invitations.flatMap((e) => e.destination.to), campaignId);
+    const personas = assignPersonas(
+      invitations.flatMap((e) => e.destination.to),
+      campaignId,
+    );
     const answered = new Map<string, string>();
     const answer = async (emails: readonly OutboxEmail[]) => {
       for (const url of emails.flatMap(surveyLinks)) {
@@ -114,7 +118,9 @@ describe('the demo campaign on the embedded cloud', () => {
 
     // Each official and the organizers got their summary.
     const summaries = await emailsOf('summary');
-    expect(summaries.map((e) => e.destination.to[0]).sort()).toEqual(definition.centers.map((c) => c.official.email).sort());
+    expect(summaries.map((e) => e.destination.to[0]).sort()).toEqual(
+      definition.centers.map((c) => c.official.email).sort(),
+    );
     const city = await emailsOf('city-summary');
     expect(city.map((e) => e.destination.to[0]).sort()).toEqual([...definition.campaign.organizers].sort());
   });
@@ -153,7 +159,10 @@ describe('the demo campaign on the embedded cloud', () => {
   it('refuses a second launch of the same campaign and starts nothing', async () => {
     // Prepare
     const definition = demoCampaign(new Date(), { reminderAfterSeconds: 1800, deadlineAfterSeconds: 3600 });
-    const again = CampaignDefinition.parse({ ...definition, campaign: { ...definition.campaign, id: `${definition.campaign.id}-twice` } });
+    const again = CampaignDefinition.parse({
+      ...definition,
+      campaign: { ...definition.campaign, id: `${definition.campaign.id}-twice` },
+    });
     const first = await launchCampaign({ store, sfn, stateMachineArn: cloud.stateMachineArn }, again);
 
     // Act

@@ -14,7 +14,12 @@ describe('survey link tokens', () => {
 
   it('differs per assignment, campaign and secret, and is stable', () => {
     // Act
-    const tokens = [deriveToken(secret, 'c1', 'A1'), deriveToken(secret, 'c1', 'A2'), deriveToken(secret, 'c2', 'A1'), deriveToken(`${secret}!`, 'c1', 'A1')];
+    const tokens = [
+      deriveToken(secret, 'c1', 'A1'),
+      deriveToken(secret, 'c1', 'A2'),
+      deriveToken(secret, 'c2', 'A1'),
+      deriveToken(`${secret}!`, 'c1', 'A1'),
+    ];
     // Assess
     expect(new Set(tokens).size).toBe(4);
     expect(deriveToken(secret, 'c1', 'A1')).toBe(tokens[0]);

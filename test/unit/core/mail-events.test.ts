@@ -7,7 +7,15 @@ describe('suppressionsFrom', () => {
   it('suppresses every recipient of a permanent bounce', () => {
     // Act
     const out = suppressionsFrom(
-      { eventType: 'Bounce', bounce: { bounceType: 'Permanent', bounceSubType: 'General', bouncedRecipients: [{ emailAddress: 'A@Example.com' }, { emailAddress: 'b@example.com' }] }, mail: {} },
+      {
+        eventType: 'Bounce',
+        bounce: {
+          bounceType: 'Permanent',
+          bounceSubType: 'General',
+          bouncedRecipients: [{ emailAddress: 'A@Example.com' }, { emailAddress: 'b@example.com' }],
+        },
+        mail: {},
+      },
       at,
     );
     // Assess
@@ -19,15 +27,27 @@ describe('suppressionsFrom', () => {
 
   it('ignores transient bounces', () => {
     // Act
-    const out = suppressionsFrom({ eventType: 'Bounce', bounce: { bounceType: 'Transient', bouncedRecipients: [{ emailAddress: 'a@example.com' }] } }, at);
+    const out = suppressionsFrom(
+      {
+        eventType: 'Bounce',
+        bounce: { bounceType: 'Transient', bouncedRecipients: [{ emailAddress: 'a@example.com' }] },
+      },
+      at,
+    );
     // Assess
     expect(out).toEqual([]);
   });
 
   it('suppresses complainers, from event publishing and from identity notifications alike', () => {
     // Act
-    const published = suppressionsFrom({ eventType: 'Complaint', complaint: { complainedRecipients: [{ emailAddress: 'c@example.com' }] } }, at);
-    const notified = suppressionsFrom({ notificationType: 'Complaint', complaint: { complainedRecipients: [{ emailAddress: 'd@example.com' }] } }, at);
+    const published = suppressionsFrom(
+      { eventType: 'Complaint', complaint: { complainedRecipients: [{ emailAddress: 'c@example.com' }] } },
+      at,
+    );
+    const notified = suppressionsFrom(
+      { notificationType: 'Complaint', complaint: { complainedRecipients: [{ emailAddress: 'd@example.com' }] } },
+      at,
+    );
     // Assess
     expect(published).toMatchObject([{ email: 'c@example.com', reason: 'complaint' }]);
     expect(notified).toMatchObject([{ email: 'd@example.com', reason: 'complaint' }]);

@@ -16,14 +16,32 @@ beforeEach(() => {
   ses.reset();
   ddb.on(GetCommand).resolves({});
   ddb.on(GetCommand, { Key: { PK: pk, SK: 'META' } }).resolves({
-    Item: { campaign: def.campaign, status: 'open', definitionHash: 'h', loaded: true, createdAt: 'x', deadline: def.campaign.schedule.deadline, total: 2, answered: 0 },
+    Item: {
+      campaign: def.campaign,
+      status: 'open',
+      definitionHash: 'h',
+      loaded: true,
+      createdAt: 'x',
+      deadline: def.campaign.schedule.deadline,
+      total: 2,
+      answered: 0,
+    },
   });
   ddb.on(GetCommand, { Key: { PK: pk, SK: 'SUPERVISOR#S1' } }).resolves({ Item: { supervisor: def.supervisors[0] } });
-  ddb.on(QueryCommand, { ExpressionAttributeValues: { ':pk': pk, ':p': 'CENTER#' } }).resolves({ Items: def.centers.map((center) => ({ center })) });
+  ddb
+    .on(QueryCommand, { ExpressionAttributeValues: { ':pk': pk, ':p': 'CENTER#' } })
+    .resolves({ Items: def.centers.map((center) => ({ center })) });
   ddb.on(QueryCommand, { ExpressionAttributeValues: { ':p': 'ASSIGNMENT#S1#' } }).resolves({
     Items: [
       { id: 'A1', campaignId: def.campaign.id, supervisorId: 'S1', centerId: 'C1', activity: 'experiential' },
-      { id: 'A2', campaignId: def.campaign.id, supervisorId: 'S1', centerId: 'C2', activity: 'unannounced', answeredAt: '2026-12-02T00:00:00Z' },
+      {
+        id: 'A2',
+        campaignId: def.campaign.id,
+        supervisorId: 'S1',
+        centerId: 'C2',
+        activity: 'unannounced',
+        answeredAt: '2026-12-02T00:00:00Z',
+      },
     ],
   });
   ddb.on(UpdateCommand).resolves({});
@@ -39,13 +57,21 @@ describe('sendMailBatch', () => {
     // Prepare
     ddb.on(PutCommand).resolves({});
     // Act
-    const result = await sendMailBatch({ campaignId: def.campaign.id, kind: 'invitation', round: 0, batch: { index: 0, ids: ['S1'] } });
+    const result = await sendMailBatch({
+      campaignId: def.campaign.id,
+      kind: 'invitation',
+      round: 0,
+      batch: { index: 0, ids: ['S1'] },
+    });
     // Assess
     expect(result).toEqual({ sent: 1, skipped: 0, suppressed: 0, failed: 0 });
     expect(ses).toHaveReceivedCommandTimes(SendEmailCommand, 1);
     const text = ses.commandCalls(SendEmailCommand)[0]?.args[0].input.Message?.Body?.Text?.Data ?? '';
     expect(text.match(/https:\/\/survey\.example\.gov\.cn\/s\/[A-Za-z0-9_-]{43}/g)).toHaveLength(2);
-    expect(ddb).toHaveReceivedCommandWith(PutCommand, { Item: expect.objectContaining({ SK: 'invitation#0#S1', state: 'sending' }), ConditionExpression: 'attribute_not_exists(PK)' });
+    expect(ddb).toHaveReceivedCommandWith(PutCommand, {
+      Item: expect.objectContaining({ SK: 'invitation#0#S1', state: 'sending' }),
+      ConditionExpression: 'attribute_not_exists(PK)',
+    });
   });
 
   it('reminds only about unanswered assignments', async () => {
@@ -63,7 +89,12 @@ describe('sendMailBatch', () => {
     // Prepare
     ddb.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'claimed', $metadata: {} }));
     // Act
-    const result = await sendMailBatch({ campaignId: def.campaign.id, kind: 'invitation', round: 0, batch: { index: 0, ids: ['S1'] } });
+    const result = await sendMailBatch({
+      campaignId: def.campaign.id,
+      kind: 'invitation',
+      round: 0,
+      batch: { index: 0, ids: ['S1'] },
+    });
     // Assess
     expect(result).toEqual({ sent: 0, skipped: 1, suppressed: 0, failed: 0 });
     expect(ses).not.toHaveReceivedCommand(SendEmailCommand);
@@ -72,13 +103,22 @@ describe('sendMailBatch', () => {
   it('skips a suppressed address and records it as suppressed', async () => {
     // Prepare
     ddb.on(PutCommand).resolves({});
-    ddb.on(GetCommand, { Key: { PK: 'SUPPRESSED', SK: 'zhang@example.com' } }).resolves({ Item: { PK: 'SUPPRESSED', SK: 'zhang@example.com' } });
+    ddb
+      .on(GetCommand, { Key: { PK: 'SUPPRESSED', SK: 'zhang@example.com' } })
+      .resolves({ Item: { PK: 'SUPPRESSED', SK: 'zhang@example.com' } });
     // Act
-    const result = await sendMailBatch({ campaignId: def.campaign.id, kind: 'invitation', round: 0, batch: { index: 0, ids: ['S1'] } });
+    const result = await sendMailBatch({
+      campaignId: def.campaign.id,
+      kind: 'invitation',
+      round: 0,
+      batch: { index: 0, ids: ['S1'] },
+    });
     // Assess
     expect(result).toEqual({ sent: 0, skipped: 0, suppressed: 1, failed: 0 });
     expect(ses).not.toHaveReceivedCommand(SendEmailCommand);
-    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, { ExpressionAttributeValues: expect.objectContaining({ ':s': 'suppressed' }) });
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      ExpressionAttributeValues: expect.objectContaining({ ':s': 'suppressed' }),
+    });
   });
 
   it('records a rejected address as failed and goes on', async () => {
@@ -86,9 +126,16 @@ describe('sendMailBatch', () => {
     ddb.on(PutCommand).resolves({});
     ses.on(SendEmailCommand).rejects(Object.assign(new Error('Address blacklisted'), { name: 'MessageRejected' }));
     // Act
-    const result = await sendMailBatch({ campaignId: def.campaign.id, kind: 'invitation', round: 0, batch: { index: 0, ids: ['S1'] } });
+    const result = await sendMailBatch({
+      campaignId: def.campaign.id,
+      kind: 'invitation',
+      round: 0,
+      batch: { index: 0, ids: ['S1'] },
+    });
     // Assess
     expect(result.failed).toBe(1);
-    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, { ExpressionAttributeValues: expect.objectContaining({ ':s': 'failed' }) });
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      ExpressionAttributeValues: expect.objectContaining({ ':s': 'failed' }),
+    });
   });
 });
