@@ -1,0 +1,160 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { LEVEL_LABELS } from '../../functions/core/i18n.ts';
+import { type CampaignDefinition, CENTER_LEVELS, type Center, type Supervisor } from '../../functions/core/model.ts';
+import { CAMPAIGN_FILE } from './campaign-folder.ts';
+import {
+  CENTER_COLUMNS,
+  type CenterColumn,
+  type ColumnSpec,
+  headerLabel,
+  SUPERVISOR_COLUMNS,
+  type SupervisorColumn,
+} from './columns.ts';
+
+/** Roster file format written by `init`. */
+export type RosterFormat = 'xlsx' | 'csv';
+
+const centerRow = (c: Center): Record<CenterColumn, string> => ({
+  id: c.id,
+  name_zh: c.name.zh,
+  name_en: c.name.en,
+  level: LEVEL_LABELS[c.level].zh,
+  district: c.district,
+  address: c.address ?? '',
+  official_name: c.official.name,
+  official_email: c.official.email,
+  official_phone: '',
+});
+
+const supervisorRow = (s: Supervisor): Record<SupervisorColumn, string> => ({
+  id: s.id,
+  name: s.name,
+  email: s.email,
+  phone: '',
+  sector: s.sector,
+  home_district: s.homeDistrict,
+});
+
+const q = (value: string) => JSON.stringify(value);
+
+/** campaign.yaml with a comment on every key, in the organizers' words. */
+export const campaignYaml = (def: CampaignDefinition): string => {
+  const c = def.campaign;
+  const lines = [
+    '# 督查月活动 · supervision campaign — read by `supervision validate` and `supervision launch`.',
+    '# Times are ISO 8601; a time written without a zone is Beijing time (UTC+8), e.g. 2026-12-01 09:00.',
+    `id: ${q(c.id)}  # unique per campaign (letters, digits, - or _); the workflow run is named by it`,
+    `series: ${q(c.series)}  # campaigns of one series are compared month to month`,
+    'title:',
+    `  zh: ${q(c.title.zh)}`,
+    `  en: ${q(c.title.en)}`,
+    `month: ${q(c.month)}`,
+    'schedule:',
+    `  opens: ${q(c.schedule.opens)}  # invitations go out when you launch`,
+    '  reminders:  # each reminder goes only to supervisors with unanswered assignments',
+    ...c.schedule.reminders.map((r) => `    - ${q(r)}`),
+    `  deadline: ${q(c.schedule.deadline)}  # answers close; scores and summaries follow at once`,
+    'organizers:  # receive the city summary (全市评分通报) and failure notices',
+    ...c.organizers.map((o) => `  - ${q(o)}`),
+    `ratersPerCenter: ${c.ratersPerCenter}  # supervisors per center, never from the center's own district`,
+    ...(c.surveyBaseUrl
+      ? [`surveyBaseUrl: ${q(c.surveyBaseUrl)}`]
+      : ['# surveyBaseUrl: "https://survey.example.gov.cn"  # only to override the survey links\' address']),
+    '# files:  # only when your files have other names',
+    '#   centers: centers.xlsx',
+    '#   supervisors: supervisors.xlsx',
+    '#   questionnaire: questionnaire.json',
+    '',
+  ];
+  return lines.join('\n');
+};
+
+const csvField = (value: string) => (/[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
+
+/** A CSV roster in UTF-8 with BOM (so Excel shows Chinese correctly) and CRLF line ends. */
+export const rosterCsv = <K extends string>(
+  specs: readonly ColumnSpec<K>[],
+  rows: readonly Record<K, string>[],
+): string =>
+  `\ufeff${[specs.map(headerLabel), ...rows.map((r) => specs.map((s) => r[s.key]))].map((cells) => cells.map(csvField).join(',')).join('\r\n')}\r\n`;
+
+const WIDTHS: Record<string, number> = {
+  id: 16,
+  name_zh: 30,
+  name_en: 44,
+  address: 36,
+  official_email: 30,
+  email: 30,
+  sector: 32,
+};
+
+/** An .xlsx roster: bilingual header, frozen first row, a notes sheet; the level column offers a drop-down. */
+export const rosterXlsx = async <K extends string>(
+  title: string,
+  specs: readonly ColumnSpec<K>[],
+  rows: readonly Record<K, string>[],
+): Promise<Buffer> => {
+  const { default: ExcelJS } = await import('exceljs');
+  const workbook = new ExcelJS.Workbook();
+  workbook.creator = 'service-supervision';
+  const sheet = workbook.addWorksheet(title, { views: [{ state: 'frozen', ySplit: 1 }] });
+  sheet.columns = specs.map((s) => ({ header: headerLabel(s), key: s.key, width: WIDTHS[s.key] ?? 16 }));
+  for (const row of rows) sheet.addRow(row);
+  const header = sheet.getRow(1);
+  header.font = { bold: true };
+  header.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFDDEBF7' } };
+  const levelIndex = specs.findIndex((s) => s.key === 'level');
+  if (levelIndex >= 0) {
+    const list = `"${CENTER_LEVELS.map((l) => LEVEL_LABELS[l].zh).join(',')}"`;
+    for (let r = 2; r <= Math.max(rows.length + 1, 200); r++) {
+      sheet.getCell(r, levelIndex + 1).dataValidation = {
+        type: 'list',
+        allowBlank: false,
+        formulae: [list],
+        showErrorMessage: true,
+        errorTitle: '级别 level',
+        error: '市级 / 区级 / 街道/镇 / 社区',
+      };
+    }
+  }
+  const notes = workbook.addWorksheet('说明 notes');
+  notes.columns = [
+    { header: '列 column', key: 'column', width: 24 },
+    { header: '必填 required', key: 'required', width: 14 },
+    { header: '说明 what goes in it', key: 'description', width: 70 },
+    { header: '示例 example', key: 'example', width: 40 },
+  ];
+  notes.getRow(1).font = { bold: true };
+  for (const s of specs)
+    notes.addRow({
+      column: headerLabel(s),
+      required: s.required ? '是 yes' : '否 no',
+      description: s.description,
+      example: s.example,
+    });
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+};
+
+/** Writes a campaign folder (campaign.yaml, centers and supervisors rosters, questionnaire.json) for a definition. */
+export const writeCampaignFolder = async (
+  dir: string,
+  def: CampaignDefinition,
+  format: RosterFormat = 'xlsx',
+): Promise<string[]> => {
+  await mkdir(dir, { recursive: true });
+  const centers = def.centers.map(centerRow);
+  const supervisors = def.supervisors.map(supervisorRow);
+  const files: [string, string | Buffer][] = [
+    [CAMPAIGN_FILE, campaignYaml(def)],
+    format === 'xlsx'
+      ? ['centers.xlsx', await rosterXlsx('服务中心 centers', CENTER_COLUMNS, centers)]
+      : ['centers.csv', rosterCsv(CENTER_COLUMNS, centers)],
+    format === 'xlsx'
+      ? ['supervisors.xlsx', await rosterXlsx('监督员 supervisors', SUPERVISOR_COLUMNS, supervisors)]
+      : ['supervisors.csv', rosterCsv(SUPERVISOR_COLUMNS, supervisors)],
+    ['questionnaire.json', `${JSON.stringify(def.questionnaire, null, 2)}\n`],
+  ];
+  for (const [name, content] of files) await writeFile(join(dir, name), content);
+  return files.map(([name]) => name);
+};

@@ -1,0 +1,370 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadCampaignFolder } from '../../../cli/roster/campaign-folder.ts';
+import {
+  CENTER_COLUMNS,
+  isPhoneNumber,
+  matchHeader,
+  parseLevel,
+  SUPERVISOR_COLUMNS,
+} from '../../../cli/roster/columns.ts';
+import type { Problem } from '../../../cli/roster/problems.ts';
+import { readCenters } from '../../../cli/roster/rosters.ts';
+import { decodeText, parseCsv, readSheets } from '../../../cli/roster/table.ts';
+import { rosterCsv, writeCampaignFolder } from '../../../cli/roster/templates.ts';
+import { sampleCampaign } from '../../../cli/sample.ts';
+import { normalizeTime } from '../../../cli/time.ts';
+
+const FIXTURES = new URL('../../fixtures/rosters/', import.meta.url).pathname;
+const NOW = new Date('2026-12-01T02:00:00Z');
+const dirs: string[] = [];
+
+const tempDir = async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'roster-'));
+  dirs.push(dir);
+  return dir;
+};
+
+afterEach(async () => {
+  for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
+});
+
+const find = (problems: readonly Problem[], where: Partial<Problem>, message: RegExp) =>
+  problems.find(
+    (p) =>
+      Object.entries(where).every(([k, v]) => p[k as keyof Problem] === v) &&
+      message.test(`${p.message} ${p.hint ?? ''}`),
+  );
+
+describe('reading a campaign folder', () => {
+  it('reports every problem of every file at once, each with its file, row and column', async () => {
+    // Prepare
+    const dir = join(FIXTURES, 'many-errors');
+
+    // Act
+    const folder = await loadCampaignFolder(dir, NOW);
+
+    // Assess
+    const p = folder.problems;
+    expect(folder.definition).toBeUndefined();
+    expect(find(p, { file: 'centers.csv', row: 3, column: 'F' }, /official has no email/)).toBeDefined();
+    expect(find(p, { file: 'centers.csv', row: 4, column: 'C' }, /unknown level "省级".*区级 district/)).toBeDefined();
+    expect(find(p, { file: 'centers.csv', row: 5, column: 'A' }, /duplicate id "C-1": row 2/)).toBeDefined();
+    expect(find(p, { file: 'centers.csv', row: 6, column: 'E' }, /no responsible official/)).toBeDefined();
+    expect(find(p, { file: 'centers.csv', row: 7, column: 'F' }, /not a valid email/)).toBeDefined();
+    expect(find(p, { file: 'centers.csv', row: 7, column: 'G' }, /not a phone number/)).toBeDefined();
+    expect(find(p, { file: 'centers.csv', row: 8, column: 'A' }, /not a usable id/)).toBeDefined();
+    expect(find(p, { file: 'supervisors.csv', row: 3, column: 'C' }, /missing email/)).toBeDefined();
+    expect(find(p, { file: 'supervisors.csv', row: 4, column: 'C' }, /full-width/)).toBeDefined();
+    expect(find(p, { file: 'supervisors.csv', row: 4, column: 'D' }, /not a phone number/)).toBeDefined();
+    expect(find(p, { file: 'supervisors.csv', row: 5, column: 'A' }, /duplicate id "S01"/)).toBeDefined();
+    expect(find(p, { file: 'supervisors.csv', row: 6, column: 'F' }, /S05 has no eligible center/)).toBeDefined();
+    expect(find(p, { file: 'supervisors.csv', row: 7, column: 'E' }, /missing sector/)).toBeDefined();
+    expect(find(p, { file: 'questionnaire.json', row: 4 }, /weights of scored questions sum to 0/)).toBeDefined();
+    expect(find(p, { file: 'campaign.yaml', row: 6, field: 'month' }, /month must look like/)).toBeDefined();
+    expect(
+      find(p, { file: 'campaign.yaml', row: 11, field: 'schedule.deadline' }, /after the opening time/),
+    ).toBeDefined();
+    expect(find(p, { file: 'campaign.yaml', row: 13, field: 'organizers[0]' }, /not a valid email/)).toBeDefined();
+    expect(find(p, { file: 'campaign.yaml', field: 'title.en' }, /missing en/)).toBeDefined();
+    expect(find(p, { file: 'campaign.yaml', row: 15, severity: 'warning' }, /unknown key "deadlin"/)).toBeDefined();
+    expect(p.filter((x) => x.severity === 'error')).toHaveLength(19);
+  });
+
+  it('reads back exactly the campaign that init writes, as xlsx and as csv', async () => {
+    // Prepare
+    const definition = sampleCampaign(NOW, 'round-trip');
+    const asXlsx = await tempDir();
+    const asCsv = await tempDir();
+    await writeCampaignFolder(asXlsx, definition, 'xlsx');
+    await writeCampaignFolder(asCsv, definition, 'csv');
+
+    // Act
+    const [xlsx, csv] = await Promise.all([loadCampaignFolder(asXlsx, NOW), loadCampaignFolder(asCsv, NOW)]);
+
+    // Assess
+    expect(xlsx.problems).toEqual([]);
+    expect(xlsx.definition).toEqual(definition);
+    expect(csv.problems).toEqual([]);
+    expect(csv.definition).toEqual(definition);
+    expect(csv.encodings).toEqual({ 'centers.csv': 'utf-8 with BOM', 'supervisors.csv': 'utf-8 with BOM' });
+    expect(xlsx.summary).toMatchObject({ supervisors: 40, assignments: definition.centers.length * 3 });
+  });
+
+  it('reads CSV rosters saved by Chinese Excel in GB18030, without BOM', async () => {
+    // Prepare
+    const definition = sampleCampaign(NOW, 'gb-roster');
+    const dir = await tempDir();
+    await writeCampaignFolder(dir, definition, 'csv');
+    for (const name of ['centers.csv', 'supervisors.csv']) {
+      const text = (await readFile(join(dir, name), 'utf8')).replace(/^\ufeff/, '');
+      await writeFile(join(dir, name), iconv.encode(text, 'gb18030'));
+    }
+
+    // Act
+    const folder = await loadCampaignFolder(dir, NOW);
+
+    // Assess
+    expect(folder.problems).toEqual([]);
+    expect(folder.encodings['centers.csv']).toBe('gb18030');
+    expect(folder.definition?.centers.find((c) => c.id === 'C-XW')?.name.zh).toBe('玄武区政务服务中心');
+    expect(folder.definition?.supervisors.find((s) => s.id === 'S01')?.name).toBe('王建国');
+  });
+
+  it('warns when a home district is written unlike the centers roster, and names the spelling to use', async () => {
+    // Prepare
+    const definition = sampleCampaign(NOW, 'district-typo');
+    const dir = await tempDir();
+    await writeCampaignFolder(
+      dir,
+      {
+        ...definition,
+        supervisors: definition.supervisors.map((s, i) => (i === 0 ? { ...s, homeDistrict: '玄武' } : s)),
+      },
+      'csv',
+    );
+
+    // Act
+    const folder = await loadCampaignFolder(dir, NOW);
+
+    // Assess
+    expect(folder.definition).toBeDefined();
+    expect(folder.problems).toEqual([
+      expect.objectContaining({
+        severity: 'warning',
+        file: 'supervisors.csv',
+        row: 2,
+        column: 'F',
+        message: expect.stringContaining('"玄武区"'),
+      }),
+    ]);
+  });
+
+  it('refuses a deadline that has passed and points at it', async () => {
+    // Prepare
+    const dir = await tempDir();
+    await writeCampaignFolder(dir, sampleCampaign(NOW, 'late'), 'csv');
+
+    // Act
+    const folder = await loadCampaignFolder(dir, new Date(NOW.getTime() + 60 * 86_400_000));
+
+    // Assess
+    expect(folder.definition).toBeUndefined();
+    expect(folder.problems).toContainEqual(
+      expect.objectContaining({
+        severity: 'error',
+        file: 'campaign.yaml',
+        row: 13,
+        field: 'schedule.deadline',
+        message: expect.stringMatching(/already passed/),
+      }),
+    );
+  });
+
+  it('reports a JSON syntax error in the questionnaire at its line and column', async () => {
+    // Prepare
+    const dir = await tempDir();
+    await writeCampaignFolder(dir, sampleCampaign(NOW, 'bad-json'), 'csv');
+    await writeFile(join(dir, 'questionnaire.json'), '{\n  "id": "q",\n  "title" {}\n}\n');
+
+    // Act
+    const folder = await loadCampaignFolder(dir, NOW);
+
+    // Assess
+    expect(folder.problems).toEqual([
+      expect.objectContaining({
+        file: 'questionnaire.json',
+        row: 3,
+        column: '11',
+        message: expect.stringMatching(/not valid JSON/),
+      }),
+    ]);
+  });
+
+  it('names the missing files and refuses two rosters of the same kind', async () => {
+    // Prepare
+    const dir = await tempDir();
+    await writeCampaignFolder(dir, sampleCampaign(NOW, 'two-rosters'), 'csv');
+    await writeCampaignFolder(join(dir, 'x'), sampleCampaign(NOW, 'two-rosters'), 'xlsx');
+    await writeFile(join(dir, 'centers.xlsx'), await readFile(join(dir, 'x', 'centers.xlsx')));
+    await rm(join(dir, 'questionnaire.json'));
+
+    // Act
+    const folder = await loadCampaignFolder(dir, NOW);
+
+    // Assess
+    expect(folder.problems.map((p) => `${p.file}: ${p.message}`)).toEqual([
+      'centers.xlsx: centers.xlsx and centers.csv are both present (the centers roster (服务中心名单))',
+      'questionnaire.json: missing the questionnaire (问卷)',
+    ]);
+  });
+});
+
+describe('reading roster sheets', () => {
+  it('reads an XLSX written by exceljs: English headers, hyperlinked emails, numeric phones, rich text', async () => {
+    // Prepare
+    const dir = await tempDir();
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('Centers');
+    sheet.addRow(['ID', 'Name', 'Level', 'District', 'Official', 'Email', 'Phone']);
+    sheet.addRow([
+      'C1',
+      { richText: [{ text: '玄武区' }, { text: '政务服务中心' }] },
+      'district',
+      '玄武区',
+      ' 沈国华 ',
+      { text: 'Shen@Example.gov.cn', hyperlink: 'mailto:Shen@Example.gov.cn' },
+      2583612345,
+    ]);
+    sheet.addRow([]);
+    sheet.addRow(['C2', '新街口街道便民服务中心', 'Street', '玄武区', '唐海蓉', 'tang@example.gov.cn', 13812345678]);
+    await workbook.xlsx.writeFile(join(dir, 'centers.xlsx'));
+
+    // Act
+    const { centers, problems } = readCenters(await readSheets(join(dir, 'centers.xlsx')), 'centers.xlsx');
+
+    // Assess
+    expect(problems).toEqual([
+      expect.objectContaining({ row: 2, column: 'G', message: '"2583612345" is not a phone number' }),
+    ]);
+    expect(centers).toEqual([
+      {
+        row: 4,
+        value: {
+          id: 'C2',
+          name: { zh: '新街口街道便民服务中心', en: '新街口街道便民服务中心' },
+          level: 'street',
+          district: '玄武区',
+          official: { name: '唐海蓉', email: 'tang@example.gov.cn' },
+        },
+      },
+    ]);
+  });
+
+  it('keeps a row with a hyperlinked email and trims names', async () => {
+    // Prepare
+    const dir = await tempDir();
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('服务中心');
+    sheet.addRow(['编号', '名称', '级别', '所在区', '负责同志', '邮箱']);
+    sheet.addRow([
+      'C1',
+      '　玄武区政务服务中心 ',
+      '区级',
+      '玄武区',
+      ' 沈国华 ',
+      { text: 'Shen@Example.gov.cn', hyperlink: 'mailto:Shen@Example.gov.cn' },
+    ]);
+    await workbook.xlsx.writeFile(join(dir, 'centers.xlsx'));
+
+    // Act
+    const { centers, problems } = readCenters(await readSheets(join(dir, 'centers.xlsx')), 'centers.xlsx');
+
+    // Assess
+    expect(problems).toEqual([]);
+    expect(centers[0]?.value).toMatchObject({
+      name: { zh: '玄武区政务服务中心' },
+      level: 'district',
+      official: { name: '沈国华', email: 'shen@example.gov.cn' },
+    });
+  });
+
+  it('parses quoted CSV fields holding commas, quotes and line breaks, numbering rows as a spreadsheet does', () => {
+    // Act
+    const rows = parseCsv('id,name\r\nC1,"玄武区, ""新"" 中心"\r\n\r\nC2,"two\nlines"\r\n');
+
+    // Assess
+    expect(rows).toEqual([
+      { row: 1, cells: ['id', 'name'] },
+      { row: 2, cells: ['C1', '玄武区, "新" 中心'] },
+      { row: 4, cells: ['C2', 'two\nlines'] },
+    ]);
+  });
+
+  it('reads semicolon- and tab-separated files', () => {
+    // Assess
+    expect(parseCsv('id;name\nC1;A')[1]?.cells).toEqual(['C1', 'A']);
+    expect(parseCsv('id\tname\nC1\tA')[1]?.cells).toEqual(['C1', 'A']);
+  });
+
+  it('detects UTF-8 with and without BOM, UTF-16 and GB18030', () => {
+    // Prepare
+    const text = '编号,名称\nC1,玄武区政务服务中心\n';
+
+    // Act
+    const decoded = [
+      decodeText(Buffer.from(text, 'utf8')),
+      decodeText(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')])),
+      decodeText(Buffer.concat([Buffer.from([0xff, 0xfe]), iconv.encode(text, 'utf-16le')])),
+      decodeText(iconv.encode(text, 'gb18030')),
+    ];
+
+    // Assess
+    expect(decoded.map((d) => d.encoding)).toEqual(['utf-8', 'utf-8 with BOM', 'utf-16le', 'gb18030']);
+    for (const d of decoded) expect(d.text).toBe(text);
+  });
+
+  it('writes CSV that its own reader reads back', () => {
+    // Act
+    const csv = rosterCsv(SUPERVISOR_COLUMNS, [
+      { id: 'S1', name: '张, "三"', email: 'a@b.cn', phone: '', sector: '律师', home_district: '鼓楼区' },
+    ]);
+
+    // Assess
+    expect(parseCsv(decodeText(Buffer.from(csv, 'utf8')).text)[1]?.cells).toEqual([
+      'S1',
+      '张, "三"',
+      'a@b.cn',
+      '',
+      '律师',
+      '鼓楼区',
+    ]);
+  });
+});
+
+describe('column and value names', () => {
+  it('matches Chinese, English and bilingual headers', () => {
+    // Assess
+    expect(matchHeader('编号', CENTER_COLUMNS)).toBe('id');
+    expect(matchHeader('编号 id', CENTER_COLUMNS)).toBe('id');
+    expect(matchHeader('负责同志邮箱 official_email', CENTER_COLUMNS)).toBe('official_email');
+    expect(matchHeader('Official Email', CENTER_COLUMNS)).toBe('official_email');
+    expect(matchHeader('英文名称(name_en)', CENTER_COLUMNS)).toBe('name_en');
+    expect(matchHeader('*级别', CENTER_COLUMNS)).toBe('level');
+    expect(matchHeader('所在区 home_district', SUPERVISOR_COLUMNS)).toBe('home_district');
+    expect(matchHeader('备注', CENTER_COLUMNS)).toBeUndefined();
+  });
+
+  it('reads levels written in Chinese or English', () => {
+    // Assess
+    expect(['市级', 'Municipal', '区级', '街道/镇', '镇', '社区', 'ＣＯＭＭＵＮＩＴＹ'].map(parseLevel)).toEqual([
+      'municipal',
+      'municipal',
+      'district',
+      'street',
+      'street',
+      'community',
+      'community',
+    ]);
+    expect(parseLevel('省级')).toBeUndefined();
+  });
+
+  it('accepts mobiles and landlines with area code, nothing shorter', () => {
+    // Assess
+    expect(['13812345678', '+86 138 1234 5678', '025-83612345', '(025) 8361 2345'].every(isPhoneNumber)).toBe(true);
+    expect(['12345', '138123', '23812345678', 'tel'].some(isPhoneNumber)).toBe(false);
+  });
+
+  it('reads times without a zone as Beijing time', () => {
+    // Assess
+    expect(normalizeTime('2026-12-31 18:00')).toBe('2026-12-31T18:00:00+08:00');
+    expect(normalizeTime('2026-12-31T18:00Z')).toBe('2026-12-31T18:00:00Z');
+    expect(normalizeTime('2026-12-31T18:00:00+0800')).toBe('2026-12-31T18:00:00+08:00');
+    expect(normalizeTime('2026-12-31')).toBeUndefined();
+    expect(normalizeTime('2026-02-31 18:00')).toBeUndefined();
+  });
+});
