@@ -4,8 +4,8 @@ import {
   type SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import type { CampaignDefinition } from '../functions/core/model.ts';
-import { CampaignExists, type CampaignStore } from '../functions/adapters/store.ts';
+import { CampaignExists, type CampaignStore, hashDefinition } from '../functions/adapters/store.ts';
+import type { CampaignDefinition, CampaignStatus } from '../functions/core/model.ts';
 
 /** What a launch did. */
 export type LaunchOutcome =
@@ -57,4 +57,25 @@ export const launchCampaign = async (
     if (error instanceof ExecutionAlreadyExists) return alreadyLaunched();
     throw error;
   }
+};
+
+/** What `launch` reports: the outcome, and for a repeat whether it was the same definition. */
+export interface LaunchReport {
+  outcome: LaunchOutcome;
+  /** For a repeat: false when the stored campaign was launched from different files. */
+  sameDefinition: boolean;
+  /** For a repeat: the campaign's state. */
+  status?: CampaignStatus;
+}
+
+/** Launches a checked definition on a target and finds out, for a repeat, whether it is the same campaign. */
+export const launchDefinition = async (
+  target: { store: CampaignStore; sfn: SFNClient; stateMachineArn: string },
+  definition: CampaignDefinition,
+  now = new Date(),
+): Promise<LaunchReport> => {
+  const outcome = await launchCampaign(target, definition, now);
+  if (outcome.outcome === 'started') return { outcome, sameDefinition: true };
+  const meta = await target.store.getMeta(definition.campaign.id);
+  return { outcome, sameDefinition: meta.definitionHash === hashDefinition(definition), status: meta.status };
 };

@@ -1,5 +1,6 @@
 import type { CliCommand, CliIo } from './command.ts';
 import { UsageError } from './command.ts';
+import { explainError } from './errors.ts';
 
 /** Subcommands, loaded on demand so `--help` stays fast. */
 const COMMANDS: Record<string, () => Promise<{ command: CliCommand }>> = {};
@@ -9,6 +10,13 @@ const register = (name: string, load: () => Promise<{ command: CliCommand }>) =>
   COMMANDS[name] = load;
 };
 
+register('init', () => import('./commands/init.ts'));
+register('validate', () => import('./commands/validate.ts'));
+register('launch', () => import('./commands/launch.ts'));
+register('status', () => import('./commands/status.ts'));
+register('extend', () => import('./commands/extend.ts'));
+register('close', () => import('./commands/close.ts'));
+register('results', () => import('./commands/results.ts'));
 register('score', () => import('./commands/score.ts'));
 
 const HELP = (summaries: string[]) => `supervision — government service supervision campaigns (政务服务督查)
@@ -17,6 +25,9 @@ Usage: supervision <command> [options]     supervision <command> --help
 
 Commands:
 ${summaries.join('\n')}
+
+Commands that reach campaigns take --local (the embedded cloud of \`npm start -- --serve\`) or, on AWS,
+--stack, --profile and --region. Walkthrough: docs/organizer-guide.md
 `;
 
 const defaultIo = (): CliIo => ({ out: (l) => console.log(l), err: (l) => console.error(l), cwd: process.cwd() });
@@ -24,11 +35,20 @@ const defaultIo = (): CliIo => ({ out: (l) => console.log(l), err: (l) => consol
 /** Runs the command line; returns the exit code. */
 export const main = async (argv: readonly string[], io: CliIo = defaultIo()): Promise<number> => {
   const [name, ...rest] = argv;
-  const loadAll = async () =>
-    Promise.all(Object.values(COMMANDS).map(async (load) => (await load()).command));
+  // One subcommand that fails to load must not hide the others from the list.
+  const summaries = async () =>
+    Promise.all(
+      Object.entries(COMMANDS).map(async ([commandName, load]) => {
+        try {
+          const { command } = await load();
+          return `  ${command.name.padEnd(10)} ${command.summary}`;
+        } catch (error) {
+          return `  ${commandName.padEnd(10)} (unavailable: ${explainError(error)})`;
+        }
+      }),
+    );
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    const commands = await loadAll();
-    io.out(HELP(commands.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`)));
+    io.out(HELP(await summaries()));
     return name ? 0 : 2;
   }
   const load = COMMANDS[name];
@@ -48,7 +68,8 @@ export const main = async (argv: readonly string[], io: CliIo = defaultIo()): Pr
       io.err(`${error.message}\n\n${command.help}`);
       return 2;
     }
-    io.err(`supervision ${name}: ${error instanceof Error ? error.message : String(error)}`);
+    io.err(`supervision ${name}: ${explainError(error)}`);
+    if (process.env.SUPERVISION_DEBUG && error instanceof Error && error.stack) io.err(error.stack);
     return 1;
   }
 };

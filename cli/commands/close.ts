@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { Id } from '../../functions/core/model.ts';
+import { parseCommandLine } from '../args.ts';
+import type { CliCommand } from '../command.ts';
+import { UsageError } from '../command.ts';
+import { closeCampaignNow } from '../control.ts';
+import { CliFailure } from '../errors.ts';
+import { STATUS_LABELS } from '../status.ts';
+import { connectTarget, findCampaign, TARGET_HELP, TARGET_OPTIONS, TargetFlags, targetArgs } from '../target.ts';
+
+const Flags = TargetFlags.extend({
+  wait: z.boolean().default(false),
+  timeout: z.coerce.number({ message: 'give seconds, e.g. --timeout 300' }).int().min(1).max(86_400).default(600),
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** `supervision close <id>`: closes collection now; the workflow scores and publishes at once. */
+export const command: CliCommand = {
+  name: 'close',
+  summary: 'close an open campaign now; scoring and summaries follow at once (提前截止)',
+  help: `supervision close <campaign-id> [--wait [--timeout <seconds>]] [--local | --stack <name> --profile <p> --region <r>]
+
+Closes an open campaign before its deadline: the workflow is woken, stops accepting answers, scores every
+center and emails the summaries. Refused when the campaign is already closed.
+
+Options:
+  --wait               wait until the summaries are sent (status published)
+  --timeout <seconds>  how long --wait waits (default 600)
+
+${TARGET_HELP}`,
+  run: async (argv, io) => {
+    const { flags, args } = parseCommandLine(
+      argv,
+      { ...TARGET_OPTIONS, wait: { type: 'boolean' }, timeout: { type: 'string' } },
+      Flags,
+      { names: ['campaign-id'] },
+    );
+    const id = args[0] as string;
+    if (!Id.safeParse(id).success) throw new UsageError(`"${id}" is not a campaign id (the id: in campaign.yaml)`);
+    const target = await connectTarget(flags, io.cwd);
+    const outcome = await closeCampaignNow(target, id);
+    io.out(
+      `${outcome.alreadyRequested ? 'close was already requested for' : 'closing 正在截止'} ${id}: ${outcome.answered}/${outcome.total} assignments answered; ${
+        outcome.wake === 'woken'
+          ? 'the workflow was woken and is closing now.'
+          : 'the workflow closes it at its next check, in moments.'
+      }`,
+    );
+    if (!flags.wait) {
+      io.out(`  results follow once scored: supervision results ${id}${targetArgs(flags)}`);
+      return 0;
+    }
+    const until = Date.now() + flags.timeout * 1000;
+    for (;;) {
+      const meta = await findCampaign(target, id);
+      if (meta.status === 'published') {
+        io.out(`${id} is ${STATUS_LABELS.published}: supervision results ${id}${targetArgs(flags)}`);
+        return 0;
+      }
+      if (meta.status === 'failed')
+        throw new CliFailure(
+          `campaign ${id} failed while closing (${meta.failure?.error ?? 'unknown error'}): see supervision status ${id}.`,
+        );
+      if (Date.now() > until)
+        throw new CliFailure(
+          `${id} is still ${STATUS_LABELS[meta.status]} after ${flags.timeout} s: check supervision status ${id}.`,
+        );
+      await sleep(1_000);
+    }
+  },
+};

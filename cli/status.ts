@@ -1,0 +1,179 @@
+import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
+import type { CampaignMeta } from '../functions/adapters/store.ts';
+import { LEVEL_LABELS } from '../functions/core/i18n.ts';
+import { type CampaignStatus, CENTER_LEVELS } from '../functions/core/model.ts';
+import { executionArnOf } from './launch.ts';
+import { findCampaign, type Target } from './target.ts';
+import { displayWidth, padEnd, padStart, percent, progressBar } from './text.ts';
+import { beijingTime } from './time.ts';
+
+/** Answered out of assigned, for one group of centers. */
+export interface ProgressCount {
+  label: string;
+  answered: number;
+  total: number;
+}
+
+/** Everything `status` shows about a campaign. */
+export interface CampaignStatusReport {
+  id: string;
+  title: { zh: string; en: string };
+  status: CampaignStatus;
+  /** The workflow run: RUNNING, SUCCEEDED, FAILED, ABORTED…, or undefined when none is found. */
+  execution?: { status: string; error?: string; cause?: string };
+  answered: number;
+  total: number;
+  supervisors: number;
+  centers: number;
+  byLevel: ProgressCount[];
+  byDistrict: ProgressCount[];
+  remindersSent: number;
+  remindersPlanned: number;
+  deadline: string;
+  originalDeadline: string;
+  next: { what: string; at?: string };
+  closedReason?: string;
+  closedAt?: string;
+  failure?: { error: string; cause: string };
+}
+
+/** State names in both languages. */
+export const STATUS_LABELS: Record<CampaignStatus, string> = {
+  draft: 'draft 准备中',
+  open: 'open 收集中',
+  closed: 'closed 已截止',
+  scored: 'scored 已评分',
+  published: 'published 已通报',
+  failed: 'failed 运行失败',
+};
+
+/** What happens next for a campaign in this state, from its control record. */
+export const nextEvent = (meta: CampaignMeta, now: Date): { what: string; at?: string } => {
+  switch (meta.status) {
+    case 'draft':
+      return { what: 'preparing assignments and invitations 正在准备监督任务和邀请' };
+    case 'open': {
+      if (meta.closeRequested) return { what: 'closing, as the organizer asked 正在按组织方要求截止' };
+      const deadline = Date.parse(meta.deadline);
+      const reminders = meta.campaign.schedule.reminders.map((r) => Date.parse(r)).sort((a, b) => a - b);
+      const reminder = reminders[meta.remindersSent];
+      if (reminder !== undefined && reminder < deadline) {
+        const at = new Date(reminder).toISOString();
+        return {
+          what: `reminder round ${meta.remindersSent + 1} (第 ${meta.remindersSent + 1} 轮提醒)${reminder <= now.getTime() ? ', due now' : ''}`,
+          at,
+        };
+      }
+      return { what: `deadline 截止${deadline <= now.getTime() ? ', due now' : ''}`, at: meta.deadline };
+    }
+    case 'closed':
+      return { what: 'scoring 正在评分' };
+    case 'scored':
+      return { what: 'sending the summaries 正在发送评分通报' };
+    case 'published':
+      return { what: `none: results are ready 结果已出 — supervision results ${meta.campaign.id}` };
+    case 'failed':
+      return { what: 'none: the workflow failed 运行失败; the organizers were emailed the cause' };
+  }
+};
+
+/** Reads a campaign's state, its workflow run and its response progress by level and district. */
+export const readCampaignStatus = async (
+  target: Target,
+  campaignId: string,
+  now = new Date(),
+): Promise<CampaignStatusReport> => {
+  const meta = await findCampaign(target, campaignId);
+  const [centers, execution] = await Promise.all([
+    target.store.getCenters(campaignId),
+    target.sfn
+      .send(new DescribeExecutionCommand({ executionArn: executionArnOf(target.stateMachineArn, campaignId) }))
+      .then((out) => ({
+        status: out.status ?? 'UNKNOWN',
+        ...(out.error ? { error: out.error } : {}),
+        ...(out.cause ? { cause: out.cause } : {}),
+      }))
+      .catch((error: unknown) => {
+        if (error instanceof Error && error.name === 'ExecutionDoesNotExist') return undefined;
+        throw error;
+      }),
+  ]);
+  const levels = new Map<string, ProgressCount>();
+  const districts = new Map<string, ProgressCount>();
+  const count = (groups: Map<string, ProgressCount>, label: string, answered: boolean) => {
+    const group = groups.get(label) ?? { label, answered: 0, total: 0 };
+    group.total++;
+    if (answered) group.answered++;
+    groups.set(label, group);
+  };
+  for await (const assignment of target.store.streamAssignments(campaignId)) {
+    const center = centers.get(assignment.centerId);
+    if (!center) continue;
+    const l = LEVEL_LABELS[center.level];
+    count(levels, `${l.zh} ${l.en.toLowerCase()}`, assignment.answeredAt !== undefined);
+    count(districts, center.district, assignment.answeredAt !== undefined);
+  }
+  const levelOrder = CENTER_LEVELS.map((l) => `${LEVEL_LABELS[l].zh} ${LEVEL_LABELS[l].en.toLowerCase()}`);
+  return {
+    id: campaignId,
+    title: meta.campaign.title,
+    status: meta.status,
+    ...(execution ? { execution } : {}),
+    answered: meta.answered,
+    total: meta.total,
+    supervisors: meta.supervisors,
+    centers: meta.centers,
+    byLevel: [...levels.values()].sort((a, b) => levelOrder.indexOf(a.label) - levelOrder.indexOf(b.label)),
+    byDistrict: [...districts.values()].sort((a, b) => a.label.localeCompare(b.label, 'zh-CN')),
+    remindersSent: meta.remindersSent,
+    remindersPlanned: meta.campaign.schedule.reminders.filter((r) => Date.parse(r) < Date.parse(meta.deadline)).length,
+    deadline: meta.deadline,
+    originalDeadline: meta.campaign.schedule.deadline,
+    next: nextEvent(meta, now),
+    ...(meta.closedReason ? { closedReason: meta.closedReason } : {}),
+    ...(meta.closedAt ? { closedAt: meta.closedAt } : {}),
+    ...(meta.failure ? { failure: meta.failure } : {}),
+  };
+};
+
+const CLOSED_REASONS: Record<string, string> = {
+  deadline: 'at the deadline 到期截止',
+  complete: 'every assignment answered 全部完成',
+  'closed-by-organizer': 'by the organizer 组织方提前截止',
+};
+
+const bars = (title: string, groups: readonly ProgressCount[]): string[] => {
+  if (groups.length === 0) return [];
+  const labelWidth = Math.max(...groups.map((g) => displayWidth(g.label)), 12);
+  const countWidth = Math.max(...groups.map((g) => `${g.answered}/${g.total}`.length));
+  return [
+    '',
+    title,
+    ...groups.map(
+      (g) =>
+        `  ${padEnd(g.label, labelWidth)}  ${padStart(`${g.answered}/${g.total}`, countWidth)}  ${padStart(percent(g.answered, g.total), 4)}  ${progressBar(g.answered, g.total)}`,
+    ),
+  ];
+};
+
+/** The status report for a terminal: state, overall progress, deadline, reminders, next event, then bars. */
+export const formatCampaignStatus = (r: CampaignStatusReport): string => {
+  const run = r.execution
+    ? `workflow ${r.execution.status}${r.execution.error ? ` (${r.execution.error})` : ''}`
+    : 'no workflow run found';
+  const lines = [
+    `${r.title.zh} / ${r.title.en} (${r.id})`,
+    `state 状态       ${STATUS_LABELS[r.status]} · ${run}`,
+    `responses 答卷   ${r.answered}/${r.total}  ${percent(r.answered, r.total)}  ${progressBar(r.answered, r.total)}  · ${r.supervisors} supervisors 监督员 · ${r.centers} centers 服务中心`,
+    `deadline 截止    ${beijingTime(r.deadline)}${r.deadline !== r.originalDeadline ? ` (extended from ${beijingTime(r.originalDeadline)})` : ''}`,
+    `reminders 提醒   ${r.remindersSent} of ${r.remindersPlanned} round${r.remindersPlanned === 1 ? '' : 's'} sent`,
+    `next 下一步      ${r.next.what}${r.next.at ? ` at ${beijingTime(r.next.at)}` : ''}`,
+  ];
+  if (r.closedAt)
+    lines.push(
+      `closed 截止于    ${beijingTime(r.closedAt)}, ${CLOSED_REASONS[r.closedReason ?? ''] ?? r.closedReason ?? ''}`,
+    );
+  if (r.failure) lines.push(`failure 失败原因 ${r.failure.error}: ${r.failure.cause}`);
+  lines.push(...bars('by level 按级别', r.byLevel), ...bars('by district 按区', r.byDistrict));
+  return lines.join('\n');
+};

@@ -1,0 +1,181 @@
+import { describe, expect, it, vi } from 'vitest';
+import { closeCampaignNow, extendCampaign } from '../../../cli/control.ts';
+import type { Target } from '../../../cli/target.ts';
+import {
+  type CampaignMeta,
+  CampaignNotFound,
+  CampaignStateConflict,
+  type CampaignStore,
+} from '../../../functions/adapters/store.ts';
+import type { WakeSignal } from '../../../functions/core/workflow-contract.ts';
+import { smallCampaign } from '../../fixtures/campaign.ts';
+
+const NOW = new Date('2026-12-05T00:00:00Z');
+const def = smallCampaign({ deadline: '2026-12-20T00:00:00Z' });
+
+const metaOf = (over: Partial<CampaignMeta> = {}): CampaignMeta => ({
+  campaign: def.campaign,
+  status: 'open',
+  definitionHash: 'h',
+  loaded: true,
+  createdAt: '2026-12-01T00:00:00Z',
+  deadline: def.campaign.schedule.deadline,
+  total: 8,
+  answered: 3,
+  supervisors: 2,
+  centers: 2,
+  remindersSent: 0,
+  taskToken: 'token-1',
+  ...over,
+});
+
+/** A target whose store keeps one campaign record in memory, like the conditional updates of the real one. */
+const fakeTarget = (initial: CampaignMeta | undefined) => {
+  let meta = initial;
+  const wake = vi.fn(async (_token: string, _signal: WakeSignal) => 'woken' as const);
+  const getMeta = async (id: string) => {
+    if (!meta || meta.campaign.id !== id) throw new CampaignNotFound(`no campaign with id ${id}`);
+    return meta;
+  };
+  const updateOpen = async (id: string, change: Partial<CampaignMeta>) => {
+    const current = await getMeta(id);
+    if (current.status !== 'open') throw new CampaignStateConflict(`campaign ${id} is ${current.status}, not open`);
+    meta = { ...current, ...change };
+    return meta;
+  };
+  const store = {
+    getMeta,
+    extendDeadline: (id: string, deadline: string) => updateOpen(id, { deadline }),
+    requestClose: (id: string) => updateOpen(id, { closeRequested: true }),
+  } as unknown as CampaignStore;
+  const target: Target = {
+    where: 'the test cloud',
+    store,
+    sfn: {} as Target['sfn'],
+    stateMachineArn: 'arn:aws:states:r:1:stateMachine:m',
+    wake,
+  };
+  return { target, wake, meta: () => meta };
+};
+
+describe('closing a campaign early', () => {
+  it('records the request and wakes the waiting workflow with the Collect task token', async () => {
+    // Prepare
+    const { target, wake, meta } = fakeTarget(metaOf());
+
+    // Act
+    const outcome = await closeCampaignNow(target, def.campaign.id, NOW);
+
+    // Assess
+    expect(outcome).toEqual({ answered: 3, total: 8, wake: 'woken', alreadyRequested: false });
+    expect(meta()?.closeRequested).toBe(true);
+    expect(wake).toHaveBeenCalledWith('token-1', { reason: 'closed-by-organizer', at: NOW.toISOString() });
+  });
+
+  it('leaves the wake-up to the workflow when no task is waiting', async () => {
+    // Prepare
+    const { target, wake } = fakeTarget(metaOf({ taskToken: undefined }));
+
+    // Act
+    const outcome = await closeCampaignNow(target, def.campaign.id, NOW);
+
+    // Assess
+    expect(outcome.wake).toBe('no-token');
+    expect(wake).not.toHaveBeenCalled();
+  });
+
+  it('refuses cleanly when the campaign is already closed, and changes nothing', async () => {
+    // Prepare
+    const { target, wake, meta } = fakeTarget(
+      metaOf({ status: 'published', closedAt: '2026-12-04T10:00:00Z', closedReason: 'deadline' }),
+    );
+
+    // Act
+    const attempt = closeCampaignNow(target, def.campaign.id, NOW);
+
+    // Assess
+    await expect(attempt).rejects.toThrow(/already closed on 2026-12-04 18:00 \(UTC\+8\).*nothing was changed/);
+    expect(wake).not.toHaveBeenCalled();
+    expect(meta()?.closeRequested).toBeUndefined();
+  });
+
+  it('asks to wait while the campaign is still being prepared', async () => {
+    // Prepare
+    const { target } = fakeTarget(metaOf({ status: 'draft' }));
+
+    // Act & Assess
+    await expect(closeCampaignNow(target, def.campaign.id, NOW)).rejects.toThrow(/still being prepared/);
+  });
+
+  it('names the target when the campaign does not exist', async () => {
+    // Prepare
+    const { target } = fakeTarget(undefined);
+
+    // Act & Assess
+    await expect(closeCampaignNow(target, 'nope', NOW)).rejects.toThrow(
+      'there is no campaign "nope" in the test cloud',
+    );
+  });
+});
+
+describe('extending a campaign', () => {
+  it('moves the deadline and wakes the workflow so that it re-plans at once', async () => {
+    // Prepare
+    const { target, wake, meta } = fakeTarget(metaOf());
+
+    // Act
+    const outcome = await extendCampaign(target, def.campaign.id, '2026-12-31T18:00:00+08:00', NOW);
+
+    // Assess
+    expect(outcome).toEqual({
+      from: def.campaign.schedule.deadline,
+      to: '2026-12-31T18:00:00+08:00',
+      wake: 'woken',
+      droppedReminders: [],
+    });
+    expect(meta()?.deadline).toBe('2026-12-31T18:00:00+08:00');
+    expect(wake).toHaveBeenCalledWith('token-1', { reason: 'extended', at: NOW.toISOString() });
+  });
+
+  it('says which unsent reminders fall after an earlier deadline', async () => {
+    // Prepare
+    const { target } = fakeTarget(
+      metaOf({
+        campaign: {
+          ...def.campaign,
+          schedule: { ...def.campaign.schedule, reminders: ['2026-12-10T00:00:00Z', '2026-12-15T00:00:00Z'] },
+        },
+      }),
+    );
+
+    // Act
+    const outcome = await extendCampaign(target, def.campaign.id, '2026-12-12T00:00:00Z', NOW);
+
+    // Assess
+    expect(outcome.droppedReminders).toEqual(['2026-12-15T00:00:00Z']);
+  });
+
+  it('refuses a deadline in the past and a closed campaign, without touching the record', async () => {
+    // Prepare
+    const open = fakeTarget(metaOf());
+    const closed = fakeTarget(metaOf({ status: 'closed', closedAt: '2026-12-04T00:00:00Z' }));
+
+    // Act & Assess
+    await expect(extendCampaign(open.target, def.campaign.id, '2026-12-01T00:00:00Z', NOW)).rejects.toThrow(
+      /not in the future/,
+    );
+    await expect(extendCampaign(closed.target, def.campaign.id, '2026-12-31T00:00:00Z', NOW)).rejects.toThrow(
+      /already closed/,
+    );
+    expect(open.meta()?.deadline).toBe(def.campaign.schedule.deadline);
+    expect(closed.wake).not.toHaveBeenCalled();
+  });
+
+  it('refuses to move the deadline of a campaign that is closing', async () => {
+    // Prepare
+    const { target } = fakeTarget(metaOf({ closeRequested: true }));
+
+    // Act & Assess
+    await expect(extendCampaign(target, def.campaign.id, '2026-12-31T00:00:00Z', NOW)).rejects.toThrow(/is closing/);
+  });
+});

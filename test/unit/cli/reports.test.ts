@@ -1,0 +1,198 @@
+import ExcelJS from 'exceljs';
+import { describe, expect, it } from 'vitest';
+import {
+  formatLeagueTable,
+  formatResultsCsv,
+  formatResultsJson,
+  formatResultsXlsx,
+  type LeagueRow,
+} from '../../../cli/results.ts';
+import { type CampaignStatusReport, formatCampaignStatus, nextEvent } from '../../../cli/status.ts';
+import type { CampaignMeta } from '../../../functions/adapters/store.ts';
+import type { CenterScore } from '../../../functions/core/model.ts';
+import { smallCampaign } from '../../fixtures/campaign.ts';
+
+const def = smallCampaign({ deadline: '2026-12-20T10:00:00Z' });
+const NOW = new Date('2026-12-05T00:00:00Z');
+
+const metaOf = (over: Partial<CampaignMeta> = {}): CampaignMeta => ({
+  campaign: def.campaign,
+  status: 'open',
+  definitionHash: 'h',
+  loaded: true,
+  createdAt: '2026-12-01T00:00:00Z',
+  deadline: def.campaign.schedule.deadline,
+  total: 4,
+  answered: 1,
+  supervisors: 2,
+  centers: 2,
+  remindersSent: 0,
+  ...over,
+});
+
+const scoreOf = (centerId: string, over: Partial<CenterScore>): CenterScore => ({
+  campaignId: def.campaign.id,
+  centerId,
+  level: 'district',
+  score: null,
+  dimensions: {},
+  raters: 0,
+  coverage: 0,
+  rank: null,
+  rankOf: 2,
+  grade: null,
+  methodology: 'weighted mean of indicator scores',
+  ...over,
+});
+
+const rows: LeagueRow[] = [
+  {
+    center: def.centers[1] as LeagueRow['center'],
+    score: scoreOf('C2', {
+      score: 71.25,
+      rank: 2,
+      grade: 'pass',
+      raters: 2,
+      coverage: 0.5,
+      dimensions: { regulation: 71.25 },
+    }),
+  },
+  {
+    center: def.centers[0] as LeagueRow['center'],
+    score: scoreOf('C1', {
+      score: 92.04,
+      rank: 1,
+      grade: 'excellent',
+      raters: 3,
+      coverage: 1,
+      dimensions: { standardization: 95, regulation: 90 },
+      ci90: { low: 88.1, high: 95.3 },
+      flags: ['disagreement'],
+      trend: { previousCampaignId: 'test-2026-11', score: 89.5, dimensions: {}, comparable: true },
+    }),
+  },
+];
+
+describe('what happens next', () => {
+  it('names the next reminder, then the deadline, of an open campaign', () => {
+    // Assess
+    expect(nextEvent(metaOf(), NOW)).toEqual({
+      what: 'reminder round 1 (第 1 轮提醒)',
+      at: '2026-12-10T00:00:00.000Z',
+    });
+    expect(nextEvent(metaOf({ remindersSent: 1 }), NOW)).toEqual({
+      what: 'deadline 截止',
+      at: def.campaign.schedule.deadline,
+    });
+    expect(nextEvent(metaOf({ closeRequested: true }), NOW).what).toMatch(/^closing/);
+  });
+
+  it('says what the workflow is doing after collection, and where the results are', () => {
+    // Assess
+    expect(nextEvent(metaOf({ status: 'draft' }), NOW).what).toMatch(/^preparing/);
+    expect(nextEvent(metaOf({ status: 'closed' }), NOW).what).toMatch(/^scoring/);
+    expect(nextEvent(metaOf({ status: 'published' }), NOW).what).toContain(`supervision results ${def.campaign.id}`);
+  });
+});
+
+describe('the status report', () => {
+  it('shows state, progress, an extended deadline, reminders and bars by level and district', () => {
+    // Prepare
+    const report: CampaignStatusReport = {
+      id: def.campaign.id,
+      title: def.campaign.title,
+      status: 'open',
+      execution: { status: 'RUNNING' },
+      answered: 3,
+      total: 4,
+      supervisors: 2,
+      centers: 2,
+      byLevel: [{ label: '区级 district', answered: 3, total: 4 }],
+      byDistrict: [
+        { label: '玄武', answered: 2, total: 2 },
+        { label: '秦淮', answered: 1, total: 2 },
+      ],
+      remindersSent: 1,
+      remindersPlanned: 1,
+      deadline: '2026-12-31T10:00:00Z',
+      originalDeadline: def.campaign.schedule.deadline,
+      next: { what: 'deadline 截止', at: '2026-12-31T10:00:00Z' },
+    };
+
+    // Act
+    const text = formatCampaignStatus(report);
+
+    // Assess
+    expect(text).toContain('open 收集中 · workflow RUNNING');
+    expect(text).toContain('3/4  75%  ██████████████████░░░░░░');
+    expect(text).toContain('2026-12-31 18:00 (UTC+8) (extended from 2026-12-20 18:00 (UTC+8))');
+    expect(text).toContain('1 of 1 round sent');
+    expect(text).toMatch(/by level 按级别\n {2}区级 district +3\/4 +75% +█/);
+    expect(text).toMatch(/by district 按区\n {2}玄武 +2\/2 +100% +█{24}\n {2}秦淮 +1\/2 +50% +█{12}░{12}/);
+  });
+});
+
+describe('results', () => {
+  it('lists every center by level and rank as CSV with a BOM and bilingual headers', () => {
+    // Act
+    const csv = formatResultsCsv(rows);
+
+    // Assess
+    const lines = csv.replace(/^\ufeff/, '').split('\r\n');
+    expect(csv.startsWith('\ufeff')).toBe(true);
+    expect(lines[0]).toBe(
+      '级别 level,排名 rank,同级数 of,编号 id,名称 name,英文名称 name_en,所在区 district,得分 score,等级 grade,标准化 standardization,规范化 regulation,便利化 facilitation,12345 热线 hotline,较上期 change,90%区间 ci90,评价人数 raters,覆盖率 coverage,提示 flags',
+    );
+    expect(lines[1]).toBe(
+      '区级,1,2,C1,玄武区政务服务中心,Xuanwu District Center,玄武,92,优秀,95,90,,,2.5,88.1–95.3,3,100,disagreement',
+    );
+    expect(lines[2]).toMatch(/^区级,2,2,C2,.*,71.3,合格,/);
+  });
+
+  it('gives the full score records as JSON', () => {
+    // Act
+    const json = JSON.parse(formatResultsJson(metaOf({ status: 'published', closedReason: 'deadline' }), rows));
+
+    // Assess
+    expect(json.campaign).toMatchObject({
+      id: def.campaign.id,
+      status: 'published',
+      closedReason: 'deadline',
+      answered: 1,
+      total: 4,
+    });
+    expect(json.results.map((r: { center: { id: string }; rank: number }) => [r.center.id, r.rank])).toEqual([
+      ['C1', 1],
+      ['C2', 2],
+    ]);
+  });
+
+  it('writes an Excel workbook whose scores are numbers', async () => {
+    // Act
+    const buffer = await formatResultsXlsx(metaOf({ status: 'published' }), rows);
+
+    // Assess
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(buffer as unknown as ArrayBuffer);
+    const sheet = workbook.getWorksheet('评分 results');
+    expect(sheet?.getRow(2).getCell(4).value).toBe('C1');
+    expect(sheet?.getRow(2).getCell(8).value).toBe(92);
+    expect(sheet?.rowCount).toBe(3);
+  });
+
+  it('prints the league table with a dash for centers without a score', () => {
+    // Prepare
+    const unscored: LeagueRow = {
+      center: { ...(def.centers[1] as LeagueRow['center']), id: 'C3' },
+      score: scoreOf('C3', {}),
+    };
+
+    // Act
+    const table = formatLeagueTable([...rows, unscored]);
+
+    // Assess
+    const lines = table.split('\n');
+    expect(lines[2]).toMatch(/^区级 +1\/2 +92\.0 +优秀 +玄武区政务服务中心/);
+    expect(lines[4]).toMatch(/^区级 +— +— +— +秦淮区政务服务中心/);
+  });
+});
