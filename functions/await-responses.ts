@@ -1,5 +1,5 @@
 import middy from '@middy/core';
-import { parseEvent } from './adapters/middleware.ts';
+import { classifyErrors, parseEvent } from './adapters/middleware.ts';
 import { store } from './adapters/table.ts';
 import { wakeCollect } from './adapters/workflow.ts';
 import { AwaitResponsesInput } from './core/workflow-contract.ts';
@@ -28,5 +28,6 @@ export const awaitResponses = async ({
 
 /** Lambda entry point invoked by the Collect (.waitForTaskToken) state. */
 export const handler = middy<AwaitResponsesInput, { stored: true }>()
+  .use(classifyErrors())
   .use(parseEvent(AwaitResponsesInput))
   .handler((event) => awaitResponses(event));

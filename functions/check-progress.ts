@@ -1,5 +1,5 @@
 import middy from '@middy/core';
-import { parseEvent } from './adapters/middleware.ts';
+import { classifyErrors, parseEvent } from './adapters/middleware.ts';
 import { store } from './adapters/table.ts';
 import { decideProgress } from './core/progress.ts';
 import { CampaignTaskInput, type ProgressDecision } from './core/workflow-contract.ts';
@@ -20,5 +20,6 @@ export const checkProgress = async ({ campaignId }: CampaignTaskInput): Promise<
 
 /** Lambda entry point of the CheckProgress state. */
 export const handler = middy<CampaignTaskInput, ProgressDecision>()
+  .use(classifyErrors())
   .use(parseEvent(CampaignTaskInput))
   .handler((event) => checkProgress(event));

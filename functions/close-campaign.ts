@@ -1,5 +1,5 @@
 import middy from '@middy/core';
-import { parseEvent } from './adapters/middleware.ts';
+import { classifyErrors, parseEvent } from './adapters/middleware.ts';
 import { store } from './adapters/table.ts';
 import { CampaignTaskInput } from './core/workflow-contract.ts';
 
@@ -24,5 +24,6 @@ export const closeCampaign = async ({ campaignId }: CampaignTaskInput): Promise<
 
 /** Lambda entry point of the Close state. */
 export const handler = middy<CampaignTaskInput, CloseResult>()
+  .use(classifyErrors())
   .use(parseEvent(CampaignTaskInput))
   .handler((event) => closeCampaign(event));

@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import { mailer } from './adapters/outbox.ts';
-import { parseEvent } from './adapters/middleware.ts';
+import { classifyErrors, parseEvent } from './adapters/middleware.ts';
 import { CampaignNotFound } from './adapters/store.ts';
 import { store } from './adapters/table.ts';
 import { renderFailureNotice } from './core/mail.ts';
@@ -55,5 +55,6 @@ export const failCampaign = async ({ campaignId, error }: FailCampaignInput): Pr
 
 /** Lambda entry point of the NotifyFailure state. */
 export const handler = middy<FailCampaignInput, FailResult>()
+  .use(classifyErrors())
   .use(parseEvent(FailCampaignInput))
   .handler((event) => failCampaign(event));

@@ -1,5 +1,5 @@
 import middy from '@middy/core';
-import { parseEvent } from './adapters/middleware.ts';
+import { classifyErrors, parseEvent } from './adapters/middleware.ts';
 import { store } from './adapters/table.ts';
 import { type MailBatch, type MailPlan, PlanMailInput } from './core/workflow-contract.ts';
 
@@ -37,5 +37,6 @@ export const planMail = async ({ campaignId, kind, round }: PlanMailInput): Prom
 
 /** Lambda entry point of PlanInvitations, PlanReminders and PlanSummaries. */
 export const handler = middy<PlanMailInput, MailPlan>()
+  .use(classifyErrors())
   .use(parseEvent(PlanMailInput))
   .handler((event) => planMail(event));

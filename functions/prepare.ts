@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import { getLinkSecret } from './adapters/link-secret.ts';
-import { parseEvent } from './adapters/middleware.ts';
+import { classifyErrors, parseEvent } from './adapters/middleware.ts';
 import { store } from './adapters/table.ts';
 import { assignSupervisors } from './core/assignment.ts';
 import { deriveToken, hashToken } from './core/links.ts';
@@ -73,5 +73,6 @@ export const prepareCampaign = async ({ campaignId }: CampaignTaskInput): Promis
 
 /** Lambda entry point of the Prepare state. */
 export const handler = middy<CampaignTaskInput, PrepareResult>()
+  .use(classifyErrors())
   .use(parseEvent(CampaignTaskInput))
   .handler((event) => prepareCampaign(event));

@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import { getLinkSecret } from './adapters/link-secret.ts';
 import { MailRejected } from './adapters/mailer.ts';
-import { parseEvent } from './adapters/middleware.ts';
+import { classifyErrors, parseEvent, TransientError } from './adapters/middleware.ts';
 import { mailer, surveyBaseUrl } from './adapters/outbox.ts';
 import type { CampaignMeta } from './adapters/store.ts';
 import { store } from './adapters/table.ts';
@@ -125,17 +125,9 @@ export const sendMailBatch = async (input: SendMailInput): Promise<SendMailResul
       result.suppressed++;
       continue;
     }
+    let messageId: string;
     try {
-      const messageId = await mailer.send(item.to, item.mail, { campaign: input.campaignId, kind: input.kind });
-      await store.settleMail(
-        input.campaignId,
-        input.kind,
-        input.round,
-        recipientId,
-        { state: 'sent', messageId },
-        now(),
-      );
-      result.sent++;
+      messageId = await mailer.send(item.to, item.mail, { campaign: input.campaignId, kind: input.kind });
     } catch (error) {
       if (!(error instanceof MailRejected)) throw error;
       await store.settleMail(
@@ -147,7 +139,17 @@ export const sendMailBatch = async (input: SendMailInput): Promise<SendMailResul
         now(),
       );
       result.failed++;
+      continue;
     }
+    try {
+      await store.settleMail(input.campaignId, input.kind, input.round, recipientId, { state: 'sent', messageId }, now());
+    } catch (error) {
+      // SES has the message; the claim already stops a second send, so the batch can safely be retried.
+      throw new TransientError(`email ${input.kind}/${recipientId} was sent but not recorded; retrying the batch`, {
+        cause: error,
+      });
+    }
+    result.sent++;
   }
   if (input.kind === 'city-summary') await store.setStatus(input.campaignId, 'published');
   return result;
@@ -155,5 +157,6 @@ export const sendMailBatch = async (input: SendMailInput): Promise<SendMailResul
 
 /** Lambda entry point of every mail-sending Map iteration and of SendCitySummary. */
 export const handler = middy<SendMailInput, SendMailResult>()
+  .use(classifyErrors())
   .use(parseEvent(SendMailInput))
   .handler((event) => sendMailBatch(event));

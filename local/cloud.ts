@@ -6,6 +6,7 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import dynalite from 'dynalite';
 import { WORKFLOW_FUNCTIONS } from '../functions/core/workflow-contract.ts';
+import { type FaultProxy, startFaultProxy } from './fault-proxy.ts';
 import { startHttpApi } from './http-api.ts';
 import { lambdaContext, type LambdaHandler } from './lambda-context.ts';
 import { startStepFunctionsEndpoint } from './step-functions/endpoint.ts';
@@ -18,6 +19,8 @@ export interface EmbeddedCloud {
   stateMachineArn: string;
   urls: { dynamodb: string; ses: string; sfn: string; api: string };
   runner: LocalStepFunctions;
+  /** Fault injectors in front of DynamoDB and SES, when started with `faults: true`. */
+  faults?: { dynamodb: FaultProxy; ses: FaultProxy };
   /** Invokes a loaded handler in-process, as Lambda would (e.g. `ses-events` with a simulated SNS event). */
   invoke: (name: string, event: unknown) => Promise<unknown>;
   close: () => Promise<void>;
@@ -35,6 +38,10 @@ export interface EmbeddedCloudOptions {
   retryIntervalOverrides?: Record<string, number>;
   /** Keeps DynamoDB data in this folder instead of memory. */
   dataDir?: string;
+  /** Puts fault-injecting proxies between the handlers and DynamoDB and SES (for failure tests). */
+  faults?: boolean;
+  /** Changes the workflow definition before it runs (failure tests shorten a timeout, for example). */
+  transformDefinition?: (asl: string) => string;
 }
 
 const REGION = 'us-east-1';
@@ -162,7 +169,7 @@ export const startEmbeddedCloud = async (options: EmbeddedCloudOptions = {}): Pr
       };
     }
     const runner = new LocalStepFunctions({
-      definition: await readFile(WORKFLOW, 'utf8'),
+      definition: (options.transformDefinition ?? ((asl: string) => asl))(await readFile(WORKFLOW, 'utf8')),
       substitutions,
       functions,
       retryIntervalOverrides: options.retryIntervalOverrides,
@@ -171,12 +178,19 @@ export const startEmbeddedCloud = async (options: EmbeddedCloudOptions = {}): Pr
     const sfn = await startStepFunctionsEndpoint(runner, { port: ports.sfn ?? 0, host });
     closers.push(sfn.close);
 
+    let faults: EmbeddedCloud['faults'];
+    if (options.faults) {
+      const [dynamodbProxy, sesProxy] = await Promise.all([startFaultProxy(dynamodbUrl, { host }), startFaultProxy(sesUrl, { host })]);
+      closers.push(dynamodbProxy.close, sesProxy.close);
+      faults = { dynamodb: dynamodbProxy, ses: sesProxy };
+    }
+
     Object.assign(process.env, {
       AWS_REGION: REGION,
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
-      AWS_ENDPOINT_URL_DYNAMODB: dynamodbUrl,
-      AWS_ENDPOINT_URL_SES: sesUrl,
+      AWS_ENDPOINT_URL_DYNAMODB: faults?.dynamodb.url ?? dynamodbUrl,
+      AWS_ENDPOINT_URL_SES: faults?.ses.url ?? sesUrl,
       AWS_ENDPOINT_URL_SFN: sfn.url,
       TABLE_NAME: TABLE,
       MAIL_FROM: 'supervision@example.gov.cn',
@@ -210,6 +224,7 @@ export const startEmbeddedCloud = async (options: EmbeddedCloudOptions = {}): Pr
       stateMachineArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:campaign`,
       urls: { dynamodb: dynamodbUrl, ses: sesUrl, sfn: sfn.url, api: api.url },
       runner,
+      faults,
       invoke: async (name, event) => {
         const handler = handlers.get(name);
         if (!handler) throw new Error(`no local function named ${name}`);
