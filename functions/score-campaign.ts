@@ -1,7 +1,16 @@
 import middy from '@middy/core';
 import { parseEvent } from './adapters/middleware.ts';
+import { CampaignNotFound } from './adapters/store.ts';
 import { store } from './adapters/table.ts';
-import { CenterScoreAccumulator } from './core/scoring.ts';
+import type { Campaign, Questionnaire } from './core/model.ts';
+import {
+  type CenterExplanation,
+  CenterScoreAccumulator,
+  METHODOLOGY_VERSION,
+  normalizationChanges,
+  type PreviousScores,
+  previousCandidates,
+} from './core/scoring.ts';
 import { CampaignTaskInput } from './core/workflow-contract.ts';
 
 /** What Score reports. */
@@ -9,21 +18,91 @@ export interface ScoreResult {
   centers: number;
   scored: number;
   responses: number;
+  methodology: string;
 }
 
-/** Score: streams every latest response once, page by page, and writes every center's score. */
+/** Explanations written per batch, so that 20,000 of them never sit in memory at once. */
+const EXPLANATION_CHUNK = 500;
+
+/**
+ * The latest earlier campaign of the series that was scored, for trends. Trends against it are
+ * marked not comparable when it was scored by another method or an indicator's normalization changed;
+ * a change within the same campaign year is also reported, as frontiers are meant to stay fixed for it.
+ */
+const findPrevious = async (
+  campaign: Campaign,
+  questionnaire: Questionnaire,
+): Promise<{ previous?: PreviousScores; warnings: string[] }> => {
+  const series = await store.listSeries(campaign.series);
+  for (const candidate of previousCandidates(series, { campaignId: campaign.id, month: campaign.month })) {
+    let status: string;
+    try {
+      status = (await store.getMeta(candidate.campaignId)).status;
+    } catch (error) {
+      if (error instanceof CampaignNotFound) continue;
+      throw error;
+    }
+    if (status !== 'scored' && status !== 'published') continue;
+    const [scores, before] = await Promise.all([
+      store.listScores(candidate.campaignId),
+      store.getQuestionnaire(candidate.campaignId),
+    ]);
+    const changed = normalizationChanges(before, questionnaire);
+    const methods = [...new Set(scores.map((s) => s.methodology))].filter((m) => m !== METHODOLOGY_VERSION);
+    const warnings: string[] = [];
+    if (changed.length > 0 && candidate.month.slice(0, 4) === campaign.month.slice(0, 4)) {
+      warnings.push(
+        `the normalization of ${changed.join(', ')} changed since ${candidate.campaignId} (${candidate.month}) within the campaign year; trends are marked not comparable`,
+      );
+    }
+    if (methods.length > 0) {
+      warnings.push(`${candidate.campaignId} was scored with ${methods.join(', ')}; trends are marked not comparable`);
+    }
+    return {
+      previous: { campaignId: candidate.campaignId, scores, comparable: changed.length === 0 && methods.length === 0 },
+      warnings,
+    };
+  }
+  return { warnings: [] };
+};
+
+/**
+ * Score: streams every latest response once, page by page, into typed arrays; finishes every center's
+ * score with its interval, agreement, flags and trend; writes the scores, each center's explanation,
+ * the raters' severities and the campaign summary. Re-running it writes identical results.
+ */
 export const scoreCampaign = async ({ campaignId }: CampaignTaskInput): Promise<ScoreResult> => {
-  const [questionnaire, centers] = await Promise.all([store.getQuestionnaire(campaignId), store.getCenters(campaignId)]);
+  const [meta, questionnaire, centers] = await Promise.all([
+    store.getMeta(campaignId),
+    store.getQuestionnaire(campaignId),
+    store.getCenters(campaignId),
+  ]);
   const accumulator = new CenterScoreAccumulator(questionnaire, [...centers.values()], campaignId);
   let responses = 0;
   for await (const page of store.streamResponses(campaignId)) {
-    for (const response of page) accumulator.add(response);
+    accumulator.addPage(page);
     responses += page.length;
   }
-  const scores = accumulator.finish();
-  await store.putScores(campaignId, scores);
+  const { previous, warnings } = await findPrevious(meta.campaign, questionnaire);
+  const result = accumulator.finish({}, previous);
+  await store.putScores(campaignId, result.scores);
+  const ids = accumulator.centerIds;
+  for (let i = 0; i < ids.length; i += EXPLANATION_CHUNK) {
+    const chunk = ids.slice(i, i + EXPLANATION_CHUNK).flatMap((id): CenterExplanation[] => {
+      const explanation = result.explain(id);
+      return explanation ? [explanation] : [];
+    });
+    await store.putExplanations(campaignId, chunk);
+  }
+  await store.putRaterSeverities(campaignId, result.raters);
+  await store.putScoringSummary({ ...result.summary, warnings: [...result.summary.warnings, ...warnings] });
   await store.setStatus(campaignId, 'scored');
-  return { centers: scores.length, scored: scores.filter((s) => s.score !== null).length, responses };
+  return {
+    centers: result.scores.length,
+    scored: result.summary.scored,
+    responses,
+    methodology: result.summary.methodology,
+  };
 };
 
 /** Lambda entry point of the Score state. */

@@ -24,6 +24,7 @@ import {
   Supervisor,
 } from '../core/model.ts';
 import { Draft } from '../core/answers.ts';
+import { CampaignScoringSummary, CenterExplanation, RaterSeverity } from '../core/scoring.ts';
 import {
   assignmentSk,
   campaignPk,
@@ -832,6 +833,60 @@ export class CampaignStore {
         Key: { PK: shardPk(token.campaignId, token.shard), SK: draftSk(token.id) },
       }),
     );
+  }
+
+  /** Writes the campaign-level result of scoring (re-scoring overwrites it with an identical one). */
+  async putScoringSummary(summary: CampaignScoringSummary): Promise<void> {
+    await this.db.send(
+      new PutCommand({ TableName: this.tableName, Item: { PK: campaignPk(summary.campaignId), SK: 'SCORING', summary } }),
+    );
+  }
+
+  /** The campaign-level result of scoring, once scored. */
+  async getScoringSummary(campaignId: string): Promise<CampaignScoringSummary | undefined> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: { PK: campaignPk(campaignId), SK: 'SCORING' }, ConsistentRead: true }),
+    );
+    return out.Item ? CampaignScoringSummary.parse(out.Item.summary) : undefined;
+  }
+
+  /** Writes each rater's severity, in their own partition: for organizers, never in officials' summaries. */
+  async putRaterSeverities(campaignId: string, raters: readonly RaterSeverity[]): Promise<void> {
+    const pk = `${campaignPk(campaignId)}#RATERS`;
+    await this.batchPut(raters.map((rater) => ({ PK: pk, SK: supervisorSk(rater.supervisorId), rater })));
+  }
+
+  /** Every rater's severity from the campaign's scoring. */
+  async listRaterSeverities(campaignId: string): Promise<RaterSeverity[]> {
+    const out: RaterSeverity[] = [];
+    for await (const item of this.queryAll({
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': `${campaignPk(campaignId)}#RATERS` },
+    })) {
+      out.push(RaterSeverity.parse(item.rater));
+    }
+    return out;
+  }
+
+  /**
+   * Writes center explanations, spread over the campaign's shards by center id so that 20,000 of
+   * them neither crowd one partition nor slow down queries of the campaign's own items.
+   */
+  async putExplanations(campaignId: string, explanations: readonly CenterExplanation[]): Promise<void> {
+    await this.batchPut(
+      explanations.map((explanation) => ({
+        PK: `${campaignPk(campaignId)}#X${String(shardOf(explanation.centerId)).padStart(2, '0')}`,
+        SK: centerSk(explanation.centerId),
+        explanation,
+      })),
+    );
+  }
+
+  /** How one center's score was computed, if the campaign was scored. */
+  async getExplanation(campaignId: string, centerId: string): Promise<CenterExplanation | undefined> {
+    const pk = `${campaignPk(campaignId)}#X${String(shardOf(centerId)).padStart(2, '0')}`;
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { PK: pk, SK: centerSk(centerId) } }));
+    return out.Item ? CenterExplanation.parse(out.Item.explanation) : undefined;
   }
 
   private async *queryAll(input: Omit<QueryCommandInput, 'TableName'>): AsyncGenerator<Record<string, unknown>> {

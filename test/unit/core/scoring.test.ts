@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { Questionnaire } from '../../../functions/core/model.ts';
-import { CenterScoreAccumulator, normalizeAnswer, rankWithinLevels } from '../../../functions/core/scoring.ts';
+import { krippendorffAlpha } from '../../../functions/core/agreement.ts';
 import type { CenterScore, Question } from '../../../functions/core/model.ts';
+import { Questionnaire } from '../../../functions/core/model.ts';
+import {
+  CenterScoreAccumulator,
+  gradeOf,
+  METHODOLOGY_VERSION,
+  normalizationChanges,
+  normalizeAnswer,
+  parseGradeBands,
+  previousCandidates,
+  rankWithinLevels,
+} from '../../../functions/core/scoring.ts';
 
 const questionnaire = Questionnaire.parse({
   id: 'q',
@@ -11,15 +21,38 @@ const questionnaire = Questionnaire.parse({
       dimension: 'standardization',
       title: { zh: '标准化', en: 'Standardization' },
       questions: [
-        { id: 'one-door', kind: 'yesno', indicator: 'one-door', dimension: 'standardization', title: { zh: '只进一扇门', en: 'One door' }, weight: 1 },
-        { id: 'guide', kind: 'rating', indicator: 'guide', dimension: 'standardization', title: { zh: '办事指南', en: 'Guides' }, weight: 3 },
+        {
+          id: 'one-door',
+          kind: 'yesno',
+          indicator: 'one-door',
+          dimension: 'standardization',
+          title: { zh: '只进一扇门', en: 'One door' },
+          weight: 1,
+        },
+        {
+          id: 'guide',
+          kind: 'rating',
+          indicator: 'guide',
+          dimension: 'standardization',
+          title: { zh: '办事指南', en: 'Guides' },
+          weight: 3,
+        },
       ],
     },
     {
       dimension: 'facilitation',
       title: { zh: '便利化', en: 'Facilitation' },
       questions: [
-        { id: 'wait', kind: 'number', indicator: 'wait', dimension: 'facilitation', title: { zh: '等候时间', en: 'Minutes waited' }, unit: { zh: '分钟', en: 'minutes' }, best: 5, worst: 60 },
+        {
+          id: 'wait',
+          kind: 'number',
+          indicator: 'wait',
+          dimension: 'facilitation',
+          title: { zh: '等候时间', en: 'Minutes waited' },
+          unit: { zh: '分钟', en: 'minutes' },
+          best: 5,
+          worst: 60,
+        },
         { id: 'note', kind: 'text', dimension: 'facilitation', title: { zh: '意见', en: 'Comments' }, required: false },
       ],
     },
@@ -32,7 +65,11 @@ const centers = [
   { id: 'C', level: 'street' as const },
 ];
 
-const response = (centerId: string, supervisorId: string, answers: Record<string, number | boolean | string | null>) => ({
+const response = (
+  centerId: string,
+  supervisorId: string,
+  answers: Record<string, number | boolean | string | null>,
+) => ({
   centerId,
   supervisorId,
   activity: 'experiential' as const,
@@ -76,7 +113,7 @@ describe('CenterScoreAccumulator', () => {
     // Act
     acc.add(response('A', 's1', { 'one-door': true, guide: 5, wait: 16, note: 'ok' }));
     acc.add(response('A', 's2', { 'one-door': false, guide: 4, wait: null }));
-    const [a] = acc.finish();
+    const [a] = acc.finish().scores;
     // Assess
     expect(a?.dimensions.standardization).toBe(78.125);
     expect(a?.dimensions.facilitation).toBe(80);
@@ -91,7 +128,7 @@ describe('CenterScoreAccumulator', () => {
     const acc = new CenterScoreAccumulator(questionnaire, centers, 'c1');
     // Act: only the rating was answered
     acc.add(response('B', 's1', { guide: 5 }));
-    const b = acc.finish()[1];
+    const b = acc.finish().scores[1];
     // Assess
     expect(b?.score).toBe(100);
     expect(b?.coverage).toBeCloseTo(1 / 3, 12);
@@ -101,7 +138,7 @@ describe('CenterScoreAccumulator', () => {
     // Prepare
     const acc = new CenterScoreAccumulator(questionnaire, centers, 'c1');
     // Act
-    const c = acc.finish()[2];
+    const c = acc.finish().scores[2];
     // Assess
     expect(c).toMatchObject({ score: null, rank: null, grade: null, raters: 0 });
   });
@@ -111,12 +148,507 @@ describe('rankWithinLevels', () => {
   it('shares ranks between ties and ranks each level separately', () => {
     // Prepare
     const score = (centerId: string, level: CenterScore['level'], value: number): CenterScore => ({
-      campaignId: 'c', centerId, level, score: value, dimensions: {}, raters: 3, coverage: 1, rank: null, rankOf: 0, grade: null, methodology: 'm',
+      campaignId: 'c',
+      centerId,
+      level,
+      score: value,
+      dimensions: {},
+      raters: 3,
+      coverage: 1,
+      rank: null,
+      rankOf: 0,
+      grade: null,
+      methodology: 'm',
     });
     // Act
-    const ranked = rankWithinLevels([score('a', 'street', 90), score('b', 'street', 80), score('c', 'street', 80), score('d', 'street', 70), score('e', 'district', 10)]);
+    const ranked = rankWithinLevels([
+      score('a', 'street', 90),
+      score('b', 'street', 80),
+      score('c', 'street', 80),
+      score('d', 'street', 70),
+      score('e', 'district', 10),
+    ]);
     // Assess
     expect(ranked.map((s) => s.rank)).toEqual([1, 2, 2, 4, 1]);
     expect(ranked.map((s) => s.rankOf)).toEqual([4, 4, 4, 4, 1]);
+  });
+});
+
+/** Two rating indicators of equal weight in one dimension: a center's score is the mean of the two. */
+const twoRatings = Questionnaire.parse({
+  id: 'two',
+  title: { zh: '问卷', en: 'Questionnaire' },
+  sections: [
+    {
+      dimension: 'regulation',
+      title: { zh: '规范化', en: 'Regulation' },
+      questions: [
+        { id: 'q1', kind: 'rating', indicator: 'q1', dimension: 'regulation', title: { zh: '态度', en: 'Attitude' } },
+        { id: 'q2', kind: 'rating', indicator: 'q2', dimension: 'regulation', title: { zh: '秩序', en: 'Order' } },
+      ],
+    },
+  ],
+});
+
+const scoreOne = (
+  answers: [string, number, number][],
+  options: Parameters<CenterScoreAccumulator['finish']>[0] = {},
+) => {
+  const acc = new CenterScoreAccumulator(twoRatings, [{ id: 'X', level: 'district' }], 'c1');
+  for (const [supervisorId, q1, q2] of answers) acc.add(response('X', supervisorId, { q1, q2 }));
+  return acc.finish(options).scores[0];
+};
+
+describe('combining raters', () => {
+  it('moves a center less than a plain mean when one of three raters is an outlier', () => {
+    // Prepare: raters A (4, 4) → 75, 75 and B (5, 4) → 100, 75 agree; C answers like them (4, 4) or
+    // carelessly (1, 1) → 0, 0.
+    // Median with C agreeing: q1 {75, 100, 75} → 75, q2 {75, 75, 75} → 75 → 75.
+    // Median with C the outlier: q1 {0, 75, 100} → 75, q2 {0, 75, 75} → 75 → 75: moved by 0.
+    // Mean with C agreeing: q1 250/3, q2 75 → 79.1667; with C the outlier: q1 175/3, q2 50 → 54.1667:
+    // moved by 25.
+    const agreeing: [string, number, number][] = [
+      ['A', 4, 4],
+      ['B', 5, 4],
+      ['C', 4, 4],
+    ];
+    const outlying: [string, number, number][] = [
+      ['A', 4, 4],
+      ['B', 5, 4],
+      ['C', 1, 1],
+    ];
+    // Act
+    const median = [scoreOne(agreeing)?.score, scoreOne(outlying)?.score];
+    const mean = [scoreOne(agreeing, { combine: 'mean' })?.score, scoreOne(outlying, { combine: 'mean' })?.score];
+    // Assess
+    expect(median).toEqual([75, 75]);
+    expect(mean[0]).toBeCloseTo(475 / 6, 12);
+    expect(mean[1]).toBeCloseTo(325 / 6, 12);
+    expect(Math.abs((median[0] ?? 0) - (median[1] ?? 0))).toBeLessThan(Math.abs((mean[0] ?? 0) - (mean[1] ?? 0)));
+  });
+
+  it('averages the two middle answers when the number of raters is even', () => {
+    // Prepare: q1 {0, 50, 75, 100} → (50 + 75)/2 = 62.5; q2 {25, 25, 50, 100} → 37.5
+    // Act
+    const x = scoreOne([
+      ['A', 1, 2],
+      ['B', 3, 2],
+      ['C', 4, 3],
+      ['D', 5, 5],
+    ]);
+    // Assess
+    expect(x?.score).toBe(50);
+  });
+
+  it('counts a rater who answered an indicator in two activities once, with the mean of the two answers', () => {
+    // Prepare: A answers q1 = 5 (100) in one activity and 3 (50) in another → 75; B answers 1 (0)
+    // → median of two raters {0, 75} = 37.5
+    const acc = new CenterScoreAccumulator(twoRatings, [{ id: 'X', level: 'district' }], 'c1');
+    // Act
+    acc.add({ centerId: 'X', supervisorId: 'A', activity: 'experiential', answers: { q1: 5 } });
+    acc.add({ centerId: 'X', supervisorId: 'A', activity: 'unannounced', answers: { q1: 3 } });
+    acc.add({ centerId: 'X', supervisorId: 'B', activity: 'experiential', answers: { q1: 1 } });
+    const [x] = acc.finish().scores;
+    // Assess
+    expect(x?.raters).toBe(2);
+    expect(x?.dimensions.regulation).toBe(37.5);
+  });
+  it('sums three answers of one rater to one indicator the same way whatever order they arrive in', () => {
+    // Prepare: minutes 7, 13 and 29 normalize to fractions whose floating-point sum depends on order
+    const answers = [7, 13, 29].map((wait, i) => ({
+      centerId: 'A',
+      supervisorId: 's1',
+      activity: (['accompanied', 'experiential', 'unannounced'] as const)[i],
+      answers: { wait },
+    }));
+    const orders = [
+      [0, 1, 2],
+      [2, 1, 0],
+      [1, 2, 0],
+      [2, 0, 1],
+    ];
+    // Act
+    const results = orders.map((order) => {
+      const acc = new CenterScoreAccumulator(questionnaire, centers, 'c1');
+      for (const i of order) acc.add(answers[i] as (typeof answers)[number]);
+      return acc.finish().scores[0]?.score;
+    });
+    // Assess
+    expect(new Set(results).size).toBe(1);
+    expect(results[0]).toBeCloseTo((100 * (53 + 47 + 31)) / 55 / 3, 12);
+  });
+});
+
+describe('uncertainty', () => {
+  it('gives two raters a 90% interval spanning their own center scores', () => {
+    // Prepare: s1 alone scores 90 (standardization (100 + 3·100)/4 = 100, facilitation 80); s2 alone
+    // 56.25 (standardization (0 + 3·75)/4, no facilitation); together 79.0625. The exact bootstrap:
+    // {s2, s2} 1/4, {s1, s2} 1/2, {s1, s1} 1/4 → 5th percentile 56.25, 95th percentile 90.
+    const acc = new CenterScoreAccumulator(questionnaire, centers, 'c1');
+    acc.add(response('A', 's1', { 'one-door': true, guide: 5, wait: 16 }));
+    acc.add(response('A', 's2', { 'one-door': false, guide: 4, wait: null }));
+    // Act
+    const [a] = acc.finish().scores;
+    // Assess
+    expect(a?.score).toBe(79.0625);
+    expect(a?.ci90).toEqual({ low: 56.25, high: 90 });
+  });
+
+  it('gives a single rater no interval and flags it', () => {
+    // Prepare
+    const acc = new CenterScoreAccumulator(questionnaire, centers, 'c1');
+    acc.add(response('A', 's1', { 'one-door': true, guide: 5, wait: 16 }));
+    // Act
+    const [a] = acc.finish().scores;
+    // Assess
+    expect(a?.ci90).toBeNull();
+    expect(a?.flags).toEqual(['single-rater']);
+  });
+
+  it('flags low coverage and centers without responses', () => {
+    // Prepare: B answered one of three indicators
+    const acc = new CenterScoreAccumulator(questionnaire, centers, 'c1');
+    acc.add(response('B', 's1', { guide: 5 }));
+    acc.add(response('B', 's2', { guide: 4 }));
+    // Act
+    const [, b, c] = acc.finish().scores;
+    // Assess
+    expect(b?.flags).toContain('low-coverage');
+    expect(c?.flags).toEqual(['no-responses']);
+  });
+});
+
+describe('answers that do not count', () => {
+  it('excludes not applicable instead of counting it as 0', () => {
+    // Prepare
+    const acc = new CenterScoreAccumulator(
+      twoRatings,
+      [
+        { id: 'X', level: 'district' },
+        { id: 'Y', level: 'district' },
+      ],
+      'c1',
+    );
+    acc.add({ centerId: 'X', supervisorId: 'A', answers: { q1: 5, q2: null } });
+    acc.add({ centerId: 'Y', supervisorId: 'A', answers: { q1: 5 } });
+    // Act
+    const [x, y] = acc.finish().scores;
+    // Assess
+    expect(x?.score).toBe(100);
+    expect(y?.score).toBe(100);
+  });
+
+  it('leaves a dimension out of a center where none of its questions is asked', () => {
+    // Prepare: the hotline question is asked only in hotline listening
+    const withHotline = Questionnaire.parse({
+      ...twoRatings,
+      sections: [
+        ...twoRatings.sections,
+        {
+          dimension: 'hotline',
+          title: { zh: '热线', en: 'Hotline' },
+          questions: [
+            {
+              id: 'h1',
+              kind: 'yesno',
+              indicator: 'h1',
+              dimension: 'hotline',
+              activities: ['hotline'],
+              title: { zh: '零转接', en: 'Zero transfer' },
+            },
+          ],
+        },
+      ],
+    });
+    const acc = new CenterScoreAccumulator(
+      withHotline,
+      [
+        { id: 'S', level: 'street' },
+        { id: 'D', level: 'district' },
+      ],
+      'c1',
+    );
+    acc.add({ centerId: 'S', supervisorId: 'A', activity: 'experiential', answers: { q1: 5, q2: 5, h1: false } });
+    acc.add({ centerId: 'D', supervisorId: 'A', activity: 'experiential', answers: { q1: 5, q2: 5 } });
+    acc.add({ centerId: 'D', supervisorId: 'B', activity: 'hotline', answers: { h1: false } });
+    // Act
+    const [d, s] = acc.finish().scores;
+    // Assess: the street center's stray hotline answer is not asked there and does not count
+    expect(s?.dimensions).toEqual({ regulation: 100 });
+    expect(s?.score).toBe(100);
+    expect(d?.dimensions).toEqual({ regulation: 100, hotline: 0 });
+    expect(d?.score).toBe(50);
+  });
+});
+
+describe('grades and ranks', () => {
+  it('grades with configurable bands', () => {
+    // Prepare
+    const acc = new CenterScoreAccumulator(questionnaire, centers, 'c1');
+    acc.add(response('A', 's1', { 'one-door': true, guide: 5, wait: 16 }));
+    acc.add(response('A', 's2', { 'one-door': false, guide: 4, wait: null }));
+    // Act: 79.0625 is 合格 under the default bands, 良好 under 85/75/60
+    const [byDefault] = acc.finish().scores;
+    const [custom] = acc.finish({ bands: parseGradeBands('85, 75, 60') }).scores;
+    // Assess
+    expect(byDefault?.grade).toBe('pass');
+    expect(custom?.grade).toBe('good');
+    expect(gradeOf(59.99, parseGradeBands('85,75,60'))).toBe('rectify');
+  });
+
+  it('refuses grade bands that are not three falling thresholds within 0–100', () => {
+    // Assess
+    expect(() => parseGradeBands('90,80')).toThrow(/three numbers/);
+    expect(() => parseGradeBands('70,80,90')).toThrow(/fall from/);
+    expect(() => parseGradeBands('90,80,x')).toThrow(/three numbers/);
+  });
+
+  it('treats scores equal to a millionth of a point as tied', () => {
+    // Prepare
+    const score = (centerId: string, value: number): CenterScore => ({
+      campaignId: 'c',
+      centerId,
+      level: 'street',
+      score: value,
+      dimensions: {},
+      raters: 3,
+      coverage: 1,
+      rank: null,
+      rankOf: 0,
+      grade: null,
+      methodology: 'm',
+    });
+    // Act
+    const ranked = rankWithinLevels([score('a', 80), score('b', 80 + 1e-12), score('c', 79.9)]);
+    // Assess
+    expect(ranked.map((s) => s.rank)).toEqual([1, 1, 3]);
+  });
+});
+
+describe('rater severity', () => {
+  // H rates every center harshly (1, 1 → 0, 0); two other raters per center.
+  // X: A 75,75 · B 100,75 · H 0,0 → consensus 75, 75; deviations A 0,0 · B 25,0 · H −75,−75
+  // Y: C 50,75 · D 75,100 · H 0,0 → consensus 50, 75; deviations C 0,0 · D 25,25 · H −50,−75
+  // Z: E 100,100 · F 75,75 · H 0,0 → consensus 75, 75; deviations E 25,25 · F 0,0 · H −75,−75
+  // Severities: A 0, B 12.5, C 0, D 25, E 25, F 0, H −425/6. Median 0, MAD 12.5:
+  // z(H) = 0.6745·(−425/6)/12.5 = −3.8222 → outlier; z(D) = z(E) = 1.349.
+  const campaign = () => {
+    const acc = new CenterScoreAccumulator(
+      twoRatings,
+      ['X', 'Y', 'Z'].map((id) => ({ id, level: 'district' as const })),
+      'c1',
+    );
+    const rows: [string, string, number, number][] = [
+      ['X', 'A', 4, 4],
+      ['X', 'B', 5, 4],
+      ['X', 'H', 1, 1],
+      ['Y', 'C', 3, 4],
+      ['Y', 'D', 4, 5],
+      ['Y', 'H', 1, 1],
+      ['Z', 'E', 5, 5],
+      ['Z', 'F', 4, 4],
+      ['Z', 'H', 1, 1],
+    ];
+    for (const [center, rater, q1, q2] of rows) acc.add(response(center, rater, { q1, q2 }));
+    return acc.finish({ minSeverityCells: 2 });
+  };
+
+  it('estimates each rater as the mean deviation from the center consensus, with a modified z-score', () => {
+    // Act
+    const { raters } = campaign();
+    const byId = new Map(raters.map((r) => [r.supervisorId, r]));
+    // Assess
+    expect(byId.get('H')?.severity).toBeCloseTo(-425 / 6, 12);
+    expect(byId.get('H')?.cells).toBe(6);
+    expect(byId.get('H')?.z).toBeCloseTo((0.6745 * (-425 / 6)) / 12.5, 12);
+    expect(byId.get('D')?.z).toBeCloseTo(1.349, 12);
+    expect(raters.filter((r) => r.outlier).map((r) => r.supervisorId)).toEqual(['H']);
+  });
+
+  it('flags every center the outlier rated and reports severity-adjusted scores beside the raw ones', () => {
+    // Prepare: adjusted X: A 75,75 · B 87.5,62.5 · H 425/6, 425/6 → q1 75, q2 425/6 → (75 + 425/6)/2
+    // Act
+    const { scores, summary } = campaign();
+    const [x] = scores;
+    // Assess
+    expect(x?.score).toBe(75);
+    expect(x?.adjusted?.score).toBeCloseTo(875 / 12, 12);
+    expect(scores.every((s) => s.flags?.includes('outlier-rater'))).toBe(true);
+    expect(summary.severityOutliers).toBe(1);
+  });
+
+  it('leaves raw scores alone and reports no adjusted ones when the adjustment is off', () => {
+    // Act
+    const acc = new CenterScoreAccumulator(twoRatings, [{ id: 'X', level: 'district' }], 'c1');
+    acc.add(response('X', 'A', { q1: 4, q2: 4 }));
+    const [x] = acc.finish({ adjustSeverity: false }).scores;
+    // Assess
+    expect(x?.adjusted).toBeNull();
+    expect(x?.score).toBe(75);
+  });
+});
+
+describe('agreement', () => {
+  it("reports each center's alpha as Krippendorff's interval alpha over its indicators, and flags disagreement", () => {
+    // Prepare: three raters on two indicators
+    const acc = new CenterScoreAccumulator(
+      twoRatings,
+      [
+        { id: 'X', level: 'district' },
+        { id: 'Y', level: 'district' },
+      ],
+      'c1',
+    );
+    const x: [string, number, number][] = [
+      ['A', 4, 2],
+      ['B', 5, 1],
+      ['C', 4, 2],
+    ];
+    const y: [string, number, number][] = [
+      ['A', 5, 1],
+      ['B', 1, 5],
+      ['C', 3, 3],
+    ];
+    for (const [rater, q1, q2] of x) acc.add(response('X', rater, { q1, q2 }));
+    for (const [rater, q1, q2] of y) acc.add(response('Y', rater, { q1, q2 }));
+    // Act
+    const { scores, summary } = acc.finish();
+    // Assess
+    const toScore = (v: number) => (v - 1) * 25;
+    const expected = (rows: [string, number, number][]) =>
+      krippendorffAlpha(
+        rows.map(([, q1, q2]) => [toScore(q1), toScore(q2)]),
+        'interval',
+      );
+    expect(scores[0]?.alpha).toBeCloseTo(expected(x) ?? Number.NaN, 12);
+    expect(scores[1]?.alpha).toBeCloseTo(expected(y) ?? Number.NaN, 12);
+    expect(scores[0]?.flags).not.toContain('disagreement');
+    expect(scores[1]?.flags).toContain('disagreement');
+    const all = [...x, ...y].map(([, q1, q2]) => [toScore(q1), toScore(q2)]);
+    // Campaign alpha: units are (center, indicator); coders are the raters of each center.
+    const units = [0, 1].flatMap((i) => [x, y].map((rows) => rows.map(([, q1, q2]) => toScore(i === 0 ? q1 : q2))));
+    expect(all).toHaveLength(6);
+    expect(summary.alpha.dimensions.regulation).toBeCloseTo(
+      krippendorffAlpha([0, 1, 2].map((rater) => units.map((unit) => unit[rater] ?? null))) ?? Number.NaN,
+      12,
+    );
+  });
+});
+
+describe('trend', () => {
+  it('reports the change against the same center in the previous campaign, overall and per dimension', () => {
+    // Prepare
+    const previous: CenterScore = {
+      campaignId: 'c0',
+      centerId: 'A',
+      level: 'district',
+      score: 75,
+      dimensions: { standardization: 70, facilitation: 82 },
+      raters: 3,
+      coverage: 1,
+      rank: 1,
+      rankOf: 2,
+      grade: 'pass',
+      methodology: METHODOLOGY_VERSION,
+    };
+    const acc = new CenterScoreAccumulator(questionnaire, centers, 'c1');
+    acc.add(response('A', 's1', { 'one-door': true, guide: 5, wait: 16 }));
+    acc.add(response('A', 's2', { 'one-door': false, guide: 4, wait: null }));
+    acc.add(response('B', 's1', { guide: 5 }));
+    // Act
+    const [a, b] = acc.finish({}, { campaignId: 'c0', scores: [previous], comparable: true }).scores;
+    // Assess: 79.0625 − 75; 78.125 − 70; 80 − 82
+    expect(a?.trend).toEqual({
+      previousCampaignId: 'c0',
+      score: 4.0625,
+      dimensions: { standardization: 8.125, facilitation: -2 },
+      comparable: true,
+    });
+    expect(b?.trend).toBeNull();
+  });
+
+  it('picks the latest earlier month of the series as the previous campaign', () => {
+    // Act
+    const candidates = previousCandidates(
+      [
+        { campaignId: 'nj-2026-10', month: '2026-10' },
+        { campaignId: 'nj-2026-11', month: '2026-11' },
+        { campaignId: 'nj-2026-12', month: '2026-12' },
+        { campaignId: 'nj-2026-12-rerun', month: '2026-12' },
+      ],
+      { campaignId: 'nj-2026-12', month: '2026-12' },
+    );
+    // Assess
+    expect(candidates.map((c) => c.campaignId)).toEqual(['nj-2026-11', 'nj-2026-10']);
+  });
+
+  it('notices an indicator whose frontier moved', () => {
+    // Prepare
+    const moved = Questionnaire.parse(JSON.parse(JSON.stringify(questionnaire).replace('"best":5', '"best":10')));
+    // Act
+    const changes = normalizationChanges(questionnaire, moved);
+    // Assess
+    expect(changes).toEqual(['wait']);
+    expect(normalizationChanges(questionnaire, questionnaire)).toEqual([]);
+  });
+});
+
+describe('explanation', () => {
+  it('lists every indicator with each anonymous rater answer, the normalization and the weights', () => {
+    // Prepare
+    const acc = new CenterScoreAccumulator(questionnaire, centers, 'c1');
+    acc.add(response('A', 'zhang-san', { 'one-door': true, guide: 5, wait: 16, note: 'ok' }));
+    acc.add(response('A', 'li-si', { 'one-door': false, guide: 4, wait: null }));
+    // Act
+    const explanation = acc.finish().explain('A');
+    // Assess
+    expect(explanation?.raters).toEqual(['rater 1', 'rater 2']);
+    expect(JSON.stringify(explanation)).not.toMatch(/zhang|li-si/);
+    expect(explanation?.indicators.map((i) => [i.indicator, i.status, i.consensus])).toEqual([
+      ['one-door', 'scored', 50],
+      ['guide', 'scored', 87.5],
+      ['wait', 'scored', 80],
+    ]);
+    const wait = explanation?.indicators[2];
+    expect(wait?.normalization).toMatchObject({ best: 5, worst: 60 });
+    expect(wait?.answers).toEqual([
+      { rater: 'rater 1', activity: 'experiential', answer: null, score: null },
+      { rater: 'rater 2', activity: 'experiential', answer: 16, score: 80 },
+    ]);
+    // Shares: standardization and facilitation ½ each; one-door ¼ and guide ¾ of standardization.
+    expect(explanation?.indicators.map((i) => i.share)).toEqual([0.125, 0.375, 0.5]);
+    expect(explanation?.score).toBe(79.0625);
+  });
+
+  it('is undefined for a center outside the campaign', () => {
+    // Assess
+    expect(new CenterScoreAccumulator(questionnaire, centers, 'c1').finish().explain('nope')).toBeUndefined();
+  });
+});
+
+describe('re-scoring', () => {
+  it('gives bit-identical results for the same responses in any order and any paging', () => {
+    // Prepare
+    const responses = [
+      response('A', 's1', { 'one-door': true, guide: 5, wait: 16 }),
+      response('A', 's2', { 'one-door': false, guide: 4, wait: 33 }),
+      response('A', 's3', { 'one-door': true, guide: 2, wait: 7 }),
+      response('B', 's1', { 'one-door': true, guide: 3, wait: 45 }),
+      response('B', 's3', { 'one-door': false, guide: 5, wait: null }),
+      response('C', 's2', { 'one-door': true, guide: 1, wait: 12 }),
+      response('C', 's4', { 'one-door': true, guide: 4, wait: 18 }),
+    ];
+    const run = (pages: (typeof responses)[]) => {
+      const acc = new CenterScoreAccumulator(questionnaire, [...centers].reverse(), 'c1');
+      for (const page of pages) acc.addPage(page);
+      const result = acc.finish({ minSeverityCells: 1 });
+      return JSON.stringify([result.scores, result.summary, result.raters, centers.map((c) => result.explain(c.id))]);
+    };
+    // Act
+    const first = run([responses]);
+    const again = run([responses.slice(4), responses.slice(0, 2), [...responses.slice(2, 4)].reverse()]);
+    // Assess
+    expect(again).toBe(first);
+    expect(JSON.parse(first)[0][0].methodology).toBe(METHODOLOGY_VERSION);
   });
 });
