@@ -5,11 +5,28 @@ import { z } from 'zod';
 import { type CampaignMeta, CampaignNotFound, ConcurrentUpdate, type TokenRecord } from './adapters/store.ts';
 import { store } from './adapters/table.ts';
 import { wakeCollect } from './adapters/workflow.ts';
-import { type FieldError, RawSubmission, validateAnswers } from './core/answers.ts';
+import {
+  checkDraft,
+  decodeFormBody,
+  type FieldError,
+  findDuplicateJsonKey,
+  questionnaireFor,
+  readFormSubmission,
+  readJsonSubmission,
+  type SubmissionInput,
+  validateAnswers,
+  validateProblems,
+} from './core/answers.ts';
 import type { Lang } from './core/i18n.ts';
 import { hashToken, TOKEN_PATTERN } from './core/links.ts';
 import type { Center, LocalizedText, Questionnaire } from './core/model.ts';
-import { renderMessagePage, renderSurveyPage } from './core/survey-page.ts';
+import {
+  chooseLang,
+  renderMessagePage,
+  renderSurveyPage,
+  SURVEY_CSP,
+  type SurveyPageModel,
+} from './core/survey-page.ts';
 
 /** Largest request body accepted. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -17,22 +34,17 @@ export const MAX_BODY_BYTES = 64 * 1024;
 type Result = APIGatewayProxyStructuredResultV2;
 
 const SECURITY_HEADERS = {
-  'content-security-policy':
-    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
   'referrer-policy': 'no-referrer',
   'cache-control': 'no-store',
+  'cross-origin-opener-policy': 'same-origin',
+  'permissions-policy': 'camera=(), microphone=(), geolocation=()',
 };
+const JSON_CSP = "default-src 'none'; frame-ancestors 'none'";
 
-const LangParam = z.enum(['zh', 'en']);
-
-const chooseLang = (event: APIGatewayProxyEventV2): Lang => {
-  const q = LangParam.safeParse(event.queryStringParameters?.lang);
-  if (q.success) return q.data;
-  const accept = event.headers['accept-language'] ?? '';
-  return /^\s*en\b/i.test(accept) ? 'en' : 'zh';
-};
+const langOf = (event: APIGatewayProxyEventV2): Lang =>
+  chooseLang(event.queryStringParameters?.lang, event.headers['accept-language']);
 
 const wantsJson = (event: APIGatewayProxyEventV2) =>
   (event.headers['content-type'] ?? '').includes('application/json') ||
@@ -40,34 +52,119 @@ const wantsJson = (event: APIGatewayProxyEventV2) =>
 
 const html = (statusCode: number, body: string, extra: Record<string, string> = {}): Result => ({
   statusCode,
-  headers: { ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8', ...extra },
+  headers: {
+    ...SECURITY_HEADERS,
+    'content-security-policy': SURVEY_CSP,
+    'content-type': 'text/html; charset=utf-8',
+    ...extra,
+  },
   body,
 });
 const json = (statusCode: number, body: unknown, extra: Record<string, string> = {}): Result => ({
   statusCode,
-  headers: { ...SECURITY_HEADERS, 'content-type': 'application/json; charset=utf-8', ...extra },
+  headers: {
+    ...SECURITY_HEADERS,
+    'content-security-policy': JSON_CSP,
+    'content-type': 'application/json; charset=utf-8',
+    ...extra,
+  },
   body: JSON.stringify(body),
+});
+const seeOther = (location: string): Result => ({
+  statusCode: 303,
+  headers: { ...SECURITY_HEADERS, 'content-security-policy': JSON_CSP, location },
+  body: '',
 });
 
 const text = (zh: string, en: string): LocalizedText => ({ zh, en });
 const MESSAGES = {
-  notFound: [text('链接无效', 'Link not found'), text('此问卷链接无效或已失效。请使用邀请邮件中的链接。', 'This questionnaire link is not valid. Please use the link in your invitation email.')],
-  closed: [text('督查活动已结束', 'Campaign closed'), text('本次督查活动已结束，不再接受答卷。', 'This campaign has closed and no longer accepts answers.')],
-  tooLarge: [text('提交内容过大', 'Submission too large'), text(`提交内容不能超过 ${MAX_BODY_BYTES / 1024} KB。`, `A submission may be at most ${MAX_BODY_BYTES / 1024} KB.`)],
-  unsupported: [text('格式不受支持', 'Unsupported format'), text('请以表单或 JSON 格式提交。', 'Submit as a form (application/x-www-form-urlencoded) or as JSON (application/json).')],
-  malformed: [text('提交内容无法解析', 'Malformed submission'), text('提交内容无法解析，请重新提交。', 'The submission could not be read; please submit again.')],
-  busy: [text('系统繁忙', 'Busy'), text('系统暂时繁忙，您的答卷未保存，请稍后重试。', 'The service is busy; your answers were not saved. Please try again shortly.')],
-  conflict: [text('请重试', 'Please retry'), text('答卷正在被同时修改，请重新提交。', 'These answers are being edited elsewhere at the same time; please submit again.')],
-  failed: [text('出错了', 'Something went wrong'), text('服务出现错误，您的答卷未保存，请稍后重试。', 'Something went wrong and your answers were not saved. Please try again later.')],
-  methodNotAllowed: [text('不支持的请求', 'Method not allowed'), text('请使用邀请邮件中的链接打开问卷。', 'Open the questionnaire with the link in your invitation email.')],
+  notFound: [
+    text('链接无效', 'Link not found'),
+    text(
+      '此问卷链接无效或已失效。请使用邀请邮件中的链接。',
+      'This questionnaire link is not valid. Please use the link in your invitation email.',
+    ),
+  ],
+  closed: [
+    text('督查活动已结束', 'Campaign closed'),
+    text(
+      '本次督查活动已结束，不再接受答卷或修改。',
+      'This campaign has closed and no longer accepts answers or changes.',
+    ),
+  ],
+  tooLarge: [
+    text('提交内容过大', 'Submission too large'),
+    text(`提交内容不能超过 ${MAX_BODY_BYTES / 1024} KB。`, `A submission may be at most ${MAX_BODY_BYTES / 1024} KB.`),
+  ],
+  unsupported: [
+    text('格式不受支持', 'Unsupported format'),
+    text(
+      '请以表单（application/x-www-form-urlencoded）或 UTF-8 编码的 JSON（application/json）提交。',
+      'Submit as a form (application/x-www-form-urlencoded) or as UTF-8 JSON (application/json).',
+    ),
+  ],
+  malformed: [
+    text('提交内容无法解析', 'Malformed submission'),
+    text('提交内容不是有效的 JSON，请重新提交。', 'The submission is not valid JSON; please submit again.'),
+  ],
+  encoding: [
+    text('提交内容编码无效', 'Invalid encoding'),
+    text('提交内容不是有效的 UTF-8 文本。', 'The submission is not valid UTF-8 text.'),
+  ],
+  duplicateKey: [
+    text('提交内容有重复字段', 'Duplicate field'),
+    text('JSON 中同一对象的字段重复出现。', 'A field appears more than once in the same JSON object.'),
+  ],
+  invalid: [
+    text('答卷需要修改', 'Answers need attention'),
+    text('部分答案需要修改，答卷未保存。', 'Some answers need attention; nothing was saved.'),
+  ],
+  busy: [
+    text('系统繁忙', 'Busy'),
+    text(
+      '系统暂时繁忙，您的答卷未保存，请稍后重试。',
+      'The service is busy; your answers were not saved. Please try again shortly.',
+    ),
+  ],
+  conflict: [
+    text('请重试', 'Please retry'),
+    text(
+      '答卷正在被同时修改，请重新提交。',
+      'These answers are being edited elsewhere at the same time; please submit again.',
+    ),
+  ],
+  failed: [
+    text('出错了', 'Something went wrong'),
+    text(
+      '服务出现错误，您的答卷未保存，请稍后重试。',
+      'Something went wrong and your answers were not saved. Please try again later.',
+    ),
+  ],
+  methodNotAllowed: [
+    text('不支持的请求', 'Method not allowed'),
+    text('请使用邀请邮件中的链接打开问卷。', 'Open the questionnaire with the link in your invitation email.'),
+  ],
 } as const;
+type MessageKey = keyof typeof MESSAGES;
 
-const problem = (event: APIGatewayProxyEventV2, status: number, key: keyof typeof MESSAGES, extra: Record<string, string> = {}): Result => {
+const problem = (
+  event: APIGatewayProxyEventV2,
+  status: number,
+  key: MessageKey,
+  extra: Record<string, string> = {},
+  errors?: readonly FieldError[],
+): Result => {
   const [title, message] = MESSAGES[key];
-  const lang = chooseLang(event);
-  return wantsJson(event)
-    ? json(status, { error: key, message: message[lang] }, extra)
-    : html(status, renderMessagePage(lang, title, message), extra);
+  const lang = langOf(event);
+  if (wantsJson(event))
+    return json(status, { error: key, message: message[lang], ...(errors ? { errors } : {}) }, extra);
+  const detail = errors?.length
+    ? text(
+        `${message.zh}（${errors.map((e) => `${e.field}：${e.message.zh}`).join('；')}）`,
+        `${message.en} (${errors.map((e) => `${e.field}: ${e.message.en}`).join('; ')})`,
+      )
+    : message;
+  return html(status, renderMessagePage(lang, title, detail), extra);
 };
 
 // Questionnaires and centers are frozen at Prepare: cache them per container.
@@ -83,125 +180,251 @@ const cached = <T>(cache: Map<string, Promise<T>>, key: string, load: () => Prom
   return hit;
 };
 
+const tokenOf = (event: APIGatewayProxyEventV2) => event.pathParameters?.token ?? '';
+
 const resolveToken = async (event: APIGatewayProxyEventV2): Promise<TokenRecord | undefined> => {
-  const token = event.pathParameters?.token ?? '';
+  const token = tokenOf(event);
   // A malformed token is answered exactly like an unknown one.
   if (!TOKEN_PATTERN.test(token)) return undefined;
   return store.getToken(hashToken(token));
 };
 
-const isOpen = (meta: CampaignMeta, now: Date) => meta.status === 'open' && !meta.closeRequested && now.getTime() < Date.parse(meta.deadline);
+const isOpen = (meta: CampaignMeta, now: Date) =>
+  meta.status === 'open' && !meta.closeRequested && now.getTime() < Date.parse(meta.deadline);
 
 const loadContext = async (token: TokenRecord) => {
   const [meta, questionnaire, center] = await Promise.all([
     store.getMeta(token.campaignId),
-    cached(questionnaires, token.campaignId, () => store.getQuestionnaire(token.campaignId)),
+    // Re-check questions are asked only at their own center.
+    cached(questionnaires, token.campaignId, () => store.getQuestionnaire(token.campaignId)).then((q) =>
+      questionnaireFor(q, token.centerId),
+    ),
     cached(centers, `${token.campaignId}/${token.centerId}`, () => store.getCenter(token.campaignId, token.centerId)),
   ]);
   if (!center) throw new CampaignNotFound(`center ${token.centerId} missing`);
   return { meta, questionnaire, center };
 };
+type Context = Awaited<ReturnType<typeof loadContext>>;
 
-const pageFor = (
+const pageModel = (
   event: APIGatewayProxyEventV2,
   token: TokenRecord,
-  ctx: Awaited<ReturnType<typeof loadContext>>,
-  state: { answers: Record<string, unknown>; errors: FieldError[]; savedVersion?: number; open: boolean },
-) =>
-  renderSurveyPage({
-    lang: chooseLang(event),
-    campaign: ctx.meta.campaign,
-    center: ctx.center,
-    activity: token.activity,
-    questionnaire: ctx.questionnaire,
-    deadline: ctx.meta.deadline,
-    answers: state.answers as Record<string, string | number | boolean | null>,
-    errors: state.errors,
-    mode: state.open ? 'open' : 'closed',
-    savedVersion: state.savedVersion,
-    submissionId: randomUUID(),
-    actionPath: event.rawPath,
-  });
+  ctx: Context,
+  state: Pick<SurveyPageModel, 'view' | 'answers' | 'problems' | 'errors'> &
+    Partial<Pick<SurveyPageModel, 'latest' | 'versions' | 'draftSavedAt' | 'notice'>>,
+): SurveyPageModel => ({
+  lang: langOf(event),
+  campaign: ctx.meta.campaign,
+  window: { opens: ctx.meta.campaign.schedule.opens, deadline: ctx.meta.deadline },
+  center: ctx.center,
+  activity: token.activity,
+  questionnaire: ctx.questionnaire,
+  submissionId: randomUUID(),
+  token: tokenOf(event),
+  ...state,
+});
 
-/** GET /s/{token}: the questionnaire, pre-filled with the latest answers; read-only once closed. */
+const PageQuery = z.object({
+  view: z.enum(['confirmation']).optional().catch(undefined),
+  draft: z.enum(['saved']).optional().catch(undefined),
+});
+
+/** GET /s/{token}: the questionnaire with the newest draft or answers; confirmation; read-only once closed. */
 export const showSurvey = async (event: APIGatewayProxyEventV2): Promise<Result> => {
   const token = await resolveToken(event);
   if (!token) return problem(event, 404, 'notFound');
   const ctx = await loadContext(token);
-  const latest = await store.getLatestResponse(token);
+  const [latest, draft] = await Promise.all([store.getLatestResponse(token), store.getDraft(token)]);
   const open = isOpen(ctx.meta, new Date());
+  // A draft counts only while it is newer than the latest submission.
+  const liveDraft = open && draft && (!latest || draft.savedAt > latest.submittedAt) ? draft : undefined;
   if (wantsJson(event)) {
     return json(200, {
       campaign: ctx.meta.campaign.title,
       center: { id: ctx.center.id, name: ctx.center.name, level: ctx.center.level, address: ctx.center.address },
       activity: token.activity,
+      window: { opens: ctx.meta.campaign.schedule.opens, deadline: ctx.meta.deadline },
       deadline: ctx.meta.deadline,
       open,
       questionnaire: ctx.questionnaire,
       answers: latest?.answers ?? {},
+      problems: latest?.problems ?? [],
       version: latest?.version ?? 0,
+      ...(liveDraft ? { draft: liveDraft } : {}),
     });
   }
-  return html(200, pageFor(event, token, ctx, { answers: latest?.answers ?? {}, errors: [], open }));
+  const query = PageQuery.parse(event.queryStringParameters ?? {});
+  const view = !open ? 'closed' : query.view === 'confirmation' && latest ? 'confirmation' : 'form';
+  const versions =
+    view === 'form'
+      ? undefined
+      : (await store.listResponseVersions(token)).map((v) => ({ version: v.version, submittedAt: v.submittedAt }));
+  const shown =
+    liveDraft && view === 'form' ? liveDraft : { answers: latest?.answers ?? {}, problems: latest?.problems ?? [] };
+  return html(
+    200,
+    renderSurveyPage(
+      pageModel(event, token, ctx, {
+        view,
+        answers: shown.answers,
+        problems: shown.problems,
+        errors: [],
+        latest: latest ? { version: latest.version, submittedAt: latest.submittedAt } : undefined,
+        versions,
+        draftSavedAt: liveDraft && view === 'form' ? liveDraft.savedAt : undefined,
+        notice: query.draft === 'saved' && view === 'form' ? 'draft-saved' : undefined,
+      }),
+    ),
+  );
 };
 
-/** Parses a form or JSON body into a flat submission, or says what is wrong with it. */
-export const parseBody = (
+type BodyResult =
+  | { ok: true; input: SubmissionInput; json: boolean }
+  | { ok: false; status: 400 | 413 | 415; key: MessageKey; errors?: FieldError[] };
+
+/**
+ * Reads a form or JSON body strictly: UTF-8 only, at most 64 KB, no duplicate fields or JSON keys,
+ * answers as flat values. Says what is wrong otherwise.
+ */
+export const readSubmissionBody = (
   event: APIGatewayProxyEventV2,
-): { ok: true; raw: RawSubmission } | { ok: false; status: 400 | 413 | 415; key: 'tooLarge' | 'unsupported' | 'malformed'; errors?: FieldError[] } => {
-  const type = (event.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-  if (type !== 'application/x-www-form-urlencoded' && type !== 'application/json') return { ok: false, status: 415, key: 'unsupported' };
-  const bytes = event.body === undefined ? Buffer.alloc(0) : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+  accept: 'form-or-json' | 'json' = 'form-or-json',
+): BodyResult => {
+  const [type = '', ...params] = (event.headers['content-type'] ?? '')
+    .toLowerCase()
+    .split(';')
+    .map((p) => p.trim());
+  const charset = params
+    .find((p) => p.startsWith('charset='))
+    ?.slice('charset='.length)
+    .replace(/"/g, '');
+  const isJson = type === 'application/json';
+  const isForm = type === 'application/x-www-form-urlencoded' && accept === 'form-or-json';
+  if ((!isJson && !isForm) || (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8'))
+    return { ok: false, status: 415, key: 'unsupported' };
+  const bytes =
+    event.body === undefined ? Buffer.alloc(0) : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
   if (bytes.length > MAX_BODY_BYTES) return { ok: false, status: 413, key: 'tooLarge' };
+  if (isForm) {
+    const fields = decodeFormBody(bytes);
+    if (!fields) return { ok: false, status: 400, key: 'encoding' };
+    const read = readFormSubmission(fields);
+    return read.ok
+      ? { ok: true, input: read.input, json: false }
+      : { ok: false, status: 400, key: 'invalid', errors: read.errors };
+  }
   let body: string;
   try {
     body = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
+    return { ok: false, status: 400, key: 'encoding' };
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch {
     return { ok: false, status: 400, key: 'malformed' };
   }
-  if (type === 'application/json') {
-    let value: unknown;
-    try {
-      value = JSON.parse(body);
-    } catch {
-      return { ok: false, status: 400, key: 'malformed' };
-    }
-    const parsed = RawSubmission.safeParse(value);
-    return parsed.success ? { ok: true, raw: parsed.data } : { ok: false, status: 400, key: 'malformed' };
+  const duplicate = findDuplicateJsonKey(body);
+  if (duplicate !== undefined) {
+    return {
+      ok: false,
+      status: 400,
+      key: 'duplicateKey',
+      errors: [{ field: duplicate.slice(0, 64), message: text('字段重复出现', 'appears more than once') }],
+    };
   }
-  const raw: Record<string, string> = {};
-  const errors: FieldError[] = [];
-  for (const [key, value] of new URLSearchParams(body)) {
-    if (key in raw) errors.push({ field: key, message: text('字段重复提交', 'was given more than once') });
-    raw[key] = value;
-  }
-  if (errors.length > 0) return { ok: false, status: 400, key: 'malformed', errors };
-  const parsed = RawSubmission.safeParse(raw);
-  return parsed.success ? { ok: true, raw: parsed.data } : { ok: false, status: 400, key: 'malformed' };
+  const read = readJsonSubmission(value);
+  return read.ok
+    ? { ok: true, input: read.input, json: true }
+    : { ok: false, status: 400, key: 'invalid', errors: read.errors };
 };
 
-const SubmissionId = z.string().regex(/^[A-Za-z0-9-]{8,64}$/);
+const Intent = z.union([z.enum(['submit', 'draft', 'add-problem']), z.string().regex(/^remove-problem-\d{1,2}$/)]);
 
-/** POST /s/{token}: validates and stores a new version of the answers; the last answer wakes the workflow. */
-export const submitSurvey = async (event: APIGatewayProxyEventV2): Promise<Result> => {
-  const body = parseBody(event);
-  if (!body.ok) {
-    if (body.errors) return wantsJson(event) ? json(400, { error: 'invalid', errors: body.errors }) : problem(event, 400, body.key);
-    return problem(event, body.status, body.key);
+const invalid = (
+  event: APIGatewayProxyEventV2,
+  token: TokenRecord,
+  ctx: Context,
+  input: SubmissionInput,
+  errors: FieldError[],
+): Result => {
+  if (wantsJson(event)) {
+    const lang = langOf(event);
+    return json(400, {
+      error: 'invalid',
+      message:
+        lang === 'zh'
+          ? `有 ${errors.length} 处需要修改，答卷未保存。`
+          : `${errors.length} answers need attention; nothing was saved.`,
+      errors,
+    });
   }
+  return html(
+    400,
+    renderSurveyPage(
+      pageModel(event, token, ctx, { view: 'form', answers: input.answers, problems: input.problems, errors }),
+    ),
+  );
+};
+
+/** Saves a draft; a form post comes back to the page (no script needed), a JSON call gets the time saved. */
+const saveDraft = async (
+  event: APIGatewayProxyEventV2,
+  token: TokenRecord,
+  ctx: Context,
+  input: SubmissionInput,
+  intent: string,
+  now: Date,
+): Promise<Result> => {
+  const remove = /^remove-problem-(\d+)$/.exec(intent);
+  const problems = remove ? input.problems.filter((_, i) => i !== Number(remove[1])) : input.problems;
+  const checked = checkDraft(
+    ctx.questionnaire,
+    token.activity,
+    { answers: input.answers, problems },
+    now.toISOString(),
+  );
+  if (!checked.ok) return invalid(event, token, ctx, input, checked.errors);
+  await store.saveDraft(token, checked.draft);
+  if (wantsJson(event)) return json(200, { saved: 'draft', savedAt: checked.draft.savedAt });
+  const anchor = intent === 'add-problem' ? `#p${checked.draft.problems.length}-category` : remove ? '#problems' : '';
+  return seeOther(`${tokenOf(event)}?lang=${langOf(event)}&draft=saved${anchor}`);
+};
+
+/** POST /s/{token}: stores a new version of the answers (the last answer wakes the workflow), or a draft. */
+export const submitSurvey = async (event: APIGatewayProxyEventV2): Promise<Result> => {
+  const body = readSubmissionBody(event);
+  if (!body.ok) return problem(event, body.status, body.key, {}, body.errors);
   const token = await resolveToken(event);
   if (!token) return problem(event, 404, 'notFound');
   const ctx = await loadContext(token);
   const now = new Date();
   if (!isOpen(ctx.meta, now)) return problem(event, 410, 'closed');
-  const { submissionId: rawSubmissionId, lang: _lang, ...answersRaw } = body.raw;
-  const checked = validateAnswers(ctx.questionnaire, token.activity, answersRaw);
-  if (!checked.ok) {
-    if (wantsJson(event)) return json(400, { error: 'invalid', errors: checked.errors });
-    return html(400, pageFor(event, token, ctx, { answers: answersRaw, errors: checked.errors, open: true }));
+  const intent = Intent.safeParse(body.input.intent ?? 'submit');
+  if (!intent.success)
+    return problem(event, 400, 'invalid', {}, [
+      { field: 'intent', message: text('未知操作', 'is not a known action') },
+    ]);
+  if (intent.data !== 'submit') return saveDraft(event, token, ctx, body.input, intent.data, now);
+
+  const answers = validateAnswers(ctx.questionnaire, token.activity, body.input.answers);
+  const problems = validateProblems(body.input.problems);
+  if (!answers.ok || !problems.ok) {
+    return invalid(event, token, ctx, body.input, [
+      ...(answers.ok ? [] : answers.errors),
+      ...(problems.ok ? [] : problems.errors),
+    ]);
   }
-  const submissionId = SubmissionId.safeParse(rawSubmissionId).success ? String(rawSubmissionId) : randomUUID();
-  const saved = await store.saveResponse(token, { submissionId, answers: checked.answers, submittedAt: now.toISOString() });
+  const submissionId = body.input.submissionId ?? randomUUID();
+  const saved = await store.saveResponse(token, {
+    submissionId,
+    answers: answers.answers,
+    problems: problems.problems,
+    submittedAt: now.toISOString(),
+  });
+  // The submitted version supersedes the draft; a failure here only leaves an older draft, which the page ignores.
+  await store.deleteDraft(token).catch(() => undefined);
   if (saved.first || saved.duplicate) {
     const counts = await store.markAnswered(token, now.toISOString());
     if (counts && counts.status === 'open' && counts.answered >= counts.total && counts.taskToken) {
@@ -209,7 +432,19 @@ export const submitSurvey = async (event: APIGatewayProxyEventV2): Promise<Resul
     }
   }
   if (wantsJson(event)) return json(200, { saved: true, version: saved.version, deadline: ctx.meta.deadline });
-  return html(200, pageFor(event, token, ctx, { answers: checked.answers, errors: [], savedVersion: saved.version, open: true }));
+  return seeOther(`${tokenOf(event)}?lang=${langOf(event)}&view=confirmation`);
+};
+
+/** PUT /s/{token}/draft: saves the answers typed so far (JSON), as the page's script does while the supervisor works. */
+export const putDraft = async (event: APIGatewayProxyEventV2): Promise<Result> => {
+  const body = readSubmissionBody(event, 'json');
+  if (!body.ok) return problem(event, body.status, body.key, {}, body.errors);
+  const token = await resolveToken(event);
+  if (!token) return problem(event, 404, 'notFound');
+  const ctx = await loadContext(token);
+  const now = new Date();
+  if (!isOpen(ctx.meta, now)) return problem(event, 410, 'closed');
+  return saveDraft(event, token, ctx, body.input, 'draft', now);
 };
 
 const UNAVAILABLE = new Set([
@@ -227,9 +462,17 @@ const UNAVAILABLE = new Set([
 export const routeSurvey = async (event: APIGatewayProxyEventV2): Promise<Result> => {
   try {
     const method = event.requestContext.http.method;
-    if (method === 'GET' || method === 'HEAD') return await showSurvey(event);
-    if (method === 'POST') return await submitSurvey(event);
-    return problem(event, 405, 'methodNotAllowed', { allow: 'GET, POST' });
+    const sub = event.pathParameters?.proxy;
+    if (sub === undefined) {
+      if (method === 'GET' || method === 'HEAD') return await showSurvey(event);
+      if (method === 'POST') return await submitSurvey(event);
+      return problem(event, 405, 'methodNotAllowed', { allow: 'GET, HEAD, POST' });
+    }
+    if (sub === 'draft') {
+      if (method === 'PUT' || method === 'POST') return await putDraft(event);
+      return problem(event, 405, 'methodNotAllowed', { allow: 'PUT, POST' });
+    }
+    return problem(event, 404, 'notFound');
   } catch (error) {
     if (error instanceof CampaignNotFound) return problem(event, 404, 'notFound');
     if (error instanceof ConcurrentUpdate) return problem(event, 409, 'conflict');

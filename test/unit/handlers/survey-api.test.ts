@@ -1,11 +1,19 @@
+import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { routeSurvey } from '../../../functions/survey-api.ts';
 import { deriveToken, hashToken } from '../../../functions/core/links.ts';
+import { routeSurvey } from '../../../functions/survey-api.ts';
 import { smallCampaign } from '../../fixtures/campaign.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -13,21 +21,55 @@ const sfn = mockClient(SFNClient);
 
 const def = smallCampaign();
 const token = deriveToken('unit-test-link-secret-0123456789abcdef', def.campaign.id, 'A1');
-const tokenItem = { PK: `TOKEN#${hashToken(token)}`, SK: 'TOKEN', id: 'A1', campaignId: def.campaign.id, supervisorId: 'S1', centerId: 'C1', activity: 'experiential', shard: 3 };
+const tokenItem = {
+  PK: `TOKEN#${hashToken(token)}`,
+  SK: 'TOKEN',
+  id: 'A1',
+  campaignId: def.campaign.id,
+  supervisorId: 'S1',
+  centerId: 'C1',
+  activity: 'experiential',
+  shard: 3,
+};
 const meta = (over: Record<string, unknown> = {}) => ({
-  campaign: def.campaign, status: 'open', definitionHash: 'h', loaded: true, createdAt: '2026-12-01T00:00:00Z',
-  deadline: def.campaign.schedule.deadline, total: 4, answered: 3, supervisors: 2, centers: 2, remindersSent: 0, taskToken: 'tt-1', ...over,
+  campaign: def.campaign,
+  status: 'open',
+  definitionHash: 'h',
+  loaded: true,
+  createdAt: '2026-12-01T00:00:00Z',
+  deadline: def.campaign.schedule.deadline,
+  total: 4,
+  answered: 3,
+  supervisors: 2,
+  centers: 2,
+  remindersSent: 0,
+  taskToken: 'tt-1',
+  ...over,
 });
 
-const event = (method: string, path: string, init: { body?: string; type?: string; accept?: string; query?: Record<string, string> } = {}): APIGatewayProxyEventV2 => {
+const event = (
+  method: string,
+  path: string,
+  init: { body?: string; type?: string; accept?: string; language?: string; query?: Record<string, string> } = {},
+): APIGatewayProxyEventV2 => {
   const parts = path.split('/');
   return {
-    version: '2.0', routeKey: `${method} /s/{token}`, rawPath: path, rawQueryString: '',
-    headers: { ...(init.type ? { 'content-type': init.type } : {}), ...(init.accept ? { accept: init.accept } : {}) },
+    version: '2.0',
+    routeKey: `${method} /s/{token}`,
+    rawPath: path,
+    rawQueryString: '',
+    headers: {
+      ...(init.type ? { 'content-type': init.type } : {}),
+      ...(init.accept ? { accept: init.accept } : {}),
+      ...(init.language ? { 'accept-language': init.language } : {}),
+    },
     queryStringParameters: init.query,
-    pathParameters: { token: parts[2] ?? '' },
-    requestContext: { http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 't' } } as APIGatewayProxyEventV2['requestContext'],
-    body: init.body, isBase64Encoded: false,
+    pathParameters: { token: parts[2] ?? '', ...(parts[3] ? { proxy: parts.slice(3).join('/') } : {}) },
+    requestContext: {
+      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 't' },
+    } as APIGatewayProxyEventV2['requestContext'],
+    body: init.body,
+    isBase64Encoded: false,
   };
 };
 
@@ -36,8 +78,12 @@ const writes = () => [...ddb.commandCalls(PutCommand), ...ddb.commandCalls(Updat
 const givenOpenCampaign = (metaOver: Record<string, unknown> = {}) => {
   ddb.on(GetCommand, { Key: { PK: tokenItem.PK, SK: 'TOKEN' } }).resolves({ Item: tokenItem });
   ddb.on(GetCommand, { Key: { PK: `CAMPAIGN#${def.campaign.id}`, SK: 'META' } }).resolves({ Item: meta(metaOver) });
-  ddb.on(GetCommand, { Key: { PK: `CAMPAIGN#${def.campaign.id}`, SK: 'QUESTIONNAIRE' } }).resolves({ Item: { questionnaire: def.questionnaire } });
-  ddb.on(GetCommand, { Key: { PK: `CAMPAIGN#${def.campaign.id}`, SK: 'CENTER#C1' } }).resolves({ Item: { center: def.centers[0] } });
+  ddb
+    .on(GetCommand, { Key: { PK: `CAMPAIGN#${def.campaign.id}`, SK: 'QUESTIONNAIRE' } })
+    .resolves({ Item: { questionnaire: def.questionnaire } });
+  ddb
+    .on(GetCommand, { Key: { PK: `CAMPAIGN#${def.campaign.id}`, SK: 'CENTER#C1' } })
+    .resolves({ Item: { center: def.centers[0] } });
 };
 
 beforeEach(() => {
@@ -79,19 +125,27 @@ describe('GET /s/{token}', () => {
 describe('POST /s/{token}', () => {
   const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
 
-  it('stores a valid submission as version 1 and counts the assignment answered', async () => {
+  it('stores a valid submission as version 1, counts the assignment answered and shows the confirmation', async () => {
     // Prepare
     givenOpenCampaign();
     ddb.on(UpdateCommand).resolves({ Attributes: meta({ answered: 4 }) });
     // Act
-    const res = await routeSurvey(event('POST', `/s/${token}`, { type: 'application/x-www-form-urlencoded', body: form({ badge: 'yes', attitude: '4', submissionId: 'sub-00000001' }) }));
+    const res = await routeSurvey(
+      event('POST', `/s/${token}`, {
+        type: 'application/x-www-form-urlencoded',
+        body: form({ badge: 'yes', attitude: '4', submissionId: 'sub-00000001' }),
+      }),
+    );
     // Assess
-    expect(res.statusCode).toBe(200);
+    expect(res.statusCode).toBe(303);
+    expect(res.headers?.location).toBe(`${token}?lang=zh&view=confirmation`);
     expect(ddb).toHaveReceivedCommandWith(PutCommand, {
       Item: expect.objectContaining({ SK: 'RESPONSEV#A1#000001', version: 1, answers: { badge: true, attitude: 4 } }),
       ConditionExpression: 'attribute_not_exists(PK)',
     });
-    expect(ddb).toHaveReceivedCommandWith(PutCommand, { Item: expect.objectContaining({ SK: 'RESPONSE#A1', version: 1 }) });
+    expect(ddb).toHaveReceivedCommandWith(PutCommand, {
+      Item: expect.objectContaining({ SK: 'RESPONSE#A1', version: 1 }),
+    });
   });
 
   it('wakes the workflow when the last open assignment is answered', async () => {
@@ -99,7 +153,9 @@ describe('POST /s/{token}', () => {
     givenOpenCampaign();
     ddb.on(UpdateCommand).resolves({ Attributes: meta({ answered: 4 }) });
     // Act
-    await routeSurvey(event('POST', `/s/${token}`, { type: 'application/json', body: JSON.stringify({ badge: true, attitude: 5 }) }));
+    await routeSurvey(
+      event('POST', `/s/${token}`, { type: 'application/json', body: JSON.stringify({ badge: true, attitude: 5 }) }),
+    );
     // Assess
     expect(sfn).toHaveReceivedCommandWith(SendTaskSuccessCommand, { taskToken: 'tt-1' });
   });
@@ -109,7 +165,9 @@ describe('POST /s/{token}', () => {
     givenOpenCampaign();
     ddb.on(UpdateCommand).resolves({ Attributes: meta({ answered: 2 }) });
     // Act
-    await routeSurvey(event('POST', `/s/${token}`, { type: 'application/json', body: JSON.stringify({ badge: true, attitude: 5 }) }));
+    await routeSurvey(
+      event('POST', `/s/${token}`, { type: 'application/json', body: JSON.stringify({ badge: true, attitude: 5 }) }),
+    );
     // Assess
     expect(sfn).not.toHaveReceivedCommand(SendTaskSuccessCommand);
   });
@@ -118,7 +176,12 @@ describe('POST /s/{token}', () => {
     // Prepare
     givenOpenCampaign();
     // Act
-    const res = await routeSurvey(event('POST', `/s/${token}`, { type: 'application/json', body: JSON.stringify({ badge: 'perhaps', attitude: 9, bogus: 1 }) }));
+    const res = await routeSurvey(
+      event('POST', `/s/${token}`, {
+        type: 'application/json',
+        body: JSON.stringify({ badge: 'perhaps', attitude: 9, bogus: 1 }),
+      }),
+    );
     // Assess
     expect(res.statusCode).toBe(400);
     const body = JSON.parse(res.body ?? '{}') as { errors: { field: string }[] };
@@ -130,7 +193,9 @@ describe('POST /s/{token}', () => {
     // Prepare
     givenOpenCampaign({ status: 'closed' });
     // Act
-    const res = await routeSurvey(event('POST', `/s/${token}`, { type: 'application/json', body: JSON.stringify({ badge: true, attitude: 5 }) }));
+    const res = await routeSurvey(
+      event('POST', `/s/${token}`, { type: 'application/json', body: JSON.stringify({ badge: true, attitude: 5 }) }),
+    );
     // Assess
     expect(res.statusCode).toBe(410);
     expect(writes()).toHaveLength(0);
@@ -147,7 +212,9 @@ describe('POST /s/{token}', () => {
   it('refuses a wrong content type with 415 and an oversize body with 413', async () => {
     // Act
     const wrongType = await routeSurvey(event('POST', `/s/${token}`, { type: 'text/plain', body: 'hi' }));
-    const huge = await routeSurvey(event('POST', `/s/${token}`, { type: 'application/json', body: JSON.stringify({ note: 'x'.repeat(70_000) }) }));
+    const huge = await routeSurvey(
+      event('POST', `/s/${token}`, { type: 'application/json', body: JSON.stringify({ note: 'x'.repeat(70_000) }) }),
+    );
     // Assess
     expect(wrongType.statusCode).toBe(415);
     expect(huge.statusCode).toBe(413);
@@ -157,15 +224,33 @@ describe('POST /s/{token}', () => {
   it('keeps both versions when two edits race: the loser retries as the next version', async () => {
     // Prepare
     givenOpenCampaign();
-    ddb.on(QueryCommand).resolvesOnce({ Items: [] }).resolves({
-      Items: [{ campaignId: def.campaign.id, assignmentId: 'A1', supervisorId: 'S1', centerId: 'C1', activity: 'experiential', version: 1, submittedAt: '2026-12-02T00:00:00Z', answers: { badge: false, attitude: 1 }, submissionId: 'other-000001' }],
-    });
-    ddb.on(PutCommand, { ConditionExpression: 'attribute_not_exists(PK)' })
+    ddb
+      .on(QueryCommand)
+      .resolvesOnce({ Items: [] })
+      .resolves({
+        Items: [
+          {
+            campaignId: def.campaign.id,
+            assignmentId: 'A1',
+            supervisorId: 'S1',
+            centerId: 'C1',
+            activity: 'experiential',
+            version: 1,
+            submittedAt: '2026-12-02T00:00:00Z',
+            answers: { badge: false, attitude: 1 },
+            submissionId: 'other-000001',
+          },
+        ],
+      });
+    ddb
+      .on(PutCommand, { ConditionExpression: 'attribute_not_exists(PK)' })
       .rejectsOnce(new ConditionalCheckFailedException({ message: 'exists', $metadata: {} }))
       .resolves({});
     ddb.on(UpdateCommand).resolves({ Attributes: meta() });
     // Act
-    const res = await routeSurvey(event('POST', `/s/${token}`, { type: 'application/json', body: JSON.stringify({ badge: true, attitude: 5 }) }));
+    const res = await routeSurvey(
+      event('POST', `/s/${token}`, { type: 'application/json', body: JSON.stringify({ badge: true, attitude: 5 }) }),
+    );
     // Assess
     expect(res.statusCode).toBe(200);
     expect(JSON.parse(res.body ?? '{}')).toMatchObject({ saved: true, version: 2 });
@@ -177,10 +262,254 @@ describe('POST /s/{token}', () => {
     const throttled = Object.assign(new Error('slow down'), { name: 'ProvisionedThroughputExceededException' });
     ddb.on(GetCommand).rejects(throttled);
     // Act
-    const res = await routeSurvey(event('POST', `/s/${token}`, { type: 'application/json', body: JSON.stringify({ badge: true, attitude: 5 }) }));
+    const res = await routeSurvey(
+      event('POST', `/s/${token}`, { type: 'application/json', body: JSON.stringify({ badge: true, attitude: 5 }) }),
+    );
     // Assess
     expect(res.statusCode).toBe(503);
     expect(res.headers?.['retry-after']).toBe('5');
     expect(res.body).not.toContain('ProvisionedThroughput');
+  });
+});
+
+const latestItem = (over: Record<string, unknown> = {}) => ({
+  PK: `CAMPAIGN#${def.campaign.id}#S03`,
+  SK: 'RESPONSE#A1',
+  campaignId: def.campaign.id,
+  assignmentId: 'A1',
+  supervisorId: 'S1',
+  centerId: 'C1',
+  activity: 'experiential',
+  version: 2,
+  submittedAt: '2026-12-02T01:00:00Z',
+  answers: { badge: true, attitude: 2 },
+  submissionId: 'sub-00000002',
+  ...over,
+});
+const givenLatest = (over: Record<string, unknown> = {}) =>
+  ddb
+    .on(GetCommand, { Key: { PK: `CAMPAIGN#${def.campaign.id}#S03`, SK: 'RESPONSE#A1' } })
+    .resolves({ Item: latestItem(over) });
+const givenDraft = (draft: Record<string, unknown>) =>
+  ddb
+    .on(GetCommand, { Key: { PK: `CAMPAIGN#${def.campaign.id}#S03`, SK: 'DRAFT#A1' } })
+    .resolves({ Item: { problems: [], ...draft } });
+/** The values of the checked radios of one question in a rendered page. */
+const checked = (body: string | undefined, name: string) =>
+  [...(body ?? '').matchAll(/<input type="radio" name="([^"]+)" value="([^"]+)" checked>/g)]
+    .filter((m) => m[1] === name)
+    .map((m) => m[2]);
+
+describe('the survey page', () => {
+  it('speaks English when Accept-Language prefers it, and ?lang= overrides the browser', async () => {
+    // Prepare
+    givenOpenCampaign();
+    // Act
+    const english = await routeSurvey(event('GET', `/s/${token}`, { language: 'en-GB,en;q=0.9,zh-CN;q=0.5' }));
+    const chinese = await routeSurvey(event('GET', `/s/${token}`, { language: 'zh-CN,zh;q=0.9,en;q=0.8' }));
+    const overridden = await routeSurvey(event('GET', `/s/${token}`, { language: 'en', query: { lang: 'zh' } }));
+    // Assess
+    expect(english.body).toContain('<html lang="en">');
+    expect(english.body).toContain('Xuanwu District Center');
+    expect(chinese.body).toContain('<html lang="zh-CN">');
+    expect(overridden.body).toContain('<html lang="zh-CN">');
+  });
+
+  it('restores a draft saved after the latest submission', async () => {
+    // Prepare
+    givenOpenCampaign();
+    givenLatest();
+    givenDraft({
+      answers: { attitude: '5' },
+      problems: [{ category: 'signage', description: '指示牌缺失' }],
+      savedAt: '2026-12-03T00:00:00Z',
+    });
+    // Act
+    const res = await routeSurvey(event('GET', `/s/${token}`));
+    // Assess
+    expect(checked(res.body, 'attitude')).toEqual(['5']);
+    expect(res.body).toContain('已恢复您');
+    expect(res.body).toContain('指示牌缺失');
+  });
+
+  it('ignores a draft older than the latest submission', async () => {
+    // Prepare
+    givenOpenCampaign();
+    givenLatest();
+    givenDraft({ answers: { attitude: '5' }, savedAt: '2026-12-01T00:00:00Z' });
+    // Act
+    const res = await routeSurvey(event('GET', `/s/${token}`));
+    // Assess
+    expect(checked(res.body, 'attitude')).toEqual(['2']);
+    expect(res.body).not.toContain('已恢复您');
+  });
+
+  it('confirms a submission with its summary, the deadline and every version', async () => {
+    // Prepare
+    givenOpenCampaign();
+    givenLatest({ problems: [{ category: 'waiting-time', description: '等候 50 分钟', severity: 'serious' }] });
+    ddb
+      .on(QueryCommand)
+      .resolves({ Items: [latestItem({ version: 1, answers: { badge: false, attitude: 1 } }), latestItem()] });
+    // Act
+    const res = await routeSurvey(event('GET', `/s/${token}`, { query: { view: 'confirmation' } }));
+    // Assess
+    expect(res.body).toContain('答卷已提交（第 2 版）');
+    expect(res.body).toContain('截止时间 2099-12-15 08:00 前可随时修改');
+    expect(res.body).toContain('2 / 5 · 不满意');
+    expect(res.body).toContain('等候时间过长 · 较重');
+    expect(res.body).toContain('第 1 版');
+    expect(res.body).not.toContain('<form');
+  });
+
+  it('shows the answers read-only, and says so, once the campaign has closed', async () => {
+    // Prepare
+    givenOpenCampaign({ status: 'closed' });
+    givenLatest();
+    givenDraft({ answers: { attitude: '5' }, savedAt: '2026-12-03T00:00:00Z' });
+    // Act
+    const res = await routeSurvey(event('GET', `/s/${token}`));
+    // Assess
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('本次督查活动已结束');
+    expect(res.body).toContain('2 / 5 · 不满意');
+    expect(res.body).not.toMatch(/<form|<input|<textarea|<select/);
+  });
+
+  it('escapes free text wherever it is shown', async () => {
+    // Prepare
+    givenOpenCampaign();
+    givenLatest({
+      answers: { badge: true, attitude: 2, note: '<script>alert(1)</script>' },
+      problems: [{ category: 'other', description: '<img src=x onerror=alert(2)>', severity: 'minor' }],
+    });
+    // Act
+    const form = await routeSurvey(event('GET', `/s/${token}`));
+    const confirmation = await routeSurvey(event('GET', `/s/${token}`, { query: { view: 'confirmation' } }));
+    // Assess
+    for (const res of [form, confirmation]) {
+      expect(res.body).not.toContain('<script>alert(1)');
+      expect(res.body).not.toContain('<img src=x');
+      expect(res.body).toContain('&#60;script&#62;alert(1)&#60;/script&#62;');
+    }
+  });
+
+  it('lets only its own inline script and style run, by their hashes', async () => {
+    // Prepare
+    givenOpenCampaign();
+    const hash = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
+    // Act
+    const res = await routeSurvey(event('GET', `/s/${token}`));
+    // Assess
+    const csp = res.headers?.['content-security-policy'] ?? '';
+    const script = /<script>([\s\S]*?)<\/script>/.exec(res.body ?? '')?.[1] ?? '';
+    const style = /<style>([\s\S]*?)<\/style>/.exec(res.body ?? '')?.[1] ?? '';
+    expect(csp).toContain(`script-src ${hash(script)}`);
+    expect(csp).toContain(`style-src ${hash(style)}`);
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain('unsafe-inline');
+  });
+});
+
+describe('drafts', () => {
+  const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
+
+  it('saves a draft posted by the plain form and comes back to the page', async () => {
+    // Prepare
+    givenOpenCampaign();
+    // Act
+    const res = await routeSurvey(
+      event('POST', `/s/${token}`, {
+        type: 'application/x-www-form-urlencoded',
+        body: form({ attitude: '3', 'problems.0.description': '排队混乱', intent: 'draft' }),
+      }),
+    );
+    // Assess
+    expect(res.statusCode).toBe(303);
+    expect(res.headers?.location).toBe(`${token}?lang=zh&draft=saved`);
+    expect(ddb).toHaveReceivedCommandWith(PutCommand, {
+      Item: expect.objectContaining({
+        SK: 'DRAFT#A1',
+        answers: { attitude: '3' },
+        problems: [{ description: '排队混乱' }],
+      }),
+    });
+    expect(
+      ddb.commandCalls(PutCommand).filter((c) => String(c.args[0].input.Item?.SK).startsWith('RESPONSE')),
+    ).toHaveLength(0);
+  });
+
+  it('removes a problem row from the draft when asked to', async () => {
+    // Prepare
+    givenOpenCampaign();
+    // Act
+    await routeSurvey(
+      event('POST', `/s/${token}`, {
+        type: 'application/x-www-form-urlencoded',
+        body: form({
+          'problems.0.description': 'first',
+          'problems.1.description': 'second',
+          intent: 'remove-problem-0',
+        }),
+      }),
+    );
+    // Assess
+    expect(ddb).toHaveReceivedCommandWith(PutCommand, {
+      Item: expect.objectContaining({ SK: 'DRAFT#A1', problems: [{ description: 'second' }] }),
+    });
+  });
+
+  it('saves a draft sent as JSON by the page script', async () => {
+    // Prepare
+    givenOpenCampaign();
+    // Act
+    const res = await routeSurvey(
+      event('PUT', `/s/${token}/draft`, {
+        type: 'application/json',
+        body: JSON.stringify({ badge: 'yes', problems: [] }),
+      }),
+    );
+    // Assess
+    expect(res.statusCode).toBe(200);
+    expect(JSON.parse(res.body ?? '{}')).toMatchObject({ saved: 'draft' });
+    expect(ddb).toHaveReceivedCommandWith(PutCommand, {
+      Item: expect.objectContaining({ SK: 'DRAFT#A1', answers: { badge: 'yes' } }),
+    });
+  });
+
+  it('clears the draft once the answers are submitted, storing the problems with them', async () => {
+    // Prepare
+    givenOpenCampaign();
+    ddb.on(UpdateCommand).resolves({ Attributes: meta() });
+    const problems = [{ category: 'queue-order', description: '插队', severity: 'minor' }];
+    // Act
+    const res = await routeSurvey(
+      event('POST', `/s/${token}`, {
+        type: 'application/json',
+        body: JSON.stringify({ badge: true, attitude: 4, problems }),
+      }),
+    );
+    // Assess
+    expect(res.statusCode).toBe(200);
+    expect(ddb).toHaveReceivedCommandWith(PutCommand, {
+      Item: expect.objectContaining({ SK: 'RESPONSEV#A1#000001', problems }),
+    });
+    expect(ddb).toHaveReceivedCommandWith(DeleteCommand, {
+      Key: { PK: `CAMPAIGN#${def.campaign.id}#S03`, SK: 'DRAFT#A1' },
+    });
+  });
+
+  it('rejects a JSON body that names a field twice, storing nothing', async () => {
+    // Prepare
+    givenOpenCampaign();
+    // Act
+    const res = await routeSurvey(
+      event('POST', `/s/${token}`, { type: 'application/json', body: '{"badge":true,"attitude":1,"attitude":5}' }),
+    );
+    // Assess
+    expect(res.statusCode).toBe(400);
+    expect(JSON.parse(res.body ?? '{}')).toMatchObject({ error: 'duplicateKey', errors: [{ field: 'attitude' }] });
+    expect(writes()).toHaveLength(0);
   });
 });
