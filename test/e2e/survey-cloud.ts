@@ -1,0 +1,119 @@
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import type { SFNClient } from '@aws-sdk/client-sfn';
+import { launchCampaign } from '../../cli/launch.ts';
+import type { CampaignStore } from '../../functions/adapters/store.ts';
+import { CampaignDefinition } from '../../functions/core/model.ts';
+import type { EmbeddedCloud } from '../../local/cloud.ts';
+import { demoQuestionnaire } from '../../local/demo/data.ts';
+import { readOutbox, surveyLinks } from '../../local/ses-outbox.ts';
+
+/** Shared steps of the survey tests on the embedded cloud: a small campaign, its links, closing it. */
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls until `probe` returns a value. */
+export const waitFor = async <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> => {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+};
+
+/**
+ * A campaign of two street-level centers (hall activities only, so the Nanjing questionnaire's hall
+ * questions are asked) and two supervisors, one center each: answering one assignment leaves the
+ * other open, so the campaign stays open until closed on purpose.
+ */
+export const surveyCampaign = (id: string, now = new Date()): CampaignDefinition => {
+  const at = (seconds: number) => new Date(now.getTime() + seconds * 1000).toISOString();
+  return CampaignDefinition.parse({
+    campaign: {
+      id,
+      series: id,
+      title: { zh: '政务服务主题督查月', en: 'Government Service Theme Supervision Month' },
+      month: '2026-12',
+      schedule: { opens: at(-3600), reminders: [], deadline: at(7 * 86400) },
+      organizers: [`organizer-${id}@example.gov.cn`],
+      ratersPerCenter: 1,
+    },
+    centers: [
+      {
+        id: 'C-ST1',
+        name: { zh: '玄武区玄武门街道便民服务中心', en: 'Xuanwumen Street Service Center, Xuanwu' },
+        level: 'street',
+        district: '玄武区',
+        address: '玄武区北京东路41号',
+        official: { name: '沈国华', email: `official1-${id}@example.gov.cn` },
+      },
+      {
+        id: 'C-ST2',
+        name: { zh: '秦淮区夫子庙街道便民服务中心', en: 'Fuzimiao Street Service Center, Qinhuai' },
+        level: 'street',
+        district: '秦淮区',
+        address: '秦淮区中山南路401号',
+        official: { name: '顾佩玲', email: `official2-${id}@example.gov.cn` },
+      },
+    ],
+    supervisors: [
+      { id: 'S1', name: '张明', email: `s1-${id}@example.com`, sector: '律师', homeDistrict: '鼓楼区' },
+      { id: 'S2', name: '李华', email: `s2-${id}@example.com`, sector: '校长', homeDistrict: '建邺区' },
+    ],
+    questionnaire: demoQuestionnaire(),
+  });
+};
+
+/** Launches a campaign as organizers do and returns the survey links its invitation emails carry. */
+export const launchWithLinks = async (
+  deps: { cloud: EmbeddedCloud; store: CampaignStore; sfn: SFNClient },
+  definition: CampaignDefinition,
+): Promise<{ executionArn: string; links: string[] }> => {
+  const launch = await launchCampaign(
+    { store: deps.store, sfn: deps.sfn, stateMachineArn: deps.cloud.stateMachineArn },
+    definition,
+  );
+  const recipients = new Set(definition.supervisors.map((s) => s.email));
+  const links = await waitFor('the invitations', async () => {
+    const mine = (await readOutbox(deps.cloud.urls.ses)).filter((e) => recipients.has(e.destination.to[0] ?? ''));
+    return mine.length === recipients.size ? mine.flatMap(surveyLinks) : undefined;
+  });
+  // The Collect task holds its token once invitations are out; closing needs it.
+  await waitFor('the Collect task', async () =>
+    (await deps.store.getMeta(definition.campaign.id)).taskToken ? true : undefined,
+  );
+  return { executionArn: launch.executionArn, links };
+};
+
+/** Closes a campaign the way the organizer's command does: request, wake the workflow, wait for it. */
+export const closeCampaign = async (store: CampaignStore, campaignId: string): Promise<void> => {
+  const { wakeCollect } = await import('../../functions/adapters/workflow.ts');
+  const meta = await store.requestClose(campaignId);
+  if (!meta.taskToken) throw new Error(`campaign ${campaignId} has no Collect task to wake`);
+  await wakeCollect(meta.taskToken, { reason: 'closed-by-organizer', at: new Date().toISOString() });
+  await waitFor('the campaign to close', async () =>
+    (await store.getMeta(campaignId)).status !== 'open' ? true : undefined,
+  );
+};
+
+/** Every item in the table, read raw (tests only: the product itself never scans). */
+export const scanTable = async (cloud: EmbeddedCloud): Promise<Record<string, unknown>[]> => {
+  const client = new DynamoDBClient({
+    endpoint: cloud.urls.dynamodb,
+    region: cloud.region,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  try {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, never> | undefined;
+    do {
+      const out = await client.send(new ScanCommand({ TableName: cloud.tableName, ExclusiveStartKey: start }));
+      items.push(...(out.Items ?? []));
+      start = out.LastEvaluatedKey as typeof start;
+    } while (start);
+    return items;
+  } finally {
+    client.destroy();
+  }
+};
