@@ -70,6 +70,8 @@ const QuestionBase = z.object({
   weight: z.number().finite().nonnegative().default(1),
   /** Activities this question is asked in; absent means every activity. */
   activities: z.array(Activity).min(1).optional(),
+  /** Centers this question is asked at; absent means every center (re-check questions name one). */
+  centers: z.array(Id).min(1).optional(),
 });
 
 /** Rating 1–5: 1 scores 0, 5 scores 100. */
@@ -208,6 +210,16 @@ export const Campaign = z.object({
   ratersPerCenter: z.number().int().min(1).max(20).default(3),
   /** Base URL of the survey API, used to build the links in emails. */
   surveyBaseUrl: z.url().optional(),
+  /** How long centers have to rectify the problems found (default 15 working days, weekends off). */
+  rectification: z
+    .object({
+      workingDays: z.number().int().min(1, 'allow at least one working day').max(120).default(15),
+      /** Public holidays (法定节假日) in the period, as YYYY-MM-DD. */
+      holidays: z.array(z.iso.date({ message: 'use a date such as 2026-10-01' })).max(100).default([]),
+      /** Weekend days worked instead (调休), as YYYY-MM-DD. */
+      makeUpWorkdays: z.array(z.iso.date({ message: 'use a date such as 2026-10-10' })).max(30).default([]),
+    })
+    .optional(),
 });
 export type Campaign = z.infer<typeof Campaign>;
 
