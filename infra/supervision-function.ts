@@ -14,6 +14,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import { BUNDLE } from './bundle-options.ts';
 import { acknowledgeFinding, acknowledgeWildcardResource } from './nag.ts';
 
 /** How much of the table a function may touch. */
@@ -66,13 +67,10 @@ const TABLE_WRITE_ACTIONS = [
   'dynamodb:UpdateItem',
 ];
 
-/** Defines `require` in ESM bundles, for the CommonJS dependencies esbuild inlines. */
-const ESM_REQUIRE_BANNER =
-  "import { createRequire as topLevelCreateRequire } from 'node:module'; const require = topLevelCreateRequire(import.meta.url);";
 
 /**
- * A Lambda function with the house defaults: Node.js 22 on arm64, an ESM bundle made by esbuild with
- * the AWS SDK inside (versions pinned by the lock file), source maps, X-Ray, JSON logs in its own log
+ * A Lambda function with the house defaults: Node.js 22 on arm64, an ESM bundle made by esbuild
+ * (the runtime's AWS SDK v3 left out, see bundle-options.ts), source maps, X-Ray, JSON logs in its own log
  * group, and its own role holding only what the `bind…` helpers grant.
  */
 export class SupervisionFunction extends NodejsFunction {
@@ -111,15 +109,14 @@ export class SupervisionFunction extends NodejsFunction {
       },
       bundling: {
         format: OutputFormat.ESM,
-        mainFields: ['module', 'main'],
-        target: 'node22',
-        minify: true,
+        mainFields: [...BUNDLE.mainFields],
+        target: BUNDLE.target,
+        minify: BUNDLE.minify,
         sourceMap: true,
         sourcesContent: false,
-        banner: ESM_REQUIRE_BANNER,
-        // Bundle SDK v3 rather than use the runtime's copy: the versions tested are the versions deployed.
-        bundleAwsSDK: true,
-        externalModules: [],
+        banner: BUNDLE.banner,
+        bundleAwsSDK: false,
+        externalModules: [...BUNDLE.external],
       },
     });
     this.executionRole = role;
