@@ -6,9 +6,11 @@ import {
   formatResultsJson,
   formatResultsXlsx,
   type LeagueRow,
+  loadResults,
 } from '../../../cli/results.ts';
 import { type CampaignStatusReport, formatCampaignStatus, nextEvent } from '../../../cli/status.ts';
-import type { CampaignMeta } from '../../../functions/adapters/store.ts';
+import type { Target } from '../../../cli/target.ts';
+import type { CampaignMeta, CampaignStore } from '../../../functions/adapters/store.ts';
 import type { CenterScore } from '../../../functions/core/model.ts';
 import { smallCampaign } from '../../fixtures/campaign.ts';
 
@@ -194,5 +196,37 @@ describe('results', () => {
     const lines = table.split('\n');
     expect(lines[2]).toMatch(/^区级 +1\/2 +92\.0 +优秀 +玄武区政务服务中心/);
     expect(lines[4]).toMatch(/^区级 +— +— +— +秦淮区政务服务中心/);
+  });
+});
+
+describe('reading results', () => {
+  const targetWith = (meta: CampaignMeta): Target => ({
+    where: 'the test cloud',
+    store: {
+      getMeta: async () => meta,
+      listScores: async () => rows.map((r) => r.score),
+      getCenters: async () => new Map(def.centers.map((c) => [c.id, c])),
+    } as unknown as CampaignStore,
+    sfn: {} as Target['sfn'],
+    stateMachineArn: 'arn:aws:states:r:1:stateMachine:m',
+    wake: async () => 'woken',
+  });
+
+  it('refuses, in one sentence, while the campaign is not scored yet', async () => {
+    // Act & Assess
+    await expect(loadResults(targetWith(metaOf({ status: 'open' })), def.campaign.id)).rejects.toThrow(
+      `campaign ${def.campaign.id} is open 收集中: results exist once it is scored`,
+    );
+  });
+
+  it('pairs every score with its center, ordered by level and rank', async () => {
+    // Act
+    const { rows: read } = await loadResults(targetWith(metaOf({ status: 'published' })), def.campaign.id);
+
+    // Assess
+    expect(read.map((r) => [r.center.id, r.score.rank])).toEqual([
+      ['C1', 1],
+      ['C2', 2],
+    ]);
   });
 });
