@@ -1,11 +1,16 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { z } from 'zod';
-import { formatLeagueTable, type LeagueRow } from '../cli/results.ts';
-import { launchCampaign } from '../cli/launch.ts';
+import { launchDefinition } from '../cli/launch.ts';
+import { formatLeagueTable, formatResultsHeader, loadResults } from '../cli/results.ts';
+import { loadCampaignFolder } from '../cli/roster/campaign-folder.ts';
+import { formatProblem } from '../cli/roster/problems.ts';
+import { writeCampaignFolder } from '../cli/roster/templates.ts';
+import { formatCampaignStatus, readCampaignStatus } from '../cli/status.ts';
+import { targetFromEnvironment, writeEndpointFile } from '../cli/target.ts';
 import { startEmbeddedCloud } from './cloud.ts';
 import { demoCampaign } from './demo/campaign.ts';
 import { answerSurvey, assignPersonas } from './demo/simulate.ts';
@@ -80,7 +85,11 @@ const writeEml = async (emails: readonly OutboxEmail[], dir: string): Promise<st
       html: email.body.html,
       messageId: `<${email.messageId}@local>`,
       date: new Date(email.at * 1000),
-      attachments: email.attachments.map((a) => ({ filename: a.filename, content: Buffer.from(a.content, 'base64'), contentType: a.contentType })),
+      attachments: email.attachments.map((a) => ({
+        filename: a.filename,
+        content: Buffer.from(a.content, 'base64'),
+        contentType: a.contentType,
+      })),
     })
       .compile()
       .build();
@@ -96,23 +105,49 @@ const main = async () => {
     console.log(HELP);
     return 0;
   }
-  say('starting the embedded cloud: DynamoDB (dynalite), SES (aws-ses-v2-local), Step Functions (local runner), survey API');
+  say(
+    'starting the embedded cloud: DynamoDB (dynalite), SES (aws-ses-v2-local), Step Functions (local runner), survey API',
+  );
   const cloud = await startEmbeddedCloud({
-    ports: flags.serve ? { api: flags.port ?? 8080, ses: flags['ses-port'] ?? 8005 } : { api: flags.port, ses: flags['ses-port'] },
+    ports: flags.serve
+      ? { api: flags.port ?? 8080, ses: flags['ses-port'] ?? 8005 }
+      : { api: flags.port, ses: flags['ses-port'] },
   });
   const shutdown = async (code: number) => {
     await cloud.close();
     return code;
   };
   try {
-    say(`  DynamoDB ${cloud.urls.dynamodb} · SES ${cloud.urls.ses} · Step Functions ${cloud.urls.sfn} · survey API ${cloud.urls.api}`);
-    const { store } = await import('../functions/adapters/table.ts');
-    const sfn = new SFNClient({});
+    say(
+      `  DynamoDB ${cloud.urls.dynamodb} · SES ${cloud.urls.ses} · Step Functions ${cloud.urls.sfn} · survey API ${cloud.urls.api}`,
+    );
+    // The same target, folder reading, launch, status and results as the `supervision` command.
+    const target = await targetFromEnvironment(
+      `the embedded cloud (${cloud.urls.sfn})`,
+      cloud.tableName,
+      cloud.stateMachineArn,
+    );
+    const { store, sfn } = target;
     const now = new Date();
-    const definition = demoCampaign(now, flags.serve ? { reminderAfterSeconds: 2 * 86400, deadlineAfterSeconds: 7 * 86400 } : { reminderAfterSeconds: 20, deadlineAfterSeconds: 30 });
+    const demo = demoCampaign(
+      now,
+      flags.serve
+        ? { reminderAfterSeconds: 2 * 86400, deadlineAfterSeconds: 7 * 86400 }
+        : { reminderAfterSeconds: 20, deadlineAfterSeconds: 30 },
+    );
+    const folderDir = resolve(flags.out, 'demo-campaign');
+    await rm(folderDir, { recursive: true, force: true });
+    await writeCampaignFolder(folderDir, demo, 'xlsx');
+    const folder = await loadCampaignFolder(folderDir, now);
+    if (!folder.definition)
+      throw new Error(`the demo campaign folder does not validate:\n${folder.problems.map(formatProblem).join('\n')}`);
+    const definition = folder.definition;
     const { campaign } = definition;
-    say(`launching ${campaign.title.zh} / ${campaign.title.en} (${campaign.id}): ${definition.centers.length} centers, ${definition.supervisors.length} supervisors`);
-    const launch = await launchCampaign({ store, sfn, stateMachineArn: cloud.stateMachineArn }, definition, now);
+    say(
+      `launching ${campaign.title.zh} / ${campaign.title.en} (${campaign.id}): ${definition.centers.length} centers, ${definition.supervisors.length} supervisors`,
+    );
+    say(`  from the campaign folder ${folderDir} (what \`supervision launch\` reads)`);
+    const { outcome: launch } = await launchDefinition(target, definition, now);
     say(`  StartExecution → ${launch.executionArn} (${launch.outcome})`);
 
     // Wait for every invitation: one email per supervisor.
@@ -121,7 +156,8 @@ const main = async () => {
       outbox = await readOutbox(cloud.urls.ses);
       const invitations = outbox.filter((e) => mailKindOf(e) === 'invitation');
       const status = await sfn.send(new DescribeExecutionCommand({ executionArn: launch.executionArn }));
-      if (status.status !== 'RUNNING') throw new Error(`the workflow ended early: ${status.status} ${status.error ?? ''} ${status.cause ?? ''}`);
+      if (status.status !== 'RUNNING')
+        throw new Error(`the workflow ended early: ${status.status} ${status.error ?? ''} ${status.cause ?? ''}`);
       const meta = await store.getMeta(campaign.id).catch(() => undefined);
       if (meta && meta.supervisors > 0 && invitations.length >= meta.supervisors) {
         say(`invitations sent: ${invitations.length} emails for ${meta.total} assignments`);
@@ -131,7 +167,10 @@ const main = async () => {
     }
 
     const invitations = outbox.filter((e) => mailKindOf(e) === 'invitation');
-    const personas = assignPersonas(invitations.flatMap((e) => e.destination.to), campaign.id);
+    const personas = assignPersonas(
+      invitations.flatMap((e) => e.destination.to),
+      campaign.id,
+    );
     const answerAll = async (emails: readonly OutboxEmail[]) => {
       const links = emails.flatMap((e) => surveyLinks(e));
       const statuses = new Map<number, number>();
@@ -143,24 +182,34 @@ const main = async () => {
     };
     const prompt = invitations.filter((e) => personas.get(e.destination.to[0] ?? '') === 'prompt');
     const first = await answerAll(prompt);
-    say(`${prompt.length} supervisors answered at once: ${first.links} questionnaires (HTTP ${[...first.statuses].map(([s, n]) => `${s}×${n}`).join(', ')})`);
+    say(
+      `${prompt.length} supervisors answered at once: ${first.links} questionnaires (HTTP ${[...first.statuses].map(([s, n]) => `${s}×${n}`).join(', ')})`,
+    );
 
     if (flags.serve) {
+      console.log(`\n${formatCampaignStatus(await readCampaignStatus(target, campaign.id))}\n`);
       const meta = await store.getMeta(campaign.id);
       const open = [];
       for await (const a of store.streamAssignments(campaign.id)) if (!a.answeredAt) open.push(a);
       const unanswered = new Set(open.map((a) => a.supervisorId));
       for (const email of invitations) {
         const supervisor = definition.supervisors.find((s) => s.email === email.destination.to[0]);
-        if (supervisor && unanswered.has(supervisor.id)) for (const url of surveyLinks(email)) console.log(`INVITE ${url}`);
+        if (supervisor && unanswered.has(supervisor.id))
+          for (const url of surveyLinks(email)) console.log(`INVITE ${url}`);
       }
       console.log(`OUTBOX ${cloud.urls.ses}`);
-      await mkdir(resolve(flags.out), { recursive: true });
-      await writeFile(
-        join(resolve(flags.out), 'local-cloud.json'),
-        `${JSON.stringify({ ...cloud.urls, stateMachineArn: cloud.stateMachineArn, tableName: cloud.tableName, region: cloud.region }, null, 2)}\n`,
-      );
+      const endpointFile = join(resolve(flags.out), 'local-cloud.json');
+      await writeEndpointFile(endpointFile, {
+        ...cloud.urls,
+        stateMachineArn: cloud.stateMachineArn,
+        tableName: cloud.tableName,
+        region: cloud.region,
+      });
+      const local = flags.out === 'out' ? '--local' : `--endpoint-file ${endpointFile}`;
       say(`campaign open until ${meta.deadline}; answered ${meta.answered}/${meta.total}. Press Ctrl-C to stop.`);
+      say(
+        `from another terminal: npx supervision status ${campaign.id} ${local}   (also extend, close, results; init/validate/launch your own folder)`,
+      );
       await new Promise<void>((resolveStop) => {
         process.once('SIGINT', () => resolveStop());
         process.once('SIGTERM', () => resolveStop());
@@ -181,7 +230,7 @@ const main = async () => {
       fresh.forEach((e) => reminded.add(e.messageId));
       const late = fresh.filter((e) => personas.get(e.destination.to[0] ?? '') === 'late');
       if (late.length > 0) lateAnswers += (await answerAll(late)).links;
-      const meta = await store.getMeta(campaign.id);
+      const meta = await readCampaignStatus(target, campaign.id);
       const line = `status ${meta.status} · answered ${meta.answered}/${meta.total} · reminded ${reminders.length} supervisors (${lateAnswers} questionnaires answered after the reminder) · summaries ${outbox.filter((e) => mailKindOf(e) === 'summary').length}`;
       if (line !== lastLine) say(line);
       lastLine = line;
@@ -195,13 +244,8 @@ const main = async () => {
       await sleep(500);
     }
 
-    const meta = await store.getMeta(campaign.id);
-    const [scores, centers] = await Promise.all([store.listScores(campaign.id), store.getCenters(campaign.id)]);
-    const rows: LeagueRow[] = scores.flatMap((score) => {
-      const center = centers.get(score.centerId);
-      return center ? [{ center, score }] : [];
-    });
-    console.log(`\n${campaign.title.zh} / ${campaign.title.en} — ${meta.status}, closed by ${meta.closedReason ?? '—'}; responses ${meta.answered}/${meta.total}\n`);
+    const { meta, rows } = await loadResults(target, campaign.id);
+    console.log(`\n${formatResultsHeader(meta)}\n`);
     console.log(formatLeagueTable(rows));
     outbox = await readOutbox(cloud.urls.ses);
     const byKind = new Map<string, number>();
