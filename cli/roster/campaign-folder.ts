@@ -339,6 +339,23 @@ const crossCheck = (
     }
   }
   if (questionnaire && centers.length > 0) {
+    const known = new Set(centers.map((c) => c.value.id));
+    questionnaire.questionnaire.sections.forEach((section, si) => {
+      section.questions.forEach((question, qi) => {
+        question.centers?.forEach((centerId, ci) => {
+          if (known.has(centerId)) return;
+          const path = ['sections', si, 'questions', qi, 'centers', ci];
+          problems.push({
+            severity: 'error',
+            file: questionnaire.file,
+            ...questionnaire.source.locate(path),
+            field: `sections[${si}].questions[${qi}].centers[${ci}]`,
+            message: `question "${question.id}" is scoped to center "${centerId}", which is not in ${files.centers}`,
+            hint: 'use the id of a center in the roster, or remove it from centers',
+          });
+        });
+      });
+    });
     const offered = new Set<Activity>(centers.flatMap((c) => [...activitiesFor(c.value)]));
     for (const activity of offered) {
       const asked = questionsFor(questionnaire.questionnaire, activity);

@@ -61,6 +61,10 @@ export const campaignYaml = (def: CampaignDefinition): string => {
     ...(c.surveyBaseUrl
       ? [`surveyBaseUrl: ${q(c.surveyBaseUrl)}`]
       : ['# surveyBaseUrl: "https://survey.example.gov.cn"  # only to override the survey links\' address']),
+    '# rectification:  # time the centers have to rectify the problems found (default 15 working days)',
+    '#   workingDays: 15',
+    '#   holidays: ["2026-10-01", "2026-10-02"]  # public holidays (法定节假日) in the period',
+    '#   makeUpWorkdays: ["2026-10-10"]  # weekend days worked instead (调休)',
     '# files:  # only when your files have other names',
     '#   centers: centers.xlsx',
     '#   supervisors: supervisors.xlsx',

@@ -368,3 +368,38 @@ describe('column and value names', () => {
     expect(normalizeTime('2026-02-31 18:00')).toBeUndefined();
   });
 });
+
+describe('questions scoped to centers', () => {
+  it('refuses a re-check question scoped to a center that is not in the roster', async () => {
+    // Prepare
+    const definition = sampleCampaign(NOW, 'scoped');
+    const dir = await tempDir();
+    const [first, ...rest] = definition.questionnaire.sections;
+    const questionnaire = {
+      ...definition.questionnaire,
+      sections: [
+        {
+          ...first,
+          questions: [
+            ...(first?.questions ?? []),
+            { ...first?.questions[0], id: 'q-recheck', centers: ['C-XW', 'C-NOPE'] },
+          ],
+        },
+        ...rest,
+      ],
+    };
+    await writeCampaignFolder(dir, { ...definition, questionnaire } as typeof definition, 'csv');
+
+    // Act
+    const folder = await loadCampaignFolder(dir, NOW);
+
+    // Assess
+    expect(folder.problems).toEqual([
+      expect.objectContaining({
+        file: 'questionnaire.json',
+        field: `sections[0].questions[${first?.questions.length}].centers[1]`,
+        message: 'question "q-recheck" is scoped to center "C-NOPE", which is not in centers.csv',
+      }),
+    ]);
+  });
+});
