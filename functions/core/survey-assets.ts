@@ -51,7 +51,7 @@ main{max-width:640px;margin:0 auto;padding:12px 12px 0}
 .na{margin-top:8px;display:flex}.na .opt span{min-height:40px;font-size:.9rem;font-weight:400;padding:4px 14px}
 .scale-ends{display:flex;justify-content:space-between;font-size:.75rem;color:var(--muted);margin-top:4px}
 input[type=number],textarea,select{display:block;width:100%;font:inherit;color:inherit;padding:10px 12px;border:2px solid var(--line);border-radius:10px;background:#fff;min-height:50px}
-.num{display:flex;align-items:center;gap:10px}.num input{flex:1}.num span{color:var(--muted)}
+.num{display:flex;align-items:center;gap:10px}.num input{flex:1;max-width:14rem}.num span{color:var(--muted)}
 textarea{min-height:104px;resize:vertical}
 :focus-visible{outline:3px solid #1565c0;outline-offset:2px}
 [aria-invalid=true] .opt span,input[aria-invalid=true],textarea[aria-invalid=true],select[aria-invalid=true]{border-color:#a31515}

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import axe from 'axe-core';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, type ExpectStatic, it } from 'vitest';
 import type { CampaignStore } from '../../functions/adapters/store.ts';
 import { questionsFor } from '../../functions/core/answers.ts';
 import type { Lang } from '../../functions/core/i18n.ts';
@@ -12,6 +12,8 @@ import { type EmbeddedCloud, startEmbeddedCloud } from '../../local/cloud.ts';
 import { closeCampaign, launchWithLinks, surveyCampaign } from './survey-cloud.ts';
 
 const SCREENSHOTS = 'test-results/screenshots';
+// Debounced saves and a busy machine: give what the page shows time to settle.
+const POLL = { timeout: 10_000 };
 const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
@@ -75,7 +77,7 @@ const SAYS = {
     no: 'No',
     saved: 'Draft saved',
     restored: 'Restored your draft',
-    missing: /\d+ required questions are not answered yet/,
+    missing: /Required questions not answered yet: \d+/,
     required: 'this question is required',
     submit: 'Submit',
     resubmit: 'Submit changes',
@@ -171,7 +173,7 @@ const tokenOf = (link: string) => link.slice(link.lastIndexOf('/') + 1);
  * The whole journey of one supervisor on a phone: open the invitation link, answer part, reload and
  * find the draft, submit, edit and resubmit, and after the campaign closes see the answers read-only.
  */
-const journey = async (lang: Lang) => {
+const journey = async (lang: Lang, expect: ExpectStatic) => {
   const says = SAYS[lang];
   const definition = surveyCampaign(`e2e-${lang}`);
   const { links } = await launchWithLinks({ cloud, store, sfn }, definition);
@@ -187,7 +189,7 @@ const journey = async (lang: Lang) => {
   await page.goto(link);
   expect(await page.getAttribute('html', 'lang')).toBe(says.htmlLang);
   const center = definition.centers.find((c) => c.id === token?.centerId);
-  await expect.poll(() => page.locator('h1').textContent()).toBe(definition.campaign.title[lang]);
+  await expect.poll(() => page.locator('h1').textContent(), POLL).toBe(definition.campaign.title[lang]);
   const facts = (await page.locator('.center').textContent()) ?? '';
   expect(facts).toContain(center?.name[lang]);
   expect(facts).toContain(says.level);
@@ -225,7 +227,7 @@ const journey = async (lang: Lang) => {
     .first()
     .getByRole('radio', { name: says.serious })
     .check();
-  await expect.poll(() => page.locator('#save-status').textContent(), { timeout: 10_000 }).toContain(says.saved);
+  await expect.poll(() => page.locator('#save-status').textContent(), POLL).toContain(says.saved);
 
   // Reload: the answers come back from the server-side draft.
   await page.reload();
@@ -242,7 +244,7 @@ const journey = async (lang: Lang) => {
 
   // Submitting with required answers missing marks each of them beside the question.
   await page.getByRole('button', { name: says.submit, exact: true }).click();
-  await expect.poll(() => page.locator('#save-status').textContent()).toMatch(says.missing);
+  await expect.poll(() => page.locator('#save-status').textContent(), POLL).toMatch(says.missing);
   const unanswered = required.filter((q) => !half.includes(q) && q !== first && q !== second);
   expect(await page.locator('.err').count()).toBe(unanswered.length);
   const firstMissing = unanswered[0];
@@ -269,7 +271,7 @@ const journey = async (lang: Lang) => {
   await page.getByLabel(number.title[lang]).fill(String(number.minValue + 2));
   await page.getByRole('button', { name: says.submit, exact: true }).click();
   await page.waitForURL(/view=confirmation/);
-  expect(await page.locator('.notice h2').textContent()).toBe(says.submitted(1));
+  expect(await page.locator('.notice h2').textContent()).toContain(says.submitted(1));
   expect(await page.locator('.notice').textContent()).toContain(says.deadline);
   const summary = (await page.locator('main').textContent()) ?? '';
   expect(summary).toContain('<script>alert("x")</script> 叫号屏 & 指示牌 "A" 区');
@@ -286,7 +288,7 @@ const journey = async (lang: Lang) => {
   await group(page, first, lang).getByRole('radio', { name: says.yes, exact: true }).check();
   await page.getByRole('button', { name: says.resubmit }).click();
   await page.waitForURL(/view=confirmation/);
-  expect(await page.locator('.notice h2').textContent()).toBe(says.submitted(2));
+  expect(await page.locator('.notice h2').textContent()).toContain(says.submitted(2));
   expect(await page.locator('.versions li').count()).toBe(2);
   const versions = token ? await store.listResponseVersions(token) : [];
   expect(versions.map((v) => [v.version, v.answers[first.id]])).toEqual([
@@ -313,16 +315,22 @@ const journey = async (lang: Lang) => {
   await context.close();
 };
 
-describe('the survey page on a phone', () => {
-  it('takes a supervisor in Chinese from invitation to draft, submission, edit and the closed campaign', async () => {
-    await journey('zh');
+// The three journeys use their own campaigns and browser contexts, so they run side by side.
+// A journey takes seconds alone; the limit leaves room for a machine busy with other suites.
+describe.concurrent('the survey page on a phone', { timeout: 120_000 }, () => {
+  it('takes a supervisor in Chinese from invitation to draft, submission, edit and the closed campaign', async ({
+    expect,
+  }) => {
+    await journey('zh', expect);
   });
 
-  it('does the same in English, chosen by the browser language and switchable on the page', async () => {
-    await journey('en');
+  it('does the same in English, chosen by the browser language and switchable on the page', async ({ expect }) => {
+    await journey('en', expect);
   });
 
-  it('works as a plain form without JavaScript: draft, problems, errors beside the fields, submission', async () => {
+  it('works as a plain form without JavaScript: draft, problems, errors beside the fields, submission', async ({
+    expect,
+  }) => {
     // Prepare
     const definition = surveyCampaign('e2e-nojs');
     const { links } = await launchWithLinks({ cloud, store, sfn }, definition);
@@ -368,11 +376,42 @@ describe('the survey page on a phone', () => {
     await page.waitForURL(/view=confirmation/);
 
     // Assess
-    expect(await page.locator('.notice h2').textContent()).toBe('答卷已提交（第 1 版）');
+    expect(await page.locator('.notice h2').textContent()).toContain('答卷已提交（第 1 版）');
     expect(await page.locator('main').textContent()).toContain('自助终端黑屏');
     expect(problems).toEqual([]);
     const latest = token ? await store.getLatestResponse(token) : undefined;
     expect(latest?.problems).toEqual([{ category: 'facilities', description: '自助终端黑屏', severity: 'minor' }]);
+    await context.close();
+  });
+
+  it('keeps answers typed without a connection on the phone and saves them once back online', async ({ expect }) => {
+    // Prepare
+    const definition = surveyCampaign('e2e-offline');
+    const { links } = await launchWithLinks({ cloud, store, sfn }, definition);
+    const link = links[0] ?? '';
+    const token = await store.getToken(hashToken(tokenOf(link)));
+    const [first] = questionsFor(definition.questionnaire, token?.activity ?? 'experiential');
+    if (first?.kind !== 'yesno') throw new Error('the hall questionnaire starts with a yes/no question');
+    const context = await phone('zh');
+    const { page, problems } = await openPage(context);
+    await page.goto(link);
+
+    // Act: answer while offline and leave; come back online and open the link again
+    await context.setOffline(true);
+    await group(page, first, 'zh').getByRole('radio', { name: '否', exact: true }).check();
+    await expect.poll(() => page.locator('#save-status').textContent(), POLL).toContain('网络不可用');
+    await shoot(page, 'zh-offline-kept-on-phone');
+    await page.close();
+    await context.setOffline(false);
+    const reopened = await context.newPage();
+    await reopened.goto(link);
+    await expect.poll(() => reopened.locator('#save-status').textContent(), POLL).toContain('草稿已自动保存');
+
+    // Assess: restored from the phone, then stored on the server
+    expect(await group(reopened, first, 'zh').getByRole('radio', { name: '否', exact: true }).isChecked()).toBe(true);
+    const draft = token ? await store.getDraft(token) : undefined;
+    expect(draft?.answers[first.id]).toBe('no');
+    expect(problems.filter((p) => !p.includes('ERR_INTERNET_DISCONNECTED'))).toEqual([]);
     await context.close();
   });
 });
