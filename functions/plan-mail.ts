@@ -1,5 +1,6 @@
 import middy from '@middy/core';
 import { classifyErrors, parseEvent } from './adapters/middleware.ts';
+import { preparePublication } from './adapters/publication.ts';
 import { store } from './adapters/table.ts';
 import { type MailBatch, type MailPlan, PlanMailInput } from './core/workflow-contract.ts';
 
@@ -15,11 +16,14 @@ export const toBatches = (ids: readonly string[], size = BATCH_SIZE): MailBatch[
 
 /**
  * Plans one round of mail as batches of IDs: every assigned supervisor for invitations, supervisors
- * with unanswered assignments for reminders, every center for summaries.
+ * with unanswered assignments for reminders, every center for summaries (after recording the
+ * campaign's findings: rectification items, re-check outcomes, comments).
  */
 export const planMail = async ({ campaignId, kind, round }: PlanMailInput): Promise<MailPlan> => {
   let ids: string[];
   if (kind === 'summary') {
+    // Rectification items, re-check outcomes and comments must exist before any summary is composed.
+    await preparePublication(store, campaignId, new Date());
     ids = [...(await store.getCenters(campaignId)).keys()];
   } else if (kind === 'city-summary') {
     ids = ['organizers'];

@@ -4,7 +4,8 @@ import { classifyErrors, parseEvent } from './adapters/middleware.ts';
 import { store } from './adapters/table.ts';
 import { assignSupervisors } from './core/assignment.ts';
 import { deriveToken, hashToken } from './core/links.ts';
-import { CampaignDefinition } from './core/model.ts';
+import { CampaignDefinition, Questionnaire } from './core/model.ts';
+import { itemsToRecheck, withRecheckQuestions } from './core/rectification.ts';
 import { CampaignTaskInput } from './core/workflow-contract.ts';
 
 /** The campaign's rosters or questionnaire cannot be used; the organizers are told why. */
@@ -18,6 +19,8 @@ export interface PrepareResult {
   supervisors: number;
   centers: number;
   warnings: number;
+  /** Rectification items of earlier campaigns re-checked by this one. */
+  rechecks: number;
 }
 
 /**
@@ -34,6 +37,19 @@ export const prepareCampaign = async ({ campaignId }: CampaignTaskInput): Promis
   const checked = CampaignDefinition.safeParse(definition);
   if (!checked.success) {
     throw new CampaignInvalid(checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  }
+  // Problems found by earlier campaigns of the series and not yet confirmed fixed are re-checked now.
+  const rechecks = itemsToRecheck(
+    await store.listRectificationItems(definition.campaign.series),
+    campaignId,
+    new Set(definition.centers.map((c) => c.id)),
+  );
+  const questionnaire = Questionnaire.safeParse(withRecheckQuestions(definition.questionnaire, rechecks));
+  if (!questionnaire.success) {
+    throw new CampaignInvalid(`re-check questions: ${questionnaire.error.issues.map((i) => i.message).join('; ')}`);
+  }
+  if (JSON.stringify(questionnaire.data) !== JSON.stringify(definition.questionnaire)) {
+    await store.putQuestionnaire(campaignId, questionnaire.data);
   }
   let plan: ReturnType<typeof assignSupervisors>;
   try {
@@ -68,6 +84,7 @@ export const prepareCampaign = async ({ campaignId }: CampaignTaskInput): Promis
     supervisors,
     centers: definition.centers.length,
     warnings: plan.warnings.length,
+    rechecks: rechecks.length,
   };
 };
 

@@ -3,18 +3,31 @@ import { getLinkSecret } from './adapters/link-secret.ts';
 import { MailRejected } from './adapters/mailer.ts';
 import { classifyErrors, parseEvent, TransientError } from './adapters/middleware.ts';
 import { mailer, surveyBaseUrl } from './adapters/outbox.ts';
-import type { CampaignMeta } from './adapters/store.ts';
+import type { CampaignMeta, RectificationLink } from './adapters/store.ts';
 import { store } from './adapters/table.ts';
-import { deriveToken, surveyUrl } from './core/links.ts';
+import { buildResultsWorkbook, XLSX_TYPE } from './adapters/xlsx.ts';
+import { deriveToken, hashToken, surveyUrl } from './core/links.ts';
 import {
   type AssignmentLink,
+  type MailAttachment,
   type RenderedMail,
   renderCenterSummary,
   renderCitySummary,
   renderInvitation,
   renderReminder,
+  summaryItem,
 } from './core/mail.ts';
 import type { Center } from './core/model.ts';
+import {
+  countByStatus,
+  deriveRectificationToken,
+  type RectificationStatus,
+  rectificationRules,
+  rectificationUrl,
+} from './core/rectification.ts';
+import { changeSince, rankSupervisors, reportRows, resultsCsv, supervisorActivities } from './core/report.ts';
+import type { CampaignScoringSummary } from './core/scoring.ts';
+import { chinaDate } from './core/working-days.ts';
 import { type SendMailResult, SendMailInput } from './core/workflow-contract.ts';
 
 /** A recipient's email, or the reason there is none. */
@@ -64,26 +77,150 @@ const composeForSupervisors = async (input: SendMailInput, meta: CampaignMeta): 
   return out;
 };
 
+// The scoring summary is written once by Score: one read per container and campaign.
+const summaryCache = new Map<string, Promise<CampaignScoringSummary | undefined>>();
+const summaryOf = (campaignId: string) => {
+  let hit = summaryCache.get(campaignId);
+  if (!hit) {
+    hit = store.getScoringSummary(campaignId);
+    summaryCache.set(campaignId, hit);
+    hit.catch(() => summaryCache.delete(campaignId));
+  }
+  return hit;
+};
+
+const SHOWN_ORDER: Record<RectificationStatus, number> = { overdue: 0, open: 1, 'reported-fixed': 2, confirmed: 3 };
+
 const composeSummaries = async (input: SendMailInput, meta: CampaignMeta): Promise<Map<string, Outgoing>> => {
-  const [centers, scores] = await Promise.all([centersOf(input.campaignId), store.listScores(input.campaignId)]);
+  const { campaign } = meta;
+  const [secret, centers, scores, summary, findings, itemsByCenter] = await Promise.all([
+    getLinkSecret(),
+    centersOf(input.campaignId),
+    store.listScores(input.campaignId),
+    summaryOf(input.campaignId),
+    store.getFindings(input.campaignId, input.batch.ids),
+    Promise.all(input.batch.ids.map((id) => store.listRectificationItems(campaign.series, id))),
+  ]);
   const byCenter = new Map(scores.map((s) => [s.centerId, s]));
+  const today = chinaDate(new Date());
+  const { days } = rectificationRules(campaign);
+  const links: { tokenHash: string; link: RectificationLink }[] = [];
   const out = new Map<string, Outgoing>();
-  for (const id of input.batch.ids) {
+  input.batch.ids.forEach((id, i) => {
     const center = centers.get(id);
     const score = byCenter.get(id);
     if (!center || !score) throw new Error(`center ${id} has no score in campaign ${input.campaignId}`);
-    out.set(id, { to: [center.official.email], mail: renderCenterSummary(meta.campaign, center, score) });
-  }
+    const items = itemsByCenter[i] ?? [];
+    // What the official still has to act on, plus what this campaign's re-check just closed.
+    const shown = items
+      .filter((item) => item.state !== 'confirmed' || item.lastRecheck?.campaignId === campaign.id)
+      .map((item) => summaryItem(item, campaign.id, today))
+      .sort((a, b) => SHOWN_ORDER[a.status] - SHOWN_ORDER[b.status] || (a.dueDate < b.dueDate ? -1 : 1));
+    const token = deriveRectificationToken(secret, campaign.id, id);
+    links.push({ tokenHash: hashToken(token), link: { series: campaign.series, campaignId: campaign.id, centerId: id } });
+    out.set(id, {
+      to: [center.official.email],
+      mail: renderCenterSummary({
+        campaign,
+        center,
+        score,
+        medians: summary ? { score: summary.medians.score, dimensions: summary.medians.dimensions } : undefined,
+        change: changeSince(score),
+        items: shown,
+        counts: countByStatus(items, today),
+        comments: findings.get(id)?.comments ?? [],
+        respondUrl: rectificationUrl(surveyBaseUrl, token),
+        rectificationDays: days,
+      }),
+    });
+  });
+  // The links must open before the emails carrying them arrive.
+  await store.putRectificationLinks(links);
   return out;
 };
 
+const MAIL_KIND_LABELS: Record<string, string> = {
+  invitation: '邀请 invitation',
+  reminder: '提醒 reminder',
+  summary: '评分通报 summary',
+  'city-summary': '全市通报 city summary',
+};
+
 const composeCitySummary = async (input: SendMailInput, meta: CampaignMeta): Promise<Map<string, Outgoing>> => {
-  const [centers, scores] = await Promise.all([centersOf(input.campaignId), store.listScores(input.campaignId)]);
-  const rows = scores.flatMap((score) => {
-    const center = centers.get(score.centerId);
-    return center ? [{ center, score }] : [];
+  const { campaign } = meta;
+  const [centers, scores, summary, raters, items, ledger, suppressions] = await Promise.all([
+    centersOf(input.campaignId),
+    store.listScores(input.campaignId),
+    summaryOf(input.campaignId),
+    store.listRaterSeverities(input.campaignId),
+    store.listRectificationItems(campaign.series),
+    store.listMail(input.campaignId),
+    store.listSuppressed(),
+  ]);
+  const assignments: { supervisorId: string; answeredAt?: string | undefined }[] = [];
+  for await (const a of store.streamAssignments(input.campaignId)) {
+    assignments.push({ supervisorId: a.supervisorId, answeredAt: a.answeredAt });
+  }
+  const supervisors = await store.getSupervisors(input.campaignId, [...new Set(assignments.map((a) => a.supervisorId))]);
+  const now = new Date();
+  const today = chinaDate(now);
+  const firstReminder = [...campaign.schedule.reminders].sort()[0];
+  const standings = rankSupervisors(
+    supervisorActivities([...supervisors.values()], assignments, firstReminder ?? meta.deadline, items, campaign.id, raters),
+  );
+  const rows = reportRows(
+    scores.flatMap((score) => {
+      const center = centers.get(score.centerId);
+      return center ? [{ center, score, change: changeSince(score) }] : [];
+    }),
+    items,
+    today,
+  );
+  const reasons = new Map(suppressions.map((s) => [s.email, s]));
+  const skipped = new Map<string, Set<string>>();
+  for (const entry of ledger) {
+    if (entry.state !== 'suppressed') continue;
+    for (const to of entry.to ?? []) {
+      const set = skipped.get(to.toLowerCase()) ?? new Set<string>();
+      set.add(MAIL_KIND_LABELS[entry.kind] ?? entry.kind);
+      skipped.set(to.toLowerCase(), set);
+    }
+  }
+  const suppressed = [...skipped].sort().map(([email, kinds]) => {
+    const why = reasons.get(email);
+    return { email, reason: why?.reason ?? 'bounce', detail: why?.detail ?? '', at: why?.at ?? '', skipped: [...kinds] };
   });
-  const mail = renderCitySummary(meta.campaign, rows, { answered: meta.answered, total: meta.total });
+  const base = `results-${campaign.id}`;
+  const xlsx = await buildResultsWorkbook({
+    campaign,
+    rows,
+    items,
+    centersById: centers,
+    standings,
+    answered: meta.answered,
+    total: meta.total,
+    today,
+    generatedAt: now.toISOString(),
+  });
+  const attachments: MailAttachment[] = [
+    { filename: `${base}.xlsx`, contentType: XLSX_TYPE, content: xlsx },
+    { filename: `${base}.csv`, contentType: 'text/csv; charset=utf-8', content: new TextEncoder().encode(resultsCsv(rows)) },
+  ];
+  const mail: RenderedMail = {
+    ...renderCitySummary({
+      campaign,
+      rows,
+      stats: { answered: meta.answered, total: meta.total },
+      summary,
+      items,
+      centersById: centers,
+      standings,
+      suppressed,
+      today,
+      attachments: attachments.map((a) => a.filename),
+    }),
+    attachments,
+  };
   // One message per organizer: each has its own ledger entry, bounce and suppression.
   return new Map(meta.campaign.organizers.map((to, i) => [`organizer-${i + 1}`, { to: [to], mail }]));
 };

@@ -143,14 +143,14 @@ export const startEmbeddedCloud = async (options: EmbeddedCloudOptions = {}): Pr
     const handlers = new Map<string, LambdaHandler<unknown, unknown>>();
     const api = await startHttpApi(
       () => {
-        const survey = handlers.get('survey-api') as
-          | LambdaHandler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>
-          | undefined;
-        if (!survey) return [];
+        type Http = LambdaHandler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>;
+        const survey = handlers.get('survey-api') as Http | undefined;
+        const rectification = handlers.get('rectification-api') as Http | undefined;
+        if (!survey || !rectification) return [];
         return [
           { method: 'ANY', path: '/s/{token}', handler: survey },
           { method: 'ANY', path: '/s/{token}/{proxy+}', handler: survey },
-          { method: 'ANY', path: '/r/{token}', handler: survey },
+          { method: 'ANY', path: '/r/{token}', handler: rectification },
         ];
       },
       { port: ports.api ?? 0, host },
@@ -211,6 +211,7 @@ export const startEmbeddedCloud = async (options: EmbeddedCloudOptions = {}): Pr
       'score-campaign': import('../functions/score-campaign.ts'),
       'fail-campaign': import('../functions/fail-campaign.ts'),
       'survey-api': import('../functions/survey-api.ts'),
+      'rectification-api': import('../functions/rectification-api.ts'),
       'ses-events': import('../functions/ses-events.ts'),
     };
     for (const [name, mod] of Object.entries(modules)) {

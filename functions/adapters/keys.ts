@@ -38,3 +38,10 @@ export const scoreSk = (centerId: string): string => `SCORE#${centerId}`;
 export const mailSk = (kind: string, round: number, recipientId: string): string => `${kind}#${round}#${recipientId}`;
 /** GSI1 finds the campaigns of one series (a city) month by month. */
 export const seriesGsiPk = (series: string): string => `SERIES#${series}`;
+/** Partition of a series' rectification items; sort key `<center>#<item>` groups them by center. */
+export const rectificationPk = (series: string): string => `RECT#${series}`;
+export const rectificationSk = (centerId: string, itemId: string): string => `${centerId}#${itemId}`;
+/** Partition key of a rectification link's token hash (apart from survey tokens). */
+export const rectificationTokenPk = (tokenHash: string): string => `RTOKEN#${tokenHash}`;
+/** Sort key of one center's findings (anonymized comments) in a campaign. */
+export const findingsSk = (centerId: string): string => `FINDINGS#${centerId}`;

@@ -1,4 +1,5 @@
-import { SendEmailCommand, type SESClient } from '@aws-sdk/client-ses';
+import { type SESClient, SendEmailCommand, SendRawEmailCommand } from '@aws-sdk/client-ses';
+import MailComposer from 'nodemailer/lib/mail-composer';
 import type { RenderedMail } from '../core/mail.ts';
 
 /** SES refused the recipient or the message for good (no retry will help). */
@@ -29,30 +30,48 @@ const REJECTIONS = new Set([
 const THROTTLES = new Set(['Throttling', 'ThrottlingException', 'TooManyRequestsException']);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Sends rendered mail through SES v1 SendEmail, paced, with backoff on throttling. */
+/** Sends rendered mail through SES v1 (SendEmail, or SendRawEmail with attachments), paced, with backoff on throttling. */
 export class Mailer {
   constructor(
     private readonly ses: SESClient,
     private readonly options: { from: string; configurationSet?: string; pacer: Pacer },
   ) {}
 
-  /** Sends one email; returns the SES message id. */
+  /**
+   * Sends one email; returns the SES message id. Mail with attachments goes out through
+   * SendRawEmail as MIME built by nodemailer's MailComposer; the rest through SendEmail.
+   */
   async send(to: readonly string[], mail: RenderedMail, tags: Record<string, string>): Promise<string> {
+    const sesTags = Object.entries(tags).map(([Name, Value]) => ({
+      Name,
+      Value: Value.replace(/[^A-Za-z0-9_-]/g, '_'),
+    }));
+    const raw = mail.attachments?.length ? await composeMime(this.options.from, to, mail) : undefined;
     for (let attempt = 0; ; attempt++) {
       await this.options.pacer.wait();
       try {
-        const out = await this.ses.send(
-          new SendEmailCommand({
-            Source: this.options.from,
-            Destination: { ToAddresses: [...to] },
-            Message: {
-              Subject: { Data: mail.subject, Charset: 'UTF-8' },
-              Body: { Html: { Data: mail.html, Charset: 'UTF-8' }, Text: { Data: mail.text, Charset: 'UTF-8' } },
-            },
-            ConfigurationSetName: this.options.configurationSet,
-            Tags: Object.entries(tags).map(([Name, Value]) => ({ Name, Value: Value.replace(/[^A-Za-z0-9_-]/g, '_') })),
-          }),
-        );
+        const out = raw
+          ? await this.ses.send(
+              new SendRawEmailCommand({
+                Source: this.options.from,
+                Destinations: [...to],
+                RawMessage: { Data: raw },
+                ConfigurationSetName: this.options.configurationSet,
+                Tags: sesTags,
+              }),
+            )
+          : await this.ses.send(
+              new SendEmailCommand({
+                Source: this.options.from,
+                Destination: { ToAddresses: [...to] },
+                Message: {
+                  Subject: { Data: mail.subject, Charset: 'UTF-8' },
+                  Body: { Html: { Data: mail.html, Charset: 'UTF-8' }, Text: { Data: mail.text, Charset: 'UTF-8' } },
+                },
+                ConfigurationSetName: this.options.configurationSet,
+                Tags: sesTags,
+              }),
+            );
         return out.MessageId ?? '';
       } catch (error) {
         const name = error instanceof Error ? error.name : '';
@@ -67,3 +86,28 @@ export class Mailer {
     }
   }
 }
+
+/** SendRawEmail accepts at most 10 MB per message, attachments included. */
+export const MAX_RAW_MESSAGE_BYTES = 10 * 1024 * 1024;
+
+/** Builds the MIME message (multipart: text, HTML, attachments) for SendRawEmail. */
+export const composeMime = async (from: string, to: readonly string[], mail: RenderedMail): Promise<Uint8Array> => {
+  const message = await new MailComposer({
+    from,
+    to: [...to],
+    subject: mail.subject,
+    text: mail.text,
+    html: mail.html,
+    attachments: (mail.attachments ?? []).map((a) => ({
+      filename: a.filename,
+      contentType: a.contentType,
+      content: Buffer.from(a.content),
+    })),
+  })
+    .compile()
+    .build();
+  if (message.length > MAX_RAW_MESSAGE_BYTES) {
+    throw new MailRejected(`the message is ${message.length} bytes; SES accepts at most ${MAX_RAW_MESSAGE_BYTES}`);
+  }
+  return new Uint8Array(message);
+};

@@ -19,11 +19,13 @@ import {
   CAMPAIGN_STATUSES,
   Center,
   CenterScore,
+  Id,
   Questionnaire,
   Response,
   Supervisor,
 } from '../core/model.ts';
 import { Draft } from '../core/answers.ts';
+import { CenterFindings, RectificationItem } from '../core/rectification.ts';
 import { CampaignScoringSummary, CenterExplanation, RaterSeverity } from '../core/scoring.ts';
 import {
   assignmentSk,
@@ -42,6 +44,10 @@ import {
   shardPk,
   supervisorSk,
   tokenPk,
+  findingsSk,
+  rectificationPk,
+  rectificationSk,
+  rectificationTokenPk,
 } from './keys.ts';
 
 /** The campaign already exists (a second launch is a no-op). */
@@ -86,6 +92,10 @@ export type CampaignMeta = z.infer<typeof CampaignMeta>;
 /** What a survey token resolves to. */
 export const TokenRecord = Assignment.extend({ shard: z.number().int().nonnegative() });
 export type TokenRecord = z.infer<typeof TokenRecord>;
+
+/** What a rectification link opens: one center's items in a series, from one campaign's summary. */
+export const RectificationLink = z.object({ series: Id, campaignId: Id, centerId: Id });
+export type RectificationLink = z.infer<typeof RectificationLink>;
 
 /** An assignment as stored, with whether it has been answered. */
 export const AssignmentRecord = Assignment.extend({ answeredAt: z.string().optional() });
@@ -833,6 +843,130 @@ export class CampaignStore {
         Key: { PK: shardPk(token.campaignId, token.shard), SK: draftSk(token.id) },
       }),
     );
+  }
+
+  /** Replaces the frozen questionnaire (Prepare adds the re-check questions of earlier campaigns' items). */
+  async putQuestionnaire(campaignId: string, questionnaire: Questionnaire): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { PK: campaignPk(campaignId), SK: QUESTIONNAIRE, questionnaire },
+      }),
+    );
+  }
+
+  /**
+   * Stores new rectification items; an item that already exists is left as it is (it may have moved
+   * on since), so re-running publication never resets one. Returns how many were new.
+   */
+  async putRectificationItems(items: readonly RectificationItem[]): Promise<number> {
+    let created = 0;
+    for (let i = 0; i < items.length; i += BATCH) {
+      const outcomes = await Promise.all(
+        items.slice(i, i + BATCH).map(async (item) => {
+          try {
+            await this.db.send(
+              new PutCommand({
+                TableName: this.tableName,
+                Item: { PK: rectificationPk(item.series), SK: rectificationSk(item.centerId, item.id), ...item },
+                ConditionExpression: 'attribute_not_exists(PK)',
+              }),
+            );
+            return 1;
+          } catch (error) {
+            if (error instanceof ConditionalCheckFailedException) return 0;
+            throw error;
+          }
+        }),
+      );
+      created += outcomes.reduce<number>((a, b) => a + b, 0);
+    }
+    return created;
+  }
+
+  /** The rectification items of a series, or of one center in it. */
+  async listRectificationItems(series: string, centerId?: string): Promise<RectificationItem[]> {
+    const out: RectificationItem[] = [];
+    for await (const item of this.queryAll({
+      KeyConditionExpression: centerId ? 'PK = :pk AND begins_with(SK, :c)' : 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': rectificationPk(series), ...(centerId ? { ':c': `${centerId}#` } : {}) },
+    })) {
+      out.push(RectificationItem.parse(item));
+    }
+    return out;
+  }
+
+  /** One rectification item. */
+  async getRectificationItem(series: string, centerId: string, itemId: string): Promise<RectificationItem | undefined> {
+    const out = await this.db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { PK: rectificationPk(series), SK: rectificationSk(centerId, itemId) },
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item ? RectificationItem.parse(out.Item) : undefined;
+  }
+
+  /**
+   * Writes a changed item, provided nobody changed it since it was read at `readRevision`
+   * (ConcurrentUpdate otherwise: re-read and decide again).
+   */
+  async saveRectificationItem(item: RectificationItem, readRevision: number): Promise<void> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { PK: rectificationPk(item.series), SK: rectificationSk(item.centerId, item.id), ...item },
+          ConditionExpression: 'revision = :r',
+          ExpressionAttributeValues: { ':r': readRevision },
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        throw new ConcurrentUpdate(`rectification item ${item.id} changed meanwhile`, { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  /** Records what a rectification link's token opens (idempotent: same key, same content). */
+  async putRectificationLinks(links: readonly { tokenHash: string; link: RectificationLink }[]): Promise<void> {
+    await this.batchPut(links.map(({ tokenHash, link }) => ({ PK: rectificationTokenPk(tokenHash), SK: 'RTOKEN', ...link })));
+  }
+
+  /** Resolves a rectification token hash. */
+  async getRectificationLink(tokenHash: string): Promise<RectificationLink | undefined> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: { PK: rectificationTokenPk(tokenHash), SK: 'RTOKEN' } }),
+    );
+    return out.Item ? RectificationLink.parse(out.Item) : undefined;
+  }
+
+  /** Stores each center's findings for its summary (re-running overwrites with the same). */
+  async putFindings(campaignId: string, findings: readonly CenterFindings[]): Promise<void> {
+    await this.batchPut(findings.map((f) => ({ PK: campaignPk(campaignId), SK: findingsSk(f.centerId), findings: f })));
+  }
+
+  /** The findings of the given centers; centers without any are absent. */
+  async getFindings(campaignId: string, centerIds: readonly string[]): Promise<Map<string, CenterFindings>> {
+    const found = new Map<string, CenterFindings>();
+    for (let i = 0; i < centerIds.length; i += BATCH) {
+      const outs = await Promise.all(
+        centerIds.slice(i, i + BATCH).map((id) =>
+          this.db.send(
+            new GetCommand({ TableName: this.tableName, Key: { PK: campaignPk(campaignId), SK: findingsSk(id) } }),
+          ),
+        ),
+      );
+      for (const out of outs) {
+        if (out.Item) {
+          const f = CenterFindings.parse(out.Item.findings);
+          found.set(f.centerId, f);
+        }
+      }
+    }
+    return found;
   }
 
   /** Writes the campaign-level result of scoring (re-scoring overwrites it with an identical one). */

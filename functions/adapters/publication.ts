@@ -1,0 +1,76 @@
+import { applyRecheck, FindingsCollector, type RecheckResult } from '../core/rectification.ts';
+import { type CampaignStore, ConcurrentUpdate } from './store.ts';
+
+/** What getting a campaign ready for publication did. */
+export interface PublicationPrepared {
+  responses: number;
+  itemsFound: number;
+  itemsCreated: number;
+  rechecked: number;
+  confirmed: number;
+  reopened: number;
+}
+
+const applyOne = async (
+  store: CampaignStore,
+  series: string,
+  campaign: Parameters<typeof applyRecheck>[2],
+  result: RecheckResult,
+  at: string,
+): Promise<'confirmed' | 'reopened' | 'unchanged'> => {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const item = await store.getRectificationItem(series, result.centerId, result.itemId);
+    if (!item) return 'unchanged';
+    const next = applyRecheck(item, result.tally, campaign, at);
+    if (next === item) return 'unchanged';
+    try {
+      await store.saveRectificationItem(next, item.revision);
+      return next.state === 'confirmed' ? 'confirmed' : 'reopened';
+    } catch (error) {
+      // The official reported it fixed at that moment: read again and decide on the new state.
+      if (!(error instanceof ConcurrentUpdate)) throw error;
+    }
+  }
+  throw new ConcurrentUpdate(`rectification item ${result.itemId} keeps changing; try again`);
+};
+
+/**
+ * Reads every latest response once, after scoring and before the summaries go out, and records
+ * what rectification needs: an item per problem found (due in the campaign's working days), the
+ * outcome of this campaign's re-checks of earlier items, and each center's anonymized comments.
+ * Safe to repeat: items are created once, a campaign's re-check applies once, and the comments are
+ * overwritten with the same.
+ */
+export const preparePublication = async (
+  store: CampaignStore,
+  campaignId: string,
+  now: Date,
+): Promise<PublicationPrepared> => {
+  const [meta, questionnaire] = await Promise.all([store.getMeta(campaignId), store.getQuestionnaire(campaignId)]);
+  const campaign = meta.campaign;
+  const at = now.toISOString();
+  const findings = new FindingsCollector(campaign, questionnaire, at);
+  let responses = 0;
+  for await (const page of store.streamResponses(campaignId)) {
+    for (const response of page) findings.add(response);
+    responses += page.length;
+  }
+  const found = findings.finish();
+  const itemsCreated = await store.putRectificationItems(found.items);
+  let confirmed = 0;
+  let reopened = 0;
+  for (const result of found.rechecks) {
+    const outcome = await applyOne(store, campaign.series, campaign, result, at);
+    if (outcome === 'confirmed') confirmed++;
+    if (outcome === 'reopened') reopened++;
+  }
+  await store.putFindings(campaignId, found.findings);
+  return {
+    responses,
+    itemsFound: found.items.length,
+    itemsCreated,
+    rechecked: found.rechecks.length,
+    confirmed,
+    reopened,
+  };
+};

@@ -1,0 +1,99 @@
+import { PROBLEM_CATEGORY_LABELS, PROBLEM_SEVERITY_LABELS } from './answers.ts';
+import { escapeHtml, LEVEL_LABELS } from './i18n.ts';
+import type { Campaign, Center, LocalizedText } from './model.ts';
+import {
+  countByStatus,
+  MAX_FIX_NOTE,
+  RECTIFICATION_STATUS_LABELS,
+  RECTIFICATION_STATUSES,
+  type RectificationItem,
+  type RectificationStatus,
+  statusOf,
+} from './rectification.ts';
+
+/** The rectification page allows inline styles and posting back to itself; nothing else. */
+export const RECTIFICATION_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/** Everything the official's rectification page shows. */
+export interface RectificationPageModel {
+  campaign: Pick<Campaign, 'title' | 'month'>;
+  center: Pick<Center, 'name' | 'level' | 'official'>;
+  items: readonly RectificationItem[];
+  today: string;
+  /** The token, used as a relative reference: the page lives at …/r/{token}. */
+  token: string;
+  /** The item just reported, to confirm it. */
+  done?: string | undefined;
+  /** A rejected report: the item, the note typed and what is wrong. */
+  error?: { itemId: string; note: string; message: LocalizedText } | undefined;
+}
+
+const COLORS: Record<RectificationStatus, string> = {
+  open: '#ef6c00',
+  overdue: '#c62828',
+  'reported-fixed': '#1565c0',
+  confirmed: '#2e7d32',
+};
+const ORDER: Record<RectificationStatus, number> = { overdue: 0, open: 1, 'reported-fixed': 2, confirmed: 3 };
+
+const STYLE = `*{box-sizing:border-box}body{margin:0;background:#f4f6f8;color:#1d2733;font:16px/1.6 system-ui,-apple-system,'PingFang SC','Microsoft YaHei','Noto Sans CJK SC',sans-serif}
+header{background:#b71c1c;color:#fff;padding:14px 16px}header h1{margin:0;font-size:20px;line-height:1.35}header p{margin:2px 0 0;font-size:14px;opacity:.9}
+main{max-width:720px;margin:0 auto;padding:12px}.card{background:#fff;border-radius:8px;padding:14px 16px;margin:12px 0;border-left:5px solid #cfd8dc}
+.en{color:#546e7a;font-size:14px}.badge{display:inline-block;color:#fff;border-radius:10px;padding:0 9px;font-size:13px}.muted{color:#607d8b;font-size:14px}
+.desc{white-space:pre-wrap;margin:6px 0}label{display:block;font-weight:600;margin-top:10px}textarea{width:100%;min-height:96px;font:inherit;padding:8px;border:1px solid #90a4ae;border-radius:6px}
+textarea:focus,button:focus{outline:3px solid #ffb300;outline-offset:2px}button{margin-top:8px;min-height:44px;padding:8px 18px;font:inherit;font-weight:600;color:#fff;background:#b71c1c;border:0;border-radius:6px}
+.error{color:#b71c1c;font-weight:600}.notice{background:#e8f5e9;border-left-color:#2e7d32}`;
+
+const both = (t: LocalizedText) => `${escapeHtml(t.zh)} <span class="en" lang="en">${escapeHtml(t.en)}</span>`;
+
+const itemCard = (m: RectificationPageModel, item: RectificationItem): string => {
+  const status = statusOf(item, m.today);
+  const category = PROBLEM_CATEGORY_LABELS[item.category];
+  const error = m.error?.itemId === item.id ? m.error : undefined;
+  const field = `note-${escapeHtml(item.id)}`;
+  const form =
+    status === 'confirmed'
+      ? `<p class="muted">复查确认已整改，已销号。 <span lang="en">Confirmed fixed on re-check; closed.</span></p>`
+      : `<form method="post" action="${escapeHtml(m.token)}" novalidate>
+<input type="hidden" name="item" value="${escapeHtml(item.id)}">
+<label for="${field}">整改说明 <span class="en" lang="en">What was done</span></label>
+${error ? `<p class="error" id="${field}-error">${escapeHtml(error.message.zh)} <span lang="en">${escapeHtml(error.message.en)}</span></p>` : ''}
+<textarea id="${field}" name="note" maxlength="${MAX_FIX_NOTE}" required${error ? ` aria-invalid="true" aria-describedby="${field}-error"` : ''}>${escapeHtml(error?.note ?? '')}</textarea>
+<button type="submit">${status === 'reported-fixed' ? '更新整改说明 · Update the report' : '报告已整改 · Report fixed'}</button></form>`;
+  return `<section class="card" id="item-${escapeHtml(item.id)}" style="border-left-color:${COLORS[status]}" aria-labelledby="h-${escapeHtml(item.id)}">
+<h2 id="h-${escapeHtml(item.id)}" style="margin:0;font-size:17px">${both(category)}</h2>
+<p style="margin:4px 0"><span class="badge" style="background:${COLORS[status]}">${escapeHtml(RECTIFICATION_STATUS_LABELS[status].zh)} · ${escapeHtml(RECTIFICATION_STATUS_LABELS[status].en)}</span> <span class="muted">${both(PROBLEM_SEVERITY_LABELS[item.severity])}</span></p>
+<p class="desc">${escapeHtml(item.description)}</p>
+<p class="muted">整改期限 <strong>${escapeHtml(item.dueDate)}</strong> · ${escapeHtml(item.month)} 发现${item.reopened > 0 ? ` · 复查未通过 ${item.reopened} 次` : ''} <span lang="en">· due ${escapeHtml(item.dueDate)}, found ${escapeHtml(item.month)}${item.reopened > 0 ? `, reopened ${item.reopened}×` : ''}</span></p>
+${item.report ? `<p class="muted">已报整改（${escapeHtml(item.report.at.slice(0, 10))}）<span lang="en">Reported</span>：${escapeHtml(item.report.note)}</p>` : ''}
+${form}</section>`;
+};
+
+const page = (title: string, header: string, body: string) =>
+  `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="referrer" content="no-referrer"><meta name="robots" content="noindex"><link rel="icon" href="data:,"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body><header>${header}</header><main>${body}</main></body></html>`;
+
+/** The official's page: every rectification item of the center, each with a form to report it fixed. */
+export const renderRectificationPage = (m: RectificationPageModel): string => {
+  const items = [...m.items].sort(
+    (a, b) => ORDER[statusOf(a, m.today)] - ORDER[statusOf(b, m.today)] || (a.dueDate < b.dueDate ? -1 : 1),
+  );
+  const counts = countByStatus(m.items, m.today);
+  const done = m.done ? m.items.find((i) => i.id === m.done) : undefined;
+  const header = `<h1>整改情况报告 <span style="font-weight:normal;font-size:16px" lang="en">Rectification report</span></h1>
+<p>${escapeHtml(m.center.name.zh)} · ${escapeHtml(LEVEL_LABELS[m.center.level].zh)} · ${escapeHtml(m.campaign.title.zh)}（${escapeHtml(m.campaign.month)}）</p>`;
+  const body = `${done ? `<div class="card notice" role="status"><strong>已收到整改报告，谢谢。</strong> <span lang="en">Your report was received, thank you.</span><br><span class="muted">下月监督员将到场复查。 <span lang="en">Supervisors re-check it on site next month.</span></span></div>` : ''}
+<div class="card"><p style="margin:0">${escapeHtml(m.center.official.name)} 同志，您好。请逐项整改，并在整改期限前在此报告整改情况。 <span class="en" lang="en">Please fix each item and report it here before its due date.</span></p>
+<p class="muted" style="margin:6px 0 0">${RECTIFICATION_STATUSES.map((s) => `${escapeHtml(RECTIFICATION_STATUS_LABELS[s].zh)} ${counts[s]}`).join(' · ')} <span lang="en">(${RECTIFICATION_STATUSES.map((s) => `${escapeHtml(RECTIFICATION_STATUS_LABELS[s].en.toLowerCase())} ${counts[s]}`).join(', ')})</span></p></div>
+${items.length === 0 ? `<div class="card"><p>暂无整改事项。 <span class="en" lang="en">Nothing to rectify.</span></p></div>` : items.map((i) => itemCard(m, i)).join('\n')}
+<p class="muted">此链接仅供本中心使用，请勿转发。 <span lang="en">This link is for your center only; please do not forward it.</span></p>`;
+  return page(`整改情况报告 · ${m.center.name.zh}`, header, body);
+};
+
+/** A short page saying why nothing can be shown (unknown link, failure). */
+export const renderRectificationMessage = (title: LocalizedText, message: LocalizedText): string =>
+  page(
+    title.zh,
+    `<h1>${escapeHtml(title.zh)} <span style="font-weight:normal;font-size:16px" lang="en">${escapeHtml(title.en)}</span></h1>`,
+    `<div class="card"><p>${escapeHtml(message.zh)}</p><p class="en" lang="en">${escapeHtml(message.en)}</p></div>`,
+  );

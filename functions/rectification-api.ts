@@ -1,0 +1,313 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { z } from 'zod';
+import { CampaignNotFound, ConcurrentUpdate, type RectificationLink } from './adapters/store.ts';
+import { store } from './adapters/table.ts';
+import { decodeFormBody, findDuplicateJsonKey } from './core/answers.ts';
+import { hashToken, TOKEN_PATTERN } from './core/links.ts';
+import { Id, type LocalizedText } from './core/model.ts';
+import { ItemAlreadyConfirmed, MAX_FIX_NOTE, reportFixed } from './core/rectification.ts';
+import { RECTIFICATION_CSP, renderRectificationMessage, renderRectificationPage } from './core/rectification-page.ts';
+import { chinaDate } from './core/working-days.ts';
+
+/** Largest request body accepted: one note of 1,000 characters fits many times over. */
+export const MAX_REPORT_BYTES = 16 * 1024;
+
+type Result = APIGatewayProxyStructuredResultV2;
+
+const SECURITY_HEADERS = {
+  'content-security-policy': RECTIFICATION_CSP,
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'cache-control': 'no-store',
+  'cross-origin-opener-policy': 'same-origin',
+};
+
+const text = (zh: string, en: string): LocalizedText => ({ zh, en });
+const MESSAGES = {
+  notFound: [
+    text('链接无效', 'Link not found'),
+    text(
+      '此整改链接无效。请使用评分通报邮件中的链接。',
+      'This rectification link is not valid. Please use the link in your score summary email.',
+    ),
+  ],
+  itemNotFound: [
+    text('未找到整改事项', 'Item not found'),
+    text('本中心没有这一整改事项。', 'This center has no such item.'),
+  ],
+  confirmed: [
+    text('已销号', 'Already closed'),
+    text(
+      '该事项已经复查确认整改到位，无需再报告。',
+      'This item was confirmed fixed on re-check; there is nothing left to report.',
+    ),
+  ],
+  conflict: [
+    text('请重试', 'Please try again'),
+    text('该事项刚刚被更新，请刷新后重试。', 'The item changed a moment ago; reload and try again.'),
+  ],
+  unsupported: [
+    text('格式不支持', 'Unsupported format'),
+    text('请通过页面表单或 JSON 提交。', 'Send the form from the page, or JSON.'),
+  ],
+  tooLarge: [text('内容过长', 'Too large'), text('提交的内容过长。', 'The request is too large.')],
+  invalid: [text('无法保存', 'Not saved'), text('请检查填写的内容。', 'Please check what you entered.')],
+  methodNotAllowed: [
+    text('不支持的操作', 'Method not allowed'),
+    text('此地址只接受 GET 和 POST。', 'This address accepts GET and POST only.'),
+  ],
+  busy: [text('系统繁忙', 'Busy'), text('系统繁忙，请稍后再试。', 'The service is busy; please try again shortly.')],
+  failed: [
+    text('出错了', 'Something went wrong'),
+    text('暂时无法处理，请稍后再试。', 'This could not be handled now; please try again later.'),
+  ],
+} satisfies Record<string, [LocalizedText, LocalizedText]>;
+type MessageKey = keyof typeof MESSAGES;
+
+const wantsJson = (event: APIGatewayProxyEventV2) =>
+  (event.headers['content-type'] ?? '').toLowerCase().startsWith('application/json') ||
+  (event.headers.accept ?? '').toLowerCase().startsWith('application/json');
+
+const respond = (
+  event: APIGatewayProxyEventV2,
+  statusCode: number,
+  key: MessageKey,
+  extra: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Result => {
+  const [title, message] = MESSAGES[key];
+  if (wantsJson(event)) {
+    return {
+      statusCode,
+      headers: { ...SECURITY_HEADERS, 'content-type': 'application/json; charset=utf-8', ...headers },
+      body: JSON.stringify({ error: key, message: `${message.zh} ${message.en}`, ...extra }),
+    };
+  }
+  return {
+    statusCode,
+    headers: { ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8', ...headers },
+    body: renderRectificationMessage(title, message),
+  };
+};
+
+const tokenOf = (event: APIGatewayProxyEventV2) => event.pathParameters?.token ?? '';
+
+const resolve = async (event: APIGatewayProxyEventV2): Promise<RectificationLink | undefined> => {
+  const token = tokenOf(event);
+  // A malformed token is answered exactly like an unknown one.
+  if (!TOKEN_PATTERN.test(token)) return undefined;
+  return store.getRectificationLink(hashToken(token));
+};
+
+const loadPage = async (link: RectificationLink) => {
+  const [meta, center, items] = await Promise.all([
+    store.getMeta(link.campaignId),
+    store.getCenter(link.campaignId, link.centerId),
+    store.listRectificationItems(link.series, link.centerId),
+  ]);
+  if (!center) throw new CampaignNotFound(`center ${link.centerId} missing`);
+  return { campaign: meta.campaign, center, items };
+};
+
+const Query = z.object({ done: Id.optional().catch(undefined) });
+
+// Control characters other than newline and tab have no place in a note.
+const hasControl = (text: string): boolean => {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x0a && c !== 0x09) || c === 0x7f) return true;
+  }
+  return false;
+};
+
+/** A report of one item fixed, with what was done. */
+export const FixReport = z.strictObject(
+  {
+    item: Id,
+    note: z
+      .string({ message: 'note must be text' })
+      .transform((s) => s.replace(/\r\n/g, '\n').trim())
+      .pipe(
+        z
+          .string()
+          .min(1, 'describe what was done')
+          .max(MAX_FIX_NOTE, `at most ${MAX_FIX_NOTE} characters`)
+          .refine((s) => !hasControl(s), 'contains invalid characters'),
+      ),
+  },
+  { message: 'send {"item": "<item id>", "note": "<what was done>"}' },
+);
+export type FixReport = z.infer<typeof FixReport>;
+
+const NOTE_MESSAGES: Record<string, LocalizedText> = {
+  'describe what was done': text('请填写整改说明。', 'Describe what was done.'),
+  [`at most ${MAX_FIX_NOTE} characters`]: text(
+    `整改说明不能超过 ${MAX_FIX_NOTE} 个字。`,
+    `At most ${MAX_FIX_NOTE} characters.`,
+  ),
+  'contains invalid characters': text('整改说明包含无效字符。', 'The note contains invalid characters.'),
+};
+
+type Body =
+  | { ok: true; fields: unknown; raw: { item?: string; note?: string } }
+  | { ok: false; status: 400 | 413 | 415; key: MessageKey };
+
+/** Reads a form or JSON body strictly: UTF-8, at most 16 KB, no field given twice. */
+export const readReportBody = (event: APIGatewayProxyEventV2): Body => {
+  const [type = '', ...params] = (event.headers['content-type'] ?? '')
+    .toLowerCase()
+    .split(';')
+    .map((p) => p.trim());
+  const charset = params
+    .find((p) => p.startsWith('charset='))
+    ?.slice('charset='.length)
+    .replace(/"/g, '');
+  const isJson = type === 'application/json';
+  if (
+    (!isJson && type !== 'application/x-www-form-urlencoded') ||
+    (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8')
+  ) {
+    return { ok: false, status: 415, key: 'unsupported' };
+  }
+  const bytes =
+    event.body === undefined ? Buffer.alloc(0) : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+  if (bytes.length > MAX_REPORT_BYTES) return { ok: false, status: 413, key: 'tooLarge' };
+  if (!isJson) {
+    const fields = decodeFormBody(bytes);
+    if (!fields || new Set(fields.map(([k]) => k)).size !== fields.length)
+      return { ok: false, status: 400, key: 'invalid' };
+    const record = Object.fromEntries(fields);
+    return { ok: true, fields: record, raw: { item: record.item, note: record.note } };
+  }
+  let body: string;
+  let value: unknown;
+  try {
+    body = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    value = JSON.parse(body);
+  } catch {
+    return { ok: false, status: 400, key: 'invalid' };
+  }
+  if (findDuplicateJsonKey(body) !== undefined) return { ok: false, status: 400, key: 'invalid' };
+  const raw = typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+  return {
+    ok: true,
+    fields: value,
+    raw: {
+      item: typeof raw.item === 'string' ? raw.item : undefined,
+      note: typeof raw.note === 'string' ? raw.note : undefined,
+    },
+  };
+};
+
+const html = (statusCode: number, body: string): Result => ({
+  statusCode,
+  headers: { ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8' },
+  body,
+});
+
+/** GET /r/{token}: the center's rectification items, each with a form to report it fixed. */
+export const showRectification = async (event: APIGatewayProxyEventV2): Promise<Result> => {
+  const link = await resolve(event);
+  if (!link) return respond(event, 404, 'notFound');
+  const { campaign, center, items } = await loadPage(link);
+  const today = chinaDate(new Date());
+  if (wantsJson(event)) {
+    return {
+      statusCode: 200,
+      headers: { ...SECURITY_HEADERS, 'content-type': 'application/json; charset=utf-8' },
+      // Officials see their items, never who found them.
+      body: JSON.stringify({
+        center: { id: center.id, name: center.name },
+        items: items.map(({ supervisorId: _s, assignmentId: _a, ...item }) => item),
+        today,
+      }),
+    };
+  }
+  const { done } = Query.parse(event.queryStringParameters ?? {});
+  return html(200, renderRectificationPage({ campaign, center, items, today, token: tokenOf(event), done }));
+};
+
+/** POST /r/{token}: the official reports one item fixed, with a note. */
+export const reportRectification = async (event: APIGatewayProxyEventV2): Promise<Result> => {
+  const body = readReportBody(event);
+  if (!body.ok) return respond(event, body.status, body.key);
+  const link = await resolve(event);
+  if (!link) return respond(event, 404, 'notFound');
+  const parsed = FixReport.safeParse(body.fields);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const message =
+      (issue && NOTE_MESSAGES[issue.message]) ??
+      text('请检查填写的内容。', issue?.message ?? 'Please check what you entered.');
+    if (wantsJson(event)) {
+      return respond(event, 400, 'invalid', {
+        errors: parsed.error.issues.map((i) => ({ field: i.path.join('.') || 'body', message: i.message })),
+      });
+    }
+    const page = await loadPage(link);
+    const itemId = body.raw.item ?? '';
+    return html(
+      400,
+      renderRectificationPage({
+        ...page,
+        today: chinaDate(new Date()),
+        token: tokenOf(event),
+        error: { itemId, note: (body.raw.note ?? '').slice(0, MAX_FIX_NOTE * 2), message },
+      }),
+    );
+  }
+  const item = await store.getRectificationItem(link.series, link.centerId, parsed.data.item);
+  if (!item) return respond(event, 404, 'itemNotFound');
+  const now = new Date().toISOString();
+  let next: typeof item;
+  try {
+    next = reportFixed(item, parsed.data.note, now);
+  } catch (error) {
+    if (error instanceof ItemAlreadyConfirmed) return respond(event, 409, 'confirmed');
+    throw error;
+  }
+  await store.saveRectificationItem(next, item.revision);
+  if (wantsJson(event)) {
+    return {
+      statusCode: 200,
+      headers: { ...SECURITY_HEADERS, 'content-type': 'application/json; charset=utf-8' },
+      body: JSON.stringify({ item: next.id, state: next.state, reportedAt: now, dueDate: next.dueDate }),
+    };
+  }
+  return {
+    statusCode: 303,
+    headers: { ...SECURITY_HEADERS, location: `${tokenOf(event)}?done=${encodeURIComponent(next.id)}#item-${next.id}` },
+    body: '',
+  };
+};
+
+const UNAVAILABLE = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'InternalServerError',
+  'ServiceUnavailable',
+  'TimeoutError',
+]);
+
+/** Routes a rectification request; maps named errors to statuses without exposing internals. */
+export const routeRectification = async (event: APIGatewayProxyEventV2): Promise<Result> => {
+  try {
+    const method = event.requestContext.http.method;
+    if (method === 'GET' || method === 'HEAD') return await showRectification(event);
+    if (method === 'POST') return await reportRectification(event);
+    return respond(event, 405, 'methodNotAllowed', {}, { allow: 'GET, HEAD, POST' });
+  } catch (error) {
+    if (error instanceof CampaignNotFound) return respond(event, 404, 'notFound');
+    if (error instanceof ConcurrentUpdate) return respond(event, 409, 'conflict');
+    const name = error instanceof Error ? error.name : '';
+    if (UNAVAILABLE.has(name)) return respond(event, 503, 'busy', {}, { 'retry-after': '5' });
+    console.error(JSON.stringify({ level: 'ERROR', message: 'rectification request failed', error: name }));
+    return respond(event, 500, 'failed');
+  }
+};
+
+/** Lambda entry point of the rectification links (`/r/{token}`). */
+export const handler = middy<APIGatewayProxyEventV2, Result>().handler((event) => routeRectification(event));

@@ -1,0 +1,178 @@
+import { describe, expect, it } from 'vitest';
+import {
+  renderCenterSummary,
+  renderCitySummary,
+  renderInvitation,
+  renderReminder,
+  strengthsAndGaps,
+} from '../../../functions/core/mail.ts';
+import { smallCampaign } from '../../fixtures/campaign.ts';
+import { centerSummaryModel, citySummaryModel, HOSTILE } from '../../fixtures/summaries.ts';
+
+/** Everything HTML would run or load: tags that execute, handlers, external resources. */
+const ACTIVE = /<script|onerror=|<img|<iframe|src\s*=\s*["']?https?:|url\(/i;
+
+describe('the center summary', () => {
+  const mail = renderCenterSummary(centerSummaryModel());
+
+  it('gives the score, grade, rank among peers and change since last month, Chinese first', () => {
+    // Assess
+    expect(mail.subject).toBe(
+      '【评分通报】玄武区政务服务中心：86.2 分，第 2 名 / 共 3 个区级场所 / Score summary: Xuanwu District Government Service Center, 86.2',
+    );
+    expect(mail.html).toContain('第 2 名 / 共 3 个区级场所');
+    expect(mail.html).toContain('2nd of 3 district centers');
+    expect(mail.html).toContain('良好 / Good');
+    expect(mail.html).toContain('较上月上升 ▲ 3.2 分');
+    expect(mail.html.indexOf('同级排名')).toBeLessThan(mail.html.indexOf('Rank among peers'));
+    expect(mail.text).toContain('排名 Rank: 第 2 名 / 共 3 个区级场所 · 2nd of 3 district centers');
+  });
+
+  it('draws each dimension as a bar beside the city median, in table cells, with no image', () => {
+    // Assess
+    expect(mail.html).toContain('width="88%"');
+    expect(mail.html).toContain('全市中位数 80.0（−0.5）');
+    expect(mail.html).not.toMatch(ACTIVE);
+  });
+
+  it('lists problems with their due dates and status, counts, comments and the rectification link', () => {
+    // Assess
+    expect(mail.html).toContain('整改事项共 4 项：待整改 2 · 已逾期 1 · 已报整改 1 · 复查销号 0');
+    expect(mail.html).toContain('2027-01-06');
+    expect(mail.html).toContain('已逾期 / Overdue');
+    expect(mail.html).toContain('已更换导视牌并增设引导员。');
+    expect(mail.html).toContain('窗口工作人员态度热情，引导清晰。');
+    expect(mail.html).toContain('href="https://survey.example.gov.cn/r/abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQ"');
+    expect(mail.text).toContain('整改期限 due 2027-01-06');
+  });
+
+  it('escapes every piece of user text', () => {
+    // Assess
+    expect(mail.html).not.toContain(HOSTILE);
+    expect(mail.html).toContain('&#60;script&#62;window.__pwned&#61;1&#60;/script&#62;');
+    expect(mail.html).not.toMatch(ACTIVE);
+    expect(mail.text).toContain(HOSTILE);
+  });
+
+  it('never names the supervisors', () => {
+    // Assess
+    for (const id of ['S01', 'S02', 'S03']) expect(mail.html).not.toContain(id);
+  });
+
+  it('keeps the subject on one line whatever the center is called', () => {
+    // Prepare
+    const model = centerSummaryModel();
+    const hostile = { ...model, center: { ...model.center, name: { zh: '中心\r\nBcc: x@example.com', en: 'C' } } };
+    // Act
+    const { subject } = renderCenterSummary(hostile);
+    // Assess
+    expect(subject).not.toMatch(/[\r\n]/);
+  });
+
+  it('says so when nothing was found and there is no previous month', () => {
+    // Act
+    const quiet = renderCenterSummary(
+      centerSummaryModel({
+        items: [],
+        counts: { open: 0, overdue: 0, 'reported-fixed': 0, confirmed: 0 },
+        change: null,
+        comments: [],
+      }),
+    );
+    // Assess
+    expect(quiet.html).toContain('本期未发现问题');
+    expect(quiet.html).toContain('无可比的上月数据');
+    expect(quiet.html).toContain('本期无文字意见');
+  });
+
+  it('names dimensions clearly above the city median as strengths and those below as gaps', () => {
+    // Act
+    const { strengths, gaps } = strengthsAndGaps(
+      { dimensions: { standardization: 95, regulation: 70, facilitation: 81 } },
+      { dimensions: { standardization: 85, regulation: 80, facilitation: 80 } },
+    );
+    // Assess
+    expect(strengths.map((s) => s.dimension)).toEqual(['standardization']);
+    expect(gaps.map((g) => [g.dimension, g.lead])).toEqual([['regulation', -10]]);
+  });
+});
+
+describe('the city summary', () => {
+  const mail = renderCitySummary(citySummaryModel());
+
+  it('gives the response rate, distribution and a league table per level', () => {
+    // Assess
+    expect(mail.subject).toBe(
+      '【全市评分通报】政务服务主题督查月（2026-12） / City summary: Government Service Theme Supervision Month',
+    );
+    expect(mail.html).toContain('83%');
+    expect(mail.html).toContain('data-testid="league-district"');
+    expect(mail.html).toContain('data-testid="league-municipal"');
+    expect(mail.html).toContain('data-testid="distribution"');
+    expect(mail.text).toContain('答卷 Responses: 5/6 (83%)');
+  });
+
+  it('warns about disagreement, names movers, centers needing rectification and overdue items', () => {
+    // Assess
+    expect(mail.html).toContain('监督员评价分歧较大');
+    expect(mail.html).toMatch(/data-testid="improved">.*玄武区政务服务中心 <strong>\+3\.2<\/strong>/s);
+    expect(mail.html).toMatch(/data-testid="declined">.*建邺区政务服务中心/s);
+    expect(mail.html).toContain('data-testid="needing"');
+    expect(mail.html).toContain('2026-12-01');
+  });
+
+  it('ranks excellent supervisors and lists suppressed addresses with what they did not get', () => {
+    // Assess
+    expect(mail.html).toMatch(/data-testid="standing">.*张明.*李华/s);
+    expect(mail.html).toContain('c-xw-xjk@example.gov.cn');
+    expect(mail.html).toContain('评分通报 summary');
+    expect(mail.text).toContain('c-xw-xjk@example.gov.cn — bounce');
+  });
+
+  it('escapes user text and loads nothing from outside', () => {
+    // Assess
+    expect(mail.html).not.toContain(HOSTILE);
+    expect(mail.html).not.toMatch(ACTIVE);
+  });
+
+  it('shows the top and bottom of a very large level and points to the attachment for the rest', () => {
+    // Prepare
+    const model = citySummaryModel();
+    const template = model.rows.find((r) => r.center.id === 'C-XW-XJK');
+    if (!template) throw new Error('fixture changed');
+    const many = Array.from({ length: 45 }, (_, i) => ({
+      ...template,
+      center: {
+        ...template.center,
+        id: `ST-${String(i).padStart(2, '0')}`,
+        name: { zh: `街道${i}号中心`, en: `Street ${i}` },
+      },
+      score: { ...template.score, centerId: `ST-${i}`, rank: i + 1, rankOf: 45, flags: [] },
+    }));
+    // Act
+    const big = renderCitySummary({ ...model, rows: many });
+    // Assess
+    expect(big.html).toContain('另有 15 个场所见附件');
+    expect(big.html).toContain('街道0号中心');
+    expect(big.html).toContain('街道44号中心');
+    expect(big.html).not.toContain('街道25号中心');
+  });
+});
+
+describe('invitations and reminders', () => {
+  const def = smallCampaign();
+  const supervisor = def.supervisors[0];
+  const center = def.centers[0];
+  if (!supervisor || !center) throw new Error('fixture changed');
+  const links = [{ center, activity: 'experiential' as const, url: 'https://survey.example.gov.cn/s/abc' }];
+
+  it('still list every assignment with its link', () => {
+    // Act
+    const invitation = renderInvitation(def.campaign, supervisor, links, def.campaign.schedule.deadline);
+    const reminder = renderReminder(def.campaign, supervisor, links, def.campaign.schedule.deadline);
+    // Assess
+    expect(invitation.text).toContain('https://survey.example.gov.cn/s/abc');
+    expect(invitation.html).toContain('玄武区政务服务中心');
+    expect(reminder.subject).toContain('【提醒 Reminder】');
+  });
+});
