@@ -39,7 +39,7 @@ export const explainError = (error: unknown): string => {
     return `AWS refused access: ${firstSentence(message)} Use a profile allowed to read the stack, its table and its state machine.`;
   }
   if (/region is missing/i.test(message))
-    return 'no AWS region is set: pass --region (e.g. --region cn-north-1) or set AWS_REGION, or give your profile a region.';
+    return 'no AWS region is set: pass --region (e.g. --region ap-southeast-1) or set AWS_REGION, or give your profile a region.';
   if (name === 'CampaignNotFound')
     return `${message}: check the id (the id: in campaign.yaml) and the target (--local or --stack).`;
   if (name === 'CampaignStateConflict') return `${message}; nothing was changed.`;

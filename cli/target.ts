@@ -11,7 +11,7 @@ import { CliFailure } from './errors.ts';
 
 /** Where the campaigns live: the deployed stack or the embedded cloud, with the clients to reach it. */
 export interface Target {
-  /** For messages: `the embedded cloud (…)` or `stack ServiceSupervision in cn-north-1`. */
+  /** For messages: `the embedded cloud (…)` or `stack ServiceSupervision in ap-southeast-1`. */
   where: string;
   store: CampaignStore;
   sfn: SFNClient;
@@ -60,7 +60,7 @@ export const TargetFlags = z.object({
     .optional(),
   region: z
     .string()
-    .regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/, 'a region looks like cn-north-1 or eu-west-1')
+    .regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/, 'a region looks like ap-southeast-1 or eu-west-1')
     .optional(),
 });
 export type TargetFlags = z.infer<typeof TargetFlags>;
@@ -71,7 +71,7 @@ export const TARGET_HELP = `Where the campaigns are (目标):
   --endpoint-file <file>  another endpoint file written by \`npm start -- --serve\` (implies --local)
   --stack <name>          on AWS: the stack deployed by \`npx cdk deploy\` (default ${DEFAULT_STACK})
   --profile <name>        AWS profile; otherwise the standard credential chain (AWS_PROFILE, SSO, environment)
-  --region <region>       AWS region, e.g. cn-north-1; otherwise AWS_REGION or the profile's region`;
+  --region <region>       AWS region, e.g. ap-southeast-1; otherwise AWS_REGION or the profile's region`;
 
 /** Writes the endpoint file that `--local` reads. */
 export const writeEndpointFile = async (path: string, endpoints: LocalEndpoints): Promise<void> => {
@@ -220,7 +220,7 @@ const connectAws = async (flags: TargetFlags): Promise<Target> => {
   } catch (error) {
     if (error instanceof Error && /region is missing/i.test(error.message)) {
       throw new CliFailure(
-        'no AWS region is set: pass --region (e.g. --region cn-north-1) or set AWS_REGION, or give your profile a region; use --local for the embedded cloud.',
+        'no AWS region is set: pass --region (e.g. --region ap-southeast-1) or set AWS_REGION, or give your profile a region; use --local for the embedded cloud.',
       );
     }
     throw error;
