@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { questionsFor, validateAnswers } from '../../../functions/core/answers.ts';
 import type { Question } from '../../../functions/core/model.ts';
+import { renderSurveyPage } from '../../../functions/core/survey-page.ts';
 import { importSurveyJs, SurveyJsImportError } from '../../../functions/core/surveyjs.ts';
+import { smallCampaign } from '../../fixtures/campaign.ts';
 
 const fixture = (name: string): unknown =>
   JSON.parse(readFileSync(new URL(`../../fixtures/surveyjs/${name}`, import.meta.url), 'utf8'));
@@ -241,5 +243,38 @@ describe('importSurveyJs', () => {
       'q-zero-transfer',
     ]);
     expect(hotline.ok).toBe(false);
+  });
+});
+
+describe('an imported questionnaire on the survey page', () => {
+  it('shows a 0–10 scale as one row of eleven tap targets, and every question of the activity', () => {
+    // Prepare
+    const questionnaire = importSurveyJs(fixture('nanjing-hall.json'));
+    const center = smallCampaign().centers[0];
+    if (!center) throw new Error('the fixture has centers');
+    // Act
+    const html = renderSurveyPage({
+      lang: 'en',
+      view: 'form',
+      campaign: { title: { zh: '督查月', en: 'Supervision month' } },
+      window: { opens: '2026-12-01T00:00:00Z', deadline: '2026-12-15T10:00:00Z' },
+      center,
+      activity: 'hotline',
+      questionnaire,
+      answers: {},
+      problems: [],
+      errors: [],
+      submissionId: 'sub-00000001',
+      token: 'x'.repeat(43),
+    });
+    // Assess
+    const row = /<fieldset class="q" id="f-q-recommend"[\s\S]*?<\/fieldset>/.exec(html)?.[0] ?? '';
+    expect(row).toContain('<div class="row">');
+    expect(row.match(/type="radio"/g)).toHaveLength(11);
+    expect([...html.matchAll(/data-q="([^"]+)"/g)].map((m) => m[1])).toEqual([
+      'q-recommend',
+      'q-notes',
+      'q-zero-transfer',
+    ]);
   });
 });
