@@ -269,8 +269,10 @@ describe('an imported questionnaire on the survey page', () => {
     });
     // Assess
     const row = /<fieldset class="q" id="f-q-recommend"[\s\S]*?<\/fieldset>/.exec(html)?.[0] ?? '';
-    expect(row).toContain('<div class="row">');
-    expect(row.match(/type="radio"/g)).toHaveLength(11);
+    const points = /<div class="row">([\s\S]*?)<\/div>/.exec(row)?.[1] ?? '';
+    expect(points.match(/type="radio"/g)).toHaveLength(11);
+    // Optional, so "not applicable" is offered beside the scale.
+    expect(row).toContain('value="na"');
     expect([...html.matchAll(/data-q="([^"]+)"/g)].map((m) => m[1])).toEqual([
       'q-recommend',
       'q-notes',
