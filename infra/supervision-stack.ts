@@ -1,7 +1,17 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Annotations, ArnFormat, CfnOutput, CfnParameter, Duration, RemovalPolicy, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import {
+  Annotations,
+  ArnFormat,
+  CfnOutput,
+  CfnParameter,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+  Tags,
+} from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -68,10 +78,18 @@ const WORKFLOW_TASKS: Readonly<Record<WorkflowHandlerName, TaskSettings>> = {
     memorySize: 1024,
   },
   'plan-mail': {
-    description: 'Splits the recipients of one kind of email into batches of IDs.',
+    description:
+      'Splits the recipients of one kind of email into batches of IDs; before the summaries, records rectification items, re-checks and comments.',
     timeout: Duration.minutes(4),
+    // Before the summaries it reads every response once and holds the campaign's findings.
+    memorySize: 1024,
   },
-  'send-mail': { description: 'Sends one batch of emails, paced to the SES send rate.', timeout: Duration.minutes(4) },
+  'send-mail': {
+    description: 'Sends one batch of emails, paced to the SES send rate; builds the city results workbook.',
+    timeout: Duration.minutes(4),
+    // The city summary holds every center's row and builds the XLSX attachment in memory.
+    memorySize: 1024,
+  },
   'check-progress': { description: 'Decides: remind non-responders, wait, or close.', timeout: Duration.minutes(4) },
   'await-responses': { description: 'Stores the Collect task token on the campaign.', timeout: Duration.minutes(1) },
   'close-campaign': { description: 'Stops accepting answers.', timeout: Duration.minutes(4) },
@@ -107,6 +125,8 @@ export class SupervisionStack extends Stack {
   public readonly taskFunctions: Readonly<Record<WorkflowHandlerName, SupervisionFunction>>;
   /** The function behind the survey API. */
   public readonly surveyFunction: SupervisionFunction;
+  /** The function behind the officials' rectification links (`/r/{token}`). */
+  public readonly rectificationFunction: SupervisionFunction;
   /** The function fed by bounce and complaint events, when it is deployed. */
   public readonly mailEventsFunction: SupervisionFunction | undefined;
 
@@ -231,13 +251,14 @@ export class SupervisionStack extends Stack {
     taskFunctions['await-responses'].bindWorkflowCallbacks(stateMachineArn);
 
     this.surveyFunction = newFunction('survey-api', {
-      description: 'Serves the survey and rectification pages and records answers.',
+      description: 'Serves the survey pages and records answers.',
       timeout: Duration.seconds(15),
       memorySize: 1024,
     });
     this.surveyFunction.bindSecret(this.linkSecret, 'LINK_SECRET_ARN');
     this.surveyFunction.bindWorkflowCallbacks(stateMachineArn);
     this.surveyFunction.addEnvironment('SURVEY_BASE_URL', surveyBaseUrl);
+    this.rectificationFunction = this.createRectificationFunction(projectRoot, logRetention);
 
     this.stateMachine = this.createWorkflow(stateMachineName, stateMachineArn, taskFunctions, logRetention);
     this.createSurveyRoutes(logRetention);
@@ -339,12 +360,46 @@ export class SupervisionStack extends Stack {
     const integration = new HttpLambdaIntegration('SurveyIntegration', this.surveyFunction);
     this.surveyApi.addRoutes({ path: '/s/{token}', methods: [HttpMethod.GET, HttpMethod.POST], integration });
     this.surveyApi.addRoutes({ path: '/s/{token}/{proxy+}', methods: [HttpMethod.ANY], integration });
-    this.surveyApi.addRoutes({ path: '/r/{token}', methods: [HttpMethod.GET, HttpMethod.POST], integration });
+    this.surveyApi.addRoutes({
+      path: '/r/{token}',
+      methods: [HttpMethod.GET, HttpMethod.POST],
+      integration: new HttpLambdaIntegration('RectificationIntegration', this.rectificationFunction),
+    });
     acknowledgeFinding(
       this.surveyApi,
       'AwsSolutions-APIG4',
       'Survey and rectification links are capability URLs: the unguessable token in the path is the credential, checked by the function; volunteers and officials have no IAM or Cognito identity.',
     );
+  }
+
+  /**
+   * The officials' rectification links. Least privilege by key prefix: it reads link tokens, the
+   * campaign's own records and the series' rectification items, and writes nothing but those items.
+   */
+  private createRectificationFunction(projectRoot: string, logRetention: RetentionDays): SupervisionFunction {
+    const fn = new SupervisionFunction(this, 'RectificationApiFunction', {
+      projectRoot,
+      handlerName: 'rectification-api',
+      logRetention,
+      description: "Serves the officials' rectification pages and records items reported fixed.",
+      timeout: Duration.seconds(15),
+    });
+    fn.addEnvironment('TABLE_NAME', this.table.tableName);
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:Query'],
+        resources: [this.table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['RTOKEN#*', 'RECT#*', 'CAMPAIGN#*'] } },
+      }),
+    );
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:PutItem'],
+        resources: [this.table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['RECT#*'] } },
+      }),
+    );
+    return fn;
   }
 
   private publishMailEvents(
@@ -414,6 +469,11 @@ export class SupervisionStack extends Stack {
       this.surveyFunction.metricErrors({ period, statistic: 'Sum' }),
       'The survey function failed with an unhandled error.',
     );
+    alarmOn(
+      'RectificationErrorsAlarm',
+      this.rectificationFunction.metricErrors({ period, statistic: 'Sum' }),
+      'The rectification function failed with an unhandled error.',
+    );
     if (this.mailEventsFunction) {
       alarmOn(
         'MailEventsErrorsAlarm',
@@ -442,7 +502,8 @@ export class SupervisionStack extends Stack {
     });
     new CfnOutput(this, 'ConfigurationSetName', {
       value: this.configurationSet.configurationSetName,
-      description: 'SES configuration set used for every email. The sender is not created by this stack: verify it, or its domain, in SES in this region (and leave the SES sandbox) before launching a campaign.',
+      description:
+        'SES configuration set used for every email. The sender is not created by this stack: verify it, or its domain, in SES in this region (and leave the SES sandbox) before launching a campaign.',
     });
     new CfnOutput(this, 'LinkSecretArn', {
       value: this.linkSecret.secretArn,

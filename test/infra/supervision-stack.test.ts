@@ -127,8 +127,8 @@ const functionArn = (stack: SupervisionStack, handler: keyof SupervisionStack['t
 });
 
 beforeAll(() => {
-  withMailEventsHandler = createProjectRoot([...HANDLERS, 'ses-events']);
-  withoutMailEventsHandler = createProjectRoot(HANDLERS);
+  withMailEventsHandler = createProjectRoot([...HANDLERS, 'rectification-api', 'ses-events']);
+  withoutMailEventsHandler = createProjectRoot([...HANDLERS, 'rectification-api']);
 });
 
 afterAll(() => {
@@ -190,7 +190,8 @@ describe('SupervisionStack', () => {
       const functions = Object.values(
         template.findResources('AWS::Lambda::Function') as Record<string, FunctionResource>,
       );
-      expect(functions).toHaveLength(HANDLERS.length + 1);
+      // The workflow's tasks, the survey and rectification functions, and ses-events.
+      expect(functions).toHaveLength(HANDLERS.length + 2);
       for (const fn of functions) {
         expect(fn.Properties).toMatchObject({
           Runtime: 'nodejs22.x',
@@ -428,7 +429,7 @@ describe('SupervisionStack', () => {
   });
 
   describe('survey API', () => {
-    it('routes survey and rectification links to the survey function', () => {
+    it('routes survey links to the survey function and rectification links to their own function', () => {
       // Act
       const { stack, template } = synthesizeDefault();
       // Assess
@@ -441,10 +442,26 @@ describe('SupervisionStack', () => {
           .map((route) => route.Properties.RouteKey)
           .sort(),
       ).toEqual(['ANY /s/{token}/{proxy+}', 'GET /r/{token}', 'GET /s/{token}', 'POST /r/{token}', 'POST /s/{token}']);
-      template.resourceCountIs('AWS::ApiGatewayV2::Integration', 1);
-      template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
+      template.resourceCountIs('AWS::ApiGatewayV2::Integration', 2);
+      const integrations = template.findResources('AWS::ApiGatewayV2::Integration') as Record<
+        string,
+        { Properties: { IntegrationUri: unknown } }
+      >;
+      const targetOf = (routeKey: string) => {
+        const route = Object.values(routes).find((r) => r.Properties.RouteKey === routeKey) as
+          | { Properties: { Target: { 'Fn::Join': [string, unknown[]] } } }
+          | undefined;
+        const ref = route?.Properties.Target['Fn::Join'][1][1] as { Ref: string } | undefined;
+        return integrations[ref?.Ref ?? '']?.Properties.IntegrationUri;
+      };
+      for (const key of ['GET /s/{token}', 'POST /s/{token}', 'ANY /s/{token}/{proxy+}']) {
+        expect(targetOf(key), key).toEqual({ 'Fn::GetAtt': [logicalId(stack, stack.surveyFunction), 'Arn'] });
+      }
+      for (const key of ['GET /r/{token}', 'POST /r/{token}']) {
+        expect(targetOf(key), key).toEqual({ 'Fn::GetAtt': [logicalId(stack, stack.rectificationFunction), 'Arn'] });
+      }
+      template.allResourcesProperties('AWS::ApiGatewayV2::Integration', {
         IntegrationType: 'AWS_PROXY',
-        IntegrationUri: { 'Fn::GetAtt': [logicalId(stack, stack.surveyFunction), 'Arn'] },
         PayloadFormatVersion: '2.0',
       });
     });
@@ -478,6 +495,47 @@ describe('SupervisionStack', () => {
         Namespace: 'AWS/Lambda',
         MetricName: 'Errors',
         Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalId(stack, stack.surveyFunction) } }],
+        AlarmActions: [{ Ref: logicalId(stack, stack.alarmTopic) }],
+      });
+    });
+  });
+
+  describe('rectification API', () => {
+    it('lets the rectification function read tokens, campaign records and items, and write only items', () => {
+      // Act
+      const { stack, template } = synthesizeDefault();
+      // Assess
+      const tableArn = { 'Fn::GetAtt': [logicalId(stack, stack.table), 'Arn'] };
+      const statements = statementsOfRole(template, logicalId(stack, stack.rectificationFunction.executionRole));
+      const table = statements.filter((st) => actionsOf([st]).some((a) => a.startsWith('dynamodb:')));
+      expect(table).toEqual([
+        expect.objectContaining({
+          Action: ['dynamodb:GetItem', 'dynamodb:Query'],
+          Resource: tableArn,
+          Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['RTOKEN#*', 'RECT#*', 'CAMPAIGN#*'] } },
+        }),
+        expect.objectContaining({
+          Action: 'dynamodb:PutItem',
+          Resource: tableArn,
+          Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['RECT#*'] } },
+        }),
+      ]);
+      const others = actionsOf(statements).filter((a) => /^(ses|secretsmanager|states|lambda):/.test(a));
+      expect(others).toEqual([]);
+    });
+
+    it('tells the rectification function its table and alarms when it fails', () => {
+      // Act
+      const { stack, template } = synthesizeDefault();
+      // Assess
+      const functions = template.findResources('AWS::Lambda::Function') as Record<string, FunctionResource>;
+      const fn = functions[logicalId(stack, stack.rectificationFunction)]?.Properties;
+      expect(fn?.Environment.Variables).toMatchObject({ TABLE_NAME: { Ref: logicalId(stack, stack.table) } });
+      expect(fn?.Environment.Variables).not.toHaveProperty('LINK_SECRET_ARN');
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Errors',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalId(stack, stack.rectificationFunction) } }],
         AlarmActions: [{ Ref: logicalId(stack, stack.alarmTopic) }],
       });
     });

@@ -1,0 +1,213 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { hashToken } from '../../../functions/core/links.ts';
+import { deriveRectificationToken, type RectificationItem } from '../../../functions/core/rectification.ts';
+import { routeRectification } from '../../../functions/rectification-api.ts';
+import { smallCampaign } from '../../fixtures/campaign.ts';
+import { HOSTILE } from '../../fixtures/summaries.ts';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const def = smallCampaign();
+const token = deriveRectificationToken('unit-test-link-secret-0123456789abcdef', def.campaign.id, 'C1');
+
+const item = (id: string, over: Partial<RectificationItem> = {}): RectificationItem => ({
+  id,
+  series: 'test',
+  campaignId: def.campaign.id,
+  month: '2026-12',
+  centerId: 'C1',
+  category: 'waiting-time',
+  description: `等候 50 分钟${HOSTILE}`,
+  severity: 'serious',
+  supervisorId: 'S-SECRET',
+  assignmentId: 'A-SECRET',
+  foundAt: '2026-12-05T00:00:00.000Z',
+  notifiedOn: '2026-12-16',
+  dueDate: '2099-01-06',
+  state: 'open',
+  reopened: 0,
+  history: [],
+  revision: 3,
+  ...over,
+});
+
+const event = (
+  method: string,
+  init: { body?: string; type?: string; accept?: string; token?: string; query?: Record<string, string> } = {},
+): APIGatewayProxyEventV2 =>
+  ({
+    version: '2.0',
+    routeKey: `${method} /r/{token}`,
+    rawPath: `/r/${init.token ?? token}`,
+    rawQueryString: '',
+    headers: {
+      ...(init.type ? { 'content-type': init.type } : {}),
+      ...(init.accept ? { accept: init.accept } : {}),
+    },
+    queryStringParameters: init.query,
+    pathParameters: { token: init.token ?? token },
+    requestContext: { http: { method, path: `/r/${init.token ?? token}` } },
+    body: init.body,
+    isBase64Encoded: false,
+  }) as unknown as APIGatewayProxyEventV2;
+
+const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
+
+beforeEach(() => {
+  ddb.reset();
+  ddb.on(GetCommand).resolves({});
+  ddb.on(GetCommand, { Key: { PK: `RTOKEN#${hashToken(token)}`, SK: 'RTOKEN' } }).resolves({
+    Item: { series: 'test', campaignId: def.campaign.id, centerId: 'C1' },
+  });
+  ddb.on(GetCommand, { Key: { PK: `CAMPAIGN#${def.campaign.id}`, SK: 'META' } }).resolves({
+    Item: {
+      campaign: def.campaign,
+      status: 'published',
+      definitionHash: 'h',
+      loaded: true,
+      createdAt: 'x',
+      deadline: def.campaign.schedule.deadline,
+    },
+  });
+  ddb.on(GetCommand, { Key: { PK: `CAMPAIGN#${def.campaign.id}`, SK: 'CENTER#C1' } }).resolves({
+    Item: { center: def.centers[0] },
+  });
+  ddb.on(GetCommand, { Key: { PK: 'RECT#test', SK: 'C1#R1' } }).resolves({ Item: item('R1') });
+  ddb.on(GetCommand, { Key: { PK: 'RECT#test', SK: 'C1#R2' } }).resolves({ Item: item('R2', { state: 'confirmed' }) });
+  ddb.on(QueryCommand).resolves({ Items: [item('R1'), item('R2', { state: 'confirmed' })] });
+  ddb.on(PutCommand).resolves({});
+});
+afterEach(() => ddb.reset());
+
+describe('the rectification page', () => {
+  it("lists the center's items with their due dates and a form each, escaping the text", async () => {
+    // Act
+    const res = await routeRectification(event('GET'));
+    // Assess
+    expect(res.statusCode).toBe(200);
+    expect(res.headers?.['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(res.body).toContain('玄武区政务服务中心');
+    expect(res.body).toContain('2099-01-06');
+    expect(res.body).toContain('name="note"');
+    expect(res.body).not.toContain(HOSTILE);
+    expect(res.body).not.toMatch(/<script|onerror=/);
+    expect(res.body).not.toContain('S-SECRET');
+  });
+
+  it('answers a malformed token exactly like an unknown one', async () => {
+    // Act
+    const malformed = await routeRectification(event('GET', { token: 'abc' }));
+    const unknown = await routeRectification(event('GET', { token: 'A'.repeat(43) }));
+    // Assess
+    expect(malformed.statusCode).toBe(404);
+    expect(unknown.statusCode).toBe(404);
+    expect(malformed.body).toBe(unknown.body);
+  });
+
+  it('gives the items as JSON without who found them', async () => {
+    // Act
+    const res = await routeRectification(event('GET', { accept: 'application/json' }));
+    // Assess
+    const body = JSON.parse(res.body ?? '{}') as { items: Record<string, unknown>[] };
+    expect(body.items).toHaveLength(2);
+    expect(res.body).not.toContain('S-SECRET');
+    expect(res.body).not.toContain('A-SECRET');
+  });
+});
+
+describe('reporting an item fixed', () => {
+  it('records the note and moves the item to reported fixed, only if nobody changed it meanwhile', async () => {
+    // Act
+    const res = await routeRectification(
+      event('POST', { type: 'application/x-www-form-urlencoded', body: form({ item: 'R1', note: ' 增开 2 个窗口 ' }) }),
+    );
+    // Assess
+    expect(res.statusCode).toBe(303);
+    expect(res.headers?.location).toBe(`${token}?done=R1#item-R1`);
+    expect(ddb).toHaveReceivedCommandWith(PutCommand, {
+      Item: expect.objectContaining({
+        PK: 'RECT#test',
+        SK: 'C1#R1',
+        state: 'reported-fixed',
+        report: expect.objectContaining({ note: '增开 2 个窗口' }),
+        revision: 4,
+      }),
+      ConditionExpression: 'revision = :r',
+      ExpressionAttributeValues: { ':r': 3 },
+    });
+  });
+
+  it('accepts JSON and answers with the new state', async () => {
+    // Act
+    const res = await routeRectification(
+      event('POST', { type: 'application/json', body: JSON.stringify({ item: 'R1', note: '已整改' }) }),
+    );
+    // Assess
+    expect(res.statusCode).toBe(200);
+    expect(JSON.parse(res.body ?? '{}')).toMatchObject({ item: 'R1', state: 'reported-fixed' });
+  });
+
+  it('asks for a note when none is given, next to the item, and stores nothing', async () => {
+    // Act
+    const res = await routeRectification(
+      event('POST', { type: 'application/x-www-form-urlencoded', body: form({ item: 'R1', note: '   ' }) }),
+    );
+    // Assess
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('请填写整改说明。');
+    expect(res.body).toContain('aria-invalid="true"');
+    expect(ddb).not.toHaveReceivedCommand(PutCommand);
+  });
+
+  it.each([
+    ['a note of more than 1,000 characters', { item: 'R1', note: 'x'.repeat(1001) }, 400],
+    ['control characters', { item: 'R1', note: 'a\u0007b' }, 400],
+    ['an unknown field', { item: 'R1', note: 'ok', extra: '1' }, 400],
+    ['an item of another center', { item: 'R9', note: 'ok' }, 404],
+    ['an item already confirmed fixed', { item: 'R2', note: 'ok' }, 409],
+  ])('refuses %s', async (_what, body, status) => {
+    // Act
+    const res = await routeRectification(event('POST', { type: 'application/json', body: JSON.stringify(body) }));
+    // Assess
+    expect(res.statusCode).toBe(status);
+    expect(ddb).not.toHaveReceivedCommand(PutCommand);
+  });
+
+  it('refuses other content types, oversized and malformed bodies without reading the item', async () => {
+    // Act
+    const plain = await routeRectification(event('POST', { type: 'text/plain', body: 'note=x' }));
+    const huge = await routeRectification(
+      event('POST', { type: 'application/json', body: JSON.stringify({ item: 'R1', note: 'x'.repeat(20_000) }) }),
+    );
+    const broken = await routeRectification(event('POST', { type: 'application/json', body: '{"item":' }));
+    const twice = await routeRectification(
+      event('POST', { type: 'application/x-www-form-urlencoded', body: 'item=R1&note=a&note=b' }),
+    );
+    // Assess
+    expect([plain.statusCode, huge.statusCode, broken.statusCode, twice.statusCode]).toEqual([415, 413, 400, 400]);
+    expect(ddb).not.toHaveReceivedCommand(PutCommand);
+  });
+
+  it('says to try again when the item changed at the same moment', async () => {
+    // Prepare
+    ddb.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'changed', $metadata: {} }));
+    // Act
+    const res = await routeRectification(
+      event('POST', { type: 'application/json', body: JSON.stringify({ item: 'R1', note: '已整改' }) }),
+    );
+    // Assess
+    expect(res.statusCode).toBe(409);
+    expect(res.body).not.toMatch(/ConditionalCheckFailed|at .*\.ts/);
+  });
+
+  it('refuses other methods', async () => {
+    // Act
+    const res = await routeRectification(event('DELETE'));
+    // Assess
+    expect(res.statusCode).toBe(405);
+    expect(res.headers?.allow).toBe('GET, HEAD, POST');
+  });
+});
