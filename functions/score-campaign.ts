@@ -77,7 +77,7 @@ export const scoreCampaign = async ({ campaignId }: CampaignTaskInput): Promise<
     store.getQuestionnaire(campaignId),
     store.getCenters(campaignId),
   ]);
-  const accumulator = new CenterScoreAccumulator(questionnaire, [...centers.values()], campaignId);
+  const accumulator = new CenterScoreAccumulator(questionnaire, [...centers.values()], campaignId, meta.answered);
   let responses = 0;
   for await (const page of store.streamResponses(campaignId)) {
     accumulator.addPage(page);

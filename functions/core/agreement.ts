@@ -83,20 +83,28 @@ export class IntervalAlpha {
   private ss = 0;
   private within = 0;
 
-  /** Adds one unit's values: the first `m` entries of `values` (units with fewer than two do not pair). */
-  addUnit(values: ArrayLike<number>, m: number): void {
+  /** Adds one unit's values: `m` entries of `values` from `offset` (units with fewer than two do not pair). */
+  addUnit(values: ArrayLike<number>, m: number, offset = 0): void {
     if (m < 2) return;
     let sum = 0;
-    for (let i = 0; i < m; i++) sum += values[i] as number;
+    for (let i = offset; i < offset + m; i++) sum += values[i] as number;
     const unitMean = sum / m;
     let unitSs = 0;
-    for (let i = 0; i < m; i++) unitSs += ((values[i] as number) - unitMean) ** 2;
+    for (let i = offset; i < offset + m; i++) unitSs += ((values[i] as number) - unitMean) ** 2;
     this.within += (m * unitSs) / (m - 1);
     const total = this.n + m;
     const delta = unitMean - this.mean;
     this.mean += (delta * m) / total;
     this.ss += unitSs + (delta * delta * this.n * m) / total;
     this.n = total;
+  }
+
+  /** Forgets every unit, to be used again. */
+  reset(): void {
+    this.n = 0;
+    this.mean = 0;
+    this.ss = 0;
+    this.within = 0;
   }
 
   /** Pairable values seen so far. */
@@ -111,11 +119,11 @@ export class IntervalAlpha {
   }
 }
 
-/** The median of the first `count` entries of `sorted` (ascending); the two middle values averaged when even. */
-export const medianOfSorted = (sorted: ArrayLike<number>, count: number): number => {
+/** The median of `count` entries of `sorted` (ascending) from `offset`; the two middle values averaged when even. */
+export const medianOfSorted = (sorted: ArrayLike<number>, count: number, offset = 0): number => {
   if (count === 0) return Number.NaN;
-  const lo = sorted[(count - 1) >> 1] as number;
-  const hi = sorted[count >> 1] as number;
+  const lo = sorted[offset + ((count - 1) >> 1)] as number;
+  const hi = sorted[offset + (count >> 1)] as number;
   return (lo + hi) / 2;
 };
 

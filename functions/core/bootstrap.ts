@@ -33,6 +33,34 @@ const factorial = (n: number): number => {
   return f;
 };
 
+/** The distinct resamples of r raters (draw counts, row by row) with their multinomial weights r!/∏k_i!. */
+const resampleTables = new Map<number, { counts: Uint32Array; weights: number[] }>();
+const resampleTable = (r: number): { counts: Uint32Array; weights: number[] } => {
+  const known = resampleTables.get(r);
+  if (known) return known;
+  const rows: number[] = [];
+  const weights: number[] = [];
+  const counts = new Array<number>(r).fill(0);
+  const rFactorial = factorial(r);
+  // Counts in descending lexicographic order: the order every run enumerates them in.
+  const visit = (i: number, left: number, denominator: number) => {
+    if (i === r - 1) {
+      counts[i] = left;
+      rows.push(...counts);
+      weights.push(rFactorial / (denominator * factorial(left)));
+      return;
+    }
+    for (let k = left; k >= 0; k--) {
+      counts[i] = k;
+      visit(i + 1, left - k, denominator * factorial(k));
+    }
+  };
+  visit(0, r, 1);
+  const table = { counts: Uint32Array.from(rows), weights };
+  resampleTables.set(r, table);
+  return table;
+};
+
 /**
  * The bootstrap distribution of a statistic over r raters: each resample is given as the count of
  * times each rater is drawn, and comes with an integer weight. When C(2r − 1, r) ≤ `exactLimit`
@@ -57,19 +85,11 @@ export const bootstrapDistribution = (
     weights.push(weight);
   };
   if (distinctResamples(r) <= (settings.exactLimit ?? settings.resamples)) {
-    const rFactorial = factorial(r);
-    const visit = (i: number, left: number, denominator: number) => {
-      if (i === r - 1) {
-        counts[i] = left;
-        record(rFactorial / (denominator * factorial(left)));
-        return;
-      }
-      for (let k = left; k >= 0; k--) {
-        counts[i] = k;
-        visit(i + 1, left - k, denominator * factorial(k));
-      }
-    };
-    visit(0, r, 1);
+    const table = resampleTable(r);
+    for (let row = 0; row < table.weights.length; row++) {
+      for (let i = 0; i < r; i++) counts[i] = table.counts[row * r + i] as number;
+      record(table.weights[row] as number);
+    }
     return { values, weights, exact: true };
   }
   const random = seededRandom(settings.seed);

@@ -1,0 +1,27 @@
+import type { BenchSuite } from './suite.ts';
+
+/** The suites, loaded on demand; adding one is one line here. */
+const SUITES: Record<string, () => Promise<BenchSuite>> = {
+  scoring: async () => (await import('./scoring.ts')).suite,
+};
+
+/** Runs the named suites (all when none are named); returns the exit code. */
+export const runBench = async (
+  names: readonly string[],
+  out = (line: string) => console.log(line),
+): Promise<number> => {
+  const unknown = names.filter((n) => !(n in SUITES));
+  if (unknown.length > 0) {
+    console.error(
+      `unknown bench suite ${unknown.map((n) => `"${n}"`).join(', ')}; suites: ${Object.keys(SUITES).join(', ')}`,
+    );
+    return 2;
+  }
+  for (const name of names.length > 0 ? names : Object.keys(SUITES)) {
+    const load = SUITES[name];
+    if (load) await (await load()).run(out);
+  }
+  return 0;
+};
+
+process.exitCode = await runBench(process.argv.slice(2).filter((a) => a !== '--'));

@@ -1,0 +1,21 @@
+import { generateBenchData, responsesOf, scoreFull, scoreOurs } from './scoring.ts';
+
+// Run in a child process (with --expose-gc) by the scoring suite, so that what it measures is its own.
+const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
+const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
+const rss = () => process.memoryUsage().rss;
+const data = generateBenchData(undefined, false);
+gc();
+const pages = rss();
+scoreOurs(data);
+// Right after the run, before anything is collected: the run's arrays are still resident.
+const afterOurs = rss();
+gc();
+const settled = rss();
+scoreFull(data);
+const afterFull = rss();
+// center, rater (4 + 4 bytes), indicator (2), activity (1), raw answer and score (8 + 8) per answer.
+const columns = responsesOf(data) * 17 * 27;
+process.stdout.write(
+  `scoring-1M-memory-mb: pages_rss=${mb(pages)} after_ours_rss=${mb(afterOurs)} (+${mb(afterOurs - pages)}) after_full_rss=${mb(afterFull)} (+${mb(afterFull - settled)}) answer_columns=${mb(columns)}\n`,
+);
