@@ -18,17 +18,11 @@ import {
   summaryItem,
 } from './core/mail.ts';
 import type { Center } from './core/model.ts';
-import {
-  countByStatus,
-  deriveRectificationToken,
-  type RectificationStatus,
-  rectificationRules,
-  rectificationUrl,
-} from './core/rectification.ts';
+import { countByStatus, deriveRectificationToken, rectificationRules, rectificationUrl } from './core/rectification.ts';
 import { changeSince, rankSupervisors, reportRows, resultsCsv, supervisorActivities } from './core/report.ts';
 import type { CampaignScoringSummary } from './core/scoring.ts';
+import { SendMailInput, type SendMailResult } from './core/workflow-contract.ts';
 import { chinaDate } from './core/working-days.ts';
-import { type SendMailResult, SendMailInput } from './core/workflow-contract.ts';
 
 /** A recipient's email, or the reason there is none. */
 type Outgoing = { to: string[]; mail: RenderedMail } | { skip: 'nothing-to-send' };
@@ -89,8 +83,6 @@ const summaryOf = (campaignId: string) => {
   return hit;
 };
 
-const SHOWN_ORDER: Record<RectificationStatus, number> = { overdue: 0, open: 1, 'reported-fixed': 2, confirmed: 3 };
-
 const composeSummaries = async (input: SendMailInput, meta: CampaignMeta): Promise<Map<string, Outgoing>> => {
   const { campaign } = meta;
   const [secret, centers, scores, summary, findings, itemsByCenter] = await Promise.all([
@@ -114,10 +106,12 @@ const composeSummaries = async (input: SendMailInput, meta: CampaignMeta): Promi
     // What the official still has to act on, plus what this campaign's re-check just closed.
     const shown = items
       .filter((item) => item.state !== 'confirmed' || item.lastRecheck?.campaignId === campaign.id)
-      .map((item) => summaryItem(item, campaign.id, today))
-      .sort((a, b) => SHOWN_ORDER[a.status] - SHOWN_ORDER[b.status] || (a.dueDate < b.dueDate ? -1 : 1));
+      .map((item) => summaryItem(item, campaign.id, today));
     const token = deriveRectificationToken(secret, campaign.id, id);
-    links.push({ tokenHash: hashToken(token), link: { series: campaign.series, campaignId: campaign.id, centerId: id } });
+    links.push({
+      tokenHash: hashToken(token),
+      link: { series: campaign.series, campaignId: campaign.id, centerId: id },
+    });
     out.set(id, {
       to: [center.official.email],
       mail: renderCenterSummary({
@@ -161,12 +155,21 @@ const composeCitySummary = async (input: SendMailInput, meta: CampaignMeta): Pro
   for await (const a of store.streamAssignments(input.campaignId)) {
     assignments.push({ supervisorId: a.supervisorId, answeredAt: a.answeredAt });
   }
-  const supervisors = await store.getSupervisors(input.campaignId, [...new Set(assignments.map((a) => a.supervisorId))]);
+  const supervisors = await store.getSupervisors(input.campaignId, [
+    ...new Set(assignments.map((a) => a.supervisorId)),
+  ]);
   const now = new Date();
   const today = chinaDate(now);
   const firstReminder = [...campaign.schedule.reminders].sort()[0];
   const standings = rankSupervisors(
-    supervisorActivities([...supervisors.values()], assignments, firstReminder ?? meta.deadline, items, campaign.id, raters),
+    supervisorActivities(
+      [...supervisors.values()],
+      assignments,
+      firstReminder ?? meta.deadline,
+      items,
+      campaign.id,
+      raters,
+    ),
   );
   const rows = reportRows(
     scores.flatMap((score) => {
@@ -188,7 +191,13 @@ const composeCitySummary = async (input: SendMailInput, meta: CampaignMeta): Pro
   }
   const suppressed = [...skipped].sort().map(([email, kinds]) => {
     const why = reasons.get(email);
-    return { email, reason: why?.reason ?? 'bounce', detail: why?.detail ?? '', at: why?.at ?? '', skipped: [...kinds] };
+    return {
+      email,
+      reason: why?.reason ?? 'bounce',
+      detail: why?.detail ?? '',
+      at: why?.at ?? '',
+      skipped: [...kinds],
+    };
   });
   const base = `results-${campaign.id}`;
   const xlsx = await buildResultsWorkbook({
@@ -204,7 +213,11 @@ const composeCitySummary = async (input: SendMailInput, meta: CampaignMeta): Pro
   });
   const attachments: MailAttachment[] = [
     { filename: `${base}.xlsx`, contentType: XLSX_TYPE, content: xlsx },
-    { filename: `${base}.csv`, contentType: 'text/csv; charset=utf-8', content: new TextEncoder().encode(resultsCsv(rows)) },
+    {
+      filename: `${base}.csv`,
+      contentType: 'text/csv; charset=utf-8',
+      content: new TextEncoder().encode(resultsCsv(rows)),
+    },
   ];
   const mail: RenderedMail = {
     ...renderCitySummary({
@@ -279,7 +292,14 @@ export const sendMailBatch = async (input: SendMailInput): Promise<SendMailResul
       continue;
     }
     try {
-      await store.settleMail(input.campaignId, input.kind, input.round, recipientId, { state: 'sent', messageId }, now());
+      await store.settleMail(
+        input.campaignId,
+        input.kind,
+        input.round,
+        recipientId,
+        { state: 'sent', messageId },
+        now(),
+      );
     } catch (error) {
       // SES has the message; the claim already stops a second send, so the batch can safely be retried.
       throw new TransientError(`email ${input.kind}/${recipientId} was sent but not recorded; retrying the batch`, {

@@ -202,6 +202,8 @@ const summaryPage = (title: string, subtitle: string, body: string, footer: stri
 <tr><td style="padding:12px 20px;border-top:1px solid #eceff1;font-size:12px;line-height:1.5;color:${MUTED}">${footer}</td></tr>
 </table></td></tr></table></body></html>`;
 
+const SHOWN_ORDER: Record<RectificationStatus, number> = { overdue: 0, open: 1, 'reported-fixed': 2, confirmed: 3 };
+
 /** One rectification item as a summary shows it; who found it is never shown. */
 export interface SummaryItem {
   id: string;
@@ -289,6 +291,11 @@ export const renderCenterSummary = (m: CenterSummaryModel): RenderedMail => {
   const rank = rankPhrase(score, center.level);
   const dims = (DIMENSIONS as readonly Dimension[]).filter((d) => score.dimensions[d] !== undefined);
   const { strengths, gaps } = strengthsAndGaps(score, m.medians);
+  // Most urgent first: overdue, open, reported, closed; then by due date.
+  const items = [...m.items].sort(
+    (a, b) =>
+      SHOWN_ORDER[a.status] - SHOWN_ORDER[b.status] || (a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : 0),
+  );
   const total = RECTIFICATION_STATUSES.reduce((n, s) => n + m.counts[s], 0);
   const counts = countsLine(m.counts);
   const change = m.change?.score;
@@ -341,7 +348,7 @@ export const renderCenterSummary = (m: CenterSummaryModel): RenderedMail => {
       )
       .join('');
 
-  const itemCards = m.items
+  const itemCards = items
     .map((item) => {
       const category = PROBLEM_CATEGORY_LABELS[item.category];
       const color = STATUS_COLORS[item.status];
@@ -422,7 +429,7 @@ ${h2('如何回复', 'How to respond')}${respond}`,
     '',
     '发现问题与整改期限 / Problems found and due dates',
     total === 0 ? '  本期未发现问题。/ No problems found.' : `  ${total} 项 items: ${counts.zh} / ${counts.en}`,
-    ...m.items.flatMap((item, i) => [
+    ...items.flatMap((item, i) => [
       `  ${i + 1}. [${statusLabel(item.status)}] ${both(PROBLEM_CATEGORY_LABELS[item.category])} · ${both(PROBLEM_SEVERITY_LABELS[item.severity])}${item.isNew ? ' · 本期新发现 new' : ''}`,
       `     ${item.description.replace(/\s+/g, ' ')}`,
       `     整改期限 due ${item.dueDate} · ${item.month} 发现 found`,
