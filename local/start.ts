@@ -253,6 +253,15 @@ const main = async () => {
     console.log(`\nemails sent: ${[...byKind].map(([k, n]) => `${k} ${n}`).join(' · ')} (total ${outbox.length})`);
     const dir = await writeEml(outbox, resolve(flags.out, 'mail'));
     console.log(`every email is in ${dir}/ (.eml: open with any mail client)`);
+    // The city results are the workbook the organizers received, as sent.
+    const workbook = outbox
+      .find((e) => mailKindOf(e) === 'city-summary')
+      ?.attachments.find((a) => a.filename?.endsWith('.xlsx'));
+    if (workbook) {
+      const file = resolve(flags.out, 'results.xlsx');
+      await writeFile(file, Buffer.from(workbook.content, 'base64'));
+      console.log(`city results (a sheet per level): ${file}`);
+    }
     console.log('to answer in a browser and watch the workflow continue: npm start -- --serve');
     say('done');
     return await shutdown(0);

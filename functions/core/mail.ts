@@ -192,8 +192,13 @@ const bar = (value: number | null, color: string, height: number) => {
 const button = (url: string, label: string) =>
   `<table role="presentation" cellpadding="0" cellspacing="0" style="margin:12px 0"><tr><td style="background:#b71c1c;border-radius:6px"><a href="${escapeHtml(url)}" style="display:inline-block;padding:12px 20px;color:#ffffff;font-weight:bold;text-decoration:none;font-size:15px">${escapeHtml(label)}</a></td></tr></table>`;
 
+// Data tables are styled by class: inline styles on every cell would push a city's summary past the
+// ~100 KB at which Gmail clips a message. Without the style block they still read, unstyled.
+const TABLE_STYLE =
+  '.t{border-collapse:collapse;margin:6px 0 12px}.t th{padding:6px 4px;font-size:12px;color:#455a64;border-bottom:2px solid #cfd8dc;vertical-align:bottom;word-break:keep-all}.t th span{font-weight:normal}.t td{padding:5px 4px;border-bottom:1px solid #eceff1;font-size:13px;vertical-align:top;overflow-wrap:anywhere;word-break:break-word}.t td.n{white-space:nowrap}.t .en{font-size:11px;color:#607d8b}';
+
 const summaryPage = (title: string, subtitle: string, body: string, footer: string) =>
-  `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="color-scheme" content="light"><title>${escapeHtml(title)}</title><style>@media (max-width:480px){.pad{padding-left:12px!important;padding-right:12px!important}}</style></head>
+  `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="color-scheme" content="light"><title>${escapeHtml(title)}</title><style>${TABLE_STYLE}@media (max-width:480px){.pad{padding-left:12px!important;padding-right:12px!important}}</style></head>
 <body style="margin:0;padding:0;background:#f4f6f8;font-family:system-ui,-apple-system,'PingFang SC','Microsoft YaHei','Noto Sans CJK SC',sans-serif;color:${INK};-webkit-text-size-adjust:100%">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0"><tr><td align="center" style="padding:12px 8px">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="max-width:680px;background:#ffffff;border-radius:8px;border-collapse:separate">
@@ -481,13 +486,13 @@ export interface CitySummaryModel {
 export const LEAGUE_ROWS_SHOWN = 30;
 
 const th = (zh: string, en: string, align: 'left' | 'right' = 'left') =>
-  `<th align="${align}" style="padding:6px 4px;font-size:12px;font-weight:bold;color:#455a64;border-bottom:2px solid #cfd8dc;vertical-align:bottom;word-break:keep-all">${escapeHtml(zh)}<br><span style="font-weight:normal">${escapeHtml(en)}</span></th>`;
-const td = (html: string, align: 'left' | 'right' = 'left', extra = '') =>
-  `<td align="${align}" style="padding:5px 4px;border-bottom:1px solid #eceff1;font-size:13px;vertical-align:top;${align === 'right' ? 'white-space:nowrap' : 'overflow-wrap:anywhere;word-break:break-word'}${extra}">${html}</td>`;
+  `<th align="${align}">${escapeHtml(zh)}<br><span>${escapeHtml(en)}</span></th>`;
+/** A data cell; right-aligned cells hold numbers and never wrap. */
+const td = (html: string, align: 'left' | 'right' = 'left', nowrap = align === 'right') =>
+  `<td${align === 'right' ? ' align="right"' : ''}${nowrap ? ' class="n"' : ''}>${html}</td>`;
 const tableOf = (head: string, body: string, testid: string) =>
-  `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="border-collapse:collapse;margin:6px 0 12px" data-testid="${testid}"><tr>${head}</tr>${body}</table>`;
-const centerCell = (c: Center) =>
-  `${escapeHtml(c.name.zh)}<br><span style="font-size:11px;color:${MUTED}">${escapeHtml(c.name.en)}</span>`;
+  `<table role="presentation" class="t" width="100%" cellpadding="4" cellspacing="0" data-testid="${testid}"><tr>${head}</tr>${body}</table>`;
+const centerCell = (c: Center) => `${escapeHtml(c.name.zh)}<br><span class="en">${escapeHtml(c.name.en)}</span>`;
 
 /** The city summary to the organizers and leaders, with the full results attached. */
 export const renderCitySummary = (m: CitySummaryModel): RenderedMail => {
@@ -519,7 +524,7 @@ ${kpi('参评场所', 'Centers scored', `${scored}/${rows.length}`, 'kpi-centers
 <p style="margin:4px 0">${small(`分数段 bands: ${distribution.bands.map((b) => `${b.from}${b.to === 100 ? '+' : `–${b.to}`}: ${b.count}`).join(' · ')}${distribution.unscored > 0 ? ` · 无得分 unscored: ${distribution.unscored}` : ''}`)}</p>`;
 
   const leagueRow = (r: ReportRow) =>
-    `<tr>${td(r.score.rank === null ? '—' : String(r.score.rank), 'right')}${td(centerCell(r.center))}${td(`<strong>${fmt(r.score.score)}</strong>`, 'right')}${td(r.score.grade ? `<span style="color:${GRADE_COLORS[r.score.grade]}">${escapeHtml(GRADE_LABELS[r.score.grade].zh)}</span>` : '—', 'left', ';white-space:nowrap')}${td(signed(r.change?.score), 'right')}${td((r.score.flags ?? []).some((f) => f in WARNING_FLAGS) ? '⚠' : '')}</tr>`;
+    `<tr>${td(r.score.rank === null ? '—' : String(r.score.rank), 'right')}${td(centerCell(r.center))}${td(`<strong>${fmt(r.score.score)}</strong>`, 'right')}${td(r.score.grade ? `<span style="color:${GRADE_COLORS[r.score.grade]}">${escapeHtml(GRADE_LABELS[r.score.grade].zh)}</span>` : '—', 'left', true)}${td(signed(r.change?.score), 'right')}${td((r.score.flags ?? []).some((f) => f in WARNING_FLAGS) ? '⚠' : '')}</tr>`;
   const league = levels
     .map(({ level, rows: list }) => {
       const shown =
@@ -585,7 +590,7 @@ ${kpi('参评场所', 'Centers scored', `${scored}/${rows.length}`, 'kpi-centers
             .slice(0, 30)
             .map((i) => {
               const c = m.centersById.get(i.centerId);
-              return `<tr>${td(c ? centerCell(c) : escapeHtml(i.centerId))}${td(`${escapeHtml(PROBLEM_CATEGORY_LABELS[i.category].zh)}：${escapeHtml(i.description.length > 60 ? `${i.description.slice(0, 59)}…` : i.description)}`)}${td(`<strong style="color:${STATUS_COLORS.overdue}">${escapeHtml(i.dueDate)}</strong>`, 'left', ';white-space:nowrap')}</tr>`;
+              return `<tr>${td(c ? centerCell(c) : escapeHtml(i.centerId))}${td(`${escapeHtml(PROBLEM_CATEGORY_LABELS[i.category].zh)}：${escapeHtml(i.description.length > 60 ? `${i.description.slice(0, 59)}…` : i.description)}`)}${td(`<strong style="color:${STATUS_COLORS.overdue}">${escapeHtml(i.dueDate)}</strong>`, 'left', true)}</tr>`;
             })
             .join(''),
           'overdue',
@@ -599,7 +604,7 @@ ${kpi('参评场所', 'Centers scored', `${scored}/${rows.length}`, 'kpi-centers
           top
             .map(
               (s) =>
-                `<tr>${td(String(s.rank), 'right')}${td(`${escapeHtml(s.supervisor.name)}<br><span style="font-size:11px;color:${MUTED}">${escapeHtml(s.supervisor.sector)}</span>`)}${td(`${s.answered}/${s.assigned}`, 'right')}${td(`${Math.round(s.timeliness)}%`, 'right')}${td(`${s.problemsFound}/${s.problemsConfirmed}`, 'right')}${td(s.consensus === null ? '—' : String(Math.round(s.consensus)), 'right')}${td(`<strong>${fmt(s.composite)}</strong>`, 'right')}</tr>`,
+                `<tr>${td(String(s.rank), 'right')}${td(`${escapeHtml(s.supervisor.name)}<br><span class="en">${escapeHtml(s.supervisor.sector)}</span>`)}${td(`${s.answered}/${s.assigned}`, 'right')}${td(`${Math.round(s.timeliness)}%`, 'right')}${td(`${s.problemsFound}/${s.problemsConfirmed}`, 'right')}${td(s.consensus === null ? '—' : String(Math.round(s.consensus)), 'right')}${td(`<strong>${fmt(s.composite)}</strong>`, 'right')}</tr>`,
             )
             .join(''),
           'standing',
@@ -613,7 +618,7 @@ ${kpi('参评场所', 'Centers scored', `${scored}/${rows.length}`, 'kpi-centers
           m.suppressed
             .map(
               (s) =>
-                `<tr>${td(escapeHtml(s.email), 'left', ';word-break:break-all')}${td(`${escapeHtml(s.reason === 'complaint' ? '投诉 complaint' : '退信 bounce')}<br><span style="font-size:11px;color:${MUTED}">${escapeHtml(s.detail)} · ${escapeHtml(s.at.slice(0, 10))}</span>`)}${td(escapeHtml(s.skipped.join(', ')))}</tr>`,
+                `<tr>${td(escapeHtml(s.email))}${td(`${escapeHtml(s.reason === 'complaint' ? '投诉 complaint' : '退信 bounce')}<br><span class="en">${escapeHtml(s.detail)} · ${escapeHtml(s.at.slice(0, 10))}</span>`)}${td(escapeHtml(s.skipped.join(', ')))}</tr>`,
             )
             .join(''),
           'suppressed',
