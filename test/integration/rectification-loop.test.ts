@@ -124,6 +124,10 @@ describe('the rectification loop across two campaigns of a city', () => {
       [`${RECHECK_PREFIX}${documents.id}`, `${RECHECK_PREFIX}${waiting.id}`].sort(),
     );
     expect(recheckIds(atC2)).toEqual([`${RECHECK_PREFIX}${signage.id}`]);
+    const surveyPage = await (await fetch(atC1.url)).text();
+    expect(surveyPage).toContain('整改复查');
+    expect(surveyPage).toContain('取号后等候 50 分钟');
+    expect(surveyPage).not.toContain('导视标识不清');
 
     // Act 4: the supervisor at C1 sees the waiting time fixed but the extra documents still asked for;
     // the supervisor at C2 cannot tell (not applicable)
