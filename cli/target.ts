@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ParseArgsOptionsConfig } from 'node:util';
 import type { SFNClient } from '@aws-sdk/client-sfn';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type CampaignMeta, CampaignNotFound, CampaignStore } from '../functions/adapters/store.ts';
 import type { WakeSignal } from '../functions/core/workflow-contract.ts';
 import { CliFailure } from './errors.ts';

@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { CampaignNotFound, ConcurrentUpdate, type RectificationLink } from './adapters/store.ts';
 import { store } from './adapters/table.ts';
 import { decodeFormBody, findDuplicateJsonKey } from './core/answers.ts';

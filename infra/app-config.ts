@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 const SENDER_HINT =
   'pass the sender address verified in SES, e.g. `npx cdk deploy -c senderEmail=noreply@example.gov.cn`, or leave it out and give the SenderEmail parameter at deploy time';

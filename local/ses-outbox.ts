@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** One email as the local SES stored it. */
 export const OutboxEmail = z.object({

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import MailComposer from 'nodemailer/lib/mail-composer';
-import { z } from 'zod';
+import * as z from 'zod';
 import { launchDefinition } from '../cli/launch.ts';
 import { formatLeagueTable, formatResultsHeader, loadResults } from '../cli/results.ts';
 import { loadCampaignFolder } from '../cli/roster/campaign-folder.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Id } from '../../functions/core/model.ts';
 import { parseCommandLine } from '../args.ts';
 import type { CliCommand } from '../command.ts';

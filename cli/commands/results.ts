@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { Id } from '../../functions/core/model.ts';
 import { parseCommandLine } from '../args.ts';
 import type { CliCommand } from '../command.ts';

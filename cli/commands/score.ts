@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { basename, extname, resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DIMENSION_LABELS, GRADE_LABELS, LEVEL_LABELS } from '../../functions/core/i18n.ts';
 import {
   ACTIVITIES,

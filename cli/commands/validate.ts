@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseCommandLine } from '../args.ts';
 import type { CliCommand } from '../command.ts';
 import { CliFailure } from '../errors.ts';

@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { questionsFor } from '../../functions/core/answers.ts';
 import { activitiesFor, assignSupervisors, summarizeLoads } from '../../functions/core/assignment.ts';
 import { ACTIVITY_LABELS } from '../../functions/core/i18n.ts';

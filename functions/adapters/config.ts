@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /** Raised when the environment a function runs in is missing or malformed. */
 export class ConfigurationError extends Error {

@@ -1,5 +1,5 @@
 import type { MiddlewareObj } from '@middy/core';
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /** The workflow handed a task an input it cannot use; not retried. */
 export class InvalidTaskInput extends Error {

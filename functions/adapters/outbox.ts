@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { sesClient } from './ses.ts';
 import { readEnv, requireEnv } from './config.ts';
 import { Mailer, Pacer } from './mailer.ts';

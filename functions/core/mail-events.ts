@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Why an address no longer receives mail. */
 export type SuppressionReason = 'bounce' | 'complaint';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Text shown to users in Chinese first, with English beside it. */
 export const LocalizedText = z.object({

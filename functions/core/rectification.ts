@@ -1,5 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { PROBLEM_CATEGORY_LABELS } from './answers.ts';
 import { DIMENSION_LABELS } from './i18n.ts';
 import {

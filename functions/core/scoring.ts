@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { IntervalAlpha, medianOfSorted, modifiedZScores, OUTLIER_Z, sortPrefix } from './agreement.ts';
 import { bootstrapInterval } from './bootstrap.ts';
 import {

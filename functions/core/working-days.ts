@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A calendar date in China Standard Time, `YYYY-MM-DD`. */
 export const CalendarDate = z

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Center, type CenterLevel, Supervisor } from '../../functions/core/model.ts';
 
 export { demoQuestionnaire } from './questionnaire.ts';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { type Activity, Questionnaire } from '../../functions/core/model.ts';
 
 const HALL: Activity[] = ['accompanied', 'experiential', 'unannounced'];

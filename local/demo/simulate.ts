@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { questionsFor } from '../../functions/core/answers.ts';
 import { Activity, type AnswerValue, type Question, Questionnaire } from '../../functions/core/model.ts';
 import { hashSeed, seededRandom } from '../../functions/core/random.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { activitiesFor, assignSupervisors, summarizeLoads } from '../../functions/core/assignment.ts';
 import { ACTIVITIES, Center, Questionnaire, Supervisor } from '../../functions/core/model.ts';
 import {

@@ -11,7 +11,7 @@ import {
   TaskDoesNotExist,
 } from '@aws-sdk/client-sfn';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type StepFunctionsEndpoint, startStepFunctionsEndpoint } from '../../local/step-functions/endpoint.ts';
 import { LocalStepFunctions } from '../../local/step-functions/runner.ts';
 
