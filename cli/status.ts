@@ -29,6 +29,8 @@ export interface CampaignStatusReport {
   byDistrict: ProgressCount[];
   remindersSent: number;
   remindersPlanned: number;
+  /** Reminder emails delivered to SES, over every round. */
+  reminderEmails: number;
   deadline: string;
   originalDeadline: string;
   next: { what: string; at?: string };
@@ -84,8 +86,9 @@ export const readCampaignStatus = async (
   now = new Date(),
 ): Promise<CampaignStatusReport> => {
   const meta = await findCampaign(target, campaignId);
-  const [centers, execution] = await Promise.all([
+  const [centers, mail, execution] = await Promise.all([
     target.store.getCenters(campaignId),
+    target.store.listMail(campaignId),
     target.sfn
       .send(new DescribeExecutionCommand({ executionArn: executionArnOf(target.stateMachineArn, campaignId) }))
       .then((out) => ({
@@ -127,6 +130,7 @@ export const readCampaignStatus = async (
     byDistrict: [...districts.values()].sort((a, b) => a.label.localeCompare(b.label, 'zh-CN')),
     remindersSent: meta.remindersSent,
     remindersPlanned: meta.campaign.schedule.reminders.filter((r) => Date.parse(r) < Date.parse(meta.deadline)).length,
+    reminderEmails: mail.filter((m) => m.kind === 'reminder' && m.state === 'sent').length,
     deadline: meta.deadline,
     originalDeadline: meta.campaign.schedule.deadline,
     next: nextEvent(meta, now),
@@ -166,7 +170,7 @@ export const formatCampaignStatus = (r: CampaignStatusReport): string => {
     `state 状态       ${STATUS_LABELS[r.status]} · ${run}`,
     `responses 答卷   ${r.answered}/${r.total}  ${percent(r.answered, r.total)}  ${progressBar(r.answered, r.total)}  · ${r.supervisors} supervisors 监督员 · ${r.centers} centers 服务中心`,
     `deadline 截止    ${beijingTime(r.deadline)}${r.deadline !== r.originalDeadline ? ` (extended from ${beijingTime(r.originalDeadline)})` : ''}`,
-    `reminders 提醒   ${r.remindersSent} of ${r.remindersPlanned} round${r.remindersPlanned === 1 ? '' : 's'} sent`,
+    `reminders 提醒   ${r.remindersSent} of ${r.remindersPlanned} round${r.remindersPlanned === 1 ? '' : 's'} sent, ${r.reminderEmails} email${r.reminderEmails === 1 ? '' : 's'} to supervisors with unanswered assignments`,
     `next 下一步      ${r.next.what}${r.next.at ? ` at ${beijingTime(r.next.at)}` : ''}`,
   ];
   if (r.closedAt)

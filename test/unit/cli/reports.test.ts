@@ -116,6 +116,7 @@ describe('the status report', () => {
       ],
       remindersSent: 1,
       remindersPlanned: 1,
+      reminderEmails: 7,
       deadline: '2026-12-31T10:00:00Z',
       originalDeadline: def.campaign.schedule.deadline,
       next: { what: 'deadline 截止', at: '2026-12-31T10:00:00Z' },
@@ -128,7 +129,7 @@ describe('the status report', () => {
     expect(text).toContain('open 收集中 · workflow RUNNING');
     expect(text).toContain('3/4  75%  ██████████████████░░░░░░');
     expect(text).toContain('2026-12-31 18:00 (UTC+8) (extended from 2026-12-20 18:00 (UTC+8))');
-    expect(text).toContain('1 of 1 round sent');
+    expect(text).toContain('1 of 1 round sent, 7 emails to supervisors with unanswered assignments');
     expect(text).toMatch(/by level 按级别\n {2}区级 district +3\/4 +75% +█/);
     expect(text).toMatch(/by district 按区\n {2}玄武 +2\/2 +100% +█{24}\n {2}秦淮 +1\/2 +50% +█{12}░{12}/);
   });
