@@ -227,7 +227,7 @@ const main = async () => {
       outbox = await readOutbox(cloud.urls.ses);
       const reminders = outbox.filter((e) => mailKindOf(e) === 'reminder');
       const fresh = reminders.filter((e) => !reminded.has(e.messageId));
-      fresh.forEach((e) => reminded.add(e.messageId));
+      for (const e of fresh) reminded.add(e.messageId);
       const late = fresh.filter((e) => personas.get(e.destination.to[0] ?? '') === 'late');
       if (late.length > 0) lateAnswers += (await answerAll(late)).links;
       const meta = await readCampaignStatus(target, campaign.id);

@@ -228,7 +228,9 @@ describe('supervision, run as a command against the embedded cloud', () => {
       expect({ code: status.code, stderr: status.stderr }).toEqual({ code: 0, stderr: '' });
       expect(status.stdout).toContain('state 状态       open 收集中 · workflow RUNNING');
       expect(status.stdout).toContain(`responses 答卷   ${links.length}/${meta.total}`);
-      expect(status.stdout).toContain('reminders 提醒   0 of 1 round sent, 0 emails to supervisors with unanswered assignments');
+      expect(status.stdout).toContain(
+        'reminders 提醒   0 of 1 round sent, 0 emails to supervisors with unanswered assignments',
+      );
       expect(status.stdout).toMatch(
         /next 下一步 +reminder round 1 \(第 1 轮提醒\) at \d{4}-\d\d-\d\d 09:00 \(UTC\+8\)/,
       );
