@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod';
-import { type CampaignMeta, CampaignNotFound, ConcurrentUpdate, type TokenRecord } from './adapters/store.ts';
+import {
+  type CampaignMeta,
+  CampaignNotFound,
+  ConcurrentUpdate,
+  ResponseHistoryFull,
+  type TokenRecord,
+} from './adapters/store.ts';
 import { store } from './adapters/table.ts';
 import { wakeCollect } from './adapters/workflow.ts';
 import {
@@ -133,6 +139,13 @@ const MESSAGES = {
       'These answers are being edited elsewhere at the same time; please submit again.',
     ),
   ],
+  historyFull: [
+    text('修改次数已达上限', 'Too many versions'),
+    text(
+      '此答卷已保存的版本数达到上限，未再保存。如需更正，请联系组织方。',
+      'These answers already have as many saved versions as allowed; this one was not saved. Please contact the organizers to correct them.',
+    ),
+  ],
   failed: [
     text('出错了', 'Something went wrong'),
     text(
@@ -182,11 +195,24 @@ const cached = <T>(cache: Map<string, Promise<T>>, key: string, load: () => Prom
 
 const tokenOf = (event: APIGatewayProxyEventV2) => event.pathParameters?.token ?? '';
 
+// A token's assignment never changes after Prepare: known tokens are remembered per container
+// (bounded), so an edit costs no lookup. Unknown tokens are not remembered.
+const TOKEN_CACHE_SIZE = 20_000;
+const knownTokens = new Map<string, TokenRecord>();
+
 const resolveToken = async (event: APIGatewayProxyEventV2): Promise<TokenRecord | undefined> => {
   const token = tokenOf(event);
   // A malformed token is answered exactly like an unknown one.
   if (!TOKEN_PATTERN.test(token)) return undefined;
-  return store.getToken(hashToken(token));
+  const hash = hashToken(token);
+  const known = knownTokens.get(hash);
+  if (known) return known;
+  const record = await store.getToken(hash);
+  if (record) {
+    if (knownTokens.size >= TOKEN_CACHE_SIZE) knownTokens.delete(knownTokens.keys().next().value ?? '');
+    knownTokens.set(hash, record);
+  }
+  return record;
 };
 
 const isOpen = (meta: CampaignMeta, now: Date) =>
@@ -423,8 +449,7 @@ export const submitSurvey = async (event: APIGatewayProxyEventV2): Promise<Resul
     problems: problems.problems,
     submittedAt: now.toISOString(),
   });
-  // The submitted version supersedes the draft; a failure here only leaves an older draft, which the page ignores.
-  await store.deleteDraft(token).catch(() => undefined);
+  // The draft stays: the page shows a draft only when it is newer than the latest submission.
   if (saved.first || saved.duplicate) {
     const counts = await store.markAnswered(token, now.toISOString());
     if (counts && counts.status === 'open' && counts.answered >= counts.total && counts.taskToken) {
@@ -476,6 +501,7 @@ export const routeSurvey = async (event: APIGatewayProxyEventV2): Promise<Result
   } catch (error) {
     if (error instanceof CampaignNotFound) return problem(event, 404, 'notFound');
     if (error instanceof ConcurrentUpdate) return problem(event, 409, 'conflict');
+    if (error instanceof ResponseHistoryFull) return problem(event, 409, 'historyFull');
     const name = error instanceof Error ? error.name : '';
     const code = error instanceof Error && 'code' in error ? String(error.code) : '';
     if (UNAVAILABLE.has(name) || UNAVAILABLE.has(code)) return problem(event, 503, 'busy', { 'retry-after': '5' });

@@ -139,8 +139,28 @@ export const startEmbeddedCloud = async (options: EmbeddedCloudOptions = {}): Pr
     const sesUrl = `http://${host}:${(ses.address() as AddressInfo).port}`;
     closers.push(() => closeServer(ses));
 
+    // Invocations still running at close (a stopped execution's task, a late request) finish before
+    // DynamoDB and SES go away, as a Lambda would run to its end.
+    const inFlight = new Set<Promise<unknown>>();
+    const track = <T>(work: Promise<T>): Promise<T> => {
+      inFlight.add(work);
+      work.then(
+        () => inFlight.delete(work),
+        () => inFlight.delete(work),
+      );
+      return work;
+    };
+    closers.push(async () => {
+      const deadline = new Promise((resolve) => setTimeout(resolve, 30_000).unref());
+      await Promise.race([Promise.allSettled([...inFlight]), deadline]);
+    });
+
     // Handlers are loaded after the endpoints exist; routes and functions resolve them lazily.
     const handlers = new Map<string, LambdaHandler<unknown, unknown>>();
+    const tracked =
+      <E, R>(handler: LambdaHandler<E, R>): LambdaHandler<E, R> =>
+      (event, context) =>
+        track(handler(event, context));
     const api = await startHttpApi(
       () => {
         type Http = LambdaHandler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>;
@@ -148,9 +168,9 @@ export const startEmbeddedCloud = async (options: EmbeddedCloudOptions = {}): Pr
         const rectification = handlers.get('rectification-api') as Http | undefined;
         if (!survey || !rectification) return [];
         return [
-          { method: 'ANY', path: '/s/{token}', handler: survey },
-          { method: 'ANY', path: '/s/{token}/{proxy+}', handler: survey },
-          { method: 'ANY', path: '/r/{token}', handler: rectification },
+          { method: 'ANY', path: '/s/{token}', handler: tracked(survey) },
+          { method: 'ANY', path: '/s/{token}/{proxy+}', handler: tracked(survey) },
+          { method: 'ANY', path: '/r/{token}', handler: tracked(rectification) },
         ];
       },
       { port: ports.api ?? 0, host },
@@ -165,7 +185,7 @@ export const startEmbeddedCloud = async (options: EmbeddedCloudOptions = {}): Pr
       functions[arn] = async (event) => {
         const handler = handlers.get(name);
         if (!handler) throw new Error(`function ${name} is not loaded`);
-        return handler(event, lambdaContext(name));
+        return track(handler(event, lambdaContext(name)));
       };
     }
     const runner = new LocalStepFunctions({
@@ -180,7 +200,10 @@ export const startEmbeddedCloud = async (options: EmbeddedCloudOptions = {}): Pr
 
     let faults: EmbeddedCloud['faults'];
     if (options.faults) {
-      const [dynamodbProxy, sesProxy] = await Promise.all([startFaultProxy(dynamodbUrl, { host }), startFaultProxy(sesUrl, { host })]);
+      const [dynamodbProxy, sesProxy] = await Promise.all([
+        startFaultProxy(dynamodbUrl, { host }),
+        startFaultProxy(sesUrl, { host }),
+      ]);
       closers.push(dynamodbProxy.close, sesProxy.close);
       faults = { dynamodb: dynamodbProxy, ses: sesProxy };
     }
@@ -229,7 +252,7 @@ export const startEmbeddedCloud = async (options: EmbeddedCloudOptions = {}): Pr
       invoke: async (name, event) => {
         const handler = handlers.get(name);
         if (!handler) throw new Error(`no local function named ${name}`);
-        return handler(event, lambdaContext(name));
+        return track(handler(event, lambdaContext(name)));
       },
       close,
     };

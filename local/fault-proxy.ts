@@ -48,7 +48,10 @@ const operationOf = (headers: IncomingHttpHeaders, body: string): string => {
 /** DynamoDB's throttling answer, as the SDK expects it (retried with backoff). */
 export const dynamoThrottle = (): FaultResponse => ({
   status: 400,
-  headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-errortype': 'ProvisionedThroughputExceededException' },
+  headers: {
+    'content-type': 'application/x-amz-json-1.0',
+    'x-amzn-errortype': 'ProvisionedThroughputExceededException',
+  },
   body: JSON.stringify({
     __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException',
     message: 'The level of configured provisioned throughput for the table was exceeded.',
@@ -59,7 +62,10 @@ export const dynamoThrottle = (): FaultResponse => ({
 export const dynamoUnavailable = (): FaultResponse => ({
   status: 503,
   headers: { 'content-type': 'application/x-amz-json-1.0' },
-  body: JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#ServiceUnavailable', message: 'Service unavailable' }),
+  body: JSON.stringify({
+    __type: 'com.amazonaws.dynamodb.v20120810#ServiceUnavailable',
+    message: 'Service unavailable',
+  }),
 });
 
 /** A DynamoDB error the SDK does not retry. */
@@ -80,7 +86,10 @@ export const sesError = (code: string, message: string): FaultResponse => ({
  * Starts a proxy that forwards to `target` unless a rule answers first. Used to inject throttling,
  * outages and rejections into the embedded cloud without touching the code under test.
  */
-export const startFaultProxy = async (target: string, options: { host?: string; port?: number } = {}): Promise<FaultProxy> => {
+export const startFaultProxy = async (
+  target: string,
+  options: { host?: string; port?: number } = {},
+): Promise<FaultProxy> => {
   const host = options.host ?? '127.0.0.1';
   const upstream = new URL(target);
   let rules: { rule: FaultRule; left: number }[] = [];
@@ -123,7 +132,9 @@ export const startFaultProxy = async (target: string, options: { host?: string; 
           setTimeout(() => forward(seen), answer.delayMs);
           return;
         }
-        res.writeHead(answer.status, { 'content-length': Buffer.byteLength(answer.body), ...answer.headers }).end(answer.body);
+        res
+          .writeHead(answer.status, { 'content-length': Buffer.byteLength(answer.body), ...answer.headers })
+          .end(answer.body);
         return;
       }
       forward(seen);

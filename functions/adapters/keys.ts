@@ -32,8 +32,6 @@ export const supervisorSk = (supervisorId: string): string => `SUPERVISOR#${supe
 export const assignmentSk = (supervisorId: string, assignmentId: string): string =>
   `ASSIGNMENT#${supervisorId}#${assignmentId}`;
 export const responseSk = (assignmentId: string): string => `RESPONSE#${assignmentId}`;
-export const responseVersionSk = (assignmentId: string, version: number): string =>
-  `RESPONSEV#${assignmentId}#${String(version).padStart(6, '0')}`;
 export const scoreSk = (centerId: string): string => `SCORE#${centerId}`;
 export const mailSk = (kind: string, round: number, recipientId: string): string => `${kind}#${round}#${recipientId}`;
 /** GSI1 finds the campaigns of one series (a city) month by month. */

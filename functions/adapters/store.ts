@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   BatchWriteCommand,
-  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -36,7 +35,6 @@ import {
   META,
   QUESTIONNAIRE,
   responseSk,
-  responseVersionSk,
   SHARD_COUNT,
   scoreSk,
   seriesGsiPk,
@@ -104,6 +102,28 @@ export type AssignmentRecord = z.infer<typeof AssignmentRecord>;
 /** A stored response with the id of the submission that produced it (for idempotent retries). */
 export const ResponseRecord = Response.extend({ submissionId: z.string() });
 export type ResponseRecord = z.infer<typeof ResponseRecord>;
+
+/** One earlier submission kept in a response's history; its version is its position (1-based). */
+export const ResponseVersion = ResponseRecord.pick({
+  submittedAt: true,
+  answers: true,
+  problems: true,
+  submissionId: true,
+});
+export type ResponseVersion = z.infer<typeof ResponseVersion>;
+
+/** Versions one response may hold: far above any real editing, far below DynamoDB's 400 KB item limit. */
+export const MAX_VERSIONS = 100;
+
+/** The response already holds as many versions as it may. */
+export class ResponseHistoryFull extends Error {
+  override name = 'ResponseHistoryFull';
+}
+
+// Reads of the latest answers leave the history out.
+const LATEST_FIELDS = Object.keys(ResponseRecord.shape);
+const LATEST_NAMES = Object.fromEntries(LATEST_FIELDS.map((f, i) => [`#f${i}`, f]));
+const LATEST_PROJECTION = LATEST_FIELDS.map((_, i) => `#f${i}`).join(', ');
 
 /** Outbox ledger entry: one per email, claimed before sending so a retry never sends twice. */
 export const MailRecord = z.object({
@@ -368,8 +388,22 @@ export class CampaignStore {
     return out.Item ? TokenRecord.parse(out.Item) : undefined;
   }
 
-  /** The latest response to an assignment, if any. */
+  /** The latest response to an assignment, if any (without its history). */
   async getLatestResponse(token: TokenRecord): Promise<ResponseRecord | undefined> {
+    const out = await this.db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { PK: shardPk(token.campaignId, token.shard), SK: responseSk(token.id) },
+        ProjectionExpression: LATEST_PROJECTION,
+        ExpressionAttributeNames: LATEST_NAMES,
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item ? ResponseRecord.parse(out.Item) : undefined;
+  }
+
+  /** Every version of a response, oldest first (version n is the n-th submission). */
+  async listResponseVersions(token: TokenRecord): Promise<ResponseRecord[]> {
     const out = await this.db.send(
       new GetCommand({
         TableName: this.tableName,
@@ -377,28 +411,16 @@ export class CampaignStore {
         ConsistentRead: true,
       }),
     );
-    return out.Item ? ResponseRecord.parse(out.Item) : undefined;
-  }
-
-  /** Every version of a response, oldest first. */
-  async listResponseVersions(token: TokenRecord): Promise<ResponseRecord[]> {
-    const out: ResponseRecord[] = [];
-    for await (const item of this.queryAll({
-      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :p)',
-      ExpressionAttributeValues: { ':pk': shardPk(token.campaignId, token.shard), ':p': `RESPONSEV#${token.id}#` },
-      ConsistentRead: true,
-    })) {
-      out.push(ResponseRecord.parse(item));
-    }
-    return out;
+    if (!out.Item) return [];
+    const history = z.array(ResponseVersion).parse(out.Item.history ?? []);
+    return history.map((v, i) => ResponseRecord.parse({ ...out.Item, ...v, version: i + 1 }));
   }
 
   /**
-   * Stores a submission as a new version. The version history is the source of truth: the next
-   * version number comes from it, its item is written conditionally (two concurrent edits get two
-   * versions, never one overwriting the other), and the latest copy only ever moves forward.
-   * Returns whether this was the assignment's first answer. A retried submission (same
-   * submissionId) returns the version already stored.
+   * Stores a submission as a new version with ONE conditional UpdateItem on the response's item:
+   * the version counter, the latest answers and the appended history change together, so two
+   * concurrent edits become two versions and none overwrites the other. A retried submission
+   * (same submissionId) changes nothing and returns the version it already got.
    */
   async saveResponse(
     token: TokenRecord,
@@ -409,70 +431,63 @@ export class CampaignStore {
       submittedAt: string;
     },
   ): Promise<{ version: number; first: boolean; duplicate: boolean }> {
-    const pk = shardPk(token.campaignId, token.shard);
-    for (let attempt = 0; attempt < 8; attempt++) {
-      const last = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :p)',
-          ExpressionAttributeValues: { ':pk': pk, ':p': `RESPONSEV#${token.id}#` },
-          ScanIndexForward: false,
-          Limit: 1,
-          ConsistentRead: true,
-        }),
-      );
-      const previous = last.Items?.[0] ? ResponseRecord.parse(last.Items[0]) : undefined;
-      if (previous?.submissionId === submission.submissionId) {
-        await this.putLatest(pk, previous);
-        return { version: previous.version, first: previous.version === 1, duplicate: true };
-      }
-      const version = (previous?.version ?? 0) + 1;
-      const record: ResponseRecord = {
-        campaignId: token.campaignId,
-        assignmentId: token.id,
-        supervisorId: token.supervisorId,
-        centerId: token.centerId,
-        activity: token.activity,
-        version,
-        submittedAt: submission.submittedAt,
-        answers: submission.answers,
-        ...(submission.problems ? { problems: submission.problems } : {}),
-        submissionId: submission.submissionId,
-      };
-      try {
-        await this.db.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: { PK: pk, SK: responseVersionSk(token.id, version), ...record },
-            ConditionExpression: 'attribute_not_exists(PK)',
-          }),
-        );
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) {
-          await sleep(5 + Math.random() * 20 * (attempt + 1));
-          continue;
-        }
-        throw error;
-      }
-      await this.putLatest(pk, record);
-      return { version, first: version === 1, duplicate: false };
-    }
-    throw new ConcurrentUpdate(`response ${token.id} is being edited concurrently; try again`);
-  }
-
-  private async putLatest(pk: string, record: ResponseRecord): Promise<void> {
+    const key = { PK: shardPk(token.campaignId, token.shard), SK: responseSk(token.id) };
+    const entry: ResponseVersion = {
+      submittedAt: submission.submittedAt,
+      answers: submission.answers,
+      ...(submission.problems ? { problems: submission.problems } : {}),
+      submissionId: submission.submissionId,
+    };
     try {
-      await this.db.send(
-        new PutCommand({
+      const out = await this.db.send(
+        new UpdateCommand({
           TableName: this.tableName,
-          Item: { PK: pk, SK: responseSk(record.assignmentId), ...record },
-          ConditionExpression: 'attribute_not_exists(PK) OR version < :v',
-          ExpressionAttributeValues: { ':v': record.version },
+          Key: key,
+          UpdateExpression: [
+            'SET campaignId = :c, assignmentId = :a, supervisorId = :s, centerId = :ce, activity = :ac,',
+            'answers = :ans, submittedAt = :t, submissionId = :sid,',
+            submission.problems ? 'problems = :p,' : '',
+            '#v = if_not_exists(#v, :zero) + :one,',
+            'history = list_append(if_not_exists(history, :empty), :entry)',
+            submission.problems ? '' : 'REMOVE problems',
+            'ADD submissionIds :sids',
+          ].join(' '),
+          ConditionExpression:
+            'attribute_not_exists(PK) OR (NOT contains(submissionIds, :sid) AND size(history) < :max)',
+          ExpressionAttributeNames: { '#v': 'version' },
+          ExpressionAttributeValues: {
+            ':c': token.campaignId,
+            ':a': token.id,
+            ':s': token.supervisorId,
+            ':ce': token.centerId,
+            ':ac': token.activity,
+            ':ans': submission.answers,
+            ':t': submission.submittedAt,
+            ':sid': submission.submissionId,
+            ...(submission.problems ? { ':p': submission.problems } : {}),
+            ':zero': 0,
+            ':one': 1,
+            ':empty': [],
+            ':entry': [entry],
+            ':sids': new Set([submission.submissionId]),
+            ':max': MAX_VERSIONS,
+          },
+          ReturnValues: 'UPDATED_NEW',
         }),
       );
+      const version = z.number().int().positive().parse(out.Attributes?.version);
+      return { version, first: version === 1, duplicate: false };
     } catch (error) {
-      // A newer version is already the latest: nothing to do.
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (error instanceof ConditionalCheckFailedException) {
+        const versions = await this.listResponseVersions(token);
+        const same = versions.find((v) => v.submissionId === submission.submissionId);
+        if (same) return { version: same.version, first: same.version === 1, duplicate: true };
+        throw new ResponseHistoryFull(`response ${token.id} already has ${versions.length} versions`, { cause: error });
+      }
+      if (error instanceof Error && error.name === 'ValidationException' && /size/i.test(error.message)) {
+        throw new ResponseHistoryFull(`response ${token.id} has no room for another version`, { cause: error });
+      }
+      throw error;
     }
   }
 
@@ -543,6 +558,9 @@ export class CampaignStore {
             TableName: this.tableName,
             KeyConditionExpression: 'PK = :pk AND begins_with(SK, :p)',
             ExpressionAttributeValues: { ':pk': shardPk(campaignId, shard), ':p': 'RESPONSE#' },
+            // The latest answers only: a response's history stays in DynamoDB.
+            ProjectionExpression: LATEST_PROJECTION,
+            ExpressionAttributeNames: LATEST_NAMES,
             ExclusiveStartKey: start,
           }),
         );
@@ -835,16 +853,6 @@ export class CampaignStore {
     );
   }
 
-  /** Removes a draft once its answers were submitted. */
-  async deleteDraft(token: TokenRecord): Promise<void> {
-    await this.db.send(
-      new DeleteCommand({
-        TableName: this.tableName,
-        Key: { PK: shardPk(token.campaignId, token.shard), SK: draftSk(token.id) },
-      }),
-    );
-  }
-
   /** Replaces the frozen questionnaire (Prepare adds the re-check questions of earlier campaigns' items). */
   async putQuestionnaire(campaignId: string, questionnaire: Questionnaire): Promise<void> {
     await this.db.send(
@@ -932,7 +940,9 @@ export class CampaignStore {
 
   /** Records what a rectification link's token opens (idempotent: same key, same content). */
   async putRectificationLinks(links: readonly { tokenHash: string; link: RectificationLink }[]): Promise<void> {
-    await this.batchPut(links.map(({ tokenHash, link }) => ({ PK: rectificationTokenPk(tokenHash), SK: 'RTOKEN', ...link })));
+    await this.batchPut(
+      links.map(({ tokenHash, link }) => ({ PK: rectificationTokenPk(tokenHash), SK: 'RTOKEN', ...link })),
+    );
   }
 
   /** Resolves a rectification token hash. */
@@ -953,11 +963,13 @@ export class CampaignStore {
     const found = new Map<string, CenterFindings>();
     for (let i = 0; i < centerIds.length; i += BATCH) {
       const outs = await Promise.all(
-        centerIds.slice(i, i + BATCH).map((id) =>
-          this.db.send(
-            new GetCommand({ TableName: this.tableName, Key: { PK: campaignPk(campaignId), SK: findingsSk(id) } }),
+        centerIds
+          .slice(i, i + BATCH)
+          .map((id) =>
+            this.db.send(
+              new GetCommand({ TableName: this.tableName, Key: { PK: campaignPk(campaignId), SK: findingsSk(id) } }),
+            ),
           ),
-        ),
       );
       for (const out of outs) {
         if (out.Item) {
@@ -972,14 +984,21 @@ export class CampaignStore {
   /** Writes the campaign-level result of scoring (re-scoring overwrites it with an identical one). */
   async putScoringSummary(summary: CampaignScoringSummary): Promise<void> {
     await this.db.send(
-      new PutCommand({ TableName: this.tableName, Item: { PK: campaignPk(summary.campaignId), SK: 'SCORING', summary } }),
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { PK: campaignPk(summary.campaignId), SK: 'SCORING', summary },
+      }),
     );
   }
 
   /** The campaign-level result of scoring, once scored. */
   async getScoringSummary(campaignId: string): Promise<CampaignScoringSummary | undefined> {
     const out = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: { PK: campaignPk(campaignId), SK: 'SCORING' }, ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { PK: campaignPk(campaignId), SK: 'SCORING' },
+        ConsistentRead: true,
+      }),
     );
     return out.Item ? CampaignScoringSummary.parse(out.Item.summary) : undefined;
   }
@@ -1019,7 +1038,9 @@ export class CampaignStore {
   /** How one center's score was computed, if the campaign was scored. */
   async getExplanation(campaignId: string, centerId: string): Promise<CenterExplanation | undefined> {
     const pk = `${campaignPk(campaignId)}#X${String(shardOf(centerId)).padStart(2, '0')}`;
-    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { PK: pk, SK: centerSk(centerId) } }));
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: { PK: pk, SK: centerSk(centerId) } }),
+    );
     return out.Item ? CenterExplanation.parse(out.Item.explanation) : undefined;
   }
 

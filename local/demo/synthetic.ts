@@ -13,9 +13,58 @@ export interface SyntheticSize {
 /** A province: 20,000 centers, 2,000 supervisors, 3 raters each → 60,000 assignments. */
 export const PROVINCE: SyntheticSize = { centers: 20_000, supervisors: 2_000, districts: 120, ratersPerCenter: 3 };
 
-const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '黄', '赵', '吴', '周', '徐', '孙', '马', '朱', '胡', '郭', '何', '林', '高', '罗'];
-const GIVEN = ['伟', '芳', '娜', '敏', '静', '丽', '强', '磊', '洋', '艳', '勇', '军', '杰', '娟', '涛', '明', '超', '秀英', '建国', '海燕'];
-const SECTORS = ['人大代表 / NPC deputy', '政协委员 / CPPCC member', '律师 / lawyer', '校长 / principal', '企业家 / entrepreneur', '社区工作者 / community worker'];
+const SURNAMES = [
+  '王',
+  '李',
+  '张',
+  '刘',
+  '陈',
+  '杨',
+  '黄',
+  '赵',
+  '吴',
+  '周',
+  '徐',
+  '孙',
+  '马',
+  '朱',
+  '胡',
+  '郭',
+  '何',
+  '林',
+  '高',
+  '罗',
+];
+const GIVEN = [
+  '伟',
+  '芳',
+  '娜',
+  '敏',
+  '静',
+  '丽',
+  '强',
+  '磊',
+  '洋',
+  '艳',
+  '勇',
+  '军',
+  '杰',
+  '娟',
+  '涛',
+  '明',
+  '超',
+  '秀英',
+  '建国',
+  '海燕',
+];
+const SECTORS = [
+  '人大代表 / NPC deputy',
+  '政协委员 / CPPCC member',
+  '律师 / lawyer',
+  '校长 / principal',
+  '企业家 / entrepreneur',
+  '社区工作者 / community worker',
+];
 
 /**
  * Generates a province-like campaign with a fixed seed: municipal, district, street and community
@@ -23,7 +72,10 @@ const SECTORS = ['人大代表 / NPC deputy', '政协委员 / CPPCC member', '�
  * centers), supervisors spread over the same districts, the demo questionnaire. Everything is
  * invented; emails use example domains only.
  */
-export const syntheticCampaign = (size: SyntheticSize, options: { id: string; now: Date; deadlineAfterSeconds: number; seed?: string }) => {
+export const syntheticCampaign = (
+  size: SyntheticSize,
+  options: { id: string; now: Date; deadlineAfterSeconds: number; seed?: string },
+) => {
   const rnd = seededRandom(options.seed ?? options.id);
   const district = (i: number) => `D${String(i % size.districts).padStart(3, '0')}`;
   const levelOf = (i: number): CenterLevel => {

@@ -64,7 +64,8 @@ const launchAndInvite = async (definition: CampaignDefinition) => {
   const invitations = await waitFor('every invitation', async () => {
     const sent = (await readOutbox(cloud.urls.ses)).filter((e) => mailKindOf(e) === 'invitation');
     const ledger = (await store.listMail(definition.campaign.id)).filter((m) => m.kind === 'invitation');
-    return ledger.length >= meta.supervisors && ledger.every((m) => m.state !== 'sending' || sent.length >= meta.supervisors)
+    return ledger.length >= meta.supervisors &&
+      ledger.every((m) => m.state !== 'sending' || sent.length >= meta.supervisors)
       ? sent
       : undefined;
   });
@@ -206,7 +207,9 @@ describe('failures on the embedded cloud', () => {
     const [url] = invitations.flatMap(surveyLinks);
     if (!url) throw new Error('no survey link');
     const view = (await (await fetch(url, { headers: { accept: 'application/json' } })).json()) as {
-      questionnaire: { sections: { questions: { id: string; kind: string; required: boolean; activities?: string[] }[] }[] };
+      questionnaire: {
+        sections: { questions: { id: string; kind: string; required: boolean; activities?: string[] }[] }[];
+      };
       activity: string;
     };
     const ratingId = view.questionnaire.sections
@@ -223,7 +226,11 @@ describe('failures on the embedded cloud', () => {
         fetch(url, {
           method: 'POST',
           headers: { 'content-type': 'application/json', accept: 'application/json' },
-          body: JSON.stringify({ ...answers, [ratingId]: (i % 5) + 1, submissionId: `edit-${String(i).padStart(4, '0')}` }),
+          body: JSON.stringify({
+            ...answers,
+            [ratingId]: (i % 5) + 1,
+            submissionId: `edit-${String(i).padStart(4, '0')}`,
+          }),
         }).then(async (r) => ({ status: r.status, body: (await r.json()) as { version?: number } })),
       ),
     );

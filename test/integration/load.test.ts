@@ -97,7 +97,9 @@ describe('load on the survey API', () => {
     const storedKeys = new Set<string>();
     for (const target of targets) {
       const token = await store.getToken(
-        (await import('../../functions/core/links.ts')).hashToken(deriveToken(secret, 'load-test', target.assignment.id)),
+        (await import('../../functions/core/links.ts')).hashToken(
+          deriveToken(secret, 'load-test', target.assignment.id),
+        ),
       );
       if (!token) throw new Error('token missing');
       const versions = await store.listResponseVersions(token);
@@ -107,7 +109,9 @@ describe('load on the survey API', () => {
         storedKeys.add(`${v.assignmentId}#${v.version}`);
       }
     }
-    console.log(`load: ${accepted.length} accepted, refused ${JSON.stringify(Object.fromEntries(refused))}, stored ${stored}`);
+    console.log(
+      `load: ${accepted.length} accepted, refused ${JSON.stringify(Object.fromEntries(refused))}, stored ${stored}`,
+    );
     expect(accepted.length + [...refused.values()].reduce((a, b) => a + b, 0)).toBe(SUBMISSIONS);
     expect(accepted.length).toBeGreaterThan(SUBMISSIONS * 0.95);
     expect(stored).toBe(accepted.length);

@@ -86,6 +86,12 @@ const givenOpenCampaign = (metaOver: Record<string, unknown> = {}) => {
     .resolves({ Item: { center: def.centers[0] } });
 };
 
+/** The response's UpdateItem answers with the version it reached. */
+const givenResponseVersion = (version: number) =>
+  ddb
+    .on(UpdateCommand, { Key: { PK: `CAMPAIGN#${def.campaign.id}#S03`, SK: 'RESPONSE#A1' } })
+    .resolves({ Attributes: { version } });
+
 beforeEach(() => {
   ddb.reset();
   sfn.reset();
@@ -129,6 +135,7 @@ describe('POST /s/{token}', () => {
     // Prepare
     givenOpenCampaign();
     ddb.on(UpdateCommand).resolves({ Attributes: meta({ answered: 4 }) });
+    givenResponseVersion(1);
     // Act
     const res = await routeSurvey(
       event('POST', `/s/${token}`, {
@@ -139,12 +146,16 @@ describe('POST /s/{token}', () => {
     // Assess
     expect(res.statusCode).toBe(303);
     expect(res.headers?.location).toBe(`${token}?lang=zh&view=confirmation`);
-    expect(ddb).toHaveReceivedCommandWith(PutCommand, {
-      Item: expect.objectContaining({ SK: 'RESPONSEV#A1#000001', version: 1, answers: { badge: true, attitude: 4 } }),
-      ConditionExpression: 'attribute_not_exists(PK)',
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      Key: { PK: `CAMPAIGN#${def.campaign.id}#S03`, SK: 'RESPONSE#A1' },
+      ConditionExpression: expect.stringContaining('NOT contains(submissionIds, :sid)'),
+      ExpressionAttributeValues: expect.objectContaining({
+        ':ans': { badge: true, attitude: 4 },
+        ':entry': [expect.objectContaining({ answers: { badge: true, attitude: 4 }, submissionId: 'sub-00000001' })],
+      }),
     });
-    expect(ddb).toHaveReceivedCommandWith(PutCommand, {
-      Item: expect.objectContaining({ SK: 'RESPONSE#A1', version: 1 }),
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      Key: { PK: `CAMPAIGN#${def.campaign.id}#S03`, SK: 'ASSIGNMENT#S1#A1' },
     });
   });
 
@@ -152,6 +163,7 @@ describe('POST /s/{token}', () => {
     // Prepare
     givenOpenCampaign();
     ddb.on(UpdateCommand).resolves({ Attributes: meta({ answered: 4 }) });
+    givenResponseVersion(1);
     // Act
     await routeSurvey(
       event('POST', `/s/${token}`, { type: 'application/json', body: JSON.stringify({ badge: true, attitude: 5 }) }),
@@ -164,6 +176,7 @@ describe('POST /s/{token}', () => {
     // Prepare
     givenOpenCampaign();
     ddb.on(UpdateCommand).resolves({ Attributes: meta({ answered: 2 }) });
+    givenResponseVersion(1);
     // Act
     await routeSurvey(
       event('POST', `/s/${token}`, { type: 'application/json', body: JSON.stringify({ badge: true, attitude: 5 }) }),
@@ -221,40 +234,38 @@ describe('POST /s/{token}', () => {
     expect(writes()).toHaveLength(0);
   });
 
-  it('keeps both versions when two edits race: the loser retries as the next version', async () => {
-    // Prepare
+  it('answers a retried submission with the version it already got, storing nothing twice', async () => {
+    // Prepare: the submission was stored as version 2 by an earlier attempt
     givenOpenCampaign();
-    ddb
-      .on(QueryCommand)
-      .resolvesOnce({ Items: [] })
-      .resolves({
-        Items: [
-          {
-            campaignId: def.campaign.id,
-            assignmentId: 'A1',
-            supervisorId: 'S1',
-            centerId: 'C1',
-            activity: 'experiential',
-            version: 1,
-            submittedAt: '2026-12-02T00:00:00Z',
-            answers: { badge: false, attitude: 1 },
-            submissionId: 'other-000001',
-          },
-        ],
-      });
-    ddb
-      .on(PutCommand, { ConditionExpression: 'attribute_not_exists(PK)' })
-      .rejectsOnce(new ConditionalCheckFailedException({ message: 'exists', $metadata: {} }))
-      .resolves({});
     ddb.on(UpdateCommand).resolves({ Attributes: meta() });
+    ddb
+      .on(UpdateCommand, { Key: { PK: `CAMPAIGN#${def.campaign.id}#S03`, SK: 'RESPONSE#A1' } })
+      .rejects(new ConditionalCheckFailedException({ message: 'seen', $metadata: {} }));
+    const stored = { submittedAt: '2026-12-02T00:00:00Z', answers: { badge: true, attitude: 5 } };
+    ddb.on(GetCommand, { Key: { PK: `CAMPAIGN#${def.campaign.id}#S03`, SK: 'RESPONSE#A1' } }).resolves({
+      Item: {
+        ...tokenItem,
+        assignmentId: 'A1',
+        version: 2,
+        ...stored,
+        submissionId: 'retry-0001',
+        history: [
+          { submittedAt: '2026-12-01T00:00:00Z', answers: { badge: false, attitude: 1 }, submissionId: 'first-0001' },
+          { ...stored, submissionId: 'retry-0001' },
+        ],
+      },
+    });
     // Act
     const res = await routeSurvey(
-      event('POST', `/s/${token}`, { type: 'application/json', body: JSON.stringify({ badge: true, attitude: 5 }) }),
+      event('POST', `/s/${token}`, {
+        type: 'application/json',
+        body: JSON.stringify({ badge: true, attitude: 5, submissionId: 'retry-0001' }),
+      }),
     );
     // Assess
     expect(res.statusCode).toBe(200);
     expect(JSON.parse(res.body ?? '{}')).toMatchObject({ saved: true, version: 2 });
-    expect(ddb).toHaveReceivedCommandWith(PutCommand, { Item: expect.objectContaining({ SK: 'RESPONSEV#A1#000002' }) });
+    expect(ddb).toHaveReceivedCommandTimes(PutCommand, 0);
   });
 
   it('answers 503 with Retry-After when the store is unavailable', async () => {
@@ -347,10 +358,19 @@ describe('the survey page', () => {
   it('confirms a submission with its summary, the deadline and every version', async () => {
     // Prepare
     givenOpenCampaign();
-    givenLatest({ problems: [{ category: 'waiting-time', description: '等候 50 分钟', severity: 'serious' }] });
-    ddb
-      .on(QueryCommand)
-      .resolves({ Items: [latestItem({ version: 1, answers: { badge: false, attitude: 1 } }), latestItem()] });
+    const problems = [{ category: 'waiting-time', description: '等候 50 分钟', severity: 'serious' }];
+    givenLatest({
+      problems,
+      history: [
+        { submittedAt: '2026-12-01T01:00:00Z', answers: { badge: false, attitude: 1 }, submissionId: 'sub-00000001' },
+        {
+          submittedAt: '2026-12-02T01:00:00Z',
+          answers: { badge: true, attitude: 2 },
+          problems,
+          submissionId: 'sub-00000002',
+        },
+      ],
+    });
     // Act
     const res = await routeSurvey(event('GET', `/s/${token}`, { query: { view: 'confirmation' } }));
     // Assess
@@ -478,10 +498,11 @@ describe('drafts', () => {
     });
   });
 
-  it('clears the draft once the answers are submitted, storing the problems with them', async () => {
+  it('stores the problems found with the submitted answers', async () => {
     // Prepare
     givenOpenCampaign();
     ddb.on(UpdateCommand).resolves({ Attributes: meta() });
+    givenResponseVersion(1);
     const problems = [{ category: 'queue-order', description: '插队', severity: 'minor' }];
     // Act
     const res = await routeSurvey(
@@ -492,11 +513,12 @@ describe('drafts', () => {
     );
     // Assess
     expect(res.statusCode).toBe(200);
-    expect(ddb).toHaveReceivedCommandWith(PutCommand, {
-      Item: expect.objectContaining({ SK: 'RESPONSEV#A1#000001', problems }),
-    });
-    expect(ddb).toHaveReceivedCommandWith(DeleteCommand, {
-      Key: { PK: `CAMPAIGN#${def.campaign.id}#S03`, SK: 'DRAFT#A1' },
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      Key: { PK: `CAMPAIGN#${def.campaign.id}#S03`, SK: 'RESPONSE#A1' },
+      ExpressionAttributeValues: expect.objectContaining({
+        ':p': problems,
+        ':entry': [expect.objectContaining({ problems })],
+      }),
     });
   });
 
