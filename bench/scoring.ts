@@ -267,14 +267,18 @@ export const responsesOf = (data: BenchData) => data.pages.reduce((n, p) => n + 
 
 /** Ours: from the parsed pages to finished two-level center scores. */
 export const scoreOurs = (data: BenchData) => {
-  const accumulator = new CenterScoreAccumulator(QUESTIONNAIRE, data.centers, 'bench', responsesOf(data));
+  const accumulator = new CenterScoreAccumulator(QUESTIONNAIRE, data.centers, 'bench', {
+    expectedResponses: responsesOf(data),
+  });
   for (const page of data.pages) accumulator.addPage(page);
   return accumulator.meanScores();
 };
 
 /** The full method on the same pages: medians, bootstrap intervals, alpha, severity, ranks, trends. */
 export const scoreFull = (data: BenchData) => {
-  const accumulator = new CenterScoreAccumulator(QUESTIONNAIRE, data.centers, 'bench', responsesOf(data));
+  const accumulator = new CenterScoreAccumulator(QUESTIONNAIRE, data.centers, 'bench', {
+    expectedResponses: responsesOf(data),
+  });
   for (const page of data.pages) accumulator.addPage(page);
   return accumulator.finish();
 };

@@ -77,7 +77,9 @@ export const scoreCampaign = async ({ campaignId }: CampaignTaskInput): Promise<
     store.getQuestionnaire(campaignId),
     store.getCenters(campaignId),
   ]);
-  const accumulator = new CenterScoreAccumulator(questionnaire, [...centers.values()], campaignId, meta.answered);
+  const accumulator = new CenterScoreAccumulator(questionnaire, [...centers.values()], campaignId, {
+    expectedResponses: meta.answered,
+  });
   let responses = 0;
   for await (const page of store.streamResponses(campaignId)) {
     accumulator.addPage(page);

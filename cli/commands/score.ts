@@ -731,7 +731,9 @@ Exit code: 0 scored, 1 problems in the input (each with file, row and column), 2
     }
 
     const centers = [...levels].map(([id, level]) => ({ id, level }));
-    const accumulator = new CenterScoreAccumulator(questionnaire, centers, flags.campaign, latest.size);
+    const accumulator = new CenterScoreAccumulator(questionnaire, centers, flags.campaign, {
+      expectedResponses: latest.size,
+    });
     accumulator.addPage([...latest.values()].map((r) => r.response));
     const result = accumulator.finish({ ...(bands ? { bands } : {}), adjustSeverity: !flags['raw-only'] }, previous);
     const explainIds =

@@ -366,6 +366,12 @@ interface Indicator {
   optionScores: Float64Array;
 }
 
+/** How an accumulator is set up. */
+export interface AccumulatorOptions {
+  /** Responses expected (the campaign's answered count), so the arrays are sized once instead of grown. */
+  expectedResponses?: number;
+}
+
 const byCode = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const orNull = (x: number): number | null => (Number.isNaN(x) ? null : x);
 
@@ -399,8 +405,7 @@ export class CenterScoreAccumulator {
     questionnaire: Questionnaire,
     centers: readonly { id: string; level: CenterLevel }[],
     private readonly campaignId: string,
-    /** Responses expected (the campaign's answered count), so the arrays are sized once instead of grown. */
-    expectedResponses = 0,
+    options: AccumulatorOptions = {},
   ) {
     const dimensionIndex = new Map<Dimension, number>();
     this.dimensions = [];
@@ -445,7 +450,7 @@ export class CenterScoreAccumulator {
     });
     this.centerMask = new Uint8Array(this.centers.length);
     const perResponse = Math.max(0, ...this.plans.map((p) => p.length));
-    if (expectedResponses > 0) this.grow(expectedResponses * perResponse);
+    if ((options.expectedResponses ?? 0) > 0) this.grow((options.expectedResponses ?? 0) * perResponse);
   }
 
   private grow(needed: number): void {
