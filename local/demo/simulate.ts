@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { questionsFor } from '../../functions/core/answers.ts';
-import { Activity, type AnswerValue, type Question, Questionnaire } from '../../functions/core/model.ts';
+import { Activity, type AnswerValue, type Problem, type Question, Questionnaire } from '../../functions/core/model.ts';
 import { hashSeed, seededRandom } from '../../functions/core/random.ts';
 
 /** How a simulated supervisor behaves. */
@@ -27,6 +27,16 @@ const COMMENTS = [
   '自助终端有一台故障，未见维修提示。',
   '帮办代办服务到位，老年人办事方便。',
   '部分事项办事指南与线上公布的清单不一致。',
+];
+
+/** Problems supervisors report at weaker centers (发现问题), with how serious they are. */
+const PROBLEMS: readonly Problem[] = [
+  { category: 'waiting-time', description: '取号后等候 50 分钟，高峰期只开放两个窗口。', severity: 'serious' },
+  { category: 'extra-documents', description: '窗口要求提供清单以外的户籍证明复印件。', severity: 'serious' },
+  { category: 'signage', description: '二楼办事指引牌与实际窗口编号不一致。', severity: 'minor' },
+  { category: 'facilities', description: '自助终端故障，未见维修提示或替代办法。', severity: 'minor' },
+  { category: 'staff-conduct', description: '工作人员离岗约 15 分钟，无人代岗。', severity: 'critical' },
+  { category: 'repeat-trips', description: '因材料说明不清，办事群众需第二次到场。', severity: 'serious' },
 ];
 
 /** A plausible answer for a center of the given quality (0–1). */
@@ -66,10 +76,12 @@ export const answerSurvey = async (url: string, seed: string): Promise<{ status:
     const a = answerFor(q, quality, rnd);
     if (a !== undefined) answers[q.id] = a;
   }
+  // Weaker centers are where supervisors find problems.
+  const problems = quality < 0.65 && rnd() < 0.6 ? [PROBLEMS[Math.floor(rnd() * PROBLEMS.length)]] : [];
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify({ submissionId: `sim-${hashSeed(`${seed}:${url}`).toString(16)}`, ...answers }),
+    body: JSON.stringify({ submissionId: `sim-${hashSeed(`${seed}:${url}`).toString(16)}`, ...answers, problems }),
     signal: AbortSignal.timeout(15_000),
   });
   await res.arrayBuffer();
