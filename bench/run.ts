@@ -3,6 +3,10 @@ import type { BenchSuite } from './suite.ts';
 /** The suites, loaded on demand; adding one is one line here. */
 const SUITES: Record<string, () => Promise<BenchSuite>> = {
   scoring: async () => (await import('./scoring.ts')).suite,
+  bundles: async () => (await import('./bundles.ts')).suite,
+  submit: async () => (await import('./submit.ts')).suite,
+  'ses-pacing': async () => (await import('./ses-pacing.ts')).suite,
+  province: async () => (await import('./province.ts')).suite,
 };
 
 /** Runs the named suites (all when none are named); returns the exit code. */

@@ -2,17 +2,8 @@ import middy from '@middy/core';
 import { classifyErrors, parseEvent } from './adapters/middleware.ts';
 import { preparePublication } from './adapters/publication.ts';
 import { store } from './adapters/table.ts';
-import { type MailBatch, type MailPlan, PlanMailInput } from './core/workflow-contract.ts';
-
-/** Recipients per Map iteration: small enough to finish well inside a Lambda's time at the SES rate. */
-export const BATCH_SIZE = 50;
-
-/** Splits ids into batches for the Map state. */
-export const toBatches = (ids: readonly string[], size = BATCH_SIZE): MailBatch[] => {
-  const batches: MailBatch[] = [];
-  for (let i = 0; i < ids.length; i += size) batches.push({ index: batches.length, ids: ids.slice(i, i + size) });
-  return batches;
-};
+import { planBatches } from './core/batches.ts';
+import { MAIL_MAP_CONCURRENCY, type MailPlan, PlanMailInput } from './core/workflow-contract.ts';
 
 /**
  * Plans one round of mail as batches of IDs: every assigned supervisor for invitations, supervisors
@@ -36,7 +27,7 @@ export const planMail = async ({ campaignId, kind, round }: PlanMailInput): Prom
     if (kind === 'reminder') await store.recordReminderRound(campaignId, round);
   }
   ids.sort();
-  return { kind, round, recipients: ids.length, batches: toBatches(ids) };
+  return { kind, round, recipients: ids.length, batches: planBatches(ids, MAIL_MAP_CONCURRENCY) };
 };
 
 /** Lambda entry point of PlanInvitations, PlanReminders and PlanSummaries. */

@@ -88,12 +88,12 @@ const composeSummaries = async (input: SendMailInput, meta: CampaignMeta): Promi
   const [secret, centers, scores, summary, findings, itemsByCenter] = await Promise.all([
     getLinkSecret(),
     centersOf(input.campaignId),
-    store.listScores(input.campaignId),
+    store.getScores(input.campaignId, input.batch.ids),
     summaryOf(input.campaignId),
     store.getFindings(input.campaignId, input.batch.ids),
     Promise.all(input.batch.ids.map((id) => store.listRectificationItems(campaign.series, id))),
   ]);
-  const byCenter = new Map(scores.map((s) => [s.centerId, s]));
+  const byCenter = scores;
   const today = chinaDate(new Date());
   const { days } = rectificationRules(campaign);
   const links: { tokenHash: string; link: RectificationLink }[] = [];
@@ -238,6 +238,27 @@ const composeCitySummary = async (input: SendMailInput, meta: CampaignMeta): Pro
   return new Map(meta.campaign.organizers.map((to, i) => [`organizer-${i + 1}`, { to: [to], mail }]));
 };
 
+/** Emails of one batch in flight at once. */
+const IN_FLIGHT = 4;
+
+/** Runs `work` over `items` with at most `limit` at a time; the first failure stops new work and is rethrown. */
+const forEachConcurrently = async <T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>) => {
+  let next = 0;
+  let failure: unknown;
+  const worker = async () => {
+    while (failure === undefined && next < items.length) {
+      const item = items[next++] as T;
+      try {
+        await work(item);
+      } catch (error) {
+        failure ??= error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failure !== undefined) throw failure;
+};
+
 /**
  * Sends one batch of one kind of email. Each email is claimed in the outbox ledger before it is
  * sent, so a retried batch skips what an earlier attempt already handed to SES.
@@ -253,14 +274,14 @@ export const sendMailBatch = async (input: SendMailInput): Promise<SendMailResul
   const result: SendMailResult = { sent: 0, skipped: 0, suppressed: 0, failed: 0 };
   const suppressed = await store.suppressedAmong([...outgoing.values()].flatMap((o) => ('to' in o ? o.to : [])));
   const now = () => new Date().toISOString();
-  for (const [recipientId, item] of outgoing) {
+  const deliver = async ([recipientId, item]: [string, Outgoing]): Promise<void> => {
     if ('skip' in item) {
       result.skipped++;
-      continue;
+      return;
     }
     if (!(await store.claimMail(input.campaignId, input.kind, input.round, recipientId, item.to, now()))) {
       result.skipped++;
-      continue;
+      return;
     }
     if (item.to.some((to) => suppressed.has(to.toLowerCase()))) {
       // Bounced or complained before: SES would only bounce again and hurt the sender's reputation.
@@ -273,7 +294,7 @@ export const sendMailBatch = async (input: SendMailInput): Promise<SendMailResul
         now(),
       );
       result.suppressed++;
-      continue;
+      return;
     }
     let messageId: string;
     try {
@@ -289,7 +310,7 @@ export const sendMailBatch = async (input: SendMailInput): Promise<SendMailResul
         now(),
       );
       result.failed++;
-      continue;
+      return;
     }
     try {
       await store.settleMail(
@@ -307,7 +328,9 @@ export const sendMailBatch = async (input: SendMailInput): Promise<SendMailResul
       });
     }
     result.sent++;
-  }
+  };
+  // A few emails in flight at once: the pacer alone sets the rate, not the round trips of each email.
+  await forEachConcurrently([...outgoing], IN_FLIGHT, deliver);
   if (input.kind === 'city-summary') await store.setStatus(input.campaignId, 'published');
   return result;
 };

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   BatchWriteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
@@ -682,6 +683,28 @@ export class CampaignStore {
   /** Writes center scores (re-scoring overwrites with identical results). */
   async putScores(campaignId: string, scores: readonly CenterScore[]): Promise<void> {
     await this.batchPut(scores.map((s) => ({ PK: campaignPk(campaignId), SK: scoreSk(s.centerId), score: s })));
+  }
+
+  /** Center scores by id, read by key (a batch of summaries needs only its own centers). */
+  async getScores(campaignId: string, centerIds: readonly string[]): Promise<Map<string, CenterScore>> {
+    const found = new Map<string, CenterScore>();
+    // BatchGetItem reads up to 100 keys per call; unprocessed keys are asked for again with backoff.
+    for (let i = 0; i < centerIds.length; i += 100) {
+      let keys: Record<string, unknown>[] = centerIds
+        .slice(i, i + 100)
+        .map((id) => ({ PK: campaignPk(campaignId), SK: scoreSk(id) }));
+      for (let attempt = 0; keys.length > 0; attempt++) {
+        if (attempt > 10) throw new Error(`DynamoDB left ${keys.length} score keys unprocessed after 10 retries`);
+        if (attempt > 0) await sleep(Math.random() * Math.min(5_000, 50 * 2 ** attempt));
+        const out = await this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys } } }));
+        for (const item of out.Responses?.[this.tableName] ?? []) {
+          const score = CenterScore.parse(item.score);
+          found.set(score.centerId, score);
+        }
+        keys = out.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+      }
+    }
+    return found;
   }
 
   /** The campaign's center scores. */

@@ -16,6 +16,9 @@ export const MAIL_KINDS = ['invitation', 'reminder', 'summary', 'city-summary'] 
 export const MailKind = z.enum(MAIL_KINDS);
 export type MailKind = z.infer<typeof MailKind>;
 
+/** The `MaxConcurrency` of the workflow's mail Maps: how many batches send at once. */
+export const MAIL_MAP_CONCURRENCY = 4;
+
 /** One batch of recipients: supervisor IDs for invitations and reminders, center IDs for summaries. */
 export const MailBatch = z.object({
   index: z.number().int().nonnegative(),

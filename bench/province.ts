@@ -1,0 +1,168 @@
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { BatchWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { launchCampaign } from '../cli/launch.ts';
+import { campaignPk, responseSk, shardOf, shardPk } from '../functions/adapters/keys.ts';
+import { questionsFor } from '../functions/core/answers.ts';
+import type { AnswerValue } from '../functions/core/model.ts';
+import { seededRandom } from '../functions/core/random.ts';
+import { startEmbeddedCloud } from '../local/cloud.ts';
+import { PROVINCE, syntheticCampaign } from '../local/demo/synthetic.ts';
+import type { BenchSuite } from './suite.ts';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const ANSWER_RATE = 0.95;
+
+/**
+ * A province-size campaign end to end on the embedded cloud: 20,000 centers, 2,000 supervisors,
+ * 60,000 assignments. Answers are loaded in bulk (the submit path has its own suite); everything
+ * else — Prepare, invitations, close, Score, summaries, the city report — runs the real workflow.
+ */
+export const suite: BenchSuite = {
+  name: 'province',
+  summary: 'a province-size campaign end to end: phases, transitions, history, payloads, DynamoDB calls, emails',
+  run: async (out) => {
+    const started = performance.now();
+    const cloud = await startEmbeddedCloud({ faults: true, maxSendRate: 1000 });
+    const phases: [string, number][] = [];
+    let mark = performance.now();
+    const phase = (name: string) => {
+      const now = performance.now();
+      phases.push([name, now - mark]);
+      out(`phase-${name}-s: ${((now - mark) / 1000).toFixed(1)}`);
+      mark = now;
+    };
+    try {
+      const { store } = await import('../functions/adapters/table.ts');
+      const { documentClient } = await import('../functions/adapters/dynamodb.ts');
+      const { wakeCollect } = await import('../functions/adapters/workflow.ts');
+      const id = 'province';
+      const definition = syntheticCampaign(PROVINCE, { id, now: new Date(), deadlineAfterSeconds: 7 * 86400 });
+      phase('generate');
+
+      const launch = await launchCampaign(
+        { store, sfn: new SFNClient({}), stateMachineArn: cloud.stateMachineArn },
+        definition,
+      );
+      phase('launch');
+
+      let meta = await store.getMeta(id);
+      for (; meta.status !== 'open' || meta.total === 0; meta = await store.getMeta(id)) await sleep(1000);
+      phase('prepare');
+      for (;;) {
+        const mail = (await store.listMail(id)).filter((m) => m.kind === 'invitation' && m.state !== 'sending');
+        if (mail.length >= meta.supervisors) break;
+        await sleep(1000);
+      }
+      phase('invitations');
+
+      // Simulated answers: 95% of assignments, written as the submit path stores them.
+      const rnd = seededRandom('province-answers');
+      const items: Record<string, unknown>[] = [];
+      for await (const a of store.streamAssignments(id)) {
+        if (rnd() > ANSWER_RATE) continue;
+        const answers: Record<string, AnswerValue> = {};
+        const quality = 0.4 + 0.55 * seededRandom(`q:${a.centerId}`)();
+        for (const q of questionsFor(definition.questionnaire, a.activity)) {
+          const x = Math.min(1, Math.max(0, quality + (rnd() - 0.5) * 0.4));
+          if (q.kind === 'rating') answers[q.id] = Math.round(1 + 4 * x);
+          else if (q.kind === 'yesno') answers[q.id] = rnd() < x === (q.good === 'yes');
+          else if (q.kind === 'number') answers[q.id] = Math.round(q.worst + (q.best - q.worst) * x);
+          else if (q.kind === 'choice') answers[q.id] = q.options[Math.floor(rnd() * q.options.length)]?.value ?? null;
+        }
+        const submissionId = `bulk-${a.id}`;
+        const submittedAt = new Date().toISOString();
+        items.push({
+          PK: shardPk(id, shardOf(a.supervisorId)),
+          SK: responseSk(a.id),
+          campaignId: id,
+          assignmentId: a.id,
+          supervisorId: a.supervisorId,
+          centerId: a.centerId,
+          activity: a.activity,
+          version: 1,
+          submittedAt,
+          answers,
+          submissionId,
+          history: [{ submittedAt, answers, submissionId }],
+          submissionIds: new Set([submissionId]),
+        });
+      }
+      for (let i = 0; i < items.length; i += 25 * 8) {
+        await Promise.all(
+          Array.from({ length: 8 }, (_, j) => items.slice(i + j * 25, i + (j + 1) * 25))
+            .filter((b) => b.length > 0)
+            .map(async (batch) => {
+              let requests = batch.map((Item) => ({ PutRequest: { Item } }));
+              while (requests.length > 0) {
+                const res = await documentClient.send(
+                  new BatchWriteCommand({ RequestItems: { [cloud.tableName]: requests } }),
+                );
+                requests = (res.UnprocessedItems?.[cloud.tableName] ?? []).flatMap((r) =>
+                  r.PutRequest?.Item ? [{ PutRequest: { Item: r.PutRequest.Item } }] : [],
+                );
+              }
+            }),
+        );
+      }
+      await documentClient.send(
+        new UpdateCommand({
+          TableName: cloud.tableName,
+          Key: { PK: campaignPk(id), SK: 'META' },
+          UpdateExpression: 'SET answered = :n',
+          ExpressionAttributeValues: { ':n': items.length },
+        }),
+      );
+      phase('answers');
+
+      // The organizer closes the campaign; the running workflow wakes at once.
+      meta = await store.requestClose(id);
+      if (meta.taskToken)
+        await wakeCollect(meta.taskToken, { reason: 'closed-by-organizer', at: new Date().toISOString() });
+      for (meta = await store.getMeta(id); meta.status === 'open'; meta = await store.getMeta(id)) await sleep(500);
+      phase('close');
+      for (; meta.status === 'closed'; meta = await store.getMeta(id)) await sleep(1000);
+      phase('score');
+      let description = cloud.runner.describeExecution(launch.executionArn);
+      for (; description.status === 'RUNNING'; description = cloud.runner.describeExecution(launch.executionArn))
+        await sleep(1000);
+      phase('publish');
+      if (description.status !== 'SUCCEEDED')
+        throw new Error(`the workflow ended ${description.status}: ${description.error} ${description.cause}`);
+
+      const history = cloud.runner.history(launch.executionArn);
+      const stats = cloud.runner.statistics(launch.executionArn);
+      const transitions = cloud.runner.stateTransitions;
+      const maxHistory = Math.max(stats.awsHistoryEvents, ...stats.childExecutions.map((c) => c.awsHistoryEvents));
+      const payloadBytes = Math.max(
+        0,
+        ...history.flatMap((e) =>
+          [e.input, e.output].filter((x) => x !== undefined).map((x) => Buffer.byteLength(JSON.stringify(x))),
+        ),
+      );
+      const ledger = await store.listMail(id);
+      const byKind = new Map<string, number>();
+      for (const m of ledger) if (m.state === 'sent') byKind.set(m.kind, (byKind.get(m.kind) ?? 0) + 1);
+      const ops = cloud.faults?.dynamodb.stats().byOperation ?? {};
+
+      out(`province-centers: ${definition.centers.length}`);
+      out(`province-supervisors: ${definition.supervisors.length}`);
+      out(`province-assignments: ${meta.total}`);
+      out(`province-responses: ${items.length}`);
+      out(`state-transitions: ${transitions}`);
+      out(`transitions-per-assignment: ${(transitions / meta.total).toFixed(5)} (target ≤ 0.005)`);
+      out(`max-history-events: ${maxHistory} (target ≤ 2000; child executions ${stats.childExecutions.length})`);
+      out(`max-state-payload-bytes: ${payloadBytes} (target ≤ 65536)`);
+      out(
+        `dynamodb-calls: ${Object.entries(ops)
+          .sort()
+          .map(([op, n]) => `${op}=${n}`)
+          .join(' ')}`,
+      );
+      out(`emails-sent: ${[...byKind].map(([k, n]) => `${k}=${n}`).join(' ')}`);
+      out(`peak-rss-mb: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)}`);
+      out(`province-total-s: ${((performance.now() - started) / 1000).toFixed(1)} (target ≤ 600)`);
+    } finally {
+      await cloud.close();
+    }
+  },
+};
