@@ -2,6 +2,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod';
 import { CampaignNotFound, ConcurrentUpdate, type RectificationLink } from './adapters/store.ts';
+import { logger } from './adapters/logger.ts';
 import { store } from './adapters/table.ts';
 import { decodeFormBody, findDuplicateJsonKey } from './core/answers.ts';
 import { hashToken, TOKEN_PATTERN } from './core/links.ts';
@@ -304,7 +305,7 @@ export const routeRectification = async (event: APIGatewayProxyEventV2): Promise
     if (error instanceof ConcurrentUpdate) return respond(event, 409, 'conflict');
     const name = error instanceof Error ? error.name : '';
     if (UNAVAILABLE.has(name)) return respond(event, 503, 'busy', {}, { 'retry-after': '5' });
-    console.error(JSON.stringify({ level: 'ERROR', message: 'rectification request failed', error: name }));
+    logger.error('rectification request failed', { error: name });
     return respond(event, 500, 'failed');
   }
 };

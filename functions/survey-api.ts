@@ -9,6 +9,7 @@ import {
   ResponseHistoryFull,
   type TokenRecord,
 } from './adapters/store.ts';
+import { logger } from './adapters/logger.ts';
 import { store } from './adapters/table.ts';
 import { wakeCollect } from './adapters/workflow.ts';
 import {
@@ -505,7 +506,7 @@ export const routeSurvey = async (event: APIGatewayProxyEventV2): Promise<Result
     const name = error instanceof Error ? error.name : '';
     const code = error instanceof Error && 'code' in error ? String(error.code) : '';
     if (UNAVAILABLE.has(name) || UNAVAILABLE.has(code)) return problem(event, 503, 'busy', { 'retry-after': '5' });
-    console.error(JSON.stringify({ level: 'ERROR', message: 'survey request failed', error: name }));
+    logger.error('survey request failed', { error: name });
     return problem(event, 500, 'failed');
   }
 };

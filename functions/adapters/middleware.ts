@@ -1,4 +1,5 @@
 import type { MiddlewareObj } from '@middy/core';
+import { logger } from './logger.ts';
 import type * as z from 'zod';
 
 /** The workflow handed a task an input it cannot use; not retried. */
@@ -40,7 +41,9 @@ const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EA
 /** Whether an error is throttling, an outage or a network fault, after the SDK's own retries. */
 export const isTransient = (error: unknown): boolean =>
   error instanceof Error &&
-  (TRANSIENT.has(error.name) || ('code' in error && NETWORK.has(String(error.code))) || error.name === 'TransientError');
+  (TRANSIENT.has(error.name) ||
+    ('code' in error && NETWORK.has(String(error.code))) ||
+    error.name === 'TransientError');
 
 /** Renames throttling and outages to TransientError so the workflow retries them instead of failing. */
 export const classifyErrors = (): MiddlewareObj<unknown> => ({
@@ -49,5 +52,7 @@ export const classifyErrors = (): MiddlewareObj<unknown> => ({
     if (error && error.name !== 'TransientError' && isTransient(error)) {
       request.error = new TransientError(`${error.name}: ${error.message}`, { cause: error });
     }
+    // The name only: messages of some errors quote the input, which may hold personal data.
+    if (error) logger.warn('task failed', { error: error.name, retried: request.error?.name === 'TransientError' });
   },
 });
