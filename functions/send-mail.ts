@@ -1,4 +1,5 @@
 import middy from '@middy/core';
+import { idsInBatch } from './core/batches.ts';
 import { getLinkSecret } from './adapters/link-secret.ts';
 import { MailRejected } from './adapters/mailer.ts';
 import { classifyErrors, parseEvent, TransientError } from './adapters/middleware.ts';
@@ -43,12 +44,11 @@ const composeForSupervisors = async (input: SendMailInput, meta: CampaignMeta): 
   const [secret, centers, supervisors] = await Promise.all([
     getLinkSecret(),
     centersOf(input.campaignId),
-    store.getSupervisors(input.campaignId, input.batch.ids),
+    store.getSupervisorsBetween(input.campaignId, input.batch.first, input.batch.last),
   ]);
   const out = new Map<string, Outgoing>();
-  for (const id of input.batch.ids) {
-    const supervisor = supervisors.get(id);
-    if (!supervisor) throw new Error(`supervisor ${id} is not part of campaign ${input.campaignId}`);
+  // Supervisors in the range without (open) assignments get nothing, as the plan intended.
+  for (const [id, supervisor] of supervisors) {
     const assignments = (await store.listSupervisorAssignments(input.campaignId, id)).filter(
       (a) => input.kind === 'invitation' || !a.answeredAt,
     );
@@ -85,20 +85,21 @@ const summaryOf = (campaignId: string) => {
 
 const composeSummaries = async (input: SendMailInput, meta: CampaignMeta): Promise<Map<string, Outgoing>> => {
   const { campaign } = meta;
-  const [secret, centers, scores, summary, findings, itemsByCenter] = await Promise.all([
+  const centers = await centersOf(input.campaignId);
+  const ids = idsInBatch([...centers.keys()].sort(), input.batch);
+  const [secret, scores, summary, findings, itemsByCenter] = await Promise.all([
     getLinkSecret(),
-    centersOf(input.campaignId),
-    store.getScores(input.campaignId, input.batch.ids),
+    store.getScores(input.campaignId, ids),
     summaryOf(input.campaignId),
-    store.getFindings(input.campaignId, input.batch.ids),
-    Promise.all(input.batch.ids.map((id) => store.listRectificationItems(campaign.series, id))),
+    store.getFindings(input.campaignId, ids),
+    Promise.all(ids.map((id) => store.listRectificationItems(campaign.series, id))),
   ]);
   const byCenter = scores;
   const today = chinaDate(new Date());
   const { days } = rectificationRules(campaign);
   const links: { tokenHash: string; link: RectificationLink }[] = [];
   const out = new Map<string, Outgoing>();
-  input.batch.ids.forEach((id, i) => {
+  ids.forEach((id, i) => {
     const center = centers.get(id);
     const score = byCenter.get(id);
     if (!center || !score) throw new Error(`center ${id} has no score in campaign ${input.campaignId}`);

@@ -311,6 +311,23 @@ export class CampaignStore {
     return found;
   }
 
+  /** The supervisors whose ids fall in [first, last] (one range Query: a mail batch reads its own recipients). */
+  async getSupervisorsBetween(campaignId: string, first: string, last: string): Promise<Map<string, Supervisor>> {
+    const found = new Map<string, Supervisor>();
+    for await (const item of this.queryAll({
+      KeyConditionExpression: 'PK = :pk AND SK BETWEEN :first AND :last',
+      ExpressionAttributeValues: {
+        ':pk': campaignPk(campaignId),
+        ':first': supervisorSk(first),
+        ':last': supervisorSk(last),
+      },
+    })) {
+      const supervisor = Supervisor.parse(item.supervisor);
+      found.set(supervisor.id, supervisor);
+    }
+    return found;
+  }
+
   /** Writes assignments and their token hashes; safe to repeat (same keys, same content). */
   async putAssignments(campaignId: string, assignments: readonly { assignment: Assignment; tokenHash: string }[]) {
     const items: Record<string, unknown>[] = [];

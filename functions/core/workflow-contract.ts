@@ -19,11 +19,19 @@ export type MailKind = z.infer<typeof MailKind>;
 /** The `MaxConcurrency` of the workflow's mail Maps: how many batches send at once. */
 export const MAIL_MAP_CONCURRENCY = 4;
 
-/** One batch of recipients: supervisor IDs for invitations and reminders, center IDs for summaries. */
-export const MailBatch = z.object({
-  index: z.number().int().nonnegative(),
-  ids: z.array(Id).min(1).max(500),
-});
+/**
+ * One batch of recipients as a range of sorted IDs (supervisor IDs for invitations and reminders,
+ * center IDs for summaries): the state carries a few bytes per batch however many recipients a
+ * province has; the sender reads the IDs in the range by key.
+ */
+export const MailBatch = z
+  .object({
+    index: z.number().int().nonnegative(),
+    first: Id,
+    last: Id,
+    count: z.number().int().positive().max(500),
+  })
+  .refine((b) => b.first <= b.last, { message: 'first must not sort after last' });
 export type MailBatch = z.infer<typeof MailBatch>;
 
 /** Input of PlanInvitations / PlanReminders / PlanSummaries. */

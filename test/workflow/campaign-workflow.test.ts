@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { idsInBatch, planBatches } from '../../functions/core/batches.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import {
@@ -131,10 +132,17 @@ class FakeCampaign {
           : input.kind === 'summary'
             ? CENTERS
             : ['organizers'];
-    const batches: { index: number; ids: string[] }[] = [];
-    for (let index = 0; index * 2 < ids.length; index++)
-      batches.push({ index, ids: ids.slice(index * 2, index * 2 + 2) });
-    return MailPlan.parse({ kind: input.kind, round: input.round, recipients: ids.length, batches });
+    return MailPlan.parse({
+      kind: input.kind,
+      round: input.round,
+      recipients: ids.length,
+      batches: planBatches(ids, 1, 2),
+    });
+  }
+
+  /** The ids a batch's range covers among this campaign's supervisors, centers and organizers. */
+  batchIds(batch: SendMailInput['batch']): string[] {
+    return idsInBatch([...this.script.supervisors, ...CENTERS, 'organizers'].sort(), batch);
   }
 
   private sendMail(input: SendMailInput): SendMailResult {
@@ -145,8 +153,8 @@ class FakeCampaign {
         : input.kind === 'reminder'
           ? this.script.answerOnReminder
           : undefined;
-    for (const id of input.batch.ids) if (answering?.includes(id)) this.answered.add(id);
-    return SendMailResult.parse({ sent: input.batch.ids.length, skipped: 0, suppressed: 0, failed: 0 });
+    for (const id of this.batchIds(input.batch)) if (answering?.includes(id)) this.answered.add(id);
+    return SendMailResult.parse({ sent: input.batch.count, skipped: 0, suppressed: 0, failed: 0 });
   }
 
   private checkProgress(): ProgressDecision {
@@ -272,12 +280,12 @@ describe('campaign workflow', () => {
       { errorEquals: ['States.Timeout'], next: 'CheckProgress' },
       { errorEquals: ['States.Timeout'], next: 'CheckProgress' },
     ]);
-    const reminded = campaign.mail.filter((m) => m.kind === 'reminder').flatMap((m) => m.batch.ids);
+    const reminded = campaign.mail.filter((m) => m.kind === 'reminder').flatMap((m) => campaign.batchIds(m.batch));
     expect(reminded.sort()).toEqual(['sup-2', 'sup-3', 'sup-4']);
     expect(
       campaign.mail
         .filter((m) => m.kind === 'summary')
-        .flatMap((m) => m.batch.ids)
+        .flatMap((m) => campaign.batchIds(m.batch))
         .sort(),
     ).toEqual(CENTERS);
     const output = FinalState.parse(JSON.parse(execution.output ?? 'null'));
@@ -350,7 +358,7 @@ describe('campaign workflow', () => {
       ...TIMED_OUT_COLLECT,
       ...PUBLISH,
     ]);
-    const reminded = campaign.mail.filter((m) => m.kind === 'reminder').flatMap((m) => m.batch.ids);
+    const reminded = campaign.mail.filter((m) => m.kind === 'reminder').flatMap((m) => campaign.batchIds(m.batch));
     expect(reminded.sort()).toEqual(supervisors);
     expect(campaign.decisions.map((d) => d.action)).toEqual(['wait', 'remind', 'wait', 'close']);
     expect(campaign.decisions.at(-1)).toMatchObject({ reason: 'deadline', answered: 0, total: 3 });
@@ -399,7 +407,7 @@ describe('campaign workflow', () => {
     const retries = eventsOf(runner.history(executionArn), 'StateRetried', 'SendInvitationBatch');
     expect(retries).toHaveLength(1);
     expect(retries[0]?.childExecution).toMatch(/^SendInvitations#1\/[01]$/);
-    const invited = campaign.mail.filter((m) => m.kind === 'invitation').flatMap((m) => m.batch.ids);
+    const invited = campaign.mail.filter((m) => m.kind === 'invitation').flatMap((m) => campaign.batchIds(m.batch));
     expect(invited.sort()).toEqual(supervisors);
   });
 

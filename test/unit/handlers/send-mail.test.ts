@@ -27,7 +27,9 @@ beforeEach(() => {
       answered: 0,
     },
   });
-  ddb.on(GetCommand, { Key: { PK: pk, SK: 'SUPERVISOR#S1' } }).resolves({ Item: { supervisor: def.supervisors[0] } });
+  ddb
+    .on(QueryCommand, { ExpressionAttributeValues: { ':pk': pk, ':first': 'SUPERVISOR#S1', ':last': 'SUPERVISOR#S1' } })
+    .resolves({ Items: [{ supervisor: def.supervisors[0] }] });
   ddb
     .on(QueryCommand, { ExpressionAttributeValues: { ':pk': pk, ':p': 'CENTER#' } })
     .resolves({ Items: def.centers.map((center) => ({ center })) });
@@ -61,7 +63,7 @@ describe('sendMailBatch', () => {
       campaignId: def.campaign.id,
       kind: 'invitation',
       round: 0,
-      batch: { index: 0, ids: ['S1'] },
+      batch: { index: 0, first: 'S1', last: 'S1', count: 1 },
     });
     // Assess
     expect(result).toEqual({ sent: 1, skipped: 0, suppressed: 0, failed: 0 });
@@ -78,7 +80,12 @@ describe('sendMailBatch', () => {
     // Prepare
     ddb.on(PutCommand).resolves({});
     // Act
-    await sendMailBatch({ campaignId: def.campaign.id, kind: 'reminder', round: 1, batch: { index: 0, ids: ['S1'] } });
+    await sendMailBatch({
+      campaignId: def.campaign.id,
+      kind: 'reminder',
+      round: 1,
+      batch: { index: 0, first: 'S1', last: 'S1', count: 1 },
+    });
     // Assess
     const text = ses.commandCalls(SendEmailCommand)[0]?.args[0].input.Message?.Body?.Text?.Data ?? '';
     expect(text).toContain('玄武区政务服务中心');
@@ -93,7 +100,7 @@ describe('sendMailBatch', () => {
       campaignId: def.campaign.id,
       kind: 'invitation',
       round: 0,
-      batch: { index: 0, ids: ['S1'] },
+      batch: { index: 0, first: 'S1', last: 'S1', count: 1 },
     });
     // Assess
     expect(result).toEqual({ sent: 0, skipped: 1, suppressed: 0, failed: 0 });
@@ -111,7 +118,7 @@ describe('sendMailBatch', () => {
       campaignId: def.campaign.id,
       kind: 'invitation',
       round: 0,
-      batch: { index: 0, ids: ['S1'] },
+      batch: { index: 0, first: 'S1', last: 'S1', count: 1 },
     });
     // Assess
     expect(result).toEqual({ sent: 0, skipped: 0, suppressed: 1, failed: 0 });
@@ -130,7 +137,7 @@ describe('sendMailBatch', () => {
       campaignId: def.campaign.id,
       kind: 'invitation',
       round: 0,
-      batch: { index: 0, ids: ['S1'] },
+      batch: { index: 0, first: 'S1', last: 'S1', count: 1 },
     });
     // Assess
     expect(result.failed).toBe(1);
