@@ -1,6 +1,6 @@
 import middy from '@middy/core';
-import { mailer } from './adapters/outbox.ts';
 import { classifyErrors, parseEvent } from './adapters/middleware.ts';
+import { mailer } from './adapters/outbox.ts';
 import { CampaignNotFound } from './adapters/store.ts';
 import { store } from './adapters/table.ts';
 import { renderFailureNotice } from './core/mail.ts';

@@ -1,8 +1,8 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod';
-import { CampaignNotFound, ConcurrentUpdate, type RectificationLink } from './adapters/store.ts';
 import { logger } from './adapters/logger.ts';
+import { CampaignNotFound, ConcurrentUpdate, type RectificationLink } from './adapters/store.ts';
 import { store } from './adapters/table.ts';
 import { decodeFormBody, findDuplicateJsonKey } from './core/answers.ts';
 import { hashToken, TOKEN_PATTERN } from './core/links.ts';

@@ -1,5 +1,4 @@
 import middy from '@middy/core';
-import { idsInBatch } from './core/batches.ts';
 import { getLinkSecret } from './adapters/link-secret.ts';
 import { MailRejected } from './adapters/mailer.ts';
 import { classifyErrors, parseEvent, TransientError } from './adapters/middleware.ts';
@@ -7,6 +6,7 @@ import { mailer, surveyBaseUrl } from './adapters/outbox.ts';
 import type { CampaignMeta, RectificationLink } from './adapters/store.ts';
 import { store } from './adapters/table.ts';
 import { buildResultsWorkbook, XLSX_TYPE } from './adapters/xlsx.ts';
+import { idsInBatch } from './core/batches.ts';
 import { deriveToken, hashToken, surveyUrl } from './core/links.ts';
 import {
   type AssignmentLink,

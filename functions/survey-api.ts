@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod';
+import { logger } from './adapters/logger.ts';
 import {
   type CampaignMeta,
   CampaignNotFound,
@@ -9,7 +10,6 @@ import {
   ResponseHistoryFull,
   type TokenRecord,
 } from './adapters/store.ts';
-import { logger } from './adapters/logger.ts';
 import { store } from './adapters/table.ts';
 import { wakeCollect } from './adapters/workflow.ts';
 import {

@@ -67,7 +67,6 @@ const TABLE_WRITE_ACTIONS = [
   'dynamodb:UpdateItem',
 ];
 
-
 /**
  * A Lambda function with the house defaults: Node.js 22 on arm64, an ESM bundle made by esbuild
  * (the runtime's AWS SDK v3 left out, see bundle-options.ts), source maps, X-Ray, JSON logs in its own log

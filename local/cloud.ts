@@ -8,7 +8,7 @@ import dynalite from 'dynalite';
 import { WORKFLOW_FUNCTIONS } from '../functions/core/workflow-contract.ts';
 import { type FaultProxy, startFaultProxy } from './fault-proxy.ts';
 import { startHttpApi } from './http-api.ts';
-import { lambdaContext, type LambdaHandler } from './lambda-context.ts';
+import { type LambdaHandler, lambdaContext } from './lambda-context.ts';
 import { startStepFunctionsEndpoint } from './step-functions/endpoint.ts';
 import { LocalStepFunctions } from './step-functions/runner.ts';
 

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { lambdaContext, type LambdaHandler } from './lambda-context.ts';
+import { type LambdaHandler, lambdaContext } from './lambda-context.ts';
 
 /** API Gateway's own payload limit; the handler enforces the product's much smaller one. */
 const MAX_PAYLOAD = 10 * 1024 * 1024;

@@ -1,6 +1,6 @@
 import type { MiddlewareObj } from '@middy/core';
-import { logger } from './logger.ts';
 import type * as z from 'zod';
+import { logger } from './logger.ts';
 
 /** The workflow handed a task an input it cannot use; not retried. */
 export class InvalidTaskInput extends Error {

@@ -1,7 +1,7 @@
 import * as z from 'zod';
-import { sesClient } from './ses.ts';
 import { readEnv, requireEnv } from './config.ts';
 import { Mailer, Pacer } from './mailer.ts';
+import { sesClient } from './ses.ts';
 
 /** Emails per second the account may send (SES "max send rate"). */
 const maxSendRate = readEnv('MAX_SEND_RATE', z.coerce.number().positive().max(1000).default(14));

@@ -11,12 +11,13 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
+import { Draft } from '../core/answers.ts';
 import {
   Assignment,
+  CAMPAIGN_STATUSES,
   Campaign,
   type CampaignDefinition,
   type CampaignStatus,
-  CAMPAIGN_STATUSES,
   Center,
   CenterScore,
   Id,
@@ -24,17 +25,20 @@ import {
   Response,
   Supervisor,
 } from '../core/model.ts';
-import { Draft } from '../core/answers.ts';
 import { CenterFindings, RectificationItem } from '../core/rectification.ts';
 import { CampaignScoringSummary, CenterExplanation, RaterSeverity } from '../core/scoring.ts';
 import {
   assignmentSk,
   campaignPk,
   centerSk,
+  findingsSk,
+  META,
   mailPk,
   mailSk,
-  META,
   QUESTIONNAIRE,
+  rectificationPk,
+  rectificationSk,
+  rectificationTokenPk,
   responseSk,
   SHARD_COUNT,
   scoreSk,
@@ -43,10 +47,6 @@ import {
   shardPk,
   supervisorSk,
   tokenPk,
-  findingsSk,
-  rectificationPk,
-  rectificationSk,
-  rectificationTokenPk,
 } from './keys.ts';
 
 /** The campaign already exists (a second launch is a no-op). */

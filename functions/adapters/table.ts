@@ -1,5 +1,5 @@
-import { documentClient } from './dynamodb.ts';
 import { requireEnv } from './config.ts';
+import { documentClient } from './dynamodb.ts';
 import { CampaignStore } from './store.ts';
 
 /** The product's table, configured once per process from `TABLE_NAME`. */

@@ -176,7 +176,10 @@ export const Questionnaire = z
 export type Questionnaire = z.infer<typeof Questionnaire>;
 
 /** ISO 8601 instant with an offset, e.g. 2026-12-01T09:00:00+08:00. */
-export const Instant = z.iso.datetime({ offset: true, message: 'use an ISO 8601 time such as 2026-12-01T09:00:00+08:00' });
+export const Instant = z.iso.datetime({
+  offset: true,
+  message: 'use an ISO 8601 time such as 2026-12-01T09:00:00+08:00',
+});
 
 /** When a campaign opens, reminds and closes. */
 export const Schedule = z
@@ -188,11 +191,16 @@ export const Schedule = z
   .superRefine((s, ctx) => {
     const opens = Date.parse(s.opens);
     const deadline = Date.parse(s.deadline);
-    if (deadline <= opens) ctx.addIssue({ code: 'custom', path: ['deadline'], message: 'the deadline must be after the opening time' });
+    if (deadline <= opens)
+      ctx.addIssue({ code: 'custom', path: ['deadline'], message: 'the deadline must be after the opening time' });
     s.reminders.forEach((r, i) => {
       const t = Date.parse(r);
       if (t <= opens || t >= deadline) {
-        ctx.addIssue({ code: 'custom', path: ['reminders', i], message: 'a reminder must fall between opening and deadline' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['reminders', i],
+          message: 'a reminder must fall between opening and deadline',
+        });
       }
     });
   });
@@ -215,9 +223,15 @@ export const Campaign = z.object({
     .object({
       workingDays: z.number().int().min(1, 'allow at least one working day').max(120).default(15),
       /** Public holidays (法定节假日) in the period, as YYYY-MM-DD. */
-      holidays: z.array(z.iso.date({ message: 'use a date such as 2026-10-01' })).max(100).default([]),
+      holidays: z
+        .array(z.iso.date({ message: 'use a date such as 2026-10-01' }))
+        .max(100)
+        .default([]),
       /** Weekend days worked instead (调休), as YYYY-MM-DD. */
-      makeUpWorkdays: z.array(z.iso.date({ message: 'use a date such as 2026-10-10' })).max(30).default([]),
+      makeUpWorkdays: z
+        .array(z.iso.date({ message: 'use a date such as 2026-10-10' }))
+        .max(30)
+        .default([]),
     })
     .optional(),
 });
@@ -329,13 +343,19 @@ export const CenterScore = z.object({
   grade: z.enum(GRADES).nullable(),
   methodology: z.string(),
   /** 90% bootstrap interval over raters; null with fewer than two raters. */
-  ci90: z.object({ low: z.number().min(0).max(100), high: z.number().min(0).max(100) }).nullable().optional(),
+  ci90: z
+    .object({ low: z.number().min(0).max(100), high: z.number().min(0).max(100) })
+    .nullable()
+    .optional(),
   /** Krippendorff's alpha (interval) of the center's raters over its indicators; null when undefined. */
   alpha: z.number().max(1).nullable().optional(),
   flags: z.array(z.enum(SCORE_FLAGS)).optional(),
   /** Scores with each rater's estimated severity taken out, reported beside the raw ones. */
   adjusted: z
-    .object({ score: z.number().min(0).max(100).nullable(), dimensions: z.record(z.string(), z.number().min(0).max(100).nullable()) })
+    .object({
+      score: z.number().min(0).max(100).nullable(),
+      dimensions: z.record(z.string(), z.number().min(0).max(100).nullable()),
+    })
     .nullable()
     .optional(),
   trend: CenterTrend.nullable().optional(),

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { idsInBatch, planBatches } from '../../functions/core/batches.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as z from 'zod';
+import { idsInBatch, planBatches } from '../../functions/core/batches.ts';
 import {
   AwaitResponsesInput,
   CampaignTaskInput,
