@@ -6,21 +6,9 @@ import { CampaignDefinition } from '../../functions/core/model.ts';
 import type { EmbeddedCloud } from '../../local/cloud.ts';
 import { demoQuestionnaire } from '../../local/demo/data.ts';
 import { readOutbox, surveyLinks } from '../../local/ses-outbox.ts';
+import { waitFor } from '../support/wait.ts';
 
 /** Shared steps of the survey tests on the embedded cloud: a small campaign, its links, closing it. */
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Polls until `probe` returns a value. */
-export const waitFor = async <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> => {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-};
 
 /**
  * A campaign of two street-level centers (hall activities only, so the Nanjing questionnaire's hall

@@ -9,21 +9,12 @@ import type { Lang } from '../../functions/core/i18n.ts';
 import { hashToken } from '../../functions/core/links.ts';
 import type { Question } from '../../functions/core/model.ts';
 import { type EmbeddedCloud, startEmbeddedCloud } from '../../local/cloud.ts';
+import { launchChromium } from '../support/browser.ts';
 import { closeCampaign, launchWithLinks, surveyCampaign } from './survey-cloud.ts';
 
 const SCREENSHOTS = 'test-results/screenshots';
 // Debounced saves and a busy machine: give what the page shows time to settle.
 const POLL = { timeout: 10_000 };
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 let cloud: EmbeddedCloud;
 let store: CampaignStore;
@@ -34,7 +25,7 @@ beforeAll(async () => {
   cloud = await startEmbeddedCloud();
   ({ store } = await import('../../functions/adapters/table.ts'));
   sfn = new SFNClient({});
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchChromium();
   await mkdir(SCREENSHOTS, { recursive: true });
 });
 

@@ -10,7 +10,7 @@ import { type EmbeddedCloud, startEmbeddedCloud } from '../../local/cloud.ts';
 import { demoCampaign } from '../../local/demo/campaign.ts';
 import { answerSurvey } from '../../local/demo/simulate.ts';
 import { mailKindOf, readOutbox, surveyLinks } from '../../local/ses-outbox.ts';
-import { waitFor } from './publication-steps.ts';
+import { waitFor } from '../support/wait.ts';
 
 let cloud: EmbeddedCloud;
 let store: CampaignStore;

@@ -19,6 +19,7 @@ import { LEVEL_LABELS } from '../../functions/core/i18n.ts';
 import { deriveToken, surveyUrl } from '../../functions/core/links.ts';
 import { type EmbeddedCloud, startEmbeddedCloud } from '../../local/cloud.ts';
 import { answerSurvey } from '../../local/demo/simulate.ts';
+import { waitFor } from '../support/wait.ts';
 
 const BIN = fileURLToPath(new URL('../../cli/bin.mjs', import.meta.url));
 const FIXTURES = fileURLToPath(new URL('../fixtures/rosters/', import.meta.url));
@@ -29,18 +30,6 @@ let target: Target;
 let store: CampaignStore;
 let work: string;
 let env: NodeJS.ProcessEnv;
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-const waitFor = async <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> => {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await sleep(150);
-  }
-};
 
 /** Runs `supervision …` as its own process, as an organizer would. */
 const supervision = (...args: string[]) =>

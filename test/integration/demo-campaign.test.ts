@@ -7,22 +7,11 @@ import { type EmbeddedCloud, startEmbeddedCloud } from '../../local/cloud.ts';
 import { demoCampaign } from '../../local/demo/campaign.ts';
 import { answerSurvey, assignPersonas } from '../../local/demo/simulate.ts';
 import { mailKindOf, type OutboxEmail, readOutbox, surveyLinks } from '../../local/ses-outbox.ts';
+import { waitFor } from '../support/wait.ts';
 
 let cloud: EmbeddedCloud;
 let store: CampaignStore;
 let sfn: SFNClient;
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-const waitFor = async <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> => {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
-};
 
 const emailsOf = async (kind: ReturnType<typeof mailKindOf>) =>
   (await readOutbox(cloud.urls.ses)).filter((e) => mailKindOf(e) === kind);

@@ -7,14 +7,13 @@ import { deriveToken, surveyUrl } from '../../functions/core/links.ts';
 import type { AnswerValue, Question } from '../../functions/core/model.ts';
 import { type EmbeddedCloud, startEmbeddedCloud } from '../../local/cloud.ts';
 import { syntheticCampaign } from '../../local/demo/synthetic.ts';
+import { sleep } from '../support/wait.ts';
 
 const SUBMISSIONS = 10_000;
 const CLIENTS = 200;
 
 let cloud: EmbeddedCloud;
 let store: CampaignStore;
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const validAnswer = (q: Question, i: number): AnswerValue | undefined => {
   switch (q.kind) {

@@ -5,21 +5,9 @@ import { CampaignDefinition, type Problem, type Questionnaire } from '../../func
 import type { EmbeddedCloud } from '../../local/cloud.ts';
 import { mailKindOf, type OutboxEmail, readOutbox, surveyLinks } from '../../local/ses-outbox.ts';
 import { smallCampaign } from '../fixtures/campaign.ts';
+import { waitFor } from '../support/wait.ts';
 
 /** Shared steps of the publication tests on the embedded cloud: small campaigns, answers, summaries. */
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Polls until `probe` returns a value. */
-export const waitFor = async <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> => {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-};
 
 /**
  * A campaign of two street-level centers (hall activities only, so re-check questions are always

@@ -5,7 +5,8 @@ import { questionsFor } from '../../functions/core/answers.ts';
 import { hashToken } from '../../functions/core/links.ts';
 import type { AnswerValue, CampaignDefinition } from '../../functions/core/model.ts';
 import { type EmbeddedCloud, startEmbeddedCloud } from '../../local/cloud.ts';
-import { closeCampaign, launchWithLinks, scanTable, surveyCampaign, waitFor } from '../e2e/survey-cloud.ts';
+import { closeCampaign, launchWithLinks, scanTable, surveyCampaign } from '../e2e/survey-cloud.ts';
+import { waitFor } from '../support/wait.ts';
 
 /**
  * Bad input against the survey API on the embedded cloud: every case gets a 4xx with a message a
