@@ -141,7 +141,7 @@ export const suite: BenchSuite = {
       );
       const ledger = await store.listMail(id);
       const byKind = new Map<string, number>();
-      for (const m of ledger) if (m.state === 'sent') byKind.set(m.kind, (byKind.get(m.kind) ?? 0) + 1);
+      for (const m of ledger) byKind.set(`${m.kind}/${m.state}`, (byKind.get(`${m.kind}/${m.state}`) ?? 0) + 1);
       const ops = cloud.faults?.dynamodb.stats().byOperation ?? {};
 
       out(`province-centers: ${definition.centers.length}`);

@@ -85,10 +85,15 @@ const WORKFLOW_TASKS: Readonly<Record<WorkflowHandlerName, TaskSettings>> = {
     memorySize: 1024,
   },
   'send-mail': {
-    description: 'Sends one batch of emails, paced to the SES send rate; builds the city results workbook.',
+    description: 'Sends one batch of invitations, reminders or center summaries, paced to the SES send rate.',
     timeout: Duration.minutes(4),
-    // The city summary holds every center's row and builds the XLSX attachment in memory.
     memorySize: 1024,
+  },
+  'publish-city-summary': {
+    description: 'Sends the organizers the city summary with the results workbook attached; publishes the campaign.',
+    timeout: Duration.minutes(4),
+    // It holds every center's row and builds the XLSX attachment in memory.
+    memorySize: 1769,
   },
   'check-progress': { description: 'Decides: remind non-responders, wait, or close.', timeout: Duration.minutes(4) },
   'await-responses': { description: 'Stores the Collect task token on the campaign.', timeout: Duration.minutes(1) },
@@ -246,6 +251,7 @@ export class SupervisionStack extends Stack {
     taskFunctions.prepare.bindSecret(this.linkSecret, 'LINK_SECRET_ARN');
     taskFunctions['send-mail'].bindSecret(this.linkSecret, 'LINK_SECRET_ARN');
     taskFunctions['send-mail'].bindMail(mailBinding);
+    taskFunctions['publish-city-summary'].bindMail(mailBinding);
     taskFunctions['fail-campaign'].bindMail(mailBinding);
     // Wakes Collect at once when every assignment was answered before the token was stored.
     taskFunctions['await-responses'].bindWorkflowCallbacks(stateMachineArn);

@@ -233,6 +233,7 @@ export const startEmbeddedCloud = async (options: EmbeddedCloudOptions = {}): Pr
       'close-campaign': import('../functions/close-campaign.ts'),
       'score-campaign': import('../functions/score-campaign.ts'),
       'fail-campaign': import('../functions/fail-campaign.ts'),
+      'publish-city-summary': import('../functions/publish-city-summary.ts'),
       'survey-api': import('../functions/survey-api.ts'),
       'rectification-api': import('../functions/rectification-api.ts'),
       'ses-events': import('../functions/ses-events.ts'),

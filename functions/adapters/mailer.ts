@@ -1,5 +1,4 @@
 import { type SESClient, SendEmailCommand, SendRawEmailCommand } from '@aws-sdk/client-ses';
-import MailComposer from 'nodemailer/lib/mail-composer';
 import type { RenderedMail } from '../core/mail.ts';
 
 /** SES refused the recipient or the message for good (no retry will help). */
@@ -34,19 +33,27 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export class Mailer {
   constructor(
     private readonly ses: SESClient,
-    private readonly options: { from: string; configurationSet?: string; pacer: Pacer },
+    private readonly options: {
+      from: string;
+      configurationSet?: string;
+      pacer: Pacer;
+      /** Builds the MIME message for mail with attachments (SendRawEmail); without it, such mail is refused. */
+      compose?: (from: string, to: readonly string[], mail: RenderedMail) => Promise<Uint8Array>;
+    },
   ) {}
 
   /**
    * Sends one email; returns the SES message id. Mail with attachments goes out through
-   * SendRawEmail as MIME built by nodemailer's MailComposer; the rest through SendEmail.
+   * SendRawEmail as MIME built by the `compose` option; the rest through SendEmail.
    */
   async send(to: readonly string[], mail: RenderedMail, tags: Record<string, string>): Promise<string> {
     const sesTags = Object.entries(tags).map(([Name, Value]) => ({
       Name,
       Value: Value.replace(/[^A-Za-z0-9_-]/g, '_'),
     }));
-    const raw = mail.attachments?.length ? await composeMime(this.options.from, to, mail) : undefined;
+    const { compose } = this.options;
+    if (mail.attachments?.length && !compose) throw new Error('this mailer cannot send attachments');
+    const raw = mail.attachments?.length && compose ? await compose(this.options.from, to, mail) : undefined;
     for (let attempt = 0; ; attempt++) {
       await this.options.pacer.wait();
       try {
@@ -86,28 +93,3 @@ export class Mailer {
     }
   }
 }
-
-/** SendRawEmail accepts at most 10 MB per message, attachments included. */
-export const MAX_RAW_MESSAGE_BYTES = 10 * 1024 * 1024;
-
-/** Builds the MIME message (multipart: text, HTML, attachments) for SendRawEmail. */
-export const composeMime = async (from: string, to: readonly string[], mail: RenderedMail): Promise<Uint8Array> => {
-  const message = await new MailComposer({
-    from,
-    to: [...to],
-    subject: mail.subject,
-    text: mail.text,
-    html: mail.html,
-    attachments: (mail.attachments ?? []).map((a) => ({
-      filename: a.filename,
-      contentType: a.contentType,
-      content: Buffer.from(a.content),
-    })),
-  })
-    .compile()
-    .build();
-  if (message.length > MAX_RAW_MESSAGE_BYTES) {
-    throw new MailRejected(`the message is ${message.length} bytes; SES accepts at most ${MAX_RAW_MESSAGE_BYTES}`);
-  }
-  return new Uint8Array(message);
-};

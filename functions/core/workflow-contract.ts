@@ -122,4 +122,5 @@ export const WORKFLOW_FUNCTIONS = {
   CloseCampaignFunctionArn: 'close-campaign',
   ScoreCampaignFunctionArn: 'score-campaign',
   FailCampaignFunctionArn: 'fail-campaign',
+  PublishCitySummaryFunctionArn: 'publish-city-summary',
 } as const;

@@ -12,6 +12,7 @@ const REPOSITORY_ROOT = path.resolve(import.meta.dirname, '../..');
 const WORKFLOW_FILE = path.join(REPOSITORY_ROOT, 'workflows/campaign.asl.json');
 const SENDER = 'noreply@example.gov.cn';
 const HANDLERS = [...Object.values(WORKFLOW_FUNCTIONS), 'survey-api'];
+const MAIL_SENDERS: readonly string[] = ['send-mail', 'publish-city-summary', 'fail-campaign'];
 
 interface Statement {
   readonly Effect: string;
@@ -291,11 +292,11 @@ describe('SupervisionStack', () => {
       }
     });
 
-    it('lets only send-mail and fail-campaign send email, and only from the configured sender', () => {
+    it('lets only the mail senders (send-mail, publish-city-summary, fail-campaign) send email, and only from the configured sender', () => {
       // Act
       const { stack, template } = synthesizeDefault();
       // Assess
-      for (const handler of ['send-mail', 'fail-campaign']) {
+      for (const handler of MAIL_SENDERS) {
         expect(statementsOfRole(template, roleOf(stack, handler))).toContainEqual(
           expect.objectContaining({
             Effect: 'Allow',
@@ -304,7 +305,7 @@ describe('SupervisionStack', () => {
           }),
         );
       }
-      for (const handler of HANDLERS.filter((name) => name !== 'send-mail' && name !== 'fail-campaign')) {
+      for (const handler of HANDLERS.filter((name) => !MAIL_SENDERS.includes(name))) {
         const sesActions = actionsOf(statementsOfRole(template, roleOf(stack, handler))).filter((action) =>
           action.startsWith('ses:'),
         );

@@ -94,6 +94,7 @@ class FakeCampaign {
       prepare: (event) => ({ ...CampaignTaskInput.parse(event), supervisors: this.script.supervisors.length }),
       'plan-mail': (event) => this.planMail(PlanMailInput.parse(event)),
       'send-mail': (event) => this.sendMail(SendMailInput.parse(event)),
+      'publish-city-summary': (event) => this.sendMail(SendMailInput.parse(event)),
       'check-progress': (event) => {
         CampaignTaskInput.parse(event);
         return this.checkProgress();

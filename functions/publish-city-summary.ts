@@ -1,0 +1,137 @@
+import middy from '@middy/core';
+import { centersOf, summaryOf } from './adapters/campaign-cache.ts';
+import { deliverAll, type Outgoing } from './adapters/delivery.ts';
+import { Mailer } from './adapters/mailer.ts';
+import { classifyErrors, parseEvent } from './adapters/middleware.ts';
+import { composeMime } from './adapters/mime.ts';
+import { mailerOptions } from './adapters/outbox.ts';
+import { sesClient } from './adapters/ses.ts';
+import type { CampaignMeta } from './adapters/store.ts';
+import { store } from './adapters/table.ts';
+import { buildResultsWorkbook, XLSX_TYPE } from './adapters/xlsx.ts';
+import { type MailAttachment, type RenderedMail, renderCitySummary } from './core/mail.ts';
+import { changeSince, rankSupervisors, reportRows, resultsCsv, supervisorActivities } from './core/report.ts';
+import { SendMailInput, type SendMailResult } from './core/workflow-contract.ts';
+import { chinaDate } from './core/working-days.ts';
+
+// Only this function attaches files: the MIME builder and the workbook stay out of the other bundles.
+const rawMailer = new Mailer(sesClient, { ...mailerOptions, compose: composeMime });
+
+const MAIL_KIND_LABELS: Record<string, string> = {
+  invitation: '邀请 invitation',
+  reminder: '提醒 reminder',
+  summary: '评分通报 summary',
+  'city-summary': '全市通报 city summary',
+};
+
+const composeCitySummary = async (input: SendMailInput, meta: CampaignMeta): Promise<Map<string, Outgoing>> => {
+  const { campaign } = meta;
+  const [centers, scores, summary, raters, items, ledger, suppressions] = await Promise.all([
+    centersOf(input.campaignId),
+    store.listScores(input.campaignId),
+    summaryOf(input.campaignId),
+    store.listRaterSeverities(input.campaignId),
+    store.listRectificationItems(campaign.series),
+    store.listMail(input.campaignId),
+    store.listSuppressed(),
+  ]);
+  const assignments: { supervisorId: string; answeredAt?: string | undefined }[] = [];
+  for await (const a of store.streamAssignments(input.campaignId)) {
+    assignments.push({ supervisorId: a.supervisorId, answeredAt: a.answeredAt });
+  }
+  const supervisors = await store.getSupervisors(input.campaignId, [
+    ...new Set(assignments.map((a) => a.supervisorId)),
+  ]);
+  const now = new Date();
+  const today = chinaDate(now);
+  const firstReminder = [...campaign.schedule.reminders].sort()[0];
+  const standings = rankSupervisors(
+    supervisorActivities(
+      [...supervisors.values()],
+      assignments,
+      firstReminder ?? meta.deadline,
+      items,
+      campaign.id,
+      raters,
+    ),
+  );
+  const rows = reportRows(
+    scores.flatMap((score) => {
+      const center = centers.get(score.centerId);
+      return center ? [{ center, score, change: changeSince(score) }] : [];
+    }),
+    items,
+    today,
+  );
+  const reasons = new Map(suppressions.map((s) => [s.email, s]));
+  const skipped = new Map<string, Set<string>>();
+  for (const entry of ledger) {
+    if (entry.state !== 'suppressed') continue;
+    for (const to of entry.to ?? []) {
+      const set = skipped.get(to.toLowerCase()) ?? new Set<string>();
+      set.add(MAIL_KIND_LABELS[entry.kind] ?? entry.kind);
+      skipped.set(to.toLowerCase(), set);
+    }
+  }
+  const suppressed = [...skipped].sort().map(([email, kinds]) => {
+    const why = reasons.get(email);
+    return {
+      email,
+      reason: why?.reason ?? 'bounce',
+      detail: why?.detail ?? '',
+      at: why?.at ?? '',
+      skipped: [...kinds],
+    };
+  });
+  const base = `results-${campaign.id}`;
+  const xlsx = await buildResultsWorkbook({
+    campaign,
+    rows,
+    items,
+    centersById: centers,
+    standings,
+    answered: meta.answered,
+    total: meta.total,
+    today,
+    generatedAt: now.toISOString(),
+  });
+  const attachments: MailAttachment[] = [
+    { filename: `${base}.xlsx`, contentType: XLSX_TYPE, content: xlsx },
+    {
+      filename: `${base}.csv`,
+      contentType: 'text/csv; charset=utf-8',
+      content: new TextEncoder().encode(resultsCsv(rows)),
+    },
+  ];
+  const mail: RenderedMail = {
+    ...renderCitySummary({
+      campaign,
+      rows,
+      stats: { answered: meta.answered, total: meta.total },
+      summary,
+      items,
+      centersById: centers,
+      standings,
+      suppressed,
+      today,
+      attachments: attachments.map((a) => a.filename),
+    }),
+    attachments,
+  };
+  // One message per organizer: each has its own ledger entry, bounce and suppression.
+  return new Map(meta.campaign.organizers.map((to, i) => [`organizer-${i + 1}`, { to: [to], mail }]));
+};
+
+/** SendCitySummary: the organizers' city summary with the results attached; the campaign is then published. */
+export const publishCitySummary = async (input: SendMailInput): Promise<SendMailResult> => {
+  const meta = await store.getMeta(input.campaignId);
+  const result = await deliverAll(input, await composeCitySummary(input, meta), rawMailer);
+  await store.setStatus(input.campaignId, 'published');
+  return result;
+};
+
+/** Lambda entry point of the SendCitySummary state. */
+export const handler = middy<SendMailInput, SendMailResult>()
+  .use(classifyErrors())
+  .use(parseEvent(SendMailInput))
+  .handler((event) => publishCitySummary(event));
