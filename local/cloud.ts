@@ -220,7 +220,8 @@ export const startEmbeddedCloud = async (options: EmbeddedCloudOptions = {}): Pr
       SURVEY_BASE_URL: api.url,
       LINK_SECRET: options.linkSecret ?? randomBytes(32).toString('base64url'),
       MAX_SEND_RATE: String(options.maxSendRate ?? 50),
-      MAIL_CONCURRENCY: '4',
+      // Every batch runs in this one process and shares one pacer, which therefore gets the whole rate.
+      MAIL_CONCURRENCY: '1',
     });
     await createTable(dynamodbUrl);
 
