@@ -494,6 +494,18 @@ const tableOf = (head: string, body: string, testid: string) =>
   `<table role="presentation" class="t" width="100%" cellpadding="4" cellspacing="0" data-testid="${testid}"><tr>${head}</tr>${body}</table>`;
 const centerCell = (c: Center) => `${escapeHtml(c.name.zh)}<br><span class="en">${escapeHtml(c.name.en)}</span>`;
 
+/** Lists in the city summary show this many entries; the rest are in the attachments, so a province's summary stays a readable email under SES's 10 MB. */
+const LIST_CAP = 30;
+const moreInAttachment = (total: number, as: 'li' | 'tr') => {
+  if (total <= LIST_CAP) return '';
+  const text = `… 另有 ${total - LIST_CAP} 项见附件 · ${total - LIST_CAP} more in the attachment …`;
+  return as === 'li'
+    ? `<li style="margin:3px 0;color:${MUTED}">${escapeHtml(text)}</li>`
+    : `<tr><td colspan="5" align="center" style="padding:5px 6px;font-size:12px;color:${MUTED}">${escapeHtml(text)}</td></tr>`;
+};
+const moreInAttachmentText = (total: number) =>
+  total > LIST_CAP ? [`  … 另有 ${total - LIST_CAP} 项见附件 / ${total - LIST_CAP} more in the attachment`] : [];
+
 /** The city summary to the organizers and leaders, with the full results attached. */
 export const renderCitySummary = (m: CitySummaryModel): RenderedMail => {
   const { campaign, rows, stats } = m;
@@ -543,11 +555,12 @@ ${kpi('参评场所', 'Centers scored', `${scored}/${rows.length}`, 'kpi-centers
     warnings.length === 0
       ? `<p>${small('各场所监督员评价基本一致。 / Supervisors broadly agree at every center.')}</p>`
       : `<ul style="padding-left:20px;margin:6px 0" data-testid="warnings">${warnings
+          .slice(0, LIST_CAP)
           .map(
             (w) =>
               `<li style="margin:3px 0">${escapeHtml(w.row.center.name.zh)}：${escapeHtml(w.flags.map((f) => WARNING_FLAGS[f]?.zh ?? f).join('、'))} <span lang="en" style="color:${MUTED}">(${escapeHtml(w.row.center.name.en)}: ${escapeHtml(w.flags.map((f) => WARNING_FLAGS[f]?.en ?? f).join(', '))})</span></li>`,
           )
-          .join('')}</ul>`;
+          .join('')}${moreInAttachment(warnings.length, 'li')}</ul>`;
   const alphaLine = m.summary
     ? `<p style="margin:4px 0">${small(
         `全市 α overall ${m.summary.alpha.overall === null ? '—' : m.summary.alpha.overall.toFixed(2)} · ${Object.entries(
@@ -574,11 +587,12 @@ ${kpi('参评场所', 'Centers scored', `${scored}/${rows.length}`, 'kpi-centers
       : tableOf(
           `${th('场所', 'Center')}${th('得分', 'Score', 'right')}${th('待整改', 'Open', 'right')}${th('逾期', 'Overdue', 'right')}${th('已报整改', 'Reported', 'right')}`,
           needing
+            .slice(0, LIST_CAP)
             .map(
               (r) =>
                 `<tr>${td(centerCell(r.center))}${td(`<span style="color:${r.score.grade ? GRADE_COLORS[r.score.grade] : INK}">${fmt(r.score.score)}</span>`, 'right')}${td(String(r.rectification.open), 'right')}${td(r.rectification.overdue > 0 ? `<strong style="color:${STATUS_COLORS.overdue}">${r.rectification.overdue}</strong>` : '0', 'right')}${td(String(r.rectification['reported-fixed']), 'right')}</tr>`,
             )
-            .join(''),
+            .join('') + moreInAttachment(needing.length, 'tr'),
           'needing',
         );
   const overdueHtml =
@@ -659,9 +673,12 @@ ${m.attachments.length > 0 ? `<p>${small(`完整结果见附件 / Full results a
     '评价一致性提示 / Agreement warnings',
     ...(warnings.length === 0
       ? ['  —']
-      : warnings.map(
-          (w) => `  ${both(w.row.center.name)}: ${w.flags.map((f) => WARNING_FLAGS[f]?.en ?? f).join(', ')}`,
-        )),
+      : [
+          ...warnings
+            .slice(0, LIST_CAP)
+            .map((w) => `  ${both(w.row.center.name)}: ${w.flags.map((f) => WARNING_FLAGS[f]?.en ?? f).join(', ')}`),
+          ...moreInAttachmentText(warnings.length),
+        ]),
     '',
     '进步最大 / Most improved',
     ...moved.improved.map((r) => `  ${signed(r.change?.score)}  ${both(r.center.name)}`),
@@ -669,10 +686,13 @@ ${m.attachments.length > 0 ? `<p>${small(`完整结果见附件 / Full results a
     ...moved.declined.map((r) => `  ${signed(r.change?.score)}  ${both(r.center.name)}`),
     '',
     `需整改场所 / Centers needing rectification (${countsLine(counts).zh} / ${countsLine(counts).en})`,
-    ...needing.map(
-      (r) =>
-        `  ${both(r.center.name)}: ${fmt(r.score.score)} · open ${r.rectification.open} · overdue ${r.rectification.overdue}`,
-    ),
+    ...needing
+      .slice(0, LIST_CAP)
+      .map(
+        (r) =>
+          `  ${both(r.center.name)}: ${fmt(r.score.score)} · open ${r.rectification.open} · overdue ${r.rectification.overdue}`,
+      ),
+    ...moreInAttachmentText(needing.length),
     ...overdue
       .slice(0, 30)
       .map(
