@@ -159,6 +159,7 @@ export const suite: BenchSuite = {
           .join(' ')}`,
       );
       out(`emails-sent: ${[...byKind].map(([k, n]) => `${k}=${n}`).join(' ')}`);
+      for (const m of ledger.filter((e) => e.state === 'failed')) out(`email-failed: ${m.kind} ${m.error ?? ''}`);
       out(`peak-rss-mb: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)}`);
       out(`province-total-s: ${((performance.now() - started) / 1000).toFixed(1)} (target ≤ 600)`);
     } finally {

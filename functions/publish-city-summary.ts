@@ -14,6 +14,9 @@ import { changeSince, rankSupervisors, reportRows, resultsCsv, supervisorActivit
 import { SendMailInput, type SendMailResult } from './core/workflow-contract.ts';
 import { chinaDate } from './core/working-days.ts';
 
+/** Room for attachments, leaving the HTML and text parts and MIME overhead well inside SES's 10 MB. */
+const ATTACHMENT_BUDGET_BYTES = 7 * 1024 * 1024;
+
 // Only this function attaches files: the MIME builder and the workbook stay out of the other bundles.
 const rawMailer = new Mailer(sesClient, { ...mailerOptions, compose: composeMime });
 
@@ -95,14 +98,13 @@ const composeCitySummary = async (input: SendMailInput, meta: CampaignMeta): Pro
     today,
     generatedAt: now.toISOString(),
   });
-  const attachments: MailAttachment[] = [
-    { filename: `${base}.xlsx`, contentType: XLSX_TYPE, content: xlsx },
-    {
-      filename: `${base}.csv`,
-      contentType: 'text/csv; charset=utf-8',
-      content: new TextEncoder().encode(resultsCsv(rows)),
-    },
-  ];
+  const csv = new TextEncoder().encode(resultsCsv(rows));
+  const attachments: MailAttachment[] = [{ filename: `${base}.xlsx`, contentType: XLSX_TYPE, content: xlsx }];
+  // Base64 grows attachments by a third; a province's CSV beside its workbook would pass SES's 10 MB,
+  // so the CSV travels only while both fit (the same table is in the workbook and in `supervision results`).
+  if (((xlsx.byteLength + csv.byteLength) * 4) / 3 <= ATTACHMENT_BUDGET_BYTES) {
+    attachments.push({ filename: `${base}.csv`, contentType: 'text/csv; charset=utf-8', content: csv });
+  }
   const mail: RenderedMail = {
     ...renderCitySummary({
       campaign,
