@@ -14,7 +14,7 @@ import { closeCampaign, launchWithLinks, surveyCampaign } from './survey-cloud.t
 
 const SCREENSHOTS = 'test-results/screenshots';
 // Debounced saves and a busy machine: give what the page shows time to settle.
-const POLL = { timeout: 10_000 };
+const POLL = { timeout: 30_000 };
 
 let cloud: EmbeddedCloud;
 let store: CampaignStore;
