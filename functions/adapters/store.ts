@@ -8,6 +8,7 @@ import {
   PutCommand,
   QueryCommand,
   type QueryCommandInput,
+  type QueryCommandOutput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
@@ -548,20 +549,9 @@ export class CampaignStore {
   async countAnswered(campaignId: string): Promise<number> {
     let count = 0;
     for (let shard = 0; shard < SHARD_COUNT; shard++) {
-      let start: Record<string, unknown> | undefined;
-      do {
-        const out = await this.db.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: 'PK = :pk AND begins_with(SK, :p)',
-            ExpressionAttributeValues: { ':pk': shardPk(campaignId, shard), ':p': 'RESPONSE#' },
-            Select: 'COUNT',
-            ExclusiveStartKey: start,
-          }),
-        );
-        count += out.Count ?? 0;
-        start = out.LastEvaluatedKey;
-      } while (start);
+      for await (const page of this.queryPages({ ...this.responsesOf(campaignId, shard), Select: 'COUNT' })) {
+        count += page.Count ?? 0;
+      }
     }
     return count;
   }
@@ -569,24 +559,23 @@ export class CampaignStore {
   /** Streams the latest response of every answered assignment, page by page, shard by shard. */
   async *streamResponses(campaignId: string): AsyncGenerator<ResponseRecord[]> {
     for (let shard = 0; shard < SHARD_COUNT; shard++) {
-      let start: Record<string, unknown> | undefined;
-      do {
-        const out = await this.db.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: 'PK = :pk AND begins_with(SK, :p)',
-            ExpressionAttributeValues: { ':pk': shardPk(campaignId, shard), ':p': 'RESPONSE#' },
-            // The latest answers only: a response's history stays in DynamoDB.
-            ProjectionExpression: LATEST_PROJECTION,
-            ExpressionAttributeNames: LATEST_NAMES,
-            ExclusiveStartKey: start,
-          }),
-        );
+      for await (const out of this.queryPages({
+        ...this.responsesOf(campaignId, shard),
+        // The latest answers only: a response's history stays in DynamoDB.
+        ProjectionExpression: LATEST_PROJECTION,
+        ExpressionAttributeNames: LATEST_NAMES,
+      })) {
         const page = (out.Items ?? []).map((item) => ResponseRecord.parse(item));
         if (page.length > 0) yield page;
-        start = out.LastEvaluatedKey;
-      } while (start);
+      }
     }
+  }
+
+  private responsesOf(campaignId: string, shard: number) {
+    return {
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :p)',
+      ExpressionAttributeValues: { ':pk': shardPk(campaignId, shard), ':p': 'RESPONSE#' },
+    };
   }
 
   /** Records the Collect task's token so that submissions and organizer commands can wake it. */
@@ -1084,15 +1073,19 @@ export class CampaignStore {
     return out.Item ? CenterExplanation.parse(out.Item.explanation) : undefined;
   }
 
-  private async *queryAll(input: Omit<QueryCommandInput, 'TableName'>): AsyncGenerator<Record<string, unknown>> {
+  private async *queryPages(input: Omit<QueryCommandInput, 'TableName'>): AsyncGenerator<QueryCommandOutput> {
     let start: Record<string, unknown> | undefined;
     do {
       const out = await this.db.send(
         new QueryCommand({ ...input, TableName: this.tableName, ExclusiveStartKey: start }),
       );
-      for (const item of out.Items ?? []) yield item;
+      yield out;
       start = out.LastEvaluatedKey;
     } while (start);
+  }
+
+  private async *queryAll(input: Omit<QueryCommandInput, 'TableName'>): AsyncGenerator<Record<string, unknown>> {
+    for await (const page of this.queryPages(input)) for (const item of page.Items ?? []) yield item;
   }
 
   /** Batch writes in 25s, re-sending unprocessed items with exponential backoff and jitter. */
