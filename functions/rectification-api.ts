@@ -2,6 +2,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod';
 import { logger } from './adapters/logger.ts';
+import { isTransient } from './adapters/middleware.ts';
 import { CampaignNotFound, ConcurrentUpdate, type RectificationLink } from './adapters/store.ts';
 import { store } from './adapters/table.ts';
 import { decodeFormBody, findDuplicateJsonKey } from './core/answers.ts';
@@ -284,15 +285,6 @@ export const reportRectification = async (event: APIGatewayProxyEventV2): Promis
   };
 };
 
-const UNAVAILABLE = new Set([
-  'ProvisionedThroughputExceededException',
-  'ThrottlingException',
-  'RequestLimitExceeded',
-  'InternalServerError',
-  'ServiceUnavailable',
-  'TimeoutError',
-]);
-
 /** Routes a rectification request; maps named errors to statuses without exposing internals. */
 export const routeRectification = async (event: APIGatewayProxyEventV2): Promise<Result> => {
   try {
@@ -304,7 +296,7 @@ export const routeRectification = async (event: APIGatewayProxyEventV2): Promise
     if (error instanceof CampaignNotFound) return respond(event, 404, 'notFound');
     if (error instanceof ConcurrentUpdate) return respond(event, 409, 'conflict');
     const name = error instanceof Error ? error.name : '';
-    if (UNAVAILABLE.has(name)) return respond(event, 503, 'busy', {}, { 'retry-after': '5' });
+    if (isTransient(error)) return respond(event, 503, 'busy', {}, { 'retry-after': '5' });
     logger.error('rectification request failed', { error: name });
     return respond(event, 500, 'failed');
   }

@@ -3,6 +3,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod';
 import { logger } from './adapters/logger.ts';
+import { isTransient } from './adapters/middleware.ts';
 import {
   type CampaignMeta,
   CampaignNotFound,
@@ -473,17 +474,6 @@ export const putDraft = async (event: APIGatewayProxyEventV2): Promise<Result> =
   return saveDraft(event, token, ctx, body.input, 'draft', now);
 };
 
-const UNAVAILABLE = new Set([
-  'ProvisionedThroughputExceededException',
-  'ThrottlingException',
-  'RequestLimitExceeded',
-  'InternalServerError',
-  'ServiceUnavailable',
-  'TimeoutError',
-  'ECONNREFUSED',
-  'ECONNRESET',
-]);
-
 /** Routes a survey request; maps named errors to statuses without exposing internals. */
 export const routeSurvey = async (event: APIGatewayProxyEventV2): Promise<Result> => {
   try {
@@ -504,8 +494,7 @@ export const routeSurvey = async (event: APIGatewayProxyEventV2): Promise<Result
     if (error instanceof ConcurrentUpdate) return problem(event, 409, 'conflict');
     if (error instanceof ResponseHistoryFull) return problem(event, 409, 'historyFull');
     const name = error instanceof Error ? error.name : '';
-    const code = error instanceof Error && 'code' in error ? String(error.code) : '';
-    if (UNAVAILABLE.has(name) || UNAVAILABLE.has(code)) return problem(event, 503, 'busy', { 'retry-after': '5' });
+    if (isTransient(error)) return problem(event, 503, 'busy', { 'retry-after': '5' });
     logger.error('survey request failed', { error: name });
     return problem(event, 500, 'failed');
   }
