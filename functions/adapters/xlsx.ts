@@ -1,4 +1,3 @@
-import ExcelJS from 'exceljs';
 import { PROBLEM_CATEGORY_LABELS, PROBLEM_SEVERITY_LABELS } from '../core/answers.ts';
 import { both } from '../core/i18n.ts';
 import type { Campaign, Center } from '../core/model.ts';
@@ -11,6 +10,7 @@ import {
   type SupervisorStanding,
   sheetName,
 } from '../core/report.ts';
+import { writeXlsx, type XlsxSheet } from '../core/xlsx-writer.ts';
 
 /** What the results workbook holds. */
 export interface ResultsWorkbookInput {
@@ -28,49 +28,20 @@ export interface ResultsWorkbookInput {
 /** The MIME type of .xlsx files. */
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
-const styleHeader = (sheet: ExcelJS.Worksheet) => {
-  const header = sheet.getRow(1);
-  header.font = { bold: true };
-  header.alignment = { vertical: 'middle', wrapText: true };
-  header.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFECEFF1' } };
-  sheet.views = [{ state: 'frozen', ySplit: 1 }];
-};
+const CREATOR = 'service-supervision';
 
 /**
  * The city results as an Excel workbook, built in memory: one sheet per center level (numbers kept
  * as numbers), then the rectification items, the supervisors' standing and a sheet about the campaign.
  */
 export const buildResultsWorkbook = async (input: ResultsWorkbookInput): Promise<Uint8Array> => {
-  const workbook = new ExcelJS.Workbook();
-  workbook.creator = 'service-supervision';
-  workbook.created = new Date(input.generatedAt);
+  const levels: XlsxSheet[] = rowsByLevel(input.rows).map(({ level, rows }) => ({
+    name: sheetName(level),
+    columns: REPORT_COLUMNS.map((c) => ({ header: c.header, width: c.width, format: c.format })),
+    rows: rows.map((row) => REPORT_COLUMNS.map((c) => c.value(row))),
+    autoFilter: true,
+  }));
 
-  for (const { level, rows } of rowsByLevel(input.rows)) {
-    const sheet = workbook.addWorksheet(sheetName(level));
-    sheet.columns = REPORT_COLUMNS.map((c) => ({
-      header: c.header,
-      width: c.width,
-      style: c.format ? { numFmt: c.format } : {},
-    }));
-    for (const row of rows) sheet.addRow(REPORT_COLUMNS.map((c) => c.value(row)));
-    styleHeader(sheet);
-    sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: REPORT_COLUMNS.length } };
-  }
-
-  const items = workbook.addWorksheet('整改 Rectification');
-  items.columns = [
-    { header: '编号 item', width: 24 },
-    { header: '场所编号 center id', width: 14 },
-    { header: '场所 center', width: 30 },
-    { header: '类别 category', width: 28 },
-    { header: '情况 description', width: 60 },
-    { header: '严重程度 severity', width: 14 },
-    { header: '发现月份 found', width: 10 },
-    { header: '整改期限 due', width: 12 },
-    { header: '状态 status', width: 20 },
-    { header: '复查未通过次数 reopened', width: 12, style: { numFmt: '0' } },
-    { header: '整改说明 note', width: 50 },
-  ];
   const order = [...input.items].sort((a, b) =>
     a.centerId === b.centerId
       ? a.dueDate < b.dueDate
@@ -82,8 +53,22 @@ export const buildResultsWorkbook = async (input: ResultsWorkbookInput): Promise
         ? -1
         : 1,
   );
-  for (const item of order) {
-    items.addRow([
+  const items: XlsxSheet = {
+    name: '整改 Rectification',
+    columns: [
+      { header: '编号 item', width: 24 },
+      { header: '场所编号 center id', width: 14 },
+      { header: '场所 center', width: 30 },
+      { header: '类别 category', width: 28 },
+      { header: '情况 description', width: 60 },
+      { header: '严重程度 severity', width: 14 },
+      { header: '发现月份 found', width: 10 },
+      { header: '整改期限 due', width: 12 },
+      { header: '状态 status', width: 20 },
+      { header: '复查未通过次数 reopened', width: 12, format: '0' },
+      { header: '整改说明 note', width: 50 },
+    ],
+    rows: order.map((item) => [
       item.id,
       item.centerId,
       input.centersById.get(item.centerId)?.name.zh ?? '',
@@ -95,26 +80,25 @@ export const buildResultsWorkbook = async (input: ResultsWorkbookInput): Promise
       both(RECTIFICATION_STATUS_LABELS[statusOf(item, input.today)]),
       item.reopened,
       item.report?.note ?? null,
-    ]);
-  }
-  styleHeader(items);
+    ]),
+  };
 
-  const people = workbook.addWorksheet('监督员 Supervisors');
-  people.columns = [
-    { header: '名次 rank', width: 8, style: { numFmt: '0' } },
-    { header: '姓名 name', width: 14 },
-    { header: '界别 sector', width: 18 },
-    { header: '任务 assigned', width: 10, style: { numFmt: '0' } },
-    { header: '完成 answered', width: 10, style: { numFmt: '0' } },
-    { header: '提醒前完成 on time', width: 12, style: { numFmt: '0' } },
-    { header: '本期发现问题 found', width: 12, style: { numFmt: '0' } },
-    { header: '经确认问题 confirmed', width: 12, style: { numFmt: '0' } },
-    { header: '偏差(分) severity', width: 12, style: { numFmt: '+0.0;-0.0;0.0' } },
-    { header: '一致性 consensus', width: 12, style: { numFmt: '0' } },
-    { header: '综合 total', width: 10, style: { numFmt: '0.0' } },
-  ];
-  for (const s of input.standings) {
-    people.addRow([
+  const people: XlsxSheet = {
+    name: '监督员 Supervisors',
+    columns: [
+      { header: '名次 rank', width: 8, format: '0' },
+      { header: '姓名 name', width: 14 },
+      { header: '界别 sector', width: 18 },
+      { header: '任务 assigned', width: 10, format: '0' },
+      { header: '完成 answered', width: 10, format: '0' },
+      { header: '提醒前完成 on time', width: 12, format: '0' },
+      { header: '本期发现问题 found', width: 12, format: '0' },
+      { header: '经确认问题 confirmed', width: 12, format: '0' },
+      { header: '偏差(分) severity', width: 12, format: '+0.0;-0.0;0.0' },
+      { header: '一致性 consensus', width: 12, format: '0' },
+      { header: '综合 total', width: 10, format: '0.0' },
+    ],
+    rows: input.standings.map((s) => [
       s.rank,
       s.supervisor.name,
       s.supervisor.sector,
@@ -126,26 +110,28 @@ export const buildResultsWorkbook = async (input: ResultsWorkbookInput): Promise
       s.agreement?.severity ?? null,
       s.consensus === null ? null : Math.round(s.consensus),
       s.composite,
-    ]);
-  }
-  styleHeader(people);
+    ]),
+  };
 
-  const about = workbook.addWorksheet('说明 About');
-  about.columns = [{ width: 24 }, { width: 90 }];
-  for (const [k, v] of [
-    ['活动 campaign', `${input.campaign.title.zh} / ${input.campaign.title.en} (${input.campaign.id})`],
-    ['月份 month', input.campaign.month],
-    ['答卷 responses', `${input.answered}/${input.total}`],
-    ['方法 methodology', input.rows[0]?.score.methodology ?? ''],
-    ['生成时间 generated', input.generatedAt],
-    [
-      '优秀监督员综合 standing',
-      `${STANDING_WEIGHTS.participation * 100}% participation + ${STANDING_WEIGHTS.timeliness * 100}% timeliness + ${STANDING_WEIGHTS.findings * 100}% confirmed problems + ${STANDING_WEIGHTS.consensus * 100}% agreement with the consensus`,
+  const about: XlsxSheet = {
+    name: '说明 About',
+    columns: [{ width: 24, bold: true }, { width: 90 }],
+    rows: [
+      ['活动 campaign', `${input.campaign.title.zh} / ${input.campaign.title.en} (${input.campaign.id})`],
+      ['月份 month', input.campaign.month],
+      ['答卷 responses', `${input.answered}/${input.total}`],
+      ['方法 methodology', input.rows[0]?.score.methodology ?? ''],
+      ['生成时间 generated', input.generatedAt],
+      [
+        '优秀监督员综合 standing',
+        `${STANDING_WEIGHTS.participation * 100}% participation + ${STANDING_WEIGHTS.timeliness * 100}% timeliness + ${STANDING_WEIGHTS.findings * 100}% confirmed problems + ${STANDING_WEIGHTS.consensus * 100}% agreement with the consensus`,
+      ],
     ],
-  ]) {
-    about.addRow([k, v]);
-  }
-  about.getColumn(1).font = { bold: true };
+  };
 
-  return new Uint8Array(await workbook.xlsx.writeBuffer());
+  return writeXlsx({
+    creator: CREATOR,
+    created: new Date(input.generatedAt),
+    sheets: [...levels, items, people, about],
+  });
 };
