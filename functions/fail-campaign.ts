@@ -35,6 +35,8 @@ export const failCampaign = async ({ campaignId, error }: FailCampaignInput): Pr
   }
   await store.setStatus(campaignId, 'failed', { failure: { error: name, cause } });
   const mail = renderFailureNotice(meta.campaign, name, cause);
+  // Before any claim, as for a batch: a claimed notice that SES then refuses would never be retried.
+  await mailer.ensureRoomFor(meta.campaign.organizers.length);
   let notified = 0;
   for (const [i, to] of meta.campaign.organizers.entries()) {
     const recipientId = `organizer-${i + 1}`;

@@ -31,6 +31,7 @@ export const forEachConcurrently = async <T>(items: readonly T[], limit: number,
 /**
  * Sends composed emails. Each is claimed in the outbox ledger before it is sent, so a retried batch
  * skips what an earlier attempt already handed to SES; suppressed addresses are recorded, not mailed.
+ * A batch the account's 24-hour SES quota cannot take fails first, with `DailyQuotaExceeded`.
  */
 export const deliverAll = async (
   input: { campaignId: string; kind: string; round: number },
@@ -39,6 +40,11 @@ export const deliverAll = async (
 ): Promise<SendMailResult> => {
   const result: SendMailResult = { sent: 0, skipped: 0, suppressed: 0, failed: 0 };
   const suppressed = await store.suppressedAmong([...outgoing.values()].flatMap((o) => ('to' in o ? o.to : [])));
+  // Before any claim: an email claimed and then refused for the daily quota would never be retried.
+  const toSend = [...outgoing.values()].filter(
+    (item) => 'to' in item && !item.to.some((to) => suppressed.has(to.toLowerCase())),
+  ).length;
+  await mailer.ensureRoomFor(toSend);
   const now = () => new Date().toISOString();
   const deliver = async ([recipientId, item]: [string, Outgoing]): Promise<void> => {
     if ('skip' in item) {

@@ -6,18 +6,48 @@ export class MailRejected extends Error {
   override name = 'MailRejected';
 }
 
-/** Spaces calls so that at most `perSecond` start in any second (token bucket of one). */
+/**
+ * Spaces calls so that at most `perSecond` start in any second (token bucket of one). The rate may be
+ * a function that resolves it, e.g. from SES: it is called on the first wait, never at module load.
+ */
 export class Pacer {
   private next = 0;
-  constructor(private readonly perSecond: number) {}
+  private rate: Promise<number> | undefined;
+
+  constructor(private readonly perSecond: number | (() => Promise<number>)) {}
 
   /** Resolves when the caller may send. */
   async wait(): Promise<void> {
+    const perSecond = await this.resolveRate();
     const now = Date.now();
     const slot = Math.max(now, this.next);
-    this.next = slot + 1000 / this.perSecond;
+    this.next = slot + 1000 / perSecond;
     if (slot > now) await new Promise((r) => setTimeout(r, slot - now));
   }
+
+  private resolveRate(): Promise<number> {
+    if (!this.rate) {
+      const { perSecond } = this;
+      const rate = (typeof perSecond === 'number' ? Promise.resolve(perSecond) : perSecond()).then((value) => {
+        if (!(value > 0 && Number.isFinite(value))) throw new RangeError(`a send rate must be positive, got ${value}`);
+        return value;
+      });
+      // A failed lookup is not kept: the next wait asks again.
+      rate.catch(() => {
+        if (this.rate === rate) this.rate = undefined;
+      });
+      this.rate = rate;
+    }
+    return this.rate;
+  }
+}
+
+/** The account's 24-hour sending quota, as far as the mailer knows it. */
+export interface DailyQuota {
+  /** Throws when the account cannot send `count` more emails in the current 24 hours. */
+  ensureRoomFor(count: number): Promise<void>;
+  /** Counts one email handed to SES. */
+  recordSent(): void;
 }
 
 const REJECTIONS = new Set([
@@ -37,10 +67,20 @@ export class Mailer {
       from: string;
       configurationSet?: string;
       pacer: Pacer;
+      /** The account's 24-hour quota; without it (an explicit MAX_SEND_RATE) no quota is checked. */
+      dailyQuota?: DailyQuota;
       /** Builds the MIME message for mail with attachments (SendRawEmail); without it, such mail is refused. */
       compose?: (from: string, to: readonly string[], mail: RenderedMail) => Promise<Uint8Array>;
     },
   ) {}
+
+  /**
+   * Throws when the account's 24-hour quota cannot take `count` more emails; call it before a batch
+   * claims any email, so that none is claimed and then refused. Checks nothing without a `dailyQuota`.
+   */
+  async ensureRoomFor(count: number): Promise<void> {
+    await this.options.dailyQuota?.ensureRoomFor(count);
+  }
 
   /**
    * Sends one email; returns the SES message id. Mail with attachments goes out through
@@ -79,6 +119,7 @@ export class Mailer {
                 Tags: sesTags,
               }),
             );
+        this.options.dailyQuota?.recordSent();
         return out.MessageId ?? '';
       } catch (error) {
         const name = error instanceof Error ? error.name : '';

@@ -1,18 +1,29 @@
 import * as z from 'zod';
 import { readEnv, requireEnv } from './config.ts';
 import { Mailer, Pacer } from './mailer.ts';
+import { AccountQuota } from './send-quota.ts';
 import { sesClient } from './ses.ts';
 
-/** Emails per second the account may send (SES "max send rate"). */
-const maxSendRate = readEnv('MAX_SEND_RATE', z.coerce.number().positive().max(1000).default(14));
+/**
+ * An explicit cap in emails per second, e.g. to leave room for other senders in the account. Unset
+ * (the default on AWS), each container reads the account's own max send rate from SES once.
+ */
+const maxSendRate = readEnv('MAX_SEND_RATE', z.coerce.number().positive().max(1000).optional());
 /** How many mail batches run at once (the Map's MaxConcurrency): each takes its share of the rate. */
 const concurrency = readEnv('MAIL_CONCURRENCY', z.coerce.number().int().positive().max(100).default(4));
 
-/** Sender, configuration set and pacer (this batch's share of the account's send rate). */
+/** The pacer, and the account's quota when no MAX_SEND_RATE caps the rate; nothing is asked at load. */
+const pacing = (): { pacer: Pacer; dailyQuota?: AccountQuota } => {
+  if (maxSendRate !== undefined) return { pacer: new Pacer(maxSendRate / concurrency) };
+  const quota = new AccountQuota(sesClient);
+  return { pacer: new Pacer(async () => (await quota.maxSendRate()) / concurrency), dailyQuota: quota };
+};
+
+/** Sender, configuration set, pacer (this batch's share of the send rate) and the account's 24-hour quota. */
 export const mailerOptions = {
   from: requireEnv('MAIL_FROM'),
   configurationSet: process.env.SES_CONFIGURATION_SET || undefined,
-  pacer: new Pacer(maxSendRate / concurrency),
+  ...pacing(),
 };
 
 /** The sender of plain (attachment-free) mail. */

@@ -1,0 +1,125 @@
+import { GetSendQuotaCommand, SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { RenderedMail } from '../../../functions/core/mail.ts';
+
+const ses = mockClient(SESClient);
+const ddb = mockClient(DynamoDBDocumentClient);
+const MAIL: RenderedMail = { subject: 'Invitation', html: '<p>Hello</p>', text: 'Hello' };
+const TAGS = { campaign: 'C-2026-12', kind: 'invitation' };
+
+/** The outbox as a new Lambda container loads it: a fresh module, so a fresh pacer and quota. */
+const loadOutbox = async (env: { MAX_SEND_RATE?: string; MAIL_CONCURRENCY?: string } = {}) => {
+  vi.resetModules();
+  vi.stubEnv('MAX_SEND_RATE', env.MAX_SEND_RATE);
+  vi.stubEnv('MAIL_CONCURRENCY', env.MAIL_CONCURRENCY ?? '4');
+  const [outbox, delivery, logger] = await Promise.all([
+    import('../../../functions/adapters/outbox.ts'),
+    import('../../../functions/adapters/delivery.ts'),
+    import('../../../functions/adapters/logger.ts'),
+  ]);
+  vi.spyOn(logger.logger, 'info').mockImplementation(() => undefined);
+  vi.spyOn(logger.logger, 'warn').mockImplementation(() => undefined);
+  return { ...outbox, ...delivery };
+};
+
+beforeEach(() => {
+  ses.on(SendEmailCommand).resolves({ MessageId: 'm-1' });
+  ses.on(GetSendQuotaCommand).resolves({ MaxSendRate: 400, Max24HourSend: 50_000, SentLast24Hours: 0 });
+  ddb.on(GetCommand).resolves({});
+  ddb.on(PutCommand).resolves({});
+  ddb.on(UpdateCommand).resolves({});
+});
+
+afterEach(() => {
+  ses.reset();
+  ddb.reset();
+  vi.useRealTimers();
+  vi.unstubAllEnvs();
+  vi.restoreAllMocks();
+});
+
+describe('outbox', () => {
+  it('asks SES nothing when the module loads: the first send asks', async () => {
+    // Act
+    const { mailer } = await loadOutbox();
+    // Assess
+    expect(ses).toHaveReceivedCommandTimes(GetSendQuotaCommand, 0);
+    await mailer.send(['a@example.gov.cn'], MAIL, TAGS);
+    expect(ses).toHaveReceivedCommandTimes(GetSendQuotaCommand, 1);
+  });
+
+  it('paces by an explicit MAX_SEND_RATE without asking SES for the quota', async () => {
+    // Prepare
+    const { mailer } = await loadOutbox({ MAX_SEND_RATE: '400' });
+    // Act
+    await mailer.ensureRoomFor(1_000_000);
+    await mailer.send(['a@example.gov.cn'], MAIL, TAGS);
+    await mailer.send(['b@example.gov.cn'], MAIL, TAGS);
+    // Assess
+    expect(ses).toHaveReceivedCommandTimes(SendEmailCommand, 2);
+    expect(ses).toHaveReceivedCommandTimes(GetSendQuotaCommand, 0);
+  });
+
+  it('reads the quota once per container and keeps it across sends and batches', async () => {
+    // Prepare
+    const { mailer } = await loadOutbox();
+    // Act
+    await mailer.ensureRoomFor(2);
+    await Promise.all([mailer.send(['a@example.gov.cn'], MAIL, TAGS), mailer.send(['b@example.gov.cn'], MAIL, TAGS)]);
+    await mailer.ensureRoomFor(1);
+    await mailer.send(['c@example.gov.cn'], MAIL, TAGS);
+    // Assess
+    expect(ses).toHaveReceivedCommandTimes(SendEmailCommand, 3);
+    expect(ses).toHaveReceivedCommandTimes(GetSendQuotaCommand, 1);
+  });
+
+  it("paces each batch at the account's rate divided by MAIL_CONCURRENCY", async () => {
+    // Prepare: 2 emails per second shared by 4 batches leaves each one email every 2 seconds.
+    vi.useFakeTimers();
+    ses.on(GetSendQuotaCommand).resolves({ MaxSendRate: 2, Max24HourSend: 50_000, SentLast24Hours: 0 });
+    const { mailer } = await loadOutbox({ MAIL_CONCURRENCY: '4' });
+    // Act
+    const sends = Promise.all([
+      mailer.send(['a@example.gov.cn'], MAIL, TAGS),
+      mailer.send(['b@example.gov.cn'], MAIL, TAGS),
+    ]);
+    await vi.advanceTimersByTimeAsync(1_999);
+    const sentBeforeTwoSeconds = ses.commandCalls(SendEmailCommand).length;
+    await vi.advanceTimersByTimeAsync(1);
+    await sends;
+    // Assess
+    expect(sentBeforeTwoSeconds).toBe(1);
+    expect(ses).toHaveReceivedCommandTimes(SendEmailCommand, 2);
+  });
+
+  it('fails a batch the 24-hour quota cannot take before claiming or sending any email', async () => {
+    // Prepare
+    ses.on(GetSendQuotaCommand).resolves({ MaxSendRate: 1, Max24HourSend: 200, SentLast24Hours: 199 });
+    const { mailer, deliverAll } = await loadOutbox();
+    const outgoing = new Map([
+      ['S1', { to: ['a@example.gov.cn'], mail: MAIL }],
+      ['S2', { to: ['b@example.gov.cn'], mail: MAIL }],
+    ]);
+    // Act
+    const delivery = deliverAll({ campaignId: 'C-2026-12', kind: 'invitation', round: 0 }, outgoing, mailer);
+    // Assess
+    await expect(delivery).rejects.toMatchObject({ name: 'DailyQuotaExceeded' });
+    expect(ddb).toHaveReceivedCommandTimes(PutCommand, 0);
+    expect(ses).toHaveReceivedCommandTimes(SendEmailCommand, 0);
+  });
+
+  it('fails a batch as transient, before claiming any email, when SES throttles the quota read', async () => {
+    // Prepare
+    ses.on(GetSendQuotaCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'Throttling' }));
+    const { mailer, deliverAll } = await loadOutbox();
+    const outgoing = new Map([['S1', { to: ['a@example.gov.cn'], mail: MAIL }]]);
+    // Act
+    const delivery = deliverAll({ campaignId: 'C-2026-12', kind: 'reminder', round: 1 }, outgoing, mailer);
+    // Assess
+    await expect(delivery).rejects.toMatchObject({ name: 'TransientError' });
+    expect(ddb).toHaveReceivedCommandTimes(PutCommand, 0);
+    expect(ses).toHaveReceivedCommandTimes(SendEmailCommand, 0);
+  });
+});
