@@ -12,11 +12,12 @@ export const AppConfig = z.object({
   senderEmail: z
     .email({ error: (issue) => `senderEmail ${JSON.stringify(issue.input)} is not an email address: ${SENDER_HINT}` })
     .optional(),
+  /** Absent: each sending function reads the account's max send rate from SES. */
   maxSendRate: z.coerce
-    .number({ error: 'maxSendRate must be a number: the SES send rate of the account, in emails per second' })
-    .positive('maxSendRate must be positive: the SES send rate of the account, in emails per second')
+    .number({ error: 'maxSendRate must be a number: a cap on the SES send rate, in emails per second' })
+    .positive('maxSendRate must be positive: a cap on the SES send rate, in emails per second')
     .max(10_000, 'maxSendRate above 10000 emails per second is not an SES rate')
-    .default(14),
+    .optional(),
   stackName: z
     .string()
     .regex(

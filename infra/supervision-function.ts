@@ -44,8 +44,11 @@ export interface MailBinding {
   readonly from: string;
   /** SES configuration set every message is sent with. */
   readonly configurationSetName: string;
-  /** The account's SES send rate, emails per second. */
-  readonly maxSendRate: number;
+  /**
+   * A cap on the send rate in emails per second (`MAX_SEND_RATE`). Absent, each function reads the
+   * account's max send rate from SES, and is granted `ses:GetSendQuota` for it.
+   */
+  readonly maxSendRate?: number;
   /** How many mail batches run at once (the Map's `MaxConcurrency`); each takes its share of the rate. */
   readonly concurrency: number;
   /** Base URL of the survey API, for the links in emails. */
@@ -154,14 +157,23 @@ export class SupervisionFunction extends NodejsFunction {
   }
 
   /**
-   * Sets `MAIL_FROM`, `SES_CONFIGURATION_SET`, `MAX_SEND_RATE`, `MAIL_CONCURRENCY` and
-   * `SURVEY_BASE_URL`, and grants `ses:SendEmail` and `ses:SendRawEmail` on condition that the
-   * `From` address is exactly `mail.from`.
+   * Sets `MAIL_FROM`, `SES_CONFIGURATION_SET`, `MAIL_CONCURRENCY`, `SURVEY_BASE_URL` and, when
+   * given, `MAX_SEND_RATE`; grants `ses:SendEmail` and `ses:SendRawEmail` on condition that the
+   * `From` address is exactly `mail.from`, and `ses:GetSendQuota` when the rate is read from SES.
    */
   public bindMail(mail: MailBinding): void {
     this.addEnvironment('MAIL_FROM', mail.from);
     this.addEnvironment('SES_CONFIGURATION_SET', mail.configurationSetName);
-    this.addEnvironment('MAX_SEND_RATE', String(mail.maxSendRate));
+    if (mail.maxSendRate === undefined) {
+      this.addToRolePolicy(new PolicyStatement({ actions: ['ses:GetSendQuota'], resources: ['*'] }));
+      acknowledgeFinding(
+        this.executionRole,
+        'AwsSolutions-IAM5[Resource::*]',
+        "ses:GetSendQuota supports no resource-level permissions; it only reads the account's send rate and 24-hour quota, to pace mail by them.",
+      );
+    } else {
+      this.addEnvironment('MAX_SEND_RATE', String(mail.maxSendRate));
+    }
     this.addEnvironment('MAIL_CONCURRENCY', String(mail.concurrency));
     this.addEnvironment('SURVEY_BASE_URL', mail.surveyBaseUrl);
     const stack = Stack.of(this);

@@ -49,7 +49,10 @@ export interface SupervisionStackProps extends StackProps {
    * When absent the stack takes it as the CloudFormation parameter `SenderEmail` at deploy time.
    */
   readonly senderEmail?: string;
-  /** The account's SES send rate in emails per second (`MAX_SEND_RATE`). @default 14 */
+  /**
+   * A cap on the SES send rate in emails per second (`MAX_SEND_RATE`), e.g. to leave room for other
+   * senders in the account. @default the account's max send rate, read from SES by each sending function
+   */
   readonly maxSendRate?: number;
   /**
    * Publish SES bounce and complaint events to a topic that feeds `functions/ses-events.ts`.
@@ -220,7 +223,7 @@ export class SupervisionStack extends Stack {
     const mailBinding = {
       from: senderEmail,
       configurationSetName: this.configurationSet.configurationSetName,
-      maxSendRate: props.maxSendRate ?? 14,
+      maxSendRate: props.maxSendRate,
       concurrency: readMailConcurrency(WORKFLOW_FILE),
       surveyBaseUrl,
     };

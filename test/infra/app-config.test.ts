@@ -16,13 +16,13 @@ describe('parseAppConfig', () => {
     expect(parse).toThrow(/senderEmail "noreply" is not an email address: .*-c senderEmail=/);
   });
 
-  it('defaults to 14 emails per second, the ServiceSupervision stack and cdk-nag on', () => {
+  it("defaults to no send-rate cap (the account's own SES rate), the ServiceSupervision stack and cdk-nag on", () => {
     // Act
     const config = parseAppConfig({ senderEmail: 'noreply@example.gov.cn' });
     // Assess
     expect(config).toEqual({
       senderEmail: 'noreply@example.gov.cn',
-      maxSendRate: 14,
+      maxSendRate: undefined,
       stackName: 'ServiceSupervision',
       nag: true,
     });

@@ -261,6 +261,17 @@ describe('SupervisionStack', () => {
       });
     });
 
+    it("leaves MAX_SEND_RATE unset by default, so the mail senders pace by the account's own SES rate", () => {
+      // Act
+      const { stack, template } = synthesizeDefault();
+      // Assess
+      for (const handler of MAIL_SENDERS) {
+        const environment = environmentOf(template, stack, handler);
+        expect(environment, handler).toHaveProperty('MAIL_CONCURRENCY');
+        expect(environment, handler).not.toHaveProperty('MAX_SEND_RATE');
+      }
+    });
+
     it('passes the survey function the table, the link secret and its own base URL', () => {
       // Act
       const { stack, template } = synthesizeDefault();
@@ -310,6 +321,39 @@ describe('SupervisionStack', () => {
           action.startsWith('ses:'),
         );
         expect(sesActions, handler).toEqual([]);
+      }
+    });
+
+    it("lets the mail senders read the account's send quota, an action that takes no resource", () => {
+      // Act
+      const { stack, template } = synthesizeDefault();
+      // Assess
+      for (const handler of MAIL_SENDERS) {
+        const quota = statementsOfRole(template, roleOf(stack, handler)).filter((statement) =>
+          actionsOf([statement]).includes('ses:GetSendQuota'),
+        );
+        expect(quota, handler).toEqual([expect.objectContaining({ Effect: 'Allow', Resource: '*' })]);
+        expect(quota[0]?.Condition, handler).toBeUndefined();
+        // Merged with X-Ray's statement, which takes no resource either; nothing else of SES is on '*'.
+        expect(
+          actionsOf(quota).filter((action) => action.startsWith('ses:')),
+          handler,
+        ).toEqual(['ses:GetSendQuota']);
+      }
+    });
+
+    it('grants no ses:GetSendQuota when maxSendRate caps the rate', () => {
+      // Prepare
+      const stack = buildStack({ maxSendRate: 20 });
+      // Act
+      const template = Template.fromStack(stack);
+      // Assess
+      for (const handler of HANDLERS) {
+        const actions = actionsOf(statementsOfRole(template, roleOf(stack, handler)));
+        expect(actions, handler).not.toContain('ses:GetSendQuota');
+      }
+      for (const handler of MAIL_SENDERS) {
+        expect(actionsOf(statementsOfRole(template, roleOf(stack, handler))), handler).toContain('ses:SendEmail');
       }
     });
 
@@ -675,6 +719,25 @@ describe('SupervisionStack', () => {
       );
       expect(unacknowledged.filter((line) => line.startsWith('error'))).toEqual([]);
       expect(unacknowledged.filter((line) => line.startsWith('warning'))).toEqual([]);
+    });
+
+    it("acknowledges the wildcard resource of ses:GetSendQuota on each mail sender's role, with the reason", () => {
+      // Prepare
+      const stack = buildStack();
+      // Act
+      const reasons = MAIL_SENDERS.map((handler) =>
+        functionOf(stack, handler)
+          .executionRole.node.metadata.filter((entry) => entry.type === 'aws:cdk:acknowledged-rules')
+          .flatMap((entry) => Object.entries(entry.data as Record<string, string>))
+          .filter(([id]) => id.endsWith('AwsSolutions-IAM5[Resource::*]'))
+          .map(([, reason]) => reason),
+      );
+      // Assess
+      for (const [i, handler] of MAIL_SENDERS.entries()) {
+        expect(reasons[i], handler).toContainEqual(
+          expect.stringMatching(/ses:GetSendQuota supports no resource-level permissions/),
+        );
+      }
     });
 
     it('gives a reason for every acknowledged finding', () => {
