@@ -16,6 +16,8 @@ export default defineConfig({
       MAIL_FROM: 'supervision@example.gov.cn',
       SURVEY_BASE_URL: 'https://survey.example.gov.cn',
       LINK_SECRET: 'unit-test-link-secret-0123456789abcdef',
+      // Handler tests change a campaign's status between calls; the cache has its own tests.
+      CAMPAIGN_CACHE_SECONDS: '0',
     },
     reporters: ['default'],
   },

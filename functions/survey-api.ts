@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod';
+import { readEnv } from './adapters/config.ts';
 import { logger } from './adapters/logger.ts';
 import { isTransient } from './adapters/middleware.ts';
 import {
@@ -28,6 +29,7 @@ import {
 import type { Lang } from './core/i18n.ts';
 import { hashToken, TOKEN_PATTERN } from './core/links.ts';
 import type { Center, LocalizedText, Questionnaire } from './core/model.ts';
+import { DEFAULT_CAMPAIGN_CACHE_SECONDS } from './core/submission-window.ts';
 import {
   chooseLang,
   renderMessagePage,
@@ -195,6 +197,24 @@ const cached = <T>(cache: Map<string, Promise<T>>, key: string, load: () => Prom
   return hit;
 };
 
+// The campaign's status and deadline are read at most once per CAMPAIGN_CACHE_SECONDS per container:
+// a submission then costs one write. A close takes effect everywhere within that time, and Score
+// waits it out (SUBMISSION_SETTLE_SECONDS) so every submission answered with 2xx is scored.
+const campaignCacheMs =
+  readEnv('CAMPAIGN_CACHE_SECONDS', z.coerce.number().min(0).max(60).default(DEFAULT_CAMPAIGN_CACHE_SECONDS)) * 1000;
+const metas = new Map<string, { readAt: number; meta: Promise<CampaignMeta> }>();
+const campaignMeta = (campaignId: string): Promise<CampaignMeta> => {
+  const now = Date.now();
+  const hit = metas.get(campaignId);
+  if (hit && now - hit.readAt < campaignCacheMs) return hit.meta;
+  const entry = { readAt: now, meta: store.getMeta(campaignId) };
+  metas.set(campaignId, entry);
+  entry.meta.catch(() => {
+    if (metas.get(campaignId) === entry) metas.delete(campaignId);
+  });
+  return entry.meta;
+};
+
 const tokenOf = (event: APIGatewayProxyEventV2) => event.pathParameters?.token ?? '';
 
 // A token's assignment never changes after Prepare: known tokens are remembered per container
@@ -222,7 +242,7 @@ const isOpen = (meta: CampaignMeta, now: Date) =>
 
 const loadContext = async (token: TokenRecord) => {
   const [meta, questionnaire, center] = await Promise.all([
-    store.getMeta(token.campaignId),
+    campaignMeta(token.campaignId),
     // Re-check questions are asked only at their own center.
     cached(questionnaires, token.campaignId, () => store.getQuestionnaire(token.campaignId)).then((q) =>
       questionnaireFor(q, token.centerId),

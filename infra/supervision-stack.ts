@@ -27,6 +27,11 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
+import {
+  DEFAULT_CAMPAIGN_CACHE_SECONDS,
+  SURVEY_REQUEST_TIMEOUT_SECONDS,
+  settleSeconds,
+} from '../functions/core/submission-window.ts';
 import { WORKFLOW_FUNCTIONS } from '../functions/core/workflow-contract.ts';
 import { acknowledgeFinding, acknowledgeWildcardResource } from './nag.ts';
 import { SupervisionFunction } from './supervision-function.ts';
@@ -261,9 +266,15 @@ export class SupervisionStack extends Stack {
 
     this.surveyFunction = newFunction('survey-api', {
       description: 'Serves the survey pages and records answers.',
-      timeout: Duration.seconds(15),
+      timeout: Duration.seconds(SURVEY_REQUEST_TIMEOUT_SECONDS),
       memorySize: 1024,
     });
+    this.surveyFunction.addEnvironment('CAMPAIGN_CACHE_SECONDS', String(DEFAULT_CAMPAIGN_CACHE_SECONDS));
+    // Score reads the responses only once every submission accepted before the close was seen has landed.
+    taskFunctions['score-campaign'].addEnvironment(
+      'SUBMISSION_SETTLE_SECONDS',
+      String(settleSeconds(DEFAULT_CAMPAIGN_CACHE_SECONDS, SURVEY_REQUEST_TIMEOUT_SECONDS)),
+    );
     this.surveyFunction.bindSecret(this.linkSecret, 'LINK_SECRET_ARN');
     this.surveyFunction.bindWorkflowCallbacks(stateMachineArn);
     this.surveyFunction.addEnvironment('SURVEY_BASE_URL', surveyBaseUrl);

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import dynalite from 'dynalite';
+import { settleSeconds } from '../functions/core/submission-window.ts';
 import { WORKFLOW_FUNCTIONS } from '../functions/core/workflow-contract.ts';
 import { type FaultProxy, startFaultProxy } from './fault-proxy.ts';
 import { startHttpApi } from './http-api.ts';
@@ -32,6 +33,11 @@ export interface EmbeddedCloudOptions {
   ports?: Partial<Record<'dynamodb' | 'ses' | 'sfn' | 'api', number>>;
   /** Emails per second the local SES accepts from us. */
   maxSendRate?: number;
+  /**
+   * Seconds the survey handler answers from its copy of a campaign's status (`CAMPAIGN_CACHE_SECONDS`);
+   * Score waits this plus a local request's time after close. @default 1
+   */
+  campaignCacheSeconds?: number;
   /** Survey link secret; random per start unless given. */
   linkSecret?: string;
   /** Shortens Retry pauses (state name → ms), for tests. */
@@ -220,6 +226,9 @@ export const startEmbeddedCloud = async (options: EmbeddedCloudOptions = {}): Pr
       SURVEY_BASE_URL: api.url,
       LINK_SECRET: options.linkSecret ?? randomBytes(32).toString('base64url'),
       MAX_SEND_RATE: String(options.maxSendRate ?? 50),
+      CAMPAIGN_CACHE_SECONDS: String(options.campaignCacheSeconds ?? 1),
+      // Local requests are served in this process within about a second.
+      SUBMISSION_SETTLE_SECONDS: String(settleSeconds(options.campaignCacheSeconds ?? 1, 1)),
       // Every batch runs in this one process and shares one pacer, which therefore gets the whole rate.
       MAIL_CONCURRENCY: '1',
     });

@@ -1,0 +1,24 @@
+/**
+ * How long a survey container may answer from its own copy of a campaign's status and deadline
+ * before reading them again. Closing a campaign therefore takes effect everywhere within this time.
+ */
+export const DEFAULT_CAMPAIGN_CACHE_SECONDS = 5;
+
+/** The survey function's timeout on AWS: no submission is still being written after it. */
+export const SURVEY_REQUEST_TIMEOUT_SECONDS = 15;
+
+/**
+ * Seconds after close before Score may read the responses: a container that still saw the campaign
+ * open (for at most `cacheSeconds`) may have accepted a submission, whose write ends within the
+ * request's timeout. Waiting both out means every submission answered with 2xx is scored.
+ */
+export const settleSeconds = (cacheSeconds: number, requestTimeoutSeconds: number): number =>
+  Math.ceil(cacheSeconds + requestTimeoutSeconds + 1);
+
+/** How long Score must still wait, in milliseconds, before reading the responses of a campaign closed at `closedAt`. */
+export const settleDelayMs = (closedAt: string | undefined, now: number, settle: number): number => {
+  if (closedAt === undefined || settle <= 0) return 0;
+  const closed = Date.parse(closedAt);
+  if (Number.isNaN(closed)) return 0;
+  return Math.max(0, Math.min(closed + settle * 1000 - now, settle * 1000));
+};
