@@ -36,7 +36,8 @@ const measure = async (n: number, concurrency: number, call: (i: number) => Prom
 /**
  * The survey submit path on the embedded cloud against a raw PutItem of the same size on the same
  * dynalite, both at the same concurrency: what the handler's reads, checks and writes cost beyond
- * one write.
+ * one write. First answers (the answer, the assignment's answered mark, the campaign's counter) and
+ * edits (the answer only) are timed apart; each assignment gets one of each.
  */
 export const suite: BenchSuite = {
   name: 'submit',
@@ -90,9 +91,14 @@ export const suite: BenchSuite = {
           }),
         );
       });
+
+      // A supervisor opens the questionnaire before answering it: the page is served first (not timed).
+      await measure(targets.length, CONCURRENCY, async (i) => {
+        const res = await fetch(targets[i]?.url ?? '', { headers: { accept: 'application/json' } });
+        await res.arrayBuffer();
+      });
       let failures = 0;
-      const before = cloud.faults?.dynamodb.stats().byOperation ?? {};
-      const submit = await measure(N, CONCURRENCY, async (i) => {
+      const post = async (i: number) => {
         const { url, body } = bodyOf(i);
         const res = await fetch(url, {
           method: 'POST',
@@ -101,23 +107,39 @@ export const suite: BenchSuite = {
         });
         await res.arrayBuffer();
         if (res.status !== 200) failures++;
-      });
-      const after = cloud.faults?.dynamodb.stats().byOperation ?? {};
-      const perSubmit = Object.entries(after)
-        .map(([op, n]) => [op, (n - (before[op] ?? 0)) / N] as const)
-        .filter(([, n]) => n > 0)
-        .map(([op, n]) => `${op}=${n.toFixed(2)}`)
-        .join(' ');
+      };
+      const calls = () => cloud.faults?.dynamodb.stats().byOperation ?? {};
+      const perSubmission = (before: Record<string, number>, n: number) =>
+        Object.entries(calls())
+          .map(([op, count]) => [op, (count - (before[op] ?? 0)) / n] as const)
+          .filter(([, count]) => count > 0)
+          .map(([op, count]) => `${op}=${count.toFixed(2)}`)
+          .join(' ');
+      // Each assignment is answered once, then corrected once: the two kinds of submission, timed apart.
+      const n = targets.length;
+      const beforeFirst = calls();
+      const first = await measure(n, CONCURRENCY, post);
+      const firstCalls = perSubmission(beforeFirst, n);
+      const beforeEdit = calls();
+      const edit = await measure(n, CONCURRENCY, (i) => post(n + i));
+      const editCalls = perSubmission(beforeEdit, n);
+      const both = {
+        perSecond: (2 * n) / (n / first.perSecond + n / edit.perSecond),
+        p50: (first.p50 + edit.p50) / 2,
+      };
       const f = (x: number) => x.toFixed(1);
-      out(`submit-dynamodb-calls-per-submission: ${perSubmit}`);
       out(
         `putitem: n=${N} concurrency=${CONCURRENCY} item_bytes=${itemBytes} per_s=${f(put.perSecond)} p50_ms=${f(put.p50)} p99_ms=${f(put.p99)}`,
       );
       out(
-        `submit: n=${N} concurrency=${CONCURRENCY} per_s=${f(submit.perSecond)} p50_ms=${f(submit.p50)} p99_ms=${f(submit.p99)} non_2xx=${failures}`,
+        `submit-first: n=${n} concurrency=${CONCURRENCY} per_s=${f(first.perSecond)} p50_ms=${f(first.p50)} p99_ms=${f(first.p99)} dynamodb_calls_each: ${firstCalls}`,
       );
       out(
-        `submit-vs-putitem: ${(put.perSecond / submit.perSecond).toFixed(2)} (throughput ratio; p50 ratio ${(submit.p50 / put.p50).toFixed(2)}; target ≤ 1.5)`,
+        `submit-edit: n=${n} concurrency=${CONCURRENCY} per_s=${f(edit.perSecond)} p50_ms=${f(edit.p50)} p99_ms=${f(edit.p99)} dynamodb_calls_each: ${editCalls}`,
+      );
+      out(`submit: n=${2 * n} per_s=${f(both.perSecond)} non_2xx=${failures}`);
+      out(
+        `submit-vs-putitem: ${(put.perSecond / both.perSecond).toFixed(2)} (throughput ratio, first answers and edits alike; first ${(put.perSecond / first.perSecond).toFixed(2)}, edit ${(put.perSecond / edit.perSecond).toFixed(2)}; target ≤ 1.5)`,
       );
     } finally {
       await cloud.close();
