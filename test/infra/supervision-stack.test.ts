@@ -474,6 +474,19 @@ describe('SupervisionStack', () => {
   });
 
   describe('survey API', () => {
+    it('makes Score wait after close longer than a survey container keeps the campaign plus a whole request', () => {
+      // Act
+      const { stack, template } = synthesizeDefault();
+      // Assess
+      const functions = template.findResources('AWS::Lambda::Function') as Record<string, FunctionResource>;
+      const survey = functions[logicalId(stack, stack.surveyFunction)]?.Properties;
+      const cacheSeconds = Number(environmentOf(template, stack, 'survey-api').CAMPAIGN_CACHE_SECONDS);
+      const settle = Number(environmentOf(template, stack, 'score-campaign').SUBMISSION_SETTLE_SECONDS);
+      expect(cacheSeconds).toBeGreaterThan(0);
+      expect(survey?.Timeout).toBeGreaterThan(0);
+      expect(settle).toBeGreaterThan(cacheSeconds + (survey?.Timeout ?? Number.POSITIVE_INFINITY));
+    });
+
     it('routes survey links to the survey function and rectification links to their own function', () => {
       // Act
       const { stack, template } = synthesizeDefault();
