@@ -1,28 +1,25 @@
-import MailComposer from 'nodemailer/lib/mail-composer';
+import { randomUUID } from 'node:crypto';
 import type { RenderedMail } from '../core/mail.ts';
+import { composeMimeMessage, messageIdFor } from '../core/mime.ts';
 import { MailRejected } from './mailer.ts';
 
 /** SendRawEmail accepts at most 10 MB per message, attachments included. */
 export const MAX_RAW_MESSAGE_BYTES = 10 * 1024 * 1024;
 
-/** Builds the MIME message (multipart: text, HTML, attachments) for SendRawEmail. */
+/** Builds the MIME message (multipart: text, HTML, attachments) for SendRawEmail, dated now with a fresh Message-ID. */
 export const composeMime = async (from: string, to: readonly string[], mail: RenderedMail): Promise<Uint8Array> => {
-  const message = await new MailComposer({
+  const message = composeMimeMessage({
     from,
-    to: [...to],
+    to,
     subject: mail.subject,
     text: mail.text,
     html: mail.html,
-    attachments: (mail.attachments ?? []).map((a) => ({
-      filename: a.filename,
-      contentType: a.contentType,
-      content: Buffer.from(a.content),
-    })),
-  })
-    .compile()
-    .build();
-  if (message.length > MAX_RAW_MESSAGE_BYTES) {
-    throw new MailRejected(`the message is ${message.length} bytes; SES accepts at most ${MAX_RAW_MESSAGE_BYTES}`);
+    attachments: mail.attachments,
+    date: new Date(),
+    messageId: messageIdFor(from, randomUUID()),
+  });
+  if (message.byteLength > MAX_RAW_MESSAGE_BYTES) {
+    throw new MailRejected(`the message is ${message.byteLength} bytes; SES accepts at most ${MAX_RAW_MESSAGE_BYTES}`);
   }
-  return new Uint8Array(message);
+  return message;
 };
