@@ -2,7 +2,6 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
-import MailComposer from 'nodemailer/lib/mail-composer';
 import * as z from 'zod';
 import { launchDefinition } from '../cli/launch.ts';
 import { formatLeagueTable, formatResultsHeader, loadResults } from '../cli/results.ts';
@@ -11,6 +10,7 @@ import { formatProblem } from '../cli/roster/problems.ts';
 import { writeCampaignFolder } from '../cli/roster/templates.ts';
 import { formatCampaignStatus, readCampaignStatus } from '../cli/status.ts';
 import { targetFromEnvironment, writeEndpointFile } from '../cli/target.ts';
+import { composeMimeMessage } from '../functions/core/mime.ts';
 import { startEmbeddedCloud } from './cloud.ts';
 import { demoCampaign } from './demo/campaign.ts';
 import { answerSurvey, assignPersonas } from './demo/simulate.ts';
@@ -76,23 +76,20 @@ const writeEml = async (emails: readonly OutboxEmail[], dir: string): Promise<st
   let n = 0;
   for (const email of emails) {
     n++;
-    const to = email.destination.to.join(', ');
-    const message = await new MailComposer({
+    const message = composeMimeMessage({
       from: email.from,
-      to,
+      to: email.destination.to,
       subject: email.subject,
       text: email.body.text,
       html: email.body.html,
       messageId: `<${email.messageId}@local>`,
       date: new Date(email.at * 1000),
-      attachments: email.attachments.map((a) => ({
-        filename: a.filename,
+      attachments: email.attachments.map((a, i) => ({
+        filename: a.filename ?? `attachment-${i + 1}`,
         content: Buffer.from(a.content, 'base64'),
         contentType: a.contentType,
       })),
-    })
-      .compile()
-      .build();
+    });
     const slug = (email.destination.to[0] ?? 'unknown').replace(/[^A-Za-z0-9@._-]/g, '_');
     await writeFile(join(dir, `${String(n).padStart(4, '0')}-${mailKindOf(email)}-${slug}.eml`), message);
   }
