@@ -132,7 +132,10 @@ export const messageIdFor = (from: string, unique: string): string =>
   `<${unique.replace(/[^A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]/g, '')}@${domainOf(from)}>`;
 
 /** An RFC 5322 date in UTC, e.g. `Wed, 16 Dec 2026 02:00:00 +0000`. */
-const rfc5322Date = (date: Date): string => date.toUTCString().replace(/GMT$/, '+0000');
+const rfc5322Date = (date: Date): string => {
+  if (Number.isNaN(date.getTime())) throw new RangeError('a message needs a valid date');
+  return date.toUTCString().replace(/GMT$/, '+0000');
+};
 
 /** A parameter as a quoted string when it is short printable ASCII. */
 const quotedParameter = (name: string, value: string): string | undefined => {

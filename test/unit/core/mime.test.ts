@@ -166,6 +166,11 @@ describe('the MIME composer', () => {
     expect(Buffer.compare(first, second)).toBe(0);
   });
 
+  it('refuses a message without a valid date', () => {
+    // Act / Assess
+    expect(() => composeMimeMessage(message({ date: new Date('not a date') }))).toThrow(RangeError);
+  });
+
   it('makes Message-IDs at the sender domain', () => {
     // Act / Assess
     expect(messageIdFor('政务服务督查办 <supervision@example.gov.cn>', 'abc-123')).toBe('<abc-123@example.gov.cn>');
