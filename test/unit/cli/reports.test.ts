@@ -12,25 +12,12 @@ import { type CampaignStatusReport, formatCampaignStatus, nextEvent } from '../.
 import type { Target } from '../../../cli/target.ts';
 import type { CampaignMeta, CampaignStore } from '../../../functions/adapters/store.ts';
 import type { CenterScore } from '../../../functions/core/model.ts';
-import { smallCampaign } from '../../fixtures/campaign.ts';
+import { campaignMetaOf, smallCampaign } from '../../fixtures/campaign.ts';
 
 const def = smallCampaign({ deadline: '2026-12-20T10:00:00Z' });
 const NOW = new Date('2026-12-05T00:00:00Z');
 
-const metaOf = (over: Partial<CampaignMeta> = {}): CampaignMeta => ({
-  campaign: def.campaign,
-  status: 'open',
-  definitionHash: 'h',
-  loaded: true,
-  createdAt: '2026-12-01T00:00:00Z',
-  deadline: def.campaign.schedule.deadline,
-  total: 4,
-  answered: 1,
-  supervisors: 2,
-  centers: 2,
-  remindersSent: 0,
-  ...over,
-});
+const metaOf = (over: Partial<CampaignMeta> = {}): CampaignMeta => campaignMetaOf(def, over);
 
 const scoreOf = (centerId: string, over: Partial<CenterScore>): CenterScore => ({
   campaignId: def.campaign.id,

@@ -4,7 +4,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { deriveToken, hashToken } from '../../../functions/core/links.ts';
-import { smallCampaign } from '../../fixtures/campaign.ts';
+import { campaignMetaOf, smallCampaign, tokenItemOf } from '../../fixtures/campaign.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const sfn = mockClient(SFNClient);
@@ -12,19 +12,7 @@ const sfn = mockClient(SFNClient);
 const def = smallCampaign();
 const token = deriveToken('unit-test-link-secret-0123456789abcdef', def.campaign.id, 'A1');
 const metaKey = { PK: `CAMPAIGN#${def.campaign.id}`, SK: 'META' };
-const meta = (status: 'open' | 'closed') => ({
-  campaign: def.campaign,
-  status,
-  definitionHash: 'h',
-  loaded: true,
-  createdAt: '2026-12-01T00:00:00Z',
-  deadline: def.campaign.schedule.deadline,
-  total: 4,
-  answered: 1,
-  supervisors: 2,
-  centers: 2,
-  remindersSent: 0,
-});
+const meta = (status: 'open' | 'closed') => campaignMetaOf(def, { status });
 
 const submit = (attitude: number): APIGatewayProxyEventV2 => ({
   version: '2.0',
@@ -61,18 +49,9 @@ beforeEach(() => {
   sfn.reset();
   ddb.on(GetCommand).resolves({});
   ddb.on(QueryCommand).resolves({ Items: [] });
-  ddb.on(GetCommand, { Key: { PK: `TOKEN#${hashToken(token)}`, SK: 'TOKEN' } }).resolves({
-    Item: {
-      PK: `TOKEN#${hashToken(token)}`,
-      SK: 'TOKEN',
-      id: 'A1',
-      campaignId: def.campaign.id,
-      supervisorId: 'S1',
-      centerId: 'C1',
-      activity: 'experiential',
-      shard: 3,
-    },
-  });
+  ddb
+    .on(GetCommand, { Key: { PK: `TOKEN#${hashToken(token)}`, SK: 'TOKEN' } })
+    .resolves({ Item: tokenItemOf(def, token) });
   ddb
     .on(GetCommand, { Key: { PK: `CAMPAIGN#${def.campaign.id}`, SK: 'QUESTIONNAIRE' } })
     .resolves({ Item: { questionnaire: def.questionnaire } });

@@ -1,51 +1,22 @@
 import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
-import {
-  DeleteCommand,
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { deriveToken, hashToken } from '../../../functions/core/links.ts';
+import type { CampaignMeta } from '../../../functions/adapters/store.ts';
+import { deriveToken } from '../../../functions/core/links.ts';
 import { routeSurvey } from '../../../functions/survey-api.ts';
-import { smallCampaign } from '../../fixtures/campaign.ts';
+import { campaignMetaOf, smallCampaign, tokenItemOf } from '../../fixtures/campaign.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const sfn = mockClient(SFNClient);
 
 const def = smallCampaign();
 const token = deriveToken('unit-test-link-secret-0123456789abcdef', def.campaign.id, 'A1');
-const tokenItem = {
-  PK: `TOKEN#${hashToken(token)}`,
-  SK: 'TOKEN',
-  id: 'A1',
-  campaignId: def.campaign.id,
-  supervisorId: 'S1',
-  centerId: 'C1',
-  activity: 'experiential',
-  shard: 3,
-};
-const meta = (over: Record<string, unknown> = {}) => ({
-  campaign: def.campaign,
-  status: 'open',
-  definitionHash: 'h',
-  loaded: true,
-  createdAt: '2026-12-01T00:00:00Z',
-  deadline: def.campaign.schedule.deadline,
-  total: 4,
-  answered: 3,
-  supervisors: 2,
-  centers: 2,
-  remindersSent: 0,
-  taskToken: 'tt-1',
-  ...over,
-});
+const tokenItem = tokenItemOf(def, token);
+const meta = (over: Partial<CampaignMeta> = {}) => campaignMetaOf(def, { answered: 3, taskToken: 'tt-1', ...over });
 
 const event = (
   method: string,
