@@ -8,26 +8,13 @@ import {
   type CampaignStore,
 } from '../../../functions/adapters/store.ts';
 import type { WakeSignal } from '../../../functions/core/workflow-contract.ts';
-import { smallCampaign } from '../../fixtures/campaign.ts';
+import { campaignMetaOf, smallCampaign } from '../../fixtures/campaign.ts';
 
 const NOW = new Date('2026-12-05T00:00:00Z');
 const def = smallCampaign({ deadline: '2026-12-20T00:00:00Z' });
 
-const metaOf = (over: Partial<CampaignMeta> = {}): CampaignMeta => ({
-  campaign: def.campaign,
-  status: 'open',
-  definitionHash: 'h',
-  loaded: true,
-  createdAt: '2026-12-01T00:00:00Z',
-  deadline: def.campaign.schedule.deadline,
-  total: 8,
-  answered: 3,
-  supervisors: 2,
-  centers: 2,
-  remindersSent: 0,
-  taskToken: 'token-1',
-  ...over,
-});
+const metaOf = (over: Partial<CampaignMeta> = {}): CampaignMeta =>
+  campaignMetaOf(def, { total: 8, answered: 3, taskToken: 'token-1', ...over });
 
 /** A target whose store keeps one campaign record in memory, like the conditional updates of the real one. */
 const fakeTarget = (initial: CampaignMeta | undefined) => {

@@ -4,7 +4,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { deriveToken, hashToken } from '../../../functions/core/links.ts';
-import { campaignMetaOf, smallCampaign, tokenItemOf } from '../../fixtures/campaign.ts';
+import { campaignMetaOf, givenSurveyItems, smallCampaign, tokenItemOf } from '../../fixtures/campaign.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const sfn = mockClient(SFNClient);
@@ -52,12 +52,7 @@ beforeEach(() => {
   ddb
     .on(GetCommand, { Key: { PK: `TOKEN#${hashToken(token)}`, SK: 'TOKEN' } })
     .resolves({ Item: tokenItemOf(def, token) });
-  ddb
-    .on(GetCommand, { Key: { PK: `CAMPAIGN#${def.campaign.id}`, SK: 'QUESTIONNAIRE' } })
-    .resolves({ Item: { questionnaire: def.questionnaire } });
-  ddb
-    .on(GetCommand, { Key: { PK: `CAMPAIGN#${def.campaign.id}`, SK: 'CENTER#C1' } })
-    .resolves({ Item: { center: def.centers[0] } });
+  givenSurveyItems(ddb, def);
   ddb.on(UpdateCommand).resolves({ Attributes: { version: 2 } });
 });
 afterEach(() => {

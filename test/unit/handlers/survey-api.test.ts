@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CampaignMeta } from '../../../functions/adapters/store.ts';
 import { deriveToken } from '../../../functions/core/links.ts';
 import { routeSurvey } from '../../../functions/survey-api.ts';
-import { campaignMetaOf, smallCampaign, tokenItemOf } from '../../fixtures/campaign.ts';
+import { campaignMetaOf, givenSurveyItems, smallCampaign, tokenItemOf } from '../../fixtures/campaign.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const sfn = mockClient(SFNClient);
@@ -49,12 +49,7 @@ const writes = () => [...ddb.commandCalls(PutCommand), ...ddb.commandCalls(Updat
 const givenOpenCampaign = (metaOver: Record<string, unknown> = {}) => {
   ddb.on(GetCommand, { Key: { PK: tokenItem.PK, SK: 'TOKEN' } }).resolves({ Item: tokenItem });
   ddb.on(GetCommand, { Key: { PK: `CAMPAIGN#${def.campaign.id}`, SK: 'META' } }).resolves({ Item: meta(metaOver) });
-  ddb
-    .on(GetCommand, { Key: { PK: `CAMPAIGN#${def.campaign.id}`, SK: 'QUESTIONNAIRE' } })
-    .resolves({ Item: { questionnaire: def.questionnaire } });
-  ddb
-    .on(GetCommand, { Key: { PK: `CAMPAIGN#${def.campaign.id}`, SK: 'CENTER#C1' } })
-    .resolves({ Item: { center: def.centers[0] } });
+  givenSurveyItems(ddb, def);
 };
 
 /** The response's UpdateItem answers with the version it reached. */
