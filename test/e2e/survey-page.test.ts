@@ -22,7 +22,9 @@ let sfn: SFNClient;
 let browser: Browser;
 
 beforeAll(async () => {
-  cloud = await startEmbeddedCloud();
+  // Pages read the campaign's status on every request, so a close shows at the next load (the few
+  // seconds a server may keep it are covered by the close-window test).
+  cloud = await startEmbeddedCloud({ campaignCacheSeconds: 0 });
   ({ store } = await import('../../functions/adapters/table.ts'));
   sfn = new SFNClient({});
   browser = await launchChromium();
