@@ -1,16 +1,40 @@
 import middy from '@middy/core';
+import * as z from 'zod';
+import { readEnv } from './adapters/config.ts';
 import { classifyErrors, parseEvent } from './adapters/middleware.ts';
 import { store } from './adapters/table.ts';
+import {
+  DEFAULT_CAMPAIGN_CACHE_SECONDS,
+  SURVEY_REQUEST_TIMEOUT_SECONDS,
+  scoreAfter,
+  settleSeconds,
+} from './core/submission-window.ts';
 import { CampaignTaskInput } from './core/workflow-contract.ts';
+
+/** Seconds between the close and Score reading the responses (see `settleSeconds`). */
+const settle = readEnv(
+  'SUBMISSION_SETTLE_SECONDS',
+  z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(300)
+    .default(settleSeconds(DEFAULT_CAMPAIGN_CACHE_SECONDS, SURVEY_REQUEST_TIMEOUT_SECONDS)),
+);
 
 /** What Close reports. */
 export interface CloseResult {
   answered: number;
   total: number;
   reason: string;
+  /**
+   * When Score may read the responses: survey containers that had not seen the close yet may still be
+   * writing submissions they accepted until then. The workflow waits for it (SettleSubmissions).
+   */
+  scoreAfter: string;
 }
 
-/** Close: stops accepting answers. Retrying it returns the same result. */
+/** Close: stops accepting answers. Retrying it returns the same result, the first close's time included. */
 export const closeCampaign = async ({ campaignId }: CampaignTaskInput): Promise<CloseResult> => {
   const before = await store.getMeta(campaignId);
   const reason = before.closeRequested
@@ -19,7 +43,13 @@ export const closeCampaign = async ({ campaignId }: CampaignTaskInput): Promise<
       ? 'complete'
       : 'deadline';
   const meta = await store.closeCampaign(campaignId, reason, new Date().toISOString());
-  return { answered: meta.answered, total: meta.total, reason: meta.closedReason ?? reason };
+  const closedAt = meta.closedAt ?? new Date().toISOString();
+  return {
+    answered: meta.answered,
+    total: meta.total,
+    reason: meta.closedReason ?? reason,
+    scoreAfter: scoreAfter(closedAt, settle),
+  };
 };
 
 /** Lambda entry point of the Close state. */

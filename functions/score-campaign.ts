@@ -1,6 +1,4 @@
 import middy from '@middy/core';
-import * as z from 'zod';
-import { readEnv } from './adapters/config.ts';
 import { parseEvent } from './adapters/middleware.ts';
 import { CampaignNotFound } from './adapters/store.ts';
 import { store } from './adapters/table.ts';
@@ -13,24 +11,7 @@ import {
   type PreviousScores,
   previousCandidates,
 } from './core/scoring.ts';
-import {
-  DEFAULT_CAMPAIGN_CACHE_SECONDS,
-  SURVEY_REQUEST_TIMEOUT_SECONDS,
-  settleDelayMs,
-  settleSeconds,
-} from './core/submission-window.ts';
 import { CampaignTaskInput } from './core/workflow-contract.ts';
-
-/** Seconds after close before responses are read (see `settleSeconds`). */
-const settle = readEnv(
-  'SUBMISSION_SETTLE_SECONDS',
-  z.coerce
-    .number()
-    .int()
-    .min(0)
-    .max(120)
-    .default(settleSeconds(DEFAULT_CAMPAIGN_CACHE_SECONDS, SURVEY_REQUEST_TIMEOUT_SECONDS)),
-);
 
 /** What Score reports. */
 export interface ScoreResult {
@@ -91,17 +72,11 @@ const findPrevious = async (
  * the raters' severities and the campaign summary. Re-running it writes identical results.
  */
 export const scoreCampaign = async ({ campaignId }: CampaignTaskInput): Promise<ScoreResult> => {
-  let [meta, questionnaire, centers] = await Promise.all([
+  const [meta, questionnaire, centers] = await Promise.all([
     store.getMeta(campaignId),
     store.getQuestionnaire(campaignId),
     store.getCenters(campaignId),
   ]);
-  // Submissions accepted by survey containers that had not yet seen the close are still landing.
-  const wait = settleDelayMs(meta.closedAt, Date.now(), settle);
-  if (wait > 0) {
-    await new Promise((r) => setTimeout(r, wait));
-    meta = await store.getMeta(campaignId);
-  }
   const accumulator = new CenterScoreAccumulator(questionnaire, [...centers.values()], campaignId, {
     expectedResponses: meta.answered,
   });

@@ -271,7 +271,7 @@ export class SupervisionStack extends Stack {
     });
     this.surveyFunction.addEnvironment('CAMPAIGN_CACHE_SECONDS', String(DEFAULT_CAMPAIGN_CACHE_SECONDS));
     // Score reads the responses only once every submission accepted before the close was seen has landed.
-    taskFunctions['score-campaign'].addEnvironment(
+    taskFunctions['close-campaign'].addEnvironment(
       'SUBMISSION_SETTLE_SECONDS',
       String(settleSeconds(DEFAULT_CAMPAIGN_CACHE_SECONDS, SURVEY_REQUEST_TIMEOUT_SECONDS)),
     );

@@ -15,10 +15,12 @@ export const SURVEY_REQUEST_TIMEOUT_SECONDS = 15;
 export const settleSeconds = (cacheSeconds: number, requestTimeoutSeconds: number): number =>
   Math.ceil(cacheSeconds + requestTimeoutSeconds + 1);
 
-/** How long Score must still wait, in milliseconds, before reading the responses of a campaign closed at `closedAt`. */
-export const settleDelayMs = (closedAt: string | undefined, now: number, settle: number): number => {
-  if (closedAt === undefined || settle <= 0) return 0;
+/**
+ * The earliest time Score may read the responses of a campaign closed at `closedAt`: `settle` seconds
+ * later, rounded up to a whole second, as the workflow's Wait state takes it (RFC 3339, no fraction).
+ */
+export const scoreAfter = (closedAt: string, settle: number): string => {
   const closed = Date.parse(closedAt);
-  if (Number.isNaN(closed)) return 0;
-  return Math.max(0, Math.min(closed + settle * 1000 - now, settle * 1000));
+  if (Number.isNaN(closed)) throw new RangeError(`closedAt "${closedAt}" is not a time`);
+  return new Date(Math.ceil((closed + settle * 1000) / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 };

@@ -481,7 +481,7 @@ describe('SupervisionStack', () => {
       const functions = template.findResources('AWS::Lambda::Function') as Record<string, FunctionResource>;
       const survey = functions[logicalId(stack, stack.surveyFunction)]?.Properties;
       const cacheSeconds = Number(environmentOf(template, stack, 'survey-api').CAMPAIGN_CACHE_SECONDS);
-      const settle = Number(environmentOf(template, stack, 'score-campaign').SUBMISSION_SETTLE_SECONDS);
+      const settle = Number(environmentOf(template, stack, 'close-campaign').SUBMISSION_SETTLE_SECONDS);
       expect(cacheSeconds).toBeGreaterThan(0);
       expect(survey?.Timeout).toBeGreaterThan(0);
       expect(settle).toBeGreaterThan(cacheSeconds + (survey?.Timeout ?? Number.POSITIVE_INFINITY));

@@ -75,7 +75,7 @@ const answerPatiently = async (url: string, seed: string) => {
 beforeAll(async () => {
   cloud = await startEmbeddedCloud({
     faults: true,
-    // Survey containers read the campaign on every request: Score waits only 2 s after the close.
+    // Survey servers read the campaign on every request: scoring starts 2 s after the close.
     campaignCacheSeconds: 0,
     // Retries keep their number and order; only the pauses between them shrink.
     retryIntervalOverrides: taskStatePauses(),
@@ -84,7 +84,7 @@ beforeAll(async () => {
       const definition = JSON.parse(asl) as { States: Record<string, { TimeoutSeconds?: number }> };
       const score = definition.States.Score;
       if (!score) throw new Error('the workflow has no Score state');
-      score.TimeoutSeconds = 4;
+      score.TimeoutSeconds = 3;
       return JSON.stringify(definition);
     },
   });
@@ -242,14 +242,14 @@ describe('failures on the embedded cloud', () => {
   });
 
   it('retries a Score step that timed out and gets identical scores', async () => {
-    // Prepare: the first read of responses by Score stalls past the state's 4-second limit
+    // Prepare: the first read of responses by Score stalls past the state's 3-second limit
     const definition = smallCampaign();
     const { launch, invitations } = await launchAndInvite(definition);
     faults().dynamodb.add({
       name: 'slow-score',
       times: 1,
       matches: (r) => r.operation === 'Query' && r.body.includes('"RESPONSE#"') && !r.body.includes('"COUNT"'),
-      respond: () => ({ delayMs: 6_000 }),
+      respond: () => ({ delayMs: 5_000 }),
     });
 
     // Act
@@ -258,7 +258,7 @@ describe('failures on the embedded cloud', () => {
       const out = cloud.runner.describeExecution(launch.executionArn);
       return out.status === 'RUNNING' ? undefined : out;
     });
-    await sleep(6_500); // let the timed-out first attempt finish its writes too
+    await sleep(5_500); // let the timed-out first attempt finish its writes too
     const scores = await store.listScores(definition.campaign.id);
     const { scoreCampaign } = await import('../../functions/score-campaign.ts');
     await scoreCampaign({ campaignId: definition.campaign.id });

@@ -100,7 +100,11 @@ class FakeCampaign {
         return this.checkProgress();
       },
       'await-responses': (event) => this.awaitResponses(AwaitResponsesInput.parse(event)),
-      'close-campaign': (event) => ({ ...CampaignTaskInput.parse(event), closedAt: new Date(this.now).toISOString() }),
+      'close-campaign': (event) => ({
+        ...CampaignTaskInput.parse(event),
+        closedAt: new Date(this.now).toISOString(),
+        scoreAfter: new Date(this.now).toISOString(),
+      }),
       'score-campaign': (event) => ({
         ...CampaignTaskInput.parse(event),
         centers: CENTERS.length,
@@ -239,7 +243,7 @@ function errorOf(action: () => unknown): unknown {
 const FinalState = z.object({
   campaignId: z.string(),
   next: ProgressDecision,
-  close: z.object({ closedAt: z.string() }),
+  close: z.object({ closedAt: z.string(), scoreAfter: z.string() }),
   score: z.object({ centers: z.number(), responses: z.number() }),
   publish: SendMailResult,
 });
@@ -247,7 +251,7 @@ const FinalState = z.object({
 const TIMED_OUT_COLLECT = ['Collect', 'CheckProgress', 'Route'];
 const REMINDER_ROUND = ['PlanReminders', 'SendReminders', 'CheckProgress', 'Route'];
 const LAUNCH = ['Prepare', 'PlanInvitations', 'SendInvitations', 'CheckProgress', 'Route'];
-const PUBLISH = ['Close', 'Score', 'PlanSummaries', 'SendSummaries', 'SendCitySummary', 'Done'];
+const PUBLISH = ['Close', 'SettleSubmissions', 'Score', 'PlanSummaries', 'SendSummaries', 'SendCitySummary', 'Done'];
 
 afterEach(async () => {
   await Promise.all(runners.splice(0).map((runner) => runner.close()));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { settleDelayMs, settleSeconds } from '../../../functions/core/submission-window.ts';
+import { scoreAfter, settleSeconds } from '../../../functions/core/submission-window.ts';
 
 describe('settleSeconds', () => {
   it('covers the time a container may trust its copy of the campaign plus a whole request', () => {
@@ -12,30 +12,17 @@ describe('settleSeconds', () => {
   });
 });
 
-describe('settleDelayMs', () => {
-  const closedAt = '2026-12-31T10:00:00.000Z';
-  const closed = Date.parse(closedAt);
-
-  it('waits out what remains of the settle time after the close', () => {
-    // Act
-    const justClosed = settleDelayMs(closedAt, closed + 1_000, 21);
-    // Assess
-    expect(justClosed).toBe(20_000);
-  });
-
-  it('does not wait once the settle time has passed, or when the campaign has no close time', () => {
+describe('scoreAfter', () => {
+  it('is the close time plus the settle time, rounded up to a whole second, without a fraction', () => {
     // Act & Assess
-    expect(settleDelayMs(closedAt, closed + 21_000, 21)).toBe(0);
-    expect(settleDelayMs(closedAt, closed + 3_600_000, 21)).toBe(0);
-    expect(settleDelayMs(undefined, closed, 21)).toBe(0);
-    expect(settleDelayMs('not a time', closed, 21)).toBe(0);
-    expect(settleDelayMs(closedAt, closed, 0)).toBe(0);
+    expect(scoreAfter('2026-12-31T10:00:00.000Z', 21)).toBe('2026-12-31T10:00:21Z');
+    expect(scoreAfter('2026-12-31T10:00:00.250Z', 21)).toBe('2026-12-31T10:00:22Z');
+    expect(scoreAfter('2026-12-31T23:59:50Z', 21)).toBe('2027-01-01T00:00:11Z');
+    expect(scoreAfter('2026-12-31T10:00:00Z', 0)).toBe('2026-12-31T10:00:00Z');
   });
 
-  it('never waits longer than the settle time, even when the close time lies ahead of this clock', () => {
-    // Act
-    const skewed = settleDelayMs(closedAt, closed - 60_000, 21);
-    // Assess
-    expect(skewed).toBe(21_000);
+  it('refuses a close time that is not a time', () => {
+    // Act & Assess
+    expect(() => scoreAfter('yesterday', 21)).toThrow(/not a time/);
   });
 });
