@@ -2,11 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Worker } from 'node:worker_threads';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import dynalite from 'dynalite';
 import { settleSeconds } from '../functions/core/submission-window.ts';
 import { WORKFLOW_FUNCTIONS } from '../functions/core/workflow-contract.ts';
+import type { DynamoDbWorkerData } from './dynamodb-worker.ts';
 import { type FaultProxy, startFaultProxy } from './fault-proxy.ts';
 import { startHttpApi } from './http-api.ts';
 import { type LambdaHandler, lambdaContext } from './lambda-context.ts';
@@ -55,16 +56,35 @@ const ACCOUNT = '000000000000';
 const TABLE = 'service-supervision';
 const WORKFLOW = new URL('../workflows/campaign.asl.json', import.meta.url);
 
-const listen = (server: Server, port: number, host: string) =>
-  new Promise<string>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve(`http://${host}:${(server.address() as AddressInfo).port}`));
-  });
-
 const closeServer = (server: Server) =>
   new Promise<void>((resolve) => {
     server.closeAllConnections?.();
     server.close(() => resolve());
+  });
+
+/** Starts dynalite on its own thread (see `dynamodb-worker.ts`); resolves once it listens. */
+const startDynamoDbThread = (data: DynamoDbWorkerData): Promise<{ url: string; close: () => Promise<void> }> =>
+  new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./dynamodb-worker.ts', import.meta.url), {
+      workerData: JSON.parse(JSON.stringify(data)) as DynamoDbWorkerData,
+      // The thread's own loader strips the types; the parent's (tsx, vitest) is not needed there.
+      execArgv: [],
+    });
+    const close = async () => {
+      const closed = new Promise<void>((done) => {
+        worker.on('message', (m: { closed?: boolean }) => m.closed && done());
+        worker.once('exit', () => done());
+      });
+      worker.postMessage('close');
+      await Promise.race([closed, new Promise((done) => setTimeout(done, 5_000).unref())]);
+      await worker.terminate();
+    };
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the DynamoDB thread exited with code ${code} before listening`)));
+    worker.once('message', (m: { url?: string; error?: string }) => {
+      if (m.url) resolve({ url: m.url, close });
+      else reject(new Error(`DynamoDB (dynalite) did not start: ${m.error ?? 'unknown error'}`));
+    });
   });
 
 const createTable = async (endpoint: string) => {
@@ -124,14 +144,9 @@ export const startEmbeddedCloud = async (options: EmbeddedCloudOptions = {}): Pr
     for (const c of closers.reverse()) await c().catch(() => undefined);
   };
   try {
-    const dynamo = dynalite({
-      createTableMs: 0,
-      deleteTableMs: 0,
-      updateTableMs: 0,
-      ...(options.dataDir ? { path: options.dataDir } : {}),
-    });
-    const dynamodbUrl = await listen(dynamo, ports.dynamodb ?? 0, host);
-    closers.push(() => closeServer(dynamo));
+    const dynamo = await startDynamoDbThread({ host, port: ports.dynamodb ?? 0, dataDir: options.dataDir });
+    const dynamodbUrl = dynamo.url;
+    closers.push(dynamo.close);
 
     // CommonJS module: Node exposes module.exports as the default export, some loaders unwrap it once more.
     const sesModule: { default: unknown } = await import('aws-ses-v2-local');
