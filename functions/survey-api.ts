@@ -198,8 +198,8 @@ const cached = <T>(cache: Map<string, Promise<T>>, key: string, load: () => Prom
 };
 
 // The campaign's status and deadline are read at most once per CAMPAIGN_CACHE_SECONDS per container:
-// a submission then costs one write. A close takes effect everywhere within that time, and Score
-// waits it out (SUBMISSION_SETTLE_SECONDS) so every submission answered with 2xx is scored.
+// a submission then costs one write. A close takes effect everywhere within that time, and the
+// workflow waits it out before Score (SettleSubmissions) so every submission answered with 2xx is scored.
 const campaignCacheMs =
   readEnv('CAMPAIGN_CACHE_SECONDS', z.coerce.number().min(0).max(60).default(DEFAULT_CAMPAIGN_CACHE_SECONDS)) * 1000;
 const metas = new Map<string, { readAt: number; meta: Promise<CampaignMeta> }>();
