@@ -5,11 +5,11 @@ import { logger } from './adapters/logger.ts';
 import { isTransient } from './adapters/middleware.ts';
 import { CampaignNotFound, ConcurrentUpdate, type RectificationLink } from './adapters/store.ts';
 import { store } from './adapters/table.ts';
-import { decodeFormBody, findDuplicateJsonKey } from './core/answers.ts';
 import { hashToken, TOKEN_PATTERN } from './core/links.ts';
 import { Id, type LocalizedText } from './core/model.ts';
 import { ItemAlreadyConfirmed, MAX_FIX_NOTE, reportFixed } from './core/rectification.ts';
 import { RECTIFICATION_CSP, renderRectificationMessage, renderRectificationPage } from './core/rectification-page.ts';
+import { readRequestBody } from './core/request-body.ts';
 import { chinaDate } from './core/working-days.ts';
 
 /** Largest request body accepted: one note of 1,000 characters fits many times over. */
@@ -158,44 +158,25 @@ type Body =
 
 /** Reads a form or JSON body strictly: UTF-8, at most 16 KB, no field given twice. */
 export const readReportBody = (event: APIGatewayProxyEventV2): Body => {
-  const [type = '', ...params] = (event.headers['content-type'] ?? '')
-    .toLowerCase()
-    .split(';')
-    .map((p) => p.trim());
-  const charset = params
-    .find((p) => p.startsWith('charset='))
-    ?.slice('charset='.length)
-    .replace(/"/g, '');
-  const isJson = type === 'application/json';
-  if (
-    (!isJson && type !== 'application/x-www-form-urlencoded') ||
-    (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8')
-  ) {
-    return { ok: false, status: 415, key: 'unsupported' };
-  }
-  const bytes =
-    event.body === undefined ? Buffer.alloc(0) : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
-  if (bytes.length > MAX_REPORT_BYTES) return { ok: false, status: 413, key: 'tooLarge' };
-  if (!isJson) {
-    const fields = decodeFormBody(bytes);
-    if (!fields || new Set(fields.map(([k]) => k)).size !== fields.length)
-      return { ok: false, status: 400, key: 'invalid' };
-    const record = Object.fromEntries(fields);
-    return { ok: true, fields: record, raw: { item: record.item, note: record.note } };
-  }
-  let body: string;
-  let value: unknown;
-  try {
-    body = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    value = JSON.parse(body);
-  } catch {
+  const read = readRequestBody(
+    { contentType: event.headers['content-type'], body: event.body, isBase64Encoded: event.isBase64Encoded },
+    { maxBytes: MAX_REPORT_BYTES, form: true },
+  );
+  if (!read.ok) {
+    if (read.problem === 'unsupported') return { ok: false, status: 415, key: 'unsupported' };
+    if (read.problem === 'tooLarge') return { ok: false, status: 413, key: 'tooLarge' };
     return { ok: false, status: 400, key: 'invalid' };
   }
-  if (findDuplicateJsonKey(body) !== undefined) return { ok: false, status: 400, key: 'invalid' };
-  const raw = typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+  if (read.kind === 'form') {
+    if (new Set(read.fields.map(([k]) => k)).size !== read.fields.length)
+      return { ok: false, status: 400, key: 'invalid' };
+    const record = Object.fromEntries(read.fields);
+    return { ok: true, fields: record, raw: { item: record.item, note: record.note } };
+  }
+  const raw = typeof read.value === 'object' && read.value !== null ? (read.value as Record<string, unknown>) : {};
   return {
     ok: true,
-    fields: value,
+    fields: read.value,
     raw: {
       item: typeof raw.item === 'string' ? raw.item : undefined,
       note: typeof raw.note === 'string' ? raw.note : undefined,

@@ -16,9 +16,7 @@ import { store } from './adapters/table.ts';
 import { wakeCollect } from './adapters/workflow.ts';
 import {
   checkDraft,
-  decodeFormBody,
   type FieldError,
-  findDuplicateJsonKey,
   questionnaireFor,
   readFormSubmission,
   readJsonSubmission,
@@ -29,6 +27,7 @@ import {
 import type { Lang } from './core/i18n.ts';
 import { hashToken, TOKEN_PATTERN } from './core/links.ts';
 import type { Center, LocalizedText, Questionnaire } from './core/model.ts';
+import { readRequestBody } from './core/request-body.ts';
 import { DEFAULT_CAMPAIGN_CACHE_SECONDS } from './core/submission-window.ts';
 import {
   chooseLang,
@@ -338,54 +337,27 @@ export const readSubmissionBody = (
   event: APIGatewayProxyEventV2,
   accept: 'form-or-json' | 'json' = 'form-or-json',
 ): BodyResult => {
-  const [type = '', ...params] = (event.headers['content-type'] ?? '')
-    .toLowerCase()
-    .split(';')
-    .map((p) => p.trim());
-  const charset = params
-    .find((p) => p.startsWith('charset='))
-    ?.slice('charset='.length)
-    .replace(/"/g, '');
-  const isJson = type === 'application/json';
-  const isForm = type === 'application/x-www-form-urlencoded' && accept === 'form-or-json';
-  if ((!isJson && !isForm) || (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8'))
-    return { ok: false, status: 415, key: 'unsupported' };
-  const bytes =
-    event.body === undefined ? Buffer.alloc(0) : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
-  if (bytes.length > MAX_BODY_BYTES) return { ok: false, status: 413, key: 'tooLarge' };
-  if (isForm) {
-    const fields = decodeFormBody(bytes);
-    if (!fields) return { ok: false, status: 400, key: 'encoding' };
-    const read = readFormSubmission(fields);
-    return read.ok
-      ? { ok: true, input: read.input, json: false }
-      : { ok: false, status: 400, key: 'invalid', errors: read.errors };
+  const read = readRequestBody(
+    { contentType: event.headers['content-type'], body: event.body, isBase64Encoded: event.isBase64Encoded },
+    { maxBytes: MAX_BODY_BYTES, form: accept === 'form-or-json' },
+  );
+  if (!read.ok) {
+    if (read.problem === 'unsupported') return { ok: false, status: 415, key: 'unsupported' };
+    if (read.problem === 'tooLarge') return { ok: false, status: 413, key: 'tooLarge' };
+    if (read.problem === 'duplicateKey') {
+      return {
+        ok: false,
+        status: 400,
+        key: 'duplicateKey',
+        errors: [{ field: read.key.slice(0, 64), message: text('字段重复出现', 'appears more than once') }],
+      };
+    }
+    return { ok: false, status: 400, key: read.problem };
   }
-  let body: string;
-  try {
-    body = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    return { ok: false, status: 400, key: 'encoding' };
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(body);
-  } catch {
-    return { ok: false, status: 400, key: 'malformed' };
-  }
-  const duplicate = findDuplicateJsonKey(body);
-  if (duplicate !== undefined) {
-    return {
-      ok: false,
-      status: 400,
-      key: 'duplicateKey',
-      errors: [{ field: duplicate.slice(0, 64), message: text('字段重复出现', 'appears more than once') }],
-    };
-  }
-  const read = readJsonSubmission(value);
-  return read.ok
-    ? { ok: true, input: read.input, json: true }
-    : { ok: false, status: 400, key: 'invalid', errors: read.errors };
+  const input = read.kind === 'form' ? readFormSubmission(read.fields) : readJsonSubmission(read.value);
+  return input.ok
+    ? { ok: true, input: input.input, json: read.kind === 'json' }
+    : { ok: false, status: 400, key: 'invalid', errors: input.errors };
 };
 
 const Intent = z.union([z.enum(['submit', 'draft', 'add-problem']), z.string().regex(/^remove-problem-\d{1,2}$/)]);
