@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { ResponseRecord } from '../functions/adapters/store.ts';
+import { median } from '../functions/core/agreement.ts';
 import { type CenterLevel, Questionnaire } from '../functions/core/model.ts';
 import { seededRandom } from '../functions/core/random.ts';
 import { CenterScoreAccumulator } from '../functions/core/scoring.ts';
@@ -265,23 +266,20 @@ export const generateBenchData = (seed = SEED, withRows = true): BenchData => {
 /** Responses the campaign record counts as answered, known to the Score step before it reads a page. */
 export const responsesOf = (data: BenchData) => data.pages.reduce((n, p) => n + p.length, 0);
 
-/** Ours: from the parsed pages to finished two-level center scores. */
-export const scoreOurs = (data: BenchData) => {
+/** Every page added, as the Score step reads them. */
+const accumulate = (data: BenchData) => {
   const accumulator = new CenterScoreAccumulator(QUESTIONNAIRE, data.centers, 'bench', {
     expectedResponses: responsesOf(data),
   });
   for (const page of data.pages) accumulator.addPage(page);
-  return accumulator.meanScores();
+  return accumulator;
 };
 
+/** Ours: from the parsed pages to finished two-level center scores. */
+export const scoreOurs = (data: BenchData) => accumulate(data).meanScores();
+
 /** The full method on the same pages: medians, bootstrap intervals, alpha, severity, ranks, trends. */
-export const scoreFull = (data: BenchData) => {
-  const accumulator = new CenterScoreAccumulator(QUESTIONNAIRE, data.centers, 'bench', {
-    expectedResponses: responsesOf(data),
-  });
-  for (const page of data.pages) accumulator.addPage(page);
-  return accumulator.finish();
-};
+export const scoreFull = (data: BenchData) => accumulate(data).finish();
 
 const SCORE_SQL = `
 WITH s AS (
@@ -356,12 +354,6 @@ const measureMemory = (): Promise<string> =>
     child.on('close', (code) => (code === 0 ? done(out.trim()) : fail(new Error(`memory probe exited with ${code}`))));
   });
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2
-    ? (s[(s.length - 1) / 2] as number)
-    : ((s[s.length / 2 - 1] as number) + (s[s.length / 2] as number)) / 2;
-};
 const rssMb = () => process.memoryUsage().rss / 2 ** 20;
 const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
 
@@ -428,7 +420,7 @@ export const suite: BenchSuite = {
       `scoring-1M: ours_ms=${oursMedian.toFixed(1)} duckdb_ms=${duckMedian.toFixed(1)} ratio=${(oursMedian / duckMedian).toFixed(3)} max_abs_diff=${maxDiff.toExponential(2)}`,
     );
     out(
-      `scoring-1M-answers: ${data.answers} in ${data.pages.reduce((n, p) => n + p.length, 0)} responses, ${data.pages.length} pages; runs=${RUNS} (median), warmups=${WARMUPS}`,
+      `scoring-1M-answers: ${data.answers} in ${responsesOf(data)} responses, ${data.pages.length} pages; runs=${RUNS} (median), warmups=${WARMUPS}`,
     );
     out(
       `scoring-1M-runs: ours_ms=[${oursMs.map((x) => x.toFixed(1)).join(', ')}] duckdb_ms=[${duckMs.map((x) => x.toFixed(1)).join(', ')}]`,
