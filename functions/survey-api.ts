@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod';
+import { containerCache } from './adapters/campaign-cache.ts';
 import { readEnv } from './adapters/config.ts';
 import { logger } from './adapters/logger.ts';
 import { isTransient } from './adapters/middleware.ts';
@@ -183,36 +184,16 @@ const problem = (
   return html(status, renderMessagePage(lang, title, detail), extra);
 };
 
-// Questionnaires and centers are frozen at Prepare: cache them per container.
-const questionnaires = new Map<string, Promise<Questionnaire>>();
-const centers = new Map<string, Promise<Center | undefined>>();
-const cached = <T>(cache: Map<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> => {
-  let hit = cache.get(key);
-  if (!hit) {
-    hit = load();
-    cache.set(key, hit);
-    hit.catch(() => cache.delete(key));
-  }
-  return hit;
-};
+// Questionnaires and centers are frozen at Prepare: kept per container.
+const questionnaires = containerCache<Questionnaire>();
+const centers = containerCache<Center | undefined>();
 
 // The campaign's status and deadline are read at most once per CAMPAIGN_CACHE_SECONDS per container:
 // a submission then costs one write. A close takes effect everywhere within that time, and the
 // workflow waits it out before Score (SettleSubmissions) so every submission answered with 2xx is scored.
 const campaignCacheMs =
   readEnv('CAMPAIGN_CACHE_SECONDS', z.coerce.number().min(0).max(60).default(DEFAULT_CAMPAIGN_CACHE_SECONDS)) * 1000;
-const metas = new Map<string, { readAt: number; meta: Promise<CampaignMeta> }>();
-const campaignMeta = (campaignId: string): Promise<CampaignMeta> => {
-  const now = Date.now();
-  const hit = metas.get(campaignId);
-  if (hit && now - hit.readAt < campaignCacheMs) return hit.meta;
-  const entry = { readAt: now, meta: store.getMeta(campaignId) };
-  metas.set(campaignId, entry);
-  entry.meta.catch(() => {
-    if (metas.get(campaignId) === entry) metas.delete(campaignId);
-  });
-  return entry.meta;
-};
+const metas = containerCache<CampaignMeta>(campaignCacheMs);
 
 const tokenOf = (event: APIGatewayProxyEventV2) => event.pathParameters?.token ?? '';
 
@@ -241,12 +222,12 @@ const isOpen = (meta: CampaignMeta, now: Date) =>
 
 const loadContext = async (token: TokenRecord) => {
   const [meta, questionnaire, center] = await Promise.all([
-    campaignMeta(token.campaignId),
+    metas(token.campaignId, () => store.getMeta(token.campaignId)),
     // Re-check questions are asked only at their own center.
-    cached(questionnaires, token.campaignId, () => store.getQuestionnaire(token.campaignId)).then((q) =>
+    questionnaires(token.campaignId, () => store.getQuestionnaire(token.campaignId)).then((q) =>
       questionnaireFor(q, token.centerId),
     ),
-    cached(centers, `${token.campaignId}/${token.centerId}`, () => store.getCenter(token.campaignId, token.centerId)),
+    centers(`${token.campaignId}/${token.centerId}`, () => store.getCenter(token.campaignId, token.centerId)),
   ]);
   if (!center) throw new CampaignNotFound(`center ${token.centerId} missing`);
   return { meta, questionnaire, center };

@@ -2,28 +2,31 @@ import type { Center } from '../core/model.ts';
 import type { CampaignScoringSummary } from '../core/scoring.ts';
 import { store } from './table.ts';
 
-// Centers never change after Prepare: one read per container and campaign.
-const centerCache = new Map<string, Promise<Map<string, Center>>>();
-/** The campaign's centers, read once per container (they never change after Prepare). */
-export const centersOf = (campaignId: string) => {
-  let hit = centerCache.get(campaignId);
-  if (!hit) {
-    hit = store.getCenters(campaignId);
-    centerCache.set(campaignId, hit);
-    hit.catch(() => centerCache.delete(campaignId));
-  }
-  return hit;
+/**
+ * Reads kept per container, by key, for `ttlMs` (for good by default). Concurrent callers share one
+ * read; a read that fails is forgotten, so the next call reads again.
+ */
+export const containerCache = <T>(ttlMs = Number.POSITIVE_INFINITY) => {
+  const entries = new Map<string, { readAt: number; value: Promise<T> }>();
+  return (key: string, load: () => Promise<T>): Promise<T> => {
+    const now = Date.now();
+    const hit = entries.get(key);
+    if (hit && now - hit.readAt < ttlMs) return hit.value;
+    const entry = { readAt: now, value: load() };
+    entries.set(key, entry);
+    entry.value.catch(() => {
+      if (entries.get(key) === entry) entries.delete(key);
+    });
+    return entry.value;
+  };
 };
 
-// The scoring summary is written once by Score: one read per container and campaign.
-const summaryCache = new Map<string, Promise<CampaignScoringSummary | undefined>>();
+// Centers never change after Prepare; Score writes the scoring summary once.
+const centerCache = containerCache<Map<string, Center>>();
+const summaryCache = containerCache<CampaignScoringSummary | undefined>();
+
+/** The campaign's centers, read once per container (they never change after Prepare). */
+export const centersOf = (campaignId: string) => centerCache(campaignId, () => store.getCenters(campaignId));
+
 /** The campaign's scoring summary, read once per container (Score writes it once). */
-export const summaryOf = (campaignId: string) => {
-  let hit = summaryCache.get(campaignId);
-  if (!hit) {
-    hit = store.getScoringSummary(campaignId);
-    summaryCache.set(campaignId, hit);
-    hit.catch(() => summaryCache.delete(campaignId));
-  }
-  return hit;
-};
+export const summaryOf = (campaignId: string) => summaryCache(campaignId, () => store.getScoringSummary(campaignId));
