@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { median } from '../functions/core/agreement.ts';
 import { BUNDLE } from '../infra/bundle-options.ts';
 import type { BenchSuite } from './suite.ts';
 
@@ -27,10 +28,9 @@ const loadMs = (file: string, runs = 5): number => {
     AWS_REGION: 'us-east-1',
     NODE_PATH: join(ROOT, 'node_modules'),
   };
-  const times = Array.from({ length: runs }, () =>
-    Number(execFileSync(process.execPath, ['--input-type=module', '-e', script], { env, cwd: ROOT }).toString().trim()),
-  ).sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)] ?? Number.NaN;
+  const once = () =>
+    Number(execFileSync(process.execPath, ['--input-type=module', '-e', script], { env, cwd: ROOT }).toString().trim());
+  return median(Array.from({ length: runs }, once));
 };
 
 /** Bundles every handler exactly as the CDK stack does and reports size and module load time. */
