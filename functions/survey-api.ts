@@ -393,15 +393,28 @@ const saveDraft = async (
   return seeOther(`${tokenOf(event)}?lang=${langOf(event)}&draft=saved${anchor}`);
 };
 
-/** POST /s/{token}: stores a new version of the answers (the last answer wakes the workflow), or a draft. */
-export const submitSurvey = async (event: APIGatewayProxyEventV2): Promise<Result> => {
-  const body = readSubmissionBody(event);
-  if (!body.ok) return problem(event, body.status, body.key, {}, body.errors);
+/** The body, link and campaign of a write (submission or draft), or the answer refusing it. */
+const openWrite = async (
+  event: APIGatewayProxyEventV2,
+  accept: 'form-or-json' | 'json',
+): Promise<
+  { refused: Result } | { body: Extract<BodyResult, { ok: true }>; token: TokenRecord; ctx: Context; now: Date }
+> => {
+  const body = readSubmissionBody(event, accept);
+  if (!body.ok) return { refused: problem(event, body.status, body.key, {}, body.errors) };
   const token = await resolveToken(event);
-  if (!token) return problem(event, 404, 'notFound');
+  if (!token) return { refused: problem(event, 404, 'notFound') };
   const ctx = await loadContext(token);
   const now = new Date();
-  if (!isOpen(ctx.meta, now)) return problem(event, 410, 'closed');
+  if (!isOpen(ctx.meta, now)) return { refused: problem(event, 410, 'closed') };
+  return { body, token, ctx, now };
+};
+
+/** POST /s/{token}: stores a new version of the answers (the last answer wakes the workflow), or a draft. */
+export const submitSurvey = async (event: APIGatewayProxyEventV2): Promise<Result> => {
+  const write = await openWrite(event, 'form-or-json');
+  if ('refused' in write) return write.refused;
+  const { body, token, ctx, now } = write;
   const intent = Intent.safeParse(body.input.intent ?? 'submit');
   if (!intent.success)
     return problem(event, 400, 'invalid', {}, [
@@ -437,14 +450,9 @@ export const submitSurvey = async (event: APIGatewayProxyEventV2): Promise<Resul
 
 /** PUT /s/{token}/draft: saves the answers typed so far (JSON), as the page's script does while the supervisor works. */
 export const putDraft = async (event: APIGatewayProxyEventV2): Promise<Result> => {
-  const body = readSubmissionBody(event, 'json');
-  if (!body.ok) return problem(event, body.status, body.key, {}, body.errors);
-  const token = await resolveToken(event);
-  if (!token) return problem(event, 404, 'notFound');
-  const ctx = await loadContext(token);
-  const now = new Date();
-  if (!isOpen(ctx.meta, now)) return problem(event, 410, 'closed');
-  return saveDraft(event, token, ctx, body.input, 'draft', now);
+  const write = await openWrite(event, 'json');
+  if ('refused' in write) return write.refused;
+  return saveDraft(event, write.token, write.ctx, write.body.input, 'draft', write.now);
 };
 
 /** Routes a survey request; maps named errors to statuses without exposing internals. */
