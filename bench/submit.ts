@@ -7,33 +7,12 @@ import { deriveToken, surveyUrl } from '../functions/core/links.ts';
 import type { AnswerValue } from '../functions/core/model.ts';
 import { startEmbeddedCloud } from '../local/cloud.ts';
 import { syntheticCampaign } from '../local/demo/synthetic.ts';
+import { measure } from './measure.ts';
 import type { ClientRequest, ClientResult } from './submit-client.ts';
 import type { BenchSuite } from './suite.ts';
 
 const N = 3_000;
 const CONCURRENCY = 20;
-
-const percentile = (sorted: readonly number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? Number.NaN;
-
-/** Runs `n` calls of `call` with `concurrency` workers; returns throughput and latency percentiles. */
-const measure = async (n: number, concurrency: number, call: (i: number) => Promise<void>) => {
-  const latencies: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      for (let i = next++; i < n; i = next++) {
-        const t = performance.now();
-        await call(i);
-        latencies.push(performance.now() - t);
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  return { perSecond: n / seconds, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99) };
-};
 
 /** Sends the requests from a thread of their own (see `submit-client.ts`). */
 const fromPhones = (requests: ClientRequest[]): Promise<ClientResult> =>

@@ -1,0 +1,33 @@
+/** Throughput and latency of a run of calls. */
+export interface Measured {
+  perSecond: number;
+  p50: number;
+  p99: number;
+}
+
+/** The value at share `p` of an ascending list (nearest rank below); NaN when the list is empty. */
+const percentile = (sorted: readonly number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? Number.NaN;
+
+/** Runs `call(i)` for every i below `n`, `concurrency` calls in flight: throughput and latency percentiles. */
+export const measure = async (
+  n: number,
+  concurrency: number,
+  call: (i: number) => Promise<void>,
+): Promise<Measured> => {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let i = next++; i < n; i = next++) {
+        const t = performance.now();
+        await call(i);
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return { perSecond: n / seconds, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99) };
+};
