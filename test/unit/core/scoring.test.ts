@@ -76,6 +76,36 @@ const response = (
   answers,
 });
 
+/**
+ * Center A's two raters, as in the case scored by hand below less its comment: standardization 78.125,
+ * facilitation 80, center 79.0625.
+ */
+const twoRatersAtA = [
+  response('A', 's1', { 'one-door': true, guide: 5, wait: 16 }),
+  response('A', 's2', { 'one-door': false, guide: 4, wait: null }),
+];
+
+/** A center score with three raters and full coverage, unranked and ungraded unless overridden. */
+const centerScore = (
+  centerId: string,
+  level: CenterScore['level'],
+  value: number,
+  over: Partial<CenterScore> = {},
+): CenterScore => ({
+  campaignId: 'c',
+  centerId,
+  level,
+  score: value,
+  dimensions: {},
+  raters: 3,
+  coverage: 1,
+  rank: null,
+  rankOf: 0,
+  grade: null,
+  methodology: 'm',
+  ...over,
+});
+
 describe('normalizeAnswer', () => {
   const [standardization, facilitation] = questionnaire.sections;
   const [yesno, rating] = standardization?.questions ?? [];
@@ -146,27 +176,13 @@ describe('CenterScoreAccumulator', () => {
 
 describe('rankWithinLevels', () => {
   it('shares ranks between ties and ranks each level separately', () => {
-    // Prepare
-    const score = (centerId: string, level: CenterScore['level'], value: number): CenterScore => ({
-      campaignId: 'c',
-      centerId,
-      level,
-      score: value,
-      dimensions: {},
-      raters: 3,
-      coverage: 1,
-      rank: null,
-      rankOf: 0,
-      grade: null,
-      methodology: 'm',
-    });
     // Act
     const ranked = rankWithinLevels([
-      score('a', 'street', 90),
-      score('b', 'street', 80),
-      score('c', 'street', 80),
-      score('d', 'street', 70),
-      score('e', 'district', 10),
+      centerScore('a', 'street', 90),
+      centerScore('b', 'street', 80),
+      centerScore('c', 'street', 80),
+      centerScore('d', 'street', 70),
+      centerScore('e', 'district', 10),
     ]);
     // Assess
     expect(ranked.map((s) => s.rank)).toEqual([1, 2, 2, 4, 1]);
@@ -285,8 +301,7 @@ describe('uncertainty', () => {
     // 56.25 (standardization (0 + 3·75)/4, no facilitation); together 79.0625. The exact bootstrap:
     // {s2, s2} 1/4, {s1, s2} 1/2, {s1, s1} 1/4 → 5th percentile 56.25, 95th percentile 90.
     const acc = new CenterScoreAccumulator(questionnaire, centers, 'c1');
-    acc.add(response('A', 's1', { 'one-door': true, guide: 5, wait: 16 }));
-    acc.add(response('A', 's2', { 'one-door': false, guide: 4, wait: null }));
+    acc.addPage(twoRatersAtA);
     // Act
     const [a] = acc.finish().scores;
     // Assess
@@ -385,8 +400,7 @@ describe('grades and ranks', () => {
   it('grades with configurable bands', () => {
     // Prepare
     const acc = new CenterScoreAccumulator(questionnaire, centers, 'c1');
-    acc.add(response('A', 's1', { 'one-door': true, guide: 5, wait: 16 }));
-    acc.add(response('A', 's2', { 'one-door': false, guide: 4, wait: null }));
+    acc.addPage(twoRatersAtA);
     // Act: 79.0625 is 合格 under the default bands, 良好 under 85/75/60
     const [byDefault] = acc.finish().scores;
     const [custom] = acc.finish({ bands: parseGradeBands('85, 75, 60') }).scores;
@@ -404,22 +418,12 @@ describe('grades and ranks', () => {
   });
 
   it('treats scores equal to a millionth of a point as tied', () => {
-    // Prepare
-    const score = (centerId: string, value: number): CenterScore => ({
-      campaignId: 'c',
-      centerId,
-      level: 'street',
-      score: value,
-      dimensions: {},
-      raters: 3,
-      coverage: 1,
-      rank: null,
-      rankOf: 0,
-      grade: null,
-      methodology: 'm',
-    });
     // Act
-    const ranked = rankWithinLevels([score('a', 80), score('b', 80 + 1e-12), score('c', 79.9)]);
+    const ranked = rankWithinLevels([
+      centerScore('a', 'street', 80),
+      centerScore('b', 'street', 80 + 1e-12),
+      centerScore('c', 'street', 79.9),
+    ]);
     // Assess
     expect(ranked.map((s) => s.rank)).toEqual([1, 1, 3]);
   });
@@ -538,22 +542,16 @@ describe('agreement', () => {
 describe('trend', () => {
   it('reports the change against the same center in the previous campaign, overall and per dimension', () => {
     // Prepare
-    const previous: CenterScore = {
+    const previous = centerScore('A', 'district', 75, {
       campaignId: 'c0',
-      centerId: 'A',
-      level: 'district',
-      score: 75,
       dimensions: { standardization: 70, facilitation: 82 },
-      raters: 3,
-      coverage: 1,
       rank: 1,
       rankOf: 2,
       grade: 'pass',
       methodology: METHODOLOGY_VERSION,
-    };
+    });
     const acc = new CenterScoreAccumulator(questionnaire, centers, 'c1');
-    acc.add(response('A', 's1', { 'one-door': true, guide: 5, wait: 16 }));
-    acc.add(response('A', 's2', { 'one-door': false, guide: 4, wait: null }));
+    acc.addPage(twoRatersAtA);
     acc.add(response('B', 's1', { guide: 5 }));
     // Act
     const [a, b] = acc.finish({}, { campaignId: 'c0', scores: [previous], comparable: true }).scores;
