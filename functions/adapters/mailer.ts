@@ -8,37 +8,21 @@ export class MailRejected extends Error {
 
 /**
  * Spaces calls so that at most `perSecond` start in any second (token bucket of one). The rate may be
- * a function that resolves it, e.g. from SES: it is called on the first wait, never at module load.
+ * a function that resolves it (e.g. the account's SES quota, which keeps its own reading): it is asked
+ * on each wait, never at module load.
  */
 export class Pacer {
   private next = 0;
-  private rate: Promise<number> | undefined;
 
   constructor(private readonly perSecond: number | (() => Promise<number>)) {}
 
   /** Resolves when the caller may send. */
   async wait(): Promise<void> {
-    const perSecond = await this.resolveRate();
+    const perSecond = typeof this.perSecond === 'number' ? this.perSecond : await this.perSecond();
     const now = Date.now();
     const slot = Math.max(now, this.next);
     this.next = slot + 1000 / perSecond;
     if (slot > now) await new Promise((r) => setTimeout(r, slot - now));
-  }
-
-  private resolveRate(): Promise<number> {
-    if (!this.rate) {
-      const { perSecond } = this;
-      const rate = (typeof perSecond === 'number' ? Promise.resolve(perSecond) : perSecond()).then((value) => {
-        if (!(value > 0 && Number.isFinite(value))) throw new RangeError(`a send rate must be positive, got ${value}`);
-        return value;
-      });
-      // A failed lookup is not kept: the next wait asks again.
-      rate.catch(() => {
-        if (this.rate === rate) this.rate = undefined;
-      });
-      this.rate = rate;
-    }
-    return this.rate;
   }
 }
 
