@@ -22,13 +22,14 @@ const raters: Record<'A' | 'B' | 'C', Record<string, AnswerValue>> = {
 const score = (
   who: readonly (keyof typeof raters)[],
   options: Parameters<CenterScoreAccumulator['finish']>[0] = {},
+  previous?: Parameters<CenterScoreAccumulator['finish']>[1],
 ) => {
   const acc = new CenterScoreAccumulator(questionnaire, [{ id: 'C-XW', level: 'district' }], 'worked-example');
   // Each draw is its own rater, so a resample like A, A, B can be scored as a campaign of its own.
   who.forEach((id, i) => {
     acc.add({ centerId: 'C-XW', supervisorId: `${id}${i}`, activity: 'experiential', answers: raters[id] });
   });
-  return acc.finish(options);
+  return acc.finish(options, previous);
 };
 
 const questions = new Map(questionnaire.sections.flatMap((s) => s.questions).map((q) => [q.id, q]));
@@ -140,13 +141,8 @@ describe('the worked example of docs/scoring.md', () => {
     };
     // Act
     const [xw] = score(['A', 'B', 'C'], {}).scores;
-    const [withTrend] = (() => {
-      const acc = new CenterScoreAccumulator(questionnaire, [{ id: 'C-XW', level: 'district' }], 'worked-example');
-      (['A', 'B', 'C'] as const).forEach((id) => {
-        acc.add({ centerId: 'C-XW', supervisorId: id, activity: 'experiential', answers: raters[id] });
-      });
-      return acc.finish({}, { campaignId: 'worked-example-prev', scores: [previous], comparable: true }).scores;
-    })();
+    const lastMonth = { campaignId: 'worked-example-prev', scores: [previous], comparable: true };
+    const [withTrend] = score(['A', 'B', 'C'], {}, lastMonth).scores;
     // Assess
     expect(withTrend?.trend?.score).toBeCloseTo((xw?.score ?? 0) - 72.5, 12);
     expect(withTrend?.trend?.dimensions.standardization).toBeCloseTo(10 / 3, 12);
