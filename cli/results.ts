@@ -2,6 +2,7 @@ import type { CampaignMeta } from '../functions/adapters/store.ts';
 import { both, DIMENSION_LABELS, GRADE_LABELS, LEVEL_LABELS } from '../functions/core/i18n.ts';
 import { CENTER_LEVELS, type Center, type CenterScore, DIMENSIONS } from '../functions/core/model.ts';
 import { CliFailure } from './errors.ts';
+import { formatCsv } from './roster/table.ts';
 import { STATUS_LABELS } from './status.ts';
 import { findCampaign, type Target } from './target.ts';
 import { padEnd } from './text.ts';
@@ -101,16 +102,12 @@ export const RESULT_COLUMNS: readonly { header: string; value: (r: LeagueRow) =>
   { header: '提示 flags', value: (r) => (r.score.flags?.length ? r.score.flags.join(' ') : null) },
 ];
 
-const csvField = (value: Cell) => {
-  const text = value === null ? '' : String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-};
-
 /** The results as CSV: UTF-8 with BOM so that Excel shows Chinese, CRLF line ends. */
 export const formatResultsCsv = (rows: readonly LeagueRow[]): string =>
-  `\ufeff${[RESULT_COLUMNS.map((c) => c.header), ...sortLeague(rows).map((r) => RESULT_COLUMNS.map((c) => c.value(r)))]
-    .map((cells) => cells.map(csvField).join(','))
-    .join('\r\n')}\r\n`;
+  formatCsv([
+    RESULT_COLUMNS.map((c) => c.header),
+    ...sortLeague(rows).map((r) => RESULT_COLUMNS.map((c) => c.value(r))),
+  ]);
 
 /** The results as JSON: the campaign and every center with its full score record. */
 export const formatResultsJson = (meta: CampaignMeta, rows: readonly LeagueRow[]): string =>

@@ -106,6 +106,15 @@ export const parseCsv = (text: string, delimiter = sniffDelimiter(text)): SheetR
   return rows;
 };
 
+const csvField = (value: string | number | null) => {
+  const text = value === null ? '' : String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+};
+
+/** CSV as Excel opens it: UTF-8 with BOM (so that Chinese shows), fields quoted where needed, CRLF line ends. */
+export const formatCsv = (rows: readonly (readonly (string | number | null)[])[]): string =>
+  `\ufeff${rows.map((cells) => cells.map(csvField).join(',')).join('\r\n')}\r\n`;
+
 type CellValue = unknown;
 
 /** The text an organizer sees in a cell, whatever exceljs made of it (rich text, hyperlink, formula, date). */

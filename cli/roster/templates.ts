@@ -11,6 +11,7 @@ import {
   SUPERVISOR_COLUMNS,
   type SupervisorColumn,
 } from './columns.ts';
+import { formatCsv } from './table.ts';
 
 /** Roster file format written by `init`. */
 export type RosterFormat = 'xlsx' | 'csv';
@@ -74,14 +75,11 @@ export const campaignYaml = (def: CampaignDefinition): string => {
   return lines.join('\n');
 };
 
-const csvField = (value: string) => (/[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
-
 /** A CSV roster in UTF-8 with BOM (so Excel shows Chinese correctly) and CRLF line ends. */
 export const rosterCsv = <K extends string>(
   specs: readonly ColumnSpec<K>[],
   rows: readonly Record<K, string>[],
-): string =>
-  `\ufeff${[specs.map(headerLabel), ...rows.map((r) => specs.map((s) => r[s.key]))].map((cells) => cells.map(csvField).join(',')).join('\r\n')}\r\n`;
+): string => formatCsv([specs.map(headerLabel), ...rows.map((r) => specs.map((s) => r[s.key]))]);
 
 const WIDTHS: Record<string, number> = {
   id: 16,
