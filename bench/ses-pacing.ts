@@ -1,5 +1,6 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { launchCampaign } from '../cli/launch.ts';
+import type { CampaignMeta, MailRecord } from '../functions/adapters/store.ts';
 import { startEmbeddedCloud } from '../local/cloud.ts';
 import { syntheticCampaign } from '../local/demo/synthetic.ts';
 import { sesError } from '../local/fault-proxy.ts';
@@ -50,10 +51,11 @@ export const suite: BenchSuite = {
         { id: 'bench-ses', now: new Date(), deadlineAfterSeconds: 3600 },
       );
       await launchCampaign({ store, sfn: new SFNClient({}), stateMachineArn: cloud.stateMachineArn }, definition);
-      let meta = await store.getMeta('bench-ses').catch(() => undefined);
+      let meta: CampaignMeta | undefined;
+      let ledger: MailRecord[] = [];
       for (;;) {
         meta = await store.getMeta('bench-ses').catch(() => undefined);
-        const ledger =
+        ledger =
           meta && meta.supervisors > 0
             ? (await store.listMail('bench-ses')).filter((m) => m.kind === 'invitation')
             : [];
@@ -66,7 +68,6 @@ export const suite: BenchSuite = {
           break;
         await new Promise((r) => setTimeout(r, 500));
       }
-      const ledger = (await store.listMail('bench-ses')).filter((m) => m.kind === 'invitation');
       const delivered = (await readOutbox(cloud.urls.ses)).filter((e) => mailKindOf(e) === 'invitation');
       const perRecipient = new Map<string, number>();
       for (const e of delivered)
