@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { basename, extname, resolve } from 'node:path';
 import * as z from 'zod';
 import { DIMENSION_LABELS, GRADE_LABELS, LEVEL_LABELS } from '../../functions/core/i18n.ts';
@@ -28,8 +27,8 @@ import type { CliCommand, CliIo } from '../command.ts';
 import { UsageError } from '../command.ts';
 import { CENTER_COLUMNS, type ColumnSpec, matchHeader, parseLevel } from '../roster/columns.ts';
 import { columnLetter, formatLocation, formatProblem, type Problem, sortProblems } from '../roster/problems.ts';
-import { decodeText, readSheets, type SheetRow, UnreadableFile } from '../roster/table.ts';
-import { parseTextSource, type TextSource } from '../roster/text-source.ts';
+import { readSheets, type SheetRow, UnreadableFile } from '../roster/table.ts';
+import { readTextSource, type TextSource } from '../roster/text-source.ts';
 import { padEnd, padStart } from '../text.ts';
 
 const Flags = z.object({
@@ -387,7 +386,7 @@ const readCenterLevels = async (
     else levels.set(id, parsed);
   };
   if (/\.(json|ya?ml)$/i.test(path)) {
-    const source = parseTextSource(decodeText(await readFile(path)).text, shown, { json: /\.json$/i.test(path) });
+    const source = await readTextSource(path, shown);
     problems.push(...source.problems);
     const data = source.data as { centers?: unknown } | unknown[] | undefined;
     const list = z
@@ -439,7 +438,7 @@ const readQuestionnaire = async (
   shown: string,
   problems: Problem[],
 ): Promise<Questionnaire | undefined> => {
-  const source = parseTextSource(decodeText(await readFile(path)).text, shown, { json: /\.json$/i.test(path) });
+  const source = await readTextSource(path, shown);
   problems.push(...source.problems);
   if (source.data === undefined) return undefined;
   // A campaign definition carries its questionnaire inside.
@@ -631,7 +630,7 @@ Exit code: 0 scored, 1 problems in the input (each with file, row and column), 2
     let read: { responses: ReadResponse[]; centers: { id: string; level: string }[] };
     try {
       if (extname(responsesFile).toLowerCase() === '.json') {
-        const source = parseTextSource(decodeText(await readFile(path(responsesFile))).text, shown, { json: true });
+        const source = await readTextSource(path(responsesFile), shown, true);
         problems.push(...source.problems);
         read =
           source.data === undefined
@@ -703,9 +702,7 @@ Exit code: 0 scored, 1 problems in the input (each with file, row and column), 2
     }
     let previous: PreviousScores | undefined;
     if (flags.previous) {
-      const source = parseTextSource(decodeText(await readFile(path(flags.previous))).text, basename(flags.previous), {
-        json: true,
-      });
+      const source = await readTextSource(path(flags.previous), basename(flags.previous), true);
       const parsed = PreviousOutput.safeParse(source.data);
       if (!parsed.success) {
         problems.push({

@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import * as z from 'zod';
 import { questionsFor } from '../../functions/core/answers.ts';
@@ -16,8 +16,8 @@ import {
 import { beijingTime, normalizeTime } from '../time.ts';
 import type { Problem } from './problems.ts';
 import { readCenters, readSupervisors, rosterColumn, type Sourced } from './rosters.ts';
-import { decodeText, readSheets, type Sheet, type TextEncoding, UnreadableFile } from './table.ts';
-import { parseTextSource, type TextSource } from './text-source.ts';
+import { readSheets, type Sheet, type TextEncoding, UnreadableFile } from './table.ts';
+import { readTextSource, type TextSource } from './text-source.ts';
 
 /** The folder does not exist or is not a folder. */
 export class FolderNotFound extends Error {
@@ -148,7 +148,7 @@ const readCampaignFile = async (dir: string, problems: Problem[], now: Date) => 
     });
     return {};
   }
-  const source = parseTextSource(decodeText(await readFile(path)).text, CAMPAIGN_FILE);
+  const source = await readTextSource(path, CAMPAIGN_FILE);
   problems.push(...source.problems);
   if (source.data === undefined) return {};
   if (typeof source.data !== 'object' || source.data === null || Array.isArray(source.data)) {
@@ -267,9 +267,7 @@ const readRoster = async (
 };
 
 const readQuestionnaire = async (dir: string, file: string, problems: Problem[]) => {
-  const source = parseTextSource(decodeText(await readFile(join(dir, file))).text, file, {
-    json: /\.json$/i.test(file),
-  });
+  const source = await readTextSource(join(dir, file), file);
   problems.push(...source.problems);
   if (source.data === undefined) return undefined;
   const parsed = Questionnaire.safeParse(source.data);

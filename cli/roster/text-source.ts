@@ -1,5 +1,7 @@
+import { readFile } from 'node:fs/promises';
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import type { Problem } from './problems.ts';
+import { decodeText } from './table.ts';
 
 /** A parsed YAML or JSON file that can say where any path of its data is written. */
 export interface TextSource {
@@ -84,3 +86,7 @@ export const parseTextSource = (raw: string, file: string, options: { json?: boo
       : [];
   return { data, locate, keys, problems };
 };
+
+/** Reads and parses a YAML or JSON file (strict JSON when `json`, by default when it is named `.json`). */
+export const readTextSource = async (path: string, file: string, json = /\.json$/i.test(path)): Promise<TextSource> =>
+  parseTextSource(decodeText(await readFile(path)).text, file, { json });
