@@ -1,4 +1,4 @@
-import { SFNClient } from '@aws-sdk/client-sfn';
+import type { SFNClient } from '@aws-sdk/client-sfn';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchCampaign } from '../../cli/launch.ts';
@@ -6,10 +6,11 @@ import type { CampaignStore } from '../../functions/adapters/store.ts';
 import { XLSX_TYPE } from '../../functions/adapters/xlsx.ts';
 import { CampaignDefinition, type CenterLevel } from '../../functions/core/model.ts';
 import { sheetName } from '../../functions/core/report.ts';
-import { type EmbeddedCloud, startEmbeddedCloud } from '../../local/cloud.ts';
+import type { EmbeddedCloud } from '../../local/cloud.ts';
 import { demoCampaign } from '../../local/demo/campaign.ts';
 import { answerSurvey } from '../../local/demo/simulate.ts';
 import { mailKindOf, readOutbox, surveyLinks } from '../../local/ses-outbox.ts';
+import { startCloudAndClients } from '../support/embedded-cloud.ts';
 import { waitFor } from '../support/wait.ts';
 
 let cloud: EmbeddedCloud;
@@ -17,9 +18,7 @@ let store: CampaignStore;
 let sfn: SFNClient;
 
 beforeAll(async () => {
-  cloud = await startEmbeddedCloud();
-  ({ store } = await import('../../functions/adapters/table.ts'));
-  sfn = new SFNClient({});
+  ({ cloud, store, sfn } = await startCloudAndClients());
 });
 
 afterAll(async () => {

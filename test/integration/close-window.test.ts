@@ -1,23 +1,24 @@
-import { SFNClient } from '@aws-sdk/client-sfn';
+import type { SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchCampaign } from '../../cli/launch.ts';
 import type { CampaignStore } from '../../functions/adapters/store.ts';
 import { CampaignDefinition } from '../../functions/core/model.ts';
-import { type EmbeddedCloud, startEmbeddedCloud } from '../../local/cloud.ts';
+import type { EmbeddedCloud } from '../../local/cloud.ts';
 import { demoCampaign } from '../../local/demo/campaign.ts';
 import { answerSurvey } from '../../local/demo/simulate.ts';
 import { mailKindOf, readOutbox, surveyLinks } from '../../local/ses-outbox.ts';
+import { startCloudAndClients } from '../support/embedded-cloud.ts';
 import { waitFor } from '../support/wait.ts';
 
 const CACHE_SECONDS = 4;
 
 let cloud: EmbeddedCloud;
 let store: CampaignStore;
+let sfn: SFNClient;
 
 beforeAll(async () => {
   // Survey requests answer from a copy of the campaign's status up to 4 s old; Score waits 6 s after close.
-  cloud = await startEmbeddedCloud({ campaignCacheSeconds: CACHE_SECONDS });
-  ({ store } = await import('../../functions/adapters/table.ts'));
+  ({ cloud, store, sfn } = await startCloudAndClients({ campaignCacheSeconds: CACHE_SECONDS }));
 });
 
 afterAll(async () => {
@@ -34,10 +35,7 @@ describe('closing while survey containers still see the campaign open', () => {
       centers: base.centers.slice(0, 6),
     });
     const id = definition.campaign.id;
-    const launch = await launchCampaign(
-      { store, sfn: new SFNClient({}), stateMachineArn: cloud.stateMachineArn },
-      definition,
-    );
+    const launch = await launchCampaign({ store, sfn, stateMachineArn: cloud.stateMachineArn }, definition);
     const meta = await waitFor('the campaign to open', async () => {
       const m = await store.getMeta(id).catch(() => undefined);
       return m && m.status === 'open' && m.total > 0 && m.taskToken ? m : undefined;

@@ -1,12 +1,13 @@
-import { SFNClient } from '@aws-sdk/client-sfn';
+import type { SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchCampaign } from '../../cli/launch.ts';
 import type { CampaignStore } from '../../functions/adapters/store.ts';
 import { CampaignDefinition } from '../../functions/core/model.ts';
-import { type EmbeddedCloud, startEmbeddedCloud } from '../../local/cloud.ts';
+import type { EmbeddedCloud } from '../../local/cloud.ts';
 import { demoCampaign } from '../../local/demo/campaign.ts';
 import { answerSurvey, assignPersonas } from '../../local/demo/simulate.ts';
 import { mailKindOf, type OutboxEmail, readOutbox, surveyLinks } from '../../local/ses-outbox.ts';
+import { startCloudAndClients } from '../support/embedded-cloud.ts';
 import { waitFor } from '../support/wait.ts';
 
 let cloud: EmbeddedCloud;
@@ -17,9 +18,7 @@ const emailsOf = async (kind: ReturnType<typeof mailKindOf>) =>
   (await readOutbox(cloud.urls.ses)).filter((e) => mailKindOf(e) === kind);
 
 beforeAll(async () => {
-  cloud = await startEmbeddedCloud();
-  ({ store } = await import('../../functions/adapters/table.ts'));
-  sfn = new SFNClient({});
+  ({ cloud, store, sfn } = await startCloudAndClients());
 });
 
 afterAll(async () => {

@@ -1,14 +1,15 @@
 import { readFileSync } from 'node:fs';
-import { SFNClient } from '@aws-sdk/client-sfn';
+import type { SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchCampaign } from '../../cli/launch.ts';
 import type { CampaignStore } from '../../functions/adapters/store.ts';
 import { CampaignDefinition } from '../../functions/core/model.ts';
-import { type EmbeddedCloud, startEmbeddedCloud } from '../../local/cloud.ts';
+import type { EmbeddedCloud } from '../../local/cloud.ts';
 import { demoCampaign } from '../../local/demo/campaign.ts';
 import { answerSurvey } from '../../local/demo/simulate.ts';
 import { dynamoFailure, dynamoThrottle, dynamoUnavailable } from '../../local/fault-proxy.ts';
 import { mailKindOf, readOutbox, surveyLinks } from '../../local/ses-outbox.ts';
+import { startCloudAndClients } from '../support/embedded-cloud.ts';
 import { sleep, waitFor } from '../support/wait.ts';
 
 let cloud: EmbeddedCloud;
@@ -73,7 +74,7 @@ const answerPatiently = async (url: string, seed: string) => {
 };
 
 beforeAll(async () => {
-  cloud = await startEmbeddedCloud({
+  ({ cloud, store, sfn } = await startCloudAndClients({
     faults: true,
     // Survey servers read the campaign on every request: scoring starts 2 s after the close.
     campaignCacheSeconds: 0,
@@ -87,9 +88,7 @@ beforeAll(async () => {
       score.TimeoutSeconds = 3;
       return JSON.stringify(definition);
     },
-  });
-  ({ store } = await import('../../functions/adapters/table.ts'));
-  sfn = new SFNClient({});
+  }));
 });
 
 afterEach(async () => {

@@ -1,12 +1,13 @@
-import { SFNClient } from '@aws-sdk/client-sfn';
+import type { SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchCampaign } from '../../cli/launch.ts';
 import type { AssignmentRecord, CampaignStore } from '../../functions/adapters/store.ts';
 import { questionsFor } from '../../functions/core/answers.ts';
 import { deriveToken, surveyUrl } from '../../functions/core/links.ts';
 import type { AnswerValue, Question } from '../../functions/core/model.ts';
-import { type EmbeddedCloud, startEmbeddedCloud } from '../../local/cloud.ts';
+import type { EmbeddedCloud } from '../../local/cloud.ts';
 import { syntheticCampaign } from '../../local/demo/synthetic.ts';
+import { startCloudAndClients } from '../support/embedded-cloud.ts';
 import { sleep } from '../support/wait.ts';
 
 const SUBMISSIONS = 10_000;
@@ -14,6 +15,7 @@ const CLIENTS = 200;
 
 let cloud: EmbeddedCloud;
 let store: CampaignStore;
+let sfn: SFNClient;
 
 const validAnswer = (q: Question, i: number): AnswerValue | undefined => {
   switch (q.kind) {
@@ -31,8 +33,7 @@ const validAnswer = (q: Question, i: number): AnswerValue | undefined => {
 };
 
 beforeAll(async () => {
-  cloud = await startEmbeddedCloud();
-  ({ store } = await import('../../functions/adapters/table.ts'));
+  ({ cloud, store, sfn } = await startCloudAndClients());
 });
 
 afterAll(async () => {
@@ -46,10 +47,7 @@ describe('load on the survey API', () => {
       { centers: 300, supervisors: 100, districts: 12, ratersPerCenter: 3 },
       { id: 'load-test', now: new Date(), deadlineAfterSeconds: 3600 },
     );
-    const launch = await launchCampaign(
-      { store, sfn: new SFNClient({}), stateMachineArn: cloud.stateMachineArn },
-      definition,
-    );
+    const launch = await launchCampaign({ store, sfn, stateMachineArn: cloud.stateMachineArn }, definition);
     for (;;) {
       const meta = await store.getMeta('load-test');
       if (meta.status === 'open' && meta.total > 0) break;

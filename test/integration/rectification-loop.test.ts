@@ -1,13 +1,14 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SFNClient } from '@aws-sdk/client-sfn';
+import type { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CampaignStore } from '../../functions/adapters/store.ts';
 import { RECHECK_PREFIX, type RectificationItem } from '../../functions/core/rectification.ts';
 import { addWorkingDays, chinaDate } from '../../functions/core/working-days.ts';
-import { type EmbeddedCloud, startEmbeddedCloud } from '../../local/cloud.ts';
+import type { EmbeddedCloud } from '../../local/cloud.ts';
 import { mailKindOf, type OutboxEmail } from '../../local/ses-outbox.ts';
 import { HOSTILE } from '../fixtures/summaries.ts';
+import { startCloudAndClients } from '../support/embedded-cloud.ts';
 import {
   launchAndOpenLinks,
   rectificationLinkOf,
@@ -33,9 +34,7 @@ const linkAt = (links: readonly SurveyView[], centerId: string): SurveyView => {
 };
 
 beforeAll(async () => {
-  cloud = await startEmbeddedCloud();
-  ({ store } = await import('../../functions/adapters/table.ts'));
-  sfn = new SFNClient({});
+  ({ cloud, store, sfn } = await startCloudAndClients());
 });
 
 afterAll(async () => {

@@ -1,9 +1,10 @@
-import { SFNClient } from '@aws-sdk/client-sfn';
+import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { SNSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CampaignStore } from '../../functions/adapters/store.ts';
-import { type EmbeddedCloud, startEmbeddedCloud } from '../../local/cloud.ts';
+import type { EmbeddedCloud } from '../../local/cloud.ts';
 import { mailKindOf } from '../../local/ses-outbox.ts';
+import { startCloudAndClients } from '../support/embedded-cloud.ts';
 import { launchAndOpenLinks, streetCampaign, submit, waitForPublication } from './publication-steps.ts';
 
 let cloud: EmbeddedCloud;
@@ -45,9 +46,7 @@ const bounce = (email: string, bounceType: 'Permanent' | 'Transient') => ({
 });
 
 beforeAll(async () => {
-  cloud = await startEmbeddedCloud();
-  ({ store } = await import('../../functions/adapters/table.ts'));
-  sfn = new SFNClient({});
+  ({ cloud, store, sfn } = await startCloudAndClients());
 });
 
 afterAll(async () => {

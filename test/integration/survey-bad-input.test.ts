@@ -1,11 +1,11 @@
-import { SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CampaignStore } from '../../functions/adapters/store.ts';
 import { questionsFor } from '../../functions/core/answers.ts';
 import { hashToken } from '../../functions/core/links.ts';
 import type { AnswerValue, CampaignDefinition } from '../../functions/core/model.ts';
-import { type EmbeddedCloud, startEmbeddedCloud } from '../../local/cloud.ts';
+import type { EmbeddedCloud } from '../../local/cloud.ts';
 import { closeCampaign, launchWithLinks, scanTable, surveyCampaign } from '../e2e/survey-cloud.ts';
+import { startCloudAndClients } from '../support/embedded-cloud.ts';
 import { waitFor } from '../support/wait.ts';
 
 /**
@@ -21,10 +21,10 @@ let executionArn = '';
 const valid: Record<string, AnswerValue> = {};
 
 beforeAll(async () => {
-  cloud = await startEmbeddedCloud();
-  ({ store } = await import('../../functions/adapters/table.ts'));
+  const clients = await startCloudAndClients();
+  ({ cloud, store } = clients);
   definition = surveyCampaign('corpus');
-  const launched = await launchWithLinks({ cloud, store, sfn: new SFNClient({}) }, definition);
+  const launched = await launchWithLinks(clients, definition);
   executionArn = launched.executionArn;
   link = launched.links[0] ?? '';
   const token = await store.getToken(hashToken(link.slice(link.lastIndexOf('/') + 1)));
