@@ -171,36 +171,14 @@ describe('supervision score', () => {
 
   it('reports the change against an earlier run and applies configured grade bands', async () => {
     // Prepare: the earlier month had C-XW 5 points lower
-    const earlier = await run([
-      'score',
-      'responses.csv',
-      '-q',
-      'questionnaire.json',
-      '--format',
-      'json',
-      '--campaign',
-      'nj-2026-11',
-    ]);
+    const asJson = ['score', 'responses.csv', '-q', 'questionnaire.json', '--format', 'json'];
+    const earlier = await run([...asJson, '--campaign', 'nj-2026-11']);
     const previous = JSON.parse(earlier.out);
     for (const s of previous.scores) if (s.centerId === 'C-XW') s.score -= 5;
     await writeFile(join(scratch, 'previous.json'), JSON.stringify(previous));
     await writeFile(join(scratch, 'responses.csv'), await readFile(join(FIXTURES, 'responses.csv')));
     // Act
-    const { code, out } = await run(
-      [
-        'score',
-        'responses.csv',
-        '-q',
-        'questionnaire.json',
-        '--format',
-        'json',
-        '--previous',
-        'previous.json',
-        '--bands',
-        '75,65,55',
-      ],
-      scratch,
-    );
+    const { code, out } = await run([...asJson, '--previous', 'previous.json', '--bands', '75,65,55'], scratch);
     // Assess
     expect(code).toBe(0);
     const xw = (JSON.parse(out).scores as CenterScore[]).find((s) => s.centerId === 'C-XW');
