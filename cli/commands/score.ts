@@ -28,7 +28,7 @@ import { UsageError } from '../command.ts';
 import { CENTER_COLUMNS, type ColumnSpec, matchHeader, parseLevel } from '../roster/columns.ts';
 import { columnLetter, formatLocation, formatProblem, type Problem, sortProblems } from '../roster/problems.ts';
 import { readSheets, type SheetRow, UnreadableFile } from '../roster/table.ts';
-import { readTextSource, type TextSource } from '../roster/text-source.ts';
+import { fieldPath, issueProblem, readTextSource, type TextSource } from '../roster/text-source.ts';
 import { padEnd, padStart } from '../text.ts';
 
 const Flags = z.object({
@@ -300,23 +300,11 @@ const JsonResponses = z.union([
   }),
 ]);
 
-const fieldPath = (path: readonly PropertyKey[]) =>
-  path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i > 0 ? '.' : ''}${String(p)}`)).join('');
-
 /** Reads responses exported as JSON (the stored response records, or hand-written ones). */
 const readResponseJson = (source: TextSource, file: string, questionnaire: Questionnaire, problems: Problem[]) => {
   const parsed = JsonResponses.safeParse(source.data);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues.slice(0, MAX_SHOWN)) {
-      const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
-      problems.push({
-        severity: 'error',
-        file,
-        ...source.locate(path),
-        field: fieldPath(path) || undefined,
-        message: issue.message,
-      } as Problem);
-    }
+    for (const issue of parsed.error.issues.slice(0, MAX_SHOWN)) problems.push(issueProblem(issue, source, file));
     return { responses: [], centers: [] };
   }
   const list = Array.isArray(parsed.data) ? parsed.data : parsed.data.responses;
@@ -446,16 +434,7 @@ const readQuestionnaire = async (
   const inner = data === source.data ? [] : ['questionnaire'];
   const parsed = Questionnaire.safeParse(data);
   if (parsed.success) return parsed.data;
-  for (const issue of parsed.error.issues) {
-    const path = [...inner, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))];
-    problems.push({
-      severity: 'error',
-      file: shown,
-      ...source.locate(path),
-      field: fieldPath(path) || undefined,
-      message: issue.message,
-    } as Problem);
-  }
+  for (const issue of parsed.error.issues) problems.push(issueProblem(issue, source, shown, inner));
   return undefined;
 };
 

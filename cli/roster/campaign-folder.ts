@@ -17,7 +17,7 @@ import { beijingTime, normalizeTime } from '../time.ts';
 import type { Problem } from './problems.ts';
 import { readCenters, readSupervisors, rosterColumn, type Sourced } from './rosters.ts';
 import { readSheets, type Sheet, type TextEncoding, UnreadableFile } from './table.ts';
-import { readTextSource, type TextSource } from './text-source.ts';
+import { issueProblem, readTextSource, type TextSource } from './text-source.ts';
 
 /** The folder does not exist or is not a folder. */
 export class FolderNotFound extends Error {
@@ -109,16 +109,14 @@ const findFile = async (
 /** Reports the issues of a schema check at their line and column in a YAML/JSON file. */
 const reportIssues = (issues: readonly z.core.$ZodIssue[], source: TextSource, file: string, problems: Problem[]) => {
   for (const issue of issues) {
-    const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
+    const problem = issueProblem(issue, source, file);
     const missing = issue.code === 'invalid_type' && /received undefined/.test(issue.message);
-    problems.push({
-      severity: 'error',
-      file,
-      ...source.locate(path),
-      field: path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i > 0 ? '.' : ''}${p}`)).join('') || undefined,
-      message: missing ? `missing ${String(path.at(-1) ?? 'value')}` : issue.message,
-      ...(missing ? { hint: `add ${String(path.at(-1))}: (see the sample from supervision init)` } : {}),
-    } as Problem);
+    const key = String(issue.path.at(-1) ?? 'value');
+    problems.push(
+      missing
+        ? { ...problem, message: `missing ${key}`, hint: `add ${key}: (see the sample from supervision init)` }
+        : problem,
+    );
   }
 };
 

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import type * as z from 'zod';
 import type { Problem } from './problems.ts';
 import { decodeText } from './table.ts';
 
@@ -90,3 +91,24 @@ export const parseTextSource = (raw: string, file: string, options: { json?: boo
 /** Reads and parses a YAML or JSON file (strict JSON when `json`, by default when it is named `.json`). */
 export const readTextSource = async (path: string, file: string, json = /\.json$/i.test(path)): Promise<TextSource> =>
   parseTextSource(decodeText(await readFile(path)).text, file, { json });
+
+/** A data path as messages write it: `sections[2].questions[0].weight`. */
+export const fieldPath = (path: readonly PropertyKey[]): string =>
+  path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i > 0 ? '.' : ''}${String(p)}`)).join('');
+
+/** A schema issue as an error at its line and column; `prefix` is where the checked data sits in the file. */
+export const issueProblem = (
+  issue: z.core.$ZodIssue,
+  source: TextSource,
+  file: string,
+  prefix: readonly PropertyKey[] = [],
+): Problem => {
+  const path = [...prefix, ...issue.path];
+  return {
+    severity: 'error',
+    file,
+    ...source.locate(path),
+    field: fieldPath(path) || undefined,
+    message: issue.message,
+  };
+};
