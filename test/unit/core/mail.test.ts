@@ -5,9 +5,17 @@ import {
   renderInvitation,
   renderReminder,
   strengthsAndGaps,
+  summaryItem,
 } from '../../../functions/core/mail.ts';
 import { smallCampaign } from '../../fixtures/campaign.ts';
-import { centerSummaryModel, citySummaryModel, HOSTILE } from '../../fixtures/summaries.ts';
+import {
+  centerSummaryModel,
+  citySummaryModel,
+  FIXTURE_TODAY,
+  fixtureCampaign,
+  fixtureItems,
+  HOSTILE,
+} from '../../fixtures/summaries.ts';
 
 /** Everything HTML would run or load: tags that execute, handlers, external resources. */
 const ACTIVE = /<script|onerror=|<img|<iframe|src\s*=\s*["']?https?:|url\(/i;
@@ -55,8 +63,24 @@ describe('the center summary', () => {
   });
 
   it('never names the supervisors', () => {
-    // Assess
-    for (const id of ['S01', 'S02', 'S03']) expect(mail.html).not.toContain(id);
+    // Prepare: the center's items as stored, each still carrying the supervisor who found it
+    const stored = fixtureItems.filter((i) => i.centerId === 'C-XW');
+    const shown = stored.map((i) => summaryItem(i, fixtureCampaign.id, FIXTURE_TODAY));
+    // Act
+    const given = renderCenterSummary(
+      centerSummaryModel({
+        items: stored.map((i) => ({ ...i, ...summaryItem(i, fixtureCampaign.id, FIXTURE_TODAY) })),
+      }),
+    );
+    // Assess: the summary's items drop the supervisor, and the mail shows none it is handed
+    expect(new Set(stored.map((i) => i.supervisorId))).toEqual(new Set(['S01', 'S02', 'S03']));
+    for (const item of shown) expect(item).not.toHaveProperty('supervisorId');
+    for (const id of ['S01', 'S02', 'S03']) {
+      expect(mail.html).not.toContain(id);
+      expect(mail.text).not.toContain(id);
+      expect(given.html).not.toContain(id);
+      expect(given.text).not.toContain(id);
+    }
   });
 
   it('keeps the subject on one line whatever the center is called', () => {
