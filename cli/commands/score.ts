@@ -104,6 +104,8 @@ const ACTIVITY_NAMES: Record<Activity, readonly string[]> = {
 const parseActivity = (text: string): Activity | undefined =>
   ACTIVITIES.find((a) => ACTIVITY_NAMES[a].some((n) => n.toLowerCase() === text.trim().toLowerCase()));
 
+const LEVEL_HINT = 'use 市级 municipal, 区级 district, 街道 street or 社区 community';
+
 const NOT_APPLICABLE = new Set(['na', 'n/a', '不适用', '无法评价']);
 const YES = new Set(['yes', 'y', 'true', '1', '是']);
 const NO = new Set(['no', 'n', 'false', '0', '否']);
@@ -251,33 +253,21 @@ const readResponseRows = (
       );
     if (!Id.safeParse(centerId).success)
       problem(columnOf('center'), 'center', `"${centerId}" is not a center id`, 'use 1–64 letters, digits, "-" or "_"');
-    let level: CenterLevel | undefined;
-    if (fields.level) {
-      level = parseLevel(fields.level);
-      if (!level)
-        problem(
-          columnOf('level'),
-          'level',
-          `"${fields.level}" is not a level`,
-          'use 市级 municipal, 区级 district, 街道 street or 社区 community',
-        );
-    }
-    let activity: Activity | undefined;
-    if (fields.activity) {
-      activity = parseActivity(fields.activity);
-      if (!activity)
-        problem(
-          columnOf('activity'),
-          'activity',
-          `"${fields.activity}" is not an activity`,
-          'use 陪同办 accompanied, 体验式 experiential, 暗访 unannounced or 热线 hotline',
-        );
-    }
-    let version: number | undefined;
-    if (fields.version) {
-      version = /^\d+$/.test(fields.version) ? Number(fields.version) : undefined;
-      if (version === undefined) problem(columnOf('version'), 'version', `"${fields.version}" is not a version number`);
-    }
+    const optional = <T>(key: ResponseColumn, parse: (text: string) => T | undefined, what: string, hint?: string) => {
+      const text = fields[key];
+      if (!text) return undefined;
+      const value = parse(text);
+      if (value === undefined) problem(columnOf(key), key, `"${text}" is not ${what}`, hint);
+      return value;
+    };
+    const level = optional('level', parseLevel, 'a level', LEVEL_HINT);
+    const activity = optional(
+      'activity',
+      parseActivity,
+      'an activity',
+      'use 陪同办 accompanied, 体验式 experiential, 暗访 unannounced or 热线 hotline',
+    );
+    const version = optional('version', (t) => (/^\d+$/.test(t) ? Number(t) : undefined), 'a version number');
     if (ok)
       out.push({ response: { centerId, supervisorId, activity, answers }, version, level, at: { file, row: row.row } });
   }
@@ -369,7 +359,7 @@ const readCenterLevels = async (
         file: shown,
         ...at,
         message: `"${level}" is not a level`,
-        hint: 'use 市级 municipal, 区级 district, 街道 street or 社区 community',
+        hint: LEVEL_HINT,
       });
     else levels.set(id, parsed);
   };
