@@ -6,7 +6,10 @@ import type { ParseArgsOptionsConfig } from 'node:util';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import * as z from 'zod';
 import { type CampaignMeta, CampaignNotFound, CampaignStore } from '../functions/adapters/store.ts';
+import { Id } from '../functions/core/model.ts';
 import type { WakeSignal } from '../functions/core/workflow-contract.ts';
+import { parseCommandLine } from './args.ts';
+import { UsageError } from './command.ts';
 import { CliFailure } from './errors.ts';
 
 /** Where the campaigns live: the deployed stack or the embedded cloud, with the clients to reach it. */
@@ -64,6 +67,23 @@ export const TargetFlags = z.object({
     .optional(),
 });
 export type TargetFlags = z.infer<typeof TargetFlags>;
+
+/**
+ * Parses the command line of a command about one campaign: the target flags besides its own options,
+ * and the campaign id, whose spelling is checked here (a UsageError).
+ */
+export const parseCampaignCommandLine = <S extends z.ZodType>(
+  argv: readonly string[],
+  options: ParseArgsOptionsConfig,
+  schema: S,
+): { flags: z.output<S>; id: string } => {
+  const { flags, args } = parseCommandLine(argv, { ...TARGET_OPTIONS, ...options }, schema, {
+    names: ['campaign-id'],
+  });
+  const id = args[0] as string;
+  if (!Id.safeParse(id).success) throw new UsageError(`"${id}" is not a campaign id (the id: in campaign.yaml)`);
+  return { flags, id };
+};
 
 /** Help text for the target flags, shared by every command. */
 export const TARGET_HELP = `Where the campaigns are (目标):

@@ -1,12 +1,16 @@
 import * as z from 'zod';
-import { Id } from '../../functions/core/model.ts';
-import { parseCommandLine } from '../args.ts';
 import type { CliCommand } from '../command.ts';
-import { UsageError } from '../command.ts';
 import { closeCampaignNow } from '../control.ts';
 import { CliFailure } from '../errors.ts';
 import { STATUS_LABELS } from '../status.ts';
-import { connectTarget, findCampaign, TARGET_HELP, TARGET_OPTIONS, TargetFlags, targetArgs } from '../target.ts';
+import {
+  connectTarget,
+  findCampaign,
+  parseCampaignCommandLine,
+  TARGET_HELP,
+  TargetFlags,
+  targetArgs,
+} from '../target.ts';
 
 const Flags = TargetFlags.extend({
   wait: z.boolean().default(false),
@@ -30,14 +34,11 @@ Options:
 
 ${TARGET_HELP}`,
   run: async (argv, io) => {
-    const { flags, args } = parseCommandLine(
+    const { flags, id } = parseCampaignCommandLine(
       argv,
-      { ...TARGET_OPTIONS, wait: { type: 'boolean' }, timeout: { type: 'string' } },
+      { wait: { type: 'boolean' }, timeout: { type: 'string' } },
       Flags,
-      { names: ['campaign-id'] },
     );
-    const id = args[0] as string;
-    if (!Id.safeParse(id).success) throw new UsageError(`"${id}" is not a campaign id (the id: in campaign.yaml)`);
     const target = await connectTarget(flags, io.cwd);
     const outcome = await closeCampaignNow(target, id);
     io.out(

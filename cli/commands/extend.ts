@@ -1,10 +1,7 @@
 import * as z from 'zod';
-import { Id } from '../../functions/core/model.ts';
-import { parseCommandLine } from '../args.ts';
 import type { CliCommand } from '../command.ts';
-import { UsageError } from '../command.ts';
 import { extendCampaign } from '../control.ts';
-import { connectTarget, TARGET_HELP, TARGET_OPTIONS, TargetFlags } from '../target.ts';
+import { connectTarget, parseCampaignCommandLine, TARGET_HELP, TargetFlags } from '../target.ts';
 import { beijingTime, normalizeTime } from '../time.ts';
 
 const Flags = TargetFlags.extend({
@@ -38,11 +35,7 @@ Options:
 
 ${TARGET_HELP}`,
   run: async (argv, io) => {
-    const { flags, args } = parseCommandLine(argv, { ...TARGET_OPTIONS, deadline: { type: 'string' } }, Flags, {
-      names: ['campaign-id'],
-    });
-    const id = args[0] as string;
-    if (!Id.safeParse(id).success) throw new UsageError(`"${id}" is not a campaign id (the id: in campaign.yaml)`);
+    const { flags, id } = parseCampaignCommandLine(argv, { deadline: { type: 'string' } }, Flags);
     const target = await connectTarget(flags, io.cwd);
     const outcome = await extendCampaign(target, id, flags.deadline);
     io.out(`deadline of ${id} moved 截止时间已调整: ${beijingTime(outcome.from)} → ${beijingTime(outcome.to)}`);

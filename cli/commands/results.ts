@@ -1,10 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import * as z from 'zod';
-import { Id } from '../../functions/core/model.ts';
-import { parseCommandLine } from '../args.ts';
 import type { CliCommand } from '../command.ts';
-import { UsageError } from '../command.ts';
 import {
   formatLeagueTable,
   formatResultsCsv,
@@ -13,7 +10,7 @@ import {
   formatResultsXlsx,
   loadResults,
 } from '../results.ts';
-import { connectTarget, TARGET_HELP, TARGET_OPTIONS, TargetFlags } from '../target.ts';
+import { connectTarget, parseCampaignCommandLine, TARGET_HELP, TargetFlags } from '../target.ts';
 
 const Flags = TargetFlags.extend({
   format: z.enum(['table', 'csv', 'xlsx', 'json'], { message: 'use table, csv, xlsx or json' }).default('table'),
@@ -36,14 +33,11 @@ Options:
 
 ${TARGET_HELP}`,
   run: async (argv, io) => {
-    const { flags, args } = parseCommandLine(
+    const { flags, id } = parseCampaignCommandLine(
       argv,
-      { ...TARGET_OPTIONS, format: { type: 'string' }, output: { type: 'string', short: 'o' } },
+      { format: { type: 'string' }, output: { type: 'string', short: 'o' } },
       Flags,
-      { names: ['campaign-id'] },
     );
-    const id = args[0] as string;
-    if (!Id.safeParse(id).success) throw new UsageError(`"${id}" is not a campaign id (the id: in campaign.yaml)`);
     const target = await connectTarget(flags, io.cwd);
     const { meta, rows } = await loadResults(target, id);
     let content: string | Buffer;

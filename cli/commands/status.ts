@@ -1,10 +1,7 @@
 import * as z from 'zod';
-import { Id } from '../../functions/core/model.ts';
-import { parseCommandLine } from '../args.ts';
 import type { CliCommand } from '../command.ts';
-import { UsageError } from '../command.ts';
 import { formatCampaignStatus, readCampaignStatus } from '../status.ts';
-import { connectTarget, TARGET_HELP, TARGET_OPTIONS, TargetFlags } from '../target.ts';
+import { connectTarget, parseCampaignCommandLine, TARGET_HELP, TargetFlags } from '../target.ts';
 
 const Flags = TargetFlags.extend({ json: z.boolean().default(false) });
 
@@ -23,11 +20,7 @@ Options:
 
 ${TARGET_HELP}`,
   run: async (argv, io) => {
-    const { flags, args } = parseCommandLine(argv, { ...TARGET_OPTIONS, json: { type: 'boolean' } }, Flags, {
-      names: ['campaign-id'],
-    });
-    const id = args[0] as string;
-    if (!Id.safeParse(id).success) throw new UsageError(`"${id}" is not a campaign id (the id: in campaign.yaml)`);
+    const { flags, id } = parseCampaignCommandLine(argv, { json: { type: 'boolean' } }, Flags);
     const target = await connectTarget(flags, io.cwd);
     const report = await readCampaignStatus(target, id);
     io.out(flags.json ? JSON.stringify(report, null, 2) : formatCampaignStatus(report));
