@@ -1,13 +1,18 @@
+import { resolve } from 'node:path';
 import { LEVEL_LABELS } from '../functions/core/i18n.ts';
 import { CENTER_LEVELS } from '../functions/core/model.ts';
-import type { CampaignFolder } from './roster/campaign-folder.ts';
+import { CliFailure } from './errors.ts';
+import { type CampaignFolder, FolderNotFound, loadCampaignFolder } from './roster/campaign-folder.ts';
 import { formatProblem, sortProblems } from './roster/problems.ts';
 
-/** Lines describing a checked campaign folder: every problem, then a summary or the count of problems. */
-export const formatFolderReport = (
-  folder: CampaignFolder,
-  shownDir: string,
-): { lines: string[]; errors: number; warnings: number } => {
+/** What `validate` and `launch` show of a checked folder: every problem, then a summary or the count of problems. */
+export interface FolderReport {
+  lines: string[];
+  errors: number;
+  warnings: number;
+}
+
+const formatFolderReport = (folder: CampaignFolder, shownDir: string): FolderReport => {
   const problems = sortProblems(folder.problems);
   const errors = problems.filter((p) => p.severity === 'error').length;
   const warnings = problems.length - errors;
@@ -35,4 +40,15 @@ export const formatFolderReport = (
       : `✓ ready to launch 可以发布${warnings ? ` (${warnings} warning${warnings === 1 ? '' : 's'} 个提醒)` : ''}: supervision launch ${shownDir}`,
   );
   return { lines, errors, warnings };
+};
+
+/** Reads and checks the campaign folder `shown` (as the organizer typed it, from `cwd`); no such folder is a CliFailure. */
+export const checkCampaignFolder = async (
+  cwd: string,
+  shown: string,
+): Promise<{ folder: CampaignFolder; report: FolderReport }> => {
+  const folder = await loadCampaignFolder(resolve(cwd, shown), new Date(), shown).catch((error: unknown) => {
+    throw error instanceof FolderNotFound ? new CliFailure(error.message) : error;
+  });
+  return { folder, report: formatFolderReport(folder, shown) };
 };

@@ -1,10 +1,8 @@
-import { resolve } from 'node:path';
 import { parseCommandLine } from '../args.ts';
 import type { CliCommand } from '../command.ts';
 import { CliFailure } from '../errors.ts';
-import { formatFolderReport } from '../folder-report.ts';
+import { checkCampaignFolder } from '../folder-report.ts';
 import { launchDefinition } from '../launch.ts';
-import { FolderNotFound, loadCampaignFolder } from '../roster/campaign-folder.ts';
 import { STATUS_LABELS } from '../status.ts';
 import { connectTarget, TARGET_HELP, TARGET_OPTIONS, TargetFlags, targetArgs } from '../target.ts';
 import { beijingTime } from '../time.ts';
@@ -27,14 +25,7 @@ Exit code: 0 started or already launched, 1 problems found or launch refused, 2 
   run: async (argv, io) => {
     const { flags, args } = parseCommandLine(argv, TARGET_OPTIONS, TargetFlags, { names: ['dir'] });
     const shown = args[0] as string;
-    let folder: Awaited<ReturnType<typeof loadCampaignFolder>>;
-    try {
-      folder = await loadCampaignFolder(resolve(io.cwd, shown), new Date(), shown);
-    } catch (error) {
-      if (error instanceof FolderNotFound) throw new CliFailure(error.message);
-      throw error;
-    }
-    const report = formatFolderReport(folder, shown);
+    const { folder, report } = await checkCampaignFolder(io.cwd, shown);
     const definition = folder.definition;
     if (!definition || report.errors > 0) {
       for (const line of report.lines) io.err(line);

@@ -1,10 +1,7 @@
-import { resolve } from 'node:path';
 import * as z from 'zod';
 import { parseCommandLine } from '../args.ts';
 import type { CliCommand } from '../command.ts';
-import { CliFailure } from '../errors.ts';
-import { formatFolderReport } from '../folder-report.ts';
-import { FolderNotFound, loadCampaignFolder } from '../roster/campaign-folder.ts';
+import { checkCampaignFolder } from '../folder-report.ts';
 
 const Flags = z.object({ json: z.boolean().default(false) });
 
@@ -29,15 +26,7 @@ Options:
 Exit code: 0 when the folder can be launched, 1 when there are problems, 2 for a usage mistake.`,
   run: async (argv, io) => {
     const { flags, args } = parseCommandLine(argv, { json: { type: 'boolean' } }, Flags, { names: ['dir'] });
-    const dir = args[0] as string;
-    let folder: Awaited<ReturnType<typeof loadCampaignFolder>>;
-    try {
-      folder = await loadCampaignFolder(resolve(io.cwd, dir), new Date(), dir);
-    } catch (error) {
-      if (error instanceof FolderNotFound) throw new CliFailure(error.message);
-      throw error;
-    }
-    const report = formatFolderReport(folder, dir);
+    const { folder, report } = await checkCampaignFolder(io.cwd, args[0] as string);
     if (flags.json) {
       io.out(
         JSON.stringify(
