@@ -1,7 +1,7 @@
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import type { CampaignMeta } from '../functions/adapters/store.ts';
 import { LEVEL_LABELS } from '../functions/core/i18n.ts';
-import { type CampaignStatus, CENTER_LEVELS } from '../functions/core/model.ts';
+import { type CampaignStatus, CENTER_LEVELS, type CenterLevel } from '../functions/core/model.ts';
 import { executionArnOf } from './launch.ts';
 import { findCampaign, type Target } from './target.ts';
 import { displayWidth, padEnd, padStart, percent, progressBar } from './text.ts';
@@ -79,6 +79,9 @@ export const nextEvent = (meta: CampaignMeta, now: Date): { what: string; at?: s
   }
 };
 
+/** A level's progress row: `区级 district`. */
+const levelLabel = (level: CenterLevel) => `${LEVEL_LABELS[level].zh} ${LEVEL_LABELS[level].en.toLowerCase()}`;
+
 /** Reads a campaign's state, its workflow run and its response progress by level and district. */
 export const readCampaignStatus = async (
   target: Target,
@@ -112,11 +115,10 @@ export const readCampaignStatus = async (
   for await (const assignment of target.store.streamAssignments(campaignId)) {
     const center = centers.get(assignment.centerId);
     if (!center) continue;
-    const l = LEVEL_LABELS[center.level];
-    count(levels, `${l.zh} ${l.en.toLowerCase()}`, assignment.answeredAt !== undefined);
-    count(districts, center.district, assignment.answeredAt !== undefined);
+    const answered = assignment.answeredAt !== undefined;
+    count(levels, levelLabel(center.level), answered);
+    count(districts, center.district, answered);
   }
-  const levelOrder = CENTER_LEVELS.map((l) => `${LEVEL_LABELS[l].zh} ${LEVEL_LABELS[l].en.toLowerCase()}`);
   return {
     id: campaignId,
     title: meta.campaign.title,
@@ -126,7 +128,7 @@ export const readCampaignStatus = async (
     total: meta.total,
     supervisors: meta.supervisors,
     centers: meta.centers,
-    byLevel: [...levels.values()].sort((a, b) => levelOrder.indexOf(a.label) - levelOrder.indexOf(b.label)),
+    byLevel: CENTER_LEVELS.flatMap((l) => levels.get(levelLabel(l)) ?? []),
     byDistrict: [...districts.values()].sort((a, b) => a.label.localeCompare(b.label, 'zh-CN')),
     remindersSent: meta.remindersSent,
     remindersPlanned: meta.campaign.schedule.reminders.filter((r) => Date.parse(r) < Date.parse(meta.deadline)).length,
