@@ -219,10 +219,16 @@ export const LEVEL_NAMES: Record<CenterLevel, readonly string[]> = {
   community: ['community', 'village', '社区', '村', '村居', '社区/村', '村(社区)', '村（社区）'],
 };
 
+// Folded once: parseLevel runs for every row of a roster or a responses sheet.
+const FOLDED_LEVEL_NAMES = CENTER_LEVELS.map((level) => ({
+  level,
+  names: new Set(LEVEL_NAMES[level].map(foldHeader)),
+}));
+
 /** The level for a cell's text, or undefined when it names none. */
 export const parseLevel = (text: string): CenterLevel | undefined => {
   const folded = foldHeader(text);
-  return CENTER_LEVELS.find((level) => LEVEL_NAMES[level].some((name) => foldHeader(name) === folded));
+  return FOLDED_LEVEL_NAMES.find(({ names }) => names.has(folded))?.level;
 };
 
 /** Chinese mobile (+86 optional), or a landline with its area code (extension allowed). */
