@@ -3,21 +3,16 @@ import { UsageError } from './command.ts';
 import { explainError } from './errors.ts';
 
 /** Subcommands, loaded on demand so `--help` stays fast. */
-const COMMANDS: Record<string, () => Promise<{ command: CliCommand }>> = {};
-
-/** Registers a subcommand module (used by the command list below). */
-const register = (name: string, load: () => Promise<{ command: CliCommand }>) => {
-  COMMANDS[name] = load;
+const COMMANDS: Record<string, () => Promise<{ command: CliCommand }>> = {
+  init: () => import('./commands/init.ts'),
+  validate: () => import('./commands/validate.ts'),
+  launch: () => import('./commands/launch.ts'),
+  status: () => import('./commands/status.ts'),
+  extend: () => import('./commands/extend.ts'),
+  close: () => import('./commands/close.ts'),
+  results: () => import('./commands/results.ts'),
+  score: () => import('./commands/score.ts'),
 };
-
-register('init', () => import('./commands/init.ts'));
-register('validate', () => import('./commands/validate.ts'));
-register('launch', () => import('./commands/launch.ts'));
-register('status', () => import('./commands/status.ts'));
-register('extend', () => import('./commands/extend.ts'));
-register('close', () => import('./commands/close.ts'));
-register('results', () => import('./commands/results.ts'));
-register('score', () => import('./commands/score.ts'));
 
 const HELP = (summaries: string[]) => `supervision — government service supervision campaigns (政务服务督查)
 
