@@ -1,5 +1,5 @@
 import type { CampaignMeta } from '../functions/adapters/store.ts';
-import { both, DIMENSION_LABELS, GRADE_LABELS, LEVEL_LABELS } from '../functions/core/i18n.ts';
+import { DIMENSION_LABELS, GRADE_LABELS, LEVEL_LABELS } from '../functions/core/i18n.ts';
 import { CENTER_LEVELS, type Center, type CenterScore, DIMENSIONS } from '../functions/core/model.ts';
 import { CliFailure } from './errors.ts';
 import { formatCsv } from './roster/table.ts';
@@ -14,7 +14,7 @@ export interface LeagueRow {
 }
 
 /** Orders rows by level, then rank, then id. */
-export const sortLeague = (rows: readonly LeagueRow[]): LeagueRow[] =>
+const sortLeague = (rows: readonly LeagueRow[]): LeagueRow[] =>
   [...rows].sort(
     (a, b) =>
       CENTER_LEVELS.indexOf(a.center.level) - CENTER_LEVELS.indexOf(b.center.level) ||
@@ -33,9 +33,6 @@ export const formatLeagueTable = (rows: readonly LeagueRow[]): string => {
   const header = `${padEnd('级别', 9)}${'排名'.padStart(4)}  ${'得分'.padStart(3)}  ${padEnd('等级', 7)} 场所 (center)`;
   return [`${header}\n${'-'.repeat(78)}`, ...lines].join('\n');
 };
-
-/** A one-line legend of levels and grades in both languages. */
-export const leagueLegend = (): string => `${CENTER_LEVELS.map((l) => both(LEVEL_LABELS[l])).join(' · ')}`;
 
 const CLOSED_BY: Record<string, string> = {
   deadline: 'the deadline',
@@ -78,7 +75,7 @@ const change = (s: CenterScore): number | null =>
   s.trend?.comparable && s.trend.score !== null && s.score !== null ? round1(s.score - s.trend.score) : null;
 
 /** The columns of the CSV and XLSX results, with bilingual headers. */
-export const RESULT_COLUMNS: readonly { header: string; value: (r: LeagueRow) => Cell }[] = [
+const RESULT_COLUMNS: readonly { header: string; value: (r: LeagueRow) => Cell }[] = [
   { header: '级别 level', value: (r) => LEVEL_LABELS[r.center.level].zh },
   { header: '排名 rank', value: (r) => r.score.rank },
   { header: '同级数 of', value: (r) => r.score.rankOf },

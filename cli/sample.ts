@@ -12,7 +12,7 @@ const beijingDayAt = (t: number, days: number, hour: number) =>
   `${new Date(t + BEIJING + days * DAY).toISOString().slice(0, 10)}T${String(hour).padStart(2, '0')}:00:00+08:00`;
 
 /** A usable campaign id from a folder name; falls back to `campaign-<month>`. */
-export const campaignIdFor = (folderName: string, month: string): string => {
+const campaignIdFor = (folderName: string, month: string): string => {
   const slug = folderName
     .normalize('NFKC')
     .replace(/[^A-Za-z0-9_-]+/g, '-')

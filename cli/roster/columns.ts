@@ -174,7 +174,7 @@ export const SUPERVISOR_COLUMNS: readonly ColumnSpec<SupervisorColumn>[] = [
 export const headerLabel = (spec: ColumnSpec): string => `${spec.zh} ${spec.en}`;
 
 /** Folds full-width forms, case, spaces, `_`, `-` and `*` markers so that headers match loosely. */
-export const foldHeader = (text: string): string =>
+const foldHeader = (text: string): string =>
   text
     .normalize('NFKC')
     .toLowerCase()
@@ -199,7 +199,7 @@ export const matchHeader = <K extends string>(header: string, specs: readonly Co
 };
 
 /** Level names accepted in the level column, Chinese or English. */
-export const LEVEL_NAMES: Record<CenterLevel, readonly string[]> = {
+const LEVEL_NAMES: Record<CenterLevel, readonly string[]> = {
   municipal: ['municipal', 'city', '市级', '市', '市级中心'],
   district: ['district', '区级', '区', '区县', '区县级', '县级', '县'],
   street: [

@@ -40,7 +40,7 @@ const supervisorRow = (s: Supervisor): Record<SupervisorColumn, string> => ({
 const q = (value: string) => JSON.stringify(value);
 
 /** campaign.yaml with a comment on every key, in the organizers' words. */
-export const campaignYaml = (def: CampaignDefinition): string => {
+const campaignYaml = (def: CampaignDefinition): string => {
   const c = def.campaign;
   const lines = [
     '# 督查月活动 · supervision campaign — read by `supervision validate` and `supervision launch`.',
@@ -92,7 +92,7 @@ const WIDTHS: Record<string, number> = {
 };
 
 /** An .xlsx roster: bilingual header, frozen first row, a notes sheet; the level column offers a drop-down. */
-export const rosterXlsx = async <K extends string>(
+const rosterXlsx = async <K extends string>(
   title: string,
   specs: readonly ColumnSpec<K>[],
   rows: readonly Record<K, string>[],
