@@ -46,7 +46,8 @@ export const main = async (argv: readonly string[], io: CliIo = defaultIo()): Pr
     io.out(HELP(await summaries()));
     return name ? 0 : 2;
   }
-  const load = COMMANDS[name];
+  // Own keys only: `supervision toString` is an unknown command, not Object.prototype's.
+  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!load) {
     io.err(`unknown command "${name}". Run "supervision --help" for the list of commands.`);
     return 2;

@@ -123,6 +123,17 @@ describe('usage', () => {
     expect(results[2]?.out).toContain('--profile <name>');
   });
 
+  it('calls a name that is not a command unknown, even one every object has', async () => {
+    // Act
+    const results = await Promise.all(['toString', 'constructor', 'launchh'].map((name) => run(name)));
+
+    // Assess
+    for (const [i, name] of ['toString', 'constructor', 'launchh'].entries()) {
+      expect(results[i]?.code).toBe(2);
+      expect(results[i]?.err).toContain(`unknown command "${name}"`);
+    }
+  });
+
   it('lists the commands', async () => {
     // Act
     const result = await run('--help');
