@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderCenterSummary, renderCitySummary } from '../../functions/core/mail.ts';
 import { renderRectificationPage } from '../../functions/core/rectification-page.ts';

@@ -1,15 +1,16 @@
 import { mkdir } from 'node:fs/promises';
-import { SFNClient } from '@aws-sdk/client-sfn';
+import type { SFNClient } from '@aws-sdk/client-sfn';
 import axe from 'axe-core';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, type ExpectStatic, it } from 'vitest';
 import type { CampaignStore } from '../../functions/adapters/store.ts';
 import { questionsFor } from '../../functions/core/answers.ts';
 import type { Lang } from '../../functions/core/i18n.ts';
 import { hashToken } from '../../functions/core/links.ts';
 import type { Question } from '../../functions/core/model.ts';
-import { type EmbeddedCloud, startEmbeddedCloud } from '../../local/cloud.ts';
+import type { EmbeddedCloud } from '../../local/cloud.ts';
 import { launchChromium } from '../support/browser.ts';
+import { startCloudAndClients } from '../support/embedded-cloud.ts';
 import { closeCampaign, launchWithLinks, surveyCampaign } from './survey-cloud.ts';
 
 const SCREENSHOTS = 'test-results/screenshots';
@@ -24,9 +25,7 @@ let browser: Browser;
 beforeAll(async () => {
   // Pages read the campaign's status on every request, so a close shows at the next load (the few
   // seconds a server may keep it are covered by the close-window test).
-  cloud = await startEmbeddedCloud({ campaignCacheSeconds: 0 });
-  ({ store } = await import('../../functions/adapters/table.ts'));
-  sfn = new SFNClient({});
+  ({ cloud, store, sfn } = await startCloudAndClients({ campaignCacheSeconds: 0 }));
   browser = await launchChromium();
   await mkdir(SCREENSHOTS, { recursive: true });
 });
