@@ -153,7 +153,8 @@ export const median = (values: readonly number[]): number => {
  */
 export const modifiedZScores = (values: readonly number[]): number[] => {
   if (values.length === 0) return [];
-  const center = median(values);
+  // + 0 makes a median of -0 into 0: which of -0 and 0 sorts to the middle depends on the input's order.
+  const center = median(values) + 0;
   const deviations = values.map((x) => Math.abs(x - center));
   const mad = median(deviations);
   if (mad > 0) return values.map((x) => (0.6745 * (x - center)) / mad);
