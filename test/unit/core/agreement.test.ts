@@ -163,9 +163,9 @@ describe('modifiedZScores', () => {
   it('does not depend on the order of the raters when zeros of both signs meet in the middle', () => {
     // Act: a counterexample the property below once found
     const z = modifiedZScores([-0, -1e-323, 0]);
-    const reordered = modifiedZScores([-0, 0, -1e-323]);
+    const reordered = modifiedZScores([0, -0, -1e-323]);
     // Assess
-    expect([z[0], z[2], z[1]]).toEqual(reordered);
+    expect([z[2], z[0], z[1]]).toEqual(reordered);
   });
 
   it('does not depend on the order of the raters', () => {
