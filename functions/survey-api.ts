@@ -439,9 +439,14 @@ export const submitSurvey = async (event: APIGatewayProxyEventV2): Promise<Resul
   });
   // The draft stays: the page shows a draft only when it is newer than the latest submission.
   if (saved.first || saved.duplicate) {
-    const counts = await store.markAnswered(token, now.toISOString());
-    if (counts && counts.status === 'open' && counts.answered >= counts.total && counts.taskToken) {
-      await wakeCollect(counts.taskToken, { reason: 'complete', at: now.toISOString() });
+    const answered = await store.markAnswered(token, now.toISOString());
+    // The total is fixed once the campaign opens; the task token is not (each wait has its own), so
+    // the last answer reads the campaign afresh before waking the workflow.
+    if (answered !== undefined && answered >= ctx.meta.total) {
+      const meta = await store.getMeta(token.campaignId);
+      if (meta.status === 'open' && meta.taskToken) {
+        await wakeCollect(meta.taskToken, { reason: 'complete', at: now.toISOString() });
+      }
     }
   }
   if (wantsJson(event)) return json(200, { saved: true, version: saved.version, deadline: ctx.meta.deadline });

@@ -512,13 +512,11 @@ export class CampaignStore {
   }
 
   /**
-   * Marks an assignment answered and counts it once on the campaign. Returns the campaign's
-   * counters after the increment, or undefined when the assignment had already been counted.
+   * Marks an assignment answered and counts it once on the campaign. Returns the campaign's count
+   * of answered assignments after the increment, or undefined when the assignment had already been
+   * counted. Only the count comes back (not the whole campaign item): a first answer reads nothing more.
    */
-  async markAnswered(
-    token: TokenRecord,
-    at: string,
-  ): Promise<{ answered: number; total: number; taskToken?: string; status: CampaignStatus } | undefined> {
+  async markAnswered(token: TokenRecord, at: string): Promise<number | undefined> {
     try {
       await this.db.send(
         new UpdateCommand({
@@ -539,11 +537,10 @@ export class CampaignStore {
         Key: { PK: campaignPk(token.campaignId), SK: META },
         UpdateExpression: 'ADD answered :one',
         ExpressionAttributeValues: { ':one': 1 },
-        ReturnValues: 'ALL_NEW',
+        ReturnValues: 'UPDATED_NEW',
       }),
     );
-    const meta = CampaignMeta.parse(out.Attributes);
-    return { answered: meta.answered, total: meta.total, taskToken: meta.taskToken, status: meta.status };
+    return z.number().int().positive().parse(out.Attributes?.answered);
   }
 
   /** Counts answered assignments exactly (COUNT queries over the shards). */

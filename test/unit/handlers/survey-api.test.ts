@@ -100,7 +100,7 @@ describe('POST /s/{token}', () => {
   it('stores a valid submission as version 1, counts the assignment answered and shows the confirmation', async () => {
     // Prepare
     givenOpenCampaign();
-    ddb.on(UpdateCommand).resolves({ Attributes: meta({ answered: 4 }) });
+    ddb.on(UpdateCommand).resolves({ Attributes: { answered: 4 } });
     givenResponseVersion(1);
     // Act
     const res = await routeSurvey(
@@ -128,7 +128,7 @@ describe('POST /s/{token}', () => {
   it('wakes the workflow when the last open assignment is answered', async () => {
     // Prepare
     givenOpenCampaign();
-    ddb.on(UpdateCommand).resolves({ Attributes: meta({ answered: 4 }) });
+    ddb.on(UpdateCommand).resolves({ Attributes: { answered: 4 } });
     givenResponseVersion(1);
     // Act
     await routeSurvey(
@@ -141,13 +141,49 @@ describe('POST /s/{token}', () => {
   it('does not wake the workflow while other assignments are open', async () => {
     // Prepare
     givenOpenCampaign();
-    ddb.on(UpdateCommand).resolves({ Attributes: meta({ answered: 2 }) });
+    ddb.on(UpdateCommand).resolves({ Attributes: { answered: 2 } });
     givenResponseVersion(1);
     // Act
     await routeSurvey(
       event('POST', `/s/${token}`, { type: 'application/json', body: JSON.stringify({ badge: true, attitude: 5 }) }),
     );
     // Assess
+    expect(sfn).not.toHaveReceivedCommand(SendTaskSuccessCommand);
+  });
+
+  it('wakes the workflow with the task token it waits with now, read after the last answer is counted', async () => {
+    // Prepare: the campaign as first read still holds the token of an earlier wait
+    givenOpenCampaign();
+    ddb
+      .on(GetCommand, { Key: { PK: `CAMPAIGN#${def.campaign.id}`, SK: 'META' } })
+      .resolvesOnce({ Item: meta({ taskToken: 'tt-earlier' }) })
+      .resolves({ Item: meta({ answered: 4, taskToken: 'tt-now' }) });
+    ddb.on(UpdateCommand).resolves({ Attributes: { answered: 4 } });
+    givenResponseVersion(1);
+    // Act
+    await routeSurvey(
+      event('POST', `/s/${token}`, { type: 'application/json', body: JSON.stringify({ badge: true, attitude: 5 }) }),
+    );
+    // Assess
+    expect(sfn).toHaveReceivedCommandTimes(SendTaskSuccessCommand, 1);
+    expect(sfn).toHaveReceivedCommandWith(SendTaskSuccessCommand, { taskToken: 'tt-now' });
+  });
+
+  it('does not wake a workflow that is between two waits when the last answer arrives', async () => {
+    // Prepare: Collect's wait has just ended (no task token); CheckProgress will see the count itself
+    givenOpenCampaign();
+    ddb
+      .on(GetCommand, { Key: { PK: `CAMPAIGN#${def.campaign.id}`, SK: 'META' } })
+      .resolvesOnce({ Item: meta() })
+      .resolves({ Item: meta({ answered: 4, taskToken: undefined }) });
+    ddb.on(UpdateCommand).resolves({ Attributes: { answered: 4 } });
+    givenResponseVersion(1);
+    // Act
+    const res = await routeSurvey(
+      event('POST', `/s/${token}`, { type: 'application/json', body: JSON.stringify({ badge: true, attitude: 5 }) }),
+    );
+    // Assess
+    expect(res.statusCode).toBe(200);
     expect(sfn).not.toHaveReceivedCommand(SendTaskSuccessCommand);
   });
 
@@ -203,7 +239,7 @@ describe('POST /s/{token}', () => {
   it('answers a retried submission with the version it already got, storing nothing twice', async () => {
     // Prepare: the submission was stored as version 2 by an earlier attempt
     givenOpenCampaign();
-    ddb.on(UpdateCommand).resolves({ Attributes: meta() });
+    ddb.on(UpdateCommand).resolves({ Attributes: { answered: 3 } });
     ddb
       .on(UpdateCommand, { Key: { PK: `CAMPAIGN#${def.campaign.id}#S03`, SK: 'RESPONSE#A1' } })
       .rejects(new ConditionalCheckFailedException({ message: 'seen', $metadata: {} }));
@@ -467,7 +503,7 @@ describe('drafts', () => {
   it('stores the problems found with the submitted answers', async () => {
     // Prepare
     givenOpenCampaign();
-    ddb.on(UpdateCommand).resolves({ Attributes: meta() });
+    ddb.on(UpdateCommand).resolves({ Attributes: { answered: 3 } });
     givenResponseVersion(1);
     const problems = [{ category: 'queue-order', description: '插队', severity: 'minor' }];
     // Act
