@@ -1,13 +1,14 @@
 import { Worker } from 'node:worker_threads';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { launchCampaign } from '../cli/launch.ts';
+import { responseSk, shardOf, shardPk } from '../functions/adapters/keys.ts';
 import { questionsFor } from '../functions/core/answers.ts';
 import { deriveToken, surveyUrl } from '../functions/core/links.ts';
 import type { AnswerValue } from '../functions/core/model.ts';
 import { startEmbeddedCloud } from '../local/cloud.ts';
 import { syntheticCampaign } from '../local/demo/synthetic.ts';
-import { measure } from './measure.ts';
+import { type Measured, measure } from './measure.ts';
 import type { ClientRequest, ClientResult } from './submit-client.ts';
 import type { BenchSuite } from './suite.ts';
 
@@ -74,22 +75,52 @@ export const suite: BenchSuite = {
           body: JSON.stringify({ ...t.answers, submissionId: `bench-${String(i).padStart(7, '0')}` }),
         };
       };
-      const itemBytes = Buffer.byteLength(bodyOf(0).body);
+      const posts = (targets: readonly { url: string }[], from: number) =>
+        targets.map((_, i): ClientRequest => ({ ...bodyOf(from + i), method: 'POST' }));
 
+      // CPU per request on each thread: handlers and HTTP (main), DynamoDB, phones.
+      const cpu = () => ({ main: performance.eventLoopUtilization().active, dynamodb: cloud.dynamodbBusyMs() });
+      const cpuEach = (before: ReturnType<typeof cpu>, n: number, phonesMs?: number) => {
+        const now = cpu();
+        const each = (ms: number) => (ms / n).toFixed(2);
+        return `cpu_ms_each: main=${each(now.main - before.main)} dynamodb=${each(now.dynamodb - before.dynamodb)}${phonesMs === undefined ? '' : ` phones=${phonesMs.toFixed(2)}`}`;
+      };
+
+      // The item a first answer stores, read back from one answered before timing: the baseline puts
+      // items of that very shape and size. The request body alone (the baseline of earlier runs) is
+      // put too, for comparison.
+      const [warmUp, ...timedTargets] = targets;
+      if (!warmUp || !assignments[0]) throw new Error('no assignment to answer');
+      await fromPhones(posts([warmUp], 0));
       const raw = DynamoDBDocumentClient.from(documentClient);
-      const put = await measure(N, CONCURRENCY, async (i) => {
-        await raw.send(
-          new PutCommand({
-            TableName: cloud.tableName,
-            Item: { PK: `BENCH#${i % 97}`, SK: `ITEM#${i}`, body: bodyOf(i).body },
-            ConditionExpression: 'attribute_not_exists(PK)',
-          }),
-        );
-      });
+      const stored = await raw.send(
+        new GetCommand({
+          TableName: cloud.tableName,
+          Key: { PK: shardPk('bench-submit', shardOf(assignments[0].supervisorId)), SK: responseSk(assignments[0].id) },
+        }),
+      );
+      if (!stored.Item) throw new Error('the warm-up answer was not stored');
+      const storedItem = stored.Item;
+      const itemBytes = Buffer.byteLength(JSON.stringify(storedItem));
+      const bodyBytes = Buffer.byteLength(bodyOf(0).body);
+      const putAll = async (label: string, item: (i: number) => Record<string, unknown>) => {
+        const before = cpu();
+        const put = await measure(N, CONCURRENCY, async (i) => {
+          await raw.send(
+            new PutCommand({
+              TableName: cloud.tableName,
+              Item: { ...item(i), PK: `BENCH#${label}#${i % 97}`, SK: `ITEM#${i}` },
+              ConditionExpression: 'attribute_not_exists(PK)',
+            }),
+          );
+        });
+        return { ...put, cpu: cpuEach(before, N) };
+      };
+      const put = await putAll('item', () => storedItem);
+      const putBody = await putAll('body', (i) => ({ body: bodyOf(i).body }));
 
       // A supervisor opens the questionnaire before answering it: the page is served first (not timed).
-      await fromPhones(targets.map((t) => ({ url: t.url, method: 'GET' })));
-      const posts = (from: number) => targets.map((_, i): ClientRequest => ({ ...bodyOf(from + i), method: 'POST' }));
+      await fromPhones(timedTargets.map((t) => ({ url: t.url, method: 'GET' })));
       // DynamoDB calls counted in the SDK, by command (the handlers share this client in-process).
       const counted: Record<string, number> = {};
       documentClient.middlewareStack.add(
@@ -108,34 +139,38 @@ export const suite: BenchSuite = {
           .map(([op, count]) => `${op}=${count.toFixed(2)}`)
           .join(' ');
       // Each assignment is answered once, then corrected once: the two kinds of submission, timed apart.
-      const n = targets.length;
-      const beforeFirst = calls();
-      const first = await fromPhones(posts(0));
-      const firstCalls = perSubmission(beforeFirst, n);
-      const beforeEdit = calls();
-      const edit = await fromPhones(posts(n));
+      const n = timedTargets.length;
+      const timedPhase = async (from: number) => {
+        const beforeCalls = calls();
+        const beforeCpu = cpu();
+        const result = await fromPhones(posts(timedTargets, from));
+        return { ...result, calls: perSubmission(beforeCalls, n), cpu: cpuEach(beforeCpu, n, result.busyMsEach) };
+      };
+      const first = await timedPhase(1);
+      const edit = await timedPhase(1 + n);
       const failures = [first, edit]
         .flatMap((r) => Object.entries(r.statuses))
         .filter(([status]) => status !== '200')
         .reduce((sum, [, count]) => sum + count, 0);
-      const editCalls = perSubmission(beforeEdit, n);
-      const both = {
-        perSecond: (2 * n) / (n / first.perSecond + n / edit.perSecond),
-        p50: (first.p50 + edit.p50) / 2,
-      };
+      const both = { perSecond: (2 * n) / (n / first.perSecond + n / edit.perSecond) };
       const f = (x: number) => x.toFixed(1);
+      const timing = (m: Measured) => `per_s=${f(m.perSecond)} p50_ms=${f(m.p50)} p99_ms=${f(m.p99)}`;
       out(
-        `putitem: n=${N} concurrency=${CONCURRENCY} item_bytes=${itemBytes} per_s=${f(put.perSecond)} p50_ms=${f(put.p50)} p99_ms=${f(put.p99)}`,
+        `putitem: n=${N} concurrency=${CONCURRENCY} item_json_bytes=${itemBytes} (the response item a first answer stores) ${timing(put)} ${put.cpu}`,
       );
       out(
-        `submit-first: n=${n} concurrency=${CONCURRENCY} per_s=${f(first.perSecond)} p50_ms=${f(first.p50)} p99_ms=${f(first.p99)} dynamodb_calls_each: ${firstCalls}`,
+        `putitem-body: n=${N} concurrency=${CONCURRENCY} item_json_bytes=${bodyBytes} (the request body alone, the baseline before) ${timing(putBody)} ${putBody.cpu}`,
       );
       out(
-        `submit-edit: n=${n} concurrency=${CONCURRENCY} per_s=${f(edit.perSecond)} p50_ms=${f(edit.p50)} p99_ms=${f(edit.p99)} dynamodb_calls_each: ${editCalls}`,
+        `submit-first: n=${n} concurrency=${CONCURRENCY} ${timing(first)} dynamodb_calls_each: ${first.calls} ${first.cpu}`,
+      );
+      out(
+        `submit-edit: n=${n} concurrency=${CONCURRENCY} ${timing(edit)} dynamodb_calls_each: ${edit.calls} ${edit.cpu}`,
       );
       out(`submit: n=${2 * n} per_s=${f(both.perSecond)} non_2xx=${failures}`);
+      const ratio = (base: { perSecond: number }, m: { perSecond: number }) => (base.perSecond / m.perSecond).toFixed(2);
       out(
-        `submit-vs-putitem: ${(put.perSecond / both.perSecond).toFixed(2)} (throughput ratio, first answers and edits alike; first ${(put.perSecond / first.perSecond).toFixed(2)}, edit ${(put.perSecond / edit.perSecond).toFixed(2)}; target ≤ 1.5)`,
+        `submit-vs-putitem: ${ratio(put, both)} (throughput ratio, first answers and edits alike; first ${ratio(put, first)}, edit ${ratio(put, edit)}; against the body-only put ${ratio(putBody, both)}; target ≤ 1.5)`,
       );
     } finally {
       await cloud.close();

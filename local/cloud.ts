@@ -23,6 +23,8 @@ export interface EmbeddedCloud {
   runner: LocalStepFunctions;
   /** Fault injectors in front of DynamoDB and SES, when started with `faults: true`. */
   faults?: { dynamodb: FaultProxy; ses: FaultProxy };
+  /** Milliseconds the DynamoDB thread has been busy since it started (for benchmarks' CPU accounting). */
+  dynamodbBusyMs: () => number;
   /** Invokes a loaded handler in-process, as Lambda would (e.g. `ses-events` with a simulated SNS event). */
   invoke: (name: string, event: unknown) => Promise<unknown>;
   close: () => Promise<void>;
@@ -63,7 +65,9 @@ const closeServer = (server: Server) =>
   });
 
 /** Starts dynalite on its own thread (see `dynamodb-worker.ts`); resolves once it listens. */
-const startDynamoDbThread = (data: DynamoDbWorkerData): Promise<{ url: string; close: () => Promise<void> }> =>
+const startDynamoDbThread = (
+  data: DynamoDbWorkerData,
+): Promise<{ url: string; busyMs: () => number; close: () => Promise<void> }> =>
   new Promise((resolve, reject) => {
     const worker = new Worker(new URL('./dynamodb-worker.ts', import.meta.url), {
       workerData: JSON.parse(JSON.stringify(data)) as DynamoDbWorkerData,
@@ -82,7 +86,7 @@ const startDynamoDbThread = (data: DynamoDbWorkerData): Promise<{ url: string; c
     worker.once('error', reject);
     worker.once('exit', (code) => reject(new Error(`the DynamoDB thread exited with code ${code} before listening`)));
     worker.once('message', (m: { url?: string; error?: string }) => {
-      if (m.url) resolve({ url: m.url, close });
+      if (m.url) resolve({ url: m.url, busyMs: () => worker.performance.eventLoopUtilization().active, close });
       else reject(new Error(`DynamoDB (dynalite) did not start: ${m.error ?? 'unknown error'}`));
     });
   });
@@ -275,6 +279,7 @@ export const startEmbeddedCloud = async (options: EmbeddedCloudOptions = {}): Pr
       urls: { dynamodb: dynamodbUrl, ses: sesUrl, sfn: sfn.url, api: api.url },
       runner,
       faults,
+      dynamodbBusyMs: dynamo.busyMs,
       invoke: async (name, event) => {
         const handler = handlers.get(name);
         if (!handler) throw new Error(`no local function named ${name}`);
