@@ -168,7 +168,8 @@ export const suite: BenchSuite = {
         `submit-edit: n=${n} concurrency=${CONCURRENCY} ${timing(edit)} dynamodb_calls_each: ${edit.calls} ${edit.cpu}`,
       );
       out(`submit: n=${2 * n} per_s=${f(both.perSecond)} non_2xx=${failures}`);
-      const ratio = (base: { perSecond: number }, m: { perSecond: number }) => (base.perSecond / m.perSecond).toFixed(2);
+      const ratio = (base: { perSecond: number }, m: { perSecond: number }) =>
+        (base.perSecond / m.perSecond).toFixed(2);
       out(
         `submit-vs-putitem: ${ratio(put, both)} (throughput ratio, first answers and edits alike; first ${ratio(put, first)}, edit ${ratio(put, edit)}; against the body-only put ${ratio(putBody, both)}; target ≤ 1.5)`,
       );
