@@ -81,7 +81,7 @@ export const suite: BenchSuite = {
       const rate = accepted.length > 1 ? (accepted.length - 1) / ((last - first) / 1000) : 0;
       const stats = ses.stats();
       out(
-        `ses-pacing: limit=${LIMIT}/s achieved=${rate.toFixed(1)}/s (${((100 * rate) / LIMIT).toFixed(0)}% of limit, target ≥ 90%) ` +
+        `ses-pacing: limit=${LIMIT}/s achieved=${rate.toFixed(2)}/s (${((100 * rate) / LIMIT).toFixed(1)}% of limit, target ≥ 90%) ` +
           `invitations=${meta?.supervisors ?? 0} delivered=${delivered.length} failed=${failed} sent=${sent} duplicates=${duplicates} ` +
           `throttled=${stats.injected.throttled ?? 0} rejected=${stats.injected['rejected-address'] ?? 0} exactly_once=${duplicates === 0 && sent + failed === (meta?.supervisors ?? -1) && delivered.length === sent}`,
       );

@@ -13,6 +13,7 @@ export class MailRejected extends Error {
  */
 export class Pacer {
   private next = 0;
+  private interval = 0;
 
   constructor(private readonly perSecond: number | (() => Promise<number>)) {}
 
@@ -21,8 +22,14 @@ export class Pacer {
     const perSecond = typeof this.perSecond === 'number' ? this.perSecond : await this.perSecond();
     const now = Date.now();
     const slot = Math.max(now, this.next);
-    this.next = slot + 1000 / perSecond;
+    this.interval = 1000 / perSecond;
+    this.next = slot + this.interval;
     if (slot > now) await new Promise((r) => setTimeout(r, slot - now));
+  }
+
+  /** Gives the last slot back: the call it was taken for sent nothing. */
+  refund(): void {
+    this.next = Math.max(Date.now(), this.next - this.interval);
   }
 }
 
@@ -107,8 +114,12 @@ export class Mailer {
         return out.MessageId ?? '';
       } catch (error) {
         const name = error instanceof Error ? error.name : '';
-        if (REJECTIONS.has(name))
+        if (REJECTIONS.has(name)) {
+          // SES sent nothing, so the rate has room for the next email at once. (Should an account
+          // count refused messages too, the next send is throttled and retried below like any other.)
+          this.options.pacer.refund();
           throw new MailRejected(`SES rejected the message: ${(error as Error).message}`, { cause: error });
+        }
         if (THROTTLES.has(name) && attempt < 6) {
           await sleep(Math.random() * Math.min(8_000, 200 * 2 ** attempt));
           continue;

@@ -12,11 +12,18 @@ const maxSendRate = readEnv('MAX_SEND_RATE', z.coerce.number().positive().max(10
 /** How many mail batches run at once (the Map's MaxConcurrency): each takes its share of the rate. */
 const concurrency = readEnv('MAIL_CONCURRENCY', z.coerce.number().int().positive().max(100).default(4));
 
+/**
+ * Share of the rate the pacer plans for: timers and the network now and then bunch sends together,
+ * and a send over the limit costs a throttled retry with backoff, which loses more than this margin.
+ */
+export const SEND_RATE_HEADROOM = 0.95;
+
 /** The pacer, and the account's quota when no MAX_SEND_RATE caps the rate; nothing is asked at load. */
 const pacing = (): { pacer: Pacer; dailyQuota?: AccountQuota } => {
-  if (maxSendRate !== undefined) return { pacer: new Pacer(maxSendRate / concurrency) };
+  const share = SEND_RATE_HEADROOM / concurrency;
+  if (maxSendRate !== undefined) return { pacer: new Pacer(maxSendRate * share) };
   const quota = new AccountQuota(sesClient);
-  return { pacer: new Pacer(async () => (await quota.maxSendRate()) / concurrency), dailyQuota: quota };
+  return { pacer: new Pacer(async () => (await quota.maxSendRate()) * share), dailyQuota: quota };
 };
 
 /** Sender, configuration set, pacer (this batch's share of the send rate) and the account's 24-hour quota. */
