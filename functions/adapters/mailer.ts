@@ -7,29 +7,60 @@ export class MailRejected extends Error {
 }
 
 /**
- * Spaces calls so that at most `perSecond` start in any second (token bucket of one). The rate may be
- * a function that resolves it (e.g. the account's SES quota, which keeps its own reading): it is asked
- * on each wait, never at module load.
+ * Lets callers go one at a time, `1000 / perSecond` ms apart, in the order they asked. One timer
+ * hands out the slots: when the event loop was held up, the next caller goes as soon as it runs and
+ * the one after a whole interval later, never several at once to catch up (a burst that a service
+ * counting sends per second would throttle). The rate may be a function that resolves it (e.g. the
+ * account's SES quota, which keeps its own reading): it is asked on each wait, never at module load.
  */
 export class Pacer {
-  private next = 0;
+  /** When the last caller was let go. */
+  private last = Number.NEGATIVE_INFINITY;
   private interval = 0;
+  private readonly waiting: (() => void)[] = [];
+  private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly perSecond: number | (() => Promise<number>)) {}
 
   /** Resolves when the caller may send. */
   async wait(): Promise<void> {
     const perSecond = typeof this.perSecond === 'number' ? this.perSecond : await this.perSecond();
-    const now = Date.now();
-    const slot = Math.max(now, this.next);
     this.interval = 1000 / perSecond;
-    this.next = slot + this.interval;
-    if (slot > now) await new Promise((r) => setTimeout(r, slot - now));
+    await new Promise<void>((resolve) => {
+      this.waiting.push(resolve);
+      this.schedule();
+    });
   }
 
-  /** Gives the last slot back: the call it was taken for sent nothing. */
+  /** Gives the last slot back: the call it was let go for sent nothing, so the next may go at once. */
   refund(): void {
-    this.next = Math.max(Date.now(), this.next - this.interval);
+    this.last -= this.interval;
+    this.schedule(true);
+  }
+
+  /** Leaves one slot empty: the service said the rate is used up, so its window must drain first. */
+  slowDown(): void {
+    this.last = Math.max(this.last, Date.now()) + this.interval;
+    this.schedule(true);
+  }
+
+  private schedule(changed = false): void {
+    if (changed && this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    if (this.timer || this.waiting.length === 0) return;
+    const due = this.last + this.interval - Date.now();
+    if (due > 0) {
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        this.schedule();
+      }, due);
+      return;
+    }
+    this.last = Date.now();
+    this.waiting.shift()?.();
+    this.schedule();
   }
 }
 
@@ -121,6 +152,8 @@ export class Mailer {
           throw new MailRejected(`SES rejected the message: ${(error as Error).message}`, { cause: error });
         }
         if (THROTTLES.has(name) && attempt < 6) {
+          // Every sender of this container waits one slot more, or the next ones hit the same full window.
+          this.options.pacer.slowDown();
           await sleep(Math.random() * Math.min(8_000, 200 * 2 ** attempt));
           continue;
         }

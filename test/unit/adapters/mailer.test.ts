@@ -57,6 +57,32 @@ describe('Pacer', () => {
     // Assess: still one every 100 ms, not a burst
     expect(times).toEqual([0, 100, 200]);
   });
+
+  it('leaves a slot empty when told to slow down', async () => {
+    // Prepare
+    const pacer = new Pacer(10);
+    // Act: the second call's send was throttled
+    const times = await waitTimes(pacer, 3, (i) => i === 1 && pacer.slowDown());
+    // Assess
+    expect(times).toEqual([0, 100, 300]);
+  });
+
+  it('lets queued callers go one interval apart after the event loop was held up, not all at once', async () => {
+    // Prepare: real time, four callers queued at 20 per second
+    vi.useRealTimers();
+    const pacer = new Pacer(20);
+    const released: number[] = [];
+    const all = Promise.all(Array.from({ length: 4 }, () => pacer.wait().then(() => released.push(Date.now()))));
+    await new Promise((r) => setTimeout(r, 5));
+    // Act: the process is busy for 200 ms, so the timers of the queued callers come due but cannot run
+    const busyUntil = Date.now() + 200;
+    while (Date.now() < busyUntil);
+    await all;
+    // Assess: each went at least an interval (50 ms, less a millisecond of clock rounding) after the one before
+    const gaps = released.slice(1).map((t, i) => t - (released[i] ?? 0));
+    expect(gaps).toHaveLength(3);
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(49);
+  });
 });
 
 describe('Mailer', () => {
