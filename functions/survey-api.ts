@@ -441,10 +441,12 @@ export const submitSurvey = async (event: APIGatewayProxyEventV2): Promise<Resul
   if (saved.first || saved.duplicate) {
     const answered = await store.markAnswered(token, now.toISOString());
     // The total is fixed once the campaign opens; the task token is not (each wait has its own), so
-    // the last answer reads the campaign afresh before waking the workflow.
-    if (answered !== undefined && answered >= ctx.meta.total) {
+    // the last answer reads the campaign afresh before waking the workflow. So does a retry that was
+    // counted before: its first attempt may have failed between counting and waking.
+    const mayBeLast = answered === undefined ? saved.duplicate : answered >= ctx.meta.total;
+    if (mayBeLast) {
       const meta = await store.getMeta(token.campaignId);
-      if (meta.status === 'open' && meta.taskToken) {
+      if (meta.status === 'open' && meta.answered >= meta.total && meta.taskToken) {
         await wakeCollect(meta.taskToken, { reason: 'complete', at: now.toISOString() });
       }
     }

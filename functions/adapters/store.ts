@@ -472,7 +472,8 @@ export class CampaignStore {
             'ADD submissionIds :sids',
           ].join(' '),
           // A new response, or a new submission with room for it. Written without parentheses (NOT binds
-          // before AND, AND before OR): same meaning, and dynalite (the embedded cloud) parses it in ~0.15 ms instead of ~0.4.
+          // before AND, AND before OR): same meaning, and dynalite (the embedded cloud) parses it in
+          // ~0.15 ms instead of ~0.4.
           ConditionExpression: 'attribute_not_exists(PK) OR NOT contains(submissionIds, :sid) AND size(history) < :max',
           ExpressionAttributeNames: { '#v': 'version' },
           ExpressionAttributeValues: {

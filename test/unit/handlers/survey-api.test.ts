@@ -127,7 +127,7 @@ describe('POST /s/{token}', () => {
 
   it('wakes the workflow when the last open assignment is answered', async () => {
     // Prepare
-    givenOpenCampaign();
+    givenOpenCampaign({ answered: 4 });
     ddb.on(UpdateCommand).resolves({ Attributes: { answered: 4 } });
     givenResponseVersion(1);
     // Act
@@ -268,6 +268,39 @@ describe('POST /s/{token}', () => {
     expect(res.statusCode).toBe(200);
     expect(JSON.parse(res.body ?? '{}')).toMatchObject({ saved: true, version: 2 });
     expect(ddb).toHaveReceivedCommandTimes(PutCommand, 0);
+  });
+
+  it('wakes the workflow on the retry of a last answer whose first attempt was counted but failed to wake it', async () => {
+    // Prepare: version 1 and the count are stored; SendTaskSuccess failed, so the client retried
+    givenOpenCampaign({ answered: 4 });
+    ddb
+      .on(UpdateCommand, { Key: { PK: `CAMPAIGN#${def.campaign.id}#S03`, SK: 'RESPONSE#A1' } })
+      .rejects(new ConditionalCheckFailedException({ message: 'seen', $metadata: {} }));
+    ddb
+      .on(UpdateCommand, { Key: { PK: `CAMPAIGN#${def.campaign.id}#S03`, SK: 'ASSIGNMENT#S1#A1' } })
+      .rejects(new ConditionalCheckFailedException({ message: 'counted', $metadata: {} }));
+    const stored = { submittedAt: '2026-12-02T00:00:00Z', answers: { badge: true, attitude: 5 } };
+    ddb.on(GetCommand, { Key: { PK: `CAMPAIGN#${def.campaign.id}#S03`, SK: 'RESPONSE#A1' } }).resolves({
+      Item: {
+        ...tokenItem,
+        assignmentId: 'A1',
+        version: 1,
+        ...stored,
+        submissionId: 'last-0001',
+        history: [{ ...stored, submissionId: 'last-0001' }],
+      },
+    });
+    // Act
+    const res = await routeSurvey(
+      event('POST', `/s/${token}`, {
+        type: 'application/json',
+        body: JSON.stringify({ badge: true, attitude: 5, submissionId: 'last-0001' }),
+      }),
+    );
+    // Assess
+    expect(res.statusCode).toBe(200);
+    expect(JSON.parse(res.body ?? '{}')).toMatchObject({ saved: true, version: 1 });
+    expect(sfn).toHaveReceivedCommandWith(SendTaskSuccessCommand, { taskToken: 'tt-1' });
   });
 
   it('answers 503 with Retry-After when the store is unavailable', async () => {
