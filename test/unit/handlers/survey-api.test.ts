@@ -58,6 +58,22 @@ const givenResponseVersion = (version: number) =>
     .on(UpdateCommand, { Key: { PK: `CAMPAIGN#${def.campaign.id}#S03`, SK: 'RESPONSE#A1' } })
     .resolves({ Attributes: { version } });
 
+/**
+ * An earlier attempt already stored the submission as the last of `history` (oldest first): the
+ * response's UpdateItem fails its condition and the item read back holds that version.
+ */
+const givenAlreadyStored = (
+  history: { submittedAt: string; answers: Record<string, unknown>; submissionId: string }[],
+) => {
+  const latest = history.at(-1);
+  ddb
+    .on(UpdateCommand, { Key: { PK: `CAMPAIGN#${def.campaign.id}#S03`, SK: 'RESPONSE#A1' } })
+    .rejects(new ConditionalCheckFailedException({ message: 'seen', $metadata: {} }));
+  ddb
+    .on(GetCommand, { Key: { PK: `CAMPAIGN#${def.campaign.id}#S03`, SK: 'RESPONSE#A1' } })
+    .resolves({ Item: { ...tokenItem, assignmentId: 'A1', version: history.length, ...latest, history } });
+};
+
 beforeEach(() => {
   ddb.reset();
   sfn.reset();
@@ -240,23 +256,10 @@ describe('POST /s/{token}', () => {
     // Prepare: the submission was stored as version 2 by an earlier attempt
     givenOpenCampaign();
     ddb.on(UpdateCommand).resolves({ Attributes: { answered: 3 } });
-    ddb
-      .on(UpdateCommand, { Key: { PK: `CAMPAIGN#${def.campaign.id}#S03`, SK: 'RESPONSE#A1' } })
-      .rejects(new ConditionalCheckFailedException({ message: 'seen', $metadata: {} }));
-    const stored = { submittedAt: '2026-12-02T00:00:00Z', answers: { badge: true, attitude: 5 } };
-    ddb.on(GetCommand, { Key: { PK: `CAMPAIGN#${def.campaign.id}#S03`, SK: 'RESPONSE#A1' } }).resolves({
-      Item: {
-        ...tokenItem,
-        assignmentId: 'A1',
-        version: 2,
-        ...stored,
-        submissionId: 'retry-0001',
-        history: [
-          { submittedAt: '2026-12-01T00:00:00Z', answers: { badge: false, attitude: 1 }, submissionId: 'first-0001' },
-          { ...stored, submissionId: 'retry-0001' },
-        ],
-      },
-    });
+    givenAlreadyStored([
+      { submittedAt: '2026-12-01T00:00:00Z', answers: { badge: false, attitude: 1 }, submissionId: 'first-0001' },
+      { submittedAt: '2026-12-02T00:00:00Z', answers: { badge: true, attitude: 5 }, submissionId: 'retry-0001' },
+    ]);
     // Act
     const res = await routeSurvey(
       event('POST', `/s/${token}`, {
@@ -273,23 +276,12 @@ describe('POST /s/{token}', () => {
   it('wakes the workflow on the retry of a last answer whose first attempt was counted but failed to wake it', async () => {
     // Prepare: version 1 and the count are stored; SendTaskSuccess failed, so the client retried
     givenOpenCampaign({ answered: 4 });
-    ddb
-      .on(UpdateCommand, { Key: { PK: `CAMPAIGN#${def.campaign.id}#S03`, SK: 'RESPONSE#A1' } })
-      .rejects(new ConditionalCheckFailedException({ message: 'seen', $metadata: {} }));
+    givenAlreadyStored([
+      { submittedAt: '2026-12-02T00:00:00Z', answers: { badge: true, attitude: 5 }, submissionId: 'last-0001' },
+    ]);
     ddb
       .on(UpdateCommand, { Key: { PK: `CAMPAIGN#${def.campaign.id}#S03`, SK: 'ASSIGNMENT#S1#A1' } })
       .rejects(new ConditionalCheckFailedException({ message: 'counted', $metadata: {} }));
-    const stored = { submittedAt: '2026-12-02T00:00:00Z', answers: { badge: true, attitude: 5 } };
-    ddb.on(GetCommand, { Key: { PK: `CAMPAIGN#${def.campaign.id}#S03`, SK: 'RESPONSE#A1' } }).resolves({
-      Item: {
-        ...tokenItem,
-        assignmentId: 'A1',
-        version: 1,
-        ...stored,
-        submissionId: 'last-0001',
-        history: [{ ...stored, submissionId: 'last-0001' }],
-      },
-    });
     // Act
     const res = await routeSurvey(
       event('POST', `/s/${token}`, {
