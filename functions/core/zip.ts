@@ -49,32 +49,29 @@ export const zipFiles = (entries: readonly ZipEntry[], modified: Date): Uint8Arr
       throw new RangeError('a ZIP archive without ZIP64 holds at most 4 GB');
     }
 
+    // The local header and the central directory's record share a run of fields from "version needed".
+    const fields = (view: DataView, at: number) => {
+      view.setUint16(at, VERSION, true);
+      view.setUint16(at + 2, UTF8_NAMES, true);
+      view.setUint16(at + 4, method, true);
+      view.setUint16(at + 6, time, true);
+      view.setUint16(at + 8, date, true);
+      view.setUint32(at + 10, crc, true);
+      view.setUint32(at + 14, body.byteLength, true);
+      view.setUint32(at + 18, data.byteLength, true);
+      view.setUint16(at + 22, name.byteLength, true);
+    };
+
     const local = new DataView(new ArrayBuffer(30));
     local.setUint32(0, 0x04034b50, true);
-    local.setUint16(4, VERSION, true);
-    local.setUint16(6, UTF8_NAMES, true);
-    local.setUint16(8, method, true);
-    local.setUint16(10, time, true);
-    local.setUint16(12, date, true);
-    local.setUint32(14, crc, true);
-    local.setUint32(18, body.byteLength, true);
-    local.setUint32(22, data.byteLength, true);
-    local.setUint16(26, name.byteLength, true);
-    local.setUint16(28, 0, true);
+    fields(local, 4);
+    // extra field length stays 0
     chunks.push(new Uint8Array(local.buffer), name, body);
 
     const header = new DataView(new ArrayBuffer(46));
     header.setUint32(0, 0x02014b50, true);
     header.setUint16(4, VERSION, true);
-    header.setUint16(6, VERSION, true);
-    header.setUint16(8, UTF8_NAMES, true);
-    header.setUint16(10, method, true);
-    header.setUint16(12, time, true);
-    header.setUint16(14, date, true);
-    header.setUint32(16, crc, true);
-    header.setUint32(20, body.byteLength, true);
-    header.setUint32(24, data.byteLength, true);
-    header.setUint16(28, name.byteLength, true);
+    fields(header, 6);
     // extra length, comment length, disk number, internal and external attributes stay 0
     header.setUint32(42, offset, true);
     central.push(new Uint8Array(header.buffer), name);
