@@ -70,7 +70,7 @@ const startDynamoDbThread = (
 ): Promise<{ url: string; busyMs: () => number; close: () => Promise<void> }> =>
   new Promise((resolve, reject) => {
     const worker = new Worker(new URL('./dynamodb-worker.ts', import.meta.url), {
-      workerData: JSON.parse(JSON.stringify(data)) as DynamoDbWorkerData,
+      workerData: data,
       // The thread's own loader strips the types; the parent's (tsx, vitest) is not needed there.
       execArgv: [],
     });
