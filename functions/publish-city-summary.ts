@@ -87,7 +87,7 @@ const composeCitySummary = async (input: SendMailInput, meta: CampaignMeta): Pro
     };
   });
   const base = `results-${campaign.id}`;
-  const xlsx = await buildResultsWorkbook({
+  const xlsx = buildResultsWorkbook({
     campaign,
     rows,
     items,

@@ -34,7 +34,7 @@ const CREATOR = 'service-supervision';
  * The city results as an Excel workbook, built in memory: one sheet per center level (numbers kept
  * as numbers), then the rectification items, the supervisors' standing and a sheet about the campaign.
  */
-export const buildResultsWorkbook = async (input: ResultsWorkbookInput): Promise<Uint8Array> => {
+export const buildResultsWorkbook = (input: ResultsWorkbookInput): Uint8Array => {
   const levels: XlsxSheet[] = rowsByLevel(input.rows).map(({ level, rows }) => ({
     name: sheetName(level),
     columns: REPORT_COLUMNS.map((c) => ({ header: c.header, width: c.width, format: c.format })),

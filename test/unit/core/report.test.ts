@@ -171,7 +171,7 @@ describe('results files', () => {
     // Prepare
     const model = citySummaryModel();
     // Act
-    const bytes = await buildResultsWorkbook({
+    const bytes = buildResultsWorkbook({
       campaign: fixtureCampaign,
       rows: model.rows,
       items: model.items,
