@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { launchCampaign } from '../cli/launch.ts';
 import { responseSk, shardOf, shardPk } from '../functions/adapters/keys.ts';
 import { questionsFor } from '../functions/core/answers.ts';
@@ -14,6 +14,7 @@ import type { BenchSuite } from './suite.ts';
 
 const N = 3_000;
 const CONCURRENCY = 20;
+const CAMPAIGN_ID = 'bench-submit';
 
 /** Sends the requests from a thread of their own (see `submit-client.ts`). */
 const fromPhones = (requests: ClientRequest[]): Promise<ClientResult> =>
@@ -44,17 +45,17 @@ export const suite: BenchSuite = {
       const { documentClient } = await import('../functions/adapters/dynamodb.ts');
       const definition = syntheticCampaign(
         { centers: 600, supervisors: 200, districts: 12, ratersPerCenter: 3 },
-        { id: 'bench-submit', now: new Date(), deadlineAfterSeconds: 3600 },
+        { id: CAMPAIGN_ID, now: new Date(), deadlineAfterSeconds: 3600 },
       );
       await launchCampaign({ store, sfn: new SFNClient({}), stateMachineArn: cloud.stateMachineArn }, definition);
       // Measure only once the workflow is idle in Collect: the invitations are out and nothing else runs.
       for (;;) {
-        const meta = await store.getMeta('bench-submit');
+        const meta = await store.getMeta(CAMPAIGN_ID);
         if (meta.status === 'open' && meta.total > 0 && meta.taskToken) break;
         await new Promise((r) => setTimeout(r, 200));
       }
       const assignments = [];
-      for await (const a of store.streamAssignments('bench-submit')) assignments.push(a);
+      for await (const a of store.streamAssignments(CAMPAIGN_ID)) assignments.push(a);
       const secret = process.env.LINK_SECRET ?? '';
       // One assignment stays unanswered so the campaign stays open.
       const targets = assignments.slice(0, -1).map((a) => {
@@ -65,7 +66,7 @@ export const suite: BenchSuite = {
           else if (q.kind === 'number') answers[q.id] = q.best;
           else if (q.kind === 'choice') answers[q.id] = q.options[0]?.value ?? null;
         }
-        return { url: surveyUrl(cloud.urls.api, deriveToken(secret, 'bench-submit', a.id)), answers };
+        return { url: surveyUrl(cloud.urls.api, deriveToken(secret, CAMPAIGN_ID, a.id)), answers };
       });
       const bodyOf = (i: number) => {
         const t = targets[i % targets.length];
@@ -75,8 +76,8 @@ export const suite: BenchSuite = {
           body: JSON.stringify({ ...t.answers, submissionId: `bench-${String(i).padStart(7, '0')}` }),
         };
       };
-      const posts = (targets: readonly { url: string }[], from: number) =>
-        targets.map((_, i): ClientRequest => ({ ...bodyOf(from + i), method: 'POST' }));
+      const posts = (answering: readonly unknown[], from: number) =>
+        answering.map((_, i): ClientRequest => ({ ...bodyOf(from + i), method: 'POST' }));
 
       // CPU per request on each thread: handlers and HTTP (main), DynamoDB, phones.
       const cpu = () => ({ main: performance.eventLoopUtilization().active, dynamodb: cloud.dynamodbBusyMs() });
@@ -92,11 +93,10 @@ export const suite: BenchSuite = {
       const [warmUp, ...timedTargets] = targets;
       if (!warmUp || !assignments[0]) throw new Error('no assignment to answer');
       await fromPhones(posts([warmUp], 0));
-      const raw = DynamoDBDocumentClient.from(documentClient);
-      const stored = await raw.send(
+      const stored = await documentClient.send(
         new GetCommand({
           TableName: cloud.tableName,
-          Key: { PK: shardPk('bench-submit', shardOf(assignments[0].supervisorId)), SK: responseSk(assignments[0].id) },
+          Key: { PK: shardPk(CAMPAIGN_ID, shardOf(assignments[0].supervisorId)), SK: responseSk(assignments[0].id) },
         }),
       );
       if (!stored.Item) throw new Error('the warm-up answer was not stored');
@@ -105,7 +105,7 @@ export const suite: BenchSuite = {
       const bodyBytes = Buffer.byteLength(bodyOf(0).body);
       const putAll = async (label: string, item: (i: number) => Record<string, unknown>) => {
         const putOne = (key: string) => async (i: number) => {
-          await raw.send(
+          await documentClient.send(
             new PutCommand({
               TableName: cloud.tableName,
               Item: { ...item(i), PK: `BENCH#${key}#${i % 97}`, SK: `ITEM#${i}` },
