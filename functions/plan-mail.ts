@@ -1,4 +1,5 @@
 import middy from '@middy/core';
+import { shardOf } from './adapters/keys.ts';
 import { classifyErrors, parseEvent } from './adapters/middleware.ts';
 import { preparePublication } from './adapters/publication.ts';
 import { store } from './adapters/table.ts';
@@ -19,9 +20,18 @@ export const planMail = async ({ campaignId, kind, round }: PlanMailInput): Prom
   } else if (kind === 'city-summary') {
     ids = ['organizers'];
   } else {
+    // An answer stored without its answered mark (counting it failed, and the supervisor then submitted
+    // anew instead of retrying) is marked and counted here, once, instead of being reminded of.
+    const firstAnswers = new Map<string, string>();
+    if (kind === 'reminder') {
+      for await (const { assignmentId, at } of store.streamFirstAnswers(campaignId)) firstAnswers.set(assignmentId, at);
+    }
     const wanted = new Set<string>();
     for await (const a of store.streamAssignments(campaignId)) {
-      if (kind === 'invitation' || !a.answeredAt) wanted.add(a.supervisorId);
+      if (kind === 'reminder' && a.answeredAt) continue;
+      const answeredAt = firstAnswers.get(a.id);
+      if (answeredAt === undefined) wanted.add(a.supervisorId);
+      else await store.markAnswered({ ...a, shard: shardOf(a.supervisorId) }, answeredAt);
     }
     ids = [...wanted];
     if (kind === 'reminder') await store.recordReminderRound(campaignId, round);

@@ -114,6 +114,12 @@ export const ResponseVersion = ResponseRecord.pick({
 });
 export type ResponseVersion = z.infer<typeof ResponseVersion>;
 
+/** A response read for when it was first answered. */
+const FirstAnswer = z.object({
+  assignmentId: z.string(),
+  history: z.tuple([z.object({ submittedAt: z.string() })]),
+});
+
 /** Versions one response may hold: far above any real editing, far below DynamoDB's 400 KB item limit. */
 export const MAX_VERSIONS = 100;
 
@@ -566,6 +572,20 @@ export class CampaignStore {
       })) {
         const page = (out.Items ?? []).map((item) => ResponseRecord.parse(item));
         if (page.length > 0) yield page;
+      }
+    }
+  }
+
+  /** When each answered assignment of the campaign was first answered (its response's first version), shard by shard. */
+  async *streamFirstAnswers(campaignId: string): AsyncGenerator<{ assignmentId: string; at: string }> {
+    for (let shard = 0; shard < SHARD_COUNT; shard++) {
+      for await (const item of this.queryAll({
+        ...this.responsesOf(campaignId, shard),
+        ProjectionExpression: 'assignmentId, #h[0].submittedAt',
+        ExpressionAttributeNames: { '#h': 'history' },
+      })) {
+        const { assignmentId, history } = FirstAnswer.parse(item);
+        yield { assignmentId, at: history[0].submittedAt };
       }
     }
   }

@@ -1,0 +1,70 @@
+import type { SFNClient } from '@aws-sdk/client-sfn';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchCampaign } from '../../cli/launch.ts';
+import { shardOf } from '../../functions/adapters/keys.ts';
+import type { AssignmentRecord, CampaignStore } from '../../functions/adapters/store.ts';
+import { CampaignDefinition } from '../../functions/core/model.ts';
+import { MailPlan } from '../../functions/core/workflow-contract.ts';
+import type { EmbeddedCloud } from '../../local/cloud.ts';
+import { demoCampaign } from '../../local/demo/campaign.ts';
+import { startCloudAndClients } from '../support/embedded-cloud.ts';
+import { waitFor } from '../support/wait.ts';
+
+let cloud: EmbeddedCloud;
+let store: CampaignStore;
+let sfn: SFNClient;
+
+beforeAll(async () => {
+  ({ cloud, store, sfn } = await startCloudAndClients());
+});
+
+afterAll(async () => {
+  await cloud?.close();
+});
+
+describe('reminders on the embedded cloud', () => {
+  it('count, once, an answer that was stored without being counted, and do not remind anyone of it', async () => {
+    // Prepare: a campaign waiting for answers; one answer stored as the survey API stores it, but the
+    // counting after it never happened (the store failed in between and the supervisor submitted anew)
+    const base = demoCampaign(new Date(), { reminderAfterSeconds: 1800, deadlineAfterSeconds: 3600 });
+    const definition = CampaignDefinition.parse({
+      ...base,
+      campaign: { ...base.campaign, id: `${base.campaign.id}-repair` },
+      centers: base.centers.slice(0, 6),
+    });
+    const campaignId = definition.campaign.id;
+    const launch = await launchCampaign({ store, sfn, stateMachineArn: cloud.stateMachineArn }, definition);
+    await waitFor('the workflow to wait for answers', async () => {
+      const meta = await store.getMeta(campaignId).catch(() => undefined);
+      return meta?.taskToken ? meta : undefined;
+    });
+    const assignments: AssignmentRecord[] = [];
+    for await (const a of store.streamAssignments(campaignId)) assignments.push(a);
+    const [answered] = assignments;
+    if (!answered) throw new Error('no assignment');
+    const token = { ...answered, shard: shardOf(answered.supervisorId) };
+    const first = '2026-11-29T08:00:00.000Z';
+    await store.saveResponse(token, { submissionId: 'first-answer-01', answers: {}, submittedAt: first });
+    await store.saveResponse(token, {
+      submissionId: 'second-answer-1',
+      answers: {},
+      submittedAt: '2026-11-29T09:00:00.000Z',
+    });
+    const reminder = { campaignId, kind: 'reminder', round: 1 };
+
+    // Act: two planning passes (a retried task plans again)
+    const plans = [
+      MailPlan.parse(await cloud.invoke('plan-mail', reminder)),
+      MailPlan.parse(await cloud.invoke('plan-mail', { ...reminder, round: 2 })),
+    ];
+
+    // Assess: marked with the time of its first version, counted once
+    const after = [];
+    for await (const a of store.streamAssignments(campaignId)) after.push(a);
+    expect(after.find((a) => a.id === answered.id)?.answeredAt).toBe(first);
+    expect((await store.getMeta(campaignId)).answered).toBe(1);
+    const stillOpen = new Set(after.filter((a) => !a.answeredAt).map((a) => a.supervisorId));
+    for (const plan of plans) expect(plan.recipients).toBe(stillOpen.size);
+    cloud.runner.stopExecution(launch.executionArn);
+  });
+});
