@@ -2,9 +2,29 @@ import middy from '@middy/core';
 import { shardOf } from './adapters/keys.ts';
 import { classifyErrors, parseEvent } from './adapters/middleware.ts';
 import { preparePublication } from './adapters/publication.ts';
+import type { AssignmentRecord } from './adapters/store.ts';
 import { store } from './adapters/table.ts';
 import { planBatches } from './core/batches.ts';
 import { MAIL_MAP_CONCURRENCY, type MailPlan, PlanMailInput } from './core/workflow-contract.ts';
+
+/**
+ * The campaign's assignments still unanswered. On the way, an answer stored without its answered mark
+ * (counting it failed, and the supervisor then submitted anew instead of retrying) is marked with the
+ * time of its first version and counted, once (the mark guards the count): nobody is reminded of it,
+ * and the standings count it.
+ */
+const openAssignments = async (campaignId: string): Promise<AssignmentRecord[]> => {
+  const firstAnswers = new Map<string, string>();
+  for await (const { assignmentId, at } of store.streamFirstAnswers(campaignId)) firstAnswers.set(assignmentId, at);
+  const open: AssignmentRecord[] = [];
+  for await (const a of store.streamAssignments(campaignId)) {
+    if (a.answeredAt) continue;
+    const answeredAt = firstAnswers.get(a.id);
+    if (answeredAt === undefined) open.push(a);
+    else await store.markAnswered({ ...a, shard: shardOf(a.supervisorId) }, answeredAt);
+  }
+  return open;
+};
 
 /**
  * Plans one round of mail as batches of IDs: every assigned supervisor for invitations, supervisors
@@ -14,27 +34,19 @@ import { MAIL_MAP_CONCURRENCY, type MailPlan, PlanMailInput } from './core/workf
 export const planMail = async ({ campaignId, kind, round }: PlanMailInput): Promise<MailPlan> => {
   let ids: string[];
   if (kind === 'summary') {
-    // Rectification items, re-check outcomes and comments must exist before any summary is composed.
+    // Every answer marked before the standings are drawn; findings recorded before any summary is composed.
+    await openAssignments(campaignId);
     await preparePublication(store, campaignId, new Date());
     ids = [...(await store.getCenters(campaignId)).keys()];
   } else if (kind === 'city-summary') {
     ids = ['organizers'];
+  } else if (kind === 'reminder') {
+    ids = [...new Set((await openAssignments(campaignId)).map((a) => a.supervisorId))];
+    await store.recordReminderRound(campaignId, round);
   } else {
-    // An answer stored without its answered mark (counting it failed, and the supervisor then submitted
-    // anew instead of retrying) is marked and counted here, once, instead of being reminded of.
-    const firstAnswers = new Map<string, string>();
-    if (kind === 'reminder') {
-      for await (const { assignmentId, at } of store.streamFirstAnswers(campaignId)) firstAnswers.set(assignmentId, at);
-    }
-    const wanted = new Set<string>();
-    for await (const a of store.streamAssignments(campaignId)) {
-      if (kind === 'reminder' && a.answeredAt) continue;
-      const answeredAt = firstAnswers.get(a.id);
-      if (answeredAt === undefined) wanted.add(a.supervisorId);
-      else await store.markAnswered({ ...a, shard: shardOf(a.supervisorId) }, answeredAt);
-    }
-    ids = [...wanted];
-    if (kind === 'reminder') await store.recordReminderRound(campaignId, round);
+    const everyone = new Set<string>();
+    for await (const a of store.streamAssignments(campaignId)) everyone.add(a.supervisorId);
+    ids = [...everyone];
   }
   ids.sort();
   return { kind, round, recipients: ids.length, batches: planBatches(ids, MAIL_MAP_CONCURRENCY) };
