@@ -1,7 +1,7 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { BatchWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { launchCampaign } from '../cli/launch.ts';
-import { campaignPk, responseSk, shardOf, shardPk } from '../functions/adapters/keys.ts';
+import { assignmentSk, campaignPk, responseSk, shardOf, shardPk } from '../functions/adapters/keys.ts';
 import { questionsFor } from '../functions/core/answers.ts';
 import type { AnswerValue } from '../functions/core/model.ts';
 import { seededRandom } from '../functions/core/random.ts';
@@ -55,9 +55,10 @@ export const suite: BenchSuite = {
       }
       phase('invitations');
 
-      // Simulated answers: 95% of assignments, written as the submit path stores them.
+      // Simulated answers: 95% of assignments, written as the submit path stores them, answered marks included.
       const rnd = seededRandom('province-answers');
       const items: Record<string, unknown>[] = [];
+      let answeredCount = 0;
       for await (const a of store.streamAssignments(id)) {
         if (rnd() > ANSWER_RATE) continue;
         const answers: Record<string, AnswerValue> = {};
@@ -69,6 +70,7 @@ export const suite: BenchSuite = {
           else if (q.kind === 'number') answers[q.id] = Math.round(q.worst + (q.best - q.worst) * x);
           else if (q.kind === 'choice') answers[q.id] = q.options[Math.floor(rnd() * q.options.length)]?.value ?? null;
         }
+        answeredCount++;
         const submissionId = `bulk-${a.id}`;
         const submittedAt = new Date().toISOString();
         items.push({
@@ -85,6 +87,13 @@ export const suite: BenchSuite = {
           submissionId,
           history: [{ submittedAt, answers, submissionId }],
           submissionIds: new Set([submissionId]),
+        });
+        // The assignment's answered mark, as the submit path sets it (the campaign's count is set below).
+        items.push({
+          PK: shardPk(id, shardOf(a.supervisorId)),
+          SK: assignmentSk(a.supervisorId, a.id),
+          ...a,
+          answeredAt: submittedAt,
         });
       }
       for (let i = 0; i < items.length; i += 25 * 8) {
@@ -109,7 +118,7 @@ export const suite: BenchSuite = {
           TableName: cloud.tableName,
           Key: { PK: campaignPk(id), SK: 'META' },
           UpdateExpression: 'SET answered = :n',
-          ExpressionAttributeValues: { ':n': items.length },
+          ExpressionAttributeValues: { ':n': answeredCount },
         }),
       );
       phase('answers');
@@ -147,7 +156,7 @@ export const suite: BenchSuite = {
       out(`province-centers: ${definition.centers.length}`);
       out(`province-supervisors: ${definition.supervisors.length}`);
       out(`province-assignments: ${meta.total}`);
-      out(`province-responses: ${items.length}`);
+      out(`province-responses: ${answeredCount}`);
       out(`state-transitions: ${transitions}`);
       out(`transitions-per-assignment: ${(transitions / meta.total).toFixed(5)} (target ≤ 0.005)`);
       out(`max-history-events: ${maxHistory} (target ≤ 2000; child executions ${stats.childExecutions.length})`);
