@@ -2,11 +2,10 @@ import type { SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchCampaign } from '../../cli/launch.ts';
 import type { CampaignStore } from '../../functions/adapters/store.ts';
-import { CampaignDefinition } from '../../functions/core/model.ts';
 import type { EmbeddedCloud } from '../../local/cloud.ts';
-import { demoCampaign } from '../../local/demo/campaign.ts';
 import { answerSurvey } from '../../local/demo/simulate.ts';
 import { mailKindOf, readOutbox, surveyLinks } from '../../local/ses-outbox.ts';
+import { shortDemoCampaign } from '../fixtures/campaign.ts';
 import { startCloudAndClients } from '../support/embedded-cloud.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -28,12 +27,7 @@ afterAll(async () => {
 describe('closing while survey containers still see the campaign open', () => {
   it('scores every submission accepted after the close, and refuses answers once the close is seen', async () => {
     // Prepare: a small campaign, invitations out, one answer read the campaign as open
-    const base = demoCampaign(new Date(), { reminderAfterSeconds: 1800, deadlineAfterSeconds: 3600 });
-    const definition = CampaignDefinition.parse({
-      ...base,
-      campaign: { ...base.campaign, id: `${base.campaign.id}-window` },
-      centers: base.centers.slice(0, 6),
-    });
+    const definition = shortDemoCampaign('window');
     const id = definition.campaign.id;
     const launch = await launchCampaign({ store, sfn, stateMachineArn: cloud.stateMachineArn }, definition);
     const meta = await waitFor('the campaign to open', async () => {

@@ -3,12 +3,12 @@ import type { SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchCampaign } from '../../cli/launch.ts';
 import type { CampaignStore } from '../../functions/adapters/store.ts';
-import { CampaignDefinition } from '../../functions/core/model.ts';
+import type { CampaignDefinition } from '../../functions/core/model.ts';
 import type { EmbeddedCloud } from '../../local/cloud.ts';
-import { demoCampaign } from '../../local/demo/campaign.ts';
 import { answerSurvey } from '../../local/demo/simulate.ts';
 import { dynamoFailure, dynamoThrottle, dynamoUnavailable } from '../../local/fault-proxy.ts';
 import { mailKindOf, readOutbox, surveyLinks } from '../../local/ses-outbox.ts';
+import { shortDemoCampaign } from '../fixtures/campaign.ts';
 import { startCloudAndClients } from '../support/embedded-cloud.ts';
 import { sleep, waitFor } from '../support/wait.ts';
 
@@ -36,15 +36,7 @@ const taskStatePauses = (): Record<string, number> => {
 };
 
 /** A small campaign (6 centers) with its deadline an hour away, so it closes when everyone answered. */
-const smallCampaign = () => {
-  const base = demoCampaign(new Date(), { reminderAfterSeconds: 1800, deadlineAfterSeconds: 3600 });
-  seq++;
-  return CampaignDefinition.parse({
-    ...base,
-    campaign: { ...base.campaign, id: `${base.campaign.id}-fault${seq}` },
-    centers: base.centers.slice(0, 6),
-  });
-};
+const smallCampaign = () => shortDemoCampaign(`fault${++seq}`);
 
 const launchAndInvite = async (definition: CampaignDefinition) => {
   const launch = await launchCampaign({ store, sfn, stateMachineArn: cloud.stateMachineArn }, definition);

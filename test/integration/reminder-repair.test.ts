@@ -3,10 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchCampaign } from '../../cli/launch.ts';
 import { shardOf } from '../../functions/adapters/keys.ts';
 import type { AssignmentRecord, CampaignStore } from '../../functions/adapters/store.ts';
-import { CampaignDefinition } from '../../functions/core/model.ts';
 import { MailPlan } from '../../functions/core/workflow-contract.ts';
 import type { EmbeddedCloud } from '../../local/cloud.ts';
-import { demoCampaign } from '../../local/demo/campaign.ts';
+import { shortDemoCampaign } from '../fixtures/campaign.ts';
 import { startCloudAndClients } from '../support/embedded-cloud.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -26,12 +25,7 @@ describe('reminders on the embedded cloud', () => {
   it('count, once, an answer that was stored without being counted, and do not remind anyone of it', async () => {
     // Prepare: a campaign waiting for answers; one answer stored as the survey API stores it, but the
     // counting after it never happened (the store failed in between and the supervisor submitted anew)
-    const base = demoCampaign(new Date(), { reminderAfterSeconds: 1800, deadlineAfterSeconds: 3600 });
-    const definition = CampaignDefinition.parse({
-      ...base,
-      campaign: { ...base.campaign, id: `${base.campaign.id}-repair` },
-      centers: base.centers.slice(0, 6),
-    });
+    const definition = shortDemoCampaign('repair');
     const campaignId = definition.campaign.id;
     const launch = await launchCampaign({ store, sfn, stateMachineArn: cloud.stateMachineArn }, definition);
     await waitFor('the workflow to wait for answers', async () => {
