@@ -17,9 +17,18 @@ import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import {
+  AttributeType,
+  BillingMode,
+  ProjectionType,
+  StreamViewType,
+  Table,
+  TableEncryption,
+} from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
+import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { ConfigurationSet, EmailSendingEvent, EventDestination, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
@@ -27,6 +36,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
+import { ANSWER_STREAM } from '../functions/adapters/answer-stream.ts';
 import {
   DEFAULT_CAMPAIGN_CACHE_SECONDS,
   SURVEY_REQUEST_TIMEOUT_SECONDS,
@@ -118,11 +128,11 @@ const WORKFLOW_TASKS: Readonly<Record<WorkflowHandlerName, TaskSettings>> = {
 };
 
 /**
- * Everything one deployment runs: the table, the task functions, the campaign workflow, the survey
- * HTTP API, SES configuration, the link secret, and alarms to one topic.
+ * Everything one deployment runs: the table and its stream, the task functions, the answer counter,
+ * the campaign workflow, the survey HTTP API, SES configuration, the link secret, and alarms to one topic.
  */
 export class SupervisionStack extends Stack {
-  /** The single table (`PK`/`SK`, index `GSI1`). */
+  /** The single table (`PK`/`SK`, index `GSI1`), streaming new images to the answer counter. */
   public readonly table: Table;
   /** The campaign workflow; execution name = campaign id. */
   public readonly stateMachine: StateMachine;
@@ -138,6 +148,8 @@ export class SupervisionStack extends Stack {
   public readonly taskFunctions: Readonly<Record<WorkflowHandlerName, SupervisionFunction>>;
   /** The function behind the survey API. */
   public readonly surveyFunction: SupervisionFunction;
+  /** Fed by the table's stream: counts first answers and wakes a campaign once all are in. */
+  public readonly countAnswersFunction: SupervisionFunction;
   /** The function behind the officials' rectification links (`/r/{token}`). */
   public readonly rectificationFunction: SupervisionFunction;
   /** The function fed by bounce and complaint events, when it is deployed. */
@@ -157,6 +169,8 @@ export class SupervisionStack extends Stack {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
+      // Feeds count-answers: a response item's creation is an assignment's first answer.
+      stream: StreamViewType.NEW_IMAGE,
     });
     this.table.addGlobalSecondaryIndex({
       indexName: CAMPAIGN_INDEX,
@@ -275,9 +289,10 @@ export class SupervisionStack extends Stack {
       'SUBMISSION_SETTLE_SECONDS',
       String(settleSeconds(DEFAULT_CAMPAIGN_CACHE_SECONDS, SURVEY_REQUEST_TIMEOUT_SECONDS)),
     );
+    // It only stores the answer; counting it and waking Collect are count-answers' work, off the request.
     this.surveyFunction.bindSecret(this.linkSecret, 'LINK_SECRET_ARN');
-    this.surveyFunction.bindWorkflowCallbacks(stateMachineArn);
     this.surveyFunction.addEnvironment('SURVEY_BASE_URL', surveyBaseUrl);
+    this.countAnswersFunction = this.createAnswerCounter(stateMachineArn, newFunction);
     this.rectificationFunction = this.createRectificationFunction(projectRoot, logRetention);
 
     this.stateMachine = this.createWorkflow(stateMachineName, stateMachineArn, taskFunctions, logRetention);
@@ -286,6 +301,49 @@ export class SupervisionStack extends Stack {
       props.sesEvents === false ? undefined : this.publishMailEvents(notificationKey, projectRoot, newFunction);
     this.createAlarms();
     this.createOutputs(surveyBaseUrl);
+  }
+
+  /**
+   * The answer counter, fed by the table's stream: only the creation of a response item (an
+   * assignment's first answer) reaches it, in batches of up to {@link ANSWER_STREAM.batchSize}.
+   */
+  private createAnswerCounter(
+    stateMachineArn: string,
+    newFunction: (handlerName: string, settings: TaskSettings) => SupervisionFunction,
+  ): SupervisionFunction {
+    const fn = newFunction('count-answers', {
+      description: 'Counts first answers from the table stream and wakes the campaign when all are in.',
+      timeout: Duration.seconds(60),
+    });
+    // Sends the Collect task's token once the campaign's last assignment is counted.
+    fn.bindWorkflowCallbacks(stateMachineArn);
+    fn.addEventSource(
+      new DynamoEventSource(this.table, {
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        batchSize: ANSWER_STREAM.batchSize,
+        maxBatchingWindow: Duration.seconds(ANSWER_STREAM.maxBatchingWindowSeconds),
+        // Retries are unlimited (the default: until the record leaves the stream after 24 hours) on
+        // purpose: a failed batch is throttling or an outage, which passes, and an answer dropped
+        // after some retries would never be counted. A record that cannot be parsed is logged and
+        // skipped by the function, not thrown, so no record blocks the shard; halving a failed
+        // batch retries the rest of it in smaller pieces.
+        bisectBatchOnError: true,
+        filters: [
+          FilterCriteria.filter({
+            eventName: FilterRule.isEqual(ANSWER_STREAM.eventName),
+            dynamodb: {
+              Keys: { [ANSWER_STREAM.sortKey]: { S: FilterRule.beginsWith(ANSWER_STREAM.sortKeyPrefix) } },
+            },
+          }),
+        ],
+      }),
+    );
+    acknowledgeFinding(
+      fn.executionRole,
+      'AwsSolutions-IAM5[Resource::*]',
+      "dynamodb:ListStreams supports no resource-level permissions; the event source mapping lists the table's streams with it and reads records only from this table's stream.",
+    );
+    return fn;
   }
 
   private createWorkflow(
@@ -453,10 +511,10 @@ export class SupervisionStack extends Stack {
 
   private createAlarms(): void {
     const period = Duration.minutes(5);
-    const alarmOn = (id: string, metric: IMetric, description: string): void => {
+    const alarmOn = (id: string, metric: IMetric, description: string, threshold = 1): void => {
       const alarm = new Alarm(this, id, {
         metric,
-        threshold: 1,
+        threshold,
         evaluationPeriods: 1,
         comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: TreatMissingData.NOT_BREACHING,
@@ -488,6 +546,18 @@ export class SupervisionStack extends Stack {
       'SurveyErrorsAlarm',
       this.surveyFunction.metricErrors({ period, statistic: 'Sum' }),
       'The survey function failed with an unhandled error.',
+    );
+    alarmOn(
+      'CountAnswersErrorsAlarm',
+      this.countAnswersFunction.metricErrors({ period, statistic: 'Sum' }),
+      'The answer counter failed a batch of first answers; the stream delivers it again.',
+    );
+    // The stream's records wait while batches fail: answers stay uncounted and Collect is not woken.
+    alarmOn(
+      'CountAnswersIteratorAgeAlarm',
+      this.countAnswersFunction.metric('IteratorAge', { period, statistic: 'Maximum' }),
+      'The answer counter is a minute or more behind the table stream: first answers are not being counted.',
+      Duration.minutes(1).toMilliseconds(),
     );
     alarmOn(
       'RectificationErrorsAlarm',

@@ -11,8 +11,15 @@ import { SupervisionStack, type SupervisionStackProps } from '../../infra/superv
 const REPOSITORY_ROOT = path.resolve(import.meta.dirname, '../..');
 const WORKFLOW_FILE = path.join(REPOSITORY_ROOT, 'workflows/campaign.asl.json');
 const SENDER = 'noreply@example.gov.cn';
-const HANDLERS = [...Object.values(WORKFLOW_FUNCTIONS), 'survey-api'];
+const HANDLERS = [...Object.values(WORKFLOW_FUNCTIONS), 'survey-api', 'count-answers'];
 const MAIL_SENDERS: readonly string[] = ['send-mail', 'publish-city-summary', 'fail-campaign'];
+/** What reading a table's stream takes; everything else of DynamoDB is item access. */
+const STREAM_ACTIONS: readonly string[] = [
+  'dynamodb:DescribeStream',
+  'dynamodb:GetRecords',
+  'dynamodb:GetShardIterator',
+  'dynamodb:ListStreams',
+];
 
 interface Statement {
   readonly Effect: string;
@@ -89,10 +96,11 @@ const statementsOfRole = (template: Template, roleLogicalId: string): Statement[
 const actionsOf = (statements: readonly Statement[]): string[] =>
   statements.flatMap((statement) => (Array.isArray(statement.Action) ? statement.Action : [statement.Action]));
 
-const functionOf = (stack: SupervisionStack, handler: string) =>
-  handler === 'survey-api'
-    ? stack.surveyFunction
-    : stack.taskFunctions[handler as keyof SupervisionStack['taskFunctions']];
+const functionOf = (stack: SupervisionStack, handler: string) => {
+  if (handler === 'survey-api') return stack.surveyFunction;
+  if (handler === 'count-answers') return stack.countAnswersFunction;
+  return stack.taskFunctions[handler as keyof SupervisionStack['taskFunctions']];
+};
 
 const roleOf = (stack: SupervisionStack, handler: string): string =>
   logicalId(stack, functionOf(stack, handler).executionRole);
@@ -191,7 +199,7 @@ describe('SupervisionStack', () => {
       const functions = Object.values(
         template.findResources('AWS::Lambda::Function') as Record<string, FunctionResource>,
       );
-      // The workflow's tasks, the survey and rectification functions, and ses-events.
+      // The workflow's tasks, the survey function, count-answers, the rectification function and ses-events.
       expect(functions).toHaveLength(HANDLERS.length + 2);
       for (const fn of functions) {
         expect(fn.Properties).toMatchObject({
@@ -285,14 +293,14 @@ describe('SupervisionStack', () => {
   });
 
   describe('permissions', () => {
-    it('lets every function use the table and its GSI1 index, and nothing else of it', () => {
+    it("lets every function use the table's items and its GSI1 index, and nothing else of it", () => {
       // Act
       const { stack, template } = synthesizeDefault();
       // Assess
       const tableArn = { 'Fn::GetAtt': [logicalId(stack, stack.table), 'Arn'] };
       for (const handler of HANDLERS) {
         const tableStatements = statementsOfRole(template, roleOf(stack, handler)).filter((statement) =>
-          actionsOf([statement]).some((action) => action.startsWith('dynamodb:')),
+          actionsOf([statement]).some((action) => action.startsWith('dynamodb:') && !STREAM_ACTIONS.includes(action)),
         );
         expect(tableStatements, handler).toEqual([
           expect.objectContaining({
@@ -367,7 +375,7 @@ describe('SupervisionStack', () => {
       expect(readers.sort()).toEqual(['prepare', 'send-mail', 'survey-api']);
     });
 
-    it('lets the survey function and await-responses wake the Collect task of this state machine', () => {
+    it('lets only count-answers and await-responses wake the Collect task of this state machine, not the survey function', () => {
       // Act
       const { stack, template } = synthesizeDefault();
       // Assess
@@ -376,7 +384,7 @@ describe('SupervisionStack', () => {
         const callbacks = statementsOfRole(template, roleOf(stack, handler)).filter((statement) =>
           actionsOf([statement]).includes('states:SendTaskSuccess'),
         );
-        if (handler === 'survey-api' || handler === 'await-responses') {
+        if (handler === 'count-answers' || handler === 'await-responses') {
           expect(callbacks, handler).toEqual([
             expect.objectContaining({
               Action: ['states:SendTaskFailure', 'states:SendTaskHeartbeat', 'states:SendTaskSuccess'],
@@ -385,6 +393,35 @@ describe('SupervisionStack', () => {
           ]);
         } else {
           expect(callbacks, handler).toEqual([]);
+        }
+      }
+      const surveyStates = actionsOf(statementsOfRole(template, roleOf(stack, 'survey-api'))).filter((action) =>
+        action.startsWith('states:'),
+      );
+      expect(surveyStates).toEqual([]);
+    });
+
+    it("lets only count-answers read the table's stream, and only this table's", () => {
+      // Act
+      const { stack, template } = synthesizeDefault();
+      // Assess
+      const streamArn = { 'Fn::GetAtt': [logicalId(stack, stack.table), 'StreamArn'] };
+      for (const handler of HANDLERS) {
+        const statements = statementsOfRole(template, roleOf(stack, handler));
+        const readers = statements.filter((statement) => actionsOf([statement]).includes('dynamodb:GetRecords'));
+        if (handler === 'count-answers') {
+          expect(readers, handler).toEqual([
+            expect.objectContaining({
+              Effect: 'Allow',
+              Action: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'],
+              Resource: streamArn,
+            }),
+          ]);
+        } else {
+          expect(
+            actionsOf(statements).filter((action) => STREAM_ACTIONS.includes(action)),
+            handler,
+          ).toEqual([]);
         }
       }
     });
@@ -420,6 +457,95 @@ describe('SupervisionStack', () => {
           Resource: { 'Fn::Join': ['', expect.arrayContaining([':execution:Test-Campaign/*'])] },
         }),
       );
+    });
+  });
+
+  describe('answer stream', () => {
+    it('streams the new image of every changed item of the table', () => {
+      // Act
+      const { template } = synthesizeDefault();
+      // Assess
+      template.hasResourceProperties('AWS::DynamoDB::Table', {
+        StreamSpecification: { StreamViewType: 'NEW_IMAGE' },
+      });
+    });
+
+    it("feeds count-answers only the creation of response items from the table's stream, 100 at a time", () => {
+      // Act
+      const { stack, template } = synthesizeDefault();
+      // Assess
+      template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+      const mappings = template.findResources('AWS::Lambda::EventSourceMapping') as Record<
+        string,
+        { Properties: Record<string, unknown> & { FilterCriteria: { Filters: { Pattern: string }[] } } }
+      >;
+      const mapping = Object.values(mappings)[0]?.Properties;
+      expect(mapping).toMatchObject({
+        FunctionName: { Ref: logicalId(stack, stack.countAnswersFunction) },
+        EventSourceArn: { 'Fn::GetAtt': [logicalId(stack, stack.table), 'StreamArn'] },
+        StartingPosition: 'TRIM_HORIZON',
+        BatchSize: 100,
+        MaximumBatchingWindowInSeconds: 1,
+        BisectBatchOnFunctionError: true,
+      });
+      expect(mapping?.FilterCriteria.Filters).toHaveLength(1);
+      expect(JSON.parse(mapping?.FilterCriteria.Filters[0]?.Pattern ?? 'null')).toEqual({
+        eventName: ['INSERT'],
+        dynamodb: { Keys: { SK: { S: [{ prefix: 'RESPONSE#' }] } } },
+      });
+    });
+
+    it('retries a failed batch until it is counted: no retry limit, no maximum record age', () => {
+      // Act
+      const { template } = synthesizeDefault();
+      // Assess
+      const mappings = template.findResources('AWS::Lambda::EventSourceMapping') as Record<
+        string,
+        { Properties: Record<string, unknown> }
+      >;
+      for (const mapping of Object.values(mappings)) {
+        expect(mapping.Properties).not.toHaveProperty('MaximumRetryAttempts');
+        expect(mapping.Properties).not.toHaveProperty('MaximumRecordAgeInSeconds');
+      }
+    });
+
+    it('tells count-answers its table but gives it neither the link secret nor email', () => {
+      // Act
+      const { stack, template } = synthesizeDefault();
+      // Assess
+      const environment = environmentOf(template, stack, 'count-answers');
+      expect(environment).toMatchObject({ TABLE_NAME: { Ref: logicalId(stack, stack.table) } });
+      expect(environment).not.toHaveProperty('LINK_SECRET_ARN');
+      expect(environment).not.toHaveProperty('MAIL_FROM');
+    });
+
+    it('alarms into the alarm topic when count-answers falls a minute behind the stream', () => {
+      // Act
+      const { stack, template } = synthesizeDefault();
+      // Assess
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/Lambda',
+        MetricName: 'IteratorAge',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalId(stack, stack.countAnswersFunction) } }],
+        Statistic: 'Maximum',
+        Period: 300,
+        Threshold: 60_000,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        AlarmActions: [{ Ref: logicalId(stack, stack.alarmTopic) }],
+      });
+    });
+
+    it('alarms into the alarm topic when count-answers fails a batch', () => {
+      // Act
+      const { stack, template } = synthesizeDefault();
+      // Assess
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Errors',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalId(stack, stack.countAnswersFunction) } }],
+        Threshold: 1,
+        AlarmActions: [{ Ref: logicalId(stack, stack.alarmTopic) }],
+      });
     });
   });
 
@@ -751,6 +877,21 @@ describe('SupervisionStack', () => {
           expect.stringMatching(/ses:GetSendQuota supports no resource-level permissions/),
         );
       }
+    });
+
+    it("acknowledges the wildcard resource of dynamodb:ListStreams on count-answers' role, with the reason", () => {
+      // Prepare
+      const stack = buildStack();
+      // Act
+      const reasons = stack.countAnswersFunction.executionRole.node.metadata
+        .filter((entry) => entry.type === 'aws:cdk:acknowledged-rules')
+        .flatMap((entry) => Object.entries(entry.data as Record<string, string>))
+        .filter(([id]) => id.endsWith('AwsSolutions-IAM5[Resource::*]'))
+        .map(([, reason]) => reason);
+      // Assess
+      expect(reasons).toContainEqual(
+        expect.stringMatching(/dynamodb:ListStreams supports no resource-level permissions/),
+      );
     });
 
     it('gives a reason for every acknowledged finding', () => {
