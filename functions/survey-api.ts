@@ -14,7 +14,6 @@ import {
   type TokenRecord,
 } from './adapters/store.ts';
 import { store } from './adapters/table.ts';
-import { wakeCollect } from './adapters/workflow.ts';
 import {
   checkDraft,
   type FieldError,
@@ -410,7 +409,7 @@ const openWrite = async (
   return { body, token, ctx, now };
 };
 
-/** POST /s/{token}: stores a new version of the answers (the last answer wakes the workflow), or a draft. */
+/** POST /s/{token}: stores a new version of the answers, or a draft. */
 export const submitSurvey = async (event: APIGatewayProxyEventV2): Promise<Result> => {
   const write = await openWrite(event, 'form-or-json');
   if ('refused' in write) return write.refused;
@@ -438,19 +437,8 @@ export const submitSurvey = async (event: APIGatewayProxyEventV2): Promise<Resul
     submittedAt: now.toISOString(),
   });
   // The draft stays: the page shows a draft only when it is newer than the latest submission.
-  if (saved.first || saved.duplicate) {
-    const answered = await store.markAnswered(token, now.toISOString());
-    // The total is fixed once the campaign opens; the task token is not (each wait has its own), so
-    // the last answer reads the campaign afresh before waking the workflow. So does a retry that was
-    // counted before: its first attempt may have failed between counting and waking.
-    const mayBeLast = answered === undefined ? saved.duplicate : answered >= ctx.meta.total;
-    if (mayBeLast) {
-      const meta = await store.getMeta(token.campaignId);
-      if (meta.status === 'open' && meta.answered >= meta.total && meta.taskToken) {
-        await wakeCollect(meta.taskToken, { reason: 'complete', at: now.toISOString() });
-      }
-    }
-  }
+  // Counting the first answer, and waking the workflow after the last one, follow from the table's
+  // stream (`count-answers.ts`): a submission is this one write.
   if (wantsJson(event)) return json(200, { saved: true, version: saved.version, deadline: ctx.meta.deadline });
   return seeOther(`${tokenOf(event)}?lang=${langOf(event)}&view=confirmation`);
 };

@@ -101,6 +101,12 @@ export type RectificationLink = z.infer<typeof RectificationLink>;
 export const AssignmentRecord = Assignment.extend({ answeredAt: z.string().optional() });
 export type AssignmentRecord = z.infer<typeof AssignmentRecord>;
 
+/** Whether DynamoDB answered a request with a client error (4xx): the request was not applied. */
+const refusedByService = (error: unknown): boolean => {
+  const status = (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
+  return typeof status === 'number' && status >= 400 && status < 500;
+};
+
 /** A stored response with the id of the submission that produced it (for idempotent retries). */
 export const ResponseRecord = Response.extend({ submissionId: z.string() });
 export type ResponseRecord = z.infer<typeof ResponseRecord>;
@@ -521,14 +527,26 @@ export class CampaignStore {
   /**
    * Marks an assignment answered and counts it once on the campaign. Returns the campaign's count
    * of answered assignments after the increment, or undefined when the assignment had already been
-   * counted. Only the count comes back (not the whole campaign item): a first answer reads nothing more.
+   * counted. Only the count comes back (not the whole campaign item). The mark guards the count: if
+   * DynamoDB refuses the count (throttling: certainly not applied), the mark is taken back (when it
+   * still is this one) before the error is thrown, so that a retry marks and counts again instead of
+   * finding the mark and counting nothing. After an error that leaves it unknown whether the count
+   * was applied (timeout, connection lost, 5xx) the mark stays: a count short by one only lets the
+   * campaign run to its deadline, one too many could close it before everyone answered.
    */
-  async markAnswered(token: TokenRecord, at: string): Promise<number | undefined> {
+  async markAnswered(
+    assignment: Pick<TokenRecord, 'campaignId' | 'shard' | 'supervisorId' | 'id'>,
+    at: string,
+  ): Promise<number | undefined> {
+    const markKey = {
+      PK: shardPk(assignment.campaignId, assignment.shard),
+      SK: assignmentSk(assignment.supervisorId, assignment.id),
+    };
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: { PK: shardPk(token.campaignId, token.shard), SK: assignmentSk(token.supervisorId, token.id) },
+          Key: markKey,
           UpdateExpression: 'SET answeredAt = :at',
           ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(answeredAt)',
           ExpressionAttributeValues: { ':at': at },
@@ -538,16 +556,32 @@ export class CampaignStore {
       if (error instanceof ConditionalCheckFailedException) return undefined;
       throw error;
     }
-    const out = await this.db.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { PK: campaignPk(token.campaignId), SK: META },
-        UpdateExpression: 'ADD answered :one',
-        ExpressionAttributeValues: { ':one': 1 },
-        ReturnValues: 'UPDATED_NEW',
-      }),
-    );
-    return z.number().int().positive().parse(out.Attributes?.answered);
+    try {
+      const out = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { PK: campaignPk(assignment.campaignId), SK: META },
+          UpdateExpression: 'ADD answered :one',
+          ExpressionAttributeValues: { ':one': 1 },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      return z.number().int().positive().parse(out.Attributes?.answered);
+    } catch (error) {
+      if (!refusedByService(error)) throw error;
+      await this.db
+        .send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: markKey,
+            UpdateExpression: 'REMOVE answeredAt',
+            ConditionExpression: 'answeredAt = :at',
+            ExpressionAttributeValues: { ':at': at },
+          }),
+        )
+        .catch(() => undefined);
+      throw error;
+    }
   }
 
   /** Counts answered assignments exactly (COUNT queries over the shards). */

@@ -1,0 +1,108 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import middy from '@middy/core';
+import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import * as z from 'zod';
+import { ANSWER_STREAM } from './adapters/answer-stream.ts';
+import { shardOf } from './adapters/keys.ts';
+import { logger } from './adapters/logger.ts';
+import { CampaignNotFound } from './adapters/store.ts';
+import { store } from './adapters/table.ts';
+import { wakeCollect } from './adapters/workflow.ts';
+
+/** The part of a newly created response item the counter reads. */
+const FirstAnswer = z.object({
+  SK: z.string().startsWith(ANSWER_STREAM.sortKeyPrefix),
+  campaignId: z.string().min(1),
+  assignmentId: z.string().min(1),
+  supervisorId: z.string().min(1),
+  // The first version's time is when the assignment was answered.
+  history: z.tuple([z.object({ submittedAt: z.iso.datetime({ offset: true }) })], z.unknown()),
+});
+type FirstAnswer = z.infer<typeof FirstAnswer>;
+
+/** What one batch changed. */
+export interface CountAnswersResult {
+  /** First answers marked and counted now. */
+  counted: number;
+  /** First answers counted before (a batch delivered again). */
+  alreadyCounted: number;
+  /** Records that are not a response's creation (logged and skipped: they can never be counted). */
+  skipped: number;
+  /** Campaigns whose workflow was woken because every assignment is now answered. */
+  woken: number;
+}
+
+/** Assignments counted side by side within a batch. */
+const PARALLEL = 8;
+
+const firstAnswerOf = (record: DynamoDBRecord): FirstAnswer | undefined => {
+  if (record.eventName !== ANSWER_STREAM.eventName || !record.dynamodb?.NewImage) return undefined;
+  const parsed = FirstAnswer.safeParse(
+    unmarshall(record.dynamodb.NewImage as Record<string, AttributeValue>, { wrapNumbers: false }),
+  );
+  return parsed.success ? parsed.data : undefined;
+};
+
+/**
+ * CountAnswers: takes the table's stream of newly created responses (an assignment's first answer;
+ * the stream's filter drops everything else), marks each assignment answered with the time of its
+ * first version and counts it once on the campaign (the mark guards the count, so a batch delivered
+ * twice counts nothing twice), then wakes the campaign's Collect task when every assignment is
+ * answered. Submitting an answer is therefore one write; counting follows within about a second.
+ * Throttling or an outage fails the batch, which the event source mapping delivers again.
+ */
+export const countAnswers = async (event: DynamoDBStreamEvent): Promise<CountAnswersResult> => {
+  const result: CountAnswersResult = { counted: 0, alreadyCounted: 0, skipped: 0, woken: 0 };
+  const answers: FirstAnswer[] = [];
+  for (const record of event.Records) {
+    const answer = firstAnswerOf(record);
+    if (answer) answers.push(answer);
+    else {
+      result.skipped++;
+      logger.error('stream record is not a new response; skipped', {
+        eventId: record.eventID,
+        eventName: record.eventName,
+      });
+    }
+  }
+  // Campaigns touched by this batch: each is checked for completion once, after all its marks.
+  const campaigns = new Set<string>();
+  let next = 0;
+  const worker = async () => {
+    for (let answer = answers[next++]; answer; answer = answers[next++]) {
+      const count = await store.markAnswered(
+        {
+          campaignId: answer.campaignId,
+          shard: shardOf(answer.supervisorId),
+          supervisorId: answer.supervisorId,
+          id: answer.assignmentId,
+        },
+        answer.history[0].submittedAt,
+      );
+      if (count === undefined) result.alreadyCounted++;
+      else result.counted++;
+      campaigns.add(answer.campaignId);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PARALLEL, answers.length) }, worker));
+
+  // The task token changes with each wait, so it is read afresh, once per campaign and batch. A batch
+  // delivered again checks too: its first delivery may have failed between counting and waking.
+  for (const campaignId of campaigns) {
+    const meta = await store.getMeta(campaignId).catch((error: unknown) => {
+      if (error instanceof CampaignNotFound) return undefined;
+      throw error;
+    });
+    if (!meta) continue;
+    if (meta.status === 'open' && meta.total > 0 && meta.answered >= meta.total && meta.taskToken) {
+      await wakeCollect(meta.taskToken, { reason: 'complete', at: new Date().toISOString() });
+      result.woken++;
+    }
+  }
+  if (result.counted > 0 || result.skipped > 0) logger.info('answers counted', { ...result });
+  return result;
+};
+
+/** Lambda entry point of the table stream's event source mapping (first answers only). */
+export const handler = middy<DynamoDBStreamEvent, CountAnswersResult>().handler((event) => countAnswers(event));
