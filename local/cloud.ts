@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { Worker } from 'node:worker_threads';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { ANSWER_STREAM } from '../functions/adapters/answer-stream.ts';
 import { settleSeconds } from '../functions/core/submission-window.ts';
 import { WORKFLOW_FUNCTIONS } from '../functions/core/workflow-contract.ts';
 import type { DynamoDbWorkerData } from './dynamodb-worker.ts';
@@ -13,6 +14,7 @@ import { startHttpApi } from './http-api.ts';
 import { type LambdaHandler, lambdaContext } from './lambda-context.ts';
 import { startStepFunctionsEndpoint } from './step-functions/endpoint.ts';
 import { LocalStepFunctions } from './step-functions/runner.ts';
+import { LocalEventSourceMapping, type StreamRecordData } from './table-stream.ts';
 
 /** Where the embedded cloud listens and what it runs. */
 export interface EmbeddedCloud {
@@ -25,6 +27,13 @@ export interface EmbeddedCloud {
   faults?: { dynamodb: FaultProxy; ses: FaultProxy };
   /** Milliseconds the DynamoDB thread has been busy since it started (for benchmarks' CPU accounting). */
   dynamodbBusyMs: () => number;
+  /**
+   * Resolves once every record the table's stream has carried so far was handed to its function
+   * (`count-answers`): the answers submitted before the call are counted.
+   */
+  streamIdle: () => Promise<void>;
+  /** Holds and releases the delivery of the table's stream to its function (counting falls behind meanwhile). */
+  answerStream: Pick<LocalEventSourceMapping, 'pause' | 'resume' | 'backlog'>;
   /** Invokes a loaded handler in-process, as Lambda would (e.g. `ses-events` with a simulated SNS event). */
   invoke: (name: string, event: unknown) => Promise<unknown>;
   close: () => Promise<void>;
@@ -67,6 +76,7 @@ const closeServer = (server: Server) =>
 /** Starts dynalite on its own thread (see `dynamodb-worker.ts`); resolves once it listens. */
 const startDynamoDbThread = (
   data: DynamoDbWorkerData,
+  onRecords: (records: StreamRecordData[]) => void,
 ): Promise<{ url: string; busyMs: () => number; close: () => Promise<void> }> =>
   new Promise((resolve, reject) => {
     const worker = new Worker(new URL('./dynamodb-worker.ts', import.meta.url), {
@@ -83,9 +93,11 @@ const startDynamoDbThread = (
       await Promise.race([closed, new Promise((done) => setTimeout(done, 5_000).unref())]);
       await worker.terminate();
     };
+    worker.on('message', (m: { records?: StreamRecordData[] }) => m.records && onRecords(m.records));
     worker.once('error', reject);
     worker.once('exit', (code) => reject(new Error(`the DynamoDB thread exited with code ${code} before listening`)));
-    worker.once('message', (m: { url?: string; error?: string }) => {
+    worker.once('message', (m: { url?: string; error?: string; records?: unknown }) => {
+      if (m.records) return;
       if (m.url) resolve({ url: m.url, busyMs: () => worker.performance.eventLoopUtilization().active, close });
       else reject(new Error(`DynamoDB (dynalite) did not start: ${m.error ?? 'unknown error'}`));
     });
@@ -148,7 +160,37 @@ export const startEmbeddedCloud = async (options: EmbeddedCloudOptions = {}): Pr
     for (const c of closers.reverse()) await c().catch(() => undefined);
   };
   try {
-    const dynamo = await startDynamoDbThread({ host, port: ports.dynamodb ?? 0, dataDir: options.dataDir });
+    // The table's stream of new responses feeds the answer counter, as the stack's event source
+    // mapping does on AWS (same filter, batch size and window; failed batches delivered again).
+    const handlers = new Map<string, LambdaHandler<unknown, unknown>>();
+    const answerStream = new LocalEventSourceMapping(
+      async (event) => {
+        const handler = handlers.get('count-answers');
+        if (!handler) throw new Error('function count-answers is not loaded');
+        return track(handler(event, lambdaContext('count-answers')));
+      },
+      {
+        eventSourceArn: `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${TABLE}/stream/local`,
+        region: REGION,
+        batchSize: ANSWER_STREAM.batchSize,
+        maxBatchingWindowMs: ANSWER_STREAM.maxBatchingWindowSeconds * 1000,
+      },
+    );
+    const dynamo = await startDynamoDbThread(
+      {
+        host,
+        port: ports.dynamodb ?? 0,
+        dataDir: options.dataDir,
+        stream: {
+          tableName: TABLE,
+          keyAttributes: ['PK', 'SK'],
+          eventName: ANSWER_STREAM.eventName,
+          sortKey: ANSWER_STREAM.sortKey,
+          sortKeyPrefix: ANSWER_STREAM.sortKeyPrefix,
+        },
+      },
+      (records) => answerStream.push(records),
+    );
     const dynamodbUrl = dynamo.url;
     closers.push(dynamo.close);
 
@@ -167,21 +209,20 @@ export const startEmbeddedCloud = async (options: EmbeddedCloudOptions = {}): Pr
     // Invocations still running at close (a stopped execution's task, a late request) finish before
     // DynamoDB and SES go away, as a Lambda would run to its end.
     const inFlight = new Set<Promise<unknown>>();
-    const track = <T>(work: Promise<T>): Promise<T> => {
+    function track<T>(work: Promise<T>): Promise<T> {
       inFlight.add(work);
       work.then(
         () => inFlight.delete(work),
         () => inFlight.delete(work),
       );
       return work;
-    };
+    }
     closers.push(async () => {
       const deadline = new Promise((resolve) => setTimeout(resolve, 30_000).unref());
       await Promise.race([Promise.allSettled([...inFlight]), deadline]);
     });
 
     // Handlers are loaded after the endpoints exist; routes and functions resolve them lazily.
-    const handlers = new Map<string, LambdaHandler<unknown, unknown>>();
     const tracked =
       <E, R>(handler: LambdaHandler<E, R>): LambdaHandler<E, R> =>
       (event, context) =>
@@ -266,11 +307,15 @@ export const startEmbeddedCloud = async (options: EmbeddedCloudOptions = {}): Pr
       'survey-api': import('../functions/survey-api.ts'),
       'rectification-api': import('../functions/rectification-api.ts'),
       'ses-events': import('../functions/ses-events.ts'),
+      'count-answers': import('../functions/count-answers.ts'),
     };
     for (const [name, mod] of Object.entries(modules)) {
       const { handler } = await mod;
       handlers.set(name, handler as unknown as LambdaHandler<unknown, unknown>);
     }
+
+    // Closed first: answers already on the stream are counted while DynamoDB is still reachable.
+    closers.push(() => answerStream.close());
 
     return {
       region: REGION,
@@ -280,6 +325,8 @@ export const startEmbeddedCloud = async (options: EmbeddedCloudOptions = {}): Pr
       runner,
       faults,
       dynamodbBusyMs: dynamo.busyMs,
+      streamIdle: () => answerStream.idle(),
+      answerStream,
       invoke: async (name, event) => {
         const handler = handlers.get(name);
         if (!handler) throw new Error(`no local function named ${name}`);
