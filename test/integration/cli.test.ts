@@ -209,6 +209,8 @@ describe('supervision, run as a command against the embedded cloud', () => {
       for await (const a of store.streamAssignments(id)) assignments.push(a);
       const links = assignments.slice(0, 5).map((a) => surveyUrl(cloud.urls.api, deriveToken(secret, id, a.id)));
       for (const url of links) expect((await answerSurvey(url, id)).status).toBe(200);
+      // Answers are counted from the table's stream within about a second of being stored.
+      await cloud.streamIdle();
 
       // Act
       const status = await supervision('status', id, ...LOCAL);

@@ -63,6 +63,7 @@ describe('closing while survey containers still see the campaign open', () => {
     expect(final.status).toBe('SUCCEEDED');
     const output = JSON.parse(final.output ?? '{}') as { score?: { responses?: number } };
     expect(output.score?.responses).toBe(2);
+    await cloud.streamIdle();
     expect((await store.getMeta(id)).answered).toBe(2);
     // Score waited the settle time out, longer than a container keeps its copy: the close is seen now.
     expect(refusedStatus).toBe(410);

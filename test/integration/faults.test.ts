@@ -136,13 +136,21 @@ describe('failures on the embedded cloud', () => {
     const definition = smallCampaign();
 
     // Act
+    const started = Date.now();
     const { launch, invitations } = await launchAndInvite(definition);
     const statuses = [];
     for (const url of invitations.flatMap(surveyLinks)) statuses.push(await answerPatiently(url, 'throttle'));
+    const answeredAfter = Date.now();
+    await cloud.streamIdle();
+    const countedAfter = Date.now();
     const final = await waitFor('the workflow to finish', async () => {
       const out = cloud.runner.describeExecution(launch.executionArn);
       return out.status === 'RUNNING' ? undefined : out;
     });
+    const seconds = (from: number, to: number) => ((to - from) / 1000).toFixed(1);
+    console.log(
+      `throttling: invited and answered in ${seconds(started, answeredAfter)} s, counted ${seconds(answeredAfter, countedAfter)} s later, finished ${seconds(countedAfter, Date.now())} s after that`,
+    );
 
     // Assess
     expect(faults().dynamodb.stats().injected['throttle-burst']).toBeGreaterThan(10);
@@ -151,7 +159,8 @@ describe('failures on the embedded cloud', () => {
     const meta = await store.getMeta(definition.campaign.id);
     expect(meta).toMatchObject({ status: 'published', closedReason: 'complete' });
     expect(await store.countAnswered(definition.campaign.id)).toBe(meta.total);
-  });
+    // Backoff-bound: each throttled call waits up to seconds; beside the other test files it takes longer.
+  }, 150_000);
 
   it('answers 503 with Retry-After while the store is down, and loses nothing it accepted', async () => {
     // Prepare

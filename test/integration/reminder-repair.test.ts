@@ -22,9 +22,9 @@ afterAll(async () => {
 });
 
 describe('reminders on the embedded cloud', () => {
-  it('count, once, an answer that was stored without being counted, and do not remind anyone of it', async () => {
-    // Prepare: a campaign waiting for answers; one answer stored as the survey API stores it, but the
-    // counting after it never happened (the store failed in between and the supervisor submitted anew)
+  it('count, once, an answer stored but not yet counted, and do not remind anyone of it', async () => {
+    // Prepare: a campaign waiting for answers; one answer stored as the survey API stores it, while
+    // the table stream's counter is behind (held here; on AWS: throttled, failing or lagging)
     const definition = shortDemoCampaign('repair');
     const campaignId = definition.campaign.id;
     const launch = await launchCampaign({ store, sfn, stateMachineArn: cloud.stateMachineArn }, definition);
@@ -38,6 +38,7 @@ describe('reminders on the embedded cloud', () => {
     if (!answered) throw new Error('no assignment');
     const token = { ...answered, shard: shardOf(answered.supervisorId) };
     const first = '2026-11-29T08:00:00.000Z';
+    cloud.answerStream.pause();
     await store.saveResponse(token, { submissionId: 'first-answer-01', answers: {}, submittedAt: first });
     await store.saveResponse(token, {
       submissionId: 'second-answer-1',
@@ -59,6 +60,10 @@ describe('reminders on the embedded cloud', () => {
     expect((await store.getMeta(campaignId)).answered).toBe(1);
     const stillOpen = new Set(after.filter((a) => !a.answeredAt).map((a) => a.supervisorId));
     for (const plan of plans) expect(plan.recipients).toBe(stillOpen.size);
+    // The counter catches up later and finds the answer counted: still once
+    cloud.answerStream.resume();
+    await cloud.streamIdle();
+    expect((await store.getMeta(campaignId)).answered).toBe(1);
     cloud.runner.stopExecution(launch.executionArn);
   });
 });
