@@ -3,6 +3,10 @@ export interface Measured {
   perSecond: number;
   p50: number;
   p99: number;
+  /** The calls, the seconds they took together, and each one's milliseconds (ascending). */
+  n: number;
+  seconds: number;
+  latencies: number[];
 }
 
 /** The value at share `p` of an ascending list (nearest rank below); NaN when the list is empty. */
@@ -29,5 +33,27 @@ export const measure = async (
   );
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
-  return { perSecond: n / seconds, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99) };
+  return {
+    perSecond: n / seconds,
+    p50: percentile(latencies, 0.5),
+    p99: percentile(latencies, 0.99),
+    n,
+    seconds,
+    latencies,
+  };
+};
+
+/** Runs measured apart (rounds of one benchmark) as one: calls over seconds, percentiles over all calls. */
+export const combine = (runs: readonly Measured[]): Measured => {
+  const n = runs.reduce((sum, r) => sum + r.n, 0);
+  const seconds = runs.reduce((sum, r) => sum + r.seconds, 0);
+  const latencies = runs.flatMap((r) => r.latencies).sort((a, b) => a - b);
+  return {
+    perSecond: n / seconds,
+    p50: percentile(latencies, 0.5),
+    p99: percentile(latencies, 0.99),
+    n,
+    seconds,
+    latencies,
+  };
 };

@@ -8,11 +8,13 @@ import { deriveToken, surveyUrl } from '../functions/core/links.ts';
 import type { AnswerValue } from '../functions/core/model.ts';
 import { startEmbeddedCloud } from '../local/cloud.ts';
 import { syntheticCampaign } from '../local/demo/synthetic.ts';
-import { type Measured, measure } from './measure.ts';
+import { combine, type Measured, measure } from './measure.ts';
 import type { ClientRequest, ClientResult } from './submit-client.ts';
 import type { BenchSuite } from './suite.ts';
 
 const N = 3_000;
+/** Rounds the kinds of work are interleaved in (see below). */
+const ROUNDS = 6;
 const CONCURRENCY = 20;
 const CAMPAIGN_ID = 'bench-submit';
 
@@ -31,8 +33,9 @@ const fromPhones = (requests: ClientRequest[]): Promise<ClientResult> =>
 /**
  * The survey submit path on the embedded cloud against a raw PutItem of the same size on the same
  * dynalite, both at the same concurrency: what the handler's reads, checks and writes cost beyond
- * one write. First answers (the answer, the assignment's answered mark, the campaign's counter) and
- * edits (the answer only) are timed apart; each assignment gets one of each.
+ * one write. First answers and edits are one write each in the request and are timed apart; each
+ * assignment gets one of each. The counting of first answers (the table stream's counter: the
+ * assignment's mark and the campaign's count) is timed alone, on the backlog the first answers left.
  */
 export const suite: BenchSuite = {
   name: 'submit',
@@ -79,14 +82,6 @@ export const suite: BenchSuite = {
       const posts = (answering: readonly unknown[], from: number) =>
         answering.map((_, i): ClientRequest => ({ ...bodyOf(from + i), method: 'POST' }));
 
-      // CPU per request on each thread: handlers and HTTP (main), DynamoDB, phones.
-      const cpu = () => ({ main: performance.eventLoopUtilization().active, dynamodb: cloud.dynamodbBusyMs() });
-      const cpuEach = (before: ReturnType<typeof cpu>, n: number, phonesMs?: number) => {
-        const now = cpu();
-        const each = (ms: number) => (ms / n).toFixed(2);
-        return `cpu_ms_each: main=${each(now.main - before.main)} dynamodb=${each(now.dynamodb - before.dynamodb)}${phonesMs === undefined ? '' : ` phones=${phonesMs.toFixed(2)}`}`;
-      };
-
       // The item a first answer stores, read back from one answered before timing: the baseline puts
       // items of that very shape and size. The request body alone (the baseline of earlier runs) is
       // put too, for comparison.
@@ -103,27 +98,31 @@ export const suite: BenchSuite = {
       const storedItem = stored.Item;
       const itemBytes = Buffer.byteLength(JSON.stringify(storedItem));
       const bodyBytes = Buffer.byteLength(bodyOf(0).body);
-      const putAll = async (label: string, item: (i: number) => Record<string, unknown>) => {
-        const putOne = (key: string) => async (i: number) => {
-          await documentClient.send(
-            new PutCommand({
-              TableName: cloud.tableName,
-              Item: { ...item(i), PK: `BENCH#${key}#${i % 97}`, SK: `ITEM#${i}` },
-              ConditionExpression: 'attribute_not_exists(PK)',
-            }),
-          );
-        };
-        // Untimed first, as the submissions are (their pages were served): timed runs start warm.
-        await measure(N / 5, CONCURRENCY, putOne(`${label}-warm-up`));
-        const before = cpu();
-        const put = await measure(N, CONCURRENCY, putOne(label));
-        return { ...put, cpu: cpuEach(before, N) };
+      const putOne = (key: string, item: (i: number) => Record<string, unknown>) => async (i: number) => {
+        await documentClient.send(
+          new PutCommand({
+            TableName: cloud.tableName,
+            Item: { ...item(i), PK: `BENCH#${key}#${i % 97}`, SK: `ITEM#${i}` },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          }),
+        );
       };
-      const put = await putAll('item', () => storedItem);
-      const putBody = await putAll('body', (i) => ({ body: bodyOf(i).body }));
-
+      const putItem = putOne('item', () => storedItem);
+      const putBody = putOne('body', (i) => ({ body: bodyOf(i).body }));
+      // Untimed first, as the submissions are (their pages were served): timed runs start warm.
+      await measure(
+        N / 5,
+        CONCURRENCY,
+        putOne('warm-up-item', () => storedItem),
+      );
+      await measure(
+        N / 5,
+        CONCURRENCY,
+        putOne('warm-up-body', (i) => ({ body: bodyOf(i).body })),
+      );
       // A supervisor opens the questionnaire before answering it: the page is served first (not timed).
       await fromPhones(timedTargets.map((t) => ({ url: t.url, method: 'GET' })));
+
       // DynamoDB calls counted in the SDK, by command (the handlers share this client in-process).
       const counted: Record<string, number> = {};
       documentClient.middlewareStack.add(
@@ -134,47 +133,109 @@ export const suite: BenchSuite = {
         },
         { step: 'initialize', name: 'benchCallCounter' },
       );
-      const calls = () => ({ ...counted });
-      const perSubmission = (before: Record<string, number>, n: number) =>
-        Object.entries(calls())
-          .map(([op, count]) => [op, (count - (before[op] ?? 0)) / n] as const)
-          .filter(([, count]) => count > 0)
-          .map(([op, count]) => `${op}=${count.toFixed(2)}`)
-          .join(' ');
-      // Each assignment is answered once, then corrected once: the two kinds of submission, timed apart.
-      const n = timedTargets.length;
-      const timedPhase = async (from: number) => {
-        const beforeCalls = calls();
-        const beforeCpu = cpu();
-        const result = await fromPhones(posts(timedTargets, from));
-        return { ...result, calls: perSubmission(beforeCalls, n), cpu: cpuEach(beforeCpu, n, result.busyMsEach) };
+
+      // Five kinds of work, each timed with the CPU each thread spent (handlers and HTTP on the main
+      // thread, DynamoDB, phones) and the DynamoDB calls made:
+      //  - puts of the stored item, and of the request body alone (the baselines);
+      //  - first answers, one write each in the request, with the table stream's counter held;
+      //  - the counter on that backlog alone (mark and count each; it runs as its own function on AWS);
+      //  - edits, one write each.
+      // This machine's speed drifts by tens of percent within minutes, so the kinds are not timed one
+      // after the other but in rounds, each round a slice of each: every kind sees the same drift.
+      type Kind = 'put' | 'putBody' | 'first' | 'count' | 'edit';
+      const KINDS: readonly Kind[] = ['put', 'putBody', 'first', 'count', 'edit'];
+      const runs = Object.fromEntries(KINDS.map((k) => [k, [] as Measured[]])) as Record<Kind, Measured[]>;
+      const cpuMs = Object.fromEntries(KINDS.map((k) => [k, { main: 0, dynamodb: 0, phones: 0 }])) as Record<
+        Kind,
+        { main: number; dynamodb: number; phones: number }
+      >;
+      const callsOf = Object.fromEntries(KINDS.map((k) => [k, {} as Record<string, number>])) as Record<
+        Kind,
+        Record<string, number>
+      >;
+      const statuses: Record<string, number> = {};
+      const timed = async (
+        kind: Kind,
+        work: () => Promise<Measured & { busyMsEach?: number; statuses?: Record<string, number> }>,
+      ) => {
+        const calls = { ...counted };
+        const main = performance.eventLoopUtilization().active;
+        const dynamodb = cloud.dynamodbBusyMs();
+        const result = await work();
+        cpuMs[kind].main += performance.eventLoopUtilization().active - main;
+        cpuMs[kind].dynamodb += cloud.dynamodbBusyMs() - dynamodb;
+        cpuMs[kind].phones += (result.busyMsEach ?? 0) * result.n;
+        for (const [op, count] of Object.entries(counted)) {
+          callsOf[kind][op] = (callsOf[kind][op] ?? 0) + count - (calls[op] ?? 0);
+        }
+        for (const [status, count] of Object.entries(result.statuses ?? {}))
+          statuses[status] = (statuses[status] ?? 0) + count;
+        runs[kind].push(result);
       };
-      const first = await timedPhase(1);
-      const edit = await timedPhase(1 + n);
-      const failures = [first, edit]
-        .flatMap((r) => Object.entries(r.statuses))
+      const n = timedTargets.length;
+      const slice = Math.ceil(n / ROUNDS);
+      const putsEach = Math.ceil(N / ROUNDS);
+      for (let round = 0; round < ROUNDS; round++) {
+        const answering = timedTargets.slice(round * slice, (round + 1) * slice);
+        const from = round * putsEach;
+        await timed('put', () => measure(putsEach, CONCURRENCY, (i) => putItem(from + i)));
+        await timed('putBody', () => measure(putsEach, CONCURRENCY, (i) => putBody(from + i)));
+        cloud.answerStream.pause();
+        await timed('first', () => fromPhones(posts(answering, 1 + round * slice)));
+        await timed('count', async () => {
+          const backlog = cloud.answerStream.backlog;
+          const started = performance.now();
+          cloud.answerStream.resume();
+          await cloud.streamIdle();
+          const seconds = (performance.now() - started) / 1000;
+          return { perSecond: backlog / seconds, p50: Number.NaN, p99: Number.NaN, n: backlog, seconds, latencies: [] };
+        });
+        await timed('edit', () => fromPhones(posts(answering, 1 + n + round * slice)));
+      }
+      for (const k of KINDS) console.log(k, runs[k].map((r) => r.perSecond.toFixed(0)).join(' '));
+      const answered = (await store.getMeta(CAMPAIGN_ID)).answered;
+      const m = Object.fromEntries(KINDS.map((k) => [k, combine(runs[k])])) as Record<Kind, Measured>;
+
+      const f = (x: number) => x.toFixed(1);
+      const timing = (r: Measured) => `per_s=${f(r.perSecond)} p50_ms=${f(r.p50)} p99_ms=${f(r.p99)}`;
+      const each = (kind: Kind) => {
+        const count = m[kind].n;
+        const per = (x: number) => (x / count).toFixed(2);
+        const calls = Object.entries(callsOf[kind])
+          .filter(([, c]) => c > 0)
+          .map(([op, c]) => `${op}=${per(c)}`)
+          .join(' ');
+        const { main, dynamodb, phones } = cpuMs[kind];
+        return `dynamodb_calls_each: ${calls} cpu_ms_each: main=${per(main)} dynamodb=${per(dynamodb)}${phones > 0 ? ` phones=${per(phones)}` : ''}`;
+      };
+      const rounds = `rounds=${ROUNDS}`;
+      out(
+        `putitem: n=${m.put.n} ${rounds} concurrency=${CONCURRENCY} item_json_bytes=${itemBytes} (the response item a first answer stores) ${timing(m.put)} ${each('put')}`,
+      );
+      out(
+        `putitem-body: n=${m.putBody.n} ${rounds} concurrency=${CONCURRENCY} item_json_bytes=${bodyBytes} (the request body alone, the baseline before) ${timing(m.putBody)} ${each('putBody')}`,
+      );
+      out(`submit-first: n=${m.first.n} ${rounds} concurrency=${CONCURRENCY} ${timing(m.first)} ${each('first')}`);
+      out(
+        `count-first-answers: n=${m.count.n} ${rounds} per_s=${f(m.count.perSecond)} ${each('count')} (the stream's counter alone on each round's backlog: mark and count each answer; batches of ≤ 100, one after the other)`,
+      );
+      out(`submit-edit: n=${m.edit.n} ${rounds} concurrency=${CONCURRENCY} ${timing(m.edit)} ${each('edit')}`);
+      const failures = Object.entries(statuses)
         .filter(([status]) => status !== '200')
         .reduce((sum, [, count]) => sum + count, 0);
-      const both = { perSecond: (2 * n) / (n / first.perSecond + n / edit.perSecond) };
-      const f = (x: number) => x.toFixed(1);
-      const timing = (m: Measured) => `per_s=${f(m.perSecond)} p50_ms=${f(m.p50)} p99_ms=${f(m.p99)}`;
+      // Throughput over equal numbers of first answers and edits.
+      const mix = (a: number, b: number) => ({ perSecond: 2 / (1 / a + 1 / b) });
+      const both = mix(m.first.perSecond, m.edit.perSecond);
+      // A first answer and its counting done one after the other on these same cores.
+      const counted1 = 1 / (1 / m.first.perSecond + 1 / m.count.perSecond);
+      const bothCounted = mix(counted1, m.edit.perSecond);
       out(
-        `putitem: n=${N} concurrency=${CONCURRENCY} item_json_bytes=${itemBytes} (the response item a first answer stores) ${timing(put)} ${put.cpu}`,
+        `submit: n=${m.first.n + m.edit.n} per_s=${f(both.perSecond)} non_2xx=${failures} answered=${answered} of ${n + 1} counted_exactly_once=${answered === n + 1}`,
       );
+      const ratio = (base: { perSecond: number }, r: { perSecond: number }) =>
+        (base.perSecond / r.perSecond).toFixed(2);
       out(
-        `putitem-body: n=${N} concurrency=${CONCURRENCY} item_json_bytes=${bodyBytes} (the request body alone, the baseline before) ${timing(putBody)} ${putBody.cpu}`,
-      );
-      out(
-        `submit-first: n=${n} concurrency=${CONCURRENCY} ${timing(first)} dynamodb_calls_each: ${first.calls} ${first.cpu}`,
-      );
-      out(
-        `submit-edit: n=${n} concurrency=${CONCURRENCY} ${timing(edit)} dynamodb_calls_each: ${edit.calls} ${edit.cpu}`,
-      );
-      out(`submit: n=${2 * n} per_s=${f(both.perSecond)} non_2xx=${failures}`);
-      const ratio = (base: { perSecond: number }, m: { perSecond: number }) =>
-        (base.perSecond / m.perSecond).toFixed(2);
-      out(
-        `submit-vs-putitem: ${ratio(put, both)} (throughput ratio, first answers and edits alike; first ${ratio(put, first)}, edit ${ratio(put, edit)}; against the body-only put ${ratio(putBody, both)}; target ≤ 1.5)`,
+        `submit-vs-putitem: ${ratio(m.put, both)} (throughput ratio of the request path, first answers and edits alike; first ${ratio(m.put, m.first)}, edit ${ratio(m.put, m.edit)}; with each first answer's counting added on the same cores ${ratio(m.put, bothCounted)}; against the body-only put ${ratio(m.putBody, both)}; target ≤ 1.5)`,
       );
     } finally {
       await cloud.close();
