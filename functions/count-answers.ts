@@ -34,7 +34,7 @@ export interface CountAnswersResult {
 }
 
 /** Assignments counted side by side within a batch. */
-const PARALLEL = 8;
+const PARALLEL = 16;
 
 const firstAnswerOf = (record: DynamoDBRecord): FirstAnswer | undefined => {
   if (record.eventName !== ANSWER_STREAM.eventName || !record.dynamodb?.NewImage) return undefined;
