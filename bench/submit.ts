@@ -8,6 +8,7 @@ import { deriveToken, surveyUrl } from '../functions/core/links.ts';
 import type { AnswerValue } from '../functions/core/model.ts';
 import { startEmbeddedCloud } from '../local/cloud.ts';
 import { syntheticCampaign } from '../local/demo/synthetic.ts';
+import { startHttpApi } from '../local/http-api.ts';
 import { combine, type Measured, measure } from './measure.ts';
 import type { ClientRequest, ClientResult } from './submit-client.ts';
 import type { BenchSuite } from './suite.ts';
@@ -108,6 +109,24 @@ export const suite: BenchSuite = {
         );
       };
       const putItem = putOne('item', () => storedItem);
+      // The least any submit path over HTTP can cost here: the same phones post the same bodies to a
+      // route of the same local API Gateway that only puts the stored item (no link, no checks).
+      const floorApi = await startHttpApi(() => [
+        {
+          method: 'POST',
+          path: '/floor/{i}',
+          handler: async (event) => {
+            await putOne('floor', () => storedItem)(Number(event.pathParameters?.i));
+            return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: '{"saved":true}' };
+          },
+        },
+      ]);
+      const floorPosts = (count: number, from: number): ClientRequest[] =>
+        Array.from({ length: count }, (_, i) => ({
+          url: `${floorApi.url}/floor/${from + i}`,
+          method: 'POST',
+          body: bodyOf(from + i).body,
+        }));
       const putBody = putOne('body', (i) => ({ body: bodyOf(i).body }));
       // Untimed first, as the submissions are (their pages were served): timed runs start warm.
       await measure(
@@ -137,13 +156,14 @@ export const suite: BenchSuite = {
       // Five kinds of work, each timed with the CPU each thread spent (handlers and HTTP on the main
       // thread, DynamoDB, phones) and the DynamoDB calls made:
       //  - puts of the stored item, and of the request body alone (the baselines);
+      //  - the floor: the phones posting to an HTTP route that only puts the stored item;
       //  - first answers, one write each in the request, with the table stream's counter held;
       //  - the counter on that backlog alone (mark and count each; it runs as its own function on AWS);
       //  - edits, one write each.
       // This machine's speed drifts by tens of percent within minutes, so the kinds are not timed one
       // after the other but in rounds, each round a slice of each: every kind sees the same drift.
-      type Kind = 'put' | 'putBody' | 'first' | 'count' | 'edit';
-      const KINDS: readonly Kind[] = ['put', 'putBody', 'first', 'count', 'edit'];
+      type Kind = 'put' | 'putBody' | 'floor' | 'first' | 'count' | 'edit';
+      const KINDS: readonly Kind[] = ['put', 'putBody', 'floor', 'first', 'count', 'edit'];
       const runs = Object.fromEntries(KINDS.map((k) => [k, [] as Measured[]])) as Record<Kind, Measured[]>;
       const cpuMs = Object.fromEntries(KINDS.map((k) => [k, { main: 0, dynamodb: 0, phones: 0 }])) as Record<
         Kind,
@@ -180,6 +200,7 @@ export const suite: BenchSuite = {
         const from = round * putsEach;
         await timed('put', () => measure(putsEach, CONCURRENCY, (i) => putItem(from + i)));
         await timed('putBody', () => measure(putsEach, CONCURRENCY, (i) => putBody(from + i)));
+        await timed('floor', () => fromPhones(floorPosts(slice, round * slice)));
         cloud.answerStream.pause();
         await timed('first', () => fromPhones(posts(answering, 1 + round * slice)));
         await timed('count', async () => {
@@ -215,6 +236,9 @@ export const suite: BenchSuite = {
       out(
         `putitem-body: n=${m.putBody.n} ${rounds} concurrency=${CONCURRENCY} item_json_bytes=${bodyBytes} (the request body alone, the baseline before) ${timing(m.putBody)} ${each('putBody')}`,
       );
+      out(
+        `http-put-floor: n=${m.floor.n} ${rounds} concurrency=${CONCURRENCY} ${timing(m.floor)} ${each('floor')} (the phones posting to a route of the same local API that only puts the stored item)`,
+      );
       out(`submit-first: n=${m.first.n} ${rounds} concurrency=${CONCURRENCY} ${timing(m.first)} ${each('first')}`);
       out(
         `count-first-answers: n=${m.count.n} ${rounds} per_s=${f(m.count.perSecond)} ${each('count')} (the stream's counter alone on each round's backlog: mark and count each answer; batches of ≤ 100, one after the other)`,
@@ -237,6 +261,10 @@ export const suite: BenchSuite = {
       out(
         `submit-vs-putitem: ${ratio(m.put, both)} (throughput ratio of the request path, first answers and edits alike; first ${ratio(m.put, m.first)}, edit ${ratio(m.put, m.edit)}; with each first answer's counting added on the same cores ${ratio(m.put, bothCounted)}; against the body-only put ${ratio(m.putBody, both)}; target ≤ 1.5)`,
       );
+      out(
+        `submit-floor-vs-putitem: ${ratio(m.put, m.floor)} (the HTTP route that only puts the item, against the put: the least a submit path over HTTP costs on these shared cores; the survey path against it ${ratio(m.floor, both)})`,
+      );
+      await floorApi.close();
     } finally {
       await cloud.close();
     }

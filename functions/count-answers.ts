@@ -100,7 +100,8 @@ export const countAnswers = async (event: DynamoDBStreamEvent): Promise<CountAns
       result.woken++;
     }
   }
-  if (result.counted > 0 || result.skipped > 0) logger.info('answers counted', { ...result });
+  // Per batch, so at debug level (POWERTOOLS_LOG_LEVEL=DEBUG); skipped records are logged as errors above.
+  logger.debug('answers counted', { ...result });
   return result;
 };
 
