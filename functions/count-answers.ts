@@ -69,23 +69,31 @@ export const countAnswers = async (event: DynamoDBStreamEvent): Promise<CountAns
   // Campaigns touched by this batch: each is checked for completion once, after all its marks.
   const campaigns = new Set<string>();
   let next = 0;
+  // After a failure no new answer is started, and the batch fails only once those under way are done:
+  // no work of this delivery may still run (and take a mark back) while the next delivery counts.
+  let failure: { error: unknown } | undefined;
   const worker = async () => {
-    for (let answer = answers[next++]; answer; answer = answers[next++]) {
-      const count = await store.markAnswered(
-        {
-          campaignId: answer.campaignId,
-          shard: shardOf(answer.supervisorId),
-          supervisorId: answer.supervisorId,
-          id: answer.assignmentId,
-        },
-        answer.history[0].submittedAt,
-      );
+    for (let answer = answers[next++]; answer && !failure; answer = answers[next++]) {
+      const assignment = {
+        campaignId: answer.campaignId,
+        shard: shardOf(answer.supervisorId),
+        supervisorId: answer.supervisorId,
+        id: answer.assignmentId,
+      };
+      let count: number | undefined;
+      try {
+        count = await store.markAnswered(assignment, answer.history[0].submittedAt);
+      } catch (error) {
+        failure ??= { error };
+        return;
+      }
       if (count === undefined) result.alreadyCounted++;
       else result.counted++;
       campaigns.add(answer.campaignId);
     }
   };
   await Promise.all(Array.from({ length: Math.min(PARALLEL, answers.length) }, worker));
+  if (failure) throw failure.error;
 
   // The task token changes with each wait, so it is read afresh, once per campaign and batch. A batch
   // delivered again checks too: its first delivery may have failed between counting and waking.

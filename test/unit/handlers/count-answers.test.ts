@@ -169,6 +169,28 @@ describe('count-answers (the table stream of first answers)', () => {
     });
   });
 
+  it('fails a batch only once the answers under way are done, and starts none after the failure', async () => {
+    // Prepare: A1's mark fails at once; A2's count lands 50 ms later
+    const down = Object.assign(new Error('store down'), { name: 'ServiceUnavailable' });
+    ddb.on(UpdateCommand, { Key: markKey('S1', 'A1') }).rejects(down);
+    let a2Counted = false;
+    ddb.on(UpdateCommand, { Key: metaKey }).callsFake(async () => {
+      await new Promise((r) => setTimeout(r, 50));
+      a2Counted = true;
+      return { Attributes: { answered: 2 } };
+    });
+    const many = Array.from({ length: 40 }, (_, i) => created(`B${i}`, 'S2'));
+    // Act
+    const counting = countAnswers({ Records: [created('A1'), created('A2'), ...many] });
+    // Assess: nothing of this delivery runs on once it has failed
+    await expect(counting).rejects.toThrow('store down');
+    expect(a2Counted).toBe(true);
+    const marked = ddb
+      .commandCalls(UpdateCommand)
+      .filter((c) => String(c.args[0].input.Key?.SK).startsWith('ASSIGNMENT#')).length;
+    expect(marked).toBeLessThan(42);
+  });
+
   it('keeps its mark when it cannot tell whether the count was applied (a timeout): never counted twice', async () => {
     // Prepare
     ddb
