@@ -13,6 +13,19 @@ export interface Measured {
 const percentile = (sorted: readonly number[], p: number): number =>
   sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? Number.NaN;
 
+/** Throughput and percentiles of `n` calls that took `seconds` together, with their latencies (sorted here). */
+const summarize = (n: number, seconds: number, latencies: number[]): Measured => {
+  latencies.sort((a, b) => a - b);
+  return {
+    perSecond: n / seconds,
+    p50: percentile(latencies, 0.5),
+    p99: percentile(latencies, 0.99),
+    n,
+    seconds,
+    latencies,
+  };
+};
+
 /** Runs `call(i)` for every i below `n`, `concurrency` calls in flight: throughput and latency percentiles. */
 export const measure = async (
   n: number,
@@ -31,29 +44,16 @@ export const measure = async (
       }
     }),
   );
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  return {
-    perSecond: n / seconds,
-    p50: percentile(latencies, 0.5),
-    p99: percentile(latencies, 0.99),
-    n,
-    seconds,
-    latencies,
-  };
+  return summarize(n, (performance.now() - started) / 1000, latencies);
 };
 
 /** Runs measured apart (rounds of one benchmark) as one: calls over seconds, percentiles over all calls. */
 export const combine = (runs: readonly Measured[]): Measured => {
   const n = runs.reduce((sum, r) => sum + r.n, 0);
   const seconds = runs.reduce((sum, r) => sum + r.seconds, 0);
-  const latencies = runs.flatMap((r) => r.latencies).sort((a, b) => a - b);
-  return {
-    perSecond: n / seconds,
-    p50: percentile(latencies, 0.5),
-    p99: percentile(latencies, 0.99),
+  return summarize(
     n,
     seconds,
-    latencies,
-  };
+    runs.flatMap((r) => r.latencies),
+  );
 };

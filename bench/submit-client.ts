@@ -1,20 +1,15 @@
 /**
  * The phones of the submit bench, on a thread of their own: their HTTP client's CPU is not the
  * server's. Sends each request of `workerData.requests` with `concurrency` in flight over kept-alive
- * connections (node:http, which costs the shared cores about half of what `fetch` does), then posts
+ * connections (`http-client.ts`: a fraction of node:http's CPU, which is taken from the server here), then posts
  * the throughput, latency percentiles, status counts and the thread's own busy time per request.
  */
-import { Agent, request as httpRequest } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
+import { type ClientRequest, KeptAliveConnection } from './http-client.ts';
 import { type Measured, measure } from './measure.ts';
 
-/** One request to send. */
-export interface ClientRequest {
-  url: string;
-  method: 'GET' | 'POST';
-  body?: string;
-}
+export type { ClientRequest } from './http-client.ts';
 
 /** What the thread reports. */
 export interface ClientResult extends Measured {
@@ -24,38 +19,26 @@ export interface ClientResult extends Measured {
 }
 
 const { requests, concurrency } = workerData as { requests: ClientRequest[]; concurrency: number };
-const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
-
-const send = (r: ClientRequest): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const body = r.body === undefined ? undefined : Buffer.from(r.body);
-    const req = httpRequest(
-      r.url,
-      {
-        agent,
-        method: r.method,
-        headers: {
-          accept: 'application/json',
-          ...(body ? { 'content-type': 'application/json', 'content-length': body.length } : {}),
-        },
-      },
-      (res) => {
-        res.on('data', () => {});
-        res.on('end', () => resolve(res.statusCode ?? 0));
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
+const first = requests[0];
+if (!first) throw new Error('no request to send');
+const target = new URL(first.url);
+// One connection per request in flight: a free one is always there when a request starts.
+const free = Array.from({ length: concurrency }, () => new KeptAliveConnection(target.hostname, Number(target.port)));
+const all = [...free];
 
 const statuses: Record<string, number> = {};
 const before = performance.eventLoopUtilization();
 const timed = await measure(requests.length, concurrency, async (i) => {
-  const status = await send(requests[i] as ClientRequest);
-  statuses[status] = (statuses[status] ?? 0) + 1;
+  const connection = free.pop();
+  if (!connection) throw new Error('no free connection');
+  try {
+    const status = await connection.send(requests[i] as ClientRequest);
+    statuses[status] = (statuses[status] ?? 0) + 1;
+  } finally {
+    free.push(connection);
+  }
 });
 const busy = performance.eventLoopUtilization(before);
-agent.destroy();
+for (const connection of all) connection.close();
 const result: ClientResult = { ...timed, statuses, busyMsEach: busy.active / requests.length };
 parentPort?.postMessage(result);

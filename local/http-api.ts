@@ -112,6 +112,8 @@ export const startHttpApi = async (
       const outHeaders: Record<string, string> = {};
       for (const [k, v] of Object.entries(out.headers ?? {})) outHeaders[k] = String(v);
       const payload = out.body === undefined ? '' : out.isBase64Encoded ? Buffer.from(out.body, 'base64') : out.body;
+      // A whole body with its length, as API Gateway answers (not chunked).
+      outHeaders['content-length'] = String(Buffer.byteLength(payload));
       res.writeHead(out.statusCode ?? 200, outHeaders).end(method === 'HEAD' ? undefined : payload);
     } catch {
       res
