@@ -213,7 +213,6 @@ export const suite: BenchSuite = {
         });
         await timed('edit', () => fromPhones(posts(answering, 1 + n + round * slice)));
       }
-      for (const k of KINDS) console.log(k, runs[k].map((r) => r.perSecond.toFixed(0)).join(' '));
       const answered = (await store.getMeta(CAMPAIGN_ID)).answered;
       const m = Object.fromEntries(KINDS.map((k) => [k, combine(runs[k])])) as Record<Kind, Measured>;
 
@@ -242,6 +241,10 @@ export const suite: BenchSuite = {
       out(`submit-first: n=${m.first.n} ${rounds} concurrency=${CONCURRENCY} ${timing(m.first)} ${each('first')}`);
       out(
         `count-first-answers: n=${m.count.n} ${rounds} per_s=${f(m.count.perSecond)} ${each('count')} (the stream's counter alone on each round's backlog: mark and count each answer; batches of ≤ 100, one after the other)`,
+      );
+      // Each round's throughput per kind: how far this machine's speed moved while the bench ran.
+      out(
+        `submit-rounds-per-s: ${KINDS.map((k) => `${k}=[${runs[k].map((r) => r.perSecond.toFixed(0)).join(',')}]`).join(' ')}`,
       );
       out(`submit-edit: n=${m.edit.n} ${rounds} concurrency=${CONCURRENCY} ${timing(m.edit)} ${each('edit')}`);
       const failures = Object.entries(statuses)
