@@ -49,13 +49,13 @@ describe('counting first answers from the table stream (embedded cloud)', () => 
     cloud.answerStream.pause();
     expect((await answerSurvey(link, 'first')).status).toBe(200);
     const beforeCounting = await store.getMeta(id);
-    const unmarked = (await assignmentsOf(id)).filter((a) => a.answeredAt).length;
+    const markedBeforeCounting = (await assignmentsOf(id)).filter((a) => a.answeredAt).length;
     cloud.answerStream.resume();
     await cloud.streamIdle();
 
     // Assess 1: the request wrote the answer only; the stream then marked and counted it
     expect(beforeCounting.answered).toBe(0);
-    expect(unmarked).toBe(0);
+    expect(markedBeforeCounting).toBe(0);
     const responses = [];
     for await (const page of store.streamResponses(id)) responses.push(...page);
     const [response] = responses;
