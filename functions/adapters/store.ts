@@ -101,6 +101,10 @@ export type RectificationLink = z.infer<typeof RectificationLink>;
 export const AssignmentRecord = Assignment.extend({ answeredAt: z.string().optional() });
 export type AssignmentRecord = z.infer<typeof AssignmentRecord>;
 
+/** Numbers read back from writes (built once: a zod schema costs something to build). */
+const Count = z.number().int().positive();
+const PreviousVersion = z.number().int().positive().optional();
+
 /** Whether DynamoDB answered a request with a client error (4xx): the request was not applied. */
 const refusedByService = (error: unknown): boolean => {
   const status = (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
@@ -505,10 +509,12 @@ export class CampaignStore {
             ':sids': new Set([submission.submissionId]),
             ':max': MAX_VERSIONS,
           },
-          ReturnValues: 'UPDATED_NEW',
+          // The values this write replaced: nothing for a new response (version 1), the previous version
+          // number for an edit. Unlike the new values, nothing to read back for a first answer.
+          ReturnValues: 'UPDATED_OLD',
         }),
       );
-      const version = z.number().int().positive().parse(out.Attributes?.version);
+      const version = (PreviousVersion.parse(out.Attributes?.version) ?? 0) + 1;
       return { version, first: version === 1, duplicate: false };
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) {
@@ -566,7 +572,7 @@ export class CampaignStore {
           ReturnValues: 'UPDATED_NEW',
         }),
       );
-      return z.number().int().positive().parse(out.Attributes?.answered);
+      return Count.parse(out.Attributes?.answered);
     } catch (error) {
       if (!refusedByService(error)) throw error;
       await this.db

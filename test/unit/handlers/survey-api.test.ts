@@ -52,11 +52,11 @@ const givenOpenCampaign = (metaOver: Record<string, unknown> = {}) => {
   givenSurveyItems(ddb, def);
 };
 
-/** The response's UpdateItem answers with the version it reached. */
+/** The response's UpdateItem stores `version`: it answers with the version it replaced (none for the first). */
 const givenResponseVersion = (version: number) =>
   ddb
     .on(UpdateCommand, { Key: { PK: `CAMPAIGN#${def.campaign.id}#S03`, SK: 'RESPONSE#A1' } })
-    .resolves({ Attributes: { version } });
+    .resolves(version > 1 ? { Attributes: { version: version - 1 } } : {});
 
 /**
  * An earlier attempt already stored the submission as the last of `history` (oldest first): the
@@ -136,6 +136,22 @@ describe('POST /s/{token}', () => {
       }),
     });
     expect(writes()).toHaveLength(1);
+  });
+
+  it('answers an edit with the version after the one it replaced', async () => {
+    // Prepare: the response holds versions 1 and 2
+    givenOpenCampaign();
+    givenResponseVersion(3);
+    // Act
+    const res = await routeSurvey(
+      event('POST', `/s/${token}`, { type: 'application/json', body: JSON.stringify({ badge: true, attitude: 2 }) }),
+    );
+    // Assess
+    expect(JSON.parse(res.body ?? '{}')).toMatchObject({ saved: true, version: 3 });
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      Key: { PK: `CAMPAIGN#${def.campaign.id}#S03`, SK: 'RESPONSE#A1' },
+      ReturnValues: 'UPDATED_OLD',
+    });
   });
 
   it('leaves counting and waking the workflow to the answer counter, even for the last open assignment', async () => {
