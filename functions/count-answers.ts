@@ -4,7 +4,6 @@ import middy from '@middy/core';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import * as z from 'zod';
 import { ANSWER_STREAM } from './adapters/answer-stream.ts';
-import { shardOf } from './adapters/keys.ts';
 import { logger } from './adapters/logger.ts';
 import { CampaignNotFound } from './adapters/store.ts';
 import { store } from './adapters/table.ts';
@@ -74,12 +73,7 @@ export const countAnswers = async (event: DynamoDBStreamEvent): Promise<CountAns
   let failure: { error: unknown } | undefined;
   const worker = async () => {
     for (let answer = answers[next++]; answer && !failure; answer = answers[next++]) {
-      const assignment = {
-        campaignId: answer.campaignId,
-        shard: shardOf(answer.supervisorId),
-        supervisorId: answer.supervisorId,
-        id: answer.assignmentId,
-      };
+      const assignment = { campaignId: answer.campaignId, supervisorId: answer.supervisorId, id: answer.assignmentId };
       let count: number | undefined;
       try {
         count = await store.markAnswered(assignment, answer.history[0].submittedAt);

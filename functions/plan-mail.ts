@@ -1,5 +1,4 @@
 import middy from '@middy/core';
-import { shardOf } from './adapters/keys.ts';
 import { classifyErrors, parseEvent } from './adapters/middleware.ts';
 import { preparePublication } from './adapters/publication.ts';
 import type { AssignmentRecord } from './adapters/store.ts';
@@ -21,7 +20,7 @@ const openAssignments = async (campaignId: string): Promise<AssignmentRecord[]> 
     if (a.answeredAt) continue;
     const answeredAt = firstAnswers.get(a.id);
     if (answeredAt === undefined) open.push(a);
-    else await store.markAnswered({ ...a, shard: shardOf(a.supervisorId) }, answeredAt);
+    else await store.markAnswered(a, answeredAt);
   }
   return open;
 };

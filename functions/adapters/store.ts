@@ -541,11 +541,11 @@ export class CampaignStore {
    * campaign run to its deadline, one too many could close it before everyone answered.
    */
   async markAnswered(
-    assignment: Pick<TokenRecord, 'campaignId' | 'shard' | 'supervisorId' | 'id'>,
+    assignment: Pick<Assignment, 'campaignId' | 'supervisorId' | 'id'>,
     at: string,
   ): Promise<number | undefined> {
     const markKey = {
-      PK: shardPk(assignment.campaignId, assignment.shard),
+      PK: shardPk(assignment.campaignId, shardOf(assignment.supervisorId)),
       SK: assignmentSk(assignment.supervisorId, assignment.id),
     };
     try {
