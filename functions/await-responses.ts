@@ -2,6 +2,7 @@ import middy from '@middy/core';
 import { classifyErrors, parseEvent } from './adapters/middleware.ts';
 import { store } from './adapters/table.ts';
 import { wakeCollect } from './adapters/workflow.ts';
+import { allAnswered } from './core/progress.ts';
 import { AwaitResponsesInput } from './core/workflow-contract.ts';
 
 /**
@@ -18,8 +19,7 @@ export const awaitResponses = async ({
   const meta = await store.getMeta(campaignId);
   if (meta.closeRequested)
     await wakeCollect(taskToken, { reason: 'closed-by-organizer', at: new Date().toISOString() });
-  else if (meta.total > 0 && meta.answered >= meta.total)
-    await wakeCollect(taskToken, { reason: 'complete', at: new Date().toISOString() });
+  else if (allAnswered(meta)) await wakeCollect(taskToken, { reason: 'complete', at: new Date().toISOString() });
   else if (meta.deadline !== meta.campaign.schedule.deadline && Date.parse(meta.deadline) < Date.parse(wakeAt)) {
     await wakeCollect(taskToken, { reason: 'extended', at: new Date().toISOString() });
   }

@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { readEnv } from './adapters/config.ts';
 import { classifyErrors, parseEvent } from './adapters/middleware.ts';
 import { store } from './adapters/table.ts';
+import { allAnswered } from './core/progress.ts';
 import {
   DEFAULT_CAMPAIGN_CACHE_SECONDS,
   SURVEY_REQUEST_TIMEOUT_SECONDS,
@@ -37,11 +38,7 @@ export interface CloseResult {
 /** Close: stops accepting answers. Retrying it returns the same result, the first close's time included. */
 export const closeCampaign = async ({ campaignId }: CampaignTaskInput): Promise<CloseResult> => {
   const before = await store.getMeta(campaignId);
-  const reason = before.closeRequested
-    ? 'closed-by-organizer'
-    : before.total > 0 && before.answered >= before.total
-      ? 'complete'
-      : 'deadline';
+  const reason = before.closeRequested ? 'closed-by-organizer' : allAnswered(before) ? 'complete' : 'deadline';
   const meta = await store.closeCampaign(campaignId, reason, new Date().toISOString());
   const closedAt = meta.closedAt ?? new Date().toISOString();
   return {

@@ -8,6 +8,7 @@ import { logger } from './adapters/logger.ts';
 import { CampaignNotFound } from './adapters/store.ts';
 import { store } from './adapters/table.ts';
 import { wakeCollect } from './adapters/workflow.ts';
+import { allAnswered } from './core/progress.ts';
 
 /** The part of a newly created response item the counter reads. */
 const FirstAnswer = z.object({
@@ -97,7 +98,7 @@ export const countAnswers = async (event: DynamoDBStreamEvent): Promise<CountAns
       throw error;
     });
     if (!meta) continue;
-    if (meta.status === 'open' && meta.total > 0 && meta.answered >= meta.total && meta.taskToken) {
+    if (meta.status === 'open' && allAnswered(meta) && meta.taskToken) {
       await wakeCollect(meta.taskToken, { reason: 'complete', at: new Date().toISOString() });
       result.woken++;
     }

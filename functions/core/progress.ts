@@ -11,6 +11,10 @@ export interface ProgressState {
   closeRequested: boolean;
 }
 
+/** Whether every assignment of a campaign (it has some) is answered. */
+export const allAnswered = ({ answered, total }: { answered: number; total: number }): boolean =>
+  total > 0 && answered >= total;
+
 // A week at most: the loop re-checks at least weekly, the same on AWS and on the local runner.
 const MAX_WAIT_SECONDS = 7 * 24 * 3600;
 
@@ -22,7 +26,7 @@ const MAX_WAIT_SECONDS = 7 * 24 * 3600;
 export const decideProgress = (s: ProgressState): ProgressDecision => {
   const counts = { answered: s.answered, total: s.total };
   if (s.closeRequested) return { action: 'close', reason: 'closed-by-organizer', ...counts };
-  if (s.total > 0 && s.answered >= s.total) return { action: 'close', reason: 'complete', ...counts };
+  if (allAnswered(s)) return { action: 'close', reason: 'complete', ...counts };
   const now = s.now.getTime();
   const deadline = Date.parse(s.deadline);
   if (now >= deadline) return { action: 'close', reason: 'deadline', ...counts };
