@@ -93,13 +93,13 @@ const startDynamoDbThread = (
       await Promise.race([closed, new Promise((done) => setTimeout(done, 5_000).unref())]);
       await worker.terminate();
     };
-    worker.on('message', (m: { records?: StreamRecordData[] }) => m.records && onRecords(m.records));
     worker.once('error', reject);
     worker.once('exit', (code) => reject(new Error(`the DynamoDB thread exited with code ${code} before listening`)));
-    worker.once('message', (m: { url?: string; error?: string; records?: unknown }) => {
-      if (m.records) return;
-      if (m.url) resolve({ url: m.url, busyMs: () => worker.performance.eventLoopUtilization().active, close });
-      else reject(new Error(`DynamoDB (dynalite) did not start: ${m.error ?? 'unknown error'}`));
+    // One listener for everything the thread posts: `{ url }` or `{ error }` once, then stream records.
+    worker.on('message', (m: { url?: string; error?: string; records?: StreamRecordData[] }) => {
+      if (m.records) onRecords(m.records);
+      else if (m.url) resolve({ url: m.url, busyMs: () => worker.performance.eventLoopUtilization().active, close });
+      else if (m.error) reject(new Error(`DynamoDB (dynalite) did not start: ${m.error}`));
     });
   });
 

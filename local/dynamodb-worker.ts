@@ -58,9 +58,8 @@ const emit = (record: Omit<StreamRecordData, 'SequenceNumber' | 'ApproximateCrea
   });
 };
 
-/** Whether a change of an item is one the subscription asked for. */
-const wanted = (subscription: StreamSubscription, eventName: StreamRecordData['eventName'], item: AttributeMap) => {
-  if (eventName !== subscription.eventName) return false;
+/** Whether an item is one whose changes the subscription asked for (by its sort key's prefix). */
+const subscribed = (subscription: StreamSubscription, item: AttributeMap) => {
   const sortKey = item[subscription.sortKey]?.S;
   return typeof sortKey === 'string' && sortKey.startsWith(subscription.sortKeyPrefix);
 };
@@ -69,40 +68,39 @@ const keysOf = (subscription: StreamSubscription, item: AttributeMap): Attribute
   Object.fromEntries(subscription.keyAttributes.flatMap((name) => (item[name] ? [[name, item[name]]] : [])));
 
 /**
- * Wraps the item store of the streamed table: each put reads the item it replaces (dynalite holds the
- * item's lock around the whole write, so that read sees what the write replaces) and records the
- * change once the write succeeded. PutItem, UpdateItem, DeleteItem and BatchWriteItem all write here.
+ * Wraps the item store of the streamed table. A put of an item the subscription asks for reads the
+ * item it replaces (dynalite holds the item's lock around the whole write, so that read sees what the
+ * write replaces: none → INSERT, one → MODIFY) and records the change once the write succeeded; every
+ * other put goes straight through. Deletes are wrapped only for a REMOVE subscription. PutItem,
+ * UpdateItem, DeleteItem and BatchWriteItem all write here.
  */
 const streamWrites = (itemDb: ItemDb, subscription: StreamSubscription) => {
   const { get, put, del } = itemDb;
-  itemDb.put = (key, value, cb) =>
+  itemDb.put = (key, value, cb) => {
+    if (subscription.eventName === 'REMOVE' || !subscribed(subscription, value))
+      return put.call(itemDb, key, value, cb);
     get.call(itemDb, key, (readError, old) => {
       if (readError && readError.name !== 'NotFoundError') return cb(readError);
       put.call(itemDb, key, value, (error) => {
         if (error) return cb(error);
         const eventName = old ? 'MODIFY' : 'INSERT';
-        if (wanted(subscription, eventName, value)) {
-          emit({
-            eventName,
-            Keys: keysOf(subscription, value),
-            NewImage: value,
-            SizeBytes: Buffer.byteLength(JSON.stringify(value)),
-          });
-        }
+        if (eventName === subscription.eventName)
+          emit({ eventName, Keys: keysOf(subscription, value), NewImage: value });
         cb(null);
       });
     });
-  itemDb.del = (key, cb) =>
-    get.call(itemDb, key, (readError, old) => {
-      if (readError && readError.name !== 'NotFoundError') return cb(readError);
-      del.call(itemDb, key, (error) => {
-        if (error) return cb(error);
-        if (old && wanted(subscription, 'REMOVE', old)) {
-          emit({ eventName: 'REMOVE', Keys: keysOf(subscription, old), SizeBytes: 0 });
-        }
-        cb(null);
+  };
+  if (subscription.eventName === 'REMOVE') {
+    itemDb.del = (key, cb) =>
+      get.call(itemDb, key, (readError, old) => {
+        if (readError && readError.name !== 'NotFoundError') return cb(readError);
+        del.call(itemDb, key, (error) => {
+          if (error) return cb(error);
+          if (old && subscribed(subscription, old)) emit({ eventName: 'REMOVE', Keys: keysOf(subscription, old) });
+          cb(null);
+        });
       });
-    });
+  }
   itemDb.streamed = true;
 };
 

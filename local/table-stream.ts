@@ -19,7 +19,6 @@ export interface StreamRecordData {
   NewImage?: Record<string, AttributeValue>;
   SequenceNumber: string;
   ApproximateCreationDateTime: number;
-  SizeBytes: number;
 }
 
 /** How the local mapping batches and retries, as a Lambda event source mapping on a stream does. */

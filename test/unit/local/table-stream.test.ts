@@ -8,7 +8,6 @@ const record = (n: number): StreamRecordData => ({
   NewImage: { PK: { S: 'P' }, SK: { S: `RESPONSE#A${n}` } },
   SequenceNumber: String(n).padStart(21, '0'),
   ApproximateCreationDateTime: 1_800_000_000,
-  SizeBytes: 10,
 });
 const records = (from: number, count: number) => Array.from({ length: count }, (_, i) => record(from + i));
 const sortKeys = (event: DynamoDBStreamEvent) => event.Records.map((r) => r.dynamodb?.Keys?.SK?.S);
