@@ -11,7 +11,7 @@ import { wakeCollect } from './adapters/workflow.ts';
 import { allAnswered } from './core/progress.ts';
 
 /** The part of a newly created response item the counter reads. */
-const FirstAnswer = z.object({
+const NewResponse = z.object({
   SK: z.string().startsWith(ANSWER_STREAM.sortKeyPrefix),
   campaignId: z.string().min(1),
   assignmentId: z.string().min(1),
@@ -19,7 +19,7 @@ const FirstAnswer = z.object({
   // The first version's time is when the assignment was answered.
   history: z.tuple([z.object({ submittedAt: z.iso.datetime({ offset: true }) })], z.unknown()),
 });
-type FirstAnswer = z.infer<typeof FirstAnswer>;
+type NewResponse = z.infer<typeof NewResponse>;
 
 /** What one batch changed. */
 export interface CountAnswersResult {
@@ -36,9 +36,9 @@ export interface CountAnswersResult {
 /** Assignments counted side by side within a batch. */
 const PARALLEL = 16;
 
-const firstAnswerOf = (record: DynamoDBRecord): FirstAnswer | undefined => {
+const newResponseOf = (record: DynamoDBRecord): NewResponse | undefined => {
   if (record.eventName !== ANSWER_STREAM.eventName || !record.dynamodb?.NewImage) return undefined;
-  const parsed = FirstAnswer.safeParse(
+  const parsed = NewResponse.safeParse(
     unmarshall(record.dynamodb.NewImage as Record<string, AttributeValue>, { wrapNumbers: false }),
   );
   return parsed.success ? parsed.data : undefined;
@@ -54,9 +54,9 @@ const firstAnswerOf = (record: DynamoDBRecord): FirstAnswer | undefined => {
  */
 export const countAnswers = async (event: DynamoDBStreamEvent): Promise<CountAnswersResult> => {
   const result: CountAnswersResult = { counted: 0, alreadyCounted: 0, skipped: 0, woken: 0 };
-  const answers: FirstAnswer[] = [];
+  const answers: NewResponse[] = [];
   for (const record of event.Records) {
-    const answer = firstAnswerOf(record);
+    const answer = newResponseOf(record);
     if (answer) answers.push(answer);
     else {
       result.skipped++;

@@ -8,9 +8,9 @@ import { MAIL_MAP_CONCURRENCY, type MailPlan, PlanMailInput } from './core/workf
 
 /**
  * The campaign's assignments still unanswered. On the way, an answer stored without its answered mark
- * (counting it failed, and the supervisor then submitted anew instead of retrying) is marked with the
- * time of its first version and counted, once (the mark guards the count): nobody is reminded of it,
- * and the standings count it.
+ * (the stream's counter has not reached it yet, or failed on it until the stream no longer kept it) is
+ * marked with the time of its first version and counted, once (the mark guards the count): nobody is
+ * reminded of it, and the standings count it.
  */
 const openAssignments = async (campaignId: string): Promise<AssignmentRecord[]> => {
   const firstAnswers = new Map<string, string>();
