@@ -19,6 +19,7 @@ import { LEVEL_LABELS } from '../../functions/core/i18n.ts';
 import { deriveToken, surveyUrl } from '../../functions/core/links.ts';
 import { type EmbeddedCloud, startEmbeddedCloud } from '../../local/cloud.ts';
 import { answerSurvey } from '../../local/demo/simulate.ts';
+import { untilCollecting } from '../support/embedded-cloud.ts';
 import { waitFor } from '../support/wait.ts';
 
 const BIN = fileURLToPath(new URL('../../cli/bin.mjs', import.meta.url));
@@ -46,13 +47,6 @@ const sampleAs = async (id: string): Promise<string> => {
   await writeFile(join(work, id, 'campaign.yaml'), yaml.replace(/^id: .*$/m, `id: "${id}"`));
   return id;
 };
-
-/** Waits until the campaign's workflow sleeps in Collect, its task token stored. */
-const collecting = (id: string) =>
-  waitFor(`${id} to collect answers`, async () => {
-    const meta = await store.getMeta(id).catch(() => undefined);
-    return meta?.status === 'open' && meta.taskToken ? meta : undefined;
-  });
 
 const statesEntered = (id: string) =>
   cloud.runner
@@ -197,13 +191,13 @@ describe('supervision, run as a command against the embedded cloud', () => {
         if (!folder.definition) throw new Error(`${id} does not validate`);
         await launchDefinition(target, folder.definition);
       }
-      await Promise.all(['cli-status', 'cli-extend', 'cli-close'].map(collecting));
+      await Promise.all(['cli-status', 'cli-extend', 'cli-close'].map((id) => untilCollecting(store, id)));
     });
 
     it('shows progress by level and district, reminders and the next event', async () => {
       // Prepare: a few answers, through the supervisors' personal links
       const id = 'cli-status';
-      const meta = await collecting(id);
+      const meta = await untilCollecting(store, id);
       const secret = await getLinkSecret();
       const assignments = [];
       for await (const a of store.streamAssignments(id)) assignments.push(a);
@@ -235,7 +229,7 @@ describe('supervision, run as a command against the embedded cloud', () => {
     it('moves the deadline of a running campaign, and the workflow honours an earlier one at once', async () => {
       // Prepare: the next event is a reminder two weeks away
       const id = 'cli-extend';
-      await collecting(id);
+      await untilCollecting(store, id);
       const soon = new Date(Date.now() + 4_000).toISOString();
 
       // Act
@@ -256,7 +250,7 @@ describe('supervision, run as a command against the embedded cloud', () => {
     it('closes a campaign at once although its deadline is weeks away, refuses to close it again, and gives its results', async () => {
       // Prepare
       const id = 'cli-close';
-      await collecting(id);
+      await untilCollecting(store, id);
 
       // Act
       const close = await supervision('close', id, '--wait', '--timeout', '40', ...LOCAL);

@@ -4,9 +4,8 @@ import { launchCampaign } from '../../cli/launch.ts';
 import type { CampaignStore } from '../../functions/adapters/store.ts';
 import type { EmbeddedCloud } from '../../local/cloud.ts';
 import { answerSurvey } from '../../local/demo/simulate.ts';
-import { mailKindOf, readOutbox, surveyLinks } from '../../local/ses-outbox.ts';
 import { shortDemoCampaign } from '../fixtures/campaign.ts';
-import { startCloudAndClients } from '../support/embedded-cloud.ts';
+import { invitationLinks, startCloudAndClients, untilCollecting } from '../support/embedded-cloud.ts';
 import { waitFor } from '../support/wait.ts';
 
 const CACHE_SECONDS = 4;
@@ -30,14 +29,8 @@ describe('closing while survey containers still see the campaign open', () => {
     const definition = shortDemoCampaign('window');
     const id = definition.campaign.id;
     const launch = await launchCampaign({ store, sfn, stateMachineArn: cloud.stateMachineArn }, definition);
-    const meta = await waitFor('the campaign to open', async () => {
-      const m = await store.getMeta(id).catch(() => undefined);
-      return m && m.status === 'open' && m.total > 0 && m.taskToken ? m : undefined;
-    });
-    const links = await waitFor('every invitation', async () => {
-      const sent = (await readOutbox(cloud.urls.ses)).filter((e) => mailKindOf(e) === 'invitation');
-      return sent.length >= meta.supervisors ? sent.flatMap(surveyLinks) : undefined;
-    });
+    const meta = await untilCollecting(store, id);
+    const links = await invitationLinks(cloud, meta.supervisors);
     const [first, late, refused] = links;
     if (!first || !late || !refused) throw new Error('the campaign needs three assignments');
     expect((await answerSurvey(first, 'window')).status).toBe(200);

@@ -6,8 +6,7 @@ import type { AssignmentRecord, CampaignStore } from '../../functions/adapters/s
 import { MailPlan } from '../../functions/core/workflow-contract.ts';
 import type { EmbeddedCloud } from '../../local/cloud.ts';
 import { shortDemoCampaign } from '../fixtures/campaign.ts';
-import { startCloudAndClients } from '../support/embedded-cloud.ts';
-import { waitFor } from '../support/wait.ts';
+import { startCloudAndClients, untilCollecting } from '../support/embedded-cloud.ts';
 
 let cloud: EmbeddedCloud;
 let store: CampaignStore;
@@ -28,10 +27,7 @@ describe('reminders on the embedded cloud', () => {
     const definition = shortDemoCampaign('repair');
     const campaignId = definition.campaign.id;
     const launch = await launchCampaign({ store, sfn, stateMachineArn: cloud.stateMachineArn }, definition);
-    await waitFor('the workflow to wait for answers', async () => {
-      const meta = await store.getMeta(campaignId).catch(() => undefined);
-      return meta?.taskToken ? meta : undefined;
-    });
+    await untilCollecting(store, campaignId);
     const assignments: AssignmentRecord[] = [];
     for await (const a of store.streamAssignments(campaignId)) assignments.push(a);
     const [answered] = assignments;

@@ -1,6 +1,8 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
-import type { CampaignStore } from '../../functions/adapters/store.ts';
+import type { CampaignMeta, CampaignStore } from '../../functions/adapters/store.ts';
 import { type EmbeddedCloud, type EmbeddedCloudOptions, startEmbeddedCloud } from '../../local/cloud.ts';
+import { mailKindOf, readOutbox, surveyLinks } from '../../local/ses-outbox.ts';
+import { waitFor } from './wait.ts';
 
 /** The embedded cloud, with the store and the Step Functions client the tests drive it with. */
 export interface CloudClients {
@@ -18,3 +20,17 @@ export const startCloudAndClients = async (options?: EmbeddedCloudOptions): Prom
   const { store } = await import('../../functions/adapters/table.ts');
   return { cloud, store, sfn: new SFNClient({}) };
 };
+
+/** Waits until the campaign's workflow sleeps in Collect: invitations out, its task token stored. */
+export const untilCollecting = (store: CampaignStore, campaignId: string): Promise<CampaignMeta> =>
+  waitFor(`${campaignId} to collect answers`, async () => {
+    const meta = await store.getMeta(campaignId).catch(() => undefined);
+    return meta?.status === 'open' && meta.taskToken ? meta : undefined;
+  });
+
+/** The survey links of the invitations in the local SES outbox, once at least `count` invitations were sent. */
+export const invitationLinks = (cloud: EmbeddedCloud, count: number): Promise<string[]> =>
+  waitFor(`${count} invitations`, async () => {
+    const sent = (await readOutbox(cloud.urls.ses)).filter((e) => mailKindOf(e) === 'invitation');
+    return sent.length >= count ? sent.flatMap(surveyLinks) : undefined;
+  });
