@@ -503,6 +503,8 @@ describe('SupervisionStack', () => {
         string,
         { Properties: Record<string, unknown> }
       >;
+      // There is a mapping to look at: without one, the checks below would hold for nothing.
+      expect(Object.values(mappings)).toHaveLength(1);
       for (const mapping of Object.values(mappings)) {
         expect(mapping.Properties).not.toHaveProperty('MaximumRetryAttempts');
         expect(mapping.Properties).not.toHaveProperty('MaximumRecordAgeInSeconds');
