@@ -117,6 +117,19 @@ const openPage = async (context: BrowserContext) => {
 
 const shoot = (page: Page, name: string) => page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
 
+/**
+ * Widths, at 40px in the page's own font stack, of a Chinese character and of a private-use one.
+ * A CJK font draws 督 one em wide; a machine without one draws it as the same box as U+E000.
+ */
+const hanWidths = (page: Page) =>
+  // A string, evaluated in the page: Node's types know no canvas.
+  page.evaluate<{ han: number; box: number } | undefined>(`(() => {
+    const context = document.createElement('canvas').getContext('2d');
+    if (!context) return undefined;
+    context.font = '40px ' + getComputedStyle(document.body).fontFamily;
+    return { han: context.measureText('督').width, box: context.measureText('\\u{E000}').width };
+  })()`);
+
 /** Runs axe-core in the page (evaluated, so the page's own CSP still applies to everything else). */
 const seriousViolations = async (page: Page): Promise<string[]> => {
   await page.evaluate(axe.source);
@@ -182,6 +195,12 @@ const journey = async (lang: Lang, expect: ExpectStatic) => {
   expect(await page.getAttribute('html', 'lang')).toBe(says.htmlLang);
   const center = definition.centers.find((c) => c.id === token?.centerId);
   await expect.poll(() => page.locator('h1').textContent(), POLL).toBe(definition.campaign.title[lang]);
+  if (lang === 'zh') {
+    // Chinese is drawn in a CJK font, not as boxes (the screenshots are read by people)
+    const widths = await hanWidths(page);
+    expect(widths?.han).toBeCloseTo(40, 0);
+    expect(widths?.han).not.toBe(widths?.box);
+  }
   const facts = (await page.locator('.center').textContent()) ?? '';
   expect(facts).toContain(center?.name[lang]);
   expect(facts).toContain(says.level);
@@ -388,22 +407,28 @@ describe.concurrent('the survey page on a phone', { timeout: 120_000 }, () => {
     const { page, problems } = await openPage(context);
     await page.goto(link);
 
-    // Act: answer while offline and leave; come back online and open the link again
+    // Act: answer while offline and leave; come back online and open the link again. The page is
+    // frozen before it closes, as a phone freezes a tab put away: a page being closed can still hear
+    // a spurious 'online' from Chromium's network emulation and save by itself, which is not this journey.
     await context.setOffline(true);
     await group(page, first, 'zh').getByRole('radio', { name: '否', exact: true }).check();
     await expect.poll(() => page.locator('#save-status').textContent(), POLL).toContain('网络不可用');
     await shoot(page, 'zh-offline-kept-on-phone');
+    await (await context.newCDPSession(page)).send('Page.setWebLifecycleState', { state: 'frozen' });
     await page.close();
+    const before = token ? await store.getDraft(token) : undefined;
     await context.setOffline(false);
-    const reopened = await context.newPage();
+    const { page: reopened, problems: laterProblems } = await openPage(context);
     await reopened.goto(link);
     await expect.poll(() => reopened.locator('#save-status').textContent(), POLL).toContain('草稿已自动保存');
 
     // Assess: restored from the phone, then stored on the server
     expect(await group(reopened, first, 'zh').getByRole('radio', { name: '否', exact: true }).isChecked()).toBe(true);
+    expect(before).toBeUndefined();
     const draft = token ? await store.getDraft(token) : undefined;
     expect(draft?.answers[first.id]).toBe('no');
     expect(problems.filter((p) => !p.includes('ERR_INTERNET_DISCONNECTED'))).toEqual([]);
+    expect(laterProblems).toEqual([]);
     await context.close();
   });
 });
