@@ -1,8 +1,8 @@
 import type { CampaignMeta } from '../functions/adapters/store.ts';
+import { formatCsv } from '../functions/core/csv.ts';
 import { DIMENSION_LABELS, GRADE_LABELS, LEVEL_LABELS } from '../functions/core/i18n.ts';
 import { CENTER_LEVELS, type Center, type CenterScore, DIMENSIONS } from '../functions/core/model.ts';
 import { CliFailure } from './errors.ts';
-import { formatCsv } from './roster/table.ts';
 import { STATUS_LABELS } from './status.ts';
 import { findCampaign, type Target } from './target.ts';
 import { padEnd } from './text.ts';

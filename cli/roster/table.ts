@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import iconv from 'iconv-lite';
+import { restoreNeutralized } from '../../functions/core/csv.ts';
 
 /** Text encodings a roster CSV may arrive in. */
 export type TextEncoding = 'utf-8' | 'utf-8 with BOM' | 'gb18030' | 'utf-16le' | 'utf-16be';
@@ -74,7 +75,8 @@ export const parseCsv = (text: string, delimiter = sniffDelimiter(text)): SheetR
   let record = 1;
   let i = 0;
   const endCell = () => {
-    cells.push(cell);
+    // A formula-like cell this project wrote (or a spreadsheet kept) as '=…: read as the text it is.
+    cells.push(restoreNeutralized(cell));
     cell = '';
   };
   const endRecord = () => {
@@ -105,15 +107,6 @@ export const parseCsv = (text: string, delimiter = sniffDelimiter(text)): SheetR
   if (cell !== '' || cells.length > 0) endRecord();
   return rows;
 };
-
-const csvField = (value: string | number | null) => {
-  const text = value === null ? '' : String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-};
-
-/** CSV as Excel opens it: UTF-8 with BOM (so that Chinese shows), fields quoted where needed, CRLF line ends. */
-export const formatCsv = (rows: readonly (readonly (string | number | null)[])[]): string =>
-  `\ufeff${rows.map((cells) => cells.map(csvField).join(',')).join('\r\n')}\r\n`;
 
 type CellValue = unknown;
 

@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { formatCsv } from '../../functions/core/csv.ts';
 import { LEVEL_LABELS } from '../../functions/core/i18n.ts';
 import { type CampaignDefinition, CENTER_LEVELS, type Center, type Supervisor } from '../../functions/core/model.ts';
 import { CAMPAIGN_FILE } from './campaign-folder.ts';
@@ -11,7 +12,6 @@ import {
   SUPERVISOR_COLUMNS,
   type SupervisorColumn,
 } from './columns.ts';
-import { formatCsv } from './table.ts';
 
 /** Roster file format written by `init`. */
 export type RosterFormat = 'xlsx' | 'csv';

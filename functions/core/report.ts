@@ -1,3 +1,4 @@
+import { formatCsv } from './csv.ts';
 import { both, DIMENSION_LABELS, GRADE_LABELS, LEVEL_LABELS } from './i18n.ts';
 import {
   CENTER_LEVELS,
@@ -316,23 +317,12 @@ export const REPORT_COLUMNS: readonly ReportColumn[] = [
   { header: '方法版本 methodology', width: 20, value: (r) => r.score.methodology },
 ];
 
-/** Text a spreadsheet would run as a formula is prefixed with an apostrophe (CSV injection). */
-export const neutralizeFormula = (text: string): string => (/^[=+\-@\t\r]/.test(text) ? `'${text}` : text);
-
-const csvField = (value: ReportCell): string => {
-  if (value === null) return '';
-  const text = typeof value === 'number' ? String(value) : neutralizeFormula(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-};
-
 /** Every center's results as CSV, level by level: UTF-8 with a BOM so Excel shows Chinese, CRLF line ends. */
-export const resultsCsv = (rows: readonly ReportRow[]): string => {
-  const lines = [REPORT_COLUMNS.map((c) => csvField(c.header)).join(',')];
-  for (const { rows: list } of rowsByLevel(rows)) {
-    for (const row of list) lines.push(REPORT_COLUMNS.map((c) => csvField(c.value(row))).join(','));
-  }
-  return `\ufeff${lines.join('\r\n')}\r\n`;
-};
+export const resultsCsv = (rows: readonly ReportRow[]): string =>
+  formatCsv([
+    REPORT_COLUMNS.map((c) => c.header),
+    ...rowsByLevel(rows).flatMap(({ rows: list }) => list.map((row) => REPORT_COLUMNS.map((c) => c.value(row)))),
+  ]);
 
 /** A sheet name Excel accepts (≤ 31 characters, none of : \ / ? * [ ]). */
 export const sheetName = (level: CenterLevel): string =>

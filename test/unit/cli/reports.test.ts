@@ -8,6 +8,7 @@ import {
   type LeagueRow,
   loadResults,
 } from '../../../cli/results.ts';
+import { parseCsv } from '../../../cli/roster/table.ts';
 import { type CampaignStatusReport, formatCampaignStatus, nextEvent } from '../../../cli/status.ts';
 import type { Target } from '../../../cli/target.ts';
 import type { CampaignMeta, CampaignStore } from '../../../functions/adapters/store.ts';
@@ -137,6 +138,45 @@ describe('results', () => {
       '区级,1,2,C1,玄武区政务服务中心,Xuanwu District Center,玄武,92,优秀,95,90,,,2.5,88.1–95.3,3,100,disagreement',
     );
     expect(lines[2]).toMatch(/^区级,2,2,C2,.*,71.3,合格,/);
+  });
+
+  it('writes hostile center names as text a spreadsheet shows and does not run', () => {
+    // Prepare: names an importer could be handed, each a formula in Excel or WPS
+    const [first] = rows;
+    if (!first) throw new Error('fixture changed');
+    const hostile = [
+      '=HYPERLINK("http://evil.example","点此")',
+      '+cmd|" /C calc"!A0',
+      '-1+1',
+      '@SUM(A1)',
+      '\t=1',
+      '\r=1',
+    ];
+    const evil = hostile.map((zh, i) => ({
+      ...first,
+      center: { ...first.center, id: `C-EVIL${i}`, name: { zh, en: `-${zh}` }, district: '=玄武' },
+    }));
+
+    // Act
+    const csv = formatResultsCsv(evil);
+
+    // Assess: read back, every name and district is its text behind one apostrophe; numbers stay numbers
+    const read = parseCsv(csv.replace(/^\ufeff/, ''), ',').slice(1);
+    expect(read).toHaveLength(hostile.length);
+    const byId = new Map(read.map((r) => [r.cells[3], r.cells]));
+    for (const [i, zh] of hostile.entries()) {
+      const cells = byId.get(`C-EVIL${i}`);
+      expect(cells?.slice(4, 7)).toEqual([zh, `-${zh}`, '=玄武']);
+    }
+    for (const line of csv
+      .replace(/^\ufeff/, '')
+      .split('\r\n')
+      .slice(1, -1)) {
+      for (const field of line.match(/("(?:[^"]|"")*"|[^,]*)(?:,|$)/g) ?? [])
+        expect(field).not.toMatch(/^"?[=+\-@\t\r]/);
+    }
+    expect(csv).toContain(`"'=HYPERLINK(""http://evil.example"",""点此"")"`);
+    expect(csv).toContain(",'@SUM(A1),'-@SUM(A1),'=玄武,");
   });
 
   it('gives the full score records as JSON', () => {
