@@ -1,5 +1,5 @@
 import middy from '@middy/core';
-import { parseEvent } from './adapters/middleware.ts';
+import { classifyErrors, parseEvent } from './adapters/middleware.ts';
 import { CampaignNotFound } from './adapters/store.ts';
 import { store } from './adapters/table.ts';
 import type { Campaign, Questionnaire } from './core/model.ts';
@@ -109,5 +109,6 @@ export const scoreCampaign = async ({ campaignId }: CampaignTaskInput): Promise<
 
 /** Lambda entry point of the Score state. */
 export const handler = middy<CampaignTaskInput, ScoreResult>()
+  .use(classifyErrors())
   .use(parseEvent(CampaignTaskInput))
   .handler((event) => scoreCampaign(event));
