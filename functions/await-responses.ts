@@ -1,4 +1,5 @@
 import middy from '@middy/core';
+import { withLambdaContext } from './adapters/logger.ts';
 import { classifyErrors, parseEvent } from './adapters/middleware.ts';
 import { store } from './adapters/table.ts';
 import { wakeCollect } from './adapters/workflow.ts';
@@ -28,6 +29,7 @@ export const awaitResponses = async ({
 
 /** Lambda entry point invoked by the Collect (.waitForTaskToken) state. */
 export const handler = middy<AwaitResponsesInput, { stored: true }>()
+  .use(withLambdaContext())
   .use(classifyErrors())
   .use(parseEvent(AwaitResponsesInput))
   .handler((event) => awaitResponses(event));

@@ -1,4 +1,5 @@
 import middy from '@middy/core';
+import { withLambdaContext } from './adapters/logger.ts';
 import { classifyErrors, parseEvent } from './adapters/middleware.ts';
 import { store } from './adapters/table.ts';
 import { decideProgress } from './core/progress.ts';
@@ -20,6 +21,7 @@ export const checkProgress = async ({ campaignId }: CampaignTaskInput): Promise<
 
 /** Lambda entry point of the CheckProgress state. */
 export const handler = middy<CampaignTaskInput, ProgressDecision>()
+  .use(withLambdaContext())
   .use(classifyErrors())
   .use(parseEvent(CampaignTaskInput))
   .handler((event) => checkProgress(event));

@@ -1,6 +1,7 @@
 import middy from '@middy/core';
 import * as z from 'zod';
 import { readEnv } from './adapters/config.ts';
+import { withLambdaContext } from './adapters/logger.ts';
 import { classifyErrors, parseEvent } from './adapters/middleware.ts';
 import { store } from './adapters/table.ts';
 import { allAnswered } from './core/progress.ts';
@@ -51,6 +52,7 @@ export const closeCampaign = async ({ campaignId }: CampaignTaskInput): Promise<
 
 /** Lambda entry point of the Close state. */
 export const handler = middy<CampaignTaskInput, CloseResult>()
+  .use(withLambdaContext())
   .use(classifyErrors())
   .use(parseEvent(CampaignTaskInput))
   .handler((event) => closeCampaign(event));

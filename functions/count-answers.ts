@@ -4,7 +4,7 @@ import middy from '@middy/core';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import * as z from 'zod';
 import { ANSWER_STREAM } from './adapters/answer-stream.ts';
-import { logger } from './adapters/logger.ts';
+import { logger, withLambdaContext } from './adapters/logger.ts';
 import { CampaignNotFound } from './adapters/store.ts';
 import { store } from './adapters/table.ts';
 import { wakeCollect } from './adapters/workflow.ts';
@@ -109,4 +109,6 @@ export const countAnswers = async (event: DynamoDBStreamEvent): Promise<CountAns
 };
 
 /** Lambda entry point of the table stream's event source mapping (first answers only). */
-export const handler = middy<DynamoDBStreamEvent, CountAnswersResult>().handler((event) => countAnswers(event));
+export const handler = middy<DynamoDBStreamEvent, CountAnswersResult>()
+  .use(withLambdaContext())
+  .handler((event) => countAnswers(event));

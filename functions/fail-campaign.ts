@@ -1,4 +1,5 @@
 import middy from '@middy/core';
+import { withLambdaContext } from './adapters/logger.ts';
 import { classifyErrors, parseEvent } from './adapters/middleware.ts';
 import { mailer } from './adapters/outbox.ts';
 import { CampaignNotFound } from './adapters/store.ts';
@@ -57,6 +58,7 @@ export const failCampaign = async ({ campaignId, error }: FailCampaignInput): Pr
 
 /** Lambda entry point of the NotifyFailure state. */
 export const handler = middy<FailCampaignInput, FailResult>()
+  .use(withLambdaContext())
   .use(classifyErrors())
   .use(parseEvent(FailCampaignInput))
   .handler((event) => failCampaign(event));

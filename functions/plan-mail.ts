@@ -1,4 +1,5 @@
 import middy from '@middy/core';
+import { withLambdaContext } from './adapters/logger.ts';
 import { classifyErrors, parseEvent } from './adapters/middleware.ts';
 import { preparePublication } from './adapters/publication.ts';
 import type { AssignmentRecord } from './adapters/store.ts';
@@ -53,6 +54,7 @@ export const planMail = async ({ campaignId, kind, round }: PlanMailInput): Prom
 
 /** Lambda entry point of PlanInvitations, PlanReminders and PlanSummaries. */
 export const handler = middy<PlanMailInput, MailPlan>()
+  .use(withLambdaContext())
   .use(classifyErrors())
   .use(parseEvent(PlanMailInput))
   .handler((event) => planMail(event));

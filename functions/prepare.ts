@@ -1,5 +1,6 @@
 import middy from '@middy/core';
 import { getLinkSecret } from './adapters/link-secret.ts';
+import { withLambdaContext } from './adapters/logger.ts';
 import { classifyErrors, parseEvent } from './adapters/middleware.ts';
 import { store } from './adapters/table.ts';
 import { assignSupervisors } from './core/assignment.ts';
@@ -90,6 +91,7 @@ export const prepareCampaign = async ({ campaignId }: CampaignTaskInput): Promis
 
 /** Lambda entry point of the Prepare state. */
 export const handler = middy<CampaignTaskInput, PrepareResult>()
+  .use(withLambdaContext())
   .use(classifyErrors())
   .use(parseEvent(CampaignTaskInput))
   .handler((event) => prepareCampaign(event));

@@ -1,6 +1,7 @@
 import middy from '@middy/core';
 import { centersOf, summaryOf } from './adapters/campaign-cache.ts';
 import { deliverAll, type Outgoing } from './adapters/delivery.ts';
+import { withLambdaContext } from './adapters/logger.ts';
 import { Mailer } from './adapters/mailer.ts';
 import { classifyErrors, parseEvent } from './adapters/middleware.ts';
 import { composeMime } from './adapters/mime.ts';
@@ -134,6 +135,7 @@ export const publishCitySummary = async (input: SendMailInput): Promise<SendMail
 
 /** Lambda entry point of the SendCitySummary state. */
 export const handler = middy<SendMailInput, SendMailResult>()
+  .use(withLambdaContext())
   .use(classifyErrors())
   .use(parseEvent(SendMailInput))
   .handler((event) => publishCitySummary(event));

@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod';
-import { logger } from './adapters/logger.ts';
+import { logger, withLambdaContext } from './adapters/logger.ts';
 import { isTransient } from './adapters/middleware.ts';
 import { CampaignNotFound, ConcurrentUpdate, type RectificationLink } from './adapters/store.ts';
 import { store } from './adapters/table.ts';
@@ -284,4 +284,6 @@ export const routeRectification = async (event: APIGatewayProxyEventV2): Promise
 };
 
 /** Lambda entry point of the rectification links (`/r/{token}`). */
-export const handler = middy<APIGatewayProxyEventV2, Result>().handler((event) => routeRectification(event));
+export const handler = middy<APIGatewayProxyEventV2, Result>()
+  .use(withLambdaContext())
+  .handler((event) => routeRectification(event));

@@ -1,4 +1,5 @@
 import middy from '@middy/core';
+import { withLambdaContext } from './adapters/logger.ts';
 import { classifyErrors, parseEvent } from './adapters/middleware.ts';
 import { CampaignNotFound } from './adapters/store.ts';
 import { store } from './adapters/table.ts';
@@ -109,6 +110,7 @@ export const scoreCampaign = async ({ campaignId }: CampaignTaskInput): Promise<
 
 /** Lambda entry point of the Score state. */
 export const handler = middy<CampaignTaskInput, ScoreResult>()
+  .use(withLambdaContext())
   .use(classifyErrors())
   .use(parseEvent(CampaignTaskInput))
   .handler((event) => scoreCampaign(event));

@@ -2,6 +2,7 @@ import middy from '@middy/core';
 import { centersOf, summaryOf } from './adapters/campaign-cache.ts';
 import { deliverAll, type Outgoing } from './adapters/delivery.ts';
 import { getLinkSecret } from './adapters/link-secret.ts';
+import { withLambdaContext } from './adapters/logger.ts';
 import { classifyErrors, InvalidTaskInput, parseEvent } from './adapters/middleware.ts';
 import { mailer, surveyBaseUrl } from './adapters/outbox.ts';
 import type { CampaignMeta, RectificationLink } from './adapters/store.ts';
@@ -113,6 +114,7 @@ export const sendMailBatch = async (input: SendMailInput): Promise<SendMailResul
 
 /** Lambda entry point of every mail-sending Map iteration. */
 export const handler = middy<SendMailInput, SendMailResult>()
+  .use(withLambdaContext())
   .use(classifyErrors())
   .use(parseEvent(SendMailInput))
   .handler((event) => sendMailBatch(event));

@@ -1,5 +1,6 @@
 import middy from '@middy/core';
 import type { SNSEvent } from 'aws-lambda';
+import { withLambdaContext } from './adapters/logger.ts';
 import { store } from './adapters/table.ts';
 import { suppressionsFrom } from './core/mail-events.ts';
 
@@ -34,4 +35,6 @@ export const recordMailEvents = async (event: SNSEvent): Promise<SesEventsResult
 };
 
 /** Lambda entry point subscribed to the SES events topic. */
-export const handler = middy<SNSEvent, SesEventsResult>().handler((event) => recordMailEvents(event));
+export const handler = middy<SNSEvent, SesEventsResult>()
+  .use(withLambdaContext())
+  .handler((event) => recordMailEvents(event));

@@ -4,7 +4,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import * as z from 'zod';
 import { containerCache } from './adapters/campaign-cache.ts';
 import { readEnv } from './adapters/config.ts';
-import { logger } from './adapters/logger.ts';
+import { logger, withLambdaContext } from './adapters/logger.ts';
 import { isTransient } from './adapters/middleware.ts';
 import {
   type CampaignMeta,
@@ -477,4 +477,6 @@ export const routeSurvey = async (event: APIGatewayProxyEventV2): Promise<Result
 };
 
 /** Lambda entry point of the survey HTTP API. */
-export const handler = middy<APIGatewayProxyEventV2, Result>().handler((event) => routeSurvey(event));
+export const handler = middy<APIGatewayProxyEventV2, Result>()
+  .use(withLambdaContext())
+  .handler((event) => routeSurvey(event));
