@@ -1,0 +1,65 @@
+/**
+ * Who may do what in the organizer console. Pure: the console's handler asks these questions after
+ * the sign-in was verified (functions/adapters/console-auth.ts) and before it reads or writes.
+ */
+
+/** The console's roles, as Cognito groups. */
+export const CONSOLE_ROLES = ['organizer', 'coordinator', 'leader'] as const;
+export type ConsoleRole = (typeof CONSOLE_ROLES)[number];
+
+/** The Cognito group of each role (a user belongs to one). */
+export const ROLE_GROUPS: Readonly<Record<ConsoleRole, string>> = {
+  organizer: 'city-organizer',
+  coordinator: 'district-coordinator',
+  leader: 'leader',
+};
+
+/** A signed-in console user, from a verified token. */
+export interface ConsoleUser {
+  /** The user pool's subject id: what the audit log records. */
+  readonly sub: string;
+  readonly username: string;
+  readonly role: ConsoleRole;
+  /** A district coordinator's district (a center's `district`); absent for other roles. */
+  readonly district?: string;
+}
+
+/** No valid sign-in: missing, expired, forged or for another pool or client (401). */
+export class Unauthorized extends Error {
+  override name = 'Unauthorized';
+}
+
+/** Signed in, but not allowed to do this here (403). */
+export class Forbidden extends Error {
+  override name = 'Forbidden';
+}
+
+/** What a console user can do. */
+export type ConsoleAction = 'view' | 'review' | 'remind' | 'extend' | 'close' | 'rule';
+
+const ACTIONS: Readonly<Record<ConsoleRole, readonly ConsoleAction[]>> = {
+  organizer: ['view', 'review', 'remind', 'extend', 'close', 'rule'],
+  coordinator: ['view', 'review', 'remind'],
+  leader: ['view'],
+};
+
+/** Whether the user may take the action; a coordinator only on their own district's centers. */
+export const may = (user: ConsoleUser, action: ConsoleAction, scope: { district?: string } = {}): boolean => {
+  if (!ACTIONS[user.role].includes(action)) return false;
+  if (user.role !== 'coordinator') return true;
+  return scope.district !== undefined && scope.district === user.district;
+};
+
+/** Throws {@link Forbidden} unless {@link may}. */
+export const requireMay = (user: ConsoleUser, action: ConsoleAction, scope: { district?: string } = {}): void => {
+  if (!may(user, action, scope)) {
+    throw new Forbidden(
+      scope.district && user.role === 'coordinator'
+        ? `${user.username} coordinates ${user.district ?? 'no district'}, not ${scope.district}`
+        : `${user.username} (${user.role}) may not ${action}`,
+    );
+  }
+};
+
+/** Whether the user sees campaign-wide actions (close, extend): the city organizer only. */
+export const isCityWide = (user: ConsoleUser): boolean => user.role !== 'coordinator';
