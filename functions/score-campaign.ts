@@ -82,7 +82,7 @@ export const scoreCampaign = async ({ campaignId }: CampaignTaskInput): Promise<
     expectedResponses: meta.answered,
   });
   let responses = 0;
-  for await (const page of store.streamResponses(campaignId)) {
+  for await (const page of store.streamCountedResponses(campaignId)) {
     accumulator.addPage(page);
     responses += page.length;
   }

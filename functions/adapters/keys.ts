@@ -43,3 +43,10 @@ export const rectificationSk = (centerId: string, itemId: string): string => `${
 export const rectificationTokenPk = (tokenHash: string): string => `RTOKEN#${tokenHash}`;
 /** Sort key of one center's findings (anonymized comments) in a campaign. */
 export const findingsSk = (centerId: string): string => `FINDINGS#${centerId}`;
+/** The registry of every campaign, newest month last: what the console lists. */
+export const CAMPAIGNS_PK = 'CAMPAIGNS';
+export const campaignRegistrySk = (month: string, campaignId: string): string => `${month}#${campaignId}`;
+/** A response's review decision, beside the campaign's own items. */
+export const reviewSk = (assignmentId: string): string => `REVIEW#${assignmentId}`;
+/** Partition of a campaign's audit log; sort key `<instant>#<id>` keeps it in time order. */
+export const auditPk = (campaignId: string): string => `AUDIT#${campaignId}`;

@@ -51,7 +51,7 @@ export const preparePublication = async (
   const at = now.toISOString();
   const findings = new FindingsCollector(campaign, questionnaire, at);
   let responses = 0;
-  for await (const page of store.streamResponses(campaignId)) {
+  for await (const page of store.streamCountedResponses(campaignId)) {
     for (const response of page) findings.add(response);
     responses += page.length;
   }

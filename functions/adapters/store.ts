@@ -27,10 +27,14 @@ import {
   Supervisor,
 } from '../core/model.ts';
 import { CenterFindings, RectificationItem } from '../core/rectification.ts';
+import { Review } from '../core/review.ts';
 import { CampaignScoringSummary, CenterExplanation, RaterSeverity } from '../core/scoring.ts';
 import {
   assignmentSk,
+  auditPk,
+  CAMPAIGNS_PK,
   campaignPk,
+  campaignRegistrySk,
   centerSk,
   findingsSk,
   META,
@@ -41,6 +45,7 @@ import {
   rectificationSk,
   rectificationTokenPk,
   responseSk,
+  reviewSk,
   SHARD_COUNT,
   scoreSk,
   seriesGsiPk,
@@ -110,6 +115,19 @@ const refusedByService = (error: unknown): boolean => {
   const status = (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
   return typeof status === 'number' && status >= 400 && status < 500;
 };
+
+/** One line of a campaign's audit log: who did what, when, to what. */
+export const AuditEntry = z.object({
+  campaignId: z.string(),
+  id: z.string(),
+  at: z.string(),
+  actor: z.object({ sub: z.string(), username: z.string(), role: z.string() }),
+  action: z.string(),
+  /** What was acted on: an assignment, a center, the campaign. */
+  target: z.string(),
+  detail: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
+});
+export type AuditEntry = z.infer<typeof AuditEntry>;
 
 /** A stored response with the id of the submission that produced it (for idempotent retries). */
 export const ResponseRecord = Response.extend({ submissionId: z.string() });
@@ -230,6 +248,13 @@ export class CampaignStore {
       outcome = 'resumed';
     }
     await this.batchPut([
+      {
+        PK: CAMPAIGNS_PK,
+        SK: campaignRegistrySk(def.campaign.month, def.campaign.id),
+        campaignId: def.campaign.id,
+        series: def.campaign.series,
+        month: def.campaign.month,
+      },
       { PK: pk, SK: QUESTIONNAIRE, questionnaire: def.questionnaire },
       ...def.centers.map((c) => ({ PK: pk, SK: centerSk(c.id), center: c })),
       ...def.supervisors.map((s) => ({ PK: pk, SK: supervisorSk(s.id), supervisor: s })),
@@ -613,6 +638,18 @@ export class CampaignStore {
         const page = (out.Items ?? []).map((item) => ResponseRecord.parse(item));
         if (page.length > 0) yield page;
       }
+    }
+  }
+
+  /**
+   * Streams the responses that count in scores and findings: the latest of every answered
+   * assignment, less those rejected in review.
+   */
+  async *streamCountedResponses(campaignId: string): AsyncGenerator<ResponseRecord[]> {
+    const rejected = await this.rejectedResponses(campaignId);
+    for await (const page of this.streamResponses(campaignId)) {
+      const kept = rejected.size === 0 ? page : page.filter((r) => !rejected.has(r.assignmentId));
+      if (kept.length > 0) yield kept;
     }
   }
 
@@ -1130,6 +1167,94 @@ export class CampaignStore {
       new GetCommand({ TableName: this.tableName, Key: { PK: pk, SK: centerSk(centerId) } }),
     );
     return out.Item ? CenterExplanation.parse(out.Item.explanation) : undefined;
+  }
+
+  /** Every campaign's control record, newest month first (the console's list). */
+  async listCampaigns(): Promise<CampaignMeta[]> {
+    const ids: string[] = [];
+    for await (const item of this.queryAll({
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': CAMPAIGNS_PK },
+      ProjectionExpression: 'campaignId',
+      ScanIndexForward: false,
+    })) {
+      ids.push(String(item.campaignId));
+    }
+    const metas = await Promise.all(ids.map((id) => this.getMeta(id).catch(() => undefined)));
+    return metas.filter((m): m is CampaignMeta => m !== undefined);
+  }
+
+  /** Every review decision of a campaign, by assignment id. */
+  async listReviews(campaignId: string): Promise<Map<string, Review>> {
+    const out = new Map<string, Review>();
+    for await (const item of this.queryAll({
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :p)',
+      ExpressionAttributeValues: { ':pk': campaignPk(campaignId), ':p': 'REVIEW#' },
+    })) {
+      const review = Review.parse(item);
+      out.set(review.assignmentId, review);
+    }
+    return out;
+  }
+
+  /** The assignment ids of a campaign's rejected responses: they never count in scores. */
+  async rejectedResponses(campaignId: string): Promise<Set<string>> {
+    const out = new Set<string>();
+    for (const review of (await this.listReviews(campaignId)).values()) {
+      if (review.status === 'rejected') out.add(review.assignmentId);
+    }
+    return out;
+  }
+
+  /**
+   * Stores a review decision, provided nobody decided on the response since the reviewer read it
+   * (revision - 1 is the revision they saw; ConcurrentUpdate otherwise).
+   */
+  async saveReview(review: Review): Promise<void> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { PK: campaignPk(review.campaignId), SK: reviewSk(review.assignmentId), ...review },
+          ConditionExpression: review.revision === 1 ? 'attribute_not_exists(PK)' : 'revision = :r',
+          ...(review.revision === 1 ? {} : { ExpressionAttributeValues: { ':r': review.revision - 1 } }),
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        throw new ConcurrentUpdate(`the review of ${review.assignmentId} changed meanwhile`, { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  /** Appends one entry to a campaign's audit log (its id makes a retried append a no-op). */
+  async appendAudit(entry: AuditEntry): Promise<void> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { PK: auditPk(entry.campaignId), SK: `${entry.at}#${entry.id}`, ...entry },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  /** A campaign's audit log, newest first, at most `limit` entries. */
+  async listAudit(campaignId: string, limit = 200): Promise<AuditEntry[]> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': auditPk(campaignId) },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return (out.Items ?? []).map((item) => AuditEntry.parse(item));
   }
 
   private async *queryPages(input: Omit<QueryCommandInput, 'TableName'>): AsyncGenerator<QueryCommandOutput> {
