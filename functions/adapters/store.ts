@@ -462,6 +462,21 @@ export class CampaignStore {
     return out.Item ? ResponseRecord.parse(out.Item) : undefined;
   }
 
+  /** The latest response of one assignment, found by its supervisor (whose shard holds it). */
+  async getResponse(campaignId: string, supervisorId: string, assignmentId: string): Promise<ResponseRecord | undefined> {
+    const out = await this.db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { PK: shardPk(campaignId, shardOf(supervisorId)), SK: responseSk(assignmentId) },
+        ProjectionExpression: LATEST_PROJECTION,
+        ExpressionAttributeNames: LATEST_NAMES,
+        ConsistentRead: true,
+      }),
+    );
+    const response = out.Item ? ResponseRecord.parse(out.Item) : undefined;
+    return response?.supervisorId === supervisorId ? response : undefined;
+  }
+
   /** Every version of a response, oldest first (version n is the n-th submission). */
   async listResponseVersions(token: TokenRecord): Promise<ResponseRecord[]> {
     const out = await this.db.send(

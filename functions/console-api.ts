@@ -1,0 +1,547 @@
+import { randomUUID } from 'node:crypto';
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import * as z from 'zod';
+import { PasswordChangeRequired, signInToConsole, verifyConsoleToken } from './adapters/console-auth.ts';
+import { logger, withLambdaContext } from './adapters/logger.ts';
+import { isTransient } from './adapters/middleware.ts';
+import { type CampaignMeta, CampaignNotFound, ConcurrentUpdate } from './adapters/store.ts';
+import { store } from './adapters/table.ts';
+import { type ConsoleUser, Forbidden, may, requireMay, Unauthorized } from './core/console-access.ts';
+import {
+  type CampaignPageModel,
+  CONSOLE_CSP,
+  type ConsolePageContext,
+  type NonResponder,
+  type ProgressGroup,
+  renderAuditPage,
+  renderCampaignList,
+  renderCampaignPage,
+  renderConsoleMessage,
+  renderReviewPage,
+  renderSignInPage,
+} from './core/console-page.ts';
+import type { Lang } from './core/i18n.ts';
+import { CENTER_LEVELS, type Center, type CenterLevel, Id, type LocalizedText } from './core/model.ts';
+import { readRequestBody } from './core/request-body.ts';
+import { decide, ReviewInput, type ReviewQueueItem, reviewQueue, StaleResponseVersion } from './core/review.ts';
+import { chooseLang } from './core/survey-page.ts';
+
+/**
+ * The organizer console (`/console…`): sign-in, campaigns, live progress, the review queue and the
+ * audit log. Every page checks the signed-in user's role; a district coordinator sees and acts on
+ * their own district's centers only, enforced here, not in the page.
+ */
+
+type Result = APIGatewayProxyStructuredResultV2;
+
+/** What the console needs of sign-in: checking a session's token and signing in. */
+export interface ConsoleAuth {
+  verify: (token: string) => Promise<ConsoleUser>;
+  signIn: (username: string, password: string) => Promise<{ idToken: string; expiresInSeconds: number }>;
+}
+
+const cognitoAuth: ConsoleAuth = { verify: verifyConsoleToken, signIn: signInToConsole };
+
+/** The session cookie: the user pool's ID token, HttpOnly, same-site only. */
+export const SESSION_COOKIE = 'console_session';
+/** Largest form the console accepts (a comment of 500 characters fits many times over). */
+const MAX_FORM_BYTES = 16 * 1024;
+
+const SECURITY_HEADERS = {
+  'content-security-policy': CONSOLE_CSP,
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'same-origin',
+  'cache-control': 'no-store',
+  'cross-origin-opener-policy': 'same-origin',
+};
+
+const text = (zh: string, en: string): LocalizedText => ({ zh, en });
+
+const page = (status: number, html: string, headers: Record<string, string> = {}, cookies?: string[]): Result => ({
+  statusCode: status,
+  headers: { 'content-type': 'text/html; charset=utf-8', ...SECURITY_HEADERS, ...headers },
+  body: html,
+  ...(cookies ? { cookies } : {}),
+});
+
+const redirect = (location: string, cookies?: string[]): Result => ({
+  statusCode: 303,
+  headers: { location, ...SECURITY_HEADERS },
+  body: '',
+  ...(cookies ? { cookies } : {}),
+});
+
+const notAllowed = (c: ConsolePageContext): Result =>
+  message(
+    c,
+    405,
+    text('不支持的操作', 'Method not allowed'),
+    text('请使用页面上的链接和按钮。', 'Use the links and buttons on the page.'),
+  );
+
+const message = (c: ConsolePageContext, status: number, title: LocalizedText, body: LocalizedText): Result =>
+  page(status, renderConsoleMessage(c, title, body));
+
+const cookieOf = (event: APIGatewayProxyEventV2, name: string): string | undefined => {
+  const all = event.cookies ?? (event.headers.cookie ? event.headers.cookie.split(';') : []);
+  for (const cookie of all) {
+    const [key, ...value] = cookie.trim().split('=');
+    if (key === name) return value.join('=');
+  }
+  return undefined;
+};
+
+const isHttps = (event: APIGatewayProxyEventV2) =>
+  event.headers['x-forwarded-proto'] !== 'http' && !event.requestContext.domainName?.startsWith('127.0.0.1');
+
+const sessionCookie = (event: APIGatewayProxyEventV2, value: string, maxAge: number) =>
+  `${SESSION_COOKIE}=${value}; Path=/console; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${isHttps(event) ? '; Secure' : ''}`;
+
+/** A POST from another site (a forged form) is refused: the browser's Origin must be this host's. */
+const fromElsewhere = (event: APIGatewayProxyEventV2): boolean => {
+  const origin = event.headers.origin;
+  if (origin === undefined || origin === 'null') return origin === 'null';
+  try {
+    return new URL(origin).host !== event.headers.host;
+  } catch {
+    return true;
+  }
+};
+
+const SignInForm = z.object({
+  username: z.string().trim().min(1, 'enter your username').max(128),
+  password: z.string().min(1, 'enter your password').max(256),
+});
+
+const formFields = (event: APIGatewayProxyEventV2): Record<string, string> | 'unsupported' | 'tooLarge' => {
+  const body = readRequestBody(
+    { contentType: event.headers['content-type'], body: event.body, isBase64Encoded: event.isBase64Encoded },
+    { maxBytes: MAX_FORM_BYTES, form: true },
+  );
+  if (!body.ok) return body.problem === 'tooLarge' ? 'tooLarge' : 'unsupported';
+  if (body.kind === 'form') return Object.fromEntries(body.fields);
+  const value = body.value;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'unsupported';
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, typeof v === 'string' ? v : String(v)]));
+};
+
+/** The centers a user's pages cover: a coordinator's district, or all. */
+const inScope = (user: ConsoleUser, center: Center | undefined): boolean =>
+  center !== undefined && (user.role !== 'coordinator' || center.district === user.district);
+
+const countsOf = (items: readonly ReviewQueueItem[]): CampaignPageModel['review'] => {
+  const counts = { pending: 0, approved: 0, returned: 0, rejected: 0, flagged: 0 };
+  for (const item of items) {
+    counts[item.status]++;
+    if (item.status === 'pending' && item.flags.length > 0) counts.flagged++;
+  }
+  return counts;
+};
+
+/** The review queue of the centers in the user's scope. */
+const loadQueue = async (campaignId: string, user: ConsoleUser, centers: ReadonlyMap<string, Center>) => {
+  const [questionnaire, reviews] = await Promise.all([
+    store.getQuestionnaire(campaignId),
+    store.listReviews(campaignId),
+  ]);
+  const responses = [];
+  for await (const pageOf of store.streamResponses(campaignId)) {
+    for (const response of pageOf) if (inScope(user, centers.get(response.centerId))) responses.push(response);
+  }
+  return { questionnaire, items: reviewQueue(questionnaire, responses, reviews) };
+};
+
+const campaignModel = async (meta: CampaignMeta, user: ConsoleUser): Promise<CampaignPageModel> => {
+  const campaignId = meta.campaign.id;
+  const centers = await store.getCenters(campaignId);
+  const districts = new Map<string, ProgressGroup>();
+  const levels = new Map<CenterLevel, ProgressGroup & { level: CenterLevel }>();
+  const late = new Map<string, { unanswered: number; centers: string[] }>();
+  let answered = 0;
+  let total = 0;
+  for await (const assignment of store.streamAssignments(campaignId)) {
+    const center = centers.get(assignment.centerId);
+    if (!center || !inScope(user, center)) continue;
+    const done = assignment.answeredAt !== undefined;
+    total++;
+    if (done) answered++;
+    const d = districts.get(center.district) ?? { label: center.district, answered: 0, total: 0 };
+    const l = levels.get(center.level) ?? { label: center.level, level: center.level, answered: 0, total: 0 };
+    for (const g of [d, l]) {
+      g.total++;
+      if (done) g.answered++;
+    }
+    districts.set(center.district, d);
+    levels.set(center.level, l);
+    if (!done) {
+      const entry = late.get(assignment.supervisorId) ?? { unanswered: 0, centers: [] };
+      entry.unanswered++;
+      entry.centers.push(center.name.zh);
+      late.set(assignment.supervisorId, entry);
+    }
+  }
+  const names = await store.getSupervisors(campaignId, [...late.keys()]);
+  const nonResponders: NonResponder[] = [...late.entries()]
+    .map(([supervisorId, entry]) => ({ supervisorId, name: names.get(supervisorId)?.name ?? supervisorId, ...entry }))
+    .sort((a, b) => b.unanswered - a.unanswered || a.supervisorId.localeCompare(b.supervisorId));
+  const { items } = await loadQueue(campaignId, user, centers);
+  return {
+    id: campaignId,
+    title: meta.campaign.title,
+    status: meta.status,
+    deadline: meta.deadline,
+    ...(user.role === 'coordinator' && user.district ? { district: user.district } : {}),
+    answered,
+    total,
+    byDistrict: [...districts.values()].sort((a, b) => a.label.localeCompare(b.label, 'zh-CN')),
+    byLevel: CENTER_LEVELS.flatMap((level) => levels.get(level) ?? []),
+    nonResponders,
+    review: countsOf(items),
+  };
+};
+
+/** Statuses in which review decisions still change what counts: not once scored. */
+const REVIEWABLE = new Set(['open', 'closed']);
+
+const ReviewPath = z.object({ campaignId: Id, assignmentId: Id });
+
+/** Serves one console request. */
+export const routeConsole = async (
+  event: APIGatewayProxyEventV2,
+  auth: ConsoleAuth = cognitoAuth,
+  now: () => Date = () => new Date(),
+): Promise<Result> => {
+  const query = event.queryStringParameters ?? {};
+  const lang: Lang = chooseLang(query.lang, event.headers['accept-language']);
+  const path = event.rawPath.replace(/\/+$/, '') || '/console';
+  const method = event.requestContext.http.method;
+  const q = `?lang=${lang}`;
+  let c: ConsolePageContext = { lang, path };
+  try {
+    if (method === 'POST' && fromElsewhere(event)) {
+      return message(
+        c,
+        403,
+        text('已拒绝', 'Refused'),
+        text('请从控制台页面提交。', 'Send this from the console page.'),
+      );
+    }
+    if (path === '/console/sign-in') {
+      if (method === 'GET' || method === 'HEAD') return page(200, renderSignInPage(c));
+      if (method !== 'POST') return notAllowed(c);
+      const fields = formFields(event);
+      if (typeof fields === 'string') {
+        return message(
+          c,
+          fields === 'tooLarge' ? 413 : 415,
+          text('无法登录', 'Not signed in'),
+          text('请使用登录表单。', 'Use the sign-in form.'),
+        );
+      }
+      const form = SignInForm.safeParse(fields);
+      if (!form.success) {
+        return page(
+          400,
+          renderSignInPage(
+            { ...c, error: text('请输入用户名和密码。', 'Enter your username and password.') },
+            fields.username ?? '',
+          ),
+        );
+      }
+      try {
+        const session = await auth.signIn(form.data.username, form.data.password);
+        const user = await auth.verify(session.idToken);
+        await store.appendAudit({
+          campaignId: 'console',
+          id: randomUUID(),
+          at: now().toISOString(),
+          actor: { sub: user.sub, username: user.username, role: user.role },
+          action: 'sign-in',
+          target: user.username,
+          detail: {},
+        });
+        return redirect(`/console${q}`, [sessionCookie(event, session.idToken, session.expiresInSeconds)]);
+      } catch (error) {
+        if (error instanceof Unauthorized) {
+          return page(
+            401,
+            renderSignInPage(
+              { ...c, error: text('用户名或密码不正确。', 'Wrong username or password.') },
+              form.data.username,
+            ),
+          );
+        }
+        if (error instanceof PasswordChangeRequired) {
+          return page(
+            403,
+            renderSignInPage(
+              {
+                ...c,
+                error: text(
+                  '首次登录须先修改密码，请联系市级组织方重置。',
+                  'This account must change its password first: ask the city organizer to reset it.',
+                ),
+              },
+              form.data.username,
+            ),
+          );
+        }
+        throw error;
+      }
+    }
+    if (path === '/console/sign-out') {
+      if (method !== 'POST')
+        return message(
+          c,
+          405,
+          text('不支持的操作', 'Method not allowed'),
+          text('请使用退出按钮。', 'Use the sign-out button.'),
+        );
+      return redirect(`/console/sign-in${q}`, [sessionCookie(event, '', 0)]);
+    }
+
+    // Everything else needs a valid session.
+    const token = cookieOf(event, SESSION_COOKIE);
+    let user: ConsoleUser;
+    try {
+      if (!token) throw new Unauthorized('no session');
+      user = await auth.verify(token);
+    } catch (error) {
+      if (!(error instanceof Unauthorized)) throw error;
+      if (method === 'GET' || method === 'HEAD')
+        return redirect(`/console/sign-in${q}`, token ? [sessionCookie(event, '', 0)] : undefined);
+      return message(
+        c,
+        401,
+        text('请重新登录', 'Please sign in again'),
+        text('登录已过期或无效。', 'Your sign-in has expired or is not valid.'),
+      );
+    }
+    c = { ...c, user };
+
+    if (path === '/console') {
+      if (method !== 'GET' && method !== 'HEAD') return notAllowed(c);
+      const metas = await store.listCampaigns();
+      return page(
+        200,
+        renderCampaignList(
+          c,
+          metas.map((m) => ({
+            id: m.campaign.id,
+            title: m.campaign.title,
+            month: m.campaign.month,
+            status: m.status,
+            answered: m.answered,
+            total: m.total,
+            deadline: m.deadline,
+          })),
+        ),
+      );
+    }
+
+    const match = /^\/console\/campaigns\/([^/]+)(?:\/(review|audit)(?:\/([^/]+))?)?$/.exec(path);
+    if (!match) return message(c, 404, text('未找到', 'Not found'), text('没有这个页面。', 'There is no such page.'));
+    const parsed = ReviewPath.safeParse({
+      campaignId: decodeURIComponent(match[1] ?? ''),
+      assignmentId: match[3] === undefined ? 'none' : decodeURIComponent(match[3]),
+    });
+    if (!parsed.success)
+      return message(c, 404, text('未找到', 'Not found'), text('没有这个页面。', 'There is no such page.'));
+    const { campaignId, assignmentId } = parsed.data;
+    const meta = await store.getMeta(campaignId);
+    const section = match[2];
+    const base = `/console/campaigns/${encodeURIComponent(campaignId)}`;
+
+    if (section === undefined) {
+      if (method !== 'GET' && method !== 'HEAD') return notAllowed(c);
+      return page(200, renderCampaignPage(c, await campaignModel(meta, user)));
+    }
+    if (section === 'audit') {
+      requireMay(user, 'view');
+      if (user.role === 'coordinator')
+        throw new Forbidden(`${user.username} coordinates a district; the audit log is the city's`);
+      const rows = await store.listAudit(campaignId);
+      return page(
+        200,
+        renderAuditPage(
+          c,
+          campaignId,
+          meta.campaign.title,
+          rows.map((r) => ({
+            at: r.at,
+            username: r.actor.username,
+            role: r.actor.role,
+            action: r.action,
+            target: r.target,
+            detail: Object.entries(r.detail)
+              .map(([k, v]) => `${k}: ${String(v)}`)
+              .join(', '),
+          })),
+        ),
+      );
+    }
+
+    // section === 'review'
+    const centers = await store.getCenters(campaignId);
+    if (match[3] === undefined) {
+      if (method !== 'GET' && method !== 'HEAD') return notAllowed(c);
+      const { questionnaire, items } = await loadQueue(campaignId, user, centers);
+      const supervisors = await store.getSupervisors(campaignId, [
+        ...new Set(items.map((i) => i.response.supervisorId)),
+      ]);
+      const titles = new Map<string, LocalizedText>();
+      for (const section of questionnaire.sections)
+        for (const question of section.questions) titles.set(question.id, question.title);
+      const done = query.done;
+      return page(
+        200,
+        renderReviewPage(
+          {
+            ...c,
+            ...(done === 'unchanged'
+              ? { notice: text('该决定已记录，无需重复提交。', 'That decision was already recorded.') }
+              : done
+                ? { notice: text('已记录审核决定。', 'Decision recorded.') }
+                : {}),
+          },
+          {
+            campaignId,
+            title: meta.campaign.title,
+            ...(user.role === 'coordinator' && user.district ? { district: user.district } : {}),
+            items,
+            centers,
+            supervisorNames: new Map([...supervisors].map(([id, s]) => [id, s.name])),
+            questionTitles: titles,
+            canDecide: may(user, 'review', user.role === 'coordinator' ? { district: user.district } : {}),
+            filter: query.show === 'all' ? 'all' : 'open',
+          },
+        ),
+      );
+    }
+
+    // A decision on one response.
+    if (method !== 'POST')
+      return message(
+        c,
+        405,
+        text('不支持的操作', 'Method not allowed'),
+        text('请使用审核表单。', 'Use the review form.'),
+      );
+    const fields = formFields(event);
+    if (typeof fields === 'string') {
+      return message(
+        c,
+        fields === 'tooLarge' ? 413 : 415,
+        text('无法保存', 'Not saved'),
+        text('请使用审核表单提交。', 'Send the review form.'),
+      );
+    }
+    const input = ReviewInput.safeParse(fields);
+    if (!input.success) {
+      return message(
+        c,
+        400,
+        text('无法保存', 'Not saved'),
+        text(
+          `请检查：${input.error.issues.map((i) => i.message).join('；')}`,
+          `Please check: ${input.error.issues.map((i) => i.message).join('; ')}`,
+        ),
+      );
+    }
+    const supervisorId = Id.safeParse(fields.supervisor);
+    const response = supervisorId.success
+      ? await store.getResponse(campaignId, supervisorId.data, assignmentId)
+      : undefined;
+    if (!response)
+      return message(
+        c,
+        404,
+        text('未找到答卷', 'Response not found'),
+        text('该任务还没有答卷。', 'This assignment has no response.'),
+      );
+    const center = centers.get(response.centerId);
+    requireMay(user, 'review', { district: center?.district });
+    if (!REVIEWABLE.has(meta.status)) {
+      return message(
+        c,
+        409,
+        text('已不能审核', 'Review is over'),
+        text(
+          '本次活动已评分，审核决定不再改变结果。',
+          'This campaign is already scored: decisions no longer change its results.',
+        ),
+      );
+    }
+    const current = (await store.listReviews(campaignId)).get(assignmentId);
+    const reviewer = { sub: user.sub, username: user.username };
+    const decision = decide(response, current, input.data, reviewer, now().toISOString());
+    const review = decision === 'unchanged' ? current : decision;
+    if (decision !== 'unchanged') await store.saveReview(decision);
+    if (review) {
+      // Keyed by the decision itself: a retried request (or one whose first try died here) writes it once.
+      await store.appendAudit({
+        campaignId,
+        id: `review-${assignmentId}-${review.revision}`,
+        at: review.at,
+        actor: { sub: user.sub, username: user.username, role: user.role },
+        action: `review.${review.status}`,
+        target: assignmentId,
+        detail: {
+          center: response.centerId,
+          version: review.version,
+          ...(review.comment ? { comment: review.comment } : {}),
+        },
+      });
+    }
+    return redirect(
+      `${base}/review${q}&done=${decision === 'unchanged' ? 'unchanged' : encodeURIComponent(assignmentId)}`,
+    );
+  } catch (error) {
+    if (error instanceof CampaignNotFound)
+      return message(c, 404, text('未找到', 'Not found'), text('没有这个督查活动。', 'There is no such campaign.'));
+    if (error instanceof Forbidden)
+      return message(
+        c,
+        403,
+        text('无权操作', 'Not allowed'),
+        text('您的角色或所辖区域不能进行此操作。', 'Your role or district does not allow this.'),
+      );
+    if (error instanceof StaleResponseVersion) {
+      return message(
+        c,
+        409,
+        text('答卷已更新', 'The response changed'),
+        text(
+          '督查员刚刚修改了这份答卷，请刷新后重新审核。',
+          'The supervisor edited this response since: reload and review it again.',
+        ),
+      );
+    }
+    if (error instanceof ConcurrentUpdate) {
+      return message(
+        c,
+        409,
+        text('请重试', 'Please try again'),
+        text(
+          '他人刚刚审核了这份答卷，请刷新后查看。',
+          'Someone reviewed this response a moment ago: reload to see their decision.',
+        ),
+      );
+    }
+    const name = error instanceof Error ? error.name : '';
+    if (isTransient(error))
+      return {
+        ...message(c, 503, text('系统繁忙', 'Busy'), text('请稍后重试。', 'Please try again shortly.')),
+        headers: { ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8', 'retry-after': '5' },
+      };
+    logger.error('console request failed', { error: name });
+    return message(c, 500, text('出错了', 'Something went wrong'), text('请稍后重试。', 'Please try again later.'));
+  }
+};
+
+/** Lambda entry point of the organizer console. */
+export const handler = middy<APIGatewayProxyEventV2, Result>()
+  .use(withLambdaContext())
+  .handler((event) => routeConsole(event));

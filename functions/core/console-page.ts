@@ -1,0 +1,295 @@
+import { createHash } from 'node:crypto';
+import type { ConsoleUser } from './console-access.ts';
+import { ACTIVITY_LABELS, escapeHtml, formatBeijingTime, type Lang, LEVEL_LABELS } from './i18n.ts';
+import type { CampaignStatus, Center, CenterLevel, LocalizedText } from './model.ts';
+import { REVIEW_FLAG_LABELS, REVIEW_STATUS_LABELS, type ReviewQueueItem, type ReviewStatus } from './review.ts';
+
+/**
+ * The organizer console's pages: plain server-rendered HTML forms with no script, in Chinese by
+ * default and English on request, laid out for a phone first and widened on a desktop.
+ */
+
+const STYLE = `*{box-sizing:border-box}body{margin:0;font:16px/1.5 system-ui,-apple-system,'PingFang SC','Microsoft YaHei','Noto Sans SC','Noto Sans CJK SC',sans-serif;color:#1d2733;background:#f4f6f8}
+header{background:#0b4f8a;color:#fff;padding:12px 16px;display:flex;flex-wrap:wrap;gap:8px 16px;align-items:center;justify-content:space-between}
+header a{color:#fff}header .who{font-size:14px}main{max-width:1080px;margin:0 auto;padding:16px}
+h1{font-size:22px;margin:8px 0 16px}h2{font-size:18px;margin:24px 0 8px}
+.card{background:#fff;border-radius:8px;padding:16px;margin:0 0 16px;box-shadow:0 1px 2px rgba(0,0,0,.08)}
+table{width:100%;border-collapse:collapse;background:#fff}th,td{text-align:left;padding:8px;border-bottom:1px solid #dde3ea;vertical-align:top}
+th{font-size:14px;color:#44515f}.num{text-align:right;font-variant-numeric:tabular-nums}
+progress{width:100%;min-width:80px;height:10px;accent-color:#1f7a3f}.inline{display:inline}caption{text-align:left}.big{font-size:20px}
+.badge{display:inline-block;padding:0 8px;border-radius:10px;font-size:13px;background:#e8eef5;color:#1d2733;margin:2px 4px 2px 0}
+.flag{background:#fff1d6;color:#6b4400}.rejected{background:#fde2e1;color:#8a1c13}.approved{background:#dcf2e3;color:#14532d}.returned{background:#e6e1fa;color:#3b2b85}
+label{display:block;font-weight:600;margin:8px 0 4px}input[type=text],input[type=password],textarea,select{width:100%;max-width:420px;font:inherit;padding:8px;border:1px solid #8a97a6;border-radius:6px}
+button{font:inherit;padding:8px 16px;border-radius:6px;border:1px solid #0b4f8a;background:#0b4f8a;color:#fff;cursor:pointer;margin:4px 8px 4px 0}
+button.secondary{background:#fff;color:#0b4f8a}button.danger{background:#a4261b;border-color:#a4261b}
+.notice{background:#e7f3ff;border-left:4px solid #0b4f8a;padding:8px 12px;margin:0 0 16px}.error{background:#fde2e1;border-left:4px solid #a4261b;padding:8px 12px;margin:0 0 16px}
+.muted{color:#5b6875;font-size:14px}nav.tabs a{margin-right:16px}dl.answers{display:grid;grid-template-columns:minmax(8em,40%) 1fr;gap:2px 12px;margin:8px 0}dl.answers dt{color:#44515f}dl.answers dd{margin:0}
+@media (max-width:640px){table.wide thead{display:none}table.wide tr{display:block;border-bottom:1px solid #dde3ea;padding:8px 0}table.wide td{display:block;border:0;padding:2px 8px}}
+:focus-visible{outline:3px solid #f0a500;outline-offset:2px}`;
+
+const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+
+/** Content-Security-Policy of every console page: its one stylesheet, forms to itself, nothing else. */
+export const CONSOLE_CSP = [
+  "default-src 'none'",
+  `style-src ${sha256(STYLE)}`,
+  "img-src 'self' data:",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+].join('; ');
+
+const t = (text: LocalizedText, lang: Lang) => escapeHtml(text[lang]);
+const say = (lang: Lang, zh: string, en: string) => escapeHtml(lang === 'zh' ? zh : en);
+
+const ROLE_LABELS: Readonly<Record<ConsoleUser['role'], LocalizedText>> = {
+  organizer: { zh: '市级组织方', en: 'City organizer' },
+  coordinator: { zh: '区级协调员', en: 'District coordinator' },
+  leader: { zh: '领导（只读）', en: 'Leader (read-only)' },
+};
+
+const STATUS_LABELS: Readonly<Record<CampaignStatus, LocalizedText>> = {
+  draft: { zh: '准备中', en: 'Preparing' },
+  open: { zh: '收集中', en: 'Collecting' },
+  closed: { zh: '已截止', en: 'Closed' },
+  scored: { zh: '已评分', en: 'Scored' },
+  published: { zh: '已通报', en: 'Published' },
+  failed: { zh: '运行失败', en: 'Failed' },
+};
+
+/** A link to the same page in the other language. */
+const otherLang = (path: string, lang: Lang) => {
+  const other: Lang = lang === 'zh' ? 'en' : 'zh';
+  const sep = path.includes('?') ? '&' : '?';
+  return `<a href="${escapeHtml(`${path}${sep}lang=${other}`)}" lang="${other === 'zh' ? 'zh-CN' : 'en'}">${other === 'zh' ? '中文' : 'English'}</a>`;
+};
+
+/** Where a page is and who is looking: what the layout needs. */
+export interface ConsolePageContext {
+  lang: Lang;
+  /** The page's own path (without the lang query), for the language switch. */
+  path: string;
+  user?: ConsoleUser;
+  notice?: LocalizedText;
+  error?: LocalizedText;
+}
+
+const layout = (c: ConsolePageContext, title: LocalizedText, body: string): string => {
+  const { lang, user } = c;
+  const q = `?lang=${lang}`;
+  const who = user
+    ? `<span class="who">${escapeHtml(user.username)} · ${t(ROLE_LABELS[user.role], lang)}${user.district ? ` · ${escapeHtml(user.district)}` : ''}</span>
+<form class="inline" method="post" action="/console/sign-out${q}"><button class="secondary" type="submit">${say(lang, '退出', 'Sign out')}</button></form>`
+    : '';
+  return `<!doctype html>
+<html lang="${lang === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>${t(title, lang)} · ${say(lang, '政务服务督查控制台', 'Supervision console')}</title><style>${STYLE}</style></head>
+<body><header><a href="/console${q}"><strong>${say(lang, '政务服务督查控制台', 'Supervision console')}</strong></a><span>${otherLang(c.path, lang)} ${who}</span></header>
+<main id="main"><h1>${t(title, lang)}</h1>
+${c.notice ? `<p class="notice" role="status">${t(c.notice, lang)}</p>` : ''}${c.error ? `<p class="error" role="alert">${t(c.error, lang)}</p>` : ''}
+${body}</main></body></html>`;
+};
+
+/** The sign-in form. */
+export const renderSignInPage = (c: ConsolePageContext, username = ''): string =>
+  layout(
+    c,
+    { zh: '登录', en: 'Sign in' },
+    `<form class="card" method="post" action="/console/sign-in?lang=${c.lang}">
+<label for="username">${say(c.lang, '用户名', 'Username')}</label><input id="username" name="username" type="text" autocomplete="username" required value="${escapeHtml(username)}">
+<label for="password">${say(c.lang, '密码', 'Password')}</label><input id="password" name="password" type="password" autocomplete="current-password" required>
+<p><button type="submit">${say(c.lang, '登录', 'Sign in')}</button></p></form>`,
+  );
+
+/** One campaign in the list. */
+export interface CampaignListItem {
+  id: string;
+  title: LocalizedText;
+  month: string;
+  status: CampaignStatus;
+  answered: number;
+  total: number;
+  deadline: string;
+}
+
+const percent = (answered: number, total: number) => (total === 0 ? 0 : Math.round((answered / total) * 100));
+const bar = (answered: number, total: number, lang: Lang) =>
+  `<progress max="${Math.max(total, 1)}" value="${answered}" aria-label="${say(lang, `完成 ${percent(answered, total)}%`, `${percent(answered, total)}% done`)}"></progress>`;
+
+/** Every campaign, newest first. */
+export const renderCampaignList = (c: ConsolePageContext, campaigns: readonly CampaignListItem[]): string => {
+  const q = `?lang=${c.lang}`;
+  const rows = campaigns
+    .map(
+      (
+        m,
+      ) => `<tr><td><a href="/console/campaigns/${escapeHtml(encodeURIComponent(m.id))}${q}">${t(m.title, c.lang)}</a><div class="muted">${escapeHtml(m.id)}</div></td>
+<td>${escapeHtml(m.month)}</td><td><span class="badge">${t(STATUS_LABELS[m.status], c.lang)}</span></td>
+<td class="num">${m.answered}/${m.total}</td><td>${bar(m.answered, m.total, c.lang)}</td><td>${escapeHtml(formatBeijingTime(m.deadline))}</td></tr>`,
+    )
+    .join('\n');
+  return layout(
+    c,
+    { zh: '督查活动', en: 'Campaigns' },
+    campaigns.length === 0
+      ? `<p class="card">${say(c.lang, '还没有督查活动。用命令行 supervision launch 发起一次。', 'No campaigns yet. Launch one with `supervision launch`.')}</p>`
+      : `<table class="wide"><caption class="muted">${say(c.lang, `共 ${campaigns.length} 次`, `${campaigns.length} campaigns`)}</caption>
+<thead><tr><th scope="col">${say(c.lang, '活动', 'Campaign')}</th><th scope="col">${say(c.lang, '月份', 'Month')}</th><th scope="col">${say(c.lang, '状态', 'Status')}</th><th scope="col" class="num">${say(c.lang, '已答', 'Answered')}</th><th scope="col">${say(c.lang, '进度', 'Progress')}</th><th scope="col">${say(c.lang, '截止', 'Deadline')}</th></tr></thead>
+<tbody>${rows}</tbody></table>`,
+  );
+};
+
+/** Answered of assigned for one group (a district, a level). */
+export interface ProgressGroup {
+  label: string;
+  answered: number;
+  total: number;
+}
+
+/** A supervisor with assignments still unanswered. */
+export interface NonResponder {
+  supervisorId: string;
+  name: string;
+  unanswered: number;
+  centers: string[];
+}
+
+/** What the campaign page shows. */
+export interface CampaignPageModel {
+  id: string;
+  title: LocalizedText;
+  status: CampaignStatus;
+  deadline: string;
+  /** The district the figures are limited to (a coordinator's), else the whole city. */
+  district?: string;
+  answered: number;
+  total: number;
+  byDistrict: ProgressGroup[];
+  byLevel: (ProgressGroup & { level: CenterLevel })[];
+  nonResponders: NonResponder[];
+  review: Record<ReviewStatus, number> & { flagged: number };
+}
+
+const groupTable = (groups: readonly ProgressGroup[], heading: string, lang: Lang) =>
+  `<table><thead><tr><th scope="col">${heading}</th><th scope="col" class="num">${say(lang, '已答/应答', 'Answered')}</th><th scope="col">${say(lang, '进度', 'Progress')}</th></tr></thead><tbody>
+${groups.map((g) => `<tr><td>${escapeHtml(g.label)}</td><td class="num">${g.answered}/${g.total} (${percent(g.answered, g.total)}%)</td><td>${bar(g.answered, g.total, lang)}</td></tr>`).join('\n')}</tbody></table>`;
+
+/** Live progress of one campaign by district and level, its non-responders and its review counts. */
+export const renderCampaignPage = (c: ConsolePageContext, m: CampaignPageModel): string => {
+  const q = `?lang=${c.lang}`;
+  const base = `/console/campaigns/${escapeHtml(encodeURIComponent(m.id))}`;
+  const scope = m.district
+    ? say(c.lang, `仅显示 ${m.district} 的场所`, `Centers of ${m.district} only`)
+    : say(c.lang, '全市', 'Whole city');
+  const review = m.review;
+  return layout(
+    c,
+    m.title,
+    `<nav class="tabs card"><a href="${base}/review${q}">${say(c.lang, '审核答卷', 'Review responses')}</a>${c.user?.role !== 'coordinator' ? `<a href="${base}/audit${q}">${say(c.lang, '操作日志', 'Audit log')}</a>` : ''}</nav>
+<section class="card" aria-labelledby="h-overall"><h2 id="h-overall">${say(c.lang, '总体进度', 'Progress')} · ${scope}</h2>
+<p><span class="badge">${t(STATUS_LABELS[m.status], c.lang)}</span> ${say(c.lang, '截止', 'Deadline')} ${escapeHtml(formatBeijingTime(m.deadline))}</p>
+<p class="big">${m.answered}/${m.total} · ${percent(m.answered, m.total)}%</p>${bar(m.answered, m.total, c.lang)}
+<p class="muted">${say(c.lang, '审核', 'Review')}: ${say(c.lang, '待审核', 'pending')} ${review.pending} · ${say(c.lang, '有提示', 'flagged')} ${review.flagged} · ${say(c.lang, '已通过', 'approved')} ${review.approved} · ${say(c.lang, '已退回', 'returned')} ${review.returned} · ${say(c.lang, '已作废', 'rejected')} ${review.rejected}</p></section>
+<section class="card" aria-labelledby="h-district"><h2 id="h-district">${say(c.lang, '按区', 'By district')}</h2>${groupTable(m.byDistrict, say(c.lang, '区', 'District'), c.lang)}</section>
+<section class="card" aria-labelledby="h-level"><h2 id="h-level">${say(c.lang, '按级别', 'By level')}</h2>${groupTable(
+      m.byLevel.map((g) => ({ ...g, label: LEVEL_LABELS[g.level][c.lang] })),
+      say(c.lang, '级别', 'Level'),
+      c.lang,
+    )}</section>
+<section class="card" aria-labelledby="h-late"><h2 id="h-late">${say(c.lang, '未答督查员', 'Supervisors yet to answer')} (${m.nonResponders.length})</h2>
+${
+  m.nonResponders.length === 0
+    ? `<p>${say(c.lang, '全部已答。', 'Everyone has answered.')}</p>`
+    : `<table class="wide"><thead><tr><th scope="col">${say(c.lang, '督查员', 'Supervisor')}</th><th scope="col" class="num">${say(c.lang, '未答', 'Unanswered')}</th><th scope="col">${say(c.lang, '场所', 'Centers')}</th></tr></thead><tbody>
+${m.nonResponders.map((n) => `<tr><td>${escapeHtml(n.name)} <span class="muted">${escapeHtml(n.supervisorId)}</span></td><td class="num">${n.unanswered}</td><td>${n.centers.map(escapeHtml).join('、')}</td></tr>`).join('\n')}</tbody></table>`
+}</section>`,
+  );
+};
+
+/** What the review queue page shows. */
+export interface ReviewPageModel {
+  campaignId: string;
+  title: LocalizedText;
+  district?: string;
+  items: readonly ReviewQueueItem[];
+  centers: ReadonlyMap<string, Center>;
+  supervisorNames: ReadonlyMap<string, string>;
+  /** Question id → its title, for showing answers. */
+  questionTitles: ReadonlyMap<string, LocalizedText>;
+  /** Whether the user may decide (organizers and coordinators) or only look (leaders). */
+  canDecide: boolean;
+  filter: 'open' | 'all';
+}
+
+const answerText = (value: unknown, lang: Lang) =>
+  value === true ? say(lang, '是', 'yes') : value === false ? say(lang, '否', 'no') : escapeHtml(value);
+
+/** The review queue: flagged pending responses first, each with its answers and the three decisions. */
+export const renderReviewPage = (c: ConsolePageContext, m: ReviewPageModel): string => {
+  const base = `/console/campaigns/${escapeHtml(encodeURIComponent(m.campaignId))}`;
+  const q = `?lang=${c.lang}`;
+  const shown = m.filter === 'all' ? m.items : m.items.filter((i) => i.status === 'pending');
+  const cards = shown
+    .map((item) => {
+      const r = item.response;
+      const center = m.centers.get(r.centerId);
+      const id = escapeHtml(r.assignmentId);
+      const answers = Object.entries(r.answers)
+        .map(
+          ([qid, v]) =>
+            `<dt>${t(m.questionTitles.get(qid) ?? { zh: qid, en: qid }, c.lang)}</dt><dd>${answerText(v, c.lang)}</dd>`,
+        )
+        .join('');
+      const decided = item.review
+        ? `<p class="muted">${say(c.lang, '上次决定', 'Last decision')}: ${t(REVIEW_STATUS_LABELS[item.review.status], c.lang)} · ${escapeHtml(item.review.reviewer.username)} · ${escapeHtml(formatBeijingTime(item.review.at))}${item.review.comment ? ` · “${escapeHtml(item.review.comment)}”` : ''}</p>`
+        : '';
+      const form = m.canDecide
+        ? `<form method="post" action="${base}/review/${escapeHtml(encodeURIComponent(r.assignmentId))}${q}">
+<input type="hidden" name="version" value="${r.version}"><input type="hidden" name="supervisor" value="${escapeHtml(r.supervisorId)}">
+<label for="comment-${id}">${say(c.lang, '意见（退回或作废时必填）', 'Comment (needed to return or reject)')}</label><textarea id="comment-${id}" name="comment" rows="2" maxlength="500"></textarea>
+<p><button type="submit" name="decision" value="approve">${say(c.lang, '通过', 'Approve')}</button><button class="secondary" type="submit" name="decision" value="return">${say(c.lang, '退回修改', 'Return to supervisor')}</button><button class="danger" type="submit" name="decision" value="reject">${say(c.lang, '作废', 'Reject')}</button></p></form>`
+        : '';
+      return `<article class="card" id="r-${id}" aria-labelledby="h-${id}"><h2 id="h-${id}">${center ? t(center.name, c.lang) : escapeHtml(r.centerId)}</h2>
+<p><span class="badge ${item.status}">${t(REVIEW_STATUS_LABELS[item.status], c.lang)}</span>${item.flags.map((f) => `<span class="badge flag">${t(REVIEW_FLAG_LABELS[f], c.lang)}</span>`).join('')}</p>
+<p class="muted">${escapeHtml(m.supervisorNames.get(r.supervisorId) ?? r.supervisorId)} · ${t(ACTIVITY_LABELS[r.activity], c.lang)} · ${say(c.lang, `第 ${r.version} 版`, `version ${r.version}`)} · ${escapeHtml(formatBeijingTime(r.submittedAt))}${center ? ` · ${escapeHtml(center.district)}` : ''}</p>
+<dl class="answers">${answers}</dl>${decided}${form}</article>`;
+    })
+    .join('\n');
+  const pending = m.items.filter((i) => i.status === 'pending').length;
+  return layout(
+    c,
+    { zh: `审核答卷：${m.title.zh}`, en: `Review: ${m.title.en}` },
+    `<nav class="tabs card"><a href="${base}${q}">${say(c.lang, '返回进度', 'Back to progress')}</a><a href="${base}/review${q}"${m.filter === 'open' ? ' aria-current="page"' : ''}>${say(c.lang, `待审核 (${pending})`, `Pending (${pending})`)}</a><a href="${base}/review${q}&amp;show=all"${m.filter === 'all' ? ' aria-current="page"' : ''}>${say(c.lang, `全部 (${m.items.length})`, `All (${m.items.length})`)}</a></nav>
+${m.district ? `<p class="muted">${say(c.lang, `仅显示 ${m.district} 的场所`, `Centers of ${m.district} only`)}</p>` : ''}
+${shown.length === 0 ? `<p class="card">${say(c.lang, '没有待审核的答卷。', 'Nothing to review.')}</p>` : cards}`,
+  );
+};
+
+/** One line of the audit log as shown. */
+export interface AuditRow {
+  at: string;
+  username: string;
+  role: string;
+  action: string;
+  target: string;
+  detail: string;
+}
+
+/** The campaign's audit log, newest first. */
+export const renderAuditPage = (
+  c: ConsolePageContext,
+  campaignId: string,
+  title: LocalizedText,
+  rows: readonly AuditRow[],
+) =>
+  layout(
+    c,
+    { zh: `操作日志：${title.zh}`, en: `Audit log: ${title.en}` },
+    `<nav class="tabs card"><a href="/console/campaigns/${escapeHtml(encodeURIComponent(campaignId))}?lang=${c.lang}">${say(c.lang, '返回进度', 'Back to progress')}</a></nav>
+<table class="wide"><thead><tr><th scope="col">${say(c.lang, '时间', 'When')}</th><th scope="col">${say(c.lang, '操作人', 'Who')}</th><th scope="col">${say(c.lang, '操作', 'What')}</th><th scope="col">${say(c.lang, '对象', 'On')}</th><th scope="col">${say(c.lang, '说明', 'Detail')}</th></tr></thead><tbody>
+${rows.map((r) => `<tr><td>${escapeHtml(formatBeijingTime(r.at))}</td><td>${escapeHtml(r.username)} <span class="muted">${escapeHtml(r.role)}</span></td><td>${escapeHtml(r.action)}</td><td>${escapeHtml(r.target)}</td><td>${escapeHtml(r.detail)}</td></tr>`).join('\n')}</tbody></table>`,
+  );
+
+/** A page with only a message (not found, forbidden). */
+export const renderConsoleMessage = (c: ConsolePageContext, title: LocalizedText, message: LocalizedText): string =>
+  layout(c, title, `<p class="card">${t(message, c.lang)}</p>`);

@@ -1,0 +1,318 @@
+import type { SFNClient } from '@aws-sdk/client-sfn';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CampaignStore, TokenRecord } from '../../functions/adapters/store.ts';
+import type { ConsoleAuth } from '../../functions/console-api.ts';
+import { type ConsoleUser, Unauthorized } from '../../functions/core/console-access.ts';
+import { hashToken } from '../../functions/core/links.ts';
+import { CampaignDefinition } from '../../functions/core/model.ts';
+import type { EmbeddedCloud } from '../../local/cloud.ts';
+import { answerSurvey } from '../../local/demo/simulate.ts';
+import { closeCampaign, launchWithLinks, surveyCampaign } from '../e2e/survey-cloud.ts';
+import { startCloudAndClients } from '../support/embedded-cloud.ts';
+
+let cloud: EmbeddedCloud;
+let store: CampaignStore;
+let sfn: SFNClient;
+/** Loaded once the cloud is up: its store reads the table name the cloud puts in the environment. */
+let routeConsole: typeof import('../../functions/console-api.ts').routeConsole;
+const SESSION_COOKIE = 'console_session';
+
+/** Sessions as the console sees them once verified; any other token is forged or expired. */
+const USERS: Record<string, ConsoleUser> = {
+  'session-organizer': { sub: 'sub-org', username: 'organizer', role: 'organizer' },
+  'session-xuanwu': { sub: 'sub-xw', username: 'coordinator-xuanwu', role: 'coordinator', district: '玄武区' },
+  'session-leader': { sub: 'sub-lead', username: 'leader', role: 'leader' },
+};
+const auth: ConsoleAuth = {
+  verify: async (token) => {
+    const user = USERS[token];
+    if (!user) throw new Unauthorized('token expired');
+    return user;
+  },
+  signIn: async (username, password) => {
+    if (username === 'organizer' && password === 'correct horse battery staple') {
+      return { idToken: 'session-organizer', expiresInSeconds: 3600 };
+    }
+    throw new Unauthorized('wrong username or password');
+  },
+};
+
+const request = (
+  method: string,
+  path: string,
+  init: { session?: string; form?: Record<string, string>; origin?: string; query?: Record<string, string> } = {},
+): APIGatewayProxyEventV2 => ({
+  version: '2.0',
+  routeKey: `${method} /console/{proxy+}`,
+  rawPath: path,
+  rawQueryString: new URLSearchParams(init.query ?? {}).toString(),
+  headers: {
+    host: 'console.example.gov.cn',
+    ...(init.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+    ...(init.origin ? { origin: init.origin } : method === 'POST' ? { origin: 'https://console.example.gov.cn' } : {}),
+  },
+  ...(init.session ? { cookies: [`${SESSION_COOKIE}=${init.session}`] } : {}),
+  queryStringParameters: init.query,
+  body: init.form ? new URLSearchParams(init.form).toString() : undefined,
+  isBase64Encoded: false,
+  requestContext: {
+    accountId: 'local',
+    apiId: 'local',
+    domainName: 'console.example.gov.cn',
+    domainPrefix: 'console',
+    http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' },
+    requestId: 'r',
+    routeKey: `${method} /console/{proxy+}`,
+    stage: '$default',
+    time: '',
+    timeEpoch: 0,
+  },
+});
+const call = (event: APIGatewayProxyEventV2) => routeConsole(event, auth);
+
+/** Three street centers (one in 玄武区, two in 秦淮区), one supervisor each: two answer, one does not. */
+const consoleCampaign = (id: string) => {
+  const base = surveyCampaign(id);
+  const [, qinhuai] = base.centers;
+  if (!qinhuai) throw new Error('fixture changed');
+  return CampaignDefinition.parse({
+    ...base,
+    centers: [
+      ...base.centers,
+      {
+        ...qinhuai,
+        id: 'C-ST3',
+        name: { zh: '秦淮区中华门街道便民服务中心', en: 'Zhonghuamen Street Center, Qinhuai' },
+      },
+    ],
+    supervisors: [
+      ...base.supervisors,
+      { id: 'S3', name: '王芳', email: `s3-${id}@example.com`, sector: '记者', homeDistrict: '鼓楼区' },
+    ],
+  });
+};
+
+interface Answered {
+  executionArn: string;
+  xuanwu: TokenRecord;
+  qinhuai: TokenRecord;
+  /** The name of the supervisor left to answer. */
+  late: string;
+}
+
+/** Launches the campaign and answers one 玄武区 and one 秦淮区 assignment, leaving a 秦淮区 one open. */
+const launchAndAnswer = async (id: string): Promise<Answered> => {
+  const definition = consoleCampaign(id);
+  const { executionArn, links } = await launchWithLinks({ cloud, store, sfn }, definition);
+  const tokens = await Promise.all(
+    links.map(async (link) => ({ link, token: await store.getToken(hashToken(link.split('/s/')[1] ?? '')) })),
+  );
+  const district = (t: TokenRecord | undefined) => definition.centers.find((c) => c.id === t?.centerId)?.district;
+  const xuanwu = tokens.find((t) => district(t.token) === '玄武区');
+  const qinhuai = tokens.find((t) => district(t.token) === '秦淮区');
+  if (!xuanwu?.token || !qinhuai?.token) throw new Error('assignments not found');
+  for (const { link } of [xuanwu, qinhuai]) expect((await answerSurvey(link, id)).status).toBe(200);
+  // The answer counter marks assignments answered from the table's stream.
+  await cloud.streamIdle();
+  const open = tokens.find((t) => t !== xuanwu && t !== qinhuai)?.token;
+  const late = definition.supervisors.find((p) => p.id === open?.supervisorId)?.name ?? '';
+  return { executionArn, xuanwu: xuanwu.token, qinhuai: qinhuai.token, late };
+};
+
+const decisionPath = (campaignId: string, t: TokenRecord) => `/console/campaigns/${campaignId}/review/${t.id}`;
+
+beforeAll(async () => {
+  ({ cloud, store, sfn } = await startCloudAndClients({ campaignCacheSeconds: 0 }));
+  ({ routeConsole } = await import('../../functions/console-api.ts'));
+});
+
+afterAll(async () => {
+  await cloud?.close();
+});
+
+describe('the organizer console', () => {
+  it('sends a visitor without a session to sign in, and signs the organizer in with a same-site session cookie', async () => {
+    // Act
+    const anonymous = await call(request('GET', '/console'));
+    const wrong = await call(
+      request('POST', '/console/sign-in', { form: { username: 'organizer', password: 'guess' } }),
+    );
+    const signedIn = await call(
+      request('POST', '/console/sign-in', {
+        form: { username: 'organizer', password: 'correct horse battery staple' },
+      }),
+    );
+
+    // Assess
+    expect(anonymous).toMatchObject({ statusCode: 303, headers: { location: '/console/sign-in?lang=zh' } });
+    expect(wrong.statusCode).toBe(401);
+    expect(wrong.body).toContain('用户名或密码不正确');
+    expect(wrong.cookies).toBeUndefined();
+    expect(signedIn).toMatchObject({ statusCode: 303, headers: { location: '/console?lang=zh' } });
+    expect(signedIn.cookies?.[0]).toMatch(
+      /^console_session=session-organizer; Path=\/console; HttpOnly; SameSite=Strict; Max-Age=3600; Secure$/,
+    );
+  });
+
+  it('shows the campaigns, and a coordinator only the progress of their own district', async () => {
+    // Prepare
+    const id = 'console-progress';
+    const { late } = await launchAndAnswer(id);
+
+    // Act
+    const list = await call(request('GET', '/console', { session: 'session-leader' }));
+    const city = await call(request('GET', `/console/campaigns/${id}`, { session: 'session-organizer' }));
+    const district = await call(
+      request('GET', `/console/campaigns/${id}`, { session: 'session-xuanwu', query: { lang: 'en' } }),
+    );
+
+    // Assess
+    expect(list.statusCode).toBe(200);
+    expect(list.body).toContain(`/console/campaigns/${id}?lang=zh`);
+    expect(city.body).toContain('2/3 · 67%');
+    expect(city.body).toContain('秦淮区');
+    expect(city.body).toContain(`未答督查员 (1)`);
+    expect(city.body).toContain(late);
+    expect(district.statusCode).toBe(200);
+    expect(district.body).toContain('Centers of 玄武区 only');
+    expect(district.body).toContain('1/1 · 100%');
+    expect(district.body).not.toContain('秦淮区');
+  });
+
+  it("records an organizer's decision once, with one audit line, however often it is sent", async () => {
+    // Prepare
+    const id = 'console-decide';
+    const { qinhuai } = await launchAndAnswer(id);
+    const form = { decision: 'return', comment: '请补充窗口照片', version: '1', supervisor: qinhuai.supervisorId };
+
+    // Act: a double click
+    const first = await call(request('POST', decisionPath(id, qinhuai), { session: 'session-organizer', form }));
+    const second = await call(request('POST', decisionPath(id, qinhuai), { session: 'session-organizer', form }));
+    const queue = await call(
+      request('GET', `/console/campaigns/${id}/review`, { session: 'session-organizer', query: { show: 'all' } }),
+    );
+
+    // Assess
+    expect(first).toMatchObject({ statusCode: 303 });
+    expect(first.headers?.location).toBe(`/console/campaigns/${id}/review?lang=zh&done=${qinhuai.id}`);
+    expect(second.headers?.location).toBe(`/console/campaigns/${id}/review?lang=zh&done=unchanged`);
+    const review = (await store.listReviews(id)).get(qinhuai.id);
+    expect(review).toMatchObject({
+      status: 'returned',
+      comment: '请补充窗口照片',
+      revision: 1,
+      reviewer: { username: 'organizer' },
+    });
+    const audit = await store.listAudit(id);
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({
+      action: 'review.returned',
+      target: qinhuai.id,
+      actor: { username: 'organizer', role: 'organizer' },
+    });
+    expect(queue.body).toContain('已退回修改');
+    expect(queue.body).toContain('请补充窗口照片');
+  });
+
+  it("refuses a coordinator's decision on another district and a leader's on any, changing nothing", async () => {
+    // Prepare
+    const id = 'console-refuse';
+    const { xuanwu, qinhuai } = await launchAndAnswer(id);
+    const approve = (t: TokenRecord) => ({ decision: 'approve', version: '1', supervisor: t.supervisorId });
+
+    // Act
+    const otherDistrict = await call(
+      request('POST', decisionPath(id, qinhuai), { session: 'session-xuanwu', form: approve(qinhuai) }),
+    );
+    const leader = await call(
+      request('POST', decisionPath(id, xuanwu), { session: 'session-leader', form: approve(xuanwu) }),
+    );
+    const ownDistrict = await call(
+      request('POST', decisionPath(id, xuanwu), { session: 'session-xuanwu', form: approve(xuanwu) }),
+    );
+    const leaderQueue = await call(request('GET', `/console/campaigns/${id}/review`, { session: 'session-leader' }));
+    const coordinatorAudit = await call(
+      request('GET', `/console/campaigns/${id}/audit`, { session: 'session-xuanwu' }),
+    );
+
+    // Assess
+    expect(otherDistrict.statusCode).toBe(403);
+    expect(leader.statusCode).toBe(403);
+    expect(ownDistrict.statusCode).toBe(303);
+    const reviews = await store.listReviews(id);
+    expect([...reviews.keys()]).toEqual([xuanwu.id]);
+    expect((await store.listAudit(id)).map((a) => a.actor.username)).toEqual(['coordinator-xuanwu']);
+    expect(leaderQueue.statusCode).toBe(200);
+    expect(leaderQueue.body).not.toContain('name="decision"');
+    expect(coordinatorAudit.statusCode).toBe(403);
+  });
+
+  it('answers bad input with a 4xx and changes nothing: a forged session, a missing comment, a stale version, a cross-site form, an unknown campaign', async () => {
+    // Prepare
+    const id = 'console-bad';
+    const { xuanwu } = await launchAndAnswer(id);
+    const path = decisionPath(id, xuanwu);
+    const form = (over: Record<string, string>) => ({
+      decision: 'reject',
+      comment: '未到现场',
+      version: '1',
+      supervisor: xuanwu.supervisorId,
+      ...over,
+    });
+
+    // Act
+    const forged = await call(request('POST', path, { session: 'forged.jwt.token', form: form({}) }));
+    const forgedPage = await call(request('GET', `/console/campaigns/${id}`, { session: 'forged.jwt.token' }));
+    const noComment = await call(request('POST', path, { session: 'session-organizer', form: form({ comment: '' }) }));
+    const stale = await call(request('POST', path, { session: 'session-organizer', form: form({ version: '2' }) }));
+    const crossSite = await call(
+      request('POST', path, { session: 'session-organizer', form: form({}), origin: 'https://evil.example' }),
+    );
+    const unknown = await call(request('GET', '/console/campaigns/no-such-campaign', { session: 'session-organizer' }));
+    const wrongSupervisor = await call(
+      request('POST', path, { session: 'session-organizer', form: form({ supervisor: 'S-NOBODY' }) }),
+    );
+
+    // Assess
+    expect(forged.statusCode).toBe(401);
+    expect(forgedPage).toMatchObject({ statusCode: 303, headers: { location: '/console/sign-in?lang=zh' } });
+    expect(forgedPage.cookies?.[0]).toContain('Max-Age=0');
+    expect(noComment.statusCode).toBe(400);
+    expect(noComment.body).toContain('needs a comment');
+    expect(stale.statusCode).toBe(409);
+    expect(crossSite.statusCode).toBe(403);
+    expect(unknown.statusCode).toBe(404);
+    expect(wrongSupervisor.statusCode).toBe(404);
+    expect((await store.listReviews(id)).size).toBe(0);
+    expect(await store.listAudit(id)).toEqual([]);
+  });
+
+  it('keeps a rejected response out of the scores, and refuses decisions once the campaign is scored', async () => {
+    // Prepare
+    const id = 'console-score';
+    const { executionArn, xuanwu, qinhuai } = await launchAndAnswer(id);
+    const reject = { decision: 'reject', comment: '督查员未到现场', version: '1', supervisor: xuanwu.supervisorId };
+    expect(
+      (await call(request('POST', decisionPath(id, xuanwu), { session: 'session-organizer', form: reject })))
+        .statusCode,
+    ).toBe(303);
+
+    // Act
+    await closeCampaign(store, id);
+    await cloud.runner.waitForExecution(executionArn);
+    const late = await call(
+      request('POST', decisionPath(id, qinhuai), {
+        session: 'session-organizer',
+        form: { decision: 'approve', version: '1', supervisor: qinhuai.supervisorId },
+      }),
+    );
+
+    // Assess
+    const scores = new Map((await store.listScores(id)).map((s) => [s.centerId, s]));
+    expect(scores.get(xuanwu.centerId)).toMatchObject({ raters: 0, score: null });
+    expect(scores.get(qinhuai.centerId)?.raters).toBe(1);
+    expect(scores.get(qinhuai.centerId)?.score).not.toBeNull();
+    expect(late.statusCode).toBe(409);
+  });
+});
