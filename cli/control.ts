@@ -1,4 +1,5 @@
 import { type CampaignMeta, CampaignStateConflict } from '../functions/adapters/store.ts';
+import { type ControlAction, refuseControl } from '../functions/core/campaign-control.ts';
 import { CliFailure } from './errors.ts';
 import { STATUS_LABELS } from './status.ts';
 import { findCampaign, type Target } from './target.ts';
@@ -7,21 +8,55 @@ import { beijingTime } from './time.ts';
 /** How the running workflow was told: woken now, or it will see the change when it next checks. */
 export type WakeOutcome = 'woken' | 'stale' | 'no-token';
 
-/** Refuses a change to a campaign that is not collecting answers, in one sentence. */
-const requireOpen = (meta: CampaignMeta, action: string): void => {
+const controlled = (meta: CampaignMeta) => ({
+  status: meta.status,
+  ...(meta.closeRequested !== undefined ? { closeRequested: meta.closeRequested } : {}),
+  ...(meta.closedAt ? { closedAt: meta.closedAt } : {}),
+  opens: meta.campaign.schedule.opens,
+  answered: meta.answered,
+  total: meta.total,
+});
+
+/** Refuses a change the shared rules refuse, in one sentence. */
+const requireAllowed = (
+  meta: CampaignMeta,
+  what: ControlAction,
+  action: string,
+  now: Date,
+  deadline?: string,
+): void => {
   const id = meta.campaign.id;
-  if (meta.status === 'draft') {
-    throw new CliFailure(
-      `campaign ${id} is still being prepared (${STATUS_LABELS.draft}): ${action} once it is open, in a minute or so.`,
-    );
-  }
-  if (meta.status !== 'open') {
-    const closed = meta.closedAt ? ` on ${beijingTime(meta.closedAt)}` : '';
-    throw new CliFailure(
-      `campaign ${id} is already closed${closed} (status ${STATUS_LABELS[meta.status]}): it cannot ${action}; nothing was changed.`,
-    );
+  const refusal = refuseControl(controlled(meta), what, now, deadline);
+  switch (refusal?.kind) {
+    case undefined:
+      return;
+    case 'preparing':
+      throw new CliFailure(
+        `campaign ${id} is still being prepared (${STATUS_LABELS.draft}): ${action} once it is open, in a minute or so.`,
+      );
+    case 'closed': {
+      const closed = refusal.closedAt ? ` on ${beijingTime(refusal.closedAt)}` : '';
+      throw new CliFailure(
+        `campaign ${id} is already closed${closed} (status ${STATUS_LABELS[refusal.status]}): it cannot ${action}; nothing was changed.`,
+      );
+    }
+    case 'closing':
+      throw new CliFailure(`campaign ${id} is closing, as requested earlier: its deadline can no longer be moved.`);
+    case 'deadline-past':
+      throw new CliFailure(
+        `the new deadline ${beijingTime(refusal.deadline)} is not in the future: give a later time, or use \`supervision close ${id}\` to close now.`,
+      );
+    case 'deadline-before-open':
+      throw new CliFailure(
+        `the new deadline ${beijingTime(refusal.deadline)} is before the campaign opened (${beijingTime(refusal.opens)}).`,
+      );
+    case 'everyone-answered':
+      throw new CliFailure(`campaign ${id} has every answer already: there is no one to remind.`);
   }
 };
+
+/** Refuses a change to a campaign that is not collecting answers, in one sentence. */
+const requireOpen = (meta: CampaignMeta, action: string): void => requireAllowed(meta, 'close', action, new Date());
 
 /** Turns a lost race with the workflow (it closed meanwhile) into the same clean refusal. */
 const refuseIfClosedMeanwhile = async <T>(
@@ -68,21 +103,7 @@ export const extendCampaign = async (
   now = new Date(),
 ): Promise<ExtendOutcome> => {
   const meta = await findCampaign(target, campaignId);
-  requireOpen(meta, 'have its deadline moved');
-  if (meta.closeRequested)
-    throw new CliFailure(
-      `campaign ${campaignId} is closing, as requested earlier: its deadline can no longer be moved.`,
-    );
-  if (Date.parse(deadline) <= now.getTime()) {
-    throw new CliFailure(
-      `the new deadline ${beijingTime(deadline)} is not in the future: give a later time, or use \`supervision close ${campaignId}\` to close now.`,
-    );
-  }
-  if (Date.parse(deadline) <= Date.parse(meta.campaign.schedule.opens)) {
-    throw new CliFailure(
-      `the new deadline ${beijingTime(deadline)} is before the campaign opened (${beijingTime(meta.campaign.schedule.opens)}).`,
-    );
-  }
+  requireAllowed(meta, 'extend', 'have its deadline moved', now, deadline);
   const updated = await refuseIfClosedMeanwhile(target, campaignId, 'have its deadline moved', () =>
     target.store.extendDeadline(campaignId, deadline),
   );

@@ -5,8 +5,10 @@ import * as z from 'zod';
 import { PasswordChangeRequired, signInToConsole, verifyConsoleToken } from './adapters/console-auth.ts';
 import { logger, withLambdaContext } from './adapters/logger.ts';
 import { isTransient } from './adapters/middleware.ts';
-import { type CampaignMeta, CampaignNotFound, ConcurrentUpdate } from './adapters/store.ts';
+import { type CampaignMeta, CampaignNotFound, CampaignStateConflict, ConcurrentUpdate } from './adapters/store.ts';
 import { store } from './adapters/table.ts';
+import { wakeCollect } from './adapters/workflow.ts';
+import { type ControlRefusal, refuseControl, withReminderNow } from './core/campaign-control.ts';
 import { type ConsoleUser, Forbidden, may, requireMay, Unauthorized } from './core/console-access.ts';
 import {
   type CampaignPageModel,
@@ -202,10 +204,116 @@ const campaignModel = async (meta: CampaignMeta, user: ConsoleUser): Promise<Cam
   };
 };
 
+const DONE: Readonly<Record<string, LocalizedText>> = {
+  extend: text('截止时间已更改，工作流已按新时间安排。', 'The deadline moved; the workflow re-planned.'),
+  close: text('已要求截止：停止收集并开始评分。', 'Closing: collection stops and scoring starts.'),
+  remind: text('提醒已安排，未答的督查员将收到提醒邮件。', 'A reminder is on its way to everyone yet to answer.'),
+};
+
 /** Statuses in which review decisions still change what counts: not once scored. */
 const REVIEWABLE = new Set(['open', 'closed']);
 
 const ReviewPath = z.object({ campaignId: Id, assignmentId: Id });
+
+const REFUSALS: Readonly<Record<ControlRefusal['kind'], LocalizedText>> = {
+  preparing: text('活动仍在准备中，请稍后再试。', 'The campaign is still being prepared: try again in a minute.'),
+  closed: text('活动已截止，不能再更改。', 'The campaign is closed: nothing can be changed.'),
+  closing: text(
+    '活动正在按要求截止，截止时间不能再改。',
+    'The campaign is closing as asked: its deadline can no longer move.',
+  ),
+  'deadline-past': text('新的截止时间必须晚于现在。', 'The new deadline must be in the future.'),
+  'deadline-before-open': text('新的截止时间早于活动开始时间。', 'The new deadline is before the campaign opened.'),
+  'everyone-answered': text('所有督查员都已作答，无需提醒。', 'Everyone has answered: there is no one to remind.'),
+};
+
+/** A Beijing wall-clock time from the page's `datetime-local` field, as an instant. */
+const BeijingLocal = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, 'give the new deadline as a date and time')
+  .transform((local) => new Date(Date.parse(`${local}:00+08:00`)).toISOString());
+
+/** Extend, close or remind now: checked by the shared rules, written, audited, and the workflow woken. */
+const control = async (
+  c: ConsolePageContext,
+  event: APIGatewayProxyEventV2,
+  user: ConsoleUser,
+  meta: CampaignMeta,
+  action: 'extend' | 'close' | 'remind',
+  base: string,
+  q: string,
+  at: Date,
+): Promise<Result> => {
+  requireMay(user, action);
+  const campaignId = meta.campaign.id;
+  let deadline: string | undefined;
+  if (action === 'close') {
+    const fields = formFields(event);
+    if (typeof fields === 'string' || fields.confirm !== 'yes') {
+      return message(
+        c,
+        400,
+        text('未截止', 'Not closed'),
+        text('请勾选确认后再截止。', 'Tick the confirmation to close the campaign.'),
+      );
+    }
+  }
+  if (action === 'extend') {
+    const fields = formFields(event);
+    const parsed = BeijingLocal.safeParse(typeof fields === 'string' ? undefined : fields.deadline);
+    if (!parsed.success) {
+      return message(
+        c,
+        400,
+        text('无法延期', 'Not extended'),
+        text('请填写新的截止日期和时间。', 'Give the new deadline as a date and time.'),
+      );
+    }
+    deadline = parsed.data;
+  }
+  const refusal = refuseControl(
+    {
+      status: meta.status,
+      ...(meta.closeRequested !== undefined ? { closeRequested: meta.closeRequested } : {}),
+      ...(meta.closedAt ? { closedAt: meta.closedAt } : {}),
+      opens: meta.campaign.schedule.opens,
+      answered: meta.answered,
+      total: meta.total,
+    },
+    action,
+    at,
+    deadline,
+  );
+  if (refusal) return message(c, 409, text('未更改', 'Not changed'), REFUSALS[refusal.kind]);
+  let updated: CampaignMeta;
+  try {
+    updated =
+      action === 'extend' && deadline
+        ? await store.extendDeadline(campaignId, deadline)
+        : action === 'close'
+          ? await store.requestClose(campaignId)
+          : await store.setReminders(
+              campaignId,
+              withReminderNow(meta.campaign.schedule.reminders, meta.remindersSent, at),
+              meta.remindersSent,
+            );
+  } catch (error) {
+    if (error instanceof CampaignStateConflict) return message(c, 409, text('未更改', 'Not changed'), REFUSALS.closed);
+    throw error;
+  }
+  const reason = action === 'extend' ? 'extended' : action === 'close' ? 'closed-by-organizer' : 'reminder-requested';
+  if (updated.taskToken) await wakeCollect(updated.taskToken, { reason, at: at.toISOString() });
+  await store.appendAudit({
+    campaignId,
+    id: randomUUID(),
+    at: at.toISOString(),
+    actor: { sub: user.sub, username: user.username, role: user.role },
+    action: `campaign.${action}`,
+    target: campaignId,
+    detail: deadline ? { from: meta.deadline, to: deadline } : {},
+  });
+  return redirect(`${base}${q}&done=${action}`);
+};
 
 /** Serves one console request. */
 export const routeConsole = async (
@@ -341,7 +449,7 @@ export const routeConsole = async (
       );
     }
 
-    const match = /^\/console\/campaigns\/([^/]+)(?:\/(review|audit)(?:\/([^/]+))?)?$/.exec(path);
+    const match = /^\/console\/campaigns\/([^/]+)(?:\/(review|audit|extend|close|remind)(?:\/([^/]+))?)?$/.exec(path);
     if (!match) return message(c, 404, text('未找到', 'Not found'), text('没有这个页面。', 'There is no such page.'));
     const parsed = ReviewPath.safeParse({
       campaignId: decodeURIComponent(match[1] ?? ''),
@@ -356,7 +464,8 @@ export const routeConsole = async (
 
     if (section === undefined) {
       if (method !== 'GET' && method !== 'HEAD') return notAllowed(c);
-      return page(200, renderCampaignPage(c, await campaignModel(meta, user)));
+      const done = DONE[query.done ?? ''];
+      return page(200, renderCampaignPage(done ? { ...c, notice: done } : c, await campaignModel(meta, user)));
     }
     if (section === 'audit') {
       requireMay(user, 'view');
@@ -381,6 +490,11 @@ export const routeConsole = async (
           })),
         ),
       );
+    }
+
+    if (section === 'extend' || section === 'close' || section === 'remind') {
+      if (method !== 'POST') return notAllowed(c);
+      return await control(c, event, user, meta, section, base, q, now());
     }
 
     // section === 'review'

@@ -463,7 +463,11 @@ export class CampaignStore {
   }
 
   /** The latest response of one assignment, found by its supervisor (whose shard holds it). */
-  async getResponse(campaignId: string, supervisorId: string, assignmentId: string): Promise<ResponseRecord | undefined> {
+  async getResponse(
+    campaignId: string,
+    supervisorId: string,
+    assignmentId: string,
+  ): Promise<ResponseRecord | undefined> {
     const out = await this.db.send(
       new GetCommand({
         TableName: this.tableName,
@@ -729,15 +733,43 @@ export class CampaignStore {
     return this.updateOpen(campaignId, 'SET deadline = :d', { ':d': deadline });
   }
 
-  private async updateOpen(campaignId: string, update: string, values: Record<string, unknown>): Promise<CampaignMeta> {
+  /**
+   * Replaces the reminder schedule of an open campaign, provided no reminder round went out since
+   * it was read (`remindersSent` unchanged; CampaignStateConflict otherwise).
+   */
+  async setReminders(campaignId: string, reminders: readonly string[], remindersSent: number): Promise<CampaignMeta> {
+    try {
+      return await this.updateOpen(
+        campaignId,
+        'SET #c.#sc.#rm = :list',
+        { ':list': reminders, ':sent': remindersSent },
+        {
+          condition: 'remindersSent = :sent',
+          names: { '#c': 'campaign', '#sc': 'schedule', '#rm': 'reminders' },
+        },
+      );
+    } catch (error) {
+      if (error instanceof CampaignStateConflict && (await this.getMeta(campaignId)).status === 'open') {
+        throw new ConcurrentUpdate(`a reminder round of ${campaignId} went out meanwhile`, { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  private async updateOpen(
+    campaignId: string,
+    update: string,
+    values: Record<string, unknown>,
+    extra: { condition?: string; names?: Record<string, string> } = {},
+  ): Promise<CampaignMeta> {
     try {
       const out = await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { PK: campaignPk(campaignId), SK: META },
           UpdateExpression: update,
-          ConditionExpression: '#s = :open',
-          ExpressionAttributeNames: { '#s': 'status' },
+          ConditionExpression: extra.condition ? `#s = :open AND ${extra.condition}` : '#s = :open',
+          ExpressionAttributeNames: { '#s': 'status', ...extra.names },
           ExpressionAttributeValues: { ...values, ':open': 'open' },
           ReturnValues: 'ALL_NEW',
         }),

@@ -39,7 +39,7 @@ export type ConsoleAction = 'view' | 'review' | 'remind' | 'extend' | 'close' | 
 
 const ACTIONS: Readonly<Record<ConsoleRole, readonly ConsoleAction[]>> = {
   organizer: ['view', 'review', 'remind', 'extend', 'close', 'rule'],
-  coordinator: ['view', 'review', 'remind'],
+  coordinator: ['view', 'review'],
   leader: ['view'],
 };
 
@@ -61,5 +61,5 @@ export const requireMay = (user: ConsoleUser, action: ConsoleAction, scope: { di
   }
 };
 
-/** Whether the user sees campaign-wide actions (close, extend): the city organizer only. */
+/** Whether the user sees the whole city (organizers and leaders), not one district. */
 export const isCityWide = (user: ConsoleUser): boolean => user.role !== 'coordinator';

@@ -174,6 +174,18 @@ const groupTable = (groups: readonly ProgressGroup[], heading: string, lang: Lan
   `<table><thead><tr><th scope="col">${heading}</th><th scope="col" class="num">${say(lang, '已答/应答', 'Answered')}</th><th scope="col">${say(lang, '进度', 'Progress')}</th></tr></thead><tbody>
 ${groups.map((g) => `<tr><td>${escapeHtml(g.label)}</td><td class="num">${g.answered}/${g.total} (${percent(g.answered, g.total)}%)</td><td>${bar(g.answered, g.total, lang)}</td></tr>`).join('\n')}</tbody></table>`;
 
+/** A Beijing wall-clock value for a `datetime-local` field. */
+const beijingLocal = (iso: string) => new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 16);
+
+/** The organizer's controls of an open campaign: remind now, move the deadline, close now. */
+const actions = (lang: Lang, base: string, m: CampaignPageModel) => {
+  const q = `?lang=${lang}`;
+  return `<section class="card" aria-labelledby="h-actions"><h2 id="h-actions">${say(lang, '操作', 'Actions')}</h2>
+<form method="post" action="${base}/remind${q}"><p class="muted">${say(lang, `向 ${m.nonResponders.length} 位未答督查员发送提醒邮件。`, `Email a reminder to the ${m.nonResponders.length} supervisors yet to answer.`)}</p><button type="submit"${m.nonResponders.length === 0 ? ' disabled' : ''}>${say(lang, '立即提醒', 'Remind now')}</button></form>
+<form method="post" action="${base}/extend${q}"><label for="deadline">${say(lang, '新的截止时间（北京时间）', 'New deadline (Beijing time)')}</label><input id="deadline" name="deadline" type="datetime-local" required value="${escapeHtml(beijingLocal(m.deadline))}"><p><button class="secondary" type="submit">${say(lang, '更改截止时间', 'Move the deadline')}</button></p></form>
+<form method="post" action="${base}/close${q}"><label><input type="checkbox" name="confirm" value="yes" required> ${say(lang, '确认现在截止：停止收集答卷并开始评分', 'Close now: stop collecting and start scoring')}</label><p><button class="danger" type="submit">${say(lang, '立即截止', 'Close now')}</button></p></form></section>`;
+};
+
 /** Live progress of one campaign by district and level, its non-responders and its review counts. */
 export const renderCampaignPage = (c: ConsolePageContext, m: CampaignPageModel): string => {
   const q = `?lang=${c.lang}`;
@@ -190,6 +202,7 @@ export const renderCampaignPage = (c: ConsolePageContext, m: CampaignPageModel):
 <p><span class="badge">${t(STATUS_LABELS[m.status], c.lang)}</span> ${say(c.lang, '截止', 'Deadline')} ${escapeHtml(formatBeijingTime(m.deadline))}</p>
 <p class="big">${m.answered}/${m.total} · ${percent(m.answered, m.total)}%</p>${bar(m.answered, m.total, c.lang)}
 <p class="muted">${say(c.lang, '审核', 'Review')}: ${say(c.lang, '待审核', 'pending')} ${review.pending} · ${say(c.lang, '有提示', 'flagged')} ${review.flagged} · ${say(c.lang, '已通过', 'approved')} ${review.approved} · ${say(c.lang, '已退回', 'returned')} ${review.returned} · ${say(c.lang, '已作废', 'rejected')} ${review.rejected}</p></section>
+${c.user?.role === 'organizer' && m.status === 'open' ? actions(c.lang, base, m) : ''}
 <section class="card" aria-labelledby="h-district"><h2 id="h-district">${say(c.lang, '按区', 'By district')}</h2>${groupTable(m.byDistrict, say(c.lang, '区', 'District'), c.lang)}</section>
 <section class="card" aria-labelledby="h-level"><h2 id="h-level">${say(c.lang, '按级别', 'By level')}</h2>${groupTable(
       m.byLevel.map((g) => ({ ...g, label: LEVEL_LABELS[g.level][c.lang] })),

@@ -101,7 +101,7 @@ export type AwaitResponsesInput = z.infer<typeof AwaitResponsesInput>;
 
 /** The output sent with SendTaskSuccess to wake the Collect task. */
 export const WakeSignal = z.object({
-  reason: z.enum(['complete', 'extended', 'closed-by-organizer']),
+  reason: z.enum(['complete', 'extended', 'closed-by-organizer', 'reminder-requested']),
   at: z.string(),
 });
 export type WakeSignal = z.infer<typeof WakeSignal>;

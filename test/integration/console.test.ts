@@ -10,6 +10,7 @@ import type { EmbeddedCloud } from '../../local/cloud.ts';
 import { answerSurvey } from '../../local/demo/simulate.ts';
 import { closeCampaign, launchWithLinks, surveyCampaign } from '../e2e/survey-cloud.ts';
 import { startCloudAndClients } from '../support/embedded-cloud.ts';
+import { waitFor } from '../support/wait.ts';
 
 let cloud: EmbeddedCloud;
 let store: CampaignStore;
@@ -286,6 +287,57 @@ describe('the organizer console', () => {
     expect(wrongSupervisor.statusCode).toBe(404);
     expect((await store.listReviews(id)).size).toBe(0);
     expect(await store.listAudit(id)).toEqual([]);
+  });
+
+  it('lets the organizer remind now, move the deadline and close, each audited; a coordinator may not', async () => {
+    // Prepare
+    const id = 'console-control';
+    const { executionArn } = await launchAndAnswer(id);
+    const before = await store.getMeta(id);
+    const path = (action: string) => `/console/campaigns/${id}/${action}`;
+    const organizer = (action: string, form: Record<string, string> = {}) =>
+      call(request('POST', path(action), { session: 'session-organizer', form }));
+
+    // Act
+    const coordinator = await call(
+      request('POST', path('close'), { session: 'session-xuanwu', form: { confirm: 'yes' } }),
+    );
+    const reminded = await organizer('remind');
+    const reminder = await waitFor('the reminder round', async () => {
+      const meta = await store.getMeta(id);
+      return meta.remindersSent > before.remindersSent ? meta : undefined;
+    });
+    const badDeadline = await organizer('extend', { deadline: 'next week' });
+    const pastDeadline = await organizer('extend', { deadline: '2020-01-01T09:00' });
+    const extended = await organizer('extend', { deadline: '2099-01-31T18:00' });
+    const unconfirmed = await organizer('close');
+    const closed = await organizer('close', { confirm: 'yes' });
+    const final = await cloud.runner.waitForExecution(executionArn);
+    const again = await organizer('remind');
+
+    // Assess
+    expect(coordinator.statusCode).toBe(403);
+    expect(reminded).toMatchObject({
+      statusCode: 303,
+      headers: { location: `/console/campaigns/${id}?lang=zh&done=remind` },
+    });
+    expect(reminder.remindersSent).toBe(before.remindersSent + 1);
+    expect(badDeadline.statusCode).toBe(400);
+    expect(pastDeadline.statusCode).toBe(409);
+    expect(extended.statusCode).toBe(303);
+    expect(unconfirmed.statusCode).toBe(400);
+    expect(closed.statusCode).toBe(303);
+    expect(final.status).toBe('SUCCEEDED');
+    expect(await store.getMeta(id)).toMatchObject({
+      deadline: '2099-01-31T10:00:00.000Z',
+      closedReason: 'closed-by-organizer',
+    });
+    expect(again.statusCode).toBe(409);
+    expect((await store.listAudit(id)).map((a) => a.action).sort()).toEqual([
+      'campaign.close',
+      'campaign.extend',
+      'campaign.remind',
+    ]);
   });
 
   it('keeps a rejected response out of the scores, and refuses decisions once the campaign is scored', async () => {
