@@ -1,5 +1,6 @@
 import middy from '@middy/core';
 import { centersOf, summaryOf } from './adapters/campaign-cache.ts';
+import { loadCityResults } from './adapters/city-results.ts';
 import { deliverAll, type Outgoing } from './adapters/delivery.ts';
 import { withLambdaContext } from './adapters/logger.ts';
 import { Mailer } from './adapters/mailer.ts';
@@ -11,9 +12,8 @@ import type { CampaignMeta } from './adapters/store.ts';
 import { store } from './adapters/table.ts';
 import { buildResultsWorkbook, XLSX_TYPE } from './adapters/xlsx.ts';
 import { type MailAttachment, type RenderedMail, renderCitySummary } from './core/mail.ts';
-import { changeSince, rankSupervisors, reportRows, resultsCsv, supervisorActivities } from './core/report.ts';
+import { resultsCsv } from './core/report.ts';
 import { SendMailInput, type SendMailResult } from './core/workflow-contract.ts';
-import { chinaDate } from './core/working-days.ts';
 
 /** Room for attachments, leaving the HTML and text parts and MIME overhead well inside SES's 10 MB. */
 const ATTACHMENT_BUDGET_BYTES = 7 * 1024 * 1024;
@@ -30,43 +30,13 @@ const MAIL_KIND_LABELS: Record<string, string> = {
 
 const composeCitySummary = async (input: SendMailInput, meta: CampaignMeta): Promise<Map<string, Outgoing>> => {
   const { campaign } = meta;
-  const [centers, scores, summary, raters, items, ledger, suppressions] = await Promise.all([
-    centersOf(input.campaignId),
-    store.listScores(input.campaignId),
+  const now = new Date();
+  const [{ rows, items, centers, standings, today }, summary, ledger, suppressions] = await Promise.all([
+    loadCityResults(store, meta, now, centersOf),
     summaryOf(input.campaignId),
-    store.listRaterSeverities(input.campaignId),
-    store.listRectificationItems(campaign.series),
     store.listMail(input.campaignId),
     store.listSuppressed(),
   ]);
-  const assignments: { supervisorId: string; answeredAt?: string | undefined }[] = [];
-  for await (const a of store.streamAssignments(input.campaignId)) {
-    assignments.push({ supervisorId: a.supervisorId, answeredAt: a.answeredAt });
-  }
-  const supervisors = await store.getSupervisors(input.campaignId, [
-    ...new Set(assignments.map((a) => a.supervisorId)),
-  ]);
-  const now = new Date();
-  const today = chinaDate(now);
-  const firstReminder = [...campaign.schedule.reminders].sort()[0];
-  const standings = rankSupervisors(
-    supervisorActivities(
-      [...supervisors.values()],
-      assignments,
-      firstReminder ?? meta.deadline,
-      items,
-      campaign.id,
-      raters,
-    ),
-  );
-  const rows = reportRows(
-    scores.flatMap((score) => {
-      const center = centers.get(score.centerId);
-      return center ? [{ center, score, change: changeSince(score) }] : [];
-    }),
-    items,
-    today,
-  );
   const reasons = new Map(suppressions.map((s) => [s.email, s]));
   const skipped = new Map<string, Set<string>>();
   for (const entry of ledger) {

@@ -1,0 +1,68 @@
+import type { Center, CenterScore } from '../core/model.ts';
+import type { RectificationItem } from '../core/rectification.ts';
+import {
+  changeSince,
+  type ReportRow,
+  rankSupervisors,
+  reportRows,
+  type SupervisorStanding,
+  supervisorActivities,
+} from '../core/report.ts';
+import { chinaDate } from '../core/working-days.ts';
+import type { CampaignMeta, CampaignStore } from './store.ts';
+
+/** A scored campaign's results as the city summary and the console show them. */
+export interface CityResults {
+  rows: ReportRow[];
+  scores: CenterScore[];
+  items: RectificationItem[];
+  centers: ReadonlyMap<string, Center>;
+  standings: SupervisorStanding[];
+  /** The day in China the results are as of (for overdue rectification items). */
+  today: string;
+}
+
+/**
+ * Reads a scored campaign's results: every center's row (score, rank, change, rectification), the
+ * series' rectification items and the supervisors' standing. One read of each kind of item.
+ */
+export const loadCityResults = async (
+  store: CampaignStore,
+  meta: CampaignMeta,
+  now: Date,
+  centersOf: (campaignId: string) => Promise<ReadonlyMap<string, Center>> = (id) => store.getCenters(id),
+): Promise<CityResults> => {
+  const { campaign } = meta;
+  const [centers, scores, raters, items] = await Promise.all([
+    centersOf(campaign.id),
+    store.listScores(campaign.id),
+    store.listRaterSeverities(campaign.id),
+    store.listRectificationItems(campaign.series),
+  ]);
+  const assignments: { supervisorId: string; answeredAt?: string | undefined }[] = [];
+  for await (const a of store.streamAssignments(campaign.id)) {
+    assignments.push({ supervisorId: a.supervisorId, answeredAt: a.answeredAt });
+  }
+  const supervisors = await store.getSupervisors(campaign.id, [...new Set(assignments.map((a) => a.supervisorId))]);
+  const today = chinaDate(now);
+  const firstReminder = [...campaign.schedule.reminders].sort()[0];
+  const standings = rankSupervisors(
+    supervisorActivities(
+      [...supervisors.values()],
+      assignments,
+      firstReminder ?? meta.deadline,
+      items,
+      campaign.id,
+      raters,
+    ),
+  );
+  const rows = reportRows(
+    scores.flatMap((score) => {
+      const center = centers.get(score.centerId);
+      return center ? [{ center, score, change: changeSince(score) }] : [];
+    }),
+    items,
+    today,
+  );
+  return { rows, scores, items, centers, standings, today };
+};
