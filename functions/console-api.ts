@@ -2,12 +2,14 @@ import { randomUUID } from 'node:crypto';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod';
+import { loadCityResults } from './adapters/city-results.ts';
 import { PasswordChangeRequired, signInToConsole, verifyConsoleToken } from './adapters/console-auth.ts';
 import { logger, withLambdaContext } from './adapters/logger.ts';
 import { isTransient } from './adapters/middleware.ts';
 import { type CampaignMeta, CampaignNotFound, CampaignStateConflict, ConcurrentUpdate } from './adapters/store.ts';
 import { store } from './adapters/table.ts';
 import { wakeCollect } from './adapters/workflow.ts';
+import { buildResultsWorkbook, XLSX_TYPE } from './adapters/xlsx.ts';
 import { type ControlRefusal, refuseControl, withReminderNow } from './core/campaign-control.ts';
 import { type ConsoleUser, Forbidden, may, requireMay, Unauthorized } from './core/console-access.ts';
 import {
@@ -19,12 +21,15 @@ import {
   renderAuditPage,
   renderCampaignList,
   renderCampaignPage,
+  renderCenterPage,
   renderConsoleMessage,
+  renderResultsPage,
   renderReviewPage,
   renderSignInPage,
 } from './core/console-page.ts';
 import type { Lang } from './core/i18n.ts';
 import { CENTER_LEVELS, type Center, type CenterLevel, Id, type LocalizedText } from './core/model.ts';
+import { resultsCsv } from './core/report.ts';
 import { readRequestBody } from './core/request-body.ts';
 import { decide, ReviewInput, type ReviewQueueItem, reviewQueue, StaleResponseVersion } from './core/review.ts';
 import { chooseLang } from './core/survey-page.ts';
@@ -449,7 +454,10 @@ export const routeConsole = async (
       );
     }
 
-    const match = /^\/console\/campaigns\/([^/]+)(?:\/(review|audit|extend|close|remind)(?:\/([^/]+))?)?$/.exec(path);
+    const match =
+      /^\/console\/campaigns\/([^/]+)(?:\/(review|audit|extend|close|remind|results|results\.csv|results\.xlsx|centers)(?:\/([^/]+))?)?$/.exec(
+        path,
+      );
     if (!match) return message(c, 404, text('未找到', 'Not found'), text('没有这个页面。', 'There is no such page.'));
     const parsed = ReviewPath.safeParse({
       campaignId: decodeURIComponent(match[1] ?? ''),
@@ -495,6 +503,89 @@ export const routeConsole = async (
     if (section === 'extend' || section === 'close' || section === 'remind') {
       if (method !== 'POST') return notAllowed(c);
       return await control(c, event, user, meta, section, base, q, now());
+    }
+
+    if (section === 'results' || section === 'results.csv' || section === 'results.xlsx' || section === 'centers') {
+      if (method !== 'GET' && method !== 'HEAD') return notAllowed(c);
+      if (meta.status !== 'scored' && meta.status !== 'published') {
+        return message(
+          c,
+          409,
+          text('尚无结果', 'No results yet'),
+          text('活动截止并评分后才有结果。', 'Results exist once the campaign is closed and scored.'),
+        );
+      }
+      const results = await loadCityResults(store, meta, now());
+      const rows = results.rows.filter((r) => inScope(user, r.center));
+      const district = user.role === 'coordinator' && user.district ? { district: user.district } : {};
+      if (section === 'results') {
+        return page(200, renderResultsPage(c, { campaignId, title: meta.campaign.title, ...district, rows }));
+      }
+      if (section === 'results.csv' || section === 'results.xlsx') {
+        const name = `results-${campaignId}${user.district ? `-${user.district}` : ''}`;
+        await store.appendAudit({
+          campaignId,
+          id: randomUUID(),
+          at: now().toISOString(),
+          actor: { sub: user.sub, username: user.username, role: user.role },
+          action: `download.${section === 'results.csv' ? 'csv' : 'xlsx'}`,
+          target: campaignId,
+          detail: { rows: rows.length },
+        });
+        const bytes =
+          section === 'results.csv'
+            ? Buffer.from(resultsCsv(rows), 'utf8')
+            : Buffer.from(
+                buildResultsWorkbook({
+                  campaign: meta.campaign,
+                  rows,
+                  items: results.items.filter((i) => inScope(user, results.centers.get(i.centerId))),
+                  centersById: results.centers,
+                  standings: user.role === 'coordinator' ? [] : results.standings,
+                  answered: meta.answered,
+                  total: meta.total,
+                  today: results.today,
+                  generatedAt: now().toISOString(),
+                }),
+              );
+        return {
+          statusCode: 200,
+          headers: {
+            ...SECURITY_HEADERS,
+            'content-type': section === 'results.csv' ? 'text/csv; charset=utf-8' : XLSX_TYPE,
+            'content-disposition': `attachment; filename="${encodeURIComponent(name)}.${section === 'results.csv' ? 'csv' : 'xlsx'}"; filename*=UTF-8''${encodeURIComponent(name)}.${section === 'results.csv' ? 'csv' : 'xlsx'}`,
+          },
+          body: bytes.toString('base64'),
+          isBase64Encoded: true,
+        };
+      }
+      // section === 'centers'
+      const row = rows.find((r) => r.center.id === assignmentId);
+      if (!row)
+        return message(
+          c,
+          404,
+          text('未找到', 'Not found'),
+          text('本次活动没有这个场所，或不在您所辖区域。', 'No such center in this campaign, or not in your district.'),
+        );
+      const [findings, queue] = await Promise.all([
+        store.getFindings(campaignId, [row.center.id]),
+        loadQueue(campaignId, user, new Map([[row.center.id, row.center]])),
+      ]);
+      const supervisors = await store.getSupervisors(campaignId, [
+        ...new Set(queue.items.map((i) => i.response.supervisorId)),
+      ]);
+      const found = findings.get(row.center.id);
+      return page(
+        200,
+        renderCenterPage(c, {
+          campaignId,
+          row,
+          ...(found ? { findings: found } : {}),
+          responses: user.role === 'leader' ? [] : queue.items,
+          supervisorNames: new Map([...supervisors].map(([id, p]) => [id, p.name])),
+        }),
+      );
     }
 
     // section === 'review'

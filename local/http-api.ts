@@ -86,6 +86,15 @@ export const startHttpApi = async (
       headers,
       queryStringParameters: Object.keys(query).length > 0 ? query : undefined,
       pathParameters: match.params,
+      // As API Gateway's v2 payload: the Cookie header's cookies as a list.
+      ...(headers.cookie
+        ? {
+            cookies: headers.cookie
+              .split(';')
+              .map((c) => c.trim())
+              .filter(Boolean),
+          }
+        : {}),
       requestContext: {
         accountId: '000000000000',
         apiId: 'local',
@@ -114,7 +123,10 @@ export const startHttpApi = async (
       const payload = out.body === undefined ? '' : out.isBase64Encoded ? Buffer.from(out.body, 'base64') : out.body;
       // A whole body with its length, as API Gateway answers (not chunked).
       outHeaders['content-length'] = String(Buffer.byteLength(payload));
-      res.writeHead(out.statusCode ?? 200, outHeaders).end(method === 'HEAD' ? undefined : payload);
+      const outgoing: Record<string, string | string[]> = { ...outHeaders };
+      // The v2 response's cookies become one Set-Cookie header each, as API Gateway sends them.
+      if (out.cookies && out.cookies.length > 0) outgoing['set-cookie'] = out.cookies;
+      res.writeHead(out.statusCode ?? 200, outgoing).end(method === 'HEAD' ? undefined : payload);
     } catch {
       res
         .writeHead(500, { 'content-type': 'application/json' })

@@ -1,7 +1,24 @@
 import { createHash } from 'node:crypto';
 import type { ConsoleUser } from './console-access.ts';
-import { ACTIVITY_LABELS, escapeHtml, formatBeijingTime, type Lang, LEVEL_LABELS } from './i18n.ts';
-import type { CampaignStatus, Center, CenterLevel, LocalizedText } from './model.ts';
+import {
+  ACTIVITY_LABELS,
+  DIMENSION_LABELS,
+  escapeHtml,
+  formatBeijingTime,
+  GRADE_LABELS,
+  type Lang,
+  LEVEL_LABELS,
+} from './i18n.ts';
+import {
+  type CampaignStatus,
+  type Center,
+  type CenterLevel,
+  DIMENSIONS,
+  type Grade,
+  type LocalizedText,
+} from './model.ts';
+import type { CenterFindings } from './rectification.ts';
+import { type ReportRow, rowsByLevel, WARNING_FLAGS } from './report.ts';
 import { REVIEW_FLAG_LABELS, REVIEW_STATUS_LABELS, type ReviewQueueItem, type ReviewStatus } from './review.ts';
 
 /**
@@ -23,7 +40,7 @@ label{display:block;font-weight:600;margin:8px 0 4px}input[type=text],input[type
 button{font:inherit;padding:8px 16px;border-radius:6px;border:1px solid #0b4f8a;background:#0b4f8a;color:#fff;cursor:pointer;margin:4px 8px 4px 0}
 button.secondary{background:#fff;color:#0b4f8a}button.danger{background:#a4261b;border-color:#a4261b}
 .notice{background:#e7f3ff;border-left:4px solid #0b4f8a;padding:8px 12px;margin:0 0 16px}.error{background:#fde2e1;border-left:4px solid #a4261b;padding:8px 12px;margin:0 0 16px}
-.muted{color:#5b6875;font-size:14px}nav.tabs a{margin-right:16px}dl.answers{display:grid;grid-template-columns:minmax(8em,40%) 1fr;gap:2px 12px;margin:8px 0}dl.answers dt{color:#44515f}dl.answers dd{margin:0}
+.chart{width:100%;height:auto;margin:8px 0}.muted{color:#5b6875;font-size:14px}nav.tabs a{margin-right:16px}dl.answers{display:grid;grid-template-columns:minmax(8em,40%) 1fr;gap:2px 12px;margin:8px 0}dl.answers dt{color:#44515f}dl.answers dd{margin:0}
 @media (max-width:640px){table.wide thead{display:none}table.wide tr{display:block;border-bottom:1px solid #dde3ea;padding:8px 0}table.wide td{display:block;border:0;padding:2px 8px}}
 :focus-visible{outline:3px solid #f0a500;outline-offset:2px}`;
 
@@ -197,7 +214,7 @@ export const renderCampaignPage = (c: ConsolePageContext, m: CampaignPageModel):
   return layout(
     c,
     m.title,
-    `<nav class="tabs card"><a href="${base}/review${q}">${say(c.lang, '审核答卷', 'Review responses')}</a>${c.user?.role !== 'coordinator' ? `<a href="${base}/audit${q}">${say(c.lang, '操作日志', 'Audit log')}</a>` : ''}</nav>
+    `<nav class="tabs card">${m.status === 'scored' || m.status === 'published' ? `<a href="${base}/results${q}">${say(c.lang, '评分结果', 'Results')}</a>` : ''}<a href="${base}/review${q}">${say(c.lang, '审核答卷', 'Review responses')}</a>${c.user?.role !== 'coordinator' ? `<a href="${base}/audit${q}">${say(c.lang, '操作日志', 'Audit log')}</a>` : ''}</nav>
 <section class="card" aria-labelledby="h-overall"><h2 id="h-overall">${say(c.lang, '总体进度', 'Progress')} · ${scope}</h2>
 <p><span class="badge">${t(STATUS_LABELS[m.status], c.lang)}</span> ${say(c.lang, '截止', 'Deadline')} ${escapeHtml(formatBeijingTime(m.deadline))}</p>
 <p class="big">${m.answered}/${m.total} · ${percent(m.answered, m.total)}%</p>${bar(m.answered, m.total, c.lang)}
@@ -306,3 +323,131 @@ ${rows.map((r) => `<tr><td>${escapeHtml(formatBeijingTime(r.at))}</td><td>${esca
 /** A page with only a message (not found, forbidden). */
 export const renderConsoleMessage = (c: ConsolePageContext, title: LocalizedText, message: LocalizedText): string =>
   layout(c, title, `<p class="card">${t(message, c.lang)}</p>`);
+
+const GRADE_COLORS: Readonly<Record<Grade, string>> = {
+  excellent: '#1f7a3f',
+  good: '#2f6db5',
+  pass: '#8a6d00',
+  rectify: '#a4261b',
+};
+
+/** One level's scores as a chart: a dot per center at its score, its 90% interval as a line. */
+const levelChart = (level: CenterLevel, rows: readonly ReportRow[], lang: Lang): string => {
+  const rowHeight = 26;
+  const left = 250;
+  const width = 700;
+  const x = (score: number) => left + ((width - left - 10) * score) / 100;
+  const height = rows.length * rowHeight + 30;
+  const id = `chart-${level}`;
+  const ticks = [0, 20, 40, 60, 80, 100]
+    .map(
+      (v) =>
+        `<line x1="${x(v)}" y1="0" x2="${x(v)}" y2="${height - 20}" stroke="#dde3ea"/><text x="${x(v)}" y="${height - 6}" font-size="11" text-anchor="middle" fill="#44515f">${v}</text>`,
+    )
+    .join('');
+  const marks = rows
+    .map((row, i) => {
+      const y = i * rowHeight + 16;
+      const s = row.score;
+      const name = row.center.name[lang];
+      const label = `<text x="${left - 8}" y="${y + 4}" font-size="12" text-anchor="end" fill="#1d2733">${escapeHtml(name.length > 18 ? `${name.slice(0, 17)}…` : name)}</text>`;
+      if (s.score === null)
+        return `${label}<text x="${x(0)}" y="${y + 4}" font-size="11" fill="#5b6875">${say(lang, '无评分', 'not scored')}</text>`;
+      const color = s.grade ? GRADE_COLORS[s.grade] : '#44515f';
+      const interval = s.ci90
+        ? `<line x1="${x(s.ci90.low)}" y1="${y}" x2="${x(s.ci90.high)}" y2="${y}" stroke="${color}" stroke-width="3" stroke-linecap="round" opacity="0.45"/>`
+        : '';
+      return `${label}${interval}<circle cx="${x(s.score)}" cy="${y}" r="5" fill="${color}"/>`;
+    })
+    .join('');
+  return `<svg class="chart" viewBox="0 0 ${width} ${height}" role="img" aria-labelledby="${id}-t"><title id="${id}-t">${say(
+    lang,
+    `${LEVEL_LABELS[level].zh}场所得分及 90% 区间`,
+    `${LEVEL_LABELS[level].en} centers: scores with their 90% intervals`,
+  )}</title>${ticks}${marks}</svg>`;
+};
+
+/** What the results page shows. */
+export interface ResultsPageModel {
+  campaignId: string;
+  title: LocalizedText;
+  district?: string;
+  rows: readonly ReportRow[];
+}
+
+/** Scores by level, each level a chart of scores and intervals, then its table; with the downloads. */
+export const renderResultsPage = (c: ConsolePageContext, m: ResultsPageModel): string => {
+  const base = `/console/campaigns/${escapeHtml(encodeURIComponent(m.campaignId))}`;
+  const q = `?lang=${c.lang}`;
+  const levels = rowsByLevel(m.rows)
+    .map(({ level, rows }) => {
+      const table = rows
+        .map(
+          (
+            r,
+          ) => `<tr><td class="num">${r.score.rank ?? '—'}</td><td><a href="${base}/centers/${escapeHtml(encodeURIComponent(r.center.id))}${q}">${t(r.center.name, c.lang)}</a><div class="muted">${escapeHtml(r.center.district)}</div></td>
+<td class="num">${r.score.score === null ? '—' : r.score.score.toFixed(1)}</td><td>${r.score.grade ? t(GRADE_LABELS[r.score.grade], c.lang) : '—'}</td>
+<td class="num">${r.score.ci90 ? `${r.score.ci90.low.toFixed(1)}–${r.score.ci90.high.toFixed(1)}` : '—'}</td><td class="num">${r.score.raters}</td><td>${(r.score.flags ?? []).map((f) => `<span class="badge flag">${escapeHtml(WARNING_FLAGS[f]?.[c.lang] ?? f)}</span>`).join('')}</td></tr>`,
+        )
+        .join('\n');
+      return `<section class="card" aria-labelledby="h-${level}"><h2 id="h-${level}">${t(LEVEL_LABELS[level], c.lang)} (${rows.length})</h2>${levelChart(level, rows, c.lang)}
+<table class="wide"><thead><tr><th scope="col" class="num">${say(c.lang, '排名', 'Rank')}</th><th scope="col">${say(c.lang, '场所', 'Center')}</th><th scope="col" class="num">${say(c.lang, '得分', 'Score')}</th><th scope="col">${say(c.lang, '等级', 'Grade')}</th><th scope="col" class="num">${say(c.lang, '90% 区间', '90% interval')}</th><th scope="col" class="num">${say(c.lang, '评价人数', 'Raters')}</th><th scope="col">${say(c.lang, '提示', 'Flags')}</th></tr></thead><tbody>${table}</tbody></table></section>`;
+    })
+    .join('\n');
+  return layout(
+    c,
+    { zh: `结果：${m.title.zh}`, en: `Results: ${m.title.en}` },
+    `<nav class="tabs card"><a href="${base}${q}">${say(c.lang, '返回进度', 'Back to progress')}</a><a href="${base}/results.xlsx">${say(c.lang, '下载 Excel', 'Download XLSX')}</a><a href="${base}/results.csv">${say(c.lang, '下载 CSV', 'Download CSV')}</a></nav>
+${m.district ? `<p class="muted">${say(c.lang, `仅显示 ${m.district} 的场所`, `Centers of ${m.district} only`)}</p>` : ''}
+${levels || `<p class="card">${say(c.lang, '没有评分结果。', 'No scores.')}</p>`}`,
+  );
+};
+
+/** What a center's page shows. */
+export interface CenterPageModel {
+  campaignId: string;
+  row: ReportRow;
+  findings?: CenterFindings;
+  /** The center's responses in review, when the viewer may see them. */
+  responses: readonly ReviewQueueItem[];
+  supervisorNames: ReadonlyMap<string, string>;
+}
+
+/** One center: its score, interval, raters, dimensions, flags, findings and the responses behind them. */
+export const renderCenterPage = (c: ConsolePageContext, m: CenterPageModel): string => {
+  const { center, score } = m.row;
+  const q = `?lang=${c.lang}`;
+  const base = `/console/campaigns/${escapeHtml(encodeURIComponent(m.campaignId))}`;
+  const dims = DIMENSIONS.filter((d) => score.dimensions[d] !== undefined)
+    .map(
+      (d) =>
+        `<tr><td>${t(DIMENSION_LABELS[d], c.lang)}</td><td class="num">${score.dimensions[d] == null ? '—' : (score.dimensions[d] as number).toFixed(1)}</td></tr>`,
+    )
+    .join('');
+  const previous = m.row.change?.score ?? null;
+  const delta = previous === null || score.score === null ? null : score.score - previous;
+  const responses = m.responses
+    .map(
+      (item) =>
+        `<li>${escapeHtml(m.supervisorNames.get(item.response.supervisorId) ?? item.response.supervisorId)} · ${t(ACTIVITY_LABELS[item.response.activity], c.lang)} · <span class="badge ${item.status}">${t(REVIEW_STATUS_LABELS[item.status], c.lang)}</span>${item.flags.map((f) => `<span class="badge flag">${t(REVIEW_FLAG_LABELS[f], c.lang)}</span>`).join('')}</li>`,
+    )
+    .join('');
+  return layout(
+    c,
+    center.name,
+    `<nav class="tabs card"><a href="${base}/results${q}">${say(c.lang, '返回结果', 'Back to results')}</a></nav>
+<section class="card" aria-labelledby="h-score"><h2 id="h-score">${say(c.lang, '得分', 'Score')}</h2>
+<p class="muted">${t(LEVEL_LABELS[center.level], c.lang)} · ${escapeHtml(center.district)}${center.address ? ` · ${escapeHtml(center.address)}` : ''}</p>
+<p class="big">${score.score === null ? say(c.lang, '无评分', 'Not scored') : score.score.toFixed(1)}${score.grade ? ` <span class="badge">${t(GRADE_LABELS[score.grade], c.lang)}</span>` : ''}</p>
+<dl class="answers"><dt>${say(c.lang, '排名', 'Rank')}</dt><dd>${score.rank ? `${score.rank}/${score.rankOf}` : '—'}</dd>
+<dt>${say(c.lang, '90% 区间', '90% interval')}</dt><dd>${score.ci90 ? `${score.ci90.low.toFixed(1)}–${score.ci90.high.toFixed(1)}` : say(c.lang, '评价人数不足两人', 'fewer than two raters')}</dd>
+<dt>${say(c.lang, '评价人数', 'Raters')}</dt><dd>${score.raters}</dd><dt>${say(c.lang, '指标覆盖率', 'Coverage')}</dt><dd>${Math.round(score.coverage * 100)}%</dd>
+${delta === null ? '' : `<dt>${say(c.lang, '较上期', 'Since last')}</dt><dd>${delta > 0 ? '+' : ''}${delta.toFixed(1)}</dd>`}</dl>
+${(score.flags ?? []).map((f) => `<span class="badge flag">${escapeHtml(WARNING_FLAGS[f]?.[c.lang] ?? f)}</span>`).join('')}
+${dims ? `<table><thead><tr><th scope="col">${say(c.lang, '维度', 'Dimension')}</th><th scope="col" class="num">${say(c.lang, '得分', 'Score')}</th></tr></thead><tbody>${dims}</tbody></table>` : ''}</section>
+<section class="card" aria-labelledby="h-findings"><h2 id="h-findings">${say(c.lang, '发现的问题', 'Findings')}</h2>
+<p>${say(c.lang, `共发现 ${m.findings?.problems ?? 0} 个问题。`, `${m.findings?.problems ?? 0} problems found.`)}</p>
+${m.findings && m.findings.comments.length > 0 ? `<ul>${m.findings.comments.map((x) => `<li>${escapeHtml(x)}</li>`).join('')}</ul>` : ''}</section>
+${m.responses.length > 0 ? `<section class="card" aria-labelledby="h-responses"><h2 id="h-responses">${say(c.lang, '答卷', 'Responses')}</h2><ul>${responses}</ul></section>` : ''}`,
+  );
+};

@@ -360,7 +360,43 @@ describe('the organizer console', () => {
       }),
     );
 
+    const session = { session: 'session-organizer' };
+    const results = await call(request('GET', `/console/campaigns/${id}/results`, session));
+    const center = await call(
+      request('GET', `/console/campaigns/${id}/centers/${qinhuai.centerId}`, { ...session, query: { lang: 'en' } }),
+    );
+    const csv = await call(request('GET', `/console/campaigns/${id}/results.csv`, session));
+    const xlsx = await call(request('GET', `/console/campaigns/${id}/results.xlsx`, session));
+    const districtCsv = await call(
+      request('GET', `/console/campaigns/${id}/results.csv`, { session: 'session-xuanwu' }),
+    );
+    const otherCenter = await call(
+      request('GET', `/console/campaigns/${id}/centers/${qinhuai.centerId}`, { session: 'session-xuanwu' }),
+    );
+
     // Assess
+    expect(results.statusCode).toBe(200);
+    expect(results.body).toContain('<svg class="chart"');
+    expect(results.body).toContain('秦淮区夫子庙街道便民服务中心');
+    expect(center.statusCode).toBe(200);
+    expect(center.body).toContain('Raters</dt><dd>1</dd>');
+    expect(csv.headers?.['content-type']).toBe('text/csv; charset=utf-8');
+    const csvText = Buffer.from(csv.body ?? '', 'base64').toString('utf8');
+    expect(csvText.startsWith('\ufeff级别 level')).toBe(true);
+    expect(csvText.split('\r\n').filter(Boolean)).toHaveLength(4);
+    expect(
+      Buffer.from(xlsx.body ?? '', 'base64')
+        .subarray(0, 2)
+        .toString('latin1'),
+    ).toBe('PK');
+    const districtRows = Buffer.from(districtCsv.body ?? '', 'base64')
+      .toString('utf8')
+      .split('\r\n')
+      .filter(Boolean);
+    expect(districtRows).toHaveLength(2);
+    expect(districtRows[1]).toContain('玄武区');
+    expect(otherCenter.statusCode).toBe(404);
+    expect((await store.listAudit(id)).filter((a) => a.action.startsWith('download.'))).toHaveLength(3);
     const scores = new Map((await store.listScores(id)).map((s) => [s.centerId, s]));
     expect(scores.get(xuanwu.centerId)).toMatchObject({ raters: 0, score: null });
     expect(scores.get(qinhuai.centerId)?.raters).toBe(1);
