@@ -18,6 +18,18 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import {
+  AccountRecovery,
+  ClientAttributes,
+  FeaturePlan,
+  type IUserPool,
+  type IUserPoolClient,
+  Mfa,
+  StandardThreatProtectionMode,
+  StringAttribute,
+  UserPool,
+  type UserPoolClient,
+} from 'aws-cdk-lib/aws-cognito';
+import {
   AttributeType,
   BillingMode,
   ProjectionType,
@@ -37,6 +49,7 @@ import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { ANSWER_STREAM } from '../functions/adapters/answer-stream.ts';
+import { CONSOLE_ROLES, type ConsoleRole, ROLE_GROUPS } from '../functions/core/console-access.ts';
 import {
   DEFAULT_CAMPAIGN_CACHE_SECONDS,
   SURVEY_REQUEST_TIMEOUT_SECONDS,
@@ -79,6 +92,29 @@ export interface SupervisionStackProps extends StackProps {
   readonly projectRoot?: string;
   /** Retention of every log group. @default RetentionDays.THREE_MONTHS */
   readonly logRetention?: RetentionDays;
+  /**
+   * Threat protection of the console's sign-ins. Start in audit (risk is scored and logged, nothing
+   * is blocked) and move to `FULL_FUNCTION` once a few weeks of sign-ins show no false alarms.
+   * @default StandardThreatProtectionMode.AUDIT_ONLY
+   */
+  readonly consoleThreatProtection?: StandardThreatProtectionMode;
+}
+
+/** What each console group may do, as the pool describes it. */
+const CONSOLE_GROUP_DESCRIPTIONS: Readonly<Record<ConsoleRole, string>> = {
+  organizer: 'City organizers: launch, watch, extend and close campaigns; review, remind, set rules',
+  coordinator: 'District coordinators: view, review and remind in their own district (custom:district)',
+  leader: 'Leaders: read-only view of the whole city',
+};
+
+/**
+ * Sets `CONSOLE_USER_POOL_ID` and `CONSOLE_CLIENT_ID` on a function that signs console users in
+ * and verifies their ID tokens (functions/adapters/console-auth.ts). No IAM grant goes with them:
+ * `InitiateAuth` is a public call of the app client, and the pool's signing keys are public.
+ */
+export function bindConsoleSignIn(fn: SupervisionFunction, userPool: IUserPool, client: IUserPoolClient): void {
+  fn.addEnvironment('CONSOLE_USER_POOL_ID', userPool.userPoolId);
+  fn.addEnvironment('CONSOLE_CLIENT_ID', client.userPoolClientId);
 }
 
 interface TaskSettings {
@@ -154,6 +190,10 @@ export class SupervisionStack extends Stack {
   public readonly rectificationFunction: SupervisionFunction;
   /** The function fed by bounce and complaint events, when it is deployed. */
   public readonly mailEventsFunction: SupervisionFunction | undefined;
+  /** The organizer console's users: one group per role, a coordinator's district as `custom:district`. */
+  public readonly consoleUserPool: UserPool;
+  /** The console's app client: username and password (or SRP), no secret, ID tokens valid an hour. */
+  public readonly consoleUserPoolClient: UserPoolClient;
 
   public constructor(scope: Construct, id: string, props: SupervisionStackProps) {
     super(scope, id, props);
@@ -294,6 +334,9 @@ export class SupervisionStack extends Stack {
     this.surveyFunction.addEnvironment('SURVEY_BASE_URL', surveyBaseUrl);
     this.countAnswersFunction = this.createAnswerCounter(stateMachineArn, newFunction);
     this.rectificationFunction = this.createRectificationFunction(projectRoot, logRetention);
+    [this.consoleUserPool, this.consoleUserPoolClient] = this.createConsoleUserPool(
+      props.consoleThreatProtection ?? StandardThreatProtectionMode.AUDIT_ONLY,
+    );
 
     this.stateMachine = this.createWorkflow(stateMachineName, stateMachineArn, taskFunctions, logRetention);
     this.createSurveyRoutes(logRetention);
@@ -480,6 +523,76 @@ export class SupervisionStack extends Stack {
     return fn;
   }
 
+  /**
+   * The console's user pool: accounts created by administrators only, signed in with a username
+   * (or their email) and a strong password; each in the group of their role. Kept when the stack
+   * is deleted, like the table: the accounts are the city's.
+   */
+  private createConsoleUserPool(threatProtection: StandardThreatProtectionMode): [UserPool, UserPoolClient] {
+    const userPool = new UserPool(this, 'ConsoleUserPool', {
+      userPoolName: `${this.stackName}-console`,
+      selfSignUpEnabled: false,
+      signInAliases: { username: true, email: true },
+      signInCaseSensitive: false,
+      standardAttributes: { email: { required: true, mutable: true } },
+      autoVerify: { email: true },
+      keepOriginal: { email: true },
+      customAttributes: {
+        // Set by administrators only: the console's client may not write it (see writeAttributes).
+        district: new StringAttribute({ minLen: 1, maxLen: 64, mutable: true }),
+      },
+      passwordPolicy: {
+        minLength: 12,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+        passwordHistorySize: 5,
+      },
+      mfa: Mfa.OPTIONAL,
+      mfaSecondFactor: { otp: true, sms: false },
+      accountRecovery: AccountRecovery.EMAIL_ONLY,
+      userInvitation: {
+        emailSubject: '督查控制台账号 · Your supervision console account',
+        emailBody:
+          '用户名 Username: {username}<br>临时密码 Temporary password: {####}<br>首次登录须设置新密码。You will choose a new password at your first sign-in.',
+      },
+      // A few dozen console users: the Plus plan's per-user price is small, and it scores every sign-in's risk.
+      featurePlan: FeaturePlan.PLUS,
+      standardThreatProtectionMode: threatProtection,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const [precedence, role] of CONSOLE_ROLES.entries()) {
+      userPool.addGroup(`${toPascalCase(role)}Group`, {
+        groupName: ROLE_GROUPS[role],
+        description: CONSOLE_GROUP_DESCRIPTIONS[role],
+        // Lower is more powerful: organizer, coordinator, leader, as the console ranks them.
+        precedence,
+      });
+    }
+    const client = userPool.addClient('ConsoleClient', {
+      userPoolClientName: 'console',
+      authFlows: { userPassword: true, userSrp: true },
+      generateSecret: false,
+      disableOAuth: true,
+      idTokenValidity: Duration.hours(1),
+      accessTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.hours(8),
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+      // A user may change their own name, never their district or email: those decide what they see.
+      writeAttributes: new ClientAttributes().withStandardAttributes({ fullname: true }),
+    });
+    acknowledgeFinding(
+      userPool,
+      'AwsSolutions-COG2',
+      "MFA is optional (TOTP only) rather than required: the console's sign-in answers username and password and does not yet carry the TOTP step; accounts are created by administrators only, passwords are long and checked against reuse, and threat protection scores every sign-in.",
+    );
+    return [userPool, client];
+  }
+
   private publishMailEvents(
     notificationKey: Key,
     projectRoot: string,
@@ -594,6 +707,15 @@ export class SupervisionStack extends Stack {
       value: this.configurationSet.configurationSetName,
       description:
         'SES configuration set used for every email. The sender is not created by this stack: verify it, or its domain, in SES in this region (and leave the SES sandbox) before launching a campaign.',
+    });
+    new CfnOutput(this, 'ConsoleUserPoolId', {
+      value: this.consoleUserPool.userPoolId,
+      description:
+        "User pool of the organizer console; add accounts to city-organizer, district-coordinator or leader (a coordinator's custom:district names their district).",
+    });
+    new CfnOutput(this, 'ConsoleUserPoolClientId', {
+      value: this.consoleUserPoolClient.userPoolClientId,
+      description: 'App client the console signs in with (USER_PASSWORD_AUTH or SRP, no secret).',
     });
     new CfnOutput(this, 'LinkSecretArn', {
       value: this.linkSecret.secretArn,

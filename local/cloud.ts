@@ -8,6 +8,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { ANSWER_STREAM } from '../functions/adapters/answer-stream.ts';
 import { settleSeconds } from '../functions/core/submission-window.ts';
 import { WORKFLOW_FUNCTIONS } from '../functions/core/workflow-contract.ts';
+import { type ConsoleAccount, startLocalCognito } from './cognito.ts';
 import type { DynamoDbWorkerData } from './dynamodb-worker.ts';
 import { type FaultProxy, startFaultProxy } from './fault-proxy.ts';
 import { startHttpApi } from './http-api.ts';
@@ -21,7 +22,10 @@ export interface EmbeddedCloud {
   region: string;
   tableName: string;
   stateMachineArn: string;
-  urls: { dynamodb: string; ses: string; sfn: string; api: string };
+  /** `cognito` is the console's user pool (cognito-local), absent when started with `console: false`. */
+  urls: { dynamodb: string; ses: string; sfn: string; api: string; cognito?: string };
+  /** The console's demo accounts (one per role) and their passwords; none with `console: false`. */
+  consoleAccounts: readonly ConsoleAccount[];
   runner: LocalStepFunctions;
   /** Fault injectors in front of DynamoDB and SES, when started with `faults: true`. */
   faults?: { dynamodb: FaultProxy; ses: FaultProxy };
@@ -42,7 +46,7 @@ export interface EmbeddedCloud {
 /** Options; every port defaults to 0 (any free port). */
 export interface EmbeddedCloudOptions {
   host?: string;
-  ports?: Partial<Record<'dynamodb' | 'ses' | 'sfn' | 'api', number>>;
+  ports?: Partial<Record<'dynamodb' | 'ses' | 'sfn' | 'api' | 'cognito', number>>;
   /** Emails per second the local SES accepts from us. */
   maxSendRate?: number;
   /**
@@ -60,6 +64,10 @@ export interface EmbeddedCloudOptions {
   faults?: boolean;
   /** Changes the workflow definition before it runs (failure tests shorten a timeout, for example). */
   transformDefinition?: (asl: string) => string;
+  /** Starts the console's user pool (cognito-local, about half a second) with its demo accounts. @default true */
+  console?: boolean;
+  /** The password of every demo console account; random per start unless given. */
+  consolePassword?: string;
 }
 
 const REGION = 'us-east-1';
@@ -148,8 +156,8 @@ export const localFunctionArn = (name: string): string => `arn:aws:lambda:${REGI
 
 /**
  * Starts DynamoDB (dynalite), SES (aws-ses-v2-local), Step Functions (our runner behind a local
- * endpoint) and the survey HTTP API, points the AWS SDK at them through the standard
- * `AWS_ENDPOINT_URL_*` variables, and loads the same handlers that run on Lambda.
+ * endpoint), the survey HTTP API and the console's user pool (cognito-local), points the AWS SDK at
+ * them through the standard `AWS_ENDPOINT_URL_*` variables, and loads the same handlers that run on Lambda.
  * One embedded cloud per process: the handlers read their configuration once, at load.
  */
 export const startEmbeddedCloud = async (options: EmbeddedCloudOptions = {}): Promise<EmbeddedCloud> => {
@@ -264,6 +272,12 @@ export const startEmbeddedCloud = async (options: EmbeddedCloudOptions = {}): Pr
     const sfn = await startStepFunctionsEndpoint(runner, { port: ports.sfn ?? 0, host });
     closers.push(sfn.close);
 
+    const cognito =
+      options.console === false
+        ? undefined
+        : await startLocalCognito({ host, port: ports.cognito ?? 0, password: options.consolePassword });
+    if (cognito) closers.push(cognito.close);
+
     let faults: EmbeddedCloud['faults'];
     if (options.faults) {
       const [dynamodbProxy, sesProxy] = await Promise.all([
@@ -292,6 +306,18 @@ export const startEmbeddedCloud = async (options: EmbeddedCloudOptions = {}): Pr
       // Every batch runs in this one process and shares one pacer, which therefore gets the whole rate.
       MAIL_CONCURRENCY: '1',
     });
+    const consoleEnvironment = {
+      CONSOLE_USER_POOL_ID: cognito?.userPoolId,
+      CONSOLE_CLIENT_ID: cognito?.clientId,
+      // cognito-local's tokens name it as issuer, and it serves its own keys.
+      CONSOLE_JWT_ISSUER: cognito?.issuer,
+      CONSOLE_JWKS_URL: cognito?.jwksUrl,
+      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito?.url,
+    };
+    for (const [name, value] of Object.entries(consoleEnvironment)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
     await createTable(dynamodbUrl);
 
     const modules = {
@@ -321,7 +347,8 @@ export const startEmbeddedCloud = async (options: EmbeddedCloudOptions = {}): Pr
       region: REGION,
       tableName: TABLE,
       stateMachineArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:campaign`,
-      urls: { dynamodb: dynamodbUrl, ses: sesUrl, sfn: sfn.url, api: api.url },
+      urls: { dynamodb: dynamodbUrl, ses: sesUrl, sfn: sfn.url, api: api.url, cognito: cognito?.url },
+      consoleAccounts: cognito?.accounts ?? [],
       runner,
       faults,
       dynamodbBusyMs: dynamo.busyMs,

@@ -1,0 +1,291 @@
+import {
+  CognitoIdentityProviderClient,
+  InitiateAuthCommand,
+  type InitiateAuthCommandOutput,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { CognitoJwtVerifier, JwtRsaVerifier } from 'aws-jwt-verify';
+import {
+  CognitoJwtInvalidClientIdError,
+  CognitoJwtInvalidTokenUseError,
+  FetchError,
+  JwtBaseError,
+  JwtExpiredError,
+  JwtInvalidAudienceError,
+  JwtInvalidIssuerError,
+  JwtInvalidSignatureAlgorithmError,
+  JwtInvalidSignatureError,
+  JwtNotBeforeError,
+  JwtParseError,
+  JwtWithoutValidKidError,
+  KidNotFoundInJwksError,
+  NonRetryableFetchError,
+  ParameterValidationError,
+  WaitPeriodNotYetEndedJwkError,
+} from 'aws-jwt-verify/error';
+import type { Fetcher } from 'aws-jwt-verify/https';
+import { type Jwks, SimpleJwksCache } from 'aws-jwt-verify/jwk';
+import { decomposeUnverifiedJwt } from 'aws-jwt-verify/jwt';
+import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
+import * as z from 'zod';
+import {
+  CONSOLE_ROLES,
+  type ConsoleRole,
+  type ConsoleUser,
+  ROLE_GROUPS,
+  Unauthorized,
+} from '../core/console-access.ts';
+import { ConfigurationError, readEnv, requireEnv } from './config.ts';
+import { requestHandler } from './request-handler.ts';
+
+/** The user pool and app client console sign-ins belong to. */
+export interface ConsoleAuthConfig {
+  /** `CONSOLE_USER_POOL_ID`, e.g. `eu-west-1_AbCdEf123`. */
+  readonly userPoolId: string;
+  /** `CONSOLE_CLIENT_ID`: the app client the console signs in with; ID tokens carry it as `aud`. */
+  readonly clientId: string;
+  /**
+   * `CONSOLE_JWT_ISSUER` and `CONSOLE_JWKS_URL`, both or neither: a pool that is not Amazon Cognito's
+   * (the embedded cloud's), whose tokens name another issuer. Absent, Cognito's issuer and keys are used.
+   */
+  readonly custom?: { readonly issuer: string; readonly jwksUrl: string };
+}
+
+/** The password is right, but the account must choose a new one before it may sign in. */
+export class PasswordChangeRequired extends Error {
+  override name = 'PasswordChangeRequired';
+
+  /** Answers the challenge (`RespondToAuthChallenge` with `NEW_PASSWORD_REQUIRED`); short-lived. */
+  public readonly session: string | undefined;
+
+  public constructor(message: string, session: string | undefined, options?: ErrorOptions) {
+    super(message, options);
+    this.session = session;
+  }
+}
+
+const USER_POOL_ID = /^[\w-]+_[0-9a-zA-Z]+$/;
+// An empty variable counts as unset.
+const OptionalUrl = z.preprocess((v) => (v === '' ? undefined : v), z.url({ message: 'must be a URL' }).optional());
+
+/**
+ * Reads and validates the console's sign-in configuration from the environment. Fails with a
+ * {@link ConfigurationError} naming the variable.
+ */
+export const readConsoleAuthConfig = (): ConsoleAuthConfig => {
+  requireEnv('CONSOLE_USER_POOL_ID');
+  const userPoolId = readEnv(
+    'CONSOLE_USER_POOL_ID',
+    z.string().trim().regex(USER_POOL_ID, 'must be a user pool id such as eu-west-1_AbCdEf123'),
+  );
+  const clientId = requireEnv('CONSOLE_CLIENT_ID').trim();
+  const issuer = readEnv('CONSOLE_JWT_ISSUER', OptionalUrl);
+  const jwksUrl = readEnv('CONSOLE_JWKS_URL', OptionalUrl);
+  if ((issuer === undefined) !== (jwksUrl === undefined)) {
+    throw new ConfigurationError(
+      `${issuer === undefined ? 'CONSOLE_JWT_ISSUER' : 'CONSOLE_JWKS_URL'} environment variable is not set (CONSOLE_JWT_ISSUER and CONSOLE_JWKS_URL go together)`,
+    );
+  }
+  return { userPoolId, clientId, ...(issuer && jwksUrl ? { custom: { issuer, jwksUrl } } : {}) };
+};
+
+/** Verifies console ID tokens of one user pool and app client. */
+export interface ConsoleTokenVerifier {
+  /** The signed-in user, or {@link Unauthorized} saying what is wrong with the token. */
+  verify(jwt: string): Promise<ConsoleUser>;
+  /** Uses these keys instead of fetching the pool's JWKS (for a pool whose keys are already known). */
+  cacheJwks(jwks: Jwks): void;
+}
+
+/** Fetches a JWKS over plain HTTP too: the embedded cloud's user pool serves its keys on localhost. */
+const httpJwksFetcher: Fetcher = {
+  fetch: async (uri) => {
+    const response = await fetch(uri, { signal: AbortSignal.timeout(requestHandler.requestTimeout) }).catch(
+      (error: unknown) => {
+        throw new FetchError(uri, error instanceof Error ? error.message : String(error));
+      },
+    );
+    if (response.status !== 200) {
+      throw new NonRetryableFetchError(uri, `Status code is ${response.status}, expected 200`);
+    }
+    return response.arrayBuffer();
+  },
+};
+
+const IdTokenClaims = z.object({
+  sub: z.string().min(1),
+  'cognito:username': z.string().min(1),
+  token_use: z.literal('id'),
+  'cognito:groups': z.array(z.string()).optional(),
+  'custom:district': z.string().optional(),
+});
+
+/**
+ * The console user a verified ID token names. A user in several console groups gets the most
+ * powerful role (organizer, then coordinator, then leader); a district coordinator must have a
+ * `custom:district`, which other roles do not carry.
+ */
+export const consoleUserFromClaims = (payload: JwtPayload): ConsoleUser => {
+  const parsed = IdTokenClaims.safeParse(payload);
+  if (!parsed.success) {
+    const claims = [...new Set(parsed.error.issues.map((issue) => String(issue.path[0] ?? 'payload')))];
+    throw new Unauthorized(`not a console ID token: invalid or missing ${claims.join(', ')}`);
+  }
+  const claims = parsed.data;
+  const username = claims['cognito:username'];
+  const groups = claims['cognito:groups'] ?? [];
+  const role: ConsoleRole | undefined = CONSOLE_ROLES.find((r) => groups.includes(ROLE_GROUPS[r]));
+  if (role === undefined) {
+    throw new Unauthorized(
+      `${username} is not in a console group (${CONSOLE_ROLES.map((r) => ROLE_GROUPS[r]).join(', ')})`,
+    );
+  }
+  if (role !== 'coordinator') return { sub: claims.sub, username, role };
+  const district = claims['custom:district']?.trim();
+  if (!district) {
+    throw new Unauthorized(`${username} is a district coordinator without a district (custom:district is empty)`);
+  }
+  return { sub: claims.sub, username, role, district };
+};
+
+/** What went wrong with a token, in words; undefined for failures that are not the token's (the keys could not be fetched). */
+const describeTokenError = (error: unknown): string | undefined => {
+  if (error instanceof FetchError) return undefined;
+  if (error instanceof JwtExpiredError) return 'the token has expired';
+  if (error instanceof JwtNotBeforeError) return 'the token is not valid yet';
+  // The verifier is configured for one issuer only; a token naming another fails the issuer lookup.
+  if (error instanceof JwtInvalidIssuerError || error instanceof ParameterValidationError) {
+    return "the token was issued by another user pool than the console's";
+  }
+  if (error instanceof JwtInvalidAudienceError || error instanceof CognitoJwtInvalidClientIdError) {
+    return "the token is for another app client than the console's";
+  }
+  if (error instanceof CognitoJwtInvalidTokenUseError) return 'the token is not an ID token';
+  if (
+    error instanceof JwtInvalidSignatureError ||
+    error instanceof JwtInvalidSignatureAlgorithmError ||
+    error instanceof KidNotFoundInJwksError ||
+    error instanceof WaitPeriodNotYetEndedJwkError ||
+    error instanceof JwtWithoutValidKidError
+  ) {
+    return "the token's signature does not verify with the user pool's keys";
+  }
+  if (error instanceof JwtParseError) return 'the token is malformed';
+  if (error instanceof JwtBaseError) return 'the token is not valid';
+  return undefined;
+};
+
+const createCognitoVerifier = (config: ConsoleAuthConfig) => {
+  try {
+    return CognitoJwtVerifier.create({ userPoolId: config.userPoolId, clientId: config.clientId, tokenUse: 'id' });
+  } catch (error) {
+    throw new ConfigurationError(
+      `CONSOLE_USER_POOL_ID environment variable is not an Amazon Cognito user pool id (${config.userPoolId}); another pool needs CONSOLE_JWT_ISSUER and CONSOLE_JWKS_URL`,
+      { cause: error },
+    );
+  }
+};
+
+/** A verifier for Amazon Cognito's pool, or for the custom issuer and keys of {@link ConsoleAuthConfig.custom}. */
+export const createConsoleTokenVerifier = (config: ConsoleAuthConfig): ConsoleTokenVerifier => {
+  const verifier = config.custom
+    ? JwtRsaVerifier.create(
+        { issuer: config.custom.issuer, audience: config.clientId, jwksUri: config.custom.jwksUrl },
+        { jwksCache: new SimpleJwksCache({ fetcher: httpJwksFetcher }) },
+      )
+    : createCognitoVerifier(config);
+  return {
+    verify: async (jwt) => {
+      let payload: JwtPayload;
+      try {
+        payload = await verifier.verify(jwt);
+      } catch (error) {
+        const problem = describeTokenError(error);
+        if (problem === undefined) throw error;
+        throw new Unauthorized(problem, { cause: error });
+      }
+      return consoleUserFromClaims(payload);
+    },
+    cacheJwks: (jwks) => verifier.cacheJwks(jwks),
+  };
+};
+
+let config: ConsoleAuthConfig | undefined;
+let defaultVerifier: ConsoleTokenVerifier | undefined;
+// Read at first use, not at load: modules that import this one without signing anyone in need no pool.
+const consoleAuthConfig = (): ConsoleAuthConfig => {
+  config ??= readConsoleAuthConfig();
+  return config;
+};
+
+/**
+ * Verifies a console ID token (signature, expiry, issuer, app client, `token_use`) against the pool
+ * of `CONSOLE_USER_POOL_ID`; the pool's keys are fetched once and cached. Throws {@link Unauthorized}.
+ */
+export const verifyConsoleToken = (jwt: string): Promise<ConsoleUser> => {
+  defaultVerifier ??= createConsoleTokenVerifier(consoleAuthConfig());
+  return defaultVerifier.verify(jwt);
+};
+
+/** The Cognito user pools API (`AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER` locally), created once per process. */
+export const cognitoClient = new CognitoIdentityProviderClient({ maxAttempts: 3, requestHandler });
+
+const WRONG_CREDENTIALS = 'wrong username or password';
+/**
+ * Refusals that must not tell whether the account exists. Cognito answers a wrong password with
+ * NotAuthorizedException; cognito-local (the embedded cloud's) with InvalidPasswordException.
+ */
+const CREDENTIAL_ERRORS = new Set(['NotAuthorizedException', 'UserNotFoundException', 'InvalidPasswordException']);
+
+/** Seconds until the ID token expires, read from its `exp` (the response's `ExpiresIn` is the access token's). */
+const secondsLeft = (idToken: string, fallback: number | undefined): number => {
+  try {
+    const { exp } = decomposeUnverifiedJwt(idToken).payload;
+    if (typeof exp === 'number') return Math.max(0, Math.floor(exp - Date.now() / 1000));
+  } catch {
+    // A token that does not decode is reported by the verifier on its first use.
+  }
+  return fallback ?? 0;
+};
+
+/**
+ * Signs a console user in with username and password (`USER_PASSWORD_AUTH`) and returns the ID
+ * token. Throws {@link Unauthorized} (`wrong username or password` whether or not the account
+ * exists) or {@link PasswordChangeRequired}.
+ */
+export const signInToConsole = async (
+  username: string,
+  password: string,
+): Promise<{ idToken: string; expiresInSeconds: number }> => {
+  const { clientId } = consoleAuthConfig();
+  if (username.trim() === '' || password === '') throw new Unauthorized(WRONG_CREDENTIALS);
+  let out: InitiateAuthCommandOutput;
+  try {
+    out = await cognitoClient.send(
+      new InitiateAuthCommand({
+        AuthFlow: 'USER_PASSWORD_AUTH',
+        ClientId: clientId,
+        AuthParameters: { USERNAME: username, PASSWORD: password },
+      }),
+    );
+  } catch (error) {
+    if (error instanceof Error && CREDENTIAL_ERRORS.has(error.name)) {
+      throw new Unauthorized(WRONG_CREDENTIALS, { cause: error });
+    }
+    if (error instanceof Error && error.name === 'PasswordResetRequiredException') {
+      throw new Unauthorized('the password was reset: choose a new one with the code sent to you', { cause: error });
+    }
+    if (error instanceof Error && error.name === 'UserNotConfirmedException') {
+      throw new Unauthorized('the account is not confirmed yet', { cause: error });
+    }
+    throw error;
+  }
+  if (out.ChallengeName === 'NEW_PASSWORD_REQUIRED') {
+    throw new PasswordChangeRequired(`${username} must choose a new password before signing in`, out.Session);
+  }
+  if (out.ChallengeName) {
+    throw new Unauthorized(`sign-in asks for ${out.ChallengeName}, which the console does not support`);
+  }
+  const idToken = out.AuthenticationResult?.IdToken;
+  if (!idToken) throw new Error('Cognito answered the sign-in without an ID token');
+  return { idToken, expiresInSeconds: secondsLeft(idToken, out.AuthenticationResult?.ExpiresIn) };
+};

@@ -1,0 +1,264 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { App, type CfnElement } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { StandardThreatProtectionMode } from 'aws-cdk-lib/aws-cognito';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CONSOLE_ROLES, ROLE_GROUPS } from '../../functions/core/console-access.ts';
+import { WORKFLOW_FUNCTIONS } from '../../functions/core/workflow-contract.ts';
+import { bindConsoleSignIn, SupervisionStack, type SupervisionStackProps } from '../../infra/supervision-stack.ts';
+
+const REPOSITORY_ROOT = path.resolve(import.meta.dirname, '../..');
+const HANDLERS = [
+  ...Object.values(WORKFLOW_FUNCTIONS),
+  'survey-api',
+  'count-answers',
+  'rectification-api',
+  'ses-events',
+];
+
+interface ClientResource {
+  readonly Properties: { readonly WriteAttributes?: string[]; readonly ExplicitAuthFlows: string[] };
+}
+interface FunctionResource {
+  readonly Properties: { readonly Environment: { readonly Variables: Record<string, unknown> } };
+}
+interface PolicyResource {
+  readonly Properties: { readonly PolicyDocument: { readonly Statement: { readonly Action: string | string[] }[] } };
+}
+
+/** A project root whose handler files are placeholders: bundling is skipped, only their presence counts. */
+let projectRoot: string;
+
+beforeAll(() => {
+  projectRoot = mkdtempSync(path.join(tmpdir(), 'console-user-pool-'));
+  mkdirSync(path.join(projectRoot, 'functions'));
+  for (const handler of HANDLERS) {
+    writeFileSync(path.join(projectRoot, 'functions', `${handler}.ts`), 'export const handler = async () => ({});\n');
+  }
+  writeFileSync(path.join(projectRoot, 'package-lock.json'), '{}\n');
+});
+
+afterAll(() => {
+  rmSync(projectRoot, { recursive: true, force: true });
+});
+
+/** The app context of cdk.json (feature flags included), with esbuild bundling skipped. */
+const appContext = (): Record<string, unknown> => {
+  const cdkJson = JSON.parse(readFileSync(path.join(REPOSITORY_ROOT, 'cdk.json'), 'utf8')) as {
+    context: Record<string, unknown>;
+  };
+  return { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] };
+};
+
+const buildStack = (props: Partial<SupervisionStackProps> = {}): SupervisionStack =>
+  new SupervisionStack(new App({ context: appContext() }), 'Test', {
+    senderEmail: 'noreply@example.gov.cn',
+    projectRoot,
+    ...props,
+  });
+
+let defaultStack: SupervisionStack | undefined;
+let defaultTemplate: Template | undefined;
+/** The stack with default props, synthesized once for the read-only assertions. */
+const synthesizeDefault = (): { stack: SupervisionStack; template: Template } => {
+  defaultStack ??= buildStack();
+  defaultTemplate ??= Template.fromStack(defaultStack);
+  return { stack: defaultStack, template: defaultTemplate };
+};
+
+const logicalId = (stack: SupervisionStack, construct: { node: { defaultChild?: unknown } }): string =>
+  stack.getLogicalId(construct.node.defaultChild as CfnElement);
+
+describe('console user pool', () => {
+  it('lets only administrators create accounts, with a strong password policy', () => {
+    // Act
+    const { template } = synthesizeDefault();
+    // Assess
+    template.resourceCountIs('AWS::Cognito::UserPool', 1);
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      AdminCreateUserConfig: Match.objectLike({ AllowAdminCreateUserOnly: true }),
+      Policies: {
+        PasswordPolicy: Match.objectLike({
+          MinimumLength: 12,
+          RequireLowercase: true,
+          RequireUppercase: true,
+          RequireNumbers: true,
+          RequireSymbols: true,
+        }),
+      },
+      UsernameConfiguration: { CaseSensitive: false },
+      AliasAttributes: ['email'],
+    });
+  });
+
+  it("holds a coordinator's district in the custom attribute district", () => {
+    // Act
+    const { template } = synthesizeDefault();
+    // Assess
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      Schema: Match.arrayWith([Match.objectLike({ Name: 'district', AttributeDataType: 'String', Mutable: true })]),
+    });
+  });
+
+  it('offers TOTP as an optional second factor, never SMS', () => {
+    // Act
+    const { template } = synthesizeDefault();
+    // Assess
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      MfaConfiguration: 'OPTIONAL',
+      EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
+    });
+  });
+
+  it('scores sign-in risk on the Plus plan, in audit mode unless told to enforce', () => {
+    // Prepare
+    const enforcing = Template.fromStack(
+      buildStack({ consoleThreatProtection: StandardThreatProtectionMode.FULL_FUNCTION }),
+    );
+    // Act
+    const { template } = synthesizeDefault();
+    // Assess
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      UserPoolTier: 'PLUS',
+      UserPoolAddOns: { AdvancedSecurityMode: 'AUDIT' },
+    });
+    enforcing.hasResourceProperties('AWS::Cognito::UserPool', {
+      UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' },
+    });
+  });
+
+  it('keeps the pool, and its accounts, when the stack is deleted', () => {
+    // Act
+    const { template } = synthesizeDefault();
+    // Assess
+    template.hasResource('AWS::Cognito::UserPool', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: Match.objectLike({ DeletionProtection: 'ACTIVE' }),
+    });
+  });
+
+  it('has one group per console role, ranked organizer, coordinator, leader', () => {
+    // Act
+    const { stack, template } = synthesizeDefault();
+    // Assess
+    template.resourceCountIs('AWS::Cognito::UserPoolGroup', 3);
+    for (const [precedence, role] of CONSOLE_ROLES.entries()) {
+      template.hasResourceProperties('AWS::Cognito::UserPoolGroup', {
+        GroupName: ROLE_GROUPS[role],
+        Precedence: precedence,
+        UserPoolId: { Ref: logicalId(stack, stack.consoleUserPool) },
+      });
+    }
+  });
+});
+
+describe('console app client', () => {
+  it('signs in with username and password or SRP, has no secret and no OAuth', () => {
+    // Act
+    const { stack, template } = synthesizeDefault();
+    // Assess
+    template.resourceCountIs('AWS::Cognito::UserPoolClient', 1);
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      UserPoolId: { Ref: logicalId(stack, stack.consoleUserPool) },
+      ExplicitAuthFlows: Match.arrayWith(['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH']),
+      GenerateSecret: false,
+      AllowedOAuthFlowsUserPoolClient: false,
+      PreventUserExistenceErrors: 'ENABLED',
+    });
+  });
+
+  it('issues ID tokens valid for one hour', () => {
+    // Act
+    const { template } = synthesizeDefault();
+    // Assess
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      IdTokenValidity: 60,
+      TokenValidityUnits: Match.objectLike({ IdToken: 'minutes' }),
+    });
+  });
+
+  it('lets no user write their own district or email through the client', () => {
+    // Act
+    const { template } = synthesizeDefault();
+    // Assess
+    const [client] = Object.values(template.findResources('AWS::Cognito::UserPoolClient')) as ClientResource[];
+    const writable = client?.Properties.WriteAttributes;
+    expect(writable).toBeDefined();
+    expect(writable).not.toContain('custom:district');
+    expect(writable).not.toContain('email');
+  });
+
+  it('publishes the pool and client ids as outputs', () => {
+    // Act
+    const { stack, template } = synthesizeDefault();
+    // Assess
+    template.hasOutput('ConsoleUserPoolId', { Value: { Ref: logicalId(stack, stack.consoleUserPool) } });
+    template.hasOutput('ConsoleUserPoolClientId', { Value: { Ref: logicalId(stack, stack.consoleUserPoolClient) } });
+  });
+});
+
+describe('bindConsoleSignIn', () => {
+  it('gives a function the pool and client ids and no IAM permission', () => {
+    // Prepare
+    const stack = buildStack();
+    const before = Template.fromStack(buildStack());
+    // Act
+    bindConsoleSignIn(stack.surveyFunction, stack.consoleUserPool, stack.consoleUserPoolClient);
+    const template = Template.fromStack(stack);
+    // Assess
+    const functions = template.findResources('AWS::Lambda::Function') as Record<string, FunctionResource>;
+    expect(functions[logicalId(stack, stack.surveyFunction)]?.Properties.Environment.Variables).toMatchObject({
+      CONSOLE_USER_POOL_ID: { Ref: logicalId(stack, stack.consoleUserPool) },
+      CONSOLE_CLIENT_ID: { Ref: logicalId(stack, stack.consoleUserPoolClient) },
+    });
+    const actions = (template: Template) =>
+      Object.values(template.findResources('AWS::IAM::Policy') as Record<string, PolicyResource>)
+        .flatMap((policy) => policy.Properties.PolicyDocument.Statement)
+        .flatMap((statement) => statement.Action);
+    expect(actions(template)).toEqual(actions(before));
+  });
+
+  it('is not bound to any function by the stack itself (the console function binds it)', () => {
+    // Act
+    const { template } = synthesizeDefault();
+    // Assess
+    const functions = Object.values(
+      template.findResources('AWS::Lambda::Function') as Record<string, FunctionResource>,
+    );
+    expect(functions.length).toBeGreaterThan(0);
+    for (const fn of functions) expect(fn.Properties.Environment.Variables).not.toHaveProperty('CONSOLE_USER_POOL_ID');
+  });
+});
+
+describe('cdk-nag on the console user pool', () => {
+  it('leaves no finding on the pool or its client', () => {
+    // Prepare
+    const stack = buildStack();
+    // Act
+    const report = new AwsSolutionsChecks().validateScope(stack);
+    // Assess
+    const onPool = report.violations
+      .filter((violation) =>
+        violation.violatingResources.some((resource) => resource.constructPath?.includes('/ConsoleUserPool')),
+      )
+      .map((violation) => violation.ruleName);
+    expect(onPool).toEqual([]);
+  });
+
+  it('acknowledges optional MFA with the reason', () => {
+    // Prepare
+    const stack = buildStack();
+    // Act
+    const reasons = stack.consoleUserPool.node.metadata
+      .filter((entry) => entry.type === 'aws:cdk:acknowledged-rules')
+      .flatMap((entry) => Object.entries(entry.data as Record<string, string>))
+      .filter(([id]) => id.endsWith('AwsSolutions-COG2'))
+      .map(([, reason]) => reason);
+    // Assess
+    expect(reasons).toContainEqual(expect.stringMatching(/TOTP/));
+  });
+});

@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ConsoleUser, Unauthorized } from '../../functions/core/console-access.ts';
+import { type EmbeddedCloud, startEmbeddedCloud } from '../../local/cloud.ts';
+import { demoCentersAndSupervisors } from '../../local/demo/data.ts';
+
+/**
+ * Console sign-in on the embedded cloud: the demo accounts sign in against cognito-local through
+ * the same adapter the console's handler uses, and their ID tokens verify to the right role.
+ */
+
+type ConsoleAuth = typeof import('../../functions/adapters/console-auth.ts');
+
+let cloud: EmbeddedCloud;
+let auth: ConsoleAuth;
+
+const rejectionOf = async (work: Promise<unknown>): Promise<Error> => {
+  const outcome = await work.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  if (!(outcome instanceof Error)) throw new Error('expected a rejection');
+  return outcome;
+};
+
+const accountNamed = (username: string) => {
+  const account = cloud.consoleAccounts.find((a) => a.username === username);
+  if (!account) throw new Error(`no demo account ${username}`);
+  return account;
+};
+
+beforeAll(async () => {
+  cloud = await startEmbeddedCloud();
+  // Loaded once the cloud has put the pool and its endpoint in the environment.
+  auth = await import('../../functions/adapters/console-auth.ts');
+});
+
+afterAll(async () => {
+  await cloud?.close();
+});
+
+describe('console sign-in on the embedded cloud', () => {
+  it('has one demo account per role, the coordinator in a district of the demo', () => {
+    // Act
+    const accounts = cloud.consoleAccounts.map(({ username, role, district }) => ({ username, role, district }));
+    // Assess
+    expect(accounts).toEqual([
+      { username: 'organizer', role: 'organizer', district: undefined },
+      { username: 'coordinator-xuanwu', role: 'coordinator', district: '玄武区' },
+      { username: 'leader', role: 'leader', district: undefined },
+    ]);
+    expect(demoCentersAndSupervisors().centers.some((center) => center.district === '玄武区')).toBe(true);
+    expect(cloud.urls.cognito).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  });
+
+  it.each(['organizer', 'coordinator-xuanwu', 'leader'])(
+    'signs %s in and verifies the ID token to their role',
+    async (username) => {
+      // Prepare
+      const account = accountNamed(username);
+      // Act
+      const session = await auth.signInToConsole(account.username, account.password);
+      const user: ConsoleUser = await auth.verifyConsoleToken(session.idToken);
+      // Assess
+      expect(user).toEqual({
+        sub: expect.stringMatching(/^[0-9a-f-]{36}$/),
+        username: account.username,
+        role: account.role,
+        ...(account.district ? { district: account.district } : {}),
+      });
+      // The console's client issues ID tokens for an hour.
+      expect(session.expiresInSeconds).toBeGreaterThan(3500);
+      expect(session.expiresInSeconds).toBeLessThanOrEqual(3600);
+    },
+  );
+
+  it.each([
+    ['a wrong password', 'organizer', 'not-the-password-1A!'],
+    ['an unknown user', 'nobody', 'not-the-password-1A!'],
+  ])('refuses %s with the same Unauthorized', async (_case, username, password) => {
+    // Act
+    const error = await rejectionOf(auth.signInToConsole(username, password));
+    // Assess
+    expect(error).toBeInstanceOf(Unauthorized);
+    expect(error.message).toBe('wrong username or password');
+  });
+
+  it("refuses a leader's token whose payload was altered to make them organizer", async () => {
+    // Prepare
+    const leader = accountNamed('leader');
+    const { idToken } = await auth.signInToConsole(leader.username, leader.password);
+    const [header, payload, signature] = idToken.split('.');
+    const claims = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+    const promoted = Buffer.from(JSON.stringify({ ...claims, 'cognito:groups': ['city-organizer'] })).toString(
+      'base64url',
+    );
+    // Act
+    const error = await rejectionOf(auth.verifyConsoleToken(`${header}.${promoted}.${signature}`));
+    // Assess
+    expect(error).toBeInstanceOf(Unauthorized);
+    expect(error.message).toMatch(/signature does not verify/);
+  });
+});
