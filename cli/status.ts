@@ -44,6 +44,7 @@ export const STATUS_LABELS: Record<CampaignStatus, string> = {
   draft: 'draft 准备中',
   open: 'open 收集中',
   closed: 'closed 已截止',
+  reviewing: 'reviewing 审核中',
   scored: 'scored 已评分',
   published: 'published 已通报',
   failed: 'failed 运行失败',
@@ -70,6 +71,11 @@ export const nextEvent = (meta: CampaignMeta, now: Date): { what: string; at?: s
     }
     case 'closed':
       return { what: 'scoring 正在评分' };
+    case 'reviewing':
+      return {
+        what: 'scoring once review ends 审核结束后评分 (the organizers finish it in the console, or the window ends)',
+        ...(meta.reviewUntil ? { at: meta.reviewUntil } : {}),
+      };
     case 'scored':
       return { what: 'sending the summaries 正在发送评分通报' };
     case 'published':

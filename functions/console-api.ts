@@ -199,6 +199,7 @@ const campaignModel = async (meta: CampaignMeta, user: ConsoleUser): Promise<Cam
     title: meta.campaign.title,
     status: meta.status,
     deadline: meta.deadline,
+    ...(meta.reviewUntil ? { reviewUntil: meta.reviewUntil } : {}),
     ...(user.role === 'coordinator' && user.district ? { district: user.district } : {}),
     answered,
     total,
@@ -213,10 +214,11 @@ const DONE: Readonly<Record<string, LocalizedText>> = {
   extend: text('截止时间已更改，工作流已按新时间安排。', 'The deadline moved; the workflow re-planned.'),
   close: text('已要求截止：停止收集并开始评分。', 'Closing: collection stops and scoring starts.'),
   remind: text('提醒已安排，未答的督查员将收到提醒邮件。', 'A reminder is on its way to everyone yet to answer.'),
+  'finish-review': text('审核已结束，开始评分。', 'Review finished: scoring starts.'),
 };
 
 /** Statuses in which review decisions still change what counts: not once scored. */
-const REVIEWABLE = new Set(['open', 'closed']);
+const REVIEWABLE = new Set(['open', 'closed', 'reviewing']);
 
 const ReviewPath = z.object({ campaignId: Id, assignmentId: Id });
 
@@ -455,7 +457,7 @@ export const routeConsole = async (
     }
 
     const match =
-      /^\/console\/campaigns\/([^/]+)(?:\/(review|audit|extend|close|remind|results|results\.csv|results\.xlsx|centers)(?:\/([^/]+))?)?$/.exec(
+      /^\/console\/campaigns\/([^/]+)(?:\/(review|audit|extend|close|remind|finish-review|results|results\.csv|results\.xlsx|centers)(?:\/([^/]+))?)?$/.exec(
         path,
       );
     if (!match) return message(c, 404, text('未找到', 'Not found'), text('没有这个页面。', 'There is no such page.'));
@@ -500,6 +502,36 @@ export const routeConsole = async (
       );
     }
 
+    if (section === 'finish-review') {
+      if (method !== 'POST') return notAllowed(c);
+      requireMay(user, 'close');
+      let finished: CampaignMeta;
+      try {
+        finished = await store.finishReview(campaignId);
+      } catch (error) {
+        if (error instanceof CampaignStateConflict) {
+          return message(
+            c,
+            409,
+            text('未更改', 'Not changed'),
+            text('本次活动不在审核阶段。', 'The campaign is not in review.'),
+          );
+        }
+        throw error;
+      }
+      if (finished.taskToken)
+        await wakeCollect(finished.taskToken, { reason: 'review-finished', at: now().toISOString() });
+      await store.appendAudit({
+        campaignId,
+        id: `finish-review-${campaignId}`,
+        at: now().toISOString(),
+        actor: { sub: user.sub, username: user.username, role: user.role },
+        action: 'review.finish',
+        target: campaignId,
+        detail: {},
+      });
+      return redirect(`${base}${q}&done=finish-review`);
+    }
     if (section === 'extend' || section === 'close' || section === 'remind') {
       if (method !== 'POST') return notAllowed(c);
       return await control(c, event, user, meta, section, base, q, now());

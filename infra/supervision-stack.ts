@@ -151,6 +151,8 @@ const WORKFLOW_TASKS: Readonly<Record<WorkflowHandlerName, TaskSettings>> = {
   },
   'check-progress': { description: 'Decides: remind non-responders, wait, or close.', timeout: Duration.minutes(4) },
   'await-responses': { description: 'Stores the Collect task token on the campaign.', timeout: Duration.minutes(1) },
+  'open-review': { description: 'Puts a closed campaign in review until its window ends.', timeout: Duration.seconds(50) },
+  'await-review': { description: 'Stores the Review task token on the campaign.', timeout: Duration.minutes(1) },
   'close-campaign': { description: 'Stops accepting answers.', timeout: Duration.minutes(4) },
   'score-campaign': {
     description: 'Streams every response once and scores every center.',
@@ -317,6 +319,7 @@ export class SupervisionStack extends Stack {
     taskFunctions['fail-campaign'].bindMail(mailBinding);
     // Wakes Collect at once when every assignment was answered before the token was stored.
     taskFunctions['await-responses'].bindWorkflowCallbacks(stateMachineArn);
+    taskFunctions['await-review'].bindWorkflowCallbacks(stateMachineArn);
 
     this.surveyFunction = newFunction('survey-api', {
       description: 'Serves the survey pages and records answers.',

@@ -90,6 +90,10 @@ export const CampaignMeta = z.object({
   closeRequested: z.boolean().optional(),
   closedAt: z.string().optional(),
   closedReason: z.string().optional(),
+  /** End of the review window after the close (status `reviewing`). */
+  reviewUntil: z.string().optional(),
+  /** The organizers finished review before the window ended. */
+  reviewFinished: z.boolean().optional(),
   failure: z.object({ error: z.string(), cause: z.string() }).optional(),
 });
 export type CampaignMeta = z.infer<typeof CampaignMeta>;
@@ -804,6 +808,54 @@ export class CampaignStore {
       const meta = await this.getMeta(campaignId);
       if (meta.status === 'open' || meta.status === 'draft') throw error;
       return meta;
+    }
+  }
+
+  /** Puts a closed campaign in review until `until` (idempotent: a retried open finds it reviewing). */
+  async openReview(campaignId: string, until: string): Promise<CampaignMeta> {
+    try {
+      const out = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { PK: campaignPk(campaignId), SK: META },
+          UpdateExpression: 'SET #s = :reviewing, reviewUntil = :u',
+          ConditionExpression: '#s IN (:closed, :reviewing)',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':reviewing': 'reviewing', ':closed': 'closed', ':u': until },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return CampaignMeta.parse(out.Attributes);
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        const meta = await this.getMeta(campaignId);
+        throw new CampaignStateConflict(`campaign ${campaignId} is ${meta.status}, not closed`, { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  /** Records that the organizers finished review; refused unless the campaign is in review. */
+  async finishReview(campaignId: string): Promise<CampaignMeta> {
+    try {
+      const out = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { PK: campaignPk(campaignId), SK: META },
+          UpdateExpression: 'SET reviewFinished = :t',
+          ConditionExpression: '#s = :reviewing',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':t': true, ':reviewing': 'reviewing' },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return CampaignMeta.parse(out.Attributes);
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        const meta = await this.getMeta(campaignId);
+        throw new CampaignStateConflict(`campaign ${campaignId} is ${meta.status}, not in review`, { cause: error });
+      }
+      throw error;
     }
   }
 

@@ -69,6 +69,7 @@ const STATUS_LABELS: Readonly<Record<CampaignStatus, LocalizedText>> = {
   draft: { zh: '准备中', en: 'Preparing' },
   open: { zh: '收集中', en: 'Collecting' },
   closed: { zh: '已截止', en: 'Closed' },
+  reviewing: { zh: '审核中', en: 'In review' },
   scored: { zh: '已评分', en: 'Scored' },
   published: { zh: '已通报', en: 'Published' },
   failed: { zh: '运行失败', en: 'Failed' },
@@ -177,6 +178,8 @@ export interface CampaignPageModel {
   title: LocalizedText;
   status: CampaignStatus;
   deadline: string;
+  /** End of the review window, while in review. */
+  reviewUntil?: string;
   /** The district the figures are limited to (a coordinator's), else the whole city. */
   district?: string;
   answered: number;
@@ -219,7 +222,12 @@ export const renderCampaignPage = (c: ConsolePageContext, m: CampaignPageModel):
 <p><span class="badge">${t(STATUS_LABELS[m.status], c.lang)}</span> ${say(c.lang, '截止', 'Deadline')} ${escapeHtml(formatBeijingTime(m.deadline))}</p>
 <p class="big">${m.answered}/${m.total} · ${percent(m.answered, m.total)}%</p>${bar(m.answered, m.total, c.lang)}
 <p class="muted">${say(c.lang, '审核', 'Review')}: ${say(c.lang, '待审核', 'pending')} ${review.pending} · ${say(c.lang, '有提示', 'flagged')} ${review.flagged} · ${say(c.lang, '已通过', 'approved')} ${review.approved} · ${say(c.lang, '已退回', 'returned')} ${review.returned} · ${say(c.lang, '已作废', 'rejected')} ${review.rejected}</p></section>
-${c.user?.role === 'organizer' && m.status === 'open' ? actions(c.lang, base, m) : ''}
+${c.user?.role === 'organizer' && m.status === 'open' ? actions(c.lang, base, m) : ''}${
+  c.user?.role === 'organizer' && m.status === 'reviewing'
+    ? `<section class="card" aria-labelledby="h-finish"><h2 id="h-finish">${say(c.lang, '审核阶段', 'Review')}</h2><p>${say(c.lang, `审核截止 ${m.reviewUntil ? formatBeijingTime(m.reviewUntil) : ''}；退回的答卷可由督查员修改。审核完毕即可开始评分。`, `Review ends ${m.reviewUntil ? formatBeijingTime(m.reviewUntil) : ''}; supervisors can correct returned responses meanwhile. Finish review to start scoring now.`)}</p>
+<form method="post" action="${base}/finish-review${q}"><button type="submit">${say(c.lang, '结束审核并评分', 'Finish review and score')}</button></form></section>`
+    : ''
+}
 <section class="card" aria-labelledby="h-district"><h2 id="h-district">${say(c.lang, '按区', 'By district')}</h2>${groupTable(m.byDistrict, say(c.lang, '区', 'District'), c.lang)}</section>
 <section class="card" aria-labelledby="h-level"><h2 id="h-level">${say(c.lang, '按级别', 'By level')}</h2>${groupTable(
       m.byLevel.map((g) => ({ ...g, label: LEVEL_LABELS[g.level][c.lang] })),

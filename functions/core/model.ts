@@ -218,6 +218,15 @@ export const Campaign = z.object({
   ratersPerCenter: z.number().int().min(1).max(20).default(3),
   /** Base URL of the survey API, used to build the links in emails. */
   surveyBaseUrl: z.url().optional(),
+  /**
+   * A review window after the close (审核): the campaign waits this many working days (or until the
+   * organizers finish review in the console) before scoring, and returned responses can be corrected
+   * meanwhile. 0, the default, scores right after the close (responses can still be reviewed while
+   * the campaign collects answers).
+   */
+  review: z
+    .object({ workingDays: z.number().int().min(0).max(20, 'a review window is at most 20 working days').default(0) })
+    .optional(),
   /** How long centers have to rectify the problems found (default 15 working days, weekends off). */
   rectification: z
     .object({
@@ -363,5 +372,5 @@ export const CenterScore = z.object({
 export type CenterScore = z.infer<typeof CenterScore>;
 
 /** Campaign lifecycle. */
-export const CAMPAIGN_STATUSES = ['draft', 'open', 'closed', 'scored', 'published', 'failed'] as const;
+export const CAMPAIGN_STATUSES = ['draft', 'open', 'closed', 'reviewing', 'scored', 'published', 'failed'] as const;
 export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { NOT_APPLICABLE, questionsFor } from './answers.ts';
 import type { LocalizedText, Questionnaire, Response } from './model.ts';
 import { normalizeAnswer } from './scoring.ts';
+import { addWorkingDays, chinaDate, workingCalendar } from './working-days.ts';
 
 /**
  * Review of responses before they count: a reviewer approves a response, returns it to its
@@ -229,4 +230,34 @@ export const reviewQueue = (
       a.response.centerId.localeCompare(b.response.centerId) ||
       a.response.assignmentId.localeCompare(b.response.assignmentId),
   );
+};
+
+/** When the review window after a close ends: `workingDays` working days later, at 18:00 in China. */
+export const reviewWindowEnd = (
+  closedAt: string,
+  workingDays: number,
+  holidays: readonly string[] = [],
+  makeUpWorkdays: readonly string[] = [],
+): string =>
+  new Date(
+    Date.parse(
+      `${addWorkingDays(chinaDate(closedAt), workingDays, workingCalendar(holidays, makeUpWorkdays))}T18:00:00+08:00`,
+    ),
+  ).toISOString();
+
+/** What OpenReview tells the workflow: whether to wait in Review, and for how long at most. */
+export const ReviewWindow = z.object({
+  window: z.boolean(),
+  /** Seconds until the window ends (≥ 1): the Review task's timeout. */
+  waitSeconds: z.number().int().positive(),
+  wakeAt: z.string(),
+});
+export type ReviewWindow = z.infer<typeof ReviewWindow>;
+
+/** The review window of a closed campaign at `now`: none when it has no review days or they are over. */
+export const reviewWindowAt = (until: string | undefined, now: Date): ReviewWindow => {
+  const left = until === undefined ? 0 : Math.ceil((Date.parse(until) - now.getTime()) / 1000);
+  return left > 0
+    ? { window: true, waitSeconds: left, wakeAt: until ?? now.toISOString() }
+    : { window: false, waitSeconds: 1, wakeAt: now.toISOString() };
 };

@@ -101,7 +101,7 @@ export type AwaitResponsesInput = z.infer<typeof AwaitResponsesInput>;
 
 /** The output sent with SendTaskSuccess to wake the Collect task. */
 export const WakeSignal = z.object({
-  reason: z.enum(['complete', 'extended', 'closed-by-organizer', 'reminder-requested']),
+  reason: z.enum(['complete', 'extended', 'closed-by-organizer', 'reminder-requested', 'review-finished']),
   at: z.string(),
 });
 export type WakeSignal = z.infer<typeof WakeSignal>;
@@ -119,6 +119,8 @@ export const WORKFLOW_FUNCTIONS = {
   SendMailFunctionArn: 'send-mail',
   CheckProgressFunctionArn: 'check-progress',
   AwaitResponsesFunctionArn: 'await-responses',
+  OpenReviewFunctionArn: 'open-review',
+  AwaitReviewFunctionArn: 'await-review',
   CloseCampaignFunctionArn: 'close-campaign',
   ScoreCampaignFunctionArn: 'score-campaign',
   FailCampaignFunctionArn: 'fail-campaign',

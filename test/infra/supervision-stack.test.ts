@@ -375,7 +375,7 @@ describe('SupervisionStack', () => {
       expect(readers.sort()).toEqual(['prepare', 'send-mail', 'survey-api']);
     });
 
-    it('lets only count-answers and await-responses wake the Collect task of this state machine, not the survey function', () => {
+    it('lets only count-answers, await-responses and await-review wake the tasks of this state machine, not the survey function', () => {
       // Act
       const { stack, template } = synthesizeDefault();
       // Assess
@@ -384,7 +384,7 @@ describe('SupervisionStack', () => {
         const callbacks = statementsOfRole(template, roleOf(stack, handler)).filter((statement) =>
           actionsOf([statement]).includes('states:SendTaskSuccess'),
         );
-        if (handler === 'count-answers' || handler === 'await-responses') {
+        if (handler === 'count-answers' || handler === 'await-responses' || handler === 'await-review') {
           expect(callbacks, handler).toEqual([
             expect.objectContaining({
               Action: ['states:SendTaskFailure', 'states:SendTaskHeartbeat', 'states:SendTaskSuccess'],

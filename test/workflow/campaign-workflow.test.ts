@@ -56,6 +56,8 @@ interface CampaignScript {
   /** Real seconds each Collect waits before its timeout. */
   waitSeconds?: number;
   failures?: Partial<Record<FunctionName, Error[]>>;
+  /** A review window after the close: its timeout in real seconds, and whether the organizers finish it early. */
+  review?: { waitSeconds: number; finishAfterMs?: number };
 }
 
 /**
@@ -69,6 +71,7 @@ class FakeCampaign {
   readonly decisions: ProgressDecision[] = [];
   readonly failureReports: FailCampaignInput[] = [];
   readonly waits: AwaitResponsesInput[] = [];
+  readonly reviewWaits: AwaitResponsesInput[] = [];
   private readonly answered = new Set<string>();
   private readonly reminderAt = START + 7 * DAY;
   private readonly deadline = START + 14 * DAY;
@@ -110,6 +113,27 @@ class FakeCampaign {
         centers: CENTERS.length,
         responses: this.answered.size,
       }),
+      'open-review': (event) => {
+        CampaignTaskInput.parse(event);
+        const review = this.script.review;
+        return {
+          window: review !== undefined,
+          waitSeconds: review?.waitSeconds ?? 1,
+          wakeAt: new Date(this.now).toISOString(),
+        };
+      },
+      'await-review': (event) => {
+        const input = AwaitResponsesInput.parse(event);
+        this.reviewWaits.push(input);
+        const finish = this.script.review?.finishAfterMs;
+        if (finish !== undefined) {
+          setTimeout(() => {
+            const signal = WakeSignal.parse({ reason: 'review-finished', at: new Date(this.now).toISOString() });
+            this.runner?.sendTaskSuccess(input.taskToken, JSON.stringify(signal));
+          }, finish);
+        }
+        return { stored: true };
+      },
       'fail-campaign': (event) => {
         this.failureReports.push(FailCampaignInput.parse(event));
         return { notified: true };
@@ -251,7 +275,8 @@ const FinalState = z.object({
 const TIMED_OUT_COLLECT = ['Collect', 'CheckProgress', 'Route'];
 const REMINDER_ROUND = ['PlanReminders', 'SendReminders', 'CheckProgress', 'Route'];
 const LAUNCH = ['Prepare', 'PlanInvitations', 'SendInvitations', 'CheckProgress', 'Route'];
-const PUBLISH = ['Close', 'SettleSubmissions', 'Score', 'PlanSummaries', 'SendSummaries', 'SendCitySummary', 'Done'];
+const SCORE_AND_PUBLISH = ['Score', 'PlanSummaries', 'SendSummaries', 'SendCitySummary', 'Done'];
+const PUBLISH = ['Close', 'SettleSubmissions', 'OpenReview', 'InReview', ...SCORE_AND_PUBLISH];
 
 afterEach(async () => {
   await Promise.all(runners.splice(0).map((runner) => runner.close()));
@@ -296,6 +321,50 @@ describe('campaign workflow', () => {
     const output = FinalState.parse(JSON.parse(execution.output ?? 'null'));
     expect(output.next).toMatchObject({ action: 'close', reason: 'deadline', answered: 2, total: 4 });
     expect(output.publish).toEqual({ sent: 1, skipped: 0, suppressed: 0, failed: 0 });
+  });
+
+  it('waits in Review after the close until the organizers finish it, then scores', async () => {
+    // Prepare: everyone answers on invitation; the review window is far longer than the test
+    const campaign = new FakeCampaign({
+      supervisors: ['sup-1', 'sup-2'],
+      answerOnInvitation: ['sup-1', 'sup-2'],
+      review: { waitSeconds: 3600, finishAfterMs: 50 },
+    });
+    const runner = createRunner(campaign);
+
+    // Act
+    const executionArn = launch(runner, campaign);
+    const execution = await runner.waitForExecution(executionArn);
+
+    // Assess
+    const history = runner.history(executionArn);
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(pathOf(history).slice(-8)).toEqual(['OpenReview', 'InReview', 'Review', ...SCORE_AND_PUBLISH]);
+    expect(campaign.reviewWaits).toHaveLength(1);
+    expect(eventsOf(history, 'StateCaught', 'Review')).toEqual([]);
+    expect(JSON.parse(execution.output ?? 'null').reviewSignal).toMatchObject({ reason: 'review-finished' });
+  });
+
+  it('scores when the review window ends without the organizers finishing it', async () => {
+    // Prepare
+    const campaign = new FakeCampaign({
+      supervisors: ['sup-1'],
+      answerOnInvitation: ['sup-1'],
+      review: { waitSeconds: 1 },
+    });
+    const runner = createRunner(campaign);
+
+    // Act
+    const executionArn = launch(runner, campaign);
+    const execution = await runner.waitForExecution(executionArn);
+
+    // Assess
+    const history = runner.history(executionArn);
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(eventsOf(history, 'StateCaught', 'Review')).toMatchObject([
+      { errorEquals: ['States.Timeout'], next: 'Score' },
+    ]);
+    expect(pathOf(history)).toContain('Score');
   });
 
   it('runs each Distributed Map iteration as a child execution with its own history', async () => {

@@ -1,0 +1,34 @@
+import middy from '@middy/core';
+import { withLambdaContext } from './adapters/logger.ts';
+import { classifyErrors, parseEvent } from './adapters/middleware.ts';
+import { store } from './adapters/table.ts';
+import { type ReviewWindow, reviewWindowAt, reviewWindowEnd } from './core/review.ts';
+import { CampaignTaskInput } from './core/workflow-contract.ts';
+
+/**
+ * OpenReview: after the close, puts a campaign with review days in review until its window ends
+ * (working days after the close, at 18:00 in China) and tells the workflow how long Review may wait.
+ * A campaign without review days goes straight to scoring. Safe to repeat.
+ */
+export const openReview = async ({ campaignId }: CampaignTaskInput, now = new Date()): Promise<ReviewWindow> => {
+  const meta = await store.getMeta(campaignId);
+  const days = meta.campaign.review?.workingDays ?? 0;
+  if (days === 0) return reviewWindowAt(undefined, now);
+  const until =
+    meta.reviewUntil ??
+    reviewWindowEnd(
+      meta.closedAt ?? now.toISOString(),
+      days,
+      meta.campaign.rectification?.holidays,
+      meta.campaign.rectification?.makeUpWorkdays,
+    );
+  const opened = await store.openReview(campaignId, until);
+  return reviewWindowAt(opened.reviewFinished ? undefined : until, now);
+};
+
+/** Lambda entry point of the OpenReview state. */
+export const handler = middy<CampaignTaskInput, ReviewWindow>()
+  .use(withLambdaContext())
+  .use(classifyErrors())
+  .use(parseEvent(CampaignTaskInput))
+  .handler((event) => openReview(event));
