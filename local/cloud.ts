@@ -240,11 +240,14 @@ export const startEmbeddedCloud = async (options: EmbeddedCloudOptions = {}): Pr
         type Http = LambdaHandler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>;
         const survey = handlers.get('survey-api') as Http | undefined;
         const rectification = handlers.get('rectification-api') as Http | undefined;
-        if (!survey || !rectification) return [];
+        const organizerConsole = handlers.get('console-api') as Http | undefined;
+        if (!survey || !rectification || !organizerConsole) return [];
         return [
           { method: 'ANY', path: '/s/{token}', handler: tracked(survey) },
           { method: 'ANY', path: '/s/{token}/{proxy+}', handler: tracked(survey) },
           { method: 'ANY', path: '/r/{token}', handler: tracked(rectification) },
+          { method: 'ANY', path: '/console', handler: tracked(organizerConsole) },
+          { method: 'ANY', path: '/console/{proxy+}', handler: tracked(organizerConsole) },
         ];
       },
       { port: ports.api ?? 0, host },
@@ -326,12 +329,15 @@ export const startEmbeddedCloud = async (options: EmbeddedCloudOptions = {}): Pr
       'send-mail': import('../functions/send-mail.ts'),
       'check-progress': import('../functions/check-progress.ts'),
       'await-responses': import('../functions/await-responses.ts'),
+      'open-review': import('../functions/open-review.ts'),
+      'await-review': import('../functions/await-review.ts'),
       'close-campaign': import('../functions/close-campaign.ts'),
       'score-campaign': import('../functions/score-campaign.ts'),
       'fail-campaign': import('../functions/fail-campaign.ts'),
       'publish-city-summary': import('../functions/publish-city-summary.ts'),
       'survey-api': import('../functions/survey-api.ts'),
       'rectification-api': import('../functions/rectification-api.ts'),
+      'console-api': import('../functions/console-api.ts'),
       'ses-events': import('../functions/ses-events.ts'),
       'count-answers': import('../functions/count-answers.ts'),
     };
