@@ -11,6 +11,7 @@ import {
   CampaignNotFound,
   ConcurrentUpdate,
   ResponseHistoryFull,
+  type ResponseRecord,
   type TokenRecord,
 } from './adapters/store.ts';
 import { store } from './adapters/table.ts';
@@ -219,6 +220,31 @@ const resolveToken = async (event: APIGatewayProxyEventV2): Promise<TokenRecord 
 const isOpen = (meta: CampaignMeta, now: Date) =>
   meta.status === 'open' && !meta.closeRequested && now.getTime() < Date.parse(meta.deadline);
 
+/** A response returned to its supervisor in review: open again until the review window ends. */
+interface Returned {
+  comment: string;
+  until: string;
+}
+
+/**
+ * Whether the supervisor may write: while the campaign collects answers, or, in review, when a
+ * reviewer returned their latest response for correction (until the window ends or review finishes).
+ */
+const writableFor = async (
+  meta: CampaignMeta,
+  token: TokenRecord,
+  latest: ResponseRecord | undefined,
+  now: Date,
+): Promise<{ open: boolean; returned?: Returned }> => {
+  if (isOpen(meta, now)) return { open: true };
+  if (meta.status !== 'reviewing' || meta.reviewFinished || !meta.reviewUntil || !latest) return { open: false };
+  if (now.getTime() >= Date.parse(meta.reviewUntil)) return { open: false };
+  const review = await store.getReview(token.campaignId, token.id);
+  return review?.status === 'returned' && review.version === latest.version
+    ? { open: true, returned: { comment: review.comment, until: meta.reviewUntil } }
+    : { open: false };
+};
+
 const loadContext = async (token: TokenRecord) => {
   const [meta, questionnaire, center] = await Promise.all([
     metas(token.campaignId, () => store.getMeta(token.campaignId)),
@@ -262,7 +288,7 @@ export const showSurvey = async (event: APIGatewayProxyEventV2): Promise<Result>
   if (!token) return problem(event, 404, 'notFound');
   const ctx = await loadContext(token);
   const [latest, draft] = await Promise.all([store.getLatestResponse(token), store.getDraft(token)]);
-  const open = isOpen(ctx.meta, new Date());
+  const { open, returned } = await writableFor(ctx.meta, token, latest, new Date());
   // A draft counts only while it is newer than the latest submission.
   const liveDraft = open && draft && (!latest || draft.savedAt > latest.submittedAt) ? draft : undefined;
   if (wantsJson(event)) {
@@ -300,6 +326,7 @@ export const showSurvey = async (event: APIGatewayProxyEventV2): Promise<Result>
         versions,
         draftSavedAt: liveDraft && view === 'form' ? liveDraft.savedAt : undefined,
         notice: query.draft === 'saved' && view === 'form' ? 'draft-saved' : undefined,
+        ...(returned ? { returned } : {}),
       }),
     ),
   );
@@ -405,7 +432,9 @@ const openWrite = async (
   if (!token) return { refused: problem(event, 404, 'notFound') };
   const ctx = await loadContext(token);
   const now = new Date();
-  if (!isOpen(ctx.meta, now)) return { refused: problem(event, 410, 'closed') };
+  const open =
+    isOpen(ctx.meta, now) || (await writableFor(ctx.meta, token, await store.getLatestResponse(token), now)).open;
+  if (!open) return { refused: problem(event, 410, 'closed') };
   return { body, token, ctx, now };
 };
 

@@ -1296,6 +1296,18 @@ export class CampaignStore {
     return out;
   }
 
+  /** The review decision on one response, if any. */
+  async getReview(campaignId: string, assignmentId: string): Promise<Review | undefined> {
+    const out = await this.db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { PK: campaignPk(campaignId), SK: reviewSk(assignmentId) },
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item ? Review.parse(out.Item) : undefined;
+  }
+
   /** The assignment ids of a campaign's rejected responses: they never count in scores. */
   async rejectedResponses(campaignId: string): Promise<Set<string>> {
     const out = new Set<string>();

@@ -57,6 +57,8 @@ export interface SurveyPageModel {
   draftSavedAt?: string;
   /** A notice for the form view after a no-script draft save. */
   notice?: 'draft-saved';
+  /** The latest response was returned in review: the reviewer's comment and the time left to correct it. */
+  returned?: { comment: string; until: string };
   submissionId: string;
   /** The token, used as a relative reference: the page lives at …/s/{token}. */
   token: string;
@@ -425,6 +427,9 @@ const renderNotice = (m: SurveyPageModel): string => {
     return `<div class="notice ok" role="status" data-submitted><h2><span aria-hidden="true">✓ </span>${pick(lang, `答卷已提交（第 ${m.latest.version} 版）`, `Answers submitted (version ${m.latest.version})`)}</h2>
 <p>${pick(lang, `已答 ${answered}/${asked.length} 题，记录问题 ${problems} 个。提交时间 ${beijing(m.latest.submittedAt)}。`, `${answered} of ${asked.length} questions answered, ${problems} ${problems === 1 ? 'problem' : 'problems'} recorded. Submitted ${beijing(m.latest.submittedAt)} (UTC+8).`)}</p>
 <p>${pick(lang, `截止时间 ${beijing(m.window.deadline)} 前可随时修改，每次提交都会保留。`, `You may change your answers until ${beijing(m.window.deadline)} (UTC+8); every submission is kept.`)}</p></div>`;
+  }
+  if (m.returned && m.view === 'form' && m.errors.length === 0) {
+    return `<div class="notice alert" role="status"><h2>${pick(lang, '答卷已退回修改', 'Your answers were returned for correction')}</h2><p>${pick(lang, '审核意见：', 'The reviewer says: ')}${escapeHtml(m.returned.comment)}</p><p>${pick(lang, `请在 ${beijing(m.returned.until)} 前修改后重新提交。`, `Please correct them and submit again by ${beijing(m.returned.until)} (UTC+8).`)}</p></div>`;
   }
   if (m.errors.length > 0) {
     const items = m.errors

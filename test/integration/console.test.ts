@@ -73,12 +73,13 @@ const request = (
 const call = (event: APIGatewayProxyEventV2) => routeConsole(event, auth);
 
 /** Three street centers (one in 玄武区, two in 秦淮区), one supervisor each: two answer, one does not. */
-const consoleCampaign = (id: string) => {
+const consoleCampaign = (id: string, reviewDays = 0) => {
   const base = surveyCampaign(id);
   const [, qinhuai] = base.centers;
   if (!qinhuai) throw new Error('fixture changed');
   return CampaignDefinition.parse({
     ...base,
+    campaign: { ...base.campaign, review: { workingDays: reviewDays } },
     centers: [
       ...base.centers,
       {
@@ -100,11 +101,12 @@ interface Answered {
   qinhuai: TokenRecord;
   /** The name of the supervisor left to answer. */
   late: string;
+  links: { xuanwu: string; qinhuai: string };
 }
 
 /** Launches the campaign and answers one 玄武区 and one 秦淮区 assignment, leaving a 秦淮区 one open. */
-const launchAndAnswer = async (id: string): Promise<Answered> => {
-  const definition = consoleCampaign(id);
+const launchAndAnswer = async (id: string, reviewDays = 0): Promise<Answered> => {
+  const definition = consoleCampaign(id, reviewDays);
   const { executionArn, links } = await launchWithLinks({ cloud, store, sfn }, definition);
   const tokens = await Promise.all(
     links.map(async (link) => ({ link, token: await store.getToken(hashToken(link.split('/s/')[1] ?? '')) })),
@@ -118,7 +120,13 @@ const launchAndAnswer = async (id: string): Promise<Answered> => {
   await cloud.streamIdle();
   const open = tokens.find((t) => t !== xuanwu && t !== qinhuai)?.token;
   const late = definition.supervisors.find((p) => p.id === open?.supervisorId)?.name ?? '';
-  return { executionArn, xuanwu: xuanwu.token, qinhuai: qinhuai.token, late };
+  return {
+    executionArn,
+    xuanwu: xuanwu.token,
+    qinhuai: qinhuai.token,
+    late,
+    links: { xuanwu: xuanwu.link, qinhuai: qinhuai.link },
+  };
 };
 
 const decisionPath = (campaignId: string, t: TokenRecord) => `/console/campaigns/${campaignId}/review/${t.id}`;
@@ -338,6 +346,62 @@ describe('the organizer console', () => {
       'campaign.extend',
       'campaign.remind',
     ]);
+  });
+
+  it('waits in review after the close: a returned response reopens for its supervisor only, until review is finished', async () => {
+    // Prepare: a campaign with a review window of one working day, closed by the organizer
+    const id = 'console-review';
+    const { executionArn, xuanwu, qinhuai, links } = await launchAndAnswer(id, 1);
+    const organizer = { session: 'session-organizer' };
+    expect(
+      (await call(request('POST', `/console/campaigns/${id}/close`, { ...organizer, form: { confirm: 'yes' } })))
+        .statusCode,
+    ).toBe(303);
+    const inReview = await waitFor('the review state', async () => {
+      const meta = await store.getMeta(id);
+      return meta.status === 'reviewing' && meta.taskToken ? meta : undefined;
+    });
+    const returned = {
+      decision: 'return',
+      comment: '请补充窗口排队时长',
+      version: '1',
+      supervisor: xuanwu.supervisorId,
+    };
+    expect((await call(request('POST', decisionPath(id, xuanwu), { ...organizer, form: returned }))).statusCode).toBe(
+      303,
+    );
+
+    // Act: the returned supervisor corrects; the other cannot; then the organizer finishes review
+    const reopened = await fetch(links.xuanwu);
+    const corrected = await answerSurvey(links.xuanwu, `${id}-corrected`);
+    const afterwards = await fetch(links.xuanwu);
+    const other = await answerSurvey(links.qinhuai, `${id}-late`);
+    const progress = await call(request('GET', `/console/campaigns/${id}`, organizer));
+    const finished = await call(request('POST', `/console/campaigns/${id}/finish-review`, organizer));
+    const final = await cloud.runner.waitForExecution(executionArn);
+
+    // Assess
+    expect(inReview.reviewUntil).toMatch(/T10:00:00\.000Z$/);
+    const reopenedPage = await reopened.text();
+    expect(reopenedPage).toContain('答卷已退回修改');
+    expect(reopenedPage).toContain('请补充窗口排队时长');
+    expect(corrected.status).toBe(200);
+    expect((await store.getLatestResponse(xuanwu))?.version).toBe(2);
+    expect(await afterwards.text()).toContain('本次督查活动已结束');
+    expect(other.status).toBe(410);
+    expect((await store.getLatestResponse(qinhuai))?.version).toBe(1);
+    expect(progress.body).toContain('结束审核并评分');
+    expect(finished.statusCode).toBe(303);
+    expect(final.status).toBe('SUCCEEDED');
+    const history = cloud.runner
+      .history(executionArn)
+      .filter((e) => e.type === 'StateEntered')
+      .map((e) => e.stateName);
+    expect(history).toEqual(expect.arrayContaining(['OpenReview', 'InReview', 'Review', 'Score']));
+    expect((await store.getMeta(id)).status).toBe('published');
+    expect((await store.listAudit(id)).map((a) => a.action)).toEqual(
+      expect.arrayContaining(['review.returned', 'review.finish']),
+    );
   });
 
   it('keeps a rejected response out of the scores, and refuses decisions once the campaign is scored', async () => {
