@@ -45,6 +45,7 @@ export const STATUS_LABELS: Record<CampaignStatus, string> = {
   open: 'open 收集中',
   closed: 'closed 已截止',
   reviewing: 'reviewing 审核中',
+  'fact-checking': 'fact-checking 事实核查中',
   scored: 'scored 已评分',
   published: 'published 已通报',
   failed: 'failed 运行失败',
@@ -71,6 +72,11 @@ export const nextEvent = (meta: CampaignMeta, now: Date): { what: string; at?: s
     }
     case 'closed':
       return { what: 'scoring 正在评分' };
+    case 'fact-checking':
+      return {
+        what: 'scoring once fact-check ends 事实核查结束后评分 (every dispute ruled in the console, and the window over)',
+        ...(meta.factCheckUntil ? { at: meta.factCheckUntil } : {}),
+      };
     case 'reviewing':
       return {
         what: 'scoring once review ends 审核结束后评分 (the organizers finish it in the console, or the window ends)',

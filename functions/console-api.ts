@@ -23,10 +23,12 @@ import {
   renderCampaignPage,
   renderCenterPage,
   renderConsoleMessage,
+  renderDisputesPage,
   renderResultsPage,
   renderReviewPage,
   renderSignInPage,
 } from './core/console-page.ts';
+import { DisputeClosed, factCheckDone, RulingInput, ruleOn } from './core/fact-check.ts';
 import type { Lang } from './core/i18n.ts';
 import { CENTER_LEVELS, type Center, type CenterLevel, Id, type LocalizedText } from './core/model.ts';
 import { resultsCsv } from './core/report.ts';
@@ -215,6 +217,9 @@ const DONE: Readonly<Record<string, LocalizedText>> = {
   close: text('已要求截止：停止收集并开始评分。', 'Closing: collection stops and scoring starts.'),
   remind: text('提醒已安排，未答的督查员将收到提醒邮件。', 'A reminder is on its way to everyone yet to answer.'),
   'finish-review': text('审核已结束，开始评分。', 'Review finished: scoring starts.'),
+  'finish-fact-check': text('事实核查已结束，开始评分。', 'Fact-check ended: scoring starts.'),
+  ruled: text('已记录裁定。', 'Ruling recorded.'),
+  unchanged: text('该裁定已记录，无需重复提交。', 'That ruling was already recorded.'),
 };
 
 /** Statuses in which review decisions still change what counts: not once scored. */
@@ -457,7 +462,7 @@ export const routeConsole = async (
     }
 
     const match =
-      /^\/console\/campaigns\/([^/]+)(?:\/(review|audit|extend|close|remind|finish-review|results|results\.csv|results\.xlsx|centers)(?:\/([^/]+))?)?$/.exec(
+      /^\/console\/campaigns\/([^/]+)(?:\/(review|audit|extend|close|remind|finish-review|finish-fact-check|disputes|results|results\.csv|results\.xlsx|centers)(?:\/([^/]+))?)?$/.exec(
         path,
       );
     if (!match) return message(c, 404, text('未找到', 'Not found'), text('没有这个页面。', 'There is no such page.'));
@@ -502,6 +507,116 @@ export const routeConsole = async (
       );
     }
 
+    if (section === 'disputes' && match[3] === undefined) {
+      if (method !== 'GET' && method !== 'HEAD') return notAllowed(c);
+      const centers = await store.getCenters(campaignId);
+      const [disputes, items] = await Promise.all([
+        store.listDisputes(campaignId),
+        store.listFactCheckItems(campaignId),
+      ]);
+      return page(
+        200,
+        renderDisputesPage(DONE[query.done ?? ''] ? { ...c, notice: DONE[query.done ?? ''] } : c, {
+          campaignId,
+          title: meta.campaign.title,
+          status: meta.status,
+          ...(meta.factCheckUntil ? { factCheckUntil: meta.factCheckUntil } : {}),
+          disputes: disputes.filter((d) => inScope(user, centers.get(d.centerId))),
+          items: new Map(items.map((i) => [i.id, i])),
+          centers,
+          canRule: may(user, 'rule'),
+        }),
+      );
+    }
+    if (section === 'disputes') {
+      if (method !== 'POST') return notAllowed(c);
+      requireMay(user, 'rule');
+      const fields = formFields(event);
+      const input = RulingInput.safeParse(typeof fields === 'string' ? {} : fields);
+      if (!input.success) {
+        return message(
+          c,
+          400,
+          text('无法保存', 'Not saved'),
+          text(
+            `请检查：${input.error.issues.map((i) => i.message).join('；')}`,
+            `Please check: ${input.error.issues.map((i) => i.message).join('; ')}`,
+          ),
+        );
+      }
+      const disputes = await store.listDisputes(campaignId, input.data.center);
+      const dispute = disputes.find((d) => d.itemId === assignmentId);
+      if (!dispute)
+        return message(
+          c,
+          404,
+          text('未找到申诉', 'Dispute not found'),
+          text('该问题没有申诉。', 'This finding was not disputed.'),
+        );
+      const ruled = ruleOn(dispute, input.data, { sub: user.sub, username: user.username }, now().toISOString());
+      if (ruled !== 'unchanged') {
+        await store.saveDispute(ruled);
+        await store.appendAudit({
+          campaignId,
+          id: `ruling-${dispute.itemId}`,
+          at: ruled.ruling?.at ?? now().toISOString(),
+          actor: { sub: user.sub, username: user.username, role: user.role },
+          action: `dispute.${ruled.state}`,
+          target: dispute.itemId,
+          detail: { center: dispute.centerId, ...(input.data.note ? { note: input.data.note } : {}) },
+        });
+        // The last ruling after the window lets the workflow go on to scoring.
+        const all = (await store.listDisputes(campaignId)).map((d) =>
+          d.itemId === ruled.itemId && d.centerId === ruled.centerId ? ruled : d,
+        );
+        if (
+          meta.taskToken &&
+          factCheckDone(all, { until: meta.factCheckUntil, finished: meta.factCheckFinished }, now())
+        ) {
+          await wakeCollect(meta.taskToken, { reason: 'fact-check-finished', at: now().toISOString() });
+        }
+      }
+      return redirect(`${base}/disputes${q}&done=${ruled === 'unchanged' ? 'unchanged' : 'ruled'}`);
+    }
+    if (section === 'finish-fact-check') {
+      if (method !== 'POST') return notAllowed(c);
+      requireMay(user, 'rule');
+      const open = (await store.listDisputes(campaignId)).filter((d) => d.state === 'open').length;
+      if (open > 0) {
+        return message(
+          c,
+          409,
+          text('未结束', 'Not ended'),
+          text(`还有 ${open} 项申诉待裁定。`, `${open} disputes still await a ruling.`),
+        );
+      }
+      let finished: CampaignMeta;
+      try {
+        finished = await store.finishFactCheck(campaignId);
+      } catch (error) {
+        if (error instanceof CampaignStateConflict) {
+          return message(
+            c,
+            409,
+            text('未更改', 'Not changed'),
+            text('本次活动不在事实核查阶段。', 'The campaign is not in fact-check.'),
+          );
+        }
+        throw error;
+      }
+      if (finished.taskToken)
+        await wakeCollect(finished.taskToken, { reason: 'fact-check-finished', at: now().toISOString() });
+      await store.appendAudit({
+        campaignId,
+        id: `finish-fact-check-${campaignId}`,
+        at: now().toISOString(),
+        actor: { sub: user.sub, username: user.username, role: user.role },
+        action: 'fact-check.finish',
+        target: campaignId,
+        detail: {},
+      });
+      return redirect(`${base}${q}&done=finish-fact-check`);
+    }
     if (section === 'finish-review') {
       if (method !== 'POST') return notAllowed(c);
       requireMay(user, 'close');
@@ -745,6 +860,14 @@ export const routeConsole = async (
         text('无权操作', 'Not allowed'),
         text('您的角色或所辖区域不能进行此操作。', 'Your role or district does not allow this.'),
       );
+    if (error instanceof DisputeClosed) {
+      return message(
+        c,
+        409,
+        text('已裁定', 'Already ruled'),
+        text('该申诉已有裁定，裁定不可更改。', 'This dispute was ruled already; rulings are final.'),
+      );
+    }
     if (error instanceof StaleResponseVersion) {
       return message(
         c,

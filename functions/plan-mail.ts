@@ -38,6 +38,9 @@ export const planMail = async ({ campaignId, kind, round }: PlanMailInput): Prom
     await openAssignments(campaignId);
     await preparePublication(store, campaignId, new Date());
     ids = [...(await store.getCenters(campaignId)).keys()];
+  } else if (kind === 'fact-check') {
+    // The officials of centers with draft findings: the others have nothing to check.
+    ids = [...new Set((await store.listFactCheckItems(campaignId)).map((item) => item.centerId))];
   } else if (kind === 'city-summary') {
     ids = ['organizers'];
   } else if (kind === 'reminder') {

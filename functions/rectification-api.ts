@@ -3,12 +3,18 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import * as z from 'zod';
 import { logger, withLambdaContext } from './adapters/logger.ts';
 import { isTransient } from './adapters/middleware.ts';
-import { CampaignNotFound, ConcurrentUpdate, type RectificationLink } from './adapters/store.ts';
+import { CampaignNotFound, ConcurrentUpdate, DisputeExists, type RectificationLink } from './adapters/store.ts';
 import { store } from './adapters/table.ts';
+import { DisputeInput, MAX_DISPUTE_REASON, openDispute } from './core/fact-check.ts';
 import { hashToken, TOKEN_PATTERN } from './core/links.ts';
 import { Id, type LocalizedText } from './core/model.ts';
 import { ItemAlreadyConfirmed, MAX_FIX_NOTE, reportFixed } from './core/rectification.ts';
-import { RECTIFICATION_CSP, renderRectificationMessage, renderRectificationPage } from './core/rectification-page.ts';
+import {
+  type FactCheckSection,
+  RECTIFICATION_CSP,
+  renderRectificationMessage,
+  renderRectificationPage,
+} from './core/rectification-page.ts';
 import { readRequestBody } from './core/request-body.ts';
 import { chinaDate } from './core/working-days.ts';
 
@@ -55,6 +61,14 @@ const MESSAGES = {
     text('请通过页面表单或 JSON 提交。', 'Send the form from the page, or JSON.'),
   ],
   tooLarge: [text('内容过长', 'Too large'), text('提交的内容过长。', 'The request is too large.')],
+  disputed: [
+    text('已申诉', 'Already disputed'),
+    text('该结论已提出申诉，每项只能申诉一次。', 'This finding is disputed already; each can be disputed once.'),
+  ],
+  disputeClosed: [
+    text('申诉期已结束', 'Disputes are closed'),
+    text('本次督查的申诉期已结束，不能再提出申诉。', "This campaign's dispute window has ended."),
+  ],
   invalid: [text('无法保存', 'Not saved'), text('请检查填写的内容。', 'Please check what you entered.')],
   methodNotAllowed: [
     text('不支持的操作', 'Method not allowed'),
@@ -103,17 +117,113 @@ const resolve = async (event: APIGatewayProxyEventV2): Promise<RectificationLink
   return store.getRectificationLink(hashToken(token));
 };
 
-const loadPage = async (link: RectificationLink) => {
+const loadPage = async (link: RectificationLink, extra: Partial<FactCheckSection> = {}) => {
   const [meta, center, items] = await Promise.all([
     store.getMeta(link.campaignId),
     store.getCenter(link.campaignId, link.centerId),
     store.listRectificationItems(link.series, link.centerId),
   ]);
   if (!center) throw new CampaignNotFound(`center ${link.centerId} missing`);
-  return { campaign: meta.campaign, center, items };
+  let factCheck: FactCheckSection | undefined;
+  if (meta.status === 'fact-checking' && meta.factCheckUntil) {
+    const [findings, disputes] = await Promise.all([
+      store.listFactCheckItems(link.campaignId, link.centerId),
+      store.listDisputes(link.campaignId, link.centerId),
+    ]);
+    factCheck = {
+      items: findings,
+      disputes: new Map(disputes.map((d) => [d.itemId, d])),
+      until: meta.factCheckUntil,
+      open: Date.now() < Date.parse(meta.factCheckUntil) && !meta.factCheckFinished,
+      ...extra,
+    };
+  }
+  return { campaign: meta.campaign, center, items, factCheck };
 };
 
-const Query = z.object({ done: Id.optional().catch(undefined) });
+const DISPUTE_MESSAGES: Record<string, LocalizedText> = {
+  'explain in a few words why the finding is wrong': text(
+    '请说明该结论不符的理由。',
+    'Explain in a few words why the finding is wrong.',
+  ),
+  [`at most ${MAX_DISPUTE_REASON} characters`]: text(
+    `申诉理由不能超过 ${MAX_DISPUTE_REASON} 个字。`,
+    `At most ${MAX_DISPUTE_REASON} characters.`,
+  ),
+  'contains invalid characters': text('申诉理由包含无效字符。', 'The reason contains invalid characters.'),
+};
+
+/** POST /r/{token} with intent=dispute: the official disputes one draft finding, once, within the window. */
+const disputeFinding = async (
+  event: APIGatewayProxyEventV2,
+  link: RectificationLink,
+  fields: unknown,
+): Promise<Result> => {
+  const meta = await store.getMeta(link.campaignId);
+  if (
+    meta.status !== 'fact-checking' ||
+    !meta.factCheckUntil ||
+    meta.factCheckFinished ||
+    Date.now() >= Date.parse(meta.factCheckUntil)
+  ) {
+    return respond(event, 409, 'disputeClosed');
+  }
+  const parsed = DisputeInput.safeParse(fields);
+  const raw = typeof fields === 'object' && fields !== null ? (fields as Record<string, unknown>) : {};
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const message =
+      (issue && DISPUTE_MESSAGES[issue.message]) ??
+      text('请检查填写的内容。', issue?.message ?? 'Please check what you entered.');
+    if (wantsJson(event)) {
+      return respond(event, 400, 'invalid', {
+        errors: parsed.error.issues.map((i) => ({ field: i.path.join('.') || 'body', message: i.message })),
+      });
+    }
+    const itemId = typeof raw.item === 'string' ? raw.item : '';
+    const reason = typeof raw.reason === 'string' ? raw.reason.slice(0, MAX_DISPUTE_REASON * 2) : '';
+    const page = await loadPage(link, { error: { itemId, reason, message } });
+    return html(400, renderRectificationPage({ ...page, today: chinaDate(new Date()), token: tokenOf(event) }));
+  }
+  const item = (await store.listFactCheckItems(link.campaignId, link.centerId)).find((i) => i.id === parsed.data.item);
+  if (!item) return respond(event, 404, 'itemNotFound');
+  const at = new Date().toISOString();
+  try {
+    await store.putDispute(openDispute(item, parsed.data, at));
+  } catch (error) {
+    if (error instanceof DisputeExists) return respond(event, 409, 'disputed');
+    throw error;
+  }
+  await store.appendAudit({
+    campaignId: link.campaignId,
+    id: `dispute-${item.id}`,
+    at,
+    actor: { sub: `official:${link.centerId}`, username: `official of ${link.centerId}`, role: 'official' },
+    action: 'dispute.open',
+    target: item.id,
+    detail: { center: link.centerId },
+  });
+  if (wantsJson(event)) {
+    return {
+      statusCode: 201,
+      headers: { ...SECURITY_HEADERS, 'content-type': 'application/json; charset=utf-8' },
+      body: JSON.stringify({ item: item.id, state: 'open', at }),
+    };
+  }
+  return {
+    statusCode: 303,
+    headers: {
+      ...SECURITY_HEADERS,
+      location: `${tokenOf(event)}?disputed=${encodeURIComponent(item.id)}#finding-${item.id}`,
+    },
+    body: '',
+  };
+};
+
+const Query = z.object({
+  done: Id.optional().catch(undefined),
+  disputed: z.string().max(200).optional().catch(undefined),
+});
 
 // Control characters other than newline and tab have no place in a note.
 const hasControl = (text: string): boolean => {
@@ -194,7 +304,7 @@ const html = (statusCode: number, body: string): Result => ({
 export const showRectification = async (event: APIGatewayProxyEventV2): Promise<Result> => {
   const link = await resolve(event);
   if (!link) return respond(event, 404, 'notFound');
-  const { campaign, center, items } = await loadPage(link);
+  const { campaign, center, items, factCheck } = await loadPage(link);
   const today = chinaDate(new Date());
   if (wantsJson(event)) {
     return {
@@ -208,8 +318,9 @@ export const showRectification = async (event: APIGatewayProxyEventV2): Promise<
       }),
     };
   }
-  const { done } = Query.parse(event.queryStringParameters ?? {});
-  return html(200, renderRectificationPage({ campaign, center, items, today, token: tokenOf(event), done }));
+  const { done, disputed } = Query.parse(event.queryStringParameters ?? {});
+  const page = disputed ? await loadPage(link, { disputed }) : { campaign, center, items, factCheck };
+  return html(200, renderRectificationPage({ ...page, today, token: tokenOf(event), done }));
 };
 
 /** POST /r/{token}: the official reports one item fixed, with a note. */
@@ -218,6 +329,8 @@ export const reportRectification = async (event: APIGatewayProxyEventV2): Promis
   if (!body.ok) return respond(event, body.status, body.key);
   const link = await resolve(event);
   if (!link) return respond(event, 404, 'notFound');
+  const intent = (body.fields as { intent?: unknown } | null)?.intent;
+  if (intent === 'dispute') return disputeFinding(event, link, body.fields);
   const parsed = FixReport.safeParse(body.fields);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -12,6 +12,7 @@ import { deriveToken, hashToken, surveyUrl } from './core/links.ts';
 import {
   type AssignmentLink,
   renderCenterSummary,
+  renderFactCheckNotice,
   renderInvitation,
   renderReminder,
   summaryItem,
@@ -103,12 +104,55 @@ const composeSummaries = async (input: SendMailInput, meta: CampaignMeta): Promi
   return out;
 };
 
+const composeFactCheckNotices = async (input: SendMailInput, meta: CampaignMeta): Promise<Map<string, Outgoing>> => {
+  const { campaign } = meta;
+  const until = meta.factCheckUntil;
+  if (!until) throw new InvalidTaskInput(`campaign ${campaign.id} is not in fact-check`);
+  const [secret, centers, items] = await Promise.all([
+    getLinkSecret(),
+    centersOf(input.campaignId),
+    store.listFactCheckItems(input.campaignId),
+  ]);
+  const byCenter = new Map<string, typeof items>();
+  for (const item of items) byCenter.set(item.centerId, [...(byCenter.get(item.centerId) ?? []), item]);
+  const ids = idsInBatch([...byCenter.keys()].sort(), input.batch);
+  const links: { tokenHash: string; link: RectificationLink }[] = [];
+  const out = new Map<string, Outgoing>();
+  for (const id of ids) {
+    const center = centers.get(id);
+    if (!center) throw new Error(`center ${id} is not part of campaign ${input.campaignId}`);
+    // The same personal link as the center's later summary: it shows the findings to dispute now.
+    const token = deriveRectificationToken(secret, campaign.id, id);
+    links.push({
+      tokenHash: hashToken(token),
+      link: { series: campaign.series, campaignId: campaign.id, centerId: id },
+    });
+    out.set(id, {
+      to: [center.official.email],
+      mail: renderFactCheckNotice({
+        campaign,
+        center,
+        items: byCenter.get(id) ?? [],
+        url: rectificationUrl(surveyBaseUrl, token),
+        until,
+      }),
+    });
+  }
+  // The links must open before the emails carrying them arrive.
+  await store.putRectificationLinks(links);
+  return out;
+};
+
 /** Sends one batch of invitations, reminders or center summaries (the city summary has its own function). */
 export const sendMailBatch = async (input: SendMailInput): Promise<SendMailResult> => {
   if (input.kind === 'city-summary') throw new InvalidTaskInput('the city summary is sent by publish-city-summary');
   const meta = await store.getMeta(input.campaignId);
   const outgoing =
-    input.kind === 'summary' ? await composeSummaries(input, meta) : await composeForSupervisors(input, meta);
+    input.kind === 'summary'
+      ? await composeSummaries(input, meta)
+      : input.kind === 'fact-check'
+        ? await composeFactCheckNotices(input, meta)
+        : await composeForSupervisors(input, meta);
   return deliverAll(input, outgoing, mailer);
 };
 

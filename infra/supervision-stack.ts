@@ -151,8 +151,18 @@ const WORKFLOW_TASKS: Readonly<Record<WorkflowHandlerName, TaskSettings>> = {
   },
   'check-progress': { description: 'Decides: remind non-responders, wait, or close.', timeout: Duration.minutes(4) },
   'await-responses': { description: 'Stores the Collect task token on the campaign.', timeout: Duration.minutes(1) },
-  'open-review': { description: 'Puts a closed campaign in review until its window ends.', timeout: Duration.seconds(50) },
+  'open-review': {
+    description: 'Puts a closed campaign in review until its window ends.',
+    timeout: Duration.seconds(50),
+  },
   'await-review': { description: 'Stores the Review task token on the campaign.', timeout: Duration.minutes(1) },
+  'open-fact-check': {
+    description: "Records the draft findings and opens the officials' fact-check window.",
+    timeout: Duration.minutes(9),
+    memorySize: 1024,
+  },
+  'await-fact-check': { description: 'Stores the FactCheck task token on the campaign.', timeout: Duration.minutes(1) },
+  'check-fact-check': { description: 'Decides whether fact-check can end.', timeout: Duration.seconds(50) },
   'close-campaign': { description: 'Stops accepting answers.', timeout: Duration.minutes(4) },
   'score-campaign': {
     description: 'Streams every response once and scores every center.',
@@ -167,14 +177,15 @@ const WORKFLOW_TASKS: Readonly<Record<WorkflowHandlerName, TaskSettings>> = {
 
 /**
  * Everything one deployment runs: the table and its stream, the task functions, the answer counter,
- * the campaign workflow, the survey HTTP API, SES configuration, the link secret, and alarms to one topic.
+ * the campaign workflow, the survey HTTP API with the organizer console and its user pool, SES
+ * configuration, the link secret, and alarms to one topic.
  */
 export class SupervisionStack extends Stack {
   /** The single table (`PK`/`SK`, index `GSI1`), streaming new images to the answer counter. */
   public readonly table: Table;
   /** The campaign workflow; execution name = campaign id. */
   public readonly stateMachine: StateMachine;
-  /** The HTTP API serving `/s/{token}` and `/r/{token}`. */
+  /** The HTTP API serving `/s/{token}`, `/r/{token}` and the organizer console under `/console`. */
   public readonly surveyApi: HttpApi;
   /** Receives every alarm. */
   public readonly alarmTopic: Topic;
@@ -190,6 +201,8 @@ export class SupervisionStack extends Stack {
   public readonly countAnswersFunction: SupervisionFunction;
   /** The function behind the officials' rectification links (`/r/{token}`). */
   public readonly rectificationFunction: SupervisionFunction;
+  /** The function behind the organizer console (`/console…`): signs users in, reviews, wakes the workflow. */
+  public readonly consoleFunction: SupervisionFunction;
   /** The function fed by bounce and complaint events, when it is deployed. */
   public readonly mailEventsFunction: SupervisionFunction | undefined;
   /** The organizer console's users: one group per role, a coordinator's district as `custom:district`. */
@@ -268,7 +281,7 @@ export class SupervisionStack extends Stack {
     });
 
     this.surveyApi = new HttpApi(this, 'SurveyApi', {
-      description: 'Survey and rectification links of service supervision campaigns',
+      description: 'Survey and rectification links and the organizer console of service supervision campaigns',
       createDefaultStage: false,
     });
     // The execute-api endpoint comes from the API alone, so functions can hold it without a cycle.
@@ -320,6 +333,7 @@ export class SupervisionStack extends Stack {
     // Wakes Collect at once when every assignment was answered before the token was stored.
     taskFunctions['await-responses'].bindWorkflowCallbacks(stateMachineArn);
     taskFunctions['await-review'].bindWorkflowCallbacks(stateMachineArn);
+    taskFunctions['await-fact-check'].bindWorkflowCallbacks(stateMachineArn);
 
     this.surveyFunction = newFunction('survey-api', {
       description: 'Serves the survey pages and records answers.',
@@ -340,6 +354,15 @@ export class SupervisionStack extends Stack {
     [this.consoleUserPool, this.consoleUserPoolClient] = this.createConsoleUserPool(
       props.consoleThreatProtection ?? StandardThreatProtectionMode.AUDIT_ONLY,
     );
+    this.consoleFunction = newFunction('console-api', {
+      description: 'Serves the organizer console: progress, review of responses, reminders, deadlines, results.',
+      // Under the HTTP API's 30-second limit: the slowest page builds the results workbook of the whole city.
+      timeout: Duration.seconds(29),
+      memorySize: 1769,
+    });
+    bindConsoleSignIn(this.consoleFunction, this.consoleUserPool, this.consoleUserPoolClient);
+    // Remind now, a moved deadline, close now and finish review wake the waiting Collect or Review task.
+    this.consoleFunction.bindWorkflowCallbacks(stateMachineArn);
 
     this.stateMachine = this.createWorkflow(stateMachineName, stateMachineArn, taskFunctions, logRetention);
     this.createSurveyRoutes(logRetention);
@@ -489,10 +512,13 @@ export class SupervisionStack extends Stack {
       methods: [HttpMethod.GET, HttpMethod.POST],
       integration: new HttpLambdaIntegration('RectificationIntegration', this.rectificationFunction),
     });
+    const consoleIntegration = new HttpLambdaIntegration('ConsoleIntegration', this.consoleFunction);
+    this.surveyApi.addRoutes({ path: '/console', methods: [HttpMethod.ANY], integration: consoleIntegration });
+    this.surveyApi.addRoutes({ path: '/console/{proxy+}', methods: [HttpMethod.ANY], integration: consoleIntegration });
     acknowledgeFinding(
       this.surveyApi,
       'AwsSolutions-APIG4',
-      'Survey and rectification links are capability URLs: the unguessable token in the path is the credential, checked by the function; volunteers and officials have no IAM or Cognito identity.',
+      "Survey and rectification links are capability URLs: the unguessable token in the path is the credential, checked by the function; volunteers and officials have no IAM or Cognito identity. The console's sign-in page must be reachable signed out, and its plain HTML forms send no Authorization header: the console function verifies the Cognito ID token of its session cookie on every other request.",
     );
   }
 
@@ -676,6 +702,11 @@ export class SupervisionStack extends Stack {
       Duration.minutes(1).toMilliseconds(),
     );
     alarmOn(
+      'ConsoleErrorsAlarm',
+      this.consoleFunction.metricErrors({ period, statistic: 'Sum' }),
+      'The console function failed with an unhandled error.',
+    );
+    alarmOn(
       'RectificationErrorsAlarm',
       this.rectificationFunction.metricErrors({ period, statistic: 'Sum' }),
       'The rectification function failed with an unhandled error.',
@@ -710,6 +741,10 @@ export class SupervisionStack extends Stack {
       value: this.configurationSet.configurationSetName,
       description:
         'SES configuration set used for every email. The sender is not created by this stack: verify it, or its domain, in SES in this region (and leave the SES sandbox) before launching a campaign.',
+    });
+    new CfnOutput(this, 'ConsoleUrl', {
+      value: `${surveyBaseUrl}/console`,
+      description: "The organizer console: sign in with an account of the console's user pool.",
     });
     new CfnOutput(this, 'ConsoleUserPoolId', {
       value: this.consoleUserPool.userPoolId,

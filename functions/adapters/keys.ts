@@ -50,3 +50,7 @@ export const campaignRegistrySk = (month: string, campaignId: string): string =>
 export const reviewSk = (assignmentId: string): string => `REVIEW#${assignmentId}`;
 /** Partition of a campaign's audit log; sort key `<instant>#<id>` keeps it in time order. */
 export const auditPk = (campaignId: string): string => `AUDIT#${campaignId}`;
+/** A campaign's draft finding shown for fact-check, grouped by center. */
+export const factCheckSk = (centerId: string, itemId: string): string => `FACTCHECK#${centerId}#${itemId}`;
+/** An official's dispute of a draft finding, grouped by center. */
+export const disputeSk = (centerId: string, itemId: string): string => `DISPUTE#${centerId}#${itemId}`;

@@ -49,7 +49,10 @@ export const preparePublication = async (
   const [meta, questionnaire] = await Promise.all([store.getMeta(campaignId), store.getQuestionnaire(campaignId)]);
   const campaign = meta.campaign;
   const at = now.toISOString();
-  const findings = new FindingsCollector(campaign, questionnaire, at);
+  const withdrawn = new Set(
+    (await store.listDisputes(campaignId)).filter((d) => d.state === 'withdrawn').map((d) => d.itemId),
+  );
+  const findings = new FindingsCollector(campaign, questionnaire, at, withdrawn);
   let responses = 0;
   for await (const page of store.streamCountedResponses(campaignId)) {
     for (const response of page) findings.add(response);

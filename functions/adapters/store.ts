@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { Draft } from '../core/answers.ts';
+import { Dispute, FactCheckItem } from '../core/fact-check.ts';
 import {
   Assignment,
   CAMPAIGN_STATUSES,
@@ -36,6 +37,8 @@ import {
   campaignPk,
   campaignRegistrySk,
   centerSk,
+  disputeSk,
+  factCheckSk,
   findingsSk,
   META,
   mailPk,
@@ -94,6 +97,10 @@ export const CampaignMeta = z.object({
   reviewUntil: z.string().optional(),
   /** The organizers finished review before the window ended. */
   reviewFinished: z.boolean().optional(),
+  /** End of the fact-check window (status `fact-checking`). */
+  factCheckUntil: z.string().optional(),
+  /** The organizers ended fact-check (every dispute ruled) before the window ended. */
+  factCheckFinished: z.boolean().optional(),
   failure: z.object({ error: z.string(), cause: z.string() }).optional(),
 });
 export type CampaignMeta = z.infer<typeof CampaignMeta>;
@@ -119,6 +126,11 @@ const refusedByService = (error: unknown): boolean => {
   const status = (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
   return typeof status === 'number' && status >= 400 && status < 500;
 };
+
+/** The finding was disputed already: one dispute per finding. */
+export class DisputeExists extends Error {
+  override name = 'DisputeExists';
+}
 
 /** One line of a campaign's audit log: who did what, when, to what. */
 export const AuditEntry = z.object({
@@ -857,6 +869,135 @@ export class CampaignStore {
       }
       throw error;
     }
+  }
+
+  /** Puts a closed (or reviewed) campaign in fact-check until `until` (idempotent). */
+  async openFactCheck(campaignId: string, until: string): Promise<CampaignMeta> {
+    try {
+      const out = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { PK: campaignPk(campaignId), SK: META },
+          UpdateExpression: 'SET #s = :checking, factCheckUntil = :u',
+          ConditionExpression: '#s IN (:closed, :reviewing, :checking)',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: {
+            ':checking': 'fact-checking',
+            ':closed': 'closed',
+            ':reviewing': 'reviewing',
+            ':u': until,
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return CampaignMeta.parse(out.Attributes);
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        const meta = await this.getMeta(campaignId);
+        throw new CampaignStateConflict(`campaign ${campaignId} is ${meta.status}, not closed`, { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  /** Records that the organizers ended fact-check; refused unless the campaign is in fact-check. */
+  async finishFactCheck(campaignId: string): Promise<CampaignMeta> {
+    try {
+      const out = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { PK: campaignPk(campaignId), SK: META },
+          UpdateExpression: 'SET factCheckFinished = :t',
+          ConditionExpression: '#s = :checking',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':t': true, ':checking': 'fact-checking' },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return CampaignMeta.parse(out.Attributes);
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        const meta = await this.getMeta(campaignId);
+        throw new CampaignStateConflict(`campaign ${campaignId} is ${meta.status}, not in fact-check`, {
+          cause: error,
+        });
+      }
+      throw error;
+    }
+  }
+
+  /** Stores a campaign's draft findings (idempotent: same keys, same content). */
+  async putFactCheckItems(items: readonly FactCheckItem[]): Promise<void> {
+    await this.batchPut(
+      items.map((item) => ({ PK: campaignPk(item.campaignId), SK: factCheckSk(item.centerId, item.id), ...item })),
+    );
+  }
+
+  /** A campaign's draft findings, of one center or all. */
+  async listFactCheckItems(campaignId: string, centerId?: string): Promise<FactCheckItem[]> {
+    const out: FactCheckItem[] = [];
+    for await (const item of this.queryAll({
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :p)',
+      ExpressionAttributeValues: {
+        ':pk': campaignPk(campaignId),
+        ':p': centerId ? factCheckSk(centerId, '') : 'FACTCHECK#',
+      },
+    })) {
+      out.push(FactCheckItem.parse(item));
+    }
+    return out;
+  }
+
+  /** Records an official's dispute; DisputeExists when the item was disputed already. */
+  async putDispute(dispute: Dispute): Promise<void> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { PK: campaignPk(dispute.campaignId), SK: disputeSk(dispute.centerId, dispute.itemId), ...dispute },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        throw new DisputeExists(`${dispute.itemId} is disputed already`, { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  /** Stores a ruling, provided the dispute is still at the revision before it (ConcurrentUpdate otherwise). */
+  async saveDispute(dispute: Dispute): Promise<void> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { PK: campaignPk(dispute.campaignId), SK: disputeSk(dispute.centerId, dispute.itemId), ...dispute },
+          ConditionExpression: 'revision = :r',
+          ExpressionAttributeValues: { ':r': dispute.revision - 1 },
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        throw new ConcurrentUpdate(`the dispute of ${dispute.itemId} changed meanwhile`, { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  /** A campaign's disputes, of one center or all. */
+  async listDisputes(campaignId: string, centerId?: string): Promise<Dispute[]> {
+    const out: Dispute[] = [];
+    for await (const item of this.queryAll({
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :p)',
+      ExpressionAttributeValues: {
+        ':pk': campaignPk(campaignId),
+        ':p': centerId ? disputeSk(centerId, '') : 'DISPUTE#',
+      },
+    })) {
+      out.push(Dispute.parse(item));
+    }
+    return out;
   }
 
   /** Sets the status, optionally only from the given ones. */

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
+import { PROBLEM_CATEGORY_LABELS, PROBLEM_SEVERITY_LABELS } from './answers.ts';
 import type { ConsoleUser } from './console-access.ts';
+import { DISPUTE_STATE_LABELS, type Dispute, type FactCheckItem } from './fact-check.ts';
 import {
   ACTIVITY_LABELS,
   DIMENSION_LABELS,
@@ -41,7 +43,7 @@ button{font:inherit;padding:8px 16px;border-radius:6px;border:1px solid #0b4f8a;
 button.secondary{background:#fff;color:#0b4f8a}button.danger{background:#a4261b;border-color:#a4261b}
 .notice{background:#e7f3ff;border-left:4px solid #0b4f8a;padding:8px 12px;margin:0 0 16px}.error{background:#fde2e1;border-left:4px solid #a4261b;padding:8px 12px;margin:0 0 16px}
 .chart{width:100%;height:auto;margin:8px 0}.muted{color:#5b6875;font-size:14px}nav.tabs a{margin-right:16px}dl.answers{display:grid;grid-template-columns:minmax(8em,40%) 1fr;gap:2px 12px;margin:8px 0}dl.answers dt{color:#44515f}dl.answers dd{margin:0}
-@media (max-width:640px){table.wide thead{display:none}table.wide tr{display:block;border-bottom:1px solid #dde3ea;padding:8px 0}table.wide td{display:block;border:0;padding:2px 8px}}
+@media (max-width:640px){table.wide thead{display:none}table.wide tr{display:block;border-bottom:1px solid #dde3ea;padding:8px 0}table.wide td{display:block;border:0;padding:2px 8px}table.wide td.num{text-align:left}table.wide td[data-label]::before{content:attr(data-label);display:inline-block;min-width:7em;margin-right:8px;font-size:14px;color:#44515f}}
 :focus-visible{outline:3px solid #f0a500;outline-offset:2px}`;
 
 const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
@@ -70,6 +72,7 @@ const STATUS_LABELS: Readonly<Record<CampaignStatus, LocalizedText>> = {
   open: { zh: '收集中', en: 'Collecting' },
   closed: { zh: '已截止', en: 'Closed' },
   reviewing: { zh: '审核中', en: 'In review' },
+  'fact-checking': { zh: '事实核查中', en: 'Fact-check' },
   scored: { zh: '已评分', en: 'Scored' },
   published: { zh: '已通报', en: 'Published' },
   failed: { zh: '运行失败', en: 'Failed' },
@@ -130,6 +133,13 @@ export interface CampaignListItem {
   deadline: string;
 }
 
+/**
+ * A cell of a `wide` table. On a phone such a table is laid out as one block per row with its head
+ * hidden, so each cell shows its column's name before its value.
+ */
+const cell = (label: string, content: string, className?: string) =>
+  `<td${className ? ` class="${className}"` : ''} data-label="${label}">${content}</td>`;
+
 const percent = (answered: number, total: number) => (total === 0 ? 0 : Math.round((answered / total) * 100));
 const bar = (answered: number, total: number, lang: Lang) =>
   `<progress max="${Math.max(total, 1)}" value="${answered}" aria-label="${say(lang, `完成 ${percent(answered, total)}%`, `${percent(answered, total)}% done`)}"></progress>`;
@@ -142,8 +152,8 @@ export const renderCampaignList = (c: ConsolePageContext, campaigns: readonly Ca
       (
         m,
       ) => `<tr><td><a href="/console/campaigns/${escapeHtml(encodeURIComponent(m.id))}${q}">${t(m.title, c.lang)}</a><div class="muted">${escapeHtml(m.id)}</div></td>
-<td>${escapeHtml(m.month)}</td><td><span class="badge">${t(STATUS_LABELS[m.status], c.lang)}</span></td>
-<td class="num">${m.answered}/${m.total}</td><td>${bar(m.answered, m.total, c.lang)}</td><td>${escapeHtml(formatBeijingTime(m.deadline))}</td></tr>`,
+${cell(say(c.lang, '月份', 'Month'), escapeHtml(m.month))}${cell(say(c.lang, '状态', 'Status'), `<span class="badge">${t(STATUS_LABELS[m.status], c.lang)}</span>`)}
+${cell(say(c.lang, '已答', 'Answered'), `${m.answered}/${m.total}`, 'num')}${cell(say(c.lang, '进度', 'Progress'), bar(m.answered, m.total, c.lang))}${cell(say(c.lang, '截止', 'Deadline'), escapeHtml(formatBeijingTime(m.deadline)))}</tr>`,
     )
     .join('\n');
   return layout(
@@ -217,7 +227,7 @@ export const renderCampaignPage = (c: ConsolePageContext, m: CampaignPageModel):
   return layout(
     c,
     m.title,
-    `<nav class="tabs card">${m.status === 'scored' || m.status === 'published' ? `<a href="${base}/results${q}">${say(c.lang, '评分结果', 'Results')}</a>` : ''}<a href="${base}/review${q}">${say(c.lang, '审核答卷', 'Review responses')}</a>${c.user?.role !== 'coordinator' ? `<a href="${base}/audit${q}">${say(c.lang, '操作日志', 'Audit log')}</a>` : ''}</nav>
+    `<nav class="tabs card">${m.status === 'scored' || m.status === 'published' ? `<a href="${base}/results${q}">${say(c.lang, '评分结果', 'Results')}</a>` : ''}<a href="${base}/review${q}">${say(c.lang, '审核答卷', 'Review responses')}</a><a href="${base}/disputes${q}">${say(c.lang, '申诉复核', 'Disputes')}</a>${c.user?.role !== 'coordinator' ? `<a href="${base}/audit${q}">${say(c.lang, '操作日志', 'Audit log')}</a>` : ''}</nav>
 <section class="card" aria-labelledby="h-overall"><h2 id="h-overall">${say(c.lang, '总体进度', 'Progress')} · ${scope}</h2>
 <p><span class="badge">${t(STATUS_LABELS[m.status], c.lang)}</span> ${say(c.lang, '截止', 'Deadline')} ${escapeHtml(formatBeijingTime(m.deadline))}</p>
 <p class="big">${m.answered}/${m.total} · ${percent(m.answered, m.total)}%</p>${bar(m.answered, m.total, c.lang)}
@@ -239,7 +249,7 @@ ${
   m.nonResponders.length === 0
     ? `<p>${say(c.lang, '全部已答。', 'Everyone has answered.')}</p>`
     : `<table class="wide"><thead><tr><th scope="col">${say(c.lang, '督查员', 'Supervisor')}</th><th scope="col" class="num">${say(c.lang, '未答', 'Unanswered')}</th><th scope="col">${say(c.lang, '场所', 'Centers')}</th></tr></thead><tbody>
-${m.nonResponders.map((n) => `<tr><td>${escapeHtml(n.name)} <span class="muted">${escapeHtml(n.supervisorId)}</span></td><td class="num">${n.unanswered}</td><td>${n.centers.map(escapeHtml).join('、')}</td></tr>`).join('\n')}</tbody></table>`
+${m.nonResponders.map((n) => `<tr><td>${escapeHtml(n.name)} <span class="muted">${escapeHtml(n.supervisorId)}</span></td>${cell(say(c.lang, '未答', 'Unanswered'), String(n.unanswered), 'num')}${cell(say(c.lang, '场所', 'Centers'), n.centers.map(escapeHtml).join('、'))}</tr>`).join('\n')}</tbody></table>`
 }</section>`,
   );
 };
@@ -325,7 +335,7 @@ export const renderAuditPage = (
     { zh: `操作日志：${title.zh}`, en: `Audit log: ${title.en}` },
     `<nav class="tabs card"><a href="/console/campaigns/${escapeHtml(encodeURIComponent(campaignId))}?lang=${c.lang}">${say(c.lang, '返回进度', 'Back to progress')}</a></nav>
 <table class="wide"><thead><tr><th scope="col">${say(c.lang, '时间', 'When')}</th><th scope="col">${say(c.lang, '操作人', 'Who')}</th><th scope="col">${say(c.lang, '操作', 'What')}</th><th scope="col">${say(c.lang, '对象', 'On')}</th><th scope="col">${say(c.lang, '说明', 'Detail')}</th></tr></thead><tbody>
-${rows.map((r) => `<tr><td>${escapeHtml(formatBeijingTime(r.at))}</td><td>${escapeHtml(r.username)} <span class="muted">${escapeHtml(r.role)}</span></td><td>${escapeHtml(r.action)}</td><td>${escapeHtml(r.target)}</td><td>${escapeHtml(r.detail)}</td></tr>`).join('\n')}</tbody></table>`,
+${rows.map((r) => `<tr>${cell(say(c.lang, '时间', 'When'), escapeHtml(formatBeijingTime(r.at)))}${cell(say(c.lang, '操作人', 'Who'), `${escapeHtml(r.username)} <span class="muted">${escapeHtml(r.role)}</span>`)}${cell(say(c.lang, '操作', 'What'), escapeHtml(r.action))}${cell(say(c.lang, '对象', 'On'), escapeHtml(r.target))}${cell(say(c.lang, '说明', 'Detail'), escapeHtml(r.detail))}</tr>`).join('\n')}</tbody></table>`,
   );
 
 /** A page with only a message (not found, forbidden). */
@@ -393,9 +403,9 @@ export const renderResultsPage = (c: ConsolePageContext, m: ResultsPageModel): s
         .map(
           (
             r,
-          ) => `<tr><td class="num">${r.score.rank ?? '—'}</td><td><a href="${base}/centers/${escapeHtml(encodeURIComponent(r.center.id))}${q}">${t(r.center.name, c.lang)}</a><div class="muted">${escapeHtml(r.center.district)}</div></td>
-<td class="num">${r.score.score === null ? '—' : r.score.score.toFixed(1)}</td><td>${r.score.grade ? t(GRADE_LABELS[r.score.grade], c.lang) : '—'}</td>
-<td class="num">${r.score.ci90 ? `${r.score.ci90.low.toFixed(1)}–${r.score.ci90.high.toFixed(1)}` : '—'}</td><td class="num">${r.score.raters}</td><td>${(r.score.flags ?? []).map((f) => `<span class="badge flag">${escapeHtml(WARNING_FLAGS[f]?.[c.lang] ?? f)}</span>`).join('')}</td></tr>`,
+          ) => `<tr>${cell(say(c.lang, '排名', 'Rank'), String(r.score.rank ?? '—'), 'num')}<td><a href="${base}/centers/${escapeHtml(encodeURIComponent(r.center.id))}${q}">${t(r.center.name, c.lang)}</a><div class="muted">${escapeHtml(r.center.district)}</div></td>
+${cell(say(c.lang, '得分', 'Score'), r.score.score === null ? '—' : r.score.score.toFixed(1), 'num')}${cell(say(c.lang, '等级', 'Grade'), r.score.grade ? t(GRADE_LABELS[r.score.grade], c.lang) : '—')}
+${cell(say(c.lang, '90% 区间', '90% interval'), r.score.ci90 ? `${r.score.ci90.low.toFixed(1)}–${r.score.ci90.high.toFixed(1)}` : '—', 'num')}${cell(say(c.lang, '评价人数', 'Raters'), String(r.score.raters), 'num')}${cell(say(c.lang, '提示', 'Flags'), (r.score.flags ?? []).map((f) => `<span class="badge flag">${escapeHtml(WARNING_FLAGS[f]?.[c.lang] ?? f)}</span>`).join(''))}</tr>`,
         )
         .join('\n');
       return `<section class="card" aria-labelledby="h-${level}"><h2 id="h-${level}">${t(LEVEL_LABELS[level], c.lang)} (${rows.length})</h2>${levelChart(level, rows, c.lang)}
@@ -457,5 +467,63 @@ ${dims ? `<table><thead><tr><th scope="col">${say(c.lang, '维度', 'Dimension')
 <p>${say(c.lang, `共发现 ${m.findings?.problems ?? 0} 个问题。`, `${m.findings?.problems ?? 0} problems found.`)}</p>
 ${m.findings && m.findings.comments.length > 0 ? `<ul>${m.findings.comments.map((x) => `<li>${escapeHtml(x)}</li>`).join('')}</ul>` : ''}</section>
 ${m.responses.length > 0 ? `<section class="card" aria-labelledby="h-responses"><h2 id="h-responses">${say(c.lang, '答卷', 'Responses')}</h2><ul>${responses}</ul></section>` : ''}`,
+  );
+};
+
+/** What the disputes page shows. */
+export interface DisputesPageModel {
+  campaignId: string;
+  title: LocalizedText;
+  status: CampaignStatus;
+  factCheckUntil?: string;
+  disputes: readonly Dispute[];
+  items: ReadonlyMap<string, FactCheckItem>;
+  centers: ReadonlyMap<string, Center>;
+  /** Whether the user may rule (organizers) or only look. */
+  canRule: boolean;
+}
+
+/** The officials' disputes of draft findings, open ones first, each with the organizers' ruling form. */
+export const renderDisputesPage = (c: ConsolePageContext, m: DisputesPageModel): string => {
+  const base = `/console/campaigns/${escapeHtml(encodeURIComponent(m.campaignId))}`;
+  const q = `?lang=${c.lang}`;
+  const open = m.disputes.filter((d) => d.state === 'open').length;
+  const sorted = [...m.disputes].sort(
+    (a, b) =>
+      Number(a.state !== 'open') - Number(b.state !== 'open') ||
+      a.centerId.localeCompare(b.centerId) ||
+      a.itemId.localeCompare(b.itemId),
+  );
+  const cards = sorted
+    .map((d) => {
+      const item = m.items.get(d.itemId);
+      const center = m.centers.get(d.centerId);
+      const id = escapeHtml(d.itemId);
+      const form =
+        m.canRule && d.state === 'open'
+          ? `<form method="post" action="${base}/disputes/${escapeHtml(encodeURIComponent(d.itemId))}${q}"><input type="hidden" name="center" value="${escapeHtml(d.centerId)}">
+<label for="note-${id}">${say(c.lang, '复核意见（可选，告知场所负责人）', 'Ruling note (optional, shown to the official)')}</label><textarea id="note-${id}" name="note" rows="2" maxlength="500"></textarea>
+<p><button type="submit" name="ruling" value="uphold">${say(c.lang, '维持原结论', 'Uphold the finding')}</button><button class="secondary" type="submit" name="ruling" value="withdraw">${say(c.lang, '撤销该问题', 'Withdraw the finding')}</button></p></form>`
+          : d.ruling
+            ? `<p class="muted">${escapeHtml(d.ruling.by.username)} · ${escapeHtml(formatBeijingTime(d.ruling.at))}${d.ruling.note ? ` · “${escapeHtml(d.ruling.note)}”` : ''}</p>`
+            : '';
+      return `<article class="card" aria-labelledby="h-${id}"><h2 id="h-${id}">${center ? t(center.name, c.lang) : escapeHtml(d.centerId)}</h2>
+<p><span class="badge">${t(DISPUTE_STATE_LABELS[d.state], c.lang)}</span></p>
+${item ? `<p>${t(PROBLEM_CATEGORY_LABELS[item.category], c.lang)} · ${t(PROBLEM_SEVERITY_LABELS[item.severity], c.lang)}：${escapeHtml(item.description)}</p>` : ''}
+<p><strong>${say(c.lang, '申诉理由', 'Reason')}</strong>：${escapeHtml(d.reason)} <span class="muted">${escapeHtml(formatBeijingTime(d.at))}</span></p>${form}</article>`;
+    })
+    .join('\n');
+  const finish =
+    m.canRule && m.status === 'fact-checking'
+      ? `<section class="card" aria-labelledby="h-finish-fc"><h2 id="h-finish-fc">${say(c.lang, '结束事实核查', 'End fact-check')}</h2>
+<p>${say(c.lang, `申诉期至 ${m.factCheckUntil ? formatBeijingTime(m.factCheckUntil) : ''}。全部申诉裁定后即可结束核查并评分。`, `Disputes are accepted until ${m.factCheckUntil ? formatBeijingTime(m.factCheckUntil) : ''}. Once every dispute is ruled you may end fact-check and score.`)}</p>
+<form method="post" action="${base}/finish-fact-check${q}"><button type="submit"${open > 0 ? ' disabled' : ''}>${say(c.lang, '结束核查并评分', 'End fact-check and score')}</button></form></section>`
+      : '';
+  return layout(
+    c,
+    { zh: `申诉复核：${m.title.zh}`, en: `Disputes: ${m.title.en}` },
+    `<nav class="tabs card"><a href="${base}${q}">${say(c.lang, '返回进度', 'Back to progress')}</a></nav>
+<p>${say(c.lang, `共 ${m.disputes.length} 项申诉，待裁定 ${open} 项。`, `${m.disputes.length} disputes, ${open} awaiting a ruling.`)}</p>
+${finish}${cards || `<p class="card">${say(c.lang, '没有申诉。', 'No disputes.')}</p>`}`,
   );
 };

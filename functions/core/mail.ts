@@ -1,4 +1,5 @@
 import { PROBLEM_CATEGORY_LABELS, PROBLEM_SEVERITY_LABELS } from './answers.ts';
+import type { FactCheckItem } from './fact-check.ts';
 import {
   ACTIVITY_LABELS,
   both,
@@ -722,6 +723,45 @@ ${m.attachments.length > 0 ? `<p>${small(`完整结果见附件 / Full results a
 };
 
 /** Tells the organizers that the campaign's workflow failed, and why. */
+/** What a center's official gets at fact-check: the draft findings and how to dispute them. */
+export interface FactCheckNoticeModel {
+  campaign: Pick<Campaign, 'title'>;
+  center: Pick<Center, 'name' | 'official'>;
+  items: readonly Pick<FactCheckItem, 'category' | 'severity' | 'description'>[];
+  url: string;
+  until: string;
+}
+
+/** The draft findings of one center, sent to its official before results are published. */
+export const renderFactCheckNotice = (m: FactCheckNoticeModel): RenderedMail => {
+  const due = formatBeijingTime(m.until);
+  const list = m.items.map(
+    (item) =>
+      `${both(PROBLEM_CATEGORY_LABELS[item.category])} · ${both(PROBLEM_SEVERITY_LABELS[item.severity])}: ${item.description}`,
+  );
+  return {
+    subject: `【事实核查 Fact-check】${m.campaign.title.zh}：${m.center.name.zh} 发现问题 ${m.items.length} 项 / ${m.items.length} findings`,
+    html: page(
+      m.campaign.title.zh,
+      `<p>${escapeHtml(m.center.official.name)}，您好：</p>
+<p>本次督查在 <strong>${escapeHtml(m.center.name.zh)}</strong> 发现以下 ${m.items.length} 个问题（初步结论）。如有不符，请在 <strong>${escapeHtml(due)}</strong> 前通过链接逐项提出申诉并说明理由；组织方复核后再公布结果。</p>
+<p lang="en" style="color:#455a64">Dear ${escapeHtml(m.center.official.name)}, supervisors found the ${m.items.length} problems below at <strong>${escapeHtml(m.center.name.en)}</strong> (draft findings). If one is wrong, dispute it with your reason through the link by <strong>${escapeHtml(due)}</strong>; the organizers rule on every dispute before results are published.</p>
+<ol style="padding-left:20px">${list.map((line) => `<li style="margin-bottom:8px">${escapeHtml(line)}</li>`).join('')}</ol>
+<p><a href="${escapeHtml(m.url)}" style="color:#0d47a1">查看并申诉 / Review and dispute</a></p>
+<p style="color:#607d8b;font-size:13px">此链接仅供本场所负责人使用。/ This link is for the center's official only.</p>`,
+    ),
+    text: `${m.center.official.name}，您好 / Dear ${m.center.official.name},
+
+${m.center.name.zh} 发现问题 ${m.items.length} 项（初步结论），如有不符请在 ${due} 前申诉。
+${m.items.length} draft findings at ${m.center.name.en}; dispute any by ${due}.
+
+${list.map((line, i) => `${i + 1}. ${line}`).join('\n')}
+
+${m.url}
+`,
+  };
+};
+
 export const renderFailureNotice = (
   campaign: Pick<Campaign, 'id' | 'title'>,
   error: string,
@@ -733,5 +773,5 @@ export const renderFailureNotice = (
     `<p>督查活动 <strong>${escapeHtml(campaign.id)}</strong> 的流程运行失败，已停止。/ The workflow of campaign <strong>${escapeHtml(campaign.id)}</strong> failed and has stopped.</p>
 <p><strong>${escapeHtml(error)}</strong></p><pre style="white-space:pre-wrap;background:#eceff1;padding:8px">${escapeHtml(cause)}</pre>`,
   ),
-  text: `督查活动 ${campaign.id} 流程运行失败 / Campaign ${campaign.id} failed.\n\n${error}\n${cause}\n`,
+  text: `督查活动 ${campaign.id} 流程运行失败 / Campaign $campaign.idfailed.\n\n$error\n$cause\n`,
 });

@@ -227,6 +227,21 @@ export const Campaign = z.object({
   review: z
     .object({ workingDays: z.number().int().min(0).max(20, 'a review window is at most 20 working days').default(0) })
     .optional(),
+  /**
+   * Fact-check and appeal (事实核查与申诉) before results are published: each center's official gets
+   * the draft findings and may dispute an item within this many working days (default 5); the
+   * organizers rule on every dispute in the console before scores are published. Absent: no fact-check.
+   */
+  factCheck: z
+    .object({
+      workingDays: z
+        .number()
+        .int()
+        .min(1, 'allow at least one working day to dispute')
+        .max(20, 'a fact-check window is at most 20 working days')
+        .default(5),
+    })
+    .optional(),
   /** How long centers have to rectify the problems found (default 15 working days, weekends off). */
   rectification: z
     .object({
@@ -372,5 +387,14 @@ export const CenterScore = z.object({
 export type CenterScore = z.infer<typeof CenterScore>;
 
 /** Campaign lifecycle. */
-export const CAMPAIGN_STATUSES = ['draft', 'open', 'closed', 'reviewing', 'scored', 'published', 'failed'] as const;
+export const CAMPAIGN_STATUSES = [
+  'draft',
+  'open',
+  'closed',
+  'reviewing',
+  'fact-checking',
+  'scored',
+  'published',
+  'failed',
+] as const;
 export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];

@@ -1,5 +1,6 @@
 import { PROBLEM_CATEGORY_LABELS, PROBLEM_SEVERITY_LABELS } from './answers.ts';
-import { escapeHtml, LEVEL_LABELS } from './i18n.ts';
+import { DISPUTE_STATE_LABELS, type Dispute, type FactCheckItem, MAX_DISPUTE_REASON } from './fact-check.ts';
+import { escapeHtml, formatBeijingTime, LEVEL_LABELS } from './i18n.ts';
 import type { Campaign, Center, LocalizedText } from './model.ts';
 import {
   countByStatus,
@@ -27,7 +28,54 @@ export interface RectificationPageModel {
   done?: string | undefined;
   /** A rejected report: the item, the note typed and what is wrong. */
   error?: { itemId: string; note: string; message: LocalizedText } | undefined;
+  /** The draft findings to fact-check, while the campaign is in fact-check. */
+  factCheck?: FactCheckSection | undefined;
 }
+
+/** The fact-check part of the official's page. */
+export interface FactCheckSection {
+  items: readonly FactCheckItem[];
+  disputes: ReadonlyMap<string, Dispute>;
+  until: string;
+  /** Whether disputes are still accepted (the window has not ended). */
+  open: boolean;
+  /** The finding just disputed, to confirm it. */
+  disputed?: string | undefined;
+  /** A rejected dispute: the item, the reason typed and what is wrong. */
+  error?: { itemId: string; reason: string; message: LocalizedText } | undefined;
+}
+
+const factCheckCard = (m: RectificationPageModel, f: FactCheckSection, item: FactCheckItem): string => {
+  const dispute = f.disputes.get(item.id);
+  const field = `reason-${escapeHtml(item.id)}`;
+  const error = f.error?.itemId === item.id ? f.error : undefined;
+  const category = PROBLEM_CATEGORY_LABELS[item.category];
+  const state = dispute
+    ? `<p><span class="badge" style="background:${dispute.state === 'open' ? '#1565c0' : dispute.state === 'withdrawn' ? '#2e7d32' : '#546e7a'}">${escapeHtml(DISPUTE_STATE_LABELS[dispute.state].zh)} · ${escapeHtml(DISPUTE_STATE_LABELS[dispute.state].en)}</span></p>
+<p class="muted">申诉理由 <span lang="en">Your reason</span>：${escapeHtml(dispute.reason)}</p>${dispute.ruling?.note ? `<p class="muted">复核意见 <span lang="en">Ruling</span>：${escapeHtml(dispute.ruling.note)}</p>` : ''}`
+    : f.open
+      ? `<form method="post" action="${escapeHtml(m.token)}" novalidate>
+<input type="hidden" name="intent" value="dispute"><input type="hidden" name="item" value="${escapeHtml(item.id)}">
+<label for="${field}">申诉理由 <span class="en" lang="en">Why this finding is wrong</span></label>
+${error ? `<p class="error" id="${field}-error">${escapeHtml(error.message.zh)} <span lang="en">${escapeHtml(error.message.en)}</span></p>` : ''}
+<textarea id="${field}" name="reason" maxlength="${MAX_DISPUTE_REASON}" required${error ? ` aria-invalid="true" aria-describedby="${field}-error"` : ''}>${escapeHtml(error?.reason ?? '')}</textarea>
+<button type="submit">提出申诉 <span lang="en">Dispute</span></button></form>`
+      : '';
+  return `<section class="card" id="finding-${escapeHtml(item.id)}" aria-labelledby="hf-${escapeHtml(item.id)}">
+<h3 id="hf-${escapeHtml(item.id)}" style="margin:0;font-size:16px">${escapeHtml(category.zh)} <span class="en" lang="en">${escapeHtml(category.en)}</span></h3>
+<p class="muted" style="margin:2px 0">${escapeHtml(PROBLEM_SEVERITY_LABELS[item.severity].zh)} <span lang="en">${escapeHtml(PROBLEM_SEVERITY_LABELS[item.severity].en)}</span></p>
+<p class="desc">${escapeHtml(item.description)}</p>${state}</section>`;
+};
+
+const factCheckPart = (m: RectificationPageModel, f: FactCheckSection): string => {
+  const due = formatBeijingTime(f.until);
+  const disputed = f.disputed ? f.items.find((i) => i.id === f.disputed) : undefined;
+  return `${disputed ? `<div class="card notice" role="status"><strong>已收到申诉，组织方将逐项复核。</strong> <span lang="en">Your dispute was received; the organizers will rule on it.</span></div>` : ''}
+<div class="card"><h2 style="margin:0;font-size:18px">事实核查 <span class="en" lang="en">Fact-check</span></h2>
+<p style="margin:6px 0 0">以下为本次督查的初步结论，结果公布前请核对。如有不符，请在 <strong>${escapeHtml(due)}</strong> 前逐项申诉并说明理由。 <span class="en" lang="en">These are the draft findings of this campaign, before results are published. If one is wrong, dispute it with your reason by <strong>${escapeHtml(due)}</strong>.</span></p>
+${f.open ? '' : `<p class="muted">申诉期已结束。 <span lang="en">The dispute window has ended.</span></p>`}</div>
+${f.items.map((item) => factCheckCard(m, f, item)).join('\n')}`;
+};
 
 const COLORS: Record<RectificationStatus, string> = {
   open: '#ef6c00',
@@ -37,15 +85,15 @@ const COLORS: Record<RectificationStatus, string> = {
 };
 const ORDER: Record<RectificationStatus, number> = { overdue: 0, open: 1, 'reported-fixed': 2, confirmed: 3 };
 
-const STYLE = `*{box-sizing:border-box}body{margin:0;background:#f4f6f8;color:#1d2733;font:16px/1.6 system-ui,-apple-system,'PingFang SC','Microsoft YaHei','Noto Sans CJK SC',sans-serif}
-header{background:#b71c1c;color:#fff;padding:14px 16px}header h1{margin:0;font-size:20px;line-height:1.35}header p{margin:2px 0 0;font-size:14px;opacity:.9}
-main{max-width:720px;margin:0 auto;padding:12px}.card{background:#fff;border-radius:8px;padding:14px 16px;margin:12px 0;border-left:5px solid #cfd8dc}
-.en{color:#546e7a;font-size:14px}.badge{display:inline-block;color:#fff;border-radius:10px;padding:0 9px;font-size:13px}.muted{color:#607d8b;font-size:14px}
-.desc{white-space:pre-wrap;margin:6px 0}label{display:block;font-weight:600;margin-top:10px}textarea{width:100%;min-height:96px;font:inherit;padding:8px;border:1px solid #90a4ae;border-radius:6px}
-textarea:focus,button:focus{outline:3px solid #ffb300;outline-offset:2px}button{margin-top:8px;min-height:44px;padding:8px 18px;font:inherit;font-weight:600;color:#fff;background:#b71c1c;border:0;border-radius:6px}
-.error{color:#b71c1c;font-weight:600}.notice{background:#e8f5e9;border-left-color:#2e7d32}`;
+const STYLE = `*{box-sizing:border-box}bodymargin:0;background:#f4f6f8;color:#1d2733;font:16px/1.6 system-ui,-apple-system,'PingFang SC','Microsoft YaHei','Noto Sans CJK SC',sans-serif
+headerbackground:#b71c1c;color:#fff;padding:14px 16pxheader h1margin:0;font-size:20px;line-height:1.35header pmargin:2px 0 0;font-size:14px;opacity:.9
+mainmax-width:720px;margin:0 auto;padding:12px.cardbackground:#fff;border-radius:8px;padding:14px 16px;margin:12px 0;border-left:5px solid #cfd8dc
+.encolor:#546e7a;font-size:14px.badgedisplay:inline-block;color:#fff;border-radius:10px;padding:0 9px;font-size:13px.mutedcolor:#607d8b;font-size:14px
+.descwhite-space:pre-wrap;margin:6px 0labeldisplay:block;font-weight:600;margin-top:10pxtextareawidth:100%;min-height:96px;font:inherit;padding:8px;border:1px solid #90a4ae;border-radius:6px
+textarea:focus,button:focusoutline:3px solid #ffb300;outline-offset:2pxbuttonmargin-top:8px;min-height:44px;padding:8px 18px;font:inherit;font-weight:600;color:#fff;background:#b71c1c;border:0;border-radius:6px
+.errorcolor:#b71c1c;font-weight:600.noticebackground:#e8f5e9;border-left-color:#2e7d32`;
 
-const both = (t: LocalizedText) => `${escapeHtml(t.zh)} <span class="en" lang="en">${escapeHtml(t.en)}</span>`;
+const both = (t: LocalizedText) => `$escapeHtml(t.zh)<span class="en" lang="en">${escapeHtml(t.en)}</span>`;
 
 const itemCard = (m: RectificationPageModel, item: RectificationItem): string => {
   const status = statusOf(item, m.today);
@@ -85,6 +133,7 @@ export const renderRectificationPage = (m: RectificationPageModel): string => {
   const body = `${done ? `<div class="card notice" role="status"><strong>已收到整改报告，谢谢。</strong> <span lang="en">Your report was received, thank you.</span><br><span class="muted">下月监督员将到场复查。 <span lang="en">Supervisors re-check it on site next month.</span></span></div>` : ''}
 <div class="card"><p style="margin:0">${escapeHtml(m.center.official.name)} 同志，您好。请逐项整改，并在整改期限前在此报告整改情况。 <span class="en" lang="en">Please fix each item and report it here before its due date.</span></p>
 <p class="muted" style="margin:6px 0 0">${RECTIFICATION_STATUSES.map((s) => `${escapeHtml(RECTIFICATION_STATUS_LABELS[s].zh)} ${counts[s]}`).join(' · ')} <span lang="en">(${RECTIFICATION_STATUSES.map((s) => `${escapeHtml(RECTIFICATION_STATUS_LABELS[s].en.toLowerCase())} ${counts[s]}`).join(', ')})</span></p></div>
+${m.factCheck ? factCheckPart(m, m.factCheck) : ''}
 ${items.length === 0 ? `<div class="card"><p>暂无整改事项。 <span class="en" lang="en">Nothing to rectify.</span></p></div>` : items.map((i) => itemCard(m, i)).join('\n')}
 <p class="muted">此链接仅供本中心使用，请勿转发。 <span lang="en">This link is for your center only; please do not forward it.</span></p>`;
   return page(`整改情况报告 · ${m.center.name.zh}`, header, body);

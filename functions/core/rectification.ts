@@ -350,13 +350,17 @@ export class FindingsCollector {
     private readonly campaign: Pick<Campaign, 'id' | 'series' | 'month' | 'rectification'>,
     private readonly questionnaire: Questionnaire,
     private readonly notifiedAt: string,
+    /** Findings withdrawn in fact-check: they never become items. */
+    private readonly withdrawn: ReadonlySet<string> = new Set(),
   ) {}
 
   /** Adds one response (the latest version of an assignment's answers). */
   add(
     response: Pick<Response, 'assignmentId' | 'supervisorId' | 'centerId' | 'submittedAt' | 'problems' | 'answers'>,
   ): void {
-    const found = itemsFromResponse(this.campaign, response, this.notifiedAt);
+    const found = itemsFromResponse(this.campaign, response, this.notifiedAt).filter(
+      (item) => !this.withdrawn.has(item.id),
+    );
     this.items.push(...found);
     this.problems.set(response.centerId, (this.problems.get(response.centerId) ?? 0) + found.length);
     const texts = commentsOf(this.questionnaire, response.answers);

@@ -12,7 +12,7 @@ export const CampaignTaskInput = z.object({ campaignId: Id });
 export type CampaignTaskInput = z.infer<typeof CampaignTaskInput>;
 
 /** The kinds of email the workflow sends. */
-export const MAIL_KINDS = ['invitation', 'reminder', 'summary', 'city-summary'] as const;
+export const MAIL_KINDS = ['invitation', 'reminder', 'fact-check', 'summary', 'city-summary'] as const;
 export const MailKind = z.enum(MAIL_KINDS);
 export type MailKind = z.infer<typeof MailKind>;
 
@@ -101,7 +101,14 @@ export type AwaitResponsesInput = z.infer<typeof AwaitResponsesInput>;
 
 /** The output sent with SendTaskSuccess to wake the Collect task. */
 export const WakeSignal = z.object({
-  reason: z.enum(['complete', 'extended', 'closed-by-organizer', 'reminder-requested', 'review-finished']),
+  reason: z.enum([
+    'complete',
+    'extended',
+    'closed-by-organizer',
+    'reminder-requested',
+    'review-finished',
+    'fact-check-finished',
+  ]),
   at: z.string(),
 });
 export type WakeSignal = z.infer<typeof WakeSignal>;
@@ -121,6 +128,9 @@ export const WORKFLOW_FUNCTIONS = {
   AwaitResponsesFunctionArn: 'await-responses',
   OpenReviewFunctionArn: 'open-review',
   AwaitReviewFunctionArn: 'await-review',
+  OpenFactCheckFunctionArn: 'open-fact-check',
+  AwaitFactCheckFunctionArn: 'await-fact-check',
+  CheckFactCheckFunctionArn: 'check-fact-check',
   CloseCampaignFunctionArn: 'close-campaign',
   ScoreCampaignFunctionArn: 'score-campaign',
   FailCampaignFunctionArn: 'fail-campaign',

@@ -11,7 +11,9 @@ import { SupervisionStack, type SupervisionStackProps } from '../../infra/superv
 const REPOSITORY_ROOT = path.resolve(import.meta.dirname, '../..');
 const WORKFLOW_FILE = path.join(REPOSITORY_ROOT, 'workflows/campaign.asl.json');
 const SENDER = 'noreply@example.gov.cn';
-const HANDLERS = [...Object.values(WORKFLOW_FUNCTIONS), 'survey-api', 'count-answers'];
+const HANDLERS = [...Object.values(WORKFLOW_FUNCTIONS), 'survey-api', 'count-answers', 'console-api'];
+/** The functions that may wake a waiting task of the workflow (SendTaskSuccess and the like). */
+const WAKERS: readonly string[] = ['count-answers', 'await-responses', 'await-review', 'await-fact-check', 'console-api'];
 const MAIL_SENDERS: readonly string[] = ['send-mail', 'publish-city-summary', 'fail-campaign'];
 /** What reading a table's stream takes; everything else of DynamoDB is item access. */
 const STREAM_ACTIONS: readonly string[] = [
@@ -99,6 +101,7 @@ const actionsOf = (statements: readonly Statement[]): string[] =>
 const functionOf = (stack: SupervisionStack, handler: string) => {
   if (handler === 'survey-api') return stack.surveyFunction;
   if (handler === 'count-answers') return stack.countAnswersFunction;
+  if (handler === 'console-api') return stack.consoleFunction;
   return stack.taskFunctions[handler as keyof SupervisionStack['taskFunctions']];
 };
 
@@ -199,7 +202,7 @@ describe('SupervisionStack', () => {
       const functions = Object.values(
         template.findResources('AWS::Lambda::Function') as Record<string, FunctionResource>,
       );
-      // The workflow's tasks, the survey function, count-answers, the rectification function and ses-events.
+      // The workflow's tasks, the survey, count-answers and console functions, the rectification function and ses-events.
       expect(functions).toHaveLength(HANDLERS.length + 2);
       for (const fn of functions) {
         expect(fn.Properties).toMatchObject({
@@ -375,7 +378,7 @@ describe('SupervisionStack', () => {
       expect(readers.sort()).toEqual(['prepare', 'send-mail', 'survey-api']);
     });
 
-    it('lets only count-answers, await-responses and await-review wake the tasks of this state machine, not the survey function', () => {
+    it('lets only count-answers, the await functions and console-api wake the tasks of this state machine, not the survey function', () => {
       // Act
       const { stack, template } = synthesizeDefault();
       // Assess
@@ -384,7 +387,7 @@ describe('SupervisionStack', () => {
         const callbacks = statementsOfRole(template, roleOf(stack, handler)).filter((statement) =>
           actionsOf([statement]).includes('states:SendTaskSuccess'),
         );
-        if (handler === 'count-answers' || handler === 'await-responses' || handler === 'await-review') {
+        if (WAKERS.includes(handler)) {
           expect(callbacks, handler).toEqual([
             expect.objectContaining({
               Action: ['states:SendTaskFailure', 'states:SendTaskHeartbeat', 'states:SendTaskSuccess'],
@@ -615,7 +618,7 @@ describe('SupervisionStack', () => {
       expect(settle).toBeGreaterThan(cacheSeconds + (survey?.Timeout ?? Number.POSITIVE_INFINITY));
     });
 
-    it('routes survey links to the survey function and rectification links to their own function', () => {
+    it('routes survey links to the survey function, rectification links and the console to their own functions', () => {
       // Act
       const { stack, template } = synthesizeDefault();
       // Assess
@@ -627,8 +630,16 @@ describe('SupervisionStack', () => {
         Object.values(routes)
           .map((route) => route.Properties.RouteKey)
           .sort(),
-      ).toEqual(['ANY /s/{token}/{proxy+}', 'GET /r/{token}', 'GET /s/{token}', 'POST /r/{token}', 'POST /s/{token}']);
-      template.resourceCountIs('AWS::ApiGatewayV2::Integration', 2);
+      ).toEqual([
+        'ANY /console',
+        'ANY /console/{proxy+}',
+        'ANY /s/{token}/{proxy+}',
+        'GET /r/{token}',
+        'GET /s/{token}',
+        'POST /r/{token}',
+        'POST /s/{token}',
+      ]);
+      template.resourceCountIs('AWS::ApiGatewayV2::Integration', 3);
       const integrations = template.findResources('AWS::ApiGatewayV2::Integration') as Record<
         string,
         { Properties: { IntegrationUri: unknown } }
@@ -645,6 +656,9 @@ describe('SupervisionStack', () => {
       }
       for (const key of ['GET /r/{token}', 'POST /r/{token}']) {
         expect(targetOf(key), key).toEqual({ 'Fn::GetAtt': [logicalId(stack, stack.rectificationFunction), 'Arn'] });
+      }
+      for (const key of ['ANY /console', 'ANY /console/{proxy+}']) {
+        expect(targetOf(key), key).toEqual({ 'Fn::GetAtt': [logicalId(stack, stack.consoleFunction), 'Arn'] });
       }
       template.allResourcesProperties('AWS::ApiGatewayV2::Integration', {
         IntegrationType: 'AWS_PROXY',
@@ -821,6 +835,7 @@ describe('SupervisionStack', () => {
       ['AlarmTopicArn'],
       ['ConfigurationSetName'],
       ['LinkSecretArn'],
+      ['ConsoleUrl'],
     ])('outputs %s with a description', (name) => {
       // Act
       const { template } = synthesizeDefault();

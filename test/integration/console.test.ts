@@ -8,6 +8,7 @@ import { hashToken } from '../../functions/core/links.ts';
 import { CampaignDefinition } from '../../functions/core/model.ts';
 import type { EmbeddedCloud } from '../../local/cloud.ts';
 import { answerSurvey } from '../../local/demo/simulate.ts';
+import { mailKindOf, readOutbox } from '../../local/ses-outbox.ts';
 import { closeCampaign, launchWithLinks, surveyCampaign } from '../e2e/survey-cloud.ts';
 import { startCloudAndClients } from '../support/embedded-cloud.ts';
 import { waitFor } from '../support/wait.ts';
@@ -73,13 +74,17 @@ const request = (
 const call = (event: APIGatewayProxyEventV2) => routeConsole(event, auth);
 
 /** Three street centers (one in 玄武区, two in 秦淮区), one supervisor each: two answer, one does not. */
-const consoleCampaign = (id: string, reviewDays = 0) => {
+const consoleCampaign = (id: string, reviewDays = 0, factCheckDays?: number) => {
   const base = surveyCampaign(id);
   const [, qinhuai] = base.centers;
   if (!qinhuai) throw new Error('fixture changed');
   return CampaignDefinition.parse({
     ...base,
-    campaign: { ...base.campaign, review: { workingDays: reviewDays } },
+    campaign: {
+      ...base.campaign,
+      review: { workingDays: reviewDays },
+      ...(factCheckDays ? { factCheck: { workingDays: factCheckDays } } : {}),
+    },
     centers: [
       ...base.centers,
       {
@@ -105,8 +110,8 @@ interface Answered {
 }
 
 /** Launches the campaign and answers one 玄武区 and one 秦淮区 assignment, leaving a 秦淮区 one open. */
-const launchAndAnswer = async (id: string, reviewDays = 0): Promise<Answered> => {
-  const definition = consoleCampaign(id, reviewDays);
+const launchAndAnswer = async (id: string, reviewDays = 0, factCheckDays?: number): Promise<Answered> => {
+  const definition = consoleCampaign(id, reviewDays, factCheckDays);
   const { executionArn, links } = await launchWithLinks({ cloud, store, sfn }, definition);
   const tokens = await Promise.all(
     links.map(async (link) => ({ link, token: await store.getToken(hashToken(link.split('/s/')[1] ?? '')) })),
@@ -401,6 +406,120 @@ describe('the organizer console', () => {
     expect((await store.getMeta(id)).status).toBe('published');
     expect((await store.listAudit(id)).map((a) => a.action)).toEqual(
       expect.arrayContaining(['review.returned', 'review.finish']),
+    );
+  });
+
+  it('holds results for fact-check: officials dispute draft findings, the organizers rule, a withdrawn one never becomes an item', async () => {
+    // Prepare: a fact-check window of one working day; problems found at both districts' centers
+    const id = 'console-factcheck';
+    const { executionArn, xuanwu, qinhuai, links } = await launchAndAnswer(id, 0, 1);
+    const withProblems = async (
+      link: string,
+      problems: { category: string; severity: string; description: string }[],
+    ) => {
+      const view = (await (await fetch(link, { headers: { accept: 'application/json' } })).json()) as {
+        answers: Record<string, unknown>;
+      };
+      const res = await fetch(link, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({ submissionId: `problems-${link.slice(-8)}`, ...view.answers, problems }),
+      });
+      expect(res.status).toBe(200);
+    };
+    await withProblems(links.xuanwu, [{ category: 'facilities', severity: 'minor', description: '自助终端黑屏' }]);
+    await withProblems(links.qinhuai, [
+      { category: 'waiting-time', severity: 'serious', description: '排队超过一小时' },
+      { category: 'staff-conduct', severity: 'minor', description: '窗口人员玩手机' },
+    ]);
+    const organizer = { session: 'session-organizer' };
+    expect(
+      (await call(request('POST', `/console/campaigns/${id}/close`, { ...organizer, form: { confirm: 'yes' } })))
+        .statusCode,
+    ).toBe(303);
+    const meta = await waitFor('the fact-check', async () => {
+      const m = await store.getMeta(id);
+      return m.status === 'fact-checking' && m.taskToken ? m : undefined;
+    });
+    const notices = await waitFor('the fact-check notices', async () => {
+      const mine = (await readOutbox(cloud.urls.ses)).filter(
+        (e) => mailKindOf(e) === 'fact-check' && e.subject.includes('发现问题'),
+      );
+      const sent = mine.filter((e) => (e.destination.to[0] ?? '').endsWith(`-${id}@example.gov.cn`));
+      return sent.length >= 2 ? sent : undefined;
+    });
+    const officialLink = (centerName: string) => {
+      const mail = notices.find((e) => e.subject.includes(centerName));
+      const url = /https?:\/\/\S+\/r\/[A-Za-z0-9_-]{43}/.exec(mail?.body.text ?? '')?.[0];
+      if (!url) throw new Error(`no fact-check link for ${centerName}`);
+      return url;
+    };
+    const qinhuaiCenter = consoleCampaign(id).centers.find((c) => c.id === qinhuai.centerId);
+    const rLink = officialLink(qinhuaiCenter?.name.zh ?? '');
+    const items = await store.listFactCheckItems(id, qinhuai.centerId);
+    const disputed = items.find((i) => i.description === '窗口人员玩手机');
+    if (!disputed) throw new Error('finding not recorded');
+    const dispute = (reason: string) =>
+      fetch(rLink, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ intent: 'dispute', item: disputed.id, reason }).toString(),
+      });
+
+    // Act: the official disputes one finding (a too-short reason first, then twice); the organizers rule
+    const page = await (await fetch(rLink)).text();
+    const tooShort = await dispute('不');
+    const first = await dispute('当天该窗口人员在处理系统故障，并非玩手机，有监控为证。');
+    const second = await dispute('再次申诉，请再复核此项结论。');
+    const list = await call(request('GET', `/console/campaigns/${id}/disputes`, organizer));
+    const coordinatorRules = await call(
+      request('POST', `/console/campaigns/${id}/disputes/${disputed.id}`, {
+        session: 'session-xuanwu',
+        form: { ruling: 'withdraw', center: qinhuai.centerId },
+      }),
+    );
+    const earlyFinish = await call(request('POST', `/console/campaigns/${id}/finish-fact-check`, organizer));
+    const rule = (ruling: string) =>
+      call(
+        request('POST', `/console/campaigns/${id}/disputes/${disputed.id}`, {
+          ...organizer,
+          form: { ruling, note: '经核实，监控显示在处理故障', center: qinhuai.centerId },
+        }),
+      );
+    const ruled = await rule('withdraw');
+    const again = await rule('withdraw');
+    const changed = await rule('uphold');
+    const finished = await call(request('POST', `/console/campaigns/${id}/finish-fact-check`, organizer));
+    const final = await cloud.runner.waitForExecution(executionArn);
+
+    // Assess
+    expect(meta.factCheckUntil).toMatch(/T10:00:00\.000Z$/);
+    expect(page).toContain('事实核查');
+    expect(page).toContain('窗口人员玩手机');
+    expect(page).not.toContain('李华');
+    expect(tooShort.status).toBe(400);
+    expect(await tooShort.text()).toContain('请说明该结论不符的理由');
+    expect(first.status).toBe(303);
+    expect(second.status).toBe(409);
+    expect(list.body).toContain('当天该窗口人员在处理系统故障');
+    expect(coordinatorRules.statusCode).toBe(403);
+    expect(earlyFinish.statusCode).toBe(409);
+    expect(ruled.headers?.location).toContain('done=ruled');
+    expect(again.headers?.location).toContain('done=unchanged');
+    expect(changed.statusCode).toBe(409);
+    expect(finished.statusCode).toBe(303);
+    expect(final.status).toBe('SUCCEEDED');
+    expect((await store.getMeta(id)).status).toBe('published');
+    const series = consoleCampaign(id).campaign.series;
+    const qinhuaiItems = (await store.listRectificationItems(series, qinhuai.centerId)).map((i) => i.description);
+    expect(qinhuaiItems).toContain('排队超过一小时');
+    expect(qinhuaiItems).not.toContain('窗口人员玩手机');
+    expect((await store.listRectificationItems(series, xuanwu.centerId)).map((i) => i.description)).toEqual([
+      '自助终端黑屏',
+    ]);
+    expect((await store.listAudit(id)).map((a) => a.action)).toEqual(
+      expect.arrayContaining(['dispute.open', 'dispute.withdrawn', 'fact-check.finish']),
     );
   });
 

@@ -58,6 +58,11 @@ interface CampaignScript {
   failures?: Partial<Record<FunctionName, Error[]>>;
   /** A review window after the close: its timeout in real seconds, and whether the organizers finish it early. */
   review?: { waitSeconds: number; finishAfterMs?: number };
+  /**
+   * A fact-check window: its timeout in real seconds, and what each CheckFactCheck finds (true: done;
+   * false: a dispute still awaits a ruling), in order.
+   */
+  factCheck?: { waitSeconds: number; checks: boolean[] };
 }
 
 /**
@@ -72,6 +77,7 @@ class FakeCampaign {
   readonly failureReports: FailCampaignInput[] = [];
   readonly waits: AwaitResponsesInput[] = [];
   readonly reviewWaits: AwaitResponsesInput[] = [];
+  readonly factCheckWaits: AwaitResponsesInput[] = [];
   private readonly answered = new Set<string>();
   private readonly reminderAt = START + 7 * DAY;
   private readonly deadline = START + 14 * DAY;
@@ -134,6 +140,21 @@ class FakeCampaign {
         }
         return { stored: true };
       },
+      'open-fact-check': (event) => {
+        CampaignTaskInput.parse(event);
+        const factCheck = this.script.factCheck;
+        return {
+          window: factCheck !== undefined,
+          waitSeconds: factCheck?.waitSeconds ?? 1,
+          wakeAt: new Date(this.now).toISOString(),
+        };
+      },
+      'await-fact-check': (event) => ({ stored: this.factCheckWaits.push(AwaitResponsesInput.parse(event)) > 0 }),
+      'check-fact-check': (event) => {
+        CampaignTaskInput.parse(event);
+        const done = this.script.factCheck?.checks.shift() ?? true;
+        return { done, open: done ? 0 : 1, waitSeconds: 1, wakeAt: new Date(this.now).toISOString() };
+      },
       'fail-campaign': (event) => {
         this.failureReports.push(FailCampaignInput.parse(event));
         return { notified: true };
@@ -158,7 +179,7 @@ class FakeCampaign {
         ? supervisors
         : input.kind === 'reminder'
           ? supervisors.filter((id) => !this.answered.has(id))
-          : input.kind === 'summary'
+          : input.kind === 'summary' || input.kind === 'fact-check'
             ? CENTERS
             : ['organizers'];
     return MailPlan.parse({
@@ -276,7 +297,15 @@ const TIMED_OUT_COLLECT = ['Collect', 'CheckProgress', 'Route'];
 const REMINDER_ROUND = ['PlanReminders', 'SendReminders', 'CheckProgress', 'Route'];
 const LAUNCH = ['Prepare', 'PlanInvitations', 'SendInvitations', 'CheckProgress', 'Route'];
 const SCORE_AND_PUBLISH = ['Score', 'PlanSummaries', 'SendSummaries', 'SendCitySummary', 'Done'];
-const PUBLISH = ['Close', 'SettleSubmissions', 'OpenReview', 'InReview', ...SCORE_AND_PUBLISH];
+const PUBLISH = [
+  'Close',
+  'SettleSubmissions',
+  'OpenReview',
+  'InReview',
+  'OpenFactCheck',
+  'InFactCheck',
+  ...SCORE_AND_PUBLISH,
+];
 
 afterEach(async () => {
   await Promise.all(runners.splice(0).map((runner) => runner.close()));
@@ -339,7 +368,14 @@ describe('campaign workflow', () => {
     // Assess
     const history = runner.history(executionArn);
     expect(execution.status).toBe('SUCCEEDED');
-    expect(pathOf(history).slice(-8)).toEqual(['OpenReview', 'InReview', 'Review', ...SCORE_AND_PUBLISH]);
+    expect(pathOf(history).slice(-10)).toEqual([
+      'OpenReview',
+      'InReview',
+      'Review',
+      'OpenFactCheck',
+      'InFactCheck',
+      ...SCORE_AND_PUBLISH,
+    ]);
     expect(campaign.reviewWaits).toHaveLength(1);
     expect(eventsOf(history, 'StateCaught', 'Review')).toEqual([]);
     expect(JSON.parse(execution.output ?? 'null').reviewSignal).toMatchObject({ reason: 'review-finished' });
@@ -362,9 +398,44 @@ describe('campaign workflow', () => {
     const history = runner.history(executionArn);
     expect(execution.status).toBe('SUCCEEDED');
     expect(eventsOf(history, 'StateCaught', 'Review')).toMatchObject([
-      { errorEquals: ['States.Timeout'], next: 'Score' },
+      { errorEquals: ['States.Timeout'], next: 'OpenFactCheck' },
     ]);
     expect(pathOf(history)).toContain('Score');
+  });
+
+  it('sends the draft findings to the officials, waits in FactCheck until every dispute is ruled, then scores', async () => {
+    // Prepare: the window times out at once; the first check finds a dispute awaiting a ruling
+    const campaign = new FakeCampaign({
+      supervisors: ['sup-1'],
+      answerOnInvitation: ['sup-1'],
+      factCheck: { waitSeconds: 1, checks: [false, true] },
+    });
+    const runner = createRunner(campaign);
+
+    // Act
+    const executionArn = launch(runner, campaign);
+    const execution = await runner.waitForExecution(executionArn);
+
+    // Assess
+    const history = runner.history(executionArn);
+    expect(execution.status).toBe('SUCCEEDED');
+    const path = pathOf(history);
+    expect(path.slice(path.indexOf('OpenFactCheck'))).toEqual([
+      'OpenFactCheck',
+      'InFactCheck',
+      'PlanFactCheckNotices',
+      'SendFactCheckNotices',
+      'FactCheck',
+      'CheckFactCheck',
+      'FactCheckDone',
+      'FactCheck',
+      'CheckFactCheck',
+      'FactCheckDone',
+      ...SCORE_AND_PUBLISH,
+    ]);
+    expect(campaign.factCheckWaits).toHaveLength(2);
+    const notices = campaign.mail.filter((m) => m.kind === 'fact-check').flatMap((m) => campaign.batchIds(m.batch));
+    expect(notices.sort()).toEqual(CENTERS);
   });
 
   it('runs each Distributed Map iteration as a child execution with its own history', async () => {

@@ -1,0 +1,151 @@
+import * as z from 'zod';
+import { Id, type LocalizedText, type Problem, ProblemCategory, ProblemSeverity, type Response } from './model.ts';
+import { rectificationItemId } from './rectification.ts';
+
+/**
+ * Fact-check and appeal (事实核查与申诉复核) before results are published: each center's official
+ * sees the draft findings (the problems supervisors found there, without who found them) and may
+ * dispute an item with a reason within the window; the organizers rule on every dispute (the
+ * finding stands, or it is withdrawn and never becomes a rectification item). Pure.
+ */
+
+/** Longest reason an official may give, and longest ruling note. */
+export const MAX_DISPUTE_REASON = 1000;
+export const MAX_RULING_NOTE = 500;
+
+/** A draft finding shown to the center's official: one problem of one response, anonymized. */
+export const FactCheckItem = z.object({
+  campaignId: Id,
+  centerId: Id,
+  /** The rectification item id the finding becomes unless withdrawn. */
+  id: z.string(),
+  category: ProblemCategory,
+  severity: ProblemSeverity,
+  description: z.string(),
+  foundAt: z.string(),
+});
+export type FactCheckItem = z.infer<typeof FactCheckItem>;
+
+/** The draft findings of a set of responses, in a stable order. */
+export const draftFindings = (
+  campaignId: string,
+  responses: readonly Pick<Response, 'assignmentId' | 'centerId' | 'submittedAt' | 'problems'>[],
+): FactCheckItem[] =>
+  responses
+    .flatMap((r) =>
+      (r.problems ?? []).map(
+        (p: Problem, index): FactCheckItem => ({
+          campaignId,
+          centerId: r.centerId,
+          id: rectificationItemId(campaignId, r.assignmentId, index),
+          category: p.category,
+          severity: p.severity,
+          description: p.description,
+          foundAt: r.submittedAt,
+        }),
+      ),
+    )
+    .sort((a, b) => a.centerId.localeCompare(b.centerId) || a.id.localeCompare(b.id));
+
+/** Where a dispute stands. */
+export const DISPUTE_STATES = ['open', 'upheld', 'withdrawn'] as const;
+export type DisputeState = (typeof DISPUTE_STATES)[number];
+
+export const DISPUTE_STATE_LABELS: Readonly<Record<DisputeState, LocalizedText>> = {
+  open: { zh: '待裁定', en: 'Awaiting a ruling' },
+  upheld: { zh: '维持原结论', en: 'Finding upheld' },
+  withdrawn: { zh: '已撤销该问题', en: 'Finding withdrawn' },
+};
+
+/** An official's dispute of one draft finding, and the organizers' ruling on it. */
+export const Dispute = z.object({
+  campaignId: Id,
+  centerId: Id,
+  itemId: z.string(),
+  reason: z.string(),
+  at: z.string(),
+  state: z.enum(DISPUTE_STATES),
+  ruling: z
+    .object({ by: z.object({ sub: z.string(), username: z.string() }), note: z.string(), at: z.string() })
+    .optional(),
+  revision: z.number().int().positive(),
+});
+export type Dispute = z.infer<typeof Dispute>;
+
+// Control characters other than newline and tab have no place in free text.
+const hasControl = (text: string): boolean => {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x0a && c !== 0x09) || c === 0x7f) return true;
+  }
+  return false;
+};
+
+/** What the official posts to dispute a finding. */
+export const DisputeInput = z.object({
+  intent: z.literal('dispute'),
+  item: z.string().min(1).max(200),
+  reason: z
+    .string({ error: 'give the reason as text' })
+    .transform((s) => s.replace(/\r\n/g, '\n').trim())
+    .pipe(
+      z
+        .string()
+        .min(5, 'explain in a few words why the finding is wrong')
+        .max(MAX_DISPUTE_REASON, `at most ${MAX_DISPUTE_REASON} characters`)
+        .refine((s) => !hasControl(s), 'contains invalid characters'),
+    ),
+});
+export type DisputeInput = z.infer<typeof DisputeInput>;
+
+/** A new dispute from an official's input. */
+export const openDispute = (item: FactCheckItem, input: DisputeInput, at: string): Dispute => ({
+  campaignId: item.campaignId,
+  centerId: item.centerId,
+  itemId: item.id,
+  reason: input.reason,
+  at,
+  state: 'open',
+  revision: 1,
+});
+
+/** What an organizer posts to rule on a dispute. */
+export const RulingInput = z.object({
+  ruling: z.enum(['uphold', 'withdraw'], { error: 'ruling must be uphold or withdraw' }),
+  note: z.string().trim().max(MAX_RULING_NOTE, `the note may be at most ${MAX_RULING_NOTE} characters`).default(''),
+  center: Id,
+});
+export type RulingInput = z.infer<typeof RulingInput>;
+
+/** The dispute was ruled on already, differently: a ruling is final. */
+export class DisputeClosed extends Error {
+  override name = 'DisputeClosed';
+}
+
+/**
+ * The ruled dispute, or `unchanged` when the same ruling is already recorded (a double click).
+ * A different ruling on a ruled dispute is refused: rulings are final.
+ */
+export const ruleOn = (
+  dispute: Dispute,
+  input: RulingInput,
+  by: { sub: string; username: string },
+  at: string,
+): Dispute | 'unchanged' => {
+  const state: DisputeState = input.ruling === 'uphold' ? 'upheld' : 'withdrawn';
+  if (dispute.state !== 'open') {
+    if (dispute.state === state) return 'unchanged';
+    throw new DisputeClosed(`the dispute of ${dispute.itemId} was ruled ${dispute.state} already`);
+  }
+  return { ...dispute, state, ruling: { by, note: input.note, at }, revision: dispute.revision + 1 };
+};
+
+/** Whether fact-check may end: the window is over (or the organizers closed it) and nothing awaits a ruling. */
+export const factCheckDone = (
+  disputes: Iterable<Pick<Dispute, 'state'>>,
+  window: { until?: string; finished?: boolean },
+  now: Date,
+): boolean => {
+  for (const d of disputes) if (d.state === 'open') return false;
+  return window.finished === true || window.until === undefined || now.getTime() >= Date.parse(window.until);
+};
