@@ -1,5 +1,5 @@
 import { type CampaignMeta, CampaignStateConflict } from '../functions/adapters/store.ts';
-import { type ControlAction, refuseControl } from '../functions/core/campaign-control.ts';
+import { type ControlAction, controlledCampaign, refuseControl } from '../functions/core/campaign-control.ts';
 import { CliFailure } from './errors.ts';
 import { STATUS_LABELS } from './status.ts';
 import { findCampaign, type Target } from './target.ts';
@@ -7,15 +7,6 @@ import { beijingTime } from './time.ts';
 
 /** How the running workflow was told: woken now, or it will see the change when it next checks. */
 export type WakeOutcome = 'woken' | 'stale' | 'no-token';
-
-const controlled = (meta: CampaignMeta) => ({
-  status: meta.status,
-  ...(meta.closeRequested !== undefined ? { closeRequested: meta.closeRequested } : {}),
-  ...(meta.closedAt ? { closedAt: meta.closedAt } : {}),
-  opens: meta.campaign.schedule.opens,
-  answered: meta.answered,
-  total: meta.total,
-});
 
 /** Refuses a change the shared rules refuse, in one sentence. */
 const requireAllowed = (
@@ -26,7 +17,7 @@ const requireAllowed = (
   deadline?: string,
 ): void => {
   const id = meta.campaign.id;
-  const refusal = refuseControl(controlled(meta), what, now, deadline);
+  const refusal = refuseControl(controlledCampaign(meta), what, now, deadline);
   switch (refusal?.kind) {
     case undefined:
       return;

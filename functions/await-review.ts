@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import { withLambdaContext } from './adapters/logger.ts';
 import { classifyErrors, parseEvent } from './adapters/middleware.ts';
 import { store } from './adapters/table.ts';
-import { wakeCollect } from './adapters/workflow.ts';
+import { holdTaskToken } from './adapters/workflow.ts';
 import { AwaitResponsesInput } from './core/workflow-contract.ts';
 
 /**
@@ -10,18 +10,10 @@ import { AwaitResponsesInput } from './core/workflow-contract.ts';
  * console can wake the workflow before the window ends; if they finished while no token was
  * stored, it wakes the task at once.
  */
-export const awaitReview = async ({
-  campaignId,
-  taskToken,
-  wakeAt,
-}: AwaitResponsesInput): Promise<{ stored: true }> => {
-  await store.setTaskToken(campaignId, taskToken, wakeAt);
-  const meta = await store.getMeta(campaignId);
-  if (meta.reviewFinished || meta.status !== 'reviewing') {
-    await wakeCollect(taskToken, { reason: 'review-finished', at: new Date().toISOString() });
-  }
-  return { stored: true };
-};
+export const awaitReview = (input: AwaitResponsesInput): Promise<{ stored: true }> =>
+  holdTaskToken(store, input, (meta) =>
+    meta.reviewFinished || meta.status !== 'reviewing' ? 'review-finished' : undefined,
+  );
 
 /** Lambda entry point invoked by the Review (.waitForTaskToken) state. */
 export const handler = middy<AwaitResponsesInput, { stored: true }>()

@@ -6,11 +6,17 @@ import { loadCityResults } from './adapters/city-results.ts';
 import { PasswordChangeRequired, signInToConsole, verifyConsoleToken } from './adapters/console-auth.ts';
 import { logger, withLambdaContext } from './adapters/logger.ts';
 import { isTransient } from './adapters/middleware.ts';
-import { type CampaignMeta, CampaignNotFound, CampaignStateConflict, ConcurrentUpdate } from './adapters/store.ts';
+import {
+  type AuditEntry,
+  type CampaignMeta,
+  CampaignNotFound,
+  CampaignStateConflict,
+  ConcurrentUpdate,
+} from './adapters/store.ts';
 import { store } from './adapters/table.ts';
 import { wakeCollect } from './adapters/workflow.ts';
 import { buildResultsWorkbook, XLSX_TYPE } from './adapters/xlsx.ts';
-import { type ControlRefusal, refuseControl, withReminderNow } from './core/campaign-control.ts';
+import { type ControlRefusal, controlledCampaign, refuseControl, withReminderNow } from './core/campaign-control.ts';
 import { type ConsoleUser, Forbidden, may, requireMay, Unauthorized } from './core/console-access.ts';
 import {
   type CampaignPageModel,
@@ -28,12 +34,19 @@ import {
   renderReviewPage,
   renderSignInPage,
 } from './core/console-page.ts';
-import { DisputeClosed, factCheckDone, RulingInput, ruleOn } from './core/fact-check.ts';
+import { DisputeClosed, factCheckDone, MAX_RULING_NOTE, RulingInput, ruleOn } from './core/fact-check.ts';
 import type { Lang } from './core/i18n.ts';
 import { CENTER_LEVELS, type Center, type CenterLevel, Id, type LocalizedText } from './core/model.ts';
 import { resultsCsv } from './core/report.ts';
 import { readRequestBody } from './core/request-body.ts';
-import { decide, ReviewInput, type ReviewQueueItem, reviewQueue, StaleResponseVersion } from './core/review.ts';
+import {
+  decide,
+  MAX_REVIEW_COMMENT,
+  ReviewInput,
+  type ReviewQueueItem,
+  reviewQueue,
+  StaleResponseVersion,
+} from './core/review.ts';
 import { chooseLang } from './core/survey-page.ts';
 
 /**
@@ -283,19 +296,7 @@ const control = async (
     }
     deadline = parsed.data;
   }
-  const refusal = refuseControl(
-    {
-      status: meta.status,
-      ...(meta.closeRequested !== undefined ? { closeRequested: meta.closeRequested } : {}),
-      ...(meta.closedAt ? { closedAt: meta.closedAt } : {}),
-      opens: meta.campaign.schedule.opens,
-      answered: meta.answered,
-      total: meta.total,
-    },
-    action,
-    at,
-    deadline,
-  );
+  const refusal = refuseControl(controlledCampaign(meta), action, at, deadline);
   if (refusal) return message(c, 409, text('未更改', 'Not changed'), REFUSALS[refusal.kind]);
   let updated: CampaignMeta;
   try {
@@ -315,16 +316,88 @@ const control = async (
   }
   const reason = action === 'extend' ? 'extended' : action === 'close' ? 'closed-by-organizer' : 'reminder-requested';
   if (updated.taskToken) await wakeCollect(updated.taskToken, { reason, at: at.toISOString() });
-  await store.appendAudit({
+  await audit(user, {
     campaignId,
-    id: randomUUID(),
     at: at.toISOString(),
-    actor: { sub: user.sub, username: user.username, role: user.role },
     action: `campaign.${action}`,
     target: campaignId,
     detail: deadline ? { from: meta.deadline, to: deadline } : {},
   });
   return redirect(`${base}${q}&done=${action}`);
+};
+
+/** The Chinese of the console forms' validation messages (the English is the schemas' own). */
+const INPUT_MESSAGES_ZH: Readonly<Record<string, string>> = {
+  'decision must be approve, return or reject': '请选择通过、退回修改或作废',
+  'say why: a returned or rejected response needs a comment for its supervisor':
+    '退回修改或作废时须填写意见，告知督查员原因',
+  [`the comment may be at most ${MAX_REVIEW_COMMENT} characters`]: `意见不能超过 ${MAX_REVIEW_COMMENT} 个字`,
+  'version must be the version number shown with the response': '答卷版本无效，请刷新页面后重试',
+  'ruling must be uphold or withdraw': '请选择维持原结论或撤销该问题',
+  [`the note may be at most ${MAX_RULING_NOTE} characters`]: `复核意见不能超过 ${MAX_RULING_NOTE} 个字`,
+};
+
+/** A form's validation issues, said in both languages. */
+const invalidInput = (issues: readonly { message: string }[]): LocalizedText =>
+  text(
+    `请检查：${issues.map((i) => INPUT_MESSAGES_ZH[i.message] ?? '填写的内容有误').join('；')}。`,
+    `Please check: ${issues.map((i) => i.message).join('; ')}.`,
+  );
+
+/** Writes one line of the campaign's audit log, by this user; `id` makes a retried write a no-op. */
+const audit = (
+  user: ConsoleUser,
+  entry: { campaignId: string; action: string; target: string; at: string; id?: string; detail?: AuditEntry['detail'] },
+): Promise<void> =>
+  store.appendAudit({
+    campaignId: entry.campaignId,
+    id: entry.id ?? randomUUID(),
+    at: entry.at,
+    actor: { sub: user.sub, username: user.username, role: user.role },
+    action: entry.action,
+    target: entry.target,
+    detail: entry.detail ?? {},
+  });
+
+const PHASES = {
+  review: {
+    finish: (id: string) => store.finishReview(id),
+    reason: 'review-finished',
+    notIn: text('本次活动不在审核阶段。', 'The campaign is not in review.'),
+  },
+  'fact-check': {
+    finish: (id: string) => store.finishFactCheck(id),
+    reason: 'fact-check-finished',
+    notIn: text('本次活动不在事实核查阶段。', 'The campaign is not in fact-check.'),
+  },
+} as const;
+
+/** Ends review or fact-check early: recorded, the waiting workflow woken, audited. */
+const finishPhase = async (
+  c: ConsolePageContext,
+  user: ConsoleUser,
+  campaignId: string,
+  phase: keyof typeof PHASES,
+  back: string,
+  at: Date,
+): Promise<Result> => {
+  const { finish, reason, notIn } = PHASES[phase];
+  let finished: CampaignMeta;
+  try {
+    finished = await finish(campaignId);
+  } catch (error) {
+    if (error instanceof CampaignStateConflict) return message(c, 409, text('未更改', 'Not changed'), notIn);
+    throw error;
+  }
+  if (finished.taskToken) await wakeCollect(finished.taskToken, { reason, at: at.toISOString() });
+  await audit(user, {
+    campaignId,
+    id: `finish-${phase}-${campaignId}`,
+    at: at.toISOString(),
+    action: `${phase}.finish`,
+    target: campaignId,
+  });
+  return redirect(`${back}&done=finish-${phase}`);
 };
 
 /** Serves one console request. */
@@ -373,15 +446,7 @@ export const routeConsole = async (
       try {
         const session = await auth.signIn(form.data.username, form.data.password);
         const user = await auth.verify(session.idToken);
-        await store.appendAudit({
-          campaignId: 'console',
-          id: randomUUID(),
-          at: now().toISOString(),
-          actor: { sub: user.sub, username: user.username, role: user.role },
-          action: 'sign-in',
-          target: user.username,
-          detail: {},
-        });
+        await audit(user, { campaignId: 'console', at: now().toISOString(), action: 'sign-in', target: user.username });
         return redirect(`/console${q}`, [sessionCookie(event, session.idToken, session.expiresInSeconds)]);
       } catch (error) {
         if (error instanceof Unauthorized) {
@@ -534,15 +599,7 @@ export const routeConsole = async (
       const fields = formFields(event);
       const input = RulingInput.safeParse(typeof fields === 'string' ? {} : fields);
       if (!input.success) {
-        return message(
-          c,
-          400,
-          text('无法保存', 'Not saved'),
-          text(
-            `请检查：${input.error.issues.map((i) => i.message).join('；')}`,
-            `Please check: ${input.error.issues.map((i) => i.message).join('; ')}`,
-          ),
-        );
+        return message(c, 400, text('无法保存', 'Not saved'), invalidInput(input.error.issues));
       }
       const disputes = await store.listDisputes(campaignId, input.data.center);
       const dispute = disputes.find((d) => d.itemId === assignmentId);
@@ -556,11 +613,10 @@ export const routeConsole = async (
       const ruled = ruleOn(dispute, input.data, { sub: user.sub, username: user.username }, now().toISOString());
       if (ruled !== 'unchanged') {
         await store.saveDispute(ruled);
-        await store.appendAudit({
+        await audit(user, {
           campaignId,
           id: `ruling-${dispute.itemId}`,
           at: ruled.ruling?.at ?? now().toISOString(),
-          actor: { sub: user.sub, username: user.username, role: user.role },
           action: `dispute.${ruled.state}`,
           target: dispute.itemId,
           detail: { center: dispute.centerId, ...(input.data.note ? { note: input.data.note } : {}) },
@@ -590,62 +646,12 @@ export const routeConsole = async (
           text(`还有 ${open} 项申诉待裁定。`, `${open} disputes still await a ruling.`),
         );
       }
-      let finished: CampaignMeta;
-      try {
-        finished = await store.finishFactCheck(campaignId);
-      } catch (error) {
-        if (error instanceof CampaignStateConflict) {
-          return message(
-            c,
-            409,
-            text('未更改', 'Not changed'),
-            text('本次活动不在事实核查阶段。', 'The campaign is not in fact-check.'),
-          );
-        }
-        throw error;
-      }
-      if (finished.taskToken)
-        await wakeCollect(finished.taskToken, { reason: 'fact-check-finished', at: now().toISOString() });
-      await store.appendAudit({
-        campaignId,
-        id: `finish-fact-check-${campaignId}`,
-        at: now().toISOString(),
-        actor: { sub: user.sub, username: user.username, role: user.role },
-        action: 'fact-check.finish',
-        target: campaignId,
-        detail: {},
-      });
-      return redirect(`${base}${q}&done=finish-fact-check`);
+      return await finishPhase(c, user, campaignId, 'fact-check', `${base}${q}`, now());
     }
     if (section === 'finish-review') {
       if (method !== 'POST') return notAllowed(c);
       requireMay(user, 'close');
-      let finished: CampaignMeta;
-      try {
-        finished = await store.finishReview(campaignId);
-      } catch (error) {
-        if (error instanceof CampaignStateConflict) {
-          return message(
-            c,
-            409,
-            text('未更改', 'Not changed'),
-            text('本次活动不在审核阶段。', 'The campaign is not in review.'),
-          );
-        }
-        throw error;
-      }
-      if (finished.taskToken)
-        await wakeCollect(finished.taskToken, { reason: 'review-finished', at: now().toISOString() });
-      await store.appendAudit({
-        campaignId,
-        id: `finish-review-${campaignId}`,
-        at: now().toISOString(),
-        actor: { sub: user.sub, username: user.username, role: user.role },
-        action: 'review.finish',
-        target: campaignId,
-        detail: {},
-      });
-      return redirect(`${base}${q}&done=finish-review`);
+      return await finishPhase(c, user, campaignId, 'review', `${base}${q}`, now());
     }
     if (section === 'extend' || section === 'close' || section === 'remind') {
       if (method !== 'POST') return notAllowed(c);
@@ -670,11 +676,9 @@ export const routeConsole = async (
       }
       if (section === 'results.csv' || section === 'results.xlsx') {
         const name = `results-${campaignId}${user.district ? `-${user.district}` : ''}`;
-        await store.appendAudit({
+        await audit(user, {
           campaignId,
-          id: randomUUID(),
           at: now().toISOString(),
-          actor: { sub: user.sub, username: user.username, role: user.role },
           action: `download.${section === 'results.csv' ? 'csv' : 'xlsx'}`,
           target: campaignId,
           detail: { rows: rows.length },
@@ -792,15 +796,7 @@ export const routeConsole = async (
     }
     const input = ReviewInput.safeParse(fields);
     if (!input.success) {
-      return message(
-        c,
-        400,
-        text('无法保存', 'Not saved'),
-        text(
-          `请检查：${input.error.issues.map((i) => i.message).join('；')}`,
-          `Please check: ${input.error.issues.map((i) => i.message).join('; ')}`,
-        ),
-      );
+      return message(c, 400, text('无法保存', 'Not saved'), invalidInput(input.error.issues));
     }
     const supervisorId = Id.safeParse(fields.supervisor);
     const response = supervisorId.success
@@ -820,10 +816,15 @@ export const routeConsole = async (
         c,
         409,
         text('已不能审核', 'Review is over'),
-        text(
-          '本次活动已评分，审核决定不再改变结果。',
-          'This campaign is already scored: decisions no longer change its results.',
-        ),
+        meta.status === 'fact-checking'
+          ? text(
+              '审核已结束，初步结论已送场所核查，审核决定不再改变结果。',
+              'Review is over: the draft findings went to the centers for fact-check, and decisions no longer change the results.',
+            )
+          : text(
+              '本次活动已评分，审核决定不再改变结果。',
+              'This campaign is already scored: decisions no longer change its results.',
+            ),
       );
     }
     const current = (await store.listReviews(campaignId)).get(assignmentId);

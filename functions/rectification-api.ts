@@ -15,7 +15,7 @@ import {
   renderRectificationMessage,
   renderRectificationPage,
 } from './core/rectification-page.ts';
-import { readRequestBody } from './core/request-body.ts';
+import { hasControlCharacters, readRequestBody } from './core/request-body.ts';
 import { chinaDate } from './core/working-days.ts';
 
 /** Largest request body accepted: one note of 1,000 characters fits many times over. */
@@ -225,15 +225,6 @@ const Query = z.object({
   disputed: z.string().max(200).optional().catch(undefined),
 });
 
-// Control characters other than newline and tab have no place in a note.
-const hasControl = (text: string): boolean => {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if ((c < 0x20 && c !== 0x0a && c !== 0x09) || c === 0x7f) return true;
-  }
-  return false;
-};
-
 /** A report of one item fixed, with what was done. */
 export const FixReport = z.strictObject(
   {
@@ -246,7 +237,7 @@ export const FixReport = z.strictObject(
           .string()
           .min(1, 'describe what was done')
           .max(MAX_FIX_NOTE, `at most ${MAX_FIX_NOTE} characters`)
-          .refine((s) => !hasControl(s), 'contains invalid characters'),
+          .refine((s) => !hasControlCharacters(s), 'contains invalid characters'),
       ),
   },
   { message: 'send {"item": "<item id>", "note": "<what was done>"}' },

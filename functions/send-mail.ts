@@ -53,6 +53,18 @@ const composeForSupervisors = async (input: SendMailInput, meta: CampaignMeta): 
   return out;
 };
 
+/** The personal link token of a center's official, recorded in `links` to be stored before sending. */
+const officialLink = (
+  secret: string,
+  campaign: Pick<CampaignMeta['campaign'], 'id' | 'series'>,
+  centerId: string,
+  links: { tokenHash: string; link: RectificationLink }[],
+): string => {
+  const token = deriveRectificationToken(secret, campaign.id, centerId);
+  links.push({ tokenHash: hashToken(token), link: { series: campaign.series, campaignId: campaign.id, centerId } });
+  return token;
+};
+
 const composeSummaries = async (input: SendMailInput, meta: CampaignMeta): Promise<Map<string, Outgoing>> => {
   const { campaign } = meta;
   const centers = await centersOf(input.campaignId);
@@ -78,11 +90,7 @@ const composeSummaries = async (input: SendMailInput, meta: CampaignMeta): Promi
     const shown = items
       .filter((item) => item.state !== 'confirmed' || item.lastRecheck?.campaignId === campaign.id)
       .map((item) => summaryItem(item, campaign.id, today));
-    const token = deriveRectificationToken(secret, campaign.id, id);
-    links.push({
-      tokenHash: hashToken(token),
-      link: { series: campaign.series, campaignId: campaign.id, centerId: id },
-    });
+    const token = officialLink(secret, campaign, id, links);
     out.set(id, {
       to: [center.official.email],
       mail: renderCenterSummary({
@@ -122,11 +130,7 @@ const composeFactCheckNotices = async (input: SendMailInput, meta: CampaignMeta)
     const center = centers.get(id);
     if (!center) throw new Error(`center ${id} is not part of campaign ${input.campaignId}`);
     // The same personal link as the center's later summary: it shows the findings to dispute now.
-    const token = deriveRectificationToken(secret, campaign.id, id);
-    links.push({
-      tokenHash: hashToken(token),
-      link: { series: campaign.series, campaignId: campaign.id, centerId: id },
-    });
+    const token = officialLink(secret, campaign, id, links);
     out.set(id, {
       to: [center.official.email],
       mail: renderFactCheckNotice({

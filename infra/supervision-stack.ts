@@ -102,8 +102,8 @@ export interface SupervisionStackProps extends StackProps {
 
 /** What each console group may do, as the pool describes it. */
 const CONSOLE_GROUP_DESCRIPTIONS: Readonly<Record<ConsoleRole, string>> = {
-  organizer: 'City organizers: launch, watch, extend and close campaigns; review, remind, set rules',
-  coordinator: 'District coordinators: view, review and remind in their own district (custom:district)',
+  organizer: 'City organizers: watch, remind, extend and close campaigns; review responses; rule on disputes',
+  coordinator: 'District coordinators: view and review in their own district (custom:district)',
   leader: 'Leaders: read-only view of the whole city',
 };
 

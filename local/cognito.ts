@@ -62,8 +62,8 @@ export const DEMO_CONSOLE_ACCOUNTS: readonly Omit<ConsoleAccount, 'password'>[] 
 
 /** What the groups are for, as the AWS stack describes them (infra/supervision-stack.ts). */
 const GROUP_DESCRIPTIONS: Readonly<Record<ConsoleRole, string>> = {
-  organizer: 'City organizers: launch, watch, extend and close campaigns; review, remind, set rules',
-  coordinator: 'District coordinators: view, review and remind in their own district (custom:district)',
+  organizer: 'City organizers: watch, remind, extend and close campaigns; review responses; rule on disputes',
+  coordinator: 'District coordinators: view and review in their own district (custom:district)',
   leader: 'Leaders: read-only view of the whole city',
 };
 

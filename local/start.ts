@@ -10,8 +10,10 @@ import { formatProblem } from '../cli/roster/problems.ts';
 import { writeCampaignFolder } from '../cli/roster/templates.ts';
 import { formatCampaignStatus, readCampaignStatus } from '../cli/status.ts';
 import { targetFromEnvironment, writeEndpointFile } from '../cli/target.ts';
+import type { ConsoleRole } from '../functions/core/console-access.ts';
 import { composeMimeMessage } from '../functions/core/mime.ts';
 import { startEmbeddedCloud } from './cloud.ts';
+import type { ConsoleAccount } from './cognito.ts';
 import { demoCampaign } from './demo/campaign.ts';
 import { answerSurvey, assignPersonas } from './demo/simulate.ts';
 import { mailKindOf, type OutboxEmail, readOutbox, surveyLinks } from './ses-outbox.ts';
@@ -30,7 +32,8 @@ Runs the demo campaign 政务服务主题督查月 on the embedded cloud (Dynamo
 running locally) from launch to published scores, then exits.
 
   --serve        keep the campaign open and the embedded cloud up until Ctrl-C; prints one
-                 INVITE <url> per unanswered assignment and OUTBOX <url> (the local SES web UI)
+                 INVITE <url> per unanswered assignment, OUTBOX <url> (the local SES web UI) and
+                 CONSOLE <url> (the organizer console) with its demo accounts and their passwords
   --port N       survey API port (default: any free port; 8080 with --serve)
   --ses-port N   local SES port (default: any free port; 8005 with --serve)
   --out DIR      where emails (.eml) are written (default: out)
@@ -94,6 +97,26 @@ const writeEml = async (emails: readonly OutboxEmail[], dir: string): Promise<st
     await writeFile(join(dir, `${String(n).padStart(4, '0')}-${mailKindOf(email)}-${slug}.eml`), message);
   }
   return dir;
+};
+
+/** Each console role as the organizer's guide names it, in Chinese and English. */
+const CONSOLE_ROLE_LABELS: Readonly<Record<ConsoleRole, string>> = {
+  organizer: '市级组织方 city organizer',
+  coordinator: '区级协调员 district coordinator',
+  leader: '领导 leader (read-only)',
+};
+
+/** The console's address, then one line per demo account: username, password, role (and district). */
+const consoleLines = (apiUrl: string, accounts: readonly ConsoleAccount[]): string[] => {
+  const width = Math.max(...accounts.map((a) => a.username.length));
+  return [
+    `CONSOLE ${apiUrl}/console`,
+    '  控制台账号 console accounts — 用户名 username · 密码 password · 角色 role:',
+    ...accounts.map(
+      (a) =>
+        `  ${a.username.padEnd(width)}  ${a.password}  ${CONSOLE_ROLE_LABELS[a.role]}${a.district ? ` · ${a.district}` : ''}`,
+    ),
+  ];
 };
 
 const main = async () => {
@@ -195,6 +218,9 @@ const main = async () => {
           for (const url of surveyLinks(email)) console.log(`INVITE ${url}`);
       }
       console.log(`OUTBOX ${cloud.urls.ses}`);
+      if (cloud.consoleAccounts.length > 0) {
+        for (const line of consoleLines(cloud.urls.api, cloud.consoleAccounts)) console.log(line);
+      }
       const endpointFile = join(resolve(flags.out), 'local-cloud.json');
       await writeEndpointFile(endpointFile, {
         ...cloud.urls,
@@ -259,7 +285,9 @@ const main = async () => {
       await writeFile(file, Buffer.from(workbook.content, 'base64'));
       console.log(`city results (a sheet per level): ${file}`);
     }
-    console.log('to answer in a browser and watch the workflow continue: npm start -- --serve');
+    console.log(
+      'to answer in a browser, watch the workflow continue and sign in to the organizer console: npm start -- --serve',
+    );
     say('done');
     return await shutdown(0);
   } catch (error) {

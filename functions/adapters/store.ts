@@ -825,92 +825,47 @@ export class CampaignStore {
 
   /** Puts a closed campaign in review until `until` (idempotent: a retried open finds it reviewing). */
   async openReview(campaignId: string, until: string): Promise<CampaignMeta> {
-    try {
-      const out = await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { PK: campaignPk(campaignId), SK: META },
-          UpdateExpression: 'SET #s = :reviewing, reviewUntil = :u',
-          ConditionExpression: '#s IN (:closed, :reviewing)',
-          ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: { ':reviewing': 'reviewing', ':closed': 'closed', ':u': until },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return CampaignMeta.parse(out.Attributes);
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) {
-        const meta = await this.getMeta(campaignId);
-        throw new CampaignStateConflict(`campaign ${campaignId} is ${meta.status}, not closed`, { cause: error });
-      }
-      throw error;
-    }
+    return this.transition(campaignId, ['closed', 'reviewing'], 'SET #s = :to, reviewUntil = :v', {
+      ':to': 'reviewing',
+      ':v': until,
+    });
   }
 
   /** Records that the organizers finished review; refused unless the campaign is in review. */
   async finishReview(campaignId: string): Promise<CampaignMeta> {
-    try {
-      const out = await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { PK: campaignPk(campaignId), SK: META },
-          UpdateExpression: 'SET reviewFinished = :t',
-          ConditionExpression: '#s = :reviewing',
-          ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: { ':t': true, ':reviewing': 'reviewing' },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return CampaignMeta.parse(out.Attributes);
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) {
-        const meta = await this.getMeta(campaignId);
-        throw new CampaignStateConflict(`campaign ${campaignId} is ${meta.status}, not in review`, { cause: error });
-      }
-      throw error;
-    }
+    return this.transition(campaignId, ['reviewing'], 'SET reviewFinished = :v', { ':v': true });
   }
 
   /** Puts a closed (or reviewed) campaign in fact-check until `until` (idempotent). */
   async openFactCheck(campaignId: string, until: string): Promise<CampaignMeta> {
-    try {
-      const out = await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { PK: campaignPk(campaignId), SK: META },
-          UpdateExpression: 'SET #s = :checking, factCheckUntil = :u',
-          ConditionExpression: '#s IN (:closed, :reviewing, :checking)',
-          ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: {
-            ':checking': 'fact-checking',
-            ':closed': 'closed',
-            ':reviewing': 'reviewing',
-            ':u': until,
-          },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return CampaignMeta.parse(out.Attributes);
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) {
-        const meta = await this.getMeta(campaignId);
-        throw new CampaignStateConflict(`campaign ${campaignId} is ${meta.status}, not closed`, { cause: error });
-      }
-      throw error;
-    }
+    return this.transition(campaignId, ['closed', 'reviewing', 'fact-checking'], 'SET #s = :to, factCheckUntil = :v', {
+      ':to': 'fact-checking',
+      ':v': until,
+    });
   }
 
   /** Records that the organizers ended fact-check; refused unless the campaign is in fact-check. */
   async finishFactCheck(campaignId: string): Promise<CampaignMeta> {
+    return this.transition(campaignId, ['fact-checking'], 'SET factCheckFinished = :v', { ':v': true });
+  }
+
+  /** Updates the control record of a campaign in one of the `from` statuses; CampaignStateConflict otherwise. */
+  private async transition(
+    campaignId: string,
+    from: readonly CampaignStatus[],
+    update: string,
+    values: Record<string, unknown>,
+  ): Promise<CampaignMeta> {
+    const allowed = Object.fromEntries(from.map((status, i) => [`:from${i}`, status]));
     try {
       const out = await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { PK: campaignPk(campaignId), SK: META },
-          UpdateExpression: 'SET factCheckFinished = :t',
-          ConditionExpression: '#s = :checking',
+          UpdateExpression: update,
+          ConditionExpression: `#s IN (${Object.keys(allowed).join(', ')})`,
           ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: { ':t': true, ':checking': 'fact-checking' },
+          ExpressionAttributeValues: { ...values, ...allowed },
           ReturnValues: 'ALL_NEW',
         }),
       );
@@ -918,7 +873,7 @@ export class CampaignStore {
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) {
         const meta = await this.getMeta(campaignId);
-        throw new CampaignStateConflict(`campaign ${campaignId} is ${meta.status}, not in fact-check`, {
+        throw new CampaignStateConflict(`campaign ${campaignId} is ${meta.status}, not ${from.join(' or ')}`, {
           cause: error,
         });
       }
@@ -935,69 +890,56 @@ export class CampaignStore {
 
   /** A campaign's draft findings, of one center or all. */
   async listFactCheckItems(campaignId: string, centerId?: string): Promise<FactCheckItem[]> {
-    const out: FactCheckItem[] = [];
-    for await (const item of this.queryAll({
-      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :p)',
-      ExpressionAttributeValues: {
-        ':pk': campaignPk(campaignId),
-        ':p': centerId ? factCheckSk(centerId, '') : 'FACTCHECK#',
-      },
-    })) {
-      out.push(FactCheckItem.parse(item));
-    }
-    return out;
+    return this.listCampaignItems(campaignId, centerId ? factCheckSk(centerId, '') : 'FACTCHECK#', FactCheckItem);
   }
 
   /** Records an official's dispute; DisputeExists when the item was disputed already. */
   async putDispute(dispute: Dispute): Promise<void> {
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { PK: campaignPk(dispute.campaignId), SK: disputeSk(dispute.centerId, dispute.itemId), ...dispute },
-          ConditionExpression: 'attribute_not_exists(PK)',
-        }),
-      );
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) {
-        throw new DisputeExists(`${dispute.itemId} is disputed already`, { cause: error });
-      }
-      throw error;
-    }
+    await this.putConditional(
+      { PK: campaignPk(dispute.campaignId), SK: disputeSk(dispute.centerId, dispute.itemId), ...dispute },
+      { ConditionExpression: 'attribute_not_exists(PK)' },
+      (cause) => new DisputeExists(`${dispute.itemId} is disputed already`, { cause }),
+    );
   }
 
   /** Stores a ruling, provided the dispute is still at the revision before it (ConcurrentUpdate otherwise). */
   async saveDispute(dispute: Dispute): Promise<void> {
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { PK: campaignPk(dispute.campaignId), SK: disputeSk(dispute.centerId, dispute.itemId), ...dispute },
-          ConditionExpression: 'revision = :r',
-          ExpressionAttributeValues: { ':r': dispute.revision - 1 },
-        }),
-      );
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) {
-        throw new ConcurrentUpdate(`the dispute of ${dispute.itemId} changed meanwhile`, { cause: error });
-      }
-      throw error;
-    }
+    await this.putConditional(
+      { PK: campaignPk(dispute.campaignId), SK: disputeSk(dispute.centerId, dispute.itemId), ...dispute },
+      { ConditionExpression: 'revision = :r', ExpressionAttributeValues: { ':r': dispute.revision - 1 } },
+      (cause) => new ConcurrentUpdate(`the dispute of ${dispute.itemId} changed meanwhile`, { cause }),
+    );
   }
 
   /** A campaign's disputes, of one center or all. */
   async listDisputes(campaignId: string, centerId?: string): Promise<Dispute[]> {
-    const out: Dispute[] = [];
+    return this.listCampaignItems(campaignId, centerId ? disputeSk(centerId, '') : 'DISPUTE#', Dispute);
+  }
+
+  /** The campaign's own items whose sort key starts with `prefix`, parsed. */
+  private async listCampaignItems<T>(campaignId: string, prefix: string, schema: z.ZodType<T>): Promise<T[]> {
+    const out: T[] = [];
     for await (const item of this.queryAll({
       KeyConditionExpression: 'PK = :pk AND begins_with(SK, :p)',
-      ExpressionAttributeValues: {
-        ':pk': campaignPk(campaignId),
-        ':p': centerId ? disputeSk(centerId, '') : 'DISPUTE#',
-      },
+      ExpressionAttributeValues: { ':pk': campaignPk(campaignId), ':p': prefix },
     })) {
-      out.push(Dispute.parse(item));
+      out.push(schema.parse(item));
     }
     return out;
+  }
+
+  /** Puts an item under a condition; a failed condition becomes the error `refused` names. */
+  private async putConditional(
+    item: Record<string, unknown>,
+    condition: { ConditionExpression: string; ExpressionAttributeValues?: Record<string, unknown> },
+    refused: (cause: Error) => Error,
+  ): Promise<void> {
+    try {
+      await this.db.send(new PutCommand({ TableName: this.tableName, Item: item, ...condition }));
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw refused(error);
+      throw error;
+    }
   }
 
   /** Sets the status, optionally only from the given ones. */
@@ -1426,15 +1368,8 @@ export class CampaignStore {
 
   /** Every review decision of a campaign, by assignment id. */
   async listReviews(campaignId: string): Promise<Map<string, Review>> {
-    const out = new Map<string, Review>();
-    for await (const item of this.queryAll({
-      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :p)',
-      ExpressionAttributeValues: { ':pk': campaignPk(campaignId), ':p': 'REVIEW#' },
-    })) {
-      const review = Review.parse(item);
-      out.set(review.assignmentId, review);
-    }
-    return out;
+    const reviews = await this.listCampaignItems(campaignId, 'REVIEW#', Review);
+    return new Map(reviews.map((review) => [review.assignmentId, review]));
   }
 
   /** The review decision on one response, if any. */
@@ -1463,21 +1398,13 @@ export class CampaignStore {
    * (revision - 1 is the revision they saw; ConcurrentUpdate otherwise).
    */
   async saveReview(review: Review): Promise<void> {
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { PK: campaignPk(review.campaignId), SK: reviewSk(review.assignmentId), ...review },
-          ConditionExpression: review.revision === 1 ? 'attribute_not_exists(PK)' : 'revision = :r',
-          ...(review.revision === 1 ? {} : { ExpressionAttributeValues: { ':r': review.revision - 1 } }),
-        }),
-      );
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) {
-        throw new ConcurrentUpdate(`the review of ${review.assignmentId} changed meanwhile`, { cause: error });
-      }
-      throw error;
-    }
+    await this.putConditional(
+      { PK: campaignPk(review.campaignId), SK: reviewSk(review.assignmentId), ...review },
+      review.revision === 1
+        ? { ConditionExpression: 'attribute_not_exists(PK)' }
+        : { ConditionExpression: 'revision = :r', ExpressionAttributeValues: { ':r': review.revision - 1 } },
+      (cause) => new ConcurrentUpdate(`the review of ${review.assignmentId} changed meanwhile`, { cause }),
+    );
   }
 
   /** Appends one entry to a campaign's audit log (its id makes a retried append a no-op). */

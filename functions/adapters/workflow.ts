@@ -1,6 +1,7 @@
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import type { WakeSignal } from '../core/workflow-contract.ts';
 import { sfnClient } from './sfn.ts';
+import type { CampaignMeta, CampaignStore } from './store.ts';
 
 const STALE_TOKEN = new Set(['TaskTimedOut', 'InvalidToken', 'TaskDoesNotExist']);
 
@@ -16,4 +17,21 @@ export const wakeCollect = async (taskToken: string, signal: WakeSignal): Promis
     if (error instanceof Error && STALE_TOKEN.has(error.name)) return 'stale';
     throw error;
   }
+};
+
+/**
+ * What every waiting state's function does (Collect, Review, FactCheck): stores the task token on
+ * the campaign so that whoever ends the wait can wake it, then wakes it at once when the wait is
+ * over already (it ended while no token was stored). `over` reads the campaign after the token is
+ * stored and says why the wait is over, or undefined.
+ */
+export const holdTaskToken = async (
+  store: Pick<CampaignStore, 'setTaskToken' | 'getMeta'>,
+  input: { campaignId: string; taskToken: string; wakeAt: string },
+  over: (meta: CampaignMeta) => WakeSignal['reason'] | undefined | Promise<WakeSignal['reason'] | undefined>,
+): Promise<{ stored: true }> => {
+  await store.setTaskToken(input.campaignId, input.taskToken, input.wakeAt);
+  const reason = await over(await store.getMeta(input.campaignId));
+  if (reason) await wakeCollect(input.taskToken, { reason, at: new Date().toISOString() });
+  return { stored: true };
 };

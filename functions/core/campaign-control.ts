@@ -27,6 +27,23 @@ export interface ControlledCampaign {
   total: number;
 }
 
+/** What the rules read, from a campaign's control record. */
+export const controlledCampaign = (meta: {
+  status: CampaignStatus;
+  closeRequested?: boolean | undefined;
+  closedAt?: string | undefined;
+  campaign: { schedule: { opens: string } };
+  answered: number;
+  total: number;
+}): ControlledCampaign => ({
+  status: meta.status,
+  ...(meta.closeRequested !== undefined ? { closeRequested: meta.closeRequested } : {}),
+  ...(meta.closedAt ? { closedAt: meta.closedAt } : {}),
+  opens: meta.campaign.schedule.opens,
+  answered: meta.answered,
+  total: meta.total,
+});
+
 /** Why the action is refused now, or undefined when it may go ahead. */
 export const refuseControl = (
   campaign: ControlledCampaign,

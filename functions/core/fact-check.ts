@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { Id, type LocalizedText, type Problem, ProblemCategory, ProblemSeverity, type Response } from './model.ts';
 import { rectificationItemId } from './rectification.ts';
+import { hasControlCharacters } from './request-body.ts';
 
 /**
  * Fact-check and appeal (事实核查与申诉复核) before results are published: each center's official
@@ -72,15 +73,6 @@ export const Dispute = z.object({
 });
 export type Dispute = z.infer<typeof Dispute>;
 
-// Control characters other than newline and tab have no place in free text.
-const hasControl = (text: string): boolean => {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if ((c < 0x20 && c !== 0x0a && c !== 0x09) || c === 0x7f) return true;
-  }
-  return false;
-};
-
 /** What the official posts to dispute a finding. */
 export const DisputeInput = z.object({
   intent: z.literal('dispute'),
@@ -93,7 +85,7 @@ export const DisputeInput = z.object({
         .string()
         .min(5, 'explain in a few words why the finding is wrong')
         .max(MAX_DISPUTE_REASON, `at most ${MAX_DISPUTE_REASON} characters`)
-        .refine((s) => !hasControl(s), 'contains invalid characters'),
+        .refine((s) => !hasControlCharacters(s), 'contains invalid characters'),
     ),
 });
 export type DisputeInput = z.infer<typeof DisputeInput>;

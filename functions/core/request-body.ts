@@ -51,3 +51,12 @@ export const readRequestBody = (
   const key = findDuplicateJsonKey(text);
   return key === undefined ? { ok: true, kind: 'json', value } : { ok: false, problem: 'duplicateKey', key };
 };
+
+/** Whether text holds control characters other than newline and tab: they have no place in a note. */
+export const hasControlCharacters = (text: string): boolean => {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x0a && c !== 0x09) || c === 0x7f) return true;
+  }
+  return false;
+};

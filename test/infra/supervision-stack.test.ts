@@ -13,7 +13,13 @@ const WORKFLOW_FILE = path.join(REPOSITORY_ROOT, 'workflows/campaign.asl.json');
 const SENDER = 'noreply@example.gov.cn';
 const HANDLERS = [...Object.values(WORKFLOW_FUNCTIONS), 'survey-api', 'count-answers', 'console-api'];
 /** The functions that may wake a waiting task of the workflow (SendTaskSuccess and the like). */
-const WAKERS: readonly string[] = ['count-answers', 'await-responses', 'await-review', 'await-fact-check', 'console-api'];
+const WAKERS: readonly string[] = [
+  'count-answers',
+  'await-responses',
+  'await-review',
+  'await-fact-check',
+  'console-api',
+];
 const MAIL_SENDERS: readonly string[] = ['send-mail', 'publish-city-summary', 'fail-campaign'];
 /** What reading a table's stream takes; everything else of DynamoDB is item access. */
 const STREAM_ACTIONS: readonly string[] = [

@@ -1,0 +1,500 @@
+import { mkdir, readFile } from 'node:fs/promises';
+import type { SFNClient } from '@aws-sdk/client-sfn';
+import axe from 'axe-core';
+import ExcelJS from 'exceljs';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CampaignStore, TokenRecord } from '../../functions/adapters/store.ts';
+import { hashToken } from '../../functions/core/links.ts';
+import { CampaignDefinition } from '../../functions/core/model.ts';
+import { REPORT_COLUMNS } from '../../functions/core/report.ts';
+import type { EmbeddedCloud } from '../../local/cloud.ts';
+import { answerSurvey } from '../../local/demo/simulate.ts';
+import { launchChromium } from '../support/browser.ts';
+import { startCloudAndClients } from '../support/embedded-cloud.ts';
+import { waitFor } from '../support/wait.ts';
+import { launchWithLinks, surveyCampaign } from './survey-cloud.ts';
+
+/**
+ * The organizer console in Chromium, on the embedded cloud: signed in through its own sign-in page
+ * with the demo accounts of the local user pool (cognito-local), every page checked with axe on a
+ * phone and on a desktop.
+ */
+
+const SCREENSHOTS = 'test-results/screenshots';
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1280, height: 800 };
+
+let cloud: EmbeddedCloud;
+let store: CampaignStore;
+let sfn: SFNClient;
+let browser: Browser;
+
+/** A launched campaign with one 玄武区 and one 秦淮区 assignment answered and one 秦淮区 assignment open. */
+interface Answered {
+  id: string;
+  definition: CampaignDefinition;
+  executionArn: string;
+  xuanwu: TokenRecord;
+  qinhuai: TokenRecord;
+  /** The supervisor left to answer. */
+  late: string;
+}
+
+/** Three street centers (one in 玄武区, two in 秦淮区), one supervisor each. */
+const consoleCampaign = (id: string, reviewDays = 0): CampaignDefinition => {
+  const base = surveyCampaign(id);
+  const [, qinhuai] = base.centers;
+  if (!qinhuai) throw new Error('the survey campaign has two centers');
+  return CampaignDefinition.parse({
+    ...base,
+    campaign: { ...base.campaign, review: { workingDays: reviewDays } },
+    centers: [
+      ...base.centers,
+      {
+        ...qinhuai,
+        id: 'C-ST3',
+        name: { zh: '秦淮区中华门街道便民服务中心', en: 'Zhonghuamen Street Center, Qinhuai' },
+      },
+    ],
+    supervisors: [
+      ...base.supervisors,
+      { id: 'S3', name: '王芳', email: `s3-${id}@example.com`, sector: '记者', homeDistrict: '鼓楼区' },
+    ],
+  });
+};
+
+const launchAndAnswer = async (id: string, reviewDays = 0): Promise<Answered> => {
+  const definition = consoleCampaign(id, reviewDays);
+  const { executionArn, links } = await launchWithLinks({ cloud, store, sfn }, definition);
+  const tokens = await Promise.all(
+    links.map(async (link) => ({ link, token: await store.getToken(hashToken(link.split('/s/')[1] ?? '')) })),
+  );
+  const district = (t: TokenRecord | undefined) => definition.centers.find((c) => c.id === t?.centerId)?.district;
+  const xuanwu = tokens.find((t) => district(t.token) === '玄武区');
+  const qinhuai = tokens.find((t) => district(t.token) === '秦淮区');
+  if (!xuanwu?.token || !qinhuai?.token) throw new Error('assignments not found');
+  for (const { link } of [xuanwu, qinhuai]) expect((await answerSurvey(link, id)).status).toBe(200);
+  // The answer counter marks assignments answered from the table's stream.
+  await cloud.streamIdle();
+  const open = tokens.find((t) => t !== xuanwu && t !== qinhuai)?.token;
+  const late = definition.supervisors.find((p) => p.id === open?.supervisorId)?.name ?? '';
+  return { id, definition, executionArn, xuanwu: xuanwu.token, qinhuai: qinhuai.token, late };
+};
+
+const centerName = (campaign: Answered, token: TokenRecord): string =>
+  campaign.definition.centers.find((c) => c.id === token.centerId)?.name.zh ?? '';
+
+/** The campaign the progress, review and coordinator tests look at; results use one of their own. */
+let shared: Answered;
+
+beforeAll(async () => {
+  ({ cloud, store, sfn } = await startCloudAndClients({ campaignCacheSeconds: 0 }));
+  browser = await launchChromium();
+  await mkdir(SCREENSHOTS, { recursive: true });
+  shared = await launchAndAnswer('console-e2e');
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await cloud?.close();
+});
+
+const passwordOf = (username: string): string => {
+  const account = cloud.consoleAccounts.find((a) => a.username === username);
+  if (!account) throw new Error(`the embedded cloud has no console account ${username}`);
+  return account.password;
+};
+
+const newContext = async (viewport: typeof PHONE): Promise<BrowserContext> => {
+  const context = await browser.newContext({
+    viewport,
+    deviceScaleFactor: viewport === PHONE ? 2 : 1,
+    locale: 'zh-CN',
+    baseURL: cloud.urls.api,
+  });
+  // Fail a stuck step with its own message well before the test's time limit.
+  context.setDefaultTimeout(15_000);
+  return context;
+};
+
+/**
+ * Opens a page that records script errors, CSP refusals and failed loads. A page answered with one of
+ * the `expected` statuses (a wrong password's 401, a refusal's 403) is what the test asks for.
+ */
+const openPage = async (context: BrowserContext, expected: readonly number[] = []) => {
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() !== 'error') return;
+    if (expected.some((status) => m.text().includes(`status of ${status}`))) return;
+    problems.push(`console: ${m.text()}`);
+  });
+  return { page, problems };
+};
+
+/** Runs axe-core in the page (evaluated, so the page's own CSP still applies to everything else). */
+const seriousViolations = async (page: Page): Promise<string[]> => {
+  await page.evaluate(axe.source);
+  // The function runs in the page, where axe is a global; Node's types know no window.
+  const result = await page.evaluate(() =>
+    (
+      globalThis as unknown as {
+        axe: {
+          run: () => Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown }[] }[] }>;
+        };
+      }
+    ).axe.run(),
+  );
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
+};
+
+/** Whether the page is wider than the window (it would scroll sideways on a phone). */
+const scrollsSideways = (page: Page) =>
+  page.evaluate<boolean>('document.documentElement.scrollWidth > document.documentElement.clientWidth');
+
+/**
+ * Screenshots the page on a phone and on a desktop and runs axe at each size: what it finds, and
+ * whether the phone layout scrolls sideways. The page keeps the viewport it had.
+ */
+const checkPage = async (page: Page, name: string): Promise<string[]> => {
+  const before = page.viewportSize();
+  const found: string[] = [];
+  for (const [label, size] of [
+    ['phone', PHONE],
+    ['desktop', DESKTOP],
+  ] as const) {
+    await page.setViewportSize(size);
+    await page.screenshot({ path: `${SCREENSHOTS}/console-${name}-${label}.png`, fullPage: true });
+    found.push(...(await seriousViolations(page)).map((v) => `${label}: ${v}`));
+    if (label === 'phone' && (await scrollsSideways(page))) found.push('phone: the page scrolls sideways');
+  }
+  if (before) await page.setViewportSize(before);
+  return found;
+};
+
+/** Signs in through the sign-in page the console sends a visitor to; resolves on the campaigns list. */
+const signIn = async (page: Page, username: string) => {
+  await page.goto('/console');
+  await page.waitForURL(/\/console\/sign-in/);
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码').fill(passwordOf(username));
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.waitForURL(/\/console\?lang=zh$/);
+};
+
+const campaignPath = (id: string) => `/console/campaigns/${id}`;
+/** The campaign's link in the campaigns list (every test campaign has the same title). */
+const campaignLink = (page: Page, id: string) => page.locator(`main a[href="${campaignPath(id)}?lang=zh"]`);
+
+describe('the organizer console in a browser', { timeout: 180_000 }, () => {
+  it('signs an organizer in on a phone: a wrong password is refused with a message, the right one opens the campaigns list', async () => {
+    // Prepare
+    const context = await newContext(PHONE);
+    const { page, problems } = await openPage(context, [401]);
+
+    // Act: a visitor without a session is sent to sign in
+    const first = await page.goto('/console');
+    await page.waitForURL(/\/console\/sign-in\?lang=zh$/);
+    const signInPage = await checkPage(page, '1-sign-in');
+    await page.getByLabel('用户名').fill('organizer');
+    await page.getByLabel('密码').fill(`${passwordOf('organizer')}-wrong`);
+    const [refused] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes('/console/sign-in')),
+      page.getByRole('button', { name: '登录' }).click(),
+    ]);
+    await page.getByRole('alert').waitFor();
+    const error = await page.getByRole('alert').textContent();
+    const keptUsername = await page.getByLabel('用户名').inputValue();
+    const refusedPage = await checkPage(page, '2-sign-in-refused');
+    await page.getByLabel('密码').fill(passwordOf('organizer'));
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.waitForURL(/\/console\?lang=zh$/);
+    const cookies = await context.cookies();
+    // On a phone the list's head is hidden: each cell names its column itself.
+    const columnShown = await page.evaluate<string>(
+      "getComputedStyle(document.querySelector('main td.num'), '::before').content",
+    );
+    const listPage = await checkPage(page, '3-campaigns');
+
+    // Assess
+    expect(first?.request().redirectedFrom()?.url()).toBe(`${cloud.urls.api}/console`);
+    expect(signInPage).toEqual([]);
+    expect(refused.status()).toBe(401);
+    expect(error).toContain('用户名或密码不正确');
+    expect(keptUsername).toBe('organizer');
+    expect(refusedPage).toEqual([]);
+    expect(cookies).toEqual([
+      expect.objectContaining({ name: 'console_session', path: '/console', httpOnly: true, sameSite: 'Strict' }),
+    ]);
+    expect(await page.locator('h1').textContent()).toBe('督查活动');
+    expect(await page.locator('header .who').textContent()).toContain('organizer · 市级组织方');
+    const row = page.getByRole('row').filter({ has: page.getByText(shared.id, { exact: true }) });
+    expect(await row.getByRole('link').textContent()).toBe(shared.definition.campaign.title.zh);
+    expect(await row.textContent()).toContain('收集中');
+    expect(await row.textContent()).toContain('2/3');
+    expect(columnShown).toBe('"已答"');
+    expect(listPage).toEqual([]);
+
+    // Act: sign out; the console asks to sign in again
+    await page.getByRole('button', { name: '退出' }).click();
+    await page.waitForURL(/\/console\/sign-in/);
+    await page.goto('/console');
+    await page.waitForURL(/\/console\/sign-in/);
+
+    // Assess
+    expect((await context.cookies()).filter((c) => c.name === 'console_session')).toEqual([]);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it("shows a campaign's progress by district and level and who has yet to answer, in Chinese and in English", async () => {
+    // Prepare
+    const context = await newContext(PHONE);
+    const { page, problems } = await openPage(context);
+    await signIn(page, 'leader');
+
+    // Act
+    await campaignLink(page, shared.id).click();
+    await page.waitForURL(new RegExp(`${campaignPath(shared.id)}\\?lang=zh$`));
+    const overall = await page.locator('#h-overall').locator('..').textContent();
+    const byDistrict = await page.locator('#h-district').locator('..').getByRole('row').allTextContents();
+    const byLevel = await page.locator('#h-level').locator('..').getByRole('row').allTextContents();
+    const late = await page.locator('#h-late').locator('..').textContent();
+    const zhPage = await checkPage(page, '4-progress');
+    await page.getByRole('link', { name: 'English' }).click();
+    await page.waitForURL(/lang=en$/);
+    const enPage = await checkPage(page, '5-progress-en');
+
+    // Assess
+    expect(overall).toContain('总体进度 · 全市');
+    expect(overall).toContain('2/3 · 67%');
+    expect(byDistrict.slice(1)).toHaveLength(2);
+    expect(byDistrict).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^玄武区1\/1 \(100%\)/),
+        expect.stringMatching(/^秦淮区1\/2 \(50%\)/),
+      ]),
+    );
+    expect(byLevel.slice(1)).toEqual([expect.stringMatching(/^街道\/镇2\/3 \(67%\)/)]);
+    expect(late).toContain('未答督查员 (1)');
+    expect(late).toContain(shared.late);
+    // A leader looks and changes nothing: no organizer's actions.
+    expect(await page.locator('#h-actions').count()).toBe(0);
+    expect(zhPage).toEqual([]);
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+    expect(await page.locator('#h-overall').textContent()).toBe('Progress · Whole city');
+    expect(await page.locator('#h-late').textContent()).toBe('Supervisors yet to answer (1)');
+    expect(await page.getByRole('link', { name: 'Review responses' }).getAttribute('href')).toContain('lang=en');
+    expect(enPage).toEqual([]);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('lets an organizer on a desktop return a response with a comment, then lists it as returned, audited', async () => {
+    // Prepare
+    const context = await newContext(DESKTOP);
+    const { page, problems } = await openPage(context, [400]);
+    await signIn(page, 'organizer');
+    const name = centerName(shared, shared.qinhuai);
+    await page.goto(`${campaignPath(shared.id)}?lang=zh`);
+    await page.getByRole('link', { name: '审核答卷' }).click();
+    await page.waitForURL(/\/review\?lang=zh$/);
+    const queuePage = await checkPage(page, '6-review-queue');
+    const card = () => page.getByRole('article', { name });
+
+    // Act: returning without a comment is refused, and nothing is stored
+    const [withoutComment] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes('/review/')),
+      card().getByRole('button', { name: '退回修改' }).click(),
+    ]);
+    await page.getByRole('heading', { name: '无法保存', level: 1 }).waitFor();
+    const refusal = await page.locator('main').textContent();
+    const refusalPage = await checkPage(page, '7-review-refused');
+    const afterRefusal = (await store.listReviews(shared.id)).get(shared.qinhuai.id);
+    await page.goBack();
+    await card().getByLabel('意见（退回或作废时必填）').fill('请补充窗口照片');
+    await card().getByRole('button', { name: '退回修改' }).click();
+    await page.waitForURL(/done=/);
+    const notice = await page.getByRole('status').textContent();
+    const pendingNames = await page.getByRole('article').allTextContents();
+    await page.getByRole('link', { name: /^全部/ }).click();
+    await page.waitForURL(/show=all/);
+    const decided = await card().textContent();
+    const allPage = await checkPage(page, '8-review-all');
+    await page.goto(`${campaignPath(shared.id)}/audit?lang=zh`);
+    const audit = await page.getByRole('row').allTextContents();
+    const auditPage = await checkPage(page, '9-audit');
+
+    // Assess
+    expect(queuePage).toEqual([]);
+    expect(withoutComment.status()).toBe(400);
+    expect(refusal).toContain('无法保存');
+    expect(afterRefusal).toBeUndefined();
+    expect(refusalPage).toEqual([]);
+    expect(notice).toBe('已记录审核决定。');
+    expect(pendingNames.some((text) => text.includes(name))).toBe(false);
+    expect(decided).toContain('已退回修改');
+    expect(decided).toContain('上次决定: 已退回修改 · organizer');
+    expect(decided).toContain('“请补充窗口照片”');
+    expect(allPage).toEqual([]);
+    expect((await store.listReviews(shared.id)).get(shared.qinhuai.id)).toMatchObject({
+      status: 'returned',
+      comment: '请补充窗口照片',
+      reviewer: { username: 'organizer' },
+    });
+    expect(audit).toContainEqual(expect.stringMatching(/organizer.*review\.returned/));
+    expect(auditPage).toEqual([]);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('shows the coordinator of 玄武区 only 玄武区, and refuses their decision on a 秦淮区 response', async () => {
+    // Prepare
+    const context = await newContext(PHONE);
+    const { page, problems } = await openPage(context, [403]);
+    await signIn(page, 'coordinator-xuanwu');
+
+    // Act: progress and review queue of their district
+    await campaignLink(page, shared.id).click();
+    await page.waitForURL(new RegExp(`${campaignPath(shared.id)}\\?lang=zh$`));
+    const progress = (await page.locator('main').textContent()) ?? '';
+    const progressPage = await checkPage(page, '10-coordinator-progress');
+    await page.getByRole('link', { name: '审核答卷' }).click();
+    await page.waitForURL(/\/review\?lang=zh$/);
+    const queue = (await page.locator('main').textContent()) ?? '';
+    const cards = await page.getByRole('article').count();
+    const queuePage = await checkPage(page, '11-coordinator-review');
+    // A decision on another district's response, posted from the console's own page as a form would be.
+    const action = `${campaignPath(shared.id)}/review/${shared.qinhuai.id}?lang=zh`;
+    const fields = { decision: 'approve', version: '1', supervisor: shared.qinhuai.supervisorId };
+    const [refused] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes(action)),
+      page.evaluate(`(() => {
+        const form = document.createElement('form');
+        form.method = 'post';
+        form.action = ${JSON.stringify(action)};
+        for (const [name, value] of Object.entries(${JSON.stringify(fields)})) {
+          const input = document.createElement('input');
+          input.type = 'hidden';
+          input.name = name;
+          input.value = value;
+          form.append(input);
+        }
+        document.body.append(form);
+        form.submit();
+      })()`),
+    ]);
+    await page.getByRole('heading', { name: '无权操作', level: 1 }).waitFor();
+    const refusal = await page.locator('main').textContent();
+    const refusalPage = await checkPage(page, '12-coordinator-refused');
+
+    // Assess
+    expect(progress).toContain('仅显示 玄武区 的场所');
+    expect(progress).toContain('1/1 · 100%');
+    expect(progress).not.toContain('秦淮区');
+    expect(await page.getByRole('link', { name: '操作日志' }).count()).toBe(0);
+    expect(progressPage).toEqual([]);
+    expect(cards).toBe(1);
+    expect(queue).toContain(centerName(shared, shared.xuanwu));
+    expect(queue).not.toContain('秦淮区');
+    expect(queuePage).toEqual([]);
+    expect(refused.status()).toBe(403);
+    expect(refusal).toContain('无权操作');
+    expect(refusalPage).toEqual([]);
+    expect((await store.listReviews(shared.id)).get(shared.qinhuai.id)?.reviewer.username).not.toBe(
+      'coordinator-xuanwu',
+    );
+    expect((await store.listAudit(shared.id)).map((a) => a.actor.username)).not.toContain('coordinator-xuanwu');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('closes a campaign from the console, finishes its review and shows the results: chart, a center, XLSX and CSV', async () => {
+    // Prepare
+    const campaign = await launchAndAnswer('console-e2e-results', 2);
+    const context = await newContext(DESKTOP);
+    const { page, problems } = await openPage(context);
+    await signIn(page, 'organizer');
+    await page.goto(`${campaignPath(campaign.id)}?lang=zh`);
+    const actionsPage = await checkPage(page, '13-organizer-actions');
+
+    // Act: close now, confirmed
+    await page.getByLabel('确认现在截止：停止收集答卷并开始评分').check();
+    await page.getByRole('button', { name: '立即截止' }).click();
+    await page.waitForURL(/done=close/);
+    const closing = await page.getByRole('status').textContent();
+    // The workflow closes the campaign and holds it in review for its two working days.
+    await waitFor('the review', async () =>
+      (await store.getMeta(campaign.id)).status === 'reviewing' ? true : undefined,
+    );
+    await page.goto(`${campaignPath(campaign.id)}?lang=zh`);
+    const reviewPage = await checkPage(page, '14-in-review');
+    await page.getByRole('button', { name: '结束审核并评分' }).click();
+    await page.waitForURL(/done=finish-review/);
+    const execution = await cloud.runner.waitForExecution(campaign.executionArn);
+    await page.reload();
+    await page.getByRole('link', { name: '评分结果' }).click();
+    await page.waitForURL(/\/results\?lang=zh$/);
+    const chart = page.getByRole('img', { name: '街道/镇场所得分及 90% 区间' });
+    const chartShown = await chart.isVisible();
+    const dots = await chart.locator('circle').count();
+    const rows = await page.getByRole('row').allTextContents();
+    const resultsPage = await checkPage(page, '15-results');
+    const [csv] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: '下载 CSV' }).click(),
+    ]);
+    const [xlsx] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: '下载 Excel' }).click(),
+    ]);
+    const csvText = await readFile(await csv.path(), 'utf8');
+    const workbook = new ExcelJS.Workbook();
+    const xlsxBytes = await readFile(await xlsx.path());
+    await workbook.xlsx.load(xlsxBytes as unknown as ExcelJS.Buffer);
+    const scoredName = centerName(campaign, campaign.qinhuai);
+    await page.getByRole('link', { name: scoredName }).click();
+    await page.waitForURL(/\/centers\//);
+    await page.getByRole('link', { name: 'English' }).click();
+    await page.waitForURL(/lang=en$/);
+    const center = (await page.locator('main').textContent()) ?? '';
+    const centerPage = await checkPage(page, '16-center-en');
+
+    // Assess
+    expect(actionsPage).toEqual([]);
+    expect(closing).toContain('已要求截止');
+    expect(reviewPage).toEqual([]);
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(await store.getMeta(campaign.id)).toMatchObject({ closedReason: 'closed-by-organizer' });
+    expect(chartShown).toBe(true);
+    // A dot for each center with a score: the two answered ones.
+    expect(dots).toBe(2);
+    expect(rows.filter((row) => row.includes('秦淮区') || row.includes('玄武区'))).toHaveLength(3);
+    expect(resultsPage).toEqual([]);
+    expect(csv.suggestedFilename()).toBe(`results-${campaign.id}.csv`);
+    const [header, ...lines] = csvText.split('\r\n').filter(Boolean);
+    expect(header).toBe(`\ufeff${REPORT_COLUMNS.map((c) => c.header).join(',')}`);
+    expect(header?.startsWith('\ufeff级别 level,排名 rank')).toBe(true);
+    expect(lines).toHaveLength(3);
+    expect(xlsx.suggestedFilename()).toBe(`results-${campaign.id}.xlsx`);
+    expect(xlsxBytes.subarray(0, 2).toString('latin1')).toBe('PK');
+    const sheetText = workbook.worksheets.map((sheet) => JSON.stringify(sheet.getSheetValues())).join('\n');
+    expect(sheetText).toContain(scoredName);
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+    expect(await page.locator('h1').textContent()).toBe(
+      campaign.definition.centers.find((c) => c.id === campaign.qinhuai.centerId)?.name.en,
+    );
+    expect(center).toContain('Raters1');
+    expect(centerPage).toEqual([]);
+    const downloads = (await store.listAudit(campaign.id)).map((a) => a.action);
+    expect(downloads).toEqual(
+      expect.arrayContaining(['campaign.close', 'review.finish', 'download.csv', 'download.xlsx']),
+    );
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});
