@@ -273,6 +273,7 @@ const pageModel = (
   activity: token.activity,
   questionnaire: ctx.questionnaire,
   submissionId: randomUUID(),
+  openedAt: new Date().toISOString(),
   token: tokenOf(event),
   ...state,
 });
@@ -438,6 +439,13 @@ const openWrite = async (
   return { body, token, ctx, now };
 };
 
+/** Seconds since the page was served, when its time is plausible (not in the future, under a week). */
+const secondsSpent = (openedAt: string | undefined, now: Date): { secondsSpent?: number } => {
+  if (openedAt === undefined) return {};
+  const seconds = Math.floor((now.getTime() - Date.parse(openedAt)) / 1000);
+  return seconds >= 0 && seconds < 7 * 86_400 ? { secondsSpent: seconds } : {};
+};
+
 /** POST /s/{token}: stores a new version of the answers, or a draft. */
 export const submitSurvey = async (event: APIGatewayProxyEventV2): Promise<Result> => {
   const write = await openWrite(event, 'form-or-json');
@@ -464,6 +472,7 @@ export const submitSurvey = async (event: APIGatewayProxyEventV2): Promise<Resul
     answers: answers.answers,
     problems: problems.problems,
     submittedAt: now.toISOString(),
+    ...secondsSpent(body.input.openedAt, now),
   });
   // The draft stays: the page shows a draft only when it is newer than the latest submission.
   // Counting the first answer, and waking the workflow after the last one, follow from the table's

@@ -524,9 +524,15 @@ export class CampaignStore {
       answers: Response['answers'];
       problems?: Response['problems'];
       submittedAt: string;
+      secondsSpent?: number;
     },
   ): Promise<{ version: number; first: boolean; duplicate: boolean }> {
     const key = { PK: shardPk(token.campaignId, token.shard), SK: responseSk(token.id) };
+    // What the latest answers no longer have: an earlier version's problems or time taken.
+    const removed = [
+      ...(submission.problems ? [] : ['problems']),
+      ...(submission.secondsSpent === undefined ? ['secondsSpent'] : []),
+    ];
     const entry: ResponseVersion = {
       submittedAt: submission.submittedAt,
       answers: submission.answers,
@@ -542,9 +548,10 @@ export class CampaignStore {
             'SET campaignId = :c, assignmentId = :a, supervisorId = :s, centerId = :ce, activity = :ac,',
             'answers = :ans, submittedAt = :t, submissionId = :sid,',
             submission.problems ? 'problems = :p,' : '',
+            submission.secondsSpent === undefined ? '' : 'secondsSpent = :ss,',
             '#v = if_not_exists(#v, :zero) + :one,',
             'history = list_append(if_not_exists(history, :empty), :entry)',
-            submission.problems ? '' : 'REMOVE problems',
+            removed.length > 0 ? `REMOVE ${removed.join(', ')}` : '',
             'ADD submissionIds :sids',
           ].join(' '),
           // A new response, or a new submission with room for it. Written without parentheses (NOT binds
@@ -562,6 +569,7 @@ export class CampaignStore {
             ':t': submission.submittedAt,
             ':sid': submission.submissionId,
             ...(submission.problems ? { ':p': submission.problems } : {}),
+            ...(submission.secondsSpent === undefined ? {} : { ':ss': submission.secondsSpent }),
             ':zero': 0,
             ':one': 1,
             ':empty': [],

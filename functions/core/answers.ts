@@ -21,7 +21,7 @@ export interface FieldError {
 }
 
 /** Form fields that are not answers. */
-export const RESERVED_FIELDS = new Set(['submissionId', 'lang', 'intent', 'problems']);
+export const RESERVED_FIELDS = new Set(['submissionId', 'lang', 'intent', 'problems', 'openedAt']);
 
 /** The value meaning "not applicable" (不适用): excluded from scoring, never counted as 0. */
 export const NOT_APPLICABLE = 'na';
@@ -55,6 +55,8 @@ export interface SubmissionInput {
   submissionId?: string;
   intent?: string;
   lang?: string;
+  /** When the page was served (its hidden field), to tell how long the answers took. */
+  openedAt?: string;
 }
 
 /** Problem categories (发现问题类别) with the dimension each belongs to. */
@@ -335,13 +337,17 @@ const SHAPE = msg(
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const readMeta = (
-  key: 'submissionId' | 'lang' | 'intent',
+  key: 'submissionId' | 'lang' | 'intent' | 'openedAt',
   value: unknown,
   out: SubmissionInput,
   errors: FieldError[],
 ) => {
   if (typeof value !== 'string' || value.length > 64) {
     errors.push({ field: key, message: msg('格式不正确', 'must be a short text') });
+    return;
+  }
+  if (key === 'openedAt' && Number.isNaN(Date.parse(value))) {
+    errors.push({ field: key, message: msg('页面时间格式不正确', 'must be the instant the page was served') });
     return;
   }
   if (key === 'submissionId' && !SUBMISSION_ID.test(value)) {
@@ -353,7 +359,7 @@ const readMeta = (
 
 /**
  * Reads a JSON submission: question id → answer (text, number, true/false or null), plus optional
- * `submissionId`, `lang`, `intent` and `problems` (a list of {category, description, severity}).
+ * `submissionId`, `lang`, `intent`, `openedAt` and `problems` (a list of {category, description, severity}).
  */
 export const readJsonSubmission = (
   value: unknown,
@@ -364,7 +370,8 @@ export const readJsonSubmission = (
   const answers: [string, RawValue][] = [];
   for (const key of Object.keys(value)) {
     const v = value[key];
-    if (key === 'submissionId' || key === 'lang' || key === 'intent') readMeta(key, v, out, errors);
+    if (key === 'submissionId' || key === 'lang' || key === 'intent' || key === 'openedAt')
+      readMeta(key, v, out, errors);
     else if (key === 'problems') {
       if (!Array.isArray(v) || v.length > MAX_PROBLEMS + 1) {
         errors.push({
@@ -436,7 +443,8 @@ export const readFormSubmission = (
     }
     seen.add(key);
     const problem = PROBLEM_FIELD.exec(key);
-    if (key === 'submissionId' || key === 'lang' || key === 'intent') readMeta(key, value, out, errors);
+    if (key === 'submissionId' || key === 'lang' || key === 'intent' || key === 'openedAt')
+      readMeta(key, value, out, errors);
     else if (problem) {
       const index = Number(problem[1]);
       if (index > MAX_PROBLEMS) {

@@ -332,6 +332,8 @@ export const Response = z.object({
   answers: z.record(z.string(), AnswerValue),
   /** Problems found; absent on responses stored before problems were recorded. */
   problems: z.array(Problem).max(MAX_PROBLEMS).optional(),
+  /** Seconds from serving the page to this submission, when the page told (a hint for review). */
+  secondsSpent: z.number().int().nonnegative().optional(),
 });
 export type Response = z.infer<typeof Response>;
 

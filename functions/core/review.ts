@@ -110,10 +110,11 @@ export const reviewStatusOf = (response: Pick<Response, 'version'>, review: Revi
   review && (review.status === 'rejected' || review.version === response.version) ? review.status : 'pending';
 
 /** Automatic flags of a response. */
-export const REVIEW_FLAGS = ['identical-answers', 'outlier-rater', 'mostly-unanswered'] as const;
+export const REVIEW_FLAGS = ['too-fast', 'identical-answers', 'outlier-rater', 'mostly-unanswered'] as const;
 export type ReviewFlag = (typeof REVIEW_FLAGS)[number];
 
 export const REVIEW_FLAG_LABELS: Readonly<Record<ReviewFlag, LocalizedText>> = {
+  'too-fast': { zh: '作答过快', en: 'Answered too fast' },
   'identical-answers': { zh: '评分全部相同', en: 'All ratings identical' },
   'outlier-rater': { zh: '与其他督查员差异大', en: 'Far from the other raters' },
   'mostly-unanswered': { zh: '大部分题目未作答', en: 'Mostly unanswered' },
@@ -121,6 +122,8 @@ export const REVIEW_FLAG_LABELS: Readonly<Record<ReviewFlag, LocalizedText>> = {
 
 /** Thresholds of the flags; see docs/organizer-guide.md. */
 export const FLAG_RULES = {
+  /** Seconds per question below which answers were given too fast to reflect a visit (on the page, from opening it). */
+  tooFastSecondsPerQuestion: 4,
   /** Ratings needed before identical ones are suspicious. */
   identicalMinRatings: 4,
   /** Responses for the same center needed to call one an outlier. */
@@ -161,11 +164,17 @@ const median = (values: readonly number[]): number => {
  */
 export const flagResponse = (
   questionnaire: Questionnaire,
-  response: Pick<Response, 'activity' | 'answers'>,
+  response: Pick<Response, 'activity' | 'answers' | 'secondsSpent'>,
   centerMeans: readonly number[],
 ): ReviewFlag[] => {
   const flags: ReviewFlag[] = [];
   const questions = questionsFor(questionnaire, response.activity);
+  if (
+    response.secondsSpent !== undefined &&
+    response.secondsSpent < questions.length * FLAG_RULES.tooFastSecondsPerQuestion
+  ) {
+    flags.push('too-fast');
+  }
   const ratings = questions.flatMap((q) => {
     const v = response.answers[q.id];
     return q.kind === 'rating' && typeof v === 'number' ? [v] : [];

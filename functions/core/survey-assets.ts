@@ -107,7 +107,7 @@ export const SURVEY_SCRIPT = `(function () {
   function collect() {
     var out = { problems: [] };
     new FormData(form).forEach(function (value, key) {
-      if (key === 'submissionId' || key === 'intent' || key === 'lang') return;
+      if (key === 'submissionId' || key === 'intent' || key === 'lang' || key === 'openedAt') return;
       var m = /^problems\\.(\\d+)\\.(category|description|severity)$/.exec(key);
       if (m) {
         var i = Number(m[1]);

@@ -60,6 +60,8 @@ export interface SurveyPageModel {
   /** The latest response was returned in review: the reviewer's comment and the time left to correct it. */
   returned?: { comment: string; until: string };
   submissionId: string;
+  /** When the page was served: sent back with the answers to tell how long they took. */
+  openedAt: string;
   /** The token, used as a relative reference: the page lives at …/s/{token}. */
   token: string;
 }
@@ -399,7 +401,7 @@ const renderForm = (m: SurveyPageModel): string => {
     .join('');
   return `<form id="survey" method="post" action="${escapeHtml(m.token)}?lang=${lang}" novalidate${dataAttrs}>
 <button type="submit" class="vh" name="intent" value="draft" tabindex="-1">${u('saveDraft', lang)}</button>
-<input type="hidden" name="submissionId" value="${escapeHtml(m.submissionId)}"><input type="hidden" name="lang" value="${lang}">
+<input type="hidden" name="submissionId" value="${escapeHtml(m.submissionId)}"><input type="hidden" name="lang" value="${lang}"><input type="hidden" name="openedAt" value="${escapeHtml(m.openedAt)}">
 <p class="hint">${u('requiredNote', lang)}</p>
 ${sections}${problems}
 <div class="actions"><p class="status"><span id="progress">${pick(lang, `已答 ${answered}/${total} 题`, `${answered} of ${total} answered`)}</span><span id="save-status" role="status" aria-live="polite"></span></p>

@@ -194,6 +194,37 @@ describe('the organizer console', () => {
     expect(district.body).not.toContain('秦淮区');
   });
 
+  it('flags in the review queue a response given within seconds of opening its page', async () => {
+    // Prepare: the 玄武区 supervisor submits again, the page having been served 5 seconds earlier
+    const id = 'console-fast';
+    const { xuanwu, links } = await launchAndAnswer(id);
+    const view = (await (await fetch(links.xuanwu, { headers: { accept: 'application/json' } })).json()) as {
+      answers: Record<string, unknown>;
+    };
+    const openedAt = new Date(Date.now() - 5_000).toISOString();
+
+    // Act
+    const res = await fetch(links.xuanwu, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ submissionId: 'fast-00000001', openedAt, ...view.answers }),
+    });
+    const queue = await call(request('GET', `/console/campaigns/${id}/review`, { session: 'session-organizer' }));
+    const forged = await fetch(links.xuanwu, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ submissionId: 'fast-00000002', openedAt: 'yesterday', ...view.answers }),
+    });
+
+    // Assess
+    expect(res.status, await res.text()).toBe(200);
+    const latest = await store.getLatestResponse(xuanwu);
+    expect(latest?.secondsSpent).toBeGreaterThanOrEqual(5);
+    expect(latest?.secondsSpent).toBeLessThan(60);
+    expect(queue.body).toContain('作答过快');
+    expect(forged.status).toBe(400);
+  });
+
   it("records an organizer's decision once, with one audit line, however often it is sent", async () => {
     // Prepare
     const id = 'console-decide';

@@ -152,11 +152,23 @@ describe('automatic flags', () => {
     expect(flagResponse(questionnaire, response('A', 'C', varied), [75, 70, 80])).toEqual([]);
   });
 
-  it('needs two other raters of the center before calling one an outlier', () => {
+  it('needs three raters of the center, itself included, before calling one an outlier', () => {
     // Act / Assess
-    expect(flagResponse(questionnaire, response('A', 'C', { wait: 1, signs: 2, staff: 1, online: 2 }), [95])).toEqual(
-      [],
-    );
+    const low = response('A', 'C', { wait: 1, signs: 2, staff: 1, online: 2 });
+    expect(flagResponse(questionnaire, low, [10, 95])).toEqual([]);
+    expect(flagResponse(questionnaire, low, [10, 95, 90])).toEqual(['outlier-rater']);
+  });
+
+  it('flags answers given faster than a few seconds a question, timed from opening the page', () => {
+    // Prepare: six questions apply to the activity
+    const fast = { ...response('A', 'C', varied), secondsSpent: 20 };
+    const careful = { ...response('A', 'C', varied), secondsSpent: 300 };
+    const untimed = response('A', 'C', varied);
+
+    // Act / Assess
+    expect(flagResponse(questionnaire, fast, [])).toEqual(['too-fast']);
+    expect(flagResponse(questionnaire, careful, [])).toEqual([]);
+    expect(flagResponse(questionnaire, untimed, [])).toEqual([]);
   });
 
   it('keeps the mean of a response within 0–100 whatever the ratings', () => {

@@ -265,6 +265,7 @@ describe('an imported questionnaire on the survey page', () => {
       problems: [],
       errors: [],
       submissionId: 'sub-00000001',
+      openedAt: '2026-12-03T01:00:00.000Z',
       token: 'x'.repeat(43),
     });
     // Assess
