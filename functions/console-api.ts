@@ -643,7 +643,10 @@ export const routeConsole = async (
           c,
           409,
           text('未结束', 'Not ended'),
-          text(`还有 ${open} 项申诉待裁定。`, `${open} disputes still await a ruling.`),
+          text(
+            `还有 ${open} 项申诉待裁定。`,
+            `${open} ${open === 1 ? 'dispute still awaits' : 'disputes still await'} a ruling.`,
+          ),
         );
       }
       return await finishPhase(c, user, campaignId, 'fact-check', `${base}${q}`, now());

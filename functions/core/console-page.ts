@@ -40,7 +40,7 @@ progress{width:100%;min-width:80px;height:10px;accent-color:#1f7a3f}.inline{disp
 .flag{background:#fff1d6;color:#6b4400}.rejected{background:#fde2e1;color:#8a1c13}.approved{background:#dcf2e3;color:#14532d}.returned{background:#e6e1fa;color:#3b2b85}
 label{display:block;font-weight:600;margin:8px 0 4px}input[type=text],input[type=password],textarea,select{width:100%;max-width:420px;font:inherit;padding:8px;border:1px solid #8a97a6;border-radius:6px}
 button{font:inherit;padding:8px 16px;border-radius:6px;border:1px solid #0b4f8a;background:#0b4f8a;color:#fff;cursor:pointer;margin:4px 8px 4px 0}
-button.secondary{background:#fff;color:#0b4f8a}button.danger{background:#a4261b;border-color:#a4261b}
+button.secondary{background:#fff;color:#0b4f8a}button:disabled{background:#dde3ea;border-color:#8a97a6;color:#44515f;cursor:not-allowed}button.danger{background:#a4261b;border-color:#a4261b}
 .notice{background:#e7f3ff;border-left:4px solid #0b4f8a;padding:8px 12px;margin:0 0 16px}.error{background:#fde2e1;border-left:4px solid #a4261b;padding:8px 12px;margin:0 0 16px}
 .chart{width:100%;height:auto;margin:8px 0}.muted{color:#5b6875;font-size:14px}nav.tabs a{margin-right:16px}dl.answers{display:grid;grid-template-columns:minmax(8em,40%) 1fr;gap:2px 12px;margin:8px 0}dl.answers dt{color:#44515f}dl.answers dd{margin:0}
 @media (max-width:640px){table.wide thead{display:none}table.wide tr{display:block;border-bottom:1px solid #dde3ea;padding:8px 0}table.wide td{display:block;border:0;padding:2px 8px}table.wide td.num{text-align:left}table.wide td[data-label]::before{content:attr(data-label);display:inline-block;min-width:7em;margin-right:8px;font-size:14px;color:#44515f}}
@@ -509,8 +509,8 @@ export const renderDisputesPage = (c: ConsolePageContext, m: DisputesPageModel):
             : '';
       return `<article class="card" aria-labelledby="h-${id}"><h2 id="h-${id}">${center ? t(center.name, c.lang) : escapeHtml(d.centerId)}</h2>
 <p><span class="badge">${t(DISPUTE_STATE_LABELS[d.state], c.lang)}</span></p>
-${item ? `<p>${t(PROBLEM_CATEGORY_LABELS[item.category], c.lang)} · ${t(PROBLEM_SEVERITY_LABELS[item.severity], c.lang)}：${escapeHtml(item.description)}</p>` : ''}
-<p><strong>${say(c.lang, '申诉理由', 'Reason')}</strong>：${escapeHtml(d.reason)} <span class="muted">${escapeHtml(formatBeijingTime(d.at))}</span></p>${form}</article>`;
+${item ? `<p>${t(PROBLEM_CATEGORY_LABELS[item.category], c.lang)} · ${t(PROBLEM_SEVERITY_LABELS[item.severity], c.lang)}${say(c.lang, '：', ': ')}${escapeHtml(item.description)}</p>` : ''}
+<p><strong>${say(c.lang, '申诉理由', 'Reason')}</strong>${say(c.lang, '：', ': ')}${escapeHtml(d.reason)} <span class="muted">${escapeHtml(formatBeijingTime(d.at))}</span></p>${form}</article>`;
     })
     .join('\n');
   const finish =
@@ -523,7 +523,7 @@ ${item ? `<p>${t(PROBLEM_CATEGORY_LABELS[item.category], c.lang)} · ${t(PROBLEM
     c,
     { zh: `申诉复核：${m.title.zh}`, en: `Disputes: ${m.title.en}` },
     `<nav class="tabs card"><a href="${base}${q}">${say(c.lang, '返回进度', 'Back to progress')}</a></nav>
-<p>${say(c.lang, `共 ${m.disputes.length} 项申诉，待裁定 ${open} 项。`, `${m.disputes.length} disputes, ${open} awaiting a ruling.`)}</p>
+<p>${say(c.lang, `共 ${m.disputes.length} 项申诉，待裁定 ${open} 项。`, `${m.disputes.length} ${m.disputes.length === 1 ? 'dispute' : 'disputes'}, ${open} awaiting a ruling.`)}</p>
 ${finish}${cards || `<p class="card">${say(c.lang, '没有申诉。', 'No disputes.')}</p>`}`,
   );
 };

@@ -773,5 +773,5 @@ export const renderFailureNotice = (
     `<p>督查活动 <strong>${escapeHtml(campaign.id)}</strong> 的流程运行失败，已停止。/ The workflow of campaign <strong>${escapeHtml(campaign.id)}</strong> failed and has stopped.</p>
 <p><strong>${escapeHtml(error)}</strong></p><pre style="white-space:pre-wrap;background:#eceff1;padding:8px">${escapeHtml(cause)}</pre>`,
   ),
-  text: `督查活动 ${campaign.id} 流程运行失败 / Campaign $campaign.idfailed.\n\n$error\n$cause\n`,
+  text: `督查活动 ${campaign.id} 流程运行失败 / Campaign ${campaign.id} failed.\n\n${error}\n${cause}\n`,
 });

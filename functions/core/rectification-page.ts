@@ -78,22 +78,22 @@ ${f.items.map((item) => factCheckCard(m, f, item)).join('\n')}`;
 };
 
 const COLORS: Record<RectificationStatus, string> = {
-  open: '#ef6c00',
+  open: '#b45309',
   overdue: '#c62828',
   'reported-fixed': '#1565c0',
   confirmed: '#2e7d32',
 };
 const ORDER: Record<RectificationStatus, number> = { overdue: 0, open: 1, 'reported-fixed': 2, confirmed: 3 };
 
-const STYLE = `*{box-sizing:border-box}bodymargin:0;background:#f4f6f8;color:#1d2733;font:16px/1.6 system-ui,-apple-system,'PingFang SC','Microsoft YaHei','Noto Sans CJK SC',sans-serif
-headerbackground:#b71c1c;color:#fff;padding:14px 16pxheader h1margin:0;font-size:20px;line-height:1.35header pmargin:2px 0 0;font-size:14px;opacity:.9
-mainmax-width:720px;margin:0 auto;padding:12px.cardbackground:#fff;border-radius:8px;padding:14px 16px;margin:12px 0;border-left:5px solid #cfd8dc
-.encolor:#546e7a;font-size:14px.badgedisplay:inline-block;color:#fff;border-radius:10px;padding:0 9px;font-size:13px.mutedcolor:#607d8b;font-size:14px
-.descwhite-space:pre-wrap;margin:6px 0labeldisplay:block;font-weight:600;margin-top:10pxtextareawidth:100%;min-height:96px;font:inherit;padding:8px;border:1px solid #90a4ae;border-radius:6px
-textarea:focus,button:focusoutline:3px solid #ffb300;outline-offset:2pxbuttonmargin-top:8px;min-height:44px;padding:8px 18px;font:inherit;font-weight:600;color:#fff;background:#b71c1c;border:0;border-radius:6px
-.errorcolor:#b71c1c;font-weight:600.noticebackground:#e8f5e9;border-left-color:#2e7d32`;
+const STYLE = `*{box-sizing:border-box}body{margin:0;background:#f4f6f8;color:#1d2733;font:16px/1.6 system-ui,-apple-system,'PingFang SC','Microsoft YaHei','Noto Sans CJK SC',sans-serif}
+header{background:#b71c1c;color:#fff;padding:14px 16px}header h1{margin:0;font-size:20px;line-height:1.35}header p{margin:2px 0 0;font-size:14px;opacity:.9}
+main{max-width:720px;margin:0 auto;padding:12px}.card{background:#fff;border-radius:8px;padding:14px 16px;margin:12px 0;border-left:5px solid #cfd8dc}
+.en{color:#546e7a;font-size:14px}.badge{display:inline-block;color:#fff;border-radius:10px;padding:0 9px;font-size:13px}.muted{color:#546e7a;font-size:14px}
+.desc{white-space:pre-wrap;margin:6px 0}label{display:block;font-weight:600;margin-top:10px}textarea{width:100%;min-height:96px;font:inherit;padding:8px;border:1px solid #90a4ae;border-radius:6px}
+textarea:focus,button:focus{outline:3px solid #ffb300;outline-offset:2px}button{margin-top:8px;min-height:44px;padding:8px 18px;font:inherit;font-weight:600;color:#fff;background:#b71c1c;border:0;border-radius:6px}
+.error{color:#b71c1c;font-weight:600}.notice{background:#e8f5e9;border-left-color:#2e7d32}`;
 
-const both = (t: LocalizedText) => `$escapeHtml(t.zh)<span class="en" lang="en">${escapeHtml(t.en)}</span>`;
+const both = (t: LocalizedText) => `${escapeHtml(t.zh)} <span class="en" lang="en">${escapeHtml(t.en)}</span>`;
 
 const itemCard = (m: RectificationPageModel, item: RectificationItem): string => {
   const status = statusOf(item, m.today);

@@ -446,6 +446,7 @@ describe('the organizer console', () => {
     const { executionArn, xuanwu, qinhuai, links } = await launchAndAnswer(id, 0, 1);
     const withProblems = async (
       link: string,
+      submissionId: string,
       problems: { category: string; severity: string; description: string }[],
     ) => {
       const view = (await (await fetch(link, { headers: { accept: 'application/json' } })).json()) as {
@@ -454,13 +455,15 @@ describe('the organizer console', () => {
       const res = await fetch(link, {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/json' },
-        body: JSON.stringify({ submissionId: `problems-${link.slice(-8)}`, ...view.answers, problems }),
+        body: JSON.stringify({ submissionId, ...view.answers, problems }),
       });
       // The answer's own message says what was refused, should it ever be.
       expect(res.status, await res.text()).toBe(200);
     };
-    await withProblems(links.xuanwu, [{ category: 'facilities', severity: 'minor', description: '自助终端黑屏' }]);
-    await withProblems(links.qinhuai, [
+    await withProblems(links.xuanwu, 'problems-xuanwu', [
+      { category: 'facilities', severity: 'minor', description: '自助终端黑屏' },
+    ]);
+    await withProblems(links.qinhuai, 'problems-qinhuai', [
       { category: 'waiting-time', severity: 'serious', description: '排队超过一小时' },
       { category: 'staff-conduct', severity: 'minor', description: '窗口人员玩手机' },
     ]);

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import {
   renderCenterSummary,
   renderCitySummary,
+  renderFactCheckNotice,
+  renderFailureNotice,
   renderInvitation,
   renderReminder,
   strengthsAndGaps,
@@ -198,5 +200,46 @@ describe('invitations and reminders', () => {
     expect(invitation.text).toContain('https://survey.example.gov.cn/s/abc');
     expect(invitation.html).toContain('玄武区政务服务中心');
     expect(reminder.subject).toContain('【提醒 Reminder】');
+  });
+});
+
+describe('the failure notice and the fact-check notice', () => {
+  const def = smallCampaign();
+
+  it("names the campaign, the error and its cause in both parts of the organizers' failure notice", () => {
+    // Act
+    const mail = renderFailureNotice(def.campaign, 'TransientError', 'DynamoDB throttled Score five times');
+
+    // Assess
+    for (const part of [mail.html, mail.text]) {
+      expect(part).toContain(def.campaign.id);
+      expect(part).toContain('TransientError');
+      expect(part).toContain('DynamoDB throttled Score five times');
+    }
+    expect(mail.text).not.toMatch(/\$[a-z]/);
+  });
+
+  it("lists a center's draft findings for its official, with the link and the last day to dispute", () => {
+    // Prepare
+    const center = def.centers[0];
+    if (!center) throw new Error('fixture changed');
+
+    // Act
+    const mail = renderFactCheckNotice({
+      campaign: def.campaign,
+      center,
+      items: [{ category: 'waiting-time', severity: 'serious', description: '排队超过一小时' }],
+      url: 'https://survey.example.gov.cn/r/TOKEN',
+      until: '2026-12-07T10:00:00.000Z',
+    });
+
+    // Assess
+    expect(mail.subject).toContain('【事实核查 Fact-check】');
+    for (const part of [mail.html, mail.text]) {
+      expect(part).toContain('排队超过一小时');
+      expect(part).toContain('https://survey.example.gov.cn/r/TOKEN');
+      expect(part).toContain('2026-12-07 18:00');
+      expect(part).toContain(center.official.name);
+    }
   });
 });
