@@ -68,6 +68,11 @@ export interface EmbeddedCloudOptions {
   console?: boolean;
   /** The password of every demo console account; random per start unless given. */
   consolePassword?: string;
+  /**
+   * Told of every function the workflow invokes, with its event and the invocation's outcome: a task's
+   * state may fail (a timeout) while its function still runs, and tests wait for the function itself.
+   */
+  onTaskInvoked?: (invocation: { name: string; event: unknown; outcome: Promise<unknown> }) => void;
 }
 
 const REGION = 'us-east-1';
@@ -262,7 +267,9 @@ export const startEmbeddedCloud = async (options: EmbeddedCloudOptions = {}): Pr
       functions[arn] = async (event) => {
         const handler = handlers.get(name);
         if (!handler) throw new Error(`function ${name} is not loaded`);
-        return track(handler(event, lambdaContext(name)));
+        const outcome = track(handler(event, lambdaContext(name)));
+        options.onTaskInvoked?.({ name, event, outcome });
+        return outcome;
       };
     }
     const runner = new LocalStepFunctions({

@@ -11,11 +11,15 @@ export interface ProxiedRequest {
   operation: string;
 }
 
-/** A canned response, `'reset'` to drop the connection, or a delay before forwarding as usual. */
+/**
+ * A canned response, `'reset'` to drop the connection, a delay before forwarding as usual, or a hold:
+ * the request is forwarded once `holdUntil` settles (or when the rules are cleared).
+ */
 export type FaultResponse =
   | { status: number; headers?: Record<string, string>; body: string }
   | 'reset'
-  | { delayMs: number };
+  | { delayMs: number }
+  | { holdUntil: Promise<unknown> };
 
 /** One rule: when it matches, it answers instead of the real service (up to `times` times). */
 export interface FaultRule {
@@ -30,6 +34,7 @@ export interface FaultRule {
 export interface FaultProxy {
   url: string;
   add: (rule: FaultRule) => void;
+  /** Removes every rule and forwards the requests still held. */
   clear: () => void;
   /** Requests forwarded, and faults injected by rule name. */
   stats: () => { forwarded: number; injected: Record<string, number>; byOperation: Record<string, number> };
@@ -93,6 +98,8 @@ export const startFaultProxy = async (
   const host = options.host ?? '127.0.0.1';
   const upstream = new URL(target);
   let rules: { rule: FaultRule; left: number }[] = [];
+  // Releases of the requests held by a `holdUntil` answer; each forwards its request once.
+  const held = new Set<() => void>();
   let forwarded = 0;
   const injected: Record<string, number> = {};
   const byOperation: Record<string, number> = {};
@@ -101,6 +108,7 @@ export const startFaultProxy = async (
     add: (rule) => rules.push({ rule, left: rule.times ?? Number.POSITIVE_INFINITY }),
     clear: () => {
       rules = [];
+      for (const release of [...held]) release();
     },
     stats: () => ({ forwarded, injected: { ...injected }, byOperation: { ...byOperation } }),
     close: async () => undefined,
@@ -130,6 +138,14 @@ export const startFaultProxy = async (
         }
         if ('delayMs' in answer) {
           setTimeout(() => forward(seen), answer.delayMs);
+          return;
+        }
+        if ('holdUntil' in answer) {
+          const release = () => {
+            if (held.delete(release)) forward(seen);
+          };
+          held.add(release);
+          answer.holdUntil.then(release, release);
           return;
         }
         res
@@ -163,6 +179,8 @@ export const startFaultProxy = async (
   proxy.url = `http://${host}:${(server.address() as AddressInfo).port}`;
   proxy.close = () =>
     new Promise<void>((resolve) => {
+      // Held requests are dropped with their connections, not forwarded to a service going away.
+      held.clear();
       server.closeAllConnections();
       server.close(() => resolve());
     });
