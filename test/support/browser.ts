@@ -53,6 +53,15 @@ const ARGS = [
   '--disable-sync',
 ];
 
+/** The bundled headless shell draws with SwiftShader (software Vulkan behind ANGLE), in the browser process. */
+const BUNDLED_GRAPHICS = [
+  '--use-gl=angle',
+  '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader',
+  '--in-process-gpu',
+  '--ignore-gpu-blocklist',
+];
+
 const isExecutableFile = (path: string): boolean => {
   try {
     accessSync(path, constants.X_OK);
@@ -164,6 +173,6 @@ export const launchChromium = (): Promise<Browser> => {
   return chromium.launch({
     executablePath: install.executablePath,
     env: { ...process.env, ...install.env },
-    args: ARGS,
+    args: install.source === 'bundled' ? [...ARGS.filter((a) => a !== '--disable-gpu'), ...BUNDLED_GRAPHICS] : ARGS,
   });
 };
