@@ -1,6 +1,5 @@
 import { mkdir } from 'node:fs/promises';
 import type { SFNClient } from '@aws-sdk/client-sfn';
-import axe from 'axe-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CampaignStore, TokenRecord } from '../../functions/adapters/store.ts';
@@ -11,6 +10,14 @@ import { answerSurvey } from '../../local/demo/simulate.ts';
 import { mailKindOf, readOutbox } from '../../local/ses-outbox.ts';
 import { launchChromium } from '../support/browser.ts';
 import { startCloudAndClients } from '../support/embedded-cloud.ts';
+import {
+  DESKTOP,
+  newContext as newBrowserContext,
+  openPage,
+  PHONE,
+  passwordOf as passwordOfAccount,
+  seriousViolations,
+} from '../support/pages.ts';
 import { waitFor } from '../support/wait.ts';
 import { launchWithLinks, surveyCampaign } from './survey-cloud.ts';
 
@@ -22,8 +29,6 @@ import { launchWithLinks, surveyCampaign } from './survey-cloud.ts';
  */
 
 const SCREENSHOTS = 'test-results/screenshots';
-const PHONE = { width: 390, height: 844 };
-const DESKTOP = { width: 1280, height: 800 };
 const ID = 'fact-check-e2e';
 
 const WAITING = '排队超过一小时';
@@ -123,57 +128,8 @@ afterAll(async () => {
   await cloud?.close();
 });
 
-const passwordOf = (username: string): string => {
-  const account = cloud.consoleAccounts.find((a) => a.username === username);
-  if (!account) throw new Error(`the embedded cloud has no console account ${username}`);
-  return account.password;
-};
-
-const newContext = async (viewport: typeof PHONE): Promise<BrowserContext> => {
-  const context = await browser.newContext({
-    viewport,
-    deviceScaleFactor: viewport === PHONE ? 2 : 1,
-    locale: 'zh-CN',
-    baseURL: cloud.urls.api,
-  });
-  // Fail a stuck step with its own message well before the test's time limit.
-  context.setDefaultTimeout(15_000);
-  return context;
-};
-
-/**
- * Opens a page that records script errors, CSP refusals and failed loads. A page answered with one of
- * the `expected` statuses (a refused reason's 400) is what the test asks for.
- */
-const openPage = async (context: BrowserContext, expected: readonly number[] = []) => {
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() !== 'error') return;
-    if (expected.some((status) => m.text().includes(`status of ${status}`))) return;
-    problems.push(`console: ${m.text()}`);
-  });
-  return { page, problems };
-};
-
-/** Runs axe-core in the page and returns its serious and critical violations. */
-const seriousViolations = async (page: Page): Promise<string[]> => {
-  await page.evaluate(axe.source);
-  // The function runs in the page, where axe is a global; Node's types know no window.
-  const result = await page.evaluate(() =>
-    (
-      globalThis as unknown as {
-        axe: {
-          run: () => Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown }[] }[] }>;
-        };
-      }
-    ).axe.run(),
-  );
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
-};
+const passwordOf = (username: string): string => passwordOfAccount(cloud, username);
+const newContext = (viewport: typeof PHONE) => newBrowserContext(browser, cloud, viewport);
 
 /** Screenshots the page as it is and runs axe; on a phone, also whether it scrolls sideways. */
 const checkPage = async (page: Page, name: string): Promise<string[]> => {

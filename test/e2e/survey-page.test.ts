@@ -1,6 +1,5 @@
 import { mkdir } from 'node:fs/promises';
 import type { SFNClient } from '@aws-sdk/client-sfn';
-import axe from 'axe-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, type ExpectStatic, it } from 'vitest';
 import type { CampaignStore } from '../../functions/adapters/store.ts';
@@ -11,6 +10,7 @@ import type { Question } from '../../functions/core/model.ts';
 import type { EmbeddedCloud } from '../../local/cloud.ts';
 import { launchChromium } from '../support/browser.ts';
 import { startCloudAndClients } from '../support/embedded-cloud.ts';
+import { seriousViolations } from '../support/pages.ts';
 import { closeCampaign, launchWithLinks, surveyCampaign } from './survey-cloud.ts';
 
 const SCREENSHOTS = 'test-results/screenshots';
@@ -129,24 +129,6 @@ const hanWidths = (page: Page) =>
     context.font = '40px ' + getComputedStyle(document.body).fontFamily;
     return { han: context.measureText('督').width, box: context.measureText('\\u{E000}').width };
   })()`);
-
-/** Runs axe-core in the page (evaluated, so the page's own CSP still applies to everything else). */
-const seriousViolations = async (page: Page): Promise<string[]> => {
-  await page.evaluate(axe.source);
-  // The function runs in the page, where axe is a global; Node's types know no window.
-  const result = await page.evaluate(() =>
-    (
-      globalThis as unknown as {
-        axe: {
-          run: () => Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown }[] }[] }>;
-        };
-      }
-    ).axe.run(),
-  );
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
-};
 
 const group = (page: Page, q: Question, lang: Lang) => page.getByRole('radiogroup', { name: q.title[lang] });
 

@@ -1,0 +1,65 @@
+import axe from 'axe-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { EmbeddedCloud } from '../../local/cloud.ts';
+
+/** The screens the console's browser tests use. */
+export const PHONE = { width: 390, height: 844 };
+export const DESKTOP = { width: 1280, height: 800 };
+
+/** The password of one of the embedded cloud's demo console accounts. */
+export const passwordOf = (cloud: EmbeddedCloud, username: string): string => {
+  const account = cloud.consoleAccounts.find((a) => a.username === username);
+  if (!account) throw new Error(`the embedded cloud has no console account ${username}`);
+  return account.password;
+};
+
+/** A browser context in Chinese on a phone or a desktop, with the cloud's API as base URL. */
+export const newContext = async (
+  browser: Browser,
+  cloud: EmbeddedCloud,
+  viewport: typeof PHONE,
+): Promise<BrowserContext> => {
+  const context = await browser.newContext({
+    viewport,
+    deviceScaleFactor: viewport === PHONE ? 2 : 1,
+    locale: 'zh-CN',
+    baseURL: cloud.urls.api,
+  });
+  // Fail a stuck step with its own message well before the test's time limit.
+  context.setDefaultTimeout(15_000);
+  return context;
+};
+
+/**
+ * Opens a page that records script errors, CSP refusals and failed loads. A page answered with one of
+ * the `expected` statuses (a wrong password's 401, a refusal's 403) is what the test asks for.
+ */
+export const openPage = async (context: BrowserContext, expected: readonly number[] = []) => {
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() !== 'error') return;
+    if (expected.some((status) => m.text().includes(`status of ${status}`))) return;
+    problems.push(`console: ${m.text()}`);
+  });
+  return { page, problems };
+};
+
+/** Runs axe-core in the page (evaluated, so the page's own CSP still applies to everything else). */
+export const seriousViolations = async (page: Page): Promise<string[]> => {
+  await page.evaluate(axe.source);
+  // The function runs in the page, where axe is a global; Node's types know no window.
+  const result = await page.evaluate(() =>
+    (
+      globalThis as unknown as {
+        axe: {
+          run: () => Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown }[] }[] }>;
+        };
+      }
+    ).axe.run(),
+  );
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
+};
