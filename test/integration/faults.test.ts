@@ -1,164 +1,25 @@
-import { EventEmitter } from 'node:events';
-import { readFileSync } from 'node:fs';
-import type { SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchCampaign } from '../../cli/launch.ts';
 import type { CampaignStore } from '../../functions/adapters/store.ts';
 import type { CampaignDefinition } from '../../functions/core/model.ts';
 import type { EmbeddedCloud } from '../../local/cloud.ts';
 import { answerSurvey } from '../../local/demo/simulate.ts';
-import { dynamoFailure, dynamoThrottle, dynamoUnavailable, type ProxiedRequest } from '../../local/fault-proxy.ts';
-import { mailKindOf, readOutbox, surveyLinks } from '../../local/ses-outbox.ts';
-import { shortDemoCampaign } from '../fixtures/campaign.ts';
-import { startCloudAndClients } from '../support/embedded-cloud.ts';
-import { sleep } from '../support/wait.ts';
+import { dynamoFailure, dynamoThrottle, dynamoUnavailable } from '../../local/fault-proxy.ts';
+import { surveyLinks } from '../../local/ses-outbox.ts';
+import { answerPatiently, type FaultCloud, isScoreRead, startFaultCloud } from '../support/fault-cloud.ts';
 
+let fault: FaultCloud;
 let cloud: EmbeddedCloud;
 let store: CampaignStore;
-let sfn: SFNClient;
-let seq = 0;
 
-const faults = () => {
-  if (!cloud.faults) throw new Error('the cloud was started without fault injection');
-  return cloud.faults;
-};
-
-/** Every Task state of the workflow, each with a 100 ms pause between retries. */
-const taskStatePauses = (): Record<string, number> => {
-  const pauses: Record<string, number> = {};
-  const visit = (states: Record<string, { Type: string; ItemProcessor?: { States: Record<string, never> } }>) => {
-    for (const [name, state] of Object.entries(states)) {
-      if (state.Type === 'Task') pauses[name] = 100;
-      if (state.ItemProcessor) visit(state.ItemProcessor.States);
-    }
-  };
-  visit(JSON.parse(readFileSync(new URL('../../workflows/campaign.asl.json', import.meta.url), 'utf8')).States);
-  return pauses;
-};
-
-/** A small campaign (6 centers) with its deadline an hour away, so it closes when everyone answered. */
-const smallCampaign = () => shortDemoCampaign(`fault${++seq}`);
-
-/** One invocation of a workflow function, and how it ended. */
-interface TaskRun {
-  name: string;
-  campaignId: unknown;
-  ended: Promise<'succeeded' | 'failed'>;
-}
-
-const taskRuns: TaskRun[] = [];
-const taskStarted = new EventEmitter();
-
-const recordTaskRun = ({ name, event, outcome }: { name: string; event: unknown; outcome: Promise<unknown> }) => {
-  const campaignId =
-    typeof event === 'object' && event !== null && 'campaignId' in event ? event.campaignId : undefined;
-  taskRuns.push({
-    name,
-    campaignId,
-    ended: outcome.then(
-      () => 'succeeded' as const,
-      () => 'failed' as const,
-    ),
-  });
-  taskStarted.emit('run');
-};
-
-/** The invocations of function `name` for the campaign so far, oldest first. */
-const runsOf = (campaignId: string, name: string) =>
-  taskRuns.filter((r) => r.name === name && r.campaignId === campaignId);
-
-/**
- * Resolves with the `nth` invocation (1-based) of function `name` for the campaign once it has started;
- * rejects if the campaign's workflow ends first. No deadline of its own: the test's timeout is the limit.
- */
-const nthRun = (executionArn: string, campaignId: string, name: string, nth: number): Promise<TaskRun> =>
-  new Promise((resolve, reject) => {
-    const check = () => {
-      const run = runsOf(campaignId, name)[nth - 1];
-      if (!run) return false;
-      taskStarted.off('run', check);
-      resolve(run);
-      return true;
-    };
-    if (check()) return;
-    taskStarted.on('run', check);
-    void cloud.runner.waitForExecution(executionArn).then((end) => {
-      if (check()) return;
-      taskStarted.off('run', check);
-      reject(new Error(`the workflow ended (${end.status}) before ${name} ran ${nth} time(s)`));
-    });
-  });
-
-/** Resolves once an invocation of function `name` for the campaign has returned successfully. */
-const untilSucceeded = async (executionArn: string, campaignId: string, name: string): Promise<void> => {
-  for (let nth = 1; ; nth++) {
-    const run = await nthRun(executionArn, campaignId, name, nth);
-    if ((await run.ended) === 'succeeded') return;
-  }
-};
-
-/**
- * Launches the campaign and waits until its workflow sleeps in Collect: the Collect function has stored
- * the task token and returned, so every invitation is out and no function of the workflow is running.
- */
-const launchAndInvite = async (definition: CampaignDefinition) => {
-  const launch = await launchCampaign({ store, sfn, stateMachineArn: cloud.stateMachineArn }, definition);
-  await untilSucceeded(launch.executionArn, definition.campaign.id, 'await-responses');
-  const meta = await store.getMeta(definition.campaign.id);
-  const invitations = (await readOutbox(cloud.urls.ses)).filter((e) => mailKindOf(e) === 'invitation');
-  return { launch, invitations, meta };
-};
-
-/** Score's reads of the campaign's latest responses (one Query per shard; counting queries excluded). */
-const isScoreRead = (campaignId: string) => (r: ProxiedRequest) =>
-  r.operation === 'Query' &&
-  r.body.includes(`"CAMPAIGN#${campaignId}#S`) &&
-  r.body.includes('"RESPONSE#"') &&
-  !r.body.includes('"COUNT"');
-
-/**
- * Submits like a phone does: on 503 (or a request its own 15 s timer abandoned) it tries again after a
- * short pause (Retry-After, shortened here), until the answer is taken; the test's timeout is the limit.
- * The submission id is the same on every try, so a try the server had already taken is not counted twice.
- */
-const answerPatiently = async (url: string, seed: string) => {
-  for (;;) {
-    const status = await answerSurvey(url, seed).then(
-      (r) => r.status,
-      (error: unknown) => {
-        if (error instanceof Error && error.name === 'TimeoutError') return 503;
-        throw error;
-      },
-    );
-    if (status !== 503) return status;
-    await sleep(200);
-  }
-};
-
-/**
- * Score's limit in these tests. One Score test stalls a Score attempt until the state times out; every
- * other attempt must end well within the limit however slow the machine is, including one whose read is
- * throttled until the SDK gives up: its 7 backoffs, of up to 1, 2, 4, 8, 16, 20 and 20 s, sum to 71 s at
- * most. Two minutes leave the attempt's own work close to a minute on a machine busy with other jobs.
- */
-const SCORE_TIMEOUT_SECONDS = 120;
+const faults = () => fault.faults;
+const smallCampaign = () => fault.smallCampaign();
+const launchAndInvite = (definition: CampaignDefinition) => fault.launchAndInvite(definition);
 
 beforeAll(async () => {
-  ({ cloud, store, sfn } = await startCloudAndClients({
-    faults: true,
-    // Survey servers read the campaign on every request: scoring starts 2 s after the close.
-    campaignCacheSeconds: 0,
-    // Retries keep their number and order; only the pauses between them shrink.
-    retryIntervalOverrides: taskStatePauses(),
-    transformDefinition: (asl) => {
-      const definition = JSON.parse(asl) as { States: Record<string, { TimeoutSeconds?: number }> };
-      const score = definition.States.Score;
-      if (!score) throw new Error('the workflow has no Score state');
-      score.TimeoutSeconds = SCORE_TIMEOUT_SECONDS;
-      return JSON.stringify(definition);
-    },
-    onTaskInvoked: recordTaskRun,
-  }));
+  // Score keeps its own time limit here: a throttled attempt must fail by its name, not time out
+  // (the timed-out Score test runs on a cloud of its own, score-timeout.test.ts).
+  fault = await startFaultCloud({ seriesPrefix: 'fault' });
+  ({ cloud, store } = fault);
 }, 120_000);
 
 afterEach(async () => {
@@ -316,45 +177,6 @@ describe('failures on the embedded cloud', () => {
     expect(latest?.version).toBe(13);
     cloud.runner.stopExecution(launch.executionArn);
   });
-
-  it('retries a Score step that timed out and gets identical scores', async () => {
-    // Prepare: Score's first read of responses is held until Score has timed out and runs again
-    const definition = smallCampaign();
-    const campaignId = definition.campaign.id;
-    const { launch, invitations } = await launchAndInvite(definition);
-    // The hold also ends if the workflow ends without a retry, so the stalled attempt never outlives the test.
-    const retried = nthRun(launch.executionArn, campaignId, 'score-campaign', 2);
-    retried.catch(() => undefined);
-    faults().dynamodb.add({
-      name: 'stall-score',
-      times: 1,
-      matches: isScoreRead(campaignId),
-      respond: () => ({ holdUntil: retried }),
-    });
-
-    // Act
-    for (const url of invitations.flatMap(surveyLinks)) await answerPatiently(url, 'score');
-    const final = await cloud.runner.waitForExecution(launch.executionArn);
-    // The timed-out first attempt went on when the retry started; every attempt has ended before scores are read.
-    const attempts = await Promise.all(runsOf(campaignId, 'score-campaign').map((r) => r.ended));
-    const scores = await store.listScores(campaignId);
-    const { scoreCampaign } = await import('../../functions/score-campaign.ts');
-    await scoreCampaign({ campaignId });
-    const rescored = await store.listScores(campaignId);
-
-    // Assess
-    expect(final.status).toBe('SUCCEEDED');
-    expect(faults().dynamodb.stats().injected['stall-score']).toBe(1);
-    expect(attempts.length).toBeGreaterThanOrEqual(2);
-    const history = cloud.runner.history(launch.executionArn);
-    expect(history.filter((e) => e.type === 'StateFailed').map((e) => [e.stateName, e.error])).toContainEqual([
-      'Score',
-      'States.Timeout',
-    ]);
-    expect(history.filter((e) => e.type === 'StateRetried').map((e) => e.stateName)).toContain('Score');
-    expect(scores).toHaveLength(definition.centers.length);
-    expect(rescored).toEqual(scores);
-  }, 300_000);
 
   it('retries a Score step throttled by DynamoDB and completes the campaign', async () => {
     // Prepare: Score's first read of responses is throttled on every try, until the SDK in the function
