@@ -830,7 +830,7 @@ export const routeConsole = async (
             ),
       );
     }
-    const current = (await store.listReviews(campaignId)).get(assignmentId);
+    const current = await store.getReview(campaignId, assignmentId);
     const reviewer = { sub: user.sub, username: user.username };
     const decision = decide(response, current, input.data, reviewer, now().toISOString());
     const review = decision === 'unchanged' ? current : decision;

@@ -60,6 +60,3 @@ export const requireMay = (user: ConsoleUser, action: ConsoleAction, scope: { di
     );
   }
 };
-
-/** Whether the user sees the whole city (organizers and leaders), not one district. */
-export const isCityWide = (user: ConsoleUser): boolean => user.role !== 'coordinator';
