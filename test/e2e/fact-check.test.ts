@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import type { SFNClient } from '@aws-sdk/client-sfn';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CampaignStore, TokenRecord } from '../../functions/adapters/store.ts';
 import { hashToken } from '../../functions/core/links.ts';

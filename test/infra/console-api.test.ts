@@ -1,14 +1,12 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
 import { App, type CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WORKFLOW_FUNCTIONS } from '../../functions/core/workflow-contract.ts';
 import { SupervisionStack } from '../../infra/supervision-stack.ts';
+import { appContext, createProjectRoot } from '../support/stack.ts';
 
-const REPOSITORY_ROOT = path.resolve(import.meta.dirname, '../..');
 const HANDLERS = [
   ...Object.values(WORKFLOW_FUNCTIONS),
   'survey-api',
@@ -42,25 +40,12 @@ interface IntegrationResource {
 let projectRoot: string;
 
 beforeAll(() => {
-  projectRoot = mkdtempSync(path.join(tmpdir(), 'console-api-'));
-  mkdirSync(path.join(projectRoot, 'functions'));
-  for (const handler of HANDLERS) {
-    writeFileSync(path.join(projectRoot, 'functions', `${handler}.ts`), 'export const handler = async () => ({});\n');
-  }
-  writeFileSync(path.join(projectRoot, 'package-lock.json'), '{}\n');
+  projectRoot = createProjectRoot(HANDLERS, 'console-api-');
 });
 
 afterAll(() => {
   rmSync(projectRoot, { recursive: true, force: true });
 });
-
-/** The app context of cdk.json (feature flags included), with esbuild bundling skipped. */
-const appContext = (): Record<string, unknown> => {
-  const cdkJson = JSON.parse(readFileSync(path.join(REPOSITORY_ROOT, 'cdk.json'), 'utf8')) as {
-    context: Record<string, unknown>;
-  };
-  return { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] };
-};
 
 const buildStack = (): SupervisionStack =>
   new SupervisionStack(new App({ context: appContext() }), 'Test', {

@@ -1,5 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { App, type CfnElement } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
@@ -7,6 +6,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WORKFLOW_FUNCTIONS } from '../../functions/core/workflow-contract.ts';
 import { SupervisionStack, type SupervisionStackProps } from '../../infra/supervision-stack.ts';
+import { appContext, createProjectRoot } from '../support/stack.ts';
 
 const REPOSITORY_ROOT = path.resolve(import.meta.dirname, '../..');
 const WORKFLOW_FILE = path.join(REPOSITORY_ROOT, 'workflows/campaign.asl.json');
@@ -55,24 +55,6 @@ interface FunctionResource {
 /** Project roots whose handler files are placeholders: bundling is skipped, only their presence counts. */
 let withMailEventsHandler: string;
 let withoutMailEventsHandler: string;
-
-const createProjectRoot = (handlers: readonly string[]): string => {
-  const root = mkdtempSync(path.join(tmpdir(), 'supervision-stack-'));
-  mkdirSync(path.join(root, 'functions'));
-  for (const handler of handlers) {
-    writeFileSync(path.join(root, 'functions', `${handler}.ts`), 'export const handler = async () => ({});\n');
-  }
-  writeFileSync(path.join(root, 'package-lock.json'), '{}\n');
-  return root;
-};
-
-/** The app context of cdk.json (feature flags included), with esbuild bundling skipped. */
-const appContext = (): Record<string, unknown> => {
-  const cdkJson = JSON.parse(readFileSync(path.join(REPOSITORY_ROOT, 'cdk.json'), 'utf8')) as {
-    context: Record<string, unknown>;
-  };
-  return { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] };
-};
 
 const buildStack = (props: Partial<SupervisionStackProps> = {}): SupervisionStack =>
   new SupervisionStack(new App({ context: appContext() }), 'Test', {
