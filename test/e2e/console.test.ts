@@ -4,11 +4,8 @@ import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CampaignStore, TokenRecord } from '../../functions/adapters/store.ts';
-import { hashToken } from '../../functions/core/links.ts';
-import { CampaignDefinition } from '../../functions/core/model.ts';
 import { REPORT_COLUMNS } from '../../functions/core/report.ts';
 import type { EmbeddedCloud } from '../../local/cloud.ts';
-import { answerSurvey } from '../../local/demo/simulate.ts';
 import { launchChromium } from '../support/browser.ts';
 import { startCloudAndClients } from '../support/embedded-cloud.ts';
 import {
@@ -20,7 +17,7 @@ import {
   seriousViolations,
 } from '../support/pages.ts';
 import { waitFor } from '../support/wait.ts';
-import { launchWithLinks, surveyCampaign } from './survey-cloud.ts';
+import { launchAndAnswerTwo, type TwoAnswered, threeCenterCampaign } from './survey-cloud.ts';
 
 /**
  * The organizer console in Chromium, on the embedded cloud: signed in through its own sign-in page
@@ -36,56 +33,12 @@ let sfn: SFNClient;
 let browser: Browser;
 
 /** A launched campaign with one 玄武区 and one 秦淮区 assignment answered and one 秦淮区 assignment open. */
-interface Answered {
-  id: string;
-  definition: CampaignDefinition;
-  executionArn: string;
-  xuanwu: TokenRecord;
-  qinhuai: TokenRecord;
-  /** The supervisor left to answer. */
-  late: string;
-}
+type Answered = TwoAnswered & { id: string };
 
-/** Three street centers (one in 玄武区, two in 秦淮区), one supervisor each. */
-const consoleCampaign = (id: string, reviewDays = 0): CampaignDefinition => {
-  const base = surveyCampaign(id);
-  const [, qinhuai] = base.centers;
-  if (!qinhuai) throw new Error('the survey campaign has two centers');
-  return CampaignDefinition.parse({
-    ...base,
-    campaign: { ...base.campaign, review: { workingDays: reviewDays } },
-    centers: [
-      ...base.centers,
-      {
-        ...qinhuai,
-        id: 'C-ST3',
-        name: { zh: '秦淮区中华门街道便民服务中心', en: 'Zhonghuamen Street Center, Qinhuai' },
-      },
-    ],
-    supervisors: [
-      ...base.supervisors,
-      { id: 'S3', name: '王芳', email: `s3-${id}@example.com`, sector: '记者', homeDistrict: '鼓楼区' },
-    ],
-  });
-};
-
-const launchAndAnswer = async (id: string, reviewDays = 0): Promise<Answered> => {
-  const definition = consoleCampaign(id, reviewDays);
-  const { executionArn, links } = await launchWithLinks({ cloud, store, sfn }, definition);
-  const tokens = await Promise.all(
-    links.map(async (link) => ({ link, token: await store.getToken(hashToken(link.split('/s/')[1] ?? '')) })),
-  );
-  const district = (t: TokenRecord | undefined) => definition.centers.find((c) => c.id === t?.centerId)?.district;
-  const xuanwu = tokens.find((t) => district(t.token) === '玄武区');
-  const qinhuai = tokens.find((t) => district(t.token) === '秦淮区');
-  if (!xuanwu?.token || !qinhuai?.token) throw new Error('assignments not found');
-  for (const { link } of [xuanwu, qinhuai]) expect((await answerSurvey(link, id)).status).toBe(200);
-  // The answer counter marks assignments answered from the table's stream.
-  await cloud.streamIdle();
-  const open = tokens.find((t) => t !== xuanwu && t !== qinhuai)?.token;
-  const late = definition.supervisors.find((p) => p.id === open?.supervisorId)?.name ?? '';
-  return { id, definition, executionArn, xuanwu: xuanwu.token, qinhuai: qinhuai.token, late };
-};
+const launchAndAnswer = async (id: string, reviewDays = 0): Promise<Answered> => ({
+  id,
+  ...(await launchAndAnswerTwo({ cloud, store, sfn }, threeCenterCampaign(id, { review: reviewDays }))),
+});
 
 const centerName = (campaign: Answered, token: TokenRecord): string =>
   campaign.definition.centers.find((c) => c.id === token.centerId)?.name.zh ?? '';

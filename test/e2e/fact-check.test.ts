@@ -3,10 +3,7 @@ import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CampaignStore, TokenRecord } from '../../functions/adapters/store.ts';
-import { hashToken } from '../../functions/core/links.ts';
-import { CampaignDefinition } from '../../functions/core/model.ts';
 import type { EmbeddedCloud } from '../../local/cloud.ts';
-import { answerSurvey } from '../../local/demo/simulate.ts';
 import { mailKindOf, readOutbox } from '../../local/ses-outbox.ts';
 import { launchChromium } from '../support/browser.ts';
 import { startCloudAndClients } from '../support/embedded-cloud.ts';
@@ -19,7 +16,7 @@ import {
   seriousViolations,
 } from '../support/pages.ts';
 import { waitFor } from '../support/wait.ts';
-import { launchWithLinks, surveyCampaign } from './survey-cloud.ts';
+import { answerWithProblems, launchAndAnswerTwo, type TwoAnswered, threeCenterCampaign } from './survey-cloud.ts';
 
 /**
  * A campaign through fact-check in Chromium, on the embedded cloud: the organizer closes it in the
@@ -42,76 +39,19 @@ let store: CampaignStore;
 let sfn: SFNClient;
 let browser: Browser;
 
-/** Three street centers (one in 玄武区, two in 秦淮区), one supervisor each; one working day of fact-check. */
-const factCheckCampaign = (id: string): CampaignDefinition => {
-  const base = surveyCampaign(id);
-  const [, qinhuai] = base.centers;
-  if (!qinhuai) throw new Error('the survey campaign has two centers');
-  return CampaignDefinition.parse({
-    ...base,
-    campaign: { ...base.campaign, review: { workingDays: 0 }, factCheck: { workingDays: 1 } },
-    centers: [
-      ...base.centers,
-      {
-        ...qinhuai,
-        id: 'C-ST3',
-        name: { zh: '秦淮区中华门街道便民服务中心', en: 'Zhonghuamen Street Center, Qinhuai' },
-      },
-    ],
-    supervisors: [
-      ...base.supervisors,
-      { id: 'S3', name: '王芳', email: `s3-${id}@example.com`, sector: '记者', homeDistrict: '鼓楼区' },
-    ],
-  });
-};
-
-/** The launched campaign, answered with problems at one 玄武区 and one 秦淮区 center. */
-interface Launched {
-  definition: CampaignDefinition;
-  executionArn: string;
-  xuanwu: TokenRecord;
-  qinhuai: TokenRecord;
-}
-
-/** Answers a survey link again, this time with the problems the supervisor found. */
-const answerWithProblems = async (
-  link: string,
-  submissionId: string,
-  problems: { category: string; severity: string; description: string }[],
-) => {
-  const view = (await (await fetch(link, { headers: { accept: 'application/json' } })).json()) as {
-    answers: Record<string, unknown>;
-  };
-  const res = await fetch(link, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify({ submissionId, ...view.answers, problems }),
-  });
-  // The answer's own message says what was refused, should it ever be.
-  expect(res.status, await res.text()).toBe(200);
-};
+/** The launched campaign (one working day of fact-check), answered with problems at one 玄武区 and one 秦淮区 center. */
+type Launched = Omit<TwoAnswered, 'late'>;
 
 const launchAndAnswer = async (id: string): Promise<Launched> => {
-  const definition = factCheckCampaign(id);
-  const { executionArn, links } = await launchWithLinks({ cloud, store, sfn }, definition);
-  const tokens = await Promise.all(
-    links.map(async (link) => ({ link, token: await store.getToken(hashToken(link.split('/s/')[1] ?? '')) })),
-  );
-  const district = (t: TokenRecord | undefined) => definition.centers.find((c) => c.id === t?.centerId)?.district;
-  const xuanwu = tokens.find((t) => district(t.token) === '玄武区');
-  const qinhuai = tokens.find((t) => district(t.token) === '秦淮区');
-  if (!xuanwu?.token || !qinhuai?.token) throw new Error('assignments not found');
-  for (const { link } of [xuanwu, qinhuai]) expect((await answerSurvey(link, id)).status).toBe(200);
-  await answerWithProblems(xuanwu.link, 'problems-xuanwu', [
+  const launched = await launchAndAnswerTwo({ cloud, store, sfn }, threeCenterCampaign(id, { factCheck: 1 }));
+  await answerWithProblems(launched.links.xuanwu, 'problems-xuanwu', [
     { category: 'facilities', severity: 'minor', description: FOUND_AT_XUANWU },
   ]);
-  await answerWithProblems(qinhuai.link, 'problems-qinhuai', [
+  await answerWithProblems(launched.links.qinhuai, 'problems-qinhuai', [
     { category: 'waiting-time', severity: 'serious', description: WAITING },
     { category: 'staff-conduct', severity: 'minor', description: DISPUTED },
   ]);
-  // The answer counter marks assignments answered from the table's stream.
-  await cloud.streamIdle();
-  return { definition, executionArn, xuanwu: xuanwu.token, qinhuai: qinhuai.token };
+  return launched;
 };
 
 let campaign: Launched;

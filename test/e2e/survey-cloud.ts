@@ -1,10 +1,12 @@
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import { launchCampaign } from '../../cli/launch.ts';
-import type { CampaignStore } from '../../functions/adapters/store.ts';
+import type { CampaignStore, TokenRecord } from '../../functions/adapters/store.ts';
+import { hashToken } from '../../functions/core/links.ts';
 import { CampaignDefinition } from '../../functions/core/model.ts';
 import type { EmbeddedCloud } from '../../local/cloud.ts';
 import { demoQuestionnaire } from '../../local/demo/data.ts';
+import { answerSurvey } from '../../local/demo/simulate.ts';
 import { readOutbox, surveyLinks } from '../../local/ses-outbox.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -104,4 +106,96 @@ export const scanTable = async (cloud: EmbeddedCloud): Promise<Record<string, un
   } finally {
     client.destroy();
   }
+};
+
+/**
+ * Three street centers (one in 玄武区, two in 秦淮区), one supervisor each, with the review and
+ * fact-check days given: the console's and fact-check's tests answer two and leave one open.
+ */
+export const threeCenterCampaign = (
+  id: string,
+  days: { review?: number; factCheck?: number } = {},
+): CampaignDefinition => {
+  const base = surveyCampaign(id);
+  const [, qinhuai] = base.centers;
+  if (!qinhuai) throw new Error('the survey campaign has two centers');
+  return CampaignDefinition.parse({
+    ...base,
+    campaign: {
+      ...base.campaign,
+      review: { workingDays: days.review ?? 0 },
+      ...(days.factCheck ? { factCheck: { workingDays: days.factCheck } } : {}),
+    },
+    centers: [
+      ...base.centers,
+      {
+        ...qinhuai,
+        id: 'C-ST3',
+        name: { zh: '秦淮区中华门街道便民服务中心', en: 'Zhonghuamen Street Center, Qinhuai' },
+      },
+    ],
+    supervisors: [
+      ...base.supervisors,
+      { id: 'S3', name: '王芳', email: `s3-${id}@example.com`, sector: '记者', homeDistrict: '鼓楼区' },
+    ],
+  });
+};
+
+/** A launched three-center campaign with one 玄武区 and one 秦淮区 assignment answered, one 秦淮区 one open. */
+export interface TwoAnswered {
+  definition: CampaignDefinition;
+  executionArn: string;
+  xuanwu: TokenRecord;
+  qinhuai: TokenRecord;
+  links: { xuanwu: string; qinhuai: string };
+  /** The name of the supervisor left to answer. */
+  late: string;
+}
+
+/** Launches the campaign and answers one 玄武区 and one 秦淮区 assignment, counted once this resolves. */
+export const launchAndAnswerTwo = async (
+  deps: { cloud: EmbeddedCloud; store: CampaignStore; sfn: SFNClient },
+  definition: CampaignDefinition,
+): Promise<TwoAnswered> => {
+  const { executionArn, links } = await launchWithLinks(deps, definition);
+  const tokens = await Promise.all(
+    links.map(async (link) => ({ link, token: await deps.store.getToken(hashToken(link.split('/s/')[1] ?? '')) })),
+  );
+  const district = (t: TokenRecord | undefined) => definition.centers.find((c) => c.id === t?.centerId)?.district;
+  const xuanwu = tokens.find((t) => district(t.token) === '玄武区');
+  const qinhuai = tokens.find((t) => district(t.token) === '秦淮区');
+  if (!xuanwu?.token || !qinhuai?.token) throw new Error('assignments not found');
+  for (const { link } of [xuanwu, qinhuai]) {
+    const { status } = await answerSurvey(link, definition.campaign.id);
+    if (status !== 200) throw new Error(`answering ${link} was refused with ${status}`);
+  }
+  // The answer counter marks assignments answered from the table's stream.
+  await deps.cloud.streamIdle();
+  const open = tokens.find((t) => t !== xuanwu && t !== qinhuai)?.token;
+  return {
+    definition,
+    executionArn,
+    xuanwu: xuanwu.token,
+    qinhuai: qinhuai.token,
+    links: { xuanwu: xuanwu.link, qinhuai: qinhuai.link },
+    late: definition.supervisors.find((p) => p.id === open?.supervisorId)?.name ?? '',
+  };
+};
+
+/** Answers a survey link again with the problems the supervisor found; a refusal throws with the server's words. */
+export const answerWithProblems = async (
+  link: string,
+  submissionId: string,
+  problems: { category: string; severity: string; description: string }[],
+): Promise<void> => {
+  const view = (await (await fetch(link, { headers: { accept: 'application/json' } })).json()) as {
+    answers: Record<string, unknown>;
+  };
+  const res = await fetch(link, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify({ submissionId, ...view.answers, problems }),
+  });
+  if (res.status !== 200)
+    throw new Error(`the answers with problems were refused with ${res.status}: ${await res.text()}`);
 };

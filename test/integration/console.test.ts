@@ -4,12 +4,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CampaignStore, TokenRecord } from '../../functions/adapters/store.ts';
 import type { ConsoleAuth } from '../../functions/console-api.ts';
 import { type ConsoleUser, Unauthorized } from '../../functions/core/console-access.ts';
-import { hashToken } from '../../functions/core/links.ts';
-import { CampaignDefinition } from '../../functions/core/model.ts';
 import type { EmbeddedCloud } from '../../local/cloud.ts';
 import { answerSurvey } from '../../local/demo/simulate.ts';
 import { mailKindOf, readOutbox } from '../../local/ses-outbox.ts';
-import { closeCampaign, launchWithLinks, surveyCampaign } from '../e2e/survey-cloud.ts';
+import {
+  answerWithProblems,
+  closeCampaign,
+  launchAndAnswerTwo,
+  type TwoAnswered,
+  threeCenterCampaign,
+} from '../e2e/survey-cloud.ts';
 import { startCloudAndClients } from '../support/embedded-cloud.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -73,66 +77,9 @@ const request = (
 });
 const call = (event: APIGatewayProxyEventV2) => routeConsole(event, auth);
 
-/** Three street centers (one in 玄武区, two in 秦淮区), one supervisor each: two answer, one does not. */
-const consoleCampaign = (id: string, reviewDays = 0, factCheckDays?: number) => {
-  const base = surveyCampaign(id);
-  const [, qinhuai] = base.centers;
-  if (!qinhuai) throw new Error('fixture changed');
-  return CampaignDefinition.parse({
-    ...base,
-    campaign: {
-      ...base.campaign,
-      review: { workingDays: reviewDays },
-      ...(factCheckDays ? { factCheck: { workingDays: factCheckDays } } : {}),
-    },
-    centers: [
-      ...base.centers,
-      {
-        ...qinhuai,
-        id: 'C-ST3',
-        name: { zh: '秦淮区中华门街道便民服务中心', en: 'Zhonghuamen Street Center, Qinhuai' },
-      },
-    ],
-    supervisors: [
-      ...base.supervisors,
-      { id: 'S3', name: '王芳', email: `s3-${id}@example.com`, sector: '记者', homeDistrict: '鼓楼区' },
-    ],
-  });
-};
-
-interface Answered {
-  executionArn: string;
-  xuanwu: TokenRecord;
-  qinhuai: TokenRecord;
-  /** The name of the supervisor left to answer. */
-  late: string;
-  links: { xuanwu: string; qinhuai: string };
-}
-
-/** Launches the campaign and answers one 玄武区 and one 秦淮区 assignment, leaving a 秦淮区 one open. */
-const launchAndAnswer = async (id: string, reviewDays = 0, factCheckDays?: number): Promise<Answered> => {
-  const definition = consoleCampaign(id, reviewDays, factCheckDays);
-  const { executionArn, links } = await launchWithLinks({ cloud, store, sfn }, definition);
-  const tokens = await Promise.all(
-    links.map(async (link) => ({ link, token: await store.getToken(hashToken(link.split('/s/')[1] ?? '')) })),
-  );
-  const district = (t: TokenRecord | undefined) => definition.centers.find((c) => c.id === t?.centerId)?.district;
-  const xuanwu = tokens.find((t) => district(t.token) === '玄武区');
-  const qinhuai = tokens.find((t) => district(t.token) === '秦淮区');
-  if (!xuanwu?.token || !qinhuai?.token) throw new Error('assignments not found');
-  for (const { link } of [xuanwu, qinhuai]) expect((await answerSurvey(link, id)).status).toBe(200);
-  // The answer counter marks assignments answered from the table's stream.
-  await cloud.streamIdle();
-  const open = tokens.find((t) => t !== xuanwu && t !== qinhuai)?.token;
-  const late = definition.supervisors.find((p) => p.id === open?.supervisorId)?.name ?? '';
-  return {
-    executionArn,
-    xuanwu: xuanwu.token,
-    qinhuai: qinhuai.token,
-    late,
-    links: { xuanwu: xuanwu.link, qinhuai: qinhuai.link },
-  };
-};
+/** Launches a three-center campaign and answers one 玄武区 and one 秦淮区 assignment, leaving a 秦淮区 one open. */
+const launchAndAnswer = (id: string, reviewDays = 0, factCheckDays?: number): Promise<TwoAnswered> =>
+  launchAndAnswerTwo({ cloud, store, sfn }, threeCenterCampaign(id, { review: reviewDays, factCheck: factCheckDays }));
 
 const decisionPath = (campaignId: string, t: TokenRecord) => `/console/campaigns/${campaignId}/review/${t.id}`;
 
@@ -444,26 +391,10 @@ describe('the organizer console', () => {
     // Prepare: a fact-check window of one working day; problems found at both districts' centers
     const id = 'console-factcheck';
     const { executionArn, xuanwu, qinhuai, links } = await launchAndAnswer(id, 0, 1);
-    const withProblems = async (
-      link: string,
-      submissionId: string,
-      problems: { category: string; severity: string; description: string }[],
-    ) => {
-      const view = (await (await fetch(link, { headers: { accept: 'application/json' } })).json()) as {
-        answers: Record<string, unknown>;
-      };
-      const res = await fetch(link, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json' },
-        body: JSON.stringify({ submissionId, ...view.answers, problems }),
-      });
-      // The answer's own message says what was refused, should it ever be.
-      expect(res.status, await res.text()).toBe(200);
-    };
-    await withProblems(links.xuanwu, 'problems-xuanwu', [
+    await answerWithProblems(links.xuanwu, 'problems-xuanwu', [
       { category: 'facilities', severity: 'minor', description: '自助终端黑屏' },
     ]);
-    await withProblems(links.qinhuai, 'problems-qinhuai', [
+    await answerWithProblems(links.qinhuai, 'problems-qinhuai', [
       { category: 'waiting-time', severity: 'serious', description: '排队超过一小时' },
       { category: 'staff-conduct', severity: 'minor', description: '窗口人员玩手机' },
     ]);
@@ -489,7 +420,7 @@ describe('the organizer console', () => {
       if (!url) throw new Error(`no fact-check link for ${centerName}`);
       return url;
     };
-    const qinhuaiCenter = consoleCampaign(id).centers.find((c) => c.id === qinhuai.centerId);
+    const qinhuaiCenter = threeCenterCampaign(id).centers.find((c) => c.id === qinhuai.centerId);
     const rLink = officialLink(qinhuaiCenter?.name.zh ?? '');
     const items = await store.listFactCheckItems(id, qinhuai.centerId);
     const disputed = items.find((i) => i.description === '窗口人员玩手机');
@@ -546,7 +477,7 @@ describe('the organizer console', () => {
     expect(finished.statusCode).toBe(303);
     expect(final.status).toBe('SUCCEEDED');
     expect((await store.getMeta(id)).status).toBe('published');
-    const series = consoleCampaign(id).campaign.series;
+    const series = threeCenterCampaign(id).campaign.series;
     const qinhuaiItems = (await store.listRectificationItems(series, qinhuai.centerId)).map((i) => i.description);
     expect(qinhuaiItems).toContain('排队超过一小时');
     expect(qinhuaiItems).not.toContain('窗口人员玩手机');
