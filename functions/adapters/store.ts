@@ -786,26 +786,7 @@ export class CampaignStore {
     values: Record<string, unknown>,
     extra: { condition?: string; names?: Record<string, string> } = {},
   ): Promise<CampaignMeta> {
-    try {
-      const out = await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { PK: campaignPk(campaignId), SK: META },
-          UpdateExpression: update,
-          ConditionExpression: extra.condition ? `#s = :open AND ${extra.condition}` : '#s = :open',
-          ExpressionAttributeNames: { '#s': 'status', ...extra.names },
-          ExpressionAttributeValues: { ...values, ':open': 'open' },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return CampaignMeta.parse(out.Attributes);
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) {
-        const meta = await this.getMeta(campaignId);
-        throw new CampaignStateConflict(`campaign ${campaignId} is ${meta.status}, not open`);
-      }
-      throw error;
-    }
+    return this.transition(campaignId, ['open'], update, values, extra);
   }
 
   /** Closes collection. Idempotent: closing a closed campaign returns its record unchanged. */
@@ -857,22 +838,27 @@ export class CampaignStore {
     return this.transition(campaignId, ['fact-checking'], 'SET factCheckFinished = :v', { ':v': true });
   }
 
-  /** Updates the control record of a campaign in one of the `from` statuses; CampaignStateConflict otherwise. */
+  /**
+   * Updates the control record of a campaign in one of the `from` statuses (and meeting `extra.condition`);
+   * CampaignStateConflict otherwise.
+   */
   private async transition(
     campaignId: string,
     from: readonly CampaignStatus[],
     update: string,
     values: Record<string, unknown>,
+    extra: { condition?: string; names?: Record<string, string> } = {},
   ): Promise<CampaignMeta> {
     const allowed = Object.fromEntries(from.map((status, i) => [`:from${i}`, status]));
+    const inStatus = `#s IN (${Object.keys(allowed).join(', ')})`;
     try {
       const out = await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { PK: campaignPk(campaignId), SK: META },
           UpdateExpression: update,
-          ConditionExpression: `#s IN (${Object.keys(allowed).join(', ')})`,
-          ExpressionAttributeNames: { '#s': 'status' },
+          ConditionExpression: extra.condition ? `${inStatus} AND ${extra.condition}` : inStatus,
+          ExpressionAttributeNames: { '#s': 'status', ...extra.names },
           ExpressionAttributeValues: { ...values, ...allowed },
           ReturnValues: 'ALL_NEW',
         }),
