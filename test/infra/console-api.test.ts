@@ -1,11 +1,17 @@
 import { rmSync } from 'node:fs';
-import { App, type CfnElement } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { App } from 'aws-cdk-lib';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WORKFLOW_FUNCTIONS } from '../../functions/core/workflow-contract.ts';
 import { SupervisionStack } from '../../infra/supervision-stack.ts';
-import { appContext, createProjectRoot } from '../support/stack.ts';
+import {
+  acknowledgedReasons,
+  appContext,
+  createProjectRoot,
+  logicalId,
+  nagFindingsOn,
+  synthesizedOnce,
+} from '../support/stack.ts';
 
 const HANDLERS = [
   ...Object.values(WORKFLOW_FUNCTIONS),
@@ -53,17 +59,8 @@ const buildStack = (): SupervisionStack =>
     projectRoot,
   });
 
-let defaultStack: SupervisionStack | undefined;
-let defaultTemplate: Template | undefined;
 /** The stack with default props, synthesized once for the read-only assertions. */
-const synthesizeDefault = (): { stack: SupervisionStack; template: Template } => {
-  defaultStack ??= buildStack();
-  defaultTemplate ??= Template.fromStack(defaultStack);
-  return { stack: defaultStack, template: defaultTemplate };
-};
-
-const logicalId = (stack: SupervisionStack, construct: { node: { defaultChild?: unknown } }): string =>
-  stack.getLogicalId(construct.node.defaultChild as CfnElement);
+const synthesizeDefault = synthesizedOnce(() => buildStack());
 
 /** Every statement of the policies attached to the console function's role. */
 const consoleStatements = (stack: SupervisionStack, template: Template): Statement[] => {
@@ -207,13 +204,8 @@ describe('cdk-nag on the console function', () => {
     const stack = buildStack();
     const paths = [stack.consoleFunction.node.path, stack.consoleFunction.executionRole.node.path, '/ANY--console'];
     // Act
-    const report = new AwsSolutionsChecks().validateScope(stack);
+    const onConsole = nagFindingsOn(stack, paths);
     // Assess
-    const onConsole = report.violations
-      .filter((violation) =>
-        violation.violatingResources.some((resource) => paths.some((p) => resource.constructPath?.includes(p))),
-      )
-      .map((violation) => violation.ruleName);
     expect(onConsole).toEqual([]);
   });
 
@@ -221,11 +213,7 @@ describe('cdk-nag on the console function', () => {
     // Prepare
     const stack = buildStack();
     // Act
-    const reasons = stack.surveyApi.node.metadata
-      .filter((entry) => entry.type === 'aws:cdk:acknowledged-rules')
-      .flatMap((entry) => Object.entries(entry.data as Record<string, string>))
-      .filter(([id]) => id.endsWith('AwsSolutions-APIG4'))
-      .map(([, reason]) => reason);
+    const reasons = acknowledgedReasons(stack.surveyApi, 'AwsSolutions-APIG4');
     // Assess
     expect(reasons).toContainEqual(expect.stringMatching(/console function verifies the Cognito ID token/));
   });

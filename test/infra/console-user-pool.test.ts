@@ -1,13 +1,19 @@
 import { rmSync } from 'node:fs';
-import { App, type CfnElement } from 'aws-cdk-lib';
+import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { StandardThreatProtectionMode } from 'aws-cdk-lib/aws-cognito';
-import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONSOLE_ROLES, ROLE_GROUPS } from '../../functions/core/console-access.ts';
 import { WORKFLOW_FUNCTIONS } from '../../functions/core/workflow-contract.ts';
 import { bindConsoleSignIn, SupervisionStack, type SupervisionStackProps } from '../../infra/supervision-stack.ts';
-import { appContext, createProjectRoot } from '../support/stack.ts';
+import {
+  acknowledgedReasons,
+  appContext,
+  createProjectRoot,
+  logicalId,
+  nagFindingsOn,
+  synthesizedOnce,
+} from '../support/stack.ts';
 
 const HANDLERS = [
   ...Object.values(WORKFLOW_FUNCTIONS),
@@ -46,17 +52,8 @@ const buildStack = (props: Partial<SupervisionStackProps> = {}): SupervisionStac
     ...props,
   });
 
-let defaultStack: SupervisionStack | undefined;
-let defaultTemplate: Template | undefined;
 /** The stack with default props, synthesized once for the read-only assertions. */
-const synthesizeDefault = (): { stack: SupervisionStack; template: Template } => {
-  defaultStack ??= buildStack();
-  defaultTemplate ??= Template.fromStack(defaultStack);
-  return { stack: defaultStack, template: defaultTemplate };
-};
-
-const logicalId = (stack: SupervisionStack, construct: { node: { defaultChild?: unknown } }): string =>
-  stack.getLogicalId(construct.node.defaultChild as CfnElement);
+const synthesizeDefault = synthesizedOnce(() => buildStack());
 
 describe('console user pool', () => {
   it('lets only administrators create accounts, with a strong password policy', () => {
@@ -226,13 +223,8 @@ describe('cdk-nag on the console user pool', () => {
     // Prepare
     const stack = buildStack();
     // Act
-    const report = new AwsSolutionsChecks().validateScope(stack);
+    const onPool = nagFindingsOn(stack, ['/ConsoleUserPool']);
     // Assess
-    const onPool = report.violations
-      .filter((violation) =>
-        violation.violatingResources.some((resource) => resource.constructPath?.includes('/ConsoleUserPool')),
-      )
-      .map((violation) => violation.ruleName);
     expect(onPool).toEqual([]);
   });
 
@@ -240,11 +232,7 @@ describe('cdk-nag on the console user pool', () => {
     // Prepare
     const stack = buildStack();
     // Act
-    const reasons = stack.consoleUserPool.node.metadata
-      .filter((entry) => entry.type === 'aws:cdk:acknowledged-rules')
-      .flatMap((entry) => Object.entries(entry.data as Record<string, string>))
-      .filter(([id]) => id.endsWith('AwsSolutions-COG2'))
-      .map(([, reason]) => reason);
+    const reasons = acknowledgedReasons(stack.consoleUserPool, 'AwsSolutions-COG2');
     // Assess
     expect(reasons).toContainEqual(expect.stringMatching(/TOTP/));
   });

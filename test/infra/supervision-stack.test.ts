@@ -1,12 +1,12 @@
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { App, type CfnElement } from 'aws-cdk-lib';
+import { App } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WORKFLOW_FUNCTIONS } from '../../functions/core/workflow-contract.ts';
 import { SupervisionStack, type SupervisionStackProps } from '../../infra/supervision-stack.ts';
-import { appContext, createProjectRoot } from '../support/stack.ts';
+import { acknowledgedReasons, appContext, createProjectRoot, logicalId, synthesizedOnce } from '../support/stack.ts';
 
 const REPOSITORY_ROOT = path.resolve(import.meta.dirname, '../..');
 const WORKFLOW_FILE = path.join(REPOSITORY_ROOT, 'workflows/campaign.asl.json');
@@ -63,17 +63,8 @@ const buildStack = (props: Partial<SupervisionStackProps> = {}): SupervisionStac
     ...props,
   });
 
-let defaultStack: SupervisionStack | undefined;
-let defaultTemplate: Template | undefined;
 /** The stack with default props, synthesized once for the read-only assertions. */
-const synthesizeDefault = (): { stack: SupervisionStack; template: Template } => {
-  defaultStack ??= buildStack();
-  defaultTemplate ??= Template.fromStack(defaultStack);
-  return { stack: defaultStack, template: defaultTemplate };
-};
-
-const logicalId = (stack: SupervisionStack, construct: { node: { defaultChild?: unknown } }): string =>
-  stack.getLogicalId(construct.node.defaultChild as CfnElement);
+const synthesizeDefault = synthesizedOnce(() => buildStack());
 
 /** Every statement of the policies attached to the role with this logical ID. */
 const statementsOfRole = (template: Template, roleLogicalId: string): Statement[] => {
@@ -870,11 +861,7 @@ describe('SupervisionStack', () => {
       const stack = buildStack();
       // Act
       const reasons = MAIL_SENDERS.map((handler) =>
-        functionOf(stack, handler)
-          .executionRole.node.metadata.filter((entry) => entry.type === 'aws:cdk:acknowledged-rules')
-          .flatMap((entry) => Object.entries(entry.data as Record<string, string>))
-          .filter(([id]) => id.endsWith('AwsSolutions-IAM5[Resource::*]'))
-          .map(([, reason]) => reason),
+        acknowledgedReasons(functionOf(stack, handler).executionRole, 'AwsSolutions-IAM5[Resource::*]'),
       );
       // Assess
       for (const [i, handler] of MAIL_SENDERS.entries()) {
@@ -888,11 +875,7 @@ describe('SupervisionStack', () => {
       // Prepare
       const stack = buildStack();
       // Act
-      const reasons = stack.countAnswersFunction.executionRole.node.metadata
-        .filter((entry) => entry.type === 'aws:cdk:acknowledged-rules')
-        .flatMap((entry) => Object.entries(entry.data as Record<string, string>))
-        .filter(([id]) => id.endsWith('AwsSolutions-IAM5[Resource::*]'))
-        .map(([, reason]) => reason);
+      const reasons = acknowledgedReasons(stack.countAnswersFunction.executionRole, 'AwsSolutions-IAM5[Resource::*]');
       // Assess
       expect(reasons).toContainEqual(
         expect.stringMatching(/dynamodb:ListStreams supports no resource-level permissions/),

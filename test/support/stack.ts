@@ -1,6 +1,10 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { CfnElement, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
 
 const REPOSITORY_ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -22,3 +26,36 @@ export const appContext = (): Record<string, unknown> => {
   };
   return { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] };
 };
+
+/** The logical ID of a construct's CloudFormation resource. */
+export const logicalId = (stack: Stack, construct: { node: { defaultChild?: unknown } }): string =>
+  stack.getLogicalId(construct.node.defaultChild as CfnElement);
+
+/** A stack built and synthesized once, for the assertions that only read it. */
+export const synthesizedOnce = <S extends Stack>(build: () => S): (() => { stack: S; template: Template }) => {
+  let built: { stack: S; template: Template } | undefined;
+  return () => {
+    if (!built) {
+      const stack = build();
+      built = { stack, template: Template.fromStack(stack) };
+    }
+    return built;
+  };
+};
+
+/** The cdk-nag AwsSolutions rules a stack breaks on resources whose construct path contains one of `paths`. */
+export const nagFindingsOn = (stack: Stack, paths: readonly string[]): string[] =>
+  new AwsSolutionsChecks()
+    .validateScope(stack)
+    .violations.filter((violation) =>
+      violation.violatingResources.some((resource) => paths.some((p) => resource.constructPath?.includes(p))),
+    )
+    .map((violation) => violation.ruleName);
+
+/** The reasons a construct gives for acknowledging the cdk-nag rule `ruleId` (e.g. AwsSolutions-APIG4). */
+export const acknowledgedReasons = (construct: IConstruct, ruleId: string): string[] =>
+  construct.node.metadata
+    .filter((entry) => entry.type === 'aws:cdk:acknowledged-rules')
+    .flatMap((entry) => Object.entries(entry.data as Record<string, string>))
+    .filter(([id]) => id.endsWith(ruleId))
+    .map(([, reason]) => reason);
