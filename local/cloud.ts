@@ -22,9 +22,9 @@ export interface EmbeddedCloud {
   region: string;
   tableName: string;
   stateMachineArn: string;
-  /** `cognito` is the console's user pool (cognito-local), absent when started with `console: false`. */
+  /** `cognito` is the console's user pool (cognito-local), present when started with `console: true`. */
   urls: { dynamodb: string; ses: string; sfn: string; api: string; cognito?: string };
-  /** The console's demo accounts (one per role) and their passwords; none with `console: false`. */
+  /** The console's demo accounts (one per role) and their passwords; none without `console: true`. */
   consoleAccounts: readonly ConsoleAccount[];
   runner: LocalStepFunctions;
   /** Fault injectors in front of DynamoDB and SES, when started with `faults: true`. */
@@ -64,7 +64,10 @@ export interface EmbeddedCloudOptions {
   faults?: boolean;
   /** Changes the workflow definition before it runs (failure tests shorten a timeout, for example). */
   transformDefinition?: (asl: string) => string;
-  /** Starts the console's user pool (cognito-local, about half a second) with its demo accounts. @default true */
+  /**
+   * Starts the console's user pool (cognito-local, about half a second) with its demo accounts, for
+   * signing in to the console; without it the console answers but nobody can sign in. @default false
+   */
   console?: boolean;
   /** The password of every demo console account; random per start unless given. */
   consolePassword?: string;
@@ -283,7 +286,7 @@ export const startEmbeddedCloud = async (options: EmbeddedCloudOptions = {}): Pr
     closers.push(sfn.close);
 
     const cognito =
-      options.console === false
+      options.console !== true
         ? undefined
         : await startLocalCognito({ host, port: ports.cognito ?? 0, password: options.consolePassword });
     if (cognito) closers.push(cognito.close);

@@ -129,6 +129,8 @@ const main = async () => {
     'starting the embedded cloud: DynamoDB (dynalite), SES (aws-ses-v2-local), Step Functions (local runner), survey API',
   );
   const cloud = await startEmbeddedCloud({
+    // Signing in to the console is for a campaign kept open to look at.
+    console: flags.serve,
     ports: flags.serve
       ? { api: flags.port ?? 8080, ses: flags['ses-port'] ?? 8005 }
       : { api: flags.port, ses: flags['ses-port'] },

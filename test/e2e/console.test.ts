@@ -47,7 +47,7 @@ const centerName = (campaign: Answered, token: TokenRecord): string =>
 let shared: Answered;
 
 beforeAll(async () => {
-  ({ cloud, store, sfn } = await startCloudAndClients({ campaignCacheSeconds: 0 }));
+  ({ cloud, store, sfn } = await startCloudAndClients({ campaignCacheSeconds: 0, console: true }));
   browser = await launchChromium();
   await mkdir(SCREENSHOTS, { recursive: true });
   shared = await launchAndAnswer('console-e2e');

@@ -57,7 +57,7 @@ const launchAndAnswer = async (id: string): Promise<Launched> => {
 let campaign: Launched;
 
 beforeAll(async () => {
-  ({ cloud, store, sfn } = await startCloudAndClients({ campaignCacheSeconds: 0 }));
+  ({ cloud, store, sfn } = await startCloudAndClients({ campaignCacheSeconds: 0, console: true }));
   browser = await launchChromium();
   await mkdir(SCREENSHOTS, { recursive: true });
   campaign = await launchAndAnswer(ID);

@@ -29,7 +29,7 @@ const accountNamed = (username: string) => {
 };
 
 beforeAll(async () => {
-  cloud = await startEmbeddedCloud();
+  cloud = await startEmbeddedCloud({ console: true });
   // Loaded once the cloud has put the pool and its endpoint in the environment.
   auth = await import('../../functions/adapters/console-auth.ts');
 });
