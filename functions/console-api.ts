@@ -621,15 +621,16 @@ export const routeConsole = async (
           target: dispute.itemId,
           detail: { center: dispute.centerId, ...(input.data.note ? { note: input.data.note } : {}) },
         });
-        // The last ruling after the window lets the workflow go on to scoring.
-        const all = (await store.listDisputes(campaignId)).map((d) =>
-          d.itemId === ruled.itemId && d.centerId === ruled.centerId ? ruled : d,
-        );
-        if (
-          meta.taskToken &&
-          factCheckDone(all, { until: meta.factCheckUntil, finished: meta.factCheckFinished }, now())
-        ) {
-          await wakeCollect(meta.taskToken, { reason: 'fact-check-finished', at: now().toISOString() });
+        // The last ruling after the window lets the workflow go on to scoring; within the window the
+        // workflow waits for the window's end anyway, so the campaign's disputes are read only after it.
+        const window = { until: meta.factCheckUntil, finished: meta.factCheckFinished };
+        if (meta.taskToken && factCheckDone([], window, now())) {
+          const all = (await store.listDisputes(campaignId)).map((d) =>
+            d.itemId === ruled.itemId && d.centerId === ruled.centerId ? ruled : d,
+          );
+          if (factCheckDone(all, window, now())) {
+            await wakeCollect(meta.taskToken, { reason: 'fact-check-finished', at: now().toISOString() });
+          }
         }
       }
       return redirect(`${base}/disputes${q}&done=${ruled === 'unchanged' ? 'unchanged' : 'ruled'}`);

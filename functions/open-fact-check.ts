@@ -3,7 +3,7 @@ import { withLambdaContext } from './adapters/logger.ts';
 import { classifyErrors, parseEvent } from './adapters/middleware.ts';
 import { store } from './adapters/table.ts';
 import { draftFindings, type FactCheckItem } from './core/fact-check.ts';
-import { type ReviewWindow, reviewWindowAt, reviewWindowEnd } from './core/review.ts';
+import { type WaitWindow, waitWindowAt, windowEnd } from './core/review.ts';
 import { CampaignTaskInput } from './core/workflow-contract.ts';
 
 /**
@@ -11,28 +11,28 @@ import { CampaignTaskInput } from './core/workflow-contract.ts';
  * of the responses that count, without who found them) and puts the campaign in fact-check until
  * the window ends. No window, or nothing found: straight to scoring. Safe to repeat.
  */
-export const openFactCheck = async ({ campaignId }: CampaignTaskInput, now = new Date()): Promise<ReviewWindow> => {
+export const openFactCheck = async ({ campaignId }: CampaignTaskInput, now = new Date()): Promise<WaitWindow> => {
   const meta = await store.getMeta(campaignId);
   const days = meta.campaign.factCheck?.workingDays;
-  if (days === undefined) return reviewWindowAt(undefined, now);
+  if (days === undefined) return waitWindowAt(undefined, now);
   const items: FactCheckItem[] = [];
   for await (const page of store.streamCountedResponses(campaignId)) items.push(...draftFindings(campaignId, page));
-  if (items.length === 0) return reviewWindowAt(undefined, now);
+  if (items.length === 0) return waitWindowAt(undefined, now);
   await store.putFactCheckItems(items);
   const until =
     meta.factCheckUntil ??
-    reviewWindowEnd(
+    windowEnd(
       now.toISOString(),
       days,
       meta.campaign.rectification?.holidays,
       meta.campaign.rectification?.makeUpWorkdays,
     );
   await store.openFactCheck(campaignId, until);
-  return reviewWindowAt(until, now);
+  return waitWindowAt(until, now);
 };
 
 /** Lambda entry point of the OpenFactCheck state. */
-export const handler = middy<CampaignTaskInput, ReviewWindow>()
+export const handler = middy<CampaignTaskInput, WaitWindow>()
   .use(withLambdaContext())
   .use(classifyErrors())
   .use(parseEvent(CampaignTaskInput))

@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import { withLambdaContext } from './adapters/logger.ts';
 import { classifyErrors, parseEvent } from './adapters/middleware.ts';
 import { store } from './adapters/table.ts';
-import { type ReviewWindow, reviewWindowAt, reviewWindowEnd } from './core/review.ts';
+import { type WaitWindow, waitWindowAt, windowEnd } from './core/review.ts';
 import { CampaignTaskInput } from './core/workflow-contract.ts';
 
 /**
@@ -10,24 +10,24 @@ import { CampaignTaskInput } from './core/workflow-contract.ts';
  * (working days after the close, at 18:00 in China) and tells the workflow how long Review may wait.
  * A campaign without review days goes straight to scoring. Safe to repeat.
  */
-export const openReview = async ({ campaignId }: CampaignTaskInput, now = new Date()): Promise<ReviewWindow> => {
+export const openReview = async ({ campaignId }: CampaignTaskInput, now = new Date()): Promise<WaitWindow> => {
   const meta = await store.getMeta(campaignId);
   const days = meta.campaign.review?.workingDays ?? 0;
-  if (days === 0) return reviewWindowAt(undefined, now);
+  if (days === 0) return waitWindowAt(undefined, now);
   const until =
     meta.reviewUntil ??
-    reviewWindowEnd(
+    windowEnd(
       meta.closedAt ?? now.toISOString(),
       days,
       meta.campaign.rectification?.holidays,
       meta.campaign.rectification?.makeUpWorkdays,
     );
   const opened = await store.openReview(campaignId, until);
-  return reviewWindowAt(opened.reviewFinished ? undefined : until, now);
+  return waitWindowAt(opened.reviewFinished ? undefined : until, now);
 };
 
 /** Lambda entry point of the OpenReview state. */
-export const handler = middy<CampaignTaskInput, ReviewWindow>()
+export const handler = middy<CampaignTaskInput, WaitWindow>()
   .use(withLambdaContext())
   .use(classifyErrors())
   .use(parseEvent(CampaignTaskInput))

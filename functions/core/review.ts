@@ -241,8 +241,8 @@ export const reviewQueue = (
   );
 };
 
-/** When the review window after a close ends: `workingDays` working days later, at 18:00 in China. */
-export const reviewWindowEnd = (
+/** When a window after a close (review, fact-check) ends: `workingDays` working days later, at 18:00 in China. */
+export const windowEnd = (
   closedAt: string,
   workingDays: number,
   holidays: readonly string[] = [],
@@ -254,17 +254,17 @@ export const reviewWindowEnd = (
     ),
   ).toISOString();
 
-/** What OpenReview tells the workflow: whether to wait in Review, and for how long at most. */
-export const ReviewWindow = z.object({
+/** What OpenReview and OpenFactCheck tell the workflow: whether to wait (in Review, FactCheck), and for how long at most. */
+export const WaitWindow = z.object({
   window: z.boolean(),
-  /** Seconds until the window ends (≥ 1): the Review task's timeout. */
+  /** Seconds until the window ends (≥ 1): the waiting task's timeout. */
   waitSeconds: z.number().int().positive(),
   wakeAt: z.string(),
 });
-export type ReviewWindow = z.infer<typeof ReviewWindow>;
+export type WaitWindow = z.infer<typeof WaitWindow>;
 
-/** The review window of a closed campaign at `now`: none when it has no review days or they are over. */
-export const reviewWindowAt = (until: string | undefined, now: Date): ReviewWindow => {
+/** A window ending at `until`, seen at `now`: none when there is no window or it is over. */
+export const waitWindowAt = (until: string | undefined, now: Date): WaitWindow => {
   const left = until === undefined ? 0 : Math.ceil((Date.parse(until) - now.getTime()) / 1000);
   return left > 0
     ? { window: true, waitSeconds: left, wakeAt: until ?? now.toISOString() }
