@@ -103,7 +103,7 @@ const layout = (c: ConsolePageContext, title: LocalizedText, body: string): stri
 <form class="inline" method="post" action="/console/sign-out${q}"><button class="secondary" type="submit">${say(lang, '退出', 'Sign out')}</button></form>`
     : '';
   return `<!doctype html>
-<html lang="${lang === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<html lang="${lang === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex"><link rel="icon" href="data:,">
 <title>${t(title, lang)} · ${say(lang, '政务服务督查控制台', 'Supervision console')}</title><style>${STYLE}</style></head>
 <body><header><a href="/console${q}"><strong>${say(lang, '政务服务督查控制台', 'Supervision console')}</strong></a><span>${otherLang(c.path, lang)} ${who}</span></header>
 <main id="main"><h1>${t(title, lang)}</h1>
