@@ -751,9 +751,7 @@ export const routeConsole = async (
       const supervisors = await store.getSupervisors(campaignId, [
         ...new Set(items.map((i) => i.response.supervisorId)),
       ]);
-      const titles = new Map<string, LocalizedText>();
-      for (const section of questionnaire.sections)
-        for (const question of section.questions) titles.set(question.id, question.title);
+      const questions = new Map(questionnaire.sections.flatMap((s) => s.questions.map((q) => [q.id, q] as const)));
       const done = query.done;
       return page(
         200,
@@ -773,7 +771,7 @@ export const routeConsole = async (
             items,
             centers,
             supervisorNames: new Map([...supervisors].map(([id, s]) => [id, s.name])),
-            questionTitles: titles,
+            questions,
             canDecide: may(user, 'review', user.role === 'coordinator' ? { district: user.district } : {}),
             filter: query.show === 'all' ? 'all' : 'open',
           },

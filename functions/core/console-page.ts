@@ -18,10 +18,13 @@ import {
   DIMENSIONS,
   type Grade,
   type LocalizedText,
+  type Problem,
+  type Question,
 } from './model.ts';
 import type { CenterFindings } from './rectification.ts';
 import { type ReportRow, rowsByLevel, WARNING_FLAGS } from './report.ts';
 import { REVIEW_FLAG_LABELS, REVIEW_STATUS_LABELS, type ReviewQueueItem, type ReviewStatus } from './review.ts';
+import { answerText } from './survey-page.ts';
 
 /**
  * The organizer console's pages: plain server-rendered HTML forms with no script, in Chinese by
@@ -262,15 +265,23 @@ export interface ReviewPageModel {
   items: readonly ReviewQueueItem[];
   centers: ReadonlyMap<string, Center>;
   supervisorNames: ReadonlyMap<string, string>;
-  /** Question id → its title, for showing answers. */
-  questionTitles: ReadonlyMap<string, LocalizedText>;
+  /** Question id → the question, for showing answers as they were chosen. */
+  questions: ReadonlyMap<string, Question>;
   /** Whether the user may decide (organizers and coordinators) or only look (leaders). */
   canDecide: boolean;
   filter: 'open' | 'all';
 }
 
-const answerText = (value: unknown, lang: Lang) =>
-  value === true ? say(lang, '是', 'yes') : value === false ? say(lang, '否', 'no') : escapeHtml(value);
+/** A response's problems as the reviewer must see them: they become the center's findings. */
+const problemList = (problems: readonly Problem[] | undefined, lang: Lang) =>
+  problems && problems.length > 0
+    ? `<h3>${say(lang, `发现问题（${problems.length}）`, `Problems found (${problems.length})`)}</h3><ol class="problems">${problems
+        .map(
+          (p) =>
+            `<li><strong>${t(PROBLEM_CATEGORY_LABELS[p.category], lang)}</strong> · ${t(PROBLEM_SEVERITY_LABELS[p.severity], lang)}${say(lang, '：', ': ')}${escapeHtml(p.description)}</li>`,
+        )
+        .join('')}</ol>`
+    : `<p class="muted">${say(lang, '未报告问题。', 'No problems reported.')}</p>`;
 
 /** The review queue: flagged pending responses first, each with its answers and the three decisions. */
 export const renderReviewPage = (c: ConsolePageContext, m: ReviewPageModel): string => {
@@ -283,10 +294,13 @@ export const renderReviewPage = (c: ConsolePageContext, m: ReviewPageModel): str
       const center = m.centers.get(r.centerId);
       const id = escapeHtml(r.assignmentId);
       const answers = Object.entries(r.answers)
-        .map(
-          ([qid, v]) =>
-            `<dt>${t(m.questionTitles.get(qid) ?? { zh: qid, en: qid }, c.lang)}</dt><dd>${answerText(v, c.lang)}</dd>`,
-        )
+        .map(([qid, v]) => {
+          const question = m.questions.get(qid);
+          // An answer to a question since removed from the questionnaire is still shown, as stored.
+          return question
+            ? `<dt>${t(question.title, c.lang)}</dt><dd>${answerText(question, v, c.lang)}</dd>`
+            : `<dt>${escapeHtml(qid)}</dt><dd>${escapeHtml(v)}</dd>`;
+        })
         .join('');
       const decided = item.review
         ? `<p class="muted">${say(c.lang, '上次决定', 'Last decision')}: ${t(REVIEW_STATUS_LABELS[item.review.status], c.lang)} · ${escapeHtml(item.review.reviewer.username)} · ${escapeHtml(formatBeijingTime(item.review.at))}${item.review.comment ? ` · “${escapeHtml(item.review.comment)}”` : ''}</p>`
@@ -300,7 +314,7 @@ export const renderReviewPage = (c: ConsolePageContext, m: ReviewPageModel): str
       return `<article class="card" id="r-${id}" aria-labelledby="h-${id}"><h2 id="h-${id}">${center ? t(center.name, c.lang) : escapeHtml(r.centerId)}</h2>
 <p><span class="badge ${item.status}">${t(REVIEW_STATUS_LABELS[item.status], c.lang)}</span>${item.flags.map((f) => `<span class="badge flag">${t(REVIEW_FLAG_LABELS[f], c.lang)}</span>`).join('')}</p>
 <p class="muted">${escapeHtml(m.supervisorNames.get(r.supervisorId) ?? r.supervisorId)} · ${t(ACTIVITY_LABELS[r.activity], c.lang)} · ${say(c.lang, `第 ${r.version} 版`, `version ${r.version}`)} · ${escapeHtml(formatBeijingTime(r.submittedAt))}${center ? ` · ${escapeHtml(center.district)}` : ''}</p>
-<dl class="answers">${answers}</dl>${decided}${form}</article>`;
+<dl class="answers">${answers}</dl>${problemList(r.problems, c.lang)}${decided}${form}</article>`;
     })
     .join('\n');
   const pending = m.items.filter((i) => i.status === 'pending').length;

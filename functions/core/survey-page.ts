@@ -165,7 +165,8 @@ const fieldValue = (value: AnswerValue | RawValue | undefined): string =>
           ? ''
           : String(value);
 
-const answerText = (q: Question, value: AnswerValue | RawValue | undefined, lang: Lang): string => {
+/** One answer as the supervisor chose it (an option's label, yes/no, a rating with its word), as HTML. */
+export const answerText = (q: Question, value: AnswerValue | RawValue | undefined, lang: Lang): string => {
   const v = fieldValue(value);
   if (v === '') return `<span class="none">${u('notAnswered', lang)}</span>`;
   if (v === NOT_APPLICABLE && q.kind !== 'text') return u('na', lang);

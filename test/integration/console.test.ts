@@ -5,6 +5,7 @@ import type { CampaignStore, TokenRecord } from '../../functions/adapters/store.
 import type { ConsoleAuth } from '../../functions/console-api.ts';
 import { type ConsoleUser, Unauthorized } from '../../functions/core/console-access.ts';
 import type { EmbeddedCloud } from '../../local/cloud.ts';
+import { demoQuestionnaire } from '../../local/demo/data.ts';
 import { answerSurvey } from '../../local/demo/simulate.ts';
 import { mailKindOf, readOutbox } from '../../local/ses-outbox.ts';
 import {
@@ -170,6 +171,38 @@ describe('the organizer console', () => {
     expect(latest?.secondsSpent).toBeLessThan(60);
     expect(queue.body).toContain('作答过快');
     expect(forged.status).toBe(400);
+  });
+
+  it('shows a reviewer each answer as it was chosen and the problems the supervisor reported', async () => {
+    // Prepare: the 秦淮区 supervisor reports a problem with their answers
+    const id = 'console-answers';
+    const { qinhuai, links } = await launchAndAnswer(id);
+    await answerWithProblems(links.qinhuai, 'problems-shown', [
+      { category: 'waiting-time', severity: 'serious', description: '排队超过一小时' },
+    ]);
+    const response = await store.getLatestResponse(qinhuai);
+    if (!response) throw new Error('the answers were not stored');
+    const questions = demoQuestionnaire().sections.flatMap((s) => s.questions);
+    const choice = questions.find((q) => q.kind === 'choice' && typeof response.answers[q.id] === 'string');
+    const rating = questions.find((q) => q.kind === 'rating' && typeof response.answers[q.id] === 'number');
+    if (choice?.kind !== 'choice' || !rating) throw new Error('the demo answers have no choice or rating');
+    const chosen = choice.options.find((o) => o.value === response.answers[choice.id]);
+
+    // Act
+    const zh = await call(request('GET', `/console/campaigns/${id}/review`, { session: 'session-organizer' }));
+    const en = await call(
+      request('GET', `/console/campaigns/${id}/review`, { session: 'session-organizer', query: { lang: 'en' } }),
+    );
+
+    // Assess: an option's label, not its stored value; a rating out of 5; the problem with its labels
+    expect(zh.statusCode).toBe(200);
+    expect(zh.body).toContain(`<dd>${chosen?.label.zh}</dd>`);
+    expect(zh.body).not.toContain(`<dd>${chosen?.value}</dd>`);
+    expect(zh.body).toContain(`<dd>${response.answers[rating.id]} / 5`);
+    expect(zh.body).toContain('发现问题（1）');
+    expect(zh.body).toContain('<strong>等候时间过长</strong> · 较重：排队超过一小时');
+    expect(en.body).toContain(`<dd>${chosen?.label.en}</dd>`);
+    expect(en.body).toContain('<strong>Waiting too long</strong> · Serious: 排队超过一小时');
   });
 
   it("records an organizer's decision once, with one audit line, however often it is sent", async () => {
