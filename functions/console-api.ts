@@ -4,8 +4,11 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import * as z from 'zod';
 import { loadCityResults } from './adapters/city-results.ts';
 import { PasswordChangeRequired, signInToConsole, verifyConsoleToken } from './adapters/console-auth.ts';
+import { deliverAll } from './adapters/delivery.ts';
+import { getLinkSecret } from './adapters/link-secret.ts';
 import { logger, withLambdaContext } from './adapters/logger.ts';
 import { isTransient } from './adapters/middleware.ts';
+import { mailer, surveyBaseUrl } from './adapters/outbox.ts';
 import {
   type AuditEntry,
   type CampaignMeta,
@@ -36,17 +39,21 @@ import {
 } from './core/console-page.ts';
 import { DisputeClosed, factCheckDone, MAX_RULING_NOTE, RulingInput, ruleOn } from './core/fact-check.ts';
 import type { Lang } from './core/i18n.ts';
-import { CENTER_LEVELS, type Center, type CenterLevel, Id, type LocalizedText } from './core/model.ts';
+import { deriveToken, surveyUrl } from './core/links.ts';
+import { renderReturnedNotice } from './core/mail.ts';
+import { type Activity, CENTER_LEVELS, type Center, type CenterLevel, Id, type LocalizedText } from './core/model.ts';
 import { resultsCsv } from './core/report.ts';
 import { readRequestBody } from './core/request-body.ts';
 import {
   decide,
   MAX_REVIEW_COMMENT,
+  type Review,
   ReviewInput,
   type ReviewQueueItem,
   reviewQueue,
   StaleResponseVersion,
 } from './core/review.ts';
+import { correctionUntil } from './core/submission-window.ts';
 import { chooseLang } from './core/survey-page.ts';
 
 /**
@@ -233,6 +240,68 @@ const DONE: Readonly<Record<string, LocalizedText>> = {
   'finish-fact-check': text('事实核查已结束，开始评分。', 'Fact-check ended: scoring starts.'),
   ruled: text('已记录裁定。', 'Ruling recorded.'),
   unchanged: text('该裁定已记录，无需重复提交。', 'That ruling was already recorded.'),
+};
+
+/** How the supervisor of a returned response was told, as the review page says after the decision. */
+type ReturnMail = 'sent' | 'not-sent' | 'too-late';
+
+const RETURN_MAIL_NOTICES: Readonly<Record<string, LocalizedText>> = {
+  sent: text(
+    '已退回，并已邮件通知督查员按意见修改。',
+    'Returned: the supervisor was emailed the comment and their link to correct the answers.',
+  ),
+  'not-sent': text(
+    '已退回，但通知邮件未能发出（地址停发或发送失败）：请另行联系该督查员。',
+    'Returned, but the email to the supervisor could not be sent (suppressed address or a sending error): contact them another way.',
+  ),
+  'too-late': text(
+    '已记录退回，但活动已截止且不在审核期内，督查员无法再修改。',
+    'Return recorded, but the campaign is closed and not in a review window: the supervisor can no longer correct it.',
+  ),
+};
+
+/**
+ * Emails the supervisor of a returned response the comment and their link, while the link can take a
+ * corrected version. Claimed in the outbox ledger under the decision's revision, so a repeated or
+ * retried request never sends it twice.
+ */
+const notifyReturned = async (
+  meta: CampaignMeta,
+  response: { campaignId: string; supervisorId: string; centerId: string; activity: Activity },
+  review: Review,
+  centers: ReadonlyMap<string, Center>,
+  at: Date,
+): Promise<ReturnMail> => {
+  const until = correctionUntil(meta, at);
+  if (!until) return 'too-late';
+  const [supervisor] = [...(await store.getSupervisors(meta.campaign.id, [response.supervisorId])).values()];
+  const center = centers.get(response.centerId);
+  if (!supervisor || !center) return 'not-sent';
+  try {
+    const secret = await getLinkSecret();
+    const mail = renderReturnedNotice({
+      campaign: meta.campaign,
+      supervisor,
+      link: {
+        center,
+        activity: response.activity,
+        url: surveyUrl(surveyBaseUrl, deriveToken(secret, meta.campaign.id, review.assignmentId)),
+      },
+      comment: review.comment,
+      until,
+    });
+    const result = await deliverAll(
+      { campaignId: meta.campaign.id, kind: 'returned', round: review.revision },
+      new Map([[review.assignmentId, { to: [supervisor.email], mail }]]),
+      mailer,
+    );
+    // Skipped: an earlier try of this very decision claimed (and sent) it.
+    return result.sent + result.skipped > 0 ? 'sent' : 'not-sent';
+  } catch (error) {
+    // The decision stands; the reviewer is told to reach the supervisor another way.
+    logger.error('returned-response email failed', { error, assignmentId: review.assignmentId });
+    return 'not-sent';
+  }
 };
 
 /** Statuses in which review decisions still change what counts: not once scored. */
@@ -761,7 +830,7 @@ export const routeConsole = async (
             ...(done === 'unchanged'
               ? { notice: text('该决定已记录，无需重复提交。', 'That decision was already recorded.') }
               : done
-                ? { notice: text('已记录审核决定。', 'Decision recorded.') }
+                ? { notice: RETURN_MAIL_NOTICES[query.mail ?? ''] ?? text('已记录审核决定。', 'Decision recorded.') }
                 : {}),
           },
           {
@@ -850,8 +919,10 @@ export const routeConsole = async (
         },
       });
     }
+    const mailed =
+      review?.status === 'returned' ? await notifyReturned(meta, response, review, centers, now()) : undefined;
     return redirect(
-      `${base}/review${q}&done=${decision === 'unchanged' ? 'unchanged' : encodeURIComponent(assignmentId)}`,
+      `${base}/review${q}&done=${decision === 'unchanged' ? 'unchanged' : encodeURIComponent(assignmentId)}${mailed && decision !== 'unchanged' ? `&mail=${mailed}` : ''}`,
     );
   } catch (error) {
     if (error instanceof CampaignNotFound)

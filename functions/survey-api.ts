@@ -29,7 +29,7 @@ import type { Lang } from './core/i18n.ts';
 import { hashToken, TOKEN_PATTERN } from './core/links.ts';
 import type { Center, LocalizedText, Questionnaire } from './core/model.ts';
 import { readRequestBody } from './core/request-body.ts';
-import { DEFAULT_CAMPAIGN_CACHE_SECONDS } from './core/submission-window.ts';
+import { collecting, correctionUntil, DEFAULT_CAMPAIGN_CACHE_SECONDS } from './core/submission-window.ts';
 import {
   chooseLang,
   renderMessagePage,
@@ -217,9 +217,6 @@ const resolveToken = async (event: APIGatewayProxyEventV2): Promise<TokenRecord 
   return record;
 };
 
-const isOpen = (meta: CampaignMeta, now: Date) =>
-  meta.status === 'open' && !meta.closeRequested && now.getTime() < Date.parse(meta.deadline);
-
 /** A response returned to its supervisor in review: open again until the review window ends. */
 interface Returned {
   comment: string;
@@ -229,6 +226,7 @@ interface Returned {
 /**
  * Whether the supervisor may write: while the campaign collects answers, or, in review, when a
  * reviewer returned their latest response for correction (until the window ends or review finishes).
+ * A response returned on its latest version carries the reviewer's comment either way.
  */
 const writableFor = async (
   meta: CampaignMeta,
@@ -236,13 +234,13 @@ const writableFor = async (
   latest: ResponseRecord | undefined,
   now: Date,
 ): Promise<{ open: boolean; returned?: Returned }> => {
-  if (isOpen(meta, now)) return { open: true };
-  if (meta.status !== 'reviewing' || meta.reviewFinished || !meta.reviewUntil || !latest) return { open: false };
-  if (now.getTime() >= Date.parse(meta.reviewUntil)) return { open: false };
+  const open = collecting(meta, now);
+  const until = correctionUntil(meta, now);
+  if (!until || !latest) return { open };
   const review = await store.getReview(token.campaignId, token.id);
   return review?.status === 'returned' && review.version === latest.version
-    ? { open: true, returned: { comment: review.comment, until: meta.reviewUntil } }
-    : { open: false };
+    ? { open: true, returned: { comment: review.comment, until } }
+    : { open };
 };
 
 const loadContext = async (token: TokenRecord) => {
@@ -434,7 +432,7 @@ const openWrite = async (
   const ctx = await loadContext(token);
   const now = new Date();
   const open =
-    isOpen(ctx.meta, now) || (await writableFor(ctx.meta, token, await store.getLatestResponse(token), now)).open;
+    collecting(ctx.meta, now) || (await writableFor(ctx.meta, token, await store.getLatestResponse(token), now)).open;
   if (!open) return { refused: problem(event, 410, 'closed') };
   return { body, token, ctx, now };
 };

@@ -361,6 +361,9 @@ export class SupervisionStack extends Stack {
       memorySize: 1769,
     });
     bindConsoleSignIn(this.consoleFunction, this.consoleUserPool, this.consoleUserPoolClient);
+    // A returned response is emailed to its supervisor with their survey link, derived from the link secret.
+    this.consoleFunction.bindSecret(this.linkSecret, 'LINK_SECRET_ARN');
+    this.consoleFunction.bindMail(mailBinding);
     // Remind now, a moved deadline, close now and finish review wake the waiting Collect or Review task.
     this.consoleFunction.bindWorkflowCallbacks(stateMachineArn);
 

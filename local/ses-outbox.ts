@@ -30,8 +30,9 @@ export const surveyLinks = (email: OutboxEmail): string[] =>
 /** Classifies an email by the kind its subject announces. */
 export const mailKindOf = (
   email: OutboxEmail,
-): 'invitation' | 'reminder' | 'fact-check' | 'summary' | 'city-summary' | 'failure' | 'other' => {
+): 'invitation' | 'reminder' | 'returned' | 'fact-check' | 'summary' | 'city-summary' | 'failure' | 'other' => {
   const s = email.subject;
+  if (s.includes('【退回修改 Returned】')) return 'returned';
   if (s.includes('【事实核查 Fact-check】')) return 'fact-check';
   if (s.includes('【提醒 Reminder】')) return 'reminder';
   if (s.includes('【全市评分通报】')) return 'city-summary';

@@ -24,3 +24,26 @@ export const scoreAfter = (closedAt: string, settle: number): string => {
   if (Number.isNaN(closed)) throw new RangeError(`closedAt "${closedAt}" is not a time`);
   return new Date(Math.ceil((closed + settle * 1000) / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 };
+
+/** What of a campaign decides whether its links take answers. */
+export interface WindowState {
+  status: string;
+  deadline: string;
+  closeRequested?: boolean | undefined;
+  reviewUntil?: string | undefined;
+  reviewFinished?: boolean | undefined;
+}
+
+/** Whether a campaign collects answers: open, not asked to close, before its deadline. */
+export const collecting = (m: WindowState, now: Date): boolean =>
+  m.status === 'open' && !m.closeRequested && now.getTime() < Date.parse(m.deadline);
+
+/**
+ * Until when a response returned for correction can be corrected through its link: the deadline while
+ * the campaign collects answers, the review window's end while it is in review; undefined once neither.
+ */
+export const correctionUntil = (m: WindowState, now: Date): string | undefined => {
+  if (collecting(m, now)) return m.deadline;
+  if (m.status !== 'reviewing' || m.reviewFinished || !m.reviewUntil) return undefined;
+  return now.getTime() < Date.parse(m.reviewUntil) ? m.reviewUntil : undefined;
+};

@@ -96,8 +96,10 @@ describe('the console function', () => {
       | undefined;
     expect(fn?.Properties.Timeout).toBeLessThan(HTTP_API_LIMIT_SECONDS);
     expect(fn?.Properties.Environment.Variables).toHaveProperty('CONSOLE_USER_POOL_ID');
-    expect(fn?.Properties.Environment.Variables).not.toHaveProperty('LINK_SECRET_ARN');
-    expect(fn?.Properties.Environment.Variables).not.toHaveProperty('MAIL_FROM');
+    // A returned response's email carries the supervisor's survey link.
+    expect(fn?.Properties.Environment.Variables).toHaveProperty('LINK_SECRET_ARN');
+    expect(fn?.Properties.Environment.Variables).toHaveProperty('MAIL_FROM');
+    expect(fn?.Properties.Environment.Variables).toHaveProperty('SURVEY_BASE_URL');
   });
 
   it('serves ANY /console and ANY /console/{proxy+} on the survey API, and may be invoked by it', () => {
@@ -166,13 +168,24 @@ describe('the console function', () => {
     expect(states.sort()).toEqual(['states:SendTaskFailure', 'states:SendTaskHeartbeat', 'states:SendTaskSuccess']);
   });
 
-  it('may neither send email nor read the link secret nor administer the user pool', () => {
+  it('may send email from the campaign sender and read the link secret, but not administer the user pool', () => {
     // Act
     const { stack, template } = synthesizeDefault();
     // Assess
-    const actions = actionsOf(consoleStatements(stack, template));
+    const statements = consoleStatements(stack, template);
+    const actions = actionsOf(statements);
     expect(actions).toContain('dynamodb:PutItem');
-    expect(actions.filter((action) => /^(ses|secretsmanager|cognito-idp|lambda):/.test(action))).toEqual([]);
+    expect(actions.filter((action) => /^(ses|secretsmanager):/.test(action)).sort()).toEqual([
+      'secretsmanager:DescribeSecret',
+      'secretsmanager:GetSecretValue',
+      'ses:GetSendQuota',
+      'ses:SendEmail',
+      'ses:SendRawEmail',
+    ]);
+    expect(JSON.stringify(statements.filter((st) => JSON.stringify(st.Action).includes('ses:SendEmail')))).toContain(
+      'ses:FromAddress',
+    );
+    expect(actions.filter((action) => /^(cognito-idp|lambda):/.test(action))).toEqual([]);
   });
 
   it('alarms into the alarm topic when the console function fails', () => {

@@ -7,7 +7,7 @@ import { type ConsoleUser, Unauthorized } from '../../functions/core/console-acc
 import type { EmbeddedCloud } from '../../local/cloud.ts';
 import { demoQuestionnaire } from '../../local/demo/data.ts';
 import { answerSurvey } from '../../local/demo/simulate.ts';
-import { mailKindOf, readOutbox } from '../../local/ses-outbox.ts';
+import { mailKindOf, readOutbox, surveyLinks } from '../../local/ses-outbox.ts';
 import {
   answerWithProblems,
   closeCampaign,
@@ -208,7 +208,7 @@ describe('the organizer console', () => {
   it("records an organizer's decision once, with one audit line, however often it is sent", async () => {
     // Prepare
     const id = 'console-decide';
-    const { qinhuai } = await launchAndAnswer(id);
+    const { qinhuai, links } = await launchAndAnswer(id);
     const form = { decision: 'return', comment: '请补充窗口照片', version: '1', supervisor: qinhuai.supervisorId };
 
     // Act: a double click
@@ -217,10 +217,34 @@ describe('the organizer console', () => {
     const queue = await call(
       request('GET', `/console/campaigns/${id}/review`, { session: 'session-organizer', query: { show: 'all' } }),
     );
+    const notice = await call(
+      request('GET', `/console/campaigns/${id}/review`, {
+        session: 'session-organizer',
+        query: { done: qinhuai.id, mail: 'sent' },
+      }),
+    );
+    const mails = (await readOutbox(cloud.urls.ses)).filter(
+      (e) =>
+        mailKindOf(e) === 'returned' &&
+        e.destination.to[0] === threeCenterCampaign(id).supervisors.find((s) => s.id === qinhuai.supervisorId)?.email,
+    );
+    const [link] = mails.flatMap(surveyLinks);
+    const surveyPage = link ? await (await fetch(link)).text() : '';
 
     // Assess
     expect(first).toMatchObject({ statusCode: 303 });
-    expect(first.headers?.location).toBe(`/console/campaigns/${id}/review?lang=zh&done=${qinhuai.id}`);
+    expect(first.headers?.location).toBe(`/console/campaigns/${id}/review?lang=zh&done=${qinhuai.id}&mail=sent`);
+    expect(notice.body).toContain('已退回，并已邮件通知督查员按意见修改。');
+    // One email for the double click: the comment, and the link that opens the same response.
+    expect(mails).toHaveLength(1);
+    expect(mails[0]?.subject).toContain(
+      threeCenterCampaign(id).centers.find((c) => c.id === qinhuai.centerId)?.name.zh,
+    );
+    expect(mails[0]?.body.text).toContain('请补充窗口照片');
+    expect(mails[0]?.body.html).toContain('请补充窗口照片');
+    expect(link).toBe(links.qinhuai);
+    expect(surveyPage).toContain('答卷已退回修改');
+    expect(surveyPage).toContain('审核意见：请补充窗口照片');
     expect(second.headers?.location).toBe(`/console/campaigns/${id}/review?lang=zh&done=unchanged`);
     const review = (await store.listReviews(id)).get(qinhuai.id);
     expect(review).toMatchObject({
@@ -383,8 +407,13 @@ describe('the organizer console', () => {
       version: '1',
       supervisor: xuanwu.supervisorId,
     };
-    expect((await call(request('POST', decisionPath(id, xuanwu), { ...organizer, form: returned }))).statusCode).toBe(
-      303,
+    const decided = await call(request('POST', decisionPath(id, xuanwu), { ...organizer, form: returned }));
+    const email = await waitFor('the returned email', async () =>
+      (await readOutbox(cloud.urls.ses)).find(
+        (e) =>
+          mailKindOf(e) === 'returned' &&
+          e.destination.to[0] === threeCenterCampaign(id).supervisors.find((s) => s.id === xuanwu.supervisorId)?.email,
+      ),
     );
 
     // Act: the returned supervisor corrects; the other cannot; then the organizer finishes review
@@ -398,6 +427,11 @@ describe('the organizer console', () => {
 
     // Assess
     expect(inReview.reviewUntil).toMatch(/T10:00:00\.000Z$/);
+    expect(decided.headers?.location).toContain('&mail=sent');
+    // The email names the review window's end (18:00 Beijing time), not the passed deadline.
+    expect(email.body.text).toContain(`请在 ${inReview.reviewUntil?.slice(0, 10)} 18:00`);
+    expect(email.body.text).toContain('请补充窗口排队时长');
+    expect(surveyLinks(email)).toEqual([links.xuanwu]);
     const reopenedPage = await reopened.text();
     expect(reopenedPage).toContain('答卷已退回修改');
     expect(reopenedPage).toContain('请补充窗口排队时长');

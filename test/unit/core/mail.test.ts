@@ -6,6 +6,7 @@ import {
   renderFailureNotice,
   renderInvitation,
   renderReminder,
+  renderReturnedNotice,
   strengthsAndGaps,
   summaryItem,
 } from '../../../functions/core/mail.ts';
@@ -203,7 +204,7 @@ describe('invitations and reminders', () => {
   });
 });
 
-describe('the failure notice and the fact-check notice', () => {
+describe('the failure, fact-check and returned-response notices', () => {
   const def = smallCampaign();
 
   it("names the campaign, the error and its cause in both parts of the organizers' failure notice", () => {
@@ -240,6 +241,37 @@ describe('the failure notice and the fact-check notice', () => {
       expect(part).toContain('https://survey.example.gov.cn/r/TOKEN');
       expect(part).toContain('2026-12-07 18:00');
       expect(part).toContain(center.official.name);
+    }
+  });
+
+  it("sends a returned response's supervisor the reviewer's comment, escaped, the link and the last moment to correct", () => {
+    // Prepare
+    const center = def.centers[0];
+    const supervisor = def.supervisors[0];
+    if (!center || !supervisor) throw new Error('fixture changed');
+
+    // Act
+    const mail = renderReturnedNotice({
+      campaign: def.campaign,
+      supervisor,
+      link: { center, activity: 'experiential', url: 'https://survey.example.gov.cn/s/TOKEN' },
+      comment: `请补充窗口照片\n${HOSTILE}`,
+      until: '2026-12-07T10:00:00.000Z',
+    });
+
+    // Assess
+    expect(mail.subject).toContain('【退回修改 Returned】');
+    expect(mail.subject).toContain(center.name.zh);
+    expect(mail.subject).not.toContain('请补充');
+    expect(mail.subject).not.toMatch(/[\r\n]/);
+    expect(mail.html).not.toMatch(ACTIVE);
+    expect(mail.html).toContain('&#60;script&#62;');
+    expect(mail.text).toContain(HOSTILE);
+    for (const part of [mail.html, mail.text]) {
+      expect(part).toContain('请补充窗口照片');
+      expect(part).toContain('https://survey.example.gov.cn/s/TOKEN');
+      expect(part).toContain('2026-12-07 18:00');
+      expect(part).toContain(supervisor.name);
     }
   });
 });

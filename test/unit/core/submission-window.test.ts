@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { scoreAfter, settleSeconds } from '../../../functions/core/submission-window.ts';
+import { collecting, correctionUntil, scoreAfter, settleSeconds } from '../../../functions/core/submission-window.ts';
 
 describe('settleSeconds', () => {
   it('covers the time a container may trust its copy of the campaign plus a whole request', () => {
@@ -24,5 +24,37 @@ describe('scoreAfter', () => {
   it('refuses a close time that is not a time', () => {
     // Act & Assess
     expect(() => scoreAfter('yesterday', 21)).toThrow(/not a time/);
+  });
+});
+
+describe('correctionUntil', () => {
+  const deadline = '2026-12-20T10:00:00.000Z';
+  const reviewUntil = '2026-12-22T10:00:00.000Z';
+  const before = new Date('2026-12-19T00:00:00Z');
+  const between = new Date('2026-12-21T00:00:00Z');
+  const after = new Date('2026-12-23T00:00:00Z');
+
+  it('is the deadline while the campaign collects answers', () => {
+    // Act & Assess
+    expect(collecting({ status: 'open', deadline }, before)).toBe(true);
+    expect(correctionUntil({ status: 'open', deadline }, before)).toBe(deadline);
+  });
+
+  it("is the review window's end in review, until it passes or review is finished", () => {
+    // Act & Assess
+    expect(correctionUntil({ status: 'reviewing', deadline, reviewUntil }, between)).toBe(reviewUntil);
+    expect(correctionUntil({ status: 'reviewing', deadline, reviewUntil }, after)).toBeUndefined();
+    expect(
+      correctionUntil({ status: 'reviewing', deadline, reviewUntil, reviewFinished: true }, between),
+    ).toBeUndefined();
+  });
+
+  it('is nothing once the deadline passed or a close was asked for, outside review', () => {
+    // Act & Assess
+    expect(collecting({ status: 'open', deadline }, between)).toBe(false);
+    expect(correctionUntil({ status: 'open', deadline }, between)).toBeUndefined();
+    expect(correctionUntil({ status: 'open', deadline, closeRequested: true }, before)).toBeUndefined();
+    expect(correctionUntil({ status: 'closed', deadline }, before)).toBeUndefined();
+    expect(correctionUntil({ status: 'scored', deadline, reviewUntil }, between)).toBeUndefined();
   });
 });
