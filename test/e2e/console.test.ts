@@ -244,7 +244,7 @@ describe('the organizer console in a browser', { timeout: 180_000 }, () => {
     expect(refusal).toContain('无法保存');
     expect(afterRefusal).toBeUndefined();
     expect(refusalPage).toEqual([]);
-    expect(notice).toBe('已记录审核决定。');
+    expect(notice).toBe('已退回，并已邮件通知督查员按意见修改。');
     expect(pendingNames.some((text) => text.includes(name))).toBe(false);
     expect(decided).toContain('已退回修改');
     expect(decided).toContain('上次决定: 已退回修改 · organizer');
