@@ -3,7 +3,14 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod';
 import { loadCityResults } from './adapters/city-results.ts';
-import { PasswordChangeRequired, signInToConsole, verifyConsoleToken } from './adapters/console-auth.ts';
+import {
+  completeNewPassword,
+  NewPassword,
+  PasswordChangeRequired,
+  PasswordRejected,
+  signInToConsole,
+  verifyConsoleToken,
+} from './adapters/console-auth.ts';
 import { deliverAll } from './adapters/delivery.ts';
 import { getLinkSecret } from './adapters/link-secret.ts';
 import { logger, withLambdaContext } from './adapters/logger.ts';
@@ -33,6 +40,7 @@ import {
   renderCenterPage,
   renderConsoleMessage,
   renderDisputesPage,
+  renderNewPasswordPage,
   renderResultsPage,
   renderReviewPage,
   renderSignInPage,
@@ -68,9 +76,15 @@ type Result = APIGatewayProxyStructuredResultV2;
 export interface ConsoleAuth {
   verify: (token: string) => Promise<ConsoleUser>;
   signIn: (username: string, password: string) => Promise<{ idToken: string; expiresInSeconds: number }>;
+  /** Answers a first sign-in's new-password challenge with the password chosen. */
+  completeNewPassword: (
+    username: string,
+    session: string,
+    password: string,
+  ) => Promise<{ idToken: string; expiresInSeconds: number }>;
 }
 
-const cognitoAuth: ConsoleAuth = { verify: verifyConsoleToken, signIn: signInToConsole };
+const cognitoAuth: ConsoleAuth = { verify: verifyConsoleToken, signIn: signInToConsole, completeNewPassword };
 
 /** The session cookie: the user pool's ID token, HttpOnly, same-site only. */
 export const SESSION_COOKIE = 'console_session';
@@ -143,6 +157,21 @@ const SignInForm = z.object({
   username: z.string().trim().min(1, 'enter your username').max(128),
   password: z.string().min(1, 'enter your password').max(256),
 });
+
+/** The form of a first sign-in's new password: the challenge's session, the password twice. */
+const NewPasswordForm = z
+  .object({
+    username: z.string().trim().min(1).max(128),
+    session: z.string().min(20).max(4096),
+    password: NewPassword,
+    confirm: z.string().max(256),
+  })
+  .refine((f) => f.password === f.confirm, { path: ['confirm'], message: 'the two passwords differ' });
+
+const NEW_PASSWORD_RULES = text(
+  '新密码至少 12 位，须含大写字母、小写字母、数字和符号，且不能与最近用过的密码相同。',
+  'The new password needs at least 12 characters with an uppercase letter, a lowercase letter, a digit and a symbol, and may not be one used recently.',
+);
 
 const formFields = (event: APIGatewayProxyEventV2): Record<string, string> | 'unsupported' | 'tooLarge' => {
   const body = readRequestBody(
@@ -527,14 +556,15 @@ export const routeConsole = async (
             ),
           );
         }
-        if (error instanceof PasswordChangeRequired) {
+        if (error instanceof PasswordChangeRequired && !error.session) {
+          // Cognito always sends the challenge's session; without one there is nothing to answer it with.
           return page(
             403,
             renderSignInPage(
               {
                 ...c,
                 error: text(
-                  '首次登录须先修改密码，请联系市级组织方重置。',
+                  '该账号须先修改密码，请联系市级组织方重置。',
                   'This account must change its password first: ask the city organizer to reset it.',
                 ),
               },
@@ -542,6 +572,73 @@ export const routeConsole = async (
             ),
           );
         }
+        if (error instanceof PasswordChangeRequired) {
+          return page(
+            200,
+            renderNewPasswordPage(
+              { ...c, notice: text('首次登录，请设置新密码。', 'First sign-in: choose a new password.') },
+              { username: form.data.username, session: error.session ?? '', rules: NEW_PASSWORD_RULES },
+            ),
+          );
+        }
+        throw error;
+      }
+    }
+    if (path === '/console/new-password') {
+      if (method !== 'POST') return notAllowed(c);
+      const fields = formFields(event);
+      if (typeof fields === 'string') {
+        return message(
+          c,
+          fields === 'tooLarge' ? 413 : 415,
+          text('无法登录', 'Not signed in'),
+          text('请使用设置密码的表单。', 'Use the new-password form.'),
+        );
+      }
+      const form = NewPasswordForm.safeParse(fields);
+      const again = (status: number, error: LocalizedText) =>
+        page(
+          status,
+          renderNewPasswordPage(
+            { ...c, error },
+            { username: fields.username ?? '', session: fields.session ?? '', rules: NEW_PASSWORD_RULES },
+          ),
+        );
+      if (!form.success) {
+        const invalid = new Set(form.error.issues.map((i) => String(i.path[0])));
+        if (invalid.has('username') || invalid.has('session'))
+          return page(
+            400,
+            renderSignInPage({
+              ...c,
+              error: text('登录已失效，请重新登录。', 'The sign-in expired: sign in again.'),
+            }),
+          );
+        return again(
+          400,
+          invalid.has('password') ? NEW_PASSWORD_RULES : text('两次输入的新密码不一致。', 'The two passwords differ.'),
+        );
+      }
+      try {
+        const session = await auth.completeNewPassword(form.data.username, form.data.session, form.data.password);
+        const user = await auth.verify(session.idToken);
+        await audit(user, {
+          campaignId: 'console',
+          at: now().toISOString(),
+          action: 'password.set',
+          target: user.username,
+        });
+        return redirect(`/console${q}`, [sessionCookie(event, session.idToken, session.expiresInSeconds)]);
+      } catch (error) {
+        if (error instanceof PasswordRejected) return again(400, NEW_PASSWORD_RULES);
+        if (error instanceof Unauthorized)
+          return page(
+            401,
+            renderSignInPage(
+              { ...c, error: text('登录已失效，请重新登录。', 'The sign-in expired: sign in again.') },
+              form.data.username,
+            ),
+          );
         throw error;
       }
     }

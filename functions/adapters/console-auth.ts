@@ -2,6 +2,8 @@ import {
   CognitoIdentityProviderClient,
   InitiateAuthCommand,
   type InitiateAuthCommandOutput,
+  RespondToAuthChallengeCommand,
+  type RespondToAuthChallengeCommandOutput,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { CognitoJwtVerifier, JwtRsaVerifier } from 'aws-jwt-verify';
 import {
@@ -245,6 +247,61 @@ const secondsLeft = (idToken: string, fallback: number | undefined): number => {
     // A token that does not decode is reported by the verifier on its first use.
   }
   return fallback ?? 0;
+};
+
+/** Cognito refused the new password: its policy, or one of the account's recent passwords. */
+export class PasswordRejected extends Error {
+  override name = 'PasswordRejected';
+}
+
+/** What the user pool asks of a new password (the stack's `passwordPolicy`), checked before Cognito is asked. */
+export const NewPassword = z
+  .string()
+  .min(12, 'at least 12 characters')
+  .max(256, 'at most 256 characters')
+  .regex(/[a-z]/, 'a lowercase letter')
+  .regex(/[A-Z]/, 'an uppercase letter')
+  .regex(/[0-9]/, 'a digit')
+  .regex(/[^A-Za-z0-9\s]/, 'a symbol');
+
+/**
+ * Answers the `NEW_PASSWORD_REQUIRED` challenge of a first sign-in with the password the user chose,
+ * and returns the ID token. Throws {@link Unauthorized} when the challenge's session is no longer
+ * valid (it lasts minutes) and {@link PasswordRejected} when the pool refuses the password.
+ */
+export const completeNewPassword = async (
+  username: string,
+  session: string,
+  newPassword: string,
+): Promise<{ idToken: string; expiresInSeconds: number }> => {
+  const { clientId } = consoleAuthConfig();
+  let out: RespondToAuthChallengeCommandOutput;
+  try {
+    out = await cognitoClient.send(
+      new RespondToAuthChallengeCommand({
+        ClientId: clientId,
+        ChallengeName: 'NEW_PASSWORD_REQUIRED',
+        Session: session,
+        ChallengeResponses: { USERNAME: username, NEW_PASSWORD: newPassword },
+      }),
+    );
+  } catch (error) {
+    if (error instanceof Error && error.name === 'InvalidPasswordException') {
+      throw new PasswordRejected(error.message, { cause: error });
+    }
+    if (error instanceof Error && (CREDENTIAL_ERRORS.has(error.name) || error.name === 'CodeMismatchException')) {
+      throw new Unauthorized('the sign-in expired before the new password was chosen: sign in again', {
+        cause: error,
+      });
+    }
+    throw error;
+  }
+  if (out.ChallengeName) {
+    throw new Unauthorized(`sign-in asks for ${out.ChallengeName}, which the console does not support`);
+  }
+  const idToken = out.AuthenticationResult?.IdToken;
+  if (!idToken) throw new Error('Cognito answered the new password without an ID token');
+  return { idToken, expiresInSeconds: secondsLeft(idToken, out.AuthenticationResult?.ExpiresIn) };
 };
 
 /**

@@ -91,8 +91,8 @@ const otherLang = (path: string, lang: Lang) => {
 /** Where a page is and who is looking: what the layout needs. */
 export interface ConsolePageContext {
   lang: Lang;
-  /** The page's own path (without the lang query), for the language switch. */
-  path: string;
+  /** The page's own path (without the lang query), for the language switch; none for a page only a form reaches. */
+  path: string | undefined;
   user?: ConsoleUser;
   notice?: LocalizedText;
   error?: LocalizedText;
@@ -108,7 +108,7 @@ const layout = (c: ConsolePageContext, title: LocalizedText, body: string): stri
   return `<!doctype html>
 <html lang="${lang === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex"><link rel="icon" href="data:,">
 <title>${t(title, lang)} · ${say(lang, '政务服务督查控制台', 'Supervision console')}</title><style>${STYLE}</style></head>
-<body><header><a href="/console${q}"><strong>${say(lang, '政务服务督查控制台', 'Supervision console')}</strong></a><span>${otherLang(c.path, lang)} ${who}</span></header>
+<body><header><a href="/console${q}"><strong>${say(lang, '政务服务督查控制台', 'Supervision console')}</strong></a><span>${c.path === undefined ? '' : otherLang(c.path, lang)} ${who}</span></header>
 <main id="main"><h1>${t(title, lang)}</h1>
 ${c.notice ? `<p class="notice" role="status">${t(c.notice, lang)}</p>` : ''}${c.error ? `<p class="error" role="alert">${t(c.error, lang)}</p>` : ''}
 ${body}</main></body></html>`;
@@ -123,6 +123,24 @@ export const renderSignInPage = (c: ConsolePageContext, username = ''): string =
 <label for="username">${say(c.lang, '用户名', 'Username')}</label><input id="username" name="username" type="text" autocomplete="username" required value="${escapeHtml(username)}">
 <label for="password">${say(c.lang, '密码', 'Password')}</label><input id="password" name="password" type="password" autocomplete="current-password" required>
 <p><button type="submit">${say(c.lang, '登录', 'Sign in')}</button></p></form>`,
+  );
+
+/** A first sign-in's new password: the challenge's session travels in the form, never in a cookie or URL. */
+export const renderNewPasswordPage = (
+  c: ConsolePageContext,
+  m: { username: string; session: string; rules: LocalizedText },
+): string =>
+  // No language switch: the page answers a form, and a link away would lose the sign-in's challenge.
+  layout(
+    { ...c, path: undefined },
+    { zh: '设置新密码', en: 'Choose a new password' },
+    `<form class="card" method="post" action="/console/new-password?lang=${c.lang}">
+<input type="hidden" name="username" value="${escapeHtml(m.username)}"><input type="hidden" name="session" value="${escapeHtml(m.session)}">
+<p>${say(c.lang, '用户名', 'Username')}: <strong>${escapeHtml(m.username)}</strong></p>
+<p class="muted" id="password-rules">${t(m.rules, c.lang)}</p>
+<label for="new-password">${say(c.lang, '新密码', 'New password')}</label><input id="new-password" name="password" type="password" autocomplete="new-password" minlength="12" required aria-describedby="password-rules">
+<label for="confirm-password">${say(c.lang, '再次输入新密码', 'New password again')}</label><input id="confirm-password" name="confirm" type="password" autocomplete="new-password" minlength="12" required>
+<p><button type="submit">${say(c.lang, '设置并登录', 'Set and sign in')}</button></p></form>`,
   );
 
 /** One campaign in the list. */

@@ -7,6 +7,7 @@ import type { CampaignStore, TokenRecord } from '../../functions/adapters/store.
 import { REPORT_COLUMNS } from '../../functions/core/report.ts';
 import type { EmbeddedCloud } from '../../local/cloud.ts';
 import { launchChromium } from '../support/browser.ts';
+import { createAccountWithTemporaryPassword } from '../support/console-accounts.ts';
 import { startCloudAndClients } from '../support/embedded-cloud.ts';
 import {
   DESKTOP,
@@ -156,6 +157,53 @@ describe('the organizer console in a browser', { timeout: 180_000 }, () => {
 
     // Assess
     expect((await context.cookies()).filter((c) => c.name === 'console_session')).toEqual([]);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('has a new account choose its own password at its first sign-in on a phone, in English and in Chinese', async () => {
+    // Prepare: an account an administrator created with a temporary password
+    await createAccountWithTemporaryPassword(cloud, {
+      username: 'first-time-leader',
+      role: 'leader',
+      temporaryPassword: 'Temporary-pass-1',
+    });
+    const context = await newContext(PHONE);
+    const { page, problems } = await openPage(context, [400]);
+
+    // Act: sign in with the temporary password, mistype the second copy, then choose it properly
+    await page.goto('/console/sign-in?lang=en');
+    await page.getByLabel('Username').fill('first-time-leader');
+    await page.getByLabel('Password').fill('Temporary-pass-1');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Choose a new password', level: 1 }).waitFor();
+    const englishPage = await checkPage(page, '1b-new-password-en');
+    const switches = await page.getByRole('link', { name: '中文' }).count();
+    await page.goto('/console/sign-in?lang=zh');
+    await page.getByLabel('用户名').fill('first-time-leader');
+    await page.getByLabel('密码').fill('Temporary-pass-1');
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByRole('heading', { name: '设置新密码', level: 1 }).waitFor();
+    const chinesePage = await checkPage(page, '1c-new-password');
+    await page.getByLabel('新密码', { exact: true }).fill('Chosen-Password-2026!');
+    await page.getByLabel('再次输入新密码').fill('Chosen-Password-2027!');
+    await page.getByRole('button', { name: '设置并登录' }).click();
+    const mismatch = await page.getByRole('alert').textContent();
+    const mismatchPage = await checkPage(page, '1d-new-password-mismatch');
+    await page.getByLabel('新密码', { exact: true }).fill('Chosen-Password-2026!');
+    await page.getByLabel('再次输入新密码').fill('Chosen-Password-2026!');
+    await page.getByRole('button', { name: '设置并登录' }).click();
+    await page.waitForURL(/\/console\?lang=zh$/);
+
+    // Assess
+    expect(englishPage).toEqual([]);
+    // The page answers a form: a language link would lose the challenge, so it has none.
+    expect(switches).toBe(0);
+    expect(chinesePage).toEqual([]);
+    expect(mismatch).toBe('两次输入的新密码不一致。');
+    expect(mismatchPage).toEqual([]);
+    expect(await page.locator('h1').textContent()).toBe('督查活动');
+    expect(await page.locator('header .who').textContent()).toContain('first-time-leader');
     expect(problems).toEqual([]);
     await context.close();
   });

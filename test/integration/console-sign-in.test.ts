@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConsoleUser, Unauthorized } from '../../functions/core/console-access.ts';
 import { type EmbeddedCloud, startEmbeddedCloud } from '../../local/cloud.ts';
 import { demoCentersAndSupervisors } from '../../local/demo/data.ts';
+import { createAccountWithTemporaryPassword } from '../support/console-accounts.ts';
 
 /**
  * Console sign-in on the embedded cloud: the demo accounts sign in against cognito-local through
@@ -98,5 +99,68 @@ describe('console sign-in on the embedded cloud', () => {
     // Assess
     expect(error).toBeInstanceOf(Unauthorized);
     expect(error.message).toMatch(/signature does not verify/);
+  });
+
+  it('has a new account choose its password at its first sign-in, and refuses a weak or mismatched one (an expired session is refused by Cognito itself: console-auth.test.ts)', async () => {
+    // Prepare: an administrator creates a leader with a temporary password, as the guide says
+    await createAccountWithTemporaryPassword(cloud, {
+      username: 'new-leader',
+      role: 'leader',
+      temporaryPassword: 'Temporary-pass-1',
+    });
+    const post = (path: string, form: Record<string, string>) =>
+      fetch(`${cloud.urls.api}${path}?lang=zh`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: cloud.urls.api },
+        body: new URLSearchParams(form).toString(),
+      });
+    const hidden = (html: string, name: string) =>
+      new RegExp(`name="${name}" value="([^"]*)"`)
+        .exec(html)?.[1]
+        ?.replace(/&#(\d+);/g, (_, n) => String.fromCharCode(Number(n)));
+
+    // Act
+    const first = await post('/console/sign-in', { username: 'new-leader', password: 'Temporary-pass-1' });
+    const challenge = await first.text();
+    const session = hidden(challenge, 'session') ?? '';
+    const weak = await post('/console/new-password', {
+      username: 'new-leader',
+      session,
+      password: 'short',
+      confirm: 'short',
+    });
+    const mismatched = await post('/console/new-password', {
+      username: 'new-leader',
+      session,
+      password: 'Chosen-Password-2026!',
+      confirm: 'Chosen-Password-2027!',
+    });
+    const chosen = await post('/console/new-password', {
+      username: 'new-leader',
+      session,
+      password: 'Chosen-Password-2026!',
+      confirm: 'Chosen-Password-2026!',
+    });
+    const cookie = chosen.headers.get('set-cookie') ?? '';
+    const campaigns = await fetch(`${cloud.urls.api}/console?lang=zh`, {
+      headers: { cookie: cookie.split(';')[0] ?? '' },
+    });
+    const again = await auth.signInToConsole('new-leader', 'Chosen-Password-2026!');
+
+    // Assess
+    expect(first.status).toBe(200);
+    expect(challenge).toContain('首次登录，请设置新密码。');
+    expect(session.length).toBeGreaterThanOrEqual(20);
+    expect(weak.status).toBe(400);
+    expect(await weak.text()).toContain('新密码至少 12 位');
+    expect(mismatched.status).toBe(400);
+    expect(await mismatched.text()).toContain('两次输入的新密码不一致。');
+    expect(chosen.status).toBe(303);
+    expect(chosen.headers.get('location')).toBe('/console?lang=zh');
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(campaigns.status).toBe(200);
+    expect(await campaigns.text()).toContain('new-leader');
+    expect((await auth.verifyConsoleToken(again.idToken)).role).toBe('leader');
   });
 });

@@ -43,6 +43,10 @@ const auth: ConsoleAuth = {
     }
     throw new Unauthorized('wrong username or password');
   },
+  // First sign-ins and their new passwords run against cognito-local in console-sign-in.test.ts.
+  completeNewPassword: async () => {
+    throw new Unauthorized('no new-password challenge here');
+  },
 };
 
 const request = (
@@ -140,6 +144,29 @@ describe('the organizer console', () => {
     expect(district.body).toContain('Centers of 玄武区 only');
     expect(district.body).toContain('1/1 · 100%');
     expect(district.body).not.toContain('秦淮区');
+  });
+
+  it('sends a first sign-in whose challenge expired, or a form without one, back to sign in, setting no session', async () => {
+    // Prepare
+    const form = { username: 'new-leader', password: 'Chosen-Password-2026!', confirm: 'Chosen-Password-2026!' };
+    // Act
+    const expired = await call(
+      request('POST', '/console/new-password', { form: { ...form, session: 'x'.repeat(40) } }),
+    );
+    const missing = await call(request('POST', '/console/new-password', { form }));
+    const crossSite = await call(
+      request('POST', '/console/new-password', {
+        form: { ...form, session: 'x'.repeat(40) },
+        origin: 'https://evil.example',
+      }),
+    );
+    // Assess
+    expect(expired.statusCode).toBe(401);
+    expect(expired.body).toContain('登录已失效，请重新登录。');
+    expect(missing.statusCode).toBe(400);
+    expect(missing.body).toContain('登录已失效，请重新登录。');
+    expect(crossSite.statusCode).toBe(403);
+    for (const res of [expired, missing, crossSite]) expect(res.cookies ?? []).toEqual([]);
   });
 
   it('flags in the review queue a response given within seconds of opening its page', async () => {

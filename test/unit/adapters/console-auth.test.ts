@@ -4,7 +4,9 @@ import type { AddressInfo } from 'node:net';
 import {
   CognitoIdentityProviderClient,
   InitiateAuthCommand,
+  InvalidPasswordException,
   NotAuthorizedException,
+  RespondToAuthChallengeCommand,
   TooManyRequestsException,
   UserNotFoundException,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -14,8 +16,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { ConfigurationError } from '../../../functions/adapters/config.ts';
 import {
   type ConsoleTokenVerifier,
+  completeNewPassword,
   createConsoleTokenVerifier,
+  NewPassword,
   PasswordChangeRequired,
+  PasswordRejected,
   readConsoleAuthConfig,
   signInToConsole,
   verifyConsoleToken,
@@ -379,5 +384,54 @@ describe('signInToConsole', () => {
     const error = await rejectionOf(signInToConsole('organizer', 'Correct-Horse-1'));
     // Assess
     expect(error).toBe(throttled);
+  });
+});
+
+describe('completeNewPassword', () => {
+  it("answers the first sign-in's NEW_PASSWORD_REQUIRED challenge on the console client and returns the ID token", async () => {
+    // Prepare
+    const idToken = signJwt(idClaims({ exp: now() + 3600 }, localIssuer));
+    cognito.on(RespondToAuthChallengeCommand).resolves({
+      AuthenticationResult: { IdToken: idToken, AccessToken: 'access', ExpiresIn: 3600, TokenType: 'Bearer' },
+    });
+    // Act
+    const session = await completeNewPassword('leader', 'session-1', 'Chosen-Password-2026!');
+    // Assess
+    expect(session.idToken).toBe(idToken);
+    expect(cognito).toReceiveCommandWith(RespondToAuthChallengeCommand, {
+      ClientId: CLIENT_ID,
+      ChallengeName: 'NEW_PASSWORD_REQUIRED',
+      Session: 'session-1',
+      ChallengeResponses: { USERNAME: 'leader', NEW_PASSWORD: 'Chosen-Password-2026!' },
+    });
+  });
+
+  it('answers an expired or forged session with Unauthorized, and a password the pool refuses with PasswordRejected', async () => {
+    // Prepare
+    cognito
+      .on(RespondToAuthChallengeCommand)
+      .rejectsOnce(new NotAuthorizedException({ message: 'Invalid session for the user.', $metadata: {} }))
+      .rejectsOnce(new InvalidPasswordException({ message: 'Password has previously been used', $metadata: {} }));
+    // Act
+    const expired = await rejectionOf(completeNewPassword('leader', 'x'.repeat(40), 'Chosen-Password-2026!'));
+    const reused = await rejectionOf(completeNewPassword('leader', 'session-1', 'Chosen-Password-2026!'));
+    // Assess
+    expect(expired).toBeInstanceOf(Unauthorized);
+    expect(expired.message).toMatch(/sign in again/);
+    expect(reused).toBeInstanceOf(PasswordRejected);
+    expect(reused.message).toMatch(/previously been used/);
+  });
+
+  it("checks a new password against the pool's policy before asking Cognito", () => {
+    // Act & Assess
+    expect(NewPassword.safeParse('Chosen-Password-2026!').success).toBe(true);
+    for (const weak of [
+      'Short-1!',
+      'chosen-password-2026!',
+      'CHOSEN-PASSWORD-2026!',
+      'Chosen-Password-!!',
+      'ChosenPassword2026',
+    ])
+      expect(NewPassword.safeParse(weak).success, weak).toBe(false);
   });
 });
