@@ -173,6 +173,14 @@ const NEW_PASSWORD_RULES = text(
   'The new password needs at least 12 characters with an uppercase letter, a lowercase letter, a digit and a symbol, and may not be one used recently.',
 );
 
+/** The answer to a form that could not be read: too large (413) or not a form (415). */
+const formRefused = (
+  c: ConsolePageContext,
+  fields: 'unsupported' | 'tooLarge',
+  title: LocalizedText,
+  hint: LocalizedText,
+) => message(c, fields === 'tooLarge' ? 413 : 415, title, hint);
+
 const formFields = (event: APIGatewayProxyEventV2): Record<string, string> | 'unsupported' | 'tooLarge' => {
   const body = readRequestBody(
     { contentType: event.headers['content-type'], body: event.body, isBase64Encoded: event.isBase64Encoded },
@@ -519,14 +527,29 @@ export const routeConsole = async (
         text('请从控制台页面提交。', 'Send this from the console page.'),
       );
     }
+    /** A session begun: the ID token's user audited, the cookie set, on to the campaigns. */
+    const signedIn = async (session: { idToken: string; expiresInSeconds: number }, action: string) => {
+      const user = await auth.verify(session.idToken);
+      await audit(user, { campaignId: 'console', at: now().toISOString(), action, target: user.username });
+      return redirect(`/console${q}`, [sessionCookie(event, session.idToken, session.expiresInSeconds)]);
+    };
+    /** A first sign-in's challenge gone (expired, or missing from the form): start over. */
+    const signInAgain = (status: number, username: string) =>
+      page(
+        status,
+        renderSignInPage(
+          { ...c, error: text('登录已失效，请重新登录。', 'The sign-in expired: sign in again.') },
+          username,
+        ),
+      );
     if (path === '/console/sign-in') {
       if (method === 'GET' || method === 'HEAD') return page(200, renderSignInPage(c));
       if (method !== 'POST') return notAllowed(c);
       const fields = formFields(event);
       if (typeof fields === 'string') {
-        return message(
+        return formRefused(
           c,
-          fields === 'tooLarge' ? 413 : 415,
+          fields,
           text('无法登录', 'Not signed in'),
           text('请使用登录表单。', 'Use the sign-in form.'),
         );
@@ -542,10 +565,7 @@ export const routeConsole = async (
         );
       }
       try {
-        const session = await auth.signIn(form.data.username, form.data.password);
-        const user = await auth.verify(session.idToken);
-        await audit(user, { campaignId: 'console', at: now().toISOString(), action: 'sign-in', target: user.username });
-        return redirect(`/console${q}`, [sessionCookie(event, session.idToken, session.expiresInSeconds)]);
+        return await signedIn(await auth.signIn(form.data.username, form.data.password), 'sign-in');
       } catch (error) {
         if (error instanceof Unauthorized) {
           return page(
@@ -588,9 +608,9 @@ export const routeConsole = async (
       if (method !== 'POST') return notAllowed(c);
       const fields = formFields(event);
       if (typeof fields === 'string') {
-        return message(
+        return formRefused(
           c,
-          fields === 'tooLarge' ? 413 : 415,
+          fields,
           text('无法登录', 'Not signed in'),
           text('请使用设置密码的表单。', 'Use the new-password form.'),
         );
@@ -606,39 +626,20 @@ export const routeConsole = async (
         );
       if (!form.success) {
         const invalid = new Set(form.error.issues.map((i) => String(i.path[0])));
-        if (invalid.has('username') || invalid.has('session'))
-          return page(
-            400,
-            renderSignInPage({
-              ...c,
-              error: text('登录已失效，请重新登录。', 'The sign-in expired: sign in again.'),
-            }),
-          );
+        if (invalid.has('username') || invalid.has('session')) return signInAgain(400, '');
         return again(
           400,
           invalid.has('password') ? NEW_PASSWORD_RULES : text('两次输入的新密码不一致。', 'The two passwords differ.'),
         );
       }
       try {
-        const session = await auth.completeNewPassword(form.data.username, form.data.session, form.data.password);
-        const user = await auth.verify(session.idToken);
-        await audit(user, {
-          campaignId: 'console',
-          at: now().toISOString(),
-          action: 'password.set',
-          target: user.username,
-        });
-        return redirect(`/console${q}`, [sessionCookie(event, session.idToken, session.expiresInSeconds)]);
+        return await signedIn(
+          await auth.completeNewPassword(form.data.username, form.data.session, form.data.password),
+          'password.set',
+        );
       } catch (error) {
         if (error instanceof PasswordRejected) return again(400, NEW_PASSWORD_RULES);
-        if (error instanceof Unauthorized)
-          return page(
-            401,
-            renderSignInPage(
-              { ...c, error: text('登录已失效，请重新登录。', 'The sign-in expired: sign in again.') },
-              form.data.username,
-            ),
-          );
+        if (error instanceof Unauthorized) return signInAgain(401, form.data.username);
         throw error;
       }
     }
@@ -955,9 +956,9 @@ export const routeConsole = async (
       );
     const fields = formFields(event);
     if (typeof fields === 'string') {
-      return message(
+      return formRefused(
         c,
-        fields === 'tooLarge' ? 413 : 415,
+        fields,
         text('无法保存', 'Not saved'),
         text('请使用审核表单提交。', 'Send the review form.'),
       );
