@@ -20,7 +20,7 @@ const WAKERS: readonly string[] = [
   'await-fact-check',
   'console-api',
 ];
-const MAIL_SENDERS: readonly string[] = ['send-mail', 'publish-city-summary', 'fail-campaign'];
+const MAIL_SENDERS: readonly string[] = ['send-mail', 'publish-city-summary', 'fail-campaign', 'console-api'];
 /** What reading a table's stream takes; everything else of DynamoDB is item access. */
 const STREAM_ACTIONS: readonly string[] = [
   'dynamodb:DescribeStream',
@@ -293,7 +293,7 @@ describe('SupervisionStack', () => {
       }
     });
 
-    it('lets only the mail senders (send-mail, publish-city-summary, fail-campaign) send email, and only from the configured sender', () => {
+    it('lets only the mail senders (send-mail, publish-city-summary, fail-campaign, and console-api for returned responses) send email, and only from the configured sender', () => {
       // Act
       const { stack, template } = synthesizeDefault();
       // Assess
@@ -347,14 +347,14 @@ describe('SupervisionStack', () => {
       }
     });
 
-    it('lets only prepare, send-mail and the survey function read the link secret', () => {
+    it('lets only prepare, send-mail, the survey function and the console (a returned response\'s link) read the link secret', () => {
       // Act
       const { stack, template } = synthesizeDefault();
       // Assess
       const readers = HANDLERS.filter((handler) =>
         actionsOf(statementsOfRole(template, roleOf(stack, handler))).includes('secretsmanager:GetSecretValue'),
       );
-      expect(readers.sort()).toEqual(['prepare', 'send-mail', 'survey-api']);
+      expect(readers.sort()).toEqual(['console-api', 'prepare', 'send-mail', 'survey-api']);
     });
 
     it('lets only count-answers, the await functions and console-api wake the tasks of this state machine, not the survey function', () => {
