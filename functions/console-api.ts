@@ -311,7 +311,7 @@ const notifyReturned = async (
 ): Promise<ReturnMail> => {
   const until = correctionUntil(meta, at);
   if (!until) return 'too-late';
-  const [supervisor] = [...(await store.getSupervisors(meta.campaign.id, [response.supervisorId])).values()];
+  const supervisor = (await store.getSupervisors(meta.campaign.id, [response.supervisorId])).get(response.supervisorId);
   const center = centers.get(response.centerId);
   if (!supervisor || !center) return 'not-sent';
   try {

@@ -15,7 +15,10 @@ import {
   openPage,
   PHONE,
   passwordOf as passwordOfAccount,
+  scrollsSideways,
   seriousViolations,
+  signIn,
+  submitSignIn,
 } from '../support/pages.ts';
 import { waitFor } from '../support/wait.ts';
 import { launchAndAnswerTwo, type TwoAnswered, threeCenterCampaign } from './survey-cloud.ts';
@@ -62,10 +65,6 @@ afterAll(async () => {
 const passwordOf = (username: string): string => passwordOfAccount(cloud, username);
 const newContext = (viewport: typeof PHONE) => newBrowserContext(browser, cloud, viewport);
 
-/** Whether the page is wider than the window (it would scroll sideways on a phone). */
-const scrollsSideways = (page: Page) =>
-  page.evaluate<boolean>('document.documentElement.scrollWidth > document.documentElement.clientWidth');
-
 /**
  * Screenshots the page on a phone and on a desktop and runs axe at each size: what it finds, and
  * whether the phone layout scrolls sideways. The page keeps the viewport it had.
@@ -84,16 +83,6 @@ const checkPage = async (page: Page, name: string): Promise<string[]> => {
   }
   if (before) await page.setViewportSize(before);
   return found;
-};
-
-/** Signs in through the sign-in page the console sends a visitor to; resolves on the campaigns list. */
-const signIn = async (page: Page, username: string) => {
-  await page.goto('/console');
-  await page.waitForURL(/\/console\/sign-in/);
-  await page.getByLabel('用户名').fill(username);
-  await page.getByLabel('密码').fill(passwordOf(username));
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.waitForURL(/\/console\?lang=zh$/);
 };
 
 const campaignPath = (id: string) => `/console/campaigns/${id}`;
@@ -180,19 +169,18 @@ describe('the organizer console in a browser', { timeout: 180_000 }, () => {
     const englishPage = await checkPage(page, '1b-new-password-en');
     const switches = await page.getByRole('link', { name: '中文' }).count();
     await page.goto('/console/sign-in?lang=zh');
-    await page.getByLabel('用户名').fill('first-time-leader');
-    await page.getByLabel('密码').fill('Temporary-pass-1');
-    await page.getByRole('button', { name: '登录' }).click();
+    await submitSignIn(page, 'first-time-leader', 'Temporary-pass-1');
     await page.getByRole('heading', { name: '设置新密码', level: 1 }).waitFor();
     const chinesePage = await checkPage(page, '1c-new-password');
-    await page.getByLabel('新密码', { exact: true }).fill('Chosen-Password-2026!');
-    await page.getByLabel('再次输入新密码').fill('Chosen-Password-2027!');
-    await page.getByRole('button', { name: '设置并登录' }).click();
+    const choose = async (password: string, again: string) => {
+      await page.getByLabel('新密码', { exact: true }).fill(password);
+      await page.getByLabel('再次输入新密码').fill(again);
+      await page.getByRole('button', { name: '设置并登录' }).click();
+    };
+    await choose('Chosen-Password-2026!', 'Chosen-Password-2027!');
     const mismatch = await page.getByRole('alert').textContent();
     const mismatchPage = await checkPage(page, '1d-new-password-mismatch');
-    await page.getByLabel('新密码', { exact: true }).fill('Chosen-Password-2026!');
-    await page.getByLabel('再次输入新密码').fill('Chosen-Password-2026!');
-    await page.getByRole('button', { name: '设置并登录' }).click();
+    await choose('Chosen-Password-2026!', 'Chosen-Password-2026!');
     await page.waitForURL(/\/console\?lang=zh$/);
 
     // Assess
@@ -212,7 +200,7 @@ describe('the organizer console in a browser', { timeout: 180_000 }, () => {
     // Prepare
     const context = await newContext(PHONE);
     const { page, problems } = await openPage(context);
-    await signIn(page, 'leader');
+    await signIn(page, cloud, 'leader');
 
     // Act
     await campaignLink(page, shared.id).click();
@@ -255,7 +243,7 @@ describe('the organizer console in a browser', { timeout: 180_000 }, () => {
     // Prepare
     const context = await newContext(DESKTOP);
     const { page, problems } = await openPage(context, [400]);
-    await signIn(page, 'organizer');
+    await signIn(page, cloud, 'organizer');
     const name = centerName(shared, shared.qinhuai);
     await page.goto(`${campaignPath(shared.id)}?lang=zh`);
     await page.getByRole('link', { name: '审核答卷' }).click();
@@ -313,7 +301,7 @@ describe('the organizer console in a browser', { timeout: 180_000 }, () => {
     // Prepare
     const context = await newContext(PHONE);
     const { page, problems } = await openPage(context, [403]);
-    await signIn(page, 'coordinator-xuanwu');
+    await signIn(page, cloud, 'coordinator-xuanwu');
 
     // Act: progress and review queue of their district
     await campaignLink(page, shared.id).click();
@@ -375,7 +363,7 @@ describe('the organizer console in a browser', { timeout: 180_000 }, () => {
     const campaign = await launchAndAnswer('console-e2e-results', 2);
     const context = await newContext(DESKTOP);
     const { page, problems } = await openPage(context);
-    await signIn(page, 'organizer');
+    await signIn(page, cloud, 'organizer');
     await page.goto(`${campaignPath(campaign.id)}?lang=zh`);
     const actionsPage = await checkPage(page, '13-organizer-actions');
 

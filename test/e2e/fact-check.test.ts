@@ -12,8 +12,9 @@ import {
   newContext as newBrowserContext,
   openPage,
   PHONE,
-  passwordOf as passwordOfAccount,
+  scrollsSideways,
   seriousViolations,
+  signIn,
 } from '../support/pages.ts';
 import { waitFor } from '../support/wait.ts';
 import { answerWithProblems, launchAndAnswerTwo, type TwoAnswered, threeCenterCampaign } from './survey-cloud.ts';
@@ -68,28 +69,15 @@ afterAll(async () => {
   await cloud?.close();
 });
 
-const passwordOf = (username: string): string => passwordOfAccount(cloud, username);
 const newContext = (viewport: typeof PHONE) => newBrowserContext(browser, cloud, viewport);
 
 /** Screenshots the page as it is and runs axe; on a phone, also whether it scrolls sideways. */
 const checkPage = async (page: Page, name: string): Promise<string[]> => {
   await page.screenshot({ path: `${SCREENSHOTS}/fact-check-${name}.png`, fullPage: true });
   const found = await seriousViolations(page);
-  const sideways = await page.evaluate<boolean>(
-    'document.documentElement.scrollWidth > document.documentElement.clientWidth',
-  );
-  if (page.viewportSize()?.width === PHONE.width && sideways) found.push('the page scrolls sideways on a phone');
+  if (page.viewportSize()?.width === PHONE.width && (await scrollsSideways(page)))
+    found.push('the page scrolls sideways on a phone');
   return found;
-};
-
-/** Signs in through the sign-in page the console sends a visitor to; resolves on the campaigns list. */
-const signIn = async (page: Page, username: string) => {
-  await page.goto('/console');
-  await page.waitForURL(/\/console\/sign-in/);
-  await page.getByLabel('用户名').fill(username);
-  await page.getByLabel('密码').fill(passwordOf(username));
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.waitForURL(/\/console\?lang=zh$/);
 };
 
 const campaignPath = `/console/campaigns/${ID}`;
@@ -108,7 +96,7 @@ describe('fact-check in a browser', { timeout: 180_000 }, () => {
     const qinhuai = centerOf(campaign.qinhuai);
     const organizer = await newContext(DESKTOP);
     const consoleTab = await openPage(organizer);
-    await signIn(consoleTab.page, 'organizer');
+    await signIn(consoleTab.page, cloud, 'organizer');
     await consoleTab.page.goto(`${campaignPath}?lang=zh`);
 
     // Act: the organizer closes the campaign now, confirmed; the workflow opens fact-check
@@ -227,7 +215,7 @@ describe('fact-check in a browser', { timeout: 180_000 }, () => {
     if (dispute?.state !== 'open') throw new Error("the previous test's dispute is missing");
     const context = await newContext(DESKTOP);
     const { page, problems } = await openPage(context);
-    await signIn(page, 'organizer');
+    await signIn(page, cloud, 'organizer');
     await page.goto(`${campaignPath}?lang=zh`);
 
     // Act: the disputes page, then the ruling with a note

@@ -2,7 +2,6 @@ import { rmSync } from 'node:fs';
 import { App } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WORKFLOW_FUNCTIONS } from '../../functions/core/workflow-contract.ts';
 import { SupervisionStack } from '../../infra/supervision-stack.ts';
 import {
   acknowledgedReasons,
@@ -10,17 +9,10 @@ import {
   createProjectRoot,
   logicalId,
   nagFindingsOn,
+  STACK_HANDLERS,
   synthesizedOnce,
 } from '../support/stack.ts';
 
-const HANDLERS = [
-  ...Object.values(WORKFLOW_FUNCTIONS),
-  'survey-api',
-  'count-answers',
-  'rectification-api',
-  'console-api',
-  'ses-events',
-];
 /** API Gateway answers 503 when an HTTP API's integration takes longer than this. */
 const HTTP_API_LIMIT_SECONDS = 30;
 
@@ -46,7 +38,7 @@ interface IntegrationResource {
 let projectRoot: string;
 
 beforeAll(() => {
-  projectRoot = createProjectRoot(HANDLERS, 'console-api-');
+  projectRoot = createProjectRoot(STACK_HANDLERS, 'console-api-');
 });
 
 afterAll(() => {

@@ -4,7 +4,6 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { StandardThreatProtectionMode } from 'aws-cdk-lib/aws-cognito';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONSOLE_ROLES, ROLE_GROUPS } from '../../functions/core/console-access.ts';
-import { WORKFLOW_FUNCTIONS } from '../../functions/core/workflow-contract.ts';
 import { bindConsoleSignIn, SupervisionStack, type SupervisionStackProps } from '../../infra/supervision-stack.ts';
 import {
   acknowledgedReasons,
@@ -12,17 +11,9 @@ import {
   createProjectRoot,
   logicalId,
   nagFindingsOn,
+  STACK_HANDLERS,
   synthesizedOnce,
 } from '../support/stack.ts';
-
-const HANDLERS = [
-  ...Object.values(WORKFLOW_FUNCTIONS),
-  'survey-api',
-  'count-answers',
-  'rectification-api',
-  'console-api',
-  'ses-events',
-];
 
 interface ClientResource {
   readonly Properties: { readonly WriteAttributes?: string[]; readonly ExplicitAuthFlows: string[] };
@@ -38,7 +29,7 @@ interface PolicyResource {
 let projectRoot: string;
 
 beforeAll(() => {
-  projectRoot = createProjectRoot(HANDLERS, 'console-user-pool-');
+  projectRoot = createProjectRoot(STACK_HANDLERS, 'console-user-pool-');
 });
 
 afterAll(() => {

@@ -347,7 +347,7 @@ describe('SupervisionStack', () => {
       }
     });
 
-    it('lets only prepare, send-mail, the survey function and the console (a returned response\'s link) read the link secret', () => {
+    it("lets only prepare, send-mail, the survey function and the console (a returned response's link) read the link secret", () => {
       // Act
       const { stack, template } = synthesizeDefault();
       // Assess

@@ -63,3 +63,22 @@ export const seriousViolations = async (page: Page): Promise<string[]> => {
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
 };
+
+/** Whether the page is wider than the window (it would scroll sideways on a phone). */
+export const scrollsSideways = (page: Page): Promise<boolean> =>
+  page.evaluate<boolean>('document.documentElement.scrollWidth > document.documentElement.clientWidth');
+
+/** Fills the console's Chinese sign-in form and sends it; what follows is the caller's to wait for. */
+export const submitSignIn = async (page: Page, username: string, password: string): Promise<void> => {
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码').fill(password);
+  await page.getByRole('button', { name: '登录' }).click();
+};
+
+/** Signs a demo account in through the sign-in page the console sends a visitor to; resolves on the campaigns list. */
+export const signIn = async (page: Page, cloud: EmbeddedCloud, username: string): Promise<void> => {
+  await page.goto('/console');
+  await page.waitForURL(/\/console\/sign-in/);
+  await submitSignIn(page, username, passwordOf(cloud, username));
+  await page.waitForURL(/\/console\?lang=zh$/);
+};

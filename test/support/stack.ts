@@ -5,8 +5,19 @@ import type { CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
+import { WORKFLOW_FUNCTIONS } from '../../functions/core/workflow-contract.ts';
 
 const REPOSITORY_ROOT = path.resolve(import.meta.dirname, '../..');
+
+/** Every function of the stack, the mail-events one included: the handler files a project root needs. */
+export const STACK_HANDLERS: readonly string[] = [
+  ...Object.values(WORKFLOW_FUNCTIONS),
+  'survey-api',
+  'count-answers',
+  'rectification-api',
+  'console-api',
+  'ses-events',
+];
 
 /** A project root whose handler files are placeholders: bundling is skipped, only their presence counts. */
 export const createProjectRoot = (handlers: readonly string[], prefix = 'supervision-stack-'): string => {
