@@ -27,6 +27,8 @@ export const tokenPk = (tokenHash: string): string => `TOKEN#${tokenHash}`;
 
 export const META = 'META';
 export const QUESTIONNAIRE = 'QUESTIONNAIRE';
+/** A campaign's counted cloud usage: written by the embedded cloud's usage meter only, absent on AWS. */
+export const USAGE = 'USAGE';
 export const centerSk = (centerId: string): string => `CENTER#${centerId}`;
 export const supervisorSk = (supervisorId: string): string => `SUPERVISOR#${supervisorId}`;
 export const assignmentSk = (supervisorId: string, assignmentId: string): string =>
