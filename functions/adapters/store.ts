@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { Draft } from '../core/answers.ts';
+import { CloudUsage } from '../core/aws-cost.ts';
 import { Dispute, FactCheckItem } from '../core/fact-check.ts';
 import {
   Assignment,
@@ -56,6 +57,7 @@ import {
   shardPk,
   supervisorSk,
   tokenPk,
+  USAGE,
 } from './keys.ts';
 
 /** The campaign already exists (a second launch is a no-op). */
@@ -317,6 +319,17 @@ export class CampaignStore {
     }
     if (!questionnaire) throw new CampaignStateConflict(`campaign ${campaignId} has no questionnaire`);
     return { meta, definition: { campaign: meta.campaign, centers, supervisors, questionnaire } };
+  }
+
+  /**
+   * The cloud usage the embedded cloud counted for a campaign (its usage meter writes it), or
+   * undefined: on AWS nothing writes it, and Cost Explorer has the bill.
+   */
+  async getCampaignUsage(campaignId: string): Promise<CloudUsage | undefined> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: { PK: campaignPk(campaignId), SK: USAGE } }),
+    );
+    return out.Item ? CloudUsage.parse(out.Item.usage) : undefined;
   }
 
   /** The frozen questionnaire of a campaign. */
