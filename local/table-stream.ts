@@ -48,10 +48,16 @@ export class LocalEventSourceMapping {
   private idleWaiters: (() => void)[] = [];
   private wakeUp: (() => void) | undefined;
 
+  private readonly invoke: (event: DynamoDBStreamEvent) => Promise<unknown>;
+  private readonly options: EventSourceMappingOptions;
+
   constructor(
-    private readonly invoke: (event: DynamoDBStreamEvent) => Promise<unknown>,
-    private readonly options: EventSourceMappingOptions,
-  ) {}
+    invoke: (event: DynamoDBStreamEvent) => Promise<unknown>,
+    options: EventSourceMappingOptions,
+  ) {
+    this.invoke = invoke;
+    this.options = options;
+  }
 
   /** Takes records from the table's stream. */
   push(records: readonly StreamRecordData[]): void {

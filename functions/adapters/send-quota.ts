@@ -84,7 +84,11 @@ export class AccountQuota {
   private reading: Promise<SendQuota> | undefined;
   private sentSinceReading = 0;
 
-  constructor(private readonly ses: SESClient) {}
+  private readonly ses: SESClient;
+
+  constructor(ses: SESClient) {
+    this.ses = ses;
+  }
 
   /** The account's max send rate in emails per second; the first call asks SES. */
   async maxSendRate(): Promise<number> {

@@ -273,8 +273,10 @@ class ChainSearch {
   private readonly link: Int32Array;
   private readonly centersByDistrict: number[][];
   private stamp = 0;
+  private readonly state: PlanState;
 
-  constructor(private readonly state: PlanState) {
+  constructor(state: PlanState) {
+    this.state = state;
     this.seen = new Int32Array(state.S);
     this.expanded = new Int32Array(state.C);
     this.viaCenter = new Int32Array(state.S);
@@ -441,8 +443,11 @@ function mixActivities(state: PlanState, centers: readonly Center[]): Activity[]
 /** Binary min-heap of indices ordered by an external key array (keys change only while an index is out). */
 class KeyedHeap {
   private readonly items: number[] = [];
+  private readonly key: Float64Array;
 
-  constructor(private readonly key: Float64Array) {}
+  constructor(key: Float64Array) {
+    this.key = key;
+  }
 
   peek(): number {
     return this.items[0] ?? -1;

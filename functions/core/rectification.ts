@@ -346,13 +346,23 @@ export class FindingsCollector {
   private readonly problems = new Map<string, number>();
   private readonly rechecks = new Map<string, RecheckResult>();
 
+  private readonly campaign: Pick<Campaign, 'id' | 'series' | 'month' | 'rectification'>;
+  private readonly questionnaire: Questionnaire;
+  private readonly notifiedAt: string;
+  /** Findings withdrawn in fact-check: they never become items. */
+  private readonly withdrawn: ReadonlySet<string>;
+
   constructor(
-    private readonly campaign: Pick<Campaign, 'id' | 'series' | 'month' | 'rectification'>,
-    private readonly questionnaire: Questionnaire,
-    private readonly notifiedAt: string,
-    /** Findings withdrawn in fact-check: they never become items. */
-    private readonly withdrawn: ReadonlySet<string> = new Set(),
-  ) {}
+    campaign: Pick<Campaign, 'id' | 'series' | 'month' | 'rectification'>,
+    questionnaire: Questionnaire,
+    notifiedAt: string,
+    withdrawn: ReadonlySet<string> = new Set(),
+  ) {
+    this.withdrawn = withdrawn;
+    this.campaign = campaign;
+    this.questionnaire = questionnaire;
+    this.notifiedAt = notifiedAt;
+  }
 
   /** Adds one response (the latest version of an assignment's answers). */
   add(

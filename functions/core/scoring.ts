@@ -401,12 +401,15 @@ export class CenterScoreAccumulator {
   private raw = new Float64Array(0);
   private value = new Float64Array(0);
 
+  private readonly campaignId: string;
+
   constructor(
     questionnaire: Questionnaire,
     centers: readonly { id: string; level: CenterLevel }[],
-    private readonly campaignId: string,
+    campaignId: string,
     options: AccumulatorOptions = {},
   ) {
+    this.campaignId = campaignId;
     const dimensionIndex = new Map<Dimension, number>();
     this.dimensions = [];
     this.indicators = scoredQuestions(questionnaire).map((q) => {
@@ -734,11 +737,14 @@ class ScoringRun {
   /** Activity slots that ask at least one indicator of each dimension. */
   private readonly dimensionMask: Uint8Array;
 
-  constructor(
-    private readonly cols: Columns,
-    private readonly options: ScoringOptions,
-    private readonly previous: PreviousScores | undefined,
-  ) {
+  private readonly cols: Columns;
+  private readonly options: ScoringOptions;
+  private readonly previous: PreviousScores | undefined;
+
+  constructor(cols: Columns, options: ScoringOptions, previous: PreviousScores | undefined) {
+    this.cols = cols;
+    this.options = options;
+    this.previous = previous;
     this.ni = cols.indicators.length;
     this.nd = cols.dimensions.length;
     this.nc = cols.centers.length;

@@ -191,11 +191,11 @@ export class TaskTimedOut extends StepFunctionsApiError {
 export class WorkflowDefinitionRefused extends Error {
   override name = 'WorkflowDefinitionRefused';
 
-  constructor(
-    readonly problems: string[],
-    options?: ErrorOptions,
-  ) {
+  readonly problems: string[];
+
+  constructor(problems: string[], options?: ErrorOptions) {
     super(`The workflow definition cannot run locally:\n- ${problems.join('\n- ')}`, options);
+    this.problems = problems;
   }
 }
 

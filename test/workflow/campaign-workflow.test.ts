@@ -87,7 +87,11 @@ class FakeCampaign {
   private waitListeners: ((wait: AwaitResponsesInput) => void)[] = [];
   private runner: LocalStepFunctions | undefined;
 
-  constructor(private readonly script: CampaignScript) {}
+  private readonly script: CampaignScript;
+
+  constructor(script: CampaignScript) {
+    this.script = script;
+  }
 
   attach(runner: LocalStepFunctions): void {
     this.runner = runner;
