@@ -1,5 +1,6 @@
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import type { CampaignMeta } from '../functions/adapters/store.ts';
+import { type CostEstimate, estimateCost, formatCostLines, pricingRegion } from '../functions/core/aws-cost.ts';
 import { LEVEL_LABELS } from '../functions/core/i18n.ts';
 import { type CampaignStatus, CENTER_LEVELS, type CenterLevel } from '../functions/core/model.ts';
 import { executionArnOf } from './launch.ts';
@@ -37,6 +38,8 @@ export interface CampaignStatusReport {
   closedReason?: string;
   closedAt?: string;
   failure?: { error: string; cause: string };
+  /** What the campaign would cost on AWS, when the embedded cloud counted its usage (never on AWS). */
+  cost?: CostEstimate;
 }
 
 /** State names in both languages. */
@@ -101,9 +104,10 @@ export const readCampaignStatus = async (
   now = new Date(),
 ): Promise<CampaignStatusReport> => {
   const meta = await findCampaign(target, campaignId);
-  const [centers, mail, execution] = await Promise.all([
+  const [centers, mail, usage, execution] = await Promise.all([
     target.store.getCenters(campaignId),
     target.store.listMail(campaignId),
+    target.store.getCampaignUsage(campaignId),
     target.sfn
       .send(new DescribeExecutionCommand({ executionArn: executionArnOf(target.stateMachineArn, campaignId) }))
       .then((out) => ({
@@ -151,6 +155,9 @@ export const readCampaignStatus = async (
     ...(meta.closedReason ? { closedReason: meta.closedReason } : {}),
     ...(meta.closedAt ? { closedAt: meta.closedAt } : {}),
     ...(meta.failure ? { failure: meta.failure } : {}),
+    ...(usage
+      ? { cost: estimateCost(usage, pricingRegion(target.stateMachineArn.split(':')[3]), { assignments: meta.total }) }
+      : {}),
   };
 };
 
@@ -192,6 +199,14 @@ export const formatCampaignStatus = (r: CampaignStatusReport): string => {
       `closed 截止于    ${beijingTime(r.closedAt)}, ${CLOSED_REASONS[r.closedReason ?? ''] ?? r.closedReason ?? ''}`,
     );
   if (r.failure) lines.push(`failure 失败原因 ${r.failure.error}: ${r.failure.cause}`);
+  if (r.cost) {
+    const [headline, ...rest] = formatCostLines(r.cost, 'en');
+    lines.push(
+      `cost 费用        ${headline}`,
+      ...rest.map((line) => `                 ${line}`),
+      '                 measured on the embedded cloud 在嵌入式云上计量',
+    );
+  }
   lines.push(...bars('by level 按级别', r.byLevel), ...bars('by district 按区', r.byDistrict));
   return lines.join('\n');
 };

@@ -26,6 +26,7 @@ import {
 import { store } from './adapters/table.ts';
 import { wakeCollect } from './adapters/workflow.ts';
 import { buildResultsWorkbook, XLSX_TYPE } from './adapters/xlsx.ts';
+import { estimateCost, pricingRegion } from './core/aws-cost.ts';
 import { type ControlRefusal, controlledCampaign, refuseControl, withReminderNow } from './core/campaign-control.ts';
 import { type ConsoleUser, Forbidden, may, requireMay, Unauthorized } from './core/console-access.ts';
 import {
@@ -219,6 +220,9 @@ const loadQueue = async (campaignId: string, user: ConsoleUser, centers: Readonl
   return { questionnaire, items: reviewQueue(questionnaire, responses, reviews) };
 };
 
+/** Lambda always sets AWS_REGION; a region missing from the price table is priced as us-east-1. */
+const COST_REGION = pricingRegion(process.env.AWS_REGION);
+
 const campaignModel = async (meta: CampaignMeta, user: ConsoleUser): Promise<CampaignPageModel> => {
   const campaignId = meta.campaign.id;
   const centers = await store.getCenters(campaignId);
@@ -253,6 +257,8 @@ const campaignModel = async (meta: CampaignMeta, user: ConsoleUser): Promise<Cam
     .map(([supervisorId, entry]) => ({ supervisorId, name: names.get(supervisorId)?.name ?? supervisorId, ...entry }))
     .sort((a, b) => b.unanswered - a.unanswered || a.supervisorId.localeCompare(b.supervisorId));
   const { items } = await loadQueue(campaignId, user, centers);
+  // Only the embedded cloud counts usage; the cost is the city's, so not shown to a district's coordinator.
+  const usage = user.role === 'coordinator' ? undefined : await store.getCampaignUsage(campaignId);
   return {
     id: campaignId,
     title: meta.campaign.title,
@@ -266,6 +272,7 @@ const campaignModel = async (meta: CampaignMeta, user: ConsoleUser): Promise<Cam
     byLevel: CENTER_LEVELS.flatMap((level) => levels.get(level) ?? []),
     nonResponders,
     review: countsOf(items),
+    ...(usage ? { cost: estimateCost(usage, COST_REGION, { assignments: meta.total }) } : {}),
   };
 };
 

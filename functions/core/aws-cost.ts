@@ -100,6 +100,10 @@ export type PricedRegion = (typeof PRICED_REGIONS)[number];
 export const isPricedRegion = (region: string): region is PricedRegion =>
   (PRICED_REGIONS as readonly string[]).includes(region);
 
+/** The region to price a deployment in: its own when the table has it, else us-east-1 as the baseline. */
+export const pricingRegion = (region: string | undefined): PricedRegion =>
+  region !== undefined && isPricedRegion(region) ? region : 'us-east-1';
+
 /** On-demand list prices of one region in USD, first (smallest) usage tier. */
 export interface RegionPrices {
   /** The region's name on the pricing pages. */
@@ -254,17 +258,20 @@ export const formatUsd = (usd: number): string => {
   return `$${usd.toPrecision(2)}`;
 };
 
+/** The estimate in one phrase: region, price date and total. */
+export const formatCostTotal = ({ region, pricesAsOf, total }: CostEstimate, lang: Lang): string =>
+  lang === 'zh'
+    ? `AWS 费用估算（${region}，${pricesAsOf} 价格）：${formatUsd(total)}`
+    : `AWS cost estimate (${region}, prices of ${pricesAsOf}): ${formatUsd(total)}`;
+
 /**
  * The estimate for a terminal or a page, in one language: the headline with the breakdown, the cost
  * per assignment when known, and what the figure leaves out.
  */
 export const formatCostLines = (estimate: CostEstimate, lang: Lang): string[] => {
   const breakdown = COST_SERVICES.map((s) => `${SERVICE_LABELS[s]} ${formatUsd(estimate.services[s])}`).join(' · ');
-  const { region, pricesAsOf, assignments, perAssignment, perAssignmentExcludingSes } = estimate;
-  const lines =
-    lang === 'zh'
-      ? [`AWS 费用估算（${region}，${pricesAsOf} 价格）：${formatUsd(estimate.total)} — ${breakdown}`]
-      : [`AWS cost estimate (${region}, prices of ${pricesAsOf}): ${formatUsd(estimate.total)} — ${breakdown}`];
+  const { pricesAsOf, assignments, perAssignment, perAssignmentExcludingSes } = estimate;
+  const lines = [`${formatCostTotal(estimate, lang)} — ${breakdown}`];
   if (assignments !== undefined && perAssignment !== undefined && perAssignmentExcludingSes !== undefined)
     lines.push(
       lang === 'zh'

@@ -1,5 +1,13 @@
 import { createHash } from 'node:crypto';
 import { PROBLEM_CATEGORY_LABELS, PROBLEM_SEVERITY_LABELS } from './answers.ts';
+import {
+  COST_SERVICES,
+  type CostEstimate,
+  type CostService,
+  formatCostLines,
+  formatCostTotal,
+  formatUsd,
+} from './aws-cost.ts';
 import type { ConsoleUser } from './console-access.ts';
 import { DISPUTE_STATE_LABELS, type Dispute, type FactCheckItem } from './fact-check.ts';
 import {
@@ -219,6 +227,8 @@ export interface CampaignPageModel {
   byLevel: (ProgressGroup & { level: CenterLevel })[];
   nonResponders: NonResponder[];
   review: Record<ReviewStatus, number> & { flagged: number };
+  /** What the campaign would cost on AWS, when the embedded cloud counted its usage; none on AWS. */
+  cost?: CostEstimate;
 }
 
 const groupTable = (groups: readonly ProgressGroup[], heading: string, lang: Lang) =>
@@ -235,6 +245,27 @@ const actions = (lang: Lang, base: string, m: CampaignPageModel) => {
 <form method="post" action="${base}/remind${q}"><p class="muted">${say(lang, `向 ${m.nonResponders.length} 位未答督查员发送提醒邮件。`, `Email a reminder to the ${m.nonResponders.length} supervisors yet to answer.`)}</p><button type="submit"${m.nonResponders.length === 0 ? ' disabled' : ''}>${say(lang, '立即提醒', 'Remind now')}</button></form>
 <form method="post" action="${base}/extend${q}"><label for="deadline">${say(lang, '新的截止时间（北京时间）', 'New deadline (Beijing time)')}</label><input id="deadline" name="deadline" type="datetime-local" required value="${escapeHtml(beijingLocal(m.deadline))}"><p><button class="secondary" type="submit">${say(lang, '更改截止时间', 'Move the deadline')}</button></p></form>
 <form method="post" action="${base}/close${q}"><label><input type="checkbox" name="confirm" value="yes" required> ${say(lang, '确认现在截止：停止收集答卷并开始评分', 'Close now: stop collecting and start scoring')}</label><p><button class="danger" type="submit">${say(lang, '立即截止', 'Close now')}</button></p></form></section>`;
+};
+
+const COST_SERVICE_LABELS: Readonly<Record<CostService, LocalizedText>> = {
+  lambda: { zh: 'Lambda 函数', en: 'Lambda functions' },
+  dynamodb: { zh: 'DynamoDB 数据表', en: 'DynamoDB table' },
+  stepFunctions: { zh: 'Step Functions 工作流', en: 'Step Functions workflow' },
+  ses: { zh: 'SES 邮件', en: 'SES email' },
+  secretsManager: { zh: 'Secrets Manager 密钥', en: 'Secrets Manager' },
+  kms: { zh: 'KMS 加密', en: 'KMS' },
+};
+
+/** The AWS cost estimate of a campaign measured on the embedded cloud: total, breakdown, what it leaves out. */
+const costSection = (lang: Lang, cost: CostEstimate): string => {
+  const notes = formatCostLines(cost, lang).slice(1);
+  return `<section class="card" aria-labelledby="h-cost"><h2 id="h-cost">${say(lang, 'AWS 费用估算', 'AWS cost estimate')}</h2>
+<p>${escapeHtml(formatCostTotal(cost, lang))}</p>
+<table><thead><tr><th scope="col">${say(lang, '服务', 'Service')}</th><th scope="col" class="num">${say(lang, '美元', 'USD')}</th></tr></thead><tbody>
+${COST_SERVICES.map((s) => `<tr><td>${t(COST_SERVICE_LABELS[s], lang)}</td><td class="num">${escapeHtml(formatUsd(cost.services[s]))}</td></tr>`).join('\n')}
+<tr><th scope="row">${say(lang, '合计', 'Total')}</th><td class="num">${escapeHtml(formatUsd(cost.total))}</td></tr></tbody></table>
+${notes.map((line) => `<p class="muted">${escapeHtml(line)}</p>`).join('\n')}
+<p class="muted">${say(lang, '在嵌入式云上计量：同样的运行在 AWS 上的按需费用。', 'Measured on the embedded cloud: what the same run costs on AWS on demand.')}</p></section>`;
 };
 
 /** Live progress of one campaign by district and level, its non-responders and its review counts. */
@@ -271,7 +302,7 @@ ${
     ? `<p>${say(c.lang, '全部已答。', 'Everyone has answered.')}</p>`
     : `<table class="wide"><thead><tr><th scope="col">${say(c.lang, '督查员', 'Supervisor')}</th><th scope="col" class="num">${say(c.lang, '未答', 'Unanswered')}</th><th scope="col">${say(c.lang, '场所', 'Centers')}</th></tr></thead><tbody>
 ${m.nonResponders.map((n) => `<tr><td>${escapeHtml(n.name)} <span class="muted">${escapeHtml(n.supervisorId)}</span></td>${cell(say(c.lang, '未答', 'Unanswered'), String(n.unanswered), 'num')}${cell(say(c.lang, '场所', 'Centers'), n.centers.map(escapeHtml).join('、'))}</tr>`).join('\n')}</tbody></table>`
-}</section>`,
+}</section>${m.cost ? `\n${costSection(c.lang, m.cost)}` : ''}`,
   );
 };
 

@@ -9,9 +9,10 @@ import {
   loadResults,
 } from '../../../cli/results.ts';
 import { parseCsv } from '../../../cli/roster/table.ts';
-import { type CampaignStatusReport, formatCampaignStatus, nextEvent } from '../../../cli/status.ts';
+import { type CampaignStatusReport, formatCampaignStatus, nextEvent, readCampaignStatus } from '../../../cli/status.ts';
 import type { Target } from '../../../cli/target.ts';
 import type { CampaignMeta, CampaignStore } from '../../../functions/adapters/store.ts';
+import { type CloudUsage, emptyUsage, estimateCost } from '../../../functions/core/aws-cost.ts';
 import type { CenterScore } from '../../../functions/core/model.ts';
 import { campaignMetaOf, smallCampaign } from '../../fixtures/campaign.ts';
 
@@ -120,6 +121,62 @@ describe('the status report', () => {
     expect(text).toContain('1 of 1 round sent, 7 emails to supervisors with unanswered assignments');
     expect(text).toMatch(/by level 按级别\n {2}区级 district +3\/4 +75% +█/);
     expect(text).toMatch(/by district 按区\n {2}玄武 +2\/2 +100% +█{24}\n {2}秦淮 +1\/2 +50% +█{12}░{12}/);
+  });
+});
+
+describe('the status report on the embedded cloud', () => {
+  const usage: CloudUsage = {
+    ...emptyUsage(),
+    lambda: { prepare: { invocations: 10, gbSeconds: 20 } },
+    dynamodb: { readRequestUnits: 4000, writeRequestUnits: 2000, calls: {} },
+    stepFunctions: { stateTransitions: 40 },
+    ses: { messages: 12, attachmentBytes: 0 },
+  };
+  const targetWith = (stored: CloudUsage | undefined, region: string): Target => ({
+    where: 'the test cloud',
+    store: {
+      getMeta: async () => metaOf({ status: 'open', total: 4 }),
+      getCenters: async () => new Map(def.centers.map((c) => [c.id, c])),
+      listMail: async () => [],
+      getCampaignUsage: async () => stored,
+      streamAssignments: async function* () {},
+    } as unknown as CampaignStore,
+    sfn: {
+      send: async () => Promise.reject(Object.assign(new Error('none'), { name: 'ExecutionDoesNotExist' })),
+    } as never,
+    stateMachineArn: `arn:aws:states:${region}:000000000000:stateMachine:campaign`,
+    wake: async () => 'woken',
+  });
+
+  it('prices the counted usage in the region of the state machine and prints it under the progress', async () => {
+    // Act
+    const report = await readCampaignStatus(targetWith(usage, 'ap-southeast-1'), def.campaign.id, NOW);
+    const text = formatCampaignStatus(report);
+
+    // Assess
+    expect(report.cost?.region).toBe('ap-southeast-1');
+    expect(report.cost?.total).toBeCloseTo(estimateCost(usage, 'ap-southeast-1').total, 12);
+    expect(report.cost?.assignments).toBe(4);
+    expect(text).toMatch(
+      /\ncost 费用 {8}AWS cost estimate \(ap-southeast-1, prices of \d{4}-\d{2}-\d{2}\): \$0\.\d+ — lambda \$/,
+    );
+    expect(text).toMatch(/\n {17}per assignment \$\S+ \(excl\. ses \$\S+; 4 assignments\)/);
+    expect(text).toContain('excl. free tier');
+    expect(text).toContain('measured on the embedded cloud');
+  });
+
+  it('shows no cost where nothing counted the usage, as on AWS', async () => {
+    // Act
+    const report = await readCampaignStatus(targetWith(undefined, 'eu-west-1'), def.campaign.id, NOW);
+
+    // Assess
+    expect(report.cost).toBeUndefined();
+    expect(formatCampaignStatus(report)).not.toContain('AWS cost estimate');
+  });
+
+  it('prices a region missing from the table as us-east-1', async () => {
+    const report = await readCampaignStatus(targetWith(usage, 'eu-west-1'), def.campaign.id, NOW);
+    expect(report.cost?.region).toBe('us-east-1');
   });
 });
 
