@@ -16,9 +16,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { BUNDLE } from './bundle-options.ts';
 import { acknowledgeFinding, acknowledgeWildcardResource } from './nag.ts';
-
-/** How much of the table a function may touch. */
-export type TableAccess = 'read' | 'readWrite';
+import { TABLE_INDEX, type TableGrant } from './table-grants.ts';
 
 /** Props of {@link SupervisionFunction}: what differs between handlers; everything else is a house default. */
 export interface SupervisionFunctionProps {
@@ -55,21 +53,6 @@ export interface MailBinding {
   readonly surveyBaseUrl: string;
 }
 
-const TABLE_READ_ACTIONS = [
-  'dynamodb:BatchGetItem',
-  'dynamodb:ConditionCheckItem',
-  'dynamodb:DescribeTable',
-  'dynamodb:GetItem',
-  'dynamodb:Query',
-  'dynamodb:Scan',
-];
-const TABLE_WRITE_ACTIONS = [
-  'dynamodb:BatchWriteItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-];
-
 /**
  * A Lambda function with the house defaults: Node.js 22 on arm64, an ESM bundle made by esbuild
  * (the runtime's AWS SDK v3 left out, see bundle-options.ts), source maps, X-Ray, JSON logs in its own log
@@ -104,7 +87,8 @@ export class SupervisionFunction extends NodejsFunction {
       logGroup,
       loggingFormat: LoggingFormat.JSON,
       applicationLogLevelV2: ApplicationLogLevel.INFO,
-      systemLogLevelV2: SystemLogLevel.WARN,
+      // INFO keeps the platform's report line of each invocation: duration, billed time, memory used, init.
+      systemLogLevelV2: SystemLogLevel.INFO,
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
@@ -136,18 +120,20 @@ export class SupervisionFunction extends NodejsFunction {
   }
 
   /**
-   * Sets `TABLE_NAME` and grants item access to the table and to the named indexes only.
-   * `read` allows Get/Query/Scan; `readWrite` adds Put/Update/Delete and batch writes.
+   * Sets `TABLE_NAME` and grants exactly `grants` (infra/table-grants.ts): one statement each, on the
+   * table or on {@link TABLE_INDEX}, limited to the grant's partition keys by `dynamodb:LeadingKeys`.
    */
-  public bindTable(table: ITable, access: TableAccess, indexNames: readonly string[] = []): void {
+  public bindTable(table: ITable, grants: readonly TableGrant[]): void {
     this.addEnvironment('TABLE_NAME', table.tableName);
-    const actions = access === 'read' ? TABLE_READ_ACTIONS : [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS];
-    this.addToRolePolicy(
-      new PolicyStatement({
-        actions,
-        resources: [table.tableArn, ...indexNames.map((name) => `${table.tableArn}/index/${name}`)],
-      }),
-    );
+    for (const grant of grants) {
+      this.addToRolePolicy(
+        new PolicyStatement({
+          actions: [...grant.actions],
+          resources: [grant.index ? `${table.tableArn}/index/${TABLE_INDEX}` : table.tableArn],
+          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...grant.leadingKeys] } },
+        }),
+      );
+    }
   }
 
   /** Sets `variable` to the secret's ARN and grants reading its value. */

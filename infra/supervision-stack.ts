@@ -58,6 +58,7 @@ import {
 import { WORKFLOW_FUNCTIONS } from '../functions/core/workflow-contract.ts';
 import { acknowledgeFinding, acknowledgeWildcardResource } from './nag.ts';
 import { SupervisionFunction } from './supervision-function.ts';
+import { TABLE_GRANTS, TABLE_INDEX, type TableHandlerName } from './table-grants.ts';
 
 /** The repository root: where `functions/`, `workflows/` and the lock file live. */
 const REPOSITORY_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -65,7 +66,7 @@ const REPOSITORY_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const WORKFLOW_FILE = fileURLToPath(new URL('../workflows/campaign.asl.json', import.meta.url));
 
 /** The table's only secondary index: campaigns of a series, month by month. */
-export const CAMPAIGN_INDEX = 'GSI1';
+export const CAMPAIGN_INDEX = TABLE_INDEX;
 
 /** A handler file name under `functions/` that the workflow invokes. */
 export type WorkflowHandlerName = (typeof WORKFLOW_FUNCTIONS)[keyof typeof WORKFLOW_FUNCTIONS];
@@ -310,19 +311,23 @@ export class SupervisionStack extends Stack {
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
 
-    const newFunction = (handlerName: string, settings: TaskSettings): SupervisionFunction => {
+    const newFunction = (handlerName: TableHandlerName, settings: TaskSettings): SupervisionFunction => {
       const fn = new SupervisionFunction(this, `${toPascalCase(handlerName)}Function`, {
         projectRoot,
         handlerName,
         logRetention,
         ...settings,
       });
-      fn.bindTable(this.table, 'readWrite', [CAMPAIGN_INDEX]);
+      // Least privilege by key space: what this function's store calls touch, nothing more.
+      fn.bindTable(this.table, TABLE_GRANTS[handlerName]);
       return fn;
     };
 
     const taskFunctions = Object.fromEntries(
-      Object.entries(WORKFLOW_TASKS).map(([name, settings]) => [name, newFunction(name, settings)]),
+      Object.entries(WORKFLOW_TASKS).map(([name, settings]) => [
+        name,
+        newFunction(name as WorkflowHandlerName, settings),
+      ]),
     ) as Record<WorkflowHandlerName, SupervisionFunction>;
     this.taskFunctions = taskFunctions;
     taskFunctions.prepare.bindSecret(this.linkSecret, 'LINK_SECRET_ARN');
@@ -347,10 +352,12 @@ export class SupervisionStack extends Stack {
       String(settleSeconds(DEFAULT_CAMPAIGN_CACHE_SECONDS, SURVEY_REQUEST_TIMEOUT_SECONDS)),
     );
     // It only stores the answer; counting it and waking Collect are count-answers' work, off the request.
-    this.surveyFunction.bindSecret(this.linkSecret, 'LINK_SECRET_ARN');
-    this.surveyFunction.addEnvironment('SURVEY_BASE_URL', surveyBaseUrl);
+    // No link secret: a link is checked by the SHA-256 of its token (TOKEN#<hash>), never re-derived.
     this.countAnswersFunction = this.createAnswerCounter(stateMachineArn, newFunction);
-    this.rectificationFunction = this.createRectificationFunction(projectRoot, logRetention);
+    this.rectificationFunction = newFunction('rectification-api', {
+      description: "Serves the officials' rectification pages, records disputes and items reported fixed.",
+      timeout: Duration.seconds(15),
+    });
     [this.consoleUserPool, this.consoleUserPoolClient] = this.createConsoleUserPool(
       props.consoleThreatProtection ?? StandardThreatProtectionMode.AUDIT_ONLY,
     );
@@ -381,7 +388,7 @@ export class SupervisionStack extends Stack {
    */
   private createAnswerCounter(
     stateMachineArn: string,
-    newFunction: (handlerName: string, settings: TaskSettings) => SupervisionFunction,
+    newFunction: (handlerName: TableHandlerName, settings: TaskSettings) => SupervisionFunction,
   ): SupervisionFunction {
     const fn = newFunction('count-answers', {
       description: 'Counts first answers from the table stream and wakes the campaign when all are in.',
@@ -526,36 +533,6 @@ export class SupervisionStack extends Stack {
   }
 
   /**
-   * The officials' rectification links. Least privilege by key prefix: it reads link tokens, the
-   * campaign's own records and the series' rectification items, and writes nothing but those items.
-   */
-  private createRectificationFunction(projectRoot: string, logRetention: RetentionDays): SupervisionFunction {
-    const fn = new SupervisionFunction(this, 'RectificationApiFunction', {
-      projectRoot,
-      handlerName: 'rectification-api',
-      logRetention,
-      description: "Serves the officials' rectification pages and records items reported fixed.",
-      timeout: Duration.seconds(15),
-    });
-    fn.addEnvironment('TABLE_NAME', this.table.tableName);
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['dynamodb:GetItem', 'dynamodb:Query'],
-        resources: [this.table.tableArn],
-        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['RTOKEN#*', 'RECT#*', 'CAMPAIGN#*'] } },
-      }),
-    );
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['dynamodb:PutItem'],
-        resources: [this.table.tableArn],
-        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['RECT#*'] } },
-      }),
-    );
-    return fn;
-  }
-
-  /**
    * The console's user pool: accounts created by administrators only, signed in with a username
    * (or their email) and a strong password; each in the group of their role. Kept when the stack
    * is deleted, like the table: the accounts are the city's.
@@ -628,7 +605,7 @@ export class SupervisionStack extends Stack {
   private publishMailEvents(
     notificationKey: Key,
     projectRoot: string,
-    newFunction: (handlerName: string, settings: TaskSettings) => SupervisionFunction,
+    newFunction: (handlerName: TableHandlerName, settings: TaskSettings) => SupervisionFunction,
   ): SupervisionFunction | undefined {
     const topic = new Topic(this, 'MailEventsTopic', {
       displayName: 'Service supervision bounces and complaints',

@@ -16,6 +16,7 @@ import { type LambdaHandler, lambdaContext } from './lambda-context.ts';
 import { startStepFunctionsEndpoint } from './step-functions/endpoint.ts';
 import { LocalStepFunctions } from './step-functions/runner.ts';
 import { LocalEventSourceMapping, type StreamRecordData } from './table-stream.ts';
+import type { UsageMeter } from './usage-meter.ts';
 
 /** Where the embedded cloud listens and what it runs. */
 export interface EmbeddedCloud {
@@ -38,6 +39,8 @@ export interface EmbeddedCloud {
   streamIdle: () => Promise<void>;
   /** Holds and releases the delivery of the table's stream to its function (counting falls behind meanwhile). */
   answerStream: Pick<LocalEventSourceMapping, 'pause' | 'resume' | 'backlog'>;
+  /** Counts what the functions consume in AWS's billing units (local/usage-meter.ts), once wired in. */
+  meter?: UsageMeter;
   /** Invokes a loaded handler in-process, as Lambda would (e.g. `ses-events` with a simulated SNS event). */
   invoke: (name: string, event: unknown) => Promise<unknown>;
   close: () => Promise<void>;

@@ -146,7 +146,8 @@ describe('the console function', () => {
           Match.objectLike({
             Effect: 'Allow',
             Action: Match.arrayWith(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']),
-            Resource: [tableArn, { 'Fn::Join': ['', [tableArn, '/index/GSI1']] }],
+            Resource: tableArn,
+            Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CAMPAIGN#*'] } },
           }),
           Match.objectLike({
             Effect: 'Allow',

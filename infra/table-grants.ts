@@ -1,0 +1,249 @@
+import {
+  auditPk,
+  CAMPAIGNS_PK,
+  campaignPk,
+  mailPk,
+  rectificationPk,
+  rectificationTokenPk,
+  seriesGsiPk,
+  tokenPk,
+} from '../functions/adapters/keys.ts';
+
+/**
+ * What each function may do on the table, derived from the store calls it makes
+ * (functions/adapters/store.ts, reached from its entry file and the adapters it uses). The stack
+ * builds every function's table policy from this module and nothing else; the embedded cloud
+ * enforces the same policies, and its call-recording test checks them against what each function
+ * really does. Importing it has no side effects.
+ */
+
+/** The one secondary index: campaigns of a series, keyed by `GSI1PK` = `SERIES#<series>`. */
+export const TABLE_INDEX = 'GSI1';
+
+/** A DynamoDB item action a function may be granted. None scans: every read is by key or Query. */
+export type TableAction =
+  | 'dynamodb:GetItem'
+  | 'dynamodb:BatchGetItem'
+  | 'dynamodb:Query'
+  | 'dynamodb:PutItem'
+  | 'dynamodb:UpdateItem'
+  | 'dynamodb:DeleteItem'
+  | 'dynamodb:BatchWriteItem';
+
+/**
+ * One statement of a function's table policy: `actions` on the table (or, with `index`, on
+ * {@link TABLE_INDEX}), allowed only while every partition key touched matches one of `leadingKeys`
+ * (`ForAllValues:StringLike` on `dynamodb:LeadingKeys`: `PK` on the table, `GSI1PK` on the index).
+ */
+export interface TableGrant {
+  readonly actions: readonly TableAction[];
+  readonly leadingKeys: readonly string[];
+  readonly index?: boolean;
+}
+
+/**
+ * The partition key spaces, as IAM `StringLike` patterns built with the keys module's own builders.
+ * Ids hold no `#` (core/model.ts `Id`), so a pattern names one key space, except that IAM's `*`
+ * also matches `#`: `CAMPAIGN#*` covers a campaign's sub-partitions (shards, outbox, raters,
+ * explanations) too. A function that touches only a sub-partition is granted that one alone.
+ */
+export const KEY_SPACES = {
+  /** `CAMPAIGN#<id>`: META, questionnaire, rosters, scores, findings, reviews, draft findings, disputes. */
+  campaign: campaignPk('*'),
+  /** `CAMPAIGN#<id>#S<nn>`: assignments, responses and drafts, sharded by supervisor. */
+  shards: `${campaignPk('*')}#S*`,
+  /** `CAMPAIGN#<id>#MAIL`: the outbox ledger, one item per email. */
+  outbox: mailPk('*'),
+  /** `TOKEN#<hash>`: a survey link's token hash and its assignment. */
+  surveyTokens: tokenPk('*'),
+  /** `RTOKEN#<hash>`: an official's rectification link and what it opens. */
+  rectificationTokens: rectificationTokenPk('*'),
+  /** `RECT#<series>`: a series' rectification items. */
+  rectification: rectificationPk('*'),
+  /** `AUDIT#<id>`: a campaign's audit log. */
+  audit: auditPk('*'),
+  /** `CAMPAIGNS`: the registry of every campaign, which the console lists. */
+  registry: CAMPAIGNS_PK,
+  /** `SUPPRESSED`: bounced and complaining addresses (store.ts keeps the name private). */
+  suppressed: 'SUPPRESSED',
+  /** `SERIES#<series>` on GSI1: the campaigns of a series, month by month. */
+  series: seriesGsiPk('*'),
+} as const;
+
+const K = KEY_SPACES;
+
+/** Sending through the outbox (adapters/delivery.ts `deliverAll`): skip suppressed, claim, settle, release. */
+const OUTBOX_DELIVERY: readonly TableGrant[] = [
+  /** `suppressedAmong`: which recipients bounced or complained before. */
+  { actions: ['dynamodb:GetItem'], leadingKeys: [K.suppressed] },
+  /** `claimMail` (conditional put), `settleMail`, and `releaseMail` when SES took nothing. */
+  { actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], leadingKeys: [K.outbox] },
+];
+
+/** A function of the stack, by its handler file name under `functions/`. */
+export type TableHandlerName =
+  | 'prepare'
+  | 'plan-mail'
+  | 'send-mail'
+  | 'publish-city-summary'
+  | 'check-progress'
+  | 'await-responses'
+  | 'open-review'
+  | 'await-review'
+  | 'open-fact-check'
+  | 'await-fact-check'
+  | 'check-fact-check'
+  | 'close-campaign'
+  | 'score-campaign'
+  | 'fail-campaign'
+  | 'survey-api'
+  | 'count-answers'
+  | 'rectification-api'
+  | 'console-api'
+  | 'ses-events';
+
+/** The table grants of every function, by handler file name: all it may do on the table. */
+export const TABLE_GRANTS: Readonly<Record<TableHandlerName, readonly TableGrant[]>> = {
+  prepare: [
+    /** `loadDefinition` (META by key, rosters and questionnaire by Query). */
+    { actions: ['dynamodb:GetItem', 'dynamodb:Query'], leadingKeys: [K.campaign] },
+    /** The series' rectification items still open, to re-check. */
+    { actions: ['dynamodb:Query'], leadingKeys: [K.rectification] },
+    /** `putQuestionnaire` with the re-check questions; `openCampaign`. */
+    { actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'], leadingKeys: [K.campaign] },
+    /** `putAssignments`: each assignment in its supervisor's shard and its link's token hash. */
+    { actions: ['dynamodb:BatchWriteItem'], leadingKeys: [K.shards, K.surveyTokens] },
+  ],
+  'plan-mail': [
+    /**
+     * Recipients and publication: the campaign, centers, reviews, disputes and draft findings,
+     * first answers and assignments in the shards; `markAnswered` (shard and META),
+     * `recordReminderRound`; `putFindings`.
+     */
+    {
+      actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'],
+      leadingKeys: [K.campaign],
+    },
+    /** `putRectificationItems` (conditional put) and each re-check's read and conditional put. */
+    { actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], leadingKeys: [K.rectification] },
+  ],
+  'send-mail': [
+    /** The campaign, centers, supervisors in the batch and their assignments, scores (BatchGet), summary, findings, draft findings. */
+    { actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'], leadingKeys: [K.campaign] },
+    /** Each center's rectification items, for its summary. */
+    { actions: ['dynamodb:Query'], leadingKeys: [K.rectification] },
+    /** `putRectificationLinks`: the officials' link tokens, stored before the emails carrying them. */
+    { actions: ['dynamodb:BatchWriteItem'], leadingKeys: [K.rectificationTokens] },
+    ...OUTBOX_DELIVERY,
+  ],
+  'publish-city-summary': [
+    /** The campaign, centers, scores, raters, assignments, supervisors, summary and ledger; `setStatus` published. */
+    { actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'], leadingKeys: [K.campaign] },
+    /** The series' rectification items, for the results. */
+    { actions: ['dynamodb:Query'], leadingKeys: [K.rectification] },
+    /** `listSuppressed`: why an address was skipped, in the city summary. */
+    { actions: ['dynamodb:Query'], leadingKeys: [K.suppressed] },
+    ...OUTBOX_DELIVERY,
+  ],
+  'check-progress': [
+    /** `getMeta`. */
+    { actions: ['dynamodb:GetItem'], leadingKeys: [K.campaign] },
+  ],
+  'await-responses': [
+    /** `setTaskToken`, then `getMeta`. */
+    { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], leadingKeys: [K.campaign] },
+  ],
+  'open-review': [
+    /** `getMeta`, `openReview`. */
+    { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], leadingKeys: [K.campaign] },
+  ],
+  'await-review': [
+    /** `setTaskToken`, then `getMeta`. */
+    { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], leadingKeys: [K.campaign] },
+  ],
+  'open-fact-check': [
+    /** `getMeta`, the counted responses (reviews, shards), `putFactCheckItems`, `openFactCheck`. */
+    {
+      actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'],
+      leadingKeys: [K.campaign],
+    },
+  ],
+  'await-fact-check': [
+    /** `setTaskToken`, then `getMeta` and `listDisputes`. */
+    { actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'], leadingKeys: [K.campaign] },
+  ],
+  'check-fact-check': [
+    /** `getMeta`, `listDisputes`. */
+    { actions: ['dynamodb:GetItem', 'dynamodb:Query'], leadingKeys: [K.campaign] },
+  ],
+  'close-campaign': [
+    /** `getMeta`, `closeCampaign`. */
+    { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], leadingKeys: [K.campaign] },
+  ],
+  'score-campaign': [
+    /**
+     * This and earlier campaigns' META, questionnaire, centers and scores; the counted responses;
+     * `putScores`, `putExplanations`, `putRaterSeverities` (batches), `putScoringSummary`, `setStatus`.
+     */
+    {
+      actions: [
+        'dynamodb:GetItem',
+        'dynamodb:Query',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:BatchWriteItem',
+      ],
+      leadingKeys: [K.campaign],
+    },
+    /** `listSeries`: earlier campaigns of the series, for trends. */
+    { actions: ['dynamodb:Query'], leadingKeys: [K.series], index: true },
+  ],
+  'fail-campaign': [
+    /** `getMeta`, `setStatus` failed. */
+    { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], leadingKeys: [K.campaign] },
+    /** The failure notice's outbox claim and its settlement (no suppression check, no release). */
+    { actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'], leadingKeys: [K.outbox] },
+  ],
+  'survey-api': [
+    /** `getToken`; the campaign, questionnaire, center and review; the response, its versions and the draft. */
+    { actions: ['dynamodb:GetItem'], leadingKeys: [K.surveyTokens, K.campaign] },
+    /** `saveDraft` (put) and `saveResponse` (one conditional update), in the supervisor's shard only. */
+    { actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'], leadingKeys: [K.shards] },
+  ],
+  'count-answers': [
+    /** `markAnswered` (the assignment in its shard, the count on META), then `getMeta`. */
+    { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], leadingKeys: [K.campaign] },
+  ],
+  'rectification-api': [
+    /** `getRectificationLink`. */
+    { actions: ['dynamodb:GetItem'], leadingKeys: [K.rectificationTokens] },
+    /** The campaign, the center, its draft findings and disputes; `putDispute` (conditional put). */
+    { actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'], leadingKeys: [K.campaign] },
+    /** The center's rectification items; `saveRectificationItem` (conditional put) when one is reported fixed. */
+    { actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'], leadingKeys: [K.rectification] },
+    /** `appendAudit` of a dispute. */
+    { actions: ['dynamodb:PutItem'], leadingKeys: [K.audit] },
+  ],
+  'console-api': [
+    /**
+     * Pages and actions on a campaign: META, rosters, assignments and responses, reviews, scores,
+     * raters, findings, disputes; `saveReview`, `saveDispute`; deadline, close, reminders, finish.
+     */
+    {
+      actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      leadingKeys: [K.campaign],
+    },
+    /** `listCampaigns`. */
+    { actions: ['dynamodb:Query'], leadingKeys: [K.registry] },
+    /** The series' rectification items, for the results. */
+    { actions: ['dynamodb:Query'], leadingKeys: [K.rectification] },
+    /** `appendAudit` of every action, `listAudit`. */
+    { actions: ['dynamodb:PutItem', 'dynamodb:Query'], leadingKeys: [K.audit] },
+    /** A returned response's email to its supervisor. */
+    ...OUTBOX_DELIVERY,
+  ],
+  'ses-events': [
+    /** `suppress`: a bounced or complaining address, once (conditional put). */
+    { actions: ['dynamodb:PutItem'], leadingKeys: [K.suppressed] },
+  ],
+};
