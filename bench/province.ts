@@ -3,6 +3,7 @@ import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { launchCampaign } from '../cli/launch.ts';
 import { responseSk, shardOf, shardPk } from '../functions/adapters/keys.ts';
 import { questionsFor } from '../functions/core/answers.ts';
+import { estimateCost, pricingRegion } from '../functions/core/aws-cost.ts';
 import type { AnswerValue } from '../functions/core/model.ts';
 import { seededRandom } from '../functions/core/random.ts';
 import { startEmbeddedCloud } from '../local/cloud.ts';
@@ -159,6 +160,14 @@ export const suite: BenchSuite = {
       );
       out(`emails-sent: ${[...byKind].map(([k, n]) => `${k}=${n}`).join(' ')}`);
       for (const m of ledger.filter((e) => e.state === 'failed')) out(`email-failed: ${m.kind} ${m.error ?? ''}`);
+      if (cloud.meter) {
+        // The total, not the campaign's share: the run holds this one campaign, and calls the meter
+        // could not tie to it (a console page, a stream batch) are still its cost.
+        const cost = estimateCost(cloud.meter.snapshot(), pricingRegion(cloud.region), { assignments: meta.total });
+        out(
+          `province-aws-usd: ${cost.total.toFixed(4)} per-assignment=${(cost.perAssignment ?? 0).toFixed(7)} (excl. ses=${(cost.perAssignmentExcludingSes ?? 0).toFixed(7)})`,
+        );
+      } else out('province-aws-usd: unavailable (no meter)');
       out(`peak-rss-mb: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)}`);
       out(`province-total-s: ${((performance.now() - started) / 1000).toFixed(1)} (target ≤ 600)`);
     } finally {
