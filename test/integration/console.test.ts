@@ -8,6 +8,7 @@ import type { EmbeddedCloud } from '../../local/cloud.ts';
 import { demoQuestionnaire } from '../../local/demo/data.ts';
 import { answerSurvey } from '../../local/demo/simulate.ts';
 import { mailKindOf, readOutbox, surveyLinks } from '../../local/ses-outbox.ts';
+import { UsageMeter } from '../../local/usage-meter.ts';
 import {
   answerWithProblems,
   closeCampaign,
@@ -125,6 +126,9 @@ describe('the organizer console', () => {
     // Prepare
     const id = 'console-progress';
     const { late } = await launchAndAnswer(id);
+    const meter = new UsageMeter();
+    meter.stateTransitions(12, id);
+    await meter.flush((await import('../../functions/adapters/dynamodb.ts')).documentClient, cloud.tableName);
 
     // Act
     const list = await call(request('GET', '/console', { session: 'session-leader' }));
@@ -144,6 +148,8 @@ describe('the organizer console', () => {
     expect(district.body).toContain('Centers of 玄武区 only');
     expect(district.body).toContain('1/1 · 100%');
     expect(district.body).not.toContain('秦淮区');
+    expect(city.body).toContain('AWS 费用估算（us-east-1');
+    expect(district.body).not.toContain('AWS cost estimate');
   });
 
   it('sends a first sign-in whose challenge expired, or a form without one, back to sign in, setting no session', async () => {
