@@ -13,7 +13,9 @@ export const command: CliCommand = {
 
 Shows a campaign's state (draft 准备中 · open 收集中 · closed 已截止 · scored 已评分 · published 已通报 ·
 failed 运行失败) and its workflow run, responses answered out of assigned with progress bars by center
-level and by district, the deadline, reminder rounds sent, and what happens next.
+level and by district, the deadline, reminder rounds sent, and what happens next. On the embedded
+cloud (--local) it adds what the campaign would cost on AWS, priced from the usage the cloud counted
+(on-demand list prices, free tier excluded); on AWS, see Cost Explorer.
 
 Options:
   --json    print the report as JSON
