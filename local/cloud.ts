@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Worker } from 'node:worker_threads';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
@@ -13,6 +12,7 @@ import type { DynamoDbWorkerData } from './dynamodb-worker.ts';
 import { type FaultProxy, startFaultProxy } from './fault-proxy.ts';
 import { startHttpApi } from './http-api.ts';
 import { type LambdaHandler, lambdaContext } from './lambda-context.ts';
+import { whenListening } from './listen.ts';
 import { startStepFunctionsEndpoint } from './step-functions/endpoint.ts';
 import { LocalStepFunctions } from './step-functions/runner.ts';
 import { LocalEventSourceMapping, type StreamRecordData } from './table-stream.ts';
@@ -221,8 +221,7 @@ export const startEmbeddedCloud = async (options: EmbeddedCloudOptions = {}): Pr
     const startSes = typeof sesExport === 'function' ? sesExport : sesExport.default;
     if (!startSes) throw new Error('aws-ses-v2-local did not export its server');
     const ses = await startSes({ host, port: ports.ses ?? 0 });
-    await new Promise<void>((resolve) => (ses.listening ? resolve() : ses.once('listening', () => resolve())));
-    const sesUrl = `http://${host}:${(ses.address() as AddressInfo).port}`;
+    const sesUrl = `http://${host}:${await whenListening(ses, { service: 'SES', host, port: ports.ses ?? 0 })}`;
     closers.push(() => closeServer(ses));
 
     // Invocations still running at close (a stopped execution's task, a late request) finish before

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer as createHttpServer, type RequestListener, type Server } from 'node:http';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
@@ -18,6 +17,7 @@ import type { Config } from 'cognito-local/lib/server/config.js';
 import type { Services } from 'cognito-local/lib/services/index.js';
 import { CONSOLE_ROLES, type ConsoleRole, ROLE_GROUPS } from '../functions/core/console-access.ts';
 import { NANJING_DISTRICTS } from './demo/data.ts';
+import { listen } from './listen.ts';
 
 /** A demo console account of the embedded cloud. */
 export interface ConsoleAccount {
@@ -200,11 +200,7 @@ export const startLocalCognito = async (options: LocalCognitoOptions = {}): Prom
     // Its own start() listens on a port fixed in advance; this one is chosen when listening.
     const listening = createHttpServer(cognitoLocal.application as RequestListener);
     server = listening;
-    await new Promise<void>((resolve, reject) => {
-      listening.once('error', reject);
-      listening.listen(options.port ?? 0, host, () => resolve());
-    });
-    url = `http://${host}:${(listening.address() as AddressInfo).port}`;
+    url = `http://${host}:${await listen(listening, { service: 'Cognito', host, port: options.port ?? 0 })}`;
     const { userPoolId, clientId, accounts } = await createConsolePool(url, options.password);
     const issuer = `${url}/${userPoolId}`;
     return { url, userPoolId, clientId, issuer, jwksUrl: `${issuer}/.well-known/jwks.json`, accounts, close };

@@ -11,10 +11,10 @@
 
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { AttributeValue } from 'aws-lambda';
 import dynalite from 'dynalite';
+import { listen } from './listen.ts';
 import type { StreamRecordData, StreamSubscription } from './table-stream.ts';
 
 /** What the embedded cloud passes to this thread. */
@@ -126,11 +126,10 @@ const server: Server = dynalite({
   updateTableMs: 0,
   ...(dataDir ? { path: dataDir } : {}),
 });
-server.on('error', (error) => parentPort?.postMessage({ error: error.message }));
-server.listen(port, host, () => {
-  const address = server.address() as AddressInfo;
-  parentPort?.postMessage({ url: `http://${host}:${address.port}` });
-});
+listen(server, { service: 'DynamoDB', host, port }).then(
+  (listening) => parentPort?.postMessage({ url: `http://${host}:${listening}` }),
+  (error: Error) => parentPort?.postMessage({ error: error.message }),
+);
 parentPort?.on('message', (message) => {
   if (message !== 'close') return;
   server.closeAllConnections();

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { type LambdaHandler, lambdaContext } from './lambda-context.ts';
+import { listen } from './listen.ts';
 
 /** API Gateway's own payload limit; the handler enforces the product's much smaller one. */
 const MAX_PAYLOAD = 10 * 1024 * 1024;
@@ -45,7 +45,8 @@ const readBody = (req: IncomingMessage): Promise<Buffer | 'too-large'> =>
  */
 export const startHttpApi = async (
   routes: () => readonly LocalRoute[],
-  options: { port?: number; host?: string } = {},
+  /** `service` names it in the error of a taken port (default `survey API`). */
+  options: { port?: number; host?: string; service?: string } = {},
 ): Promise<{ url: string; server: Server; close: () => Promise<void> }> => {
   const host = options.host ?? '127.0.0.1';
   const server = createServer(async (req, res) => {
@@ -133,8 +134,7 @@ export const startHttpApi = async (
         .end(JSON.stringify({ message: 'Internal Server Error' }));
     }
   });
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, host, resolve));
-  const { port } = server.address() as AddressInfo;
+  const port = await listen(server, { service: options.service ?? 'survey API', host, port: options.port ?? 0 });
   return {
     url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
     server,
