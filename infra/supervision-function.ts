@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { type Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { type CfnResource, type Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import {
@@ -17,6 +17,9 @@ import type { Construct } from 'constructs';
 import { BUNDLE } from './bundle-options.ts';
 import { acknowledgeFinding, acknowledgeWildcardResource } from './nag.ts';
 import { TABLE_INDEX, type TableGrant } from './table-grants.ts';
+
+/** The template metadata key naming a function's handler file under `functions/` (without extension). */
+export const HANDLER_METADATA = 'service-supervision:handler';
 
 /** Props of {@link SupervisionFunction}: what differs between handlers; everything else is a house default. */
 export interface SupervisionFunctionProps {
@@ -106,6 +109,9 @@ export class SupervisionFunction extends NodejsFunction {
       },
     });
     this.executionRole = role;
+    // Names the handler file in the template, so the embedded cloud (local/stack-model.ts) runs this
+    // function from the synthesized stack without a list of its own.
+    (this.node.defaultChild as CfnResource).addMetadata(HANDLER_METADATA, props.handlerName);
     logGroup.grants.write(role);
     acknowledgeFinding(
       this,

@@ -3,20 +3,22 @@ import { readFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { Worker } from 'node:worker_threads';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { ANSWER_STREAM } from '../functions/adapters/answer-stream.ts';
+import { readUnits, writeUnits } from '../functions/core/aws-cost.ts';
 import { settleSeconds } from '../functions/core/submission-window.ts';
-import { WORKFLOW_FUNCTIONS } from '../functions/core/workflow-contract.ts';
 import { type ConsoleAccount, startLocalCognito } from './cognito.ts';
 import type { DynamoDbWorkerData } from './dynamodb-worker.ts';
 import { type FaultProxy, startFaultProxy } from './fault-proxy.ts';
-import { startHttpApi } from './http-api.ts';
-import { type LambdaHandler, lambdaContext } from './lambda-context.ts';
+import { type LocalRoute, startHttpApi } from './http-api.ts';
+import { type AuthorizedCall, type ForwardedCall, startIamGateway } from './iam-gateway.ts';
+import { LocalLambdaFunction } from './lambda-runtime.ts';
 import { whenListening } from './listen.ts';
+import { readStackModel, type StackModel, synthesizeStack } from './stack-model.ts';
 import { startStepFunctionsEndpoint } from './step-functions/endpoint.ts';
 import { LocalStepFunctions } from './step-functions/runner.ts';
 import { LocalEventSourceMapping, type StreamRecordData } from './table-stream.ts';
-import type { UsageMeter } from './usage-meter.ts';
+import { UsageMeter } from './usage-meter.ts';
 
 /** Where the embedded cloud listens and what it runs. */
 export interface EmbeddedCloud {
@@ -39,9 +41,15 @@ export interface EmbeddedCloud {
   streamIdle: () => Promise<void>;
   /** Holds and releases the delivery of the table's stream to its function (counting falls behind meanwhile). */
   answerStream: Pick<LocalEventSourceMapping, 'pause' | 'resume' | 'backlog'>;
-  /** Counts what the functions consume in AWS's billing units (local/usage-meter.ts), once wired in. */
-  meter?: UsageMeter;
-  /** Invokes a loaded handler in-process, as Lambda would (e.g. `ses-events` with a simulated SNS event). */
+  /** Counts what the functions consume in AWS's billing units (local/usage-meter.ts). */
+  meter: UsageMeter;
+  /** Writes each campaign's usage so far to the table now (it is also written every 2 s). */
+  flushUsage: () => Promise<void>;
+  /** IAM as enforced: how many function policies, and every call a function made as IAM saw it. */
+  iam: { functions: number; calls: readonly AuthorizedCall[]; denied: () => AuthorizedCall[] };
+  /** What the embedded cloud took from the synthesized stack. */
+  model: StackModel;
+  /** Invokes a function of the stack as Lambda would (e.g. `ses-events` with a simulated SNS event). */
   invoke: (name: string, event: unknown) => Promise<unknown>;
   close: () => Promise<void>;
 }
@@ -84,6 +92,7 @@ export interface EmbeddedCloudOptions {
 const REGION = 'us-east-1';
 const ACCOUNT = '000000000000';
 const TABLE = 'service-supervision';
+const STACK_NAME = 'ServiceSupervision';
 const WORKFLOW = new URL('../workflows/campaign.asl.json', import.meta.url);
 
 const closeServer = (server: Server) =>
@@ -122,37 +131,35 @@ const startDynamoDbThread = (
     });
   });
 
-const createTable = async (endpoint: string) => {
+const createTable = async (endpoint: string, table: StackModel['table'], region: string) => {
   const client = new DynamoDBClient({
     endpoint,
-    region: REGION,
+    region,
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
+  const attributes = new Set([
+    table.partitionKey,
+    table.sortKey,
+    ...table.indexes.flatMap((i) => [i.partitionKey, i.sortKey]),
+  ]);
   try {
     await client.send(
       new CreateTableCommand({
-        TableName: TABLE,
+        TableName: table.name,
         BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [
-          { AttributeName: 'PK', AttributeType: 'S' },
-          { AttributeName: 'SK', AttributeType: 'S' },
-          { AttributeName: 'GSI1PK', AttributeType: 'S' },
-          { AttributeName: 'GSI1SK', AttributeType: 'S' },
-        ],
+        AttributeDefinitions: [...attributes].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
         KeySchema: [
-          { AttributeName: 'PK', KeyType: 'HASH' },
-          { AttributeName: 'SK', KeyType: 'RANGE' },
+          { AttributeName: table.partitionKey, KeyType: 'HASH' },
+          { AttributeName: table.sortKey, KeyType: 'RANGE' },
         ],
-        GlobalSecondaryIndexes: [
-          {
-            IndexName: 'GSI1',
-            KeySchema: [
-              { AttributeName: 'GSI1PK', KeyType: 'HASH' },
-              { AttributeName: 'GSI1SK', KeyType: 'RANGE' },
-            ],
-            Projection: { ProjectionType: 'ALL' },
-          },
-        ],
+        GlobalSecondaryIndexes: table.indexes.map((index) => ({
+          IndexName: index.name,
+          KeySchema: [
+            { AttributeName: index.partitionKey, KeyType: 'HASH' },
+            { AttributeName: index.sortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        })),
       }),
     );
   } catch (error) {
@@ -165,11 +172,23 @@ const createTable = async (endpoint: string) => {
 /** The function ARN the local workflow uses for a handler name. */
 export const localFunctionArn = (name: string): string => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`;
 
+/** The campaign an invocation works on, when its event names one (workflow tasks do). */
+const campaignOf = (event: unknown): string | undefined => {
+  const id = (event as { campaignId?: unknown } | null)?.campaignId;
+  return typeof id === 'string' ? id : undefined;
+};
+
+/** The campaign a partition key belongs to (`CAMPAIGN#<id>…`, `AUDIT#<id>`). */
+const campaignOfKey = (key: string | undefined): string | undefined =>
+  key === undefined ? undefined : /^(?:CAMPAIGN|AUDIT)#([^#]+)/.exec(key)?.[1];
+
 /**
- * Starts DynamoDB (dynalite), SES (aws-ses-v2-local), Step Functions (our runner behind a local
- * endpoint), the survey HTTP API and the console's user pool (cognito-local), points the AWS SDK at
- * them through the standard `AWS_ENDPOINT_URL_*` variables, and loads the same handlers that run on Lambda.
- * One embedded cloud per process: the handlers read their configuration once, at load.
+ * Starts the stack synthesized from infra/ on this machine: DynamoDB (dynalite), SES (aws-ses-v2-local),
+ * Step Functions (our runner behind a local endpoint), the HTTP API with the template's routes, the
+ * console's user pool (cognito-local) when asked, Secrets Manager, and every function of the template in
+ * Lambda-like execution environments of its own, whose calls pass an IAM gateway that enforces the
+ * function's role policies. The operator (this process: the CLI, the tests) reaches the same endpoints
+ * through the standard `AWS_ENDPOINT_URL_*` variables, with administrator's rights.
  */
 export const startEmbeddedCloud = async (options: EmbeddedCloudOptions = {}): Promise<EmbeddedCloud> => {
   const host = options.host ?? '127.0.0.1';
@@ -179,20 +198,66 @@ export const startEmbeddedCloud = async (options: EmbeddedCloudOptions = {}): Pr
     for (const c of closers.reverse()) await c().catch(() => undefined);
   };
   try {
-    // The table's stream of new responses feeds the answer counter, as the stack's event source
-    // mapping does on AWS (same filter, batch size and window; failed batches delivered again).
-    const handlers = new Map<string, LambdaHandler<unknown, unknown>>();
+    // Invocations still running at close (a stopped execution's task, a late request) finish before
+    // DynamoDB and SES go away, as a Lambda would run to its end.
+    const inFlight = new Set<Promise<unknown>>();
+    function track<T>(work: Promise<T>): Promise<T> {
+      inFlight.add(work);
+      work.then(
+        () => inFlight.delete(work),
+        () => inFlight.delete(work),
+      );
+      return work;
+    }
+    const functions = new Map<string, LocalLambdaFunction>();
+    const functionNamed = (name: string): LocalLambdaFunction => {
+      const fn = functions.get(name);
+      if (!fn) throw new Error(`the stack has no function named ${name}`);
+      return fn;
+    };
+
+    // Routes resolve their function lazily: the API's address is part of the functions' environment.
+    let routes: LocalRoute[] = [];
+    const api = await startHttpApi(() => routes, { port: ports.api ?? 0, host });
+    closers.push(api.close);
+
+    const cognito =
+      options.console !== true
+        ? undefined
+        : await startLocalCognito({ host, port: ports.cognito ?? 0, password: options.consolePassword });
+    if (cognito) closers.push(cognito.close);
+
+    const senderEmail = 'supervision@example.gov.cn';
+    const template = await synthesizeStack({
+      stackName: STACK_NAME,
+      senderEmail,
+      maxSendRate: options.maxSendRate ?? 50,
+    });
+    const model = readStackModel(template, {
+      region: REGION,
+      account: ACCOUNT,
+      tableName: TABLE,
+      apiUrl: api.url,
+      senderEmail,
+      stackName: STACK_NAME,
+      cognito: cognito ? { userPoolId: cognito.userPoolId, clientId: cognito.clientId } : undefined,
+    });
+    const [streamMapping, ...otherMappings] = model.streamMappings;
+    if (!streamMapping || otherMappings.length > 0)
+      throw new Error(
+        'the embedded cloud streams the table to exactly one function; the stack maps it to another number',
+      );
+
+    const meter = new UsageMeter();
+    // The table's stream feeds its function as the stack's event source mapping does on AWS (same
+    // filter, batch size and window; failed batches delivered again).
     const answerStream = new LocalEventSourceMapping(
-      async (event) => {
-        const handler = handlers.get('count-answers');
-        if (!handler) throw new Error('function count-answers is not loaded');
-        return track(handler(event, lambdaContext('count-answers')));
-      },
+      (event) => track(functionNamed(streamMapping.functionName).invoke(event)),
       {
-        eventSourceArn: `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${TABLE}/stream/local`,
+        eventSourceArn: `${model.table.arn}/stream/local`,
         region: REGION,
-        batchSize: ANSWER_STREAM.batchSize,
-        maxBatchingWindowMs: ANSWER_STREAM.maxBatchingWindowSeconds * 1000,
+        batchSize: streamMapping.batchSize,
+        maxBatchingWindowMs: streamMapping.maxBatchingWindowSeconds * 1000,
       },
     );
     const dynamo = await startDynamoDbThread(
@@ -202,10 +267,10 @@ export const startEmbeddedCloud = async (options: EmbeddedCloudOptions = {}): Pr
         dataDir: options.dataDir,
         stream: {
           tableName: TABLE,
-          keyAttributes: ['PK', 'SK'],
-          eventName: ANSWER_STREAM.eventName,
-          sortKey: ANSWER_STREAM.sortKey,
-          sortKeyPrefix: ANSWER_STREAM.sortKeyPrefix,
+          keyAttributes: [model.table.partitionKey, model.table.sortKey],
+          eventName: streamMapping.filter.eventName as 'INSERT',
+          sortKey: streamMapping.filter.keyAttribute,
+          sortKeyPrefix: streamMapping.filter.keyPrefix,
         },
       },
       (records) => answerStream.push(records),
@@ -223,75 +288,37 @@ export const startEmbeddedCloud = async (options: EmbeddedCloudOptions = {}): Pr
     const ses = await startSes({ host, port: ports.ses ?? 0 });
     const sesUrl = `http://${host}:${await whenListening(ses, { service: 'SES', host, port: ports.ses ?? 0 })}`;
     closers.push(() => closeServer(ses));
-
-    // Invocations still running at close (a stopped execution's task, a late request) finish before
-    // DynamoDB and SES go away, as a Lambda would run to its end.
-    const inFlight = new Set<Promise<unknown>>();
-    function track<T>(work: Promise<T>): Promise<T> {
-      inFlight.add(work);
-      work.then(
-        () => inFlight.delete(work),
-        () => inFlight.delete(work),
-      );
-      return work;
-    }
     closers.push(async () => {
       const deadline = new Promise((resolve) => setTimeout(resolve, 30_000).unref());
       await Promise.race([Promise.allSettled([...inFlight]), deadline]);
     });
 
-    // Handlers are loaded after the endpoints exist; routes and functions resolve them lazily.
-    const tracked =
-      <E, R>(handler: LambdaHandler<E, R>): LambdaHandler<E, R> =>
-      (event, context) =>
-        track(handler(event, context));
-    const api = await startHttpApi(
-      () => {
-        type Http = LambdaHandler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>;
-        const survey = handlers.get('survey-api') as Http | undefined;
-        const rectification = handlers.get('rectification-api') as Http | undefined;
-        const organizerConsole = handlers.get('console-api') as Http | undefined;
-        if (!survey || !rectification || !organizerConsole) return [];
-        return [
-          { method: 'ANY', path: '/s/{token}', handler: tracked(survey) },
-          { method: 'ANY', path: '/s/{token}/{proxy+}', handler: tracked(survey) },
-          { method: 'ANY', path: '/r/{token}', handler: tracked(rectification) },
-          { method: 'ANY', path: '/console', handler: tracked(organizerConsole) },
-          { method: 'ANY', path: '/console/{proxy+}', handler: tracked(organizerConsole) },
-        ];
-      },
-      { port: ports.api ?? 0, host },
-    );
-    closers.push(api.close);
-
-    const substitutions: Record<string, string> = {};
-    const functions: Record<string, (event: unknown) => Promise<unknown>> = {};
-    for (const [placeholder, name] of Object.entries(WORKFLOW_FUNCTIONS)) {
-      const arn = localFunctionArn(name);
-      substitutions[placeholder] = arn;
-      functions[arn] = async (event) => {
-        const handler = handlers.get(name);
-        if (!handler) throw new Error(`function ${name} is not loaded`);
-        const outcome = track(handler(event, lambdaContext(name)));
-        options.onTaskInvoked?.({ name, event, outcome });
+    const substitutions = model.stateMachine.substitutions;
+    const taskFunctions: Record<string, (event: unknown) => Promise<unknown>> = {};
+    for (const arn of new Set(Object.values(substitutions))) {
+      const spec = model.functions.find((f) => f.arn === arn);
+      if (!spec) continue;
+      taskFunctions[arn] = async (event) => {
+        const outcome = track(functionNamed(spec.name).invoke(event));
+        options.onTaskInvoked?.({ name: spec.name, event, outcome });
         return outcome;
       };
     }
     const runner = new LocalStepFunctions({
       definition: (options.transformDefinition ?? ((asl: string) => asl))(await readFile(WORKFLOW, 'utf8')),
       substitutions,
-      functions,
+      functions: taskFunctions,
       retryIntervalOverrides: options.retryIntervalOverrides,
+      stateMachineArn: model.stateMachine.arn,
+      // Billed as AWS bills them: every state entered and every retry; the execution name is the campaign id.
+      onEvent: (event) => {
+        if (event.type === 'StateEntered' || event.type === 'StateRetried')
+          meter.stateTransitions(1, event.executionArn.split(':').at(-1));
+      },
     });
     closers.push(() => runner.close());
     const sfn = await startStepFunctionsEndpoint(runner, { port: ports.sfn ?? 0, host });
     closers.push(sfn.close);
-
-    const cognito =
-      options.console !== true
-        ? undefined
-        : await startLocalCognito({ host, port: ports.cognito ?? 0, password: options.consolePassword });
-    if (cognito) closers.push(cognito.close);
 
     let faults: EmbeddedCloud['faults'];
     if (options.faults) {
@@ -303,28 +330,84 @@ export const startEmbeddedCloud = async (options: EmbeddedCloudOptions = {}): Pr
       faults = { dynamodb: dynamodbProxy, ses: sesProxy };
     }
 
+    // Each function's calls carry its own key; the gateway knows whose it is and what it may do.
+    const callers = new Map<string, LocalLambdaFunction>();
+    const linkSecret = options.linkSecret ?? randomBytes(32).toString('base64url');
+    const gateway = await startIamGateway({
+      model,
+      host,
+      upstream: { dynamodb: faults?.dynamodb.url ?? dynamodbUrl, ses: faults?.ses.url ?? sesUrl, sfn: sfn.url },
+      secretValues: Object.fromEntries(model.secrets.map((s) => [s.arn, linkSecret])),
+      callerOf: (accessKeyId) => {
+        for (const fn of functions.values()) {
+          const caller = fn.callerOf(accessKeyId);
+          if (caller) return caller;
+        }
+        return undefined;
+      },
+      onForwarded: (call) => meterCall(meter, call),
+      log: (line) => console.error(line),
+    });
+    closers.push(gateway.close);
+
+    // What the stack sets is what the functions get; locally only endpoints and a few waits change.
+    const overrides: Record<string, string> = {
+      CAMPAIGN_CACHE_SECONDS: String(options.campaignCacheSeconds ?? 1),
+      // Local requests are served on this machine within about a second.
+      SUBMISSION_SETTLE_SECONDS: String(settleSeconds(options.campaignCacheSeconds ?? 1, 1)),
+    };
+    const localEnvironment: Record<string, string> = {
+      AWS_REGION: REGION,
+      AWS_DEFAULT_REGION: REGION,
+      AWS_ENDPOINT_URL_DYNAMODB: gateway.urls.dynamodb,
+      AWS_ENDPOINT_URL_SES: gateway.urls.ses,
+      AWS_ENDPOINT_URL_SFN: gateway.urls.sfn,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: gateway.urls.secretsmanager,
+      ...(cognito
+        ? {
+            AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.url,
+            // cognito-local's tokens name it as issuer, and it serves its own keys.
+            CONSOLE_JWT_ISSUER: cognito.issuer,
+            CONSOLE_JWKS_URL: cognito.jwksUrl,
+          }
+        : {}),
+    };
+    for (const spec of model.functions) {
+      const environment = { ...spec.environment };
+      for (const [name, value] of Object.entries(overrides)) if (name in environment) environment[name] = value;
+      const fn = new LocalLambdaFunction(spec, { ...environment, ...localEnvironment }, (record) => {
+        meter.lambdaInvoked(record.functionName, record.memoryMb, record.durationMs, campaignOf(record.event));
+      });
+      functions.set(spec.name, fn);
+      callers.set(spec.name, fn);
+    }
+    closers.push(async () => {
+      await Promise.all([...functions.values()].map((fn) => fn.close()));
+    });
+
+    routes = model.routes.map((route) => ({
+      method: route.method,
+      path: route.path,
+      handler: (event: APIGatewayProxyEventV2) =>
+        track(functionNamed(route.functionName).invoke(event)) as Promise<APIGatewayProxyStructuredResultV2>,
+    }));
+
     Object.assign(process.env, {
       AWS_REGION: REGION,
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
-      AWS_ENDPOINT_URL_DYNAMODB: faults?.dynamodb.url ?? dynamodbUrl,
-      AWS_ENDPOINT_URL_SES: faults?.ses.url ?? sesUrl,
-      AWS_ENDPOINT_URL_SFN: sfn.url,
+      AWS_ENDPOINT_URL_DYNAMODB: gateway.urls.dynamodb,
+      AWS_ENDPOINT_URL_SES: gateway.urls.ses,
+      AWS_ENDPOINT_URL_SFN: gateway.urls.sfn,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: gateway.urls.secretsmanager,
       TABLE_NAME: TABLE,
-      MAIL_FROM: 'supervision@example.gov.cn',
+      MAIL_FROM: senderEmail,
       SURVEY_BASE_URL: api.url,
-      LINK_SECRET: options.linkSecret ?? randomBytes(32).toString('base64url'),
-      MAX_SEND_RATE: String(options.maxSendRate ?? 50),
-      CAMPAIGN_CACHE_SECONDS: String(options.campaignCacheSeconds ?? 1),
-      // Local requests are served in this process within about a second.
-      SUBMISSION_SETTLE_SECONDS: String(settleSeconds(options.campaignCacheSeconds ?? 1, 1)),
-      // Every batch runs in this one process and shares one pacer, which therefore gets the whole rate.
-      MAIL_CONCURRENCY: '1',
+      LINK_SECRET: linkSecret,
     });
     const consoleEnvironment = {
       CONSOLE_USER_POOL_ID: cognito?.userPoolId,
       CONSOLE_CLIENT_ID: cognito?.clientId,
-      // cognito-local's tokens name it as issuer, and it serves its own keys.
       CONSOLE_JWT_ISSUER: cognito?.issuer,
       CONSOLE_JWKS_URL: cognito?.jwksUrl,
       AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito?.url,
@@ -333,33 +416,26 @@ export const startEmbeddedCloud = async (options: EmbeddedCloudOptions = {}): Pr
       if (value === undefined) delete process.env[name];
       else process.env[name] = value;
     }
-    await createTable(dynamodbUrl);
+    await createTable(dynamodbUrl, model.table, REGION);
 
-    const modules = {
-      prepare: import('../functions/prepare.ts'),
-      'plan-mail': import('../functions/plan-mail.ts'),
-      'send-mail': import('../functions/send-mail.ts'),
-      'check-progress': import('../functions/check-progress.ts'),
-      'await-responses': import('../functions/await-responses.ts'),
-      'open-review': import('../functions/open-review.ts'),
-      'await-review': import('../functions/await-review.ts'),
-      'open-fact-check': import('../functions/open-fact-check.ts'),
-      'await-fact-check': import('../functions/await-fact-check.ts'),
-      'check-fact-check': import('../functions/check-fact-check.ts'),
-      'close-campaign': import('../functions/close-campaign.ts'),
-      'score-campaign': import('../functions/score-campaign.ts'),
-      'fail-campaign': import('../functions/fail-campaign.ts'),
-      'publish-city-summary': import('../functions/publish-city-summary.ts'),
-      'survey-api': import('../functions/survey-api.ts'),
-      'rectification-api': import('../functions/rectification-api.ts'),
-      'console-api': import('../functions/console-api.ts'),
-      'ses-events': import('../functions/ses-events.ts'),
-      'count-answers': import('../functions/count-answers.ts'),
+    // The meter's snapshots go straight to DynamoDB, not through the gateway: they are not the stack's calls.
+    const usageClient = DynamoDBDocumentClient.from(
+      new DynamoDBClient({
+        endpoint: dynamodbUrl,
+        region: REGION,
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      }),
+    );
+    const flushUsage = async () => {
+      await meter.flush(usageClient, TABLE).catch(() => undefined);
     };
-    for (const [name, mod] of Object.entries(modules)) {
-      const { handler } = await mod;
-      handlers.set(name, handler as unknown as LambdaHandler<unknown, unknown>);
-    }
+    const flushing = setInterval(() => void flushUsage(), 2_000);
+    flushing.unref();
+    closers.push(async () => {
+      clearInterval(flushing);
+      await flushUsage();
+      usageClient.destroy();
+    });
 
     // Closed first: answers already on the stream are counted while DynamoDB is still reachable.
     closers.push(() => answerStream.close());
@@ -367,23 +443,76 @@ export const startEmbeddedCloud = async (options: EmbeddedCloudOptions = {}): Pr
     return {
       region: REGION,
       tableName: TABLE,
-      stateMachineArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:campaign`,
-      urls: { dynamodb: dynamodbUrl, ses: sesUrl, sfn: sfn.url, api: api.url, cognito: cognito?.url },
+      stateMachineArn: model.stateMachine.arn,
+      urls: {
+        dynamodb: gateway.urls.dynamodb,
+        ses: sesUrl,
+        sfn: gateway.urls.sfn,
+        api: api.url,
+        cognito: cognito?.url,
+      },
       consoleAccounts: cognito?.accounts ?? [],
       runner,
       faults,
       dynamodbBusyMs: dynamo.busyMs,
       streamIdle: () => answerStream.idle(),
       answerStream,
-      invoke: async (name, event) => {
-        const handler = handlers.get(name);
-        if (!handler) throw new Error(`no local function named ${name}`);
-        return track(handler(event, lambdaContext(name)));
+      meter,
+      flushUsage,
+      iam: {
+        functions: model.functions.length,
+        calls: gateway.calls,
+        denied: gateway.denied,
       },
+      model,
+      invoke: async (name, event) =>
+        track(functionNamed(name).invoke(event, model.mailEventFunctions.includes(name) ? 'async' : 'sync')),
       close,
     };
   } catch (error) {
     await close();
     throw error;
+  }
+};
+
+/** Counts a call the gateway let through in AWS's billing units. */
+const meterCall = (meter: UsageMeter, call: ForwardedCall): void => {
+  const campaignId = call.caller?.campaignId;
+  if (call.status >= 300) return;
+  if (call.service === 'secretsmanager') meter.secretsCall(campaignId);
+  else if (call.service === 'ses') {
+    if (call.operation === 'SendEmail' || call.operation === 'SendRawEmail')
+      meter.sesMessage(Buffer.byteLength(call.requestBody), campaignId);
+  } else if (call.service === 'dynamodb') {
+    let body: Record<string, unknown> = {};
+    try {
+      body = JSON.parse(call.requestBody) as Record<string, unknown>;
+    } catch {
+      return;
+    }
+    const key = ((body.Key ?? body.Item) as Record<string, { S?: string }> | undefined)?.PK?.S;
+    const keyCondition = (body.ExpressionAttributeValues as Record<string, { S?: string }> | undefined) ?? {};
+    const campaign =
+      campaignId ??
+      campaignOfKey(key) ??
+      campaignOfKey(Object.values(keyCondition).find((v) => v.S?.startsWith('CAMPAIGN#'))?.S);
+    const consistent = body.ConsistentRead === true;
+    const responseBytes = call.responseBody.length;
+    const requestBytes = Buffer.byteLength(call.requestBody);
+    // Request units approximated from the bytes on the wire: an item read or written is about its JSON size.
+    const units =
+      call.operation === 'PutItem' || call.operation === 'UpdateItem' || call.operation === 'DeleteItem'
+        ? { readUnits: 0, writeUnits: writeUnits(requestBytes) }
+        : call.operation === 'BatchWriteItem'
+          ? {
+              readUnits: 0,
+              writeUnits: Object.values((body.RequestItems ?? {}) as Record<string, unknown[]>).reduce<number>(
+                (sum, items) =>
+                  sum + items.reduce<number>((s, item) => s + writeUnits(Buffer.byteLength(JSON.stringify(item))), 0),
+                0,
+              ),
+            }
+          : { readUnits: readUnits(responseBytes, consistent), writeUnits: 0 };
+    meter.dynamodbCall(call.operation, units, campaign);
   }
 };
