@@ -15,8 +15,6 @@ import {
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import {
   AccountRecovery,
   ClientAttributes,
@@ -40,12 +38,14 @@ import {
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
-import { DynamoEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { ConfigurationSet, EmailSendingEvent, EventDestination, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { ANSWER_STREAM } from '../functions/adapters/answer-stream.ts';
@@ -56,6 +56,8 @@ import {
   settleSeconds,
 } from '../functions/core/submission-window.ts';
 import { WORKFLOW_FUNCTIONS } from '../functions/core/workflow-contract.ts';
+import { buildAlarms } from './alarms.ts';
+import { buildDeadLetterQueue } from './dead-letter-queue.ts';
 import { acknowledgeFinding, acknowledgeWildcardResource } from './nag.ts';
 import { SupervisionFunction } from './supervision-function.ts';
 import { TABLE_GRANTS, TABLE_INDEX, type TableHandlerName } from './table-grants.ts';
@@ -64,6 +66,9 @@ import { TABLE_GRANTS, TABLE_INDEX, type TableHandlerName } from './table-grants
 const REPOSITORY_ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** The one workflow definition, shared with the local runner. */
 const WORKFLOW_FILE = fileURLToPath(new URL('../workflows/campaign.asl.json', import.meta.url));
+
+/** Retries of a failed batch of first answers before it goes to the dead-letter queue (halvings included). */
+export const ANSWER_COUNT_RETRIES = 20;
 
 /** The table's only secondary index: campaigns of a series, month by month. */
 export const CAMPAIGN_INDEX = TABLE_INDEX;
@@ -210,6 +215,8 @@ export class SupervisionStack extends Stack {
   public readonly consoleUserPool: UserPool;
   /** The console's app client: username and password (or SRP), no secret, ID tokens valid an hour. */
   public readonly consoleUserPoolClient: UserPoolClient;
+  /** Dead-letter queues with what a message in each means; each alarms on a visible message. */
+  public readonly deadLetterQueues: { id: string; queue: Queue; description: string }[] = [];
 
   public constructor(scope: Construct, id: string, props: SupervisionStackProps) {
     super(scope, id, props);
@@ -252,12 +259,24 @@ export class SupervisionStack extends Stack {
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    // Each service only on behalf of this account and of its own resource (confused-deputy protection).
     notificationKey.addToResourcePolicy(
       new PolicyStatement({
-        sid: 'AllowAlarmsAndSesToPublishToEncryptedTopics',
-        principals: [new ServicePrincipal('cloudwatch.amazonaws.com'), new ServicePrincipal('ses.amazonaws.com')],
+        sid: 'AllowThisAccountsAlarmsToPublishToEncryptedTopics',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': this.account },
+          ArnLike: {
+            'aws:SourceArn': this.formatArn({
+              service: 'cloudwatch',
+              resource: 'alarm',
+              resourceName: '*',
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          },
+        },
       }),
     );
 
@@ -280,6 +299,24 @@ export class SupervisionStack extends Stack {
       reputationMetrics: true,
       suppressionReasons: SuppressionReasons.BOUNCES_AND_COMPLAINTS,
     });
+    notificationKey.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AllowThisConfigurationSetToPublishMailEvents',
+        principals: [new ServicePrincipal('ses.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: {
+          StringEquals: {
+            'aws:SourceAccount': this.account,
+            'aws:SourceArn': this.formatArn({
+              service: 'ses',
+              resource: 'configuration-set',
+              resourceName: this.configurationSet.configurationSetName,
+            }),
+          },
+        },
+      }),
+    );
 
     this.surveyApi = new HttpApi(this, 'SurveyApi', {
       description: 'Survey and rectification links and the organizer console of service supervision campaigns',
@@ -375,10 +412,48 @@ export class SupervisionStack extends Stack {
     this.consoleFunction.bindWorkflowCallbacks(stateMachineArn);
 
     this.stateMachine = this.createWorkflow(stateMachineName, stateMachineArn, taskFunctions, logRetention);
-    this.createSurveyRoutes(logRetention);
+    const api = this.createSurveyRoutes(logRetention);
     this.mailEventsFunction =
       props.sesEvents === false ? undefined : this.publishMailEvents(notificationKey, projectRoot, newFunction);
-    this.createAlarms();
+    buildAlarms(this, {
+      topic: this.alarmTopic,
+      stateMachine: this.stateMachine,
+      apiStage: api.stage,
+      apiAccessLogs: api.accessLogs,
+      functionErrors: [
+        {
+          id: 'SurveyErrorsAlarm',
+          fn: this.surveyFunction,
+          description: 'The survey function failed with an unhandled error.',
+        },
+        {
+          id: 'CountAnswersErrorsAlarm',
+          fn: this.countAnswersFunction,
+          description: 'The answer counter failed a batch of first answers; the stream delivers it again.',
+        },
+        {
+          id: 'ConsoleErrorsAlarm',
+          fn: this.consoleFunction,
+          description: 'The console function failed with an unhandled error.',
+        },
+        {
+          id: 'RectificationErrorsAlarm',
+          fn: this.rectificationFunction,
+          description: 'The rectification function failed with an unhandled error.',
+        },
+        ...(this.mailEventsFunction
+          ? [
+              {
+                id: 'MailEventsErrorsAlarm',
+                fn: this.mailEventsFunction,
+                description: 'A bounce or complaint could not be recorded.',
+              },
+            ]
+          : []),
+      ],
+      streamConsumer: this.countAnswersFunction,
+      deadLetterQueues: this.deadLetterQueues,
+    });
     this.createOutputs(surveyBaseUrl);
   }
 
@@ -394,6 +469,13 @@ export class SupervisionStack extends Stack {
       description: 'Counts first answers from the table stream and wakes the campaign when all are in.',
       timeout: Duration.seconds(60),
     });
+    const deadLetters = buildDeadLetterQueue(this, 'CountAnswersDeadLetters');
+    this.deadLetterQueues.push({
+      id: 'CountAnswersDeadLettersAlarm',
+      queue: deadLetters,
+      description:
+        'The answer counter gave up on a batch of first answers (see the message for its shard and sequence numbers): those answers are stored but not yet counted; plan-mail counts them before reminders and summaries.',
+    });
     // Sends the Collect task's token once the campaign's last assignment is counted.
     fn.bindWorkflowCallbacks(stateMachineArn);
     fn.addEventSource(
@@ -401,12 +483,19 @@ export class SupervisionStack extends Stack {
         startingPosition: StartingPosition.TRIM_HORIZON,
         batchSize: ANSWER_STREAM.batchSize,
         maxBatchingWindow: Duration.seconds(ANSWER_STREAM.maxBatchingWindowSeconds),
-        // Retries are unlimited (the default: until the record leaves the stream after 24 hours) on
-        // purpose: a failed batch is throttling or an outage, which passes, and an answer dropped
-        // after some retries would never be counted. A record that cannot be parsed is logged and
-        // skipped by the function, not thrown, so no record blocks the shard; halving a failed
-        // batch retries the rest of it in smaller pieces.
+        // Bounded retries, then the dead-letter queue: unlimited retries (until the record leaves the
+        // stream after 24 hours) would let one batch that keeps failing block its shard, and every
+        // answer behind it, for a day. A failed batch is usually throttling or an outage that passes
+        // within the retries and hours allowed here; halving a failed batch retries the rest in smaller
+        // pieces, and a record that cannot be parsed is logged and skipped by the function, not thrown.
+        // What is given up is not lost: the answer itself is stored, only its count is late; the
+        // queue keeps the batch's shard and sequence numbers (the records stay readable in the
+        // stream for 24 hours) and alarms; plan-mail marks and counts every answer still missing its
+        // mark before reminders and summaries, so nobody answered is reminded and standings count it.
         bisectBatchOnError: true,
+        retryAttempts: ANSWER_COUNT_RETRIES,
+        maxRecordAge: Duration.hours(6),
+        onFailure: new SqsDlq(deadLetters),
         filters: [
           FilterCriteria.filter({
             eventName: FilterRule.isEqual(ANSWER_STREAM.eventName),
@@ -466,16 +555,18 @@ export class SupervisionStack extends Stack {
     stateMachine.addToRolePolicy(
       new PolicyStatement({ actions: ['states:StartExecution'], resources: [stateMachineArn] }),
     );
+    // RedriveExecution: redriving a failed campaign redrives its failed Map Run, whose child executions
+    // (<name>/<map run label>:<id>) the state machine restarts itself.
     stateMachine.addToRolePolicy(
       new PolicyStatement({
-        actions: ['states:DescribeExecution', 'states:StopExecution'],
+        actions: ['states:DescribeExecution', 'states:StopExecution', 'states:RedriveExecution'],
         resources: [childExecutions],
       }),
     );
     acknowledgeWildcardResource(
       stateMachine.role,
       childExecutions,
-      "The Distributed Map describes and stops its child executions, whose names Step Functions generates under this state machine's name.",
+      "The Distributed Map describes, stops and redrives its child executions, whose names Step Functions generates under this state machine's name.",
     );
     acknowledgeFinding(
       stateMachine.role,
@@ -485,12 +576,12 @@ export class SupervisionStack extends Stack {
     return stateMachine;
   }
 
-  private createSurveyRoutes(logRetention: RetentionDays): void {
+  private createSurveyRoutes(logRetention: RetentionDays): { stage: HttpStage; accessLogs: LogGroup } {
     const accessLogs = new LogGroup(this, 'SurveyApiAccessLogs', {
       retention: logRetention,
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    new HttpStage(this, 'SurveyApiStage', {
+    const stage = new HttpStage(this, 'SurveyApiStage', {
       httpApi: this.surveyApi,
       stageName: '$default',
       autoDeploy: true,
@@ -514,12 +605,14 @@ export class SupervisionStack extends Stack {
         ),
       },
     });
+    // ANY, not a method list: each handler answers GET, HEAD and POST itself and every other method with
+    // its own 405 and Allow header, on AWS as on the embedded cloud (which reads these routes).
     const integration = new HttpLambdaIntegration('SurveyIntegration', this.surveyFunction);
-    this.surveyApi.addRoutes({ path: '/s/{token}', methods: [HttpMethod.GET, HttpMethod.POST], integration });
+    this.surveyApi.addRoutes({ path: '/s/{token}', methods: [HttpMethod.ANY], integration });
     this.surveyApi.addRoutes({ path: '/s/{token}/{proxy+}', methods: [HttpMethod.ANY], integration });
     this.surveyApi.addRoutes({
       path: '/r/{token}',
-      methods: [HttpMethod.GET, HttpMethod.POST],
+      methods: [HttpMethod.ANY],
       integration: new HttpLambdaIntegration('RectificationIntegration', this.rectificationFunction),
     });
     const consoleIntegration = new HttpLambdaIntegration('ConsoleIntegration', this.consoleFunction);
@@ -530,6 +623,7 @@ export class SupervisionStack extends Stack {
       'AwsSolutions-APIG4',
       "Survey and rectification links are capability URLs: the unguessable token in the path is the credential, checked by the function; volunteers and officials have no IAM or Cognito identity. The console's sign-in page must be reachable signed out, and its plain HTML forms send no Authorization header: the console function verifies the Cognito ID token of its session cookie on every other request.",
     );
+    return { stage, accessLogs };
   }
 
   /**
@@ -628,76 +722,16 @@ export class SupervisionStack extends Stack {
       timeout: Duration.seconds(30),
     });
     topic.addSubscription(new LambdaSubscription(fn));
+    // SNS invokes it asynchronously: after Lambda's own retries, an event not recorded is kept here.
+    const deadLetters = buildDeadLetterQueue(this, 'MailEventsDeadLetters');
+    fn.configureAsyncInvoke({ onFailure: new SqsDestination(deadLetters), retryAttempts: 2 });
+    this.deadLetterQueues.push({
+      id: 'MailEventsDeadLettersAlarm',
+      queue: deadLetters,
+      description:
+        'A bounce or complaint event could not be recorded after retries (the message holds it): add the address to the suppression list by hand, or replay the event.',
+    });
     return fn;
-  }
-
-  private createAlarms(): void {
-    const period = Duration.minutes(5);
-    const alarmOn = (id: string, metric: IMetric, description: string, threshold = 1): void => {
-      const alarm = new Alarm(this, id, {
-        metric,
-        threshold,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-        alarmDescription: description,
-      });
-      alarm.addAlarmAction(new SnsAction(this.alarmTopic));
-    };
-    alarmOn(
-      'WorkflowFailedAlarm',
-      this.stateMachine.metricFailed({ period, statistic: 'Sum' }),
-      'A campaign workflow execution failed.',
-    );
-    alarmOn(
-      'WorkflowThrottledAlarm',
-      this.stateMachine.metricThrottled({ period, statistic: 'Sum' }),
-      'Campaign workflow executions were throttled.',
-    );
-    alarmOn(
-      'WorkflowAbortedAlarm',
-      this.stateMachine.metricAborted({ period, statistic: 'Sum' }),
-      'A campaign workflow execution was aborted.',
-    );
-    alarmOn(
-      'WorkflowTimedOutAlarm',
-      this.stateMachine.metricTimedOut({ period, statistic: 'Sum' }),
-      'A campaign workflow execution timed out.',
-    );
-    alarmOn(
-      'SurveyErrorsAlarm',
-      this.surveyFunction.metricErrors({ period, statistic: 'Sum' }),
-      'The survey function failed with an unhandled error.',
-    );
-    alarmOn(
-      'CountAnswersErrorsAlarm',
-      this.countAnswersFunction.metricErrors({ period, statistic: 'Sum' }),
-      'The answer counter failed a batch of first answers; the stream delivers it again.',
-    );
-    // The stream's records wait while batches fail: answers stay uncounted and Collect is not woken.
-    alarmOn(
-      'CountAnswersIteratorAgeAlarm',
-      this.countAnswersFunction.metric('IteratorAge', { period, statistic: 'Maximum' }),
-      'The answer counter is a minute or more behind the table stream: first answers are not being counted.',
-      Duration.minutes(1).toMilliseconds(),
-    );
-    alarmOn(
-      'ConsoleErrorsAlarm',
-      this.consoleFunction.metricErrors({ period, statistic: 'Sum' }),
-      'The console function failed with an unhandled error.',
-    );
-    alarmOn(
-      'RectificationErrorsAlarm',
-      this.rectificationFunction.metricErrors({ period, statistic: 'Sum' }),
-      'The rectification function failed with an unhandled error.',
-    );
-    if (this.mailEventsFunction) {
-      alarmOn(
-        'MailEventsErrorsAlarm',
-        this.mailEventsFunction.metricErrors({ period, statistic: 'Sum' }),
-        'A bounce or complaint could not be recorded.',
-      );
-    }
   }
 
   private createOutputs(surveyBaseUrl: string): void {

@@ -439,7 +439,7 @@ describe('SupervisionStack', () => {
       expect(invoke[0]?.Resource).toHaveLength(expected.length);
     });
 
-    it('lets the Distributed Map start, describe and stop executions of its own state machine only', () => {
+    it('lets the Distributed Map start, describe, stop and redrive executions of its own state machine only', () => {
       // Act
       const { stack, template } = synthesizeDefault();
       // Assess
@@ -452,7 +452,7 @@ describe('SupervisionStack', () => {
       );
       expect(statements).toContainEqual(
         expect.objectContaining({
-          Action: ['states:DescribeExecution', 'states:StopExecution'],
+          Action: ['states:DescribeExecution', 'states:RedriveExecution', 'states:StopExecution'],
           Resource: { 'Fn::Join': ['', expect.arrayContaining([':execution:Test-Campaign/*'])] },
         }),
       );
@@ -494,20 +494,43 @@ describe('SupervisionStack', () => {
       });
     });
 
-    it('retries a failed batch until it is counted: no retry limit, no maximum record age', () => {
+    it('retries a failed batch a bounded number of times, then keeps it in an encrypted dead-letter queue that alarms', () => {
       // Act
-      const { template } = synthesizeDefault();
+      const { stack, template } = synthesizeDefault();
       // Assess
-      const mappings = template.findResources('AWS::Lambda::EventSourceMapping') as Record<
-        string,
-        { Properties: Record<string, unknown> }
-      >;
-      // There is a mapping to look at: without one, the checks below would hold for nothing.
-      expect(Object.values(mappings)).toHaveLength(1);
-      for (const mapping of Object.values(mappings)) {
-        expect(mapping.Properties).not.toHaveProperty('MaximumRetryAttempts');
-        expect(mapping.Properties).not.toHaveProperty('MaximumRecordAgeInSeconds');
-      }
+      const mappings = Object.values(
+        template.findResources('AWS::Lambda::EventSourceMapping') as Record<
+          string,
+          { Properties: Record<string, unknown> }
+        >,
+      );
+      expect(mappings).toHaveLength(1);
+      const queue = stack.deadLetterQueues.find((entry) => entry.id === 'CountAnswersDeadLettersAlarm')?.queue;
+      expect(queue).toBeDefined();
+      expect(mappings[0]?.Properties).toMatchObject({
+        MaximumRetryAttempts: 20,
+        MaximumRecordAgeInSeconds: 6 * 3600,
+        BisectBatchOnFunctionError: true,
+        DestinationConfig: {
+          OnFailure: { Destination: { 'Fn::GetAtt': [logicalId(stack, queue as NonNullable<typeof queue>), 'Arn'] } },
+        },
+      });
+      template.hasResourceProperties('AWS::SQS::Queue', {
+        SqsManagedSseEnabled: true,
+        MessageRetentionPeriod: 14 * 86_400,
+      });
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [
+          {
+            Name: 'QueueName',
+            Value: { 'Fn::GetAtt': [logicalId(stack, queue as NonNullable<typeof queue>), 'QueueName'] },
+          },
+        ],
+        Threshold: 1,
+        AlarmActions: [{ Ref: logicalId(stack, stack.alarmTopic) }],
+      });
     });
 
     it('tells count-answers its table but gives it neither the link secret nor email', () => {
@@ -629,11 +652,9 @@ describe('SupervisionStack', () => {
       ).toEqual([
         'ANY /console',
         'ANY /console/{proxy+}',
+        'ANY /r/{token}',
+        'ANY /s/{token}',
         'ANY /s/{token}/{proxy+}',
-        'GET /r/{token}',
-        'GET /s/{token}',
-        'POST /r/{token}',
-        'POST /s/{token}',
       ]);
       template.resourceCountIs('AWS::ApiGatewayV2::Integration', 3);
       const integrations = template.findResources('AWS::ApiGatewayV2::Integration') as Record<
@@ -647,10 +668,11 @@ describe('SupervisionStack', () => {
         const ref = route?.Properties.Target['Fn::Join'][1][1] as { Ref: string } | undefined;
         return integrations[ref?.Ref ?? '']?.Properties.IntegrationUri;
       };
-      for (const key of ['GET /s/{token}', 'POST /s/{token}', 'ANY /s/{token}/{proxy+}']) {
+      // ANY: the handlers answer HEAD and their own 405 with an Allow header, on AWS as locally.
+      for (const key of ['ANY /s/{token}', 'ANY /s/{token}/{proxy+}']) {
         expect(targetOf(key), key).toEqual({ 'Fn::GetAtt': [logicalId(stack, stack.surveyFunction), 'Arn'] });
       }
-      for (const key of ['GET /r/{token}', 'POST /r/{token}']) {
+      for (const key of ['ANY /r/{token}']) {
         expect(targetOf(key), key).toEqual({ 'Fn::GetAtt': [logicalId(stack, stack.rectificationFunction), 'Arn'] });
       }
       for (const key of ['ANY /console', 'ANY /console/{proxy+}']) {

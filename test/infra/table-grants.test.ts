@@ -18,9 +18,6 @@ interface Statement {
 interface PolicyResource {
   readonly Properties: { readonly PolicyDocument: { readonly Statement: Statement[] }; readonly Roles: unknown[] };
 }
-interface FunctionResource {
-  readonly Properties: { readonly Role: { 'Fn::GetAtt': [string, string] } };
-}
 
 let projectRoot: string;
 
@@ -109,16 +106,17 @@ describe('table grants', () => {
     expect(functions).toHaveLength(STACK_HANDLERS.length);
   });
 
-  it.each(
-    STACK_HANDLERS as TableHandlerName[],
-  )("gives %s exactly its declared item access, each statement limited by dynamodb:LeadingKeys", (handler) => {
-    // Act
-    const { stack, template } = synthesize();
-    // Assess
-    const granted = itemAccessOf(stack, template, handler);
-    expect(granted.length).toBeGreaterThan(0);
-    expect(granted).toEqual(declaredAccess(handler));
-  });
+  it.each(STACK_HANDLERS as TableHandlerName[])(
+    'gives %s exactly its declared item access, each statement limited by dynamodb:LeadingKeys',
+    (handler) => {
+      // Act
+      const { stack, template } = synthesize();
+      // Assess
+      const granted = itemAccessOf(stack, template, handler);
+      expect(granted.length).toBeGreaterThan(0);
+      expect(granted).toEqual(declaredAccess(handler));
+    },
+  );
 
   it('grants no function Scan, table-level actions or the index without a reason', () => {
     // Act
