@@ -6,10 +6,18 @@ let cached: Promise<string> | undefined;
 
 /**
  * The secret that derives survey links: `LINK_SECRET` on one machine, or the Secrets Manager
- * secret named by `LINK_SECRET_ARN` on AWS (read once per container).
+ * secret named by `LINK_SECRET_ARN` on AWS (read once per container). A failed read is not kept:
+ * the next call asks again, so a throttled or briefly unreachable Secrets Manager does not break
+ * a warm container for the rest of its life.
  */
 export const getLinkSecret = (): Promise<string> => {
-  cached ??= loadLinkSecret();
+  if (cached === undefined) {
+    const loading = loadLinkSecret();
+    cached = loading;
+    loading.catch(() => {
+      if (cached === loading) cached = undefined;
+    });
+  }
   return cached;
 };
 
