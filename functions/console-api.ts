@@ -4,10 +4,15 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import * as z from 'zod';
 import { loadCityResults } from './adapters/city-results.ts';
 import {
+  answerMfaChallenge,
   completeNewPassword,
+  MfaCode,
+  MfaCodeRejected,
+  MfaCodeRequired,
   NewPassword,
   PasswordChangeRequired,
   PasswordRejected,
+  type SignInClient,
   signInToConsole,
   verifyConsoleToken,
 } from './adapters/console-auth.ts';
@@ -41,6 +46,7 @@ import {
   renderCenterPage,
   renderConsoleMessage,
   renderDisputesPage,
+  renderMfaCodePage,
   renderNewPasswordPage,
   renderResultsPage,
   renderReviewPage,
@@ -73,19 +79,40 @@ import { chooseLang } from './core/survey-page.ts';
 
 type Result = APIGatewayProxyStructuredResultV2;
 
-/** What the console needs of sign-in: checking a session's token and signing in. */
+/**
+ * What the console needs of sign-in: checking a session's token, signing in and answering the
+ * challenges a sign-in may bring. `userId` is the user a challenge names (Cognito's USER_ID_FOR_SRP);
+ * `client` tells Cognito's threat protection where the user is.
+ */
 export interface ConsoleAuth {
   verify: (token: string) => Promise<ConsoleUser>;
-  signIn: (username: string, password: string) => Promise<{ idToken: string; expiresInSeconds: number }>;
+  signIn: (
+    username: string,
+    password: string,
+    client?: SignInClient,
+  ) => Promise<{ idToken: string; expiresInSeconds: number }>;
   /** Answers a first sign-in's new-password challenge with the password chosen. */
   completeNewPassword: (
-    username: string,
+    userId: string,
     session: string,
     password: string,
+    client?: SignInClient,
+  ) => Promise<{ idToken: string; expiresInSeconds: number }>;
+  /** Answers an authenticator-app (TOTP) challenge with the code the user typed. */
+  answerMfa: (
+    userId: string,
+    session: string,
+    code: string,
+    client?: SignInClient,
   ) => Promise<{ idToken: string; expiresInSeconds: number }>;
 }
 
-const cognitoAuth: ConsoleAuth = { verify: verifyConsoleToken, signIn: signInToConsole, completeNewPassword };
+const cognitoAuth: ConsoleAuth = {
+  verify: verifyConsoleToken,
+  signIn: signInToConsole,
+  completeNewPassword,
+  answerMfa: answerMfaChallenge,
+};
 
 /** The session cookie: the user pool's ID token, HttpOnly, same-site only. */
 export const SESSION_COOKIE = 'console_session';
@@ -159,15 +186,32 @@ const SignInForm = z.object({
   password: z.string().min(1, 'enter your password').max(256),
 });
 
+/** The user a sign-in challenge names; a form from before it was carried falls back to the username. */
+const ChallengeUser = z.string().trim().max(128).optional();
+
 /** The form of a first sign-in's new password: the challenge's session, the password twice. */
 const NewPasswordForm = z
   .object({
     username: z.string().trim().min(1).max(128),
+    userId: ChallengeUser,
     session: z.string().min(20).max(4096),
     password: NewPassword,
     confirm: z.string().max(256),
   })
   .refine((f) => f.password === f.confirm, { path: ['confirm'], message: 'the two passwords differ' });
+
+/** The form of an authenticator code: the challenge's session and the 6 digits. */
+const MfaForm = z.object({
+  username: z.string().trim().min(1).max(128),
+  userId: ChallengeUser,
+  session: z.string().min(20).max(4096),
+  code: MfaCode,
+});
+
+const MFA_CODE_HINT = text(
+  '请输入身份验证器应用当前显示的 6 位数字。',
+  'Enter the 6 digits your authenticator app shows now.',
+);
 
 const NEW_PASSWORD_RULES = text(
   '新密码至少 12 位，须含大写字母、小写字母、数字和符号，且不能与最近用过的密码相同。',
@@ -540,6 +584,23 @@ export const routeConsole = async (
       await audit(user, { campaignId: 'console', at: now().toISOString(), action, target: user.username });
       return redirect(`/console${q}`, [sessionCookie(event, session.idToken, session.expiresInSeconds)]);
     };
+    // Cognito's threat protection judges the user's address, not the function's.
+    const client: SignInClient = { ipAddress: event.requestContext.http.sourceIp };
+    /** The authenticator-code form for a challenge; `error` when a code was refused. */
+    const mfaPage = (
+      status: number,
+      challenge: { username: string; userId: string; session: string },
+      error?: LocalizedText,
+    ) =>
+      page(
+        status,
+        renderMfaCodePage(
+          error
+            ? { ...c, error }
+            : { ...c, notice: text('此账号已启用两步验证。', 'This account uses two-step verification.') },
+          challenge,
+        ),
+      );
     /** A first sign-in's challenge gone (expired, or missing from the form): start over. */
     const signInAgain = (status: number, username: string) =>
       page(
@@ -572,7 +633,7 @@ export const routeConsole = async (
         );
       }
       try {
-        return await signedIn(await auth.signIn(form.data.username, form.data.password), 'sign-in');
+        return await signedIn(await auth.signIn(form.data.username, form.data.password, client), 'sign-in');
       } catch (error) {
         if (error instanceof Unauthorized) {
           return page(
@@ -582,6 +643,9 @@ export const routeConsole = async (
               form.data.username,
             ),
           );
+        }
+        if (error instanceof MfaCodeRequired && error.session) {
+          return mfaPage(200, { username: form.data.username, userId: error.userId, session: error.session });
         }
         if (error instanceof PasswordChangeRequired && !error.session) {
           // Cognito always sends the challenge's session; without one there is nothing to answer it with.
@@ -604,7 +668,12 @@ export const routeConsole = async (
             200,
             renderNewPasswordPage(
               { ...c, notice: text('首次登录，请设置新密码。', 'First sign-in: choose a new password.') },
-              { username: form.data.username, session: error.session ?? '', rules: NEW_PASSWORD_RULES },
+              {
+                username: form.data.username,
+                userId: error.userId,
+                session: error.session ?? '',
+                rules: NEW_PASSWORD_RULES,
+              },
             ),
           );
         }
@@ -628,12 +697,17 @@ export const routeConsole = async (
           status,
           renderNewPasswordPage(
             { ...c, error },
-            { username: fields.username ?? '', session: fields.session ?? '', rules: NEW_PASSWORD_RULES },
+            {
+              username: fields.username ?? '',
+              userId: fields.userId ?? '',
+              session: fields.session ?? '',
+              rules: NEW_PASSWORD_RULES,
+            },
           ),
         );
       if (!form.success) {
         const invalid = new Set(form.error.issues.map((i) => String(i.path[0])));
-        if (invalid.has('username') || invalid.has('session')) return signInAgain(400, '');
+        if (invalid.has('username') || invalid.has('userId') || invalid.has('session')) return signInAgain(400, '');
         return again(
           400,
           invalid.has('password') ? NEW_PASSWORD_RULES : text('两次输入的新密码不一致。', 'The two passwords differ.'),
@@ -641,11 +715,63 @@ export const routeConsole = async (
       }
       try {
         return await signedIn(
-          await auth.completeNewPassword(form.data.username, form.data.session, form.data.password),
+          await auth.completeNewPassword(
+            form.data.userId || form.data.username,
+            form.data.session,
+            form.data.password,
+            client,
+          ),
           'password.set',
         );
       } catch (error) {
         if (error instanceof PasswordRejected) return again(400, NEW_PASSWORD_RULES);
+        if (error instanceof MfaCodeRequired && error.session) {
+          return mfaPage(200, { username: form.data.username, userId: error.userId, session: error.session });
+        }
+        if (error instanceof Unauthorized) return signInAgain(401, form.data.username);
+        throw error;
+      }
+    }
+    if (path === '/console/mfa') {
+      if (method !== 'POST') return notAllowed(c);
+      const fields = formFields(event);
+      if (typeof fields === 'string') {
+        return formRefused(
+          c,
+          fields,
+          text('无法登录', 'Not signed in'),
+          text('请使用输入验证码的表单。', 'Use the code form.'),
+        );
+      }
+      const form = MfaForm.safeParse(fields);
+      if (!form.success) {
+        const invalid = new Set(form.error.issues.map((i) => String(i.path[0])));
+        if (invalid.has('username') || invalid.has('userId') || invalid.has('session')) return signInAgain(400, '');
+        const username = fields.username ?? '';
+        const challenge = { username, userId: fields.userId || username, session: fields.session ?? '' };
+        return mfaPage(400, challenge, MFA_CODE_HINT);
+      }
+      const challenge = {
+        username: form.data.username,
+        userId: form.data.userId || form.data.username,
+        session: form.data.session,
+      };
+      try {
+        return await signedIn(
+          await auth.answerMfa(challenge.userId, challenge.session, form.data.code, client),
+          'sign-in',
+        );
+      } catch (error) {
+        if (error instanceof MfaCodeRejected) {
+          return mfaPage(
+            401,
+            challenge,
+            text(
+              '验证码不正确或已过期，请输入应用中当前显示的验证码。',
+              'The code is wrong or has expired: enter the one your app shows now.',
+            ),
+          );
+        }
         if (error instanceof Unauthorized) return signInAgain(401, form.data.username);
         throw error;
       }

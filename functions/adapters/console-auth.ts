@@ -52,18 +52,67 @@ export interface ConsoleAuthConfig {
   readonly custom?: { readonly issuer: string; readonly jwksUrl: string };
 }
 
+/**
+ * A sign-in challenge to answer: Cognito's short-lived session, and the user it names
+ * (`ChallengeParameters.USER_ID_FOR_SRP`, the pool's username even when the user typed an e-mail
+ * alias), which the answer must send as `USERNAME`. Neither is secret; the user id cannot be moved to
+ * another user's challenge, as Cognito checks it against the session it issued.
+ */
+export interface SignInChallenge {
+  readonly session: string | undefined;
+  readonly userId: string;
+}
+
 /** The password is right, but the account must choose a new one before it may sign in. */
-export class PasswordChangeRequired extends Error {
+export class PasswordChangeRequired extends Error implements SignInChallenge {
   override name = 'PasswordChangeRequired';
 
   /** Answers the challenge (`RespondToAuthChallenge` with `NEW_PASSWORD_REQUIRED`); short-lived. */
   public readonly session: string | undefined;
+  /** The user the challenge names, to be sent back as `USERNAME`. */
+  public readonly userId: string;
 
-  public constructor(message: string, session: string | undefined, options?: ErrorOptions) {
+  public constructor(message: string, challenge: SignInChallenge, options?: ErrorOptions) {
     super(message, options);
-    this.session = session;
+    this.session = challenge.session;
+    this.userId = challenge.userId;
   }
 }
+
+/** The password is right and the account has an authenticator app: its current 6-digit code is needed. */
+export class MfaCodeRequired extends Error implements SignInChallenge {
+  override name = 'MfaCodeRequired';
+
+  /** Answers the challenge (`RespondToAuthChallenge` with `SOFTWARE_TOKEN_MFA`); short-lived. */
+  public readonly session: string | undefined;
+  /** The user the challenge names, to be sent back as `USERNAME`. */
+  public readonly userId: string;
+
+  public constructor(message: string, challenge: SignInChallenge, options?: ErrorOptions) {
+    super(message, options);
+    this.session = challenge.session;
+    this.userId = challenge.userId;
+  }
+}
+
+/** The authenticator code was wrong or no longer current; the challenge may be answered again. */
+export class MfaCodeRejected extends Error {
+  override name = 'MfaCodeRejected';
+}
+
+/**
+ * What Cognito's threat protection is told of the person signing in: the address of their browser
+ * (API Gateway's `requestContext.http.sourceIp`), not the Lambda function's.
+ */
+export interface SignInClient {
+  readonly ipAddress?: string;
+}
+
+/** A 6-digit code of an authenticator app (TOTP), as the MFA form sends it. */
+export const MfaCode = z
+  .string()
+  .transform((code) => code.replace(/\s/g, ''))
+  .pipe(z.string().regex(/^\d{6}$/, 'the 6 digits your authenticator app shows'));
 
 const USER_POOL_ID = /^[\w-]+_[0-9a-zA-Z]+$/;
 // An empty variable counts as unset.
@@ -264,15 +313,41 @@ export const NewPassword = z
   .regex(/[0-9]/, 'a digit')
   .regex(/[^A-Za-z0-9\s]/, 'a symbol');
 
+/** Cognito's threat protection context for a client: its IP address, when known. */
+const userContextData = (client: SignInClient | undefined) =>
+  client?.ipAddress ? { UserContextData: { IpAddress: client.ipAddress } } : {};
+
+/** The challenge Cognito asked for, as the error the console answers with a form. */
+const challengeOf = (
+  out: { ChallengeName?: string; Session?: string; ChallengeParameters?: Record<string, string> },
+  typed: string,
+): Error | undefined => {
+  // Signed in with an e-mail alias, the challenge names the pool's username, not what was typed.
+  const challenge = { session: out.Session, userId: out.ChallengeParameters?.USER_ID_FOR_SRP || typed };
+  if (out.ChallengeName === 'NEW_PASSWORD_REQUIRED') {
+    return new PasswordChangeRequired(`${typed} must choose a new password before signing in`, challenge);
+  }
+  if (out.ChallengeName === 'SOFTWARE_TOKEN_MFA') {
+    return new MfaCodeRequired(`${typed} must give the code of their authenticator app`, challenge);
+  }
+  if (out.ChallengeName) {
+    return new Unauthorized(`sign-in asks for ${out.ChallengeName}, which the console does not support`);
+  }
+  return undefined;
+};
+
 /**
  * Answers the `NEW_PASSWORD_REQUIRED` challenge of a first sign-in with the password the user chose,
- * and returns the ID token. Throws {@link Unauthorized} when the challenge's session is no longer
- * valid (it lasts minutes) and {@link PasswordRejected} when the pool refuses the password.
+ * and returns the ID token. `userId` is the challenge's `USER_ID_FOR_SRP` ({@link PasswordChangeRequired.userId}).
+ * Throws {@link Unauthorized} when the challenge's session is no longer valid (it lasts minutes),
+ * {@link PasswordRejected} when the pool refuses the password, and {@link MfaCodeRequired} when the
+ * account must then give an authenticator code.
  */
 export const completeNewPassword = async (
-  username: string,
+  userId: string,
   session: string,
   newPassword: string,
+  client?: SignInClient,
 ): Promise<{ idToken: string; expiresInSeconds: number }> => {
   const { clientId } = consoleAuthConfig();
   let out: RespondToAuthChallengeCommandOutput;
@@ -282,7 +357,8 @@ export const completeNewPassword = async (
         ClientId: clientId,
         ChallengeName: 'NEW_PASSWORD_REQUIRED',
         Session: session,
-        ChallengeResponses: { USERNAME: username, NEW_PASSWORD: newPassword },
+        ChallengeResponses: { USERNAME: userId, NEW_PASSWORD: newPassword },
+        ...userContextData(client),
       }),
     );
   } catch (error) {
@@ -296,22 +372,65 @@ export const completeNewPassword = async (
     }
     throw error;
   }
-  if (out.ChallengeName) {
-    throw new Unauthorized(`sign-in asks for ${out.ChallengeName}, which the console does not support`);
-  }
+  const challenge = challengeOf(out, userId);
+  if (challenge) throw challenge;
   const idToken = out.AuthenticationResult?.IdToken;
   if (!idToken) throw new Error('Cognito answered the new password without an ID token');
   return { idToken, expiresInSeconds: secondsLeft(idToken, out.AuthenticationResult?.ExpiresIn) };
 };
 
 /**
+ * Answers the `SOFTWARE_TOKEN_MFA` challenge with the code of the user's authenticator app and
+ * returns the ID token. `userId` is the challenge's `USER_ID_FOR_SRP` ({@link MfaCodeRequired.userId}).
+ * Throws {@link MfaCodeRejected} for a wrong or no longer current code, and {@link Unauthorized}
+ * when the challenge's session is no longer valid (it lasts minutes).
+ */
+export const answerMfaChallenge = async (
+  userId: string,
+  session: string,
+  code: string,
+  client?: SignInClient,
+): Promise<{ idToken: string; expiresInSeconds: number }> => {
+  const { clientId } = consoleAuthConfig();
+  let out: RespondToAuthChallengeCommandOutput;
+  try {
+    out = await cognitoClient.send(
+      new RespondToAuthChallengeCommand({
+        ClientId: clientId,
+        ChallengeName: 'SOFTWARE_TOKEN_MFA',
+        Session: session,
+        ChallengeResponses: { USERNAME: userId, SOFTWARE_TOKEN_MFA_CODE: code },
+        ...userContextData(client),
+      }),
+    );
+  } catch (error) {
+    if (error instanceof Error && error.name === 'CodeMismatchException') {
+      throw new MfaCodeRejected('the authenticator code is wrong or no longer current', { cause: error });
+    }
+    if (error instanceof Error && (CREDENTIAL_ERRORS.has(error.name) || error.name === 'ExpiredCodeException')) {
+      throw new Unauthorized('the sign-in expired before the authenticator code was given: sign in again', {
+        cause: error,
+      });
+    }
+    throw error;
+  }
+  const challenge = challengeOf(out, userId);
+  if (challenge) throw challenge;
+  const idToken = out.AuthenticationResult?.IdToken;
+  if (!idToken) throw new Error('Cognito answered the authenticator code without an ID token');
+  return { idToken, expiresInSeconds: secondsLeft(idToken, out.AuthenticationResult?.ExpiresIn) };
+};
+
+/**
  * Signs a console user in with username and password (`USER_PASSWORD_AUTH`) and returns the ID
  * token. Throws {@link Unauthorized} (`wrong username or password` whether or not the account
- * exists) or {@link PasswordChangeRequired}.
+ * exists), {@link PasswordChangeRequired} or {@link MfaCodeRequired}. `client` tells Cognito's
+ * threat protection where the user is.
  */
 export const signInToConsole = async (
   username: string,
   password: string,
+  client?: SignInClient,
 ): Promise<{ idToken: string; expiresInSeconds: number }> => {
   const { clientId } = consoleAuthConfig();
   if (username.trim() === '' || password === '') throw new Unauthorized(WRONG_CREDENTIALS);
@@ -322,6 +441,7 @@ export const signInToConsole = async (
         AuthFlow: 'USER_PASSWORD_AUTH',
         ClientId: clientId,
         AuthParameters: { USERNAME: username, PASSWORD: password },
+        ...userContextData(client),
       }),
     );
   } catch (error) {
@@ -336,12 +456,8 @@ export const signInToConsole = async (
     }
     throw error;
   }
-  if (out.ChallengeName === 'NEW_PASSWORD_REQUIRED') {
-    throw new PasswordChangeRequired(`${username} must choose a new password before signing in`, out.Session);
-  }
-  if (out.ChallengeName) {
-    throw new Unauthorized(`sign-in asks for ${out.ChallengeName}, which the console does not support`);
-  }
+  const challenge = challengeOf(out, username);
+  if (challenge) throw challenge;
   const idToken = out.AuthenticationResult?.IdToken;
   if (!idToken) throw new Error('Cognito answered the sign-in without an ID token');
   return { idToken, expiresInSeconds: secondsLeft(idToken, out.AuthenticationResult?.ExpiresIn) };

@@ -48,6 +48,10 @@ const auth: ConsoleAuth = {
   completeNewPassword: async () => {
     throw new Unauthorized('no new-password challenge here');
   },
+  // Authenticator codes are answered in test/unit/handlers/console-sign-in.test.ts.
+  answerMfa: async () => {
+    throw new Unauthorized('no authenticator challenge here');
+  },
 };
 
 const request = (

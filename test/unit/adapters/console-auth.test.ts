@@ -2,7 +2,9 @@ import { generateKeyPairSync, type KeyObject, randomUUID, sign } from 'node:cryp
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
+  CodeMismatchException,
   CognitoIdentityProviderClient,
+  ExpiredCodeException,
   InitiateAuthCommand,
   InvalidPasswordException,
   NotAuthorizedException,
@@ -15,9 +17,13 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ConfigurationError } from '../../../functions/adapters/config.ts';
 import {
+  answerMfaChallenge,
   type ConsoleTokenVerifier,
   completeNewPassword,
   createConsoleTokenVerifier,
+  MfaCode,
+  MfaCodeRejected,
+  MfaCodeRequired,
   NewPassword,
   PasswordChangeRequired,
   PasswordRejected,
@@ -360,12 +366,49 @@ describe('signInToConsole', () => {
 
   it('refuses a challenge the console cannot answer', async () => {
     // Prepare
-    cognito.on(InitiateAuthCommand).resolves({ ChallengeName: 'SOFTWARE_TOKEN_MFA', Session: 'session-2' });
+    cognito.on(InitiateAuthCommand).resolves({ ChallengeName: 'CUSTOM_CHALLENGE', Session: 'session-2' });
     // Act
     const error = await rejectionOf(signInToConsole('organizer', 'Correct-Horse-1'));
     // Assess
     expect(error).toBeInstanceOf(Unauthorized);
-    expect(error.message).toMatch(/SOFTWARE_TOKEN_MFA/);
+    expect(error.message).toMatch(/CUSTOM_CHALLENGE/);
+  });
+
+  it('asks for the authenticator code when Cognito answers with SOFTWARE_TOKEN_MFA, keeping the user it names', async () => {
+    // Prepare
+    cognito.on(InitiateAuthCommand).resolves({
+      ChallengeName: 'SOFTWARE_TOKEN_MFA',
+      Session: 'session-2',
+      ChallengeParameters: { USER_ID_FOR_SRP: 'organizer' },
+    });
+    // Act
+    const error = await rejectionOf(signInToConsole('organizer@example.gov.cn', 'Correct-Horse-1'));
+    // Assess
+    expect(error).toBeInstanceOf(MfaCodeRequired);
+    expect(error).toMatchObject({ session: 'session-2', userId: 'organizer' });
+  });
+
+  it("names the challenge's USER_ID_FOR_SRP, not the typed e-mail alias, for a first sign-in", async () => {
+    // Prepare
+    cognito.on(InitiateAuthCommand).resolves({
+      ChallengeName: 'NEW_PASSWORD_REQUIRED',
+      Session: 'session-1',
+      ChallengeParameters: { USER_ID_FOR_SRP: 'a1b2c3d4-user-sub' },
+    });
+    // Act
+    const error = await rejectionOf(signInToConsole('wang@example.gov.cn', 'Temporary-1'));
+    // Assess
+    expect(error).toBeInstanceOf(PasswordChangeRequired);
+    expect(error).toMatchObject({ session: 'session-1', userId: 'a1b2c3d4-user-sub' });
+  });
+
+  it("tells Cognito's threat protection the user's IP address", async () => {
+    // Prepare
+    cognito.on(InitiateAuthCommand).resolves({ AuthenticationResult: { IdToken: signJwt(idClaims({}, localIssuer)) } });
+    // Act
+    await signInToConsole('organizer', 'Correct-Horse-1', { ipAddress: '198.51.100.23' });
+    // Assess
+    expect(cognito).toReceiveCommandWith(InitiateAuthCommand, { UserContextData: { IpAddress: '198.51.100.23' } });
   });
 
   it('refuses an empty password without asking Cognito', async () => {
@@ -433,5 +476,48 @@ describe('completeNewPassword', () => {
       'ChosenPassword2026',
     ])
       expect(NewPassword.safeParse(weak).success, weak).toBe(false);
+  });
+});
+
+describe('answerMfaChallenge', () => {
+  it("answers SOFTWARE_TOKEN_MFA with the code as the user the challenge named, from the user's address", async () => {
+    // Prepare
+    const idToken = signJwt(idClaims({ exp: now() + 3600 }, localIssuer));
+    cognito.on(RespondToAuthChallengeCommand).resolves({ AuthenticationResult: { IdToken: idToken, ExpiresIn: 3600 } });
+    // Act
+    const session = await answerMfaChallenge('organizer', 'session-2', '654321', { ipAddress: '198.51.100.23' });
+    // Assess
+    expect(session.idToken).toBe(idToken);
+    expect(cognito).toReceiveCommandWith(RespondToAuthChallengeCommand, {
+      ClientId: CLIENT_ID,
+      ChallengeName: 'SOFTWARE_TOKEN_MFA',
+      Session: 'session-2',
+      ChallengeResponses: { USERNAME: 'organizer', SOFTWARE_TOKEN_MFA_CODE: '654321' },
+      UserContextData: { IpAddress: '198.51.100.23' },
+    });
+  });
+
+  it('answers a wrong code with MfaCodeRejected and an expired session with Unauthorized', async () => {
+    // Prepare
+    cognito
+      .on(RespondToAuthChallengeCommand)
+      .rejectsOnce(new CodeMismatchException({ message: 'Invalid code received for user', $metadata: {} }))
+      .rejectsOnce(new ExpiredCodeException({ message: 'Invalid session', $metadata: {} }))
+      .rejectsOnce(new NotAuthorizedException({ message: 'Invalid session for the user.', $metadata: {} }));
+    // Act
+    const wrong = await rejectionOf(answerMfaChallenge('organizer', 'session-2', '000000'));
+    const expired = await rejectionOf(answerMfaChallenge('organizer', 'session-2', '000000'));
+    const gone = await rejectionOf(answerMfaChallenge('organizer', 'session-2', '000000'));
+    // Assess
+    expect(wrong).toBeInstanceOf(MfaCodeRejected);
+    expect(expired).toBeInstanceOf(Unauthorized);
+    expect(gone).toBeInstanceOf(Unauthorized);
+    expect(gone.message).toMatch(/sign in again/);
+  });
+
+  it('accepts six digits, spaces removed, and nothing else', () => {
+    // Act & Assess
+    expect(MfaCode.parse(' 123 456 ')).toBe('123456');
+    for (const bad of ['12345', '1234567', '12a456', '']) expect(MfaCode.safeParse(bad).success, bad).toBe(false);
   });
 });

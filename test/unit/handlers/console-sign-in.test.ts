@@ -1,0 +1,216 @@
+import {
+  CodeMismatchException,
+  CognitoIdentityProviderClient,
+  InitiateAuthCommand,
+  NotAuthorizedException,
+  RespondToAuthChallengeCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { answerMfaChallenge, completeNewPassword, signInToConsole } from '../../../functions/adapters/console-auth.ts';
+import { type ConsoleAuth, routeConsole } from '../../../functions/console-api.ts';
+import { Unauthorized } from '../../../functions/core/console-access.ts';
+
+/**
+ * The console's sign-in pages with the real Cognito adapter on a mocked Cognito: the challenges
+ * cognito-local cannot bring (an authenticator code, a sign-in by e-mail alias) and what Cognito's
+ * threat protection is told. The ID token's verification is faked: console-auth.test.ts covers it.
+ */
+
+const cognito = mockClient(CognitoIdentityProviderClient);
+const ddb = mockClient(DynamoDBDocumentClient);
+const CLIENT_IP = '203.0.113.7';
+const SESSION = 'cognito-session-'.padEnd(60, 'x');
+const ID_TOKEN = 'id-token-of-organizer';
+
+const auth: ConsoleAuth = {
+  verify: async (token) => {
+    if (token !== ID_TOKEN) throw new Unauthorized('token expired');
+    return { sub: 'sub-org', username: 'organizer', role: 'organizer' };
+  },
+  signIn: signInToConsole,
+  completeNewPassword,
+  answerMfa: answerMfaChallenge,
+};
+
+const post = (path: string, form: Record<string, string>): APIGatewayProxyEventV2 => ({
+  version: '2.0',
+  routeKey: 'POST /console/{proxy+}',
+  rawPath: path,
+  rawQueryString: 'lang=en',
+  headers: {
+    host: 'console.example.gov.cn',
+    origin: 'https://console.example.gov.cn',
+    'content-type': 'application/x-www-form-urlencoded',
+  },
+  queryStringParameters: { lang: 'en' },
+  body: new URLSearchParams(form).toString(),
+  isBase64Encoded: false,
+  requestContext: {
+    accountId: '123456789012',
+    apiId: 'api',
+    domainName: 'console.example.gov.cn',
+    domainPrefix: 'console',
+    http: { method: 'POST', path, protocol: 'HTTP/1.1', sourceIp: CLIENT_IP, userAgent: 'test' },
+    requestId: 'r',
+    routeKey: 'POST /console/{proxy+}',
+    stage: '$default',
+    time: '',
+    timeEpoch: 0,
+  },
+});
+
+/** The value of a hidden field of the page's form. */
+const hidden = (html: string, name: string): string | undefined =>
+  new RegExp(`<input type="hidden" name="${name}" value="([^"]*)">`).exec(html)?.[1];
+
+const signedInAs = { AuthenticationResult: { IdToken: ID_TOKEN, ExpiresIn: 3600, TokenType: 'Bearer' } };
+
+beforeAll(() => {
+  vi.stubEnv('CONSOLE_USER_POOL_ID', 'eu-west-1_TestPool1');
+  vi.stubEnv('CONSOLE_CLIENT_ID', 'console-client');
+});
+
+afterAll(() => {
+  vi.unstubAllEnvs();
+});
+
+beforeEach(() => {
+  ddb.on(PutCommand).resolves({});
+});
+
+afterEach(() => {
+  cognito.reset();
+  ddb.reset();
+});
+
+describe('console sign-in with an authenticator app', () => {
+  it('asks for the code after the password, and signs in with it, telling Cognito the browser address', async () => {
+    // Prepare
+    cognito.on(InitiateAuthCommand).resolves({
+      ChallengeName: 'SOFTWARE_TOKEN_MFA',
+      Session: SESSION,
+      ChallengeParameters: { USER_ID_FOR_SRP: 'organizer' },
+    });
+    cognito.on(RespondToAuthChallengeCommand).resolves(signedInAs);
+    // Act
+    const codePage = await routeConsole(
+      post('/console/sign-in', { username: 'organizer', password: 'Correct-Horse-1' }),
+      auth,
+    );
+    const html = String(codePage.body);
+    const signedIn = await routeConsole(
+      post('/console/mfa', {
+        username: hidden(html, 'username') ?? '',
+        userId: hidden(html, 'userId') ?? '',
+        session: hidden(html, 'session') ?? '',
+        code: '123 456',
+      }),
+      auth,
+    );
+    // Assess
+    expect(codePage.statusCode).toBe(200);
+    expect(html).toContain('action="/console/mfa?lang=en"');
+    expect(html).toContain('autocomplete="one-time-code"');
+    expect(cognito).toReceiveCommandWith(InitiateAuthCommand, {
+      AuthParameters: { USERNAME: 'organizer', PASSWORD: 'Correct-Horse-1' },
+      UserContextData: { IpAddress: CLIENT_IP },
+    });
+    expect(cognito).toReceiveCommandWith(RespondToAuthChallengeCommand, {
+      ClientId: 'console-client',
+      ChallengeName: 'SOFTWARE_TOKEN_MFA',
+      Session: SESSION,
+      ChallengeResponses: { USERNAME: 'organizer', SOFTWARE_TOKEN_MFA_CODE: '123456' },
+      UserContextData: { IpAddress: CLIENT_IP },
+    });
+    expect(signedIn.statusCode).toBe(303);
+    expect(signedIn.cookies?.[0]).toMatch(new RegExp(`^console_session=${ID_TOKEN};`));
+    expect(ddb).toReceiveCommandWith(PutCommand, { Item: expect.objectContaining({ action: 'sign-in' }) });
+  });
+
+  it('shows the code form again with a clear message for a wrong or expired code, setting no session', async () => {
+    // Prepare
+    cognito
+      .on(RespondToAuthChallengeCommand)
+      .rejects(new CodeMismatchException({ message: 'Invalid code received for user', $metadata: {} }));
+    // Act
+    const page = await routeConsole(
+      post('/console/mfa', { username: 'organizer', userId: 'organizer', session: SESSION, code: '000000' }),
+      auth,
+    );
+    // Assess
+    expect(page.statusCode).toBe(401);
+    expect(page.cookies).toBeUndefined();
+    expect(String(page.body)).toContain('The code is wrong or has expired');
+    expect(hidden(String(page.body), 'session')).toBe(SESSION);
+  });
+
+  it('refuses a code that is not 6 digits without asking Cognito, in Chinese for a Chinese page', async () => {
+    // Prepare
+    const event = post('/console/mfa', { username: 'organizer', userId: 'organizer', session: SESSION, code: '12ab' });
+    event.queryStringParameters = { lang: 'zh' };
+    // Act
+    const page = await routeConsole(event, auth);
+    // Assess
+    expect(page.statusCode).toBe(400);
+    expect(String(page.body)).toContain('请输入身份验证器应用当前显示的 6 位数字');
+    expect(cognito).not.toHaveReceivedCommand(RespondToAuthChallengeCommand);
+  });
+
+  it('sends a code whose sign-in expired back to sign in', async () => {
+    // Prepare
+    cognito
+      .on(RespondToAuthChallengeCommand)
+      .rejects(
+        new NotAuthorizedException({ message: 'Invalid session for the user, session is expired.', $metadata: {} }),
+      );
+    // Act
+    const page = await routeConsole(
+      post('/console/mfa', { username: 'organizer', userId: 'organizer', session: SESSION, code: '123456' }),
+      auth,
+    );
+    // Assess
+    expect(page.statusCode).toBe(401);
+    expect(String(page.body)).toContain('action="/console/sign-in?lang=en"');
+    expect(String(page.body)).toContain('The sign-in expired');
+  });
+});
+
+describe('first sign-in by e-mail alias', () => {
+  it('answers the new-password challenge as the user Cognito named, not the typed e-mail', async () => {
+    // Prepare
+    cognito.on(InitiateAuthCommand).resolves({
+      ChallengeName: 'NEW_PASSWORD_REQUIRED',
+      Session: SESSION,
+      ChallengeParameters: { USER_ID_FOR_SRP: '7c1e2a52-0b51-4d1e-9b1e-3a1f0e0c9d11' },
+    });
+    cognito.on(RespondToAuthChallengeCommand).resolves(signedInAs);
+    // Act
+    const passwordPage = await routeConsole(
+      post('/console/sign-in', { username: 'wang@example.gov.cn', password: 'Temporary-1' }),
+      auth,
+    );
+    const html = String(passwordPage.body);
+    const signedIn = await routeConsole(
+      post('/console/new-password', {
+        username: hidden(html, 'username') ?? '',
+        userId: hidden(html, 'userId') ?? '',
+        session: hidden(html, 'session') ?? '',
+        password: 'Chosen-Password-2026!',
+        confirm: 'Chosen-Password-2026!',
+      }),
+      auth,
+    );
+    // Assess
+    expect(hidden(html, 'username')).toBe('wang@example.gov.cn');
+    expect(signedIn.statusCode).toBe(303);
+    expect(cognito).toReceiveCommandWith(RespondToAuthChallengeCommand, {
+      ChallengeName: 'NEW_PASSWORD_REQUIRED',
+      Session: SESSION,
+      ChallengeResponses: { USERNAME: '7c1e2a52-0b51-4d1e-9b1e-3a1f0e0c9d11', NEW_PASSWORD: 'Chosen-Password-2026!' },
+      UserContextData: { IpAddress: CLIENT_IP },
+    });
+  });
+});
