@@ -5,7 +5,7 @@ import { mailer } from './adapters/outbox.ts';
 import { CampaignNotFound } from './adapters/store.ts';
 import { store } from './adapters/table.ts';
 import { renderFailureNotice } from './core/mail.ts';
-import { FailCampaignInput } from './core/workflow-contract.ts';
+import { batchFailureBehind, FailCampaignInput } from './core/workflow-contract.ts';
 
 /** What NotifyFailure did. */
 export interface FailResult {
@@ -23,10 +23,13 @@ const firstLine = (text: string) => {
   return text.split('\n')[0] ?? text;
 };
 
-/** NotifyFailure: marks the campaign failed and tells its organizers once. */
+/**
+ * NotifyFailure: marks the campaign failed and tells its organizers once. A failed mail Map reports
+ * only its own error (`States.ExceedToleratedFailureThreshold` on AWS): the reason its failing batch
+ * recorded on the campaign is shown instead, e.g. `DailyQuotaExceeded` with the quota's numbers.
+ */
 export const failCampaign = async ({ campaignId, error }: FailCampaignInput): Promise<FailResult> => {
-  const name = error.Error ?? 'Error';
-  const cause = firstLine(error.Cause ?? '').slice(0, 2000);
+  const reported = error.Error ?? 'Error';
   let meta: Awaited<ReturnType<typeof store.getMeta>>;
   try {
     meta = await store.getMeta(campaignId);
@@ -34,8 +37,16 @@ export const failCampaign = async ({ campaignId, error }: FailCampaignInput): Pr
     if (e instanceof CampaignNotFound) return { notified: 0 };
     throw e;
   }
+  const batch = batchFailureBehind(reported, meta.mailFailure);
+  const name = batch?.error ?? reported;
+  const cause = batch?.cause ?? firstLine(error.Cause ?? '').slice(0, 2000);
   await store.setStatus(campaignId, 'failed', { failure: { error: name, cause } });
-  const mail = renderFailureNotice(meta.campaign, name, cause);
+  const mail = renderFailureNotice(
+    meta.campaign,
+    name,
+    cause,
+    batch ? { mapError: reported, failure: batch } : undefined,
+  );
   // Before any claim, as for a batch: a claimed notice that SES then refuses would never be retried.
   await mailer.ensureRoomFor(meta.campaign.organizers.length);
   let notified = 0;

@@ -4,7 +4,7 @@ import { classifyErrors, parseEvent } from './adapters/middleware.ts';
 import { preparePublication } from './adapters/publication.ts';
 import type { AssignmentRecord } from './adapters/store.ts';
 import { store } from './adapters/table.ts';
-import { planBatches } from './core/batches.ts';
+import { planMailWithin } from './core/batches.ts';
 import { MAIL_MAP_CONCURRENCY, type MailPlan, PlanMailInput } from './core/workflow-contract.ts';
 
 /**
@@ -27,7 +27,7 @@ const openAssignments = async (campaignId: string): Promise<AssignmentRecord[]> 
 };
 
 /**
- * Plans one round of mail as batches of IDs: every assigned supervisor for invitations, supervisors
+ * Plans one round of mail as batches of IDs, within the workflow's state budget (else `MailPlanTooLarge`): every assigned supervisor for invitations, supervisors
  * with unanswered assignments for reminders, every center for summaries (after recording the
  * campaign's findings: rectification items, re-check outcomes, comments).
  */
@@ -52,7 +52,8 @@ export const planMail = async ({ campaignId, kind, round }: PlanMailInput): Prom
     ids = [...everyone];
   }
   ids.sort();
-  return { kind, round, recipients: ids.length, batches: planBatches(ids, MAIL_MAP_CONCURRENCY) };
+  // A province's plan must still fit the workflow's state: larger batches, or a clear failure.
+  return planMailWithin({ kind, round }, ids, MAIL_MAP_CONCURRENCY);
 };
 
 /** Lambda entry point of PlanInvitations, PlanReminders and PlanSummaries. */

@@ -1,9 +1,9 @@
 import middy from '@middy/core';
 import { centersOf, summaryOf } from './adapters/campaign-cache.ts';
-import { deliverAll, type Outgoing } from './adapters/delivery.ts';
+import { type DeliveryClock, deliverAll, type Outgoing } from './adapters/delivery.ts';
 import { getLinkSecret } from './adapters/link-secret.ts';
-import { withLambdaContext } from './adapters/logger.ts';
-import { classifyErrors, InvalidTaskInput, parseEvent } from './adapters/middleware.ts';
+import { logger, withLambdaContext } from './adapters/logger.ts';
+import { classifyErrors, InvalidTaskInput, isTransient, parseEvent } from './adapters/middleware.ts';
 import { mailer, surveyBaseUrl } from './adapters/outbox.ts';
 import type { CampaignMeta, RectificationLink } from './adapters/store.ts';
 import { store } from './adapters/table.ts';
@@ -147,8 +147,7 @@ const composeFactCheckNotices = async (input: SendMailInput, meta: CampaignMeta)
   return out;
 };
 
-/** Sends one batch of invitations, reminders or center summaries (the city summary has its own function). */
-export const sendMailBatch = async (input: SendMailInput): Promise<SendMailResult> => {
+const sendBatch = async (input: SendMailInput, clock?: DeliveryClock): Promise<SendMailResult> => {
   if (input.kind === 'city-summary') throw new InvalidTaskInput('the city summary is sent by publish-city-summary');
   const meta = await store.getMeta(input.campaignId);
   const outgoing =
@@ -157,7 +156,29 @@ export const sendMailBatch = async (input: SendMailInput): Promise<SendMailResul
       : input.kind === 'fact-check'
         ? await composeFactCheckNotices(input, meta)
         : await composeForSupervisors(input, meta);
-  return deliverAll(input, outgoing, mailer);
+  return deliverAll(input, outgoing, mailer, clock);
+};
+
+/**
+ * Sends one batch of invitations, reminders or center summaries (the city summary has its own function).
+ * With a `clock` (the Lambda context), it stops before the function's timeout and reports in
+ * `remaining` what is left for the workflow to send in the next invocation. A failure the workflow
+ * will not retry is recorded on the campaign first, for NotifyFailure to explain a failed Map.
+ */
+export const sendMailBatch = async (input: SendMailInput, clock?: DeliveryClock): Promise<SendMailResult> => {
+  try {
+    return await sendBatch(input, clock);
+  } catch (error) {
+    if (error instanceof Error && !isTransient(error)) {
+      const { kind, round, batch } = input;
+      const failure = { error: error.name, cause: error.message.slice(0, 2000), kind, round, batch };
+      await store
+        .recordMailFailure(input.campaignId, { ...failure, at: new Date().toISOString() })
+        // The batch's own error is what the workflow must see, not a failure to record it.
+        .catch((recordError: unknown) => logger.warn('could not record the mail batch failure', { recordError }));
+    }
+    throw error;
+  }
 };
 
 /** Lambda entry point of every mail-sending Map iteration. */
@@ -165,4 +186,4 @@ export const handler = middy<SendMailInput, SendMailResult>()
   .use(withLambdaContext())
   .use(classifyErrors())
   .use(parseEvent(SendMailInput))
-  .handler((event) => sendMailBatch(event));
+  .handler((event, context) => sendMailBatch(event, { remainingMs: () => context.getRemainingTimeInMillis() }));

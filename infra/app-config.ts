@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { MAX_SEND_RATE_LIMIT } from '../functions/core/send-rate.ts';
 
 const SENDER_HINT =
   'pass the sender address verified in SES, e.g. `npx cdk deploy -c senderEmail=noreply@example.gov.cn`, or leave it out and give the SenderEmail parameter at deploy time';
@@ -16,7 +17,7 @@ export const AppConfig = z.object({
   maxSendRate: z.coerce
     .number({ error: 'maxSendRate must be a number: a cap on the SES send rate, in emails per second' })
     .positive('maxSendRate must be positive: a cap on the SES send rate, in emails per second')
-    .max(10_000, 'maxSendRate above 10000 emails per second is not an SES rate')
+    .max(MAX_SEND_RATE_LIMIT, `maxSendRate above ${MAX_SEND_RATE_LIMIT} emails per second is not an SES rate`)
     .optional(),
   stackName: z
     .string()

@@ -32,6 +32,14 @@ export class Pacer {
     });
   }
 
+  /**
+   * About how long a caller asking now waits for its slot, in ms: the callers already waiting and
+   * the one just let go each hold an interval. 0 until the rate is known (the first wait reads it).
+   */
+  backlogMs(): number {
+    return Math.max(0, this.last + this.interval * (this.waiting.length + 1) - Date.now());
+  }
+
   /** Gives the last slot back: the call it was let go for sent nothing, so the next may go at once. */
   refund(): void {
     this.last -= this.interval;
@@ -104,11 +112,23 @@ export class Mailer {
     await this.options.dailyQuota?.ensureRoomFor(count);
   }
 
+  /** About how long the next email waits for its turn under the pacing, in ms. */
+  expectedWaitMs(): number {
+    return this.options.pacer.backlogMs();
+  }
+
   /**
    * Sends one email; returns the SES message id. Mail with attachments goes out through
-   * SendRawEmail as MIME built by the `compose` option; the rest through SendEmail.
+   * SendRawEmail as MIME built by the `compose` option; the rest through SendEmail. `onTurn` runs
+   * once the pacing lets this email go, right before SES is called (e.g. to claim it in the outbox
+   * ledger only then): if it throws, nothing is sent, the slot is given back and the error rethrown.
    */
-  async send(to: readonly string[], mail: RenderedMail, tags: Record<string, string>): Promise<string> {
+  async send(
+    to: readonly string[],
+    mail: RenderedMail,
+    tags: Record<string, string>,
+    onTurn?: () => Promise<void>,
+  ): Promise<string> {
     const sesTags = Object.entries(tags).map(([Name, Value]) => ({
       Name,
       Value: Value.replace(/[^A-Za-z0-9_-]/g, '_'),
@@ -118,6 +138,14 @@ export class Mailer {
     const raw = mail.attachments?.length && compose ? await compose(this.options.from, to, mail) : undefined;
     for (let attempt = 0; ; attempt++) {
       await this.options.pacer.wait();
+      if (attempt === 0 && onTurn) {
+        try {
+          await onTurn();
+        } catch (error) {
+          this.options.pacer.refund();
+          throw error;
+        }
+      }
       try {
         const out = raw
           ? await this.ses.send(

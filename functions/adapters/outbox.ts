@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { MAX_SEND_RATE_LIMIT } from '../core/send-rate.ts';
 import { readEnv, requireEnv } from './config.ts';
 import { Mailer, Pacer } from './mailer.ts';
 import { AccountQuota } from './send-quota.ts';
@@ -8,7 +9,7 @@ import { sesClient } from './ses.ts';
  * An explicit cap in emails per second, e.g. to leave room for other senders in the account. Unset
  * (the default on AWS), each container reads the account's own max send rate from SES once.
  */
-const maxSendRate = readEnv('MAX_SEND_RATE', z.coerce.number().positive().max(1000).optional());
+const maxSendRate = readEnv('MAX_SEND_RATE', z.coerce.number().positive().max(MAX_SEND_RATE_LIMIT).optional());
 /** How many mail batches run at once (the Map's MaxConcurrency): each takes its share of the rate. */
 const concurrency = readEnv('MAIL_CONCURRENCY', z.coerce.number().int().positive().max(100).default(4));
 

@@ -3,6 +3,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   BatchWriteCommand,
+  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -31,6 +32,7 @@ import {
 import { CenterFindings, RectificationItem } from '../core/rectification.ts';
 import { Review } from '../core/review.ts';
 import { CampaignScoringSummary, CenterExplanation, RaterSeverity } from '../core/scoring.ts';
+import { MailBatchFailure } from '../core/workflow-contract.ts';
 import {
   assignmentSk,
   auditPk,
@@ -104,6 +106,8 @@ export const CampaignMeta = z.object({
   /** The organizers ended fact-check (every dispute ruled) before the window ended. */
   factCheckFinished: z.boolean().optional(),
   failure: z.object({ error: z.string(), cause: z.string() }).optional(),
+  /** The last mail batch that failed for good, and why (NotifyFailure explains a failed Map with it). */
+  mailFailure: MailBatchFailure.optional(),
 });
 export type CampaignMeta = z.infer<typeof CampaignMeta>;
 
@@ -179,7 +183,11 @@ const LATEST_FIELDS = Object.keys(ResponseRecord.shape);
 const LATEST_NAMES = Object.fromEntries(LATEST_FIELDS.map((f, i) => [`#f${i}`, f]));
 const LATEST_PROJECTION = LATEST_FIELDS.map((_, i) => `#f${i}`).join(', ');
 
-/** Outbox ledger entry: one per email, claimed before sending so a retry never sends twice. */
+/**
+ * Outbox ledger entry: one per email, claimed before sending so a retry never sends twice. A claim
+ * (`sending`) may carry `leaseUntil`: once that time has passed and the claim is still unsent, the
+ * claiming invocation is known to be gone and a later attempt may take the email over.
+ */
 export const MailRecord = z.object({
   kind: z.string(),
   round: z.number(),
@@ -189,6 +197,7 @@ export const MailRecord = z.object({
   messageId: z.string().optional(),
   error: z.string().optional(),
   at: z.string(),
+  leaseUntil: z.string().optional(),
 });
 export type MailRecord = z.infer<typeof MailRecord>;
 
@@ -949,6 +958,29 @@ export class CampaignStore {
     }
   }
 
+  /**
+   * Records on the campaign why a mail batch failed for good, before its task fails. Writing the same
+   * failure again changes nothing; a campaign that does not exist gets no record (CampaignNotFound).
+   */
+  async recordMailFailure(campaignId: string, failure: MailBatchFailure): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { PK: campaignPk(campaignId), SK: META },
+          UpdateExpression: 'SET mailFailure = :f',
+          ConditionExpression: 'attribute_exists(PK)',
+          ExpressionAttributeValues: { ':f': MailBatchFailure.parse(failure) },
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        throw new CampaignNotFound(`no campaign with id ${campaignId}`, { cause: error });
+      }
+      throw error;
+    }
+  }
+
   /** Sets the status, optionally only from the given ones. */
   async setStatus(campaignId: string, status: CampaignStatus, extra: Record<string, unknown> = {}): Promise<void> {
     const names: Record<string, string> = { '#s': 'status' };
@@ -1011,8 +1043,10 @@ export class CampaignStore {
   }
 
   /**
-   * Claims the right to send one email. Returns false when an earlier attempt already claimed it —
-   * whether it was sent or the attempt died after SES accepted it: sending again could duplicate.
+   * Claims the right to send one email. Returns false when the email is sent or settled, or claimed
+   * by an attempt whose lease still holds: sending again could duplicate. With `leaseUntil` (an ISO
+   * time: the claiming invocation's own deadline), a claim still `sending` after that time belongs to
+   * an invocation that was killed, and is taken over. A claim without a lease is never taken over.
    */
   async claimMail(
     campaignId: string,
@@ -1021,6 +1055,7 @@ export class CampaignStore {
     recipientId: string,
     to: string[],
     at: string,
+    leaseUntil?: string,
   ): Promise<boolean> {
     try {
       await this.db.send(
@@ -1035,14 +1070,37 @@ export class CampaignStore {
             to,
             state: 'sending',
             at,
+            ...(leaseUntil === undefined ? {} : { leaseUntil }),
           },
-          ConditionExpression: 'attribute_not_exists(PK)',
+          ConditionExpression: 'attribute_not_exists(PK) OR (#st = :sending AND leaseUntil < :at)',
+          ExpressionAttributeNames: { '#st': 'state' },
+          ExpressionAttributeValues: { ':sending': 'sending', ':at': at },
         }),
       );
       return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
+    }
+  }
+
+  /**
+   * Gives back a claim whose email SES certainly did not take (it refused the call as throttled or
+   * unavailable), so a retry sends it instead of skipping it. Only the claim made at `at` is removed.
+   */
+  async releaseMail(campaignId: string, kind: string, round: number, recipientId: string, at: string): Promise<void> {
+    try {
+      await this.db.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { PK: mailPk(campaignId), SK: mailSk(kind, round, recipientId) },
+          ConditionExpression: '#st = :sending AND #at = :at',
+          ExpressionAttributeNames: { '#st': 'state', '#at': 'at' },
+          ExpressionAttributeValues: { ':sending': 'sending', ':at': at },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
   }
 

@@ -19,6 +19,9 @@ export type MailKind = z.infer<typeof MailKind>;
 /** The `MaxConcurrency` of the workflow's mail Maps: how many batches send at once. */
 export const MAIL_MAP_CONCURRENCY = 4;
 
+/** Most recipients one batch may hold (a Map item); send-mail sends a larger batch over several invocations. */
+export const MAX_MAIL_BATCH = 500;
+
 /**
  * One batch of recipients as a range of sorted IDs (supervisor IDs for invitations and reminders,
  * center IDs for summaries): the state carries a few bytes per batch however many recipients a
@@ -29,7 +32,7 @@ export const MailBatch = z
     index: z.number().int().nonnegative(),
     first: Id,
     last: Id,
-    count: z.number().int().positive().max(500),
+    count: z.number().int().positive().max(MAX_MAIL_BATCH),
   })
   .refine((b) => b.first <= b.last, { message: 'first must not sort after last' });
 export type MailBatch = z.infer<typeof MailBatch>;
@@ -58,12 +61,17 @@ export const SendMailInput = CampaignTaskInput.extend({
 });
 export type SendMailInput = z.infer<typeof SendMailInput>;
 
-/** What one batch did; `skipped` counts emails already sent by an earlier attempt. */
+/**
+ * What one invocation did with a batch; `skipped` counts emails already sent (or claimed) by an
+ * earlier attempt. `remaining` counts the emails it left unstarted because its function's time was
+ * running out: the workflow invokes it again with the same batch until none remain.
+ */
 export const SendMailResult = z.object({
   sent: z.number().int().nonnegative(),
   skipped: z.number().int().nonnegative(),
   suppressed: z.number().int().nonnegative(),
   failed: z.number().int().nonnegative(),
+  remaining: z.number().int().nonnegative(),
 });
 export type SendMailResult = z.infer<typeof SendMailResult>;
 
@@ -118,6 +126,39 @@ export const FailCampaignInput = CampaignTaskInput.extend({
   error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).passthrough(),
 });
 export type FailCampaignInput = z.infer<typeof FailCampaignInput>;
+
+/**
+ * Why a mail batch failed for good, recorded on its campaign before its task fails: a failed
+ * Distributed Map reports only its own error name (`States.ExceedToleratedFailureThreshold`), so
+ * NotifyFailure reads the batch's reason here.
+ */
+export const MailBatchFailure = z.object({
+  error: z.string(),
+  cause: z.string(),
+  kind: MailKind,
+  round: z.number().int().nonnegative(),
+  batch: z.object({ index: z.number().int().nonnegative(), first: z.string(), last: z.string(), count: z.number() }),
+  at: z.string(),
+});
+export type MailBatchFailure = z.infer<typeof MailBatchFailure>;
+
+/** Errors a Map state fails with on its own account, hiding the error of the iteration that failed. */
+export const MAP_FAILURES: ReadonlySet<string> = new Set([
+  'States.ExceedToleratedFailureThreshold',
+  'States.ItemReaderFailed',
+  'States.ResultWriterFailed',
+  'States.Runtime',
+]);
+
+/**
+ * The recorded batch failure that explains a workflow error: when a Map failed with its own error
+ * name, or with the batch's own (as a runner that passes the iteration's error through reports it).
+ */
+export const batchFailureBehind = (
+  errorName: string,
+  recorded: MailBatchFailure | undefined,
+): MailBatchFailure | undefined =>
+  recorded !== undefined && (MAP_FAILURES.has(errorName) || recorded.error === errorName) ? recorded : undefined;
 
 /** The names of the workflow's substitutions, one per task handler. */
 export const WORKFLOW_FUNCTIONS = {

@@ -46,6 +46,21 @@ class CampaignInvalid extends Error {
   override name = 'CampaignInvalid';
 }
 
+/** How Lambda ends an invocation that outlives its function's timeout. */
+class SandboxTimedout extends Error {
+  override name = 'Sandbox.Timedout';
+}
+
+/** The errors every Task must retry: Lambda's own transient failures and its timeouts. */
+const LAMBDA_TRANSIENT_ERRORS = [
+  'Sandbox.Timedout',
+  'Lambda.ClientExecutionTimeoutException',
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+];
+
 /** How the simulated supervisors behave, and which task calls fail. */
 interface CampaignScript {
   supervisors: string[];
@@ -56,6 +71,8 @@ interface CampaignScript {
   /** Real seconds each Collect waits before its timeout. */
   waitSeconds?: number;
   failures?: Partial<Record<FunctionName, Error[]>>;
+  /** How many send-mail invocations run short of time and leave one email of their batch for the next. */
+  shortSends?: number;
   /** A review window after the close: its timeout in real seconds, and whether the organizers finish it early. */
   review?: { waitSeconds: number; finishAfterMs?: number };
   /**
@@ -208,7 +225,11 @@ class FakeCampaign {
           ? this.script.answerOnReminder
           : undefined;
     for (const id of this.batchIds(input.batch)) if (answering?.includes(id)) this.answered.add(id);
-    return SendMailResult.parse({ sent: input.batch.count, skipped: 0, suppressed: 0, failed: 0 });
+    if ((this.script.shortSends ?? 0) > 0 && input.batch.count > 1) {
+      this.script.shortSends = (this.script.shortSends ?? 0) - 1;
+      return SendMailResult.parse({ sent: input.batch.count - 1, skipped: 0, suppressed: 0, failed: 0, remaining: 1 });
+    }
+    return SendMailResult.parse({ sent: input.batch.count, skipped: 0, suppressed: 0, failed: 0, remaining: 0 });
   }
 
   private checkProgress(): ProgressDecision {
@@ -353,7 +374,7 @@ describe('campaign workflow', () => {
     ).toEqual(CENTERS);
     const output = FinalState.parse(JSON.parse(execution.output ?? 'null'));
     expect(output.next).toMatchObject({ action: 'close', reason: 'deadline', answered: 2, total: 4 });
-    expect(output.publish).toEqual({ sent: 1, skipped: 0, suppressed: 0, failed: 0 });
+    expect(output.publish).toEqual({ sent: 1, skipped: 0, suppressed: 0, failed: 0, remaining: 0 });
   });
 
   it('waits in Review after the close until the organizers finish it, then scores', async () => {
@@ -459,9 +480,11 @@ describe('campaign workflow', () => {
     expect(iterations.map((e) => e.childExecution).sort()).toEqual(['SendInvitations#1/0', 'SendInvitations#1/1']);
     const statistics = runner.statistics(executionArn);
     expect(statistics.childExecutions.map((c) => c.executionId)).toContain('SendInvitations#1/1');
-    expect(statistics.childExecutions.every((c) => c.stateTransitions === 1)).toBe(true);
+    // Each child sends its batch, finds nothing remaining and succeeds.
+    expect(statistics.childExecutions.every((c) => c.stateTransitions === 3)).toBe(true);
     expect(statistics.stateTransitions).toBe(pathOf(runner.history(executionArn)).length);
-    expect(runner.stateTransitions).toBe(statistics.stateTransitions + statistics.childExecutions.length);
+    const childTransitions = statistics.childExecutions.reduce((sum, c) => sum + c.stateTransitions, 0);
+    expect(runner.stateTransitions).toBe(statistics.stateTransitions + childTransitions);
   });
 
   it('closes as soon as the last supervisor answers, without waiting for the timeout', async () => {
@@ -558,6 +581,61 @@ describe('campaign workflow', () => {
     expect(retries[0]?.childExecution).toMatch(/^SendInvitations#1\/[01]$/);
     const invited = campaign.mail.filter((m) => m.kind === 'invitation').flatMap((m) => campaign.batchIds(m.batch));
     expect(invited.sort()).toEqual(supervisors);
+  });
+
+  it('retries a task that Lambda ended with Sandbox.Timedout and carries on', async () => {
+    // Prepare
+    const supervisors = ['sup-1', 'sup-2'];
+    const campaign = new FakeCampaign({
+      supervisors,
+      answerOnInvitation: supervisors,
+      failures: {
+        prepare: [new SandboxTimedout('Task timed out after 900.00 seconds')],
+        'send-mail': [new SandboxTimedout('Task timed out after 240.00 seconds')],
+      },
+    });
+    const runner = createRunner(campaign);
+
+    // Act
+    const executionArn = launch(runner, campaign);
+    const execution = await runner.waitForExecution(executionArn);
+
+    // Assess
+    const history = runner.history(executionArn);
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(pathOf(history)).toEqual([...LAUNCH, ...PUBLISH]);
+    for (const state of ['Prepare', 'SendInvitationBatch']) {
+      expect(eventsOf(history, 'StateFailed', state)).toMatchObject([{ error: 'Sandbox.Timedout' }]);
+      expect(eventsOf(history, 'StateRetried', state)).toHaveLength(1);
+      expect(eventsOf(history, 'StateRetried', state)[0]?.errorEquals).toContain('Sandbox.Timedout');
+    }
+    expect(campaign.failureReports).toEqual([]);
+    const invited = campaign.mail.filter((m) => m.kind === 'invitation').flatMap((m) => campaign.batchIds(m.batch));
+    expect(invited.sort()).toEqual(supervisors);
+  });
+
+  it('sends the rest of a batch in a new invocation when send-mail stops short of its timeout', async () => {
+    // Prepare: the first invocation of a two-supervisor batch sends one and leaves one
+    const supervisors = ['sup-1', 'sup-2', 'sup-3', 'sup-4'];
+    const campaign = new FakeCampaign({ supervisors, answerOnInvitation: supervisors, shortSends: 1 });
+    const runner = createRunner(campaign);
+
+    // Act
+    const executionArn = launch(runner, campaign);
+    const execution = await runner.waitForExecution(executionArn);
+
+    // Assess
+    const history = runner.history(executionArn);
+    expect(execution.status).toBe('SUCCEEDED');
+    const invitations = campaign.mail.filter((m) => m.kind === 'invitation');
+    expect(invitations).toHaveLength(3);
+    const entered = eventsOf(history, 'StateEntered', 'SendInvitationBatch');
+    const perChild = new Map<string | undefined, number>();
+    for (const e of entered) perChild.set(e.childExecution, (perChild.get(e.childExecution) ?? 0) + 1);
+    expect([...perChild.values()].sort()).toEqual([1, 2]);
+    expect(eventsOf(history, 'StateEntered', 'InvitationBatchDone')).toHaveLength(3);
+    expect(eventsOf(history, 'StateEntered', 'InvitationBatchSent')).toHaveLength(2);
+    expect(pathOf(history)).toEqual([...LAUNCH, ...PUBLISH]);
   });
 
   it('notifies the organizers and fails the execution when a task fails for good', async () => {
@@ -834,5 +912,36 @@ describe('local runner', () => {
     // Assess
     expect(execution.status).toBe('SUCCEEDED');
     expect(received).toEqual([{ campaignId: 'june-2025' }, { campaignId: 'june-2025', limits: { notify: 5 } }]);
+  });
+});
+
+describe('workflow definition', () => {
+  type RetrySpec = { ErrorEquals: string[]; JitterStrategy?: string };
+  type StateSpec = { Type: string; Retry?: RetrySpec[]; ItemProcessor?: { States: Record<string, StateSpec> } };
+  /** Every Task state of the definition, Map iterations' included, by name. */
+  const taskStates = (): [string, StateSpec][] => {
+    const tasks: [string, StateSpec][] = [];
+    const visit = (states: Record<string, StateSpec>) => {
+      for (const [name, state] of Object.entries(states)) {
+        if (state.Type === 'Task') tasks.push([name, state]);
+        if (state.ItemProcessor) visit(state.ItemProcessor.States);
+      }
+    };
+    visit(JSON.parse(WORKFLOW).States);
+    return tasks;
+  };
+
+  it("retries Lambda's timeouts and transient failures with jittered backoff in every Task", () => {
+    // Act
+    const tasks = taskStates();
+
+    // Assess
+    expect(tasks.length).toBeGreaterThan(10);
+    for (const [name, state] of tasks) {
+      const retry = state.Retry?.find((r) => r.ErrorEquals.includes('Sandbox.Timedout'));
+      expect(retry?.ErrorEquals, name).toEqual(expect.arrayContaining(LAMBDA_TRANSIENT_ERRORS));
+      expect(retry, name).toMatchObject({ BackoffRate: expect.any(Number), MaxDelaySeconds: expect.any(Number) });
+      expect(retry?.JitterStrategy, name).toBe('FULL');
+    }
   });
 });

@@ -1,8 +1,10 @@
 import { GetSendQuotaCommand, SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RenderedMail } from '../../../functions/core/mail.ts';
+import { MAX_SEND_RATE_LIMIT } from '../../../functions/core/send-rate.ts';
+import { parseAppConfig } from '../../../infra/app-config.ts';
 
 const ses = mockClient(SESClient);
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -30,6 +32,7 @@ beforeEach(() => {
   ddb.on(GetCommand).resolves({});
   ddb.on(PutCommand).resolves({});
   ddb.on(UpdateCommand).resolves({});
+  ddb.on(DeleteCommand).resolves({});
 });
 
 afterEach(() => {
@@ -98,6 +101,22 @@ describe('outbox', () => {
     expect(ses).toHaveReceivedCommandTimes(SendEmailCommand, 2);
   });
 
+  it('loads with the highest maxSendRate the stack accepts, and both refuse the next one', async () => {
+    // Prepare
+    const highest = String(MAX_SEND_RATE_LIMIT);
+    const tooHigh = String(MAX_SEND_RATE_LIMIT + 1);
+    // Act
+    const accepted = parseAppConfig({ maxSendRate: highest }).maxSendRate;
+    const loaded = loadOutbox({ MAX_SEND_RATE: highest });
+    // Assess
+    expect(accepted).toBe(MAX_SEND_RATE_LIMIT);
+    await expect(loaded).resolves.toHaveProperty('mailer');
+    expect(() => parseAppConfig({ maxSendRate: tooHigh })).toThrow(/maxSendRate above/);
+    await expect(loadOutbox({ MAX_SEND_RATE: tooHigh })).rejects.toThrow(
+      /MAX_SEND_RATE environment variable is invalid/,
+    );
+  });
+
   it('fails a batch the 24-hour quota cannot take before claiming or sending any email', async () => {
     // Prepare
     ses.on(GetSendQuotaCommand).resolves({ MaxSendRate: 1, Max24HourSend: 200, SentLast24Hours: 199 });
@@ -125,5 +144,72 @@ describe('outbox', () => {
     await expect(delivery).rejects.toMatchObject({ name: 'TransientError' });
     expect(ddb).toHaveReceivedCommandTimes(PutCommand, 0);
     expect(ses).toHaveReceivedCommandTimes(SendEmailCommand, 0);
+  });
+});
+
+describe('delivery near the function timeout', () => {
+  const input = { campaignId: 'C-2026-12', kind: 'invitation', round: 0 };
+  const outgoingTo = (n: number) =>
+    new Map(Array.from({ length: n }, (_, i) => [`S${i + 1}`, { to: [`s${i + 1}@example.gov.cn`], mail: MAIL }]));
+
+  it('stops before the timeout and reports the emails it did not start, claiming none of them', async () => {
+    // Prepare: each email sent takes 30 s of the invocation's time
+    const { mailer, deliverAll, SEND_SAFETY_MARGIN_MS } = await loadOutbox({ MAX_SEND_RATE: '400' });
+    const remainingMs = () => 100_000 - 30_000 * ses.commandCalls(SendEmailCommand).length;
+    // Act
+    const result = await deliverAll(input, outgoingTo(6), mailer, { remainingMs });
+    // Assess
+    expect(SEND_SAFETY_MARGIN_MS).toBeGreaterThanOrEqual(15_000);
+    expect(result.sent).toBeGreaterThanOrEqual(1);
+    expect(result.sent).toBeLessThanOrEqual(3);
+    expect(result.remaining).toBe(6 - result.sent);
+    expect(ses).toHaveReceivedCommandTimes(SendEmailCommand, result.sent);
+    expect(ddb).toHaveReceivedCommandTimes(PutCommand, result.sent);
+  });
+
+  it("leases each claim until the invocation's deadline", async () => {
+    // Prepare
+    const { mailer, deliverAll } = await loadOutbox({ MAX_SEND_RATE: '400' });
+    const before = Date.now();
+    // Act
+    await deliverAll(input, outgoingTo(1), mailer, { remainingMs: () => 200_000 });
+    // Assess
+    const claim = ddb.commandCalls(PutCommand)[0]?.args[0].input;
+    const lease = Date.parse(String(claim?.Item?.leaseUntil));
+    expect(lease).toBeGreaterThanOrEqual(before + 200_000);
+    expect(lease).toBeLessThanOrEqual(Date.now() + 200_000);
+    expect(claim?.ConditionExpression).toBe('attribute_not_exists(PK) OR (#st = :sending AND leaseUntil < :at)');
+  });
+
+  it('claims an email only when its turn to be sent comes, so a kill while it waits loses nothing', async () => {
+    // Prepare: one email per 4.2 s for this batch (1/s shared by 4 batches, less the headroom)
+    vi.useFakeTimers();
+    const { mailer, deliverAll } = await loadOutbox({ MAX_SEND_RATE: '1' });
+    // Act
+    const delivery = deliverAll(input, outgoingTo(3), mailer, { remainingMs: () => 200_000 });
+    await vi.advanceTimersByTimeAsync(1_000);
+    const claimedWhileWaiting = ddb.commandCalls(PutCommand).length;
+    await vi.advanceTimersByTimeAsync(10_000);
+    const result = await delivery;
+    // Assess
+    expect(claimedWhileWaiting).toBe(1);
+    expect(result).toMatchObject({ sent: 3, remaining: 0 });
+  });
+
+  it('gives a claim back when SES throttles the email away, so the retried batch sends it', async () => {
+    // Prepare
+    vi.useFakeTimers();
+    ses.on(SendEmailCommand).rejects(Object.assign(new Error('Maximum sending rate exceeded'), { name: 'Throttling' }));
+    const { mailer, deliverAll } = await loadOutbox({ MAX_SEND_RATE: '400' });
+    // Act
+    const delivery = deliverAll(input, outgoingTo(1), mailer, { remainingMs: () => 200_000 });
+    const failure = expect(delivery).rejects.toMatchObject({ name: 'Throttling' });
+    await vi.runAllTimersAsync();
+    await failure;
+    // Assess
+    expect(ddb).toHaveReceivedCommandWith(DeleteCommand, {
+      Key: { PK: 'CAMPAIGN#C-2026-12#MAIL', SK: 'invitation#0#S1' },
+      ConditionExpression: '#st = :sending AND #at = :at',
+    });
   });
 });

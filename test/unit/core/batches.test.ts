@@ -1,8 +1,16 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { idsInBatch, MAX_BATCH_SIZE, planBatches } from '../../../functions/core/batches.ts';
-import { MAIL_MAP_CONCURRENCY } from '../../../functions/core/workflow-contract.ts';
+import {
+  idsInBatch,
+  MAIL_PLAN_BUDGET_BYTES,
+  MAX_BATCH_SIZE,
+  MailPlanTooLarge,
+  planBatches,
+  planMailWithin,
+  serializedBytes,
+} from '../../../functions/core/batches.ts';
+import { MAIL_MAP_CONCURRENCY, MAX_MAIL_BATCH, MailPlan } from '../../../functions/core/workflow-contract.ts';
 
 describe('planBatches', () => {
   it('covers every id exactly once, in equal batches whose number is a multiple of the lanes', () => {
@@ -33,5 +41,74 @@ describe('planBatches', () => {
     // Assess
     expect(values.length).toBeGreaterThan(0);
     expect(new Set(values)).toEqual(new Set([MAIL_MAP_CONCURRENCY]));
+  });
+});
+
+/** `n` distinct ids of exactly `length` characters (1–64, as Id allows). */
+const idsOf = (n: number, length: number): string[] =>
+  Array.from({ length: n }, (_, i) => i.toString(36).padStart(length, 'S').slice(-length));
+
+describe('planMailWithin', () => {
+  it('keeps batches of 100 while the plan fits the state budget', () => {
+    // Prepare
+    const ids = idsOf(2_000, 12);
+    // Act
+    const plan = planMailWithin({ kind: 'invitation', round: 0 }, ids, MAIL_MAP_CONCURRENCY);
+    // Assess
+    expect(plan.recipients).toBe(2_000);
+    expect(Math.max(...plan.batches.map((b) => b.count))).toBeLessThanOrEqual(MAX_BATCH_SIZE);
+    expect(plan.batches.reduce((sum, b) => sum + b.count, 0)).toBe(2_000);
+  });
+
+  it('plans 150,000 recipients with the longest ids within the budget by using larger batches', () => {
+    // Prepare: in batches of 100 these ids would take about 300 KB of state
+    const ids = idsOf(150_000, 64);
+    expect(serializedBytes(planBatches(ids, MAIL_MAP_CONCURRENCY))).toBeGreaterThan(MAIL_PLAN_BUDGET_BYTES);
+    // Act
+    const plan = planMailWithin({ kind: 'reminder', round: 1 }, ids, MAIL_MAP_CONCURRENCY);
+    // Assess
+    expect(serializedBytes(plan)).toBeLessThanOrEqual(MAIL_PLAN_BUDGET_BYTES);
+    expect(Math.max(...plan.batches.map((b) => b.count))).toBeGreaterThan(MAX_BATCH_SIZE);
+    expect(MailPlan.safeParse(plan).success).toBe(true);
+    expect(plan.batches.reduce((sum, b) => sum + b.count, 0)).toBe(150_000);
+  });
+
+  it('fails with MailPlanTooLarge, naming the recipients and the limit, when even the largest batches do not fit', () => {
+    // Prepare
+    const ids = idsOf(150_000, 64);
+    // Act
+    const plan = () => planMailWithin({ kind: 'summary', round: 0 }, ids, MAIL_MAP_CONCURRENCY, 40 * 1024);
+    // Assess
+    expect(plan).toThrow(MailPlanTooLarge);
+    expect(plan).toThrow(new RegExp(`150000 recipients.*batches of ${MAX_MAIL_BATCH}.*limit of ${40 * 1024} bytes`));
+  });
+
+  it('never returns a plan over the budget, whatever the recipients and id lengths', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 100_000, max: 200_000 }),
+        fc.integer({ min: 1, max: 64 }),
+        fc.integer({ min: 60, max: 220 }),
+        (n, length, budgetKiB) => {
+          // Prepare
+          const ids = idsOf(n, Math.max(length, Math.ceil(Math.log(n) / Math.log(36))));
+          const budget = budgetKiB * 1024;
+          // Act
+          let plan: MailPlan | undefined;
+          let error: unknown;
+          try {
+            plan = planMailWithin({ kind: 'invitation', round: 0 }, ids, MAIL_MAP_CONCURRENCY, budget);
+          } catch (e) {
+            error = e;
+          }
+          // Assess
+          if (plan) {
+            expect(serializedBytes(plan)).toBeLessThanOrEqual(budget);
+            expect(plan.batches.every((b) => b.count <= MAX_MAIL_BATCH)).toBe(true);
+          } else expect(error).toBeInstanceOf(MailPlanTooLarge);
+        },
+      ),
+      { numRuns: 12 },
+    );
   });
 });

@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetSendQuotaCommand, SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { sendMailBatch } from '../../../functions/send-mail.ts';
 import { smallCampaign } from '../../fixtures/campaign.ts';
 
@@ -68,13 +68,14 @@ describe('sendMailBatch', () => {
       batch: { index: 0, first: 'S1', last: 'S1', count: 1 },
     });
     // Assess
-    expect(result).toEqual({ sent: 1, skipped: 0, suppressed: 0, failed: 0 });
+    expect(result).toEqual({ sent: 1, skipped: 0, suppressed: 0, failed: 0, remaining: 0 });
     expect(ses).toHaveReceivedCommandTimes(SendEmailCommand, 1);
     const text = ses.commandCalls(SendEmailCommand)[0]?.args[0].input.Message?.Body?.Text?.Data ?? '';
     expect(text.match(/https:\/\/survey\.example\.gov\.cn\/s\/[A-Za-z0-9_-]{43}/g)).toHaveLength(2);
     expect(ddb).toHaveReceivedCommandWith(PutCommand, {
       Item: expect.objectContaining({ SK: 'invitation#0#S1', state: 'sending' }),
-      ConditionExpression: 'attribute_not_exists(PK)',
+      // A claim left unsent by a killed invocation is taken over once its lease has passed.
+      ConditionExpression: 'attribute_not_exists(PK) OR (#st = :sending AND leaseUntil < :at)',
     });
   });
 
@@ -105,7 +106,7 @@ describe('sendMailBatch', () => {
       batch: { index: 0, first: 'S1', last: 'S1', count: 1 },
     });
     // Assess
-    expect(result).toEqual({ sent: 0, skipped: 1, suppressed: 0, failed: 0 });
+    expect(result).toEqual({ sent: 0, skipped: 1, suppressed: 0, failed: 0, remaining: 0 });
     expect(ses).not.toHaveReceivedCommand(SendEmailCommand);
   });
 
@@ -123,7 +124,7 @@ describe('sendMailBatch', () => {
       batch: { index: 0, first: 'S1', last: 'S1', count: 1 },
     });
     // Assess
-    expect(result).toEqual({ sent: 0, skipped: 0, suppressed: 1, failed: 0 });
+    expect(result).toEqual({ sent: 0, skipped: 0, suppressed: 1, failed: 0, remaining: 0 });
     expect(ses).not.toHaveReceivedCommand(SendEmailCommand);
     expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
       ExpressionAttributeValues: expect.objectContaining({ ':s': 'suppressed' }),
@@ -146,5 +147,68 @@ describe('sendMailBatch', () => {
     expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
       ExpressionAttributeValues: expect.objectContaining({ ':s': 'failed' }),
     });
+  });
+});
+
+describe('sendMailBatch near its timeout and on failure', () => {
+  const batch = { index: 0, first: 'S1', last: 'S1', count: 1 };
+  /** send-mail as a new container loads it: the SES quota it keeps is read afresh. */
+  const freshSendMailBatch = async () => {
+    vi.resetModules();
+    return (await import('../../../functions/send-mail.ts')).sendMailBatch;
+  };
+
+  it("sends an invocation's first email even with little time left, so every invocation makes progress", async () => {
+    // Prepare
+    ddb.on(PutCommand).resolves({});
+    const remainingMs = () => 5_000;
+    // Act
+    const result = await sendMailBatch(
+      { campaignId: def.campaign.id, kind: 'invitation', round: 0, batch },
+      { remainingMs },
+    );
+    // Assess
+    expect(result).toEqual({ sent: 1, skipped: 0, suppressed: 0, failed: 0, remaining: 0 });
+    expect(ddb).toHaveReceivedCommandWith(PutCommand, {
+      Item: expect.objectContaining({ SK: 'invitation#0#S1', leaseUntil: expect.any(String) }),
+    });
+  });
+
+  it('records on the campaign why the batch failed for good, then fails with the same error', async () => {
+    // Prepare
+    ddb.on(PutCommand).resolves({});
+    ses.on(GetSendQuotaCommand).resolves({ MaxSendRate: 14, Max24HourSend: 200, SentLast24Hours: 200 });
+    const sendMailBatch = await freshSendMailBatch();
+    // Act
+    const sending = sendMailBatch({ campaignId: def.campaign.id, kind: 'reminder', round: 1, batch });
+    // Assess
+    await expect(sending).rejects.toMatchObject({ name: 'DailyQuotaExceeded' });
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      Key: { PK: pk, SK: 'META' },
+      UpdateExpression: 'SET mailFailure = :f',
+      ConditionExpression: 'attribute_exists(PK)',
+      ExpressionAttributeValues: {
+        ':f': expect.objectContaining({
+          error: 'DailyQuotaExceeded',
+          cause: expect.stringContaining('room for 0 more emails (200 of 200 sent'),
+          kind: 'reminder',
+          round: 1,
+          batch,
+        }),
+      },
+    });
+    expect(ses).not.toHaveReceivedCommand(SendEmailCommand);
+  });
+
+  it('records nothing for a transient failure, which the workflow retries', async () => {
+    // Prepare
+    ddb.on(PutCommand).resolves({});
+    ses.on(GetSendQuotaCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'Throttling' }));
+    const sendMailBatch = await freshSendMailBatch();
+    // Act
+    const sending = sendMailBatch({ campaignId: def.campaign.id, kind: 'invitation', round: 0, batch });
+    // Assess
+    await expect(sending).rejects.toMatchObject({ name: 'TransientError' });
+    expect(ddb).not.toHaveReceivedCommandWith(UpdateCommand, { UpdateExpression: 'SET mailFailure = :f' });
   });
 });

@@ -1,0 +1,102 @@
+import { GetSendQuotaCommand, SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { MailBatchFailure } from '../../../functions/core/workflow-contract.ts';
+import { failCampaign } from '../../../functions/fail-campaign.ts';
+import { smallCampaign } from '../../fixtures/campaign.ts';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const ses = mockClient(SESClient);
+const def = smallCampaign();
+const pk = `CAMPAIGN#${def.campaign.id}`;
+
+const QUOTA_FAILURE: MailBatchFailure = {
+  error: 'DailyQuotaExceeded',
+  cause:
+    "the account's SES 24-hour quota has room for 12 more emails (188 of 200 sent in the last 24 hours) but this batch would send 100: ask AWS to raise the sending quota, or send when the window allows",
+  kind: 'invitation',
+  round: 0,
+  batch: { index: 3, first: 'S301', last: 'S400', count: 100 },
+  at: '2026-12-01T02:03:04.000Z',
+};
+
+/** The campaign's control record, with the mail batch failure recorded on it. */
+const metaWith = (mailFailure?: MailBatchFailure) => ({
+  Item: {
+    campaign: def.campaign,
+    status: 'open',
+    definitionHash: 'h',
+    loaded: true,
+    createdAt: 'x',
+    deadline: def.campaign.schedule.deadline,
+    ...(mailFailure ? { mailFailure } : {}),
+  },
+});
+
+const mapFailed = {
+  Error: 'States.ExceedToleratedFailureThreshold',
+  Cause: 'The specified tolerated failure threshold was exceeded',
+};
+
+beforeEach(() => {
+  ddb.on(PutCommand).resolves({});
+  ddb.on(UpdateCommand).resolves({});
+  ses.on(SendEmailCommand).resolves({ MessageId: 'm-1' });
+  ses.on(GetSendQuotaCommand).resolves({ MaxSendRate: 14, Max24HourSend: 50_000, SentLast24Hours: 0 });
+});
+
+afterEach(() => {
+  ddb.reset();
+  ses.reset();
+});
+
+describe('failCampaign', () => {
+  it("explains a failed mail Map with the failing batch's own error and numbers, in Chinese and English", async () => {
+    // Prepare
+    ddb.on(GetCommand, { Key: { PK: pk, SK: 'META' } }).resolves(metaWith(QUOTA_FAILURE));
+    // Act
+    const result = await failCampaign({ campaignId: def.campaign.id, error: mapFailed });
+    // Assess
+    expect(result.notified).toBe(def.campaign.organizers.length);
+    const text = ses.commandCalls(SendEmailCommand)[0]?.args[0].input.Message?.Body?.Text?.Data ?? '';
+    expect(text).toContain('DailyQuotaExceeded');
+    expect(text).toContain('room for 12 more emails (188 of 200 sent');
+    expect(text).toContain('失败的是邀请邮件第 4 批（100 位收件人，S301 至 S400）');
+    expect(text).toContain('The failing batch: invitation emails, batch 4 (100 recipients, S301 to S400)');
+    expect(text).toContain('The workflow reported States.ExceedToleratedFailureThreshold');
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      Key: { PK: pk, SK: 'META' },
+      ExpressionAttributeValues: expect.objectContaining({
+        ':s': 'failed',
+        ':x0': { error: 'DailyQuotaExceeded', cause: QUOTA_FAILURE.cause },
+      }),
+    });
+  });
+
+  it('reports a failed Map as it is when no batch recorded why', async () => {
+    // Prepare
+    ddb.on(GetCommand, { Key: { PK: pk, SK: 'META' } }).resolves(metaWith());
+    // Act
+    await failCampaign({ campaignId: def.campaign.id, error: mapFailed });
+    // Assess
+    const text = ses.commandCalls(SendEmailCommand)[0]?.args[0].input.Message?.Body?.Text?.Data ?? '';
+    expect(text).toContain('States.ExceedToleratedFailureThreshold');
+    expect(text).not.toContain('The failing batch');
+  });
+
+  it("does not blame a recorded batch for another task's failure", async () => {
+    // Prepare
+    ddb.on(GetCommand, { Key: { PK: pk, SK: 'META' } }).resolves(metaWith(QUOTA_FAILURE));
+    // Act
+    await failCampaign({
+      campaignId: def.campaign.id,
+      error: { Error: 'ScoringFailed', Cause: '{"errorMessage":"a center has no indicators"}' },
+    });
+    // Assess
+    const text = ses.commandCalls(SendEmailCommand)[0]?.args[0].input.Message?.Body?.Text?.Data ?? '';
+    expect(text).toContain('ScoringFailed');
+    expect(text).toContain('a center has no indicators');
+    expect(text).not.toContain('DailyQuotaExceeded');
+  });
+});
