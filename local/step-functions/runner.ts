@@ -283,6 +283,8 @@ export class LocalStepFunctions {
   readonly stateMachineArn: string;
   private readonly machine: StateMachine;
   private readonly states = new Map<string, StatePlan>();
+  /** States the runner adds around a Distributed Map's child execution; they stay out of the history. */
+  private readonly mapRunStates = new Set<string>();
   private readonly functions: Record<string, TaskFunction>;
   private readonly retryIntervalOverrides: Record<string, number | number[]>;
   private readonly onEvent: ((event: LocalExecutionEvent) => void) | undefined;
@@ -485,6 +487,7 @@ export class LocalStepFunctions {
   }
 
   private recordEvent(record: ExecutionRecord, partial: RecordedEvent): void {
+    if (this.mapRunStates.has(partial.stateName ?? '') || this.mapRunStates.has(partial.parentState ?? '')) return;
     const executionArn = record.description.executionArn;
     const event: LocalExecutionEvent = { id: record.events.length + 1, executionArn, ...partial };
     const isOutermostMap = (name: string | undefined): name is string => {
@@ -742,6 +745,7 @@ export class LocalStepFunctions {
         if (isJsonObject(processor)) {
           const field = isJsonObject(state.ItemProcessor) ? 'ItemProcessor' : 'Iterator';
           this.prepareMachine(processor, `${statePath}.${field}.`, [...plan.maps, name], problems);
+          if (plan.distributed) this.failMapRunAsAws(name, processor);
         } else {
           problems.push(`${statePath}: Map without ItemProcessor`);
         }
@@ -759,6 +763,36 @@ export class LocalStepFunctions {
         }
         break;
     }
+  }
+
+  /**
+   * On AWS a Distributed Map runs each item as a child execution, and a failed child fails the Map Run
+   * (tolerated failures: none) with `States.ExceedToleratedFailureThreshold`, not with the child's own
+   * error: Catch and Retry on the Map state see that name. The interpreter runs items inline and lets the
+   * child's error through, so the child's states run inside a Parallel whose Catch ends in a Fail state
+   * with AWS's error; both stay out of the history, where the child's own failure is still recorded.
+   */
+  private failMapRunAsAws(mapName: string, processor: JsonObject): void {
+    const run = `${mapName} MapRun`;
+    const failed = `${mapName} MapRunFailed`;
+    const child: JsonObject = { StartAt: processor.StartAt ?? null, States: processor.States ?? {} };
+    processor.StartAt = run;
+    processor.States = {
+      [run]: {
+        Type: 'Parallel',
+        Branches: [child],
+        OutputPath: '$[0]',
+        End: true,
+        Catch: [{ ErrorEquals: ['States.ALL'], Next: failed }],
+      },
+      [failed]: {
+        Type: 'Fail',
+        Error: 'States.ExceedToleratedFailureThreshold',
+        Cause: 'The specified tolerated failure threshold was exceeded',
+      },
+    };
+    this.mapRunStates.add(run);
+    this.mapRunStates.add(failed);
   }
 
   private prepareTask(state: JsonObject, statePath: string, problems: string[]): TaskPlan | undefined {

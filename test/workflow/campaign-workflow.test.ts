@@ -42,6 +42,10 @@ class TransientError extends Error {
   override name = 'TransientError';
 }
 
+class DailyQuotaExceeded extends Error {
+  override name = 'DailyQuotaExceeded';
+}
+
 class CampaignInvalid extends Error {
   override name = 'CampaignInvalid';
 }
@@ -659,6 +663,26 @@ describe('campaign workflow', () => {
     expect(campaign.failureReports[0]?.error.Error).toBe('CampaignInvalid');
     expect(campaign.failureReports[0]?.error.Cause).toContain('the supervisor roster is empty');
     expect(execution).toMatchObject({ status: 'FAILED', error: 'CampaignFailed' });
+  });
+
+  it("fails a Distributed Map whose batch failed for good as AWS does, with the batch's own error in its history", async () => {
+    // Prepare
+    const campaign = new FakeCampaign({
+      supervisors: ['sup-1', 'sup-2'],
+      failures: { 'send-mail': [new DailyQuotaExceeded('24-hour quota: 200 sent of 200, 2 to go')] },
+    });
+    const runner = createRunner(campaign);
+
+    // Act
+    const executionArn = launch(runner, campaign);
+    await runner.waitForExecution(executionArn);
+
+    // Assess
+    const history = runner.history(executionArn);
+    expect(eventsOf(history, 'StateFailed', 'SendInvitationBatch')).toMatchObject([{ error: 'DailyQuotaExceeded' }]);
+    expect(eventsOf(history, 'StateCaught', 'SendInvitations')).toMatchObject([{ next: 'NotifyFailure' }]);
+    expect(campaign.failureReports[0]?.error.Error).toBe('States.ExceedToleratedFailureThreshold');
+    expect(history.some((e) => e.stateName?.includes('MapRun') || e.parentState?.includes('MapRun'))).toBe(false);
   });
 
   it('returns the running execution when the same campaign is launched again with the same input', async () => {
