@@ -20,7 +20,11 @@ export class Pacer {
   private readonly waiting: (() => void)[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(private readonly perSecond: number | (() => Promise<number>)) {}
+  private readonly perSecond: number | (() => Promise<number>);
+
+  constructor(perSecond: number | (() => Promise<number>)) {
+    this.perSecond = perSecond;
+  }
 
   /** Resolves when the caller may send. */
   async wait(): Promise<void> {
@@ -91,9 +95,18 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Sends rendered mail through SES v1 (SendEmail, or SendRawEmail with attachments), paced, with backoff on throttling. */
 export class Mailer {
+  private readonly ses: SESClient;
+  private readonly options: {
+    from: string;
+    configurationSet?: string;
+    pacer: Pacer;
+    dailyQuota?: DailyQuota;
+    compose?: (from: string, to: readonly string[], mail: RenderedMail) => Promise<Uint8Array>;
+  };
+
   constructor(
-    private readonly ses: SESClient,
-    private readonly options: {
+    ses: SESClient,
+    options: {
       from: string;
       configurationSet?: string;
       pacer: Pacer;
@@ -102,7 +115,10 @@ export class Mailer {
       /** Builds the MIME message for mail with attachments (SendRawEmail); without it, such mail is refused. */
       compose?: (from: string, to: readonly string[], mail: RenderedMail) => Promise<Uint8Array>;
     },
-  ) {}
+  ) {
+    this.ses = ses;
+    this.options = options;
+  }
 
   /**
    * Throws when the account's 24-hour quota cannot take `count` more emails; call it before a batch

@@ -226,10 +226,13 @@ export const hashDefinition = (def: CampaignDefinition): string =>
  * not happen twice is conditional.
  */
 export class CampaignStore {
-  constructor(
-    private readonly db: DynamoDBDocumentClient,
-    private readonly tableName: string,
-  ) {}
+  private readonly db: DynamoDBDocumentClient;
+  private readonly tableName: string;
+
+  constructor(db: DynamoDBDocumentClient, tableName: string) {
+    this.db = db;
+    this.tableName = tableName;
+  }
 
   /**
    * Stores a campaign definition as a draft. Idempotent for the same definition (a crashed launch

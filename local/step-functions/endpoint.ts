@@ -60,12 +60,13 @@ type Operation = keyof typeof requests;
 
 /** An error answered in the AWS JSON 1.0 shape: HTTP status, `__type` and `message`. */
 class EndpointError extends Error {
-  constructor(
-    readonly type: string,
-    message: string,
-    readonly status = 400,
-  ) {
+  readonly type: string;
+  readonly status: number;
+
+  constructor(type: string, message: string, status = 400) {
     super(message);
+    this.type = type;
+    this.status = status;
   }
 }
 
