@@ -99,8 +99,14 @@ export interface SupervisionStackProps extends StackProps {
   /** Retention of every log group. @default RetentionDays.THREE_MONTHS */
   readonly logRetention?: RetentionDays;
   /**
-   * Threat protection of the console's sign-ins. Start in audit (risk is scored and logged, nothing
-   * is blocked) and move to `FULL_FUNCTION` once a few weeks of sign-ins show no false alarms.
+   * Threat protection of the console's sign-ins (Cognito Plus plan). What it can judge: each password
+   * against lists of leaked credentials, and sign-in patterns per account. What it cannot: the user's
+   * own IP address and device. The console signs in server-side (InitiateAuth from the function), and
+   * Cognito accepts a forwarded `UserContextData.IpAddress` only from an app client with a client
+   * secret (`EnablePropagateAdditionalUserContextData`), which this public client has not; so the
+   * risk scores see the function's address, not the user's. Hence `AUDIT_ONLY` by default (scored and
+   * logged, nothing blocked); `FULL_FUNCTION` also blocks or challenges what it scores as risky, and
+   * would act on those scores.
    * @default StandardThreatProtectionMode.AUDIT_ONLY
    */
   readonly consoleThreatProtection?: StandardThreatProtectionMode;
@@ -687,11 +693,13 @@ export class SupervisionStack extends Stack {
       enableTokenRevocation: true,
       // A user may change their own name, never their district or email: those decide what they see.
       writeAttributes: new ClientAttributes().withStandardAttributes({ fullname: true }),
+      // Not enablePropagateAdditionalUserContextData: Cognito allows it only on a client with a secret;
+      // without it the user's IP address sent as UserContextData is not used (see consoleThreatProtection).
     });
     acknowledgeFinding(
       userPool,
       'AwsSolutions-COG2',
-      "MFA is optional (TOTP only) rather than required: the console's sign-in answers username and password and does not yet carry the TOTP step; accounts are created by administrators only, passwords are long and checked against reuse, and threat protection scores every sign-in.",
+      "MFA is optional (TOTP only, never SMS) rather than required: an account with a TOTP authenticator is asked for its code at sign-in (the console answers Cognito's SOFTWARE_TOKEN_MFA challenge), but the console offers no page to enrol an authenticator, so requiring MFA would lock out every new account. Accounts are created by administrators only, passwords are long and checked against reuse, and threat protection checks them against leaked-credential lists (in audit mode by default).",
     );
     return [userPool, client];
   }

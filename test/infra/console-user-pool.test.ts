@@ -226,5 +226,17 @@ describe('cdk-nag on the console user pool', () => {
     const reasons = acknowledgedReasons(stack.consoleUserPool, 'AwsSolutions-COG2');
     // Assess
     expect(reasons).toContainEqual(expect.stringMatching(/TOTP/));
+    // What it says is what the stack does: the challenge is answered, enrolment is not offered.
+    expect(reasons).toContainEqual(expect.stringMatching(/SOFTWARE_TOKEN_MFA challenge.*no page to enrol/));
+  });
+
+  it('does not ask Cognito to propagate user context data, which needs a client secret the console client has not', () => {
+    // Act
+    const { template } = synthesizeDefault();
+    // Assess
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      GenerateSecret: false,
+      EnablePropagateAdditionalUserContextData: Match.absent(),
+    });
   });
 });
