@@ -14,7 +14,7 @@ import { type LocalRoute, startHttpApi } from './http-api.ts';
 import { type AuthorizedCall, type ForwardedCall, startIamGateway } from './iam-gateway.ts';
 import { LocalLambdaFunction } from './lambda-runtime.ts';
 import { whenListening } from './listen.ts';
-import { readStackModel, type StackModel, synthesizeStack } from './stack-model.ts';
+import { readStackModel, type StackModel, synthesizeStack, type Template } from './stack-model.ts';
 import { startStepFunctionsEndpoint } from './step-functions/endpoint.ts';
 import { LocalStepFunctions } from './step-functions/runner.ts';
 import { LocalEventSourceMapping, type StreamRecordData } from './table-stream.ts';
@@ -73,6 +73,11 @@ export interface EmbeddedCloudOptions {
   dataDir?: string;
   /** Puts fault-injecting proxies between the handlers and DynamoDB and SES (for failure tests). */
   faults?: boolean;
+  /**
+   * Changes the synthesized template before the embedded cloud is built from it (a test removes a
+   * grant, for example, to see the call it allowed refused).
+   */
+  transformTemplate?: (template: Template) => Template;
   /** Changes the workflow definition before it runs (failure tests shorten a timeout, for example). */
   transformDefinition?: (asl: string) => string;
   /**
@@ -228,11 +233,12 @@ export const startEmbeddedCloud = async (options: EmbeddedCloudOptions = {}): Pr
     if (cognito) closers.push(cognito.close);
 
     const senderEmail = 'supervision@example.gov.cn';
-    const template = await synthesizeStack({
+    const synthesized = await synthesizeStack({
       stackName: STACK_NAME,
       senderEmail,
       maxSendRate: options.maxSendRate ?? 50,
     });
+    const template = options.transformTemplate ? options.transformTemplate(structuredClone(synthesized)) : synthesized;
     const model = readStackModel(template, {
       region: REGION,
       account: ACCOUNT,

@@ -174,7 +174,7 @@ export class LocalLambdaFunction {
     const accessKeyId = `ASIA${randomBytes(8).toString('hex').toUpperCase()}`;
     const worker = new Worker(WORKER, {
       workerData: {
-        entry: `${FUNCTIONS}${this.spec.name}.ts`,
+        entry: this.spec.entry ?? `${FUNCTIONS}${this.spec.name}.ts`,
         functionName: this.spec.name,
         functionArn: this.spec.arn,
         memoryMb: this.spec.memoryMb,

@@ -37,6 +37,8 @@ export interface FunctionSpec {
   logicalId: string;
   /** Handler file under `functions/`, without extension; also the local function name. */
   name: string;
+  /** The handler file's absolute path, when it is not `functions/<name>.ts` (tests). */
+  entry?: string;
   arn: string;
   timeoutSeconds: number;
   memoryMb: number;
