@@ -130,6 +130,8 @@ export const TABLE_GRANTS: Readonly<Record<TableHandlerName, readonly TableGrant
   'send-mail': [
     /** The campaign, centers, supervisors in the batch and their assignments, scores (BatchGet), summary, findings, draft findings. */
     { actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'], leadingKeys: [K.campaign] },
+    /** `recordMailFailure`: why a batch failed for good, on the campaign's META, before the task fails. */
+    { actions: ['dynamodb:UpdateItem'], leadingKeys: [K.campaign] },
     /** Each center's rectification items, for its summary. */
     { actions: ['dynamodb:Query'], leadingKeys: [K.rectification] },
     /** `putRectificationLinks`: the officials' link tokens, stored before the emails carrying them. */
