@@ -1,7 +1,6 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import * as z from 'zod';
 import { launchDefinition } from '../cli/launch.ts';
 import { formatLeagueTable, formatResultsHeader, loadResults } from '../cli/results.ts';
@@ -15,7 +14,8 @@ import { composeMimeMessage } from '../functions/core/mime.ts';
 import { startEmbeddedCloud } from './cloud.ts';
 import type { ConsoleAccount } from './cognito.ts';
 import { demoCampaign } from './demo/campaign.ts';
-import { answerSurvey, assignPersonas } from './demo/simulate.ts';
+import { DemoLife } from './demo/life.ts';
+import { PortInUse } from './listen.ts';
 import { mailKindOf, type OutboxEmail, readOutbox, surveyLinks } from './ses-outbox.ts';
 
 const Flags = z.object({
@@ -28,15 +28,20 @@ const Flags = z.object({
 
 const HELP = `npm start [-- --serve] [--port N] [--ses-port N] [--out DIR]
 
-Runs the demo campaign 政务服务主题督查月 on the embedded cloud (DynamoDB, SES and Step Functions
-running locally) from launch to published scores, then exits.
+Runs the demo campaign 政务服务主题督查月 on the embedded cloud (DynamoDB, SES, Step Functions and
+the console's sign-in running locally) through its whole life — invitations, answers, a reminder,
+the close, review (a response returned and corrected), fact-check (a dispute and its ruling),
+scoring, publication and a rectification report — then exits.
 
   --serve        keep the campaign open and the embedded cloud up until Ctrl-C; prints one
                  INVITE <url> per unanswered assignment, OUTBOX <url> (the local SES web UI) and
                  CONSOLE <url> (the organizer console) with its demo accounts and their passwords
-  --port N       survey API port (default: any free port; 8080 with --serve)
-  --ses-port N   local SES port (default: any free port; 8005 with --serve)
-  --out DIR      where emails (.eml) are written (default: out)
+  --port N       survey API port (default: any free port)
+  --ses-port N   local SES port (default: any free port)
+  --out DIR      where emails (.eml) and the results are written; emptied of the previous run's
+                 (default: out)
+
+Exit codes: 0 done, 1 the campaign failed, 2 a usage mistake or a port taken.
 `;
 
 const started = Date.now();
@@ -45,7 +50,6 @@ const clock = () => {
   return `[${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}]`;
 };
 const say = (line: string) => console.log(`${clock()} ${line}`);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const parseFlags = () => {
   let values: Record<string, unknown>;
@@ -74,7 +78,6 @@ const parseFlags = () => {
 
 /** Writes each email the local SES accepted as an .eml file; returns the folder. */
 const writeEml = async (emails: readonly OutboxEmail[], dir: string): Promise<string> => {
-  await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
   let n = 0;
   for (const email of emails) {
@@ -119,22 +122,40 @@ const consoleLines = (apiUrl: string, accounts: readonly ConsoleAccount[]): stri
   ];
 };
 
+/** What the demo writes under --out; each run removes the previous run's first. */
+const OUTPUTS = ['mail', 'demo-campaign', 'results.xlsx', 'local-cloud.json'];
+
+/** The option that chooses each service's port, for the message of a port taken. */
+const PORT_OPTIONS: Readonly<Record<string, string>> = { 'survey API': '--port', SES: '--ses-port' };
+
+/** A port taken, said with the option that chooses another. */
+const portTakenMessage = (error: PortInUse) => {
+  const option = PORT_OPTIONS[error.service];
+  return option
+    ? `${error.message}: pass ${option} <another> or leave it out for a free port`
+    : `${error.message}: stop what uses it, or try again`;
+};
+
 const main = async () => {
   const flags = parseFlags();
   if (flags.help) {
     console.log(HELP);
     return 0;
   }
+  const out = resolve(flags.out);
+  await Promise.all(OUTPUTS.map((name) => rm(join(out, name), { recursive: true, force: true })));
   say(
-    'starting the embedded cloud: DynamoDB (dynalite), SES (aws-ses-v2-local), Step Functions (local runner), survey API',
+    'starting the embedded cloud: DynamoDB (dynalite), SES (aws-ses-v2-local), Step Functions (local runner), console sign-in (cognito-local), survey API',
   );
-  const cloud = await startEmbeddedCloud({
-    // Signing in to the console is for a campaign kept open to look at.
-    console: flags.serve,
-    ports: flags.serve
-      ? { api: flags.port ?? 8080, ses: flags['ses-port'] ?? 8005 }
-      : { api: flags.port, ses: flags['ses-port'] },
-  });
+  let cloud: Awaited<ReturnType<typeof startEmbeddedCloud>>;
+  try {
+    // The demo's organizer signs in to the console, as do those who open it with --serve.
+    cloud = await startEmbeddedCloud({ console: true, ports: { api: flags.port, ses: flags['ses-port'] } });
+  } catch (error) {
+    if (!(error instanceof PortInUse)) throw error;
+    console.error(`npm start: ${portTakenMessage(error)}`);
+    return 2;
+  }
   const shutdown = async (code: number) => {
     await cloud.close();
     return code;
@@ -151,14 +172,15 @@ const main = async () => {
     );
     const { store, sfn } = target;
     const now = new Date();
+    // Review and fact-check windows of working days, which the demo's organizer ends early in the
+    // console (as organizers may); kept open with --serve for whoever signs in.
     const demo = demoCampaign(
       now,
       flags.serve
-        ? { reminderAfterSeconds: 2 * 86400, deadlineAfterSeconds: 7 * 86400 }
-        : { reminderAfterSeconds: 20, deadlineAfterSeconds: 30 },
+        ? { reminderAfterSeconds: 2 * 86400, deadlineAfterSeconds: 7 * 86400, reviewDays: 3, factCheckDays: 5 }
+        : { reminderAfterSeconds: 20, deadlineAfterSeconds: 30, reviewDays: 1, factCheckDays: 1 },
     );
-    const folderDir = resolve(flags.out, 'demo-campaign');
-    await rm(folderDir, { recursive: true, force: true });
+    const folderDir = join(out, 'demo-campaign');
     await writeCampaignFolder(folderDir, demo, 'xlsx');
     const folder = await loadCampaignFolder(folderDir, now);
     if (!folder.definition)
@@ -172,41 +194,17 @@ const main = async () => {
     const { outcome: launch } = await launchDefinition(target, definition, now);
     say(`  StartExecution → ${launch.executionArn} (${launch.outcome})`);
 
-    // Wait for every invitation: one email per supervisor.
-    let outbox: OutboxEmail[] = [];
-    for (;;) {
-      outbox = await readOutbox(cloud.urls.ses);
-      const invitations = outbox.filter((e) => mailKindOf(e) === 'invitation');
-      const status = await sfn.send(new DescribeExecutionCommand({ executionArn: launch.executionArn }));
-      if (status.status !== 'RUNNING')
-        throw new Error(`the workflow ended early: ${status.status} ${status.error ?? ''} ${status.cause ?? ''}`);
-      const meta = await store.getMeta(campaign.id).catch(() => undefined);
-      if (meta && meta.supervisors > 0 && invitations.length >= meta.supervisors) {
-        say(`invitations sent: ${invitations.length} emails for ${meta.total} assignments`);
-        break;
-      }
-      await sleep(250);
-    }
-
-    const invitations = outbox.filter((e) => mailKindOf(e) === 'invitation');
-    const personas = assignPersonas(
-      invitations.flatMap((e) => e.destination.to),
-      campaign.id,
-    );
-    const answerAll = async (emails: readonly OutboxEmail[]) => {
-      const links = emails.flatMap((e) => surveyLinks(e));
-      const statuses = new Map<number, number>();
-      for (let i = 0; i < links.length; i += 8) {
-        const batch = await Promise.all(links.slice(i, i + 8).map((url) => answerSurvey(url, campaign.id)));
-        for (const { status } of batch) statuses.set(status, (statuses.get(status) ?? 0) + 1);
-      }
-      return { links: links.length, statuses };
-    };
-    const prompt = invitations.filter((e) => personas.get(e.destination.to[0] ?? '') === 'prompt');
-    const first = await answerAll(prompt);
-    say(
-      `${prompt.length} supervisors answered at once: ${first.links} questionnaires (HTTP ${[...first.statuses].map(([s, n]) => `${s}×${n}`).join(', ')})`,
-    );
+    const life = new DemoLife({
+      store,
+      sfn,
+      urls: cloud.urls,
+      consoleAccounts: cloud.consoleAccounts,
+      definition,
+      executionArn: launch.executionArn,
+      say,
+    });
+    await life.invitations();
+    await life.answers();
 
     if (flags.serve) {
       console.log(`\n${formatCampaignStatus(await readCampaignStatus(target, campaign.id))}\n`);
@@ -214,16 +212,14 @@ const main = async () => {
       const open = [];
       for await (const a of store.streamAssignments(campaign.id)) if (!a.answeredAt) open.push(a);
       const unanswered = new Set(open.map((a) => a.supervisorId));
-      for (const email of invitations) {
+      for (const email of life.record.invitations) {
         const supervisor = definition.supervisors.find((s) => s.email === email.destination.to[0]);
         if (supervisor && unanswered.has(supervisor.id))
           for (const url of surveyLinks(email)) console.log(`INVITE ${url}`);
       }
       console.log(`OUTBOX ${cloud.urls.ses}`);
-      if (cloud.consoleAccounts.length > 0) {
-        for (const line of consoleLines(cloud.urls.api, cloud.consoleAccounts)) console.log(line);
-      }
-      const endpointFile = join(resolve(flags.out), 'local-cloud.json');
+      for (const line of consoleLines(cloud.urls.api, cloud.consoleAccounts)) console.log(line);
+      const endpointFile = join(out, 'local-cloud.json');
       await writeEndpointFile(endpointFile, {
         ...cloud.urls,
         stateMachineArn: cloud.stateMachineArn,
@@ -243,47 +239,23 @@ const main = async () => {
       return await shutdown(0);
     }
 
-    // Late supervisors answer as soon as their reminder arrives; the rest never do.
-    const reminded = new Set<string>();
-    let lateAnswers = 0;
-    let lastLine = '';
-    for (;;) {
-      const status = await sfn.send(new DescribeExecutionCommand({ executionArn: launch.executionArn }));
-      outbox = await readOutbox(cloud.urls.ses);
-      const reminders = outbox.filter((e) => mailKindOf(e) === 'reminder');
-      const fresh = reminders.filter((e) => !reminded.has(e.messageId));
-      for (const e of fresh) reminded.add(e.messageId);
-      const late = fresh.filter((e) => personas.get(e.destination.to[0] ?? '') === 'late');
-      if (late.length > 0) lateAnswers += (await answerAll(late)).links;
-      const meta = await readCampaignStatus(target, campaign.id);
-      const line = `status ${meta.status} · answered ${meta.answered}/${meta.total} · reminded ${reminders.length} supervisors (${lateAnswers} questionnaires answered after the reminder) · summaries ${outbox.filter((e) => mailKindOf(e) === 'summary').length}`;
-      if (line !== lastLine) say(line);
-      lastLine = line;
-      if (status.status !== 'RUNNING') {
-        if (status.status !== 'SUCCEEDED') {
-          console.error(`the campaign workflow ended ${status.status}: ${status.error ?? ''} ${status.cause ?? ''}`);
-          return await shutdown(1);
-        }
-        break;
-      }
-      await sleep(500);
-    }
+    await life.toRectification();
 
     const { meta, rows } = await loadResults(target, campaign.id);
     console.log(`\n${formatResultsHeader(meta)}\n`);
     console.log(formatLeagueTable(rows));
-    outbox = await readOutbox(cloud.urls.ses);
+    const outbox = await readOutbox(cloud.urls.ses);
     const byKind = new Map<string, number>();
     for (const e of outbox) byKind.set(mailKindOf(e), (byKind.get(mailKindOf(e)) ?? 0) + 1);
     console.log(`\nemails sent: ${[...byKind].map(([k, n]) => `${k} ${n}`).join(' · ')} (total ${outbox.length})`);
-    const dir = await writeEml(outbox, resolve(flags.out, 'mail'));
+    const dir = await writeEml(outbox, join(out, 'mail'));
     console.log(`every email is in ${dir}/ (.eml: open with any mail client)`);
     // The city results are the workbook the organizers received, as sent.
     const workbook = outbox
       .find((e) => mailKindOf(e) === 'city-summary')
       ?.attachments.find((a) => a.filename?.endsWith('.xlsx'));
     if (workbook) {
-      const file = resolve(flags.out, 'results.xlsx');
+      const file = join(out, 'results.xlsx');
       await writeFile(file, Buffer.from(workbook.content, 'base64'));
       console.log(`city results (a sheet per level): ${file}`);
     }

@@ -62,10 +62,14 @@ const campaignYaml = (def: CampaignDefinition): string => {
     ...(c.surveyBaseUrl
       ? [`surveyBaseUrl: ${q(c.surveyBaseUrl)}`]
       : ['# surveyBaseUrl: "https://survey.example.gov.cn"  # only to override the survey links\' address']),
-    '# review:  # a review window after the close (审核), ended early with "finish review" in the console',
-    '#   workingDays: 2',
-    '# factCheck:  # officials may dispute the draft findings before results are published (事实核查与申诉)',
-    '#   workingDays: 5',
+    ...(c.review
+      ? ['review:  # a review window after the close (审核), ended early with "finish review" in the console']
+      : ['# review:  # a review window after the close (审核), ended early with "finish review" in the console']),
+    c.review ? `  workingDays: ${c.review.workingDays}` : '#   workingDays: 2',
+    ...(c.factCheck
+      ? ['factCheck:  # officials may dispute the draft findings before results are published (事实核查与申诉)']
+      : ['# factCheck:  # officials may dispute the draft findings before results are published (事实核查与申诉)']),
+    c.factCheck ? `  workingDays: ${c.factCheck.workingDays}` : '#   workingDays: 5',
     '# rectification:  # time the centers have to rectify the problems found (default 15 working days)',
     '#   workingDays: 15',
     '#   holidays: ["2026-10-01", "2026-10-02"]  # public holidays (法定节假日) in the period',

@@ -3,11 +3,13 @@ import { demoCentersAndSupervisors, demoQuestionnaire } from './data.ts';
 
 /**
  * The demo campaign 政务服务主题督查月: Nanjing's centers and supervisors, opening now, with one
- * reminder and a deadline the given number of seconds away.
+ * reminder and a deadline the given number of seconds away; with `reviewDays` and `factCheckDays`, a
+ * review window and a fact-check window of that many working days after the close (organizers may
+ * end either early in the console).
  */
 export const demoCampaign = (
   now: Date,
-  timing: { reminderAfterSeconds: number; deadlineAfterSeconds: number },
+  timing: { reminderAfterSeconds: number; deadlineAfterSeconds: number; reviewDays?: number; factCheckDays?: number },
 ): CampaignDefinition => {
   const at = (seconds: number) => new Date(now.getTime() + seconds * 1000).toISOString();
   const month = new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 7);
@@ -25,6 +27,8 @@ export const demoCampaign = (
       },
       organizers: ['organizer@example.gov.cn', 'leaders@example.gov.cn'],
       ratersPerCenter: 3,
+      ...(timing.reviewDays ? { review: { workingDays: timing.reviewDays } } : {}),
+      ...(timing.factCheckDays ? { factCheck: { workingDays: timing.factCheckDays } } : {}),
     },
     centers,
     supervisors,

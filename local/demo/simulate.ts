@@ -19,6 +19,9 @@ const SurveyView = z.object({
   activity: Activity,
   open: z.boolean(),
   questionnaire: Questionnaire,
+  answers: z.record(z.string(), z.unknown()).default({}),
+  problems: z.array(z.unknown()).default([]),
+  version: z.number().default(0),
 });
 
 const COMMENTS = [
@@ -86,4 +89,36 @@ export const answerSurvey = async (url: string, seed: string): Promise<{ status:
   });
   await res.arrayBuffer();
   return { status: res.status };
+};
+
+/**
+ * A supervisor corrects a response returned to them: reopens their link, keeps their answers and
+ * problems, writes `note` into the questionnaire's notes (its first text question) and submits again.
+ */
+export const correctSurvey = async (
+  url: string,
+  submissionId: string,
+  note: string,
+): Promise<{ status: number; version?: number }> => {
+  const view = await fetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(15_000) });
+  if (!view.ok) return { status: view.status };
+  const survey = SurveyView.parse(await view.json());
+  if (!survey.open) return { status: 409 };
+  const notes = questionsFor(survey.questionnaire, survey.activity).find((q) => q.kind === 'text');
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify({
+      submissionId,
+      ...survey.answers,
+      ...(notes ? { [notes.id]: note } : {}),
+      problems: survey.problems,
+    }),
+    signal: AbortSignal.timeout(15_000),
+  });
+  const saved = z
+    .object({ version: z.number().optional() })
+    .catch({})
+    .parse(await res.json().catch(() => ({})));
+  return { status: res.status, ...(saved.version === undefined ? {} : { version: saved.version }) };
 };

@@ -5,8 +5,9 @@ import type { CampaignStore } from '../../functions/adapters/store.ts';
 import { CampaignDefinition } from '../../functions/core/model.ts';
 import type { EmbeddedCloud } from '../../local/cloud.ts';
 import { demoCampaign } from '../../local/demo/campaign.ts';
-import { answerSurvey, assignPersonas } from '../../local/demo/simulate.ts';
-import { mailKindOf, type OutboxEmail, readOutbox, surveyLinks } from '../../local/ses-outbox.ts';
+import { DemoLife } from '../../local/demo/life.ts';
+import { answerSurvey } from '../../local/demo/simulate.ts';
+import { mailKindOf, readOutbox, surveyLinks } from '../../local/ses-outbox.ts';
 import { startCloudAndClients } from '../support/embedded-cloud.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -18,7 +19,8 @@ const emailsOf = async (kind: ReturnType<typeof mailKindOf>) =>
   (await readOutbox(cloud.urls.ses)).filter((e) => mailKindOf(e) === kind);
 
 beforeAll(async () => {
-  ({ cloud, store, sfn } = await startCloudAndClients());
+  // The demo's organizer signs in to the console.
+  ({ cloud, store, sfn } = await startCloudAndClients({ console: true }));
 });
 
 afterAll(async () => {
@@ -26,96 +28,140 @@ afterAll(async () => {
 });
 
 describe('the demo campaign on the embedded cloud', () => {
-  it('runs from launch to published scores: invitations, answers, reminder to non-responders, deadline, summaries', async () => {
+  it('lives a whole campaign: invitations, answers, reminder, close, review with a returned response corrected, fact-check with a dispute ruled, scoring, publication and a rectification report', async () => {
     // Prepare
     // Late supervisors answer between the reminder and the deadline: 14 s, room enough on a loaded machine.
-    const definition = demoCampaign(new Date(), { reminderAfterSeconds: 12, deadlineAfterSeconds: 26 });
-    const campaignId = definition.campaign.id;
-
-    // Act: launch exactly as on AWS, then behave like the supervisors
-    const launch = await launchCampaign({ store, sfn, stateMachineArn: cloud.stateMachineArn }, definition);
-    const invitations = await waitFor('invitations', async () => {
-      const meta = await store.getMeta(campaignId).catch(() => undefined);
-      const sent = await emailsOf('invitation');
-      return meta && meta.supervisors > 0 && sent.length >= meta.supervisors ? sent : undefined;
+    const definition = demoCampaign(new Date(), {
+      reminderAfterSeconds: 12,
+      deadlineAfterSeconds: 26,
+      reviewDays: 1,
+      factCheckDays: 1,
     });
-    const personas = assignPersonas(
-      invitations.flatMap((e) => e.destination.to),
-      campaignId,
-    );
-    const answered = new Map<string, string>();
-    // A supervisor's links are answered side by side, as several people would.
-    const answer = async (emails: readonly OutboxEmail[]) => {
-      await Promise.all(
-        emails.flatMap(surveyLinks).map(async (url) => {
-          const { status } = await answerSurvey(url, campaignId);
-          expect(status).toBe(200);
-          answered.set(url, new Date().toISOString());
-        }),
-      );
-    };
-    await answer(invitations.filter((e) => personas.get(e.destination.to[0] ?? '') === 'prompt'));
-    const handled = new Set<string>();
-    const final = await waitFor(
-      'the workflow to finish',
-      async () => {
-        for (const reminder of await emailsOf('reminder')) {
-          if (handled.has(reminder.messageId)) continue;
-          handled.add(reminder.messageId);
-          if (personas.get(reminder.destination.to[0] ?? '') === 'late') await answer([reminder]);
-        }
-        const out = cloud.runner.describeExecution(launch.executionArn);
-        return out.status === 'RUNNING' ? undefined : out;
-      },
-      90_000,
-    );
+    const campaignId = definition.campaign.id;
+    const launch = await launchCampaign({ store, sfn, stateMachineArn: cloud.stateMachineArn }, definition);
+    const lines: string[] = [];
+    const life = new DemoLife({
+      store,
+      sfn,
+      urls: cloud.urls,
+      consoleAccounts: cloud.consoleAccounts,
+      definition,
+      executionArn: launch.executionArn,
+      say: (line) => lines.push(line),
+    });
 
-    // Assess: the execution and the campaign
-    expect(final.status).toBe('SUCCEEDED');
+    // Act: as npm start lives it, the organizer ending review and fact-check early in the console
+    await life.invitations();
+    await life.answers();
+    await life.toRectification();
+    const { record } = life;
+
+    // Assess: one line per phase, in the order of a campaign's life
+    expect(lines.map((line) => line.split(':')[0])).toEqual([
+      'invitations',
+      'answers',
+      'reminder',
+      'close',
+      'review',
+      'fact-check',
+      'scoring',
+      'publication',
+      'rectification report',
+    ]);
+    expect(cloud.runner.describeExecution(launch.executionArn).status).toBe('SUCCEEDED');
     const meta = await store.getMeta(campaignId);
-    expect(meta).toMatchObject({ status: 'published', closedReason: 'deadline' });
+    expect(meta).toMatchObject({ status: 'published', closedReason: 'deadline', reviewFinished: true });
+    expect(meta.factCheckFinished).toBe(true);
     const assignments = [];
     for await (const a of store.streamAssignments(campaignId)) assignments.push(a);
     expect(assignments).toHaveLength(meta.total);
 
-    // One invitation per supervisor, listing every one of their assignments.
+    // Invitations: one per supervisor, listing every one of their assignments.
     const bySupervisor = new Map<string, number>();
     for (const a of assignments) bySupervisor.set(a.supervisorId, (bySupervisor.get(a.supervisorId) ?? 0) + 1);
-    expect(invitations).toHaveLength(bySupervisor.size);
-    for (const invitation of invitations) {
+    expect(record.invitations).toHaveLength(bySupervisor.size);
+    for (const invitation of record.invitations) {
       const supervisor = definition.supervisors.find((s) => s.email === invitation.destination.to[0]);
       expect(supervisor).toBeDefined();
       expect(surveyLinks(invitation)).toHaveLength(bySupervisor.get(supervisor?.id ?? '') ?? -1);
     }
 
-    // Reminders list only assignments unanswered when the reminder went out; never-answering supervisors got one.
+    // Reminder: only assignments unanswered when it went out; those who never answer got one.
     const reminders = await emailsOf('reminder');
     expect(reminders.length).toBeGreaterThan(0);
     for (const reminder of reminders) {
       for (const url of surveyLinks(reminder)) {
-        const answeredAt = answered.get(url);
+        const answeredAt = record.answered.get(url);
         expect(answeredAt === undefined || answeredAt > new Date(reminder.at * 1000 - 1000).toISOString()).toBe(true);
       }
     }
-    const never = [...personas].filter(([, p]) => p === 'never').map(([email]) => email);
+    const never = [...record.personas].filter(([, p]) => p === 'never').map(([email]) => email);
     expect(reminders.map((r) => r.destination.to[0])).toEqual(expect.arrayContaining(never));
 
-    // Responses stored, one per answered link; every center scored.
-    expect(meta.answered).toBe(answered.size);
-    expect(await store.countAnswered(campaignId)).toBe(answered.size);
+    // Close: responses stored, one per answered link.
+    expect(meta.answered).toBe(record.answered.size);
+    expect(await store.countAnswered(campaignId)).toBe(record.answered.size);
+
+    // Review: the supervisor was emailed the comment and their link, and corrected the response.
+    const review = record.review;
+    if (!review) throw new Error('the review phase recorded nothing');
+    const supervisor = definition.supervisors.find((s) => s.id === review.supervisorId);
+    expect(review.mail).toBe('sent');
+    expect(review.returnedEmail.destination.to).toEqual([supervisor?.email]);
+    expect(review.returnedEmail.body.text).toContain(review.comment);
+    expect(surveyLinks(review.returnedEmail)).toHaveLength(1);
+    const corrected = await store.getResponse(campaignId, review.supervisorId, review.assignmentId);
+    expect(corrected?.version).toBe(2);
+    expect(review.correctedVersion).toBe(2);
+    const audit = await store.listAudit(campaignId);
+    const actions = (action: string) => audit.filter((a) => a.action === action);
+    expect(actions('review.returned')).toEqual([
+      expect.objectContaining({ target: review.assignmentId, actor: expect.objectContaining({ role: 'organizer' }) }),
+    ]);
+    expect(actions('review.finish')).toHaveLength(1);
+
+    // Fact-check: the official's dispute and the organizer's ruling, in the audit log and in the results.
+    const factCheck = record.factCheck;
+    if (!factCheck) throw new Error('the fact-check phase recorded nothing');
+    expect(await emailsOf('fact-check')).toHaveLength(factCheck.notices);
+    expect(await store.listDisputes(campaignId, factCheck.centerId)).toEqual([
+      expect.objectContaining({
+        itemId: factCheck.itemId,
+        state: 'withdrawn',
+        reason: factCheck.reason,
+        ruling: expect.objectContaining({ note: factCheck.note }),
+      }),
+    ]);
+    expect(actions('dispute.open')).toEqual([
+      expect.objectContaining({ target: factCheck.itemId, actor: expect.objectContaining({ role: 'official' }) }),
+    ]);
+    expect(actions('dispute.withdrawn')).toEqual([
+      expect.objectContaining({ target: factCheck.itemId, actor: expect.objectContaining({ role: 'organizer' }) }),
+    ]);
+    expect(actions('fact-check.finish')).toHaveLength(1);
+    const series = definition.campaign.series;
+    expect((await store.listRectificationItems(series, factCheck.centerId)).map((i) => i.id)).not.toContain(
+      factCheck.itemId,
+    );
+
+    // Scoring and publication: every center scored; each official and the organizers got their summary.
     const scores = await store.listScores(campaignId);
     expect(scores).toHaveLength(definition.centers.length);
     expect(scores.filter((s) => s.score !== null).length).toBeGreaterThan(definition.centers.length * 0.8);
-    for (const s of scores) if (s.score !== null) expect(s.score).toBeGreaterThanOrEqual(0);
-
-    // Each official and the organizers got their summary.
     const summaries = await emailsOf('summary');
     expect(summaries.map((e) => e.destination.to[0]).sort()).toEqual(
       definition.centers.map((c) => c.official.email).sort(),
     );
     const city = await emailsOf('city-summary');
     expect(city.map((e) => e.destination.to[0]).sort()).toEqual([...definition.campaign.organizers].sort());
-  });
+
+    // Rectification report: the item reported fixed, with what was done.
+    const fixed = record.rectification;
+    if (!fixed) throw new Error('the rectification phase recorded nothing');
+    const item = await store.getRectificationItem(series, fixed.centerId, fixed.itemId);
+    expect(item?.state).toBe('reported-fixed');
+    expect(item?.history.at(-1)).toMatchObject({ event: 'reported-fixed', note: fixed.note });
+  }, 150_000);
 
   it('closes at once, well before the deadline, when every assignment is answered', async () => {
     // Prepare: a second campaign whose deadline is an hour away

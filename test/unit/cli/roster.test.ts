@@ -95,6 +95,24 @@ describe('reading a campaign folder', () => {
     expect(xlsx.summary).toMatchObject({ supervisors: 40, assignments: definition.centers.length * 3 });
   });
 
+  it('keeps the review and fact-check windows of a campaign it writes', async () => {
+    // Prepare
+    const sample = sampleCampaign(NOW, 'windows');
+    const definition = {
+      ...sample,
+      campaign: { ...sample.campaign, review: { workingDays: 1 }, factCheck: { workingDays: 3 } },
+    };
+    const dir = await tempDir();
+    await writeCampaignFolder(dir, definition, 'csv');
+
+    // Act
+    const read = await loadCampaignFolder(dir, NOW);
+
+    // Assess
+    expect(read.problems).toEqual([]);
+    expect(read.definition?.campaign).toMatchObject({ review: { workingDays: 1 }, factCheck: { workingDays: 3 } });
+  });
+
   it('reads CSV rosters saved by Chinese Excel in GB18030, without BOM', async () => {
     // Prepare
     const definition = sampleCampaign(NOW, 'gb-roster');
