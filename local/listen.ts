@@ -49,11 +49,19 @@ export const listen = (server: Server, at: ListenAt): Promise<number> =>
  */
 export const whenListening = async (server: Server, at: ListenAt): Promise<number> => {
   if (!server.listening) {
-    const probe = createServer();
-    await listen(probe, at);
-    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    await ensurePortFree(at);
     throw new Error(`${at.service} did not listen on ${at.host}:${at.port}`);
   }
   const address = server.address();
   return typeof address === 'object' && address ? address.port : at.port;
+};
+
+/**
+ * Resolves if `host:port` could be listened on now (a moment later another program may take it);
+ * rejects with PortInUse when it is taken. Lets a caller refuse a port given by the user at once.
+ */
+export const ensurePortFree = async (at: ListenAt): Promise<void> => {
+  const probe = createServer();
+  await listen(probe, at);
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
 };

@@ -15,7 +15,7 @@ import { startEmbeddedCloud } from './cloud.ts';
 import type { ConsoleAccount } from './cognito.ts';
 import { demoCampaign } from './demo/campaign.ts';
 import { DemoLife } from './demo/life.ts';
-import { PortInUse } from './listen.ts';
+import { ensurePortFree, PortInUse } from './listen.ts';
 import { mailKindOf, type OutboxEmail, readOutbox, surveyLinks } from './ses-outbox.ts';
 
 const Flags = z.object({
@@ -149,6 +149,12 @@ const main = async () => {
   );
   let cloud: Awaited<ReturnType<typeof startEmbeddedCloud>>;
   try {
+    // A port given and taken is refused now, not after the seconds the cloud takes to build itself.
+    for (const [service, port] of [
+      ['survey API', flags.port],
+      ['SES', flags['ses-port']],
+    ] as const)
+      if (port !== undefined) await ensurePortFree({ service, host: '127.0.0.1', port });
     // The demo's organizer signs in to the console, as do those who open it with --serve.
     cloud = await startEmbeddedCloud({ console: true, ports: { api: flags.port, ses: flags['ses-port'] } });
   } catch (error) {

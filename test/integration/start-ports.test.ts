@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmbeddedCloud } from '../../local/cloud.ts';
 import { listen, PortInUse } from '../../local/listen.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -81,6 +82,24 @@ describe('the ports of npm start', () => {
       expect(run.output.stdout).not.toContain('launching');
     },
   );
+
+  it('has the embedded cloud itself refuse a taken SES port with PortInUse, not wait for it', async () => {
+    // Prepare
+    const port = await occupy(0);
+
+    // Act
+    const error = await startEmbeddedCloud({ ports: { ses: port } }).then(
+      async (cloud) => {
+        await cloud.close();
+        return undefined;
+      },
+      (failure: unknown) => failure,
+    );
+
+    // Assess
+    expect(error).toBeInstanceOf(PortInUse);
+    expect(error).toMatchObject({ service: 'SES', port });
+  }, 90_000);
 
   it('serves on free ports unless told, whatever holds the ports it once fixed (8080, 8005)', async () => {
     // Prepare
