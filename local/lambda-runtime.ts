@@ -58,12 +58,26 @@ export class LocalLambdaFunction {
   private readonly environment: Record<string, string>;
   private readonly idle: Environment[] = [];
   private readonly all = new Set<Environment>();
+  /** Invocations waiting for an environment while the function runs as many as it may. */
+  private readonly waiting: { resolve: (environment: Environment) => void; reject: (error: Error) => void }[] = [];
+  private readonly maxEnvironments: number;
   private nextId = 1;
   private closed = false;
   private readonly onInvoked: (record: InvocationRecord) => void;
 
-  constructor(spec: FunctionSpec, environment: Record<string, string>, onInvoked: (record: InvocationRecord) => void) {
+  /**
+   * `maxEnvironments` caps the environments running at once: each loads the handler's whole module graph
+   * on this machine's cores, where AWS would start as many as the account's concurrency allows. Beyond
+   * it, invocations wait for a free environment (their timeout starts when they run).
+   */
+  constructor(
+    spec: FunctionSpec,
+    environment: Record<string, string>,
+    onInvoked: (record: InvocationRecord) => void,
+    maxEnvironments = 4,
+  ) {
     this.spec = spec;
+    this.maxEnvironments = maxEnvironments;
     this.onInvoked = onInvoked;
     this.environment = {
       ...environment,
@@ -149,12 +163,16 @@ export class LocalLambdaFunction {
   /** Ends every execution environment. */
   async close(): Promise<void> {
     this.closed = true;
+    for (const waiter of this.waiting.splice(0))
+      waiter.reject(lambdaError('Lambda.ServiceException', `function ${this.spec.name} has been shut down`));
     await Promise.all([...this.all].map((e) => this.discard(e)));
   }
 
   private async acquire(): Promise<Environment> {
     let environment = this.idle.pop();
-    if (!environment) environment = this.start();
+    if (!environment && this.all.size < this.maxEnvironments) environment = this.start();
+    if (!environment)
+      environment = await new Promise<Environment>((resolve, reject) => this.waiting.push({ resolve, reject }));
     environment.busy = true;
     try {
       await environment.ready;
@@ -167,7 +185,17 @@ export class LocalLambdaFunction {
 
   private release(environment: Environment): void {
     environment.busy = false;
-    if (this.all.has(environment)) this.idle.push(environment);
+    if (!this.all.has(environment)) return;
+    const next = this.waiting.shift();
+    if (next) next.resolve(environment);
+    else this.idle.push(environment);
+  }
+
+  /** A discarded environment's place goes to the next waiting invocation, in a new environment. */
+  private replace(): void {
+    if (this.closed || this.all.size >= this.maxEnvironments) return;
+    const next = this.waiting.shift();
+    if (next) next.resolve(this.start());
   }
 
   private start(): Environment {
@@ -225,9 +253,10 @@ export class LocalLambdaFunction {
   }
 
   private async discard(environment: Environment): Promise<void> {
-    this.all.delete(environment);
+    if (!this.all.delete(environment)) return;
     const at = this.idle.indexOf(environment);
     if (at >= 0) this.idle.splice(at, 1);
+    this.replace();
     await environment.worker.terminate();
   }
 }

@@ -2,6 +2,7 @@ import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import { launchCampaign } from '../../cli/launch.ts';
 import type { CampaignStore, TokenRecord } from '../../functions/adapters/store.ts';
+import { USAGE } from '../../functions/adapters/keys.ts';
 import { hashToken } from '../../functions/core/links.ts';
 import { CampaignDefinition } from '../../functions/core/model.ts';
 import type { EmbeddedCloud } from '../../local/cloud.ts';
@@ -87,7 +88,11 @@ export const closeCampaign = async (store: CampaignStore, campaignId: string): P
   );
 };
 
-/** Every item in the table, read raw (tests only: the product itself never scans). */
+/**
+ * Every item the product wrote to the table, read raw (tests only: the product itself never scans).
+ * The embedded cloud's own usage snapshots (`SK = USAGE`, rewritten as the meter counts) are left out:
+ * they are the emulator's bookkeeping, not the product's data.
+ */
 export const scanTable = async (cloud: EmbeddedCloud): Promise<Record<string, unknown>[]> => {
   const client = new DynamoDBClient({
     endpoint: cloud.urls.dynamodb,
@@ -99,7 +104,7 @@ export const scanTable = async (cloud: EmbeddedCloud): Promise<Record<string, un
     let start: Record<string, never> | undefined;
     do {
       const out = await client.send(new ScanCommand({ TableName: cloud.tableName, ExclusiveStartKey: start }));
-      items.push(...(out.Items ?? []));
+      items.push(...(out.Items ?? []).filter((item) => item.SK?.S !== USAGE));
       start = out.LastEvaluatedKey as typeof start;
     } while (start);
     return items;

@@ -8,7 +8,7 @@ import type { FunctionSpec } from '../../../local/stack-model.ts';
 const ENTRY = path.resolve(import.meta.dirname, '../../fixtures/lambda/handlers.ts');
 const functions: LocalLambdaFunction[] = [];
 
-const localFunction = (overrides: Partial<FunctionSpec> = {}, records: InvocationRecord[] = []) => {
+const localFunction = (overrides: Partial<FunctionSpec> = {}, records: InvocationRecord[] = [], maxEnvironments = 4) => {
   const spec: FunctionSpec = {
     logicalId: 'FixtureFunction',
     name: 'fixture',
@@ -21,7 +21,7 @@ const localFunction = (overrides: Partial<FunctionSpec> = {}, records: Invocatio
     policies: [],
     ...overrides,
   };
-  const fn = new LocalLambdaFunction(spec, { FROM_TEMPLATE: 'yes' }, (r) => records.push(r));
+  const fn = new LocalLambdaFunction(spec, { FROM_TEMPLATE: 'yes' }, (r) => records.push(r), maxEnvironments);
   functions.push(fn);
   return fn;
 };
@@ -75,6 +75,20 @@ describe('the embedded cloud runs each function as Lambda does', () => {
     expect(fn.callerOf(first?.accessKeyId ?? '')?.spec.name).toBe('fixture');
     expect(first?.remainingMs).toBeGreaterThan(9_000);
     expect(first?.remainingMs).toBeLessThanOrEqual(10_000);
+  });
+
+  it('runs no more environments than allowed: further invocations wait for one to be free', async () => {
+    // Prepare
+    const fn = localFunction({ timeoutSeconds: 10 }, [], 1);
+
+    // Act
+    const answers = (await Promise.all([fn.invoke({ waitMs: 300 }), fn.invoke({ waitMs: 300 })])) as {
+      accessKeyId: string;
+    }[];
+
+    // Assess
+    expect(answers).toHaveLength(2);
+    expect(answers[1]?.accessKeyId).toBe(answers[0]?.accessKeyId);
   });
 
   it("reports a function's error by its name, as Step Functions matches it", async () => {
