@@ -54,6 +54,12 @@ export interface MailBinding {
   readonly concurrency: number;
   /** Base URL of the survey API, for the links in emails. */
   readonly surveyBaseUrl: string;
+  /**
+   * The function sends mail with attachments, as MIME (`ses:SendRawEmail`), rather than plain mail
+   * (`ses:SendEmail`): the grant follows the one SES call the function makes.
+   * @default false
+   */
+  readonly attachments?: boolean;
 }
 
 /**
@@ -142,16 +148,23 @@ export class SupervisionFunction extends NodejsFunction {
     }
   }
 
-  /** Sets `variable` to the secret's ARN and grants reading its value. */
+  /**
+   * Sets `variable` to the secret's ARN and grants `secretsmanager:GetSecretValue` on it, the one call
+   * the function makes (not `DescribeSecret`, which `grantRead` adds). The secret uses the account's
+   * AWS-managed key, so no KMS grant is needed.
+   */
   public bindSecret(secret: ISecret, variable: string): void {
     this.addEnvironment(variable, secret.secretArn);
-    secret.grantRead(this);
+    this.addToRolePolicy(
+      new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }),
+    );
   }
 
   /**
    * Sets `MAIL_FROM`, `SES_CONFIGURATION_SET`, `MAIL_CONCURRENCY`, `SURVEY_BASE_URL` and, when
-   * given, `MAX_SEND_RATE`; grants `ses:SendEmail` and `ses:SendRawEmail` on condition that the
-   * `From` address is exactly `mail.from`, and `ses:GetSendQuota` when the rate is read from SES.
+   * given, `MAX_SEND_RATE`; grants `ses:SendEmail` (or, with `attachments`, `ses:SendRawEmail`) on
+   * condition that the `From` address is exactly `mail.from`, and `ses:GetSendQuota` when the rate is
+   * read from SES.
    */
   public bindMail(mail: MailBinding): void {
     this.addEnvironment('MAIL_FROM', mail.from);
@@ -178,7 +191,7 @@ export class SupervisionFunction extends NodejsFunction {
     });
     this.addToRolePolicy(
       new PolicyStatement({
-        actions: ['ses:SendEmail', 'ses:SendRawEmail'],
+        actions: [mail.attachments ? 'ses:SendRawEmail' : 'ses:SendEmail'],
         resources: [identities, configurationSet],
         conditions: { StringEquals: { 'ses:FromAddress': mail.from } },
       }),
@@ -191,16 +204,11 @@ export class SupervisionFunction extends NodejsFunction {
   }
 
   /**
-   * Grants `states:SendTaskSuccess`, `SendTaskFailure` and `SendTaskHeartbeat` on the state machine,
-   * to wake a `.waitForTaskToken` task. Takes the ARN, not the state machine, so a function the
-   * workflow invokes can hold it without a circular dependency.
+   * Grants `states:SendTaskSuccess` on the state machine, to wake a `.waitForTaskToken` task (the
+   * functions never fail a task or send heartbeats). Takes the ARN, not the state machine, so a function
+   * the workflow invokes can hold it without a circular dependency.
    */
   public bindWorkflowCallbacks(stateMachineArn: string): void {
-    this.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'],
-        resources: [stateMachineArn],
-      }),
-    );
+    this.addToRolePolicy(new PolicyStatement({ actions: ['states:SendTaskSuccess'], resources: [stateMachineArn] }));
   }
 }

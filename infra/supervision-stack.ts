@@ -376,7 +376,8 @@ export class SupervisionStack extends Stack {
     taskFunctions.prepare.bindSecret(this.linkSecret, 'LINK_SECRET_ARN');
     taskFunctions['send-mail'].bindSecret(this.linkSecret, 'LINK_SECRET_ARN');
     taskFunctions['send-mail'].bindMail(mailBinding);
-    taskFunctions['publish-city-summary'].bindMail(mailBinding);
+    // The city summary carries the results workbook: the one sender of MIME mail.
+    taskFunctions['publish-city-summary'].bindMail({ ...mailBinding, attachments: true });
     taskFunctions['fail-campaign'].bindMail(mailBinding);
     // Wakes Collect at once when every assignment was answered before the token was stored.
     taskFunctions['await-responses'].bindWorkflowCallbacks(stateMachineArn);

@@ -45,7 +45,9 @@ export interface TableGrant {
  * The partition key spaces, as IAM `StringLike` patterns built with the keys module's own builders.
  * Ids hold no `#` (core/model.ts `Id`), so a pattern names one key space, except that IAM's `*`
  * also matches `#`: `CAMPAIGN#*` covers a campaign's sub-partitions (shards, outbox, raters,
- * explanations) too. A function that touches only a sub-partition is granted that one alone.
+ * explanations) too. A function that touches only a sub-partition is granted that one alone, and an
+ * action granted on `CAMPAIGN#*` is never granted again on a sub-partition: every (action, key) pair of
+ * a function is needed by some call, the test of the embedded cloud's grant coverage holds it to that.
  */
 export const KEY_SPACES = {
   /** `CAMPAIGN#<id>`: META, questionnaire, rosters, scores, findings, reviews, draft findings, disputes. */
@@ -71,14 +73,6 @@ export const KEY_SPACES = {
 } as const;
 
 const K = KEY_SPACES;
-
-/** Sending through the outbox (adapters/delivery.ts `deliverAll`): skip suppressed, claim, settle, release. */
-const OUTBOX_DELIVERY: readonly TableGrant[] = [
-  /** `suppressedAmong`: which recipients bounced or complained before. */
-  { actions: ['dynamodb:GetItem'], leadingKeys: [K.suppressed] },
-  /** `claimMail` (conditional put), `settleMail`, and `releaseMail` when SES took nothing. */
-  { actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], leadingKeys: [K.outbox] },
-];
 
 /** A function of the stack, by its handler file name under `functions/`. */
 export type TableHandlerName =
@@ -128,24 +122,36 @@ export const TABLE_GRANTS: Readonly<Record<TableHandlerName, readonly TableGrant
     { actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], leadingKeys: [K.rectification] },
   ],
   'send-mail': [
-    /** The campaign, centers, supervisors in the batch and their assignments, scores (BatchGet), summary, findings, draft findings. */
-    { actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'], leadingKeys: [K.campaign] },
-    /** `recordMailFailure`: why a batch failed for good, on the campaign's META, before the task fails. */
-    { actions: ['dynamodb:UpdateItem'], leadingKeys: [K.campaign] },
+    /**
+     * The campaign, centers, supervisors in the batch and their assignments, scores (BatchGet), summary,
+     * findings, draft findings; `recordMailFailure` on META, and `settleMail` in the outbox (`CAMPAIGN#*`
+     * covers `CAMPAIGN#<id>#MAIL`).
+     */
+    {
+      actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+      leadingKeys: [K.campaign],
+    },
     /** Each center's rectification items, for its summary. */
     { actions: ['dynamodb:Query'], leadingKeys: [K.rectification] },
     /** `putRectificationLinks`: the officials' link tokens, stored before the emails carrying them. */
     { actions: ['dynamodb:BatchWriteItem'], leadingKeys: [K.rectificationTokens] },
-    ...OUTBOX_DELIVERY,
+    /** `deliverAll`: `suppressedAmong`, which recipients bounced or complained before. */
+    { actions: ['dynamodb:GetItem'], leadingKeys: [K.suppressed] },
+    /** `deliverAll`: `claimMail` (conditional put), and `releaseMail` when SES took nothing. */
+    { actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'], leadingKeys: [K.outbox] },
   ],
   'publish-city-summary': [
-    /** The campaign, centers, scores, raters, assignments, supervisors, summary and ledger; `setStatus` published. */
+    /**
+     * The campaign, centers, scores, raters, assignments, supervisors, summary and ledger; `setStatus`
+     * published, and `settleMail` in the outbox.
+     */
     { actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'], leadingKeys: [K.campaign] },
     /** The series' rectification items, for the results. */
     { actions: ['dynamodb:Query'], leadingKeys: [K.rectification] },
-    /** `listSuppressed`: why an address was skipped, in the city summary. */
-    { actions: ['dynamodb:Query'], leadingKeys: [K.suppressed] },
-    ...OUTBOX_DELIVERY,
+    /** `suppressedAmong` before sending; `listSuppressed`, why an address was skipped, in the city summary. */
+    { actions: ['dynamodb:GetItem', 'dynamodb:Query'], leadingKeys: [K.suppressed] },
+    /** `claimMail`, and `releaseMail` when SES took nothing. */
+    { actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'], leadingKeys: [K.outbox] },
   ],
   'check-progress': [
     /** `getMeta`. */
@@ -201,10 +207,10 @@ export const TABLE_GRANTS: Readonly<Record<TableHandlerName, readonly TableGrant
     { actions: ['dynamodb:Query'], leadingKeys: [K.series], index: true },
   ],
   'fail-campaign': [
-    /** `getMeta`, `setStatus` failed. */
+    /** `getMeta`, `setStatus` failed; the notice's `settleMail` in the outbox. */
     { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], leadingKeys: [K.campaign] },
-    /** The failure notice's outbox claim and its settlement (no suppression check, no release). */
-    { actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'], leadingKeys: [K.outbox] },
+    /** The failure notice's `claimMail` (no suppression check, no release). */
+    { actions: ['dynamodb:PutItem'], leadingKeys: [K.outbox] },
   ],
   'survey-api': [
     /** `getToken`; the campaign, questionnaire, center and review; the response, its versions and the draft. */
@@ -229,7 +235,8 @@ export const TABLE_GRANTS: Readonly<Record<TableHandlerName, readonly TableGrant
   'console-api': [
     /**
      * Pages and actions on a campaign: META, rosters, assignments and responses, reviews, scores,
-     * raters, findings, disputes; `saveReview`, `saveDispute`; deadline, close, reminders, finish.
+     * raters, findings, disputes, usage; `saveReview`, `saveDispute`; deadline, close, reminders,
+     * finish; a returned response's email: `claimMail` and `settleMail` in the outbox.
      */
     {
       actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
@@ -241,8 +248,10 @@ export const TABLE_GRANTS: Readonly<Record<TableHandlerName, readonly TableGrant
     { actions: ['dynamodb:Query'], leadingKeys: [K.rectification] },
     /** `appendAudit` of every action, `listAudit`. */
     { actions: ['dynamodb:PutItem', 'dynamodb:Query'], leadingKeys: [K.audit] },
-    /** A returned response's email to its supervisor. */
-    ...OUTBOX_DELIVERY,
+    /** A returned response's email: `suppressedAmong`. */
+    { actions: ['dynamodb:GetItem'], leadingKeys: [K.suppressed] },
+    /** A returned response's email: `releaseMail` when SES took nothing. */
+    { actions: ['dynamodb:DeleteItem'], leadingKeys: [K.outbox] },
   ],
   'ses-events': [
     /** `suppress`: a bounced or complaining address, once (conditional put). */

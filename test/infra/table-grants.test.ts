@@ -118,6 +118,29 @@ describe('table grants', () => {
     },
   );
 
+  it('never grants a function an action on a key space another of its patterns already covers', () => {
+    // Prepare
+    const covers = (pattern: string, other: string) =>
+      pattern !== other && new RegExp(`^${pattern.replace(/\*/g, '.*')}$`).test(other);
+    // Act
+    const redundant = Object.entries(TABLE_GRANTS).flatMap(([handler, grants]) => {
+      const pairs = grants.flatMap((grant) =>
+        grant.actions.flatMap((action) =>
+          grant.leadingKeys.map((key) => ({ action, key, index: grant.index === true })),
+        ),
+      );
+      return pairs
+        .filter((pair) =>
+          pairs.some(
+            (other) => other.action === pair.action && other.index === pair.index && covers(other.key, pair.key),
+          ),
+        )
+        .map((pair) => `${handler} ${pair.action} ${pair.key}`);
+    });
+    // Assess
+    expect(redundant).toEqual([]);
+  });
+
   it('grants no function Scan, table-level actions or the index without a reason', () => {
     // Act
     const grants = Object.entries(TABLE_GRANTS).flatMap(([handler, list]) =>
