@@ -410,6 +410,10 @@ export const startEmbeddedCloud = async (options: EmbeddedCloudOptions = {}): Pr
       MAIL_FROM: senderEmail,
       SURVEY_BASE_URL: api.url,
       LINK_SECRET: linkSecret,
+      // For handlers a test runs in this process: the settings the stack's functions get.
+      MAX_SEND_RATE: String(options.maxSendRate ?? 50),
+      MAIL_CONCURRENCY: '1',
+      ...overrides,
     });
     const consoleEnvironment = {
       CONSOLE_USER_POOL_ID: cognito?.userPoolId,
