@@ -1,3 +1,4 @@
+import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EmbeddedCloud, startEmbeddedCloud } from '../../local/cloud.ts';
 import type { Template } from '../../local/stack-model.ts';
@@ -73,5 +74,28 @@ describe('IAM on the embedded cloud', () => {
         context: { 'dynamodb:LeadingKeys': ['CAMPAIGN#no-such-campaign'] },
       },
     ]);
+  });
+
+  it('refuses an item over 400 KB, as DynamoDB does', async () => {
+    // Prepare
+    const client = new DynamoDBClient({
+      endpoint: full.urls.dynamodb,
+      region: full.region,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    const item = (bytes: number) => ({
+      TableName: full.tableName,
+      Item: { PK: { S: 'CAMPAIGN#large' }, SK: { S: 'NOTE' }, text: { S: 'x'.repeat(bytes) } },
+    });
+
+    // Act
+    const small = await client.send(new PutItemCommand(item(300 * 1024)));
+    const large = await failure(client.send(new PutItemCommand(item(401 * 1024))));
+    client.destroy();
+
+    // Assess
+    expect(small.$metadata.httpStatusCode).toBe(200);
+    expect(large.name).toBe('ValidationException');
+    expect(large.message).toBe('Item size has exceeded the maximum allowed size');
   });
 });

@@ -895,6 +895,36 @@ describe('local runner', () => {
     expect(eventsOf(runner.history(executionArn), 'StateCaught', 'Notify')).toMatchObject([{ next: 'Done' }]);
   });
 
+  it('fails a task whose result is over 256 KiB with States.DataLimitExceeded, which no Retry or Catch takes', async () => {
+    // Prepare
+    const notify = functionArn('notify');
+    const runner = new LocalStepFunctions({
+      definition: JSON.stringify({
+        StartAt: 'Notify',
+        States: {
+          Notify: task({
+            End: undefined,
+            Next: 'Done',
+            Retry: [{ ErrorEquals: ['States.ALL'], MaxAttempts: 2, IntervalSeconds: 1 }],
+            Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Done' }],
+          }),
+          Done: { Type: 'Succeed' },
+        },
+      }),
+      substitutions: { NotifyFunctionArn: notify },
+      functions: { [notify]: async () => ({ padding: 'x'.repeat(256 * 1024) }) },
+    });
+    runners.push(runner);
+
+    // Act
+    const { executionArn } = runner.startExecution({ name: 'large-result', input: '{}' });
+    const execution = await runner.waitForExecution(executionArn);
+
+    // Assess
+    expect(execution).toMatchObject({ status: 'FAILED', error: 'States.DataLimitExceeded' });
+    expect(eventsOf(runner.history(executionArn), 'StateRetried', 'Notify')).toEqual([]);
+  });
+
   it('reads TimeoutSecondsPath from the state input, as AWS does, and keeps it out of the task payload', async () => {
     // Prepare
     const notify = functionArn('notify');
