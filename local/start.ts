@@ -31,7 +31,8 @@ const HELP = `npm start [-- --serve] [--port N] [--ses-port N] [--out DIR]
 Runs the demo campaign 政务服务主题督查月 on the embedded cloud (DynamoDB, SES, Step Functions and
 the console's sign-in running locally) through its whole life — invitations, answers, a reminder,
 the close, review (a response returned and corrected), fact-check (a dispute and its ruling),
-scoring, publication and a rectification report — then exits.
+scoring, publication and a rectification report — then exits. Its organizer reminds, closes and
+ends review and fact-check from the console, its supervisors and officials use their links.
 
   --serve        keep the campaign open and the embedded cloud up until Ctrl-C; prints one
                  INVITE <url> per unanswered assignment, OUTBOX <url> (the local SES web UI) and
@@ -158,9 +159,14 @@ const main = async () => {
     // The demo's organizer signs in to the console, as do those who open it with --serve.
     cloud = await startEmbeddedCloud({ console: true, ports: { api: flags.port, ses: flags['ses-port'] } });
   } catch (error) {
-    if (!(error instanceof PortInUse)) throw error;
-    console.error(`npm start: ${portTakenMessage(error)}`);
-    return 2;
+    if (error instanceof PortInUse) {
+      console.error(`npm start: ${portTakenMessage(error)}`);
+      return 2;
+    }
+    console.error(
+      `npm start failed: the embedded cloud did not start: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    return 1;
   }
   const shutdown = async (code: number) => {
     await cloud.close();
@@ -178,14 +184,15 @@ const main = async () => {
     );
     const { store, sfn } = target;
     const now = new Date();
-    // Review and fact-check windows of working days, which the demo's organizer ends early in the
-    // console (as organizers may); kept open with --serve for whoever signs in.
-    const demo = demoCampaign(
-      now,
-      flags.serve
-        ? { reminderAfterSeconds: 2 * 86400, deadlineAfterSeconds: 7 * 86400, reviewDays: 3, factCheckDays: 5 }
-        : { reminderAfterSeconds: 20, deadlineAfterSeconds: 30, reviewDays: 1, factCheckDays: 1 },
-    );
+    // A month-long campaign as organizers run it: a reminder in two days, the deadline in a week, review
+    // and fact-check windows of working days. The demo's organizer reminds, closes and ends both windows
+    // early from the console (as organizers may), so every phase follows the one before at once.
+    const demo = demoCampaign(now, {
+      reminderAfterSeconds: 2 * 86400,
+      deadlineAfterSeconds: 7 * 86400,
+      reviewDays: 3,
+      factCheckDays: 5,
+    });
     const folderDir = join(out, 'demo-campaign');
     await writeCampaignFolder(folderDir, demo, 'xlsx');
     const folder = await loadCampaignFolder(folderDir, now);

@@ -159,39 +159,50 @@ export class DemoLife {
 
   private personaOf = (email: OutboxEmail) => this.record.personas.get(email.destination.to[0] ?? '');
 
-  /** Reminder: everyone with an unanswered assignment is reminded; the late supervisors answer then. */
+  /**
+   * Reminder: once the answers given at once are in, the organizer sends a reminder round from the
+   * console (Remind now); everyone with an unanswered assignment gets one, and the late supervisors
+   * answer then.
+   */
   async reminder(): Promise<void> {
+    const { store, say } = this.world;
+    // The Collect task holds its token once the invitations are out: the console's actions wake it.
+    await waitFor('the campaign to collect answers', async () => {
+      await this.running();
+      const meta = await store.getMeta(this.campaignId);
+      return meta.status === 'open' && meta.taskToken ? true : undefined;
+    });
+    const organizer = await this.console();
+    await organizer.submit(`${this.consolePath}/remind?lang=zh`, {});
     const waiting = [...this.record.personas].filter(([, p]) => p !== 'prompt').map(([email]) => email);
     const handled = new Set<string>();
     let late = { supervisors: 0, links: 0 };
-    await waitFor(
-      'the reminder',
-      async () => {
-        await this.running();
-        for (const reminder of await this.emails('reminder')) {
-          if (handled.has(reminder.messageId)) continue;
-          handled.add(reminder.messageId);
-          this.record.reminded.push(reminder.destination.to[0] ?? '');
-          if (this.personaOf(reminder) !== 'late') continue;
-          const { links } = await this.answerAll([reminder]);
-          late = { supervisors: late.supervisors + 1, links: late.links + links };
-        }
-        return waiting.every((email) => this.record.reminded.includes(email)) ? true : undefined;
-      },
-      90_000,
-    );
+    await waitFor('the reminders', async () => {
+      await this.running();
+      for (const reminder of await this.emails('reminder')) {
+        if (handled.has(reminder.messageId)) continue;
+        handled.add(reminder.messageId);
+        this.record.reminded.push(reminder.destination.to[0] ?? '');
+        if (this.personaOf(reminder) !== 'late') continue;
+        const { statuses } = await this.answerAll([reminder]);
+        late = { supervisors: late.supervisors + 1, links: late.links + (statuses.get(200) ?? 0) };
+      }
+      return waiting.every((email) => this.record.reminded.includes(email)) ? true : undefined;
+    });
     const never = this.record.reminded.filter((email) => this.record.personas.get(email) === 'never').length;
-    this.world.say(
-      `reminder: ${this.record.reminded.length} supervisors reminded; ${late.supervisors} of them answered ${late.links} questionnaires after it, ${never} never answer`,
+    say(
+      `reminder: the organizer reminded ${this.record.reminded.length} supervisors from the console; ${late.supervisors} of them answered ${late.links} questionnaires after it, ${never} never answer`,
     );
   }
 
-  /** Close: answers stop at the deadline. */
+  /** Close: the organizer closes the campaign now from the console (ticking the confirmation); answers stop. */
   async close(): Promise<void> {
-    const meta = await this.untilStatus('the close', LATER, 90_000);
+    const organizer = await this.console();
+    await organizer.submit(`${this.consolePath}/close?lang=zh`, { confirm: 'yes' });
+    const meta = await this.untilStatus('the close', LATER);
     this.record.closed = meta;
     this.world.say(
-      `close: ${meta.closedReason === 'deadline' ? 'at the deadline' : `(${meta.closedReason ?? meta.status})`}, ${meta.answered}/${meta.total} assignments answered`,
+      `close: closed by the organizer in the console, ${meta.answered}/${meta.total} assignments answered (deadline was ${formatBeijingTime(meta.deadline)})`,
     );
   }
 

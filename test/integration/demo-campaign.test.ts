@@ -29,11 +29,10 @@ afterAll(async () => {
 
 describe('the demo campaign on the embedded cloud', () => {
   it('lives a whole campaign: invitations, answers, reminder, close, review with a returned response corrected, fact-check with a dispute ruled, scoring, publication and a rectification report', async () => {
-    // Prepare
-    // Late supervisors answer between the reminder and the deadline: 14 s, room enough on a loaded machine.
+    // Prepare: a month-long schedule; the organizer reminds, closes and ends the windows from the console
     const definition = demoCampaign(new Date(), {
-      reminderAfterSeconds: 12,
-      deadlineAfterSeconds: 26,
+      reminderAfterSeconds: 2 * 86400,
+      deadlineAfterSeconds: 7 * 86400,
       reviewDays: 1,
       factCheckDays: 1,
     });
@@ -50,7 +49,7 @@ describe('the demo campaign on the embedded cloud', () => {
       say: (line) => lines.push(line),
     });
 
-    // Act: as npm start lives it, the organizer ending review and fact-check early in the console
+    // Act: as npm start lives it
     await life.invitations();
     await life.answers();
     await life.toRectification();
@@ -70,7 +69,7 @@ describe('the demo campaign on the embedded cloud', () => {
     ]);
     expect(cloud.runner.describeExecution(launch.executionArn).status).toBe('SUCCEEDED');
     const meta = await store.getMeta(campaignId);
-    expect(meta).toMatchObject({ status: 'published', closedReason: 'deadline', reviewFinished: true });
+    expect(meta).toMatchObject({ status: 'published', closedReason: 'closed-by-organizer', reviewFinished: true });
     expect(meta.factCheckFinished).toBe(true);
     const assignments = [];
     for await (const a of store.streamAssignments(campaignId)) assignments.push(a);
@@ -86,7 +85,7 @@ describe('the demo campaign on the embedded cloud', () => {
       expect(surveyLinks(invitation)).toHaveLength(bySupervisor.get(supervisor?.id ?? '') ?? -1);
     }
 
-    // Reminder: only assignments unanswered when it went out; those who never answer got one.
+    // Reminder: sent from the console, only to those with assignments unanswered then; those who never answer got one.
     const reminders = await emailsOf('reminder');
     expect(reminders.length).toBeGreaterThan(0);
     for (const reminder of reminders) {
@@ -97,6 +96,12 @@ describe('the demo campaign on the embedded cloud', () => {
     }
     const never = [...record.personas].filter(([, p]) => p === 'never').map(([email]) => email);
     expect(reminders.map((r) => r.destination.to[0])).toEqual(expect.arrayContaining(never));
+    const audit = await store.listAudit(campaignId);
+    const actions = (action: string) => audit.filter((a) => a.action === action);
+    for (const action of ['campaign.remind', 'campaign.close'])
+      expect(actions(action)).toEqual([
+        expect.objectContaining({ actor: expect.objectContaining({ role: 'organizer' }) }),
+      ]);
 
     // Close: responses stored, one per answered link.
     expect(meta.answered).toBe(record.answered.size);
@@ -113,8 +118,6 @@ describe('the demo campaign on the embedded cloud', () => {
     const corrected = await store.getResponse(campaignId, review.supervisorId, review.assignmentId);
     expect(corrected?.version).toBe(2);
     expect(review.correctedVersion).toBe(2);
-    const audit = await store.listAudit(campaignId);
-    const actions = (action: string) => audit.filter((a) => a.action === action);
     expect(actions('review.returned')).toEqual([
       expect.objectContaining({ target: review.assignmentId, actor: expect.objectContaining({ role: 'organizer' }) }),
     ]);
