@@ -9,6 +9,7 @@ import { formatProblem } from '../cli/roster/problems.ts';
 import { writeCampaignFolder } from '../cli/roster/templates.ts';
 import { formatCampaignStatus, readCampaignStatus } from '../cli/status.ts';
 import { targetFromEnvironment, writeEndpointFile } from '../cli/target.ts';
+import { formatCostLines } from '../functions/core/aws-cost.ts';
 import type { ConsoleRole } from '../functions/core/console-access.ts';
 import { composeMimeMessage } from '../functions/core/mime.ts';
 import { startEmbeddedCloud } from './cloud.ts';
@@ -272,11 +273,27 @@ const main = async () => {
       await writeFile(file, Buffer.from(workbook.content, 'base64'));
       console.log(`city results (a sheet per level): ${file}`);
     }
+    // What the campaign would cost on AWS, from the usage the embedded cloud counted (as `supervision status`).
+    await cloud.flushUsage();
+    const { cost } = await readCampaignStatus(target, campaign.id);
+    if (cost) {
+      const [headline, ...rest] = formatCostLines(cost, 'en');
+      console.log(`on AWS: ${headline}`);
+      for (const line of rest) console.log(`  ${line}`);
+    }
+    // Each function's calls were checked against its role's policies; one the demo never runs was not.
+    const denied = cloud.iam.denied();
+    const calling = new Set(cloud.iam.calls.map((c) => c.functionName));
+    const idle = cloud.model.functions.map((f) => f.name).filter((name) => !calling.has(name));
+    console.log(
+      `IAM: ${cloud.iam.functions} function policies enforced; ${calling.size} functions made ${cloud.iam.calls.length} calls, ${denied.length} denied${idle.length > 0 ? ` (no calls: ${idle.join(', ')})` : ''}`,
+    );
+    for (const call of denied) console.error(`  denied: ${call.functionName} ${call.action} on ${call.resource}`);
     console.log(
       'to answer in a browser, watch the workflow continue and sign in to the organizer console: npm start -- --serve',
     );
     say('done');
-    return await shutdown(0);
+    return await shutdown(denied.length > 0 ? 1 : 0);
   } catch (error) {
     console.error(`npm start failed: ${error instanceof Error ? error.message : String(error)}`);
     return shutdown(1);
