@@ -12,6 +12,8 @@ import type { FunctionSpec } from './stack-model.ts';
 /** The services whose grants the code's calls decide. */
 const JUDGED_SERVICES = new Set(['dynamodb', 'ses', 'states', 'secretsmanager']);
 const LEADING_KEYS = 'dynamodb:LeadingKeys';
+/** Actions Lambda's event source mapping takes with the function's role to read the table's stream, not the code. */
+const STREAM_READING = new Set(['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams']);
 
 /** One grant: an action of a statement, narrowed to one leading-key pattern where the statement has them. */
 export interface Grant {
@@ -125,7 +127,7 @@ export const grantCoverage = (functions: readonly FunctionSpec[], calls: readonl
     }
     for (const statement of statements) {
       for (const action of statement.actions) {
-        if (!JUDGED_SERVICES.has(action.split(':')[0] ?? '')) continue;
+        if (!JUDGED_SERVICES.has(action.split(':')[0] ?? '') || STREAM_READING.has(action)) continue;
         for (const pattern of statement.leadingKeys ?? [undefined]) {
           const removed = { action, pattern };
           const needed = own.some(
