@@ -68,6 +68,8 @@ describe('the demo campaign on the embedded cloud', () => {
       'rectification report',
     ]);
     expect(cloud.runner.describeExecution(launch.executionArn).status).toBe('SUCCEEDED');
+    // Every function that ran kept to its role's policies.
+    expect(cloud.iam.denied()).toEqual([]);
     const meta = await store.getMeta(campaignId);
     expect(meta).toMatchObject({ status: 'published', closedReason: 'closed-by-organizer', reviewFinished: true });
     expect(meta.factCheckFinished).toBe(true);
