@@ -26,30 +26,64 @@ interface LocatedSheet<K extends string> {
   rows: { row: number; get: (key: K) => string }[];
 }
 
-const ID_HINT = 'use 1–64 letters, digits, "-" or "_" (e.g. C-XW-01); Chinese characters are not allowed in ids';
+const ID_HINT = 'use 1–64 letters, digits, "-" or "_" (e.g. C-XW-01), in half-width (英文半角) characters';
 const EMAIL_HINT = 'write one address per cell, in half-width characters, like name@example.gov.cn';
 const PHONE_HINT = 'use an 11-digit mobile such as 13812345678 or a landline with its area code such as 025-83612345';
 
-/** Finds the header row (first non-empty row of the first sheet that names known columns) and maps the columns. */
+/** How many rows from the top of a sheet may hold a title, notes or merged cells above the header. */
+export const HEADER_SEARCH_ROWS = 10;
+
+/** The header row of a roster: the first of the first rows of a sheet that names at least two known columns. */
+const findHeader = <K extends string>(
+  sheets: readonly Sheet[],
+  specs: readonly ColumnSpec<K>[],
+): { sheet: Sheet; index: number } | undefined => {
+  for (const sheet of sheets) {
+    const index = sheet.rows
+      .slice(0, HEADER_SEARCH_ROWS)
+      .findIndex((r) => r.cells.filter((h) => matchHeader(h, specs)).length >= 2);
+    if (index >= 0) return { sheet, index };
+  }
+  return undefined;
+};
+
+/** The text of a row as an organizer would recognize it: its distinct non-empty cells (a merged title repeats). */
+const rowText = (cells: readonly string[]): string => {
+  const text = [...new Set(cells.map((c) => c.trim()).filter((c) => c !== ''))].join(' · ');
+  return text.length > 60 ? `${text.slice(0, 59)}…` : text;
+};
+
+/**
+ * Finds the header row among the first rows of the first sheet that has one (a title row, merged cells
+ * or notes above it are skipped and named) and maps the columns.
+ */
 const locateColumns = <K extends string>(
   sheets: readonly Sheet[],
   specs: readonly ColumnSpec<K>[],
   file: string,
   problems: Problem[],
 ): LocatedSheet<K> | undefined => {
-  const candidates = sheets
-    .map((sheet) => ({ sheet, header: sheet.rows[0] }))
-    .filter((c) => c.header !== undefined && c.header.cells.filter((h) => matchHeader(h, specs)).length >= 2);
-  const chosen = candidates[0];
-  if (!chosen?.header) {
+  const found = findHeader(sheets, specs);
+  const chosen = found ? { sheet: found.sheet, header: found.sheet.rows[found.index] } : undefined;
+  if (!found || !chosen?.header) {
+    const first = sheets.find((s) => s.rows.length > 0)?.rows;
     problems.push({
       severity: 'error',
       file,
-      row: sheets[0]?.rows[0]?.row ?? 1,
-      message: 'no header row naming the columns was found',
-      hint: `the first row must name the columns, e.g. ${specs.slice(0, 4).map(headerLabel).join(', ')} (see docs/organizer-guide.md)`,
+      row: first?.[0]?.row ?? 1,
+      message: `no header row naming the columns was found in the first ${HEADER_SEARCH_ROWS} rows${first?.[0] ? ` (row ${first[0].row} reads "${rowText(first[0].cells)}")` : ''}`,
+      hint: `one row above the data must name the columns, e.g. ${specs.slice(0, 4).map(headerLabel).join(', ')} (see docs/organizer-guide.md)`,
     });
     return undefined;
+  }
+  for (const skipped of found.sheet.rows.slice(0, found.index)) {
+    problems.push({
+      severity: 'warning',
+      file,
+      row: skipped.row,
+      message: `row ${skipped.row} ("${rowText(skipped.cells)}") is above the header row ${chosen.header.row} and is not read`,
+      hint: 'a title or notes above the header are fine; move any entry there below the header',
+    });
   }
   const { sheet, header } = chosen;
   const columns = new Map<K, number>();
@@ -94,7 +128,7 @@ const locateColumns = <K extends string>(
       });
     }
   }
-  const rows = sheet.rows.slice(1).map(({ row, cells }) => ({
+  const rows = sheet.rows.slice(found.index + 1).map(({ row, cells }) => ({
     row,
     get: (key: K) => {
       const index = columns.get(key);
@@ -130,11 +164,21 @@ const rowReporter = <K extends string>(
   return { report, failed: () => failed };
 };
 
+/** Whether text has full-width forms (ＡＢＣ１２３－) that NFKC folds to ASCII. */
+const hasFullWidth = (text: string): boolean => /[\uff01-\uff5e\u3000]/.test(text);
+
 const checkId = (text: string, report: (m: string, h?: string) => void, what: string) => {
   if (text === '') report(`missing ${what} id`, 'give every row its own id');
-  else if (!Id.safeParse(text).success) report(`"${text}" is not a usable id`, ID_HINT);
+  else if (Id.safeParse(text).success) return;
+  else if (hasFullWidth(text) && Id.safeParse(text.normalize('NFKC').trim()).success)
+    report(
+      `"${text}" is written in full-width (全角) characters`,
+      `retype it in half-width (英文半角) characters: ${text.normalize('NFKC').trim()}`,
+    );
+  else if (/\p{Script=Han}/u.test(text))
+    report(`"${text}" contains Chinese characters, which ids cannot hold`, ID_HINT);
+  else report(`"${text}" is not a usable id`, ID_HINT);
 };
-
 /** Checks an email cell; returns the normalized address when it is usable. */
 const checkEmail = (text: string, report: (m: string, h?: string) => void, missing: string): string | undefined => {
   if (text === '') {
@@ -151,7 +195,14 @@ const checkEmail = (text: string, report: (m: string, h?: string) => void, missi
 };
 
 const checkPhone = (text: string, report: (m: string, h?: string) => void) => {
-  if (text !== '' && !isPhoneNumber(text)) report(`"${text}" is not a phone number`, PHONE_HINT);
+  if (text === '' || isPhoneNumber(text)) return;
+  const digits = text.normalize('NFKC').replace(/[\s()（）-]/g, '');
+  if (/^[1-9]\d{8,10}$/.test(digits) && isPhoneNumber(`0${digits}`)) {
+    report(
+      `"${text}" looks like a landline that lost its leading 0 (0${digits}): the cell holds a number, and Excel drops leading zeros`,
+      `write it as 0${digits.replace(/^(10|2\d)(\d+)$/, '$1-$2')} with the cell formatted as Text (文本), or with an apostrophe: '0${digits}`,
+    );
+  } else report(`"${text}" is not a phone number`, PHONE_HINT);
 };
 
 /** Reports ids used on more than one row, at every repeat. */
@@ -309,11 +360,8 @@ export const rosterColumn = (
   const specs: readonly ColumnSpec[] = kind === 'centers' ? CENTER_COLUMNS : SUPERVISOR_COLUMNS;
   const spec = specs.find((s) => s.key === key);
   const field = spec ? headerLabel(spec) : key;
-  for (const sheet of sheets) {
-    const header = sheet.rows[0];
-    if (!header) continue;
-    const index = header.cells.findIndex((h) => matchHeader(h, specs) === key);
-    if (index >= 0) return { column: columnLetter(index + 1), field };
-  }
-  return { field };
+  const found = findHeader(sheets, specs);
+  const header = found?.sheet.rows[found.index];
+  const index = header ? header.cells.findIndex((h) => matchHeader(h, specs) === key) : -1;
+  return index >= 0 ? { column: columnLetter(index + 1), field } : { field };
 };

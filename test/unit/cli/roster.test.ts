@@ -13,13 +13,14 @@ import {
   SUPERVISOR_COLUMNS,
 } from '../../../cli/roster/columns.ts';
 import type { Problem } from '../../../cli/roster/problems.ts';
-import { readCenters } from '../../../cli/roster/rosters.ts';
+import { readCenters, readSupervisors } from '../../../cli/roster/rosters.ts';
 import { decodeText, parseCsv, readSheets } from '../../../cli/roster/table.ts';
 import { rosterCsv, writeCampaignFolder } from '../../../cli/roster/templates.ts';
 import { sampleCampaign } from '../../../cli/sample.ts';
 import { normalizeTime } from '../../../cli/time.ts';
 
 const FIXTURES = new URL('../../fixtures/rosters/', import.meta.url).pathname;
+const OFFICE = join(FIXTURES, 'office');
 const NOW = new Date('2026-12-01T02:00:00Z');
 const dirs: string[] = [];
 
@@ -57,7 +58,7 @@ describe('reading a campaign folder', () => {
     expect(find(p, { file: 'centers.csv', row: 6, column: 'E' }, /no responsible official/)).toBeDefined();
     expect(find(p, { file: 'centers.csv', row: 7, column: 'F' }, /not a valid email/)).toBeDefined();
     expect(find(p, { file: 'centers.csv', row: 7, column: 'G' }, /not a phone number/)).toBeDefined();
-    expect(find(p, { file: 'centers.csv', row: 8, column: 'A' }, /not a usable id/)).toBeDefined();
+    expect(find(p, { file: 'centers.csv', row: 8, column: 'A' }, /contains Chinese characters/)).toBeDefined();
     expect(find(p, { file: 'supervisors.csv', row: 3, column: 'C' }, /missing email/)).toBeDefined();
     expect(find(p, { file: 'supervisors.csv', row: 4, column: 'C' }, /full-width/)).toBeDefined();
     expect(find(p, { file: 'supervisors.csv', row: 4, column: 'D' }, /not a phone number/)).toBeDefined();
@@ -247,7 +248,12 @@ describe('reading roster sheets', () => {
 
     // Assess
     expect(problems).toEqual([
-      expect.objectContaining({ row: 2, column: 'G', message: '"2583612345" is not a phone number' }),
+      expect.objectContaining({
+        row: 2,
+        column: 'G',
+        message: expect.stringContaining('"2583612345" looks like a landline that lost its leading 0 (02583612345)'),
+        hint: expect.stringContaining('025-83612345'),
+      }),
     ]);
     expect(centers).toEqual([
       {
@@ -340,6 +346,119 @@ describe('reading roster sheets', () => {
       '',
       '律师',
       '鼓楼区',
+    ]);
+  });
+});
+
+describe('rosters as offices keep them', () => {
+  it('skips a merged title and a note above the header of a workbook saved by LibreOffice, naming them', async () => {
+    // Prepare
+    const sheets = await readSheets(join(OFFICE, 'supervisors-libreoffice.xlsx'));
+
+    // Act
+    const { supervisors, problems } = readSupervisors(sheets, 'supervisors.xlsx');
+
+    // Assess
+    expect(problems.filter((p) => p.severity === 'warning')).toEqual([
+      expect.objectContaining({ row: 1, message: expect.stringContaining('2026年南京市政务服务监督员名单') }),
+      expect.objectContaining({ row: 2, message: expect.stringContaining('is above the header row 3') }),
+    ]);
+    expect(supervisors.map((s) => [s.row, s.value.id])).toEqual([
+      [4, 'S01'],
+      [7, 'S04'],
+    ]);
+  });
+
+  it('names a full-width id as full-width and suggests its half-width form', async () => {
+    // Prepare
+    const sheets = await readSheets(join(OFFICE, 'supervisors-libreoffice.xlsx'));
+
+    // Act
+    const { problems } = readSupervisors(sheets, 'supervisors.xlsx');
+
+    // Assess
+    expect(
+      find(problems, { row: 5, column: 'A', severity: 'error' }, /"Ｓ０２" is written in full-width.*: S02$/),
+    ).toBeDefined();
+    expect(problems.some((p) => /Chinese characters/.test(p.message))).toBe(false);
+  });
+
+  it('explains a landline that lost its leading zero in a number cell', async () => {
+    // Prepare
+    const sheets = await readSheets(join(OFFICE, 'supervisors-libreoffice.xlsx'));
+
+    // Act
+    const { problems } = readSupervisors(sheets, 'supervisors.xlsx');
+
+    // Assess
+    expect(
+      find(problems, { row: 6, column: 'D', severity: 'error' }, /lost its leading 0.*025-84123456.*文本/),
+    ).toBeDefined();
+  });
+
+  it('reads a GB18030 CSV with a title row above the header', async () => {
+    // Prepare
+    const sheets = await readSheets(join(OFFICE, 'centers-gb18030.csv'));
+
+    // Act
+    const { centers, problems } = readCenters(sheets, 'centers.csv');
+
+    // Assess
+    expect(sheets[0]?.encoding).toBe('gb18030');
+    expect(problems).toEqual([
+      expect.objectContaining({
+        severity: 'warning',
+        row: 1,
+        message: expect.stringContaining('2026年南京市政务服务中心名单'),
+      }),
+      expect.objectContaining({
+        severity: 'error',
+        row: 4,
+        column: 'H',
+        message: expect.stringContaining('leading 0'),
+      }),
+    ]);
+    expect(centers.map((c) => c.value.name.zh)).toEqual([
+      '玄武区政务服务中心',
+      '秦淮区政务服务中心',
+      '建邺区政务服务中心',
+    ]);
+  });
+
+  it('reports both office rosters in one folder at once, at the rows and columns of their own sheets', async () => {
+    // Prepare
+    const dir = await tempDir();
+    await writeCampaignFolder(dir, sampleCampaign(NOW, 'office-rosters'), 'csv');
+    await writeFile(join(dir, 'centers.csv'), await readFile(join(OFFICE, 'centers-gb18030.csv')));
+    await rm(join(dir, 'supervisors.csv'));
+    await writeFile(join(dir, 'supervisors.xlsx'), await readFile(join(OFFICE, 'supervisors-libreoffice.xlsx')));
+
+    // Act
+    const folder = await loadCampaignFolder(dir, NOW);
+
+    // Assess
+    expect(folder.problems.filter((p) => p.severity === 'error').map((p) => `${p.file} ${p.row}${p.column}`)).toEqual([
+      'centers.csv 4H',
+      'supervisors.xlsx 5A',
+      'supervisors.xlsx 6D',
+    ]);
+    expect(folder.encodings['centers.csv']).toBe('gb18030');
+  });
+
+  it('says what the first row reads when no header is found among the first rows', () => {
+    // Prepare
+    const rows = Array.from({ length: 12 }, (_, i) => ({ row: i + 1, cells: [`说明 ${i + 1}`] }));
+    rows.push({ row: 13, cells: ['编号', '名称', '级别'] });
+
+    // Act
+    const { problems } = readCenters([{ name: 'csv', rows }], 'centers.csv');
+
+    // Assess
+    expect(problems).toEqual([
+      expect.objectContaining({
+        row: 1,
+        message: 'no header row naming the columns was found in the first 10 rows (row 1 reads "说明 1")',
+      }),
     ]);
   });
 });
