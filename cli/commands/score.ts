@@ -152,6 +152,20 @@ const parseAnswer = (q: Question, raw: unknown): { value: AnswerValue | undefine
   }
 };
 
+/**
+ * Why a question was not asked of this response, or undefined when it was: a question scoped to other
+ * centers, or to other activities than the response's. Without an activity every activity counts.
+ */
+const notAsked = (q: Question, centerId: string, activity: Activity | undefined): string | undefined => {
+  if (q.centers && !q.centers.includes(centerId))
+    return `question ${q.id} is asked only at ${q.centers.join(', ')}, not at center ${centerId}`;
+  if (activity && q.activities && !q.activities.includes(activity))
+    return `question ${q.id} is asked only in ${q.activities.join(', ')}, not in ${activity}`;
+  return undefined;
+};
+
+const NOT_ASKED_HINT = 'the answer is left out of the scores; remove it, or correct the center or activity';
+
 /** One response read from a file, with where it was written. */
 interface ReadResponse {
   response: ScoringResponse;
@@ -217,6 +231,7 @@ const readResponseRows = (
   for (const row of data) {
     const fields: Partial<Record<ResponseColumn, string>> = {};
     const answers: Record<string, AnswerValue> = {};
+    const answeredAt = new Map<string, number>();
     let ok = true;
     const problem = (i: number, field: string, message: string, hint?: string) => {
       ok = false;
@@ -239,7 +254,10 @@ const readResponseRows = (
       }
       const parsed = parseAnswer(column.question, cell);
       if ('error' in parsed) problem(i, column.question.id, parsed.error);
-      else if (parsed.value !== undefined) answers[column.question.id] = parsed.value;
+      else if (parsed.value !== undefined) {
+        answers[column.question.id] = parsed.value;
+        answeredAt.set(column.question.id, i);
+      }
     });
     const columnOf = (key: ResponseColumn) => columns.findIndex((c) => c?.kind === 'field' && c.key === key);
     const supervisorId = fields.supervisor ?? '';
@@ -268,6 +286,20 @@ const readResponseRows = (
       'use 陪同办 accompanied, 体验式 experiential, 暗访 unannounced or 热线 hotline',
     );
     const version = optional('version', (t) => (/^\d+$/.test(t) ? Number(t) : undefined), 'a version number');
+    for (const [id, i] of answeredAt) {
+      const why = notAsked((columns[i] as { question: Question }).question, centerId, activity);
+      if (!why) continue;
+      delete answers[id];
+      problems.push({
+        severity: 'warning',
+        file,
+        row: row.row,
+        column: columnLetter(i + 1),
+        field: id,
+        message: why,
+        hint: NOT_ASKED_HINT,
+      });
+    }
     if (ok)
       out.push({ response: { centerId, supervisorId, activity, answers }, version, level, at: { file, row: row.row } });
   }
@@ -332,6 +364,12 @@ const readResponseJson = (source: TextSource, file: string, questionnaire: Quest
         `"${r.activity}" is not an activity`,
         'use accompanied, experiential, unannounced or hotline',
       );
+    for (const id of Object.keys(answers)) {
+      const why = notAsked(questions.get(id) as Question, r.centerId, activity);
+      if (!why) continue;
+      delete answers[id];
+      problems.push({ severity: 'warning', ...at('answers', id), message: why, hint: NOT_ASKED_HINT });
+    }
     if (ok)
       out.push({
         response: { centerId: r.centerId, supervisorId: r.supervisorId, activity, answers },
@@ -533,8 +571,12 @@ const report = (problems: readonly Problem[], io: CliIo) => {
   const sorted = sortProblems(problems);
   for (const p of sorted.slice(0, MAX_SHOWN)) io.err(formatProblem(p));
   if (sorted.length > MAX_SHOWN) io.err(`… and ${sorted.length - MAX_SHOWN} more problems`);
-  io.err(`\n${problems.length} problem${problems.length === 1 ? '' : 's'} found; nothing was scored.`);
+  const errors = problems.filter((p) => p.severity === 'error').length;
+  if (errors > 0) io.err(`\n${problems.length} problem${problems.length === 1 ? '' : 's'} found; nothing was scored.`);
+  else io.err(`${problems.length} answer${problems.length === 1 ? '' : 's'} left out of the scores (see above).`);
 };
+
+const hasErrors = (problems: readonly Problem[]) => problems.some((p) => p.severity === 'error');
 
 /** `supervision score <responses> --questionnaire <file>`: offline scoring with the Score step's own code. */
 export const command: CliCommand = {
@@ -688,13 +730,15 @@ Exit code: 0 scored, 1 problems in the input (each with file, row and column), 2
         };
       }
     }
-    if (read.responses.length === 0 && problems.length === 0) {
+    if (read.responses.length === 0 && !hasErrors(problems)) {
       problems.push({ severity: 'error', file: shown, message: 'holds no responses' });
     }
-    if (problems.length > 0) {
+    if (hasErrors(problems)) {
       report(problems, io);
       return 1;
     }
+    // Warnings (answers to questions not asked there) are shown and the rest is scored.
+    if (problems.length > 0) report(problems, io);
 
     const centers = [...levels].map(([id, level]) => ({ id, level }));
     const accumulator = new CenterScoreAccumulator(questionnaire, centers, flags.campaign, {

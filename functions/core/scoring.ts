@@ -359,6 +359,8 @@ interface Indicator {
   code: number;
   /** Bit i set when activity slot i asks this indicator. */
   mask: number;
+  /** For a question asked at some centers only: 1 at the index of each center asking it; null = every center. */
+  scope: Uint8Array | null;
   lo: number;
   span: number;
   good: boolean;
@@ -431,6 +433,7 @@ export class CenterScoreAccumulator {
         weight: q.weight,
         code: { rating: RATING, number: NUMBER, yesno: YESNO, choice: CHOICE }[question.kind],
         mask: asked.reduce((m: number, a) => m | (1 << (ACTIVITY_SLOT[a] ?? 0)), 1 << ALL),
+        scope: null,
         lo: question.kind === 'rating' ? question.min : question.kind === 'number' ? question.worst : 0,
         span:
           question.kind === 'rating'
@@ -452,6 +455,14 @@ export class CenterScoreAccumulator {
       this.centerIndex.set(c.id, i);
     });
     this.centerMask = new Uint8Array(this.centers.length);
+    for (const q of this.indicators) {
+      if (!q.question.centers) continue;
+      q.scope = new Uint8Array(this.centers.length);
+      for (const id of q.question.centers) {
+        const c = this.centerIndex.get(id);
+        if (c !== undefined) q.scope[c] = 1;
+      }
+    }
     const perResponse = Math.max(0, ...this.plans.map((p) => p.length));
     if ((options.expectedResponses ?? 0) > 0) this.grow((options.expectedResponses ?? 0) * perResponse);
   }
@@ -498,7 +509,8 @@ export class CenterScoreAccumulator {
     for (let k = 0; k < plan.length; k++) {
       const q = plan[k] as Indicator;
       const v = answers[q.id];
-      if (v === undefined) continue;
+      // A question scoped to other centers was not asked here: an answer to it is left out.
+      if (v === undefined || (q.scope !== null && q.scope[c] === 0)) continue;
       let x: number;
       let s: number;
       if (v === null) {
@@ -562,19 +574,20 @@ export class CenterScoreAccumulator {
   private rollUp(
     values: Float64Array,
     at: number,
-    mask: number,
+    c: number,
     num: Float64Array,
     den: Float64Array,
     dims: Float64Array,
     dimsAt: number,
   ): number {
     const nd = this.dimensions.length;
+    const mask = this.centerMask[c] as number;
     num.fill(0);
     den.fill(0);
     const indicators = this.indicators;
     for (let i = 0; i < indicators.length; i++) {
       const q = indicators[i] as Indicator;
-      if ((q.mask & mask) === 0) continue;
+      if ((q.mask & mask) === 0 || (q.scope !== null && q.scope[c] === 0)) continue;
       const v = values[at + i] as number;
       if (Number.isNaN(v)) continue;
       num[q.dim] = (num[q.dim] as number) + q.weight * v;
@@ -624,7 +637,7 @@ export class CenterScoreAccumulator {
     const num = new Float64Array(nd);
     const den = new Float64Array(nd);
     for (let c = 0; c < nc; c++) {
-      score[c] = this.rollUp(sums, c * ni, this.centerMask[c] as number, num, den, dimensions, c * nd);
+      score[c] = this.rollUp(sums, c * ni, c, num, den, dimensions, c * nd);
     }
     return { score, dimensions };
   }
@@ -679,7 +692,7 @@ interface Columns {
   rollUp: (
     values: Float64Array,
     at: number,
-    mask: number,
+    c: number,
     num: Float64Array,
     den: Float64Array,
     dims: Float64Array,
@@ -734,8 +747,6 @@ class ScoringRun {
   private readonly bootDims: Float64Array;
   private readonly alpha = new IntervalAlpha();
   private readonly dimensionAlphaScratch: IntervalAlpha[];
-  /** Activity slots that ask at least one indicator of each dimension. */
-  private readonly dimensionMask: Uint8Array;
 
   private readonly cols: Columns;
   private readonly options: ScoringOptions;
@@ -754,8 +765,6 @@ class ScoringRun {
     this.bootValues = new Float64Array(this.ni);
     this.bootDims = new Float64Array(this.nd);
     this.dimensionAlphaScratch = Array.from({ length: this.nd }, () => new IntervalAlpha());
-    this.dimensionMask = new Uint8Array(this.nd);
-    for (const q of cols.indicators) this.dimensionMask[q.dim] = (this.dimensionMask[q.dim] as number) | q.mask;
     // Counting sort of the answers by center; stable, so a center's answers keep their arrival order.
     this.start = new Uint32Array(this.nc + 1);
     for (let a = 0; a < cols.size; a++) {
@@ -929,8 +938,7 @@ class ScoringRun {
       m[i] = count;
       this.consensus[c * ni + i] = this.combineSorted(sorted, count, i * r);
     }
-    const mask = cols.centerMask[c] as number;
-    this.score[c] = cols.rollUp(this.consensus, c * ni, mask, this.num, this.den, this.dimScores, c * nd);
+    this.score[c] = cols.rollUp(this.consensus, c * ni, c, this.num, this.den, this.dimScores, c * nd);
 
     // Agreement: units are the center's indicators; the same units feed the campaign's alpha.
     const alpha = this.alpha;
@@ -1008,7 +1016,7 @@ class ScoringRun {
       }
       bootValues[i] = (low + high) / 2;
     }
-    const score = cols.rollUp(bootValues, 0, cols.centerMask[c] as number, this.num, this.den, this.bootDims, 0);
+    const score = cols.rollUp(bootValues, 0, c, this.num, this.den, this.bootDims, 0);
     return Number.isNaN(score) ? null : score;
   }
 
@@ -1061,7 +1069,7 @@ class ScoringRun {
     this.adjustedScore[c] = cols.rollUp(
       this.adjustedConsensus,
       c * ni,
-      cols.centerMask[c] as number,
+      c,
       this.num,
       this.den,
       this.adjustedDims,
@@ -1071,10 +1079,13 @@ class ScoringRun {
 
   private dimensionRecord(values: Float64Array, c: number): Record<string, number | null> {
     const out: Record<string, number | null> = {};
-    const mask = this.cols.centerMask[c] as number;
+    const present = new Uint8Array(this.nd);
+    this.cols.indicators.forEach((q, i) => {
+      if (this.asked(i, c)) present[q.dim] = 1;
+    });
     for (let k = 0; k < this.nd; k++) {
       // Dimensions none of whose indicators were asked (e.g. the hotline at a street center) are absent.
-      if (((this.dimensionMask[k] as number) & mask) !== 0) {
+      if (present[k] === 1) {
         out[(this.cols.dimensions[k] as { dimension: Dimension }).dimension] = orNull(
           values[c * this.nd + k] as number,
         );
@@ -1083,12 +1094,17 @@ class ScoringRun {
     return out;
   }
 
+  /** Whether indicator i was asked at center c: in an activity of its responses, and at that center. */
+  private asked(i: number, c: number): boolean {
+    const q = this.cols.indicators[i] as Indicator;
+    return (q.mask & (this.cols.centerMask[c] as number)) !== 0 && (q.scope === null || q.scope[c] === 1);
+  }
+
   private coverage(c: number): number {
-    const mask = this.cols.centerMask[c] as number;
     let asked = 0;
     let answered = 0;
     for (let i = 0; i < this.ni; i++) {
-      if (((this.cols.indicators[i] as Indicator).mask & mask) === 0) continue;
+      if (!this.asked(i, c)) continue;
       asked++;
       if (!Number.isNaN(this.consensus[c * this.ni + i] as number)) answered++;
     }
@@ -1264,7 +1280,6 @@ class ScoringRun {
         value: cols.value[a] as number,
       });
     }
-    const mask = cols.centerMask[c] as number;
     // Shares: a dimension's weight over the answered dimensions, times the indicator's weight over
     // the answered indicators of its dimension.
     const answeredDimWeight = cols.dimensions.reduce(
@@ -1273,7 +1288,7 @@ class ScoringRun {
     );
     const answeredWeight = new Float64Array(nd);
     cols.indicators.forEach((q, i) => {
-      if ((q.mask & mask) !== 0 && !Number.isNaN(this.consensus[c * ni + i] as number))
+      if (this.asked(i, c) && !Number.isNaN(this.consensus[c * ni + i] as number))
         answeredWeight[q.dim] = (answeredWeight[q.dim] as number) + q.weight;
     });
     const dimShare = (k: number) =>
@@ -1281,7 +1296,7 @@ class ScoringRun {
         ? 0
         : (cols.dimensions[k] as { weight: number }).weight / answeredDimWeight;
     const indicators = cols.indicators.map((q, i): IndicatorExplanation => {
-      const asked = (q.mask & mask) !== 0;
+      const asked = this.asked(i, c);
       const consensus = orNull(this.consensus[c * ni + i] as number);
       const list = (answersOf[i] ?? []).sort((x, y) => x.row - y.row || x.activity - y.activity || x.raw - y.raw);
       const status = !asked

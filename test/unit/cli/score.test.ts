@@ -120,6 +120,43 @@ describe('supervision score', () => {
     expect(err).toMatch(/6 problems found; nothing was scored/);
   });
 
+  it('reports answers to questions not asked at that center or in that activity, and scores without them', async () => {
+    // Prepare: a re-check question asked only at C-XW; the hotline question only in hotline listening
+    const questionnaire = JSON.parse(await readFile(join(FIXTURES, 'questionnaire.json'), 'utf8'));
+    questionnaire.sections[0].questions.push({
+      id: 'recheck',
+      kind: 'rating',
+      indicator: 'recheck',
+      dimension: 'standardization',
+      centers: ['C-XW'],
+      title: { zh: '整改复查', en: 'Re-check' },
+    });
+    await writeFile(join(scratch, 'scoped.json'), JSON.stringify(questionnaire));
+    const file = await csvFile(
+      'unasked.csv',
+      [
+        `${HEADER},recheck`,
+        'S-01,C-XW,区级,体验式,yes,4,16,partly,,,5',
+        'S-02,C-GL,区级,体验式,yes,4,16,online,,yes,1',
+      ].join('\n'),
+    );
+    // Act
+    const { code, out, err } = await run(['score', file, '-q', 'scoped.json', '--format', 'json'], scratch);
+    // Assess
+    expect(code).toBe(0);
+    expect(err).toContain(
+      'unasked.csv row 3, column J (zero-transfer): question zero-transfer is asked only in hotline, not in experiential',
+    );
+    expect(err).toContain(
+      'unasked.csv row 3, column K (recheck): question recheck is asked only at C-XW, not at center C-GL',
+    );
+    expect(err).not.toContain('row 2');
+    const scores: CenterScore[] = JSON.parse(out).scores;
+    const gl = scores.find((s) => s.centerId === 'C-GL');
+    expect(gl?.coverage).toBe(1);
+    expect(gl?.dimensions).toEqual({ standardization: (100 + 2 * 75) / 3, facilitation: (1.5 * 80 + 100) / 2.5 });
+  });
+
   it('locates problems of a JSON file by line', async () => {
     // Prepare
     await writeFile(

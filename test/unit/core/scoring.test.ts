@@ -394,6 +394,59 @@ describe('answers that do not count', () => {
     expect(d?.dimensions).toEqual({ regulation: 100, hotline: 0 });
     expect(d?.score).toBe(50);
   });
+
+  it('counts a question scoped to some centers only where it is asked, and leaves out answers elsewhere', () => {
+    // Prepare: a re-check question on conduct, asked at center R only, in its own dimension
+    const withRecheck = Questionnaire.parse({
+      ...twoRatings,
+      sections: [
+        {
+          ...twoRatings.sections[0],
+          questions: [
+            ...(twoRatings.sections[0]?.questions ?? []),
+            {
+              id: 'recheck',
+              kind: 'rating',
+              indicator: 'recheck',
+              dimension: 'regulation',
+              centers: ['R'],
+              title: { zh: '整改复查', en: 'Re-check' },
+            },
+          ],
+        },
+      ],
+    });
+    const acc = new CenterScoreAccumulator(
+      withRecheck,
+      [
+        { id: 'R', level: 'district' },
+        { id: 'X', level: 'district' },
+        { id: 'Y', level: 'district' },
+      ],
+      'c1',
+    );
+    for (const s of ['A', 'B', 'C']) {
+      acc.add(response('R', s, { q1: 5, q2: 5, recheck: 1 }));
+      acc.add(response('X', s, { q1: 5, q2: 4 }));
+      // An answer to the re-check question at a center where it was not asked (possible in a file).
+      acc.add(response('Y', s, { q1: 5, q2: 4, recheck: 1 }));
+    }
+    // Act
+    const result = acc.finish();
+    const [r, x, y] = result.scores;
+    // Assess: X was not asked the re-check question, so it is fully covered and unflagged
+    expect(r?.score).toBeCloseTo(200 / 3, 12);
+    expect(r?.coverage).toBe(1);
+    expect(x?.coverage).toBe(1);
+    expect(x?.flags).not.toContain('low-coverage');
+    expect(x?.dimensions).toEqual({ regulation: 87.5 });
+    expect(y?.score).toBe(87.5);
+    expect(y?.coverage).toBe(1);
+    expect(result.explain('Y')?.indicators.find((i) => i.question === 'recheck')).toMatchObject({
+      status: 'not-asked',
+      answers: [],
+    });
+  });
 });
 
 describe('grades and ranks', () => {
