@@ -360,15 +360,25 @@ export const CenterScore = z.object({
   campaignId: Id,
   centerId: Id,
   level: CenterLevel,
+  /** The published score: one decimal (see docs/scoring.md); ranks and grades are taken on it. */
   score: z.number().min(0).max(100).nullable(),
+  /** The score before rounding to one decimal. */
+  exact: z.number().min(0).max(100).nullable().optional(),
   dimensions: z.record(z.string(), z.number().min(0).max(100).nullable()),
+  /** Supervisors with at least one scored, non-N/A answer at the center. */
   raters: z.number().int().nonnegative(),
+  /** Responses for the center, whether or not they held a scored answer. */
+  responses: z.number().int().nonnegative().optional(),
   coverage: z.number().min(0).max(1),
   rank: z.number().int().positive().nullable(),
   rankOf: z.number().int().nonnegative(),
+  /** The ranks the center could hold given the intervals: its own interval against each other center's. */
+  rankRange: z.object({ low: z.number().int().positive(), high: z.number().int().positive() }).nullable().optional(),
+  /** One rater only: the score and rank are provisional. */
+  provisional: z.boolean().optional(),
   grade: z.enum(GRADES).nullable(),
   methodology: z.string(),
-  /** 90% bootstrap interval over raters; null with fewer than two raters. */
+  /** 90% interval of the score (docs/scoring.md §4); null without a score or any spread to go by. */
   ci90: z
     .object({ low: z.number().min(0).max(100), high: z.number().min(0).max(100) })
     .nullable()

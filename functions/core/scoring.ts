@@ -59,7 +59,18 @@ export const parseGradeBands = (text: string): GradeBand[] => {
   ];
 };
 
-/** Grade for a score under the given bands. */
+/**
+ * A score as published: to one decimal, halves up, after rounding to a millionth of a point so that
+ * floating-point noise (79.99999999999999) publishes as the number it stands for (80.0). Ranks,
+ * grades and trends are taken on this value, so what an official reads and the grade agree.
+ */
+export const publishScore = (x: number): number => Math.round(Math.round(x * 1e6) / 1e5) / 10;
+
+/** The difference of two published scores, itself exact to one decimal. */
+export const publishedChange = (now: number, before: number): number =>
+  (Math.round(now * 10) - Math.round(before * 10)) / 10;
+
+/** Grade for a (published) score under the given bands. */
 export const gradeOf = (score: number, bands: readonly GradeBand[] = DEFAULT_BANDS): Grade =>
   bands.find((b) => score >= b.min)?.grade ?? 'rectify';
 
@@ -307,7 +318,9 @@ export const CenterExplanation = z.object({
   methodology: z.string(),
   combine: z.string(),
   raters: z.array(z.string()),
+  /** The center score before rounding; `published` is what officials read. */
   score: z.number().nullable(),
+  published: z.number().nullable(),
   ci90: z.object({ low: z.number(), high: z.number(), exact: z.boolean() }).nullable(),
   coverage: z.number(),
   alpha: z.number().nullable(),
@@ -376,6 +389,7 @@ export interface AccumulatorOptions {
 
 const byCode = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const orNull = (x: number): number | null => (Number.isNaN(x) ? null : x);
+const publishedOrNull = (x: number): number | null => (Number.isNaN(x) ? null : publishScore(x));
 
 /**
  * Scores a campaign from its responses in one pass. `add` takes responses in any order, page by page,
@@ -1116,7 +1130,8 @@ class ScoringRun {
     const previous = new Map((this.previous?.scores ?? []).map((s) => [s.centerId, s]));
     const scores = cols.centers.map((center, c): CenterScore => {
       const raters = (this.rowStart[c + 1] as number) - (this.rowStart[c] as number);
-      const score = orNull(this.score[c] as number);
+      const exact = orNull(this.score[c] as number);
+      const score = publishedOrNull(this.score[c] as number);
       const dimensions = this.dimensionRecord(this.dimScores, c);
       const coverage = this.coverage(c);
       const alpha = this.centerAlpha[c] ?? null;
@@ -1142,7 +1157,7 @@ class ScoringRun {
         }
         trend = {
           previousCampaignId: this.previous.campaignId,
-          score: score - before.score,
+          score: publishedChange(score, before.score),
           dimensions: change,
           comparable: this.previous.comparable,
         };
@@ -1152,6 +1167,7 @@ class ScoringRun {
         centerId: center.id,
         level: center.level,
         score,
+        exact,
         dimensions,
         raters,
         coverage,
@@ -1163,7 +1179,10 @@ class ScoringRun {
         alpha,
         flags,
         adjusted: options.adjustSeverity
-          ? { score: orNull(this.adjustedScore[c] as number), dimensions: this.dimensionRecord(this.adjustedDims, c) }
+          ? {
+              score: orNull(this.adjustedScore[c] as number),
+              dimensions: this.dimensionRecord(this.adjustedDims, c),
+            }
           : null,
         trend,
       };
@@ -1337,7 +1356,8 @@ class ScoringRun {
           ? 'median of the raters per indicator (two middle answers averaged when their number is even)'
           : 'mean of the raters per indicator',
       raters: Array.from({ length: r }, (_, row) => `rater ${row + 1}`),
-      score: scored.score,
+      score: scored.exact ?? null,
+      published: scored.score,
       ci90: ci,
       coverage: scored.coverage,
       alpha: scored.alpha ?? null,
@@ -1361,8 +1381,8 @@ class ScoringRun {
 }
 
 /**
- * Ranks centers within each level by score, ties sharing a rank (1, 2, 2, 4); unscored centers get
- * none. Scores equal to a millionth of a point are ties, so rounding noise never splits them.
+ * Ranks centers within each level by their published score (one decimal), ties sharing a rank
+ * (1, 2, 2, 4); unscored centers get none. Two centers an official sees with the same score tie.
  */
 export const rankWithinLevels = (scores: CenterScore[]): CenterScore[] => {
   const byLevel = new Map<CenterLevel, CenterScore[]>();
@@ -1372,7 +1392,7 @@ export const rankWithinLevels = (scores: CenterScore[]): CenterScore[] => {
     list.push(s);
     byLevel.set(s.level, list);
   }
-  const key = (s: CenterScore) => Math.round((s.score ?? 0) * 1e6);
+  const key = (s: CenterScore) => Math.round(publishScore(s.score ?? 0) * 10);
   for (const list of byLevel.values()) {
     list.sort((a, b) => key(b) - key(a) || byCode(a.centerId, b.centerId));
     list.forEach((s, i) => {

@@ -87,7 +87,7 @@ describe('supervision score', () => {
     // Assess: median of two raters = their mean: standardization (100 + 2·87.5)/3, facilitation (1.5·70 + 80)/2.5
     expect(code).toBe(0);
     const [xw] = JSON.parse(out).scores as CenterScore[];
-    expect(xw?.score).toBeCloseTo((275 / 3 + 74) / 2, 12);
+    expect(xw?.exact).toBeCloseTo((275 / 3 + 74) / 2, 12);
   });
 
   it('reports every problem with its row and column and scores nothing', async () => {

@@ -56,7 +56,8 @@ describe('the worked example of docs/scoring.md', () => {
     // standardization (1·100 + 2·75)/3 = 83.33; facilitation (1.5·60 + 1·80)/2.5 = 68; center 75.67
     expect(xw?.dimensions.standardization).toBeCloseTo(250 / 3, 12);
     expect(xw?.dimensions.facilitation).toBeCloseTo(68, 12);
-    expect(xw?.score).toBeCloseTo(227 / 3, 12);
+    expect(xw?.exact).toBeCloseTo(227 / 3, 12);
+    expect(xw?.score).toBe(75.7);
     expect(xw?.grade).toBe('pass');
     expect(xw?.coverage).toBe(1);
     expect(xw?.methodology).toBe(METHODOLOGY_VERSION);
@@ -64,9 +65,9 @@ describe('the worked example of docs/scoring.md', () => {
 
   it('shows how much less the careless rater moves the median than the mean', () => {
     // Act
-    const withoutC = score(['A', 'B']).scores[0]?.score ?? Number.NaN;
-    const median = score(['A', 'B', 'C']).scores[0]?.score ?? Number.NaN;
-    const mean = score(['A', 'B', 'C'], { combine: 'mean' }).scores[0]?.score ?? Number.NaN;
+    const withoutC = score(['A', 'B']).scores[0]?.exact ?? Number.NaN;
+    const median = score(['A', 'B', 'C']).scores[0]?.exact ?? Number.NaN;
+    const mean = score(['A', 'B', 'C'], { combine: 'mean' }).scores[0]?.exact ?? Number.NaN;
     // Assess: A and B alone 82.83; with C the median gives 75.67 (−7.17), the mean 60.56 (−22.28)
     expect(withoutC).toBeCloseTo(497 / 6, 12);
     expect(mean).toBeCloseTo(545 / 9, 12);
@@ -90,7 +91,7 @@ describe('the worked example of docs/scoring.md', () => {
     const values = resamples.map(([draw, weight]) => ({
       draw,
       weight,
-      score: score([...draw] as (keyof typeof raters)[]).scores[0]?.score ?? Number.NaN,
+      score: score([...draw] as (keyof typeof raters)[]).scores[0]?.exact ?? Number.NaN,
     }));
     // Act
     const [xw] = score(['A', 'B', 'C']).scores;
@@ -144,7 +145,7 @@ describe('the worked example of docs/scoring.md', () => {
     const lastMonth = { campaignId: 'worked-example-prev', scores: [previous], comparable: true };
     const [withTrend] = score(['A', 'B', 'C'], {}, lastMonth).scores;
     // Assess
-    expect(withTrend?.trend?.score).toBeCloseTo((xw?.score ?? 0) - 72.5, 12);
+    expect(withTrend?.trend?.score).toBe(3.2);
     expect(withTrend?.trend?.dimensions.standardization).toBeCloseTo(10 / 3, 12);
     expect(withTrend?.trend?.dimensions.facilitation).toBeCloseTo(3, 12);
   });
@@ -158,13 +159,13 @@ describe('the worked example of docs/scoring.md', () => {
     const shown = [
       two(xw?.dimensions.standardization ?? Number.NaN),
       two(xw?.dimensions.facilitation ?? Number.NaN),
-      two(xw?.score ?? Number.NaN),
-      two(mean?.score ?? Number.NaN),
+      two(xw?.exact ?? Number.NaN),
+      two(mean?.exact ?? Number.NaN),
       two(mean?.dimensions.standardization ?? Number.NaN),
-      two(withoutC?.score ?? Number.NaN),
+      two(withoutC?.exact ?? Number.NaN),
       two(xw?.alpha ?? Number.NaN),
       `${two(xw?.ci90?.low ?? Number.NaN)} – ${two(xw?.ci90?.high ?? Number.NaN)}`,
-      two((xw?.score ?? 0) - 72.5),
+      two((xw?.exact ?? 0) - 72.5),
     ];
     // Assess
     for (const number of shown) expect(doc).toContain(number);

@@ -10,6 +10,8 @@ import {
   normalizeAnswer,
   parseGradeBands,
   previousCandidates,
+  publishedChange,
+  publishScore,
   rankWithinLevels,
 } from '../../../functions/core/scoring.ts';
 
@@ -147,7 +149,8 @@ describe('CenterScoreAccumulator', () => {
     // Assess
     expect(a?.dimensions.standardization).toBe(78.125);
     expect(a?.dimensions.facilitation).toBe(80);
-    expect(a?.score).toBe(79.0625);
+    expect(a?.exact).toBe(79.0625);
+    expect(a?.score).toBe(79.1);
     expect(a?.raters).toBe(2);
     expect(a?.coverage).toBe(1);
     expect(a?.grade).toBe('pass');
@@ -235,7 +238,7 @@ describe('combining raters', () => {
     ];
     // Act
     const median = [scoreOne(agreeing)?.score, scoreOne(outlying)?.score];
-    const mean = [scoreOne(agreeing, { combine: 'mean' })?.score, scoreOne(outlying, { combine: 'mean' })?.score];
+    const mean = [scoreOne(agreeing, { combine: 'mean' })?.exact, scoreOne(outlying, { combine: 'mean' })?.exact];
     // Assess
     expect(median).toEqual([75, 75]);
     expect(mean[0]).toBeCloseTo(475 / 6, 12);
@@ -287,7 +290,7 @@ describe('combining raters', () => {
     const results = orders.map((order) => {
       const acc = new CenterScoreAccumulator(questionnaire, centers, 'c1');
       for (const i of order) acc.add(answers[i] as (typeof answers)[number]);
-      return acc.finish().scores[0]?.score;
+      return acc.finish().scores[0]?.exact;
     });
     // Assess
     expect(new Set(results).size).toBe(1);
@@ -305,7 +308,8 @@ describe('uncertainty', () => {
     // Act
     const [a] = acc.finish().scores;
     // Assess
-    expect(a?.score).toBe(79.0625);
+    expect(a?.exact).toBe(79.0625);
+    expect(a?.score).toBe(79.1);
     expect(a?.ci90).toEqual({ low: 56.25, high: 90 });
   });
 
@@ -435,7 +439,7 @@ describe('answers that do not count', () => {
     const result = acc.finish();
     const [r, x, y] = result.scores;
     // Assess: X was not asked the re-check question, so it is fully covered and unflagged
-    expect(r?.score).toBeCloseTo(200 / 3, 12);
+    expect(r?.exact).toBeCloseTo(200 / 3, 12);
     expect(r?.coverage).toBe(1);
     expect(x?.coverage).toBe(1);
     expect(x?.flags).not.toContain('low-coverage');
@@ -470,15 +474,59 @@ describe('grades and ranks', () => {
     expect(() => parseGradeBands('90,80,x')).toThrow(/three numbers/);
   });
 
-  it('treats scores equal to a millionth of a point as tied', () => {
+  it('ties centers whose published scores are equal, however close their unrounded ones fall to a boundary', () => {
     // Act
     const ranked = rankWithinLevels([
-      centerScore('a', 'street', 80),
-      centerScore('b', 'street', 80 + 1e-12),
-      centerScore('c', 'street', 79.9),
+      centerScore('a', 'street', 70.0000005001),
+      centerScore('b', 'street', 70.0000004999),
+      centerScore('c', 'street', 69.96),
+      centerScore('d', 'street', 69.9),
     ]);
+    // Assess: a, b and c all publish as 70.0
+    expect(ranked.map((s) => s.rank)).toEqual([1, 1, 1, 4]);
+  });
+
+  it('grades the score as published, so a score shown as 80.0 is 良好', () => {
+    // Prepare: weights 0.1 and 0.2, every answer 4 → 75 ... and 80 by a number question
+    const decimal = Questionnaire.parse({
+      id: 'decimal',
+      title: { zh: '问卷', en: 'Questionnaire' },
+      sections: [
+        {
+          dimension: 'facilitation',
+          title: { zh: '便利化', en: 'Facilitation' },
+          questions: ['a', 'b'].map((id, i) => ({
+            id,
+            indicator: id,
+            kind: 'number',
+            dimension: 'facilitation',
+            weight: [0.1, 0.2][i],
+            title: { zh: id, en: id },
+            unit: { zh: '分', en: 'points' },
+            best: 100,
+            worst: 0,
+          })),
+        },
+      ],
+    });
+    const acc = new CenterScoreAccumulator(decimal, [{ id: 'X', level: 'street' }], 'c1');
+    acc.add(response('X', 's1', { a: 80, b: 80 }));
+    // Act
+    const [x] = acc.finish().scores;
+    // Assess: (0.1·80 + 0.2·80)/0.3 is 79.99999999999999 in floating point
+    expect(x?.exact).toBeLessThan(80);
+    expect(x?.score).toBe(80);
+    expect(x?.grade).toBe('good');
+  });
+
+  it('publishes scores to one decimal with halves up, after rounding away floating-point noise', () => {
     // Assess
-    expect(ranked.map((s) => s.rank)).toEqual([1, 1, 3]);
+    expect(publishScore(79.99999999999999)).toBe(80);
+    expect(publishScore(72.25)).toBe(72.3);
+    expect(publishScore(72.24999999999999)).toBe(72.3);
+    expect(publishScore(72.2499)).toBe(72.2);
+    expect(publishScore(0.15)).toBe(0.2);
+    expect(publishedChange(75.7, 72.5)).toBe(3.2);
   });
 });
 
@@ -608,10 +656,10 @@ describe('trend', () => {
     acc.add(response('B', 's1', { guide: 5 }));
     // Act
     const [a, b] = acc.finish({}, { campaignId: 'c0', scores: [previous], comparable: true }).scores;
-    // Assess: 79.0625 − 75; 78.125 − 70; 80 − 82
+    // Assess: 79.1 (79.0625 published) − 75; dimensions unrounded: 78.125 − 70; 80 − 82
     expect(a?.trend).toEqual({
       previousCampaignId: 'c0',
-      score: 4.0625,
+      score: 4.1,
       dimensions: { standardization: 8.125, facilitation: -2 },
       comparable: true,
     });
