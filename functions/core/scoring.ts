@@ -408,6 +408,7 @@ export class CenterScoreAccumulator {
   private readonly raterIds: string[] = [];
   private readonly centerMask: Uint8Array;
   private responses = 0;
+  private readonly centerResponses: Uint32Array;
   private ignored = 0;
   private size = 0;
   private centerOf = new Uint32Array(0);
@@ -469,6 +470,7 @@ export class CenterScoreAccumulator {
       this.centerIndex.set(c.id, i);
     });
     this.centerMask = new Uint8Array(this.centers.length);
+    this.centerResponses = new Uint32Array(this.centers.length);
     for (const q of this.indicators) {
       if (!q.question.centers) continue;
       q.scope = new Uint8Array(this.centers.length);
@@ -507,6 +509,7 @@ export class CenterScoreAccumulator {
       return;
     }
     this.responses++;
+    this.centerResponses[c] = (this.centerResponses[c] as number) + 1;
     let r = this.raterIndex.get(response.supervisorId);
     if (r === undefined) {
       r = this.raterIds.length;
@@ -674,6 +677,7 @@ export class CenterScoreAccumulator {
       centerMask: this.centerMask,
       raterIds: this.raterIds,
       responses: this.responses,
+      centerResponses: this.centerResponses,
       ignored: this.ignored,
       size: this.size,
       centerOf: this.centerOf,
@@ -695,6 +699,7 @@ interface Columns {
   centerMask: Uint8Array;
   raterIds: string[];
   responses: number;
+  centerResponses: Uint32Array;
   ignored: number;
   size: number;
   centerOf: Uint32Array;
@@ -725,6 +730,11 @@ class ScoringRun {
   /** Rater rows: the rows of center c are rowStart[c] .. rowStart[c + 1], in canonical order. */
   private readonly rowStart: Uint32Array;
   private readonly rowRater: Uint32Array;
+  /**
+   * Raters of each center: the rows with at least one scored, non-N/A value. They come first in the
+   * canonical order; rows after them hold only N/A or unscored answers and count as responses only.
+   */
+  private readonly raterCount: Uint32Array;
   /** Each row's value per indicator (a rater's answers to one indicator averaged), NaN when none. */
   private readonly cells: Float64Array;
   private readonly consensus: Float64Array;
@@ -797,6 +807,7 @@ class ScoringRun {
     const maxRows = cols.responses;
     this.rowStart = new Uint32Array(this.nc + 1);
     this.rowRater = new Uint32Array(maxRows);
+    this.raterCount = new Uint32Array(this.nc);
     this.cells = new Float64Array(maxRows * this.ni);
     this.consensus = new Float64Array(this.nc * this.ni);
     this.adjustedConsensus = new Float64Array(this.nc * this.ni).fill(Number.NaN);
@@ -926,11 +937,18 @@ class ScoringRun {
     }
     const base = this.rowStart[c] as number;
     this.rowStart[c + 1] = base + r;
+    let rated = 0;
     for (let to = 0; to < r; to++) {
       const from = ranked[to] as number;
       this.rowRater[base + to] = raters[from] as number;
-      for (let i = 0; i < ni; i++) this.cells[(base + to) * ni + i] = sums[from * ni + i] as number;
+      for (let i = 0; i < ni; i++) {
+        const v = sums[from * ni + i] as number;
+        this.cells[(base + to) * ni + i] = v;
+        // Rows without a value sort last, so the raters are the first `rated` rows.
+        if (!Number.isNaN(v)) rated = to + 1;
+      }
     }
+    this.raterCount[c] = rated;
 
     // Per indicator: the column's values sorted, with the rows they came from (stride r).
     for (let i = 0; i < ni; i++) {
@@ -983,12 +1001,12 @@ class ScoringRun {
         this.severityCells[g] = (this.severityCells[g] as number) + 1;
       }
     }
-    for (let row = 0; row < r; row++) {
+    for (let row = 0; row < rated; row++) {
       const g = this.rowRater[base + row] as number;
       this.severityCenters[g] = (this.severityCenters[g] as number) + 1;
     }
 
-    if (r >= 2 && !Number.isNaN(this.score[c] as number)) this.ci[c] = this.bootstrap(c, r);
+    if (rated >= 2 && !Number.isNaN(this.score[c] as number)) this.ci[c] = this.bootstrap(c, r, rated);
   }
 
   /** Center c's score when its raters are drawn `draws[row]` times each (sorted columns of scoreCenter). */
@@ -1035,8 +1053,8 @@ class ScoringRun {
   }
 
   /** The percentile interval of center c's score over resamples of its raters. */
-  private bootstrap(c: number, r: number) {
-    return bootstrapInterval(r, (draws) => this.resampledScore(c, r, draws), {
+  private bootstrap(c: number, r: number, rated: number) {
+    return bootstrapInterval(rated, (draws) => this.resampledScore(c, r, draws), {
       levelPercent: this.options.levelPercent,
       resamples: this.options.resamples,
       seed: `${METHODOLOGY_VERSION}:${(this.cols.centers[c] as { id: string }).id}`,
@@ -1129,7 +1147,7 @@ class ScoringRun {
     const { cols, options } = this;
     const previous = new Map((this.previous?.scores ?? []).map((s) => [s.centerId, s]));
     const scores = cols.centers.map((center, c): CenterScore => {
-      const raters = (this.rowStart[c + 1] as number) - (this.rowStart[c] as number);
+      const raters = this.raterCount[c] as number;
       const exact = orNull(this.score[c] as number);
       const score = publishedOrNull(this.score[c] as number);
       const dimensions = this.dimensionRecord(this.dimScores, c);
@@ -1140,7 +1158,7 @@ class ScoringRun {
       else if (raters === 1) flags.push('single-rater');
       if (raters > 0 && coverage < options.lowCoverage) flags.push('low-coverage');
       if (alpha !== null && alpha < options.disagreementAlpha) flags.push('disagreement');
-      for (let row = this.rowStart[c] as number; row < (this.rowStart[c + 1] as number); row++) {
+      for (let row = this.rowStart[c] as number; row < (this.rowStart[c] as number) + raters; row++) {
         if (this.outlier[this.rowRater[row] as number]) {
           flags.push('outlier-rater');
           break;
@@ -1170,6 +1188,7 @@ class ScoringRun {
         exact,
         dimensions,
         raters,
+        responses: cols.centerResponses[c] as number,
         coverage,
         rank: null,
         rankOf: 0,
@@ -1287,6 +1306,7 @@ class ScoringRun {
     if (!center || !scored) return undefined;
     const first = this.rowStart[c] as number;
     const r = (this.rowStart[c + 1] as number) - first;
+    const rated = this.raterCount[c] as number;
     const rowOf = new Map<number, number>();
     for (let row = 0; row < r; row++) rowOf.set(this.rowRater[first + row] as number, row);
     const answersOf = cols.indicators.map(() => [] as { row: number; activity: number; raw: number; value: number }[]);
@@ -1336,7 +1356,7 @@ class ScoringRun {
         share: consensus !== null && weightInDim > 0 ? (dimShare(q.dim) * q.weight) / weightInDim : 0,
         status,
         answers: list.map((x) => ({
-          rater: `rater ${x.row + 1}`,
+          rater: x.row < rated ? `rater ${x.row + 1}` : `without a scored answer ${x.row - rated + 1}`,
           activity: x.activity < ACTIVITIES.length ? (ACTIVITIES[x.activity] ?? null) : null,
           answer: this.decode(q, x.raw),
           score: orNull(x.value),
@@ -1355,7 +1375,7 @@ class ScoringRun {
         this.options.combine === 'median'
           ? 'median of the raters per indicator (two middle answers averaged when their number is even)'
           : 'mean of the raters per indicator',
-      raters: Array.from({ length: r }, (_, row) => `rater ${row + 1}`),
+      raters: Array.from({ length: rated }, (_, row) => `rater ${row + 1}`),
       score: scored.exact ?? null,
       published: scored.score,
       ci90: ci,

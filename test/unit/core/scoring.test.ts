@@ -324,6 +324,27 @@ describe('uncertainty', () => {
     expect(a?.flags).toEqual(['single-rater']);
   });
 
+  it('counts as raters only supervisors with a scored, non-N/A answer, and counts responses apart', () => {
+    // Prepare: at A, s2 answered everything "not applicable" and s3 sent an empty response
+    const acc = new CenterScoreAccumulator(questionnaire, centers, 'c1');
+    acc.add(response('A', 's1', { 'one-door': true, guide: 5, wait: 16 }));
+    acc.add(response('A', 's2', { 'one-door': null, guide: null, wait: null }));
+    acc.add(response('A', 's3', {}));
+    acc.add(response('B', 's2', { 'one-door': null, guide: null, wait: null }));
+    // Act
+    const result = acc.finish();
+    const [a, b] = result.scores;
+    // Assess: A has one rater (no interval over a single rater), B none
+    expect(a?.raters).toBe(1);
+    expect(a?.responses).toBe(3);
+    expect(a?.flags).toContain('single-rater');
+    expect(result.explain('A')?.raters).toEqual(['rater 1']);
+    expect(b?.raters).toBe(0);
+    expect(b?.responses).toBe(1);
+    expect(b?.score).toBeNull();
+    expect(b?.flags).toEqual(['no-responses']);
+  });
+
   it('flags low coverage and centers without responses', () => {
     // Prepare: B answered one of three indicators
     const acc = new CenterScoreAccumulator(questionnaire, centers, 'c1');
