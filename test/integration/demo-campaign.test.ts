@@ -1,15 +1,60 @@
 import type { SFNClient } from '@aws-sdk/client-sfn';
+import type { SNSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchCampaign } from '../../cli/launch.ts';
 import type { CampaignStore } from '../../functions/adapters/store.ts';
 import { CampaignDefinition } from '../../functions/core/model.ts';
 import type { EmbeddedCloud } from '../../local/cloud.ts';
 import { demoCampaign } from '../../local/demo/campaign.ts';
+import { signInToConsole } from '../../local/demo/console-client.ts';
 import { DemoLife } from '../../local/demo/life.ts';
 import { answerSurvey } from '../../local/demo/simulate.ts';
+import { formatUnusedGrant, grantCoverage } from '../../local/grant-coverage.ts';
 import { mailKindOf, readOutbox, surveyLinks } from '../../local/ses-outbox.ts';
 import { startCloudAndClients } from '../support/embedded-cloud.ts';
 import { waitFor } from '../support/wait.ts';
+
+/**
+ * Grants no campaign above needs, each kept for a path only a race or a fault takes (named for each), as
+ * `formatUnusedGrant` prints them. A grant that stops being listed here was either used or removed.
+ */
+const ONLY_A_RACE_OR_A_FAULT_NEEDS: string[] = [
+  // Storing the task token, the wait finds its own end already reached (the last dispute ruled, the last
+  // answer counted, in the moment before) and wakes the workflow itself.
+  'await-fact-check: states:SendTaskSuccess (arn:aws:states:us-east-1:000000000000:stateMachine:ServiceSupervision-Campaign)',
+  'await-responses: states:SendTaskSuccess (arn:aws:states:us-east-1:000000000000:stateMachine:ServiceSupervision-Campaign)',
+  // An email SES throttled gives its claim in the outbox back (releaseMail): the fault tests throttle SES.
+  'console-api: dynamodb:DeleteItem on CAMPAIGN#*#MAIL (arn:aws:dynamodb:us-east-1:000000000000:table/service-supervision)',
+  'publish-city-summary: dynamodb:DeleteItem on CAMPAIGN#*#MAIL (arn:aws:dynamodb:us-east-1:000000000000:table/service-supervision)',
+  'send-mail: dynamodb:DeleteItem on CAMPAIGN#*#MAIL (arn:aws:dynamodb:us-east-1:000000000000:table/service-supervision)',
+];
+
+const bounceEvent = (email: string): SNSEvent => ({
+  Records: [
+    {
+      EventSource: 'aws:sns',
+      EventVersion: '1.0',
+      EventSubscriptionArn: 'arn:aws:sns:us-east-1:000000000000:mail-events:sub',
+      Sns: {
+        Type: 'Notification',
+        MessageId: 'bounce-1',
+        TopicArn: 'arn:aws:sns:us-east-1:000000000000:mail-events',
+        Subject: null as unknown as string,
+        Message: JSON.stringify({
+          eventType: 'Bounce',
+          bounce: { bounceType: 'Permanent', bounceSubType: 'General', bouncedRecipients: [{ emailAddress: email }] },
+          mail: { destination: [email] },
+        }),
+        Timestamp: new Date().toISOString(),
+        SignatureVersion: '1',
+        Signature: 'x',
+        SigningCertUrl: 'https://example.com/cert',
+        UnsubscribeUrl: 'https://example.com/unsubscribe',
+        MessageAttributes: {},
+      },
+    },
+  ],
+});
 
 let cloud: EmbeddedCloud;
 let store: CampaignStore;
@@ -215,5 +260,68 @@ describe('the demo campaign on the embedded cloud', () => {
     expect(first.outcome).toBe('started');
     expect(second).toMatchObject({ outcome: 'already-launched', executionArn: first.executionArn, status: 'RUNNING' });
     cloud.runner.stopExecution(first.executionArn);
+  });
+
+  it('needed every grant of every function: none missing, none unused but the few only a race or a fault reaches', async () => {
+    // Prepare: what the campaigns above did not reach — a refused campaign's failure notice, a bounce,
+    // a draft, the console pages nobody opened, a campaign whose last answer wakes the workflow
+    const base = demoCampaign(new Date(), { reminderAfterSeconds: 1800, deadlineAfterSeconds: 3600 });
+    // Centers of one district and a supervisor who lives there: never your own district leaves nobody to assign.
+    const district = base.supervisors.find((s) =>
+      base.centers.some((c) => c.district === s.homeDistrict),
+    )?.homeDistrict;
+    const refused = CampaignDefinition.parse({
+      ...base,
+      campaign: { ...base.campaign, id: `${base.campaign.id}-refused` },
+      centers: base.centers.filter((c) => c.district === district),
+      supervisors: base.supervisors.filter((s) => s.homeDistrict === district).slice(0, 1),
+    });
+    const tiny = CampaignDefinition.parse({
+      ...base,
+      campaign: { ...base.campaign, id: `${base.campaign.id}-grants` },
+      centers: base.centers.slice(0, 3),
+    });
+    const account = cloud.consoleAccounts.find((a) => a.role === 'organizer');
+    if (!account) throw new Error('the cloud has no organizer account');
+    const session = await signInToConsole(cloud.urls.api, account);
+
+    // Act
+    const failed = await launchCampaign({ store, sfn, stateMachineArn: cloud.stateMachineArn }, refused);
+    await cloud.invoke('ses-events', bounceEvent('bounced-official@example.gov.cn'));
+    await fetch(`${cloud.urls.ses}/clear-store`, { method: 'POST' });
+    const launch = await launchCampaign({ store, sfn, stateMachineArn: cloud.stateMachineArn }, tiny);
+    const links = await waitFor('invitations', async () => {
+      const meta = await store.getMeta(tiny.campaign.id).catch(() => undefined);
+      const sent = await emailsOf('invitation');
+      return meta && meta.supervisors > 0 && sent.length >= meta.supervisors ? sent.flatMap(surveyLinks) : undefined;
+    });
+    const draft = await fetch(`${links[0]}/draft`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ problems: [] }),
+    });
+    for (const url of links) await answerSurvey(url, 'grants');
+    for (const path of [
+      '/console',
+      `/console/campaigns/${tiny.campaign.id}/audit`,
+      `/console/campaigns/${base.campaign.id}/results`,
+    ])
+      await session.page(path);
+    const outcomes = await Promise.all(
+      [failed.executionArn, launch.executionArn].map((arn) =>
+        waitFor('the workflow to finish', async () => {
+          const out = cloud.runner.describeExecution(arn);
+          return out.status === 'RUNNING' ? undefined : out;
+        }),
+      ),
+    );
+    const coverage = grantCoverage(cloud.model.functions, cloud.iam.calls);
+
+    // Assess
+    expect(draft.status).toBe(200);
+    expect(outcomes.map((o) => o.status)).toEqual(['FAILED', 'SUCCEEDED']);
+    expect(coverage.missing).toEqual([]);
+    expect(coverage.idle).toEqual([]);
+    expect(coverage.unused.map(formatUnusedGrant).sort()).toEqual(ONLY_A_RACE_OR_A_FAULT_NEEDS);
   });
 });
