@@ -126,9 +126,10 @@ export interface RegionPrices {
 }
 
 /**
- * The date the price table was compiled. The figures are the list prices the pages below state for
- * these regions; AWS changes them (DynamoDB on-demand halved on 2024-11-01), so re-read the pages
- * before quoting an estimate.
+ * The date the price table was compiled, from AWS's published on-demand list prices as known then (the
+ * pages below; they were not fetched when compiling, and only the Step Functions figure was checked
+ * against a copy of its page). AWS changes them (DynamoDB on-demand halved on 2024-11-01): re-read the
+ * pages before quoting an estimate.
  */
 export const PRICES_AS_OF = '2026-12-06';
 
@@ -280,8 +281,8 @@ export const formatCostLines = (estimate: CostEstimate, lang: Lang): string[] =>
     );
   lines.push(
     lang === 'zh'
-      ? `按需标价，不含免费额度（excl. free tier）、存储、数据传输及按月固定费用；价格读自 AWS 定价页面（${pricesAsOf}）`
-      : `on-demand list prices, excl. free tier, storage, data transfer and monthly fixed charges; prices read from the AWS pricing pages on ${pricesAsOf}`,
+      ? `按需标价，不含免费额度（excl. free tier）、存储、数据传输及按月固定费用；价格为 ${pricesAsOf} 记录的 AWS 公布价，引用前请核对 AWS 定价页面`
+      : `on-demand list prices, excl. free tier, storage, data transfer and monthly fixed charges; AWS's published prices as recorded on ${pricesAsOf}: check the AWS pricing pages before quoting`,
   );
   return lines;
 };
