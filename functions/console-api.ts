@@ -409,11 +409,31 @@ const REFUSALS: Readonly<Record<ControlRefusal['kind'], LocalizedText>> = {
   'everyone-answered': text('所有督查员都已作答，无需提醒。', 'Everyone has answered: there is no one to remind.'),
 };
 
+/** Whether `YYYY-MM-DDTHH:MM` names a real calendar day and time (no month 13, no 24:00 or 99:99). */
+const isRealLocalTime = (local: string): boolean => {
+  const [y, mo, d, h, mi] = local.split(/[-T:]/).map(Number) as [number, number, number, number, number];
+  const at = new Date(Date.UTC(y, mo - 1, d, h, mi));
+  return (
+    at.getUTCFullYear() === y &&
+    at.getUTCMonth() === mo - 1 &&
+    at.getUTCDate() === d &&
+    at.getUTCHours() === h &&
+    at.getUTCMinutes() === mi
+  );
+};
+
 /** A Beijing wall-clock time from the page's `datetime-local` field, as an instant. */
-const BeijingLocal = z
-  .string()
+export const BeijingLocal = z
+  .string({ message: 'give the new deadline as a date and time' })
   .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, 'give the new deadline as a date and time')
+  .refine(isRealLocalTime, 'no such date or time: check the month (01–12), the day and the time (00:00–23:59)')
   .transform((local) => new Date(Date.parse(`${local}:00+08:00`)).toISOString());
+
+const DEADLINE_MESSAGES_ZH: Readonly<Record<string, string>> = {
+  'give the new deadline as a date and time': '请填写新的截止日期和时间。',
+  'no such date or time: check the month (01–12), the day and the time (00:00–23:59)':
+    '没有这个日期或时间：请检查月份（01–12）、日期和时间（00:00–23:59）。',
+};
 
 /** Extend, close or remind now: checked by the shared rules, written, audited, and the workflow woken. */
 const control = async (
@@ -442,13 +462,18 @@ const control = async (
   }
   if (action === 'extend') {
     const fields = formFields(event);
-    const parsed = BeijingLocal.safeParse(typeof fields === 'string' ? undefined : fields.deadline);
+    const typed = typeof fields === 'string' ? undefined : fields.deadline;
+    const parsed = BeijingLocal.safeParse(typed);
     if (!parsed.success) {
-      return message(
-        c,
+      const issue = parsed.error.issues[0]?.message ?? 'give the new deadline as a date and time';
+      const why = text(DEADLINE_MESSAGES_ZH[issue] ?? '请填写新的截止日期和时间。', issue);
+      // Said beside the deadline field, with what was typed, on the campaign's own page.
+      return page(
         400,
-        text('无法延期', 'Not extended'),
-        text('请填写新的截止日期和时间。', 'Give the new deadline as a date and time.'),
+        renderCampaignPage(
+          { ...c, error: text('未延期：截止时间有误。', 'Not extended: the deadline is not valid.') },
+          { ...(await campaignModel(meta, user)), deadlineError: { value: (typed ?? '').slice(0, 32), message: why } },
+        ),
       );
     }
     deadline = parsed.data;

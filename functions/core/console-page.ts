@@ -9,6 +9,7 @@ import {
   formatUsd,
 } from './aws-cost.ts';
 import type { ConsoleUser } from './console-access.ts';
+import type { ChallengeFields } from './console-challenge.ts';
 import { DISPUTE_STATE_LABELS, type Dispute, type FactCheckItem } from './fact-check.ts';
 import {
   ACTIVITY_LABELS,
@@ -133,18 +134,15 @@ export const renderSignInPage = (c: ConsolePageContext, username = ''): string =
 <p><button type="submit">${say(c.lang, '登录', 'Sign in')}</button></p></form>`,
   );
 
-/** The hidden fields that carry a sign-in challenge from one form to the next. */
-const challengeFields = (m: { username: string; userId: string; session: string }) =>
-  `<input type="hidden" name="username" value="${escapeHtml(m.username)}"><input type="hidden" name="userId" value="${escapeHtml(m.userId)}"><input type="hidden" name="session" value="${escapeHtml(m.session)}">`;
+/** The hidden fields that carry a sign-in challenge, signed by the console, from one form to the next. */
+const challengeFields = (m: ChallengeFields) =>
+  `<input type="hidden" name="username" value="${escapeHtml(m.username)}"><input type="hidden" name="userId" value="${escapeHtml(m.userId)}"><input type="hidden" name="session" value="${escapeHtml(m.session)}"><input type="hidden" name="expires" value="${escapeHtml(m.expires)}"><input type="hidden" name="sig" value="${escapeHtml(m.sig)}">`;
 
 /**
  * A first sign-in's new password: the challenge's session and the user it names (`userId`, Cognito's
  * USER_ID_FOR_SRP) travel in the form, never in a cookie or URL.
  */
-export const renderNewPasswordPage = (
-  c: ConsolePageContext,
-  m: { username: string; userId: string; session: string; rules: LocalizedText },
-): string =>
+export const renderNewPasswordPage = (c: ConsolePageContext, m: ChallengeFields & { rules: LocalizedText }): string =>
   // No language switch: the page answers a form, and a link away would lose the sign-in's challenge.
   layout(
     { ...c, path: undefined },
@@ -162,10 +160,7 @@ ${challengeFields(m)}
  * The second step of signing in to an account with an authenticator app: its current 6-digit code.
  * The challenge travels in the form as for a new password.
  */
-export const renderMfaCodePage = (
-  c: ConsolePageContext,
-  m: { username: string; userId: string; session: string },
-): string =>
+export const renderMfaCodePage = (c: ConsolePageContext, m: ChallengeFields): string =>
   // No language switch: the page answers a form, and a link away would lose the sign-in's challenge.
   layout(
     { ...c, path: undefined },
@@ -256,6 +251,8 @@ export interface CampaignPageModel {
   review: Record<ReviewStatus, number> & { flagged: number };
   /** What the campaign would cost on AWS, when the embedded cloud counted its usage; none on AWS. */
   cost?: CostEstimate;
+  /** A refused new deadline: what was typed and why, shown beside the field. */
+  deadlineError?: { value: string; message: LocalizedText };
 }
 
 const groupTable = (groups: readonly ProgressGroup[], heading: string, lang: Lang) =>
@@ -270,7 +267,7 @@ const actions = (lang: Lang, base: string, m: CampaignPageModel) => {
   const q = `?lang=${lang}`;
   return `<section class="card" aria-labelledby="h-actions"><h2 id="h-actions">${say(lang, '操作', 'Actions')}</h2>
 <form method="post" action="${base}/remind${q}"><p class="muted">${say(lang, `向 ${m.nonResponders.length} 位未答督查员发送提醒邮件。`, `Email a reminder to the ${m.nonResponders.length} supervisors yet to answer.`)}</p><button type="submit"${m.nonResponders.length === 0 ? ' disabled' : ''}>${say(lang, '立即提醒', 'Remind now')}</button></form>
-<form method="post" action="${base}/extend${q}"><label for="deadline">${say(lang, '新的截止时间（北京时间）', 'New deadline (Beijing time)')}</label><input id="deadline" name="deadline" type="datetime-local" required value="${escapeHtml(beijingLocal(m.deadline))}"><p><button class="secondary" type="submit">${say(lang, '更改截止时间', 'Move the deadline')}</button></p></form>
+<form method="post" action="${base}/extend${q}"><label for="deadline">${say(lang, '新的截止时间（北京时间）', 'New deadline (Beijing time)')}</label>${m.deadlineError ? `<p class="error" id="deadline-error">${t(m.deadlineError.message, lang)}</p>` : ''}<input id="deadline" name="deadline" type="datetime-local" required value="${escapeHtml(m.deadlineError ? m.deadlineError.value : beijingLocal(m.deadline))}"${m.deadlineError ? ' aria-invalid="true" aria-describedby="deadline-error"' : ''}><p><button class="secondary" type="submit">${say(lang, '更改截止时间', 'Move the deadline')}</button></p></form>
 <form method="post" action="${base}/close${q}"><label><input type="checkbox" name="confirm" value="yes" required> ${say(lang, '确认现在截止：停止收集答卷并开始评分', 'Close now: stop collecting and start scoring')}</label><p><button class="danger" type="submit">${say(lang, '立即截止', 'Close now')}</button></p></form></section>`;
 };
 

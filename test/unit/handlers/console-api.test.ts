@@ -1,0 +1,118 @@
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type ConsoleAuth, routeConsole } from '../../../functions/console-api.ts';
+import { type ConsoleUser, Unauthorized } from '../../../functions/core/console-access.ts';
+import { smallCampaign } from '../../fixtures/campaign.ts';
+
+/** The console's handler on a mocked table: what it refuses and what it writes. */
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const def = smallCampaign();
+const id = def.campaign.id;
+
+const USERS: Record<string, ConsoleUser> = {
+  'session-organizer': { sub: 'sub-org', username: 'organizer', role: 'organizer' },
+  'session-leader': { sub: 'sub-lead', username: 'leader', role: 'leader' },
+};
+const auth: ConsoleAuth = {
+  verify: async (token) => {
+    const user = USERS[token];
+    if (!user) throw new Unauthorized('token expired');
+    return user;
+  },
+  signIn: async () => {
+    throw new Unauthorized('not here');
+  },
+  completeNewPassword: async () => {
+    throw new Unauthorized('not here');
+  },
+  answerMfa: async () => {
+    throw new Unauthorized('not here');
+  },
+};
+
+const request = (
+  method: string,
+  path: string,
+  init: { session?: string; form?: Record<string, string>; query?: Record<string, string> } = {},
+): APIGatewayProxyEventV2 =>
+  ({
+    version: '2.0',
+    routeKey: `${method} /console/{proxy+}`,
+    rawPath: path,
+    rawQueryString: new URLSearchParams(init.query ?? {}).toString(),
+    headers: {
+      host: 'console.example.gov.cn',
+      ...(init.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+      ...(method === 'POST' ? { origin: 'https://console.example.gov.cn' } : {}),
+    },
+    cookies: [`console_session=${init.session ?? 'session-organizer'}`],
+    queryStringParameters: init.query,
+    body: init.form ? new URLSearchParams(init.form).toString() : undefined,
+    isBase64Encoded: false,
+    requestContext: { http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' } },
+  }) as unknown as APIGatewayProxyEventV2;
+
+const meta = (over: Record<string, unknown> = {}) => ({
+  campaign: def.campaign,
+  status: 'open',
+  definitionHash: 'h',
+  loaded: true,
+  createdAt: '2026-12-01T00:00:00Z',
+  deadline: def.campaign.schedule.deadline,
+  ...over,
+});
+
+const NOW = () => new Date('2026-12-05T00:00:00Z');
+
+beforeEach(() => {
+  ddb.on(GetCommand).resolves({});
+  ddb.on(GetCommand, { Key: { PK: `CAMPAIGN#${id}`, SK: 'META' } }).resolves({ Item: meta() });
+  ddb.on(GetCommand, { Key: { PK: `CAMPAIGN#${id}`, SK: 'QUESTIONNAIRE' } }).resolves({
+    Item: { questionnaire: def.questionnaire },
+  });
+  ddb.on(QueryCommand).resolves({ Items: [] });
+  ddb.on(PutCommand).resolves({});
+});
+afterEach(() => ddb.reset());
+
+describe("the console's deadline", () => {
+  it.each(['2026-13-45T99:99', '2026-02-30T10:00', '2026-12-20T24:00', '2026-12-20T23:60'])(
+    'refuses the impossible deadline %s with a 400 and a message beside the field, changing nothing',
+    async (typed) => {
+      // Prepare
+      const event = request('POST', `/console/campaigns/${id}/extend`, {
+        form: { deadline: typed },
+        query: { lang: 'en' },
+      });
+
+      // Act
+      const res = await routeConsole(event, auth, NOW);
+
+      // Assess
+      expect(res.statusCode).toBe(400);
+      const body = String(res.body);
+      expect(body).toMatch(/<p class="error" id="deadline-error">no such date or time[^<]*<\/p><input id="deadline"/);
+      expect(body).toContain(`value="${typed}"`);
+      expect(body).toContain('aria-describedby="deadline-error"');
+      expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+    },
+  );
+
+  it('says in Chinese too what is wrong with the deadline', async () => {
+    // Prepare
+    const event = request('POST', `/console/campaigns/${id}/extend`, {
+      form: { deadline: '2026-13-45T99:99' },
+      query: { lang: 'zh' },
+    });
+
+    // Act
+    const res = await routeConsole(event, auth, NOW);
+
+    // Assess
+    expect(res.statusCode).toBe(400);
+    expect(String(res.body)).toContain('没有这个日期或时间');
+  });
+});
