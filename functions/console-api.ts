@@ -534,6 +534,22 @@ const audit = (
   store.appendAudit({
     campaignId: entry.campaignId,
     id: entry.id ?? randomUUID(),
+/** Entries on one page of the audit log. */
+export const AUDIT_PAGE_SIZE = 50;
+
+// An audit log key (`<at>#<id>`) travels in links as base64url; anything else is ignored.
+const AUDIT_KEY = /^\d{4}-\d{2}-\d{2}T[\d:.]+Z#[A-Za-z0-9_.:#-]{1,160}$/;
+const encodeCursor = (key: string) => Buffer.from(key, 'utf8').toString('base64url');
+const cursorKey = z
+  .string()
+  .max(300)
+  .transform((v) => Buffer.from(v, 'base64url').toString('utf8'))
+  .refine((key) => AUDIT_KEY.test(key))
+  .optional()
+  .catch(undefined);
+/** Where in the audit log a page starts: after (older than) or before (newer than) a key. */
+const AuditCursor = z.object({ after: cursorKey, before: cursorKey });
+
     at: entry.at,
     actor: { sub: user.sub, username: user.username, role: user.role },
     action: entry.action,
@@ -876,14 +892,15 @@ export const routeConsole = async (
       requireMay(user, 'view');
       if (user.role === 'coordinator')
         throw new Forbidden(`${user.username} coordinates a district; the audit log is the city's`);
-      const rows = await store.listAudit(campaignId);
+      const cursor = AuditCursor.parse(query);
+      const auditPage = await store.pageAudit(campaignId, { size: AUDIT_PAGE_SIZE, ...cursor });
       return page(
         200,
         renderAuditPage(
           c,
           campaignId,
           meta.campaign.title,
-          rows.map((r) => ({
+          auditPage.entries.map((r) => ({
             at: r.at,
             username: r.actor.username,
             role: r.actor.role,
@@ -910,6 +927,10 @@ export const routeConsole = async (
           campaignId,
           title: meta.campaign.title,
           status: meta.status,
+          {
+            ...(auditPage.next ? { next: encodeCursor(auditPage.next) } : {}),
+            ...(auditPage.previous ? { previous: encodeCursor(auditPage.previous) } : {}),
+          },
           ...(meta.factCheckUntil ? { factCheckUntil: meta.factCheckUntil } : {}),
           disputes: disputes.filter((d) => inScope(user, centers.get(d.centerId))),
           items: new Map(items.map((i) => [i.id, i])),
@@ -1005,13 +1026,15 @@ export const routeConsole = async (
       }
       if (section === 'results.csv' || section === 'results.xlsx') {
         const name = `results-${campaignId}${user.district ? `-${user.district}` : ''}`;
-        await audit(user, {
-          campaignId,
-          at: now().toISOString(),
-          action: `download.${section === 'results.csv' ? 'csv' : 'xlsx'}`,
-          target: campaignId,
-          detail: { rows: rows.length },
-        });
+        // A HEAD downloads nothing: auditing it would let anyone who may read flood the log.
+        if (method === 'GET')
+          await audit(user, {
+            campaignId,
+            at: now().toISOString(),
+            action: `download.${section === 'results.csv' ? 'csv' : 'xlsx'}`,
+            target: campaignId,
+            detail: { rows: rows.length },
+          });
         const bytes =
           section === 'results.csv'
             ? Buffer.from(resultsCsv(rows), 'utf8')

@@ -151,6 +151,15 @@ export const AuditEntry = z.object({
 });
 export type AuditEntry = z.infer<typeof AuditEntry>;
 
+/** One page of an audit log, newest first, with the keys of the pages beside it. */
+export interface AuditPage {
+  entries: AuditEntry[];
+  /** Key to read older entries after. */
+  next?: string;
+  /** Key to read newer entries before. */
+  previous?: string;
+}
+
 /** A stored response with the id of the submission that produced it (for idempotent retries). */
 export const ResponseRecord = Response.extend({ submissionId: z.string() });
 export type ResponseRecord = z.infer<typeof ResponseRecord>;
@@ -1502,6 +1511,42 @@ export class CampaignStore {
       }),
     );
     return (out.Items ?? []).map((item) => AuditEntry.parse(item));
+  }
+
+  /**
+   * One page of a campaign's audit log, newest first: at most `size` entries older than the `after`
+   * key, or newer than the `before` key. One Query with a limit and a start key: never the whole log.
+   * `next` and `previous` are the keys to go on with, when there is more that way.
+   */
+  async pageAudit(
+    campaignId: string,
+    page: { size: number; after?: string | undefined; before?: string | undefined },
+  ): Promise<AuditPage> {
+    const pk = auditPk(campaignId);
+    const start = page.after ?? page.before;
+    const newer = page.after === undefined && page.before !== undefined;
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': pk },
+        ScanIndexForward: newer,
+        // One more than shown tells whether there is more beyond this page.
+        Limit: page.size + 1,
+        ...(start === undefined ? {} : { ExclusiveStartKey: { PK: pk, SK: start } }),
+      }),
+    );
+    const items = (out.Items ?? []) as (Record<string, unknown> & { SK: string })[];
+    const more = items.length > page.size;
+    const shown = items.slice(0, page.size);
+    if (newer) shown.reverse();
+    const first = shown[0]?.SK;
+    const last = shown.at(-1)?.SK;
+    return {
+      entries: shown.map((item) => AuditEntry.parse(item)),
+      ...((newer ? true : more) && last !== undefined ? { next: last } : {}),
+      ...((newer ? more : start !== undefined) && first !== undefined ? { previous: first } : {}),
+    };
   }
 
   private async *queryPages(input: Omit<QueryCommandInput, 'TableName'>): AsyncGenerator<QueryCommandOutput> {

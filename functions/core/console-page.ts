@@ -415,7 +415,23 @@ export interface AuditRow {
   detail: string;
 }
 
-/** The campaign's audit log, newest first. */
+/** Links to the audit log's pages beside this one (base64url keys). */
+export interface AuditPager {
+  next?: string;
+  previous?: string;
+}
+
+const auditPager = (c: ConsolePageContext, campaignId: string, pager: AuditPager) => {
+  const href = (key: 'after' | 'before', cursor: string) =>
+    escapeHtml(
+      `/console/campaigns/${encodeURIComponent(campaignId)}/audit?lang=${c.lang}&${key}=${encodeURIComponent(cursor)}`,
+    );
+  if (!pager.next && !pager.previous) return '';
+  return `<nav class="tabs card" aria-label="${say(c.lang, '翻页', 'Pages')}">${pager.previous ? `<a rel="prev" href="${href('before', pager.previous)}">${say(c.lang, '← 较新的记录', '← Newer entries')}</a>` : ''}${pager.next ? `<a rel="next" href="${href('after', pager.next)}">${say(c.lang, '较早的记录 →', 'Older entries →')}</a>` : ''}</nav>`;
+};
+
+/** One page of the campaign's audit log, newest first, with links to newer and older pages. */
+  pager: AuditPager = {},
 export const renderAuditPage = (
   c: ConsolePageContext,
   campaignId: string,
@@ -427,7 +443,8 @@ export const renderAuditPage = (
     { zh: `操作日志：${title.zh}`, en: `Audit log: ${title.en}` },
     `<nav class="tabs card"><a href="/console/campaigns/${escapeHtml(encodeURIComponent(campaignId))}?lang=${c.lang}">${say(c.lang, '返回进度', 'Back to progress')}</a></nav>
 <table class="wide"><thead><tr><th scope="col">${say(c.lang, '时间', 'When')}</th><th scope="col">${say(c.lang, '操作人', 'Who')}</th><th scope="col">${say(c.lang, '操作', 'What')}</th><th scope="col">${say(c.lang, '对象', 'On')}</th><th scope="col">${say(c.lang, '说明', 'Detail')}</th></tr></thead><tbody>
-${rows.map((r) => `<tr>${cell(say(c.lang, '时间', 'When'), escapeHtml(formatBeijingTime(r.at)))}${cell(say(c.lang, '操作人', 'Who'), `${escapeHtml(r.username)} <span class="muted">${escapeHtml(r.role)}</span>`)}${cell(say(c.lang, '操作', 'What'), escapeHtml(r.action))}${cell(say(c.lang, '对象', 'On'), escapeHtml(r.target))}${cell(say(c.lang, '说明', 'Detail'), escapeHtml(r.detail))}</tr>`).join('\n')}</tbody></table>`,
+${rows.map((r) => `<tr>${cell(say(c.lang, '时间', 'When'), escapeHtml(formatBeijingTime(r.at)))}${cell(say(c.lang, '操作人', 'Who'), `${escapeHtml(r.username)} <span class="muted">${escapeHtml(r.role)}</span>`)}${cell(say(c.lang, '操作', 'What'), escapeHtml(r.action))}${cell(say(c.lang, '对象', 'On'), escapeHtml(r.target))}${cell(say(c.lang, '说明', 'Detail'), escapeHtml(r.detail))}</tr>`).join('\n')}</tbody></table>
+${auditPager(c, campaignId, pager)}`,
   );
 
 /** A page with only a message (not found, forbidden). */

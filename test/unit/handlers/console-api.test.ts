@@ -116,3 +116,100 @@ describe("the console's deadline", () => {
     expect(String(res.body)).toContain('没有这个日期或时间');
   });
 });
+
+describe('the audit log', () => {
+  it('is not written by a HEAD of the results download, only by a GET', async () => {
+    // Prepare
+    ddb.on(GetCommand, { Key: { PK: `CAMPAIGN#${id}`, SK: 'META' } }).resolves({ Item: meta({ status: 'scored' }) });
+    const path = `/console/campaigns/${id}/results.csv`;
+
+    // Act
+    const heads = await Promise.all(
+      [1, 2, 3].map(() => routeConsole(request('HEAD', path, { session: 'session-leader' }), auth, NOW)),
+    );
+    const puts = ddb.commandCalls(PutCommand).length;
+    const get = await routeConsole(request('GET', path, { session: 'session-leader' }), auth, NOW);
+
+    // Assess
+    expect(heads.map((h) => h.statusCode)).toEqual([200, 200, 200]);
+    expect(get.statusCode).toBe(200);
+    expect(puts).toBe(0);
+    const audited = ddb.commandCalls(PutCommand).map((call) => call.args[0].input.Item?.action);
+    expect(audited).toEqual(['download.csv']);
+  });
+
+  it('reads one page of at most 100 entries with one limited Query, newest first, never the whole log', async () => {
+    // Prepare
+    const entry = (n: number) => ({
+      PK: `AUDIT#${id}`,
+      SK: `2026-12-05T00:00:${String(n).padStart(2, '0')}.000Z#e${n}`,
+      campaignId: id,
+      id: `e${n}`,
+      at: `2026-12-05T00:00:${String(n).padStart(2, '0')}.000Z`,
+      actor: { sub: 's', username: 'leader', role: 'leader' },
+      action: 'download.csv',
+      target: id,
+      detail: {},
+    });
+    ddb.on(QueryCommand, { ExpressionAttributeValues: { ':pk': `AUDIT#${id}` } }).resolves({
+      Items: Array.from({ length: 51 }, (_, i) => entry(59 - i)),
+      LastEvaluatedKey: { PK: `AUDIT#${id}`, SK: entry(9).SK },
+    });
+
+    // Act
+    const res = await routeConsole(
+      request('GET', `/console/campaigns/${id}/audit`, { query: { lang: 'en' } }),
+      auth,
+      NOW,
+    );
+
+    // Assess
+    expect(res.statusCode).toBe(200);
+    const queries = ddb
+      .commandCalls(QueryCommand)
+      .map((call) => call.args[0].input)
+      .filter((input) => input.ExpressionAttributeValues?.[':pk'] === `AUDIT#${id}`);
+    expect(queries).toHaveLength(1);
+    expect(queries[0]?.Limit).toBeLessThanOrEqual(101);
+    expect(queries[0]?.ScanIndexForward).toBe(false);
+    expect(queries[0]?.ExclusiveStartKey).toBeUndefined();
+    const body = String(res.body);
+    expect(body.match(/<tr><td/g)).toHaveLength(50);
+    const older = /rel="next" href="([^"]+)"/.exec(body)?.[1]?.replace(/&#(\d+);/g, (_, n) => String.fromCharCode(Number(n))) ?? '';
+    expect(older).toMatch(/after=/);
+    expect(body).not.toContain('rel="prev"');
+    expect(Buffer.from(new URL(older, 'https://x').searchParams.get('after') ?? '', 'base64url').toString()).toBe(
+      entry(10).SK,
+    );
+  });
+
+  it('starts the next page after the key in the link, and offers the way back to newer entries', async () => {
+    // Prepare
+    const key = '2026-12-05T00:00:10.000Z#e10';
+    const after = Buffer.from(key).toString('base64url');
+
+    // Act
+    const res = await routeConsole(
+      request('GET', `/console/campaigns/${id}/audit`, { query: { lang: 'en', after } }),
+      auth,
+      NOW,
+    );
+    const forged = await routeConsole(
+      request('GET', `/console/campaigns/${id}/audit`, {
+        query: { lang: 'en', after: Buffer.from('CAMPAIGN#other').toString('base64url') },
+      }),
+      auth,
+      NOW,
+    );
+
+    // Assess
+    expect(res.statusCode).toBe(200);
+    expect(forged.statusCode).toBe(200);
+    const starts = ddb
+      .commandCalls(QueryCommand)
+      .map((call) => call.args[0].input)
+      .filter((input) => input.ExpressionAttributeValues?.[':pk'] === `AUDIT#${id}`)
+      .map((input) => input.ExclusiveStartKey);
+    expect(starts).toEqual([{ PK: `AUDIT#${id}`, SK: key }, undefined]);
+  });
+});
