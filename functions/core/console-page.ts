@@ -431,12 +431,12 @@ const auditPager = (c: ConsolePageContext, campaignId: string, pager: AuditPager
 };
 
 /** One page of the campaign's audit log, newest first, with links to newer and older pages. */
-  pager: AuditPager = {},
 export const renderAuditPage = (
   c: ConsolePageContext,
   campaignId: string,
   title: LocalizedText,
   rows: readonly AuditRow[],
+  pager: AuditPager = {},
 ) =>
   layout(
     c,
