@@ -526,14 +526,6 @@ const invalidInput = (issues: readonly { message: string }[]): LocalizedText =>
     `Please check: ${issues.map((i) => i.message).join('; ')}.`,
   );
 
-/** Writes one line of the campaign's audit log, by this user; `id` makes a retried write a no-op. */
-const audit = (
-  user: ConsoleUser,
-  entry: { campaignId: string; action: string; target: string; at: string; id?: string; detail?: AuditEntry['detail'] },
-): Promise<void> =>
-  store.appendAudit({
-    campaignId: entry.campaignId,
-    id: entry.id ?? randomUUID(),
 /** Entries on one page of the audit log. */
 export const AUDIT_PAGE_SIZE = 50;
 
@@ -550,6 +542,14 @@ const cursorKey = z
 /** Where in the audit log a page starts: after (older than) or before (newer than) a key. */
 const AuditCursor = z.object({ after: cursorKey, before: cursorKey });
 
+/** Writes one line of the campaign's audit log, by this user; `id` makes a retried write a no-op. */
+const audit = (
+  user: ConsoleUser,
+  entry: { campaignId: string; action: string; target: string; at: string; id?: string; detail?: AuditEntry['detail'] },
+): Promise<void> =>
+  store.appendAudit({
+    campaignId: entry.campaignId,
+    id: entry.id ?? randomUUID(),
     at: entry.at,
     actor: { sub: user.sub, username: user.username, role: user.role },
     action: entry.action,
@@ -910,6 +910,10 @@ export const routeConsole = async (
               .map(([k, v]) => `${k}: ${String(v)}`)
               .join(', '),
           })),
+          {
+            ...(auditPage.next ? { next: encodeCursor(auditPage.next) } : {}),
+            ...(auditPage.previous ? { previous: encodeCursor(auditPage.previous) } : {}),
+          },
         ),
       );
     }
@@ -927,10 +931,6 @@ export const routeConsole = async (
           campaignId,
           title: meta.campaign.title,
           status: meta.status,
-          {
-            ...(auditPage.next ? { next: encodeCursor(auditPage.next) } : {}),
-            ...(auditPage.previous ? { previous: encodeCursor(auditPage.previous) } : {}),
-          },
           ...(meta.factCheckUntil ? { factCheckUntil: meta.factCheckUntil } : {}),
           disputes: disputes.filter((d) => inScope(user, centers.get(d.centerId))),
           items: new Map(items.map((i) => [i.id, i])),
