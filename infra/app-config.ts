@@ -27,11 +27,19 @@ export const AppConfig = z.object({
     )
     .default('ServiceSupervision'),
   nag: ContextBoolean.default(true),
+  /** Absent: links point at the HTTP API itself; give the edge stack's PublicUrl once it is deployed. */
+  publicUrl: z
+    .url({
+      protocol: /^https$/,
+      error: 'publicUrl must be an https:// address, e.g. the PublicUrl output of the edge stack',
+    })
+    .transform((url) => url.replace(/\/+$/, ''))
+    .optional(),
 });
 export type AppConfig = z.infer<typeof AppConfig>;
 
 /** Names of the context values {@link AppConfig} reads. */
-export const APP_CONTEXT_KEYS = ['senderEmail', 'maxSendRate', 'stackName', 'nag'] as const;
+export const APP_CONTEXT_KEYS = ['senderEmail', 'maxSendRate', 'stackName', 'nag', 'publicUrl'] as const;
 
 /** Parses the context or throws one error listing every problem, each saying how to fix it. */
 export function parseAppConfig(context: Readonly<Record<string, unknown>>): AppConfig {

@@ -1,6 +1,7 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { APP_CONTEXT_KEYS, InvalidAppConfig, parseAppConfig } from './app-config.ts';
+import { SupervisionEdgeStack } from './edge-stack.ts';
 import { SupervisionStack } from './supervision-stack.ts';
 
 const app = new App();
@@ -13,6 +14,13 @@ try {
     description: 'Government service supervision campaigns: workflow, survey links, email, scores',
     senderEmail: config.senderEmail,
     maxSendRate: config.maxSendRate,
+    publicUrl: config.publicUrl,
+  });
+  // WAF for CloudFront exists only in us-east-1: the public entry is a stack of its own there.
+  new SupervisionEdgeStack(app, `${config.stackName}-Edge`, {
+    stackName: `${config.stackName}-Edge`,
+    description: 'Government service supervision campaigns: CloudFront and AWS WAF in front of the HTTP API',
+    env: { region: 'us-east-1' },
   });
   if (config.nag) {
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -110,6 +110,12 @@ export interface SupervisionStackProps extends StackProps {
    * @default StandardThreatProtectionMode.AUDIT_ONLY
    */
   readonly consoleThreatProtection?: StandardThreatProtectionMode;
+  /**
+   * The public address of the links and the console: the CloudFront distribution of the edge stack
+   * (infra/edge-stack.ts, its `PublicUrl` output) or an office's own domain in front of it.
+   * @default the HTTP API's own endpoint, which WAF does not protect
+   */
+  readonly publicUrl?: string;
 }
 
 /** What each console group may do, as the pool describes it. */
@@ -329,7 +335,7 @@ export class SupervisionStack extends Stack {
       createDefaultStage: false,
     });
     // The execute-api endpoint comes from the API alone, so functions can hold it without a cycle.
-    const surveyBaseUrl = this.surveyApi.apiEndpoint;
+    const surveyBaseUrl = props.publicUrl ?? this.surveyApi.apiEndpoint;
     const senderEmail =
       props.senderEmail ??
       new CfnParameter(this, 'SenderEmail', {
@@ -744,6 +750,10 @@ export class SupervisionStack extends Stack {
   }
 
   private createOutputs(surveyBaseUrl: string): void {
+    new CfnOutput(this, 'ApiDomain', {
+      value: `${this.surveyApi.apiId}.execute-api.${this.region}.${this.urlSuffix}`,
+      description: 'Domain of the HTTP API: the origin of the edge stack (npx cdk deploy <stack>-Edge --parameters ApiDomain=<this>).',
+    });
     new CfnOutput(this, 'TableName', {
       value: this.table.tableName,
       description: 'DynamoDB table holding campaigns, rosters, assignments, responses and scores.',

@@ -25,6 +25,7 @@ describe('parseAppConfig', () => {
       maxSendRate: undefined,
       stackName: 'ServiceSupervision',
       nag: true,
+      publicUrl: undefined,
     });
   });
 
@@ -45,5 +46,15 @@ describe('parseAppConfig', () => {
     const parse = () => parseAppConfig({ senderEmail: 'noreply@example.gov.cn', maxSendRate: '0', stackName: '1st' });
     // Assess
     expect(parse).toThrow(/maxSendRate must be positive[\s\S]*stackName must start with a letter/);
+  });
+
+  it('takes the public address of the links as https only, without a trailing slash', () => {
+    // Act
+    const config = parseAppConfig({ publicUrl: 'https://d111111abcdef8.cloudfront.net/' });
+    const plain = () => parseAppConfig({ publicUrl: 'http://d111111abcdef8.cloudfront.net' });
+
+    // Assess
+    expect(config.publicUrl).toBe('https://d111111abcdef8.cloudfront.net');
+    expect(plain).toThrow(/publicUrl must be an https:\/\/ address/);
   });
 });

@@ -873,6 +873,20 @@ describe('SupervisionStack', () => {
     });
   });
 
+  describe('public address', () => {
+    it("puts the edge stack's public address in the links when given, and outputs the API domain for its origin", () => {
+      // Prepare
+      const stack = buildStack({ publicUrl: 'https://d111111abcdef8.cloudfront.net' });
+      // Act
+      const template = Template.fromStack(stack);
+      // Assess
+      expect(environmentOf(template, stack, 'send-mail')).toMatchObject({
+        SURVEY_BASE_URL: 'https://d111111abcdef8.cloudfront.net',
+      });
+      template.hasOutput('ApiDomain', Match.anyValue());
+    });
+  });
+
   describe('cdk-nag', () => {
     it('passes the AWS Solutions checks with every remaining finding acknowledged', () => {
       // Prepare
