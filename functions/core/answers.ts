@@ -124,6 +124,10 @@ export const questionnaireFor = (questionnaire: Questionnaire, centerId: string)
 
 const msg = (zh: string, en: string): LocalizedText => ({ zh, en });
 
+/** Whether "not applicable" is an answer to the question: where it says so, else on optional questions only. */
+export const allowsNotApplicable = (q: Pick<Question, 'allowNa' | 'required' | 'kind'>): boolean =>
+  q.kind !== 'text' && (q.allowNa ?? !q.required);
+
 /** Whether text holds control characters; only tab, newline and carriage return have a place in an answer. */
 const hasControl = (text: string): boolean => {
   for (let i = 0; i < text.length; i++) {
@@ -134,7 +138,16 @@ const hasControl = (text: string): boolean => {
 };
 
 const parseOne = (q: Question, raw: string | number | boolean): { value: AnswerValue } | { error: LocalizedText } => {
-  if (q.kind !== 'text' && (raw === NOT_APPLICABLE || raw === null)) return { value: null };
+  if (q.kind !== 'text' && (raw === NOT_APPLICABLE || raw === null)) {
+    return allowsNotApplicable(q)
+      ? { value: null }
+      : {
+          error: msg(
+            '此题为必答题，不能选“不适用”，请作答',
+            'this question needs a real answer: "not applicable" is not offered here',
+          ),
+        };
+  }
   switch (q.kind) {
     case 'rating': {
       const n =

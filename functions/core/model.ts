@@ -72,6 +72,11 @@ const QuestionBase = z.object({
   activities: z.array(Activity).min(1).optional(),
   /** Centers this question is asked at; absent means every center (re-check questions name one). */
   centers: z.array(Id).min(1).optional(),
+  /**
+   * Whether "not applicable" (不适用) is an answer here. Absent: only on optional questions, so a
+   * required question needs a real answer; true offers it on a required question too.
+   */
+  allowNa: z.boolean().optional(),
 });
 
 /** Rating 1–5: 1 scores 0, 5 scores 100. */

@@ -238,6 +238,8 @@ export const recheckQuestion = (item: RectificationItem): Question => {
     kind: 'yesno',
     good: 'yes',
     required: true,
+    // A supervisor who could not see the item on site says so; the tally leaves it out.
+    allowNa: true,
     weight: 0,
     dimension,
     title: {

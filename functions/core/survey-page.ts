@@ -2,6 +2,7 @@ import {
   type FieldError,
   MAX_PROBLEM_DESCRIPTION,
   NOT_APPLICABLE,
+  allowsNotApplicable,
   PROBLEM_CATEGORY_LABELS,
   PROBLEM_SEVERITY_LABELS,
   questionsFor,
@@ -192,7 +193,9 @@ const option = (name: string, value: string, label: string, checked: boolean) =>
   `<label class="opt"><input type="radio" name="${escapeHtml(name)}" value="${escapeHtml(value)}"${checked ? ' checked' : ''}><span>${label}</span></label>`;
 
 const naOption = (q: Question, cur: string, lang: Lang) =>
-  q.required ? '' : `<div class="na">${option(q.id, NOT_APPLICABLE, u('na', lang), cur === NOT_APPLICABLE)}</div>`;
+  !allowsNotApplicable(q)
+    ? ''
+    : `<div class="na">${option(q.id, NOT_APPLICABLE, u('na', lang), cur === NOT_APPLICABLE)}</div>`;
 
 /** The input of one question; radio groups are wrapped by the caller in a fieldset. */
 const renderControl = (q: Question, cur: string, lang: Lang, invalid: string): string => {

@@ -15,6 +15,7 @@ const questionnaire = Questionnaire.parse({
           kind: 'yesno',
           indicator: 'badge',
           dimension: 'regulation',
+          allowNa: true,
           title: { zh: '佩戴工牌', en: 'Badge worn' },
         },
         {
@@ -79,7 +80,7 @@ describe('validateAnswers', () => {
     expect(result).toEqual({ ok: true, answers: { badge: true, attitude: 4, queue: 'orderly', note: '很好' } });
   });
 
-  it('treats "na" as not applicable', () => {
+  it('treats "na" as not applicable where the question allows it', () => {
     // Act
     const result = validateAnswers(questionnaire, 'experiential', { badge: 'na', attitude: 3, queue: 'chaotic' });
     // Assess
