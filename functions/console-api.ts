@@ -32,6 +32,7 @@ import { store } from './adapters/table.ts';
 import { wakeCollect } from './adapters/workflow.ts';
 import { buildResultsWorkbook, XLSX_TYPE } from './adapters/xlsx.ts';
 import { estimateCost, pricingRegion } from './core/aws-cost.ts';
+import { STRICT_TRANSPORT_SECURITY } from './core/security-headers.ts';
 import { type ControlRefusal, controlledCampaign, refuseControl, withReminderNow } from './core/campaign-control.ts';
 import { type ConsoleUser, Forbidden, may, requireMay, Unauthorized } from './core/console-access.ts';
 import {
@@ -121,6 +122,7 @@ const MAX_FORM_BYTES = 16 * 1024;
 
 const SECURITY_HEADERS = {
   'content-security-policy': CONSOLE_CSP,
+  'strict-transport-security': STRICT_TRANSPORT_SECURITY,
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
   'referrer-policy': 'same-origin',

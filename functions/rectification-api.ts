@@ -16,6 +16,7 @@ import {
   renderRectificationPage,
 } from './core/rectification-page.ts';
 import { hasControlCharacters, readRequestBody } from './core/request-body.ts';
+import { STRICT_TRANSPORT_SECURITY } from './core/security-headers.ts';
 import { chinaDate } from './core/working-days.ts';
 
 /** Largest request body accepted: one note of 1,000 characters fits many times over. */
@@ -25,6 +26,7 @@ type Result = APIGatewayProxyStructuredResultV2;
 
 const SECURITY_HEADERS = {
   'content-security-policy': RECTIFICATION_CSP,
+  'strict-transport-security': STRICT_TRANSPORT_SECURITY,
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
   'referrer-policy': 'no-referrer',

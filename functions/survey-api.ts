@@ -29,6 +29,7 @@ import type { Lang } from './core/i18n.ts';
 import { hashToken, TOKEN_PATTERN } from './core/links.ts';
 import type { Center, LocalizedText, Questionnaire } from './core/model.ts';
 import { readRequestBody } from './core/request-body.ts';
+import { STRICT_TRANSPORT_SECURITY } from './core/security-headers.ts';
 import { collecting, correctionUntil, DEFAULT_CAMPAIGN_CACHE_SECONDS } from './core/submission-window.ts';
 import {
   chooseLang,
@@ -44,6 +45,7 @@ export const MAX_BODY_BYTES = 64 * 1024;
 type Result = APIGatewayProxyStructuredResultV2;
 
 const SECURITY_HEADERS = {
+  'strict-transport-security': STRICT_TRANSPORT_SECURITY,
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
   'referrer-policy': 'no-referrer',

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { PROBLEM_CATEGORY_LABELS, PROBLEM_SEVERITY_LABELS } from './answers.ts';
 import { DISPUTE_STATE_LABELS, type Dispute, type FactCheckItem, MAX_DISPUTE_REASON } from './fact-check.ts';
 import { escapeHtml, formatBeijingTime, LEVEL_LABELS } from './i18n.ts';
@@ -11,10 +12,6 @@ import {
   type RectificationStatus,
   statusOf,
 } from './rectification.ts';
-
-/** The rectification page allows inline styles and posting back to itself; nothing else. */
-export const RECTIFICATION_CSP =
-  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /** Everything the official's rectification page shows. */
 export interface RectificationPageModel {
@@ -51,7 +48,7 @@ const factCheckCard = (m: RectificationPageModel, f: FactCheckSection, item: Fac
   const error = f.error?.itemId === item.id ? f.error : undefined;
   const category = PROBLEM_CATEGORY_LABELS[item.category];
   const state = dispute
-    ? `<p><span class="badge" style="background:${dispute.state === 'open' ? '#1565c0' : dispute.state === 'withdrawn' ? '#2e7d32' : '#546e7a'}">${escapeHtml(DISPUTE_STATE_LABELS[dispute.state].zh)} · ${escapeHtml(DISPUTE_STATE_LABELS[dispute.state].en)}</span></p>
+    ? `<p><span class="badge d-${dispute.state}">${escapeHtml(DISPUTE_STATE_LABELS[dispute.state].zh)} · ${escapeHtml(DISPUTE_STATE_LABELS[dispute.state].en)}</span></p>
 <p class="muted">申诉理由 <span lang="en">Your reason</span>：${escapeHtml(dispute.reason)}</p>${dispute.ruling?.note ? `<p class="muted">复核意见 <span lang="en">Ruling</span>：${escapeHtml(dispute.ruling.note)}</p>` : ''}`
     : f.open
       ? `<form method="post" action="${escapeHtml(m.token)}" novalidate>
@@ -62,8 +59,8 @@ ${error ? `<p class="error" id="${field}-error">${escapeHtml(error.message.zh)} 
 <button type="submit">提出申诉 <span lang="en">Dispute</span></button></form>`
       : '';
   return `<section class="card" id="finding-${escapeHtml(item.id)}" aria-labelledby="hf-${escapeHtml(item.id)}">
-<h3 id="hf-${escapeHtml(item.id)}" style="margin:0;font-size:16px">${escapeHtml(category.zh)} <span class="en" lang="en">${escapeHtml(category.en)}</span></h3>
-<p class="muted" style="margin:2px 0">${escapeHtml(PROBLEM_SEVERITY_LABELS[item.severity].zh)} <span lang="en">${escapeHtml(PROBLEM_SEVERITY_LABELS[item.severity].en)}</span></p>
+<h3 id="hf-${escapeHtml(item.id)}" class="h3">${escapeHtml(category.zh)} <span class="en" lang="en">${escapeHtml(category.en)}</span></h3>
+<p class="muted tight">${escapeHtml(PROBLEM_SEVERITY_LABELS[item.severity].zh)} <span lang="en">${escapeHtml(PROBLEM_SEVERITY_LABELS[item.severity].en)}</span></p>
 <p class="desc">${escapeHtml(item.description)}</p>${state}</section>`;
 };
 
@@ -71,8 +68,8 @@ const factCheckPart = (m: RectificationPageModel, f: FactCheckSection): string =
   const due = formatBeijingTime(f.until);
   const disputed = f.disputed ? f.items.find((i) => i.id === f.disputed) : undefined;
   return `${disputed ? `<div class="card notice" role="status"><strong>已收到申诉，组织方将逐项复核。</strong> <span lang="en">Your dispute was received; the organizers will rule on it.</span></div>` : ''}
-<div class="card"><h2 style="margin:0;font-size:18px">事实核查 <span class="en" lang="en">Fact-check</span></h2>
-<p style="margin:6px 0 0">以下为本次督查的初步结论，结果公布前请核对。如有不符，请在 <strong>${escapeHtml(due)}</strong> 前逐项申诉并说明理由。 <span class="en" lang="en">These are the draft findings of this campaign, before results are published. If one is wrong, dispute it with your reason by <strong>${escapeHtml(due)}</strong>.</span></p>
+<div class="card"><h2 class="h2">事实核查 <span class="en" lang="en">Fact-check</span></h2>
+<p class="after">以下为本次督查的初步结论，结果公布前请核对。如有不符，请在 <strong>${escapeHtml(due)}</strong> 前逐项申诉并说明理由。 <span class="en" lang="en">These are the draft findings of this campaign, before results are published. If one is wrong, dispute it with your reason by <strong>${escapeHtml(due)}</strong>.</span></p>
 ${f.open ? '' : `<p class="muted">申诉期已结束。 <span lang="en">The dispute window has ended.</span></p>`}</div>
 ${f.items.map((item) => factCheckCard(m, f, item)).join('\n')}`;
 };
@@ -83,6 +80,7 @@ const COLORS: Record<RectificationStatus, string> = {
   'reported-fixed': '#1565c0',
   confirmed: '#2e7d32',
 };
+const DISPUTE_COLORS: Record<Dispute['state'], string> = { open: '#1565c0', withdrawn: '#2e7d32', upheld: '#546e7a' };
 const ORDER: Record<RectificationStatus, number> = { overdue: 0, open: 1, 'reported-fixed': 2, confirmed: 3 };
 
 const STYLE = `*{box-sizing:border-box}body{margin:0;background:#f4f6f8;color:#1d2733;font:16px/1.6 system-ui,-apple-system,'PingFang SC','Microsoft YaHei','Noto Sans CJK SC',sans-serif}
@@ -91,7 +89,25 @@ main{max-width:720px;margin:0 auto;padding:12px}.card{background:#fff;border-rad
 .en{color:#546e7a;font-size:14px}.badge{display:inline-block;color:#fff;border-radius:10px;padding:0 9px;font-size:13px}.muted{color:#546e7a;font-size:14px}
 .desc{white-space:pre-wrap;margin:6px 0}label{display:block;font-weight:600;margin-top:10px}textarea{width:100%;min-height:96px;font:inherit;padding:8px;border:1px solid #90a4ae;border-radius:6px}
 textarea:focus,button:focus{outline:3px solid #ffb300;outline-offset:2px}button{margin-top:8px;min-height:44px;padding:8px 18px;font:inherit;font-weight:600;color:#fff;background:#b71c1c;border:0;border-radius:6px}
-.error{color:#b71c1c;font-weight:600}.notice{background:#e8f5e9;border-left-color:#2e7d32}`;
+.error{color:#b71c1c;font-weight:600}.notice{background:#e8f5e9;border-left-color:#2e7d32}
+.h2{margin:0;font-size:18px}.h2.item{font-size:17px}.h3{margin:0;font-size:16px}.tight{margin:2px 0}.line{margin:4px 0}.after{margin:6px 0 0}.flush{margin:0}h1 .sub{font-weight:normal;font-size:16px}
+${Object.entries(COLORS)
+  .map(([s, c]) => `.card.s-${s}{border-left-color:${c}}.badge.s-${s}{background:${c}}`)
+  .join('')}${Object.entries(DISPUTE_COLORS)
+  .map(([s, c]) => `.badge.d-${s}{background:${c}}`)
+  .join('')}`;
+
+const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+
+/** The rectification page's policy: its one stylesheet (by hash) and posting back to itself; nothing else. */
+export const RECTIFICATION_CSP = [
+  "default-src 'none'",
+  `style-src ${sha256(STYLE)}`,
+  'img-src data:',
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+].join('; ');
 
 const both = (t: LocalizedText) => `${escapeHtml(t.zh)} <span class="en" lang="en">${escapeHtml(t.en)}</span>`;
 
@@ -109,9 +125,9 @@ const itemCard = (m: RectificationPageModel, item: RectificationItem): string =>
 ${error ? `<p class="error" id="${field}-error">${escapeHtml(error.message.zh)} <span lang="en">${escapeHtml(error.message.en)}</span></p>` : ''}
 <textarea id="${field}" name="note" maxlength="${MAX_FIX_NOTE}" required${error ? ` aria-invalid="true" aria-describedby="${field}-error"` : ''}>${escapeHtml(error?.note ?? '')}</textarea>
 <button type="submit">${status === 'reported-fixed' ? '更新整改说明 · Update the report' : '报告已整改 · Report fixed'}</button></form>`;
-  return `<section class="card" id="item-${escapeHtml(item.id)}" style="border-left-color:${COLORS[status]}" aria-labelledby="h-${escapeHtml(item.id)}">
-<h2 id="h-${escapeHtml(item.id)}" style="margin:0;font-size:17px">${both(category)}</h2>
-<p style="margin:4px 0"><span class="badge" style="background:${COLORS[status]}">${escapeHtml(RECTIFICATION_STATUS_LABELS[status].zh)} · ${escapeHtml(RECTIFICATION_STATUS_LABELS[status].en)}</span> <span class="muted">${both(PROBLEM_SEVERITY_LABELS[item.severity])}</span></p>
+  return `<section class="card s-${status}" id="item-${escapeHtml(item.id)}" aria-labelledby="h-${escapeHtml(item.id)}">
+<h2 id="h-${escapeHtml(item.id)}" class="h2 item">${both(category)}</h2>
+<p class="line"><span class="badge s-${status}">${escapeHtml(RECTIFICATION_STATUS_LABELS[status].zh)} · ${escapeHtml(RECTIFICATION_STATUS_LABELS[status].en)}</span> <span class="muted">${both(PROBLEM_SEVERITY_LABELS[item.severity])}</span></p>
 <p class="desc">${escapeHtml(item.description)}</p>
 <p class="muted">整改期限 <strong>${escapeHtml(item.dueDate)}</strong> · ${escapeHtml(item.month)} 发现${item.reopened > 0 ? ` · 复查未通过 ${item.reopened} 次` : ''} <span lang="en">· due ${escapeHtml(item.dueDate)}, found ${escapeHtml(item.month)}${item.reopened > 0 ? `, reopened ${item.reopened}×` : ''}</span></p>
 ${item.report ? `<p class="muted">已报整改（${escapeHtml(item.report.at.slice(0, 10))}）<span lang="en">Reported</span>：${escapeHtml(item.report.note)}</p>` : ''}
@@ -128,11 +144,11 @@ export const renderRectificationPage = (m: RectificationPageModel): string => {
   );
   const counts = countByStatus(m.items, m.today);
   const done = m.done ? m.items.find((i) => i.id === m.done) : undefined;
-  const header = `<h1>整改情况报告 <span style="font-weight:normal;font-size:16px" lang="en">Rectification report</span></h1>
+  const header = `<h1>整改情况报告 <span class="sub" lang="en">Rectification report</span></h1>
 <p>${escapeHtml(m.center.name.zh)} · ${escapeHtml(LEVEL_LABELS[m.center.level].zh)} · ${escapeHtml(m.campaign.title.zh)}（${escapeHtml(m.campaign.month)}）</p>`;
   const body = `${done ? `<div class="card notice" role="status"><strong>已收到整改报告，谢谢。</strong> <span lang="en">Your report was received, thank you.</span><br><span class="muted">下月监督员将到场复查。 <span lang="en">Supervisors re-check it on site next month.</span></span></div>` : ''}
-<div class="card"><p style="margin:0">${escapeHtml(m.center.official.name)} 同志，您好。请逐项整改，并在整改期限前在此报告整改情况。 <span class="en" lang="en">Please fix each item and report it here before its due date.</span></p>
-<p class="muted" style="margin:6px 0 0">${RECTIFICATION_STATUSES.map((s) => `${escapeHtml(RECTIFICATION_STATUS_LABELS[s].zh)} ${counts[s]}`).join(' · ')} <span lang="en">(${RECTIFICATION_STATUSES.map((s) => `${escapeHtml(RECTIFICATION_STATUS_LABELS[s].en.toLowerCase())} ${counts[s]}`).join(', ')})</span></p></div>
+<div class="card"><p class="flush">${escapeHtml(m.center.official.name)} 同志，您好。请逐项整改，并在整改期限前在此报告整改情况。 <span class="en" lang="en">Please fix each item and report it here before its due date.</span></p>
+<p class="muted after">${RECTIFICATION_STATUSES.map((s) => `${escapeHtml(RECTIFICATION_STATUS_LABELS[s].zh)} ${counts[s]}`).join(' · ')} <span lang="en">(${RECTIFICATION_STATUSES.map((s) => `${escapeHtml(RECTIFICATION_STATUS_LABELS[s].en.toLowerCase())} ${counts[s]}`).join(', ')})</span></p></div>
 ${m.factCheck ? factCheckPart(m, m.factCheck) : ''}
 ${items.length === 0 ? `<div class="card"><p>暂无整改事项。 <span class="en" lang="en">Nothing to rectify.</span></p></div>` : items.map((i) => itemCard(m, i)).join('\n')}
 <p class="muted">此链接仅供本中心使用，请勿转发。 <span lang="en">This link is for your center only; please do not forward it.</span></p>`;
@@ -143,6 +159,6 @@ ${items.length === 0 ? `<div class="card"><p>暂无整改事项。 <span class="
 export const renderRectificationMessage = (title: LocalizedText, message: LocalizedText): string =>
   page(
     title.zh,
-    `<h1>${escapeHtml(title.zh)} <span style="font-weight:normal;font-size:16px" lang="en">${escapeHtml(title.en)}</span></h1>`,
+    `<h1>${escapeHtml(title.zh)} <span class="sub" lang="en">${escapeHtml(title.en)}</span></h1>`,
     `<div class="card"><p>${escapeHtml(message.zh)}</p><p class="en" lang="en">${escapeHtml(message.en)}</p></div>`,
   );
