@@ -36,6 +36,14 @@ import { STRICT_TRANSPORT_SECURITY } from './core/security-headers.ts';
 import { type ControlRefusal, controlledCampaign, refuseControl, withReminderNow } from './core/campaign-control.ts';
 import { type ConsoleUser, Forbidden, may, requireMay, Unauthorized } from './core/console-access.ts';
 import {
+  type ChallengeFields,
+  type ChallengeKind,
+  ChallengeRefused,
+  challengeKey,
+  checkChallenge,
+  signChallenge,
+} from './core/console-challenge.ts';
+import {
   type CampaignPageModel,
   CONSOLE_CSP,
   type ConsolePageContext,
@@ -191,24 +199,24 @@ const SignInForm = z.object({
 /** The user a sign-in challenge names; a form from before it was carried falls back to the username. */
 const ChallengeUser = z.string().trim().max(128).optional();
 
-/** The form of a first sign-in's new password: the challenge's session, the password twice. */
-const NewPasswordForm = z
+/** A sign-in challenge as a form sends it back: Cognito's session, the user it names, the console's signature. */
+const ChallengeForm = z
   .object({
     username: z.string().trim().min(1).max(128),
     userId: ChallengeUser,
     session: z.string().min(20).max(4096),
-    password: NewPassword,
-    confirm: z.string().max(256),
+    expires: z.string().regex(/^\d{1,12}$/),
+    sig: z.string().regex(/^[\w-]{43}$/),
   })
+  .transform((f): ChallengeFields => ({ ...f, userId: f.userId ?? '' }));
+
+/** The form of a first sign-in's new password: the password twice (its challenge is read apart). */
+const NewPasswordForm = z
+  .object({ password: NewPassword, confirm: z.string().max(256) })
   .refine((f) => f.password === f.confirm, { path: ['confirm'], message: 'the two passwords differ' });
 
-/** The form of an authenticator code: the challenge's session and the 6 digits. */
-const MfaForm = z.object({
-  username: z.string().trim().min(1).max(128),
-  userId: ChallengeUser,
-  session: z.string().min(20).max(4096),
-  code: MfaCode,
-});
+/** The form of an authenticator code: the 6 digits (its challenge is read apart). */
+const MfaForm = z.object({ code: MfaCode });
 
 const MFA_CODE_HINT = text(
   '请输入身份验证器应用当前显示的 6 位数字。',
@@ -629,12 +637,32 @@ export const routeConsole = async (
     };
     // Cognito's threat protection judges the user's address, not the function's.
     const client: SignInClient = { ipAddress: event.requestContext.http.sourceIp };
-    /** The authenticator-code form for a challenge; `error` when a code was refused. */
-    const mfaPage = (
-      status: number,
+    /** Signs a challenge Cognito asked for, to be handed to the browser in the form of `kind`. */
+    const signed = async (
+      kind: ChallengeKind,
       challenge: { username: string; userId: string; session: string },
-      error?: LocalizedText,
-    ) =>
+    ): Promise<ChallengeFields> => signChallenge(challengeKey(await getLinkSecret()), kind, challenge, now());
+    /**
+     * The challenge a form sent back, once the console has checked it signed it for `kind` and it is
+     * current; `undefined` (and the sign-in page is the answer) otherwise.
+     */
+    const returnedChallenge = async (
+      kind: ChallengeKind,
+      fields: Record<string, string>,
+    ): Promise<ChallengeFields | Result> => {
+      const form = ChallengeForm.safeParse(fields);
+      if (!form.success) return signInAgain(400, '');
+      try {
+        checkChallenge(challengeKey(await getLinkSecret()), kind, form.data, now());
+      } catch (error) {
+        if (!(error instanceof ChallengeRefused)) throw error;
+        logger.warn('sign-in challenge refused', { kind, reason: error.reason });
+        return signInAgain(error.reason === 'forged' ? 400 : 401, error.reason === 'forged' ? '' : form.data.username);
+      }
+      return form.data;
+    };
+    /** The authenticator-code form for a challenge; `error` when a code was refused. */
+    const mfaPage = (status: number, challenge: ChallengeFields, error?: LocalizedText) =>
       page(
         status,
         renderMfaCodePage(
@@ -688,7 +716,10 @@ export const routeConsole = async (
           );
         }
         if (error instanceof MfaCodeRequired && error.session) {
-          return mfaPage(200, { username: form.data.username, userId: error.userId, session: error.session });
+          return mfaPage(
+            200,
+            await signed('mfa', { username: form.data.username, userId: error.userId, session: error.session }),
+          );
         }
         if (error instanceof PasswordChangeRequired && !error.session) {
           // Cognito always sends the challenge's session; without one there is nothing to answer it with.
@@ -712,9 +743,11 @@ export const routeConsole = async (
             renderNewPasswordPage(
               { ...c, notice: text('首次登录，请设置新密码。', 'First sign-in: choose a new password.') },
               {
-                username: form.data.username,
-                userId: error.userId,
-                session: error.session ?? '',
+                ...(await signed('new-password', {
+                  username: form.data.username,
+                  userId: error.userId,
+                  session: error.session ?? '',
+                })),
                 rules: NEW_PASSWORD_RULES,
               },
             ),
@@ -734,23 +767,13 @@ export const routeConsole = async (
           text('请使用设置密码的表单。', 'Use the new-password form.'),
         );
       }
+      const challenge = await returnedChallenge('new-password', fields);
+      if (!('sig' in challenge)) return challenge;
       const form = NewPasswordForm.safeParse(fields);
       const again = (status: number, error: LocalizedText) =>
-        page(
-          status,
-          renderNewPasswordPage(
-            { ...c, error },
-            {
-              username: fields.username ?? '',
-              userId: fields.userId ?? '',
-              session: fields.session ?? '',
-              rules: NEW_PASSWORD_RULES,
-            },
-          ),
-        );
+        page(status, renderNewPasswordPage({ ...c, error }, { ...challenge, rules: NEW_PASSWORD_RULES }));
       if (!form.success) {
         const invalid = new Set(form.error.issues.map((i) => String(i.path[0])));
-        if (invalid.has('username') || invalid.has('userId') || invalid.has('session')) return signInAgain(400, '');
         return again(
           400,
           invalid.has('password') ? NEW_PASSWORD_RULES : text('两次输入的新密码不一致。', 'The two passwords differ.'),
@@ -759,8 +782,8 @@ export const routeConsole = async (
       try {
         return await signedIn(
           await auth.completeNewPassword(
-            form.data.userId || form.data.username,
-            form.data.session,
+            challenge.userId || challenge.username,
+            challenge.session,
             form.data.password,
             client,
           ),
@@ -769,9 +792,12 @@ export const routeConsole = async (
       } catch (error) {
         if (error instanceof PasswordRejected) return again(400, NEW_PASSWORD_RULES);
         if (error instanceof MfaCodeRequired && error.session) {
-          return mfaPage(200, { username: form.data.username, userId: error.userId, session: error.session });
+          return mfaPage(
+            200,
+            await signed('mfa', { username: challenge.username, userId: error.userId, session: error.session }),
+          );
         }
-        if (error instanceof Unauthorized) return signInAgain(401, form.data.username);
+        if (error instanceof Unauthorized) return signInAgain(401, challenge.username);
         throw error;
       }
     }
@@ -786,22 +812,13 @@ export const routeConsole = async (
           text('请使用输入验证码的表单。', 'Use the code form.'),
         );
       }
+      const challenge = await returnedChallenge('mfa', fields);
+      if (!('sig' in challenge)) return challenge;
       const form = MfaForm.safeParse(fields);
-      if (!form.success) {
-        const invalid = new Set(form.error.issues.map((i) => String(i.path[0])));
-        if (invalid.has('username') || invalid.has('userId') || invalid.has('session')) return signInAgain(400, '');
-        const username = fields.username ?? '';
-        const challenge = { username, userId: fields.userId || username, session: fields.session ?? '' };
-        return mfaPage(400, challenge, MFA_CODE_HINT);
-      }
-      const challenge = {
-        username: form.data.username,
-        userId: form.data.userId || form.data.username,
-        session: form.data.session,
-      };
+      if (!form.success) return mfaPage(400, challenge, MFA_CODE_HINT);
       try {
         return await signedIn(
-          await auth.answerMfa(challenge.userId, challenge.session, form.data.code, client),
+          await auth.answerMfa(challenge.userId || challenge.username, challenge.session, form.data.code, client),
           'sign-in',
         );
       } catch (error) {
@@ -815,7 +832,7 @@ export const routeConsole = async (
             ),
           );
         }
-        if (error instanceof Unauthorized) return signInAgain(401, form.data.username);
+        if (error instanceof Unauthorized) return signInAgain(401, challenge.username);
         throw error;
       }
     }

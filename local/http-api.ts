@@ -40,16 +40,38 @@ const readBody = (req: IncomingMessage): Promise<Buffer | 'too-large'> =>
   });
 
 /**
+ * The Host headers the local API answers to: its own address and `localhost` on its port, and any
+ * `hosts` configured. API Gateway answers only its own domains; here a page of another site that
+ * points its own name at 127.0.0.1 (DNS rebinding) would otherwise be same-origin with the console.
+ */
+export const servedHosts = (host: string, port: number, hosts: readonly string[] = []): Set<string> =>
+  new Set(
+    [host === '0.0.0.0' ? '127.0.0.1' : host, '127.0.0.1', 'localhost', '[::1]', ...hosts].flatMap((name) => {
+      const lower = name.toLowerCase();
+      return lower.includes(':') && !lower.startsWith('[') ? [lower] : [`${lower}:${port}`];
+    }),
+  );
+
+/**
  * A small HTTP server standing in for API Gateway HTTP APIs: each request becomes a payload-format
  * 2.0 event for the same handler that runs on Lambda.
  */
 export const startHttpApi = async (
   routes: () => readonly LocalRoute[],
   /** `service` names it in the error of a taken port (default `survey API`). */
-  options: { port?: number; host?: string; service?: string } = {},
+  /** `hosts`: further names (`name` or `name:port`) it answers to, beside its own address and localhost. */
+  options: { port?: number; host?: string; service?: string; hosts?: readonly string[] } = {},
 ): Promise<{ url: string; server: Server; close: () => Promise<void> }> => {
   const host = options.host ?? '127.0.0.1';
+  let served = new Set<string>();
   const server = createServer(async (req, res) => {
+    if (!served.has((req.headers.host ?? '').toLowerCase())) {
+      // 421 Misdirected Request: this server does not serve that name.
+      res
+        .writeHead(421, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ message: 'Misdirected Request' }));
+      return;
+    }
     const url = new URL(req.url ?? '/', `http://${req.headers.host ?? host}`);
     const method = (req.method ?? 'GET').toUpperCase();
     let match: { route: LocalRoute; params: Record<string, string> } | undefined;
@@ -135,6 +157,7 @@ export const startHttpApi = async (
     }
   });
   const port = await listen(server, { service: options.service ?? 'survey API', host, port: options.port ?? 0 });
+  served = servedHosts(host, port, options.hosts);
   return {
     url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
     server,

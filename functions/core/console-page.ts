@@ -9,6 +9,7 @@ import {
   formatUsd,
 } from './aws-cost.ts';
 import type { ConsoleUser } from './console-access.ts';
+import type { ChallengeFields } from './console-challenge.ts';
 import { DISPUTE_STATE_LABELS, type Dispute, type FactCheckItem } from './fact-check.ts';
 import {
   ACTIVITY_LABELS,
@@ -133,18 +134,15 @@ export const renderSignInPage = (c: ConsolePageContext, username = ''): string =
 <p><button type="submit">${say(c.lang, '登录', 'Sign in')}</button></p></form>`,
   );
 
-/** The hidden fields that carry a sign-in challenge from one form to the next. */
-const challengeFields = (m: { username: string; userId: string; session: string }) =>
-  `<input type="hidden" name="username" value="${escapeHtml(m.username)}"><input type="hidden" name="userId" value="${escapeHtml(m.userId)}"><input type="hidden" name="session" value="${escapeHtml(m.session)}">`;
+/** The hidden fields that carry a sign-in challenge, signed by the console, from one form to the next. */
+const challengeFields = (m: ChallengeFields) =>
+  `<input type="hidden" name="username" value="${escapeHtml(m.username)}"><input type="hidden" name="userId" value="${escapeHtml(m.userId)}"><input type="hidden" name="session" value="${escapeHtml(m.session)}"><input type="hidden" name="expires" value="${escapeHtml(m.expires)}"><input type="hidden" name="sig" value="${escapeHtml(m.sig)}">`;
 
 /**
  * A first sign-in's new password: the challenge's session and the user it names (`userId`, Cognito's
  * USER_ID_FOR_SRP) travel in the form, never in a cookie or URL.
  */
-export const renderNewPasswordPage = (
-  c: ConsolePageContext,
-  m: { username: string; userId: string; session: string; rules: LocalizedText },
-): string =>
+export const renderNewPasswordPage = (c: ConsolePageContext, m: ChallengeFields & { rules: LocalizedText }): string =>
   // No language switch: the page answers a form, and a link away would lose the sign-in's challenge.
   layout(
     { ...c, path: undefined },
@@ -162,10 +160,7 @@ ${challengeFields(m)}
  * The second step of signing in to an account with an authenticator app: its current 6-digit code.
  * The challenge travels in the form as for a new password.
  */
-export const renderMfaCodePage = (
-  c: ConsolePageContext,
-  m: { username: string; userId: string; session: string },
-): string =>
+export const renderMfaCodePage = (c: ConsolePageContext, m: ChallengeFields): string =>
   // No language switch: the page answers a form, and a link away would lose the sign-in's challenge.
   layout(
     { ...c, path: undefined },

@@ -124,21 +124,21 @@ describe('console sign-in on the embedded cloud', () => {
     const first = await post('/console/sign-in', { username: 'new-leader', password: 'Temporary-pass-1' });
     const challenge = await first.text();
     const session = hidden(challenge, 'session') ?? '';
+    const signed = Object.fromEntries(
+      ['username', 'userId', 'session', 'expires', 'sig'].map((name) => [name, hidden(challenge, name) ?? '']),
+    );
     const weak = await post('/console/new-password', {
-      username: 'new-leader',
-      session,
+      ...signed,
       password: 'short',
       confirm: 'short',
     });
     const mismatched = await post('/console/new-password', {
-      username: 'new-leader',
-      session,
+      ...signed,
       password: 'Chosen-Password-2026!',
       confirm: 'Chosen-Password-2027!',
     });
     const chosen = await post('/console/new-password', {
-      username: 'new-leader',
-      session,
+      ...signed,
       password: 'Chosen-Password-2026!',
       confirm: 'Chosen-Password-2026!',
     });
@@ -162,5 +162,33 @@ describe('console sign-in on the embedded cloud', () => {
     expect(campaigns.status).toBe(200);
     expect(await campaigns.text()).toContain('new-leader');
     expect((await auth.verifyConsoleToken(again.idToken)).role).toBe('leader');
+  });
+
+  it("refuses a forged new-password challenge, though cognito-local never checks the session, and keeps the organizer's password", async () => {
+    // Prepare: what an attacker can make up: cognito-local takes any session for any user
+    const organizer = accountNamed('organizer');
+    const forged = {
+      username: 'organizer',
+      userId: 'organizer',
+      session: 'made-up-session-0000000000000000',
+      expires: String(Math.floor(Date.now() / 1000) + 300),
+      sig: 'A'.repeat(43),
+      password: 'Attacker-Chosen-2026!',
+      confirm: 'Attacker-Chosen-2026!',
+    };
+    // Act
+    const answer = await fetch(`${cloud.urls.api}/console/new-password?lang=en`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: cloud.urls.api },
+      body: new URLSearchParams(forged).toString(),
+    });
+    const attacker = await rejectionOf(auth.signInToConsole('organizer', 'Attacker-Chosen-2026!'));
+    const owner = await auth.signInToConsole(organizer.username, organizer.password);
+    // Assess
+    expect(answer.status).toBe(400);
+    expect(answer.headers.get('set-cookie')).toBeNull();
+    expect(attacker).toBeInstanceOf(Unauthorized);
+    expect((await auth.verifyConsoleToken(owner.idToken)).role).toBe('organizer');
   });
 });

@@ -159,10 +159,17 @@ describe('the organizer console', () => {
   it('sends a first sign-in whose challenge expired, or a form without one, back to sign in, setting no session', async () => {
     // Prepare
     const form = { username: 'new-leader', password: 'Chosen-Password-2026!', confirm: 'Chosen-Password-2026!' };
-    // Act
-    const expired = await call(
-      request('POST', '/console/new-password', { form: { ...form, session: 'x'.repeat(40) } }),
+    // Signed by the console, as its form carries it; the fake Cognito says its session expired.
+    const { getLinkSecret } = await import('../../functions/adapters/link-secret.ts');
+    const { challengeKey, signChallenge } = await import('../../functions/core/console-challenge.ts');
+    const signed = signChallenge(
+      challengeKey(await getLinkSecret()),
+      'new-password',
+      { username: 'new-leader', userId: 'new-leader', session: 'x'.repeat(40) },
+      new Date(),
     );
+    // Act
+    const expired = await call(request('POST', '/console/new-password', { form: { ...form, ...signed } }));
     const missing = await call(request('POST', '/console/new-password', { form }));
     const crossSite = await call(
       request('POST', '/console/new-password', {

@@ -12,6 +12,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { answerMfaChallenge, completeNewPassword, signInToConsole } from '../../../functions/adapters/console-auth.ts';
 import { type ConsoleAuth, routeConsole } from '../../../functions/console-api.ts';
 import { Unauthorized } from '../../../functions/core/console-access.ts';
+import { type ChallengeKind, challengeKey, signChallenge } from '../../../functions/core/console-challenge.ts';
 
 /**
  * The console's sign-in pages with the real Cognito adapter on a mocked Cognito: the challenges
@@ -66,11 +67,24 @@ const post = (path: string, form: Record<string, string>): APIGatewayProxyEventV
 const hidden = (html: string, name: string): string | undefined =>
   new RegExp(`<input type="hidden" name="${name}" value="([^"]*)">`).exec(html)?.[1];
 
+const LINK_SECRET = 'link-secret-of-the-console-tests-0123456789';
+
+/** A challenge's hidden fields as the console signs them into its form of `kind`. */
+const challengeForm = (kind: ChallengeKind, at = new Date()) =>
+  signChallenge(challengeKey(LINK_SECRET), kind, { username: 'organizer', userId: 'organizer', session: SESSION }, at);
+
+/** The hidden fields of the page's challenge form, to be sent back. */
+const challengeOf = (html: string) =>
+  Object.fromEntries(
+    ['username', 'userId', 'session', 'expires', 'sig'].map((name) => [name, hidden(html, name) ?? '']),
+  );
+
 const signedInAs = { AuthenticationResult: { IdToken: ID_TOKEN, ExpiresIn: 3600, TokenType: 'Bearer' } };
 
 beforeAll(() => {
   vi.stubEnv('CONSOLE_USER_POOL_ID', 'eu-west-1_TestPool1');
   vi.stubEnv('CONSOLE_CLIENT_ID', 'console-client');
+  vi.stubEnv('LINK_SECRET', LINK_SECRET);
 });
 
 afterAll(() => {
@@ -101,15 +115,7 @@ describe('console sign-in with an authenticator app', () => {
       auth,
     );
     const html = String(codePage.body);
-    const signedIn = await routeConsole(
-      post('/console/mfa', {
-        username: hidden(html, 'username') ?? '',
-        userId: hidden(html, 'userId') ?? '',
-        session: hidden(html, 'session') ?? '',
-        code: '123 456',
-      }),
-      auth,
-    );
+    const signedIn = await routeConsole(post('/console/mfa', { ...challengeOf(html), code: '123 456' }), auth);
     // Assess
     expect(codePage.statusCode).toBe(200);
     expect(html).toContain('action="/console/mfa?lang=en"');
@@ -136,10 +142,7 @@ describe('console sign-in with an authenticator app', () => {
       .on(RespondToAuthChallengeCommand)
       .rejects(new CodeMismatchException({ message: 'Invalid code received for user', $metadata: {} }));
     // Act
-    const page = await routeConsole(
-      post('/console/mfa', { username: 'organizer', userId: 'organizer', session: SESSION, code: '000000' }),
-      auth,
-    );
+    const page = await routeConsole(post('/console/mfa', { ...challengeForm('mfa'), code: '000000' }), auth);
     // Assess
     expect(page.statusCode).toBe(401);
     expect(page.cookies).toBeUndefined();
@@ -149,7 +152,7 @@ describe('console sign-in with an authenticator app', () => {
 
   it('refuses a code that is not 6 digits without asking Cognito, in Chinese for a Chinese page', async () => {
     // Prepare
-    const event = post('/console/mfa', { username: 'organizer', userId: 'organizer', session: SESSION, code: '12ab' });
+    const event = post('/console/mfa', { ...challengeForm('mfa'), code: '12ab' });
     event.queryStringParameters = { lang: 'zh' };
     // Act
     const page = await routeConsole(event, auth);
@@ -167,10 +170,7 @@ describe('console sign-in with an authenticator app', () => {
         new NotAuthorizedException({ message: 'Invalid session for the user, session is expired.', $metadata: {} }),
       );
     // Act
-    const page = await routeConsole(
-      post('/console/mfa', { username: 'organizer', userId: 'organizer', session: SESSION, code: '123456' }),
-      auth,
-    );
+    const page = await routeConsole(post('/console/mfa', { ...challengeForm('mfa'), code: '123456' }), auth);
     // Assess
     expect(page.statusCode).toBe(401);
     expect(String(page.body)).toContain('action="/console/sign-in?lang=en"');
@@ -195,9 +195,7 @@ describe('first sign-in by e-mail alias', () => {
     const html = String(passwordPage.body);
     const signedIn = await routeConsole(
       post('/console/new-password', {
-        username: hidden(html, 'username') ?? '',
-        userId: hidden(html, 'userId') ?? '',
-        session: hidden(html, 'session') ?? '',
+        ...challengeOf(html),
         password: 'Chosen-Password-2026!',
         confirm: 'Chosen-Password-2026!',
       }),
@@ -212,5 +210,75 @@ describe('first sign-in by e-mail alias', () => {
       ChallengeResponses: { USERNAME: '7c1e2a52-0b51-4d1e-9b1e-3a1f0e0c9d11', NEW_PASSWORD: 'Chosen-Password-2026!' },
       UserContextData: { IpAddress: CLIENT_IP },
     });
+  });
+});
+
+describe("the console's signature on a sign-in challenge", () => {
+  const password = { password: 'Chosen-Password-2026!', confirm: 'Chosen-Password-2026!' };
+
+  it.each([
+    ['without a signature', () => ({ username: 'organizer', userId: 'organizer', session: SESSION, ...password })],
+    [
+      'whose user was changed after signing',
+      () => ({ ...challengeForm('new-password'), username: 'leader', userId: 'leader', ...password }),
+    ],
+    [
+      'whose session was changed after signing',
+      () => ({ ...challengeForm('new-password'), session: `${SESSION}y`, ...password }),
+    ],
+    ['signed for the authenticator-code form', () => ({ ...challengeForm('mfa'), ...password })],
+    [
+      'signed with another key',
+      () => ({
+        ...signChallenge(
+          challengeKey('another-secret-entirely-0123456789abcdef'),
+          'new-password',
+          { username: 'organizer', userId: 'organizer', session: SESSION },
+          new Date(),
+        ),
+        ...password,
+      }),
+    ],
+  ])('refuses a new-password form %s, without asking Cognito', async (_case, form) => {
+    // Act
+    const page = await routeConsole(post('/console/new-password', form()), auth);
+    // Assess
+    expect(page.statusCode).toBe(400);
+    expect(page.cookies).toBeUndefined();
+    expect(String(page.body)).toContain('action="/console/sign-in?lang=en"');
+    expect(cognito).not.toHaveReceivedCommand(RespondToAuthChallengeCommand);
+  });
+
+  it('refuses a challenge signed more than five minutes ago, without asking Cognito', async () => {
+    // Prepare
+    const form = { ...challengeForm('mfa', new Date(Date.now() - 301_000)), code: '123456' };
+    // Act
+    const page = await routeConsole(post('/console/mfa', form), auth);
+    // Assess
+    expect(page.statusCode).toBe(401);
+    expect(String(page.body)).toContain('The sign-in expired');
+    expect(cognito).not.toHaveReceivedCommand(RespondToAuthChallengeCommand);
+  });
+
+  it('signs the challenge it hands out, so that its own form is accepted', async () => {
+    // Prepare
+    cognito.on(InitiateAuthCommand).resolves({
+      ChallengeName: 'NEW_PASSWORD_REQUIRED',
+      Session: SESSION,
+      ChallengeParameters: { USER_ID_FOR_SRP: 'organizer' },
+    });
+    cognito.on(RespondToAuthChallengeCommand).resolves(signedInAs);
+    const first = await routeConsole(
+      post('/console/sign-in', { username: 'organizer', password: 'Temporary-1' }),
+      auth,
+    );
+    // Act
+    const page = await routeConsole(
+      post('/console/new-password', { ...challengeOf(String(first.body)), ...password }),
+      auth,
+    );
+    // Assess
+    expect(hidden(String(first.body), 'sig')).toMatch(/^[\w-]{43}$/);
+    expect(page.statusCode).toBe(303);
   });
 });
