@@ -481,6 +481,7 @@ const formatTable = (result: ScoringResult): string[] => {
     [
       padEnd('级别 level', 11),
       padStart('排名 rank', 10),
+      padStart('范围 range', 11),
       padStart('得分 score', 11),
       padEnd('  90% 区间 CI', 16),
       padEnd('等级 grade', 11),
@@ -490,7 +491,7 @@ const formatTable = (result: ScoringResult): string[] => {
       padStart('变化 Δ', 8),
       '  中心 center · 提示 flags',
     ].join(''),
-    '-'.repeat(110),
+    '-'.repeat(121),
   ];
   const rows = [...result.scores].sort(
     (a, b) =>
@@ -503,6 +504,7 @@ const formatTable = (result: ScoringResult): string[] => {
       [
         padEnd(LEVEL_LABELS[s.level].zh, 11),
         padStart(s.rank ? `${s.rank}/${s.rankOf}` : '—', 10),
+        padStart(s.rankRange && s.rankRange.low < s.rankRange.high ? `${s.rankRange.low}–${s.rankRange.high}` : '', 11),
         padStart(fmt(s.score), 11),
         padEnd(s.ci90 ? `  ${fmt(s.ci90.low)}–${fmt(s.ci90.high)}` : '  —', 16),
         padEnd(s.grade ? GRADE_LABELS[s.grade].zh : '—', 11),
@@ -510,7 +512,7 @@ const formatTable = (result: ScoringResult): string[] => {
         padStart(`${Math.round(s.coverage * 100)}%`, 9),
         padStart(fmt(s.alpha, 2), 6),
         padStart(s.trend ? `${signed(s.trend.score)}${s.trend.comparable ? '' : '*'}` : '—', 8),
-        `  ${s.centerId}${s.flags && s.flags.length > 0 ? ` · ${s.flags.join(', ')}` : ''}`,
+        `  ${s.centerId}${s.provisional ? ' (暂定 provisional)' : ''}${s.flags && s.flags.length > 0 ? ` · ${s.flags.join(', ')}` : ''}`,
       ].join(''),
     );
   }
@@ -541,7 +543,7 @@ const formatTable = (result: ScoringResult): string[] => {
 const formatExplanation = (e: CenterExplanation): string[] => {
   const lines = [
     '',
-    `${e.centerId} (${LEVEL_LABELS[e.level].zh} ${e.level}): score ${fmt(e.score, 2)}${e.ci90 ? ` (90% ${fmt(e.ci90.low, 2)}–${fmt(e.ci90.high, 2)})` : ''} · ${e.raters.length} raters · coverage ${Math.round(e.coverage * 100)}% · α ${fmt(e.alpha, 3)}`,
+    `${e.centerId} (${LEVEL_LABELS[e.level].zh} ${e.level}): score ${fmt(e.published)} (unrounded ${fmt(e.score, 2)}${e.ci90 ? `; 90% ${fmt(e.ci90.low, 2)}–${fmt(e.ci90.high, 2)}, standard error ${fmt(e.ci90.standardError, 2)}` : ''}) · ${e.raters.length} raters · coverage ${Math.round(e.coverage * 100)}% · α ${fmt(e.alpha, 3)}`,
     `  raters combined: ${e.combine}`,
   ];
   for (const d of e.dimensions) {
@@ -587,7 +589,8 @@ export const command: CliCommand = {
 Scores an exported or hand-collected set of responses with the same code as the campaign workflow's
 Score step (method ${METHODOLOGY_VERSION}, see docs/scoring.md): the raters of each center combined per
 indicator by their median, dimension and center scores with re-normalized weights and coverage, a 90%
-bootstrap interval, Krippendorff's alpha, rater severity, ranks within each level and grades.
+interval from the raters' spread, Krippendorff's alpha, rater severity, ranks within each level (with
+the range of ranks the intervals allow) and grades, both on the score as published (one decimal).
 
 Responses, CSV or XLSX: one row per response; columns supervisor, center, level, activity (optional)
 and one column per question headed by its id (its title may follow the id). Empty = no answer;

@@ -44,17 +44,22 @@ export const ordinal = (n: number): string => {
   return `${n}${(['th', 'st', 'nd', 'rd'] as const)[n % 10] ?? 'th'}`;
 };
 
-/** "第 7 名 / 共 24 个区级场所 · 7th of 24 district centers", or a note that the center was not ranked. */
+/**
+ * "第 7 名 / 共 24 个区级场所 · 7th of 24 district centers", with the range of ranks the intervals allow
+ * when it is wider ("第 7 名（可能第 5–9 名）"), marked provisional for a single rater; or a note that
+ * the center was not ranked.
+ */
 export const rankPhrase = (
-  score: Pick<CenterScore, 'rank' | 'rankOf'>,
+  score: Pick<CenterScore, 'rank' | 'rankOf'> & Partial<Pick<CenterScore, 'rankRange' | 'provisional'>>,
   level: CenterLevel,
-): { zh: string; en: string } =>
-  score.rank
-    ? {
-        zh: `第 ${score.rank} 名 / 共 ${score.rankOf} 个${LEVEL_LABELS[level].zh}场所`,
-        en: `${ordinal(score.rank)} of ${score.rankOf} ${LEVEL_LABELS[level].en.toLowerCase()} centers`,
-      }
-    : { zh: '本期未参与排名（无有效答卷）', en: 'not ranked this month (no usable answers)' };
+): { zh: string; en: string } => {
+  if (!score.rank) return { zh: '本期未参与排名（无有效答卷）', en: 'not ranked this month (no usable answers)' };
+  const range = score.rankRange && score.rankRange.low < score.rankRange.high ? score.rankRange : null;
+  return {
+    zh: `第 ${score.rank} 名${range ? `（可能第 ${range.low}–${range.high} 名）` : ''} / 共 ${score.rankOf} 个${LEVEL_LABELS[level].zh}场所${score.provisional ? '（暂定：仅一名监督员）' : ''}`,
+    en: `${ordinal(score.rank)}${range ? ` (could be ${ordinal(range.low)}–${ordinal(range.high)})` : ''} of ${score.rankOf} ${LEVEL_LABELS[level].en.toLowerCase()} centers${score.provisional ? ' (provisional: a single supervisor)' : ''}`,
+  };
+};
 
 /** One row of the city results. */
 export interface ReportRow {

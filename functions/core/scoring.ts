@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { IntervalAlpha, medianOfSorted, modifiedZScores, OUTLIER_Z, sortPrefix } from './agreement.ts';
-import { bootstrapInterval } from './bootstrap.ts';
+import { normalQuantile, POOLED_WEIGHT, raterInterval } from './interval.ts';
 import {
   ACTIVITIES,
   Activity,
@@ -81,10 +81,8 @@ export type RaterCombination = 'median' | 'mean';
 export interface ScoringOptions {
   bands: readonly GradeBand[];
   combine: RaterCombination;
-  /** Central coverage of the bootstrap interval, in percent. */
+  /** Central coverage of the interval, in percent: 80, 90, 95 or 99. */
   levelPercent: number;
-  /** Seeded resamples when the exact bootstrap distribution is larger than this. */
-  resamples: number;
   /** A center whose raters' alpha falls below this is flagged for disagreement. */
   disagreementAlpha: number;
   /** A center answering less than this share of the indicators asked is flagged. */
@@ -102,7 +100,6 @@ export const DEFAULT_SCORING_OPTIONS: ScoringOptions = {
   bands: DEFAULT_BANDS,
   combine: 'median',
   levelPercent: 90,
-  resamples: 2000,
   // Krippendorff's lowest acceptable alpha for tentative conclusions.
   disagreementAlpha: 0.667,
   lowCoverage: 0.75,
@@ -258,7 +255,6 @@ export const CampaignScoringSummary = z.object({
     bands: z.array(z.object({ grade: z.enum(GRADES), min: z.number().nullable() })),
     combine: z.enum(['median', 'mean']),
     levelPercent: z.number(),
-    resamples: z.number(),
     disagreementAlpha: z.number(),
     lowCoverage: z.number(),
     outlierZ: z.number(),
@@ -321,7 +317,8 @@ export const CenterExplanation = z.object({
   /** The center score before rounding; `published` is what officials read. */
   score: z.number().nullable(),
   published: z.number().nullable(),
-  ci90: z.object({ low: z.number(), high: z.number(), exact: z.boolean() }).nullable(),
+  /** The interval with the standard error and the raters' spread (σ̂) it came from. */
+  ci90: z.object({ low: z.number(), high: z.number(), standardError: z.number(), sd: z.number() }).nullable(),
   coverage: z.number(),
   alpha: z.number().nullable(),
   dimensions: z.array(
@@ -379,6 +376,8 @@ interface Indicator {
   good: boolean;
   optionIndex: Map<string, number>;
   optionScores: Float64Array;
+  /** The widest gap between two adjacent values an answer can score (0 for numbers): see gridVariance. */
+  step: number;
 }
 
 /** How an accumulator is set up. */
@@ -386,6 +385,29 @@ export interface AccumulatorOptions {
   /** Responses expected (the campaign's answered count), so the arrays are sized once instead of grown. */
   expectedResponses?: number;
 }
+
+/**
+ * The widest gap between two adjacent 0–100 values an answer to the question can score: 100/(max − min)
+ * for ratings, 100 for yes/no, the widest gap between sorted option scores for choices, 0 for numbers.
+ */
+export const answerStep = (question: Question): number => {
+  switch (question.kind) {
+    case 'rating':
+      return 100 / (question.max - question.min);
+    case 'yesno':
+      return 100;
+    case 'choice': {
+      const scores = [...new Set(question.options.flatMap((o) => (o.score === undefined ? [] : [o.score])))].sort(
+        (a, b) => a - b,
+      );
+      let widest = 0;
+      for (let k = 1; k < scores.length; k++) widest = Math.max(widest, (scores[k] as number) - (scores[k - 1] as number));
+      return widest;
+    }
+    default:
+      return 0;
+  }
+};
 
 const byCode = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const orNull = (x: number): number | null => (Number.isNaN(x) ? null : x);
@@ -459,6 +481,7 @@ export class CenterScoreAccumulator {
         good: question.kind === 'yesno' ? question.good === 'yes' : true,
         optionIndex: new Map(options.map((o, i) => [o.value, i])),
         optionScores: Float64Array.from(options, (o) => o.score ?? Number.NaN),
+        step: answerStep(question),
       };
     });
     if (this.indicators.length > 0xffff) throw new Error('a questionnaire may have at most 65,535 scored questions');
@@ -745,7 +768,7 @@ class ScoringRun {
   private readonly adjustedScore: Float64Array;
   private readonly centerAlpha: (number | null)[];
   private readonly dimensionAlpha: (number | null)[][];
-  private readonly ci: ({ low: number; high: number; exact: boolean } | null)[];
+  private readonly ci: ({ low: number; high: number; standardError: number; sd: number } | null)[];
   private readonly severity: Float64Array;
   private readonly severityCells: Uint32Array;
   private readonly severityCenters: Uint32Array;
@@ -767,8 +790,14 @@ class ScoringRun {
   private sortedRow = new Uint16Array(0);
   private picked = new Float64Array(0);
   private readonly m: Uint16Array;
-  private readonly bootValues: Float64Array;
-  private readonly bootDims: Float64Array;
+  private readonly ownDims: Float64Array;
+  private rowScore = new Float64Array(0);
+  /** Per center, Σ (s_j − s̄)² over its raters' own scores. */
+  private readonly ownSquares: Float64Array;
+  /** Per center, the variance the answer grid adds (gridVarianceOf). */
+  private readonly gridVariance: Float64Array;
+  private pooledVariance = Number.NaN;
+  private pooledDf = 0;
   private readonly alpha = new IntervalAlpha();
   private readonly dimensionAlphaScratch: IntervalAlpha[];
 
@@ -786,8 +815,10 @@ class ScoringRun {
     this.num = new Float64Array(this.nd);
     this.den = new Float64Array(this.nd);
     this.m = new Uint16Array(this.ni);
-    this.bootValues = new Float64Array(this.ni);
-    this.bootDims = new Float64Array(this.nd);
+    this.ownDims = new Float64Array(this.nd);
+    this.ownSquares = new Float64Array(this.nc);
+    this.gridVariance = new Float64Array(this.nc);
+    normalQuantile(options.levelPercent);
     this.dimensionAlphaScratch = Array.from({ length: this.nd }, () => new IntervalAlpha());
     // Counting sort of the answers by center; stable, so a center's answers keep their arrival order.
     this.start = new Uint32Array(this.nc + 1);
@@ -831,6 +862,7 @@ class ScoringRun {
   result(): ScoringResult {
     const local = new Int32Array(this.cols.raterIds.length).fill(-1);
     for (let c = 0; c < this.nc; c++) this.scoreCenter(c, local);
+    this.intervals();
     this.estimateSeverity();
     if (this.options.adjustSeverity) for (let c = 0; c < this.nc; c++) this.adjustCenter(c);
     const scores = this.centerScores();
@@ -863,6 +895,7 @@ class ScoringRun {
     this.sorted = new Float64Array(this.capacity * ni);
     this.sortedRow = new Uint16Array(this.capacity * ni);
     this.picked = new Float64Array(this.capacity);
+    this.rowScore = new Float64Array(this.capacity);
   }
 
   /** Canonical order of two rows of a center: by answers (NaN last), then by rater id. */
@@ -971,6 +1004,7 @@ class ScoringRun {
       this.consensus[c * ni + i] = this.combineSorted(sorted, count, i * r);
     }
     this.score[c] = cols.rollUp(this.consensus, c * ni, c, this.num, this.den, this.dimScores, c * nd);
+    this.gridVariance[c] = this.gridVarianceOf(c);
 
     // Agreement: units are the center's indicators; the same units feed the campaign's alpha.
     const alpha = this.alpha;
@@ -1006,59 +1040,70 @@ class ScoringRun {
       this.severityCenters[g] = (this.severityCenters[g] as number) + 1;
     }
 
-    if (rated >= 2 && !Number.isNaN(this.score[c] as number)) this.ci[c] = this.bootstrap(c, r, rated);
-  }
-
-  /** Center c's score when its raters are drawn `draws[row]` times each (sorted columns of scoreCenter). */
-  private resampledScore(c: number, r: number, draws: Uint32Array): number | null {
-    const { ni, cols, sorted, sortedRow, m, bootValues, picked } = this;
-    const median = this.options.combine === 'median';
-    for (let i = 0; i < ni; i++) {
-      const count = m[i] as number;
-      let total = 0;
-      for (let k = 0; k < count; k++) total += draws[sortedRow[i * r + k] as number] as number;
-      if (total === 0) {
-        bootValues[i] = Number.NaN;
-        continue;
-      }
-      if (!median) {
-        let o = 0;
-        for (let k = 0; k < count; k++) {
-          const times = draws[sortedRow[i * r + k] as number] as number;
-          for (let t = 0; t < times; t++) picked[o++] = sorted[i * r + k] as number;
-        }
-        let sum = 0;
-        for (let k = 0; k < o; k++) sum += picked[k] as number;
-        bootValues[i] = sum / total;
-        continue;
-      }
-      // The lower and upper middle of the resample, walking the sorted column with multiplicities.
-      const lowAt = (total - 1) >> 1;
-      const highAt = total >> 1;
-      let seen = 0;
-      let low = Number.NaN;
-      let high = Number.NaN;
-      for (let k = 0; k < count; k++) {
-        seen += draws[sortedRow[i * r + k] as number] as number;
-        if (Number.isNaN(low) && seen > lowAt) low = sorted[i * r + k] as number;
-        if (seen > highAt) {
-          high = sorted[i * r + k] as number;
-          break;
-        }
-      }
-      bootValues[i] = (low + high) / 2;
+    // Each rater's own score of the center (their answers alone, rolled up the same way), for the interval.
+    let sum = 0;
+    for (let row = 0; row < rated; row++) {
+      const own = cols.rollUp(this.cells, (base + row) * ni, c, this.num, this.den, this.ownDims, 0);
+      this.rowScore[row] = own;
+      sum += own;
     }
-    const score = cols.rollUp(bootValues, 0, c, this.num, this.den, this.bootDims, 0);
-    return Number.isNaN(score) ? null : score;
+    const mean = sum / rated;
+    let squares = 0;
+    for (let row = 0; row < rated; row++) squares += ((this.rowScore[row] as number) - mean) ** 2;
+    this.ownSquares[c] = rated > 1 ? squares : 0;
   }
 
-  /** The percentile interval of center c's score over resamples of its raters. */
-  private bootstrap(c: number, r: number, rated: number) {
-    return bootstrapInterval(rated, (draws) => this.resampledScore(c, r, draws), {
-      levelPercent: this.options.levelPercent,
-      resamples: this.options.resamples,
-      seed: `${METHODOLOGY_VERSION}:${(this.cols.centers[c] as { id: string }).id}`,
-    });
+  /**
+   * Σ share_i²·step_i²/12 over the indicators answered at center c: a consensus is one of the values an
+   * answer can take, so the many-rater consensus can sit up to half a step from what a few raters give.
+   * Reads the per-dimension weights `den` the roll-up of the consensus just left.
+   */
+  private gridVarianceOf(c: number): number {
+    const { ni, nd, cols } = this;
+    let dimWeight = 0;
+    for (let d = 0; d < nd; d++)
+      if ((this.den[d] as number) > 0) dimWeight += (cols.dimensions[d] as { weight: number }).weight;
+    let total = 0;
+    for (let i = 0; i < ni; i++) {
+      const q = cols.indicators[i] as Indicator;
+      if (Number.isNaN(this.consensus[c * ni + i] as number) || !this.asked(i, c) || q.step === 0) continue;
+      const share =
+        ((cols.dimensions[q.dim] as { weight: number }).weight / dimWeight) * (q.weight / (this.den[q.dim] as number));
+      total += (share * q.step) ** 2 / 12;
+    }
+    return total;
+  }
+
+  /**
+   * Each center's interval from its raters' own scores: the campaign's pooled within-center variance
+   * (over centers with two raters or more, in the order of center ids) combined with the center's own.
+   */
+  private intervals(): void {
+    let squares = 0;
+    let df = 0;
+    for (let c = 0; c < this.nc; c++) {
+      const n = this.raterCount[c] as number;
+      if (n < 2) continue;
+      squares += this.ownSquares[c] as number;
+      df += n - 1;
+    }
+    this.pooledDf = df;
+    this.pooledVariance = df > 0 ? squares / df : Number.NaN;
+    for (let c = 0; c < this.nc; c++) {
+      const n = this.raterCount[c] as number;
+      const score = this.score[c] as number;
+      if (n === 0 || Number.isNaN(score)) continue;
+      this.ci[c] = raterInterval({
+        score,
+        n,
+        ownSquares: this.ownSquares[c] as number,
+        gridVariance: this.gridVariance[c] as number,
+        pooledVariance: this.pooledVariance,
+        pooledDf: df,
+        levelPercent: this.options.levelPercent,
+        median: this.options.combine === 'median',
+      });
+    }
   }
 
   /** Each rater's mean deviation; modified z-scores among raters with enough comparisons. */
@@ -1192,6 +1237,8 @@ class ScoringRun {
         coverage,
         rank: null,
         rankOf: 0,
+        rankRange: null,
+        provisional: raters === 1,
         grade: score === null ? null : gradeOf(score, options.bands),
         methodology: METHODOLOGY_VERSION,
         ci90: ci ? { low: ci.low, high: ci.high } : null,
@@ -1257,7 +1304,6 @@ class ScoringRun {
         bands: options.bands.map((b) => ({ grade: b.grade, min: Number.isFinite(b.min) ? b.min : null })),
         combine: options.combine,
         levelPercent: options.levelPercent,
-        resamples: options.resamples,
         disagreementAlpha: options.disagreementAlpha,
         lowCoverage: options.lowCoverage,
         outlierZ: options.outlierZ,
@@ -1400,9 +1446,37 @@ class ScoringRun {
   }
 }
 
+/** How many entries of an ascending array are below x (strictly), by bisection. */
+const countBelow = (sorted: Float64Array, x: number): number => {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((sorted[mid] as number) < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+};
+
+/** How many entries of an ascending array are above x (strictly). */
+const countAbove = (sorted: Float64Array, x: number): number => {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((sorted[mid] as number) <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return sorted.length - lo;
+};
+
 /**
  * Ranks centers within each level by their published score (one decimal), ties sharing a rank
  * (1, 2, 2, 4); unscored centers get none. Two centers an official sees with the same score tie.
+ * Each ranked center also gets the range of ranks its interval allows: from 1 + the centers whose
+ * whole interval lies above its own, to the centers in the level less those whose whole interval lies
+ * below it (a center without an interval counts as its unrounded score alone); the range always holds
+ * the rank. A center with a single rater is provisional.
  */
 export const rankWithinLevels = (scores: CenterScore[]): CenterScore[] => {
   const byLevel = new Map<CenterLevel, CenterScore[]>();
@@ -1413,12 +1487,20 @@ export const rankWithinLevels = (scores: CenterScore[]): CenterScore[] => {
     byLevel.set(s.level, list);
   }
   const key = (s: CenterScore) => Math.round(publishScore(s.score ?? 0) * 10);
+  const low = (s: CenterScore) => s.ci90?.low ?? s.exact ?? s.score ?? 0;
+  const high = (s: CenterScore) => s.ci90?.high ?? s.exact ?? s.score ?? 0;
   for (const list of byLevel.values()) {
     list.sort((a, b) => key(b) - key(a) || byCode(a.centerId, b.centerId));
+    const lows = Float64Array.from(list, low).sort();
+    const highs = Float64Array.from(list, high).sort();
     list.forEach((s, i) => {
       const prev = list[i - 1];
       s.rank = prev && key(prev) === key(s) ? prev.rank : i + 1;
       s.rankOf = list.length;
+      const rank = s.rank ?? i + 1;
+      const above = countAbove(lows, high(s));
+      const below = countBelow(highs, low(s));
+      s.rankRange = { low: Math.min(rank, 1 + above), high: Math.max(rank, list.length - below) };
     });
   }
   return scores;

@@ -38,8 +38,8 @@ describe('supervision score', () => {
     // Assess
     expect(code).toBe(0);
     expect(out).toMatch(/3 centers \(3 scored\) · 9 responses · 5 raters/);
-    expect(out).toMatch(/区级\s+1\/2\s+87\.8\s+.*C-GL/);
-    expect(out).toMatch(/区级\s+2\/2\s+75\.7\s+12\.0–88\.0\s+合格.*C-XW · disagreement/);
+    expect(out).toMatch(/区级\s+1\/2\s+1–2\s+87\.8\s+.*C-GL/);
+    expect(out).toMatch(/区级\s+2\/2\s+1–2\s+75\.7\s+32\.8–100\.0\s+合格.*C-XW/);
     expect(out).toMatch(/街道\/镇\s+1\/1\s+57\.6/);
   });
 
@@ -200,7 +200,9 @@ describe('supervision score', () => {
     const { code, out } = await run(['score', 'responses.csv', '-q', 'questionnaire.json', '--explain', 'C-XW']);
     // Assess
     expect(code).toBe(0);
-    expect(out).toContain('C-XW (区级 district): score 75.67 (90% 12.00–88.00) · 3 raters');
+    expect(out).toContain(
+      'C-XW (区级 district): score 75.7 (unrounded 75.67; 90% 32.83–100.00, standard error 26.04) · 3 raters',
+    );
     expect(out).toMatch(/rater 1 \(unannounced\): false → 0\.00/);
     expect(out).toContain('zero-transfer: not asked at this center');
     expect(out).not.toMatch(/S-0\d/);

@@ -27,6 +27,18 @@ describe('rank phrases', () => {
     expect(phrase).toEqual({ zh: '第 7 名 / 共 24 个区级场所', en: '7th of 24 district centers' });
   });
 
+  it('gives the range of ranks the intervals allow and marks a single-rater rank provisional', () => {
+    // Act
+    const phrase = rankPhrase({ rank: 7, rankOf: 24, rankRange: { low: 5, high: 9 }, provisional: true }, 'district');
+    const settled = rankPhrase({ rank: 7, rankOf: 24, rankRange: { low: 7, high: 7 }, provisional: false }, 'district');
+    // Assess
+    expect(phrase).toEqual({
+      zh: '第 7 名（可能第 5–9 名） / 共 24 个区级场所（暂定：仅一名监督员）',
+      en: '7th (could be 5th–9th) of 24 district centers (provisional: a single supervisor)',
+    });
+    expect(settled.zh).toBe('第 7 名 / 共 24 个区级场所');
+  });
+
   it('writes English ordinals, teens included', () => {
     // Act
     const list = [1, 2, 3, 4, 11, 12, 13, 21, 22, 23, 101, 111].map(ordinal);

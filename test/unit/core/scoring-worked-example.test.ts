@@ -41,6 +41,21 @@ const normalized = (id: keyof typeof raters) =>
 
 const two = (x: number) => x.toFixed(2);
 
+/** C-XW's score last month. */
+const previousMonth: CenterScore = {
+  campaignId: 'worked-example-prev',
+  centerId: 'C-XW',
+  level: 'district',
+  score: 72.5,
+  dimensions: { standardization: 80, facilitation: 65 },
+  raters: 3,
+  coverage: 1,
+  rank: 1,
+  rankOf: 1,
+  grade: 'pass',
+  methodology: METHODOLOGY_VERSION,
+};
+
 describe('the worked example of docs/scoring.md', () => {
   it('normalizes each answer to 0–100', () => {
     // Assess: wait 16 → 100·(60 − 16)/55 = 80; 27 → 60; 60 → 0; partly → 60; n/a → left out
@@ -74,42 +89,23 @@ describe('the worked example of docs/scoring.md', () => {
     expect(withoutC - median).toBeLessThan(withoutC - mean);
   });
 
-  it('takes the 90% interval from the exact bootstrap over the three raters', () => {
-    // Prepare: the ten distinct resamples, each scored as a campaign of its own, with their weights
-    const resamples: [string, number][] = [
-      ['AAA', 1],
-      ['BBB', 1],
-      ['CCC', 1],
-      ['AAB', 3],
-      ['AAC', 3],
-      ['ABB', 3],
-      ['BBC', 3],
-      ['ACC', 3],
-      ['BCC', 3],
-      ['ABC', 6],
-    ];
-    const values = resamples.map(([draw, weight]) => ({
-      draw,
-      weight,
-      score: score([...draw] as (keyof typeof raters)[]).scores[0]?.exact ?? Number.NaN,
-    }));
+  it("takes the 90% interval from the raters' own scores, the median factor and the answer grid", () => {
+    // Prepare: each rater's own score of the center, scored from their answers alone
+    const own = (['A', 'B', 'C'] as const).map((id) => score([id]).scores[0]?.exact ?? Number.NaN);
+    const mean = own.reduce((sum, x) => sum + x, 0) / 3;
+    const squares = own.reduce((sum, x) => sum + (x - mean) ** 2, 0);
+    // Alone in its campaign, the pooled variance is its own (2 df): σ̂² = (2·squares/2 + squares)/(2 + 2).
+    const variance = (2 * (squares / 2) + squares) / 4;
+    // Grid: shares one-door 1/6 (step 100), forms 1/3 (25), wait 0.3 (a number), one-network 0.2 (60).
+    const grid = ((100 / 6) ** 2 + (25 / 3) ** 2 + (0.2 * 60) ** 2) / 12;
+    const standardError = Math.sqrt((variance * 1.35) / 3 + grid);
     // Act
     const [xw] = score(['A', 'B', 'C']).scores;
-    // Assess: sorted 0 (1/27), 12 (3), 20 (3), 75.67 (6), 77.67 (7), 88 (7): the 5th percentile
-    // (1.35 of 27) falls on 12, the 95th (25.65 of 27) on 88.
-    expect(values.map((v) => [v.draw, Number(two(v.score))])).toEqual([
-      ['AAA', 77.67],
-      ['BBB', 88],
-      ['CCC', 0],
-      ['AAB', 77.67],
-      ['AAC', 77.67],
-      ['ABB', 88],
-      ['BBC', 88],
-      ['ACC', 12],
-      ['BCC', 20],
-      ['ABC', 75.67],
-    ]);
-    expect(xw?.ci90).toEqual({ low: 12, high: 88 });
+    // Assess: own scores 77.67, 88 and 0
+    expect(own.map(two)).toEqual(['77.67', '88.00', '0.00']);
+    expect(xw?.ci90?.low).toBeCloseTo(227 / 3 - 1.6448536269514722 * standardError, 12);
+    expect(xw?.ci90?.high).toBe(100);
+    expect(two(standardError)).toBe('32.90');
   });
 
   it("measures the raters' agreement with Krippendorff's alpha and flags the center", () => {
@@ -127,19 +123,7 @@ describe('the worked example of docs/scoring.md', () => {
 
   it('reports the change since the previous month', () => {
     // Prepare
-    const previous: CenterScore = {
-      campaignId: 'worked-example-prev',
-      centerId: 'C-XW',
-      level: 'district',
-      score: 72.5,
-      dimensions: { standardization: 80, facilitation: 65 },
-      raters: 3,
-      coverage: 1,
-      rank: 1,
-      rankOf: 1,
-      grade: 'pass',
-      methodology: METHODOLOGY_VERSION,
-    };
+    const previous = previousMonth;
     // Act
     const [xw] = score(['A', 'B', 'C'], {}).scores;
     const lastMonth = { campaignId: 'worked-example-prev', scores: [previous], comparable: true };
@@ -152,6 +136,7 @@ describe('the worked example of docs/scoring.md', () => {
 
   it('is what docs/scoring.md shows', () => {
     // Prepare
+    const lastMonth = { campaignId: 'worked-example-prev', scores: [previousMonth], comparable: true };
     const [xw] = score(['A', 'B', 'C']).scores;
     const mean = score(['A', 'B', 'C'], { combine: 'mean' }).scores[0];
     const withoutC = score(['A', 'B']).scores[0];
@@ -165,9 +150,9 @@ describe('the worked example of docs/scoring.md', () => {
       two(withoutC?.exact ?? Number.NaN),
       two(xw?.alpha ?? Number.NaN),
       `${two(xw?.ci90?.low ?? Number.NaN)} – ${two(xw?.ci90?.high ?? Number.NaN)}`,
-      two((xw?.exact ?? 0) - 72.5),
     ];
+    const published = [(xw?.score ?? 0).toFixed(1), `+${score(['A', 'B', 'C'], {}, lastMonth).scores[0]?.trend?.score}`];
     // Assess
-    for (const number of shown) expect(doc).toContain(number);
+    for (const number of [...shown, ...published]) expect(doc).toContain(number);
   });
 });

@@ -299,21 +299,27 @@ describe('combining raters', () => {
 });
 
 describe('uncertainty', () => {
-  it('gives two raters a 90% interval spanning their own center scores', () => {
+  it("gives two raters a 90% interval from their own scores' spread, the median factor and the answer grid", () => {
     // Prepare: s1 alone scores 90 (standardization (100 + 3·100)/4 = 100, facilitation 80); s2 alone
-    // 56.25 (standardization (0 + 3·75)/4, no facilitation); together 79.0625. The exact bootstrap:
-    // {s2, s2} 1/4, {s1, s2} 1/2, {s1, s1} 1/4 → 5th percentile 56.25, 95th percentile 90.
+    // 56.25 (standardization (0 + 3·75)/4, no facilitation); together 79.0625. Alone in the campaign,
+    // the pooled variance is their own: Σ squares 2·16.875² over 1 df, so σ̂² = 569.53125.
+    // Grid: shares one-door 1/8 (step 100), guide 3/8 (step 25), wait 1/2 (a number, no step).
     const acc = new CenterScoreAccumulator(questionnaire, centers, 'c1');
     acc.addPage(twoRatersAtA);
+    const variance = 2 * 16.875 ** 2;
+    const grid = ((100 / 8) ** 2 + ((3 * 25) / 8) ** 2) / 12;
+    const half = 1.6448536269514722 * Math.sqrt(variance / 2 + grid);
     // Act
     const [a] = acc.finish().scores;
     // Assess
     expect(a?.exact).toBe(79.0625);
     expect(a?.score).toBe(79.1);
-    expect(a?.ci90).toEqual({ low: 56.25, high: 90 });
+    expect(a?.ci90?.low).toBeCloseTo(79.0625 - half, 12);
+    expect(a?.ci90?.high).toBe(100);
+    expect(79.0625 + half).toBeGreaterThan(100);
   });
 
-  it('gives a single rater no interval and flags it', () => {
+  it('gives a single rater no interval when no center of the campaign had two, and flags it', () => {
     // Prepare
     const acc = new CenterScoreAccumulator(questionnaire, centers, 'c1');
     acc.add(response('A', 's1', { 'one-door': true, guide: 5, wait: 16 }));
@@ -505,6 +511,36 @@ describe('grades and ranks', () => {
     ]);
     // Assess: a, b and c all publish as 70.0
     expect(ranked.map((s) => s.rank)).toEqual([1, 1, 1, 4]);
+  });
+
+  it('gives each rank the range its interval allows against the other centers of the level', () => {
+    // Act
+    const ranked = rankWithinLevels([
+      centerScore('a', 'street', 85, { ci90: { low: 80, high: 90 } }),
+      centerScore('b', 'street', 78, { ci90: { low: 70, high: 85 } }),
+      centerScore('c', 'street', 55, { ci90: { low: 50, high: 60 } }),
+      centerScore('d', 'district', 40, { ci90: null }),
+    ]);
+    // Assess: a and b overlap; c lies below both
+    expect(ranked.map((s) => s.rankRange)).toEqual([
+      { low: 1, high: 2 },
+      { low: 1, high: 2 },
+      { low: 3, high: 3 },
+      { low: 1, high: 1 },
+    ]);
+  });
+
+  it('marks a center with a single rater provisional', () => {
+    // Prepare
+    const acc = new CenterScoreAccumulator(questionnaire, centers, 'c1');
+    acc.addPage(twoRatersAtA);
+    acc.add(response('B', 's1', { guide: 5 }));
+    // Act
+    const [a, b] = acc.finish().scores;
+    // Assess
+    expect(a?.provisional).toBe(false);
+    expect(b?.provisional).toBe(true);
+    expect(b?.rank).toBe(1);
   });
 
   it('grades the score as published, so a score shown as 80.0 is 良好', () => {
