@@ -12,6 +12,8 @@ export interface FolderReport {
   warnings: number;
 }
 
+const FORMAT_NAMES = { surveyjs: 'SurveyJS', xlsform: 'XLSForm' } as const;
+
 const formatFolderReport = (folder: CampaignFolder, shownDir: string): FolderReport => {
   const problems = sortProblems(folder.problems);
   const errors = problems.filter((p) => p.severity === 'error').length;
@@ -29,7 +31,7 @@ const formatFolderReport = (folder: CampaignFolder, shownDir: string): FolderRep
       `campaign ${campaign.id}: ${campaign.title.zh} / ${campaign.title.en} (${campaign.month})`,
       `  ${folder.files.centers}: ${folder.definition.centers.length} centers 服务中心 (${levels})`,
       `  ${folder.files.supervisors}: ${s.supervisors} supervisors 监督员`,
-      `  ${folder.files.questionnaire}: ${s.questions} questions in ${s.sections} sections 问卷`,
+      `  ${folder.files.questionnaire}${folder.questionnaireFormat && folder.questionnaireFormat !== 'questionnaire' ? ` (${FORMAT_NAMES[folder.questionnaireFormat]})` : ''}: ${s.questions} questions in ${s.sections} sections 问卷`,
       `  plan 计划: ${s.assignments} assignments 监督任务, ${s.loadMin === s.loadMax ? s.loadMin : `${s.loadMin}–${s.loadMax}`} per supervisor, ${campaign.ratersPerCenter} per center`,
     );
     if (encodings.length > 0) lines.push(`  encodings 编码: ${encodings.join(', ')}`);

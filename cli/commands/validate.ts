@@ -11,14 +11,16 @@ export const command: CliCommand = {
   summary: 'check a campaign folder: every problem at once, with file, row and column (检查)',
   help: `supervision validate <dir> [--json]
 
-Checks a campaign folder — campaign.yaml, centers.xlsx|csv, supervisors.xlsx|csv, questionnaire.json —
+Checks a campaign folder — campaign.yaml, centers.xlsx|csv, supervisors.xlsx|csv, and the questionnaire:
+questionnaire.json in this project's format or as a SurveyJS file (pages/elements), or questionnaire.yaml —
 and reports every problem at once, each with its file, row (or line) and column and what to do:
 missing or malformed emails and phone numbers, duplicate ids, unknown levels, officials without email,
 supervisors with no eligible center, questionnaires whose weights sum to 0, schedule mistakes…
 Warnings (!) are worth a look but do not stop a launch. Nothing is sent anywhere.
 
 CSV files may be UTF-8 (with or without BOM) or GB18030/GBK as saved by Chinese Excel; headers may be
-Chinese or English (编号 or id, 名称 or name_zh …). See docs/organizer-guide.md for every column.
+Chinese or English (编号 or id, 名称 or name_zh …), below a title row if the sheet has one. See
+docs/organizer-guide.md for every column and for the SurveyJS features read.
 
 Options:
   --json    print the problems and the summary as JSON

@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
+import { basename, extname, join, relative, resolve } from 'node:path';
 import * as z from 'zod';
 import { questionsFor } from '../../functions/core/answers.ts';
 import { activitiesFor, assignSupervisors, summarizeLoads } from '../../functions/core/assignment.ts';
@@ -13,11 +13,12 @@ import {
   Questionnaire,
   type Supervisor,
 } from '../../functions/core/model.ts';
+import { convertSurveyJs, isSurveyJsDocument } from '../../functions/core/surveyjs.ts';
 import { beijingTime, normalizeTime } from '../time.ts';
 import type { Problem } from './problems.ts';
 import { readCenters, readSupervisors, rosterColumn, type Sourced } from './rosters.ts';
 import { readSheets, type Sheet, type TextEncoding, UnreadableFile } from './table.ts';
-import { issueProblem, readTextSource, type TextSource } from './text-source.ts';
+import { fieldPath, issueProblem, readTextSource, type TextSource } from './text-source.ts';
 
 /** The folder does not exist or is not a folder. */
 export class FolderNotFound extends Error {
@@ -41,6 +42,8 @@ export interface CampaignFolder {
   files: { campaign: string; centers?: string; supervisors?: string; questionnaire?: string };
   /** Encodings detected for CSV files. */
   encodings: Record<string, TextEncoding>;
+  /** The format the questionnaire came in. */
+  questionnaireFormat?: QuestionnaireFormat;
   definition?: CampaignDefinition;
   problems: Problem[];
   /** Numbers worth showing once the folder is valid. */
@@ -264,16 +267,71 @@ const readRoster = async (
   }
 };
 
-const readQuestionnaire = async (dir: string, file: string, problems: Problem[]) => {
+/** The formats a questionnaire file may come in. */
+export type QuestionnaireFormat = 'questionnaire' | 'surveyjs';
+
+/** A questionnaire read from its file, with where each of its model paths is written. */
+interface ReadQuestionnaire {
+  questionnaire: Questionnaire;
+  format: QuestionnaireFormat;
+  /** Line/row and column of a model path (`sections.0.questions.2.centers.1`) in the file. */
+  locate: (path: readonly PropertyKey[]) => { row?: number; column?: string };
+}
+
+/** An id for a questionnaire from its file name, when the document has none. */
+const idFromFile = (file: string): string =>
+  basename(file, extname(file))
+    .replace(/[^A-Za-z0-9_-]+/g, '-')
+    .replace(/^[-_]+|-+$/g, '')
+    .slice(0, 64) || 'questionnaire';
+
+const readSurveyJs = (
+  data: unknown,
+  source: TextSource,
+  file: string,
+  problems: Problem[],
+): ReadQuestionnaire | undefined => {
+  const read = convertSurveyJs(data, { defaultId: idFromFile(file) });
+  for (const p of read.problems) {
+    problems.push({
+      severity: p.severity,
+      file,
+      ...source.locate(p.path),
+      ...(p.path.length > 0 ? { field: fieldPath(p.path) } : {}),
+      message: `SurveyJS ${p.where}: ${p.message}`,
+      ...(p.hint ? { hint: p.hint } : {}),
+    });
+  }
+  if (!read.questionnaire) return undefined;
+  const { questionnaire } = read;
+  return {
+    questionnaire,
+    format: 'surveyjs',
+    locate: (path) => {
+      const [, s, , q] = path;
+      const id =
+        typeof s === 'number' && typeof q === 'number' ? questionnaire.sections[s]?.questions[q]?.id : undefined;
+      const at = id === undefined ? undefined : read.elementPaths.get(id);
+      return source.locate(at ?? []);
+    },
+  };
+};
+
+const readQuestionnaire = async (
+  dir: string,
+  file: string,
+  problems: Problem[],
+): Promise<ReadQuestionnaire | undefined> => {
   const source = await readTextSource(join(dir, file), file);
   problems.push(...source.problems);
   if (source.data === undefined) return undefined;
+  if (isSurveyJsDocument(source.data)) return readSurveyJs(source.data, source, file, problems);
   const parsed = Questionnaire.safeParse(source.data);
   if (!parsed.success) {
     reportIssues(parsed.error.issues, source, file, problems);
     return undefined;
   }
-  return { questionnaire: parsed.data, source };
+  return { questionnaire: parsed.data, format: 'questionnaire', locate: (path) => source.locate(path) };
 };
 
 /** Checks that only make sense across files: eligibility, district spellings, questions per activity. */
@@ -283,7 +341,7 @@ const crossCheck = (
   supervisors: readonly Sourced<Supervisor>[],
   sheets: { centers: Sheet[]; supervisors: Sheet[] },
   files: { centers?: string; supervisors?: string },
-  questionnaire: { questionnaire: Questionnaire; source: TextSource; file: string } | undefined,
+  questionnaire: (ReadQuestionnaire & { file: string }) | undefined,
   problems: Problem[],
 ) => {
   if (centers.length > 0 && supervisors.length > 0 && files.supervisors && files.centers) {
@@ -344,7 +402,7 @@ const crossCheck = (
           problems.push({
             severity: 'error',
             file: questionnaire.file,
-            ...questionnaire.source.locate(path),
+            ...questionnaire.locate(path),
             field: `sections[${si}].questions[${qi}].centers[${ci}]`,
             message: `question "${question.id}" is scoped to center "${centerId}", which is not in ${files.centers}`,
             hint: 'use the id of a center in the roster, or remove it from centers',
@@ -359,7 +417,7 @@ const crossCheck = (
         problems.push({
           severity: 'error',
           file: questionnaire.file,
-          ...questionnaire.source.locate(['sections']),
+          ...questionnaire.locate(['sections']),
           field: 'sections',
           message: `no question is asked in the ${activity} activity (${ACTIVITY_LABELS[activity].zh})`,
           hint: `add "${activity}" to the activities of some questions, or leave activities out to ask a question in every activity`,
@@ -368,7 +426,7 @@ const crossCheck = (
         problems.push({
           severity: 'warning',
           file: questionnaire.file,
-          ...questionnaire.source.locate(['sections']),
+          ...questionnaire.locate(['sections']),
           field: 'sections',
           message: `the ${activity} activity (${ACTIVITY_LABELS[activity].zh}) has no scored question`,
           hint: 'its answers will not count towards any score',
@@ -454,7 +512,13 @@ export const loadCampaignFolder = async (folder: string, now = new Date(), shown
     problems,
   );
 
-  const result: CampaignFolder = { dir, files, encodings, problems };
+  const result: CampaignFolder = {
+    dir,
+    files,
+    encodings,
+    problems,
+    ...(questionnaire ? { questionnaireFormat: questionnaire.format } : {}),
+  };
   if (problems.some((p) => p.severity === 'error') || !campaign || !questionnaire) return result;
   const definition = CampaignDefinition.safeParse({
     campaign,

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { ConditionSyntaxError, comparisonsOf, parseCondition } from './condition.ts';
 
 /** Text shown to users in Chinese first, with English beside it. */
 export const LocalizedText = z.object({
@@ -77,6 +78,29 @@ const QuestionBase = z.object({
    * required question needs a real answer; true offers it on a required question too.
    */
   allowNa: z.boolean().optional(),
+  /** A note shown under the title. */
+  description: LocalizedText.optional(),
+  /**
+   * Asked only when this holds on earlier answers, e.g. `{q-queue} = 'long'` (see condition.ts); not
+   * asked, the question is neither required nor scored.
+   */
+  condition: z
+    .string()
+    .trim()
+    .min(1)
+    .max(1000)
+    .superRefine((text, ctx) => {
+      try {
+        parseCondition(text);
+      } catch (error) {
+        if (!(error instanceof ConditionSyntaxError)) throw error;
+        ctx.addIssue({
+          code: 'custom',
+          message: `the condition "${text}" cannot be read: ${error.message}; write it like {q-queue} = 'long' and {q-wait} > 30`,
+        });
+      }
+    })
+    .optional(),
 });
 
 /** Rating 1–5: 1 scores 0, 5 scores 100. */
@@ -123,6 +147,51 @@ export const Question = z.discriminatedUnion('kind', [
 export type Question = z.infer<typeof Question>;
 
 /** A questionnaire (问卷): sections per dimension, each a list of questions. */
+/** Checks that a question's condition refers to earlier questions, with values they can take. */
+const checkConditionReferences = (
+  question: Question,
+  earlier: ReadonlyMap<string, Question>,
+  report: (message: string) => void,
+) => {
+  if (question.condition === undefined) return;
+  let condition: ReturnType<typeof parseCondition>;
+  try {
+    condition = parseCondition(question.condition);
+  } catch {
+    return; // reported on the question itself
+  }
+  for (const c of comparisonsOf(condition)) {
+    const target = earlier.get(c.question);
+    if (!target) {
+      report(
+        c.question === question.id
+          ? `question "${question.id}" has a condition on its own answer`
+          : `the condition of "${question.id}" refers to {${c.question}}, which is not an earlier question; conditions may only look at questions asked before`,
+      );
+      continue;
+    }
+    const values = c.op === 'anyof' || c.op === 'noneof' ? c.values : 'value' in c ? [c.value] : [];
+    const numeric = c.op === '<' || c.op === '<=' || c.op === '>' || c.op === '>=';
+    if (numeric && target.kind !== 'number' && target.kind !== 'rating' && target.kind !== 'choice')
+      report(`the condition of "${question.id}" compares {${c.question}} (${target.kind}) as a number`);
+    for (const v of values) {
+      const text = String(v);
+      if (target.kind === 'choice' && !numeric && !target.options.some((o) => o.value === text))
+        report(
+          `the condition of "${question.id}" compares {${c.question}} with '${text}', which is not one of its options (${target.options.map((o) => o.value).join(', ')})`,
+        );
+      if (target.kind === 'yesno' && text !== 'yes' && text !== 'no')
+        report(
+          `the condition of "${question.id}" compares the yes/no question {${c.question}} with '${text}'; use 'yes' or 'no'`,
+        );
+      if ((target.kind === 'number' || target.kind === 'rating') && !/^-?\d+(\.\d+)?$/.test(text))
+        report(
+          `the condition of "${question.id}" compares the ${target.kind} question {${c.question}} with '${text}', which is not a number`,
+        );
+    }
+  }
+};
+
 export const Questionnaire = z
   .object({
     id: Id,
@@ -140,8 +209,13 @@ export const Questionnaire = z
   })
   .superRefine((q, ctx) => {
     const seen = new Set<string>();
+    const earlier = new Map<string, Question>();
     q.sections.forEach((section, s) => {
       section.questions.forEach((question, i) => {
+        checkConditionReferences(question, earlier, (message) =>
+          ctx.addIssue({ code: 'custom', path: ['sections', s, 'questions', i, 'condition'], message }),
+        );
+        earlier.set(question.id, question);
         if (seen.has(question.id)) {
           ctx.addIssue({
             code: 'custom',
@@ -170,7 +244,15 @@ export const Questionnaire = z
       (sum, s) => sum + s.weight * s.questions.reduce((w, x) => w + (x.indicator ? x.weight : 0), 0),
       0,
     );
-    if (scoredWeight <= 0) {
+    const scored = q.sections.some((s) => s.questions.some((x) => x.indicator && x.kind !== 'text'));
+    if (!scored) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sections'],
+        message:
+          'nothing is scored: no question names an indicator; give the questions that judge a center an indicator (and a weight), free text is never scored',
+      });
+    } else if (scoredWeight <= 0) {
       ctx.addIssue({
         code: 'custom',
         path: ['sections'],

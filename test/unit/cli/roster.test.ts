@@ -506,6 +506,57 @@ describe('column and value names', () => {
   });
 });
 
+describe('questionnaires from SurveyJS', () => {
+  const SURVEYJS = new URL('../../fixtures/surveyjs/', import.meta.url).pathname;
+
+  it('validates a folder whose questionnaire.json is a SurveyJS file, and says which format it read', async () => {
+    // Prepare
+    const dir = await tempDir();
+    await writeCampaignFolder(dir, sampleCampaign(NOW, 'surveyjs-folder'), 'csv');
+    await writeFile(join(dir, 'questionnaire.json'), await readFile(join(SURVEYJS, 'hall-visit.json')));
+
+    // Act
+    const folder = await loadCampaignFolder(dir, NOW);
+
+    // Assess
+    expect(folder.problems.filter((p) => p.severity === 'error')).toEqual([]);
+    expect(folder.questionnaireFormat).toBe('surveyjs');
+    expect(folder.definition?.questionnaire.id).toBe('questionnaire');
+    expect(folder.problems).toContainEqual(
+      expect.objectContaining({
+        severity: 'warning',
+        file: 'questionnaire.json',
+        row: 66,
+        field: 'pages[1].elements[2]',
+        message: expect.stringContaining('a checkbox becomes 4 yes/no questions'),
+      }),
+    );
+  });
+
+  it('reports every problem of a SurveyJS file at once, at its line, naming the feature', async () => {
+    // Prepare
+    const dir = await tempDir();
+    await writeCampaignFolder(dir, sampleCampaign(NOW, 'surveyjs-refused'), 'csv');
+    await writeFile(join(dir, 'questionnaire.json'), await readFile(join(SURVEYJS, 'refused.json')));
+
+    // Act
+    const folder = await loadCampaignFolder(dir, NOW);
+
+    // Assess
+    const errors = folder.problems.filter((p) => p.severity === 'error');
+    expect(errors.map((p) => [p.row, p.message.replace(/^SurveyJS .*?: /, '')])).toEqual([
+      [4, '"triggers" is not supported'],
+      [10, expect.stringContaining('visibleIf "age({birth}) >= 18" is not supported')],
+      [11, '"matrixdynamic" elements are not supported'],
+      [12, '"file" elements are not supported'],
+      [13, '"enableIf" is not supported'],
+      [14, expect.stringContaining('{nowhere}, which is not an earlier question')],
+      [1, expect.stringContaining('nothing is scored')],
+    ]);
+    expect(errors.some((p) => /missing sections/.test(p.message))).toBe(false);
+  });
+});
+
 describe('questions scoped to centers', () => {
   it('refuses a re-check question scoped to a center that is not in the roster', async () => {
     // Prepare

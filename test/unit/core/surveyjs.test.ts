@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { questionsFor, validateAnswers } from '../../../functions/core/answers.ts';
 import type { Question } from '../../../functions/core/model.ts';
 import { renderSurveyPage } from '../../../functions/core/survey-page.ts';
-import { importSurveyJs, SurveyJsImportError } from '../../../functions/core/surveyjs.ts';
+import {
+  convertSurveyJs,
+  exportSurveyJs,
+  importSurveyJs,
+  SurveyJsImportError,
+} from '../../../functions/core/surveyjs.ts';
 import { smallCampaign } from '../../fixtures/campaign.ts';
 
 const fixture = (name: string): unknown =>
@@ -132,32 +137,45 @@ describe('importSurveyJs', () => {
     expect(questionnaire.sections[0]?.questions[0]?.title).toEqual({ zh: '服务态度', en: '服务态度' });
   });
 
-  it('lists every unsupported element type with its elements in one error', () => {
+  it('refuses what it cannot honour, naming each feature and what to do instead, all at once', () => {
     // Act
-    const problems = problemsOf(fixture('unsupported.json'));
+    const { questionnaire, problems } = convertSurveyJs(fixture('refused.json'));
+
     // Assess
-    expect(problems).toHaveLength(1);
-    expect(problems[0]).toContain('unsupported element types:');
-    expect(problems[0]).toContain('checkbox (q-channels, q-services)');
-    expect(problems[0]).toContain('dropdown (q-district)');
-    expect(problems[0]).toContain('text (inputType "date") (q-visit-date)');
-    expect(problems[0]).toContain('matrix (q-grid)');
-    expect(problems[0]).toContain('html (intro)');
-    expect(problems[0]).toContain('Supported: rating, boolean, radiogroup');
+    expect(questionnaire).toBeUndefined();
+    const errors = problems.filter((p) => p.severity === 'error');
+    expect(errors.map((p) => [p.path.join('.'), p.message, p.hint])).toEqual([
+      ['triggers', '"triggers" is not supported', expect.stringContaining('remove them')],
+      [
+        'pages.0.elements.1.visibleIf',
+        expect.stringContaining('visibleIf "age({birth}) >= 18" is not supported'),
+        expect.stringContaining("{q} = 'value'"),
+      ],
+      ['pages.0.elements.2', '"matrixdynamic" elements are not supported', expect.stringContaining('use a matrix')],
+      ['pages.0.elements.3', '"file" elements are not supported', expect.stringContaining('comment')],
+      ['pages.0.elements.4.enableIf', '"enableIf" is not supported', expect.stringContaining('visibleIf')],
+      [
+        'pages.0.elements.5.visibleIf',
+        expect.stringContaining('{nowhere}, which is not an earlier question'),
+        expect.any(String),
+      ],
+      ['', expect.stringContaining('nothing is scored'), expect.stringContaining('"indicator"')],
+    ]);
+    expect(problems).toContainEqual(
+      expect.objectContaining({ severity: 'warning', path: ['pages', 0, 'elements', 0, 'inputType'] }),
+    );
   });
 
   it('reports every other problem of a document at once, naming the element', () => {
     // Prepare
     const doc = {
       id: 'broken',
-      validators: [],
       pages: [
         {
           name: 'p1',
           elements: [
             { type: 'rating', name: 'q-no-dimension', indicator: 'x' },
-            { type: 'rating', name: 'bad name!', dimension: 'regulation' },
-            { type: 'boolean', name: 'q-if', dimension: 'regulation', visibleIf: '{q-no-dimension} = 5' },
+            { type: 'boolean', name: 'q-if', dimension: 'regulation', visibleIf: '{q-later} = true' },
             { type: 'rating', name: 'q-flat', dimension: 'regulation', rateMin: 3, rateMax: 3 },
             {
               type: 'radiogroup',
@@ -167,9 +185,10 @@ describe('importSurveyJs', () => {
               choices: ['a', { value: 'b', score: 10 }],
             },
             { type: 'text', inputType: 'number', name: 'q-count', dimension: 'facilitation', indicator: 'n' },
-            { type: 'boolean', name: 'lang', dimension: 'regulation' },
-            { type: 'boolean', name: 'q-twice', dimension: 'regulation', validators: [{ type: 'expression' }] },
+            { type: 'boolean', name: 'q-twice', dimension: 'regulation', indicator: 't' },
             { type: 'boolean', name: 'q-twice', dimension: 'dimensionless' },
+            { type: 'boolean', name: 'q-odd', dimension: 'dimensionless' },
+            { type: 'boolean', name: 'q-later', dimension: 'regulation' },
           ],
         },
       ],
@@ -178,17 +197,29 @@ describe('importSurveyJs', () => {
     const problems = problemsOf(doc);
     // Assess
     const text = problems.join('\n');
-    expect(text).toContain('element "q-no-dimension": no "dimension"');
-    expect(text).toContain('element "bad name!": "name" must be');
-    expect(text).toContain('visibleIf "{q-no-dimension} = 5" is not supported');
+    expect(text).toContain('survey: 1 question has no "dimension" (q-no-dimension)');
+    expect(text).toContain('visibleIf "{q-later} = true" looks at {q-later}, which is not an earlier question');
     expect(text).toContain('element "q-flat": rateMin and rateMax');
-    expect(text).toContain('choice "a": a scored radiogroup needs a "score"');
+    expect(text).toContain('choice "a": a scored question needs a "score"');
     expect(text).toContain('element "q-count": a number needs a "unit"');
     expect(text).toContain('element "q-count": a scored number needs "best" and "worst"');
-    expect(text).toContain('the name "lang" is reserved');
-    expect(text).toContain('element "q-twice": "validators" is not supported');
     expect(text).toContain('the name "q-twice" is used twice');
     expect(text).toContain('dimension "dimensionless" is not one of');
+    expect(problems).toHaveLength(8);
+  });
+
+  it('gives an id to a reserved name, with a warning', () => {
+    // Act
+    const { questionnaire, problems } = convertSurveyJs({
+      id: 'reserved',
+      dimension: 'regulation',
+      elements: [{ type: 'boolean', name: 'lang', indicator: 'l' }],
+    });
+    // Assess
+    expect(questionnaire?.sections[0]?.questions[0]?.id).toBe('lang-q');
+    expect(problems).toEqual([
+      expect.objectContaining({ severity: 'warning', message: expect.stringContaining('the name "lang" is reserved') }),
+    ]);
   });
 
   it('refuses what is not a SurveyJS document, and one without an id', () => {
@@ -198,18 +229,28 @@ describe('importSurveyJs', () => {
     const noId = problemsOf({ elements: [{ type: 'rating', name: 'q', dimension: 'regulation', indicator: 'q' }] });
     // Assess
     expect(notObject[0]).toContain('must be a SurveyJS JSON object');
-    expect(noPages).toContain('the document has neither "pages" nor "elements"');
+    expect(noPages.join()).toContain('the document has neither "pages" nor "elements"');
     expect(noId.join()).toContain('needs an "id"');
   });
 
-  it('reports a questionnaire without any scored question through the model rules', () => {
+  it('says plainly that nothing is scored when no element names an indicator', () => {
     // Act
     const problems = problemsOf({
       id: 'unscored',
       elements: [{ type: 'comment', name: 'q-c', dimension: 'regulation' }],
     });
     // Assess
-    expect(problems.join()).toContain('weights of scored questions sum to 0');
+    expect(problems).toEqual([
+      expect.stringMatching(/^survey: nothing is scored: no question names an indicator.*add "indicator"/),
+    ]);
+  });
+
+  it('does not call a document with questions empty when all its questions are wrong', () => {
+    // Act
+    const problems = problemsOf({ id: 'all-wrong', elements: [{ type: 'rating', name: 'q-a', indicator: 'a' }] });
+    // Assess
+    expect(problems.join()).not.toContain('has no questions');
+    expect(problems.join()).toContain('no question has a "dimension" (q-a)');
   });
 
   it('gives a questionnaire the survey page and answer checks work with', () => {
@@ -279,5 +320,91 @@ describe('an imported questionnaire on the survey page', () => {
       'q-notes',
       'q-zero-transfer',
     ]);
+  });
+});
+
+describe('SurveyJS files as they come', () => {
+  it('imports a survey written elsewhere once it has dimensions and indicators, warning of what changes', () => {
+    // Act
+    const { questionnaire, problems } = convertSurveyJs(fixture('hall-visit.json'), { defaultId: 'hall-visit' });
+
+    // Assess
+    expect(problems.filter((p) => p.severity === 'error')).toEqual([]);
+    const questions = questionnaire?.sections.flatMap((s) => s.questions) ?? [];
+    expect(questionnaire?.id).toBe('hall-visit');
+    expect(byId(questions, 'Did-you-take-a-queue-ticket')).toMatchObject({
+      kind: 'choice',
+      options: [
+        { value: 'yes', label: { zh: 'Yes, at the machine', en: 'Yes, at the machine' } },
+        { value: 'staff' },
+        { value: 'no' },
+      ],
+    });
+    expect(byId(questions, 'wait')).toMatchObject({
+      kind: 'number',
+      maxValue: 480,
+      condition: "{Did-you-take-a-queue-ticket} anyof ['yes', 'staff']",
+      description: { zh: '从取号到窗口受理。', en: 'From the ticket to the window.' },
+    });
+    expect(byId(questions, 'wait-fair')).toMatchObject({ kind: 'rating', condition: '{wait} > 30' });
+    expect(byId(questions, 'badge-note')).toMatchObject({ kind: 'text', maxLength: 500, condition: "{badge} = 'no'" });
+    expect(questions.filter((q) => q.id.startsWith('channels-')).map((q) => [q.id, q.kind])).toEqual([
+      ['channels-app', 'yesno'],
+      ['channels-hotline', 'yesno'],
+      ['channels-web', 'yesno'],
+      ['channels-other', 'yesno'],
+      ['channels-comment', 'text'],
+    ]);
+    expect(byId(questions, 'guide').condition).toBe("{channels-web} = 'yes'");
+    expect(byId(questions, 'conduct-attitude')).toMatchObject({
+      kind: 'rating',
+      indicator: 'conduct-attitude',
+      required: true,
+    });
+    const warned = problems.map((p) => p.message).join('\n');
+    expect(warned).toContain('the name "Did you take a queue ticket?" is not an id');
+    expect(warned).toContain('a checkbox becomes 4 yes/no questions');
+    expect(warned).toContain('the matrix becomes 2 questions');
+    expect(warned).toContain('the regex validator is not checked');
+    expect(warned).toContain('html elements are not shown');
+    expect(warned).toContain('"description" is not shown');
+  });
+
+  it('reads Traditional Chinese, rateValues and "other" choices, warning once that Traditional text is shown', () => {
+    // Act
+    const { questionnaire, problems } = convertSurveyJs(fixture('hotline-zh-tw.json'), { defaultId: 'hotline' });
+
+    // Assess
+    const questions = questionnaire?.sections.flatMap((s) => s.questions) ?? [];
+    expect(questionnaire?.title).toEqual({ zh: '12345 热线坐席体验', en: 'Hotline listening' });
+    expect(byId(questions, 'courtesy')).toMatchObject({
+      kind: 'choice',
+      title: { zh: '坐席服務態度', en: 'The agent was courteous' },
+      options: [
+        { value: '1', label: { zh: '很差' }, score: 0 },
+        { value: '2', score: 25 },
+        { value: '3', score: 50 },
+        { value: '4', score: 75 },
+        { value: '5', label: { zh: '很好' }, score: 100 },
+      ],
+    });
+    expect(byId(questions, 'routing-comment').condition).toBe("{routing} = 'other'");
+    expect(byId(questions, 'why')).toMatchObject({
+      maxLength: 300,
+      condition: "{resolved} = 'no' or {routing} = 'other'",
+    });
+    expect(problems.filter((p) => /Traditional Chinese/.test(p.message))).toHaveLength(1);
+  });
+
+  it('writes a questionnaire as SurveyJS that reads back the same', () => {
+    // Prepare
+    const { questionnaire } = convertSurveyJs(fixture('hall-visit.json'), { defaultId: 'hall-visit' });
+    if (!questionnaire) throw new Error('the fixture imports');
+
+    // Act
+    const again = importSurveyJs(JSON.parse(JSON.stringify(exportSurveyJs(questionnaire))));
+
+    // Assess
+    expect(again).toEqual(questionnaire);
   });
 });
