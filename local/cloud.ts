@@ -7,6 +7,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { readUnits, writeUnits } from '../functions/core/aws-cost.ts';
 import { settleSeconds } from '../functions/core/submission-window.ts';
+import { ClientLimiter, readClientLimits } from './client-limits.ts';
 import { type ConsoleAccount, startLocalCognito } from './cognito.ts';
 import type { DynamoDbWorkerData } from './dynamodb-worker.ts';
 import { type FaultProxy, startFaultProxy } from './fault-proxy.ts';
@@ -14,7 +15,7 @@ import { type LocalRoute, startHttpApi } from './http-api.ts';
 import { type AuthorizedCall, type ForwardedCall, startIamGateway } from './iam-gateway.ts';
 import { LocalLambdaFunction } from './lambda-runtime.ts';
 import { whenListening } from './listen.ts';
-import { readStackModel, type StackModel, synthesizeStack, type Template } from './stack-model.ts';
+import { readStackModel, type StackModel, synthesizeStacks, type Template } from './stack-model.ts';
 import { startStepFunctionsEndpoint } from './step-functions/endpoint.ts';
 import { LocalStepFunctions } from './step-functions/runner.ts';
 import { LocalEventSourceMapping, type StreamRecordData } from './table-stream.ts';
@@ -223,6 +224,7 @@ export const startEmbeddedCloud = async (options: EmbeddedCloudOptions = {}): Pr
 
     // Routes resolve their function lazily: the API's address is part of the functions' environment.
     let routes: LocalRoute[] = [];
+    const limiter = new ClientLimiter();
     const api = await startHttpApi(() => routes, { port: ports.api ?? 0, host });
     closers.push(api.close);
 
@@ -233,12 +235,16 @@ export const startEmbeddedCloud = async (options: EmbeddedCloudOptions = {}): Pr
     if (cognito) closers.push(cognito.close);
 
     const senderEmail = 'supervision@example.gov.cn';
-    const synthesized = await synthesizeStack({
+    const synthesized = await synthesizeStacks({
       stackName: STACK_NAME,
       senderEmail,
       maxSendRate: options.maxSendRate ?? 50,
     });
-    const template = options.transformTemplate ? options.transformTemplate(structuredClone(synthesized)) : synthesized;
+    const template = options.transformTemplate
+      ? options.transformTemplate(structuredClone(synthesized.main))
+      : synthesized.main;
+    // WAF's per-client rate limits, from the edge stack, hold for the local API as for CloudFront.
+    limiter.use(readClientLimits(synthesized.edge));
     const model = readStackModel(template, {
       region: REGION,
       account: ACCOUNT,
@@ -394,8 +400,17 @@ export const startEmbeddedCloud = async (options: EmbeddedCloudOptions = {}): Pr
     routes = model.routes.map((route) => ({
       method: route.method,
       path: route.path,
-      handler: (event: APIGatewayProxyEventV2) =>
-        track(functionNamed(route.functionName).invoke(event)) as Promise<APIGatewayProxyStructuredResultV2>,
+      handler: async (event: APIGatewayProxyEventV2) => {
+        const { sourceIp, method } = event.requestContext.http;
+        // As WAF in front of CloudFront: a client over a rate limit never reaches the function.
+        if (limiter.admit(sourceIp, method, event.rawPath))
+          return {
+            statusCode: 429,
+            headers: { 'content-type': 'application/json' },
+            body: '{"message":"Too Many Requests"}',
+          };
+        return track(functionNamed(route.functionName).invoke(event)) as Promise<APIGatewayProxyStructuredResultV2>;
+      },
     }));
 
     Object.assign(process.env, {

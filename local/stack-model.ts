@@ -120,26 +120,33 @@ const synthesisInputs = (): string[] => {
   return files.sort();
 };
 
+/** The two stacks the app deploys: the main one, and the edge (CloudFront and WAF) in us-east-1. */
+export interface SynthesizedApp {
+  main: Template;
+  edge: Template;
+}
+
 /**
- * Synthesizes the stack in this process (bundling skipped) with the given sender, or reads the template
- * synthesized from the same sources before (a content-addressed cache under node_modules/.cache).
+ * Synthesizes the app's stacks in this process (bundling skipped) with the given sender, or reads the
+ * templates synthesized from the same sources before (a content-addressed cache under node_modules/.cache).
  */
-export const synthesizeStack = async (options: {
+export const synthesizeStacks = async (options: {
   stackName: string;
   senderEmail: string;
   maxSendRate?: number;
-}): Promise<Template> => {
+}): Promise<SynthesizedApp> => {
   const hash = createHash('sha256');
   hash.update(JSON.stringify(options));
   for (const file of synthesisInputs()) hash.update(file).update(readFileSync(file));
   const cached = path.join(CACHE_DIR, `${hash.digest('hex').slice(0, 32)}.json`);
   try {
-    return JSON.parse(readFileSync(cached, 'utf8')) as Template;
+    return JSON.parse(readFileSync(cached, 'utf8')) as SynthesizedApp;
   } catch {
     // Not synthesized from these sources yet.
   }
   const { App } = await import('aws-cdk-lib');
   const { SupervisionStack } = await import('../infra/supervision-stack.ts');
+  const { SupervisionEdgeStack } = await import('../infra/edge-stack.ts');
   const cdkJson = JSON.parse(readFileSync(path.join(ROOT, 'cdk.json'), 'utf8')) as {
     context?: Record<string, unknown>;
   };
@@ -149,13 +156,18 @@ export const synthesizeStack = async (options: {
     senderEmail: options.senderEmail,
     maxSendRate: options.maxSendRate,
   });
-  const template = app.synth().getStackByName(options.stackName).template as Template;
+  new SupervisionEdgeStack(app, `${options.stackName}-Edge`, { env: { region: 'us-east-1' } });
+  const assembly = app.synth();
+  const synthesized: SynthesizedApp = {
+    main: assembly.getStackByName(options.stackName).template as Template,
+    edge: assembly.getStackByName(`${options.stackName}-Edge`).template as Template,
+  };
   mkdirSync(CACHE_DIR, { recursive: true });
   // Written whole, then renamed: clouds starting together never read half a file.
   const partial = `${cached}.${process.pid}.${Date.now()}`;
-  writeFileSync(partial, JSON.stringify(template));
+  writeFileSync(partial, JSON.stringify(synthesized));
   renameSync(partial, cached);
-  return template;
+  return synthesized;
 };
 
 type Resolved = string | number | boolean | null | Resolved[] | { [key: string]: Resolved };
