@@ -33,6 +33,7 @@ import { wakeCollect } from './adapters/workflow.ts';
 import { buildResultsWorkbook, XLSX_TYPE } from './adapters/xlsx.ts';
 import { estimateCost, pricingRegion } from './core/aws-cost.ts';
 import { STRICT_TRANSPORT_SECURITY } from './core/security-headers.ts';
+import { CONTROL_CHARACTER_MESSAGE } from './core/text-guard.ts';
 import { type ControlRefusal, controlledCampaign, refuseControl, withReminderNow } from './core/campaign-control.ts';
 import { type ConsoleUser, Forbidden, may, requireMay, Unauthorized } from './core/console-access.ts';
 import {
@@ -526,6 +527,7 @@ const INPUT_MESSAGES_ZH: Readonly<Record<string, string>> = {
   [`the comment may be at most ${MAX_REVIEW_COMMENT} characters`]: `意见不能超过 ${MAX_REVIEW_COMMENT} 个字`,
   'version must be the version number shown with the response': '答卷版本无效，请刷新页面后重试',
   'ruling must be uphold or withdraw': '请选择维持原结论或撤销该问题',
+  [CONTROL_CHARACTER_MESSAGE]: '请删除文字中的控制字符或损坏的字符（只能包含文字、换行和制表符）',
   [`the note may be at most ${MAX_RULING_NOTE} characters`]: `复核意见不能超过 ${MAX_RULING_NOTE} 个字`,
 };
 

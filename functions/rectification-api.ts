@@ -17,6 +17,7 @@ import {
 } from './core/rectification-page.ts';
 import { hasControlCharacters, readRequestBody } from './core/request-body.ts';
 import { STRICT_TRANSPORT_SECURITY } from './core/security-headers.ts';
+import { normalizeText } from './core/text-guard.ts';
 import { chinaDate } from './core/working-days.ts';
 
 /** Largest request body accepted: one note of 1,000 characters fits many times over. */
@@ -233,7 +234,7 @@ export const FixReport = z.strictObject(
     item: Id,
     note: z
       .string({ message: 'note must be text' })
-      .transform((s) => s.replace(/\r\n/g, '\n').trim())
+      .transform((s) => normalizeText(s).trim())
       .pipe(
         z
           .string()

@@ -1,5 +1,6 @@
 import { type SESClient, SendEmailCommand, SendRawEmailCommand } from '@aws-sdk/client-ses';
 import type { RenderedMail } from '../core/mail.ts';
+import { mailHeaderText } from '../core/text-guard.ts';
 
 /** SES refused the recipient or the message for good (no retry will help). */
 export class MailRejected extends Error {
@@ -178,7 +179,7 @@ export class Mailer {
                 Source: this.options.from,
                 Destination: { ToAddresses: [...to] },
                 Message: {
-                  Subject: { Data: mail.subject, Charset: 'UTF-8' },
+                  Subject: { Data: mailHeaderText(mail.subject), Charset: 'UTF-8' },
                   Body: { Html: { Data: mail.html, Charset: 'UTF-8' }, Text: { Data: mail.text, Charset: 'UTF-8' } },
                 },
                 ConfigurationSetName: this.options.configurationSet,

@@ -13,6 +13,7 @@ import {
   type Question,
   type Questionnaire,
 } from './model.ts';
+import { findUnsafeCharacter, normalizeText } from './text-guard.ts';
 
 /** One problem with a submission, named by the field it concerns. */
 export interface FieldError {
@@ -128,15 +129,6 @@ const msg = (zh: string, en: string): LocalizedText => ({ zh, en });
 export const allowsNotApplicable = (q: Pick<Question, 'allowNa' | 'required' | 'kind'>): boolean =>
   q.kind !== 'text' && (q.allowNa ?? !q.required);
 
-/** Whether text holds control characters; only tab, newline and carriage return have a place in an answer. */
-const hasControl = (text: string): boolean => {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || c === 0x7f) return true;
-  }
-  return false;
-};
-
 const parseOne = (q: Question, raw: string | number | boolean): { value: AnswerValue } | { error: LocalizedText } => {
   if (q.kind !== 'text' && (raw === NOT_APPLICABLE || raw === null)) {
     return allowsNotApplicable(q)
@@ -187,11 +179,12 @@ const parseOne = (q: Question, raw: string | number | boolean): { value: AnswerV
     }
     case 'text': {
       if (typeof raw !== 'string') return { error: msg('请输入文字', 'enter text') };
-      const text = raw.replace(/\r\n/g, '\n').trim();
+      const text = normalizeText(raw).trim();
       if (text.length > q.maxLength) {
         return { error: msg(`不能超过 ${q.maxLength} 个字符`, `at most ${q.maxLength} characters`) };
       }
-      if (hasControl(text)) return { error: msg('包含无效字符', 'contains invalid characters') };
+      const unsafe = findUnsafeCharacter(text, { multiline: true });
+      if (unsafe) return { error: msg(unsafe.zh, unsafe.en) };
       return { value: text };
     }
   }
@@ -250,7 +243,8 @@ export const validateProblems = (
         field: field('category'),
         message: msg('请从列表中选择问题类别', 'choose a category from the list'),
       });
-    const description = (p.description ?? '').replace(/\r\n/g, '\n').trim();
+    const description = normalizeText(p.description ?? '').trim();
+    const unsafe = findUnsafeCharacter(description, { multiline: true });
     if (description === '')
       errors.push({ field: field('description'), message: msg('请描述发现的问题', 'describe the problem') });
     else if (description.length > MAX_PROBLEM_DESCRIPTION) {
@@ -258,8 +252,8 @@ export const validateProblems = (
         field: field('description'),
         message: msg(`不能超过 ${MAX_PROBLEM_DESCRIPTION} 个字符`, `at most ${MAX_PROBLEM_DESCRIPTION} characters`),
       });
-    } else if (hasControl(description)) {
-      errors.push({ field: field('description'), message: msg('包含无效字符', 'contains invalid characters') });
+    } else if (unsafe) {
+      errors.push({ field: field('description'), message: msg(unsafe.zh, unsafe.en) });
     }
     const severity = PROBLEM_SEVERITIES.find((s) => s === p.severity);
     if (!severity)

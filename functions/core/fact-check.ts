@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { Id, type LocalizedText, type Problem, ProblemCategory, ProblemSeverity, type Response } from './model.ts';
 import { rectificationItemId } from './rectification.ts';
 import { hasControlCharacters } from './request-body.ts';
+import { CONTROL_CHARACTER_MESSAGE, isSafeText, normalizeText } from './text-guard.ts';
 
 /**
  * Fact-check and appeal (事实核查与申诉复核) before results are published: each center's official
@@ -79,7 +80,7 @@ export const DisputeInput = z.object({
   item: z.string().min(1).max(200),
   reason: z
     .string({ error: 'give the reason as text' })
-    .transform((s) => s.replace(/\r\n/g, '\n').trim())
+    .transform((s) => normalizeText(s).trim())
     .pipe(
       z
         .string()
@@ -104,7 +105,16 @@ export const openDispute = (item: FactCheckItem, input: DisputeInput, at: string
 /** What an organizer posts to rule on a dispute. */
 export const RulingInput = z.object({
   ruling: z.enum(['uphold', 'withdraw'], { error: 'ruling must be uphold or withdraw' }),
-  note: z.string().trim().max(MAX_RULING_NOTE, `the note may be at most ${MAX_RULING_NOTE} characters`).default(''),
+  note: z
+    .string()
+    .transform((s) => normalizeText(s).trim())
+    .pipe(
+      z
+        .string()
+        .max(MAX_RULING_NOTE, `the note may be at most ${MAX_RULING_NOTE} characters`)
+        .refine((s) => isSafeText(s, { multiline: true }), CONTROL_CHARACTER_MESSAGE),
+    )
+    .default(''),
   center: Id,
 });
 export type RulingInput = z.infer<typeof RulingInput>;

@@ -43,6 +43,7 @@ import {
   WARNING_FLAGS,
 } from './report.ts';
 import type { CampaignScoringSummary } from './scoring.ts';
+import { mailHeaderText } from './text-guard.ts';
 import type { MailBatchFailure, MailKind } from './workflow-contract.ts';
 
 /** An email ready to send: subject, HTML and plain-text parts. Rendering happens here, never in SES templates. */
@@ -102,7 +103,9 @@ export const renderInvitation = (
 ): RenderedMail => {
   const list = linkList(links);
   const due = formatBeijingTime(deadline);
-  const subject = `【${campaign.title.zh}】监督任务 ${links.length} 项 / ${campaign.title.en}: ${links.length} assignments`;
+  const subject = oneLine(
+    `【${campaign.title.zh}】监督任务 ${links.length} 项 / ${campaign.title.en}: ${links.length} assignments`,
+  );
   return {
     subject,
     html: page(
@@ -127,7 +130,9 @@ export const renderReminder = (
   const list = linkList(links);
   const due = formatBeijingTime(deadline);
   return {
-    subject: `【提醒 Reminder】${campaign.title.zh}：尚有 ${links.length} 项未提交 / ${links.length} still open`,
+    subject: oneLine(
+      `【提醒 Reminder】${campaign.title.zh}：尚有 ${links.length} 项未提交 / ${links.length} still open`,
+    ),
     html: page(
       campaign.title.zh,
       `<p>${escapeHtml(supervisor.name)}，您好：</p><p>以下 ${links.length} 项监督任务尚未提交问卷，截止时间为 <strong>${escapeHtml(due)}</strong>。</p>
@@ -141,12 +146,8 @@ const fmt = (x: number | null | undefined) => (x === null || x === undefined ? '
 const signed = (x: number | null | undefined) =>
   x === null || x === undefined ? '—' : `${x > 0 ? '+' : x < 0 ? '−' : '±'}${Math.abs(x).toFixed(1)}`;
 const percent = (part: number, whole: number) => (whole > 0 ? Math.round((100 * part) / whole) : 0);
-/** Subjects are one line: no user text may start a new header. */
-const oneLine = (text: string) =>
-  Array.from(text, (c) => (c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f ? ' ' : c))
-    .join('')
-    .replace(/ {2,}/g, ' ')
-    .trim();
+/** Subjects are one line: no user text may start a new header (the one guard of every mail kind). */
+const oneLine = mailHeaderText;
 
 const MUTED = '#607d8b';
 const INK = '#1d2733';
@@ -782,7 +783,9 @@ export const renderFactCheckNotice = (m: FactCheckNoticeModel): RenderedMail => 
       `${both(PROBLEM_CATEGORY_LABELS[item.category])} · ${both(PROBLEM_SEVERITY_LABELS[item.severity])}: ${item.description}`,
   );
   return {
-    subject: `【事实核查 Fact-check】${m.campaign.title.zh}：${m.center.name.zh} 发现问题 ${m.items.length} 项 / ${m.items.length} findings`,
+    subject: oneLine(
+      `【事实核查 Fact-check】${m.campaign.title.zh}：${m.center.name.zh} 发现问题 ${m.items.length} 项 / ${m.items.length} findings`,
+    ),
     html: page(
       m.campaign.title.zh,
       `<p>${escapeHtml(m.center.official.name)}，您好：</p>
@@ -816,7 +819,7 @@ export const renderFailureNotice = (
 ): RenderedMail => {
   const where = batch ? failedBatchLines(batch.mapError, batch.failure) : undefined;
   return {
-    subject: `【运行失败 Failed】${campaign.title.zh} / ${campaign.title.en}`,
+    subject: oneLine(`【运行失败 Failed】${campaign.title.zh} / ${campaign.title.en}`),
     html: page(
       campaign.title.zh,
       `<p>督查活动 <strong>${escapeHtml(campaign.id)}</strong> 的流程运行失败，已停止。/ The workflow of campaign <strong>${escapeHtml(campaign.id)}</strong> failed and has stopped.</p>

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { MailAttachment } from './mail.ts';
+import { mailHeaderText } from './text-guard.ts';
 
 /** An email to put in MIME form, with the date and Message-ID it carries. */
 export interface MimeMessage {
@@ -37,8 +38,8 @@ const base64Lines = (bytes: Uint8Array | string): string => {
   return lines.join(CRLF);
 };
 
-/** Header text on one line: line breaks become spaces, so nothing can start a header of its own. */
-const oneLine = (text: string): string => text.replace(/[\r\n]+/g, ' ');
+/** Header text on one line, through the guard every mail kind uses: nothing can start a header of its own. */
+const oneLine = mailHeaderText;
 
 /** The UTF-8 text as RFC 2047 encoded-words, none splitting a character, the first fitting after `first` characters. */
 const encodedWords = (text: string, first: number): string[] => {

@@ -1,10 +1,23 @@
 import * as z from 'zod';
+import { findUnsafeCharacter, normalizeText } from './text-guard.ts';
 import { ConditionSyntaxError, comparisonsOf, parseCondition } from './condition.ts';
+
+/**
+ * One line of text from outside (a name, a title): NFC, trimmed, without control characters, line
+ * breaks or damaged characters, each refused naming the character and where it is.
+ */
+export const OneLine = z
+  .string()
+  .transform((s) => normalizeText(s).trim())
+  .superRefine((text, ctx) => {
+    const unsafe = findUnsafeCharacter(text);
+    if (unsafe) ctx.addIssue({ code: 'custom', message: `${unsafe.en} · ${unsafe.zh}` });
+  });
 
 /** Text shown to users in Chinese first, with English beside it. */
 export const LocalizedText = z.object({
-  zh: z.string().trim().min(1, 'Chinese text (zh) is required'),
-  en: z.string().trim().min(1, 'English text (en) is required'),
+  zh: OneLine.pipe(z.string().min(1, 'Chinese text (zh) is required')),
+  en: OneLine.pipe(z.string().min(1, 'English text (en) is required')),
 });
 export type LocalizedText = z.infer<typeof LocalizedText>;
 
@@ -42,10 +55,10 @@ export const Center = z.object({
   id: Id,
   name: LocalizedText,
   level: CenterLevel,
-  district: z.string().trim().min(1, 'district is required'),
-  address: z.string().trim().optional(),
+  district: OneLine.pipe(z.string().min(1, 'district is required')),
+  address: OneLine.optional(),
   official: z.object({
-    name: z.string().trim().min(1, 'the official needs a name'),
+    name: OneLine.pipe(z.string().min(1, 'the official needs a name')),
     email: Email,
   }),
 });
@@ -54,10 +67,10 @@ export type Center = z.infer<typeof Center>;
 /** A volunteer supervisor (政务服务监督员). */
 export const Supervisor = z.object({
   id: Id,
-  name: z.string().trim().min(1, 'name is required'),
+  name: OneLine.pipe(z.string().min(1, 'name is required')),
   email: Email,
-  sector: z.string().trim().min(1, 'sector is required'),
-  homeDistrict: z.string().trim().min(1, 'home district is required'),
+  sector: OneLine.pipe(z.string().min(1, 'sector is required')),
+  homeDistrict: OneLine.pipe(z.string().min(1, 'home district is required')),
 });
 export type Supervisor = z.infer<typeof Supervisor>;
 

@@ -1,4 +1,5 @@
 import { decodeFormBody, findDuplicateJsonKey } from './answers.ts';
+import { isSafeText } from './text-guard.ts';
 
 /** What a strictly read request body holds, or what is wrong with it. */
 export type RequestBody =
@@ -52,11 +53,5 @@ export const readRequestBody = (
   return key === undefined ? { ok: true, kind: 'json', value } : { ok: false, problem: 'duplicateKey', key };
 };
 
-/** Whether text holds control characters other than newline and tab: they have no place in a note. */
-export const hasControlCharacters = (text: string): boolean => {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if ((c < 0x20 && c !== 0x0a && c !== 0x09) || c === 0x7f) return true;
-  }
-  return false;
-};
+/** Whether a multi-line note holds what it may not: control characters but newline and tab, unpaired surrogates. */
+export const hasControlCharacters = (text: string): boolean => !isSafeText(text, { multiline: true });

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { NOT_APPLICABLE, questionsFor } from './answers.ts';
 import type { LocalizedText, Questionnaire, Response } from './model.ts';
 import { normalizeAnswer } from './scoring.ts';
+import { CONTROL_CHARACTER_MESSAGE, isSafeText, normalizeText } from './text-guard.ts';
 import { addWorkingDays, chinaDate, workingCalendar } from './working-days.ts';
 
 /**
@@ -33,8 +34,13 @@ export const ReviewInput = z
     }),
     comment: z
       .string()
-      .trim()
-      .max(MAX_REVIEW_COMMENT, `the comment may be at most ${MAX_REVIEW_COMMENT} characters`)
+      .transform((s) => normalizeText(s).trim())
+      .pipe(
+        z
+          .string()
+          .max(MAX_REVIEW_COMMENT, `the comment may be at most ${MAX_REVIEW_COMMENT} characters`)
+          .refine((s) => isSafeText(s, { multiline: true }), CONTROL_CHARACTER_MESSAGE),
+      )
       .default(''),
     /** The response version the reviewer saw: a decision on an older version is refused. */
     version: z.coerce.number().int().positive('version must be the version number shown with the response'),
