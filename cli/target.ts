@@ -208,7 +208,7 @@ export const describeStackOutputs = async (
   }
   if (!stack) {
     throw new CliFailure(
-      `there is no stack ${stackName} in ${region}: deploy it with \`npx cdk deploy -c senderEmail=…\`, or pass --stack and --region.`,
+      `there is no stack ${stackName} in ${region}: deploy it with \`npx cdk deploy ${stackName} -c senderEmail=…\`, or pass --stack and --region.`,
     );
   }
   const outputs = new Map((stack.Outputs ?? []).map((o) => [o.OutputKey ?? '', o.OutputValue ?? '']));

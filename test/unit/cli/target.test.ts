@@ -71,7 +71,7 @@ describe('finding a deployed stack', () => {
     // Assess
     await expect(attempt).rejects.toThrow(CliFailure);
     await expect(attempt).rejects.toThrow(
-      'there is no stack Nope in eu-west-1: deploy it with `npx cdk deploy -c senderEmail=…`, or pass --stack and --region.',
+      'there is no stack Nope in eu-west-1: deploy it with `npx cdk deploy Nope -c senderEmail=…`, or pass --stack and --region.',
     );
   });
 
