@@ -99,13 +99,13 @@ export const mailHeaderText = (text: string): string => {
     if (c >= 0xd800 && c <= 0xdbff) {
       const next = normalized.charCodeAt(i + 1);
       if (next >= 0xdc00 && next <= 0xdfff) {
-        out += normalized[i] + normalized[i + 1];
+        out += normalized.slice(i, i + 2);
         i++;
         continue;
       }
     }
     const unsafe = c < 0x20 || (c >= 0x7f && c <= 0x9f) || (c >= 0xd800 && c <= 0xdfff) || c === 0x2028 || c === 0x2029;
-    out += unsafe ? ' ' : normalized[i];
+    out += unsafe ? ' ' : normalized.charAt(i);
   }
   return out.replace(/ {2,}/g, ' ').trim();
 };
