@@ -112,6 +112,16 @@ export class IntervalAlpha {
     return this.n;
   }
 
+  /** Observed disagreement D_o up to the factor 2 both share: Σ_u m_u·SS_u/(m_u − 1) / n; NaN below two values. */
+  observed(): number {
+    return this.n < 2 ? Number.NaN : this.within / this.n;
+  }
+
+  /** Expected disagreement D_e up to the same factor: SS_total/(n − 1); NaN below two values or without variation. */
+  expected(): number {
+    return this.n < 2 || this.ss <= 0 ? Number.NaN : this.ss / (this.n - 1);
+  }
+
   /** Alpha, or null when undefined (fewer than two pairable values, or no variation at all). */
   value(): number | null {
     if (this.n < 2 || this.ss <= 0) return null;

@@ -83,8 +83,10 @@ export interface ScoringOptions {
   combine: RaterCombination;
   /** Central coverage of the interval, in percent: 80, 90, 95 or 99. */
   levelPercent: number;
-  /** A center whose raters' alpha falls below this is flagged for disagreement. */
+  /** A center whose raters' alpha falls below this is flagged for disagreement ... */
   disagreementAlpha: number;
+  /** ... when its raters also disagree this many times as much as the campaign's raters do on average. */
+  disagreementRatio: number;
   /** A center answering less than this share of the indicators asked is flagged. */
   lowCoverage: number;
   /** A rater whose severity has a modified z-score beyond ± this is an outlier. */
@@ -102,6 +104,7 @@ export const DEFAULT_SCORING_OPTIONS: ScoringOptions = {
   levelPercent: 90,
   // Krippendorff's lowest acceptable alpha for tentative conclusions.
   disagreementAlpha: 0.667,
+  disagreementRatio: 1.5,
   lowCoverage: 0.75,
   outlierZ: OUTLIER_Z,
   minSeverityCells: 5,
@@ -256,6 +259,7 @@ export const CampaignScoringSummary = z.object({
     combine: z.enum(['median', 'mean']),
     levelPercent: z.number(),
     disagreementAlpha: z.number(),
+    disagreementRatio: z.number(),
     lowCoverage: z.number(),
     outlierZ: z.number(),
     minSeverityCells: z.number(),
@@ -401,7 +405,8 @@ export const answerStep = (question: Question): number => {
         (a, b) => a - b,
       );
       let widest = 0;
-      for (let k = 1; k < scores.length; k++) widest = Math.max(widest, (scores[k] as number) - (scores[k - 1] as number));
+      for (let k = 1; k < scores.length; k++)
+        widest = Math.max(widest, (scores[k] as number) - (scores[k - 1] as number));
       return widest;
     }
     default:
@@ -794,6 +799,10 @@ class ScoringRun {
   private rowScore = new Float64Array(0);
   /** Per center, Σ (s_j − s̄)² over its raters' own scores. */
   private readonly ownSquares: Float64Array;
+  /** Per center (and center × dimension), the observed disagreement of its raters. */
+  private readonly centerObserved: Float64Array;
+  private campaignObserved = Number.NaN;
+  private readonly dimensionObserved: Float64Array;
   /** Per center, the variance the answer grid adds (gridVarianceOf). */
   private readonly gridVariance: Float64Array;
   private pooledVariance = Number.NaN;
@@ -817,6 +826,8 @@ class ScoringRun {
     this.m = new Uint16Array(this.ni);
     this.ownDims = new Float64Array(this.nd);
     this.ownSquares = new Float64Array(this.nc);
+    this.centerObserved = new Float64Array(this.nc);
+    this.dimensionObserved = new Float64Array(this.nc * this.nd);
     this.gridVariance = new Float64Array(this.nc);
     normalQuantile(options.levelPercent);
     this.dimensionAlphaScratch = Array.from({ length: this.nd }, () => new IntervalAlpha());
@@ -862,6 +873,7 @@ class ScoringRun {
   result(): ScoringResult {
     const local = new Int32Array(this.cols.raterIds.length).fill(-1);
     for (let c = 0; c < this.nc; c++) this.scoreCenter(c, local);
+    this.agreement();
     this.intervals();
     this.estimateSeverity();
     if (this.options.adjustSeverity) for (let c = 0; c < this.nc; c++) this.adjustCenter(c);
@@ -1020,8 +1032,9 @@ class ScoringRun {
       this.campaignAlpha.addUnit(sorted, count, i * r);
       (this.campaignDimensionAlpha[dim] as IntervalAlpha).addUnit(sorted, count, i * r);
     }
-    this.centerAlpha[c] = alpha.value();
-    this.dimensionAlpha[c] = this.dimensionAlphaScratch.map((a) => a.value());
+    this.centerObserved[c] = alpha.observed();
+    for (let d = 0; d < nd; d++)
+      this.dimensionObserved[c * nd + d] = (this.dimensionAlphaScratch[d] as IntervalAlpha).observed();
 
     // Severity: each answer against the center's consensus, where at least two raters answered (with
     // one, the consensus is the answer itself and says nothing about the rater).
@@ -1051,6 +1064,26 @@ class ScoringRun {
     let squares = 0;
     for (let row = 0; row < rated; row++) squares += ((this.rowScore[row] as number) - mean) ** 2;
     this.ownSquares[c] = rated > 1 ? squares : 0;
+  }
+
+  /**
+   * Each center's alpha against the campaign's expected disagreement: 1 − D_o(center) / D_e(campaign),
+   * and per dimension against the campaign's expected disagreement on that dimension. A center's own
+   * spread is no yardstick: raters agreeing on a uniformly good center would look like chance.
+   */
+  private agreement(): void {
+    const { nc, nd } = this;
+    const expected = this.campaignAlpha.expected();
+    this.campaignObserved = this.campaignAlpha.observed();
+    const dimensionExpected = this.campaignDimensionAlpha.map((a) => a.expected());
+    const alphaOf = (observed: number, against: number) =>
+      Number.isNaN(observed) || Number.isNaN(against) ? null : 1 - observed / against;
+    for (let c = 0; c < nc; c++) {
+      this.centerAlpha[c] = alphaOf(this.centerObserved[c] as number, expected);
+      this.dimensionAlpha[c] = dimensionExpected.map((e, d) =>
+        alphaOf(this.dimensionObserved[c * nd + d] as number, e),
+      );
+    }
   }
 
   /**
@@ -1202,7 +1235,12 @@ class ScoringRun {
       if (raters === 0) flags.push('no-responses');
       else if (raters === 1) flags.push('single-rater');
       if (raters > 0 && coverage < options.lowCoverage) flags.push('low-coverage');
-      if (alpha !== null && alpha < options.disagreementAlpha) flags.push('disagreement');
+      if (
+        alpha !== null &&
+        alpha < options.disagreementAlpha &&
+        (this.centerObserved[c] as number) > options.disagreementRatio * this.campaignObserved
+      )
+        flags.push('disagreement');
       for (let row = this.rowStart[c] as number; row < (this.rowStart[c] as number) + raters; row++) {
         if (this.outlier[this.rowRater[row] as number]) {
           flags.push('outlier-rater');
@@ -1295,6 +1333,11 @@ class ScoringRun {
     }
     const flags = Object.fromEntries(SCORE_FLAGS.map((f) => [f, scores.filter((s) => s.flags?.includes(f)).length]));
     const warnings: string[] = [];
+    const overall = this.campaignAlpha.value();
+    if (overall !== null && overall < options.disagreementAlpha)
+      warnings.push(
+        `the raters' agreement over the campaign (alpha ${overall.toFixed(3)}) is below ${options.disagreementAlpha}: raters of the same center differ a lot compared with how centers differ, so close scores and ranks mean little`,
+      );
     if (cols.ignored > 0)
       warnings.push(`${cols.ignored} responses name a center outside the campaign and were left out`);
     return {
@@ -1305,6 +1348,7 @@ class ScoringRun {
         combine: options.combine,
         levelPercent: options.levelPercent,
         disagreementAlpha: options.disagreementAlpha,
+        disagreementRatio: options.disagreementRatio,
         lowCoverage: options.lowCoverage,
         outlierZ: options.outlierZ,
         minSeverityCells: options.minSeverityCells,

@@ -108,15 +108,28 @@ describe('the worked example of docs/scoring.md', () => {
     expect(two(standardError)).toBe('32.90');
   });
 
-  it("measures the raters' agreement with Krippendorff's alpha and flags the center", () => {
+  it("measures the raters' agreement against the campaign's and flags the center among agreeing ones", () => {
+    // Prepare: alone, the center is its own campaign; beside two centers whose raters agree, it stands out
+    const acc = new CenterScoreAccumulator(
+      questionnaire,
+      ['C-XW', 'C-A', 'C-B'].map((id) => ({ id, level: 'district' as const })),
+      'worked-example',
+    );
+    (['A', 'B', 'C'] as const).forEach((id, i) => {
+      acc.add({ centerId: 'C-XW', supervisorId: `${id}${i}`, activity: 'experiential', answers: raters[id] });
+      acc.add({ centerId: 'C-A', supervisorId: `${id}${i}`, activity: 'experiential', answers: raters.A });
+      acc.add({ centerId: 'C-B', supervisorId: `${id}${i}`, activity: 'experiential', answers: raters.B });
+    });
     // Act
-    const [xw] = score(['A', 'B', 'C']).scores;
-    // Assess
+    const [alone] = score(['A', 'B', 'C']).scores;
+    const xw = acc.finish().scores.find((s) => s.centerId === 'C-XW');
+    // Assess: alone, alpha is Krippendorff's own; its disagreement is the campaign's, so no flag
     const reference = krippendorffAlpha(
       ['A', 'B', 'C'].map((id) => normalized(id as keyof typeof raters)),
       'interval',
     );
-    expect(xw?.alpha).toBeCloseTo(reference ?? Number.NaN, 12);
+    expect(alone?.alpha).toBeCloseTo(reference ?? Number.NaN, 12);
+    expect(alone?.flags).not.toContain('disagreement');
     expect(xw?.alpha).toBeLessThan(0.667);
     expect(xw?.flags).toContain('disagreement');
   });

@@ -651,7 +651,7 @@ describe('rater severity', () => {
 });
 
 describe('agreement', () => {
-  it("reports each center's alpha as Krippendorff's interval alpha over its indicators, and flags disagreement", () => {
+  it("judges each center's alpha against the campaign's expected disagreement, and flags disagreement", () => {
     // Prepare: three raters on two indicators
     const acc = new CenterScoreAccumulator(
       twoRatings,
@@ -677,13 +677,16 @@ describe('agreement', () => {
     const { scores, summary } = acc.finish();
     // Assess
     const toScore = (v: number) => (v - 1) * 25;
-    const expected = (rows: [string, number, number][]) =>
-      krippendorffAlpha(
-        rows.map(([, q1, q2]) => [toScore(q1), toScore(q2)]),
-        'interval',
-      );
-    expect(scores[0]?.alpha).toBeCloseTo(expected(x) ?? Number.NaN, 12);
-    expect(scores[1]?.alpha).toBeCloseTo(expected(y) ?? Number.NaN, 12);
+    // By definition: D_o = (1/n)·Σ_units Σ_{i≠j} (v_i − v_j)²/(m − 1) over the center's units, and
+    // D_e = Σ_{i≠j} (v_i − v_j)² / (N(N − 1)) over every pairable value of the campaign.
+    const unitsOf = (rows: [string, number, number][]) => [1, 2].map((k) => rows.map((r) => toScore(r[k] as number)));
+    const pairs = (values: number[]) => values.reduce((s, a) => s + values.reduce((t, b) => t + (a - b) ** 2, 0), 0);
+    const observed = (units: number[][]) =>
+      units.reduce((s, u) => s + pairs(u) / (u.length - 1), 0) / units.reduce((n, u) => n + u.length, 0);
+    const pooled = [...unitsOf(x), ...unitsOf(y)].flat();
+    const expectedDisagreement = pairs(pooled) / (pooled.length * (pooled.length - 1));
+    expect(scores[0]?.alpha).toBeCloseTo(1 - observed(unitsOf(x)) / expectedDisagreement, 12);
+    expect(scores[1]?.alpha).toBeCloseTo(1 - observed(unitsOf(y)) / expectedDisagreement, 12);
     expect(scores[0]?.flags).not.toContain('disagreement');
     expect(scores[1]?.flags).toContain('disagreement');
     const all = [...x, ...y].map(([, q1, q2]) => [toScore(q1), toScore(q2)]);
