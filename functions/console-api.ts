@@ -6,16 +6,20 @@ import { loadCityResults } from './adapters/city-results.ts';
 import {
   answerMfaChallenge,
   completeNewPassword,
+  currentConsoleRole,
   MfaCode,
   MfaCodeRejected,
   MfaCodeRequired,
   NewPassword,
   PasswordChangeRequired,
   PasswordRejected,
+  revokeRefreshToken,
+  type SignedIn,
   type SignInClient,
   signInToConsole,
   verifyConsoleToken,
 } from './adapters/console-auth.ts';
+import type { ConsoleSessionStore } from './adapters/console-sessions.ts';
 import { deliverAll } from './adapters/delivery.ts';
 import { getLinkSecret } from './adapters/link-secret.ts';
 import { logger, withLambdaContext } from './adapters/logger.ts';
@@ -28,7 +32,7 @@ import {
   CampaignStateConflict,
   ConcurrentUpdate,
 } from './adapters/store.ts';
-import { store } from './adapters/table.ts';
+import { consoleSessions, store } from './adapters/table.ts';
 import { wakeCollect } from './adapters/workflow.ts';
 import { buildResultsWorkbook, XLSX_TYPE } from './adapters/xlsx.ts';
 import { estimateCost, pricingRegion } from './core/aws-cost.ts';
@@ -95,36 +99,69 @@ type Result = APIGatewayProxyStructuredResultV2;
  * `client` tells Cognito's threat protection where the user is.
  */
 export interface ConsoleAuth {
-  verify: (token: string) => Promise<ConsoleUser>;
-  signIn: (
-    username: string,
-    password: string,
-    client?: SignInClient,
-  ) => Promise<{ idToken: string; expiresInSeconds: number }>;
+  /**
+   * The user of a session cookie; {@link Unauthorized} when the session is unknown, signed out or
+   * expired, or the user's role in the pool is no longer the one the session began with.
+   */
+  verify: (cookie: string) => Promise<ConsoleUser>;
+  /** Begins a server-side session for a sign-in Cognito completed: the cookie's value and the user. */
+  open: (signedIn: SignedIn) => Promise<{ cookie: string; user: ConsoleUser }>;
+  /** Ends the session of a cookie (signing out); an unknown one is not an error. */
+  close: (cookie: string) => Promise<void>;
+  signIn: (username: string, password: string, client?: SignInClient) => Promise<SignedIn>;
   /** Answers a first sign-in's new-password challenge with the password chosen. */
-  completeNewPassword: (
-    userId: string,
-    session: string,
-    password: string,
-    client?: SignInClient,
-  ) => Promise<{ idToken: string; expiresInSeconds: number }>;
+  completeNewPassword: (userId: string, session: string, password: string, client?: SignInClient) => Promise<SignedIn>;
   /** Answers an authenticator-app (TOTP) challenge with the code the user typed. */
-  answerMfa: (
-    userId: string,
-    session: string,
-    code: string,
-    client?: SignInClient,
-  ) => Promise<{ idToken: string; expiresInSeconds: number }>;
+  answerMfa: (userId: string, session: string, code: string, client?: SignInClient) => Promise<SignedIn>;
 }
 
-const cognitoAuth: ConsoleAuth = {
-  verify: verifyConsoleToken,
+/**
+ * Sessions in the table, users in the Cognito pool. Each request reads its session and asks the pool
+ * for the user's groups (`AdminListGroupsForUser`): a role taken away ends every session of that
+ * user at their next request, not when their ID token expires. The refresh token of a sign-in is
+ * revoked as soon as its session is stored: the console never refreshes, so nothing Cognito issued
+ * outlives the session but the ID token, which the console no longer accepts on its own.
+ */
+export const createCognitoConsoleAuth = ({
+  sessions,
+  verifyIdToken = verifyConsoleToken,
+  now = () => new Date(),
+}: {
+  sessions: ConsoleSessionStore;
+  /** Checks a sign-in's ID token; Cognito's keys by default. */
+  verifyIdToken?: (idToken: string) => Promise<ConsoleUser>;
+  now?: () => Date;
+}): ConsoleAuth => ({
+  verify: async (cookie) => {
+    const user = await sessions.get(cookie, now());
+    if (!user) throw new Unauthorized('no such session: signed out, expired or never begun');
+    const role = await currentConsoleRole(user.username);
+    if (role !== user.role) {
+      await sessions.delete(cookie);
+      throw new Unauthorized(`${user.username} is no longer ${user.role} (now ${role ?? 'in no console group'})`);
+    }
+    return user;
+  },
+  open: async (signedIn) => {
+    const user = await verifyIdToken(signedIn.idToken);
+    const at = now();
+    const cookie = await sessions.create(user, new Date(at.getTime() + signedIn.expiresInSeconds * 1000), at);
+    if (signedIn.refreshToken) {
+      await revokeRefreshToken(signedIn.refreshToken).catch((error: unknown) =>
+        logger.warn('refresh token not revoked', { error: error instanceof Error ? error.name : String(error) }),
+      );
+    }
+    return { cookie, user };
+  },
+  close: (cookie) => sessions.delete(cookie),
   signIn: signInToConsole,
   completeNewPassword,
   answerMfa: answerMfaChallenge,
-};
+});
 
-/** The session cookie: the user pool's ID token, HttpOnly, same-site only. */
+const cognitoAuth: ConsoleAuth = createCognitoConsoleAuth({ sessions: consoleSessions });
+
+/** The session cookie: the id of a session the table holds (never a token), HttpOnly, same-site only. */
 export const SESSION_COOKIE = 'console_session';
 /** Largest form the console accepts (a comment of 500 characters fits many times over). */
 const MAX_FORM_BYTES = 16 * 1024;
@@ -632,10 +669,10 @@ export const routeConsole = async (
       );
     }
     /** A session begun: the ID token's user audited, the cookie set, on to the campaigns. */
-    const signedIn = async (session: { idToken: string; expiresInSeconds: number }, action: string) => {
-      const user = await auth.verify(session.idToken);
+    const signedIn = async (session: SignedIn, action: string) => {
+      const { cookie, user } = await auth.open(session);
       await audit(user, { campaignId: 'console', at: now().toISOString(), action, target: user.username });
-      return redirect(`/console${q}`, [sessionCookie(event, session.idToken, session.expiresInSeconds)]);
+      return redirect(`/console${q}`, [sessionCookie(event, cookie, session.expiresInSeconds)]);
     };
     // Cognito's threat protection judges the user's address, not the function's.
     const client: SignInClient = { ipAddress: event.requestContext.http.sourceIp };
@@ -846,6 +883,8 @@ export const routeConsole = async (
           text('不支持的操作', 'Method not allowed'),
           text('请使用退出按钮。', 'Use the sign-out button.'),
         );
+      const ending = cookieOf(event, SESSION_COOKIE);
+      if (ending) await auth.close(ending);
       return redirect(`/console/sign-in${q}`, [sessionCookie(event, '', 0)]);
     }
 

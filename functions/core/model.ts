@@ -452,6 +452,8 @@ export const CenterTrend = z.object({
   dimensions: z.record(z.string(), z.number().nullable()),
   /** False when the method or an indicator's normalization changed in between. */
   comparable: z.boolean(),
+  /** Set when the previous score came from another method version: no change is computed then. */
+  methodChanged: z.object({ from: z.string(), to: z.string() }).optional(),
 });
 export type CenterTrend = z.infer<typeof CenterTrend>;
 

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { IntervalAlpha, medianOfSorted, modifiedZScores, OUTLIER_Z, sortPrefix } from './agreement.ts';
+import { IntervalAlpha, median, medianOfSorted, modifiedZScores, OUTLIER_Z, sortPrefix } from './agreement.ts';
 import { normalQuantile, POOLED_WEIGHT, raterInterval } from './interval.ts';
 import {
   ACTIVITIES,
@@ -23,7 +23,7 @@ import {
  * Version of the scoring method recorded on every score. Change it whenever anything that can move
  * a number changes; re-scoring with the same version gives bit-identical results.
  */
-export const METHODOLOGY_VERSION = 'median-of-raters/2';
+export const METHODOLOGY_VERSION = 'median-of-raters/3';
 
 /** One grade band: scores at or above `min` get `grade` (bands are checked from the top). */
 export const GradeBand = z.object({ grade: z.enum(GRADES), min: z.number() });
@@ -93,6 +93,8 @@ export interface ScoringOptions {
   outlierZ: number;
   /** Comparisons a rater needs before their severity gets a z-score or adjusts anything. */
   minSeverityCells: number;
+  /** Points a severity must lie from the raters' median to be an outlier, whatever its z-score. */
+  minOutlierPoints: number;
   /** Report scores with each rater's severity taken out beside the raw ones. */
   adjustSeverity: boolean;
 }
@@ -108,6 +110,7 @@ export const DEFAULT_SCORING_OPTIONS: ScoringOptions = {
   lowCoverage: 0.75,
   outlierZ: OUTLIER_Z,
   minSeverityCells: 5,
+  minOutlierPoints: 10,
   adjustSeverity: true,
 };
 
@@ -263,6 +266,7 @@ export const CampaignScoringSummary = z.object({
     lowCoverage: z.number(),
     outlierZ: z.number(),
     minSeverityCells: z.number(),
+    minOutlierPoints: z.number(),
     adjustSeverity: z.boolean(),
   }),
   centers: z.number().int().nonnegative(),
@@ -1152,10 +1156,16 @@ class ScoringRun {
     }
     // z-scores need a spread to compare against: with fewer than three raters there is none.
     if (reliable.length < 3) return;
-    const z = modifiedZScores(reliable.map((g) => this.severity[g] as number));
+    const values = reliable.map((g) => this.severity[g] as number);
+    const z = modifiedZScores(values);
+    // + 0 as in modifiedZScores: the median of -0 and 0 must not depend on the order.
+    const middle = median(values) + 0;
     reliable.forEach((g, k) => {
       this.zOf.set(g, z[k] as number);
-      if (Math.abs(z[k] as number) > this.options.outlierZ) this.outlier[g] = 1;
+      // A z-score alone can single out a 4-point severity when nearly every rater sits at 0 (MAD 0).
+      const effect = Math.abs((this.severity[g] as number) - middle);
+      if (Math.abs(z[k] as number) > this.options.outlierZ && effect >= this.options.minOutlierPoints)
+        this.outlier[g] = 1;
     });
   }
 
@@ -1251,16 +1261,19 @@ class ScoringRun {
       const before = previous.get(center.id);
       let trend: CenterTrend | null = null;
       if (this.previous && before && score !== null && before.score !== null) {
+        // Numbers from another method version are not compared: the trend says the method changed.
+        const sameMethod = before.methodology === METHODOLOGY_VERSION;
         const change: Record<string, number | null> = {};
         for (const [d, v] of Object.entries(dimensions)) {
           const was = before.dimensions[d];
-          change[d] = v !== null && was !== null && was !== undefined ? v - was : null;
+          change[d] = sameMethod && v !== null && was !== null && was !== undefined ? v - was : null;
         }
         trend = {
           previousCampaignId: this.previous.campaignId,
-          score: publishedChange(score, before.score),
+          score: sameMethod ? publishedChange(score, before.score) : null,
           dimensions: change,
-          comparable: this.previous.comparable,
+          comparable: this.previous.comparable && sameMethod,
+          ...(sameMethod ? {} : { methodChanged: { from: before.methodology, to: METHODOLOGY_VERSION } }),
         };
       }
       return {
@@ -1338,6 +1351,13 @@ class ScoringRun {
       warnings.push(
         `the raters' agreement over the campaign (alpha ${overall.toFixed(3)}) is below ${options.disagreementAlpha}: raters of the same center differ a lot compared with how centers differ, so close scores and ranks mean little`,
       );
+    const older = [...new Set((this.previous?.scores ?? []).map((s) => s.methodology))].filter(
+      (m) => m !== METHODOLOGY_VERSION,
+    );
+    if (older.length > 0)
+      warnings.push(
+        `${this.previous?.campaignId} was scored with ${older.join(', ')}, this campaign with ${METHODOLOGY_VERSION}: the method changed, so no change against it is computed`,
+      );
     if (cols.ignored > 0)
       warnings.push(`${cols.ignored} responses name a center outside the campaign and were left out`);
     return {
@@ -1352,6 +1372,7 @@ class ScoringRun {
         lowCoverage: options.lowCoverage,
         outlierZ: options.outlierZ,
         minSeverityCells: options.minSeverityCells,
+        minOutlierPoints: options.minOutlierPoints,
         adjustSeverity: options.adjustSeverity,
       },
       centers: scores.length,

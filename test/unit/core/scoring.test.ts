@@ -587,6 +587,27 @@ describe('grades and ranks', () => {
   });
 });
 
+const questionnaireOfNumbers = Questionnaire.parse({
+  id: 'numbers',
+  title: { zh: '问卷', en: 'Questionnaire' },
+  sections: [
+    {
+      dimension: 'facilitation',
+      title: { zh: '便利化', en: 'Facilitation' },
+      questions: ['n1', 'n2'].map((id) => ({
+        id,
+        indicator: id,
+        kind: 'number',
+        dimension: 'facilitation',
+        title: { zh: id, en: id },
+        unit: { zh: '分', en: 'points' },
+        best: 100,
+        worst: 0,
+      })),
+    },
+  ],
+});
+
 describe('rater severity', () => {
   // H rates every center harshly (1, 1 → 0, 0); two other raters per center.
   // X: A 75,75 · B 100,75 · H 0,0 → consensus 75, 75; deviations A 0,0 · B 25,0 · H −75,−75
@@ -614,6 +635,24 @@ describe('rater severity', () => {
     for (const [center, rater, q1, q2] of rows) acc.add(response(center, rater, { q1, q2 }));
     return acc.finish({ minSeverityCells: 2 });
   };
+
+  it('calls no rater an outlier whose severity lies less than 10 points from the median, whatever its z-score', () => {
+    // Prepare: at three centers, raters agree exactly except G, who is 4 points harsher on one answer
+    const acc = new CenterScoreAccumulator(
+      questionnaireOfNumbers,
+      ['X', 'Y', 'Z'].map((id) => ({ id, level: 'district' as const })),
+      'c1',
+    );
+    for (const center of ['X', 'Y', 'Z'])
+      for (const rater of ['A', 'B', 'C', 'D', 'E', 'G'])
+        acc.add(response(center, rater, { n1: rater === 'G' && center === 'X' ? 76 : 80, n2: 80 }));
+    // Act
+    const { raters } = acc.finish({ minSeverityCells: 2 });
+    // Assess: MAD is 0, so the fallback gives G a large z-score, but two thirds of a point is no outlier
+    const g = raters.find((r) => r.supervisorId === 'G');
+    expect(Math.abs(g?.z ?? 0)).toBeGreaterThan(3.5);
+    expect(raters.some((r) => r.outlier)).toBe(false);
+  });
 
   it('estimates each rater as the mean deviation from the center consensus, with a modified z-score', () => {
     // Act
@@ -724,6 +763,27 @@ describe('trend', () => {
       comparable: true,
     });
     expect(b?.trend).toBeNull();
+  });
+
+  it('compares no numbers with a campaign scored by another method version, and says the method changed', () => {
+    // Prepare
+    const previous = centerScore('A', 'district', 75, {
+      dimensions: { standardization: 70, facilitation: 82 },
+      methodology: 'median-of-raters/2',
+    });
+    const acc = new CenterScoreAccumulator(questionnaire, centers, 'c1');
+    acc.addPage(twoRatersAtA);
+    // Act
+    const { scores, summary } = acc.finish({}, { campaignId: 'c0', scores: [previous], comparable: true });
+    // Assess
+    expect(scores[0]?.trend).toEqual({
+      previousCampaignId: 'c0',
+      score: null,
+      dimensions: { standardization: null, facilitation: null },
+      comparable: false,
+      methodChanged: { from: 'median-of-raters/2', to: METHODOLOGY_VERSION },
+    });
+    expect(summary.warnings.join(' ')).toContain('the method changed');
   });
 
   it('picks the latest earlier month of the series as the previous campaign', () => {
