@@ -418,6 +418,13 @@ export class SupervisionStack extends Stack {
       memorySize: 1769,
     });
     bindConsoleSignIn(this.consoleFunction, this.consoleUserPool, this.consoleUserPoolClient);
+    // Every console request checks that the session's user still has its role (functions/console-api.ts).
+    this.consoleFunction.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['cognito-idp:AdminListGroupsForUser'],
+        resources: [this.consoleUserPool.userPoolArn],
+      }),
+    );
     // A returned response is emailed to its supervisor with their survey link, derived from the link secret.
     this.consoleFunction.bindSecret(this.linkSecret, 'LINK_SECRET_ARN');
     this.consoleFunction.bindMail(mailBinding);

@@ -2,6 +2,7 @@ import {
   auditPk,
   CAMPAIGNS_PK,
   campaignPk,
+  consoleSessionPk,
   mailPk,
   rectificationPk,
   rectificationTokenPk,
@@ -68,6 +69,8 @@ export const KEY_SPACES = {
   registry: CAMPAIGNS_PK,
   /** `SUPPRESSED`: bounced and complaining addresses (store.ts keeps the name private). */
   suppressed: 'SUPPRESSED',
+  /** `SESSION#<hash>`: a console session, by the hash of its cookie's id. */
+  consoleSessions: consoleSessionPk('*'),
   /** `SERIES#<series>` on GSI1: the campaigns of a series, month by month. */
   series: seriesGsiPk('*'),
 } as const;
@@ -252,6 +255,8 @@ export const TABLE_GRANTS: Readonly<Record<TableHandlerName, readonly TableGrant
     { actions: ['dynamodb:GetItem'], leadingKeys: [K.suppressed] },
     /** A returned response's email: `releaseMail` when SES took nothing. */
     { actions: ['dynamodb:DeleteItem'], leadingKeys: [K.outbox] },
+    /** Sessions: begun at sign-in, read on every request, deleted at sign-out or when the role was taken away. */
+    { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'], leadingKeys: [K.consoleSessions] },
   ],
   'ses-events': [
     /** `suppress`: a bounced or complaining address, once (conditional put). */

@@ -1,9 +1,11 @@
 import {
+  AdminListGroupsForUserCommand,
   CognitoIdentityProviderClient,
   InitiateAuthCommand,
   type InitiateAuthCommandOutput,
   RespondToAuthChallengeCommand,
   type RespondToAuthChallengeCommandOutput,
+  RevokeTokenCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { CognitoJwtVerifier, JwtRsaVerifier } from 'aws-jwt-verify';
 import {
@@ -34,6 +36,7 @@ import {
   type ConsoleRole,
   type ConsoleUser,
   ROLE_GROUPS,
+  roleOfGroups,
   Unauthorized,
 } from '../core/console-access.ts';
 import { ConfigurationError, readEnv, requireEnv } from './config.ts';
@@ -184,7 +187,7 @@ export const consoleUserFromClaims = (payload: JwtPayload): ConsoleUser => {
   const claims = parsed.data;
   const username = claims['cognito:username'];
   const groups = claims['cognito:groups'] ?? [];
-  const role: ConsoleRole | undefined = CONSOLE_ROLES.find((r) => groups.includes(ROLE_GROUPS[r]));
+  const role: ConsoleRole | undefined = roleOfGroups(groups);
   if (role === undefined) {
     throw new Unauthorized(
       `${username} is not in a console group (${CONSOLE_ROLES.map((r) => ROLE_GROUPS[r]).join(', ')})`,
@@ -298,6 +301,55 @@ const secondsLeft = (idToken: string, fallback: number | undefined): number => {
   return fallback ?? 0;
 };
 
+/**
+ * A sign-in Cognito completed: the ID token that says who signed in, and the access and refresh
+ * tokens that came with it (the console begins its own session and revokes the refresh token).
+ */
+export interface SignedIn {
+  readonly idToken: string;
+  readonly expiresInSeconds: number;
+  readonly accessToken?: string;
+  readonly refreshToken?: string;
+}
+
+/** The tokens of a completed sign-in, as {@link SignedIn}. */
+const signedInFrom = (
+  result: { IdToken?: string; AccessToken?: string; RefreshToken?: string; ExpiresIn?: number } | undefined,
+  what: string,
+): SignedIn => {
+  const idToken = result?.IdToken;
+  if (!idToken) throw new Error(`Cognito answered ${what} without an ID token`);
+  return {
+    idToken,
+    expiresInSeconds: secondsLeft(idToken, result?.ExpiresIn),
+    ...(result?.AccessToken ? { accessToken: result.AccessToken } : {}),
+    ...(result?.RefreshToken ? { refreshToken: result.RefreshToken } : {}),
+  };
+};
+
+/**
+ * The console role the user pool gives `username` now (`AdminListGroupsForUser`), or undefined when
+ * they are in no console group or no longer exist. Needs `cognito-idp:AdminListGroupsForUser` on the pool.
+ */
+export const currentConsoleRole = async (username: string): Promise<ConsoleRole | undefined> => {
+  const { userPoolId } = consoleAuthConfig();
+  try {
+    const out = await cognitoClient.send(
+      new AdminListGroupsForUserCommand({ UserPoolId: userPoolId, Username: username, Limit: 60 }),
+    );
+    return roleOfGroups((out.Groups ?? []).flatMap((g) => (g.GroupName ? [g.GroupName] : [])));
+  } catch (error) {
+    if (error instanceof Error && error.name === 'UserNotFoundException') return undefined;
+    throw error;
+  }
+};
+
+/** Revokes a refresh token (and, on Cognito, the access tokens issued with it); a public call of the app client. */
+export const revokeRefreshToken = async (token: string): Promise<void> => {
+  const { clientId } = consoleAuthConfig();
+  await cognitoClient.send(new RevokeTokenCommand({ ClientId: clientId, Token: token }));
+};
+
 /** Cognito refused the new password: its policy, or one of the account's recent passwords. */
 export class PasswordRejected extends Error {
   override name = 'PasswordRejected';
@@ -348,7 +400,7 @@ export const completeNewPassword = async (
   session: string,
   newPassword: string,
   client?: SignInClient,
-): Promise<{ idToken: string; expiresInSeconds: number }> => {
+): Promise<SignedIn> => {
   const { clientId } = consoleAuthConfig();
   let out: RespondToAuthChallengeCommandOutput;
   try {
@@ -374,9 +426,7 @@ export const completeNewPassword = async (
   }
   const challenge = challengeOf(out, userId);
   if (challenge) throw challenge;
-  const idToken = out.AuthenticationResult?.IdToken;
-  if (!idToken) throw new Error('Cognito answered the new password without an ID token');
-  return { idToken, expiresInSeconds: secondsLeft(idToken, out.AuthenticationResult?.ExpiresIn) };
+  return signedInFrom(out.AuthenticationResult, 'the new password');
 };
 
 /**
@@ -390,7 +440,7 @@ export const answerMfaChallenge = async (
   session: string,
   code: string,
   client?: SignInClient,
-): Promise<{ idToken: string; expiresInSeconds: number }> => {
+): Promise<SignedIn> => {
   const { clientId } = consoleAuthConfig();
   let out: RespondToAuthChallengeCommandOutput;
   try {
@@ -416,9 +466,7 @@ export const answerMfaChallenge = async (
   }
   const challenge = challengeOf(out, userId);
   if (challenge) throw challenge;
-  const idToken = out.AuthenticationResult?.IdToken;
-  if (!idToken) throw new Error('Cognito answered the authenticator code without an ID token');
-  return { idToken, expiresInSeconds: secondsLeft(idToken, out.AuthenticationResult?.ExpiresIn) };
+  return signedInFrom(out.AuthenticationResult, 'the authenticator code');
 };
 
 /**
@@ -427,11 +475,7 @@ export const answerMfaChallenge = async (
  * exists), {@link PasswordChangeRequired} or {@link MfaCodeRequired}. `client` tells Cognito's
  * threat protection where the user is.
  */
-export const signInToConsole = async (
-  username: string,
-  password: string,
-  client?: SignInClient,
-): Promise<{ idToken: string; expiresInSeconds: number }> => {
+export const signInToConsole = async (username: string, password: string, client?: SignInClient): Promise<SignedIn> => {
   const { clientId } = consoleAuthConfig();
   if (username.trim() === '' || password === '') throw new Unauthorized(WRONG_CREDENTIALS);
   let out: InitiateAuthCommandOutput;
@@ -458,7 +502,5 @@ export const signInToConsole = async (
   }
   const challenge = challengeOf(out, username);
   if (challenge) throw challenge;
-  const idToken = out.AuthenticationResult?.IdToken;
-  if (!idToken) throw new Error('Cognito answered the sign-in without an ID token');
-  return { idToken, expiresInSeconds: secondsLeft(idToken, out.AuthenticationResult?.ExpiresIn) };
+  return signedInFrom(out.AuthenticationResult, 'the sign-in');
 };

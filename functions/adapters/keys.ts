@@ -56,3 +56,8 @@ export const auditPk = (campaignId: string): string => `AUDIT#${campaignId}`;
 export const factCheckSk = (centerId: string, itemId: string): string => `FACTCHECK#${centerId}#${itemId}`;
 /** An official's dispute of a draft finding, grouped by center. */
 export const disputeSk = (centerId: string, itemId: string): string => `DISPUTE#${centerId}#${itemId}`;
+/** Partition key of a console session, by the SHA-256 of its cookie's id (the id itself is never stored). */
+export const consoleSessionPk = (idHash: string): string => `SESSION#${idHash}`;
+/** Partition key of a console username's failed sign-ins, by the name as typed (lower case, URI-encoded). */
+export const signInAttemptsPk = (username: string): string =>
+  `SIGNIN#${encodeURIComponent(username.trim().toLowerCase())}`;

@@ -1,6 +1,10 @@
 import { requireEnv } from './config.ts';
+import { ConsoleSessionStore } from './console-sessions.ts';
 import { documentClient } from './dynamodb.ts';
 import { CampaignStore } from './store.ts';
 
 /** The product's table, configured once per process from `TABLE_NAME`. */
 export const store = new CampaignStore(documentClient, requireEnv('TABLE_NAME'));
+
+/** The console's sessions, in the same table. */
+export const consoleSessions = new ConsoleSessionStore(documentClient, requireEnv('TABLE_NAME'));

@@ -14,6 +14,10 @@ export const ROLE_GROUPS: Readonly<Record<ConsoleRole, string>> = {
   leader: 'leader',
 };
 
+/** The role of a user in these groups: the most powerful one (organizer, then coordinator, then leader), if any. */
+export const roleOfGroups = (groups: readonly string[]): ConsoleRole | undefined =>
+  CONSOLE_ROLES.find((role) => groups.includes(ROLE_GROUPS[role]));
+
 /** A signed-in console user, from a verified token. */
 export interface ConsoleUser {
   /** The user pool's subject id: what the audit log records. */

@@ -161,7 +161,7 @@ describe('the console function', () => {
     expect(states).toEqual(['states:SendTaskSuccess']);
   });
 
-  it('may send email from the campaign sender and read the link secret, but not administer the user pool', () => {
+  it("may send email from the campaign sender and read the link secret, and of the user pool only read a user's groups", () => {
     // Act
     const { stack, template } = synthesizeDefault();
     // Assess
@@ -176,7 +176,11 @@ describe('the console function', () => {
     expect(JSON.stringify(statements.filter((st) => JSON.stringify(st.Action).includes('ses:SendEmail')))).toContain(
       'ses:FromAddress',
     );
-    expect(actions.filter((action) => /^(cognito-idp|lambda):/.test(action))).toEqual([]);
+    expect(actions.filter((action) => /^(cognito-idp|lambda):/.test(action))).toEqual([
+      'cognito-idp:AdminListGroupsForUser',
+    ]);
+    const groups = statements.find((st) => st.Action === 'cognito-idp:AdminListGroupsForUser');
+    expect(groups?.Resource).toEqual({ 'Fn::GetAtt': [logicalId(stack, stack.consoleUserPool), 'Arn'] });
   });
 
   it('alarms into the alarm topic when the console function fails', () => {

@@ -1,3 +1,8 @@
+import {
+  AdminAddUserToGroupCommand,
+  AdminRemoveUserFromGroupCommand,
+  CognitoIdentityProviderClient,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConsoleUser, Unauthorized } from '../../functions/core/console-access.ts';
 import { type EmbeddedCloud, startEmbeddedCloud } from '../../local/cloud.ts';
@@ -190,5 +195,66 @@ describe('console sign-in on the embedded cloud', () => {
     expect(answer.headers.get('set-cookie')).toBeNull();
     expect(attacker).toBeInstanceOf(Unauthorized);
     expect((await auth.verifyConsoleToken(owner.idToken)).role).toBe('organizer');
+  });
+});
+
+/** Signs `username` in through the console's own form; the session cookie as a browser sends it back. */
+const signInThroughConsole = async (username: string): Promise<string> => {
+  const res = await fetch(`${cloud.urls.api}/console/sign-in?lang=en`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: cloud.urls.api },
+    body: new URLSearchParams({ username, password: accountNamed(username).password }).toString(),
+  });
+  await res.arrayBuffer();
+  if (res.status !== 303) throw new Error(`signing ${username} in was answered ${res.status}`);
+  return (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+};
+
+const campaignsWith = async (cookie: string) => {
+  const res = await fetch(`${cloud.urls.api}/console?lang=en`, { redirect: 'manual', headers: { cookie } });
+  await res.arrayBuffer();
+  return { status: res.status, location: res.headers.get('location') };
+};
+
+describe('console sessions on the embedded cloud', () => {
+  it('refuses the old cookie after its user signed out', async () => {
+    // Prepare
+    const cookie = await signInThroughConsole('leader');
+    const before = await campaignsWith(cookie);
+    // Act
+    const out = await fetch(`${cloud.urls.api}/console/sign-out?lang=en`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { origin: cloud.urls.api, cookie },
+    });
+    const after = await campaignsWith(cookie);
+    // Assess
+    expect(before.status).toBe(200);
+    expect(out.status).toBe(303);
+    expect(after).toEqual({ status: 303, location: '/console/sign-in?lang=en' });
+  });
+
+  it("refuses a user's next request once an administrator took their role away", async () => {
+    // Prepare
+    const cookie = await signInThroughConsole('leader');
+    const before = await campaignsWith(cookie);
+    const admin = new CognitoIdentityProviderClient({
+      endpoint: cloud.urls.cognito,
+      region: cloud.region,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    const membership = { UserPoolId: process.env.CONSOLE_USER_POOL_ID, Username: 'leader', GroupName: 'leader' };
+    try {
+      // Act
+      await admin.send(new AdminRemoveUserFromGroupCommand(membership));
+      const after = await campaignsWith(cookie);
+      // Assess
+      expect(before.status).toBe(200);
+      expect(after).toEqual({ status: 303, location: '/console/sign-in?lang=en' });
+    } finally {
+      await admin.send(new AdminAddUserToGroupCommand(membership));
+      admin.destroy();
+    }
   });
 });

@@ -1,16 +1,19 @@
 import {
+  AdminListGroupsForUserCommand,
   CodeMismatchException,
   CognitoIdentityProviderClient,
   InitiateAuthCommand,
   NotAuthorizedException,
   RespondToAuthChallengeCommand,
+  RevokeTokenCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { answerMfaChallenge, completeNewPassword, signInToConsole } from '../../../functions/adapters/console-auth.ts';
-import { type ConsoleAuth, routeConsole } from '../../../functions/console-api.ts';
+import { ConsoleSessionStore } from '../../../functions/adapters/console-sessions.ts';
+import { documentClient } from '../../../functions/adapters/dynamodb.ts';
+import { type ConsoleAuth, createCognitoConsoleAuth, routeConsole } from '../../../functions/console-api.ts';
 import { Unauthorized } from '../../../functions/core/console-access.ts';
 import { type ChallengeKind, challengeKey, signChallenge } from '../../../functions/core/console-challenge.ts';
 
@@ -26,15 +29,20 @@ const CLIENT_IP = '203.0.113.7';
 const SESSION = 'cognito-session-'.padEnd(60, 'x');
 const ID_TOKEN = 'id-token-of-organizer';
 
-const auth: ConsoleAuth = {
-  verify: async (token) => {
+/** The clock of the sessions: a test may move it on. */
+let clock = new Date('2026-12-05T08:00:00Z');
+const auth: ConsoleAuth = createCognitoConsoleAuth({
+  sessions: new ConsoleSessionStore(documentClient, 'console-table'),
+  verifyIdToken: async (token) => {
     if (token !== ID_TOKEN) throw new Unauthorized('token expired');
     return { sub: 'sub-org', username: 'organizer', role: 'organizer' };
   },
-  signIn: signInToConsole,
-  completeNewPassword,
-  answerMfa: answerMfaChallenge,
-};
+  now: () => clock,
+});
+
+/** The table's items by key, as the mocked DynamoDB keeps them. */
+const table = new Map<string, Record<string, unknown>>();
+const keyOf = (key: Record<string, unknown> | undefined) => `${String(key?.PK)}|${String(key?.SK)}`;
 
 const post = (path: string, form: Record<string, string>): APIGatewayProxyEventV2 => ({
   version: '2.0',
@@ -92,7 +100,20 @@ afterAll(() => {
 });
 
 beforeEach(() => {
-  ddb.on(PutCommand).resolves({});
+  clock = new Date('2026-12-05T08:00:00Z');
+  table.clear();
+  ddb.on(PutCommand).callsFake((input: { Item: Record<string, unknown> }) => {
+    table.set(keyOf(input.Item), input.Item);
+    return {};
+  });
+  ddb.on(GetCommand).callsFake((input: { Key: Record<string, unknown> }) => ({ Item: table.get(keyOf(input.Key)) }));
+  ddb.on(DeleteCommand).callsFake((input: { Key: Record<string, unknown> }) => {
+    table.delete(keyOf(input.Key));
+    return {};
+  });
+  ddb.on(QueryCommand).resolves({ Items: [] });
+  cognito.on(AdminListGroupsForUserCommand).resolves({ Groups: [{ GroupName: 'city-organizer' }] });
+  cognito.on(RevokeTokenCommand).resolves({});
 });
 
 afterEach(() => {
@@ -132,7 +153,7 @@ describe('console sign-in with an authenticator app', () => {
       UserContextData: { IpAddress: CLIENT_IP },
     });
     expect(signedIn.statusCode).toBe(303);
-    expect(signedIn.cookies?.[0]).toMatch(new RegExp(`^console_session=${ID_TOKEN};`));
+    expect(signedIn.cookies?.[0]).toMatch(/^console_session=[\w-]{43};/);
     expect(ddb).toReceiveCommandWith(PutCommand, { Item: expect.objectContaining({ action: 'sign-in' }) });
   });
 
@@ -280,5 +301,114 @@ describe("the console's signature on a sign-in challenge", () => {
     // Assess
     expect(hidden(String(first.body), 'sig')).toMatch(/^[\w-]{43}$/);
     expect(page.statusCode).toBe(303);
+  });
+});
+
+/** A GET of a console page with the cookie of `session`. */
+const get = (path: string, cookie: string): APIGatewayProxyEventV2 => {
+  const event = post(path, {});
+  event.requestContext.http.method = 'GET';
+  event.body = undefined;
+  event.cookies = [cookie];
+  return event;
+};
+
+/** Signs the organizer in with a password and returns the session cookie (`name=value`). */
+const signInOrganizer = async (): Promise<string> => {
+  cognito.on(InitiateAuthCommand).resolves({
+    AuthenticationResult: { ...signedInAs.AuthenticationResult, RefreshToken: 'refresh-token-of-organizer' },
+  });
+  const signedIn = await routeConsole(
+    post('/console/sign-in', { username: 'organizer', password: 'Correct-Horse-1' }),
+    auth,
+    () => clock,
+  );
+  return signedIn.cookies?.[0]?.split(';')[0] ?? '';
+};
+
+describe('console sessions held by the server', () => {
+  it('keeps the session in the table under the hash of its id, never the ID token, and revokes the refresh token', async () => {
+    // Act
+    const cookie = await signInOrganizer();
+    // Assess
+    const id = cookie.split('=')[1] ?? '';
+    const [record] = [...table.values()].filter((item) => String(item.PK).startsWith('SESSION#'));
+    expect(record).toMatchObject({
+      SK: 'SESSION',
+      username: 'organizer',
+      role: 'organizer',
+      expiresAt: '2026-12-05T09:00:00.000Z',
+    });
+    expect(JSON.stringify(record)).not.toContain(id);
+    expect(JSON.stringify(record)).not.toContain(ID_TOKEN);
+    expect(cognito).toReceiveCommandWith(RevokeTokenCommand, {
+      ClientId: 'console-client',
+      Token: 'refresh-token-of-organizer',
+    });
+  });
+
+  it('refuses the old cookie once its user signed out', async () => {
+    // Prepare
+    const cookie = await signInOrganizer();
+    const before = await routeConsole(get('/console', cookie), auth, () => clock);
+    // Act
+    const out = await routeConsole({ ...post('/console/sign-out', {}), cookies: [cookie] }, auth, () => clock);
+    const after = await routeConsole(get('/console', cookie), auth, () => clock);
+    // Assess
+    expect(before.statusCode).toBe(200);
+    expect(out.statusCode).toBe(303);
+    expect(after.statusCode).toBe(303);
+    expect(after.headers?.location).toBe('/console/sign-in?lang=en');
+    expect(after.cookies?.[0]).toMatch(/^console_session=; .*Max-Age=0/);
+  });
+
+  it('refuses the next request of a user whose role was taken away in the pool, and keeps refusing it', async () => {
+    // Prepare
+    const cookie = await signInOrganizer();
+    const before = await routeConsole(get('/console', cookie), auth, () => clock);
+    cognito.on(AdminListGroupsForUserCommand).resolves({ Groups: [] });
+    // Act
+    const removed = await routeConsole(get('/console', cookie), auth, () => clock);
+    cognito.on(AdminListGroupsForUserCommand).resolves({ Groups: [{ GroupName: 'city-organizer' }] });
+    const restored = await routeConsole(get('/console', cookie), auth, () => clock);
+    // Assess
+    expect(before.statusCode).toBe(200);
+    expect(removed.statusCode).toBe(303);
+    expect(removed.headers?.location).toBe('/console/sign-in?lang=en');
+    // The session ended with the role: giving the role back asks for a new sign-in.
+    expect(restored.statusCode).toBe(303);
+    expect(cognito).toReceiveCommandWith(AdminListGroupsForUserCommand, {
+      UserPoolId: 'eu-west-1_TestPool1',
+      Username: 'organizer',
+    });
+  });
+
+  it('refuses a session demoted to another role, though still in a console group', async () => {
+    // Prepare
+    const cookie = await signInOrganizer();
+    cognito.on(AdminListGroupsForUserCommand).resolves({ Groups: [{ GroupName: 'leader' }] });
+    // Act
+    const demoted = await routeConsole(get('/console', cookie), auth, () => clock);
+    // Assess
+    expect(demoted.statusCode).toBe(303);
+  });
+
+  it('refuses a session past its end, though its record is still in the table (no TTL locally)', async () => {
+    // Prepare
+    const cookie = await signInOrganizer();
+    clock = new Date('2026-12-05T09:00:01Z');
+    // Act
+    const expired = await routeConsole(get('/console', cookie), auth, () => clock);
+    // Assess
+    expect(expired.statusCode).toBe(303);
+    expect([...table.keys()].some((key) => key.startsWith('SESSION#'))).toBe(true);
+  });
+
+  it('refuses an ID token offered as the cookie', async () => {
+    // Act
+    const page = await routeConsole(get('/console', `console_session=${ID_TOKEN}`), auth, () => clock);
+    // Assess
+    expect(page.statusCode).toBe(303);
+    expect(page.headers?.location).toBe('/console/sign-in?lang=en');
   });
 });
