@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { IntervalAlpha, median, medianOfSorted, modifiedZScores, OUTLIER_Z, sortPrefix } from './agreement.ts';
-import { normalQuantile, POOLED_WEIGHT, raterInterval } from './interval.ts';
+import { normalQuantile, raterInterval } from './interval.ts';
 import {
   ACTIVITIES,
   Activity,
@@ -810,7 +810,6 @@ class ScoringRun {
   /** Per center, the variance the answer grid adds (gridVarianceOf). */
   private readonly gridVariance: Float64Array;
   private pooledVariance = Number.NaN;
-  private pooledDf = 0;
   private readonly alpha = new IntervalAlpha();
   private readonly dimensionAlphaScratch: IntervalAlpha[];
 
@@ -1124,7 +1123,6 @@ class ScoringRun {
       squares += this.ownSquares[c] as number;
       df += n - 1;
     }
-    this.pooledDf = df;
     this.pooledVariance = df > 0 ? squares / df : Number.NaN;
     for (let c = 0; c < this.nc; c++) {
       const n = this.raterCount[c] as number;

@@ -24,7 +24,14 @@ const questionnaire = Questionnaire.parse({
       dimension: 'regulation',
       title: t('规范化', 'Regulation'),
       questions: [
-        { id: 'r1', indicator: 'r1', kind: 'rating', dimension: 'regulation', weight: 1.5, title: t('态度', 'Attitude') },
+        {
+          id: 'r1',
+          indicator: 'r1',
+          kind: 'rating',
+          dimension: 'regulation',
+          weight: 1.5,
+          title: t('态度', 'Attitude'),
+        },
         { id: 'r2', indicator: 'r2', kind: 'yesno', good: 'no', dimension: 'regulation', title: t('额外', 'Extra') },
         {
           id: 'r3',
@@ -149,19 +156,27 @@ describe('the 90% interval', () => {
     { severity: 0.08, noise: 0.12 },
     { severity: 0.12, noise: 0.08 },
     { severity: 0.05, noise: 0.2 },
-  ])('holds the many-rater score for 85–95% of centers with 2, 3 and 5 raters (severity sd $severity, noise sd $noise)', (behaviour) => {
-    // Prepare: a third of the centers each with 2, 3 and 5 raters
-    const run = simulate(`intervals/${behaviour.severity}/${behaviour.noise}`, 1200, (c) => [2, 3, 5][c % 3] as number, behaviour);
-    // Act
-    const coverage = coverageByRaters(run);
-    // Assess
-    for (const n of [2, 3, 5]) {
-      expect(coverage.get(n)).toBeGreaterThanOrEqual(0.85);
-      expect(coverage.get(n)).toBeLessThanOrEqual(0.95);
-    }
-  });
+  ])(
+    'holds the many-rater score for 85–95% of centers with 2, 3 and 5 raters (severity sd $severity, noise sd $noise)',
+    (behaviour) => {
+      // Prepare: a third of the centers each with 2, 3 and 5 raters
+      const run = simulate(
+        `intervals/${behaviour.severity}/${behaviour.noise}`,
+        1200,
+        (c) => [2, 3, 5][c % 3] as number,
+        behaviour,
+      );
+      // Act
+      const coverage = coverageByRaters(run);
+      // Assess
+      for (const n of [2, 3, 5]) {
+        expect(coverage.get(n)).toBeGreaterThanOrEqual(0.85);
+        expect(coverage.get(n)).toBeLessThanOrEqual(0.95);
+      }
+    },
+  );
 
-  it('gives two raters who agree exactly an interval from the campaign\'s pooled spread, not a point', () => {
+  it("gives two raters who agree exactly an interval from the campaign's pooled spread, not a point", () => {
     // Prepare: one center rated identically by two raters among centers whose raters differ
     const run = simulate('intervals/agree', 60, () => 3, { severity: 0.08, noise: 0.12 }, 1);
     const acc = new CenterScoreAccumulator(questionnaire, [{ id: 'X', level: 'street' }], 'one');

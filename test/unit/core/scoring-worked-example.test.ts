@@ -138,7 +138,6 @@ describe('the worked example of docs/scoring.md', () => {
     // Prepare
     const previous = previousMonth;
     // Act
-    const [xw] = score(['A', 'B', 'C'], {}).scores;
     const lastMonth = { campaignId: 'worked-example-prev', scores: [previous], comparable: true };
     const [withTrend] = score(['A', 'B', 'C'], {}, lastMonth).scores;
     // Assess
@@ -164,7 +163,10 @@ describe('the worked example of docs/scoring.md', () => {
       two(xw?.alpha ?? Number.NaN),
       `${two(xw?.ci90?.low ?? Number.NaN)} – ${two(xw?.ci90?.high ?? Number.NaN)}`,
     ];
-    const published = [(xw?.score ?? 0).toFixed(1), `+${score(['A', 'B', 'C'], {}, lastMonth).scores[0]?.trend?.score}`];
+    const published = [
+      (xw?.score ?? 0).toFixed(1),
+      `+${score(['A', 'B', 'C'], {}, lastMonth).scores[0]?.trend?.score}`,
+    ];
     // Assess
     for (const number of [...shown, ...published]) expect(doc).toContain(number);
   });
