@@ -99,6 +99,16 @@ const REGION = 'us-east-1';
 const ACCOUNT = '000000000000';
 const TABLE = 'service-supervision';
 const STACK_NAME = 'ServiceSupervision';
+const SENDER = 'supervision@example.gov.cn';
+/**
+ * The send-rate cap the stack is synthesized with (a fixed rate, so the functions do not ask the local SES
+ * for a quota); `maxSendRate` then overrides it per cloud, so every cloud shares one synthesis.
+ */
+const SYNTHESIZED_SEND_RATE = 50;
+
+/** Synthesizes the stack as every embedded cloud runs it, ahead of time (the test suite's global setup). */
+export const synthesizeLocalStacks = () =>
+  synthesizeStacks({ stackName: STACK_NAME, senderEmail: SENDER, maxSendRate: SYNTHESIZED_SEND_RATE });
 const WORKFLOW = new URL('../workflows/campaign.asl.json', import.meta.url);
 
 const closeServer = (server: Server) =>
@@ -234,12 +244,8 @@ export const startEmbeddedCloud = async (options: EmbeddedCloudOptions = {}): Pr
         : await startLocalCognito({ host, port: ports.cognito ?? 0, password: options.consolePassword });
     if (cognito) closers.push(cognito.close);
 
-    const senderEmail = 'supervision@example.gov.cn';
-    const synthesized = await synthesizeStacks({
-      stackName: STACK_NAME,
-      senderEmail,
-      maxSendRate: options.maxSendRate ?? 50,
-    });
+    const senderEmail = SENDER;
+    const synthesized = await synthesizeLocalStacks();
     const template = options.transformTemplate
       ? options.transformTemplate(structuredClone(synthesized.main))
       : synthesized.main;
@@ -364,6 +370,7 @@ export const startEmbeddedCloud = async (options: EmbeddedCloudOptions = {}): Pr
 
     // What the stack sets is what the functions get; locally only endpoints and a few waits change.
     const overrides: Record<string, string> = {
+      MAX_SEND_RATE: String(options.maxSendRate ?? SYNTHESIZED_SEND_RATE),
       CAMPAIGN_CACHE_SECONDS: String(options.campaignCacheSeconds ?? 1),
       // Local requests are served on this machine within about a second.
       SUBMISSION_SETTLE_SECONDS: String(settleSeconds(options.campaignCacheSeconds ?? 1, 1)),
@@ -426,7 +433,6 @@ export const startEmbeddedCloud = async (options: EmbeddedCloudOptions = {}): Pr
       SURVEY_BASE_URL: api.url,
       LINK_SECRET: linkSecret,
       // For handlers a test runs in this process: the settings the stack's functions get.
-      MAX_SEND_RATE: String(options.maxSendRate ?? 50),
       MAIL_CONCURRENCY: '1',
       ...overrides,
     });
