@@ -32,7 +32,8 @@ import {
   CampaignStateConflict,
   ConcurrentUpdate,
 } from './adapters/store.ts';
-import { consoleSessions, store } from './adapters/table.ts';
+import type { SignInAttemptStore } from './adapters/sign-in-attempts.ts';
+import { consoleSessions, signInAttempts, store } from './adapters/table.ts';
 import { wakeCollect } from './adapters/workflow.ts';
 import { buildResultsWorkbook, XLSX_TYPE } from './adapters/xlsx.ts';
 import { estimateCost, pricingRegion } from './core/aws-cost.ts';
@@ -66,6 +67,7 @@ import {
   renderReviewPage,
   renderSignInPage,
 } from './core/console-page.ts';
+import { lockedUntil } from './core/sign-in-throttle.ts';
 import { DisputeClosed, factCheckDone, MAX_RULING_NOTE, RulingInput, ruleOn } from './core/fact-check.ts';
 import type { Lang } from './core/i18n.ts';
 import { deriveToken, surveyUrl } from './core/links.ts';
@@ -652,6 +654,8 @@ export const routeConsole = async (
   event: APIGatewayProxyEventV2,
   auth: ConsoleAuth = cognitoAuth,
   now: () => Date = () => new Date(),
+  /** Failed sign-ins per username: what locks a guessed-at account for a while. */
+  attempts: Pick<SignInAttemptStore, 'get' | 'recordFailure' | 'clear'> = signInAttempts,
 ): Promise<Result> => {
   const query = event.queryStringParameters ?? {};
   const lang: Lang = chooseLang(query.lang, event.headers['accept-language']);
@@ -676,6 +680,51 @@ export const routeConsole = async (
     };
     // Cognito's threat protection judges the user's address, not the function's.
     const client: SignInClient = { ipAddress: event.requestContext.http.sourceIp };
+    /** Writes a refused sign-in to the sign-in log (beside the successful ones), by the name typed. */
+    const auditRefusal = (username: string, action: string, detail: AuditEntry['detail']) =>
+      store.appendAudit({
+        campaignId: 'console',
+        id: randomUUID(),
+        at: now().toISOString(),
+        actor: { sub: '', username, role: 'none' },
+        action,
+        target: username,
+        detail: { ip: client.ipAddress ?? '', ...detail },
+      });
+    /** The sign-in page saying the username is locked until `until`, with Retry-After. */
+    const lockedPage = (username: string, until: Date) => {
+      const seconds = Math.max(1, Math.ceil((until.getTime() - now().getTime()) / 1000));
+      return page(
+        429,
+        renderSignInPage(
+          {
+            ...c,
+            error: text(
+              `登录失败次数过多，请在 ${seconds} 秒后再试。`,
+              `Too many failed sign-ins: try again in ${seconds} seconds.`,
+            ),
+          },
+          username,
+        ),
+        { 'retry-after': String(seconds) },
+      );
+    };
+    /**
+     * The username's lock, checked before Cognito is asked (cognito-local never locks; Cognito's own
+     * lockout on AWS comes on top); a locked attempt is audited and refused.
+     */
+    const refuseIfLocked = async (username: string): Promise<Result | undefined> => {
+      const until = lockedUntil(await attempts.get(username, now()), now());
+      if (!until) return undefined;
+      await auditRefusal(username, 'sign-in.locked', { until: until.toISOString() });
+      return lockedPage(username, until);
+    };
+    /** Counts and audits a failed password or code; the answer says so once it locks the username. */
+    const countFailure = async (username: string, action: string): Promise<Date | undefined> => {
+      const failures = await attempts.recordFailure(username, now());
+      await auditRefusal(username, action, { failures: failures.failures });
+      return lockedUntil(failures, now());
+    };
     /** Signs a challenge Cognito asked for, to be handed to the browser in the form of `kind`. */
     const signed = async (
       kind: ChallengeKind,
@@ -742,10 +791,16 @@ export const routeConsole = async (
           ),
         );
       }
+      const locked = await refuseIfLocked(form.data.username);
+      if (locked) return locked;
       try {
-        return await signedIn(await auth.signIn(form.data.username, form.data.password, client), 'sign-in');
+        const done = await signedIn(await auth.signIn(form.data.username, form.data.password, client), 'sign-in');
+        await attempts.clear(form.data.username);
+        return done;
       } catch (error) {
         if (error instanceof Unauthorized) {
+          const until = await countFailure(form.data.username, 'sign-in.failed');
+          if (until) return lockedPage(form.data.username, until);
           return page(
             401,
             renderSignInPage(
@@ -855,13 +910,19 @@ export const routeConsole = async (
       if (!('sig' in challenge)) return challenge;
       const form = MfaForm.safeParse(fields);
       if (!form.success) return mfaPage(400, challenge, MFA_CODE_HINT);
+      const locked = await refuseIfLocked(challenge.username);
+      if (locked) return locked;
       try {
-        return await signedIn(
+        const done = await signedIn(
           await auth.answerMfa(challenge.userId || challenge.username, challenge.session, form.data.code, client),
           'sign-in',
         );
+        await attempts.clear(challenge.username);
+        return done;
       } catch (error) {
         if (error instanceof MfaCodeRejected) {
+          const until = await countFailure(challenge.username, 'sign-in.code-failed');
+          if (until) return lockedPage(challenge.username, until);
           return mfaPage(
             401,
             challenge,

@@ -7,6 +7,7 @@ import {
   rectificationPk,
   rectificationTokenPk,
   seriesGsiPk,
+  signInAttemptsPk,
   tokenPk,
 } from '../functions/adapters/keys.ts';
 
@@ -71,6 +72,8 @@ export const KEY_SPACES = {
   suppressed: 'SUPPRESSED',
   /** `SESSION#<hash>`: a console session, by the hash of its cookie's id. */
   consoleSessions: consoleSessionPk('*'),
+  /** `SIGNIN#<username>`: a console username's recent failed sign-ins. */
+  signInAttempts: signInAttemptsPk('*'),
   /** `SERIES#<series>` on GSI1: the campaigns of a series, month by month. */
   series: seriesGsiPk('*'),
 } as const;
@@ -257,6 +260,11 @@ export const TABLE_GRANTS: Readonly<Record<TableHandlerName, readonly TableGrant
     { actions: ['dynamodb:DeleteItem'], leadingKeys: [K.outbox] },
     /** Sessions: begun at sign-in, read on every request, deleted at sign-out or when the role was taken away. */
     { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'], leadingKeys: [K.consoleSessions] },
+    /** Failed sign-ins: read before each sign-in, counted (restarted once forgotten), cleared by a success. */
+    {
+      actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+      leadingKeys: [K.signInAttempts],
+    },
   ],
   'ses-events': [
     /** `suppress`: a bounced or complaining address, once (conditional put). */

@@ -1,5 +1,6 @@
 import { requireEnv } from './config.ts';
 import { ConsoleSessionStore } from './console-sessions.ts';
+import { SignInAttemptStore } from './sign-in-attempts.ts';
 import { documentClient } from './dynamodb.ts';
 import { CampaignStore } from './store.ts';
 
@@ -8,3 +9,6 @@ export const store = new CampaignStore(documentClient, requireEnv('TABLE_NAME'))
 
 /** The console's sessions, in the same table. */
 export const consoleSessions = new ConsoleSessionStore(documentClient, requireEnv('TABLE_NAME'));
+
+/** Failed console sign-ins per username, in the same table. */
+export const signInAttempts = new SignInAttemptStore(documentClient, requireEnv('TABLE_NAME'));

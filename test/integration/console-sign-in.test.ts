@@ -258,3 +258,36 @@ describe('console sessions on the embedded cloud', () => {
     }
   });
 });
+
+describe('failed console sign-ins on the embedded cloud', () => {
+  it('locks a username after five wrong passwords, refusing even the right one, and audits every refusal', async () => {
+    // Prepare
+    const account = accountNamed('coordinator-xuanwu');
+    const attempt = async (password: string) => {
+      const res = await fetch(`${cloud.urls.api}/console/sign-in?lang=en`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: cloud.urls.api },
+        body: new URLSearchParams({ username: account.username, password }).toString(),
+      });
+      return { status: res.status, retryAfter: res.headers.get('retry-after'), body: await res.text() };
+    };
+    // Act
+    const wrong = [];
+    for (let i = 0; i < 6; i++) wrong.push(await attempt(`${account.password}-wrong-${i}`));
+    const right = await attempt(account.password);
+    const { store } = await import('../../functions/adapters/table.ts');
+    const log = (await store.listAudit('console')).filter((e) => e.target === account.username);
+    // Assess
+    expect(wrong.map((w) => w.status)).toEqual([401, 401, 401, 401, 429, 429]);
+    expect(wrong[4]?.body).toContain('Too many failed sign-ins');
+    expect(right.status).toBe(429);
+    // A minute after the fifth failure; attempts while locked reach no password check and count no further.
+    expect(Number(right.retryAfter)).toBeGreaterThan(50);
+    expect(Number(right.retryAfter)).toBeLessThanOrEqual(60);
+    expect(log.filter((e) => e.action === 'sign-in.failed')).toHaveLength(5);
+    expect(log.filter((e) => e.action === 'sign-in.locked')).toHaveLength(2);
+    expect(log.some((e) => e.action === 'sign-in')).toBe(false);
+    expect(log[0]?.detail).toMatchObject({ ip: expect.stringMatching(/127\.0\.0\.1/) });
+  });
+});

@@ -7,7 +7,14 @@ import {
   RespondToAuthChallengeCommand,
   RevokeTokenCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -111,6 +118,21 @@ beforeEach(() => {
     table.delete(keyOf(input.Key));
     return {};
   });
+  ddb
+    .on(UpdateCommand)
+    .callsFake((input: { Key: Record<string, unknown>; ExpressionAttributeValues: Record<string, unknown> }) => {
+      // Only the failed sign-in count updates here: one more failure.
+      const values = input.ExpressionAttributeValues;
+      const before = table.get(keyOf(input.Key));
+      const item = {
+        ...input.Key,
+        failures: Number(before?.failures ?? 0) + 1,
+        lastFailureAt: values[':at'],
+        expiresAt: values[':exp'],
+      };
+      table.set(keyOf(input.Key), item);
+      return { Attributes: item };
+    });
   ddb.on(QueryCommand).resolves({ Items: [] });
   cognito.on(AdminListGroupsForUserCommand).resolves({ Groups: [{ GroupName: 'city-organizer' }] });
   cognito.on(RevokeTokenCommand).resolves({});
@@ -410,5 +432,32 @@ describe('console sessions held by the server', () => {
     // Assess
     expect(page.statusCode).toBe(303);
     expect(page.headers?.location).toBe('/console/sign-in?lang=en');
+  });
+});
+
+describe('failed authenticator codes', () => {
+  it('counts a wrong code as a failed sign-in, audited, and locks the username after five', async () => {
+    // Prepare
+    cognito
+      .on(RespondToAuthChallengeCommand)
+      .rejects(new CodeMismatchException({ message: 'Invalid code received for user', $metadata: {} }));
+    // Act
+    const statuses = [];
+    for (let i = 0; i < 6; i++) {
+      const page = await routeConsole(
+        post('/console/mfa', { ...challengeForm('mfa'), code: '000000' }),
+        auth,
+        () => clock,
+      );
+      statuses.push(page.statusCode);
+    }
+    // Assess
+    expect(statuses).toEqual([401, 401, 401, 401, 429, 429]);
+    expect(cognito).toHaveReceivedCommandTimes(RespondToAuthChallengeCommand, 5);
+    const audited = [...table.values()]
+      .filter((item) => String(item.PK) === 'AUDIT#console')
+      .map((item) => item.action);
+    expect(audited.filter((action) => action === 'sign-in.code-failed')).toHaveLength(5);
+    expect(audited).toContain('sign-in.locked');
   });
 });
