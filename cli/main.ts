@@ -6,6 +6,7 @@ import { explainError } from './errors.ts';
 const COMMANDS: Record<string, () => Promise<{ command: CliCommand }>> = {
   init: () => import('./commands/init.ts'),
   validate: () => import('./commands/validate.ts'),
+  questionnaire: () => import('./commands/questionnaire.ts'),
   launch: () => import('./commands/launch.ts'),
   status: () => import('./commands/status.ts'),
   extend: () => import('./commands/extend.ts'),

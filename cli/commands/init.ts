@@ -11,6 +11,7 @@ import { sampleCampaign } from '../sample.ts';
 const Flags = z.object({
   id: Id.optional(),
   format: z.enum(['xlsx', 'csv'], { message: 'use xlsx or csv' }).default('xlsx'),
+  questionnaire: z.enum(['xlsx', 'json'], { message: 'use xlsx or json' }).default('xlsx'),
   force: z.boolean().default(false),
 });
 
@@ -18,7 +19,7 @@ const Flags = z.object({
 export const command: CliCommand = {
   name: 'init',
   summary: 'write a sample campaign folder to start from (创建示例)',
-  help: `supervision init <dir> [--id <campaign-id>] [--format xlsx|csv] [--force]
+  help: `supervision init <dir> [--id <campaign-id>] [--format xlsx|csv] [--questionnaire xlsx|json] [--force]
 
 Writes a sample campaign folder — Nanjing's 56 service centers, 40 supervisors and the theme-month
 questionnaire — that validates and launches as is. Replace the rosters with your own and edit
@@ -28,18 +29,27 @@ campaign.yaml (id, title, schedule, organizers).
   centers.xlsx         服务中心: 编号 id, 名称 name_zh, 英文名称 name_en, 级别 level, 所在区 district, 地址 address,
                        负责同志 official_name, 负责同志邮箱 official_email, 负责同志电话 official_phone
   supervisors.xlsx     监督员: 编号 id, 姓名 name, 邮箱 email, 手机 phone, 界别 sector, 所在区 home_district
-  questionnaire.json   问卷: sections per dimension, questions, weights
+  questionnaire.xlsx   问卷, an XLSForm workbook: survey sheet (type, name, label::zh, label::en, required,
+                       relevant, dimension, indicator, weight …), choices sheet, settings sheet
 
 Options:
   --id <id>            campaign id (default: the folder name, when it is a usable id)
   --format xlsx|csv    roster format (default xlsx; csv is UTF-8 with BOM)
+  --questionnaire xlsx|json
+                       questionnaire format (default xlsx; json is questionnaire.json). A SurveyJS file may
+                       replace either; supervision questionnaire convert turns one form into another
   --force              write into a folder that is not empty (existing sample files are replaced)
 
 Next: supervision validate <dir>, then supervision launch <dir> --local (or --stack on AWS).`,
   run: async (argv, io) => {
     const { flags, args } = parseCommandLine(
       argv,
-      { id: { type: 'string' }, format: { type: 'string' }, force: { type: 'boolean' } },
+      {
+        id: { type: 'string' },
+        format: { type: 'string' },
+        questionnaire: { type: 'string' },
+        force: { type: 'boolean' },
+      },
       Flags,
       { names: ['dir'] },
     );
@@ -56,7 +66,7 @@ Next: supervision validate <dir>, then supervision launch <dir> --local (or --st
       );
     }
     const definition = sampleCampaign(new Date(), flags.id, basename(dir));
-    const files = await writeCampaignFolder(dir, definition, flags.format);
+    const files = await writeCampaignFolder(dir, definition, flags.format, flags.questionnaire);
     io.out(`wrote a sample campaign 示例活动 "${definition.campaign.id}" to ${shown}/:`);
     for (const f of files) io.out(`  ${f}`);
     io.out(

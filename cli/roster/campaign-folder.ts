@@ -14,6 +14,7 @@ import {
   type Supervisor,
 } from '../../functions/core/model.ts';
 import { convertSurveyJs, isSurveyJsDocument } from '../../functions/core/surveyjs.ts';
+import { readXlsForm } from '../../functions/core/xlsform.ts';
 import { beijingTime, normalizeTime } from '../time.ts';
 import type { Problem } from './problems.ts';
 import { readCenters, readSupervisors, rosterColumn, type Sourced } from './rosters.ts';
@@ -268,14 +269,16 @@ const readRoster = async (
 };
 
 /** The formats a questionnaire file may come in. */
-export type QuestionnaireFormat = 'questionnaire' | 'surveyjs';
+export type QuestionnaireFormat = 'questionnaire' | 'surveyjs' | 'xlsform';
 
 /** A questionnaire read from its file, with where each of its model paths is written. */
-interface ReadQuestionnaire {
+export interface ReadQuestionnaire {
   questionnaire: Questionnaire;
   format: QuestionnaireFormat;
   /** Line/row and column of a model path (`sections.0.questions.2.centers.1`) in the file. */
   locate: (path: readonly PropertyKey[]) => { row?: number; column?: string };
+  /** The worksheet problems found across files are on, for a workbook. */
+  sheet?: string;
 }
 
 /** An id for a questionnaire from its file name, when the document has none. */
@@ -317,11 +320,47 @@ const readSurveyJs = (
   };
 };
 
-const readQuestionnaire = async (
+const readXlsFormFile = async (
   dir: string,
   file: string,
   problems: Problem[],
 ): Promise<ReadQuestionnaire | undefined> => {
+  let sheets: Sheet[];
+  try {
+    sheets = await readSheets(join(dir, file));
+  } catch (error) {
+    if (!(error instanceof UnreadableFile)) throw error;
+    problems.push({ severity: 'error', file, message: error.message });
+    return undefined;
+  }
+  const read = readXlsForm(sheets, { defaultId: idFromFile(file) });
+  for (const { sheet, ...rest } of read.problems) problems.push({ ...rest, file, sheet });
+  if (!read.questionnaire) return undefined;
+  const { questionnaire } = read;
+  return {
+    questionnaire,
+    format: 'xlsform',
+    locate: (path) => {
+      const [, s, , q] = path;
+      const id =
+        typeof s === 'number' && typeof q === 'number' ? questionnaire.sections[s]?.questions[q]?.id : undefined;
+      const row = id === undefined ? undefined : read.questionRows.get(id);
+      return row === undefined ? {} : { row };
+    },
+    sheet: 'survey',
+  };
+};
+
+/**
+ * Reads a questionnaire file in any of its formats — an XLSForm workbook (.xlsx), a SurveyJS JSON, or this
+ * project's JSON/YAML — adding every problem found, located in the file, to `problems`.
+ */
+export const readQuestionnaire = async (
+  dir: string,
+  file: string,
+  problems: Problem[],
+): Promise<ReadQuestionnaire | undefined> => {
+  if (/\.xlsx$/i.test(file)) return readXlsFormFile(dir, file, problems);
   const source = await readTextSource(join(dir, file), file);
   problems.push(...source.problems);
   if (source.data === undefined) return undefined;
@@ -402,6 +441,7 @@ const crossCheck = (
           problems.push({
             severity: 'error',
             file: questionnaire.file,
+            ...(questionnaire.sheet ? { sheet: questionnaire.sheet } : {}),
             ...questionnaire.locate(path),
             field: `sections[${si}].questions[${qi}].centers[${ci}]`,
             message: `question "${question.id}" is scoped to center "${centerId}", which is not in ${files.centers}`,
@@ -417,6 +457,7 @@ const crossCheck = (
         problems.push({
           severity: 'error',
           file: questionnaire.file,
+          ...(questionnaire.sheet ? { sheet: questionnaire.sheet } : {}),
           ...questionnaire.locate(['sections']),
           field: 'sections',
           message: `no question is asked in the ${activity} activity (${ACTIVITY_LABELS[activity].zh})`,
@@ -426,6 +467,7 @@ const crossCheck = (
         problems.push({
           severity: 'warning',
           file: questionnaire.file,
+          ...(questionnaire.sheet ? { sheet: questionnaire.sheet } : {}),
           ...questionnaire.locate(['sections']),
           field: 'sections',
           message: `the ${activity} activity (${ACTIVITY_LABELS[activity].zh}) has no scored question`,
@@ -472,7 +514,7 @@ export const loadCampaignFolder = async (folder: string, now = new Date(), shown
   const questionnaireFile = await findFile(
     dir,
     named.questionnaire,
-    ['questionnaire.json', 'questionnaire.yaml'],
+    ['questionnaire.xlsx', 'questionnaire.json', 'questionnaire.yaml'],
     'the questionnaire (问卷)',
     'questionnaire',
     problems,

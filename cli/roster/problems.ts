@@ -6,6 +6,8 @@ export interface Problem {
   severity: Severity;
   /** File name as the organizer sees it in the folder, e.g. `centers.xlsx`. */
   file: string;
+  /** The worksheet, when the workbook has several that matter (an XLSForm's survey and choices). */
+  sheet?: string;
   /** Spreadsheet row (header = 1) or text line, 1-based. */
   row?: number;
   /** Spreadsheet column letter (`D`) or text column number (`12`). */
@@ -19,10 +21,13 @@ export interface Problem {
 
 const TEXT_FILE = /\.(json|ya?ml)$/i;
 
-/** Where a problem is: `centers.xlsx row 5, column D (级别 level)` or `campaign.yaml line 7, column 3`. */
-export const formatLocation = (p: Pick<Problem, 'file' | 'row' | 'column' | 'field'>): string => {
+/**
+ * Where a problem is: `centers.xlsx row 5, column D (级别 level)`, `questionnaire.xlsx sheet survey row 9,
+ * column H (relevant)` or `campaign.yaml line 7, column 3`.
+ */
+export const formatLocation = (p: Pick<Problem, 'file' | 'sheet' | 'row' | 'column' | 'field'>): string => {
   const unit = TEXT_FILE.test(p.file) ? 'line' : 'row';
-  const parts = [p.file];
+  const parts = [p.sheet ? `${p.file} sheet ${p.sheet}` : p.file];
   if (p.row !== undefined) parts.push(`${unit} ${p.row}${p.column !== undefined ? `, column ${p.column}` : ''}`);
   else if (p.column !== undefined) parts.push(`column ${p.column}`);
   const where = parts.join(' ');
@@ -38,6 +43,7 @@ export const sortProblems = (problems: readonly Problem[]): Problem[] =>
   [...problems].sort(
     (a, b) =>
       a.file.localeCompare(b.file) ||
+      (a.sheet ?? '').localeCompare(b.sheet ?? '') ||
       (a.row ?? 0) - (b.row ?? 0) ||
       columnIndex(a.column) - columnIndex(b.column) ||
       (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1),

@@ -12,9 +12,13 @@ import {
   SUPERVISOR_COLUMNS,
   type SupervisorColumn,
 } from './columns.ts';
+import { questionnaireXlsx } from './xlsform-workbook.ts';
 
 /** Roster file format written by `init`. */
 export type RosterFormat = 'xlsx' | 'csv';
+
+/** Questionnaire file format written by `init`: an XLSForm workbook, or this project's JSON. */
+export type QuestionnaireFileFormat = 'xlsx' | 'json';
 
 const centerRow = (c: Center): Record<CenterColumn, string> => ({
   id: c.id,
@@ -77,7 +81,7 @@ const campaignYaml = (def: CampaignDefinition): string => {
     '# files:  # only when your files have other names',
     '#   centers: centers.xlsx',
     '#   supervisors: supervisors.xlsx',
-    '#   questionnaire: questionnaire.json',
+    '#   questionnaire: questionnaire.xlsx  # an XLSForm workbook, a questionnaire.json or a SurveyJS .json',
     '',
   ];
   return lines.join('\n');
@@ -146,11 +150,15 @@ const rosterXlsx = async <K extends string>(
   return Buffer.from(await workbook.xlsx.writeBuffer());
 };
 
-/** Writes a campaign folder (campaign.yaml, centers and supervisors rosters, questionnaire.json) for a definition. */
+/**
+ * Writes a campaign folder (campaign.yaml, centers and supervisors rosters, the questionnaire as an XLSForm
+ * questionnaire.xlsx or as questionnaire.json) for a definition.
+ */
 export const writeCampaignFolder = async (
   dir: string,
   def: CampaignDefinition,
   format: RosterFormat = 'xlsx',
+  questionnaireFormat: QuestionnaireFileFormat = 'xlsx',
 ): Promise<string[]> => {
   await mkdir(dir, { recursive: true });
   const centers = def.centers.map(centerRow);
@@ -163,7 +171,9 @@ export const writeCampaignFolder = async (
     format === 'xlsx'
       ? ['supervisors.xlsx', await rosterXlsx('监督员 supervisors', SUPERVISOR_COLUMNS, supervisors)]
       : ['supervisors.csv', rosterCsv(SUPERVISOR_COLUMNS, supervisors)],
-    ['questionnaire.json', `${JSON.stringify(def.questionnaire, null, 2)}\n`],
+    questionnaireFormat === 'xlsx'
+      ? ['questionnaire.xlsx', await questionnaireXlsx(def.questionnaire)]
+      : ['questionnaire.json', `${JSON.stringify(def.questionnaire, null, 2)}\n`],
   ];
   for (const [name, content] of files) await writeFile(join(dir, name), content);
   return files.map(([name]) => name);

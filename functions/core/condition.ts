@@ -31,7 +31,8 @@ export type Comparison =
 /** A parsed condition. */
 export type Condition = Junction | Comparison;
 
-const isJunction = (c: Condition): c is Junction => c.op === 'and' || c.op === 'or';
+/** Whether a condition joins two others with and / or. */
+export const isJunction = (c: Condition): c is Junction => c.op === 'and' || c.op === 'or';
 
 /** A condition could not be read; the message says where and what is expected. */
 export class ConditionSyntaxError extends Error {

@@ -245,6 +245,7 @@ export const convertSurveyJs = (doc: unknown, options: { id?: string; defaultId?
   const names = new Map<string, Named>();
   const ids = new Set<string>();
   const missingDimension: { name: string; path: Path; where: string }[] = [];
+  const sectionTitles = new Map<Dimension, LocalizedText>();
   const dropped: string[] = [];
   let elementsSeen = 0;
 
@@ -844,7 +845,15 @@ export const convertSurveyJs = (doc: unknown, options: { id?: string; defaultId?
       error(path, where, 'must be an object');
       return;
     }
-    if (Array.isArray(doc.pages) && (page.title !== undefined || page.description !== undefined)) dropped.push(where);
+    // A page for one dimension gives its section the page's title; other titles are not shown.
+    const pageTitle =
+      (DIMENSIONS as readonly unknown[]).includes(page.dimension) && page.title !== undefined
+        ? text(page.title, undefined, [...path, 'title'], `${where} title`)
+        : undefined;
+    if (pageTitle && !sectionTitles.has(page.dimension as Dimension))
+      sectionTitles.set(page.dimension as Dimension, pageTitle);
+    if (Array.isArray(doc.pages) && ((page.title !== undefined && !pageTitle) || page.description !== undefined))
+      dropped.push(where);
     const read =
       typeof page.visibleIf === 'string' && page.visibleIf.trim()
         ? readVisibleIf(page.visibleIf, [...path, 'visibleIf'], where)
@@ -910,7 +919,7 @@ export const convertSurveyJs = (doc: unknown, options: { id?: string; defaultId?
   const order = [...new Set(usable.map((q) => q.dimension as Dimension))];
   const sections = order.map((dimension) => ({
     dimension,
-    title: DIMENSION_LABELS[dimension],
+    title: sectionTitles.get(dimension) ?? DIMENSION_LABELS[dimension],
     ...(weights[dimension] !== undefined ? { weight: weights[dimension] } : {}),
     questions: usable.filter((q) => q.dimension === dimension),
   }));

@@ -35,7 +35,7 @@ describe('supervision init and validate', () => {
     expect((await readdir(join(cwd, 'my-campaign'))).sort()).toEqual([
       'campaign.yaml',
       'centers.xlsx',
-      'questionnaire.json',
+      'questionnaire.xlsx',
       'supervisors.xlsx',
     ]);
     expect(validate).toMatchObject({ code: 0, err: '' });

@@ -187,7 +187,7 @@ describe('reading a campaign folder', () => {
   it('reports a JSON syntax error in the questionnaire at its line and column', async () => {
     // Prepare
     const dir = await tempDir();
-    await writeCampaignFolder(dir, sampleCampaign(NOW, 'bad-json'), 'csv');
+    await writeCampaignFolder(dir, sampleCampaign(NOW, 'bad-json'), 'csv', 'json');
     await writeFile(join(dir, 'questionnaire.json'), '{\n  "id": "q",\n  "title" {}\n}\n');
 
     // Act
@@ -210,7 +210,7 @@ describe('reading a campaign folder', () => {
     await writeCampaignFolder(dir, sampleCampaign(NOW, 'two-rosters'), 'csv');
     await writeCampaignFolder(join(dir, 'x'), sampleCampaign(NOW, 'two-rosters'), 'xlsx');
     await writeFile(join(dir, 'centers.xlsx'), await readFile(join(dir, 'x', 'centers.xlsx')));
-    await rm(join(dir, 'questionnaire.json'));
+    await rm(join(dir, 'questionnaire.xlsx'));
 
     // Act
     const folder = await loadCampaignFolder(dir, NOW);
@@ -218,7 +218,7 @@ describe('reading a campaign folder', () => {
     // Assess
     expect(folder.problems.map((p) => `${p.file}: ${p.message}`)).toEqual([
       'centers.xlsx: centers.xlsx and centers.csv are both present (the centers roster (服务中心名单))',
-      'questionnaire.json: missing the questionnaire (问卷)',
+      'questionnaire.xlsx: missing the questionnaire (问卷)',
     ]);
   });
 });
@@ -512,7 +512,7 @@ describe('questionnaires from SurveyJS', () => {
   it('validates a folder whose questionnaire.json is a SurveyJS file, and says which format it read', async () => {
     // Prepare
     const dir = await tempDir();
-    await writeCampaignFolder(dir, sampleCampaign(NOW, 'surveyjs-folder'), 'csv');
+    await writeCampaignFolder(dir, sampleCampaign(NOW, 'surveyjs-folder'), 'csv', 'json');
     await writeFile(join(dir, 'questionnaire.json'), await readFile(join(SURVEYJS, 'hall-visit.json')));
 
     // Act
@@ -536,7 +536,7 @@ describe('questionnaires from SurveyJS', () => {
   it('reports every problem of a SurveyJS file at once, at its line, naming the feature', async () => {
     // Prepare
     const dir = await tempDir();
-    await writeCampaignFolder(dir, sampleCampaign(NOW, 'surveyjs-refused'), 'csv');
+    await writeCampaignFolder(dir, sampleCampaign(NOW, 'surveyjs-refused'), 'csv', 'json');
     await writeFile(join(dir, 'questionnaire.json'), await readFile(join(SURVEYJS, 'refused.json')));
 
     // Act
@@ -576,7 +576,7 @@ describe('questions scoped to centers', () => {
         ...rest,
       ],
     };
-    await writeCampaignFolder(dir, { ...definition, questionnaire } as typeof definition, 'csv');
+    await writeCampaignFolder(dir, { ...definition, questionnaire } as typeof definition, 'csv', 'json');
 
     // Act
     const folder = await loadCampaignFolder(dir, NOW);
