@@ -2,6 +2,7 @@ import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EmbeddedCloud, startEmbeddedCloud } from '../../local/cloud.ts';
 import type { Template } from '../../local/stack-model.ts';
+import { failure } from '../support/failure.ts';
 
 /** The stack with check-progress's DynamoDB GetItem taken out of every statement of its role's policies. */
 const withoutCheckProgressReads = (template: Template): Template => {
@@ -21,15 +22,6 @@ const withoutCheckProgressReads = (template: Template): Template => {
   }
   if (!role) throw new Error('the stack has no check-progress role');
   return template;
-};
-
-const failure = async (work: Promise<unknown>): Promise<Error> => {
-  try {
-    await work;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the invocation to fail');
 };
 
 let full: EmbeddedCloud;

@@ -4,11 +4,16 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type InvocationRecord, LAMBDA_LIMITS, LocalLambdaFunction } from '../../../local/lambda-runtime.ts';
 import type { FunctionSpec } from '../../../local/stack-model.ts';
+import { failure } from '../../support/failure.ts';
 
 const ENTRY = path.resolve(import.meta.dirname, '../../fixtures/lambda/handlers.ts');
 const functions: LocalLambdaFunction[] = [];
 
-const localFunction = (overrides: Partial<FunctionSpec> = {}, records: InvocationRecord[] = [], maxEnvironments = 4) => {
+const localFunction = (
+  overrides: Partial<FunctionSpec> = {},
+  records: InvocationRecord[] = [],
+  maxEnvironments = 4,
+) => {
   const spec: FunctionSpec = {
     logicalId: 'FixtureFunction',
     name: 'fixture',
@@ -24,15 +29,6 @@ const localFunction = (overrides: Partial<FunctionSpec> = {}, records: Invocatio
   const fn = new LocalLambdaFunction(spec, { FROM_TEMPLATE: 'yes' }, (r) => records.push(r), maxEnvironments);
   functions.push(fn);
   return fn;
-};
-
-const failure = async (work: Promise<unknown>): Promise<Error> => {
-  try {
-    await work;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the invocation to fail');
 };
 
 afterEach(async () => {
