@@ -74,6 +74,21 @@ export const Supervisor = z.object({
 });
 export type Supervisor = z.infer<typeof Supervisor>;
 
+/** Bounds of a weight (docs/scoring.md §3): 0, or from WEIGHT_MIN to WEIGHT_MAX. */
+export const WEIGHT_MIN = 0.001;
+export const WEIGHT_MAX = 100;
+
+const weightHint = (got: unknown) =>
+  `a weight is a number from ${WEIGHT_MIN} to ${WEIGHT_MAX} such as 1 or 1.5 (0 only where nothing is scored; got ${String(got)}) · 权重须为 ${WEIGHT_MIN} 到 ${WEIGHT_MAX} 之间的数，如 1 或 1.5`;
+
+/**
+ * A weight of a section or question: a finite number, 0 or from 0.001 to 100. Weights are relative,
+ * so the bounds only keep out values whose products overflow (1e307) or lose their digits (1e-320).
+ */
+export const Weight = z
+  .number({ error: (issue) => weightHint(issue.input) })
+  .refine((w) => w === 0 || (w >= WEIGHT_MIN && w <= WEIGHT_MAX), { error: (issue) => weightHint(issue.input) });
+
 const QuestionBase = z.object({
   id: Id,
   title: LocalizedText,
@@ -81,7 +96,8 @@ const QuestionBase = z.object({
   /** Scored questions name their indicator; unscored ones (free text) have none. */
   indicator: Id.optional(),
   dimension: Dimension,
-  weight: z.number().finite().nonnegative().default(1),
+  /** Relative weight within its dimension (docs/scoring.md §3); a scored question needs one above 0. */
+  weight: Weight.default(1),
   /** Activities this question is asked in; absent means every activity. */
   activities: z.array(Activity).min(1).optional(),
   /** Centers this question is asked at; absent means every center (re-check questions name one). */
@@ -159,7 +175,6 @@ export const Question = z.discriminatedUnion('kind', [
 ]);
 export type Question = z.infer<typeof Question>;
 
-/** A questionnaire (问卷): sections per dimension, each a list of questions. */
 /** Checks that a question's condition refers to earlier questions, with values they can take. */
 const checkConditionReferences = (
   question: Question,
@@ -205,6 +220,62 @@ const checkConditionReferences = (
   }
 };
 
+/**
+ * Weights that would leave an answered center without a score are refused, each naming what to change:
+ * a scored question of weight 0 (its center may have only it to go by), a section of weight 0 holding
+ * scored questions, and sections of one dimension with different weights (which would apply is unclear).
+ */
+const checkScoredWeights = (
+  q: {
+    sections: readonly { dimension: Dimension; title: LocalizedText; weight: number; questions: readonly Question[] }[];
+  },
+  report: (path: (string | number)[], message: string) => void,
+) => {
+  const isScored = (x: Question) => x.indicator !== undefined && x.kind !== 'text';
+  const scored = q.sections.flatMap((s) => s.questions.filter(isScored));
+  if (scored.length === 0) {
+    report(
+      ['sections'],
+      'nothing is scored: no question names an indicator; give the questions that judge a center an indicator (and a weight), free text is never scored',
+    );
+    return;
+  }
+  if (scored.every((x) => x.weight === 0)) {
+    report(
+      ['sections'],
+      'the weights of scored questions sum to 0; give every scored question a weight above 0 (or remove the indicator of a question that should not count) · 计分题的权重之和为 0，请为每道计分题设置大于 0 的权重',
+    );
+    return;
+  }
+  const dimensionWeight = new Map<Dimension, { weight: number; title: LocalizedText }>();
+  q.sections.forEach((section, s) => {
+    const name = `the ${section.dimension} section "${section.title.en}" (${section.title.zh})`;
+    if (!section.questions.some(isScored)) return;
+    section.questions.forEach((question, i) => {
+      if (isScored(question) && question.weight === 0)
+        report(
+          ['sections', s, 'questions', i, 'weight'],
+          `question "${question.id}" is scored with weight 0: a center where only it is asked in ${section.dimension} would get no score; give it a weight above 0, or remove its indicator to leave it unscored · 计分题 "${question.id}" 的权重为 0：请设为大于 0，或删除其 indicator 使其不计分`,
+        );
+    });
+    if (section.weight === 0) {
+      report(
+        ['sections', s, 'weight'],
+        `${name} holds scored questions but has weight 0, so a center answering only them would get no score; give the section a weight above 0, or remove the indicators of its questions · 该部分含计分题，权重不能为 0`,
+      );
+      return;
+    }
+    const first = dimensionWeight.get(section.dimension);
+    if (first === undefined) dimensionWeight.set(section.dimension, { weight: section.weight, title: section.title });
+    else if (first.weight !== section.weight)
+      report(
+        ['sections', s, 'weight'],
+        `${name} has weight ${section.weight} but the earlier ${section.dimension} section "${first.title.en}" (${first.title.zh}) has ${first.weight}: a dimension has one weight; give its sections the same weight, or merge them · 同一维度的各部分权重须相同`,
+      );
+  });
+};
+
+/** A questionnaire (问卷): sections per dimension, each a list of questions. */
 export const Questionnaire = z
   .object({
     id: Id,
@@ -214,7 +285,8 @@ export const Questionnaire = z
         z.object({
           dimension: Dimension,
           title: LocalizedText,
-          weight: z.number().finite().nonnegative().default(1),
+          /** Weight of the section's dimension in the center score; above 0 when it holds a scored question. */
+          weight: Weight.default(1),
           questions: z.array(Question).min(1, 'a section needs at least one question'),
         }),
       )
@@ -253,25 +325,7 @@ export const Questionnaire = z
         }
       });
     });
-    const scoredWeight = q.sections.reduce(
-      (sum, s) => sum + s.weight * s.questions.reduce((w, x) => w + (x.indicator ? x.weight : 0), 0),
-      0,
-    );
-    const scored = q.sections.some((s) => s.questions.some((x) => x.indicator && x.kind !== 'text'));
-    if (!scored) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['sections'],
-        message:
-          'nothing is scored: no question names an indicator; give the questions that judge a center an indicator (and a weight), free text is never scored',
-      });
-    } else if (scoredWeight <= 0) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['sections'],
-        message: 'the weights of scored questions sum to 0; give at least one scored question a positive weight',
-      });
-    }
+    checkScoredWeights(q, (path, message) => ctx.addIssue({ code: 'custom', path, message }));
   });
 export type Questionnaire = z.infer<typeof Questionnaire>;
 

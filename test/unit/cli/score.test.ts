@@ -225,6 +225,20 @@ describe('supervision score', () => {
     expect(xw?.grade).toBe('excellent');
   });
 
+  it('refuses a questionnaire whose weight cannot be scored, at its line, and scores nothing', async () => {
+    // Prepare
+    const fixture = JSON.parse(await readFile(join(FIXTURES, 'questionnaire.json'), 'utf8'));
+    fixture.sections[0].weight = 1e307;
+    await writeFile(join(scratch, 'huge-weight.json'), JSON.stringify(fixture, null, 2));
+    await writeFile(join(scratch, 'responses.csv'), await readFile(join(FIXTURES, 'responses.csv')));
+    // Act
+    const { code, out, err } = await run(['score', 'responses.csv', '-q', 'huge-weight.json'], scratch);
+    // Assess
+    expect(code).toBe(1);
+    expect(err).toMatch(/huge-weight\.json.*line \d+.*a weight is a number from 0\.001 to 100/s);
+    expect(out).not.toMatch(/优秀|excellent/);
+  });
+
   it('refuses to run without a questionnaire or with malformed bands', async () => {
     // Act
     const noQuestionnaire = await run(['score', 'responses.csv']);
