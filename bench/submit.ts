@@ -43,7 +43,7 @@ export const suite: BenchSuite = {
   summary: 'survey submissions: throughput, p50/p99, and the ratio to a raw PutItem',
   run: async (out) => {
     // No fault proxy in front of DynamoDB here: its own CPU per call would weigh on both sides.
-    const cloud = await startEmbeddedCloud();
+    const cloud = await startEmbeddedCloud({ clientRateLimits: false });
     try {
       const { store } = await import('../functions/adapters/table.ts');
       const { documentClient } = await import('../functions/adapters/dynamodb.ts');

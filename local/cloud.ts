@@ -75,6 +75,11 @@ export interface EmbeddedCloudOptions {
   /** Puts fault-injecting proxies between the handlers and DynamoDB and SES (for failure tests). */
   faults?: boolean;
   /**
+   * Applies WAF's per-client rate limits of the edge stack to the local API. A load test sends from one
+   * address what many people would send from theirs, and turns them off. @default true
+   */
+  clientRateLimits?: boolean;
+  /**
    * Changes the synthesized template before the embedded cloud is built from it (a test removes a
    * grant, for example, to see the call it allowed refused).
    */
@@ -250,7 +255,7 @@ export const startEmbeddedCloud = async (options: EmbeddedCloudOptions = {}): Pr
       ? options.transformTemplate(structuredClone(synthesized.main))
       : synthesized.main;
     // WAF's per-client rate limits, from the edge stack, hold for the local API as for CloudFront.
-    limiter.use(readClientLimits(synthesized.edge));
+    if (options.clientRateLimits !== false) limiter.use(readClientLimits(synthesized.edge));
     const model = readStackModel(template, {
       region: REGION,
       account: ACCOUNT,

@@ -12,6 +12,7 @@ import { answerSurvey } from '../../local/demo/simulate.ts';
 import { formatUnusedGrant, grantCoverage } from '../../local/grant-coverage.ts';
 import { mailKindOf, readOutbox, surveyLinks } from '../../local/ses-outbox.ts';
 import { startCloudAndClients } from '../support/embedded-cloud.ts';
+import { failure } from '../support/failure.ts';
 import { waitFor } from '../support/wait.ts';
 
 /**
@@ -25,6 +26,8 @@ const ONLY_A_RACE_OR_A_FAULT_NEEDS: string[] = [
   'await-responses: states:SendTaskSuccess (arn:aws:states:us-east-1:000000000000:stateMachine:ServiceSupervision-Campaign)',
   // An email SES throttled gives its claim in the outbox back (releaseMail): the fault tests throttle SES.
   'console-api: dynamodb:DeleteItem on CAMPAIGN#*#MAIL (arn:aws:dynamodb:us-east-1:000000000000:table/service-supervision)',
+  // A username's failed sign-ins restart from one when the last was 15 minutes ago (recordFailure's put).
+  'console-api: dynamodb:PutItem on SIGNIN#* (arn:aws:dynamodb:us-east-1:000000000000:table/service-supervision)',
   'publish-city-summary: dynamodb:DeleteItem on CAMPAIGN#*#MAIL (arn:aws:dynamodb:us-east-1:000000000000:table/service-supervision)',
   'send-mail: dynamodb:DeleteItem on CAMPAIGN#*#MAIL (arn:aws:dynamodb:us-east-1:000000000000:table/service-supervision)',
 ];
@@ -264,7 +267,8 @@ describe('the demo campaign on the embedded cloud', () => {
 
   it('needed every grant of every function: none missing, none unused but the few only a race or a fault reaches', async () => {
     // Prepare: what the campaigns above did not reach — a refused campaign's failure notice, a bounce,
-    // a draft, the console pages nobody opened, a campaign whose last answer wakes the workflow
+    // a draft, the console pages nobody opened, a sign-out and a wrong password, a campaign whose last
+    // answer wakes the workflow
     const base = demoCampaign(new Date(), { reminderAfterSeconds: 1800, deadlineAfterSeconds: 3600 });
     // Centers of one district and a supervisor who lives there: never your own district leaves nobody to assign.
     const district = base.supervisors.find((s) =>
@@ -307,6 +311,8 @@ describe('the demo campaign on the embedded cloud', () => {
       `/console/campaigns/${base.campaign.id}/results`,
     ])
       await session.page(path);
+    await session.submit('/console/sign-out', {});
+    const wrongPassword = await failure(signInToConsole(cloud.urls.api, { ...account, password: 'not-the-password' }));
     const outcomes = await Promise.all(
       [failed.executionArn, launch.executionArn].map((arn) =>
         waitFor('the workflow to finish', async () => {
@@ -319,6 +325,7 @@ describe('the demo campaign on the embedded cloud', () => {
 
     // Assess
     expect(draft.status).toBe(200);
+    expect(wrongPassword.message).toMatch(/answered 401/);
     expect(outcomes.map((o) => o.status)).toEqual(['FAILED', 'SUCCEEDED']);
     expect(coverage.missing).toEqual([]);
     expect(coverage.idle).toEqual([]);

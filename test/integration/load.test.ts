@@ -33,7 +33,7 @@ const validAnswer = (q: Question, i: number): AnswerValue | undefined => {
 };
 
 beforeAll(async () => {
-  ({ cloud, store, sfn } = await startCloudAndClients());
+  ({ cloud, store, sfn } = await startCloudAndClients({ clientRateLimits: false }));
 });
 
 afterAll(async () => {
