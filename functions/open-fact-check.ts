@@ -15,8 +15,10 @@ export const openFactCheck = async ({ campaignId }: CampaignTaskInput, now = new
   const meta = await store.getMeta(campaignId);
   const days = meta.campaign.factCheck?.workingDays;
   if (days === undefined) return waitWindowAt(undefined, now);
+  const findingKey = await store.getFindingKey(campaignId);
   const items: FactCheckItem[] = [];
-  for await (const page of store.streamCountedResponses(campaignId)) items.push(...draftFindings(campaignId, page));
+  for await (const page of store.streamCountedResponses(campaignId))
+    items.push(...draftFindings(campaignId, page, findingKey));
   if (items.length === 0) return waitWindowAt(undefined, now);
   await store.putFactCheckItems(items);
   const until =

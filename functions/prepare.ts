@@ -6,7 +6,7 @@ import { store } from './adapters/table.ts';
 import { assignSupervisors } from './core/assignment.ts';
 import { deriveToken, hashToken } from './core/links.ts';
 import { CampaignDefinition, Questionnaire } from './core/model.ts';
-import { itemsToRecheck, withRecheckQuestions } from './core/rectification.ts';
+import { deriveFindingKey, itemsToRecheck, withRecheckQuestions } from './core/rectification.ts';
 import { CampaignTaskInput } from './core/workflow-contract.ts';
 
 /** The campaign's rosters or questionnaire cannot be used; the organizers are told why. */
@@ -75,11 +75,12 @@ export const prepareCampaign = async ({ campaignId }: CampaignTaskInput): Promis
     })),
   );
   const supervisors = new Set(plan.assignments.map((a) => a.supervisorId)).size;
-  await store.openCampaign(campaignId, {
-    total: plan.assignments.length,
-    supervisors,
-    centers: definition.centers.length,
-  });
+  // Finding ids keyed per campaign: officials cannot work back from an id to the assignment.
+  await store.openCampaign(
+    campaignId,
+    { total: plan.assignments.length, supervisors, centers: definition.centers.length },
+    deriveFindingKey(secret, campaignId),
+  );
   return {
     assignments: plan.assignments.length,
     supervisors,

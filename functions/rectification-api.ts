@@ -8,7 +8,7 @@ import { store } from './adapters/table.ts';
 import { DisputeInput, MAX_DISPUTE_REASON, openDispute } from './core/fact-check.ts';
 import { hashToken, TOKEN_PATTERN } from './core/links.ts';
 import { Id, type LocalizedText } from './core/model.ts';
-import { ItemAlreadyConfirmed, MAX_FIX_NOTE, reportFixed } from './core/rectification.ts';
+import { ItemAlreadyConfirmed, MAX_FIX_NOTE, officialItem, reportFixed } from './core/rectification.ts';
 import {
   type FactCheckSection,
   RECTIFICATION_CSP,
@@ -304,10 +304,10 @@ export const showRectification = async (event: APIGatewayProxyEventV2): Promise<
     return {
       statusCode: 200,
       headers: { ...SECURITY_HEADERS, 'content-type': 'application/json; charset=utf-8' },
-      // Officials see their items, never who found them.
+      // Officials see their items, never who found them nor when to the minute, in the order of their opaque ids.
       body: JSON.stringify({
         center: { id: center.id, name: center.name },
-        items: items.map(({ supervisorId: _s, assignmentId: _a, ...item }) => item),
+        items: [...items].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).map(officialItem),
         today,
       }),
     };

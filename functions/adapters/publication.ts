@@ -46,13 +46,18 @@ export const preparePublication = async (
   campaignId: string,
   now: Date,
 ): Promise<PublicationPrepared> => {
-  const [meta, questionnaire] = await Promise.all([store.getMeta(campaignId), store.getQuestionnaire(campaignId)]);
+  const [meta, questionnaire, findingKey] = await Promise.all([
+    store.getMeta(campaignId),
+    store.getQuestionnaire(campaignId),
+    store.getFindingKey(campaignId),
+  ]);
   const campaign = meta.campaign;
   const at = now.toISOString();
   const withdrawn = new Set(
     (await store.listDisputes(campaignId)).filter((d) => d.state === 'withdrawn').map((d) => d.itemId),
   );
-  const findings = new FindingsCollector(campaign, questionnaire, at, withdrawn);
+  // The ids fact-check showed: withdrawn findings are matched by them.
+  const findings = new FindingsCollector(campaign, questionnaire, at, withdrawn, findingKey);
   let responses = 0;
   for await (const page of store.streamCountedResponses(campaignId)) {
     for (const response of page) findings.add(response);

@@ -323,6 +323,23 @@ export class CampaignStore {
     return CampaignMeta.parse(out.Item);
   }
 
+  /**
+   * The key the campaign's finding ids are derived with; undefined for a campaign prepared before
+   * finding keys existed (its ids are plain hashes). Read on its own so it never travels with META.
+   */
+  async getFindingKey(campaignId: string): Promise<string | undefined> {
+    const out = await this.db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { PK: campaignPk(campaignId), SK: META },
+        ProjectionExpression: 'findingKey',
+        ConsistentRead: true,
+      }),
+    );
+    const key = out.Item?.findingKey;
+    return typeof key === 'string' && key !== '' ? key : undefined;
+  }
+
   /** The campaign's rosters and questionnaire, read back page by page. */
   async loadDefinition(campaignId: string): Promise<{ meta: CampaignMeta; definition: CampaignDefinition }> {
     const meta = await this.getMeta(campaignId);
@@ -435,14 +452,21 @@ export class CampaignStore {
     await this.batchPut(items);
   }
 
-  /** Moves a loaded draft to open, recording the totals. Repeating it is harmless. */
-  async openCampaign(campaignId: string, totals: { total: number; supervisors: number; centers: number }) {
+  /**
+   * Moves a loaded draft to open, recording the totals and, once, the campaign's finding key (kept
+   * beside META's fields, never read with them). Repeating it is harmless.
+   */
+  async openCampaign(
+    campaignId: string,
+    totals: { total: number; supervisors: number; centers: number },
+    findingKey?: string,
+  ) {
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { PK: campaignPk(campaignId), SK: META },
-          UpdateExpression: 'SET #s = :open, #t = :t, supervisors = :sv, centers = :c',
+          UpdateExpression: `SET #s = :open, #t = :t, supervisors = :sv, centers = :c${findingKey === undefined ? '' : ', findingKey = if_not_exists(findingKey, :k)'}`,
           ConditionExpression: 'loaded = :true AND (#s = :draft OR #s = :open)',
           ExpressionAttributeNames: { '#s': 'status', '#t': 'total' },
           ExpressionAttributeValues: {
@@ -452,6 +476,7 @@ export class CampaignStore {
             ':t': totals.total,
             ':sv': totals.supervisors,
             ':c': totals.centers,
+            ...(findingKey === undefined ? {} : { ':k': findingKey }),
           },
         }),
       );

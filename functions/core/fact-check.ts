@@ -28,10 +28,14 @@ export const FactCheckItem = z.object({
 });
 export type FactCheckItem = z.infer<typeof FactCheckItem>;
 
-/** The draft findings of a set of responses, in a stable order. */
+/**
+ * The draft findings of a set of responses, by center and, within a center, by id: keyed by the
+ * campaign's finding key, that order tells nothing of who visited when.
+ */
 export const draftFindings = (
   campaignId: string,
   responses: readonly Pick<Response, 'assignmentId' | 'centerId' | 'submittedAt' | 'problems'>[],
+  findingKey?: string,
 ): FactCheckItem[] =>
   responses
     .flatMap((r) =>
@@ -39,7 +43,7 @@ export const draftFindings = (
         (p: Problem, index): FactCheckItem => ({
           campaignId,
           centerId: r.centerId,
-          id: rectificationItemId(campaignId, r.assignmentId, index),
+          id: rectificationItemId(campaignId, r.assignmentId, index, findingKey),
           category: p.category,
           severity: p.severity,
           description: p.description,

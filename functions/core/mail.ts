@@ -299,10 +299,12 @@ export const renderCenterSummary = (m: CenterSummaryModel): RenderedMail => {
   const rank = rankPhrase(score, center.level);
   const dims = (DIMENSIONS as readonly Dimension[]).filter((d) => score.dimensions[d] !== undefined);
   const { strengths, gaps } = strengthsAndGaps(score, m.medians);
-  // Most urgent first: overdue, open, reported, closed; then by due date.
+  // Most urgent first: overdue, open, reported, closed; then by due date, then by the opaque id (never by visit).
   const items = [...m.items].sort(
     (a, b) =>
-      SHOWN_ORDER[a.status] - SHOWN_ORDER[b.status] || (a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : 0),
+      SHOWN_ORDER[a.status] - SHOWN_ORDER[b.status] ||
+      (a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : 0) ||
+      (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
   );
   const total = RECTIFICATION_STATUSES.reduce((n, s) => n + m.counts[s], 0);
   const counts = countsLine(m.counts);

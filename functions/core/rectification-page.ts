@@ -12,6 +12,7 @@ import {
   type RectificationStatus,
   statusOf,
 } from './rectification.ts';
+import { chinaDate } from './working-days.ts';
 
 /** Everything the official's rectification page shows. */
 export interface RectificationPageModel {
@@ -71,7 +72,11 @@ const factCheckPart = (m: RectificationPageModel, f: FactCheckSection): string =
 <div class="card"><h2 class="h2">事实核查 <span class="en" lang="en">Fact-check</span></h2>
 <p class="after">以下为本次督查的初步结论，结果公布前请核对。如有不符，请在 <strong>${escapeHtml(due)}</strong> 前逐项申诉并说明理由。 <span class="en" lang="en">These are the draft findings of this campaign, before results are published. If one is wrong, dispute it with your reason by <strong>${escapeHtml(due)}</strong>.</span></p>
 ${f.open ? '' : `<p class="muted">申诉期已结束。 <span lang="en">The dispute window has ended.</span></p>`}</div>
-${f.items.map((item) => factCheckCard(m, f, item)).join('\n')}`;
+${[...f.items]
+  // By the opaque id, whatever order they came in: never by when (or by whom) they were found.
+  .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+  .map((item) => factCheckCard(m, f, item))
+  .join('\n')}`;
 };
 
 const COLORS: Record<RectificationStatus, string> = {
@@ -130,7 +135,7 @@ ${error ? `<p class="error" id="${field}-error">${escapeHtml(error.message.zh)} 
 <p class="line"><span class="badge s-${status}">${escapeHtml(RECTIFICATION_STATUS_LABELS[status].zh)} · ${escapeHtml(RECTIFICATION_STATUS_LABELS[status].en)}</span> <span class="muted">${both(PROBLEM_SEVERITY_LABELS[item.severity])}</span></p>
 <p class="desc">${escapeHtml(item.description)}</p>
 <p class="muted">整改期限 <strong>${escapeHtml(item.dueDate)}</strong> · ${escapeHtml(item.month)} 发现${item.reopened > 0 ? ` · 复查未通过 ${item.reopened} 次` : ''} <span lang="en">· due ${escapeHtml(item.dueDate)}, found ${escapeHtml(item.month)}${item.reopened > 0 ? `, reopened ${item.reopened}×` : ''}</span></p>
-${item.report ? `<p class="muted">已报整改（${escapeHtml(item.report.at.slice(0, 10))}）<span lang="en">Reported</span>：${escapeHtml(item.report.note)}</p>` : ''}
+${item.report ? `<p class="muted">已报整改（${escapeHtml(chinaDate(item.report.at))}）<span lang="en">Reported</span>：${escapeHtml(item.report.note)}</p>` : ''}
 ${form}</section>`;
 };
 
@@ -139,8 +144,12 @@ const page = (title: string, header: string, body: string) =>
 
 /** The official's page: every rectification item of the center, each with a form to report it fixed. */
 export const renderRectificationPage = (m: RectificationPageModel): string => {
+  // Most urgent first; within a due date by the opaque id, never by when (or by whom) an item was found.
   const items = [...m.items].sort(
-    (a, b) => ORDER[statusOf(a, m.today)] - ORDER[statusOf(b, m.today)] || (a.dueDate < b.dueDate ? -1 : 1),
+    (a, b) =>
+      ORDER[statusOf(a, m.today)] - ORDER[statusOf(b, m.today)] ||
+      (a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : 0) ||
+      (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
   );
   const counts = countByStatus(m.items, m.today);
   const done = m.done ? m.items.find((i) => i.id === m.done) : undefined;

@@ -106,13 +106,94 @@ export const rectificationRules = (
   calendar: workingCalendar(campaign.rectification?.holidays, campaign.rectification?.makeUpWorkdays),
 });
 
-/** A stable id for the `index`-th problem of an assignment's response, so re-running never duplicates. */
-export const rectificationItemId = (campaignId: string, assignmentId: string, index: number): string =>
-  `R${createHash('sha256').update(`${campaignId}\u0000${assignmentId}\u0000${index}`).digest('hex').slice(0, 20)}`;
+/**
+ * The campaign's key for finding ids, derived from the link secret at Prepare and kept on the
+ * campaign: ids then hide which assignment (in assignment order, so which supervisor) found a problem.
+ */
+export const deriveFindingKey = (secret: string, campaignId: string): string =>
+  createHmac('sha256', secret).update(`finding-ids\u0000${campaignId}`).digest('base64url');
+
+/**
+ * A stable id for the `index`-th problem of an assignment's response, so re-running never duplicates.
+ * Keyed by the campaign's finding key, the id reveals nothing of the assignment; campaigns prepared
+ * before the key existed have none and keep their plain-hash ids, so their findings, disputes and
+ * re-checks still match.
+ */
+export const rectificationItemId = (
+  campaignId: string,
+  assignmentId: string,
+  index: number,
+  findingKey?: string,
+): string => {
+  const input = `${campaignId}\u0000${assignmentId}\u0000${index}`;
+  const digest =
+    findingKey === undefined
+      ? createHash('sha256').update(input).digest('hex')
+      : createHmac('sha256', findingKey).update(input).digest('hex');
+  return `R${digest.slice(0, 20)}`;
+};
 
 /** The status to show on a given day (China date). */
 export const statusOf = (item: Pick<RectificationItem, 'state' | 'dueDate'>, today: string): RectificationStatus =>
   item.state === 'open' && today > item.dueDate ? 'overdue' : item.state;
+
+/**
+ * A rectification item as its center's official receives it: who found it left out, and every time
+ * a date (China) only, so that the time of a visit cannot single out the supervisor who made it.
+ */
+export interface OfficialItem {
+  id: string;
+  series: string;
+  campaignId: string;
+  month: string;
+  centerId: string;
+  category: ProblemCategory;
+  description: string;
+  severity: ProblemSeverity;
+  foundOn: string;
+  notifiedOn: string;
+  dueDate: string;
+  state: RectificationState;
+  reopened: number;
+  report?: { note: string; on: string };
+  lastRecheck?: { campaignId: string; on: string; fixed: number; notFixed: number; outcome: 'confirmed' | 'reopened' };
+  history: { on: string; event: RectificationEvent['event']; campaignId?: string; note?: string }[];
+}
+
+/** The item as its official receives it (see {@link OfficialItem}). */
+export const officialItem = (item: RectificationItem): OfficialItem => ({
+  id: item.id,
+  series: item.series,
+  campaignId: item.campaignId,
+  month: item.month,
+  centerId: item.centerId,
+  category: item.category,
+  description: item.description,
+  severity: item.severity,
+  foundOn: chinaDate(item.foundAt),
+  notifiedOn: item.notifiedOn,
+  dueDate: item.dueDate,
+  state: item.state,
+  reopened: item.reopened,
+  ...(item.report ? { report: { note: item.report.note, on: chinaDate(item.report.at) } } : {}),
+  ...(item.lastRecheck
+    ? {
+        lastRecheck: {
+          campaignId: item.lastRecheck.campaignId,
+          on: chinaDate(item.lastRecheck.at),
+          fixed: item.lastRecheck.fixed,
+          notFixed: item.lastRecheck.notFixed,
+          outcome: item.lastRecheck.outcome,
+        },
+      }
+    : {}),
+  history: item.history.map((e) => ({
+    on: chinaDate(e.at),
+    event: e.event,
+    ...(e.campaignId === undefined ? {} : { campaignId: e.campaignId }),
+    ...(e.note === undefined ? {} : { note: e.note }),
+  })),
+});
 
 /** Items by shown status. */
 export const countByStatus = (
@@ -133,12 +214,13 @@ export const itemsFromResponse = (
   campaign: Pick<Campaign, 'id' | 'series' | 'month' | 'rectification'>,
   response: Pick<Response, 'assignmentId' | 'supervisorId' | 'centerId' | 'submittedAt' | 'problems'>,
   notifiedAt: string,
+  findingKey?: string,
 ): RectificationItem[] => {
   const { days, calendar } = rectificationRules(campaign);
   const notifiedOn = chinaDate(notifiedAt);
   const dueDate = addWorkingDays(notifiedOn, days, calendar);
   return (response.problems ?? []).map((problem, index) => ({
-    id: rectificationItemId(campaign.id, response.assignmentId, index),
+    id: rectificationItemId(campaign.id, response.assignmentId, index, findingKey),
     series: campaign.series,
     campaignId: campaign.id,
     month: campaign.month,
@@ -353,14 +435,18 @@ export class FindingsCollector {
   private readonly notifiedAt: string;
   /** Findings withdrawn in fact-check: they never become items. */
   private readonly withdrawn: ReadonlySet<string>;
+  /** The campaign's finding key (absent on campaigns prepared before it existed). */
+  private readonly findingKey: string | undefined;
 
   constructor(
     campaign: Pick<Campaign, 'id' | 'series' | 'month' | 'rectification'>,
     questionnaire: Questionnaire,
     notifiedAt: string,
     withdrawn: ReadonlySet<string> = new Set(),
+    findingKey?: string,
   ) {
     this.withdrawn = withdrawn;
+    this.findingKey = findingKey;
     this.campaign = campaign;
     this.questionnaire = questionnaire;
     this.notifiedAt = notifiedAt;
@@ -370,7 +456,7 @@ export class FindingsCollector {
   add(
     response: Pick<Response, 'assignmentId' | 'supervisorId' | 'centerId' | 'submittedAt' | 'problems' | 'answers'>,
   ): void {
-    const found = itemsFromResponse(this.campaign, response, this.notifiedAt).filter(
+    const found = itemsFromResponse(this.campaign, response, this.notifiedAt, this.findingKey).filter(
       (item) => !this.withdrawn.has(item.id),
     );
     this.items.push(...found);

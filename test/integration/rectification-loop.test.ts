@@ -3,7 +3,7 @@ import type { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CampaignStore } from '../../functions/adapters/store.ts';
-import { RECHECK_PREFIX, type RectificationItem } from '../../functions/core/rectification.ts';
+import { RECHECK_PREFIX, type RectificationItem, rectificationItemId } from '../../functions/core/rectification.ts';
 import { addWorkingDays, chinaDate } from '../../functions/core/working-days.ts';
 import type { EmbeddedCloud } from '../../local/cloud.ts';
 import { mailKindOf, type OutboxEmail } from '../../local/ses-outbox.ts';
@@ -82,6 +82,12 @@ describe('the rectification loop across two campaigns of a city', () => {
     expect(summary1?.body.html).toContain('［电话已隐去］');
     const respond = rectificationLinkOf(summary1 as OutboxEmail);
     expect(respond).toBeDefined();
+    // Ids keyed per campaign: nobody computes them from the campaign and its assignment ids
+    for (const item of items)
+      expect([0, 1].map((n) => rectificationItemId(item.campaignId, item.assignmentId, n))).not.toContain(item.id);
+    const asJson = await (await fetch(respond as string, { headers: { accept: 'application/json' } })).text();
+    expect(asJson).toContain('"foundOn"');
+    expect(asJson).not.toMatch(/T\d\d:\d\d/);
 
     // Act 2: the official of C1 opens the link and reports the waiting-time item fixed
     const page = await fetch(respond as string);

@@ -112,6 +112,28 @@ describe('the center summary', () => {
     expect(quiet.html).toContain('本期无文字意见');
   });
 
+  it('lists items of the same status and due date by their ids, not in the order they were found', () => {
+    // Prepare: two new items due the same day, handed over in the order of the visits that found them
+    const found = (id: string, description: string) => ({
+      id,
+      category: 'signage' as const,
+      description,
+      severity: 'minor' as const,
+      month: '2026-12',
+      dueDate: '2027-01-06',
+      status: 'open' as const,
+      reopened: 0,
+      isNew: true,
+    });
+    // Act
+    const mail = renderCenterSummary(
+      centerSummaryModel({ items: [found('Rf41', '先到者所见'), found('R771', '后到者所见')] }),
+    );
+    // Assess
+    expect(mail.html.indexOf('后到者所见')).toBeLessThan(mail.html.indexOf('先到者所见'));
+    expect(mail.text.indexOf('后到者所见')).toBeLessThan(mail.text.indexOf('先到者所见'));
+  });
+
   it('names dimensions clearly above the city median as strengths and those below as gaps', () => {
     // Act
     const { strengths, gaps } = strengthsAndGaps(

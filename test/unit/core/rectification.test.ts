@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { questionnaireFor, questionsFor, validateAnswers } from '../../../functions/core/answers.ts';
+import { draftFindings } from '../../../functions/core/fact-check.ts';
 import { hashToken } from '../../../functions/core/links.ts';
 import { Campaign, Questionnaire } from '../../../functions/core/model.ts';
 import {
@@ -7,12 +8,14 @@ import {
   applyRecheck,
   centerComments,
   countByStatus,
+  deriveFindingKey,
   deriveRectificationToken,
   FindingsCollector,
   ItemAlreadyConfirmed,
   isConfirmedProblem,
   itemsFromResponse,
   itemsToRecheck,
+  officialItem,
   RectificationItem,
   recheckQuestionId,
   rectificationItemId,
@@ -143,6 +146,71 @@ describe('rectification items', () => {
     expect(
       isConfirmedProblem(applyRecheck(item, { fixed: 0, notFixed: 1 }, { id: 'n' }, '2027-01-20T00:00:00.000Z')),
     ).toBe(true);
+  });
+});
+
+describe('what officials receive', () => {
+  // Two supervisors at C1: A0002 came at 09:00 (China time), A0003 at 10:30; assignment ids run in order.
+  const visits = [
+    response({ assignmentId: 'A0002', supervisorId: 'S-EARLY', submittedAt: '2026-12-05T01:00:00.000Z' }),
+    response({ assignmentId: 'A0003', supervisorId: 'S-LATE', submittedAt: '2026-12-05T02:30:00.000Z' }),
+  ].map((r) => ({ ...r, problems: r.problems.slice(0, 1) }));
+  const key = deriveFindingKey('unit-test-link-secret-0123456789abcdef', campaign.id);
+
+  it('gives findings ids an official cannot work back to an assignment, listed in an order that is not the visits', () => {
+    // Act
+    const findings = draftFindings(campaign.id, visits, key);
+    const again = draftFindings(campaign.id, [...visits].reverse(), key);
+    const items = visits.flatMap((r) => itemsFromResponse(campaign, r, NOTIFIED, key));
+    // Assess: not the plain hashes anyone can compute from the campaign and assignment ids
+    const plain = ['A0002', 'A0003'].map((a) => rectificationItemId(campaign.id, a, 0));
+    for (const finding of findings) expect(plain).not.toContain(finding.id);
+    // The same ids at fact-check and as items (disputes and re-checks match), on every run
+    expect(new Set(items.map((i) => i.id))).toEqual(new Set(findings.map((f) => f.id)));
+    expect(again.map((f) => f.id)).toEqual(findings.map((f) => f.id));
+    // In the order of the opaque ids: here the later visit comes first, which the plain hashes would not put first
+    expect(findings.map((f) => f.foundAt)).toEqual([visits[1]?.submittedAt, visits[0]?.submittedAt]);
+    expect(findings.map((f) => f.id)).toEqual(findings.map((f) => f.id).sort());
+  });
+
+  it('keeps the plain-hash ids of a campaign prepared before finding keys, so its disputes and re-checks still match', () => {
+    // Act
+    const findings = draftFindings(campaign.id, visits);
+    const items = visits.flatMap((r) => itemsFromResponse(campaign, r, NOTIFIED));
+    // Assess
+    expect(findings.map((f) => f.id).sort()).toEqual(
+      ['A0002', 'A0003'].map((a) => rectificationItemId(campaign.id, a, 0)).sort(),
+    );
+    expect(items.map((i) => i.id).sort()).toEqual(findings.map((f) => f.id).sort());
+  });
+
+  it('shows an official every time of an item as a date in China, and nobody who found it', () => {
+    // Prepare: found late in the evening UTC (the next morning in China), reported, re-checked
+    const [found] = itemsFromResponse(
+      campaign,
+      response({ submittedAt: '2026-12-05T17:31:07.123Z', supervisorId: 'S-SECRET', assignmentId: 'A-SECRET' }),
+      NOTIFIED,
+      key,
+    ) as [RectificationItem];
+    const reported = reportFixed(found, '已增开窗口', '2026-12-20T09:15:42.001Z');
+    const rechecked = applyRecheck(reported, { fixed: 2, notFixed: 0 }, { id: 'next' }, '2027-01-08T03:04:05.678Z');
+    // Act
+    const shown = officialItem(rechecked);
+    // Assess
+    const json = JSON.stringify(shown);
+    expect(json).not.toMatch(/T\d\d:\d\d/);
+    expect(json).not.toContain('S-SECRET');
+    expect(json).not.toContain('A-SECRET');
+    expect(shown).toMatchObject({
+      foundOn: '2026-12-06',
+      report: { note: '已增开窗口', on: '2026-12-20' },
+      lastRecheck: { on: '2027-01-08', outcome: 'confirmed' },
+    });
+    expect(shown.history.map((e) => [e.event, e.on])).toEqual([
+      ['found', '2026-12-06'],
+      ['reported-fixed', '2026-12-20'],
+      ['confirmed', '2027-01-08'],
+    ]);
   });
 });
 

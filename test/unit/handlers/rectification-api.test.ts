@@ -118,6 +118,90 @@ describe('the rectification page', () => {
   });
 });
 
+describe('what the official receives cannot single out a supervisor', () => {
+  it('gives the items as JSON in the order of their ids, with dates and no times', async () => {
+    // Prepare: found by two visits, the later one first in the table's order
+    ddb.on(QueryCommand).resolves({
+      Items: [
+        item('R2', {
+          foundAt: '2026-12-05T09:41:17.532Z',
+          history: [{ at: '2026-12-05T09:41:17.532Z', event: 'found' }],
+          report: { note: '已整改', at: '2026-12-20T17:05:09.001Z' },
+          state: 'reported-fixed',
+        }),
+        item('R1', {
+          foundAt: '2026-12-05T01:02:03.004Z',
+          history: [{ at: '2026-12-05T01:02:03.004Z', event: 'found' }],
+        }),
+      ],
+    });
+    // Act
+    const res = await routeRectification(event('GET', { accept: 'application/json' }));
+    // Assess
+    const body = JSON.parse(res.body ?? '{}') as { items: Record<string, unknown>[] };
+    expect(body.items.map((i) => i.id)).toEqual(['R1', 'R2']);
+    expect(body.items.map((i) => i.foundOn)).toEqual(['2026-12-05', '2026-12-05']);
+    expect(body.items[1]?.report).toEqual({ note: '已整改', on: '2026-12-21' });
+    expect(res.body).not.toMatch(/T\d\d:\d\d/);
+  });
+
+  it('shows the day an item was reported fixed, in China, without the time', async () => {
+    // Prepare
+    ddb.on(QueryCommand).resolves({
+      Items: [item('R1', { state: 'reported-fixed', report: { note: '已整改', at: '2026-12-20T17:05:09.001Z' } })],
+    });
+    // Act
+    const res = await routeRectification(event('GET'));
+    // Assess
+    expect(res.body).toContain('已报整改（2026-12-21）');
+    expect(res.body).not.toMatch(/\d\d:\d\d:\d\d|T\d\d:\d\d/);
+  });
+
+  it('lists the draft findings for fact-check in the order of their ids, without when they were found', async () => {
+    // Prepare: in fact-check; the findings as two visits left them, the later first
+    const until = new Date(Date.now() + 86_400_000).toISOString();
+    ddb.on(GetCommand, { Key: { PK: `CAMPAIGN#${def.campaign.id}`, SK: 'META' } }).resolves({
+      Item: {
+        campaign: def.campaign,
+        status: 'fact-checking',
+        factCheckUntil: until,
+        definitionHash: 'h',
+        loaded: true,
+        createdAt: 'x',
+        deadline: def.campaign.schedule.deadline,
+      },
+    });
+    const finding = (id: string, description: string, foundAt: string) => ({
+      campaignId: def.campaign.id,
+      centerId: 'C1',
+      id,
+      category: 'signage',
+      severity: 'minor',
+      description,
+      foundAt,
+    });
+    ddb.on(QueryCommand).resolves({ Items: [] });
+    ddb
+      .on(QueryCommand, { ExpressionAttributeValues: { ':pk': `CAMPAIGN#${def.campaign.id}`, ':p': 'FACTCHECK#C1#' } })
+      .resolves({
+        Items: [
+          finding('Rb', '下午来访：导视不清', '2026-12-05T08:47:12.345Z'),
+          finding('Ra', '上午来访：无人值守', '2026-12-05T01:12:13.456Z'),
+        ],
+      });
+    // Act
+    const res = await routeRectification(event('GET'));
+    // Assess
+    const body = res.body ?? '';
+    expect(res.statusCode).toBe(200);
+    expect(body.indexOf('上午来访：无人值守')).toBeGreaterThan(-1);
+    expect(body.indexOf('上午来访：无人值守')).toBeLessThan(body.indexOf('下午来访：导视不清'));
+    expect(body).not.toContain('08:47');
+    expect(body).not.toContain('09:12');
+    expect(body).not.toContain('2026-12-05');
+  });
+});
+
 describe('reporting an item fixed', () => {
   it('records the note and moves the item to reported fixed, only if nobody changed it meanwhile', async () => {
     // Act
