@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { isAsked } from './condition.ts';
 import {
   type Activity,
   type AnswerValue,
@@ -110,6 +111,16 @@ export const questionsFor = (questionnaire: Questionnaire, activity: Activity): 
     s.questions.filter((q) => !q.centers && (!q.activities || q.activities.includes(activity))),
   );
 
+/**
+ * The questions asked of one response, in order: those of its activity whose condition on earlier
+ * answers holds (typed answers, or raw ones as a form posts them).
+ */
+export const askedQuestions = (
+  questionnaire: Questionnaire,
+  activity: Activity,
+  answers: Readonly<Record<string, AnswerValue | RawValue | undefined>>,
+): Question[] => questionsFor(questionnaire, activity).filter((q) => isAsked(q, answers, undefined, activity));
+
 /** The questionnaire as asked at one center: its own scoped questions kept (unscoped), other centers' dropped. */
 export const questionnaireFor = (questionnaire: Questionnaire, centerId: string): Questionnaire => ({
   ...questionnaire,
@@ -193,8 +204,9 @@ const parseOne = (q: Question, raw: string | number | boolean): { value: AnswerV
 const isBlank = (v: unknown) => v === undefined || (typeof v === 'string' && v.trim() === '');
 
 /**
- * Checks a submission against the questions asked for the assignment's activity. Returns the typed
- * answers, or every problem at once, each naming its field.
+ * Checks a submission against the questions asked for the assignment's activity — a question with a
+ * condition only when its condition holds on the earlier answers. Returns the typed answers, or every
+ * problem at once, each naming its field.
  */
 export const validateAnswers = (
   questionnaire: Questionnaire,
@@ -211,6 +223,9 @@ export const validateAnswers = (
   }
   const answers: Record<string, AnswerValue> = {};
   for (const q of questions) {
+    // Conditions look only at earlier questions, so the answers checked so far decide. A question not
+    // asked is not required, and an answer given to it anyway (a page without JavaScript) is not kept.
+    if (!isAsked(q, answers, undefined, activity)) continue;
     const value = Object.hasOwn(raw, q.id) ? raw[q.id] : undefined;
     if (value === undefined || isBlank(value)) {
       if (q.required) errors.push({ field: q.id, message: msg('此题为必答题', 'this question is required') });

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { NOT_APPLICABLE, questionsFor } from './answers.ts';
+import { askedQuestions, NOT_APPLICABLE, questionsFor } from './answers.ts';
 import type { LocalizedText, Questionnaire, Response } from './model.ts';
 import { normalizeAnswer } from './scoring.ts';
 import { CONTROL_CHARACTER_MESSAGE, isSafeText, normalizeText } from './text-guard.ts';
@@ -174,7 +174,7 @@ export const flagResponse = (
   centerMeans: readonly number[],
 ): ReviewFlag[] => {
   const flags: ReviewFlag[] = [];
-  const questions = questionsFor(questionnaire, response.activity);
+  const questions = askedQuestions(questionnaire, response.activity, response.answers);
   if (
     response.secondsSpent !== undefined &&
     response.secondsSpent < questions.length * FLAG_RULES.tooFastSecondsPerQuestion

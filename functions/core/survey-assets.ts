@@ -11,6 +11,8 @@ export const SURVEY_STYLE = `:root{--red:#b71c1c;--ink:#1d2733;--muted:#4f5b66;-
 *{box-sizing:border-box}html{-webkit-text-size-adjust:100%}
 body{margin:0;font:16px/1.55 system-ui,-apple-system,"PingFang SC","Hiragino Sans GB","Noto Sans CJK SC","Microsoft YaHei",sans-serif;background:var(--bg);color:var(--ink)}
 a{color:#0d47a1}
+[hidden]{display:none!important}
+.cond,.desc{margin:0 0 10px;color:#4a5760;font-size:.94em;line-height:1.45}
 .vh{position:absolute!important;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);clip-path:inset(50%);white-space:nowrap;border:0;padding:0;margin:-1px}
 .top{background:var(--red);color:#fff;padding:10px 16px 16px}
 .top .bar{display:flex;justify-content:space-between;align-items:center;gap:12px;font-size:.85rem;max-width:640px;margin:0 auto}
@@ -158,12 +160,50 @@ export const SURVEY_SCRIPT = `(function () {
   }
   function schedule() { clearTimeout(timer); timer = setTimeout(save, 800); }
 
-  function questions() { return Array.prototype.slice.call(form.querySelectorAll('[data-q]')); }
+  function questions() {
+    return Array.prototype.slice.call(form.querySelectorAll('[data-q]')).filter(function (q) { return !q.hidden; });
+  }
+  var questionOf = {};
+  Array.prototype.forEach.call(form.querySelectorAll('[data-q]'), function (q) { questionOf[q.getAttribute('data-q')] = q; });
   function valueOf(name) {
+    var q = Object.prototype.hasOwnProperty.call(questionOf, name) ? questionOf[name] : null;
+    if (q && q.hidden) return '';
     var el = form.elements.namedItem(name);
     return el && el.value ? String(el.value).trim() : '';
   }
+  // Conditions on earlier answers, as functions/core/condition.ts evaluates them: a question not asked is
+  // hidden, its inputs disabled so that nothing of it is sent, and it is neither counted nor required.
+  function answer(name) {
+    var v = valueOf(name);
+    return v === '' || v === 'na' ? null : v;
+  }
+  function same(a, v) { return typeof v === 'number' ? /^-?\\d+(\\.\\d+)?$/.test(a) && Number(a) === v : a === v; }
+  function holds(c) {
+    if (c.op === 'and') return holds(c.left) && holds(c.right);
+    if (c.op === 'or') return holds(c.left) || holds(c.right);
+    var a = answer(c.question);
+    if (c.op === 'empty') return a === null;
+    if (c.op === 'notempty') return a !== null;
+    if (c.op === 'anyof') return a !== null && c.values.some(function (v) { return same(a, v); });
+    if (c.op === 'noneof') return a === null || !c.values.some(function (v) { return same(a, v); });
+    if (c.op === '=') return a !== null && same(a, c.value);
+    if (c.op === '!=') return a === null || !same(a, c.value);
+    var n = a !== null && /^-?\\d+(\\.\\d+)?$/.test(a) ? Number(a) : NaN, v = Number(c.value);
+    if (isNaN(n) || isNaN(v)) return false;
+    return c.op === '<' ? n < v : c.op === '<=' ? n <= v : c.op === '>' ? n > v : n >= v;
+  }
+  function conditions() {
+    Array.prototype.forEach.call(form.querySelectorAll('[data-if]'), function (q) {
+      var shown;
+      try { shown = holds(JSON.parse(q.getAttribute('data-if'))); } catch (e) { shown = true; }
+      q.hidden = !shown;
+      Array.prototype.forEach.call(q.querySelectorAll('input,textarea,select'), function (el) { el.disabled = !shown; });
+      if (!shown) showError(q, '');
+    });
+  }
+  Array.prototype.forEach.call(form.querySelectorAll('.cond'), function (note) { note.hidden = true; });
   function update() {
+    conditions();
     var qs = questions(), done = 0;
     qs.forEach(function (q) { if (valueOf(q.getAttribute('data-q'))) done++; });
     if (progressEl) progressEl.textContent = d.msgProgress.replace('{n}', String(done)).replace('{t}', String(qs.length));

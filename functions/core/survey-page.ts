@@ -1,14 +1,15 @@
 import {
+  allowsNotApplicable,
   type FieldError,
   MAX_PROBLEM_DESCRIPTION,
   NOT_APPLICABLE,
-  allowsNotApplicable,
   PROBLEM_CATEGORY_LABELS,
   PROBLEM_SEVERITY_LABELS,
   questionsFor,
   type RawProblem,
   type RawValue,
 } from './answers.ts';
+import { conditionOf, describeCondition, isAsked } from './condition.ts';
 import { ACTIVITY_LABELS, DIMENSION_LABELS, escapeHtml, type Lang, LEVEL_LABELS } from './i18n.ts';
 import {
   type Activity,
@@ -230,25 +231,43 @@ const renderControl = (q: Question, cur: string, lang: Lang, invalid: string): s
 const requiredMark = (lang: Lang) =>
   `<span class="req" aria-hidden="true">*</span><span class="vh">（${u('required', lang)}）</span>`;
 
+/**
+ * The note of a question asked only when an earlier answer says so ("仅当…时作答 / answer only if …"),
+ * shown without JavaScript; with it, the page hides the question while its condition is false.
+ */
+const conditionNote = (q: Question, byId: ReadonlyMap<string, Question>, lang: Lang): string => {
+  const condition = conditionOf(q);
+  if (!condition) return '';
+  const text = describeCondition(condition, byId, lang);
+  return `<p class="cond" id="c-${escapeHtml(q.id)}">${escapeHtml(lang === 'zh' ? `仅当${text}时作答` : `Answer only if ${text}.`)}</p>`;
+};
+
 const renderQuestion = (
   q: Question,
   value: AnswerValue | RawValue | undefined,
   error: LocalizedText | undefined,
   lang: Lang,
+  byId: ReadonlyMap<string, Question> = new Map(),
 ): string => {
   const id = escapeHtml(q.id);
   const cur = fieldValue(value);
-  const invalid = error ? ` aria-invalid="true" aria-describedby="e-${id}"` : '';
+  const note = conditionNote(q, byId, lang);
+  const described = [error ? `e-${id}` : '', q.description ? `d-${id}` : '', note ? `c-${id}` : '']
+    .filter(Boolean)
+    .join(' ');
+  const invalid = `${error ? ' aria-invalid="true"' : ''}${described ? ` aria-describedby="${described}"` : ''}`;
   const errHtml = error ? `<p class="err" id="e-${id}">${t(error, lang)}</p>` : '';
+  const descHtml = q.description ? `<p class="desc" id="d-${id}">${t(q.description, lang)}</p>` : '';
   const title = `${t(q.title, lang)}${q.required ? requiredMark(lang) : ''}`;
-  const data = ` data-q="${id}"${q.required ? ' data-required' : ''}`;
+  const condition = conditionOf(q);
+  const data = ` data-q="${id}"${q.required ? ' data-required' : ''}${condition ? ` data-if="${escapeHtml(JSON.stringify(condition))}"` : ''}`;
   if (q.kind === 'number' || q.kind === 'text') {
     const unit = q.kind === 'number' ? `<span class="vh">（${t(q.unit, lang)}）</span>` : '';
-    return `<div class="q" id="q-${id}"${data}><label for="f-${id}">${title}${unit}</label>${errHtml}${renderControl(q, cur, lang, invalid)}</div>`;
+    return `<div class="q" id="q-${id}"${data}><label for="f-${id}">${title}${unit}</label>${note}${descHtml}${errHtml}${renderControl(q, cur, lang, invalid)}</div>`;
   }
   // The fieldset is the radio group: its legend labels the group, errors describe it.
   const required = q.required ? ' aria-required="true"' : '';
-  return `<fieldset class="q" id="f-${id}" role="radiogroup"${required}${invalid}${data}><legend>${title}</legend>${errHtml}${renderControl(q, cur, lang, '')}</fieldset>`;
+  return `<fieldset class="q" id="f-${id}" role="radiogroup"${required}${invalid}${data}><legend>${title}</legend>${note}${descHtml}${errHtml}${renderControl(q, cur, lang, '')}</fieldset>`;
 };
 
 const problemField = (i: number | string, part: string) => `problems.${i}.${part}`;
@@ -290,8 +309,13 @@ ${removable ? `<button type="submit" class="link remove" name="intent" value="re
 const hasContent = (p: Problem | RawProblem | undefined) =>
   !!p && !!(p.category || p.description?.trim() || p.severity);
 
-const askedSections = (m: SurveyPageModel) => {
-  const asked = new Set(questionsFor(m.questionnaire, m.activity).map((q) => q.id));
+/** The sections with their questions: of the activity on the form; also answered-to conditions in a summary. */
+const askedSections = (m: SurveyPageModel, byCondition = false) => {
+  const asked = new Set(
+    questionsFor(m.questionnaire, m.activity)
+      .filter((q) => !byCondition || isAsked(q, m.answers, undefined, m.activity))
+      .map((q) => q.id),
+  );
   return m.questionnaire.sections
     .map((section) => ({ section, questions: section.questions.filter((q) => asked.has(q.id)) }))
     .filter((s) => s.questions.length > 0);
@@ -299,7 +323,7 @@ const askedSections = (m: SurveyPageModel) => {
 
 const renderSummary = (m: SurveyPageModel): string => {
   const { lang } = m;
-  const sections = askedSections(m)
+  const sections = askedSections(m, true)
     .map(
       ({ section, questions }) =>
         `<section class="card summary dim" aria-labelledby="s-${section.dimension}"><h2 id="s-${section.dimension}">${t(DIMENSION_LABELS[section.dimension], lang)}</h2><dl>${questions
@@ -354,16 +378,16 @@ const renderForm = (m: SurveyPageModel): string => {
   const { lang } = m;
   const errors = new Map(m.errors.map((e) => [e.field, e.message]));
   const questions = askedSections(m);
-  const total = questions.reduce((n, s) => n + s.questions.length, 0);
-  const answered = questions.reduce(
-    (n, s) => n + s.questions.filter((q) => fieldValue(m.answers[q.id]).trim() !== '').length,
-    0,
-  );
+  const byId = new Map(questions.flatMap((s) => s.questions.map((q) => [q.id, q] as const)));
+  // Counted as the page with JavaScript counts: questions whose condition is false are not asked.
+  const askedNow = questions.flatMap((s) => s.questions).filter((q) => isAsked(q, m.answers, undefined, m.activity));
+  const total = askedNow.length;
+  const answered = askedNow.filter((q) => fieldValue(m.answers[q.id]).trim() !== '').length;
   const sections = questions
     .map(
       ({ section, questions: qs }) =>
         `<section class="card dim" aria-labelledby="s-${section.dimension}"><h2 id="s-${section.dimension}">${t(DIMENSION_LABELS[section.dimension], lang)}<span>${qs.length} ${u('questions', lang)}</span></h2>${qs
-          .map((q) => renderQuestion(q, m.answers[q.id], errors.get(q.id), lang))
+          .map((q) => renderQuestion(q, m.answers[q.id], errors.get(q.id), lang, byId))
           .join('')}</section>`,
     )
     .join('');
@@ -427,7 +451,7 @@ const renderNotice = (m: SurveyPageModel): string => {
     return `<div class="notice" role="status"><h2>${pick(lang, '本次督查活动已结束', 'This campaign has closed')}</h2><p>${pick(lang, '答卷不能再提交或修改。', 'Answers can no longer be submitted or changed. ')}${body}</p></div>`;
   }
   if (m.view === 'confirmation' && m.latest) {
-    const asked = questionsFor(m.questionnaire, m.activity);
+    const asked = questionsFor(m.questionnaire, m.activity).filter((q) => isAsked(q, m.answers, undefined, m.activity));
     const answered = asked.filter((q) => fieldValue(m.answers[q.id]) !== '').length;
     const problems = m.problems.filter(hasContent).length;
     return `<div class="notice ok" role="status" data-submitted><h2><span aria-hidden="true">✓ </span>${pick(lang, `答卷已提交（第 ${m.latest.version} 版）`, `Answers submitted (version ${m.latest.version})`)}</h2>
