@@ -1,4 +1,4 @@
-import { basename, extname, resolve } from 'node:path';
+import { basename, dirname, extname, resolve } from 'node:path';
 import * as z from 'zod';
 import { DIMENSION_LABELS, GRADE_LABELS, LEVEL_LABELS } from '../../functions/core/i18n.ts';
 import {
@@ -22,9 +22,11 @@ import {
   type ScoringResponse,
   type ScoringResult,
 } from '../../functions/core/scoring.ts';
+import { isSurveyJsDocument } from '../../functions/core/surveyjs.ts';
 import { parseCommandLine } from '../args.ts';
 import type { CliCommand, CliIo } from '../command.ts';
 import { UsageError } from '../command.ts';
+import { readQuestionnaire as readQuestionnaireFile } from '../roster/campaign-folder.ts';
 import { CENTER_COLUMNS, type ColumnSpec, matchHeader, parseLevel } from '../roster/columns.ts';
 import { columnLetter, formatLocation, formatProblem, type Problem, sortProblems } from '../roster/problems.ts';
 import { readSheets, type SheetRow, UnreadableFile } from '../roster/table.ts';
@@ -32,7 +34,9 @@ import { fieldPath, issueProblem, readTextSource, type TextSource } from '../ros
 import { padEnd, padStart } from '../text.ts';
 
 const Flags = z.object({
-  questionnaire: z.string({ message: 'is required: the questionnaire (JSON or YAML) the responses answer' }).min(1),
+  questionnaire: z
+    .string({ message: 'is required: the questionnaire (.xlsx, SurveyJS, JSON or YAML) the responses answer' })
+    .min(1),
   centers: z.string().min(1).optional(),
   format: z.enum(['table', 'json'], { message: 'use table or json' }).default('table'),
   explain: z.string().min(1).optional(),
@@ -454,9 +458,13 @@ const readQuestionnaire = async (
   shown: string,
   problems: Problem[],
 ): Promise<Questionnaire | undefined> => {
+  // An XLSForm workbook or a SurveyJS file is read as a campaign folder reads it.
+  const inFolder = async () => (await readQuestionnaireFile(dirname(path), basename(path), problems))?.questionnaire;
+  if (/\.xlsx$/i.test(path)) return inFolder();
   const source = await readTextSource(path, shown);
   problems.push(...source.problems);
   if (source.data === undefined) return undefined;
+  if (isSurveyJsDocument(source.data)) return inFolder();
   // A campaign definition carries its questionnaire inside.
   const data = (source.data as { questionnaire?: unknown }).questionnaire ?? source.data;
   const inner = data === source.data ? [] : ['questionnaire'];
@@ -598,7 +606,8 @@ na / 不适用 = not applicable (left out, never counted as 0). JSON: a list of 
 {"supervisorId", "centerId", "level", "activity", "answers": {"<question id>": value}}, as exported.
 
 Options:
-  --questionnaire <file>   the questionnaire (JSON or YAML; a campaign definition with one inside will do)
+  --questionnaire <file>   the questionnaire: an XLSForm workbook (.xlsx), a SurveyJS file, or JSON/YAML (a
+                           campaign definition with one inside will do)
   --centers <file>         levels of the centers (roster CSV/XLSX or JSON with id and level) when the
                            responses carry no level column
   --format table|json      default table

@@ -9,6 +9,7 @@ import { importSurveyJs } from '../../../functions/core/surveyjs.ts';
 
 const SURVEYJS = new URL('../../fixtures/surveyjs/', import.meta.url).pathname;
 const XLSFORM = new URL('../../fixtures/xlsform/', import.meta.url).pathname;
+const SCORING = new URL('../../fixtures/scoring/', import.meta.url).pathname;
 let cwd: string;
 
 beforeAll(async () => {
@@ -99,5 +100,19 @@ describe('supervision questionnaire convert', () => {
     expect(taken).toMatchObject({ code: 1, err: expect.stringContaining('taken.json exists') });
     expect(forced.code).toBe(0);
     expect(unknown).toMatchObject({ code: 2, err: expect.stringContaining('cannot tell the format of hall.txt') });
+  });
+
+  it('gives offline scoring the same questionnaire from its workbook as from its JSON', async () => {
+    // Prepare
+    await run('questionnaire', 'convert', join(SCORING, 'questionnaire.json'), 'scoring.xlsx');
+    const responses = join(SCORING, 'responses.csv');
+
+    // Act
+    const fromJson = await run('score', responses, '-q', join(SCORING, 'questionnaire.json'), '--format', 'json');
+    const fromXlsx = await run('score', responses, '-q', 'scoring.xlsx', '--format', 'json');
+
+    // Assess
+    expect(fromXlsx.code).toBe(0);
+    expect(JSON.parse(fromXlsx.out).scores).toEqual(JSON.parse(fromJson.out).scores);
   });
 });
