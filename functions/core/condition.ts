@@ -100,7 +100,8 @@ const tokenize = (text: string): Token[] => {
       i++;
     } else if (/[A-Za-z]/.test(c)) {
       const m = /^[A-Za-z]+/.exec(text.slice(i)) as RegExpExecArray;
-      if (/^\s*\(/.test(text.slice(i + m[0].length)))
+      const word = m[0].toLowerCase();
+      if (word !== 'and' && word !== 'or' && !(word in OPERATOR_WORDS) && /^\s*\(/.test(text.slice(i + m[0].length)))
         throw new ConditionSyntaxError(`functions such as ${m[0]}() are not supported (at ${i + 1})`);
       tokens.push({ kind: 'word', value: m[0].toLowerCase(), at: i });
       i += m[0].length;
