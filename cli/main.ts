@@ -37,9 +37,9 @@ export const main = async (argv: readonly string[], io: CliIo = defaultIo()): Pr
       Object.entries(COMMANDS).map(async ([commandName, load]) => {
         try {
           const { command } = await load();
-          return `  ${command.name.padEnd(10)} ${command.summary}`;
+          return `  ${command.name.padEnd(13)} ${command.summary}`;
         } catch (error) {
-          return `  ${commandName.padEnd(10)} (unavailable: ${explainError(error)})`;
+          return `  ${commandName.padEnd(13)} (unavailable: ${explainError(error)})`;
         }
       }),
     );
