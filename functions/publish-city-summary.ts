@@ -99,7 +99,12 @@ const composeCitySummary = async (input: SendMailInput, meta: CampaignMeta): Pro
 export const publishCitySummary = async (input: SendMailInput): Promise<SendMailResult> => {
   const meta = await store.getMeta(input.campaignId);
   const result = await deliverAll(input, await composeCitySummary(input, meta), rawMailer);
-  await store.setStatus(input.campaignId, 'published');
+  // The first publication counts: a retried send does not push the links' expiry later.
+  await store.setStatus(
+    input.campaignId,
+    'published',
+    meta.publishedAt ? {} : { publishedAt: new Date().toISOString() },
+  );
   return result;
 };
 

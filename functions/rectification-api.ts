@@ -3,12 +3,25 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import * as z from 'zod';
 import { logger, withLambdaContext } from './adapters/logger.ts';
 import { isTransient } from './adapters/middleware.ts';
-import { CampaignNotFound, ConcurrentUpdate, DisputeExists, type RectificationLink } from './adapters/store.ts';
+import {
+  type CampaignMeta,
+  CampaignNotFound,
+  ConcurrentUpdate,
+  DisputeExists,
+  type RectificationLink,
+} from './adapters/store.ts';
 import { store } from './adapters/table.ts';
 import { DisputeInput, MAX_DISPUTE_REASON, openDispute } from './core/fact-check.ts';
+import { checkLinkAlive, expiredLinkMessage, LinkExpired, rectificationLinkExpiry } from './core/link-lifetime.ts';
 import { hashToken, TOKEN_PATTERN } from './core/links.ts';
 import { Id, type LocalizedText } from './core/model.ts';
-import { ItemAlreadyConfirmed, MAX_FIX_NOTE, officialItem, reportFixed } from './core/rectification.ts';
+import {
+  ItemAlreadyConfirmed,
+  MAX_FIX_NOTE,
+  officialItem,
+  type RectificationItem,
+  reportFixed,
+} from './core/rectification.ts';
 import {
   type FactCheckSection,
   RECTIFICATION_CSP,
@@ -111,6 +124,28 @@ const respond = (
   };
 };
 
+/** 410 for an expired link: it says so and whom to ask, in Chinese and English. */
+const expired = (event: APIGatewayProxyEventV2, error: LinkExpired): Result => {
+  const { title, message } = expiredLinkMessage('rectification', error);
+  if (wantsJson(event)) {
+    return {
+      statusCode: 410,
+      headers: { ...SECURITY_HEADERS, 'content-type': 'application/json; charset=utf-8' },
+      body: JSON.stringify({
+        error: 'expired',
+        message: `${message.zh} ${message.en}`,
+        contact: error.contact,
+        expiredAt: error.expiry,
+      }),
+    };
+  }
+  return {
+    statusCode: 410,
+    headers: { ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8' },
+    body: renderRectificationMessage(title, message),
+  };
+};
+
 const tokenOf = (event: APIGatewayProxyEventV2) => event.pathParameters?.token ?? '';
 
 const resolve = async (event: APIGatewayProxyEventV2): Promise<RectificationLink | undefined> => {
@@ -120,11 +155,25 @@ const resolve = async (event: APIGatewayProxyEventV2): Promise<RectificationLink
   return store.getRectificationLink(hashToken(token));
 };
 
-const loadPage = async (link: RectificationLink, extra: Partial<FactCheckSection> = {}) => {
-  const [meta, center, items] = await Promise.all([
+/** What a link opens: its campaign and its center's items; LinkExpired once past its lifetime. */
+interface LinkState {
+  meta: CampaignMeta;
+  items: RectificationItem[];
+}
+
+const openLink = async (link: RectificationLink): Promise<LinkState> => {
+  const [meta, items] = await Promise.all([
     store.getMeta(link.campaignId),
-    store.getCenter(link.campaignId, link.centerId),
     store.listRectificationItems(link.series, link.centerId),
+  ]);
+  checkLinkAlive(rectificationLinkExpiry(meta, items), meta.campaign.organizers, new Date());
+  return { meta, items };
+};
+
+const loadPage = async (link: RectificationLink, extra: Partial<FactCheckSection> = {}) => {
+  const [{ meta, items }, center] = await Promise.all([
+    openLink(link),
+    store.getCenter(link.campaignId, link.centerId),
   ]);
   if (!center) throw new CampaignNotFound(`center ${link.centerId} missing`);
   let factCheck: FactCheckSection | undefined;
@@ -323,6 +372,7 @@ export const reportRectification = async (event: APIGatewayProxyEventV2): Promis
   if (!body.ok) return respond(event, body.status, body.key);
   const link = await resolve(event);
   if (!link) return respond(event, 404, 'notFound');
+  await openLink(link);
   const intent = (body.fields as { intent?: unknown } | null)?.intent;
   if (intent === 'dispute') return disputeFinding(event, link, body.fields);
   const parsed = FixReport.safeParse(body.fields);
@@ -382,6 +432,7 @@ export const routeRectification = async (event: APIGatewayProxyEventV2): Promise
     return respond(event, 405, 'methodNotAllowed', {}, { allow: 'GET, HEAD, POST' });
   } catch (error) {
     if (error instanceof CampaignNotFound) return respond(event, 404, 'notFound');
+    if (error instanceof LinkExpired) return expired(event, error);
     if (error instanceof ConcurrentUpdate) return respond(event, 409, 'conflict');
     const name = error instanceof Error ? error.name : '';
     if (isTransient(error)) return respond(event, 503, 'busy', {}, { 'retry-after': '5' });

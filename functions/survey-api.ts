@@ -26,6 +26,7 @@ import {
   validateProblems,
 } from './core/answers.ts';
 import type { Lang } from './core/i18n.ts';
+import { checkLinkAlive, expiredLinkMessage, LinkExpired, surveyLinkExpiry } from './core/link-lifetime.ts';
 import { hashToken, TOKEN_PATTERN } from './core/links.ts';
 import type { Center, LocalizedText, Questionnaire } from './core/model.ts';
 import { readRequestBody } from './core/request-body.ts';
@@ -186,6 +187,21 @@ const problem = (
   return html(status, renderMessagePage(lang, title, detail), extra);
 };
 
+/** 410 for an expired link: it says so and whom to ask, in both languages (the chosen one first). */
+const expired = (event: APIGatewayProxyEventV2, error: LinkExpired): Result => {
+  const { title, message } = expiredLinkMessage('survey', error);
+  const lang = langOf(event);
+  if (wantsJson(event))
+    return json(410, {
+      error: 'expired',
+      message: `${message.zh} ${message.en}`,
+      contact: error.contact,
+      expiredAt: error.expiry,
+    });
+  const both = (t: LocalizedText): LocalizedText => ({ zh: `${t.zh} ${t.en}`, en: `${t.en} ${t.zh}` });
+  return html(410, renderMessagePage(lang, both(title), both(message)));
+};
+
 // Questionnaires and centers are frozen at Prepare: kept per container.
 const questionnaires = containerCache<Questionnaire>();
 const centers = containerCache<Center | undefined>();
@@ -255,6 +271,8 @@ const loadContext = async (token: TokenRecord) => {
     centers(`${token.campaignId}/${token.centerId}`, () => store.getCenter(token.campaignId, token.centerId)),
   ]);
   if (!center) throw new CampaignNotFound(`center ${token.centerId} missing`);
+  // Past its lifetime the link opens nothing, for reading or writing.
+  checkLinkAlive(surveyLinkExpiry(meta), meta.campaign.organizers, new Date());
   return { meta, questionnaire, center };
 };
 type Context = Awaited<ReturnType<typeof loadContext>>;
@@ -505,6 +523,7 @@ export const routeSurvey = async (event: APIGatewayProxyEventV2): Promise<Result
     return problem(event, 404, 'notFound');
   } catch (error) {
     if (error instanceof CampaignNotFound) return problem(event, 404, 'notFound');
+    if (error instanceof LinkExpired) return expired(event, error);
     if (error instanceof ConcurrentUpdate) return problem(event, 409, 'conflict');
     if (error instanceof ResponseHistoryFull) return problem(event, 409, 'historyFull');
     const name = error instanceof Error ? error.name : '';

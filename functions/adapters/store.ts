@@ -97,6 +97,8 @@ export const CampaignMeta = z.object({
   closeRequested: z.boolean().optional(),
   closedAt: z.string().optional(),
   closedReason: z.string().optional(),
+  /** When the results were published (the city summary went out); personal links expire from it. */
+  publishedAt: z.string().optional(),
   /** End of the review window after the close (status `reviewing`). */
   reviewUntil: z.string().optional(),
   /** The organizers finished review before the window ended. */

@@ -9,6 +9,7 @@ import type { EmbeddedCloud } from '../../local/cloud.ts';
 import { mailKindOf, type OutboxEmail } from '../../local/ses-outbox.ts';
 import { HOSTILE } from '../fixtures/summaries.ts';
 import { startCloudAndClients } from '../support/embedded-cloud.ts';
+import { waitFor } from '../support/wait.ts';
 import {
   launchAndOpenLinks,
   rectificationLinkOf,
@@ -168,11 +169,36 @@ describe('the rectification loop across two campaigns of a city', () => {
     expect(city?.body.html).toContain('data-testid="overdue"');
     expect(city?.body.html).toContain('2026-10-30');
     expect(city?.body.html).toContain('整改事项 待整改 1 · 已逾期 1 · 已报整改 0 · 复查销号 1');
+
+    // Act 5: 31 days after October's results were published (its recorded publication moved back)
+    expect((await store.getMeta(october.campaign.id)).publishedAt).toBeDefined();
+    await updateItem(
+      { PK: `CAMPAIGN#${october.campaign.id}`, SK: 'META' },
+      'SET publishedAt = :p',
+      new Date(Date.now() - 31 * 86_400_000).toISOString(),
+    );
+    const octoberSurvey = linkAt(first.links, 'C1').url;
+    const expired = await waitFor(
+      'the October survey link to expire',
+      async () => {
+        const res = await fetch(octoberSurvey);
+        return res.status === 410 ? res : undefined;
+      },
+      10_000,
+    );
+
+    // Assess 5: the survey link says whom to ask; the official's link of October, one item still open, works
+    const expiredPage = await expired.text();
+    expect(expiredPage).toContain('链接已过期');
+    expect(expiredPage).toContain(october.campaign.organizers[0]);
+    expect(expired.headers.get('strict-transport-security')).toContain('max-age=');
+    expect(expired.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect((await fetch(respond as string)).status).toBe(200);
   });
 });
 
-/** Moves an item's due date into the past, as if weeks had gone by. */
-const backdate = async (item: RectificationItem, dueDate: string) => {
+/** Sets one attribute of an item directly in the table, as if time had passed. */
+const updateItem = async (Key: { PK: string; SK: string }, UpdateExpression: string, value: string) => {
   const db = DynamoDBDocumentClient.from(
     new DynamoDBClient({
       endpoint: cloud.urls.dynamodb,
@@ -184,12 +210,16 @@ const backdate = async (item: RectificationItem, dueDate: string) => {
     await db.send(
       new UpdateCommand({
         TableName: cloud.tableName,
-        Key: { PK: `RECT#${item.series}`, SK: `${item.centerId}#${item.id}` },
-        UpdateExpression: 'SET dueDate = :d',
-        ExpressionAttributeValues: { ':d': dueDate },
+        Key,
+        UpdateExpression,
+        ExpressionAttributeValues: { ':p': value },
       }),
     );
   } finally {
     db.destroy();
   }
 };
+
+/** Moves an item's due date into the past, as if weeks had gone by. */
+const backdate = (item: RectificationItem, dueDate: string) =>
+  updateItem({ PK: `RECT#${item.series}`, SK: `${item.centerId}#${item.id}` }, 'SET dueDate = :p', dueDate);

@@ -202,6 +202,83 @@ describe('what the official receives cannot single out a supervisor', () => {
   });
 });
 
+describe('the link once its items are closed', () => {
+  const day = 86_400_000;
+  const ago = (days: number) => new Date(Date.now() - days * day).toISOString();
+  /** The campaign published, and every item of the center confirmed fixed `closedDaysAgo` days ago. */
+  const givenAllClosed = (closedDaysAgo: number) => {
+    ddb.on(GetCommand, { Key: { PK: `CAMPAIGN#${def.campaign.id}`, SK: 'META' } }).resolves({
+      Item: {
+        campaign: def.campaign,
+        status: 'published',
+        publishedAt: ago(200),
+        definitionHash: 'h',
+        loaded: true,
+        createdAt: 'x',
+        deadline: def.campaign.schedule.deadline,
+      },
+    });
+    const confirmed = (id: string) =>
+      item(id, {
+        state: 'confirmed',
+        lastRecheck: { campaignId: 'next', at: ago(closedDaysAgo), fixed: 2, notFixed: 0, outcome: 'confirmed' },
+        history: [{ at: ago(closedDaysAgo), event: 'confirmed', campaignId: 'next' }],
+      });
+    ddb.on(QueryCommand).resolves({ Items: [confirmed('R1'), confirmed('R2')] });
+  };
+
+  it('still works within 90 days of the last item closed', async () => {
+    // Prepare
+    givenAllClosed(89);
+    // Act
+    const res = await routeRectification(event('GET'));
+    // Assess
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('复查确认已整改');
+  });
+
+  it('answers 410 afterwards, with a page in Chinese and English naming the organizers to ask and the usual headers', async () => {
+    // Prepare
+    givenAllClosed(91);
+    // Act
+    const res = await routeRectification(event('GET'));
+    // Assess
+    expect(res.statusCode).toBe(410);
+    expect(res.body).toContain('链接已过期');
+    expect(res.body).toContain('Link expired');
+    expect(res.body).toContain('organizer@example.gov.cn');
+    expect(res.body).not.toContain('等候 50 分钟');
+    expect(res.headers).toMatchObject({
+      'content-security-policy': expect.stringContaining("frame-ancestors 'none'"),
+      'strict-transport-security': 'max-age=31536000; includeSubDomains',
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'DENY',
+      'referrer-policy': 'no-referrer',
+      'cache-control': 'no-store',
+    });
+  });
+
+  it('says the same as JSON when asked, and refuses a report without storing anything', async () => {
+    // Prepare
+    givenAllClosed(91);
+    // Act
+    const read = await routeRectification(event('GET', { accept: 'application/json' }));
+    const report = await routeRectification(
+      event('POST', { type: 'application/json', body: JSON.stringify({ item: 'R1', note: '已整改' }) }),
+    );
+    // Assess
+    expect(read.statusCode).toBe(410);
+    expect(JSON.parse(read.body ?? '{}')).toMatchObject({
+      error: 'expired',
+      contact: 'organizer@example.gov.cn',
+      message: expect.stringContaining('请联系组织方'),
+    });
+    expect(JSON.parse(read.body ?? '{}')).not.toHaveProperty('items');
+    expect(report.statusCode).toBe(410);
+    expect(ddb).not.toHaveReceivedCommand(PutCommand);
+  });
+});
+
 describe('reporting an item fixed', () => {
   it('records the note and moves the item to reported fixed, only if nobody changed it meanwhile', async () => {
     // Act

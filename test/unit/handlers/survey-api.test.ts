@@ -506,3 +506,66 @@ describe('drafts', () => {
     expect(writes()).toHaveLength(0);
   });
 });
+
+describe('the link after the results are published', () => {
+  const day = 86_400_000;
+  const publishedDaysAgo = (days: number) => ({
+    status: 'published',
+    publishedAt: new Date(Date.now() - days * day).toISOString(),
+  });
+
+  it('still shows the answers until 30 days after publication', async () => {
+    // Prepare
+    givenOpenCampaign(publishedDaysAgo(29));
+    givenLatest();
+    // Act
+    const res = await routeSurvey(event('GET', `/s/${token}`));
+    // Assess
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('2 / 5 · 不满意');
+  });
+
+  it('answers 410 afterwards, with a page in Chinese and English naming the organizers to ask and the usual headers', async () => {
+    // Prepare
+    givenOpenCampaign(publishedDaysAgo(31));
+    givenLatest();
+    // Act
+    const res = await routeSurvey(event('GET', `/s/${token}`));
+    // Assess
+    expect(res.statusCode).toBe(410);
+    expect(res.body).toContain('链接已过期');
+    expect(res.body).toContain('Link expired');
+    expect(res.body).toContain('organizer@example.gov.cn');
+    expect(res.body).not.toContain('不满意');
+    expect(res.headers).toMatchObject({
+      'content-security-policy': expect.stringContaining("frame-ancestors 'none'"),
+      'strict-transport-security': 'max-age=31536000; includeSubDomains',
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'DENY',
+      'referrer-policy': 'no-referrer',
+      'cache-control': 'no-store',
+    });
+  });
+
+  it('says the same as JSON when asked, and refuses a write without storing anything', async () => {
+    // Prepare
+    givenOpenCampaign(publishedDaysAgo(31));
+    givenLatest();
+    // Act
+    const read = await routeSurvey(event('GET', `/s/${token}`, { accept: 'application/json' }));
+    const write = await routeSurvey(
+      event('POST', `/s/${token}`, { type: 'application/json', body: JSON.stringify({ badge: true, attitude: 5 }) }),
+    );
+    // Assess
+    expect(read.statusCode).toBe(410);
+    expect(JSON.parse(read.body ?? '{}')).toMatchObject({
+      error: 'expired',
+      contact: 'organizer@example.gov.cn',
+      message: expect.stringContaining('contact the organizers'),
+    });
+    expect(JSON.parse(read.body ?? '{}')).not.toHaveProperty('answers');
+    expect(write.statusCode).toBe(410);
+    expect(JSON.parse(write.body ?? '{}')).toMatchObject({ error: 'expired' });
+    expect(writes()).toHaveLength(0);
+  });
+});
