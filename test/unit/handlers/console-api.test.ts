@@ -17,6 +17,9 @@ const USERS: Record<string, ConsoleUser> = {
   'session-leader': { sub: 'sub-lead', username: 'leader', role: 'leader' },
 };
 const auth: ConsoleAuth = {
+  // A session whose cookie is the token itself: the table-backed sessions are tested in console-sign-in.test.ts.
+  open: async (signedIn) => ({ cookie: signedIn.idToken, user: await auth.verify(signedIn.idToken) }),
+  close: async () => {},
   verify: async (token) => {
     const user = USERS[token];
     if (!user) throw new Unauthorized('token expired');
