@@ -283,7 +283,7 @@ const accumulate = (data: BenchData) => {
 /** Ours: from the parsed pages to finished two-level center scores. */
 export const scoreOurs = (data: BenchData) => accumulate(data).meanScores();
 
-/** The full method on the same pages: medians, bootstrap intervals, alpha, severity, ranks, trends. */
+/** The full method on the same pages: medians, intervals, alpha, severity, adjusted scores, ranks, trends. */
 export const scoreFull = (data: BenchData) => accumulate(data).finish();
 
 const SCORE_SQL = `

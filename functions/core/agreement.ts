@@ -91,6 +91,15 @@ export class IntervalAlpha {
     const unitMean = sum / m;
     let unitSs = 0;
     for (let i = offset; i < offset + m; i++) unitSs += ((values[i] as number) - unitMean) ** 2;
+    this.addUnitStats(m, unitMean, unitSs);
+  }
+
+  /**
+   * Adds one unit given its size, mean and sum of squares about the mean, as `addUnit` computes them:
+   * one unit can then feed several alphas (center, dimension, campaign) without summing it again.
+   */
+  addUnitStats(m: number, unitMean: number, unitSs: number): void {
+    if (m < 2) return;
     this.within += (m * unitSs) / (m - 1);
     const total = this.n + m;
     const delta = unitMean - this.mean;

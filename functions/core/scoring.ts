@@ -419,6 +419,9 @@ export const answerStep = (question: Question): number => {
 };
 
 const byCode = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+/** 1 − D_o / D_e, or null when either is undefined. */
+const alphaAgainst = (observed: number, expected: number): number | null =>
+  Number.isNaN(observed) || Number.isNaN(expected) ? null : 1 - observed / expected;
 const orNull = (x: number): number | null => (Number.isNaN(x) ? null : x);
 const publishedOrNull = (x: number): number | null => (Number.isNaN(x) ? null : publishScore(x));
 
@@ -441,6 +444,8 @@ export class CenterScoreAccumulator {
   private responses = 0;
   private readonly centerResponses: Uint32Array;
   private ignored = 0;
+  private lastSupervisor: string | undefined;
+  private lastRater = 0;
   private size = 0;
   private centerOf = new Uint32Array(0);
   private raterOf = new Uint32Array(0);
@@ -542,12 +547,15 @@ export class CenterScoreAccumulator {
     }
     this.responses++;
     this.centerResponses[c] = (this.centerResponses[c] as number) + 1;
-    let r = this.raterIndex.get(response.supervisorId);
+    // Pages come shard by shard, so the same supervisor's responses tend to follow one another.
+    let r = response.supervisorId === this.lastSupervisor ? this.lastRater : this.raterIndex.get(response.supervisorId);
     if (r === undefined) {
       r = this.raterIds.length;
       this.raterIndex.set(response.supervisorId, r);
       this.raterIds.push(response.supervisorId);
     }
+    this.lastSupervisor = response.supervisorId;
+    this.lastRater = r;
     const slot = response.activity === undefined ? ALL : (ACTIVITY_SLOT[response.activity] ?? ALL);
     this.centerMask[c] = (this.centerMask[c] as number) | (1 << slot);
     const plan = this.plans[slot] as Indicator[];
@@ -718,7 +726,6 @@ export class CenterScoreAccumulator {
       activityOf: this.activityOf,
       raw: this.raw,
       value: this.value,
-      rollUp: this.rollUp.bind(this),
     };
   }
 }
@@ -740,15 +747,6 @@ interface Columns {
   activityOf: Uint8Array;
   raw: Float64Array;
   value: Float64Array;
-  rollUp: (
-    values: Float64Array,
-    at: number,
-    c: number,
-    num: Float64Array,
-    den: Float64Array,
-    dims: Float64Array,
-    dimsAt: number,
-  ) => number;
 }
 
 /** The finishing passes of one scoring run over the columns an accumulator collected. */
@@ -776,7 +774,8 @@ class ScoringRun {
   private readonly score: Float64Array;
   private readonly adjustedScore: Float64Array;
   private readonly centerAlpha: (number | null)[];
-  private readonly dimensionAlpha: (number | null)[][];
+  /** The campaign's expected disagreement per dimension: a center's dimension alpha is taken against it. */
+  private dimensionExpected: number[] = [];
   private readonly ci: ({ low: number; high: number; standardError: number; sd: number } | null)[];
   private readonly severity: Float64Array;
   private readonly severityCells: Uint32Array;
@@ -798,6 +797,9 @@ class ScoringRun {
   private sorted = new Float64Array(0);
   private sortedRow = new Uint16Array(0);
   private picked = new Float64Array(0);
+  /** Per indicator, 1 when it was asked at the center at hand (see asked). */
+  private readonly askedHere: Uint8Array;
+  private readonly present: Uint8Array;
   private readonly m: Uint16Array;
   private readonly ownDims: Float64Array;
   private rowScore = new Float64Array(0);
@@ -827,6 +829,8 @@ class ScoringRun {
     this.num = new Float64Array(this.nd);
     this.den = new Float64Array(this.nd);
     this.m = new Uint16Array(this.ni);
+    this.askedHere = new Uint8Array(this.ni);
+    this.present = new Uint8Array(this.nd);
     this.ownDims = new Float64Array(this.nd);
     this.ownSquares = new Float64Array(this.nc);
     this.centerObserved = new Float64Array(this.nc);
@@ -861,7 +865,6 @@ class ScoringRun {
     this.score = new Float64Array(this.nc);
     this.adjustedScore = new Float64Array(this.nc).fill(Number.NaN);
     this.centerAlpha = new Array(this.nc).fill(null);
-    this.dimensionAlpha = Array.from({ length: this.nc }, () => new Array(this.nd).fill(null));
     this.ci = new Array(this.nc).fill(null);
     const nr = cols.raterIds.length;
     this.severity = new Float64Array(nr);
@@ -927,42 +930,87 @@ class ScoringRun {
     return byCode(cols.raterIds[raters[x] as number] as string, cols.raterIds[raters[y] as number] as string);
   }
 
+  /** Marks in `askedHere` the indicators asked at center c (see asked). */
+  private markAsked(c: number): void {
+    const indicators = this.cols.indicators;
+    const mask = this.cols.centerMask[c] as number;
+    for (let i = 0; i < this.ni; i++) {
+      const q = indicators[i] as Indicator;
+      this.askedHere[i] = (q.mask & mask) !== 0 && (q.scope === null || q.scope[c] === 1) ? 1 : 0;
+    }
+  }
+
+  /**
+   * The roll-up of the accumulator (weighted means re-normalized over what was answered) for the center
+   * whose asked indicators `markAsked` set: the same sums in the same order, without re-deriving them.
+   */
+  private rollUpAsked(values: Float64Array, at: number, dims: Float64Array, dimsAt: number): number {
+    const { nd, ni, num, den, askedHere } = this;
+    const indicators = this.cols.indicators;
+    const dimensions = this.cols.dimensions;
+    num.fill(0);
+    den.fill(0);
+    for (let i = 0; i < ni; i++) {
+      if (askedHere[i] === 0) continue;
+      const v = values[at + i] as number;
+      if (Number.isNaN(v)) continue;
+      const q = indicators[i] as Indicator;
+      num[q.dim] = (num[q.dim] as number) + q.weight * v;
+      den[q.dim] = (den[q.dim] as number) + q.weight;
+    }
+    let total = 0;
+    let totalWeight = 0;
+    for (let d = 0; d < nd; d++) {
+      const w = den[d] as number;
+      const score = w > 0 ? (num[d] as number) / w : Number.NaN;
+      dims[dimsAt + d] = score;
+      if (!Number.isNaN(score)) {
+        const sw = (dimensions[d] as { weight: number }).weight;
+        total += sw * score;
+        totalWeight += sw;
+      }
+    }
+    return totalWeight > 0 ? total / totalWeight : Number.NaN;
+  }
+
   /** Builds center c's rater rows, consensus, scores, alpha and bootstrap interval; tallies severity. */
   private scoreCenter(c: number, local: Int32Array): void {
-    const { cols, ni, nd } = this;
+    const { cols, ni, nd, order } = this;
+    const { raterOf, indicatorOf, value } = cols;
     const first = this.start[c] as number;
     const last = this.start[c + 1] as number;
+    // A center has at most as many raters as answers: sizing for those spares a second pass.
+    this.reserve(last - first);
+    const { raters, ranked, sums, counts, sorted, sortedRow, m } = this;
     let r = 0;
     for (let k = first; k < last; k++) {
-      const g = cols.raterOf[this.order[k] as number] as number;
-      if ((local[g] as number) < 0) local[g] = r++;
-    }
-    this.reserve(r);
-    const { raters, ranked, sums, counts, sorted, sortedRow, m } = this;
-    for (let k = first; k < last; k++) {
-      const g = cols.raterOf[this.order[k] as number] as number;
-      raters[local[g] as number] = g;
+      const g = raterOf[order[k] as number] as number;
+      if ((local[g] as number) < 0) {
+        local[g] = r;
+        raters[r++] = g;
+      }
     }
     sums.fill(0, 0, r * ni);
     counts.fill(0, 0, r * ni);
     let repeated = false;
     for (let k = first; k < last; k++) {
-      const a = this.order[k] as number;
-      const v = cols.value[a] as number;
+      const a = order[k] as number;
+      const v = value[a] as number;
       if (Number.isNaN(v)) continue;
-      const cell = (local[cols.raterOf[a] as number] as number) * ni + (cols.indicatorOf[a] as number);
+      const cell = (local[raterOf[a] as number] as number) * ni + (indicatorOf[a] as number);
       sums[cell] = (sums[cell] as number) + v;
-      counts[cell] = (counts[cell] as number) + 1;
-      if ((counts[cell] as number) > 2) repeated = true;
+      const n = (counts[cell] as number) + 1;
+      counts[cell] = n;
+      if (n > 2) repeated = true;
     }
     if (repeated) {
       // Three or more answers of one rater to one indicator (several activities): sum them in sorted
       // order so the result does not depend on the order they arrived in. Two sum the same either way.
       const values = new Map<number, number[]>();
       for (let k = first; k < last; k++) {
-        const a = this.order[k] as number;
-        const v = cols.value[a] as number;
-        const cell = (local[cols.raterOf[a] as number] as number) * ni + (cols.indicatorOf[a] as number);
+        const a = order[k] as number;
+        const v = value[a] as number;
+        const cell = (local[raterOf[a] as number] as number) * ni + (indicatorOf[a] as number);
         if (!Number.isNaN(v) && (counts[cell] as number) > 2) values.set(cell, [...(values.get(cell) ?? []), v]);
       }
       for (const [cell, list] of values) sums[cell] = list.sort((x, y) => x - y).reduce((s, x) => s + x, 0);
@@ -985,72 +1033,83 @@ class ScoringRun {
     }
     const base = this.rowStart[c] as number;
     this.rowStart[c + 1] = base + r;
+    const cells = this.cells;
     let rated = 0;
     for (let to = 0; to < r; to++) {
       const from = ranked[to] as number;
       this.rowRater[base + to] = raters[from] as number;
+      const source = from * ni;
+      const target = (base + to) * ni;
+      let any = false;
       for (let i = 0; i < ni; i++) {
-        const v = sums[from * ni + i] as number;
-        this.cells[(base + to) * ni + i] = v;
-        // Rows without a value sort last, so the raters are the first `rated` rows.
-        if (!Number.isNaN(v)) rated = to + 1;
+        const v = sums[source + i] as number;
+        cells[target + i] = v;
+        if (!Number.isNaN(v)) any = true;
       }
+      // Rows without a value sort last, so the raters are the first `rated` rows.
+      if (any) rated = to + 1;
     }
     this.raterCount[c] = rated;
 
-    // Per indicator: the column's values sorted, with the rows they came from (stride r).
+    // Per indicator: the column's values sorted, with the rows they came from (stride r). Rows past
+    // `rated` hold no value.
     for (let i = 0; i < ni; i++) {
       let count = 0;
-      for (let row = 0; row < r; row++) {
-        const v = this.cells[(base + row) * ni + i] as number;
+      const at = i * r;
+      for (let row = 0; row < rated; row++) {
+        const v = cells[(base + row) * ni + i] as number;
         if (Number.isNaN(v)) continue;
         // Insertion keeps equal values in row order.
         let j = count - 1;
-        while (j >= 0 && (sorted[i * r + j] as number) > v) {
-          sorted[i * r + j + 1] = sorted[i * r + j] as number;
-          sortedRow[i * r + j + 1] = sortedRow[i * r + j] as number;
+        while (j >= 0 && (sorted[at + j] as number) > v) {
+          sorted[at + j + 1] = sorted[at + j] as number;
+          sortedRow[at + j + 1] = sortedRow[at + j] as number;
           j--;
         }
-        sorted[i * r + j + 1] = v;
-        sortedRow[i * r + j + 1] = row;
+        sorted[at + j + 1] = v;
+        sortedRow[at + j + 1] = row;
         count++;
       }
       m[i] = count;
-      this.consensus[c * ni + i] = this.combineSorted(sorted, count, i * r);
+      this.consensus[c * ni + i] = this.combineSorted(sorted, count, at);
     }
-    this.score[c] = cols.rollUp(this.consensus, c * ni, c, this.num, this.den, this.dimScores, c * nd);
+    this.markAsked(c);
+    this.score[c] = this.rollUpAsked(this.consensus, c * ni, this.dimScores, c * nd);
     this.gridVariance[c] = this.gridVarianceOf(c);
 
-    // Agreement: units are the center's indicators; the same units feed the campaign's alpha.
+    // Agreement: units are the center's indicators; the same units feed the campaign's alpha. Each
+    // unit's mean and squares are summed once, in sorted order (alpha does not depend on the order,
+    // the rounding then does not either), and fed to the four alphas it counts in.
     const alpha = this.alpha;
     alpha.reset();
     for (const a of this.dimensionAlphaScratch) a.reset();
     for (let i = 0; i < ni; i++) {
       const count = m[i] as number;
       if (count < 2) continue;
-      // Units go in sorted order: alpha does not depend on it, the rounding then does not either.
+      const at = i * r;
+      let sum = 0;
+      for (let k = at; k < at + count; k++) sum += sorted[k] as number;
+      const unitMean = sum / count;
+      let unitSs = 0;
+      for (let k = at; k < at + count; k++) unitSs += ((sorted[k] as number) - unitMean) ** 2;
       const dim = (cols.indicators[i] as Indicator).dim;
-      alpha.addUnit(sorted, count, i * r);
-      (this.dimensionAlphaScratch[dim] as IntervalAlpha).addUnit(sorted, count, i * r);
-      this.campaignAlpha.addUnit(sorted, count, i * r);
-      (this.campaignDimensionAlpha[dim] as IntervalAlpha).addUnit(sorted, count, i * r);
+      alpha.addUnitStats(count, unitMean, unitSs);
+      (this.dimensionAlphaScratch[dim] as IntervalAlpha).addUnitStats(count, unitMean, unitSs);
+      this.campaignAlpha.addUnitStats(count, unitMean, unitSs);
+      (this.campaignDimensionAlpha[dim] as IntervalAlpha).addUnitStats(count, unitMean, unitSs);
+
+      // Severity: each answer against the center's consensus, where at least two raters answered (with
+      // one, the consensus is the answer itself and says nothing about the rater).
+      const consensus = this.consensus[c * ni + i] as number;
+      for (let k = 0; k < count; k++) {
+        const g = this.rowRater[base + (sortedRow[at + k] as number)] as number;
+        this.severity[g] = (this.severity[g] as number) + ((sorted[at + k] as number) - consensus);
+        this.severityCells[g] = (this.severityCells[g] as number) + 1;
+      }
     }
     this.centerObserved[c] = alpha.observed();
     for (let d = 0; d < nd; d++)
       this.dimensionObserved[c * nd + d] = (this.dimensionAlphaScratch[d] as IntervalAlpha).observed();
-
-    // Severity: each answer against the center's consensus, where at least two raters answered (with
-    // one, the consensus is the answer itself and says nothing about the rater).
-    for (let i = 0; i < ni; i++) {
-      const count = m[i] as number;
-      if (count < 2) continue;
-      const consensus = this.consensus[c * ni + i] as number;
-      for (let k = 0; k < count; k++) {
-        const g = this.rowRater[base + (sortedRow[i * r + k] as number)] as number;
-        this.severity[g] = (this.severity[g] as number) + ((sorted[i * r + k] as number) - consensus);
-        this.severityCells[g] = (this.severityCells[g] as number) + 1;
-      }
-    }
     for (let row = 0; row < rated; row++) {
       const g = this.rowRater[base + row] as number;
       this.severityCenters[g] = (this.severityCenters[g] as number) + 1;
@@ -1059,7 +1118,7 @@ class ScoringRun {
     // Each rater's own score of the center (their answers alone, rolled up the same way), for the interval.
     let sum = 0;
     for (let row = 0; row < rated; row++) {
-      const own = cols.rollUp(this.cells, (base + row) * ni, c, this.num, this.den, this.ownDims, 0);
+      const own = this.rollUpAsked(cells, (base + row) * ni, this.ownDims, 0);
       this.rowScore[row] = own;
       sum += own;
     }
@@ -1075,24 +1134,17 @@ class ScoringRun {
    * spread is no yardstick: raters agreeing on a uniformly good center would look like chance.
    */
   private agreement(): void {
-    const { nc, nd } = this;
+    const { nc } = this;
     const expected = this.campaignAlpha.expected();
     this.campaignObserved = this.campaignAlpha.observed();
-    const dimensionExpected = this.campaignDimensionAlpha.map((a) => a.expected());
-    const alphaOf = (observed: number, against: number) =>
-      Number.isNaN(observed) || Number.isNaN(against) ? null : 1 - observed / against;
-    for (let c = 0; c < nc; c++) {
-      this.centerAlpha[c] = alphaOf(this.centerObserved[c] as number, expected);
-      this.dimensionAlpha[c] = dimensionExpected.map((e, d) =>
-        alphaOf(this.dimensionObserved[c * nd + d] as number, e),
-      );
-    }
+    this.dimensionExpected = this.campaignDimensionAlpha.map((a) => a.expected());
+    for (let c = 0; c < nc; c++) this.centerAlpha[c] = alphaAgainst(this.centerObserved[c] as number, expected);
   }
 
   /**
    * Σ share_i²·step_i²/12 over the indicators answered at center c: a consensus is one of the values an
    * answer can take, so the many-rater consensus can sit up to half a step from what a few raters give.
-   * Reads the per-dimension weights `den` the roll-up of the consensus just left.
+   * Reads the per-dimension weights `den` the roll-up of the consensus just left, and `askedHere`.
    */
   private gridVarianceOf(c: number): number {
     const { ni, nd, cols } = this;
@@ -1102,7 +1154,7 @@ class ScoringRun {
     let total = 0;
     for (let i = 0; i < ni; i++) {
       const q = cols.indicators[i] as Indicator;
-      if (Number.isNaN(this.consensus[c * ni + i] as number) || !this.asked(i, c) || q.step === 0) continue;
+      if (Number.isNaN(this.consensus[c * ni + i] as number) || this.askedHere[i] === 0 || q.step === 0) continue;
       const share =
         ((cols.dimensions[q.dim] as { weight: number }).weight / dimWeight) * (q.weight / (this.den[q.dim] as number));
       total += (share * q.step) ** 2 / 12;
@@ -1169,7 +1221,7 @@ class ScoringRun {
 
   /** Center c's scores with each reliably estimated rater's severity taken out of their answers. */
   private adjustCenter(c: number): void {
-    const { ni, nd, cols } = this;
+    const { ni, nd } = this;
     const first = this.rowStart[c] as number;
     const r = (this.rowStart[c + 1] as number) - first;
     const column = this.picked;
@@ -1184,23 +1236,14 @@ class ScoringRun {
       sortPrefix(column, count);
       this.adjustedConsensus[c * ni + i] = this.combineSorted(column, count);
     }
-    this.adjustedScore[c] = cols.rollUp(
-      this.adjustedConsensus,
-      c * ni,
-      c,
-      this.num,
-      this.den,
-      this.adjustedDims,
-      c * nd,
-    );
+    this.markAsked(c);
+    this.adjustedScore[c] = this.rollUpAsked(this.adjustedConsensus, c * ni, this.adjustedDims, c * nd);
   }
 
+  /** The dimensions of center c's scores, from `present` as markPresent left it. */
   private dimensionRecord(values: Float64Array, c: number): Record<string, number | null> {
     const out: Record<string, number | null> = {};
-    const present = new Uint8Array(this.nd);
-    this.cols.indicators.forEach((q, i) => {
-      if (this.asked(i, c)) present[q.dim] = 1;
-    });
+    const present = this.present;
     for (let k = 0; k < this.nd; k++) {
       // Dimensions none of whose indicators were asked (e.g. the hotline at a street center) are absent.
       if (present[k] === 1) {
@@ -1218,11 +1261,18 @@ class ScoringRun {
     return (q.mask & (this.cols.centerMask[c] as number)) !== 0 && (q.scope === null || q.scope[c] === 1);
   }
 
-  private coverage(c: number): number {
+  /**
+   * Marks the indicators asked at center c (`askedHere`) and the dimensions holding one (`present`);
+   * returns the center's coverage: answered indicators over those asked.
+   */
+  private markPresent(c: number): number {
+    this.markAsked(c);
+    this.present.fill(0);
     let asked = 0;
     let answered = 0;
     for (let i = 0; i < this.ni; i++) {
-      if (!this.asked(i, c)) continue;
+      if (this.askedHere[i] === 0) continue;
+      this.present[(this.cols.indicators[i] as Indicator).dim] = 1;
       asked++;
       if (!Number.isNaN(this.consensus[c * this.ni + i] as number)) answered++;
     }
@@ -1236,8 +1286,8 @@ class ScoringRun {
       const raters = this.raterCount[c] as number;
       const exact = orNull(this.score[c] as number);
       const score = publishedOrNull(this.score[c] as number);
+      const coverage = this.markPresent(c);
       const dimensions = this.dimensionRecord(this.dimScores, c);
-      const coverage = this.coverage(c);
       const alpha = this.centerAlpha[c] ?? null;
       const flags: ScoreFlag[] = [];
       if (raters === 0) flags.push('no-responses');
@@ -1500,7 +1550,7 @@ class ScoringRun {
                 share: dimShare(k),
                 score: scored.dimensions[d.dimension] ?? null,
                 adjusted: scored.adjusted?.dimensions[d.dimension] ?? null,
-                alpha: this.dimensionAlpha[c]?.[k] ?? null,
+                alpha: alphaAgainst(this.dimensionObserved[c * nd + k] as number, this.dimensionExpected[k] as number),
               },
             ],
       ),
@@ -1549,16 +1599,35 @@ export const rankWithinLevels = (scores: CenterScore[]): CenterScore[] => {
     list.push(s);
     byLevel.set(s.level, list);
   }
-  const key = (s: CenterScore) => Math.round(publishScore(s.score ?? 0) * 10);
   const low = (s: CenterScore) => s.ci90?.low ?? s.exact ?? s.score ?? 0;
   const high = (s: CenterScore) => s.ci90?.high ?? s.exact ?? s.score ?? 0;
-  for (const list of byLevel.values()) {
-    list.sort((a, b) => key(b) - key(a) || byCode(a.centerId, b.centerId));
+  for (const unsorted of byLevel.values()) {
+    // The published score in tenths and the place of the id among the level's ids, taken once per
+    // center: the sort then compares integers (scoring hands the centers over in the order of their ids).
+    const n = unsorted.length;
+    const key = Int32Array.from(unsorted, (s) => Math.round(publishScore(s.score ?? 0) * 10));
+    const idOrder = Int32Array.from(unsorted.keys());
+    let byId = true;
+    for (let i = 1; i < n && byId; i++)
+      if (byCode((unsorted[i - 1] as CenterScore).centerId, (unsorted[i] as CenterScore).centerId) > 0) byId = false;
+    if (!byId) {
+      const ids = [...unsorted.keys()].sort((a, b) =>
+        byCode((unsorted[a] as CenterScore).centerId, (unsorted[b] as CenterScore).centerId),
+      );
+      ids.forEach((i, place) => {
+        idOrder[i] = place;
+      });
+    }
+    const at = [...unsorted.keys()].sort(
+      (a, b) => (key[b] as number) - (key[a] as number) || (idOrder[a] as number) - (idOrder[b] as number),
+    );
+    const list = at.map((i) => unsorted[i] as CenterScore);
+    const keyOf = (i: number) => key[at[i] as number] as number;
     const lows = Float64Array.from(list, low).sort();
     const highs = Float64Array.from(list, high).sort();
     list.forEach((s, i) => {
       const prev = list[i - 1];
-      s.rank = prev && key(prev) === key(s) ? prev.rank : i + 1;
+      s.rank = prev && keyOf(i - 1) === keyOf(i) ? prev.rank : i + 1;
       s.rankOf = list.length;
       const rank = s.rank ?? i + 1;
       const above = countAbove(lows, high(s));
