@@ -22,16 +22,22 @@ const sortLeague = (rows: readonly LeagueRow[]): LeagueRow[] =>
       a.center.id.localeCompare(b.center.id),
   );
 
-/** Renders the league table of every center (name, level, score, rank) for a terminal. */
+/**
+ * Renders the league table of every center (name, level, score, rank) for a terminal; a rank the
+ * intervals leave open shows the ranks it could be (5–9), and a single-rater center is marked 暂定.
+ */
 export const formatLeagueTable = (rows: readonly LeagueRow[]): string => {
   const lines = sortLeague(rows).map((r) => {
     const rank = r.score.rank ? `${r.score.rank}/${r.score.rankOf}` : '—';
+    const open = r.score.rank && r.score.rankRange && r.score.rankRange.low < r.score.rankRange.high;
+    const range = open && r.score.rankRange ? `${r.score.rankRange.low}–${r.score.rankRange.high}` : '';
     const score = r.score.score === null ? '   —' : r.score.score.toFixed(1).padStart(5);
     const grade = r.score.grade ? GRADE_LABELS[r.score.grade].zh : '—';
-    return `${padEnd(LEVEL_LABELS[r.center.level].zh, 9)}${rank.padStart(6)}  ${score}  ${padEnd(grade, 7)} ${r.center.name.zh} (${r.center.name.en})`;
+    const provisional = r.score.provisional ? ' · 暂定 provisional (one supervisor)' : '';
+    return `${padEnd(LEVEL_LABELS[r.center.level].zh, 9)}${rank.padStart(6)} ${range.padStart(7)}  ${score}  ${padEnd(grade, 7)} ${r.center.name.zh} (${r.center.name.en})${provisional}`;
   });
-  const header = `${padEnd('级别', 9)}${'排名'.padStart(4)}  ${'得分'.padStart(3)}  ${padEnd('等级', 7)} 场所 (center)`;
-  return [`${header}\n${'-'.repeat(78)}`, ...lines].join('\n');
+  const header = `${padEnd('级别', 9)}${'排名'.padStart(4)} ${'可能名次'.padStart(5)}  ${'得分'.padStart(3)}  ${padEnd('等级', 7)} 场所 (center)`;
+  return [`${header}\n${'-'.repeat(86)}`, ...lines].join('\n');
 };
 
 const CLOSED_BY: Record<string, string> = {

@@ -284,6 +284,42 @@ describe('results', () => {
   });
 });
 
+describe('the league table', () => {
+  it('shows the ranks a center could hold and marks a single-rater center provisional', () => {
+    // Prepare
+    const open: LeagueRow = {
+      center: def.centers[0] as LeagueRow['center'],
+      score: scoreOf('C1', {
+        score: 80.4,
+        rank: 2,
+        rankRange: { low: 1, high: 3 },
+        grade: 'good',
+        raters: 3,
+        coverage: 1,
+      }),
+    };
+    const single: LeagueRow = {
+      center: def.centers[1] as LeagueRow['center'],
+      score: scoreOf('C2', {
+        score: 84.1,
+        rank: 1,
+        rankRange: { low: 1, high: 1 },
+        provisional: true,
+        grade: 'good',
+        raters: 1,
+        coverage: 1,
+      }),
+    };
+
+    // Act
+    const lines = formatLeagueTable([open, single]).split('\n');
+
+    // Assess
+    expect(lines[2]).toMatch(/^区级 +1\/2 +84\.1 +良好 +秦淮区政务服务中心 .*· 暂定 provisional/);
+    expect(lines[3]).toMatch(/^区级 +2\/2 +1–3 +80\.4 +良好 +玄武区政务服务中心 \([^)]*\)$/);
+  });
+});
+
 describe('reading results', () => {
   const targetWith = (meta: CampaignMeta): Target => ({
     where: 'the test cloud',
