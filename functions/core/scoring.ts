@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { IntervalAlpha, median, medianOfSorted, modifiedZScores, OUTLIER_Z, sortPrefix } from './agreement.ts';
+import { isAsked } from './condition.ts';
 import { normalQuantile, raterInterval } from './interval.ts';
 import {
   ACTIVITIES,
@@ -379,6 +380,11 @@ interface Indicator {
   mask: number;
   /** For a question asked at some centers only: 1 at the index of each center asking it; null = every center. */
   scope: Uint8Array | null;
+  /**
+   * For a question asked only when its condition on earlier answers holds: 1 at the index of each center
+   * where some response was asked it; null = no condition.
+   */
+  askedAt: Uint8Array | null;
   lo: number;
   span: number;
   good: boolean;
@@ -485,6 +491,7 @@ export class CenterScoreAccumulator {
         code: { rating: RATING, number: NUMBER, yesno: YESNO, choice: CHOICE }[question.kind],
         mask: asked.reduce((m: number, a) => m | (1 << (ACTIVITY_SLOT[a] ?? 0)), 1 << ALL),
         scope: null,
+        askedAt: null,
         lo: question.kind === 'rating' ? question.min : question.kind === 'number' ? question.worst : 0,
         span:
           question.kind === 'rating'
@@ -509,6 +516,7 @@ export class CenterScoreAccumulator {
     this.centerMask = new Uint8Array(this.centers.length);
     this.centerResponses = new Uint32Array(this.centers.length);
     for (const q of this.indicators) {
+      if (q.question.condition !== undefined) q.askedAt = new Uint8Array(this.centers.length);
       if (!q.question.centers) continue;
       q.scope = new Uint8Array(this.centers.length);
       for (const id of q.question.centers) {
@@ -565,9 +573,16 @@ export class CenterScoreAccumulator {
     let n = this.size;
     for (let k = 0; k < plan.length; k++) {
       const q = plan[k] as Indicator;
-      const v = answers[q.id];
       // A question scoped to other centers was not asked here: an answer to it is left out.
-      if (v === undefined || (q.scope !== null && q.scope[c] === 0)) continue;
+      if (q.scope !== null && q.scope[c] === 0) continue;
+      // Nor was one whose condition this response's earlier answers do not meet (activity and center
+      // are settled above, by the plan and the scope).
+      if (q.askedAt !== null) {
+        if (!isAsked(q.question, answers, undefined, undefined)) continue;
+        q.askedAt[c] = 1;
+      }
+      const v = answers[q.id];
+      if (v === undefined) continue;
       let x: number;
       let s: number;
       if (v === null) {
@@ -644,7 +659,8 @@ export class CenterScoreAccumulator {
     const indicators = this.indicators;
     for (let i = 0; i < indicators.length; i++) {
       const q = indicators[i] as Indicator;
-      if ((q.mask & mask) === 0 || (q.scope !== null && q.scope[c] === 0)) continue;
+      if ((q.mask & mask) === 0 || (q.scope !== null && q.scope[c] === 0) || (q.askedAt !== null && q.askedAt[c] === 0))
+        continue;
       const v = values[at + i] as number;
       if (Number.isNaN(v)) continue;
       num[q.dim] = (num[q.dim] as number) + q.weight * v;
@@ -936,7 +952,10 @@ class ScoringRun {
     const mask = this.cols.centerMask[c] as number;
     for (let i = 0; i < this.ni; i++) {
       const q = indicators[i] as Indicator;
-      this.askedHere[i] = (q.mask & mask) !== 0 && (q.scope === null || q.scope[c] === 1) ? 1 : 0;
+      this.askedHere[i] =
+        (q.mask & mask) !== 0 && (q.scope === null || q.scope[c] === 1) && (q.askedAt === null || q.askedAt[c] === 1)
+          ? 1
+          : 0;
     }
   }
 
@@ -1255,10 +1274,17 @@ class ScoringRun {
     return out;
   }
 
-  /** Whether indicator i was asked at center c: in an activity of its responses, and at that center. */
+  /**
+   * Whether indicator i was asked at center c: in an activity of its responses, at that center, and, for a
+   * question with a condition, to at least one of its responses.
+   */
   private asked(i: number, c: number): boolean {
     const q = this.cols.indicators[i] as Indicator;
-    return (q.mask & (this.cols.centerMask[c] as number)) !== 0 && (q.scope === null || q.scope[c] === 1);
+    return (
+      (q.mask & (this.cols.centerMask[c] as number)) !== 0 &&
+      (q.scope === null || q.scope[c] === 1) &&
+      (q.askedAt === null || q.askedAt[c] === 1)
+    );
   }
 
   /**

@@ -426,6 +426,44 @@ describe('answers that do not count', () => {
     expect(d?.score).toBe(50);
   });
 
+  it('counts a conditional question only in responses whose earlier answers ask it, and covers a center that never did', () => {
+    // Prepare: q2 is asked only when q1 is rated 3 or lower
+    const conditional = Questionnaire.parse({
+      ...twoRatings,
+      sections: [
+        {
+          ...twoRatings.sections[0],
+          questions: (twoRatings.sections[0]?.questions ?? []).map((q) =>
+            q.id === 'q2' ? { ...q, condition: '{q1} <= 3' } : q,
+          ),
+        },
+      ],
+    });
+    const acc = new CenterScoreAccumulator(
+      conditional,
+      [
+        { id: 'P', level: 'district' },
+        { id: 'Q', level: 'district' },
+      ],
+      'c1',
+    );
+    for (const s of ['A', 'B', 'C']) {
+      // At P, q1 is 5 everywhere, so q2 is never asked; a stray answer to it (possible in a file) is left out.
+      acc.add(response('P', s, { q1: 5, q2: 1 }));
+      acc.add(response('Q', s, { q1: 3, q2: 5 }));
+    }
+    // Act
+    const result = acc.finish();
+    const [p, q] = result.scores;
+    // Assess
+    expect(p?.score).toBe(100);
+    expect(p?.coverage).toBe(1);
+    expect(p?.flags).not.toContain('low-coverage');
+    expect(result.explain('P')?.indicators.find((i) => i.question === 'q2')).toMatchObject({ status: 'not-asked' });
+    expect(q?.exact).toBeCloseTo(75, 12);
+    expect(q?.coverage).toBe(1);
+  });
+
   it('counts a question scoped to some centers only where it is asked, and leaves out answers elsewhere', () => {
     // Prepare: a re-check question on conduct, asked at center R only, in its own dimension
     const withRecheck = Questionnaire.parse({
