@@ -25,6 +25,7 @@ import { getLinkSecret } from './adapters/link-secret.ts';
 import { logger, withLambdaContext } from './adapters/logger.ts';
 import { isTransient } from './adapters/middleware.ts';
 import { mailer, surveyBaseUrl } from './adapters/outbox.ts';
+import type { SignInAttemptStore } from './adapters/sign-in-attempts.ts';
 import {
   type AuditEntry,
   type CampaignMeta,
@@ -32,13 +33,10 @@ import {
   CampaignStateConflict,
   ConcurrentUpdate,
 } from './adapters/store.ts';
-import type { SignInAttemptStore } from './adapters/sign-in-attempts.ts';
 import { consoleSessions, signInAttempts, store } from './adapters/table.ts';
 import { wakeCollect } from './adapters/workflow.ts';
 import { buildResultsWorkbook, XLSX_TYPE } from './adapters/xlsx.ts';
 import { estimateCost, pricingRegion } from './core/aws-cost.ts';
-import { STRICT_TRANSPORT_SECURITY } from './core/security-headers.ts';
-import { CONTROL_CHARACTER_MESSAGE } from './core/text-guard.ts';
 import { type ControlRefusal, controlledCampaign, refuseControl, withReminderNow } from './core/campaign-control.ts';
 import { type ConsoleUser, Forbidden, may, requireMay, Unauthorized } from './core/console-access.ts';
 import {
@@ -67,7 +65,6 @@ import {
   renderReviewPage,
   renderSignInPage,
 } from './core/console-page.ts';
-import { lockedUntil } from './core/sign-in-throttle.ts';
 import { DisputeClosed, factCheckDone, MAX_RULING_NOTE, RulingInput, ruleOn } from './core/fact-check.ts';
 import type { Lang } from './core/i18n.ts';
 import { deriveToken, surveyUrl } from './core/links.ts';
@@ -84,8 +81,11 @@ import {
   reviewQueue,
   StaleResponseVersion,
 } from './core/review.ts';
+import { STRICT_TRANSPORT_SECURITY } from './core/security-headers.ts';
+import { lockedUntil } from './core/sign-in-throttle.ts';
 import { correctionUntil } from './core/submission-window.ts';
 import { chooseLang } from './core/survey-page.ts';
+import { CONTROL_CHARACTER_MESSAGE } from './core/text-guard.ts';
 
 /**
  * The organizer console (`/console…`): sign-in, campaigns, live progress, the review queue and the

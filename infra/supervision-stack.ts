@@ -759,7 +759,8 @@ export class SupervisionStack extends Stack {
   private createOutputs(surveyBaseUrl: string): void {
     new CfnOutput(this, 'ApiDomain', {
       value: `${this.surveyApi.apiId}.execute-api.${this.region}.${this.urlSuffix}`,
-      description: 'Domain of the HTTP API: the origin of the edge stack (npx cdk deploy <stack>-Edge --parameters ApiDomain=<this>).',
+      description:
+        'Domain of the HTTP API: the origin of the edge stack (npx cdk deploy <stack>-Edge --parameters ApiDomain=<this>).',
     });
     new CfnOutput(this, 'TableName', {
       value: this.table.tableName,

@@ -13,7 +13,12 @@ import type { FunctionSpec } from './stack-model.ts';
 const JUDGED_SERVICES = new Set(['dynamodb', 'ses', 'states', 'secretsmanager']);
 const LEADING_KEYS = 'dynamodb:LeadingKeys';
 /** Actions Lambda's event source mapping takes with the function's role to read the table's stream, not the code. */
-const STREAM_READING = new Set(['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams']);
+const STREAM_READING = new Set([
+  'dynamodb:DescribeStream',
+  'dynamodb:GetRecords',
+  'dynamodb:GetShardIterator',
+  'dynamodb:ListStreams',
+]);
 
 /** One grant: an action of a statement, narrowed to one leading-key pattern where the statement has them. */
 export interface Grant {

@@ -51,10 +51,7 @@ export class LocalEventSourceMapping {
   private readonly invoke: (event: DynamoDBStreamEvent) => Promise<unknown>;
   private readonly options: EventSourceMappingOptions;
 
-  constructor(
-    invoke: (event: DynamoDBStreamEvent) => Promise<unknown>,
-    options: EventSourceMappingOptions,
-  ) {
+  constructor(invoke: (event: DynamoDBStreamEvent) => Promise<unknown>, options: EventSourceMappingOptions) {
     this.invoke = invoke;
     this.options = options;
   }

@@ -1,7 +1,7 @@
 import { requireEnv } from './config.ts';
 import { ConsoleSessionStore } from './console-sessions.ts';
-import { SignInAttemptStore } from './sign-in-attempts.ts';
 import { documentClient } from './dynamodb.ts';
+import { SignInAttemptStore } from './sign-in-attempts.ts';
 import { CampaignStore } from './store.ts';
 
 /** The product's table, configured once per process from `TABLE_NAME`. */

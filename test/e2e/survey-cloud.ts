@@ -1,8 +1,8 @@
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import { launchCampaign } from '../../cli/launch.ts';
-import type { CampaignStore, TokenRecord } from '../../functions/adapters/store.ts';
 import { USAGE } from '../../functions/adapters/keys.ts';
+import type { CampaignStore, TokenRecord } from '../../functions/adapters/store.ts';
 import { hashToken } from '../../functions/core/links.ts';
 import { CampaignDefinition } from '../../functions/core/model.ts';
 import type { EmbeddedCloud } from '../../local/cloud.ts';

@@ -178,7 +178,8 @@ describe('the audit log', () => {
     expect(queries[0]?.ExclusiveStartKey).toBeUndefined();
     const body = String(res.body);
     expect(body.match(/<tr><td/g)).toHaveLength(50);
-    const older = /rel="next" href="([^"]+)"/.exec(body)?.[1]?.replace(/&#(\d+);/g, (_, n) => String.fromCharCode(Number(n))) ?? '';
+    const older =
+      /rel="next" href="([^"]+)"/.exec(body)?.[1]?.replace(/&#(\d+);/g, (_, n) => String.fromCharCode(Number(n))) ?? '';
     expect(older).toMatch(/after=/);
     expect(body).not.toContain('rel="prev"');
     expect(Buffer.from(new URL(older, 'https://x').searchParams.get('after') ?? '', 'base64url').toString()).toBe(
