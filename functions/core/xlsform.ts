@@ -77,6 +77,38 @@ const REFUSED_TYPES: Record<string, string> = {
   select_multiple_from_file: 'list the choices in the choices sheet',
   calculate: 'remove it; conditions may only look at earlier answers',
 };
+/** XLSForm survey-sheet columns that are not carried out here, and what to do instead. */
+const UNSUPPORTED_COLUMNS: readonly [string, { en: string; zh: string }][] = [
+  [
+    'choice_filter',
+    {
+      en: 'every choice is offered; split the question into one per case with a relevant condition',
+      zh: '“choice_filter”列不会生效：所有选项都会显示；请按情形拆成多个问题，并用 relevant 条件控制',
+    },
+  ],
+  [
+    'calculation',
+    {
+      en: 'nothing is calculated on the page; the score is computed when the campaign is scored',
+      zh: '“calculation”列不会生效：页面上不做计算，得分在评分时统一计算',
+    },
+  ],
+  [
+    'default',
+    {
+      en: 'no answer is filled in beforehand; supervisors answer every question themselves',
+      zh: '“default”列不会生效：不预先填写答案，由监督员自行作答',
+    },
+  ],
+  [
+    'repeat_count',
+    {
+      en: 'groups are not repeated; list each repetition as its own questions',
+      zh: '“repeat_count”列不会生效：不支持重复组，请把每次重复写成单独的问题',
+    },
+  ],
+];
+
 /** Metadata and display rows: skipped (notes with a warning). */
 const METADATA_TYPES = new Set([
   'start',
@@ -269,6 +301,10 @@ export const readXlsForm = (sheets: readonly FormSheet[], options: { defaultId?:
         `the survey sheet has no "${required}" column`,
         'the first row of the survey sheet names the columns: type, name, label::zh, label::en, required, relevant …',
       );
+  // XLSForm columns this product does not carry out: said once each, so nothing is dropped unseen.
+  for (const [column, what] of UNSUPPORTED_COLUMNS)
+    if (survey.columns.has(column))
+      warn(at(survey, survey.header, column), `the "${column}" column is not read: ${what.en}`, what.zh);
   if (![...survey.columns.keys()].some((k) => k === 'label' || k.startsWith('label::')))
     error(
       { sheet: survey.sheet, row: survey.header },

@@ -126,6 +126,33 @@ describe('readXlsForm', () => {
     expect(problems.every((p) => p.hint !== undefined)).toBe(true);
   });
 
+  it('says which XLSForm columns it does not carry out, instead of dropping them unseen', () => {
+    // Prepare
+    const survey = sheet('survey', [
+      [...SURVEY_HEADER, 'choice_filter', 'default'],
+      ['select_one level', 'q1', '题一', 'One', 'yes', '', '', 'regulation', 'i1', "district = 'a'", 'a'],
+    ]);
+    const choices = sheet('choices', [
+      ['list_name', 'name', 'label::zh', 'label::en', 'score'],
+      ['level', 'a', '甲', 'A', 100],
+      ['level', 'b', '乙', 'B', 0],
+    ]);
+
+    const settings = sheet('settings', [['form_id'], ['filtered-form']]);
+
+    // Act
+    const { questionnaire, problems } = readXlsForm([survey, choices, settings]);
+
+    // Assess
+    expect(questionnaire).toBeDefined();
+    expect(problems.map((p) => `${p.severity} ${p.sheet} ${p.row}${p.column ?? ''} ${p.field}`)).toEqual([
+      'warning survey 1J choice_filter',
+      'warning survey 1K default',
+    ]);
+    expect(problems[0]?.message).toMatch(/not read: every choice is offered/);
+    expect(problems[0]?.hint).toContain('choice_filter');
+  });
+
   it('turns XLSForm relevant expressions into conditions: selected, not(selected), empty tests, and / or', () => {
     // Prepare
     const survey = sheet('survey', [
