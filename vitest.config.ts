@@ -9,6 +9,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Two files at a time on two cores: integration files spend much of their time waiting on the embedded
+    // cloud (timers, network), which one file at a time leaves idle.
+    maxWorkers: 2,
     // Handler modules read their configuration at load; unit tests get a fixed one.
     env: {
       AWS_REGION: 'us-east-1',
