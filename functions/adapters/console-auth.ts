@@ -395,39 +395,24 @@ const challengeOf = (
  * {@link PasswordRejected} when the pool refuses the password, and {@link MfaCodeRequired} when the
  * account must then give an authenticator code.
  */
-export const completeNewPassword = async (
+export const completeNewPassword = (
   userId: string,
   session: string,
   newPassword: string,
   client?: SignInClient,
-): Promise<SignedIn> => {
-  const { clientId } = consoleAuthConfig();
-  let out: RespondToAuthChallengeCommandOutput;
-  try {
-    out = await cognitoClient.send(
-      new RespondToAuthChallengeCommand({
-        ClientId: clientId,
-        ChallengeName: 'NEW_PASSWORD_REQUIRED',
-        Session: session,
-        ChallengeResponses: { USERNAME: userId, NEW_PASSWORD: newPassword },
-        ...userContextData(client),
-      }),
-    );
-  } catch (error) {
-    if (error instanceof Error && error.name === 'InvalidPasswordException') {
-      throw new PasswordRejected(error.message, { cause: error });
-    }
-    if (error instanceof Error && (CREDENTIAL_ERRORS.has(error.name) || error.name === 'CodeMismatchException')) {
-      throw new Unauthorized('the sign-in expired before the new password was chosen: sign in again', {
-        cause: error,
-      });
-    }
-    throw error;
-  }
-  const challenge = challengeOf(out, userId);
-  if (challenge) throw challenge;
-  return signedInFrom(out.AuthenticationResult, 'the new password');
-};
+): Promise<SignedIn> =>
+  respondToChallenge(
+    { name: 'NEW_PASSWORD_REQUIRED', userId, session, client, what: 'the new password' },
+    { NEW_PASSWORD: newPassword },
+    (error) => {
+      if (error.name === 'InvalidPasswordException') return new PasswordRejected(error.message, { cause: error });
+      if (CREDENTIAL_ERRORS.has(error.name) || error.name === 'CodeMismatchException')
+        return new Unauthorized('the sign-in expired before the new password was chosen: sign in again', {
+          cause: error,
+        });
+      return undefined;
+    },
+  );
 
 /**
  * Answers the `SOFTWARE_TOKEN_MFA` challenge with the code of the user's authenticator app and
@@ -435,11 +420,41 @@ export const completeNewPassword = async (
  * Throws {@link MfaCodeRejected} for a wrong or no longer current code, and {@link Unauthorized}
  * when the challenge's session is no longer valid (it lasts minutes).
  */
-export const answerMfaChallenge = async (
+export const answerMfaChallenge = (
   userId: string,
   session: string,
   code: string,
   client?: SignInClient,
+): Promise<SignedIn> =>
+  respondToChallenge(
+    { name: 'SOFTWARE_TOKEN_MFA', userId, session, client, what: 'the authenticator code' },
+    { SOFTWARE_TOKEN_MFA_CODE: code },
+    (error) => {
+      if (error.name === 'CodeMismatchException')
+        return new MfaCodeRejected('the authenticator code is wrong or no longer current', { cause: error });
+      if (CREDENTIAL_ERRORS.has(error.name) || error.name === 'ExpiredCodeException')
+        return new Unauthorized('the sign-in expired before the authenticator code was given: sign in again', {
+          cause: error,
+        });
+      return undefined;
+    },
+  );
+
+/**
+ * Answers one challenge of a sign-in for `userId` (the challenge's `USER_ID_FOR_SRP`), turning Cognito's
+ * refusals into the console's named errors with `refused`; a further challenge is thrown as its error.
+ */
+const respondToChallenge = async (
+  challenge: {
+    name: 'NEW_PASSWORD_REQUIRED' | 'SOFTWARE_TOKEN_MFA';
+    userId: string;
+    session: string;
+    client: SignInClient | undefined;
+    /** What the user gave, for the message of an answer without tokens. */
+    what: string;
+  },
+  responses: Record<string, string>,
+  refused: (error: Error) => Error | undefined,
 ): Promise<SignedIn> => {
   const { clientId } = consoleAuthConfig();
   let out: RespondToAuthChallengeCommandOutput;
@@ -447,26 +462,18 @@ export const answerMfaChallenge = async (
     out = await cognitoClient.send(
       new RespondToAuthChallengeCommand({
         ClientId: clientId,
-        ChallengeName: 'SOFTWARE_TOKEN_MFA',
-        Session: session,
-        ChallengeResponses: { USERNAME: userId, SOFTWARE_TOKEN_MFA_CODE: code },
-        ...userContextData(client),
+        ChallengeName: challenge.name,
+        Session: challenge.session,
+        ChallengeResponses: { USERNAME: challenge.userId, ...responses },
+        ...userContextData(challenge.client),
       }),
     );
   } catch (error) {
-    if (error instanceof Error && error.name === 'CodeMismatchException') {
-      throw new MfaCodeRejected('the authenticator code is wrong or no longer current', { cause: error });
-    }
-    if (error instanceof Error && (CREDENTIAL_ERRORS.has(error.name) || error.name === 'ExpiredCodeException')) {
-      throw new Unauthorized('the sign-in expired before the authenticator code was given: sign in again', {
-        cause: error,
-      });
-    }
-    throw error;
+    throw (error instanceof Error ? refused(error) : undefined) ?? error;
   }
-  const challenge = challengeOf(out, userId);
-  if (challenge) throw challenge;
-  return signedInFrom(out.AuthenticationResult, 'the authenticator code');
+  const next = challengeOf(out, challenge.userId);
+  if (next) throw next;
+  return signedInFrom(out.AuthenticationResult, challenge.what);
 };
 
 /**
