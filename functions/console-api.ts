@@ -749,6 +749,20 @@ export const routeConsole = async (
       }
       return form.data;
     };
+    /**
+     * A posted challenge form (new password, authenticator code): its fields and the challenge they carry,
+     * checked; or the answer to a wrong method, an unreadable form or a forged or stale challenge.
+     */
+    const challengeForm = async (
+      kind: ChallengeKind,
+      use: LocalizedText,
+    ): Promise<{ fields: Record<string, string>; challenge: ChallengeFields } | Result> => {
+      if (method !== 'POST') return notAllowed(c);
+      const fields = formFields(event);
+      if (typeof fields === 'string') return formRefused(c, fields, text('无法登录', 'Not signed in'), use);
+      const challenge = await returnedChallenge(kind, fields);
+      return 'sig' in challenge ? { fields, challenge } : challenge;
+    };
     /** The authenticator-code form for a challenge; `error` when a code was refused. */
     const mfaPage = (status: number, challenge: ChallengeFields, error?: LocalizedText) =>
       page(
@@ -851,18 +865,9 @@ export const routeConsole = async (
       }
     }
     if (path === '/console/new-password') {
-      if (method !== 'POST') return notAllowed(c);
-      const fields = formFields(event);
-      if (typeof fields === 'string') {
-        return formRefused(
-          c,
-          fields,
-          text('无法登录', 'Not signed in'),
-          text('请使用设置密码的表单。', 'Use the new-password form.'),
-        );
-      }
-      const challenge = await returnedChallenge('new-password', fields);
-      if (!('sig' in challenge)) return challenge;
+      const read = await challengeForm('new-password', text('请使用设置密码的表单。', 'Use the new-password form.'));
+      if (!('challenge' in read)) return read;
+      const { fields, challenge } = read;
       const form = NewPasswordForm.safeParse(fields);
       const again = (status: number, error: LocalizedText) =>
         page(status, renderNewPasswordPage({ ...c, error }, { ...challenge, rules: NEW_PASSWORD_RULES }));
@@ -896,18 +901,9 @@ export const routeConsole = async (
       }
     }
     if (path === '/console/mfa') {
-      if (method !== 'POST') return notAllowed(c);
-      const fields = formFields(event);
-      if (typeof fields === 'string') {
-        return formRefused(
-          c,
-          fields,
-          text('无法登录', 'Not signed in'),
-          text('请使用输入验证码的表单。', 'Use the code form.'),
-        );
-      }
-      const challenge = await returnedChallenge('mfa', fields);
-      if (!('sig' in challenge)) return challenge;
+      const read = await challengeForm('mfa', text('请使用输入验证码的表单。', 'Use the code form.'));
+      if (!('challenge' in read)) return read;
+      const { fields, challenge } = read;
       const form = MfaForm.safeParse(fields);
       if (!form.success) return mfaPage(400, challenge, MFA_CODE_HINT);
       const locked = await refuseIfLocked(challenge.username);
