@@ -47,7 +47,7 @@ export interface EmbeddedCloud {
   /** Writes each campaign's usage so far to the table now (it is also written every 2 s). */
   flushUsage: () => Promise<void>;
   /** IAM as enforced: how many function policies, and every call a function made as IAM saw it. */
-  iam: { functions: number; calls: readonly AuthorizedCall[]; denied: () => AuthorizedCall[] };
+  iam: { functions: number; calls: readonly AuthorizedCall[]; callCount: () => number; denied: () => AuthorizedCall[] };
   /** What the embedded cloud took from the synthesized stack. */
   model: StackModel;
   /** Invokes a function of the stack as Lambda would (e.g. `ses-events` with a simulated SNS event). */
@@ -354,7 +354,6 @@ export const startEmbeddedCloud = async (options: EmbeddedCloudOptions = {}): Pr
     }
 
     // Each function's calls carry its own key; the gateway knows whose it is and what it may do.
-    const callers = new Map<string, LocalLambdaFunction>();
     const linkSecret = options.linkSecret ?? randomBytes(32).toString('base64url');
     const gateway = await startIamGateway({
       model,
@@ -403,7 +402,6 @@ export const startEmbeddedCloud = async (options: EmbeddedCloudOptions = {}): Pr
         meter.lambdaInvoked(record.functionName, record.memoryMb, record.durationMs, campaignOf(record.event));
       });
       functions.set(spec.name, fn);
-      callers.set(spec.name, fn);
     }
     closers.push(async () => {
       await Promise.all([...functions.values()].map((fn) => fn.close()));
@@ -498,6 +496,7 @@ export const startEmbeddedCloud = async (options: EmbeddedCloudOptions = {}): Pr
       iam: {
         functions: model.functions.length,
         calls: gateway.calls,
+        callCount: gateway.callCount,
         denied: gateway.denied,
       },
       model,

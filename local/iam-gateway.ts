@@ -65,8 +65,10 @@ export interface IamGatewayOptions {
 /** The running gateway: one endpoint per service. */
 export interface IamGateway {
   urls: Record<Service, string>;
-  /** Every authorization made for a function's call, allowed or not, in order. */
+  /** Every distinct authorization made for a function's call, allowed or not, in the order first made. */
   calls: AuthorizedCall[];
+  /** How many authorizations were made, repeats included. */
+  callCount: () => number;
   denied: () => AuthorizedCall[];
   close: () => Promise<void>;
 }
@@ -204,13 +206,17 @@ const denial = (service: Service, message: string): { status: number; type: stri
 /** Starts one gateway endpoint per service. */
 export const startIamGateway = async (options: IamGatewayOptions): Promise<IamGateway> => {
   const { model } = options;
+  // Each distinct call once, with IAM's decision: what grant coverage reads, and the cache of decisions.
   const calls: AuthorizedCall[] = [];
-  const decisions = new Map<string, boolean>();
+  const seen = new Map<string, AuthorizedCall>();
+  let callCount = 0;
 
-  const evaluate = (spec: FunctionSpec, authorization: Authorization): boolean => {
+  /** Decides a call of a function, as IAM would, and records it. */
+  const authorize = (spec: FunctionSpec, authorization: Authorization): AuthorizedCall => {
+    callCount++;
     const key = `${spec.name}\u0000${authorization.action}\u0000${authorization.resource}\u0000${JSON.stringify(authorization.context)}`;
-    let allowed = decisions.get(key);
-    if (allowed === undefined) {
+    let call = seen.get(key);
+    if (call === undefined) {
       const result = runUnsafeSimulation(
         {
           identityPolicies: spec.policies.map((p) => ({ name: p.name, policy: p.document })),
@@ -225,10 +231,11 @@ export const startIamGateway = async (options: IamGatewayOptions): Promise<IamGa
         },
         {},
       );
-      allowed = result === 'Allowed';
-      decisions.set(key, allowed);
+      call = { ...authorization, functionName: spec.name, allowed: result === 'Allowed' };
+      seen.set(key, call);
+      calls.push(call);
     }
-    return allowed;
+    return call;
   };
 
   const secretsManager = (operation: string, body: Record<string, unknown>): { status: number; body: string } => {
@@ -282,9 +289,7 @@ export const startIamGateway = async (options: IamGatewayOptions): Promise<IamGa
                 ? sfnAuthorizations(operation, json(), model)
                 : [{ action: `secretsmanager:${operation}`, resource: String(json().SecretId ?? '*'), context: {} }];
         for (const authorization of authorizations) {
-          const allowed = evaluate(caller.spec, authorization);
-          calls.push({ ...authorization, functionName: caller.spec.name, allowed });
-          if (!allowed) {
+          if (!authorize(caller.spec, authorization).allowed) {
             const principal = `arn:aws:sts::${model.account}:assumed-role/${caller.spec.roleArn.split('/').pop()}/${caller.spec.name}`;
             const message = `User: ${principal} is not authorized to perform: ${authorization.action} on resource: ${authorization.resource} because no identity-based policy allows the ${authorization.action} action`;
             options.log?.(
@@ -353,6 +358,7 @@ export const startIamGateway = async (options: IamGatewayOptions): Promise<IamGa
   return {
     urls,
     calls,
+    callCount: () => callCount,
     denied: () => calls.filter((c) => !c.allowed),
     close: async () => {
       await Promise.all(

@@ -286,7 +286,7 @@ const main = async () => {
     const calling = new Set(cloud.iam.calls.map((c) => c.functionName));
     const idle = cloud.model.functions.map((f) => f.name).filter((name) => !calling.has(name));
     console.log(
-      `iam: enforcing ${cloud.iam.functions} function policies from the synthesized stack · denied ${denied.length} · ${calling.size} functions made ${cloud.iam.calls.length} calls${idle.length > 0 ? ` (none from ${idle.join(', ')})` : ''}`,
+      `iam: enforcing ${cloud.iam.functions} function policies from the synthesized stack · denied ${denied.length} · ${calling.size} functions made ${cloud.iam.callCount()} calls${idle.length > 0 ? ` (none from ${idle.join(', ')})` : ''}`,
     );
     for (const call of denied) console.error(`  denied: ${call.functionName} ${call.action} on ${call.resource}`);
     console.log(
