@@ -1,6 +1,5 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { type LambdaHandler, lambdaContext } from './lambda-context.ts';
 import { listen } from './listen.ts';
 
 /** API Gateway's own payload limit; the handler enforces the product's much smaller one. */
@@ -10,7 +9,8 @@ const MAX_PAYLOAD = 10 * 1024 * 1024;
 export interface LocalRoute {
   method: string;
   path: string;
-  handler: LambdaHandler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>;
+  /** Invokes the route's function, as API Gateway's Lambda integration does. */
+  handler: (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
 }
 
 const compile = (path: string) => {
@@ -140,7 +140,7 @@ export const startHttpApi = async (
       isBase64Encoded: body.length > 0,
     };
     try {
-      const out = await match.route.handler(event, lambdaContext('survey-api', 29_000));
+      const out = await match.route.handler(event);
       const outHeaders: Record<string, string> = {};
       for (const [k, v] of Object.entries(out.headers ?? {})) outHeaders[k] = String(v);
       const payload = out.body === undefined ? '' : out.isBase64Encoded ? Buffer.from(out.body, 'base64') : out.body;
