@@ -83,8 +83,6 @@ export interface StackModel {
   mailEventFunctions: string[];
   stateMachine: { name: string; arn: string; substitutions: Record<string, string> };
   secrets: { arn: string }[];
-  /** The HTTP API's per-client throttle as the stage sets it (rate per second, burst). */
-  apiThrottle?: { rateLimit: number; burstLimit: number };
 }
 
 /** Local values the template's references resolve to. */
@@ -429,10 +427,6 @@ export const readStackModel = (template: Template, local: LocalBindings): StackM
     throw new UnsupportedTemplate('the embedded cloud runs a stack of exactly one state machine');
   const substitutions = resolve(machine.props.DefinitionSubstitutions ?? {}) as Record<string, string>;
 
-  const stage = of('AWS::ApiGatewayV2::Stage')[0]?.props.DefaultRouteSettings as
-    | { ThrottlingRateLimit?: number; ThrottlingBurstLimit?: number }
-    | undefined;
-
   return {
     region,
     account,
@@ -449,9 +443,5 @@ export const readStackModel = (template: Template, local: LocalBindings): StackM
     mailEventFunctions,
     stateMachine: { name: stateMachineName(machine.id), arn: getAtt(machine.id, 'Arn'), substitutions },
     secrets: of('AWS::SecretsManager::Secret').map((s) => ({ arn: ref(s.id) })),
-    apiThrottle:
-      stage?.ThrottlingRateLimit !== undefined && stage.ThrottlingBurstLimit !== undefined
-        ? { rateLimit: stage.ThrottlingRateLimit, burstLimit: stage.ThrottlingBurstLimit }
-        : undefined,
   };
 };
