@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { median } from '../functions/core/agreement.ts';
+import { median } from '../functions/core/scoring/agreement.ts';
 import { BUNDLE } from '../infra/bundle-options.ts';
 import type { BenchSuite } from './suite.ts';
 

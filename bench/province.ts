@@ -1,13 +1,13 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { launchCampaign } from '../cli/launch.ts';
+import { PROVINCE, syntheticCampaign } from '../cli/sample-data/synthetic.ts';
 import { responseSk, shardOf, shardPk } from '../functions/adapters/keys.ts';
-import { questionsFor } from '../functions/core/answers.ts';
-import { estimateCost, pricingRegion } from '../functions/core/aws-cost.ts';
+import { estimateCost, pricingRegion } from '../functions/core/campaign/aws-cost.ts';
 import type { AnswerValue } from '../functions/core/model.ts';
 import { seededRandom } from '../functions/core/random.ts';
+import { questionsFor } from '../functions/core/responses/answers.ts';
 import { startEmbeddedCloud } from '../local/cloud.ts';
-import { PROVINCE, syntheticCampaign } from '../local/demo/synthetic.ts';
 import type { BenchSuite } from './suite.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -2,10 +2,10 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { ResponseRecord } from '../functions/adapters/store.ts';
-import { median } from '../functions/core/agreement.ts';
 import { type CenterLevel, Questionnaire } from '../functions/core/model.ts';
 import { seededRandom } from '../functions/core/random.ts';
-import { CenterScoreAccumulator } from '../functions/core/scoring.ts';
+import { median } from '../functions/core/scoring/agreement.ts';
+import { CenterScoreAccumulator } from '../functions/core/scoring/scoring.ts';
 import type { BenchSuite } from './suite.ts';
 
 const CENTERS = 20_000;

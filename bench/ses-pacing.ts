@@ -1,8 +1,8 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { launchCampaign } from '../cli/launch.ts';
+import { syntheticCampaign } from '../cli/sample-data/synthetic.ts';
 import type { CampaignMeta, MailRecord } from '../functions/adapters/store.ts';
 import { startEmbeddedCloud } from '../local/cloud.ts';
-import { syntheticCampaign } from '../local/demo/synthetic.ts';
 import { sesError } from '../local/fault-proxy.ts';
 import { mailKindOf, readOutbox } from '../local/ses-outbox.ts';
 import type { BenchSuite } from './suite.ts';

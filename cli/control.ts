@@ -1,5 +1,5 @@
 import { type CampaignMeta, CampaignStateConflict } from '../functions/adapters/store.ts';
-import { type ControlAction, controlledCampaign, refuseControl } from '../functions/core/campaign-control.ts';
+import { type ControlAction, controlledCampaign, refuseControl } from '../functions/core/campaign/control.ts';
 import { CliFailure } from './errors.ts';
 import { STATUS_LABELS } from './status.ts';
 import { findCampaign, type Target } from './target.ts';

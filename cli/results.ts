@@ -1,5 +1,5 @@
 import type { CampaignMeta } from '../functions/adapters/store.ts';
-import { formatCsv } from '../functions/core/csv.ts';
+import { formatCsv } from '../functions/core/formats/csv.ts';
 import { DIMENSION_LABELS, GRADE_LABELS, LEVEL_LABELS } from '../functions/core/i18n.ts';
 import { CENTER_LEVELS, type Center, type CenterScore, DIMENSIONS } from '../functions/core/model.ts';
 import { CliFailure } from './errors.ts';

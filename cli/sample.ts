@@ -1,5 +1,5 @@
 import { CampaignDefinition, Id } from '../functions/core/model.ts';
-import { demoCentersAndSupervisors, demoQuestionnaire } from '../local/demo/data.ts';
+import { demoCentersAndSupervisors, demoQuestionnaire } from './sample-data/centers.ts';
 
 const DAY = 86_400_000;
 const BEIJING = 8 * 3600_000;

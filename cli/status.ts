@@ -1,6 +1,11 @@
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import type { CampaignMeta } from '../functions/adapters/store.ts';
-import { type CostEstimate, estimateCost, formatCostLines, pricingRegion } from '../functions/core/aws-cost.ts';
+import {
+  type CostEstimate,
+  estimateCost,
+  formatCostLines,
+  pricingRegion,
+} from '../functions/core/campaign/aws-cost.ts';
 import { LEVEL_LABELS } from '../functions/core/i18n.ts';
 import { type CampaignStatus, CENTER_LEVELS, type CenterLevel } from '../functions/core/model.ts';
 import { executionArnOf } from './launch.ts';

@@ -1,10 +1,10 @@
 import middy from '@middy/core';
 import { withLambdaContext } from './adapters/logger.ts';
-import { classifyErrors, parseEvent } from './adapters/middleware.ts';
 import { store } from './adapters/table.ts';
 import { holdTaskToken } from './adapters/workflow.ts';
-import { factCheckDone } from './core/fact-check.ts';
-import { AwaitResponsesInput } from './core/workflow-contract.ts';
+import { AwaitResponsesInput } from './core/campaign/workflow-contract.ts';
+import { factCheckDone } from './core/findings/fact-check.ts';
+import { classifyErrors, parseEvent } from './edge/task.ts';
 
 /**
  * FactCheck: stores the task token on the campaign so that the organizers' last ruling (after the

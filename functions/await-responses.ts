@@ -1,10 +1,10 @@
 import middy from '@middy/core';
 import { withLambdaContext } from './adapters/logger.ts';
-import { classifyErrors, parseEvent } from './adapters/middleware.ts';
 import { store } from './adapters/table.ts';
 import { holdTaskToken } from './adapters/workflow.ts';
-import { allAnswered } from './core/progress.ts';
-import { AwaitResponsesInput } from './core/workflow-contract.ts';
+import { allAnswered } from './core/campaign/progress.ts';
+import { AwaitResponsesInput } from './core/campaign/workflow-contract.ts';
+import { classifyErrors, parseEvent } from './edge/task.ts';
 
 /**
  * Collect: stores the task token on the campaign so that the last answer, or an organizer's

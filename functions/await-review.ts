@@ -1,9 +1,9 @@
 import middy from '@middy/core';
 import { withLambdaContext } from './adapters/logger.ts';
-import { classifyErrors, parseEvent } from './adapters/middleware.ts';
 import { store } from './adapters/table.ts';
 import { holdTaskToken } from './adapters/workflow.ts';
-import { AwaitResponsesInput } from './core/workflow-contract.ts';
+import { AwaitResponsesInput } from './core/campaign/workflow-contract.ts';
+import { classifyErrors, parseEvent } from './edge/task.ts';
 
 /**
  * Review: stores the task token on the campaign so that the organizers' "finish review" in the

@@ -1,9 +1,9 @@
 import middy from '@middy/core';
 import { withLambdaContext } from './adapters/logger.ts';
-import { classifyErrors, parseEvent } from './adapters/middleware.ts';
 import { store } from './adapters/table.ts';
-import { factCheckDone } from './core/fact-check.ts';
-import { CampaignTaskInput } from './core/workflow-contract.ts';
+import { CampaignTaskInput } from './core/campaign/workflow-contract.ts';
+import { factCheckDone } from './core/findings/fact-check.ts';
+import { classifyErrors, parseEvent } from './edge/task.ts';
 
 /** What CheckFactCheck decides: go on to scoring, or wait again (at most `waitSeconds`). */
 export interface FactCheckDecision {

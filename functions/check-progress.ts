@@ -1,9 +1,9 @@
 import middy from '@middy/core';
 import { withLambdaContext } from './adapters/logger.ts';
-import { classifyErrors, parseEvent } from './adapters/middleware.ts';
 import { store } from './adapters/table.ts';
-import { decideProgress } from './core/progress.ts';
-import { CampaignTaskInput, type ProgressDecision } from './core/workflow-contract.ts';
+import { decideProgress } from './core/campaign/progress.ts';
+import { CampaignTaskInput, type ProgressDecision } from './core/campaign/workflow-contract.ts';
+import { classifyErrors, parseEvent } from './edge/task.ts';
 
 /** CheckProgress: reads the campaign's counters and decides remind / wait / close. */
 export const checkProgress = async ({ campaignId }: CampaignTaskInput): Promise<ProgressDecision> => {

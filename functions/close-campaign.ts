@@ -2,16 +2,16 @@ import middy from '@middy/core';
 import * as z from 'zod';
 import { readEnv } from './adapters/config.ts';
 import { withLambdaContext } from './adapters/logger.ts';
-import { classifyErrors, parseEvent } from './adapters/middleware.ts';
 import { store } from './adapters/table.ts';
-import { allAnswered } from './core/progress.ts';
+import { allAnswered } from './core/campaign/progress.ts';
 import {
   DEFAULT_CAMPAIGN_CACHE_SECONDS,
   SURVEY_REQUEST_TIMEOUT_SECONDS,
   scoreAfter,
   settleSeconds,
-} from './core/submission-window.ts';
-import { CampaignTaskInput } from './core/workflow-contract.ts';
+} from './core/campaign/submission-window.ts';
+import { CampaignTaskInput } from './core/campaign/workflow-contract.ts';
+import { classifyErrors, parseEvent } from './edge/task.ts';
 
 /** Seconds between the close and Score reading the responses (see `settleSeconds`). */
 const settle = readEnv(

@@ -23,7 +23,6 @@ import type { ConsoleSessionStore } from './adapters/console-sessions.ts';
 import { deliverAll } from './adapters/delivery.ts';
 import { getLinkSecret } from './adapters/link-secret.ts';
 import { logger, withLambdaContext } from './adapters/logger.ts';
-import { isTransient } from './adapters/middleware.ts';
 import { mailer, surveyBaseUrl } from './adapters/outbox.ts';
 import type { SignInAttemptStore } from './adapters/sign-in-attempts.ts';
 import {
@@ -36,9 +35,7 @@ import {
 import { consoleSessions, signInAttempts, store } from './adapters/table.ts';
 import { wakeCollect } from './adapters/workflow.ts';
 import { buildResultsWorkbook, XLSX_TYPE } from './adapters/xlsx.ts';
-import { estimateCost, pricingRegion } from './core/aws-cost.ts';
-import { type ControlRefusal, controlledCampaign, refuseControl, withReminderNow } from './core/campaign-control.ts';
-import { type ConsoleUser, Forbidden, may, requireMay, Unauthorized } from './core/console-access.ts';
+import { type ConsoleUser, Forbidden, may, requireMay, Unauthorized } from './core/access/console-access.ts';
 import {
   type ChallengeFields,
   type ChallengeKind,
@@ -46,7 +43,24 @@ import {
   challengeKey,
   checkChallenge,
   signChallenge,
-} from './core/console-challenge.ts';
+} from './core/access/console-challenge.ts';
+import { lockedUntil } from './core/access/sign-in-throttle.ts';
+import { estimateCost, pricingRegion } from './core/campaign/aws-cost.ts';
+import { type ControlRefusal, controlledCampaign, refuseControl, withReminderNow } from './core/campaign/control.ts';
+import { deriveToken, surveyUrl } from './core/campaign/links.ts';
+import { correctionUntil } from './core/campaign/submission-window.ts';
+import { DisputeClosed, factCheckDone, MAX_RULING_NOTE, RulingInput, ruleOn } from './core/findings/fact-check.ts';
+import {
+  decide,
+  MAX_REVIEW_COMMENT,
+  type Review,
+  ReviewInput,
+  type ReviewQueueItem,
+  reviewQueue,
+  StaleResponseVersion,
+} from './core/findings/review.ts';
+import type { Lang } from './core/i18n.ts';
+import { type Activity, CENTER_LEVELS, type Center, type CenterLevel, Id, type LocalizedText } from './core/model.ts';
 import {
   type CampaignPageModel,
   CONSOLE_CSP,
@@ -64,28 +78,14 @@ import {
   renderResultsPage,
   renderReviewPage,
   renderSignInPage,
-} from './core/console-page.ts';
-import { DisputeClosed, factCheckDone, MAX_RULING_NOTE, RulingInput, ruleOn } from './core/fact-check.ts';
-import type { Lang } from './core/i18n.ts';
-import { deriveToken, surveyUrl } from './core/links.ts';
-import { renderReturnedNotice } from './core/mail.ts';
-import { type Activity, CENTER_LEVELS, type Center, type CenterLevel, Id, type LocalizedText } from './core/model.ts';
-import { resultsCsv } from './core/report.ts';
-import { readRequestBody } from './core/request-body.ts';
-import {
-  decide,
-  MAX_REVIEW_COMMENT,
-  type Review,
-  ReviewInput,
-  type ReviewQueueItem,
-  reviewQueue,
-  StaleResponseVersion,
-} from './core/review.ts';
-import { STRICT_TRANSPORT_SECURITY } from './core/security-headers.ts';
-import { lockedUntil } from './core/sign-in-throttle.ts';
-import { correctionUntil } from './core/submission-window.ts';
-import { chooseLang } from './core/survey-page.ts';
-import { CONTROL_CHARACTER_MESSAGE } from './core/text-guard.ts';
+} from './core/render/console-page.ts';
+import { renderReturnedNotice } from './core/render/mail.ts';
+import { chooseLang } from './core/render/survey-page.ts';
+import { CONTROL_CHARACTER_MESSAGE } from './core/responses/text-guard.ts';
+import { resultsCsv } from './core/scoring/report.ts';
+import { readRequestBody } from './edge/http/request-body.ts';
+import { STRICT_TRANSPORT_SECURITY } from './edge/http/security-headers.ts';
+import { isTransient } from './edge/task.ts';
 
 /**
  * The organizer console (`/console…`): sign-in, campaigns, live progress, the review queue and the

@@ -8,7 +8,7 @@ import { logger, withLambdaContext } from './adapters/logger.ts';
 import { CampaignNotFound } from './adapters/store.ts';
 import { store } from './adapters/table.ts';
 import { wakeCollect } from './adapters/workflow.ts';
-import { allAnswered } from './core/progress.ts';
+import { allAnswered } from './core/campaign/progress.ts';
 
 /** The part of a newly created response item the counter reads. */
 const NewResponse = z.object({

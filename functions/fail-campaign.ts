@@ -1,11 +1,11 @@
 import middy from '@middy/core';
 import { withLambdaContext } from './adapters/logger.ts';
-import { classifyErrors, parseEvent } from './adapters/middleware.ts';
 import { mailer } from './adapters/outbox.ts';
 import { CampaignNotFound } from './adapters/store.ts';
 import { store } from './adapters/table.ts';
-import { renderFailureNotice } from './core/mail.ts';
-import { batchFailureBehind, FailCampaignInput } from './core/workflow-contract.ts';
+import { batchFailureBehind, FailCampaignInput } from './core/campaign/workflow-contract.ts';
+import { renderFailureNotice } from './core/render/mail.ts';
+import { classifyErrors, parseEvent } from './edge/task.ts';
 
 /** What NotifyFailure did. */
 export interface FailResult {

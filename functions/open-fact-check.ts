@@ -1,10 +1,10 @@
 import middy from '@middy/core';
 import { withLambdaContext } from './adapters/logger.ts';
-import { classifyErrors, parseEvent } from './adapters/middleware.ts';
 import { store } from './adapters/table.ts';
-import { draftFindings, type FactCheckItem } from './core/fact-check.ts';
-import { type WaitWindow, waitWindowAt, windowEnd } from './core/review.ts';
-import { CampaignTaskInput } from './core/workflow-contract.ts';
+import { CampaignTaskInput } from './core/campaign/workflow-contract.ts';
+import { draftFindings, type FactCheckItem } from './core/findings/fact-check.ts';
+import { type WaitWindow, waitWindowAt, windowEnd } from './core/findings/review.ts';
+import { classifyErrors, parseEvent } from './edge/task.ts';
 
 /**
  * OpenFactCheck: for a campaign with a fact-check window, records the draft findings (the problems

@@ -1,9 +1,9 @@
 import middy from '@middy/core';
 import { withLambdaContext } from './adapters/logger.ts';
-import { classifyErrors, parseEvent } from './adapters/middleware.ts';
 import { store } from './adapters/table.ts';
-import { type WaitWindow, waitWindowAt, windowEnd } from './core/review.ts';
-import { CampaignTaskInput } from './core/workflow-contract.ts';
+import { CampaignTaskInput } from './core/campaign/workflow-contract.ts';
+import { type WaitWindow, waitWindowAt, windowEnd } from './core/findings/review.ts';
+import { classifyErrors, parseEvent } from './edge/task.ts';
 
 /**
  * OpenReview: after the close, puts a campaign with review days in review until its window ends

@@ -1,11 +1,11 @@
 import middy from '@middy/core';
 import { withLambdaContext } from './adapters/logger.ts';
-import { classifyErrors, parseEvent } from './adapters/middleware.ts';
 import { preparePublication } from './adapters/publication.ts';
 import type { AssignmentRecord } from './adapters/store.ts';
 import { store } from './adapters/table.ts';
-import { planMailWithin } from './core/batches.ts';
-import { MAIL_MAP_CONCURRENCY, type MailPlan, PlanMailInput } from './core/workflow-contract.ts';
+import { planMailWithin } from './core/campaign/batches.ts';
+import { MAIL_MAP_CONCURRENCY, type MailPlan, PlanMailInput } from './core/campaign/workflow-contract.ts';
+import { classifyErrors, parseEvent } from './edge/task.ts';
 
 /**
  * The campaign's assignments still unanswered. On the way, an answer stored without its answered mark

@@ -1,13 +1,13 @@
 import middy from '@middy/core';
 import { getLinkSecret } from './adapters/link-secret.ts';
 import { withLambdaContext } from './adapters/logger.ts';
-import { classifyErrors, parseEvent } from './adapters/middleware.ts';
 import { store } from './adapters/table.ts';
-import { assignSupervisors } from './core/assignment.ts';
-import { deriveToken, hashToken } from './core/links.ts';
+import { assignSupervisors } from './core/campaign/assignment.ts';
+import { deriveToken, hashToken } from './core/campaign/links.ts';
+import { CampaignTaskInput } from './core/campaign/workflow-contract.ts';
+import { deriveFindingKey, itemsToRecheck, withRecheckQuestions } from './core/findings/rectification.ts';
 import { CampaignDefinition, Questionnaire } from './core/model.ts';
-import { deriveFindingKey, itemsToRecheck, withRecheckQuestions } from './core/rectification.ts';
-import { CampaignTaskInput } from './core/workflow-contract.ts';
+import { classifyErrors, parseEvent } from './edge/task.ts';
 
 /** The campaign's rosters or questionnaire cannot be used; the organizers are told why. */
 export class CampaignInvalid extends Error {

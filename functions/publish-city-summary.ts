@@ -4,16 +4,16 @@ import { loadCityResults } from './adapters/city-results.ts';
 import { deliverAll, type Outgoing } from './adapters/delivery.ts';
 import { withLambdaContext } from './adapters/logger.ts';
 import { Mailer } from './adapters/mailer.ts';
-import { classifyErrors, parseEvent } from './adapters/middleware.ts';
 import { composeMime } from './adapters/mime.ts';
 import { mailerOptions } from './adapters/outbox.ts';
 import { sesClient } from './adapters/ses.ts';
 import type { CampaignMeta } from './adapters/store.ts';
 import { store } from './adapters/table.ts';
 import { buildResultsWorkbook, XLSX_TYPE } from './adapters/xlsx.ts';
-import { type MailAttachment, type RenderedMail, renderCitySummary } from './core/mail.ts';
-import { resultsCsv } from './core/report.ts';
-import { SendMailInput, type SendMailResult } from './core/workflow-contract.ts';
+import { SendMailInput, type SendMailResult } from './core/campaign/workflow-contract.ts';
+import { type MailAttachment, type RenderedMail, renderCitySummary } from './core/render/mail.ts';
+import { resultsCsv } from './core/scoring/report.ts';
+import { classifyErrors, parseEvent } from './edge/task.ts';
 
 /** Room for attachments, leaving the HTML and text parts and MIME overhead well inside SES's 10 MB. */
 const ATTACHMENT_BUDGET_BYTES = 7 * 1024 * 1024;

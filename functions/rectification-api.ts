@@ -2,7 +2,6 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod';
 import { logger, withLambdaContext } from './adapters/logger.ts';
-import { isTransient } from './adapters/middleware.ts';
 import {
   type CampaignMeta,
   CampaignNotFound,
@@ -11,27 +10,33 @@ import {
   type RectificationLink,
 } from './adapters/store.ts';
 import { store } from './adapters/table.ts';
-import { DisputeInput, MAX_DISPUTE_REASON, openDispute } from './core/fact-check.ts';
-import { checkLinkAlive, expiredLinkMessage, LinkExpired, rectificationLinkExpiry } from './core/link-lifetime.ts';
-import { hashToken, TOKEN_PATTERN } from './core/links.ts';
-import { Id, type LocalizedText } from './core/model.ts';
+import {
+  checkLinkAlive,
+  expiredLinkMessage,
+  LinkExpired,
+  rectificationLinkExpiry,
+} from './core/campaign/link-lifetime.ts';
+import { hashToken, TOKEN_PATTERN } from './core/campaign/links.ts';
+import { chinaDate } from './core/campaign/working-days.ts';
+import { DisputeInput, MAX_DISPUTE_REASON, openDispute } from './core/findings/fact-check.ts';
 import {
   ItemAlreadyConfirmed,
   MAX_FIX_NOTE,
   officialItem,
   type RectificationItem,
   reportFixed,
-} from './core/rectification.ts';
+} from './core/findings/rectification.ts';
+import { Id, type LocalizedText } from './core/model.ts';
 import {
   type FactCheckSection,
   RECTIFICATION_CSP,
   renderRectificationMessage,
   renderRectificationPage,
-} from './core/rectification-page.ts';
-import { hasControlCharacters, readRequestBody } from './core/request-body.ts';
-import { STRICT_TRANSPORT_SECURITY } from './core/security-headers.ts';
-import { normalizeText } from './core/text-guard.ts';
-import { chinaDate } from './core/working-days.ts';
+} from './core/render/rectification-page.ts';
+import { normalizeText } from './core/responses/text-guard.ts';
+import { hasControlCharacters, readRequestBody } from './edge/http/request-body.ts';
+import { STRICT_TRANSPORT_SECURITY } from './edge/http/security-headers.ts';
+import { isTransient } from './edge/task.ts';
 
 /** Largest request body accepted: one note of 1,000 characters fits many times over. */
 export const MAX_REPORT_BYTES = 16 * 1024;

@@ -1,8 +1,8 @@
 import middy from '@middy/core';
 import { withLambdaContext } from './adapters/logger.ts';
-import { classifyErrors, parseEvent } from './adapters/middleware.ts';
 import { CampaignNotFound } from './adapters/store.ts';
 import { store } from './adapters/table.ts';
+import { CampaignTaskInput } from './core/campaign/workflow-contract.ts';
 import type { Campaign, Questionnaire } from './core/model.ts';
 import {
   type CenterExplanation,
@@ -11,8 +11,8 @@ import {
   normalizationChanges,
   type PreviousScores,
   previousCandidates,
-} from './core/scoring.ts';
-import { CampaignTaskInput } from './core/workflow-contract.ts';
+} from './core/scoring/scoring.ts';
+import { classifyErrors, parseEvent } from './edge/task.ts';
 
 /** What Score reports. */
 export interface ScoreResult {

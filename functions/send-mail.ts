@@ -3,12 +3,19 @@ import { centersOf, summaryOf } from './adapters/campaign-cache.ts';
 import { type DeliveryClock, deliverAll, type Outgoing } from './adapters/delivery.ts';
 import { getLinkSecret } from './adapters/link-secret.ts';
 import { logger, withLambdaContext } from './adapters/logger.ts';
-import { classifyErrors, InvalidTaskInput, isTransient, parseEvent } from './adapters/middleware.ts';
 import { mailer, surveyBaseUrl } from './adapters/outbox.ts';
 import type { CampaignMeta, RectificationLink } from './adapters/store.ts';
 import { store } from './adapters/table.ts';
-import { idsInBatch } from './core/batches.ts';
-import { deriveToken, hashToken, surveyUrl } from './core/links.ts';
+import { idsInBatch } from './core/campaign/batches.ts';
+import { deriveToken, hashToken, surveyUrl } from './core/campaign/links.ts';
+import { SendMailInput, type SendMailResult } from './core/campaign/workflow-contract.ts';
+import { chinaDate } from './core/campaign/working-days.ts';
+import {
+  countByStatus,
+  deriveRectificationToken,
+  rectificationRules,
+  rectificationUrl,
+} from './core/findings/rectification.ts';
 import {
   type AssignmentLink,
   renderCenterSummary,
@@ -16,11 +23,9 @@ import {
   renderInvitation,
   renderReminder,
   summaryItem,
-} from './core/mail.ts';
-import { countByStatus, deriveRectificationToken, rectificationRules, rectificationUrl } from './core/rectification.ts';
-import { changeSince } from './core/report.ts';
-import { SendMailInput, type SendMailResult } from './core/workflow-contract.ts';
-import { chinaDate } from './core/working-days.ts';
+} from './core/render/mail.ts';
+import { changeSince } from './core/scoring/report.ts';
+import { classifyErrors, InvalidTaskInput, isTransient, parseEvent } from './edge/task.ts';
 
 const composeForSupervisors = async (input: SendMailInput, meta: CampaignMeta): Promise<Map<string, Outgoing>> => {
   const [secret, centers, supervisors] = await Promise.all([

@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import type { SNSEvent } from 'aws-lambda';
 import { withLambdaContext } from './adapters/logger.ts';
 import { store } from './adapters/table.ts';
-import { suppressionsFrom } from './core/mail-events.ts';
+import { suppressionsFrom } from './core/campaign/mail-events.ts';
 
 /** What one batch of SES events changed. */
 export interface SesEventsResult {

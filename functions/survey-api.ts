@@ -5,7 +5,6 @@ import * as z from 'zod';
 import { containerCache } from './adapters/campaign-cache.ts';
 import { readEnv } from './adapters/config.ts';
 import { logger, withLambdaContext } from './adapters/logger.ts';
-import { isTransient } from './adapters/middleware.ts';
 import {
   type CampaignMeta,
   CampaignNotFound,
@@ -15,6 +14,18 @@ import {
   type TokenRecord,
 } from './adapters/store.ts';
 import { store } from './adapters/table.ts';
+import { checkLinkAlive, expiredLinkMessage, LinkExpired, surveyLinkExpiry } from './core/campaign/link-lifetime.ts';
+import { hashToken, TOKEN_PATTERN } from './core/campaign/links.ts';
+import { collecting, correctionUntil, DEFAULT_CAMPAIGN_CACHE_SECONDS } from './core/campaign/submission-window.ts';
+import type { Lang } from './core/i18n.ts';
+import type { Center, LocalizedText, Questionnaire } from './core/model.ts';
+import {
+  chooseLang,
+  renderMessagePage,
+  renderSurveyPage,
+  SURVEY_CSP,
+  type SurveyPageModel,
+} from './core/render/survey-page.ts';
 import {
   checkDraft,
   type FieldError,
@@ -24,21 +35,10 @@ import {
   type SubmissionInput,
   validateAnswers,
   validateProblems,
-} from './core/answers.ts';
-import type { Lang } from './core/i18n.ts';
-import { checkLinkAlive, expiredLinkMessage, LinkExpired, surveyLinkExpiry } from './core/link-lifetime.ts';
-import { hashToken, TOKEN_PATTERN } from './core/links.ts';
-import type { Center, LocalizedText, Questionnaire } from './core/model.ts';
-import { readRequestBody } from './core/request-body.ts';
-import { STRICT_TRANSPORT_SECURITY } from './core/security-headers.ts';
-import { collecting, correctionUntil, DEFAULT_CAMPAIGN_CACHE_SECONDS } from './core/submission-window.ts';
-import {
-  chooseLang,
-  renderMessagePage,
-  renderSurveyPage,
-  SURVEY_CSP,
-  type SurveyPageModel,
-} from './core/survey-page.ts';
+} from './core/responses/answers.ts';
+import { readRequestBody } from './edge/http/request-body.ts';
+import { STRICT_TRANSPORT_SECURITY } from './edge/http/security-headers.ts';
+import { isTransient } from './edge/task.ts';
 
 /** Largest request body accepted. */
 export const MAX_BODY_BYTES = 64 * 1024;

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { MAX_SEND_RATE_LIMIT } from '../functions/core/send-rate.ts';
+import { MAX_SEND_RATE_LIMIT } from '../functions/core/campaign/send-rate.ts';
 
 const SENDER_HINT =
   'pass the sender address verified in SES, e.g. `npx cdk deploy -c senderEmail=noreply@example.gov.cn`, or leave it out and give the SenderEmail parameter at deploy time';

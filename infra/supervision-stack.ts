@@ -49,13 +49,13 @@ import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { ANSWER_STREAM } from '../functions/adapters/answer-stream.ts';
-import { CONSOLE_ROLES, type ConsoleRole, ROLE_GROUPS } from '../functions/core/console-access.ts';
+import { CONSOLE_ROLES, type ConsoleRole, ROLE_GROUPS } from '../functions/core/access/console-access.ts';
 import {
   DEFAULT_CAMPAIGN_CACHE_SECONDS,
   SURVEY_REQUEST_TIMEOUT_SECONDS,
   settleSeconds,
-} from '../functions/core/submission-window.ts';
-import { WORKFLOW_FUNCTIONS } from '../functions/core/workflow-contract.ts';
+} from '../functions/core/campaign/submission-window.ts';
+import { WORKFLOW_FUNCTIONS } from '../functions/core/campaign/workflow-contract.ts';
 import { buildAlarms } from './alarms.ts';
 import { buildDeadLetterQueue } from './dead-letter-queue.ts';
 import { acknowledgeFinding, acknowledgeWildcardResource } from './nag.ts';

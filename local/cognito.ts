@@ -15,8 +15,8 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { Config } from 'cognito-local/lib/server/config.js';
 import type { Services } from 'cognito-local/lib/services/index.js';
-import { CONSOLE_ROLES, type ConsoleRole, ROLE_GROUPS } from '../functions/core/console-access.ts';
-import { NANJING_DISTRICTS } from './demo/data.ts';
+import { NANJING_DISTRICTS } from '../cli/sample-data/centers.ts';
+import { CONSOLE_ROLES, type ConsoleRole, ROLE_GROUPS } from '../functions/core/access/console-access.ts';
 import { listen } from './listen.ts';
 
 /** A demo console account of the embedded cloud. */

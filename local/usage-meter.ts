@@ -1,8 +1,8 @@
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { campaignPk, USAGE } from '../functions/adapters/keys.ts';
-import { type CloudUsage, emptyUsage, lambdaGbSeconds } from '../functions/core/aws-cost.ts';
+import { type CloudUsage, emptyUsage, lambdaGbSeconds } from '../functions/core/campaign/aws-cost.ts';
 
-/** DynamoDB request units of one call, from `readUnits`/`writeUnits` in functions/core/aws-cost.ts. */
+/** DynamoDB request units of one call, from `readUnits`/`writeUnits` in functions/core/campaign/aws-cost.ts. */
 export interface RequestUnits {
   readUnits?: number;
   writeUnits?: number;
@@ -16,7 +16,7 @@ const nonNegative = (what: string, n: number) => {
 /**
  * Counts what the embedded cloud's functions consume in AWS's billing units, per campaign where the
  * caller knows the campaign and in total, so a run can be priced as it would be on AWS
- * (functions/core/aws-cost.ts). The embedded cloud calls it: the Lambda runner after each invocation,
+ * (functions/core/campaign/aws-cost.ts). The embedded cloud calls it: the Lambda runner after each invocation,
  * the DynamoDB/SES/Secrets Manager/KMS gateway after each accepted call, the Step Functions runner per
  * transition. Calls with no campaign count in the total only.
  */

@@ -1,5 +1,6 @@
 import { basename, dirname, extname, resolve } from 'node:path';
 import * as z from 'zod';
+import { isSurveyJsDocument } from '../../functions/core/formats/surveyjs.ts';
 import { DIMENSION_LABELS, GRADE_LABELS, LEVEL_LABELS } from '../../functions/core/i18n.ts';
 import {
   ACTIVITIES,
@@ -21,8 +22,7 @@ import {
   parseGradeBands,
   type ScoringResponse,
   type ScoringResult,
-} from '../../functions/core/scoring.ts';
-import { isSurveyJsDocument } from '../../functions/core/surveyjs.ts';
+} from '../../functions/core/scoring/scoring.ts';
 import { parseCommandLine } from '../args.ts';
 import type { CliCommand, CliIo } from '../command.ts';
 import { UsageError } from '../command.ts';

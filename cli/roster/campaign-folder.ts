@@ -1,8 +1,9 @@
 import { stat } from 'node:fs/promises';
 import { basename, extname, join, relative, resolve } from 'node:path';
 import * as z from 'zod';
-import { questionsFor } from '../../functions/core/answers.ts';
-import { activitiesFor, assignSupervisors, summarizeLoads } from '../../functions/core/assignment.ts';
+import { activitiesFor, assignSupervisors, summarizeLoads } from '../../functions/core/campaign/assignment.ts';
+import { convertSurveyJs, isSurveyJsDocument } from '../../functions/core/formats/surveyjs.ts';
+import { readXlsForm } from '../../functions/core/formats/xlsform.ts';
 import { ACTIVITY_LABELS } from '../../functions/core/i18n.ts';
 import {
   type Activity,
@@ -13,8 +14,7 @@ import {
   Questionnaire,
   type Supervisor,
 } from '../../functions/core/model.ts';
-import { convertSurveyJs, isSurveyJsDocument } from '../../functions/core/surveyjs.ts';
-import { readXlsForm } from '../../functions/core/xlsform.ts';
+import { questionsFor } from '../../functions/core/responses/answers.ts';
 import { beijingTime, normalizeTime } from '../time.ts';
 import type { Problem } from './problems.ts';
 import { readCenters, readSupervisors, rosterColumn, type Sourced } from './rosters.ts';

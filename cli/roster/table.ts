@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import iconv from 'iconv-lite';
-import { restoreNeutralized } from '../../functions/core/csv.ts';
+import { restoreNeutralized } from '../../functions/core/formats/csv.ts';
 
 /** Text encodings a roster CSV may arrive in. */
 export type TextEncoding = 'utf-8' | 'utf-8 with BOM' | 'gb18030' | 'utf-16le' | 'utf-16be';

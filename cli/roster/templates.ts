@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { formatCsv } from '../../functions/core/csv.ts';
+import { formatCsv } from '../../functions/core/formats/csv.ts';
 import { LEVEL_LABELS } from '../../functions/core/i18n.ts';
 import { type CampaignDefinition, CENTER_LEVELS, type Center, type Supervisor } from '../../functions/core/model.ts';
 import { CAMPAIGN_FILE } from './campaign-folder.ts';

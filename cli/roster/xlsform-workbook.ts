@@ -1,5 +1,5 @@
+import { type FormSheet, writeXlsForm } from '../../functions/core/formats/xlsform.ts';
 import type { Questionnaire } from '../../functions/core/model.ts';
-import { type FormSheet, writeXlsForm } from '../../functions/core/xlsform.ts';
 import { readSheets } from './table.ts';
 
 /** Reads the sheets of an XLSForm workbook (.xlsx) as rows of text. */

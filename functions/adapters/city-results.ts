@@ -1,5 +1,6 @@
+import { chinaDate } from '../core/campaign/working-days.ts';
+import type { RectificationItem } from '../core/findings/rectification.ts';
 import type { Center, CenterScore } from '../core/model.ts';
-import type { RectificationItem } from '../core/rectification.ts';
 import {
   changeSince,
   type ReportRow,
@@ -7,8 +8,7 @@ import {
   reportRows,
   type SupervisorStanding,
   supervisorActivities,
-} from '../core/report.ts';
-import { chinaDate } from '../core/working-days.ts';
+} from '../core/scoring/report.ts';
 import type { CampaignMeta, CampaignStore } from './store.ts';
 
 /** A scored campaign's results as the city summary and the console show them. */

@@ -38,7 +38,7 @@ import {
   ROLE_GROUPS,
   roleOfGroups,
   Unauthorized,
-} from '../core/console-access.ts';
+} from '../core/access/console-access.ts';
 import { ConfigurationError, readEnv, requireEnv } from './config.ts';
 import { requestHandler } from './request-handler.ts';
 

@@ -1,7 +1,7 @@
-import type { RenderedMail } from '../core/mail.ts';
-import type { SendMailResult } from '../core/workflow-contract.ts';
+import type { SendMailResult } from '../core/campaign/workflow-contract.ts';
+import type { RenderedMail } from '../core/render/mail.ts';
+import { TransientError } from '../edge/task.ts';
 import { type Mailer, MailRejected } from './mailer.ts';
-import { TransientError } from './middleware.ts';
 import { store } from './table.ts';
 
 /** A recipient's email, or the reason there is none. */

@@ -1,6 +1,6 @@
 import { type SESClient, SendEmailCommand, SendRawEmailCommand } from '@aws-sdk/client-ses';
-import type { RenderedMail } from '../core/mail.ts';
-import { mailHeaderText } from '../core/text-guard.ts';
+import type { RenderedMail } from '../core/render/mail.ts';
+import { mailHeaderText } from '../core/responses/text-guard.ts';
 
 /** SES refused the recipient or the message for good (no retry will help). */
 export class MailRejected extends Error {

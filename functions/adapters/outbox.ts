@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { MAX_SEND_RATE_LIMIT } from '../core/send-rate.ts';
+import { MAX_SEND_RATE_LIMIT } from '../core/campaign/send-rate.ts';
 import { readEnv, requireEnv } from './config.ts';
 import { Mailer, Pacer } from './mailer.ts';
 import { AccountQuota } from './send-quota.ts';

@@ -1,4 +1,4 @@
-import { applyRecheck, FindingsCollector, type RecheckResult } from '../core/rectification.ts';
+import { applyRecheck, FindingsCollector, type RecheckResult } from '../core/findings/rectification.ts';
 import { type CampaignStore, ConcurrentUpdate } from './store.ts';
 
 /** What getting a campaign ready for publication did. */

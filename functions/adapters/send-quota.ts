@@ -1,7 +1,7 @@
 import { GetSendQuotaCommand, type SESClient } from '@aws-sdk/client-ses';
 import * as z from 'zod';
+import { isTransient, TransientError } from '../edge/task.ts';
 import { logger } from './logger.ts';
-import { isTransient, TransientError } from './middleware.ts';
 
 /** The account's SES sending limits in this region, as `GetSendQuota` reports them. */
 export interface SendQuota {

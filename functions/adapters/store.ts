@@ -13,9 +13,11 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { Draft } from '../core/answers.ts';
-import { CloudUsage } from '../core/aws-cost.ts';
-import { Dispute, FactCheckItem } from '../core/fact-check.ts';
+import { CloudUsage } from '../core/campaign/aws-cost.ts';
+import { MailBatchFailure } from '../core/campaign/workflow-contract.ts';
+import { Dispute, FactCheckItem } from '../core/findings/fact-check.ts';
+import { CenterFindings, RectificationItem } from '../core/findings/rectification.ts';
+import { Review } from '../core/findings/review.ts';
 import {
   Assignment,
   CAMPAIGN_STATUSES,
@@ -29,10 +31,8 @@ import {
   Response,
   Supervisor,
 } from '../core/model.ts';
-import { CenterFindings, RectificationItem } from '../core/rectification.ts';
-import { Review } from '../core/review.ts';
-import { CampaignScoringSummary, CenterExplanation, RaterSeverity } from '../core/scoring.ts';
-import { MailBatchFailure } from '../core/workflow-contract.ts';
+import { Draft } from '../core/responses/answers.ts';
+import { CampaignScoringSummary, CenterExplanation, RaterSeverity } from '../core/scoring/scoring.ts';
 import {
   assignmentSk,
   auditPk,

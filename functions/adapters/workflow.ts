@@ -1,5 +1,5 @@
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
-import type { WakeSignal } from '../core/workflow-contract.ts';
+import type { WakeSignal } from '../core/campaign/workflow-contract.ts';
 import { sfnClient } from './sfn.ts';
 import type { CampaignMeta, CampaignStore } from './store.ts';
 

@@ -1,7 +1,8 @@
-import { PROBLEM_CATEGORY_LABELS, PROBLEM_SEVERITY_LABELS } from '../core/answers.ts';
+import { RECTIFICATION_STATUS_LABELS, type RectificationItem, statusOf } from '../core/findings/rectification.ts';
+import { writeXlsx, type XlsxSheet } from '../core/formats/xlsx-writer.ts';
 import { both } from '../core/i18n.ts';
 import type { Campaign, Center } from '../core/model.ts';
-import { RECTIFICATION_STATUS_LABELS, type RectificationItem, statusOf } from '../core/rectification.ts';
+import { PROBLEM_CATEGORY_LABELS, PROBLEM_SEVERITY_LABELS } from '../core/responses/answers.ts';
 import {
   REPORT_COLUMNS,
   type ReportRow,
@@ -9,8 +10,7 @@ import {
   STANDING_WEIGHTS,
   type SupervisorStanding,
   sheetName,
-} from '../core/report.ts';
-import { writeXlsx, type XlsxSheet } from '../core/xlsx-writer.ts';
+} from '../core/scoring/report.ts';
 
 /** What the results workbook holds. */
 export interface ResultsWorkbookInput {

@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import { ConditionSyntaxError, comparisonsOf, parseCondition } from './condition.ts';
-import { findUnsafeCharacter, normalizeText } from './text-guard.ts';
+import { ConditionSyntaxError, comparisonsOf, parseCondition } from './responses/condition.ts';
+import { findUnsafeCharacter, normalizeText } from './responses/text-guard.ts';
 
 /**
  * One line of text from outside (a name, a title): NFC, trimmed, without control characters, line

@@ -1,5 +1,5 @@
+import { demoCentersAndSupervisors, demoQuestionnaire } from '../../cli/sample-data/centers.ts';
 import { CampaignDefinition } from '../../functions/core/model.ts';
-import { demoCentersAndSupervisors, demoQuestionnaire } from './data.ts';
 
 /**
  * The demo campaign 政务服务主题督查月: Nanjing's centers and supervisors, opening now, with one

@@ -1,7 +1,7 @@
 import * as z from 'zod';
-import { questionsFor } from '../../functions/core/answers.ts';
 import { Activity, type AnswerValue, type Problem, type Question, Questionnaire } from '../../functions/core/model.ts';
 import { hashSeed, seededRandom } from '../../functions/core/random.ts';
+import { questionsFor } from '../../functions/core/responses/answers.ts';
 
 /** How a simulated supervisor behaves. */
 export type Persona = 'prompt' | 'late' | 'never';

@@ -4,7 +4,7 @@ import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CampaignStore, TokenRecord } from '../../functions/adapters/store.ts';
-import { REPORT_COLUMNS } from '../../functions/core/report.ts';
+import { REPORT_COLUMNS } from '../../functions/core/scoring/report.ts';
 import type { EmbeddedCloud } from '../../local/cloud.ts';
 import { launchChromium } from '../support/browser.ts';
 import { createAccountWithTemporaryPassword } from '../support/console-accounts.ts';

@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderCenterSummary, renderCitySummary } from '../../functions/core/mail.ts';
-import { renderRectificationPage } from '../../functions/core/rectification-page.ts';
+import { renderCenterSummary, renderCitySummary } from '../../functions/core/render/mail.ts';
+import { renderRectificationPage } from '../../functions/core/render/rectification-page.ts';
 import {
   centerSummaryModel,
   citySummaryModel,

@@ -1,12 +1,12 @@
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import { launchCampaign } from '../../cli/launch.ts';
+import { demoQuestionnaire } from '../../cli/sample-data/centers.ts';
 import { USAGE } from '../../functions/adapters/keys.ts';
 import type { CampaignStore, TokenRecord } from '../../functions/adapters/store.ts';
-import { hashToken } from '../../functions/core/links.ts';
+import { hashToken } from '../../functions/core/campaign/links.ts';
 import { CampaignDefinition } from '../../functions/core/model.ts';
 import type { EmbeddedCloud } from '../../local/cloud.ts';
-import { demoQuestionnaire } from '../../local/demo/data.ts';
 import { answerSurvey } from '../../local/demo/simulate.ts';
 import { readOutbox, surveyLinks } from '../../local/ses-outbox.ts';
 import { waitFor } from '../support/wait.ts';

@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Questionnaire } from '../../functions/core/model.ts';
-import { renderSurveyPage, SURVEY_CSP } from '../../functions/core/survey-page.ts';
+import { renderSurveyPage, SURVEY_CSP } from '../../functions/core/render/survey-page.ts';
 import { smallCampaign } from '../fixtures/campaign.ts';
 import { launchChromium } from '../support/browser.ts';
 

@@ -3,7 +3,7 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { StandardThreatProtectionMode } from 'aws-cdk-lib/aws-cognito';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONSOLE_ROLES, ROLE_GROUPS } from '../../functions/core/console-access.ts';
+import { CONSOLE_ROLES, ROLE_GROUPS } from '../../functions/core/access/console-access.ts';
 import { bindConsoleSignIn, SupervisionStack, type SupervisionStackProps } from '../../infra/supervision-stack.ts';
 import {
   acknowledgedReasons,

@@ -4,7 +4,7 @@ import { App } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WORKFLOW_FUNCTIONS } from '../../functions/core/workflow-contract.ts';
+import { WORKFLOW_FUNCTIONS } from '../../functions/core/campaign/workflow-contract.ts';
 import { SupervisionStack, type SupervisionStackProps } from '../../infra/supervision-stack.ts';
 import { acknowledgedReasons, appContext, createProjectRoot, logicalId, synthesizedOnce } from '../support/stack.ts';
 

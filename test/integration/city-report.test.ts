@@ -5,7 +5,7 @@ import { launchCampaign } from '../../cli/launch.ts';
 import type { CampaignStore } from '../../functions/adapters/store.ts';
 import { XLSX_TYPE } from '../../functions/adapters/xlsx.ts';
 import { CampaignDefinition, type CenterLevel } from '../../functions/core/model.ts';
-import { sheetName } from '../../functions/core/report.ts';
+import { sheetName } from '../../functions/core/scoring/report.ts';
 import type { EmbeddedCloud } from '../../local/cloud.ts';
 import { demoCampaign } from '../../local/demo/campaign.ts';
 import { answerSurvey } from '../../local/demo/simulate.ts';

@@ -4,9 +4,9 @@ import {
   CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ConsoleUser, Unauthorized } from '../../functions/core/console-access.ts';
+import { demoCentersAndSupervisors } from '../../cli/sample-data/centers.ts';
+import { type ConsoleUser, Unauthorized } from '../../functions/core/access/console-access.ts';
 import { type EmbeddedCloud, startEmbeddedCloud } from '../../local/cloud.ts';
-import { demoCentersAndSupervisors } from '../../local/demo/data.ts';
 import { createAccountWithTemporaryPassword } from '../support/console-accounts.ts';
 
 /**

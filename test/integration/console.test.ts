@@ -1,11 +1,11 @@
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoQuestionnaire } from '../../cli/sample-data/centers.ts';
 import type { CampaignStore, TokenRecord } from '../../functions/adapters/store.ts';
 import type { ConsoleAuth } from '../../functions/console-api.ts';
-import { type ConsoleUser, Unauthorized } from '../../functions/core/console-access.ts';
+import { type ConsoleUser, Unauthorized } from '../../functions/core/access/console-access.ts';
 import type { EmbeddedCloud } from '../../local/cloud.ts';
-import { demoQuestionnaire } from '../../local/demo/data.ts';
 import { answerSurvey } from '../../local/demo/simulate.ts';
 import { mailKindOf, readOutbox, surveyLinks } from '../../local/ses-outbox.ts';
 import { UsageMeter } from '../../local/usage-meter.ts';
@@ -164,7 +164,7 @@ describe('the organizer console', () => {
     const form = { username: 'new-leader', password: 'Chosen-Password-2026!', confirm: 'Chosen-Password-2026!' };
     // Signed by the console, as its form carries it; the fake Cognito says its session expired.
     const { getLinkSecret } = await import('../../functions/adapters/link-secret.ts');
-    const { challengeKey, signChallenge } = await import('../../functions/core/console-challenge.ts');
+    const { challengeKey, signChallenge } = await import('../../functions/core/access/console-challenge.ts');
     const signed = signChallenge(
       challengeKey(await getLinkSecret()),
       'new-password',

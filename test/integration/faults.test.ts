@@ -167,7 +167,7 @@ describe('failures on the embedded cloud', () => {
     // Assess: 13 versions (the first answer and 12 edits), numbered 1..13, none lost
     expect(results.every((r) => r.status === 200)).toBe(true);
     const token = url.split('/s/')[1] ?? '';
-    const { hashToken } = await import('../../functions/core/links.ts');
+    const { hashToken } = await import('../../functions/core/campaign/links.ts');
     const record = await store.getToken(hashToken(token));
     if (!record) throw new Error('token not stored');
     const versions = await store.listResponseVersions(record);

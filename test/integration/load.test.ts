@@ -1,12 +1,12 @@
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchCampaign } from '../../cli/launch.ts';
+import { syntheticCampaign } from '../../cli/sample-data/synthetic.ts';
 import type { AssignmentRecord, CampaignStore } from '../../functions/adapters/store.ts';
-import { questionsFor } from '../../functions/core/answers.ts';
-import { deriveToken, surveyUrl } from '../../functions/core/links.ts';
+import { deriveToken, surveyUrl } from '../../functions/core/campaign/links.ts';
 import type { AnswerValue, Question } from '../../functions/core/model.ts';
+import { questionsFor } from '../../functions/core/responses/answers.ts';
 import type { EmbeddedCloud } from '../../local/cloud.ts';
-import { syntheticCampaign } from '../../local/demo/synthetic.ts';
 import { startCloudAndClients } from '../support/embedded-cloud.ts';
 import { sleep } from '../support/wait.ts';
 
@@ -94,7 +94,7 @@ describe('load on the survey API', () => {
     const storedKeys = new Set<string>();
     for (const target of targets) {
       const token = await store.getToken(
-        (await import('../../functions/core/links.ts')).hashToken(
+        (await import('../../functions/core/campaign/links.ts')).hashToken(
           deriveToken(secret, 'load-test', target.assignment.id),
         ),
       );

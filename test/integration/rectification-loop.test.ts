@@ -3,8 +3,12 @@ import type { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CampaignStore } from '../../functions/adapters/store.ts';
-import { RECHECK_PREFIX, type RectificationItem, rectificationItemId } from '../../functions/core/rectification.ts';
-import { addWorkingDays, chinaDate } from '../../functions/core/working-days.ts';
+import { addWorkingDays, chinaDate } from '../../functions/core/campaign/working-days.ts';
+import {
+  RECHECK_PREFIX,
+  type RectificationItem,
+  rectificationItemId,
+} from '../../functions/core/findings/rectification.ts';
 import type { EmbeddedCloud } from '../../local/cloud.ts';
 import { mailKindOf, type OutboxEmail } from '../../local/ses-outbox.ts';
 import { HOSTILE } from '../fixtures/summaries.ts';

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchCampaign } from '../../cli/launch.ts';
 import { shardOf } from '../../functions/adapters/keys.ts';
 import type { AssignmentRecord, CampaignStore } from '../../functions/adapters/store.ts';
-import { MailPlan } from '../../functions/core/workflow-contract.ts';
+import { MailPlan } from '../../functions/core/campaign/workflow-contract.ts';
 import type { EmbeddedCloud } from '../../local/cloud.ts';
 import { shortDemoCampaign } from '../fixtures/campaign.ts';
 import { startCloudAndClients, untilCollecting } from '../support/embedded-cloud.ts';

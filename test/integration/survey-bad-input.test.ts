@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CampaignStore } from '../../functions/adapters/store.ts';
-import { questionsFor } from '../../functions/core/answers.ts';
-import { hashToken } from '../../functions/core/links.ts';
+import { hashToken } from '../../functions/core/campaign/links.ts';
 import type { AnswerValue, CampaignDefinition } from '../../functions/core/model.ts';
+import { questionsFor } from '../../functions/core/responses/answers.ts';
 import type { EmbeddedCloud } from '../../local/cloud.ts';
 import { closeCampaign, launchWithLinks, scanTable, surveyCampaign } from '../e2e/survey-cloud.ts';
 import { startCloudAndClients } from '../support/embedded-cloud.ts';

@@ -3,7 +3,7 @@ import {
   AdminCreateUserCommand,
   CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { type ConsoleRole, ROLE_GROUPS } from '../../functions/core/console-access.ts';
+import { type ConsoleRole, ROLE_GROUPS } from '../../functions/core/access/console-access.ts';
 import type { EmbeddedCloud } from '../../local/cloud.ts';
 
 /**

@@ -5,7 +5,7 @@ import type { CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { WORKFLOW_FUNCTIONS } from '../../functions/core/workflow-contract.ts';
+import { WORKFLOW_FUNCTIONS } from '../../functions/core/campaign/workflow-contract.ts';
 
 const REPOSITORY_ROOT = path.resolve(import.meta.dirname, '../..');
 

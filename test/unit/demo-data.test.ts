@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { activitiesFor, assignSupervisors, summarizeLoads } from '../../functions/core/assignment.ts';
-import { ACTIVITIES, Center, Questionnaire, Supervisor } from '../../functions/core/model.ts';
 import {
   demoCentersAndSupervisors,
   demoQuestionnaire,
   MUNICIPAL_DISTRICT,
   NANJING_DISTRICTS,
-} from '../../local/demo/data.ts';
+} from '../../cli/sample-data/centers.ts';
+import { activitiesFor, assignSupervisors, summarizeLoads } from '../../functions/core/campaign/assignment.ts';
+import { ACTIVITIES, Center, Questionnaire, Supervisor } from '../../functions/core/model.ts';
 
 const DISTRICT_NAMES = NANJING_DISTRICTS.map((d) => d.zh);
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { idsInBatch, planBatches } from '../../functions/core/batches.ts';
+import { idsInBatch, planBatches } from '../../functions/core/campaign/batches.ts';
 import {
   AwaitResponsesInput,
   CampaignTaskInput,
@@ -13,7 +13,7 @@ import {
   SendMailResult,
   WakeSignal,
   WORKFLOW_FUNCTIONS,
-} from '../../functions/core/workflow-contract.ts';
+} from '../../functions/core/campaign/workflow-contract.ts';
 import {
   ExecutionAlreadyExists,
   type LocalExecutionEvent,

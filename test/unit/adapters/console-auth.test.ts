@@ -31,7 +31,7 @@ import {
   signInToConsole,
   verifyConsoleToken,
 } from '../../../functions/adapters/console-auth.ts';
-import { Unauthorized } from '../../../functions/core/console-access.ts';
+import { Unauthorized } from '../../../functions/core/access/console-access.ts';
 
 const cognito = mockClient(CognitoIdentityProviderClient);
 

@@ -4,7 +4,7 @@ import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-d
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { logger, redact } from '../../../functions/adapters/logger.ts';
-import { deriveToken } from '../../../functions/core/links.ts';
+import { deriveToken } from '../../../functions/core/campaign/links.ts';
 import { handler as scoreHandler } from '../../../functions/score-campaign.ts';
 import { lambdaContext } from '../../../local/lambda-context.ts';
 

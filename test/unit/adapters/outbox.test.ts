@@ -2,8 +2,8 @@ import { GetSendQuotaCommand, SESClient, SendEmailCommand } from '@aws-sdk/clien
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { RenderedMail } from '../../../functions/core/mail.ts';
-import { MAX_SEND_RATE_LIMIT } from '../../../functions/core/send-rate.ts';
+import { MAX_SEND_RATE_LIMIT } from '../../../functions/core/campaign/send-rate.ts';
+import type { RenderedMail } from '../../../functions/core/render/mail.ts';
 import { parseAppConfig } from '../../../infra/app-config.ts';
 
 const ses = mockClient(SESClient);

@@ -2,7 +2,6 @@ import { GetSendQuotaCommand, SESClient } from '@aws-sdk/client-ses';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { logger } from '../../../functions/adapters/logger.ts';
-import { TransientError } from '../../../functions/adapters/middleware.ts';
 import {
   AccountQuota,
   DailyQuotaExceeded,
@@ -10,6 +9,7 @@ import {
   readSendQuota,
   SendQuotaDenied,
 } from '../../../functions/adapters/send-quota.ts';
+import { TransientError } from '../../../functions/edge/task.ts';
 
 const ses = mockClient(SESClient);
 const client = new SESClient({ region: 'us-east-1' });

@@ -7,7 +7,7 @@ import {
   CampaignStateConflict,
   type CampaignStore,
 } from '../../../functions/adapters/store.ts';
-import type { WakeSignal } from '../../../functions/core/workflow-contract.ts';
+import type { WakeSignal } from '../../../functions/core/campaign/workflow-contract.ts';
 import { campaignMetaOf, smallCampaign } from '../../fixtures/campaign.ts';
 
 const NOW = new Date('2026-12-05T00:00:00Z');

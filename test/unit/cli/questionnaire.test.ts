@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../../cli/command.ts';
 import { main } from '../../../cli/main.ts';
+import { importSurveyJs } from '../../../functions/core/formats/surveyjs.ts';
 import { Questionnaire } from '../../../functions/core/model.ts';
-import { importSurveyJs } from '../../../functions/core/surveyjs.ts';
 
 const SURVEYJS = new URL('../../fixtures/surveyjs/', import.meta.url).pathname;
 const XLSFORM = new URL('../../fixtures/xlsform/', import.meta.url).pathname;

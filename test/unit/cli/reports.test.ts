@@ -12,7 +12,7 @@ import { parseCsv } from '../../../cli/roster/table.ts';
 import { type CampaignStatusReport, formatCampaignStatus, nextEvent, readCampaignStatus } from '../../../cli/status.ts';
 import type { Target } from '../../../cli/target.ts';
 import type { CampaignMeta, CampaignStore } from '../../../functions/adapters/store.ts';
-import { type CloudUsage, emptyUsage, estimateCost } from '../../../functions/core/aws-cost.ts';
+import { type CloudUsage, emptyUsage, estimateCost } from '../../../functions/core/campaign/aws-cost.ts';
 import type { CenterScore } from '../../../functions/core/model.ts';
 import { campaignMetaOf, smallCampaign } from '../../fixtures/campaign.ts';
 

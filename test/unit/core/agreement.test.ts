@@ -8,7 +8,7 @@ import {
   krippendorffAlpha,
   median,
   modifiedZScores,
-} from '../../../functions/core/agreement.ts';
+} from '../../../functions/core/scoring/agreement.ts';
 
 const References = z.object({
   datasets: z.array(

@@ -7,7 +7,7 @@ import {
   readFormSubmission,
   readJsonSubmission,
   validateProblems,
-} from '../../../functions/core/answers.ts';
+} from '../../../functions/core/responses/answers.ts';
 import { smallCampaign } from '../../fixtures/campaign.ts';
 
 const { questionnaire } = smallCampaign();

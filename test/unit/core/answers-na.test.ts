@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { allowsNotApplicable, validateAnswers } from '../../../functions/core/answers.ts';
+import { recheckQuestion } from '../../../functions/core/findings/rectification.ts';
 import { Questionnaire } from '../../../functions/core/model.ts';
-import { recheckQuestion } from '../../../functions/core/rectification.ts';
-import { renderSurveyPage } from '../../../functions/core/survey-page.ts';
+import { renderSurveyPage } from '../../../functions/core/render/survey-page.ts';
+import { allowsNotApplicable, validateAnswers } from '../../../functions/core/responses/answers.ts';
 import { smallCampaign } from '../../fixtures/campaign.ts';
 
 /** "Not applicable" (不适用) is an answer only where the question offers it. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { validateAnswers } from '../../../functions/core/answers.ts';
 import { Questionnaire } from '../../../functions/core/model.ts';
+import { validateAnswers } from '../../../functions/core/responses/answers.ts';
 
 const questionnaire = Questionnaire.parse({
   id: 'q',

@@ -6,7 +6,7 @@ import {
   assignSupervisors,
   RosterInvalid,
   summarizeLoads,
-} from '../../../functions/core/assignment.ts';
+} from '../../../functions/core/campaign/assignment.ts';
 import {
   ACTIVITIES,
   Assignment,

@@ -16,7 +16,7 @@ import {
   PRICES_AS_OF,
   readUnits,
   writeUnits,
-} from '../../../functions/core/aws-cost.ts';
+} from '../../../functions/core/campaign/aws-cost.ts';
 
 /** One million of everything, so each service's price shows plainly. */
 const aMillion = (): CloudUsage => ({

@@ -9,8 +9,8 @@ import {
   planBatches,
   planMailWithin,
   serializedBytes,
-} from '../../../functions/core/batches.ts';
-import { MAIL_MAP_CONCURRENCY, MAX_MAIL_BATCH, MailPlan } from '../../../functions/core/workflow-contract.ts';
+} from '../../../functions/core/campaign/batches.ts';
+import { MAIL_MAP_CONCURRENCY, MAX_MAIL_BATCH, MailPlan } from '../../../functions/core/campaign/workflow-contract.ts';
 
 describe('planBatches', () => {
   it('covers every id exactly once, in equal batches whose number is a multiple of the lanes', () => {

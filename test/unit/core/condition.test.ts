@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { validateAnswers } from '../../../functions/core/answers.ts';
+import { type Question, Questionnaire } from '../../../functions/core/model.ts';
+import { renderSurveyPage } from '../../../functions/core/render/survey-page.ts';
+import { validateAnswers } from '../../../functions/core/responses/answers.ts';
 import {
   ConditionSyntaxError,
   describeCondition,
@@ -7,9 +9,7 @@ import {
   formatCondition,
   isAsked,
   parseCondition,
-} from '../../../functions/core/condition.ts';
-import { type Question, Questionnaire } from '../../../functions/core/model.ts';
-import { renderSurveyPage } from '../../../functions/core/survey-page.ts';
+} from '../../../functions/core/responses/condition.ts';
 import { smallCampaign } from '../../fixtures/campaign.ts';
 
 /** A hall visit: the wait is asked only after a ticket, the explanation only after a long wait. */

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseCsv } from '../../../cli/roster/table.ts';
-import { csvField, formatCsv, neutralizeFormula, restoreNeutralized } from '../../../functions/core/csv.ts';
+import { csvField, formatCsv, neutralizeFormula, restoreNeutralized } from '../../../functions/core/formats/csv.ts';
 
 /** Cells a hostile center or supervisor name could hold, each of which a spreadsheet would run. */
 const HOSTILE = [

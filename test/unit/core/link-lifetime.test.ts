@@ -8,8 +8,8 @@ import {
   rectificationLinkExpiry,
   SURVEY_LINK_DAYS_AFTER_PUBLICATION,
   surveyLinkExpiry,
-} from '../../../functions/core/link-lifetime.ts';
-import type { RectificationItem } from '../../../functions/core/rectification.ts';
+} from '../../../functions/core/campaign/link-lifetime.ts';
+import type { RectificationItem } from '../../../functions/core/findings/rectification.ts';
 
 const PUBLISHED = '2027-01-10T02:00:00.000Z';
 const campaign = (over: Record<string, unknown> = {}) => ({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deriveToken, hashToken, TOKEN_PATTERN } from '../../../functions/core/links.ts';
+import { deriveToken, hashToken, TOKEN_PATTERN } from '../../../functions/core/campaign/links.ts';
 
 describe('survey link tokens', () => {
   const secret = 'a-secret-of-at-least-thirty-two-characters';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { suppressionsFrom } from '../../../functions/core/mail-events.ts';
+import { suppressionsFrom } from '../../../functions/core/campaign/mail-events.ts';
 
 const at = '2026-12-01T00:00:00.000Z';
 

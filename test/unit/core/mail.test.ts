@@ -9,7 +9,7 @@ import {
   renderReturnedNotice,
   strengthsAndGaps,
   summaryItem,
-} from '../../../functions/core/mail.ts';
+} from '../../../functions/core/render/mail.ts';
 import { smallCampaign } from '../../fixtures/campaign.ts';
 import {
   centerSummaryModel,

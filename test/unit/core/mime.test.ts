@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { type AddressObject, simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
-import type { MailAttachment } from '../../../functions/core/mail.ts';
-import { composeMimeMessage, type MimeMessage, messageIdFor } from '../../../functions/core/mime.ts';
+import { composeMimeMessage, type MimeMessage, messageIdFor } from '../../../functions/core/formats/mime.ts';
+import type { MailAttachment } from '../../../functions/core/render/mail.ts';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const DATE = new Date('2026-12-16T02:00:00.000Z');

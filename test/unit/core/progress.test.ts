@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideProgress, type ProgressState } from '../../../functions/core/progress.ts';
+import { decideProgress, type ProgressState } from '../../../functions/core/campaign/progress.ts';
 
 const base: ProgressState = {
   now: new Date('2026-12-10T00:00:00Z'),

@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { questionnaireFor, questionsFor, validateAnswers } from '../../../functions/core/answers.ts';
-import { draftFindings } from '../../../functions/core/fact-check.ts';
-import { hashToken } from '../../../functions/core/links.ts';
-import { Campaign, Questionnaire } from '../../../functions/core/model.ts';
+import { hashToken } from '../../../functions/core/campaign/links.ts';
+import { draftFindings } from '../../../functions/core/findings/fact-check.ts';
 import {
   anonymizeComment,
   applyRecheck,
@@ -22,7 +20,9 @@ import {
   reportFixed,
   statusOf,
   withRecheckQuestions,
-} from '../../../functions/core/rectification.ts';
+} from '../../../functions/core/findings/rectification.ts';
+import { Campaign, Questionnaire } from '../../../functions/core/model.ts';
+import { questionnaireFor, questionsFor, validateAnswers } from '../../../functions/core/responses/answers.ts';
 import { smallCampaign } from '../../fixtures/campaign.ts';
 
 const def = smallCampaign();

@@ -16,7 +16,7 @@ import {
   scoreDistribution,
   sheetName,
   supervisorActivities,
-} from '../../../functions/core/report.ts';
+} from '../../../functions/core/scoring/report.ts';
 import { citySummaryModel, FIXTURE_TODAY, fixtureCampaign, fixtureItems, HOSTILE } from '../../fixtures/summaries.ts';
 
 describe('rank phrases', () => {

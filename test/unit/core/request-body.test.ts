@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readRequestBody } from '../../../functions/core/request-body.ts';
+import { readRequestBody } from '../../../functions/edge/http/request-body.ts';
 
 const FORM = 'application/x-www-form-urlencoded';
 

@@ -1,11 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  type Questionnaire,
-  Questionnaire as QuestionnaireSchema,
-  type Response,
-} from '../../../functions/core/model.ts';
-import {
   decide,
   flagResponse,
   meanScore,
@@ -14,7 +9,12 @@ import {
   reviewQueue,
   reviewStatusOf,
   StaleResponseVersion,
-} from '../../../functions/core/review.ts';
+} from '../../../functions/core/findings/review.ts';
+import {
+  type Questionnaire,
+  Questionnaire as QuestionnaireSchema,
+  type Response,
+} from '../../../functions/core/model.ts';
 
 const rating = (id: string) => ({
   id,

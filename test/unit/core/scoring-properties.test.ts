@@ -1,7 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type AnswerValue, type CenterLevel, Questionnaire } from '../../../functions/core/model.ts';
-import { CenterScoreAccumulator, normalizeAnswer, type ScoringResponse } from '../../../functions/core/scoring.ts';
+import {
+  CenterScoreAccumulator,
+  normalizeAnswer,
+  type ScoringResponse,
+} from '../../../functions/core/scoring/scoring.ts';
 
 const t = (zh: string, en: string) => ({ zh, en });
 

@@ -1,8 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { krippendorffAlpha } from '../../../functions/core/agreement.ts';
 import { type AnswerValue, type CenterScore, Questionnaire } from '../../../functions/core/model.ts';
-import { CenterScoreAccumulator, METHODOLOGY_VERSION, normalizeAnswer } from '../../../functions/core/scoring.ts';
+import { krippendorffAlpha } from '../../../functions/core/scoring/agreement.ts';
+import {
+  CenterScoreAccumulator,
+  METHODOLOGY_VERSION,
+  normalizeAnswer,
+} from '../../../functions/core/scoring/scoring.ts';
 
 /**
  * The worked example of docs/scoring.md: 玄武区政务服务中心 (C-XW) rated by three supervisors, one of

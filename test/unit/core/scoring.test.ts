@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { krippendorffAlpha } from '../../../functions/core/agreement.ts';
 import type { CenterScore, Question } from '../../../functions/core/model.ts';
 import { Questionnaire } from '../../../functions/core/model.ts';
+import { krippendorffAlpha } from '../../../functions/core/scoring/agreement.ts';
 import {
   CenterScoreAccumulator,
   gradeOf,
@@ -13,7 +13,7 @@ import {
   publishedChange,
   publishScore,
   rankWithinLevels,
-} from '../../../functions/core/scoring.ts';
+} from '../../../functions/core/scoring/scoring.ts';
 
 const questionnaire = Questionnaire.parse({
   id: 'q',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lockedUntil, lockSeconds } from '../../../functions/core/sign-in-throttle.ts';
+import { lockedUntil, lockSeconds } from '../../../functions/core/access/sign-in-throttle.ts';
 
 describe('sign-in throttle', () => {
   it('locks nothing for four failures, then a minute after the fifth, doubling, at most 15 minutes', () => {

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { collecting, correctionUntil, scoreAfter, settleSeconds } from '../../../functions/core/submission-window.ts';
+import {
+  collecting,
+  correctionUntil,
+  scoreAfter,
+  settleSeconds,
+} from '../../../functions/core/campaign/submission-window.ts';
 
 describe('settleSeconds', () => {
   it('covers the time a container may trust its copy of the campaign plus a whole request', () => {

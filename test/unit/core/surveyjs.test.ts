@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { questionsFor, validateAnswers } from '../../../functions/core/answers.ts';
-import type { Question } from '../../../functions/core/model.ts';
-import { renderSurveyPage } from '../../../functions/core/survey-page.ts';
 import {
   convertSurveyJs,
   exportSurveyJs,
   importSurveyJs,
   SurveyJsImportError,
-} from '../../../functions/core/surveyjs.ts';
+} from '../../../functions/core/formats/surveyjs.ts';
+import type { Question } from '../../../functions/core/model.ts';
+import { renderSurveyPage } from '../../../functions/core/render/survey-page.ts';
+import { questionsFor, validateAnswers } from '../../../functions/core/responses/answers.ts';
 import { smallCampaign } from '../../fixtures/campaign.ts';
 
 const fixture = (name: string): unknown =>

@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { validateAnswers, validateProblems } from '../../../functions/core/answers.ts';
-import { DisputeInput, RulingInput } from '../../../functions/core/fact-check.ts';
+import { DisputeInput, RulingInput } from '../../../functions/core/findings/fact-check.ts';
+import { ReviewInput } from '../../../functions/core/findings/review.ts';
+import { composeMimeMessage } from '../../../functions/core/formats/mime.ts';
+import { Center, Questionnaire, Supervisor } from '../../../functions/core/model.ts';
 import {
   renderFactCheckNotice,
   renderFailureNotice,
   renderInvitation,
   renderReminder,
-} from '../../../functions/core/mail.ts';
-import { composeMimeMessage } from '../../../functions/core/mime.ts';
-import { Center, Questionnaire, Supervisor } from '../../../functions/core/model.ts';
-import { ReviewInput } from '../../../functions/core/review.ts';
-import { findUnsafeCharacter, mailHeaderText } from '../../../functions/core/text-guard.ts';
+} from '../../../functions/core/render/mail.ts';
+import { validateAnswers, validateProblems } from '../../../functions/core/responses/answers.ts';
+import { findUnsafeCharacter, mailHeaderText } from '../../../functions/core/responses/text-guard.ts';
 import { FixReport } from '../../../functions/rectification-api.ts';
 import { smallCampaign } from '../../fixtures/campaign.ts';
 

@@ -6,7 +6,7 @@ import {
   isWorkingDay,
   workingCalendar,
   workingDaysBetween,
-} from '../../../functions/core/working-days.ts';
+} from '../../../functions/core/campaign/working-days.ts';
 
 describe('working days', () => {
   it('counts 15 working days from a Wednesday as three weeks later, skipping weekends', () => {

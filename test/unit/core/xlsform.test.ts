@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readSheets } from '../../../cli/roster/table.ts';
 import { sampleCampaign } from '../../../cli/sample.ts';
+import { importSurveyJs } from '../../../functions/core/formats/surveyjs.ts';
+import { type FormSheet, readXlsForm, writeXlsForm } from '../../../functions/core/formats/xlsform.ts';
 import type { Question } from '../../../functions/core/model.ts';
-import { importSurveyJs } from '../../../functions/core/surveyjs.ts';
-import { type FormSheet, readXlsForm, writeXlsForm } from '../../../functions/core/xlsform.ts';
 
 const FIXTURE = new URL('../../fixtures/xlsform/hall-visit.xlsx', import.meta.url).pathname;
 

@@ -1,6 +1,11 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { columnName, writeXlsx, type XlsxSheet, type XlsxWorkbook } from '../../../functions/core/xlsx-writer.ts';
+import {
+  columnName,
+  writeXlsx,
+  type XlsxSheet,
+  type XlsxWorkbook,
+} from '../../../functions/core/formats/xlsx-writer.ts';
 
 const CREATED = new Date('2026-12-16T02:00:00.000Z');
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { crc32, inflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { zipFiles } from '../../../functions/core/zip.ts';
+import { zipFiles } from '../../../functions/core/formats/zip.ts';
 
 interface ReadEntry {
   path: string;

@@ -3,7 +3,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type ConsoleAuth, routeConsole } from '../../../functions/console-api.ts';
-import { type ConsoleUser, Unauthorized } from '../../../functions/core/console-access.ts';
+import { type ConsoleUser, Unauthorized } from '../../../functions/core/access/console-access.ts';
 import { smallCampaign } from '../../fixtures/campaign.ts';
 
 /** The console's handler on a mocked table: what it refuses and what it writes. */

@@ -21,8 +21,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { ConsoleSessionStore } from '../../../functions/adapters/console-sessions.ts';
 import { documentClient } from '../../../functions/adapters/dynamodb.ts';
 import { type ConsoleAuth, createCognitoConsoleAuth, routeConsole } from '../../../functions/console-api.ts';
-import { Unauthorized } from '../../../functions/core/console-access.ts';
-import { type ChallengeKind, challengeKey, signChallenge } from '../../../functions/core/console-challenge.ts';
+import { Unauthorized } from '../../../functions/core/access/console-access.ts';
+import { type ChallengeKind, challengeKey, signChallenge } from '../../../functions/core/access/console-challenge.ts';
 
 /**
  * The console's sign-in pages with the real Cognito adapter on a mocked Cognito: the challenges

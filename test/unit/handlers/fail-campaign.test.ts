@@ -2,7 +2,7 @@ import { GetSendQuotaCommand, SESClient, SendEmailCommand } from '@aws-sdk/clien
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { MailBatchFailure } from '../../../functions/core/workflow-contract.ts';
+import type { MailBatchFailure } from '../../../functions/core/campaign/workflow-contract.ts';
 import { failCampaign } from '../../../functions/fail-campaign.ts';
 import { smallCampaign } from '../../fixtures/campaign.ts';
 

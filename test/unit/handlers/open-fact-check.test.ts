@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { deriveFindingKey, rectificationItemId } from '../../../functions/core/rectification.ts';
+import { deriveFindingKey, rectificationItemId } from '../../../functions/core/findings/rectification.ts';
 import { openFactCheck } from '../../../functions/open-fact-check.ts';
 import { smallCampaign } from '../../fixtures/campaign.ts';
 

@@ -3,8 +3,8 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@a
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { hashToken } from '../../../functions/core/links.ts';
-import { deriveRectificationToken, type RectificationItem } from '../../../functions/core/rectification.ts';
+import { hashToken } from '../../../functions/core/campaign/links.ts';
+import { deriveRectificationToken, type RectificationItem } from '../../../functions/core/findings/rectification.ts';
 import { routeRectification } from '../../../functions/rectification-api.ts';
 import { smallCampaign } from '../../fixtures/campaign.ts';
 import { HOSTILE } from '../../fixtures/summaries.ts';

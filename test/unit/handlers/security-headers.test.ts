@@ -4,9 +4,9 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type ConsoleAuth, routeConsole } from '../../../functions/console-api.ts';
-import { Unauthorized } from '../../../functions/core/console-access.ts';
-import { deriveToken, hashToken } from '../../../functions/core/links.ts';
-import { deriveRectificationToken, type RectificationItem } from '../../../functions/core/rectification.ts';
+import { Unauthorized } from '../../../functions/core/access/console-access.ts';
+import { deriveToken, hashToken } from '../../../functions/core/campaign/links.ts';
+import { deriveRectificationToken, type RectificationItem } from '../../../functions/core/findings/rectification.ts';
 import { routeRectification } from '../../../functions/rectification-api.ts';
 import { routeSurvey } from '../../../functions/survey-api.ts';
 import { campaignMetaOf, givenSurveyItems, smallCampaign, tokenItemOf } from '../../fixtures/campaign.ts';

@@ -6,7 +6,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CampaignMeta } from '../../../functions/adapters/store.ts';
-import { deriveToken } from '../../../functions/core/links.ts';
+import { deriveToken } from '../../../functions/core/campaign/links.ts';
 import { routeSurvey } from '../../../functions/survey-api.ts';
 import { campaignMetaOf, givenSurveyItems, smallCampaign, tokenItemOf } from '../../fixtures/campaign.ts';
 

@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CloudUsage, estimateCost, readUnits, writeUnits } from '../../../functions/core/aws-cost.ts';
+import { CloudUsage, estimateCost, readUnits, writeUnits } from '../../../functions/core/campaign/aws-cost.ts';
 import { UsageMeter } from '../../../local/usage-meter.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);

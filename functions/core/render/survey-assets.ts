@@ -171,7 +171,7 @@ export const SURVEY_SCRIPT = `(function () {
     var el = form.elements.namedItem(name);
     return el && el.value ? String(el.value).trim() : '';
   }
-  // Conditions on earlier answers, as functions/core/condition.ts evaluates them: a question not asked is
+  // Conditions on earlier answers, as functions/core/responses/condition.ts evaluates them: a question not asked is
   // hidden, its inputs disabled so that nothing of it is sent, and it is neither counted nor required.
   function answer(name) {
     var v = valueOf(name);

@@ -1,4 +1,4 @@
-import type { Activity, AnswerValue, LocalizedText, Question } from './model.ts';
+import type { Activity, AnswerValue, LocalizedText, Question } from '../model.ts';
 
 /**
  * Conditions on earlier answers: a question is asked only when its condition holds (XLSForm `relevant`,

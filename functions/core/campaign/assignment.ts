@@ -1,6 +1,6 @@
-import type { Activity, Assignment, Center, Supervisor } from './model.ts';
-import { ACTIVITIES } from './model.ts';
-import { hashSeed } from './random.ts';
+import type { Activity, Assignment, Center, Supervisor } from '../model.ts';
+import { ACTIVITIES } from '../model.ts';
+import { hashSeed } from '../random.ts';
 
 /** A center that could not get all the raters it needs; the plan still gives it as many as possible. */
 export type AssignmentWarning = {

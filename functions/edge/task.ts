@@ -1,6 +1,6 @@
 import type { MiddlewareObj } from '@middy/core';
 import type * as z from 'zod';
-import { logger } from './logger.ts';
+import { logger } from '../adapters/logger.ts';
 
 /** The workflow handed a task an input it cannot use; not retried. */
 export class InvalidTaskInput extends Error {

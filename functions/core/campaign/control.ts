@@ -1,4 +1,4 @@
-import type { CampaignStatus } from './model.ts';
+import type { CampaignStatus } from '../model.ts';
 
 /**
  * The rules for changing a running campaign (move its deadline, close it now, send a reminder now),

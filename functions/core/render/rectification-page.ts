@@ -1,8 +1,6 @@
 import { createHash } from 'node:crypto';
-import { PROBLEM_CATEGORY_LABELS, PROBLEM_SEVERITY_LABELS } from './answers.ts';
-import { DISPUTE_STATE_LABELS, type Dispute, type FactCheckItem, MAX_DISPUTE_REASON } from './fact-check.ts';
-import { escapeHtml, formatBeijingTime, LEVEL_LABELS } from './i18n.ts';
-import type { Campaign, Center, LocalizedText } from './model.ts';
+import { chinaDate } from '../campaign/working-days.ts';
+import { DISPUTE_STATE_LABELS, type Dispute, type FactCheckItem, MAX_DISPUTE_REASON } from '../findings/fact-check.ts';
 import {
   countByStatus,
   MAX_FIX_NOTE,
@@ -11,8 +9,10 @@ import {
   type RectificationItem,
   type RectificationStatus,
   statusOf,
-} from './rectification.ts';
-import { chinaDate } from './working-days.ts';
+} from '../findings/rectification.ts';
+import { escapeHtml, formatBeijingTime, LEVEL_LABELS } from '../i18n.ts';
+import type { Campaign, Center, LocalizedText } from '../model.ts';
+import { PROBLEM_CATEGORY_LABELS, PROBLEM_SEVERITY_LABELS } from '../responses/answers.ts';
 
 /** Everything the official's rectification page shows. */
 export interface RectificationPageModel {

@@ -1,14 +1,4 @@
-import { RESERVED_FIELDS } from './answers.ts';
-import {
-  type Condition,
-  ConditionSyntaxError,
-  comparisonsOf,
-  evaluateCondition,
-  formatCondition,
-  parseCondition,
-  renameQuestions,
-} from './condition.ts';
-import { DIMENSION_LABELS } from './i18n.ts';
+import { DIMENSION_LABELS } from '../i18n.ts';
 import {
   ACTIVITIES,
   type Activity,
@@ -18,7 +8,17 @@ import {
   type LocalizedText,
   type Question,
   Questionnaire,
-} from './model.ts';
+} from '../model.ts';
+import { RESERVED_FIELDS } from '../responses/answers.ts';
+import {
+  type Condition,
+  ConditionSyntaxError,
+  comparisonsOf,
+  evaluateCondition,
+  formatCondition,
+  parseCondition,
+  renameQuestions,
+} from '../responses/condition.ts';
 
 /**
  * Import of questionnaires designed with SurveyJS tools (Creator, the JSON editor, or a survey found

@@ -1,8 +1,8 @@
 import * as z from 'zod';
-import { Id, type LocalizedText, type Problem, ProblemCategory, ProblemSeverity, type Response } from './model.ts';
+import { hasControlCharacters } from '../../edge/http/request-body.ts';
+import { Id, type LocalizedText, type Problem, ProblemCategory, ProblemSeverity, type Response } from '../model.ts';
+import { CONTROL_CHARACTER_MESSAGE, isSafeText, normalizeText } from '../responses/text-guard.ts';
 import { rectificationItemId } from './rectification.ts';
-import { hasControlCharacters } from './request-body.ts';
-import { CONTROL_CHARACTER_MESSAGE, isSafeText, normalizeText } from './text-guard.ts';
 
 /**
  * Fact-check and appeal (事实核查与申诉复核) before results are published: each center's official

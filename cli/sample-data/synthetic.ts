@@ -1,6 +1,6 @@
 import { CampaignDefinition, type Center, type CenterLevel, type Supervisor } from '../../functions/core/model.ts';
 import { seededRandom } from '../../functions/core/random.ts';
-import { demoQuestionnaire } from './data.ts';
+import { demoQuestionnaire } from './centers.ts';
 
 /** Size of a generated campaign. */
 export interface SyntheticSize {

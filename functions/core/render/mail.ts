@@ -1,5 +1,13 @@
-import { PROBLEM_CATEGORY_LABELS, PROBLEM_SEVERITY_LABELS } from './answers.ts';
-import type { FactCheckItem } from './fact-check.ts';
+import type { MailBatchFailure, MailKind } from '../campaign/workflow-contract.ts';
+import type { FactCheckItem } from '../findings/fact-check.ts';
+import {
+  countByStatus,
+  RECTIFICATION_STATUS_LABELS,
+  RECTIFICATION_STATUSES,
+  type RectificationItem,
+  type RectificationStatus,
+  statusOf,
+} from '../findings/rectification.ts';
 import {
   ACTIVITY_LABELS,
   both,
@@ -8,7 +16,7 @@ import {
   formatBeijingTime,
   GRADE_LABELS,
   LEVEL_LABELS,
-} from './i18n.ts';
+} from '../i18n.ts';
 import type {
   Activity,
   Campaign,
@@ -19,16 +27,10 @@ import type {
   ProblemCategory,
   ProblemSeverity,
   Supervisor,
-} from './model.ts';
-import { DIMENSIONS, GRADES } from './model.ts';
-import {
-  countByStatus,
-  RECTIFICATION_STATUS_LABELS,
-  RECTIFICATION_STATUSES,
-  type RectificationItem,
-  type RectificationStatus,
-  statusOf,
-} from './rectification.ts';
+} from '../model.ts';
+import { DIMENSIONS, GRADES } from '../model.ts';
+import { PROBLEM_CATEGORY_LABELS, PROBLEM_SEVERITY_LABELS } from '../responses/answers.ts';
+import { mailHeaderText } from '../responses/text-guard.ts';
 import {
   agreementWarnings,
   centersNeedingRectification,
@@ -41,10 +43,8 @@ import {
   type SupervisorStanding,
   scoreDistribution,
   WARNING_FLAGS,
-} from './report.ts';
-import type { CampaignScoringSummary } from './scoring.ts';
-import { mailHeaderText } from './text-guard.ts';
-import type { MailBatchFailure, MailKind } from './workflow-contract.ts';
+} from '../scoring/report.ts';
+import type { CampaignScoringSummary } from '../scoring/scoring.ts';
 
 /** An email ready to send: subject, HTML and plain-text parts. Rendering happens here, never in SES templates. */
 export interface RenderedMail {

@@ -1,5 +1,5 @@
-import type { LocalizedText } from './model.ts';
-import type { RectificationItem } from './rectification.ts';
+import type { RectificationItem } from '../findings/rectification.ts';
+import type { LocalizedText } from '../model.ts';
 import { chinaDate } from './working-days.ts';
 
 /**

@@ -1,7 +1,13 @@
 import { createHash, createHmac } from 'node:crypto';
 import * as z from 'zod';
-import { PROBLEM_CATEGORY_LABELS } from './answers.ts';
-import { DIMENSION_LABELS } from './i18n.ts';
+import {
+  addWorkingDays,
+  CalendarDate,
+  chinaDate,
+  type WorkingCalendar,
+  workingCalendar,
+} from '../campaign/working-days.ts';
+import { DIMENSION_LABELS } from '../i18n.ts';
 import {
   ACTIVITIES,
   type Activity,
@@ -16,9 +22,9 @@ import {
   type Question,
   type Questionnaire,
   type Response,
-} from './model.ts';
-import { hashSeed } from './random.ts';
-import { addWorkingDays, CalendarDate, chinaDate, type WorkingCalendar, workingCalendar } from './working-days.ts';
+} from '../model.ts';
+import { hashSeed } from '../random.ts';
+import { PROBLEM_CATEGORY_LABELS } from '../responses/answers.ts';
 
 /**
  * Rectification (整改): every problem a supervisor finds becomes an item the center must fix by a due

@@ -1,9 +1,9 @@
 import * as z from 'zod';
-import { askedQuestions, NOT_APPLICABLE, questionsFor } from './answers.ts';
-import type { LocalizedText, Questionnaire, Response } from './model.ts';
-import { normalizeAnswer } from './scoring.ts';
-import { CONTROL_CHARACTER_MESSAGE, isSafeText, normalizeText } from './text-guard.ts';
-import { addWorkingDays, chinaDate, workingCalendar } from './working-days.ts';
+import { addWorkingDays, chinaDate, workingCalendar } from '../campaign/working-days.ts';
+import type { LocalizedText, Questionnaire, Response } from '../model.ts';
+import { askedQuestions, NOT_APPLICABLE, questionsFor } from '../responses/answers.ts';
+import { CONTROL_CHARACTER_MESSAGE, isSafeText, normalizeText } from '../responses/text-guard.ts';
+import { normalizeAnswer } from '../scoring/scoring.ts';
 
 /**
  * Review of responses before they count: a reviewer approves a response, returns it to its

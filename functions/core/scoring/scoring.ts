@@ -1,7 +1,4 @@
 import * as z from 'zod';
-import { IntervalAlpha, median, medianOfSorted, modifiedZScores, OUTLIER_Z, sortPrefix } from './agreement.ts';
-import { isAsked } from './condition.ts';
-import { normalQuantile, raterInterval } from './interval.ts';
 import {
   ACTIVITIES,
   Activity,
@@ -18,7 +15,10 @@ import {
   type Questionnaire,
   SCORE_FLAGS,
   type ScoreFlag,
-} from './model.ts';
+} from '../model.ts';
+import { isAsked } from '../responses/condition.ts';
+import { IntervalAlpha, median, medianOfSorted, modifiedZScores, OUTLIER_Z, sortPrefix } from './agreement.ts';
+import { normalQuantile, raterInterval } from './interval.ts';
 
 /**
  * Version of the scoring method recorded on every score. Change it whenever anything that can move

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { Id } from './model.ts';
+import { Id } from '../model.ts';
 
 /**
  * The payloads exchanged between the campaign workflow and its task handlers.

@@ -1,16 +1,4 @@
-import {
-  allowsNotApplicable,
-  type FieldError,
-  MAX_PROBLEM_DESCRIPTION,
-  NOT_APPLICABLE,
-  PROBLEM_CATEGORY_LABELS,
-  PROBLEM_SEVERITY_LABELS,
-  questionsFor,
-  type RawProblem,
-  type RawValue,
-} from './answers.ts';
-import { conditionOf, describeCondition, isAsked } from './condition.ts';
-import { ACTIVITY_LABELS, DIMENSION_LABELS, escapeHtml, type Lang, LEVEL_LABELS } from './i18n.ts';
+import { ACTIVITY_LABELS, DIMENSION_LABELS, escapeHtml, type Lang, LEVEL_LABELS } from '../i18n.ts';
 import {
   type Activity,
   type AnswerValue,
@@ -23,7 +11,19 @@ import {
   type Problem,
   type Question,
   type Questionnaire,
-} from './model.ts';
+} from '../model.ts';
+import {
+  allowsNotApplicable,
+  type FieldError,
+  MAX_PROBLEM_DESCRIPTION,
+  NOT_APPLICABLE,
+  PROBLEM_CATEGORY_LABELS,
+  PROBLEM_SEVERITY_LABELS,
+  questionsFor,
+  type RawProblem,
+  type RawValue,
+} from '../responses/answers.ts';
+import { conditionOf, describeCondition, isAsked } from '../responses/condition.ts';
 import { SURVEY_SCRIPT, SURVEY_STYLE } from './survey-assets.ts';
 
 export { SURVEY_CSP } from './survey-assets.ts';

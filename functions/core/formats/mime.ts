@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { MailAttachment } from './mail.ts';
-import { mailHeaderText } from './text-guard.ts';
+import type { MailAttachment } from '../render/mail.ts';
+import { mailHeaderText } from '../responses/text-guard.ts';
 
 /** An email to put in MIME form, with the date and Message-ID it carries. */
 export interface MimeMessage {

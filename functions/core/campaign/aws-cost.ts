@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { Lang } from './i18n.ts';
+import type { Lang } from '../i18n.ts';
 
 /**
  * What a campaign would cost on AWS: the billable quantities the embedded cloud counted while it ran

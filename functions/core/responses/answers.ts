@@ -1,5 +1,4 @@
 import * as z from 'zod';
-import { isAsked } from './condition.ts';
 import {
   type Activity,
   type AnswerValue,
@@ -13,7 +12,8 @@ import {
   type ProblemSeverity,
   type Question,
   type Questionnaire,
-} from './model.ts';
+} from '../model.ts';
+import { isAsked } from './condition.ts';
 import { findUnsafeCharacter, normalizeText } from './text-guard.ts';
 
 /** One problem with a submission, named by the field it concerns. */

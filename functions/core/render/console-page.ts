@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { PROBLEM_CATEGORY_LABELS, PROBLEM_SEVERITY_LABELS } from './answers.ts';
+import type { ConsoleUser } from '../access/console-access.ts';
+import type { ChallengeFields } from '../access/console-challenge.ts';
 import {
   COST_SERVICES,
   type CostEstimate,
@@ -7,10 +8,15 @@ import {
   formatCostLines,
   formatCostTotal,
   formatUsd,
-} from './aws-cost.ts';
-import type { ConsoleUser } from './console-access.ts';
-import type { ChallengeFields } from './console-challenge.ts';
-import { DISPUTE_STATE_LABELS, type Dispute, type FactCheckItem } from './fact-check.ts';
+} from '../campaign/aws-cost.ts';
+import { DISPUTE_STATE_LABELS, type Dispute, type FactCheckItem } from '../findings/fact-check.ts';
+import type { CenterFindings } from '../findings/rectification.ts';
+import {
+  REVIEW_FLAG_LABELS,
+  REVIEW_STATUS_LABELS,
+  type ReviewQueueItem,
+  type ReviewStatus,
+} from '../findings/review.ts';
 import {
   ACTIVITY_LABELS,
   DIMENSION_LABELS,
@@ -19,7 +25,7 @@ import {
   GRADE_LABELS,
   type Lang,
   LEVEL_LABELS,
-} from './i18n.ts';
+} from '../i18n.ts';
 import {
   type CampaignStatus,
   type Center,
@@ -29,10 +35,9 @@ import {
   type LocalizedText,
   type Problem,
   type Question,
-} from './model.ts';
-import type { CenterFindings } from './rectification.ts';
-import { type ReportRow, rowsByLevel, WARNING_FLAGS } from './report.ts';
-import { REVIEW_FLAG_LABELS, REVIEW_STATUS_LABELS, type ReviewQueueItem, type ReviewStatus } from './review.ts';
+} from '../model.ts';
+import { PROBLEM_CATEGORY_LABELS, PROBLEM_SEVERITY_LABELS } from '../responses/answers.ts';
+import { type ReportRow, rowsByLevel, WARNING_FLAGS } from '../scoring/report.ts';
 import { answerText } from './survey-page.ts';
 
 /**

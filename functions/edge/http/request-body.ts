@@ -1,5 +1,5 @@
-import { decodeFormBody, findDuplicateJsonKey } from './answers.ts';
-import { isSafeText } from './text-guard.ts';
+import { decodeFormBody, findDuplicateJsonKey } from '../../core/responses/answers.ts';
+import { isSafeText } from '../../core/responses/text-guard.ts';
 
 /** What a strictly read request body holds, or what is wrong with it. */
 export type RequestBody =

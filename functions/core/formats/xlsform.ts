@@ -1,13 +1,4 @@
-import { RESERVED_FIELDS } from './answers.ts';
-import {
-  type Condition,
-  ConditionSyntaxError,
-  comparisonsOf,
-  formatCondition,
-  isJunction,
-  parseCondition,
-} from './condition.ts';
-import { ACTIVITY_LABELS, DIMENSION_LABELS } from './i18n.ts';
+import { ACTIVITY_LABELS, DIMENSION_LABELS } from '../i18n.ts';
 import {
   ACTIVITIES,
   type Activity,
@@ -16,7 +7,16 @@ import {
   Id,
   type LocalizedText,
   Questionnaire,
-} from './model.ts';
+} from '../model.ts';
+import { RESERVED_FIELDS } from '../responses/answers.ts';
+import {
+  type Condition,
+  ConditionSyntaxError,
+  comparisonsOf,
+  formatCondition,
+  isJunction,
+  parseCondition,
+} from '../responses/condition.ts';
 
 /**
  * Questionnaires as XLSForm workbooks (the ODK / Kobo convention field-survey users know): a `survey`

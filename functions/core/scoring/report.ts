@@ -1,5 +1,12 @@
-import { formatCsv } from './csv.ts';
-import { both, DIMENSION_LABELS, GRADE_LABELS, LEVEL_LABELS } from './i18n.ts';
+import {
+  countByStatus,
+  isConfirmedProblem,
+  type RectificationItem,
+  type RectificationStatus,
+  statusOf,
+} from '../findings/rectification.ts';
+import { formatCsv } from '../formats/csv.ts';
+import { both, DIMENSION_LABELS, GRADE_LABELS, LEVEL_LABELS } from '../i18n.ts';
 import {
   CENTER_LEVELS,
   type Center,
@@ -11,14 +18,7 @@ import {
   type Grade,
   type ScoreFlag,
   type Supervisor,
-} from './model.ts';
-import {
-  countByStatus,
-  isConfirmedProblem,
-  type RectificationItem,
-  type RectificationStatus,
-  statusOf,
-} from './rectification.ts';
+} from '../model.ts';
 import type { RaterSeverity } from './scoring.ts';
 
 /**
