@@ -60,7 +60,7 @@ export const DEMO_CONSOLE_ACCOUNTS: readonly Omit<ConsoleAccount, 'password'>[] 
   { username: 'leader', role: 'leader' },
 ];
 
-/** What the groups are for, as the AWS stack describes them (infra/supervision-stack.ts). */
+/** What the groups are for, as the AWS stack describes them (infra/build/users.ts). */
 const GROUP_DESCRIPTIONS: Readonly<Record<ConsoleRole, string>> = {
   organizer: 'City organizers: watch, remind, extend and close campaigns; review responses; rule on disputes',
   coordinator: 'District coordinators: view and review in their own district (custom:district)',

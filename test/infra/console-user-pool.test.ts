@@ -4,7 +4,8 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { StandardThreatProtectionMode } from 'aws-cdk-lib/aws-cognito';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONSOLE_ROLES, ROLE_GROUPS } from '../../functions/core/access/console-access.ts';
-import { bindConsoleSignIn, SupervisionStack, type SupervisionStackProps } from '../../infra/supervision-stack.ts';
+import { bindConsoleSignIn } from '../../infra/build/users.ts';
+import { SupervisionStack, type SupervisionStackProps } from '../../infra/supervision-stack.ts';
 import {
   acknowledgedReasons,
   appContext,
