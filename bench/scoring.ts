@@ -4,8 +4,8 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { ResponseRecord } from '../functions/adapters/store.ts';
 import { type CenterLevel, Questionnaire } from '../functions/core/model.ts';
 import { seededRandom } from '../functions/core/random.ts';
+import { CenterScoreAccumulator } from '../functions/core/scoring/accumulate.ts';
 import { median } from '../functions/core/scoring/agreement.ts';
-import { CenterScoreAccumulator } from '../functions/core/scoring/scoring.ts';
 import type { BenchSuite } from './suite.ts';
 
 const CENTERS = 20_000;

@@ -4,14 +4,10 @@ import { CampaignNotFound } from './adapters/store.ts';
 import { store } from './adapters/table.ts';
 import { CampaignTaskInput } from './core/campaign/workflow-contract.ts';
 import type { Campaign, Questionnaire } from './core/model.ts';
-import {
-  type CenterExplanation,
-  CenterScoreAccumulator,
-  METHODOLOGY_VERSION,
-  normalizationChanges,
-  type PreviousScores,
-  previousCandidates,
-} from './core/scoring/scoring.ts';
+import { CenterScoreAccumulator } from './core/scoring/accumulate.ts';
+import { METHODOLOGY_VERSION } from './core/scoring/options.ts';
+import { normalizationChanges, type PreviousScores, previousCandidates } from './core/scoring/previous.ts';
+import type { CenterExplanation } from './core/scoring/records.ts';
 import { classifyErrors, parseEvent } from './edge/task.ts';
 
 /** What Score reports. */

@@ -14,15 +14,12 @@ import {
   type Question,
   Questionnaire,
 } from '../../functions/core/model.ts';
-import {
-  type CenterExplanation,
-  CenterScoreAccumulator,
-  METHODOLOGY_VERSION,
-  type PreviousScores,
-  parseGradeBands,
-  type ScoringResponse,
-  type ScoringResult,
-} from '../../functions/core/scoring/scoring.ts';
+import { CenterScoreAccumulator, type ScoringResponse } from '../../functions/core/scoring/accumulate.ts';
+import { parseGradeBands } from '../../functions/core/scoring/grades.ts';
+import { METHODOLOGY_VERSION } from '../../functions/core/scoring/options.ts';
+import type { PreviousScores } from '../../functions/core/scoring/previous.ts';
+import type { CenterExplanation } from '../../functions/core/scoring/records.ts';
+import type { ScoringResult } from '../../functions/core/scoring/run.ts';
 import { parseCommandLine } from '../args.ts';
 import type { CliCommand, CliIo } from '../command.ts';
 import { UsageError } from '../command.ts';

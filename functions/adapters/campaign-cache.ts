@@ -1,5 +1,5 @@
 import type { Center } from '../core/model.ts';
-import type { CampaignScoringSummary } from '../core/scoring/scoring.ts';
+import type { CampaignScoringSummary } from '../core/scoring/records.ts';
 import { store } from './table.ts';
 
 /**

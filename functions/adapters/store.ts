@@ -32,7 +32,7 @@ import {
   Supervisor,
 } from '../core/model.ts';
 import { Draft } from '../core/responses/answers.ts';
-import { CampaignScoringSummary, CenterExplanation, RaterSeverity } from '../core/scoring/scoring.ts';
+import { CampaignScoringSummary, CenterExplanation, RaterSeverity } from '../core/scoring/records.ts';
 import {
   assignmentSk,
   auditPk,

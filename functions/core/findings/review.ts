@@ -3,7 +3,7 @@ import { addWorkingDays, chinaDate, workingCalendar } from '../campaign/working-
 import type { LocalizedText, Questionnaire, Response } from '../model.ts';
 import { askedQuestions, NOT_APPLICABLE, questionsFor } from '../responses/answers.ts';
 import { CONTROL_CHARACTER_MESSAGE, isSafeText, normalizeText } from '../responses/text-guard.ts';
-import { normalizeAnswer } from '../scoring/scoring.ts';
+import { normalizeAnswer } from '../scoring/normalize.ts';
 
 /**
  * Review of responses before they count: a reviewer approves a response, returns it to its

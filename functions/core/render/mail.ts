@@ -31,6 +31,7 @@ import type {
 import { DIMENSIONS, GRADES } from '../model.ts';
 import { PROBLEM_CATEGORY_LABELS, PROBLEM_SEVERITY_LABELS } from '../responses/answers.ts';
 import { mailHeaderText } from '../responses/text-guard.ts';
+import type { CampaignScoringSummary } from '../scoring/records.ts';
 import {
   agreementWarnings,
   centersNeedingRectification,
@@ -44,7 +45,6 @@ import {
   scoreDistribution,
   WARNING_FLAGS,
 } from '../scoring/report.ts';
-import type { CampaignScoringSummary } from '../scoring/scoring.ts';
 
 /** An email ready to send: subject, HTML and plain-text parts. Rendering happens here, never in SES templates. */
 export interface RenderedMail {

@@ -19,7 +19,7 @@ import {
   type ScoreFlag,
   type Supervisor,
 } from '../model.ts';
-import type { RaterSeverity } from './scoring.ts';
+import type { RaterSeverity } from './records.ts';
 
 /**
  * The city results as tables: league table per level, distribution, movers, agreement warnings,

@@ -5,7 +5,7 @@ import iconv from 'iconv-lite';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../../cli/main.ts';
 import { type CenterScore, Questionnaire } from '../../../functions/core/model.ts';
-import { CenterScoreAccumulator } from '../../../functions/core/scoring/scoring.ts';
+import { CenterScoreAccumulator } from '../../../functions/core/scoring/accumulate.ts';
 
 const FIXTURES = new URL('../../fixtures/scoring/', import.meta.url).pathname;
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CampaignDefinition, Questionnaire, WEIGHT_MAX, WEIGHT_MIN } from '../../../functions/core/model.ts';
-import { CenterScoreAccumulator } from '../../../functions/core/scoring/scoring.ts';
+import { CenterScoreAccumulator } from '../../../functions/core/scoring/accumulate.ts';
 
 const t = (zh: string, en: string) => ({ zh, en });
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { type AnswerValue, type CenterLevel, type Question, Questionnaire } from '../../../functions/core/model.ts';
 import { seededRandom } from '../../../functions/core/random.ts';
+import { CenterScoreAccumulator, type ScoringResponse } from '../../../functions/core/scoring/accumulate.ts';
 import { medianVarianceFactor, raterInterval } from '../../../functions/core/scoring/interval.ts';
-import { CenterScoreAccumulator, type ScoringResponse } from '../../../functions/core/scoring/scoring.ts';
 
 const t = (zh: string, en: string) => ({ zh, en });
 

@@ -1,11 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type AnswerValue, type CenterLevel, Questionnaire } from '../../../functions/core/model.ts';
-import {
-  CenterScoreAccumulator,
-  normalizeAnswer,
-  type ScoringResponse,
-} from '../../../functions/core/scoring/scoring.ts';
+import { CenterScoreAccumulator, type ScoringResponse } from '../../../functions/core/scoring/accumulate.ts';
+import { normalizeAnswer } from '../../../functions/core/scoring/normalize.ts';
 
 const t = (zh: string, en: string) => ({ zh, en });
 

@@ -1,12 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { type AnswerValue, type CenterScore, Questionnaire } from '../../../functions/core/model.ts';
+import { CenterScoreAccumulator } from '../../../functions/core/scoring/accumulate.ts';
 import { krippendorffAlpha } from '../../../functions/core/scoring/agreement.ts';
-import {
-  CenterScoreAccumulator,
-  METHODOLOGY_VERSION,
-  normalizeAnswer,
-} from '../../../functions/core/scoring/scoring.ts';
+import { normalizeAnswer } from '../../../functions/core/scoring/normalize.ts';
+import { METHODOLOGY_VERSION } from '../../../functions/core/scoring/options.ts';
 
 /**
  * The worked example of docs/scoring.md: 玄武区政务服务中心 (C-XW) rated by three supervisors, one of

@@ -1,19 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { CenterScore, Question } from '../../../functions/core/model.ts';
 import { Questionnaire } from '../../../functions/core/model.ts';
+import { CenterScoreAccumulator } from '../../../functions/core/scoring/accumulate.ts';
 import { krippendorffAlpha } from '../../../functions/core/scoring/agreement.ts';
-import {
-  CenterScoreAccumulator,
-  gradeOf,
-  METHODOLOGY_VERSION,
-  normalizationChanges,
-  normalizeAnswer,
-  parseGradeBands,
-  previousCandidates,
-  publishedChange,
-  publishScore,
-  rankWithinLevels,
-} from '../../../functions/core/scoring/scoring.ts';
+import { gradeOf, parseGradeBands, publishedChange, publishScore } from '../../../functions/core/scoring/grades.ts';
+import { normalizeAnswer } from '../../../functions/core/scoring/normalize.ts';
+import { METHODOLOGY_VERSION } from '../../../functions/core/scoring/options.ts';
+import { normalizationChanges, previousCandidates } from '../../../functions/core/scoring/previous.ts';
+import { rankWithinLevels } from '../../../functions/core/scoring/ranks.ts';
 
 const questionnaire = Questionnaire.parse({
   id: 'q',
