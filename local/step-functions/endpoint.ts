@@ -2,12 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import * as z from 'zod';
 import { listen } from '../listen.ts';
-import {
-  type ExecutionDescription,
-  type LocalExecutionEvent,
-  type LocalStepFunctions,
-  StepFunctionsApiError,
-} from './runner.ts';
+import { StepFunctionsApiError } from './errors.ts';
+import type { ExecutionDescription, LocalExecutionEvent } from './execution-types.ts';
+import type { LocalStepFunctions } from './runner.ts';
 
 /** A running local Step Functions endpoint. */
 export interface StepFunctionsEndpoint {

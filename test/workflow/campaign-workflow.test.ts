@@ -14,14 +14,9 @@ import {
   WakeSignal,
   WORKFLOW_FUNCTIONS,
 } from '../../functions/core/campaign/workflow-contract.ts';
-import {
-  ExecutionAlreadyExists,
-  type LocalExecutionEvent,
-  LocalStepFunctions,
-  type TaskFunction,
-  TaskTimedOut,
-  WorkflowDefinitionRefused,
-} from '../../local/step-functions/runner.ts';
+import { ExecutionAlreadyExists, TaskTimedOut, WorkflowDefinitionRefused } from '../../local/step-functions/errors.ts';
+import type { LocalExecutionEvent, TaskFunction } from '../../local/step-functions/execution-types.ts';
+import { LocalStepFunctions } from '../../local/step-functions/runner.ts';
 
 const WORKFLOW = readFileSync(new URL('../../workflows/campaign.asl.json', import.meta.url), 'utf8');
 /** A `${Name}` placeholder of an ASL definition. */
