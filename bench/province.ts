@@ -2,7 +2,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { launchCampaign } from '../cli/launch.ts';
 import { PROVINCE, syntheticCampaign } from '../cli/sample-data/synthetic.ts';
-import { responseSk, shardOf, shardPk } from '../functions/adapters/keys.ts';
+import { responseSk, shardOf, shardPk } from '../functions/adapters/table/keys.ts';
 import { estimateCost, pricingRegion } from '../functions/core/campaign/aws-cost.ts';
 import type { AnswerValue } from '../functions/core/model.ts';
 import { seededRandom } from '../functions/core/random.ts';
@@ -46,11 +46,11 @@ export const suite: BenchSuite = {
       );
       phase('launch');
 
-      let meta = await store.getMeta(id);
-      for (; meta.status !== 'open' || meta.total === 0; meta = await store.getMeta(id)) await sleep(1000);
+      let meta = await store.campaigns.getMeta(id);
+      for (; meta.status !== 'open' || meta.total === 0; meta = await store.campaigns.getMeta(id)) await sleep(1000);
       phase('prepare');
       for (;;) {
-        const mail = (await store.listMail(id)).filter((m) => m.kind === 'invitation' && m.state !== 'sending');
+        const mail = (await store.mail.listMail(id)).filter((m) => m.kind === 'invitation' && m.state !== 'sending');
         if (mail.length >= meta.supervisors) break;
         await sleep(1000);
       }
@@ -61,7 +61,7 @@ export const suite: BenchSuite = {
       const rnd = seededRandom('province-answers');
       const items: Record<string, unknown>[] = [];
       let answeredCount = 0;
-      for await (const a of store.streamAssignments(id)) {
+      for await (const a of store.assignments.streamAssignments(id)) {
         if (rnd() > ANSWER_RATE) continue;
         const answers: Record<string, AnswerValue> = {};
         const quality = 0.4 + 0.55 * seededRandom(`q:${a.centerId}`)();
@@ -111,16 +111,17 @@ export const suite: BenchSuite = {
       phase('answers');
       await cloud.streamIdle();
       phase('counting');
-      const counted = (await store.getMeta(id)).answered;
+      const counted = (await store.campaigns.getMeta(id)).answered;
       out(`province-counted: ${counted} of ${answeredCount} answers (exactly once: ${counted === answeredCount})`);
 
       // The organizer closes the campaign; the running workflow wakes at once.
-      meta = await store.requestClose(id);
+      meta = await store.campaigns.requestClose(id);
       if (meta.taskToken)
         await wakeCollect(meta.taskToken, { reason: 'closed-by-organizer', at: new Date().toISOString() });
-      for (meta = await store.getMeta(id); meta.status === 'open'; meta = await store.getMeta(id)) await sleep(500);
+      for (meta = await store.campaigns.getMeta(id); meta.status === 'open'; meta = await store.campaigns.getMeta(id))
+        await sleep(500);
       phase('close');
-      for (; meta.status === 'closed'; meta = await store.getMeta(id)) await sleep(1000);
+      for (; meta.status === 'closed'; meta = await store.campaigns.getMeta(id)) await sleep(1000);
       phase('score');
       let description = cloud.runner.describeExecution(launch.executionArn);
       for (; description.status === 'RUNNING'; description = cloud.runner.describeExecution(launch.executionArn))
@@ -139,7 +140,7 @@ export const suite: BenchSuite = {
           [e.input, e.output].filter((x) => x !== undefined).map((x) => Buffer.byteLength(JSON.stringify(x))),
         ),
       );
-      const ledger = await store.listMail(id);
+      const ledger = await store.mail.listMail(id);
       const byKind = new Map<string, number>();
       for (const m of ledger) byKind.set(`${m.kind}/${m.state}`, (byKind.get(`${m.kind}/${m.state}`) ?? 0) + 1);
       const ops = cloud.faults?.dynamodb.stats().byOperation ?? {};

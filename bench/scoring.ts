@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { ResponseRecord } from '../functions/adapters/store.ts';
+import { ResponseRecord } from '../functions/adapters/table/responses.ts';
 import { type CenterLevel, Questionnaire } from '../functions/core/model.ts';
 import { seededRandom } from '../functions/core/random.ts';
 import { CenterScoreAccumulator } from '../functions/core/scoring/accumulate.ts';

@@ -1,7 +1,8 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { launchCampaign } from '../cli/launch.ts';
 import { syntheticCampaign } from '../cli/sample-data/synthetic.ts';
-import type { CampaignMeta, MailRecord } from '../functions/adapters/store.ts';
+import type { MailRecord } from '../functions/adapters/table/mail-ledger.ts';
+import type { CampaignMeta } from '../functions/core/campaign/lifecycle.ts';
 import { startEmbeddedCloud } from '../local/cloud.ts';
 import { sesError } from '../local/fault-proxy.ts';
 import { mailKindOf, readOutbox } from '../local/ses-outbox.ts';
@@ -54,10 +55,10 @@ export const suite: BenchSuite = {
       let meta: CampaignMeta | undefined;
       let ledger: MailRecord[] = [];
       for (;;) {
-        meta = await store.getMeta('bench-ses').catch(() => undefined);
+        meta = await store.campaigns.getMeta('bench-ses').catch(() => undefined);
         ledger =
           meta && meta.supervisors > 0
-            ? (await store.listMail('bench-ses')).filter((m) => m.kind === 'invitation')
+            ? (await store.mail.listMail('bench-ses')).filter((m) => m.kind === 'invitation')
             : [];
         if (
           meta &&

@@ -3,7 +3,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { launchCampaign } from '../cli/launch.ts';
 import { syntheticCampaign } from '../cli/sample-data/synthetic.ts';
-import { responseSk, shardOf, shardPk } from '../functions/adapters/keys.ts';
+import { responseSk, shardOf, shardPk } from '../functions/adapters/table/keys.ts';
 import { deriveToken, surveyUrl } from '../functions/core/campaign/links.ts';
 import type { AnswerValue } from '../functions/core/model.ts';
 import { questionsFor } from '../functions/core/responses/answers.ts';
@@ -54,12 +54,12 @@ export const suite: BenchSuite = {
       await launchCampaign({ store, sfn: new SFNClient({}), stateMachineArn: cloud.stateMachineArn }, definition);
       // Measure only once the workflow is idle in Collect: the invitations are out and nothing else runs.
       for (;;) {
-        const meta = await store.getMeta(CAMPAIGN_ID);
+        const meta = await store.campaigns.getMeta(CAMPAIGN_ID);
         if (meta.status === 'open' && meta.total > 0 && meta.taskToken) break;
         await new Promise((r) => setTimeout(r, 200));
       }
       const assignments = [];
-      for await (const a of store.streamAssignments(CAMPAIGN_ID)) assignments.push(a);
+      for await (const a of store.assignments.streamAssignments(CAMPAIGN_ID)) assignments.push(a);
       const secret = process.env.LINK_SECRET ?? '';
       // One assignment stays unanswered so the campaign stays open.
       const targets = assignments.slice(0, -1).map((a) => {
@@ -208,7 +208,7 @@ export const suite: BenchSuite = {
         });
         await timed('edit', () => fromPhones(posts(answering, 1 + n + round * slice)));
       }
-      const answered = (await store.getMeta(CAMPAIGN_ID)).answered;
+      const answered = (await store.campaigns.getMeta(CAMPAIGN_ID)).answered;
       const m = Object.fromEntries(KINDS.map((k) => [k, combine(runs[k])])) as Record<Kind, Measured>;
 
       const f = (x: number) => x.toFixed(1);

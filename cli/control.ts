@@ -1,5 +1,6 @@
-import { type CampaignMeta, CampaignStateConflict } from '../functions/adapters/store.ts';
 import { type ControlAction, controlledCampaign, refuseControl } from '../functions/core/campaign/control.ts';
+import type { CampaignMeta } from '../functions/core/campaign/lifecycle.ts';
+import { CampaignStateConflict } from '../functions/core/errors.ts';
 import { CliFailure } from './errors.ts';
 import { STATUS_LABELS } from './status.ts';
 import { findCampaign, type Target } from './target.ts';
@@ -96,7 +97,7 @@ export const extendCampaign = async (
   const meta = await findCampaign(target, campaignId);
   requireAllowed(meta, 'extend', 'have its deadline moved', now, deadline);
   const updated = await refuseIfClosedMeanwhile(target, campaignId, 'have its deadline moved', () =>
-    target.store.extendDeadline(campaignId, deadline),
+    target.store.campaigns.extendDeadline(campaignId, deadline),
   );
   const pending = meta.campaign.schedule.reminders.slice().sort().slice(meta.remindersSent);
   return {
@@ -124,7 +125,7 @@ export const closeCampaignNow = async (target: Target, campaignId: string, now =
   const meta = await findCampaign(target, campaignId);
   requireOpen(meta, 'be closed again');
   const updated = await refuseIfClosedMeanwhile(target, campaignId, 'be closed again', () =>
-    target.store.requestClose(campaignId),
+    target.store.campaigns.requestClose(campaignId),
   );
   return {
     answered: updated.answered,

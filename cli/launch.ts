@@ -4,7 +4,9 @@ import {
   type SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { CampaignExists, type CampaignStore, hashDefinition } from '../functions/adapters/store.ts';
+import { hashDefinition } from '../functions/adapters/table/campaigns.ts';
+import type { Tables } from '../functions/adapters/table/tables.ts';
+import { CampaignExists } from '../functions/core/errors.ts';
 import type { CampaignDefinition, CampaignStatus } from '../functions/core/model.ts';
 
 /** What a launch did. */
@@ -21,7 +23,7 @@ export const executionArnOf = (stateMachineArn: string, campaignId: string): str
  * campaign id. Launching the same campaign again starts nothing and says so.
  */
 export const launchCampaign = async (
-  deps: { store: CampaignStore; sfn: SFNClient; stateMachineArn: string },
+  deps: { store: Tables; sfn: SFNClient; stateMachineArn: string },
   definition: CampaignDefinition,
   now = new Date(),
 ): Promise<LaunchOutcome> => {
@@ -32,7 +34,7 @@ export const launchCampaign = async (
     return { outcome: 'already-launched', executionArn, status: out.status ?? 'UNKNOWN' };
   };
   try {
-    await deps.store.createCampaign(definition, now);
+    await deps.store.campaigns.createCampaign(definition, now);
   } catch (error) {
     if (error instanceof CampaignExists) {
       try {
@@ -70,12 +72,12 @@ export interface LaunchReport {
 
 /** Launches a checked definition on a target and finds out, for a repeat, whether it is the same campaign. */
 export const launchDefinition = async (
-  target: { store: CampaignStore; sfn: SFNClient; stateMachineArn: string },
+  target: { store: Tables; sfn: SFNClient; stateMachineArn: string },
   definition: CampaignDefinition,
   now = new Date(),
 ): Promise<LaunchReport> => {
   const outcome = await launchCampaign(target, definition, now);
   if (outcome.outcome === 'started') return { outcome, sameDefinition: true };
-  const meta = await target.store.getMeta(definition.campaign.id);
+  const meta = await target.store.campaigns.getMeta(definition.campaign.id);
   return { outcome, sameDefinition: meta.definitionHash === hashDefinition(definition), status: meta.status };
 };

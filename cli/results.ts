@@ -1,4 +1,4 @@
-import type { CampaignMeta } from '../functions/adapters/store.ts';
+import type { CampaignMeta } from '../functions/core/campaign/lifecycle.ts';
 import { formatCsv } from '../functions/core/formats/csv.ts';
 import { DIMENSION_LABELS, GRADE_LABELS, LEVEL_LABELS } from '../functions/core/i18n.ts';
 import { CENTER_LEVELS, type Center, type CenterScore, DIMENSIONS } from '../functions/core/model.ts';
@@ -62,8 +62,8 @@ export const loadResults = async (
     );
   }
   const [scores, centers] = await Promise.all([
-    target.store.listScores(campaignId),
-    target.store.getCenters(campaignId),
+    target.store.scores.listScores(campaignId),
+    target.store.rosters.getCenters(campaignId),
   ]);
   const rows = scores.flatMap((score) => {
     const center = centers.get(score.centerId);

@@ -1,11 +1,11 @@
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
-import type { CampaignMeta } from '../functions/adapters/store.ts';
 import {
   type CostEstimate,
   estimateCost,
   formatCostLines,
   pricingRegion,
 } from '../functions/core/campaign/aws-cost.ts';
+import type { CampaignMeta } from '../functions/core/campaign/lifecycle.ts';
 import { LEVEL_LABELS } from '../functions/core/i18n.ts';
 import { type CampaignStatus, CENTER_LEVELS, type CenterLevel } from '../functions/core/model.ts';
 import { executionArnOf } from './launch.ts';
@@ -110,9 +110,9 @@ export const readCampaignStatus = async (
 ): Promise<CampaignStatusReport> => {
   const meta = await findCampaign(target, campaignId);
   const [centers, mail, usage, execution] = await Promise.all([
-    target.store.getCenters(campaignId),
-    target.store.listMail(campaignId),
-    target.store.getCampaignUsage(campaignId),
+    target.store.rosters.getCenters(campaignId),
+    target.store.mail.listMail(campaignId),
+    target.store.campaigns.getCampaignUsage(campaignId),
     target.sfn
       .send(new DescribeExecutionCommand({ executionArn: executionArnOf(target.stateMachineArn, campaignId) }))
       .then((out) => ({
@@ -133,7 +133,7 @@ export const readCampaignStatus = async (
     if (answered) group.answered++;
     groups.set(label, group);
   };
-  for await (const assignment of target.store.streamAssignments(campaignId)) {
+  for await (const assignment of target.store.assignments.streamAssignments(campaignId)) {
     const center = centers.get(assignment.centerId);
     if (!center) continue;
     const answered = assignment.answeredAt !== undefined;

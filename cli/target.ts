@@ -5,8 +5,10 @@ import { fileURLToPath } from 'node:url';
 import type { ParseArgsOptionsConfig } from 'node:util';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import * as z from 'zod';
-import { type CampaignMeta, CampaignNotFound, CampaignStore } from '../functions/adapters/store.ts';
+import { createTables, type Tables } from '../functions/adapters/table/tables.ts';
+import type { CampaignMeta } from '../functions/core/campaign/lifecycle.ts';
 import type { WakeSignal } from '../functions/core/campaign/workflow-contract.ts';
+import { CampaignNotFound } from '../functions/core/errors.ts';
 import { Id } from '../functions/core/model.ts';
 import { parseCommandLine } from './args.ts';
 import { UsageError } from './command.ts';
@@ -16,7 +18,7 @@ import { CliFailure } from './errors.ts';
 export interface Target {
   /** For messages: `the embedded cloud (…)` or `stack ServiceSupervision in ap-southeast-1`. */
   where: string;
-  store: CampaignStore;
+  store: Tables;
   sfn: SFNClient;
   stateMachineArn: string;
   /** Wakes a campaign's Collect task (SendTaskSuccess); a stale token is not an error. */
@@ -110,7 +112,7 @@ export const targetFromEnvironment = async (
   const { wakeCollect } = await import('../functions/adapters/workflow.ts');
   return {
     where,
-    store: new CampaignStore(documentClient, tableName),
+    store: createTables(documentClient, tableName),
     sfn: sfnClient,
     stateMachineArn,
     wake: wakeCollect,
@@ -265,7 +267,7 @@ export const connectTarget = async (flags: TargetFlags, cwd: string): Promise<Ta
 /** The campaign's control record, or one sentence saying it is not there. */
 export const findCampaign = async (target: Target, campaignId: string): Promise<CampaignMeta> => {
   try {
-    return await target.store.getMeta(campaignId);
+    return await target.store.campaigns.getMeta(campaignId);
   } catch (error) {
     if (error instanceof CampaignNotFound) {
       throw new CliFailure(

@@ -13,7 +13,7 @@ import { classifyErrors, parseEvent } from './edge/task.ts';
  */
 export const awaitFactCheck = (input: AwaitResponsesInput): Promise<{ stored: true }> =>
   holdTaskToken(store, input, async (meta) => {
-    const disputes = await store.listDisputes(input.campaignId);
+    const disputes = await store.factCheck.listDisputes(input.campaignId);
     const window = { until: meta.factCheckUntil, finished: meta.factCheckFinished };
     return factCheckDone(disputes, window, new Date()) ? 'fact-check-finished' : undefined;
   });

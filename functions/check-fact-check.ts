@@ -24,7 +24,10 @@ export const checkFactCheck = async (
   { campaignId }: CampaignTaskInput,
   now = new Date(),
 ): Promise<FactCheckDecision> => {
-  const [meta, disputes] = await Promise.all([store.getMeta(campaignId), store.listDisputes(campaignId)]);
+  const [meta, disputes] = await Promise.all([
+    store.campaigns.getMeta(campaignId),
+    store.factCheck.listDisputes(campaignId),
+  ]);
   const open = disputes.filter((d) => d.state === 'open').length;
   const done = factCheckDone(disputes, { until: meta.factCheckUntil, finished: meta.factCheckFinished }, now);
   const untilWindow = meta.factCheckUntil ? Math.ceil((Date.parse(meta.factCheckUntil) - now.getTime()) / 1000) : 0;

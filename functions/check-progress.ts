@@ -7,7 +7,7 @@ import { classifyErrors, parseEvent } from './edge/task.ts';
 
 /** CheckProgress: reads the campaign's counters and decides remind / wait / close. */
 export const checkProgress = async ({ campaignId }: CampaignTaskInput): Promise<ProgressDecision> => {
-  const meta = await store.getMeta(campaignId);
+  const meta = await store.campaigns.getMeta(campaignId);
   return decideProgress({
     now: new Date(),
     reminders: meta.campaign.schedule.reminders,

@@ -38,9 +38,9 @@ export interface CloseResult {
 
 /** Close: stops accepting answers. Retrying it returns the same result, the first close's time included. */
 export const closeCampaign = async ({ campaignId }: CampaignTaskInput): Promise<CloseResult> => {
-  const before = await store.getMeta(campaignId);
+  const before = await store.campaigns.getMeta(campaignId);
   const reason = before.closeRequested ? 'closed-by-organizer' : allAnswered(before) ? 'complete' : 'deadline';
-  const meta = await store.closeCampaign(campaignId, reason, new Date().toISOString());
+  const meta = await store.campaigns.closeCampaign(campaignId, reason, new Date().toISOString());
   const closedAt = meta.closedAt ?? new Date().toISOString();
   return {
     answered: meta.answered,

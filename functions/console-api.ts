@@ -19,19 +19,13 @@ import {
   signInToConsole,
   verifyConsoleToken,
 } from './adapters/console-auth.ts';
-import type { ConsoleSessionStore } from './adapters/console-sessions.ts';
 import { deliverAll } from './adapters/delivery.ts';
 import { getLinkSecret } from './adapters/link-secret.ts';
 import { logger, withLambdaContext } from './adapters/logger.ts';
 import { mailer, surveyBaseUrl } from './adapters/outbox.ts';
-import type { SignInAttemptStore } from './adapters/sign-in-attempts.ts';
-import {
-  type AuditEntry,
-  type CampaignMeta,
-  CampaignNotFound,
-  CampaignStateConflict,
-  ConcurrentUpdate,
-} from './adapters/store.ts';
+import type { AuditEntry } from './adapters/table/audit.ts';
+import type { ConsoleSessionStore } from './adapters/table/console-sessions.ts';
+import type { SignInAttemptStore } from './adapters/table/sign-in-attempts.ts';
 import { consoleSessions, signInAttempts, store } from './adapters/table.ts';
 import { wakeCollect } from './adapters/workflow.ts';
 import { buildResultsWorkbook, XLSX_TYPE } from './adapters/xlsx.ts';
@@ -47,8 +41,10 @@ import {
 import { lockedUntil } from './core/access/sign-in-throttle.ts';
 import { estimateCost, pricingRegion } from './core/campaign/aws-cost.ts';
 import { type ControlRefusal, controlledCampaign, refuseControl, withReminderNow } from './core/campaign/control.ts';
+import type { CampaignMeta } from './core/campaign/lifecycle.ts';
 import { deriveToken, surveyUrl } from './core/campaign/links.ts';
 import { correctionUntil } from './core/campaign/submission-window.ts';
+import { CampaignNotFound, CampaignStateConflict, ConcurrentUpdate } from './core/errors.ts';
 import { DisputeClosed, factCheckDone, MAX_RULING_NOTE, RulingInput, ruleOn } from './core/findings/fact-check.ts';
 import {
   decide,
@@ -304,11 +300,11 @@ const countsOf = (items: readonly ReviewQueueItem[]): CampaignPageModel['review'
 /** The review queue of the centers in the user's scope. */
 const loadQueue = async (campaignId: string, user: ConsoleUser, centers: ReadonlyMap<string, Center>) => {
   const [questionnaire, reviews] = await Promise.all([
-    store.getQuestionnaire(campaignId),
-    store.listReviews(campaignId),
+    store.rosters.getQuestionnaire(campaignId),
+    store.reviews.listReviews(campaignId),
   ]);
   const responses = [];
-  for await (const pageOf of store.streamResponses(campaignId)) {
+  for await (const pageOf of store.responses.streamResponses(campaignId)) {
     for (const response of pageOf) if (inScope(user, centers.get(response.centerId))) responses.push(response);
   }
   return { questionnaire, items: reviewQueue(questionnaire, responses, reviews) };
@@ -319,13 +315,13 @@ const COST_REGION = pricingRegion(process.env.AWS_REGION);
 
 const campaignModel = async (meta: CampaignMeta, user: ConsoleUser): Promise<CampaignPageModel> => {
   const campaignId = meta.campaign.id;
-  const centers = await store.getCenters(campaignId);
+  const centers = await store.rosters.getCenters(campaignId);
   const districts = new Map<string, ProgressGroup>();
   const levels = new Map<CenterLevel, ProgressGroup & { level: CenterLevel }>();
   const late = new Map<string, { unanswered: number; centers: string[] }>();
   let answered = 0;
   let total = 0;
-  for await (const assignment of store.streamAssignments(campaignId)) {
+  for await (const assignment of store.assignments.streamAssignments(campaignId)) {
     const center = centers.get(assignment.centerId);
     if (!center || !inScope(user, center)) continue;
     const done = assignment.answeredAt !== undefined;
@@ -346,13 +342,13 @@ const campaignModel = async (meta: CampaignMeta, user: ConsoleUser): Promise<Cam
       late.set(assignment.supervisorId, entry);
     }
   }
-  const names = await store.getSupervisors(campaignId, [...late.keys()]);
+  const names = await store.rosters.getSupervisors(campaignId, [...late.keys()]);
   const nonResponders: NonResponder[] = [...late.entries()]
     .map(([supervisorId, entry]) => ({ supervisorId, name: names.get(supervisorId)?.name ?? supervisorId, ...entry }))
     .sort((a, b) => b.unanswered - a.unanswered || a.supervisorId.localeCompare(b.supervisorId));
   const { items } = await loadQueue(campaignId, user, centers);
   // Only the embedded cloud counts usage; the cost is the city's, so not shown to a district's coordinator.
-  const usage = user.role === 'coordinator' ? undefined : await store.getCampaignUsage(campaignId);
+  const usage = user.role === 'coordinator' ? undefined : await store.campaigns.getCampaignUsage(campaignId);
   return {
     id: campaignId,
     title: meta.campaign.title,
@@ -412,7 +408,9 @@ const notifyReturned = async (
 ): Promise<ReturnMail> => {
   const until = correctionUntil(meta, at);
   if (!until) return 'too-late';
-  const supervisor = (await store.getSupervisors(meta.campaign.id, [response.supervisorId])).get(response.supervisorId);
+  const supervisor = (await store.rosters.getSupervisors(meta.campaign.id, [response.supervisorId])).get(
+    response.supervisorId,
+  );
   const center = centers.get(response.centerId);
   if (!supervisor || !center) return 'not-sent';
   try {
@@ -534,10 +532,10 @@ const control = async (
   try {
     updated =
       action === 'extend' && deadline
-        ? await store.extendDeadline(campaignId, deadline)
+        ? await store.campaigns.extendDeadline(campaignId, deadline)
         : action === 'close'
-          ? await store.requestClose(campaignId)
-          : await store.setReminders(
+          ? await store.campaigns.requestClose(campaignId)
+          : await store.campaigns.setReminders(
               campaignId,
               withReminderNow(meta.campaign.schedule.reminders, meta.remindersSent, at),
               meta.remindersSent,
@@ -598,7 +596,7 @@ const audit = (
   user: ConsoleUser,
   entry: { campaignId: string; action: string; target: string; at: string; id?: string; detail?: AuditEntry['detail'] },
 ): Promise<void> =>
-  store.appendAudit({
+  store.audit.appendAudit({
     campaignId: entry.campaignId,
     id: entry.id ?? randomUUID(),
     at: entry.at,
@@ -610,12 +608,12 @@ const audit = (
 
 const PHASES = {
   review: {
-    finish: (id: string) => store.finishReview(id),
+    finish: (id: string) => store.campaigns.finishReview(id),
     reason: 'review-finished',
     notIn: text('本次活动不在审核阶段。', 'The campaign is not in review.'),
   },
   'fact-check': {
-    finish: (id: string) => store.finishFactCheck(id),
+    finish: (id: string) => store.campaigns.finishFactCheck(id),
     reason: 'fact-check-finished',
     notIn: text('本次活动不在事实核查阶段。', 'The campaign is not in fact-check.'),
   },
@@ -682,7 +680,7 @@ export const routeConsole = async (
     const client: SignInClient = { ipAddress: event.requestContext.http.sourceIp };
     /** Writes a refused sign-in to the sign-in log (beside the successful ones), by the name typed. */
     const auditRefusal = (username: string, action: string, detail: AuditEntry['detail']) =>
-      store.appendAudit({
+      store.audit.appendAudit({
         campaignId: 'console',
         id: randomUUID(),
         at: now().toISOString(),
@@ -966,7 +964,7 @@ export const routeConsole = async (
 
     if (path === '/console') {
       if (method !== 'GET' && method !== 'HEAD') return notAllowed(c);
-      const metas = await store.listCampaigns();
+      const metas = await store.campaigns.listCampaigns();
       return page(
         200,
         renderCampaignList(
@@ -996,7 +994,7 @@ export const routeConsole = async (
     if (!parsed.success)
       return message(c, 404, text('未找到', 'Not found'), text('没有这个页面。', 'There is no such page.'));
     const { campaignId, assignmentId } = parsed.data;
-    const meta = await store.getMeta(campaignId);
+    const meta = await store.campaigns.getMeta(campaignId);
     const section = match[2];
     const base = `/console/campaigns/${encodeURIComponent(campaignId)}`;
 
@@ -1010,7 +1008,7 @@ export const routeConsole = async (
       if (user.role === 'coordinator')
         throw new Forbidden(`${user.username} coordinates a district; the audit log is the city's`);
       const cursor = AuditCursor.parse(query);
-      const auditPage = await store.pageAudit(campaignId, { size: AUDIT_PAGE_SIZE, ...cursor });
+      const auditPage = await store.audit.pageAudit(campaignId, { size: AUDIT_PAGE_SIZE, ...cursor });
       return page(
         200,
         renderAuditPage(
@@ -1037,10 +1035,10 @@ export const routeConsole = async (
 
     if (section === 'disputes' && match[3] === undefined) {
       if (method !== 'GET' && method !== 'HEAD') return notAllowed(c);
-      const centers = await store.getCenters(campaignId);
+      const centers = await store.rosters.getCenters(campaignId);
       const [disputes, items] = await Promise.all([
-        store.listDisputes(campaignId),
-        store.listFactCheckItems(campaignId),
+        store.factCheck.listDisputes(campaignId),
+        store.factCheck.listFactCheckItems(campaignId),
       ]);
       return page(
         200,
@@ -1064,7 +1062,7 @@ export const routeConsole = async (
       if (!input.success) {
         return message(c, 400, text('无法保存', 'Not saved'), invalidInput(input.error.issues));
       }
-      const disputes = await store.listDisputes(campaignId, input.data.center);
+      const disputes = await store.factCheck.listDisputes(campaignId, input.data.center);
       const dispute = disputes.find((d) => d.itemId === assignmentId);
       if (!dispute)
         return message(
@@ -1075,7 +1073,7 @@ export const routeConsole = async (
         );
       const ruled = ruleOn(dispute, input.data, { sub: user.sub, username: user.username }, now().toISOString());
       if (ruled !== 'unchanged') {
-        await store.saveDispute(ruled);
+        await store.factCheck.saveDispute(ruled);
         await audit(user, {
           campaignId,
           id: `ruling-${dispute.itemId}`,
@@ -1088,7 +1086,7 @@ export const routeConsole = async (
         // workflow waits for the window's end anyway, so the campaign's disputes are read only after it.
         const window = { until: meta.factCheckUntil, finished: meta.factCheckFinished };
         if (meta.taskToken && factCheckDone([], window, now())) {
-          const all = (await store.listDisputes(campaignId)).map((d) =>
+          const all = (await store.factCheck.listDisputes(campaignId)).map((d) =>
             d.itemId === ruled.itemId && d.centerId === ruled.centerId ? ruled : d,
           );
           if (factCheckDone(all, window, now())) {
@@ -1101,7 +1099,7 @@ export const routeConsole = async (
     if (section === 'finish-fact-check') {
       if (method !== 'POST') return notAllowed(c);
       requireMay(user, 'rule');
-      const open = (await store.listDisputes(campaignId)).filter((d) => d.state === 'open').length;
+      const open = (await store.factCheck.listDisputes(campaignId)).filter((d) => d.state === 'open').length;
       if (open > 0) {
         return message(
           c,
@@ -1189,10 +1187,10 @@ export const routeConsole = async (
           text('本次活动没有这个场所，或不在您所辖区域。', 'No such center in this campaign, or not in your district.'),
         );
       const [findings, queue] = await Promise.all([
-        store.getFindings(campaignId, [row.center.id]),
+        store.findings.getFindings(campaignId, [row.center.id]),
         loadQueue(campaignId, user, new Map([[row.center.id, row.center]])),
       ]);
-      const supervisors = await store.getSupervisors(campaignId, [
+      const supervisors = await store.rosters.getSupervisors(campaignId, [
         ...new Set(queue.items.map((i) => i.response.supervisorId)),
       ]);
       const found = findings.get(row.center.id);
@@ -1209,11 +1207,11 @@ export const routeConsole = async (
     }
 
     // section === 'review'
-    const centers = await store.getCenters(campaignId);
+    const centers = await store.rosters.getCenters(campaignId);
     if (match[3] === undefined) {
       if (method !== 'GET' && method !== 'HEAD') return notAllowed(c);
       const { questionnaire, items } = await loadQueue(campaignId, user, centers);
-      const supervisors = await store.getSupervisors(campaignId, [
+      const supervisors = await store.rosters.getSupervisors(campaignId, [
         ...new Set(items.map((i) => i.response.supervisorId)),
       ]);
       const questions = new Map(questionnaire.sections.flatMap((s) => s.questions.map((q) => [q.id, q] as const)));
@@ -1267,7 +1265,7 @@ export const routeConsole = async (
     }
     const supervisorId = Id.safeParse(fields.supervisor);
     const response = supervisorId.success
-      ? await store.getResponse(campaignId, supervisorId.data, assignmentId)
+      ? await store.responses.getResponse(campaignId, supervisorId.data, assignmentId)
       : undefined;
     if (!response)
       return message(
@@ -1294,14 +1292,14 @@ export const routeConsole = async (
             ),
       );
     }
-    const current = await store.getReview(campaignId, assignmentId);
+    const current = await store.reviews.getReview(campaignId, assignmentId);
     const reviewer = { sub: user.sub, username: user.username };
     const decision = decide(response, current, input.data, reviewer, now().toISOString());
     const review = decision === 'unchanged' ? current : decision;
-    if (decision !== 'unchanged') await store.saveReview(decision);
+    if (decision !== 'unchanged') await store.reviews.saveReview(decision);
     if (review) {
       // Keyed by the decision itself: a retried request (or one whose first try died here) writes it once.
-      await store.appendAudit({
+      await store.audit.appendAudit({
         campaignId,
         id: `review-${assignmentId}-${review.revision}`,
         at: review.at,

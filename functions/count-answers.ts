@@ -5,10 +5,10 @@ import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import * as z from 'zod';
 import { ANSWER_STREAM } from './adapters/answer-stream.ts';
 import { logger, withLambdaContext } from './adapters/logger.ts';
-import { CampaignNotFound } from './adapters/store.ts';
 import { store } from './adapters/table.ts';
 import { wakeCollect } from './adapters/workflow.ts';
 import { allAnswered } from './core/campaign/progress.ts';
+import { CampaignNotFound } from './core/errors.ts';
 
 /** The part of a newly created response item the counter reads. */
 const NewResponse = z.object({
@@ -77,7 +77,7 @@ export const countAnswers = async (event: DynamoDBStreamEvent): Promise<CountAns
       const assignment = { campaignId: answer.campaignId, supervisorId: answer.supervisorId, id: answer.assignmentId };
       let count: number | undefined;
       try {
-        count = await store.markAnswered(assignment, answer.history[0].submittedAt);
+        count = await store.assignments.markAnswered(assignment, answer.history[0].submittedAt);
       } catch (error) {
         failure ??= { error };
         return;
@@ -93,7 +93,7 @@ export const countAnswers = async (event: DynamoDBStreamEvent): Promise<CountAns
   // The task token changes with each wait, so it is read afresh, once per campaign and batch. A batch
   // delivered again checks too: its first delivery may have failed between counting and waking.
   for (const campaignId of campaigns) {
-    const meta = await store.getMeta(campaignId).catch((error: unknown) => {
+    const meta = await store.campaigns.getMeta(campaignId).catch((error: unknown) => {
       if (error instanceof CampaignNotFound) return undefined;
       throw error;
     });

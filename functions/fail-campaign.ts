@@ -1,9 +1,9 @@
 import middy from '@middy/core';
 import { withLambdaContext } from './adapters/logger.ts';
 import { mailer } from './adapters/outbox.ts';
-import { CampaignNotFound } from './adapters/store.ts';
 import { store } from './adapters/table.ts';
 import { batchFailureBehind, FailCampaignInput } from './core/campaign/workflow-contract.ts';
+import { CampaignNotFound } from './core/errors.ts';
 import { renderFailureNotice } from './core/render/mail.ts';
 import { classifyErrors, parseEvent } from './edge/task.ts';
 
@@ -30,9 +30,9 @@ const firstLine = (text: string) => {
  */
 export const failCampaign = async ({ campaignId, error }: FailCampaignInput): Promise<FailResult> => {
   const reported = error.Error ?? 'Error';
-  let meta: Awaited<ReturnType<typeof store.getMeta>>;
+  let meta: Awaited<ReturnType<typeof store.campaigns.getMeta>>;
   try {
-    meta = await store.getMeta(campaignId);
+    meta = await store.campaigns.getMeta(campaignId);
   } catch (e) {
     if (e instanceof CampaignNotFound) return { notified: 0 };
     throw e;
@@ -40,7 +40,7 @@ export const failCampaign = async ({ campaignId, error }: FailCampaignInput): Pr
   const batch = batchFailureBehind(reported, meta.mailFailure);
   const name = batch?.error ?? reported;
   const cause = batch?.cause ?? firstLine(error.Cause ?? '').slice(0, 2000);
-  await store.setStatus(campaignId, 'failed', { failure: { error: name, cause } });
+  await store.campaigns.setStatus(campaignId, 'failed', { failure: { error: name, cause } });
   const mail = renderFailureNotice(
     meta.campaign,
     name,
@@ -52,9 +52,9 @@ export const failCampaign = async ({ campaignId, error }: FailCampaignInput): Pr
   let notified = 0;
   for (const [i, to] of meta.campaign.organizers.entries()) {
     const recipientId = `organizer-${i + 1}`;
-    if (!(await store.claimMail(campaignId, 'failure', 0, recipientId, [to], new Date().toISOString()))) continue;
+    if (!(await store.mail.claimMail(campaignId, 'failure', 0, recipientId, [to], new Date().toISOString()))) continue;
     const messageId = await mailer.send([to], mail, { campaign: campaignId, kind: 'failure' });
-    await store.settleMail(
+    await store.mail.settleMail(
       campaignId,
       'failure',
       0,

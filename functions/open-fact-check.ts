@@ -12,15 +12,15 @@ import { classifyErrors, parseEvent } from './edge/task.ts';
  * the window ends. No window, or nothing found: straight to scoring. Safe to repeat.
  */
 export const openFactCheck = async ({ campaignId }: CampaignTaskInput, now = new Date()): Promise<WaitWindow> => {
-  const meta = await store.getMeta(campaignId);
+  const meta = await store.campaigns.getMeta(campaignId);
   const days = meta.campaign.factCheck?.workingDays;
   if (days === undefined) return waitWindowAt(undefined, now);
-  const findingKey = await store.getFindingKey(campaignId);
+  const findingKey = await store.campaigns.getFindingKey(campaignId);
   const items: FactCheckItem[] = [];
-  for await (const page of store.streamCountedResponses(campaignId))
+  for await (const page of store.responses.streamCountedResponses(campaignId))
     items.push(...draftFindings(campaignId, page, findingKey));
   if (items.length === 0) return waitWindowAt(undefined, now);
-  await store.putFactCheckItems(items);
+  await store.factCheck.putFactCheckItems(items);
   const until =
     meta.factCheckUntil ??
     windowEnd(
@@ -29,7 +29,7 @@ export const openFactCheck = async ({ campaignId }: CampaignTaskInput, now = new
       meta.campaign.rectification?.holidays,
       meta.campaign.rectification?.makeUpWorkdays,
     );
-  await store.openFactCheck(campaignId, until);
+  await store.campaigns.openFactCheck(campaignId, until);
   return waitWindowAt(until, now);
 };
 

@@ -11,7 +11,7 @@ import { classifyErrors, parseEvent } from './edge/task.ts';
  * A campaign without review days goes straight to scoring. Safe to repeat.
  */
 export const openReview = async ({ campaignId }: CampaignTaskInput, now = new Date()): Promise<WaitWindow> => {
-  const meta = await store.getMeta(campaignId);
+  const meta = await store.campaigns.getMeta(campaignId);
   const days = meta.campaign.review?.workingDays ?? 0;
   if (days === 0) return waitWindowAt(undefined, now);
   const until =
@@ -22,7 +22,7 @@ export const openReview = async ({ campaignId }: CampaignTaskInput, now = new Da
       meta.campaign.rectification?.holidays,
       meta.campaign.rectification?.makeUpWorkdays,
     );
-  const opened = await store.openReview(campaignId, until);
+  const opened = await store.campaigns.openReview(campaignId, until);
   return waitWindowAt(opened.reviewFinished ? undefined : until, now);
 };
 

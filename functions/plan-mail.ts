@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import { withLambdaContext } from './adapters/logger.ts';
 import { preparePublication } from './adapters/publication.ts';
-import type { AssignmentRecord } from './adapters/store.ts';
+import type { AssignmentRecord } from './adapters/table/assignments.ts';
 import { store } from './adapters/table.ts';
 import { planMailWithin } from './core/campaign/batches.ts';
 import { MAIL_MAP_CONCURRENCY, type MailPlan, PlanMailInput } from './core/campaign/workflow-contract.ts';
@@ -15,13 +15,14 @@ import { classifyErrors, parseEvent } from './edge/task.ts';
  */
 const openAssignments = async (campaignId: string): Promise<AssignmentRecord[]> => {
   const firstAnswers = new Map<string, string>();
-  for await (const { assignmentId, at } of store.streamFirstAnswers(campaignId)) firstAnswers.set(assignmentId, at);
+  for await (const { assignmentId, at } of store.responses.streamFirstAnswers(campaignId))
+    firstAnswers.set(assignmentId, at);
   const open: AssignmentRecord[] = [];
-  for await (const a of store.streamAssignments(campaignId)) {
+  for await (const a of store.assignments.streamAssignments(campaignId)) {
     if (a.answeredAt) continue;
     const answeredAt = firstAnswers.get(a.id);
     if (answeredAt === undefined) open.push(a);
-    else await store.markAnswered(a, answeredAt);
+    else await store.assignments.markAnswered(a, answeredAt);
   }
   return open;
 };
@@ -37,18 +38,18 @@ export const planMail = async ({ campaignId, kind, round }: PlanMailInput): Prom
     // Every answer marked before the standings are drawn; findings recorded before any summary is composed.
     await openAssignments(campaignId);
     await preparePublication(store, campaignId, new Date());
-    ids = [...(await store.getCenters(campaignId)).keys()];
+    ids = [...(await store.rosters.getCenters(campaignId)).keys()];
   } else if (kind === 'fact-check') {
     // The officials of centers with draft findings: the others have nothing to check.
-    ids = [...new Set((await store.listFactCheckItems(campaignId)).map((item) => item.centerId))];
+    ids = [...new Set((await store.factCheck.listFactCheckItems(campaignId)).map((item) => item.centerId))];
   } else if (kind === 'city-summary') {
     ids = ['organizers'];
   } else if (kind === 'reminder') {
     ids = [...new Set((await openAssignments(campaignId)).map((a) => a.supervisorId))];
-    await store.recordReminderRound(campaignId, round);
+    await store.campaigns.recordReminderRound(campaignId, round);
   } else {
     const everyone = new Set<string>();
-    for await (const a of store.streamAssignments(campaignId)) everyone.add(a.supervisorId);
+    for await (const a of store.assignments.streamAssignments(campaignId)) everyone.add(a.supervisorId);
     ids = [...everyone];
   }
   ids.sort();

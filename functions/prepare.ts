@@ -30,7 +30,7 @@ export interface PrepareResult {
  * write is keyed deterministically.
  */
 export const prepareCampaign = async ({ campaignId }: CampaignTaskInput): Promise<PrepareResult> => {
-  const { meta, definition } = await store.loadDefinition(campaignId);
+  const { meta, definition } = await store.campaigns.loadDefinition(campaignId);
   if (meta.status !== 'draft' && meta.status !== 'open') {
     throw new CampaignInvalid(`campaign ${campaignId} is ${meta.status}; only a draft can be prepared`);
   }
@@ -41,7 +41,7 @@ export const prepareCampaign = async ({ campaignId }: CampaignTaskInput): Promis
   }
   // Problems found by earlier campaigns of the series and not yet confirmed fixed are re-checked now.
   const rechecks = itemsToRecheck(
-    await store.listRectificationItems(definition.campaign.series),
+    await store.rectification.listRectificationItems(definition.campaign.series),
     campaignId,
     new Set(definition.centers.map((c) => c.id)),
   );
@@ -50,7 +50,7 @@ export const prepareCampaign = async ({ campaignId }: CampaignTaskInput): Promis
     throw new CampaignInvalid(`re-check questions: ${questionnaire.error.issues.map((i) => i.message).join('; ')}`);
   }
   if (JSON.stringify(questionnaire.data) !== JSON.stringify(definition.questionnaire)) {
-    await store.putQuestionnaire(campaignId, questionnaire.data);
+    await store.rosters.putQuestionnaire(campaignId, questionnaire.data);
   }
   let plan: ReturnType<typeof assignSupervisors>;
   try {
@@ -67,7 +67,7 @@ export const prepareCampaign = async ({ campaignId }: CampaignTaskInput): Promis
   if (plan.assignments.length === 0)
     throw new CampaignInvalid(`campaign ${campaignId}: no supervisor can be assigned to any center`);
   const secret = await getLinkSecret();
-  await store.putAssignments(
+  await store.assignments.putAssignments(
     campaignId,
     plan.assignments.map((assignment) => ({
       assignment,
@@ -76,7 +76,7 @@ export const prepareCampaign = async ({ campaignId }: CampaignTaskInput): Promis
   );
   const supervisors = new Set(plan.assignments.map((a) => a.supervisorId)).size;
   // Finding ids keyed per campaign: officials cannot work back from an id to the assignment.
-  await store.openCampaign(
+  await store.campaigns.openCampaign(
     campaignId,
     { total: plan.assignments.length, supervisors, centers: definition.centers.length },
     deriveFindingKey(secret, campaignId),

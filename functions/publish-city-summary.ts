@@ -7,9 +7,9 @@ import { Mailer } from './adapters/mailer.ts';
 import { composeMime } from './adapters/mime.ts';
 import { mailerOptions } from './adapters/outbox.ts';
 import { sesClient } from './adapters/ses.ts';
-import type { CampaignMeta } from './adapters/store.ts';
 import { store } from './adapters/table.ts';
 import { buildResultsWorkbook, XLSX_TYPE } from './adapters/xlsx.ts';
+import type { CampaignMeta } from './core/campaign/lifecycle.ts';
 import { SendMailInput, type SendMailResult } from './core/campaign/workflow-contract.ts';
 import { type MailAttachment, type RenderedMail, renderCitySummary } from './core/render/mail.ts';
 import { resultsCsv } from './core/scoring/report.ts';
@@ -34,8 +34,8 @@ const composeCitySummary = async (input: SendMailInput, meta: CampaignMeta): Pro
   const [{ rows, items, centers, standings, today }, summary, ledger, suppressions] = await Promise.all([
     loadCityResults(store, meta, now, centersOf),
     summaryOf(input.campaignId),
-    store.listMail(input.campaignId),
-    store.listSuppressed(),
+    store.mail.listMail(input.campaignId),
+    store.suppressions.listSuppressed(),
   ]);
   const reasons = new Map(suppressions.map((s) => [s.email, s]));
   const skipped = new Map<string, Set<string>>();
@@ -97,10 +97,10 @@ const composeCitySummary = async (input: SendMailInput, meta: CampaignMeta): Pro
 
 /** SendCitySummary: the organizers' city summary with the results attached; the campaign is then published. */
 export const publishCitySummary = async (input: SendMailInput): Promise<SendMailResult> => {
-  const meta = await store.getMeta(input.campaignId);
+  const meta = await store.campaigns.getMeta(input.campaignId);
   const result = await deliverAll(input, await composeCitySummary(input, meta), rawMailer);
   // The first publication counts: a retried send does not push the links' expiry later.
-  await store.setStatus(
+  await store.campaigns.setStatus(
     input.campaignId,
     'published',
     meta.publishedAt ? {} : { publishedAt: new Date().toISOString() },

@@ -2,14 +2,9 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod';
 import { logger, withLambdaContext } from './adapters/logger.ts';
-import {
-  type CampaignMeta,
-  CampaignNotFound,
-  ConcurrentUpdate,
-  DisputeExists,
-  type RectificationLink,
-} from './adapters/store.ts';
+import type { RectificationLink } from './adapters/table/rectification.ts';
 import { store } from './adapters/table.ts';
+import type { CampaignMeta } from './core/campaign/lifecycle.ts';
 import {
   checkLinkAlive,
   expiredLinkMessage,
@@ -18,6 +13,7 @@ import {
 } from './core/campaign/link-lifetime.ts';
 import { hashToken, TOKEN_PATTERN } from './core/campaign/links.ts';
 import { chinaDate } from './core/campaign/working-days.ts';
+import { CampaignNotFound, ConcurrentUpdate, DisputeExists } from './core/errors.ts';
 import { DisputeInput, MAX_DISPUTE_REASON, openDispute } from './core/findings/fact-check.ts';
 import {
   ItemAlreadyConfirmed,
@@ -157,7 +153,7 @@ const resolve = async (event: APIGatewayProxyEventV2): Promise<RectificationLink
   const token = tokenOf(event);
   // A malformed token is answered exactly like an unknown one.
   if (!TOKEN_PATTERN.test(token)) return undefined;
-  return store.getRectificationLink(hashToken(token));
+  return store.rectification.getRectificationLink(hashToken(token));
 };
 
 /** What a link opens: its campaign and its center's items; LinkExpired once past its lifetime. */
@@ -168,8 +164,8 @@ interface LinkState {
 
 const openLink = async (link: RectificationLink): Promise<LinkState> => {
   const [meta, items] = await Promise.all([
-    store.getMeta(link.campaignId),
-    store.listRectificationItems(link.series, link.centerId),
+    store.campaigns.getMeta(link.campaignId),
+    store.rectification.listRectificationItems(link.series, link.centerId),
   ]);
   checkLinkAlive(rectificationLinkExpiry(meta, items), meta.campaign.organizers, new Date());
   return { meta, items };
@@ -178,14 +174,14 @@ const openLink = async (link: RectificationLink): Promise<LinkState> => {
 const loadPage = async (link: RectificationLink, extra: Partial<FactCheckSection> = {}) => {
   const [{ meta, items }, center] = await Promise.all([
     openLink(link),
-    store.getCenter(link.campaignId, link.centerId),
+    store.rosters.getCenter(link.campaignId, link.centerId),
   ]);
   if (!center) throw new CampaignNotFound(`center ${link.centerId} missing`);
   let factCheck: FactCheckSection | undefined;
   if (meta.status === 'fact-checking' && meta.factCheckUntil) {
     const [findings, disputes] = await Promise.all([
-      store.listFactCheckItems(link.campaignId, link.centerId),
-      store.listDisputes(link.campaignId, link.centerId),
+      store.factCheck.listFactCheckItems(link.campaignId, link.centerId),
+      store.factCheck.listDisputes(link.campaignId, link.centerId),
     ]);
     factCheck = {
       items: findings,
@@ -216,7 +212,7 @@ const disputeFinding = async (
   link: RectificationLink,
   fields: unknown,
 ): Promise<Result> => {
-  const meta = await store.getMeta(link.campaignId);
+  const meta = await store.campaigns.getMeta(link.campaignId);
   if (
     meta.status !== 'fact-checking' ||
     !meta.factCheckUntil ||
@@ -242,16 +238,18 @@ const disputeFinding = async (
     const page = await loadPage(link, { error: { itemId, reason, message } });
     return html(400, renderRectificationPage({ ...page, today: chinaDate(new Date()), token: tokenOf(event) }));
   }
-  const item = (await store.listFactCheckItems(link.campaignId, link.centerId)).find((i) => i.id === parsed.data.item);
+  const item = (await store.factCheck.listFactCheckItems(link.campaignId, link.centerId)).find(
+    (i) => i.id === parsed.data.item,
+  );
   if (!item) return respond(event, 404, 'itemNotFound');
   const at = new Date().toISOString();
   try {
-    await store.putDispute(openDispute(item, parsed.data, at));
+    await store.factCheck.putDispute(openDispute(item, parsed.data, at));
   } catch (error) {
     if (error instanceof DisputeExists) return respond(event, 409, 'disputed');
     throw error;
   }
-  await store.appendAudit({
+  await store.audit.appendAudit({
     campaignId: link.campaignId,
     id: `dispute-${item.id}`,
     at,
@@ -403,7 +401,7 @@ export const reportRectification = async (event: APIGatewayProxyEventV2): Promis
       }),
     );
   }
-  const item = await store.getRectificationItem(link.series, link.centerId, parsed.data.item);
+  const item = await store.rectification.getRectificationItem(link.series, link.centerId, parsed.data.item);
   if (!item) return respond(event, 404, 'itemNotFound');
   const now = new Date().toISOString();
   let next: typeof item;
@@ -413,7 +411,7 @@ export const reportRectification = async (event: APIGatewayProxyEventV2): Promis
     if (error instanceof ItemAlreadyConfirmed) return respond(event, 409, 'confirmed');
     throw error;
   }
-  await store.saveRectificationItem(next, item.revision);
+  await store.rectification.saveRectificationItem(next, item.revision);
   if (wantsJson(event)) {
     return {
       statusCode: 200,

@@ -1,8 +1,8 @@
 import middy from '@middy/core';
 import { withLambdaContext } from './adapters/logger.ts';
-import { CampaignNotFound } from './adapters/store.ts';
 import { store } from './adapters/table.ts';
 import { CampaignTaskInput } from './core/campaign/workflow-contract.ts';
+import { CampaignNotFound } from './core/errors.ts';
 import type { Campaign, Questionnaire } from './core/model.ts';
 import { CenterScoreAccumulator } from './core/scoring/accumulate.ts';
 import { METHODOLOGY_VERSION } from './core/scoring/options.ts';
@@ -30,19 +30,19 @@ const findPrevious = async (
   campaign: Campaign,
   questionnaire: Questionnaire,
 ): Promise<{ previous?: PreviousScores; warnings: string[] }> => {
-  const series = await store.listSeries(campaign.series);
+  const series = await store.campaigns.listSeries(campaign.series);
   for (const candidate of previousCandidates(series, { campaignId: campaign.id, month: campaign.month })) {
     let status: string;
     try {
-      status = (await store.getMeta(candidate.campaignId)).status;
+      status = (await store.campaigns.getMeta(candidate.campaignId)).status;
     } catch (error) {
       if (error instanceof CampaignNotFound) continue;
       throw error;
     }
     if (status !== 'scored' && status !== 'published') continue;
     const [scores, before] = await Promise.all([
-      store.listScores(candidate.campaignId),
-      store.getQuestionnaire(candidate.campaignId),
+      store.scores.listScores(candidate.campaignId),
+      store.rosters.getQuestionnaire(candidate.campaignId),
     ]);
     const changed = normalizationChanges(before, questionnaire);
     const methods = [...new Set(scores.map((s) => s.methodology))].filter((m) => m !== METHODOLOGY_VERSION);
@@ -70,32 +70,32 @@ const findPrevious = async (
  */
 export const scoreCampaign = async ({ campaignId }: CampaignTaskInput): Promise<ScoreResult> => {
   const [meta, questionnaire, centers] = await Promise.all([
-    store.getMeta(campaignId),
-    store.getQuestionnaire(campaignId),
-    store.getCenters(campaignId),
+    store.campaigns.getMeta(campaignId),
+    store.rosters.getQuestionnaire(campaignId),
+    store.rosters.getCenters(campaignId),
   ]);
   const accumulator = new CenterScoreAccumulator(questionnaire, [...centers.values()], campaignId, {
     expectedResponses: meta.answered,
   });
   let responses = 0;
-  for await (const page of store.streamCountedResponses(campaignId)) {
+  for await (const page of store.responses.streamCountedResponses(campaignId)) {
     accumulator.addPage(page);
     responses += page.length;
   }
   const { previous, warnings } = await findPrevious(meta.campaign, questionnaire);
   const result = accumulator.finish({}, previous);
-  await store.putScores(campaignId, result.scores);
+  await store.scores.putScores(campaignId, result.scores);
   const ids = accumulator.centerIds;
   for (let i = 0; i < ids.length; i += EXPLANATION_CHUNK) {
     const chunk = ids.slice(i, i + EXPLANATION_CHUNK).flatMap((id): CenterExplanation[] => {
       const explanation = result.explain(id);
       return explanation ? [explanation] : [];
     });
-    await store.putExplanations(campaignId, chunk);
+    await store.scores.putExplanations(campaignId, chunk);
   }
-  await store.putRaterSeverities(campaignId, result.raters);
-  await store.putScoringSummary({ ...result.summary, warnings: [...result.summary.warnings, ...warnings] });
-  await store.setStatus(campaignId, 'scored');
+  await store.scores.putRaterSeverities(campaignId, result.raters);
+  await store.scores.putScoringSummary({ ...result.summary, warnings: [...result.summary.warnings, ...warnings] });
+  await store.campaigns.setStatus(campaignId, 'scored');
   return {
     centers: result.scores.length,
     scored: result.summary.scored,

@@ -4,9 +4,10 @@ import { type DeliveryClock, deliverAll, type Outgoing } from './adapters/delive
 import { getLinkSecret } from './adapters/link-secret.ts';
 import { logger, withLambdaContext } from './adapters/logger.ts';
 import { mailer, surveyBaseUrl } from './adapters/outbox.ts';
-import type { CampaignMeta, RectificationLink } from './adapters/store.ts';
+import type { RectificationLink } from './adapters/table/rectification.ts';
 import { store } from './adapters/table.ts';
 import { idsInBatch } from './core/campaign/batches.ts';
+import type { CampaignMeta } from './core/campaign/lifecycle.ts';
 import { deriveToken, hashToken, surveyUrl } from './core/campaign/links.ts';
 import { SendMailInput, type SendMailResult } from './core/campaign/workflow-contract.ts';
 import { chinaDate } from './core/campaign/working-days.ts';
@@ -31,12 +32,12 @@ const composeForSupervisors = async (input: SendMailInput, meta: CampaignMeta): 
   const [secret, centers, supervisors] = await Promise.all([
     getLinkSecret(),
     centersOf(input.campaignId),
-    store.getSupervisorsBetween(input.campaignId, input.batch.first, input.batch.last),
+    store.rosters.getSupervisorsBetween(input.campaignId, input.batch.first, input.batch.last),
   ]);
   const out = new Map<string, Outgoing>();
   // Supervisors in the range without (open) assignments get nothing, as the plan intended.
   for (const [id, supervisor] of supervisors) {
-    const assignments = (await store.listSupervisorAssignments(input.campaignId, id)).filter(
+    const assignments = (await store.assignments.listSupervisorAssignments(input.campaignId, id)).filter(
       (a) => input.kind === 'invitation' || !a.answeredAt,
     );
     if (assignments.length === 0) {
@@ -76,10 +77,10 @@ const composeSummaries = async (input: SendMailInput, meta: CampaignMeta): Promi
   const ids = idsInBatch([...centers.keys()].sort(), input.batch);
   const [secret, scores, summary, findings, itemsByCenter] = await Promise.all([
     getLinkSecret(),
-    store.getScores(input.campaignId, ids),
+    store.scores.getScores(input.campaignId, ids),
     summaryOf(input.campaignId),
-    store.getFindings(input.campaignId, ids),
-    Promise.all(ids.map((id) => store.listRectificationItems(campaign.series, id))),
+    store.findings.getFindings(input.campaignId, ids),
+    Promise.all(ids.map((id) => store.rectification.listRectificationItems(campaign.series, id))),
   ]);
   const byCenter = scores;
   const today = chinaDate(new Date());
@@ -113,7 +114,7 @@ const composeSummaries = async (input: SendMailInput, meta: CampaignMeta): Promi
     });
   });
   // The links must open before the emails carrying them arrive.
-  await store.putRectificationLinks(links);
+  await store.rectification.putRectificationLinks(links);
   return out;
 };
 
@@ -124,7 +125,7 @@ const composeFactCheckNotices = async (input: SendMailInput, meta: CampaignMeta)
   const [secret, centers, items] = await Promise.all([
     getLinkSecret(),
     centersOf(input.campaignId),
-    store.listFactCheckItems(input.campaignId),
+    store.factCheck.listFactCheckItems(input.campaignId),
   ]);
   const byCenter = new Map<string, typeof items>();
   for (const item of items) byCenter.set(item.centerId, [...(byCenter.get(item.centerId) ?? []), item]);
@@ -148,13 +149,13 @@ const composeFactCheckNotices = async (input: SendMailInput, meta: CampaignMeta)
     });
   }
   // The links must open before the emails carrying them arrive.
-  await store.putRectificationLinks(links);
+  await store.rectification.putRectificationLinks(links);
   return out;
 };
 
 const sendBatch = async (input: SendMailInput, clock?: DeliveryClock): Promise<SendMailResult> => {
   if (input.kind === 'city-summary') throw new InvalidTaskInput('the city summary is sent by publish-city-summary');
-  const meta = await store.getMeta(input.campaignId);
+  const meta = await store.campaigns.getMeta(input.campaignId);
   const outgoing =
     input.kind === 'summary'
       ? await composeSummaries(input, meta)
@@ -177,7 +178,7 @@ export const sendMailBatch = async (input: SendMailInput, clock?: DeliveryClock)
     if (error instanceof Error && !isTransient(error)) {
       const { kind, round, batch } = input;
       const failure = { error: error.name, cause: error.message.slice(0, 2000), kind, round, batch };
-      await store
+      await store.campaigns
         .recordMailFailure(input.campaignId, { ...failure, at: new Date().toISOString() })
         // The batch's own error is what the workflow must see, not a failure to record it.
         .catch((recordError: unknown) => logger.warn('could not record the mail batch failure', { recordError }));

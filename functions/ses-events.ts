@@ -27,7 +27,7 @@ export const recordMailEvents = async (event: SNSEvent): Promise<SesEventsResult
     const suppressions = suppressionsFrom(message, record.Sns.Timestamp);
     if (suppressions.length === 0) result.ignored++;
     for (const s of suppressions) {
-      await store.suppress(s);
+      await store.suppressions.suppress(s);
       result.suppressed++;
     }
   }

@@ -5,18 +5,14 @@ import * as z from 'zod';
 import { containerCache } from './adapters/campaign-cache.ts';
 import { readEnv } from './adapters/config.ts';
 import { logger, withLambdaContext } from './adapters/logger.ts';
-import {
-  type CampaignMeta,
-  CampaignNotFound,
-  ConcurrentUpdate,
-  ResponseHistoryFull,
-  type ResponseRecord,
-  type TokenRecord,
-} from './adapters/store.ts';
+import type { TokenRecord } from './adapters/table/assignments.ts';
+import type { ResponseRecord } from './adapters/table/responses.ts';
 import { store } from './adapters/table.ts';
+import type { CampaignMeta } from './core/campaign/lifecycle.ts';
 import { checkLinkAlive, expiredLinkMessage, LinkExpired, surveyLinkExpiry } from './core/campaign/link-lifetime.ts';
 import { hashToken, TOKEN_PATTERN } from './core/campaign/links.ts';
 import { collecting, correctionUntil, DEFAULT_CAMPAIGN_CACHE_SECONDS } from './core/campaign/submission-window.ts';
+import { CampaignNotFound, ConcurrentUpdate, ResponseHistoryFull } from './core/errors.ts';
 import type { Lang } from './core/i18n.ts';
 import type { Center, LocalizedText, Questionnaire } from './core/model.ts';
 import {
@@ -227,7 +223,7 @@ const resolveToken = async (event: APIGatewayProxyEventV2): Promise<TokenRecord 
   const hash = hashToken(token);
   const known = knownTokens.get(hash);
   if (known) return known;
-  const record = await store.getToken(hash);
+  const record = await store.assignments.getToken(hash);
   if (record) {
     if (knownTokens.size >= TOKEN_CACHE_SIZE) knownTokens.delete(knownTokens.keys().next().value ?? '');
     knownTokens.set(hash, record);
@@ -255,7 +251,7 @@ const writableFor = async (
   const open = collecting(meta, now);
   const until = correctionUntil(meta, now);
   if (!until || !latest) return { open };
-  const review = await store.getReview(token.campaignId, token.id);
+  const review = await store.reviews.getReview(token.campaignId, token.id);
   return review?.status === 'returned' && review.version === latest.version
     ? { open: true, returned: { comment: review.comment, until } }
     : { open };
@@ -263,12 +259,12 @@ const writableFor = async (
 
 const loadContext = async (token: TokenRecord) => {
   const [meta, questionnaire, center] = await Promise.all([
-    metas(token.campaignId, () => store.getMeta(token.campaignId)),
+    metas(token.campaignId, () => store.campaigns.getMeta(token.campaignId)),
     // Re-check questions are asked only at their own center.
-    questionnaires(token.campaignId, () => store.getQuestionnaire(token.campaignId)).then((q) =>
+    questionnaires(token.campaignId, () => store.rosters.getQuestionnaire(token.campaignId)).then((q) =>
       questionnaireFor(q, token.centerId),
     ),
-    centers(`${token.campaignId}/${token.centerId}`, () => store.getCenter(token.campaignId, token.centerId)),
+    centers(`${token.campaignId}/${token.centerId}`, () => store.rosters.getCenter(token.campaignId, token.centerId)),
   ]);
   if (!center) throw new CampaignNotFound(`center ${token.centerId} missing`);
   // Past its lifetime the link opens nothing, for reading or writing.
@@ -306,7 +302,10 @@ export const showSurvey = async (event: APIGatewayProxyEventV2): Promise<Result>
   const token = await resolveToken(event);
   if (!token) return problem(event, 404, 'notFound');
   const ctx = await loadContext(token);
-  const [latest, draft] = await Promise.all([store.getLatestResponse(token), store.getDraft(token)]);
+  const [latest, draft] = await Promise.all([
+    store.responses.getLatestResponse(token),
+    store.responses.getDraft(token),
+  ]);
   const { open, returned } = await writableFor(ctx.meta, token, latest, new Date());
   // A draft counts only while it is newer than the latest submission.
   const liveDraft = open && draft && (!latest || draft.savedAt > latest.submittedAt) ? draft : undefined;
@@ -330,7 +329,10 @@ export const showSurvey = async (event: APIGatewayProxyEventV2): Promise<Result>
   const versions =
     view === 'form'
       ? undefined
-      : (await store.listResponseVersions(token)).map((v) => ({ version: v.version, submittedAt: v.submittedAt }));
+      : (await store.responses.listResponseVersions(token)).map((v) => ({
+          version: v.version,
+          submittedAt: v.submittedAt,
+        }));
   const shown =
     liveDraft && view === 'form' ? liveDraft : { answers: latest?.answers ?? {}, problems: latest?.problems ?? [] };
   return html(
@@ -432,7 +434,7 @@ const saveDraft = async (
     now.toISOString(),
   );
   if (!checked.ok) return invalid(event, token, ctx, input, checked.errors);
-  await store.saveDraft(token, checked.draft);
+  await store.responses.saveDraft(token, checked.draft);
   if (wantsJson(event)) return json(200, { saved: 'draft', savedAt: checked.draft.savedAt });
   const anchor = intent === 'add-problem' ? `#p${checked.draft.problems.length}-category` : remove ? '#problems' : '';
   return seeOther(`${tokenOf(event)}?lang=${langOf(event)}&draft=saved${anchor}`);
@@ -452,7 +454,8 @@ const openWrite = async (
   const ctx = await loadContext(token);
   const now = new Date();
   const open =
-    collecting(ctx.meta, now) || (await writableFor(ctx.meta, token, await store.getLatestResponse(token), now)).open;
+    collecting(ctx.meta, now) ||
+    (await writableFor(ctx.meta, token, await store.responses.getLatestResponse(token), now)).open;
   if (!open) return { refused: problem(event, 410, 'closed') };
   return { body, token, ctx, now };
 };
@@ -485,7 +488,7 @@ export const submitSurvey = async (event: APIGatewayProxyEventV2): Promise<Resul
     ]);
   }
   const submissionId = body.input.submissionId ?? randomUUID();
-  const saved = await store.saveResponse(token, {
+  const saved = await store.responses.saveResponse(token, {
     submissionId,
     answers: answers.answers,
     problems: problems.problems,

@@ -6,14 +6,15 @@ import {
   mailPk,
   rectificationPk,
   rectificationTokenPk,
+  SUPPRESSED_PK,
   seriesGsiPk,
   signInAttemptsPk,
   tokenPk,
-} from '../functions/adapters/keys.ts';
+} from '../functions/adapters/table/keys.ts';
 
 /**
  * What each function may do on the table, derived from the store calls it makes
- * (functions/adapters/store.ts, reached from its entry file and the adapters it uses). The stack
+ * (functions/adapters/table/, reached from its entry file and the adapters it uses). The stack
  * builds every function's table policy from this module and nothing else; the embedded cloud
  * enforces the same policies, and its call-recording test checks them against what each function
  * really does. Importing it has no side effects.
@@ -68,8 +69,8 @@ export const KEY_SPACES = {
   audit: auditPk('*'),
   /** `CAMPAIGNS`: the registry of every campaign, which the console lists. */
   registry: CAMPAIGNS_PK,
-  /** `SUPPRESSED`: bounced and complaining addresses (store.ts keeps the name private). */
-  suppressed: 'SUPPRESSED',
+  /** `SUPPRESSED`: bounced and complaining addresses. */
+  suppressed: SUPPRESSED_PK,
   /** `SESSION#<hash>`: a console session, by the hash of its cookie's id. */
   consoleSessions: consoleSessionPk('*'),
   /** `SIGNIN#<username>`: a console username's recent failed sign-ins. */

@@ -222,9 +222,9 @@ const main = async () => {
 
     if (flags.serve) {
       console.log(`\n${formatCampaignStatus(await readCampaignStatus(target, campaign.id))}\n`);
-      const meta = await store.getMeta(campaign.id);
+      const meta = await store.campaigns.getMeta(campaign.id);
       const open = [];
-      for await (const a of store.streamAssignments(campaign.id)) if (!a.answeredAt) open.push(a);
+      for await (const a of store.assignments.streamAssignments(campaign.id)) if (!a.answeredAt) open.push(a);
       const unanswered = new Set(open.map((a) => a.supervisorId));
       for (const email of life.record.invitations) {
         const supervisor = definition.supervisors.find((s) => s.email === email.destination.to[0]);

@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { campaignPk, USAGE } from '../functions/adapters/keys.ts';
+import { campaignPk, USAGE } from '../functions/adapters/table/keys.ts';
 import { type CloudUsage, emptyUsage, lambdaGbSeconds } from '../functions/core/campaign/aws-cost.ts';
 
 /** DynamoDB request units of one call, from `readUnits`/`writeUnits` in functions/core/campaign/aws-cost.ts. */

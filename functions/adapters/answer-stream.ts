@@ -1,4 +1,4 @@
-import { responseSk } from './keys.ts';
+import { responseSk } from './table/keys.ts';
 
 /**
  * What the answer counter receives from the table's stream: the creation of a response item, i.e.

@@ -26,7 +26,8 @@ const centerCache = containerCache<Map<string, Center>>();
 const summaryCache = containerCache<CampaignScoringSummary | undefined>();
 
 /** The campaign's centers, read once per container (they never change after Prepare). */
-export const centersOf = (campaignId: string) => centerCache(campaignId, () => store.getCenters(campaignId));
+export const centersOf = (campaignId: string) => centerCache(campaignId, () => store.rosters.getCenters(campaignId));
 
 /** The campaign's scoring summary, read once per container (Score writes it once). */
-export const summaryOf = (campaignId: string) => summaryCache(campaignId, () => store.getScoringSummary(campaignId));
+export const summaryOf = (campaignId: string) =>
+  summaryCache(campaignId, () => store.scores.getScoringSummary(campaignId));

@@ -1,3 +1,4 @@
+import type { CampaignMeta } from '../core/campaign/lifecycle.ts';
 import { chinaDate } from '../core/campaign/working-days.ts';
 import type { RectificationItem } from '../core/findings/rectification.ts';
 import type { Center, CenterScore } from '../core/model.ts';
@@ -9,7 +10,7 @@ import {
   type SupervisorStanding,
   supervisorActivities,
 } from '../core/scoring/report.ts';
-import type { CampaignMeta, CampaignStore } from './store.ts';
+import type { Tables } from './table/tables.ts';
 
 /** A scored campaign's results as the city summary and the console show them. */
 export interface CityResults {
@@ -27,23 +28,25 @@ export interface CityResults {
  * series' rectification items and the supervisors' standing. One read of each kind of item.
  */
 export const loadCityResults = async (
-  store: CampaignStore,
+  store: Tables,
   meta: CampaignMeta,
   now: Date,
-  centersOf: (campaignId: string) => Promise<ReadonlyMap<string, Center>> = (id) => store.getCenters(id),
+  centersOf: (campaignId: string) => Promise<ReadonlyMap<string, Center>> = (id) => store.rosters.getCenters(id),
 ): Promise<CityResults> => {
   const { campaign } = meta;
   const [centers, scores, raters, items] = await Promise.all([
     centersOf(campaign.id),
-    store.listScores(campaign.id),
-    store.listRaterSeverities(campaign.id),
-    store.listRectificationItems(campaign.series),
+    store.scores.listScores(campaign.id),
+    store.scores.listRaterSeverities(campaign.id),
+    store.rectification.listRectificationItems(campaign.series),
   ]);
   const assignments: { supervisorId: string; answeredAt?: string | undefined }[] = [];
-  for await (const a of store.streamAssignments(campaign.id)) {
+  for await (const a of store.assignments.streamAssignments(campaign.id)) {
     assignments.push({ supervisorId: a.supervisorId, answeredAt: a.answeredAt });
   }
-  const supervisors = await store.getSupervisors(campaign.id, [...new Set(assignments.map((a) => a.supervisorId))]);
+  const supervisors = await store.rosters.getSupervisors(campaign.id, [
+    ...new Set(assignments.map((a) => a.supervisorId)),
+  ]);
   const today = chinaDate(now);
   const firstReminder = [...campaign.schedule.reminders].sort()[0];
   const standings = rankSupervisors(

@@ -89,7 +89,9 @@ export const deliverAll = async (
   clock?: DeliveryClock,
 ): Promise<SendMailResult> => {
   const result: SendMailResult = { sent: 0, skipped: 0, suppressed: 0, failed: 0, remaining: 0 };
-  const suppressed = await store.suppressedAmong([...outgoing.values()].flatMap((o) => ('to' in o ? o.to : [])));
+  const suppressed = await store.suppressions.suppressedAmong(
+    [...outgoing.values()].flatMap((o) => ('to' in o ? o.to : [])),
+  );
   // Before any claim: an email claimed and then refused for the daily quota would never be retried.
   const toSend = [...outgoing.values()].filter(
     (item) => 'to' in item && !item.to.some((to) => suppressed.has(to.toLowerCase())),
@@ -101,7 +103,15 @@ export const deliverAll = async (
   let outOfTime = false;
   const claim = async (recipientId: string, to: string[]): Promise<string | undefined> => {
     const at = now();
-    const claimed = await store.claimMail(input.campaignId, input.kind, input.round, recipientId, to, at, leaseUntil());
+    const claimed = await store.mail.claimMail(
+      input.campaignId,
+      input.kind,
+      input.round,
+      recipientId,
+      to,
+      at,
+      leaseUntil(),
+    );
     return claimed ? at : undefined;
   };
   const deliver = async ([recipientId, item]: [string, Outgoing]): Promise<void> => {
@@ -123,7 +133,7 @@ export const deliverAll = async (
         return;
       }
       // Bounced or complained before: SES would only bounce again and hurt the sender's reputation.
-      await store.settleMail(
+      await store.mail.settleMail(
         input.campaignId,
         input.kind,
         input.round,
@@ -154,12 +164,12 @@ export const deliverAll = async (
       }
       if (claimedAt !== undefined && error instanceof Error && NOT_TAKEN.has(error.name)) {
         // SES took nothing: give the email back so the retried batch sends it rather than skips it.
-        await store
+        await store.mail
           .releaseMail(input.campaignId, input.kind, input.round, recipientId, claimedAt)
           .catch(() => undefined);
       }
       if (!(error instanceof MailRejected)) throw error;
-      await store.settleMail(
+      await store.mail.settleMail(
         input.campaignId,
         input.kind,
         input.round,
@@ -171,7 +181,7 @@ export const deliverAll = async (
       return;
     }
     try {
-      await store.settleMail(
+      await store.mail.settleMail(
         input.campaignId,
         input.kind,
         input.round,

@@ -1,5 +1,6 @@
+import { ConcurrentUpdate } from '../core/errors.ts';
 import { applyRecheck, FindingsCollector, type RecheckResult } from '../core/findings/rectification.ts';
-import { type CampaignStore, ConcurrentUpdate } from './store.ts';
+import type { Tables } from './table/tables.ts';
 
 /** What getting a campaign ready for publication did. */
 export interface PublicationPrepared {
@@ -12,19 +13,19 @@ export interface PublicationPrepared {
 }
 
 const applyOne = async (
-  store: CampaignStore,
+  store: Tables,
   series: string,
   campaign: Parameters<typeof applyRecheck>[2],
   result: RecheckResult,
   at: string,
 ): Promise<'confirmed' | 'reopened' | 'unchanged'> => {
   for (let attempt = 0; attempt < 3; attempt++) {
-    const item = await store.getRectificationItem(series, result.centerId, result.itemId);
+    const item = await store.rectification.getRectificationItem(series, result.centerId, result.itemId);
     if (!item) return 'unchanged';
     const next = applyRecheck(item, result.tally, campaign, at);
     if (next === item) return 'unchanged';
     try {
-      await store.saveRectificationItem(next, item.revision);
+      await store.rectification.saveRectificationItem(next, item.revision);
       return next.state === 'confirmed' ? 'confirmed' : 'reopened';
     } catch (error) {
       // The official reported it fixed at that moment: read again and decide on the new state.
@@ -42,29 +43,29 @@ const applyOne = async (
  * overwritten with the same.
  */
 export const preparePublication = async (
-  store: CampaignStore,
+  store: Tables,
   campaignId: string,
   now: Date,
 ): Promise<PublicationPrepared> => {
   const [meta, questionnaire, findingKey] = await Promise.all([
-    store.getMeta(campaignId),
-    store.getQuestionnaire(campaignId),
-    store.getFindingKey(campaignId),
+    store.campaigns.getMeta(campaignId),
+    store.rosters.getQuestionnaire(campaignId),
+    store.campaigns.getFindingKey(campaignId),
   ]);
   const campaign = meta.campaign;
   const at = now.toISOString();
   const withdrawn = new Set(
-    (await store.listDisputes(campaignId)).filter((d) => d.state === 'withdrawn').map((d) => d.itemId),
+    (await store.factCheck.listDisputes(campaignId)).filter((d) => d.state === 'withdrawn').map((d) => d.itemId),
   );
   // The ids fact-check showed: withdrawn findings are matched by them.
   const findings = new FindingsCollector(campaign, questionnaire, at, withdrawn, findingKey);
   let responses = 0;
-  for await (const page of store.streamCountedResponses(campaignId)) {
+  for await (const page of store.responses.streamCountedResponses(campaignId)) {
     for (const response of page) findings.add(response);
     responses += page.length;
   }
   const found = findings.finish();
-  const itemsCreated = await store.putRectificationItems(found.items);
+  const itemsCreated = await store.rectification.putRectificationItems(found.items);
   let confirmed = 0;
   let reopened = 0;
   for (const result of found.rechecks) {
@@ -72,7 +73,7 @@ export const preparePublication = async (
     if (outcome === 'confirmed') confirmed++;
     if (outcome === 'reopened') reopened++;
   }
-  await store.putFindings(campaignId, found.findings);
+  await store.findings.putFindings(campaignId, found.findings);
   return {
     responses,
     itemsFound: found.items.length,

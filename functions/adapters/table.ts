@@ -1,11 +1,11 @@
 import { requireEnv } from './config.ts';
-import { ConsoleSessionStore } from './console-sessions.ts';
 import { documentClient } from './dynamodb.ts';
-import { SignInAttemptStore } from './sign-in-attempts.ts';
-import { CampaignStore } from './store.ts';
+import { ConsoleSessionStore } from './table/console-sessions.ts';
+import { SignInAttemptStore } from './table/sign-in-attempts.ts';
+import { createTables } from './table/tables.ts';
 
 /** The product's table, configured once per process from `TABLE_NAME`. */
-export const store = new CampaignStore(documentClient, requireEnv('TABLE_NAME'));
+export const store = createTables(documentClient, requireEnv('TABLE_NAME'));
 
 /** The console's sessions, in the same table. */
 export const consoleSessions = new ConsoleSessionStore(documentClient, requireEnv('TABLE_NAME'));

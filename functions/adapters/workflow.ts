@@ -1,7 +1,8 @@
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+import type { CampaignMeta } from '../core/campaign/lifecycle.ts';
 import type { WakeSignal } from '../core/campaign/workflow-contract.ts';
 import { sfnClient } from './sfn.ts';
-import type { CampaignMeta, CampaignStore } from './store.ts';
+import type { Tables } from './table/tables.ts';
 
 const STALE_TOKEN = new Set(['TaskTimedOut', 'InvalidToken', 'TaskDoesNotExist']);
 
@@ -26,12 +27,12 @@ export const wakeCollect = async (taskToken: string, signal: WakeSignal): Promis
  * stored and says why the wait is over, or undefined.
  */
 export const holdTaskToken = async (
-  store: Pick<CampaignStore, 'setTaskToken' | 'getMeta'>,
+  store: { campaigns: Pick<Tables['campaigns'], 'setTaskToken' | 'getMeta'> },
   input: { campaignId: string; taskToken: string; wakeAt: string },
   over: (meta: CampaignMeta) => WakeSignal['reason'] | undefined | Promise<WakeSignal['reason'] | undefined>,
 ): Promise<{ stored: true }> => {
-  await store.setTaskToken(input.campaignId, input.taskToken, input.wakeAt);
-  const reason = await over(await store.getMeta(input.campaignId));
+  await store.campaigns.setTaskToken(input.campaignId, input.taskToken, input.wakeAt);
+  const reason = await over(await store.campaigns.getMeta(input.campaignId));
   if (reason) await wakeCollect(input.taskToken, { reason, at: new Date().toISOString() });
   return { stored: true };
 };

@@ -1,5 +1,6 @@
 import { DescribeExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
-import type { CampaignMeta, CampaignStore } from '../../functions/adapters/store.ts';
+import type { Tables } from '../../functions/adapters/table/tables.ts';
+import type { CampaignMeta } from '../../functions/core/campaign/lifecycle.ts';
 import { formatBeijingTime } from '../../functions/core/i18n.ts';
 import type { CampaignDefinition, CampaignStatus, Center } from '../../functions/core/model.ts';
 import type { ConsoleAccount } from '../cognito.ts';
@@ -11,7 +12,7 @@ import { waitFor } from './wait.ts';
 
 /** What the demo drives: the campaign just launched, and where its people reach it. */
 export interface DemoWorld {
-  store: CampaignStore;
+  store: Tables;
   sfn: SFNClient;
   /** The local SES (its outbox is every email sent) and the HTTP API (survey, /r/ links, console). */
   urls: { ses: string; api: string };
@@ -93,7 +94,7 @@ export class DemoLife {
       what,
       async () => {
         await this.running();
-        const meta = await this.world.store.getMeta(this.campaignId);
+        const meta = await this.world.store.campaigns.getMeta(this.campaignId);
         return statuses.includes(meta.status) ? meta : undefined;
       },
       timeoutMs,
@@ -134,7 +135,7 @@ export class DemoLife {
     const { store } = this.world;
     const sent = await waitFor('the invitations', async () => {
       await this.running();
-      const meta = await store.getMeta(this.campaignId).catch(() => undefined);
+      const meta = await store.campaigns.getMeta(this.campaignId).catch(() => undefined);
       const invitations = await this.emails('invitation');
       return meta && meta.supervisors > 0 && invitations.length >= meta.supervisors ? { meta, invitations } : undefined;
     });
@@ -169,7 +170,7 @@ export class DemoLife {
     // The Collect task holds its token once the invitations are out: the console's actions wake it.
     await waitFor('the campaign to collect answers', async () => {
       await this.running();
-      const meta = await store.getMeta(this.campaignId);
+      const meta = await store.campaigns.getMeta(this.campaignId);
       return meta.status === 'open' && meta.taskToken ? true : undefined;
     });
     const organizer = await this.console();
@@ -231,7 +232,7 @@ export class DemoLife {
     if (corrected.status !== 200 || corrected.version === undefined)
       throw new Error(`the supervisor's correction was answered ${corrected.status}`);
     await organizer.submit(`${this.consolePath}/finish-review?lang=zh`, {});
-    const response = await this.world.store.getResponse(this.campaignId, supervisor.id, assignmentId);
+    const response = await this.world.store.responses.getResponse(this.campaignId, supervisor.id, assignmentId);
     const centerId = response?.centerId ?? '';
     this.record.review = {
       assignmentId,
@@ -254,7 +255,7 @@ export class DemoLife {
   async factCheck(): Promise<void> {
     const { store, say } = this.world;
     await this.untilStatus('the fact-check window', ['fact-checking']);
-    const items = await store.listFactCheckItems(this.campaignId);
+    const items = await store.factCheck.listFactCheckItems(this.campaignId);
     const centers = new Set(items.map((i) => i.centerId));
     const notices = await waitFor('the fact-check notices', async () => {
       await this.running();
@@ -290,7 +291,7 @@ export class DemoLife {
   /** Scoring: every center scored from the responses that count. */
   async scoring(): Promise<void> {
     await this.untilStatus('the scores', ['scored', 'published']);
-    const scores = await this.world.store.listScores(this.campaignId);
+    const scores = await this.world.store.scores.listScores(this.campaignId);
     const withScore = scores.filter((s) => s.score !== null).length;
     this.record.scored = { centers: scores.length, withScore };
     this.world.say(
@@ -301,7 +302,7 @@ export class DemoLife {
   /** Publication: each official gets their center's summary, the organizers the city summary. */
   async publication(): Promise<void> {
     await waitFor('the publication', async () => ((await this.running()) === 'SUCCEEDED' ? true : undefined), 90_000);
-    const meta = await this.world.store.getMeta(this.campaignId);
+    const meta = await this.world.store.campaigns.getMeta(this.campaignId);
     if (meta.status !== 'published') throw new Error(`the workflow succeeded with the campaign ${meta.status}`);
     const summaries = (await this.emails('summary')).length;
     const citySummaries = (await this.emails('city-summary')).length;

@@ -3,7 +3,8 @@ import type { SFNClient } from '@aws-sdk/client-sfn';
 import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CampaignStore, TokenRecord } from '../../functions/adapters/store.ts';
+import type { TokenRecord } from '../../functions/adapters/table/assignments.ts';
+import type { Tables } from '../../functions/adapters/table/tables.ts';
 import { REPORT_COLUMNS } from '../../functions/core/scoring/report.ts';
 import type { EmbeddedCloud } from '../../local/cloud.ts';
 import { launchChromium } from '../support/browser.ts';
@@ -32,7 +33,7 @@ import { launchAndAnswerTwo, type TwoAnswered, threeCenterCampaign } from './sur
 const SCREENSHOTS = 'test-results/screenshots';
 
 let cloud: EmbeddedCloud;
-let store: CampaignStore;
+let store: Tables;
 let sfn: SFNClient;
 let browser: Browser;
 
@@ -259,7 +260,7 @@ describe('the organizer console in a browser', { timeout: 180_000 }, () => {
     await page.getByRole('heading', { name: '无法保存', level: 1 }).waitFor();
     const refusal = await page.locator('main').textContent();
     const refusalPage = await checkPage(page, '7-review-refused');
-    const afterRefusal = (await store.listReviews(shared.id)).get(shared.qinhuai.id);
+    const afterRefusal = (await store.reviews.listReviews(shared.id)).get(shared.qinhuai.id);
     await page.goBack();
     await card().getByLabel('意见（退回或作废时必填）').fill('请补充窗口照片');
     await card().getByRole('button', { name: '退回修改' }).click();
@@ -286,7 +287,7 @@ describe('the organizer console in a browser', { timeout: 180_000 }, () => {
     expect(decided).toContain('上次决定: 已退回修改 · organizer');
     expect(decided).toContain('“请补充窗口照片”');
     expect(allPage).toEqual([]);
-    expect((await store.listReviews(shared.id)).get(shared.qinhuai.id)).toMatchObject({
+    expect((await store.reviews.listReviews(shared.id)).get(shared.qinhuai.id)).toMatchObject({
       status: 'returned',
       comment: '请补充窗口照片',
       reviewer: { username: 'organizer' },
@@ -350,10 +351,10 @@ describe('the organizer console in a browser', { timeout: 180_000 }, () => {
     expect(refused.status()).toBe(403);
     expect(refusal).toContain('无权操作');
     expect(refusalPage).toEqual([]);
-    expect((await store.listReviews(shared.id)).get(shared.qinhuai.id)?.reviewer.username).not.toBe(
+    expect((await store.reviews.listReviews(shared.id)).get(shared.qinhuai.id)?.reviewer.username).not.toBe(
       'coordinator-xuanwu',
     );
-    expect((await store.listAudit(shared.id)).map((a) => a.actor.username)).not.toContain('coordinator-xuanwu');
+    expect((await store.audit.listAudit(shared.id)).map((a) => a.actor.username)).not.toContain('coordinator-xuanwu');
     expect(problems).toEqual([]);
     await context.close();
   });
@@ -374,7 +375,7 @@ describe('the organizer console in a browser', { timeout: 180_000 }, () => {
     const closing = await page.getByRole('status').textContent();
     // The workflow closes the campaign and holds it in review for its two working days.
     await waitFor('the review', async () =>
-      (await store.getMeta(campaign.id)).status === 'reviewing' ? true : undefined,
+      (await store.campaigns.getMeta(campaign.id)).status === 'reviewing' ? true : undefined,
     );
     await page.goto(`${campaignPath(campaign.id)}?lang=zh`);
     const reviewPage = await checkPage(page, '14-in-review');
@@ -414,7 +415,7 @@ describe('the organizer console in a browser', { timeout: 180_000 }, () => {
     expect(closing).toContain('已要求截止');
     expect(reviewPage).toEqual([]);
     expect(execution.status).toBe('SUCCEEDED');
-    expect(await store.getMeta(campaign.id)).toMatchObject({ closedReason: 'closed-by-organizer' });
+    expect(await store.campaigns.getMeta(campaign.id)).toMatchObject({ closedReason: 'closed-by-organizer' });
     expect(chartShown).toBe(true);
     // A dot for each center with a score: the two answered ones.
     expect(dots).toBe(2);
@@ -435,7 +436,7 @@ describe('the organizer console in a browser', { timeout: 180_000 }, () => {
     );
     expect(center).toContain('Raters1');
     expect(centerPage).toEqual([]);
-    const downloads = (await store.listAudit(campaign.id)).map((a) => a.action);
+    const downloads = (await store.audit.listAudit(campaign.id)).map((a) => a.action);
     expect(downloads).toEqual(
       expect.arrayContaining(['campaign.close', 'review.finish', 'download.csv', 'download.xlsx']),
     );

@@ -2,7 +2,8 @@ import { mkdir } from 'node:fs/promises';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CampaignStore, TokenRecord } from '../../functions/adapters/store.ts';
+import type { TokenRecord } from '../../functions/adapters/table/assignments.ts';
+import type { Tables } from '../../functions/adapters/table/tables.ts';
 import type { EmbeddedCloud } from '../../local/cloud.ts';
 import { mailKindOf, readOutbox } from '../../local/ses-outbox.ts';
 import { launchChromium } from '../support/browser.ts';
@@ -36,7 +37,7 @@ const REASON = '当天该窗口人员在处理系统故障，并非玩手机，�
 const NOTE = '经核实，监控显示在处理故障';
 
 let cloud: EmbeddedCloud;
-let store: CampaignStore;
+let store: Tables;
 let sfn: SFNClient;
 let browser: Browser;
 
@@ -104,7 +105,7 @@ describe('fact-check in a browser', { timeout: 180_000 }, () => {
     await consoleTab.page.getByRole('button', { name: '立即截止' }).click();
     await consoleTab.page.waitForURL(/done=close/);
     const meta = await waitFor('the fact-check', async () => {
-      const m = await store.getMeta(ID);
+      const m = await store.campaigns.getMeta(ID);
       return m.status === 'fact-checking' && m.taskToken ? m : undefined;
     });
     const notices = await waitFor('the fact-check notices', async () => {
@@ -157,7 +158,7 @@ describe('fact-check in a browser', { timeout: 180_000 }, () => {
     const describedBy = (await field.getAttribute('aria-describedby')) ?? '';
     const errorBeside = await disputed().locator(`[id="${describedBy}"]`).textContent();
     const kept = await field.inputValue();
-    const afterRefusal = await store.listDisputes(ID, qinhuai.id);
+    const afterRefusal = await store.factCheck.listDisputes(ID, qinhuai.id);
     const refusedShot = await checkPage(page, '2-official-refused');
 
     // Assess
@@ -192,7 +193,7 @@ describe('fact-check in a browser', { timeout: 180_000 }, () => {
     const card = (await disputed().textContent()) ?? '';
     const fieldsLeft = await disputed().getByRole('textbox').count();
     const otherFields = await other().getByRole('textbox').count();
-    const disputes = await store.listDisputes(ID, qinhuai.id);
+    const disputes = await store.factCheck.listDisputes(ID, qinhuai.id);
     const disputedShot = await checkPage(page, '3-official-disputed');
 
     // Assess
@@ -211,7 +212,7 @@ describe('fact-check in a browser', { timeout: 180_000 }, () => {
     // Prepare
     if (!officialLink) throw new Error("the previous test's fact-check link is missing");
     const qinhuai = centerOf(campaign.qinhuai);
-    const [dispute] = await store.listDisputes(ID, qinhuai.id);
+    const [dispute] = await store.factCheck.listDisputes(ID, qinhuai.id);
     if (dispute?.state !== 'open') throw new Error("the previous test's dispute is missing");
     const context = await newContext(DESKTOP);
     const { page, problems } = await openPage(context);
@@ -270,17 +271,17 @@ describe('fact-check in a browser', { timeout: 180_000 }, () => {
     const finished = await page.getByRole('status').textContent();
     const execution = await cloud.runner.waitForExecution(campaign.executionArn);
     const series = campaign.definition.campaign.series;
-    const items = (await store.listRectificationItems(series, qinhuai.id)).map((i) => i.description);
-    const xuanwuItems = (await store.listRectificationItems(series, campaign.xuanwu.centerId)).map(
+    const items = (await store.rectification.listRectificationItems(series, qinhuai.id)).map((i) => i.description);
+    const xuanwuItems = (await store.rectification.listRectificationItems(series, campaign.xuanwu.centerId)).map(
       (i) => i.description,
     );
-    const audit = (await store.listAudit(ID)).map((a) => a.action);
+    const audit = (await store.audit.listAudit(ID)).map((a) => a.action);
     await context.close();
 
     // Assess
     expect(finished).toBe('事实核查已结束，开始评分。');
     expect(execution.status).toBe('SUCCEEDED');
-    expect((await store.getMeta(ID)).status).toBe('published');
+    expect((await store.campaigns.getMeta(ID)).status).toBe('published');
     expect(items).toEqual([WAITING]);
     expect(xuanwuItems).toEqual([FOUND_AT_XUANWU]);
     expect(audit).toEqual(

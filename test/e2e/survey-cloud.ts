@@ -2,8 +2,9 @@ import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import { launchCampaign } from '../../cli/launch.ts';
 import { demoQuestionnaire } from '../../cli/sample-data/centers.ts';
-import { USAGE } from '../../functions/adapters/keys.ts';
-import type { CampaignStore, TokenRecord } from '../../functions/adapters/store.ts';
+import type { TokenRecord } from '../../functions/adapters/table/assignments.ts';
+import { USAGE } from '../../functions/adapters/table/keys.ts';
+import type { Tables } from '../../functions/adapters/table/tables.ts';
 import { hashToken } from '../../functions/core/campaign/links.ts';
 import { CampaignDefinition } from '../../functions/core/model.ts';
 import type { EmbeddedCloud } from '../../local/cloud.ts';
@@ -58,7 +59,7 @@ export const surveyCampaign = (id: string, now = new Date()): CampaignDefinition
 
 /** Launches a campaign as organizers do and returns the survey links its invitation emails carry. */
 export const launchWithLinks = async (
-  deps: { cloud: EmbeddedCloud; store: CampaignStore; sfn: SFNClient },
+  deps: { cloud: EmbeddedCloud; store: Tables; sfn: SFNClient },
   definition: CampaignDefinition,
 ): Promise<{ executionArn: string; links: string[] }> => {
   const launch = await launchCampaign(
@@ -72,19 +73,19 @@ export const launchWithLinks = async (
   });
   // The Collect task holds its token once invitations are out; closing needs it.
   await waitFor('the Collect task', async () =>
-    (await deps.store.getMeta(definition.campaign.id)).taskToken ? true : undefined,
+    (await deps.store.campaigns.getMeta(definition.campaign.id)).taskToken ? true : undefined,
   );
   return { executionArn: launch.executionArn, links };
 };
 
 /** Closes a campaign the way the organizer's command does: request, wake the workflow, wait for it. */
-export const closeCampaign = async (store: CampaignStore, campaignId: string): Promise<void> => {
+export const closeCampaign = async (store: Tables, campaignId: string): Promise<void> => {
   const { wakeCollect } = await import('../../functions/adapters/workflow.ts');
-  const meta = await store.requestClose(campaignId);
+  const meta = await store.campaigns.requestClose(campaignId);
   if (!meta.taskToken) throw new Error(`campaign ${campaignId} has no Collect task to wake`);
   await wakeCollect(meta.taskToken, { reason: 'closed-by-organizer', at: new Date().toISOString() });
   await waitFor('the campaign to close', async () =>
-    (await store.getMeta(campaignId)).status !== 'open' ? true : undefined,
+    (await store.campaigns.getMeta(campaignId)).status !== 'open' ? true : undefined,
   );
 };
 
@@ -159,12 +160,15 @@ export interface TwoAnswered {
 
 /** Launches the campaign and answers one 玄武区 and one 秦淮区 assignment, counted once this resolves. */
 export const launchAndAnswerTwo = async (
-  deps: { cloud: EmbeddedCloud; store: CampaignStore; sfn: SFNClient },
+  deps: { cloud: EmbeddedCloud; store: Tables; sfn: SFNClient },
   definition: CampaignDefinition,
 ): Promise<TwoAnswered> => {
   const { executionArn, links } = await launchWithLinks(deps, definition);
   const tokens = await Promise.all(
-    links.map(async (link) => ({ link, token: await deps.store.getToken(hashToken(link.split('/s/')[1] ?? '')) })),
+    links.map(async (link) => ({
+      link,
+      token: await deps.store.assignments.getToken(hashToken(link.split('/s/')[1] ?? '')),
+    })),
   );
   const district = (t: TokenRecord | undefined) => definition.centers.find((c) => c.id === t?.centerId)?.district;
   const xuanwu = tokens.find((t) => district(t.token) === '玄武区');

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, type ExpectStatic, it } from 'vitest';
-import type { CampaignStore } from '../../functions/adapters/store.ts';
+import type { Tables } from '../../functions/adapters/table/tables.ts';
 import { hashToken } from '../../functions/core/campaign/links.ts';
 import type { Lang } from '../../functions/core/i18n.ts';
 import type { Question } from '../../functions/core/model.ts';
@@ -18,7 +18,7 @@ const SCREENSHOTS = 'test-results/screenshots';
 const POLL = { timeout: 30_000 };
 
 let cloud: EmbeddedCloud;
-let store: CampaignStore;
+let store: Tables;
 let sfn: SFNClient;
 let browser: Browser;
 
@@ -165,7 +165,7 @@ const journey = async (lang: Lang, expect: ExpectStatic) => {
   const definition = surveyCampaign(`e2e-${lang}`);
   const { links } = await launchWithLinks({ cloud, store, sfn }, definition);
   const link = links[0] ?? '';
-  const token = await store.getToken(hashToken(tokenOf(link)));
+  const token = await store.assignments.getToken(hashToken(tokenOf(link)));
   expect(token).toBeDefined();
   const questions = questionsFor(definition.questionnaire, token?.activity ?? 'experiential');
   const required = questions.filter((q) => q.required);
@@ -283,7 +283,7 @@ const journey = async (lang: Lang, expect: ExpectStatic) => {
   await page.waitForURL(/view=confirmation/);
   expect(await page.locator('.notice h2').textContent()).toContain(says.submitted(2));
   expect(await page.locator('.versions li').count()).toBe(2);
-  const versions = token ? await store.listResponseVersions(token) : [];
+  const versions = token ? await store.responses.listResponseVersions(token) : [];
   expect(versions.map((v) => [v.version, v.answers[first.id]])).toEqual([
     [1, false],
     [2, true],
@@ -328,7 +328,7 @@ describe.concurrent('the survey page on a phone', { timeout: 120_000 }, () => {
     const definition = surveyCampaign('e2e-nojs');
     const { links } = await launchWithLinks({ cloud, store, sfn }, definition);
     const link = links[1] ?? '';
-    const token = await store.getToken(hashToken(tokenOf(link)));
+    const token = await store.assignments.getToken(hashToken(tokenOf(link)));
     const questions = questionsFor(definition.questionnaire, token?.activity ?? 'experiential');
     const context = await phone('zh', false);
     const { page, problems } = await openPage(context);
@@ -372,7 +372,7 @@ describe.concurrent('the survey page on a phone', { timeout: 120_000 }, () => {
     expect(await page.locator('.notice h2').textContent()).toContain('答卷已提交（第 1 版）');
     expect(await page.locator('main').textContent()).toContain('自助终端黑屏');
     expect(problems).toEqual([]);
-    const latest = token ? await store.getLatestResponse(token) : undefined;
+    const latest = token ? await store.responses.getLatestResponse(token) : undefined;
     expect(latest?.problems).toEqual([{ category: 'facilities', description: '自助终端黑屏', severity: 'minor' }]);
     await context.close();
   });
@@ -382,7 +382,7 @@ describe.concurrent('the survey page on a phone', { timeout: 120_000 }, () => {
     const definition = surveyCampaign('e2e-offline');
     const { links } = await launchWithLinks({ cloud, store, sfn }, definition);
     const link = links[0] ?? '';
-    const token = await store.getToken(hashToken(tokenOf(link)));
+    const token = await store.assignments.getToken(hashToken(tokenOf(link)));
     const [first] = questionsFor(definition.questionnaire, token?.activity ?? 'experiential');
     if (first?.kind !== 'yesno') throw new Error('the hall questionnaire starts with a yes/no question');
     const context = await phone('zh');
@@ -398,7 +398,7 @@ describe.concurrent('the survey page on a phone', { timeout: 120_000 }, () => {
     await shoot(page, 'zh-offline-kept-on-phone');
     await (await context.newCDPSession(page)).send('Page.setWebLifecycleState', { state: 'frozen' });
     await page.close();
-    const before = token ? await store.getDraft(token) : undefined;
+    const before = token ? await store.responses.getDraft(token) : undefined;
     expect(before, 'nothing reached the server while offline').toBeUndefined();
     await context.setOffline(false);
     const { page: reopened, problems: laterProblems } = await openPage(context);
@@ -406,7 +406,7 @@ describe.concurrent('the survey page on a phone', { timeout: 120_000 }, () => {
     // Once back online the answer reaches the server: saved by the reopened page from what the phone
     // kept, or (Chromium may let the page being left hear 'online' first) by that page itself.
     await expect
-      .poll(async () => (token ? await store.getDraft(token) : undefined)?.answers[first.id], POLL)
+      .poll(async () => (token ? await store.responses.getDraft(token) : undefined)?.answers[first.id], POLL)
       .toBe('no');
 
     // Assess: the answer typed offline is on the reopened page and on the server

@@ -2,15 +2,16 @@ import type { SFNClient } from '@aws-sdk/client-sfn';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchCampaign } from '../../cli/launch.ts';
-import { responseSk, shardOf, shardPk } from '../../functions/adapters/keys.ts';
-import type { AssignmentRecord, CampaignStore } from '../../functions/adapters/store.ts';
+import type { AssignmentRecord } from '../../functions/adapters/table/assignments.ts';
+import { responseSk, shardOf, shardPk } from '../../functions/adapters/table/keys.ts';
+import type { Tables } from '../../functions/adapters/table/tables.ts';
 import type { EmbeddedCloud } from '../../local/cloud.ts';
 import { answerSurvey } from '../../local/demo/simulate.ts';
 import { shortDemoCampaign } from '../fixtures/campaign.ts';
 import { invitationLinks, startCloudAndClients, untilCollecting } from '../support/embedded-cloud.ts';
 
 let cloud: EmbeddedCloud;
-let store: CampaignStore;
+let store: Tables;
 let sfn: SFNClient;
 
 beforeAll(async () => {
@@ -23,7 +24,7 @@ afterAll(async () => {
 
 const assignmentsOf = async (campaignId: string) => {
   const all: AssignmentRecord[] = [];
-  for await (const a of store.streamAssignments(campaignId)) all.push(a);
+  for await (const a of store.assignments.streamAssignments(campaignId)) all.push(a);
   return all;
 };
 
@@ -40,7 +41,7 @@ describe('counting first answers from the table stream (embedded cloud)', () => 
     // Act 1: a first answer, with the counter held so the request is seen on its own
     cloud.answerStream.pause();
     expect((await answerSurvey(link, 'first')).status).toBe(200);
-    const beforeCounting = await store.getMeta(id);
+    const beforeCounting = await store.campaigns.getMeta(id);
     const markedBeforeCounting = (await assignmentsOf(id)).filter((a) => a.answeredAt).length;
     cloud.answerStream.resume();
     await cloud.streamIdle();
@@ -49,12 +50,12 @@ describe('counting first answers from the table stream (embedded cloud)', () => 
     expect(beforeCounting.answered).toBe(0);
     expect(markedBeforeCounting).toBe(0);
     const responses = [];
-    for await (const page of store.streamResponses(id)) responses.push(...page);
+    for await (const page of store.responses.streamResponses(id)) responses.push(...page);
     const [response] = responses;
     if (!response) throw new Error('the answer was not stored');
     const marked = (await assignmentsOf(id)).filter((a) => a.answeredAt);
     expect(marked.map((a) => [a.id, a.answeredAt])).toEqual([[response.assignmentId, response.submittedAt]]);
-    expect((await store.getMeta(id)).answered).toBe(1);
+    expect((await store.campaigns.getMeta(id)).answered).toBe(1);
 
     // Act 2: the same link answered again (a new version), a draft saved, and the response item
     // rewritten by a batch write (an update of an existing item: not a creation); the counter is held
@@ -70,7 +71,7 @@ describe('counting first answers from the table stream (embedded cloud)', () => 
     if (!answeredAssignment) throw new Error('no marked assignment');
     const key = { PK: shardPk(id, shardOf(answeredAssignment.supervisorId)), SK: responseSk(response.assignmentId) };
     const { documentClient } = await import('../../functions/adapters/dynamodb.ts');
-    const stored = await store.listResponseVersions({
+    const stored = await store.responses.listResponseVersions({
       ...answeredAssignment,
       shard: shardOf(answeredAssignment.supervisorId),
     });
@@ -88,7 +89,7 @@ describe('counting first answers from the table stream (embedded cloud)', () => 
     // Assess 2: the stream carried none of them; still one answered assignment, counted once
     expect(carried).toBe(0);
     expect(draft.status).toBe(200);
-    expect((await store.getMeta(id)).answered).toBe(1);
+    expect((await store.campaigns.getMeta(id)).answered).toBe(1);
     expect(stored).toHaveLength(2);
     cloud.runner.stopExecution(launch.executionArn);
   });

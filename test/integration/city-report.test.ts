@@ -2,7 +2,7 @@ import type { SFNClient } from '@aws-sdk/client-sfn';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchCampaign } from '../../cli/launch.ts';
-import type { CampaignStore } from '../../functions/adapters/store.ts';
+import type { Tables } from '../../functions/adapters/table/tables.ts';
 import { XLSX_TYPE } from '../../functions/adapters/xlsx.ts';
 import { CampaignDefinition, type CenterLevel } from '../../functions/core/model.ts';
 import { sheetName } from '../../functions/core/scoring/report.ts';
@@ -14,7 +14,7 @@ import { startCloudAndClients } from '../support/embedded-cloud.ts';
 import { waitFor } from '../support/wait.ts';
 
 let cloud: EmbeddedCloud;
-let store: CampaignStore;
+let store: Tables;
 let sfn: SFNClient;
 
 beforeAll(async () => {
@@ -39,7 +39,7 @@ describe('the city results sent to the organizers', () => {
     });
     const launch = await launchCampaign({ store, sfn, stateMachineArn: cloud.stateMachineArn }, definition);
     const invitations = await waitFor('the invitations', async () => {
-      const meta = await store.getMeta(definition.campaign.id).catch(() => undefined);
+      const meta = await store.campaigns.getMeta(definition.campaign.id).catch(() => undefined);
       const sent = (await readOutbox(cloud.urls.ses)).filter((e) => mailKindOf(e) === 'invitation');
       return meta && meta.supervisors > 0 && sent.length >= meta.supervisors ? sent : undefined;
     });
@@ -62,7 +62,7 @@ describe('the city results sent to the organizers', () => {
     ]);
 
     // Assess: every level's sheet holds its centers, ranked, with the stored scores
-    const scores = await store.listScores(definition.campaign.id);
+    const scores = await store.scores.listScores(definition.campaign.id);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(Buffer.from(files[0]?.content ?? '', 'base64') as unknown as ExcelJS.Buffer);
     for (const level of ['municipal', 'district', 'street'] as const) {

@@ -14,7 +14,7 @@ import { sampleCampaign } from '../../cli/sample.ts';
 import { readCampaignStatus } from '../../cli/status.ts';
 import { type Target, targetFromEnvironment, writeEndpointFile } from '../../cli/target.ts';
 import { getLinkSecret } from '../../functions/adapters/link-secret.ts';
-import type { CampaignStore } from '../../functions/adapters/store.ts';
+import type { Tables } from '../../functions/adapters/table/tables.ts';
 import { deriveToken, surveyUrl } from '../../functions/core/campaign/links.ts';
 import { LEVEL_LABELS } from '../../functions/core/i18n.ts';
 import { type EmbeddedCloud, startEmbeddedCloud } from '../../local/cloud.ts';
@@ -28,7 +28,7 @@ const LOCAL = ['--endpoint-file', 'cloud.json'];
 
 let cloud: EmbeddedCloud;
 let target: Target;
-let store: CampaignStore;
+let store: Tables;
 let work: string;
 let env: NodeJS.ProcessEnv;
 
@@ -200,7 +200,7 @@ describe('supervision, run as a command against the embedded cloud', () => {
       const meta = await untilCollecting(store, id);
       const secret = await getLinkSecret();
       const assignments = [];
-      for await (const a of store.streamAssignments(id)) assignments.push(a);
+      for await (const a of store.assignments.streamAssignments(id)) assignments.push(a);
       const links = assignments.slice(0, 5).map((a) => surveyUrl(cloud.urls.api, deriveToken(secret, id, a.id)));
       for (const url of links) expect((await answerSurvey(url, id)).status).toBe(200);
       // Answers are counted from the table's stream within about a second of being stored.
@@ -235,7 +235,7 @@ describe('supervision, run as a command against the embedded cloud', () => {
       // Act
       const shortened = await supervision('extend', id, '--deadline', soon, ...LOCAL);
       const closed = await waitFor('the campaign to close at the new deadline', async () => {
-        const meta = await store.getMeta(id);
+        const meta = await store.campaigns.getMeta(id);
         return meta.status !== 'open' ? meta : undefined;
       });
 
@@ -265,7 +265,10 @@ describe('supervision, run as a command against the embedded cloud', () => {
       expect(close.stdout).toContain(`closing 正在截止 ${id}: 0/`);
       expect(close.stdout).toContain('the workflow was woken and is closing now.');
       expect(close.stdout).toContain(`${id} is published 已通报`);
-      expect(await store.getMeta(id)).toMatchObject({ status: 'published', closedReason: 'closed-by-organizer' });
+      expect(await store.campaigns.getMeta(id)).toMatchObject({
+        status: 'published',
+        closedReason: 'closed-by-organizer',
+      });
       expect(statesEntered(id)).toEqual(expect.arrayContaining(['Collect', 'Close', 'Score']));
       // A second close is refused in one sentence, without a stack trace
       expect(again.code).toBe(1);

@@ -1,7 +1,7 @@
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchCampaign } from '../../cli/launch.ts';
-import type { CampaignStore } from '../../functions/adapters/store.ts';
+import type { Tables } from '../../functions/adapters/table/tables.ts';
 import type { EmbeddedCloud } from '../../local/cloud.ts';
 import { answerSurvey } from '../../local/demo/simulate.ts';
 import { shortDemoCampaign } from '../fixtures/campaign.ts';
@@ -11,7 +11,7 @@ import { waitFor } from '../support/wait.ts';
 const CACHE_SECONDS = 4;
 
 let cloud: EmbeddedCloud;
-let store: CampaignStore;
+let store: Tables;
 let sfn: SFNClient;
 
 beforeAll(async () => {
@@ -36,11 +36,11 @@ describe('closing while survey containers still see the campaign open', () => {
     expect((await answerSurvey(first, 'window')).status).toBe(200);
 
     // Act: the organizer closes; the workflow closes the campaign in the store; an answer arrives after that
-    await store.requestClose(id);
+    await store.campaigns.requestClose(id);
     const { wakeCollect } = await import('../../functions/adapters/workflow.ts');
     await wakeCollect(meta.taskToken ?? '', { reason: 'closed-by-organizer', at: new Date().toISOString() });
     const closed = await waitFor('the close', async () => {
-      const m = await store.getMeta(id);
+      const m = await store.campaigns.getMeta(id);
       return m.status !== 'open' ? m : undefined;
     });
     const lateStatus = (await answerSurvey(late, 'window')).status;
@@ -57,7 +57,7 @@ describe('closing while survey containers still see the campaign open', () => {
     const output = JSON.parse(final.output ?? '{}') as { score?: { responses?: number } };
     expect(output.score?.responses).toBe(2);
     await cloud.streamIdle();
-    expect((await store.getMeta(id)).answered).toBe(2);
+    expect((await store.campaigns.getMeta(id)).answered).toBe(2);
     // Score waited the settle time out, longer than a container keeps its copy: the close is seen now.
     expect(refusedStatus).toBe(410);
   });

@@ -277,7 +277,7 @@ describe('failed console sign-ins on the embedded cloud', () => {
     for (let i = 0; i < 6; i++) wrong.push(await attempt(`${account.password}-wrong-${i}`));
     const right = await attempt(account.password);
     const { store } = await import('../../functions/adapters/table.ts');
-    const log = (await store.listAudit('console')).filter((e) => e.target === account.username);
+    const log = (await store.audit.listAudit('console')).filter((e) => e.target === account.username);
     // Assess
     expect(wrong.map((w) => w.status)).toEqual([401, 401, 401, 401, 429, 429]);
     expect(wrong[4]?.body).toContain('Too many failed sign-ins');

@@ -2,7 +2,8 @@ import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoQuestionnaire } from '../../cli/sample-data/centers.ts';
-import type { CampaignStore, TokenRecord } from '../../functions/adapters/store.ts';
+import type { TokenRecord } from '../../functions/adapters/table/assignments.ts';
+import type { Tables } from '../../functions/adapters/table/tables.ts';
 import type { ConsoleAuth } from '../../functions/console-api.ts';
 import { type ConsoleUser, Unauthorized } from '../../functions/core/access/console-access.ts';
 import type { EmbeddedCloud } from '../../local/cloud.ts';
@@ -20,7 +21,7 @@ import { startCloudAndClients } from '../support/embedded-cloud.ts';
 import { waitFor } from '../support/wait.ts';
 
 let cloud: EmbeddedCloud;
-let store: CampaignStore;
+let store: Tables;
 let sfn: SFNClient;
 /** Loaded once the cloud is up: its store reads the table name the cloud puts in the environment. */
 let routeConsole: typeof import('../../functions/console-api.ts').routeConsole;
@@ -213,7 +214,7 @@ describe('the organizer console', () => {
 
     // Assess
     expect(res.status, await res.text()).toBe(200);
-    const latest = await store.getLatestResponse(xuanwu);
+    const latest = await store.responses.getLatestResponse(xuanwu);
     expect(latest?.secondsSpent).toBeGreaterThanOrEqual(5);
     expect(latest?.secondsSpent).toBeLessThan(60);
     expect(queue.body).toContain('作答过快');
@@ -227,7 +228,7 @@ describe('the organizer console', () => {
     await answerWithProblems(links.qinhuai, 'problems-shown', [
       { category: 'waiting-time', severity: 'serious', description: '排队超过一小时' },
     ]);
-    const response = await store.getLatestResponse(qinhuai);
+    const response = await store.responses.getLatestResponse(qinhuai);
     if (!response) throw new Error('the answers were not stored');
     const questions = demoQuestionnaire().sections.flatMap((s) => s.questions);
     const choice = questions.find((q) => q.kind === 'choice' && typeof response.answers[q.id] === 'string');
@@ -293,14 +294,14 @@ describe('the organizer console', () => {
     expect(surveyPage).toContain('答卷已退回修改');
     expect(surveyPage).toContain('审核意见：请补充窗口照片');
     expect(second.headers?.location).toBe(`/console/campaigns/${id}/review?lang=zh&done=unchanged`);
-    const review = (await store.listReviews(id)).get(qinhuai.id);
+    const review = (await store.reviews.listReviews(id)).get(qinhuai.id);
     expect(review).toMatchObject({
       status: 'returned',
       comment: '请补充窗口照片',
       revision: 1,
       reviewer: { username: 'organizer' },
     });
-    const audit = await store.listAudit(id);
+    const audit = await store.audit.listAudit(id);
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({
       action: 'review.returned',
@@ -336,9 +337,9 @@ describe('the organizer console', () => {
     expect(otherDistrict.statusCode).toBe(403);
     expect(leader.statusCode).toBe(403);
     expect(ownDistrict.statusCode).toBe(303);
-    const reviews = await store.listReviews(id);
+    const reviews = await store.reviews.listReviews(id);
     expect([...reviews.keys()]).toEqual([xuanwu.id]);
-    expect((await store.listAudit(id)).map((a) => a.actor.username)).toEqual(['coordinator-xuanwu']);
+    expect((await store.audit.listAudit(id)).map((a) => a.actor.username)).toEqual(['coordinator-xuanwu']);
     expect(leaderQueue.statusCode).toBe(200);
     expect(leaderQueue.body).not.toContain('name="decision"');
     expect(coordinatorAudit.statusCode).toBe(403);
@@ -380,15 +381,15 @@ describe('the organizer console', () => {
     expect(crossSite.statusCode).toBe(403);
     expect(unknown.statusCode).toBe(404);
     expect(wrongSupervisor.statusCode).toBe(404);
-    expect((await store.listReviews(id)).size).toBe(0);
-    expect(await store.listAudit(id)).toEqual([]);
+    expect((await store.reviews.listReviews(id)).size).toBe(0);
+    expect(await store.audit.listAudit(id)).toEqual([]);
   });
 
   it('lets the organizer remind now, move the deadline and close, each audited; a coordinator may not', async () => {
     // Prepare
     const id = 'console-control';
     const { executionArn } = await launchAndAnswer(id);
-    const before = await store.getMeta(id);
+    const before = await store.campaigns.getMeta(id);
     const path = (action: string) => `/console/campaigns/${id}/${action}`;
     const organizer = (action: string, form: Record<string, string> = {}) =>
       call(request('POST', path(action), { session: 'session-organizer', form }));
@@ -399,7 +400,7 @@ describe('the organizer console', () => {
     );
     const reminded = await organizer('remind');
     const reminder = await waitFor('the reminder round', async () => {
-      const meta = await store.getMeta(id);
+      const meta = await store.campaigns.getMeta(id);
       return meta.remindersSent > before.remindersSent ? meta : undefined;
     });
     const badDeadline = await organizer('extend', { deadline: 'next week' });
@@ -423,12 +424,12 @@ describe('the organizer console', () => {
     expect(unconfirmed.statusCode).toBe(400);
     expect(closed.statusCode).toBe(303);
     expect(final.status).toBe('SUCCEEDED');
-    expect(await store.getMeta(id)).toMatchObject({
+    expect(await store.campaigns.getMeta(id)).toMatchObject({
       deadline: '2099-01-31T10:00:00.000Z',
       closedReason: 'closed-by-organizer',
     });
     expect(again.statusCode).toBe(409);
-    expect((await store.listAudit(id)).map((a) => a.action).sort()).toEqual([
+    expect((await store.audit.listAudit(id)).map((a) => a.action).sort()).toEqual([
       'campaign.close',
       'campaign.extend',
       'campaign.remind',
@@ -445,7 +446,7 @@ describe('the organizer console', () => {
         .statusCode,
     ).toBe(303);
     const inReview = await waitFor('the review state', async () => {
-      const meta = await store.getMeta(id);
+      const meta = await store.campaigns.getMeta(id);
       return meta.status === 'reviewing' && meta.taskToken ? meta : undefined;
     });
     const returned = {
@@ -483,10 +484,10 @@ describe('the organizer console', () => {
     expect(reopenedPage).toContain('答卷已退回修改');
     expect(reopenedPage).toContain('请补充窗口排队时长');
     expect(corrected.status).toBe(200);
-    expect((await store.getLatestResponse(xuanwu))?.version).toBe(2);
+    expect((await store.responses.getLatestResponse(xuanwu))?.version).toBe(2);
     expect(await afterwards.text()).toContain('本次督查活动已结束');
     expect(other.status).toBe(410);
-    expect((await store.getLatestResponse(qinhuai))?.version).toBe(1);
+    expect((await store.responses.getLatestResponse(qinhuai))?.version).toBe(1);
     expect(progress.body).toContain('结束审核并评分');
     expect(finished.statusCode).toBe(303);
     expect(final.status).toBe('SUCCEEDED');
@@ -495,8 +496,8 @@ describe('the organizer console', () => {
       .filter((e) => e.type === 'StateEntered')
       .map((e) => e.stateName);
     expect(history).toEqual(expect.arrayContaining(['OpenReview', 'InReview', 'Review', 'Score']));
-    expect((await store.getMeta(id)).status).toBe('published');
-    expect((await store.listAudit(id)).map((a) => a.action)).toEqual(
+    expect((await store.campaigns.getMeta(id)).status).toBe('published');
+    expect((await store.audit.listAudit(id)).map((a) => a.action)).toEqual(
       expect.arrayContaining(['review.returned', 'review.finish']),
     );
   });
@@ -518,7 +519,7 @@ describe('the organizer console', () => {
         .statusCode,
     ).toBe(303);
     const meta = await waitFor('the fact-check', async () => {
-      const m = await store.getMeta(id);
+      const m = await store.campaigns.getMeta(id);
       return m.status === 'fact-checking' && m.taskToken ? m : undefined;
     });
     const notices = await waitFor('the fact-check notices', async () => {
@@ -536,7 +537,7 @@ describe('the organizer console', () => {
     };
     const qinhuaiCenter = threeCenterCampaign(id).centers.find((c) => c.id === qinhuai.centerId);
     const rLink = officialLink(qinhuaiCenter?.name.zh ?? '');
-    const items = await store.listFactCheckItems(id, qinhuai.centerId);
+    const items = await store.factCheck.listFactCheckItems(id, qinhuai.centerId);
     const disputed = items.find((i) => i.description === '窗口人员玩手机');
     if (!disputed) throw new Error('finding not recorded');
     const dispute = (reason: string) =>
@@ -590,15 +591,17 @@ describe('the organizer console', () => {
     expect(changed.statusCode).toBe(409);
     expect(finished.statusCode).toBe(303);
     expect(final.status).toBe('SUCCEEDED');
-    expect((await store.getMeta(id)).status).toBe('published');
+    expect((await store.campaigns.getMeta(id)).status).toBe('published');
     const series = threeCenterCampaign(id).campaign.series;
-    const qinhuaiItems = (await store.listRectificationItems(series, qinhuai.centerId)).map((i) => i.description);
+    const qinhuaiItems = (await store.rectification.listRectificationItems(series, qinhuai.centerId)).map(
+      (i) => i.description,
+    );
     expect(qinhuaiItems).toContain('排队超过一小时');
     expect(qinhuaiItems).not.toContain('窗口人员玩手机');
-    expect((await store.listRectificationItems(series, xuanwu.centerId)).map((i) => i.description)).toEqual([
-      '自助终端黑屏',
-    ]);
-    expect((await store.listAudit(id)).map((a) => a.action)).toEqual(
+    expect(
+      (await store.rectification.listRectificationItems(series, xuanwu.centerId)).map((i) => i.description),
+    ).toEqual(['自助终端黑屏']);
+    expect((await store.audit.listAudit(id)).map((a) => a.action)).toEqual(
       expect.arrayContaining(['dispute.open', 'dispute.withdrawn', 'fact-check.finish']),
     );
   });
@@ -659,8 +662,8 @@ describe('the organizer console', () => {
     expect(districtRows).toHaveLength(2);
     expect(districtRows[1]).toContain('玄武区');
     expect(otherCenter.statusCode).toBe(404);
-    expect((await store.listAudit(id)).filter((a) => a.action.startsWith('download.'))).toHaveLength(3);
-    const scores = new Map((await store.listScores(id)).map((s) => [s.centerId, s]));
+    expect((await store.audit.listAudit(id)).filter((a) => a.action.startsWith('download.'))).toHaveLength(3);
+    const scores = new Map((await store.scores.listScores(id)).map((s) => [s.centerId, s]));
     expect(scores.get(xuanwu.centerId)).toMatchObject({ raters: 0, score: null });
     expect(scores.get(qinhuai.centerId)?.raters).toBe(1);
     expect(scores.get(qinhuai.centerId)?.score).not.toBeNull();

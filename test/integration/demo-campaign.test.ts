@@ -2,7 +2,7 @@ import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { SNSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchCampaign } from '../../cli/launch.ts';
-import type { CampaignStore } from '../../functions/adapters/store.ts';
+import type { Tables } from '../../functions/adapters/table/tables.ts';
 import { CampaignDefinition } from '../../functions/core/model.ts';
 import type { EmbeddedCloud } from '../../local/cloud.ts';
 import { demoCampaign } from '../../local/demo/campaign.ts';
@@ -62,7 +62,7 @@ const bounceEvent = (email: string): SNSEvent => ({
 });
 
 let cloud: EmbeddedCloud;
-let store: CampaignStore;
+let store: Tables;
 let sfn: SFNClient;
 
 const emailsOf = async (kind: ReturnType<typeof mailKindOf>) =>
@@ -120,11 +120,11 @@ describe('the demo campaign on the embedded cloud', () => {
     expect(cloud.runner.describeExecution(launch.executionArn).status).toBe('SUCCEEDED');
     // Every function that ran kept to its role's policies.
     expect(cloud.iam.denied()).toEqual([]);
-    const meta = await store.getMeta(campaignId);
+    const meta = await store.campaigns.getMeta(campaignId);
     expect(meta).toMatchObject({ status: 'published', closedReason: 'closed-by-organizer', reviewFinished: true });
     expect(meta.factCheckFinished).toBe(true);
     const assignments = [];
-    for await (const a of store.streamAssignments(campaignId)) assignments.push(a);
+    for await (const a of store.assignments.streamAssignments(campaignId)) assignments.push(a);
     expect(assignments).toHaveLength(meta.total);
 
     // Invitations: one per supervisor, listing every one of their assignments.
@@ -148,7 +148,7 @@ describe('the demo campaign on the embedded cloud', () => {
     }
     const never = [...record.personas].filter(([, p]) => p === 'never').map(([email]) => email);
     expect(reminders.map((r) => r.destination.to[0])).toEqual(expect.arrayContaining(never));
-    const audit = await store.listAudit(campaignId);
+    const audit = await store.audit.listAudit(campaignId);
     const actions = (action: string) => audit.filter((a) => a.action === action);
     for (const action of ['campaign.remind', 'campaign.close'])
       expect(actions(action)).toEqual([
@@ -157,7 +157,7 @@ describe('the demo campaign on the embedded cloud', () => {
 
     // Close: responses stored, one per answered link.
     expect(meta.answered).toBe(record.answered.size);
-    expect(await store.countAnswered(campaignId)).toBe(record.answered.size);
+    expect(await store.responses.countAnswered(campaignId)).toBe(record.answered.size);
 
     // Review: the supervisor was emailed the comment and their link, and corrected the response.
     const review = record.review;
@@ -167,7 +167,7 @@ describe('the demo campaign on the embedded cloud', () => {
     expect(review.returnedEmail.destination.to).toEqual([supervisor?.email]);
     expect(review.returnedEmail.body.text).toContain(review.comment);
     expect(surveyLinks(review.returnedEmail)).toHaveLength(1);
-    const corrected = await store.getResponse(campaignId, review.supervisorId, review.assignmentId);
+    const corrected = await store.responses.getResponse(campaignId, review.supervisorId, review.assignmentId);
     expect(corrected?.version).toBe(2);
     expect(review.correctedVersion).toBe(2);
     expect(actions('review.returned')).toEqual([
@@ -179,7 +179,7 @@ describe('the demo campaign on the embedded cloud', () => {
     const factCheck = record.factCheck;
     if (!factCheck) throw new Error('the fact-check phase recorded nothing');
     expect(await emailsOf('fact-check')).toHaveLength(factCheck.notices);
-    expect(await store.listDisputes(campaignId, factCheck.centerId)).toEqual([
+    expect(await store.factCheck.listDisputes(campaignId, factCheck.centerId)).toEqual([
       expect.objectContaining({
         itemId: factCheck.itemId,
         state: 'withdrawn',
@@ -195,12 +195,12 @@ describe('the demo campaign on the embedded cloud', () => {
     ]);
     expect(actions('fact-check.finish')).toHaveLength(1);
     const series = definition.campaign.series;
-    expect((await store.listRectificationItems(series, factCheck.centerId)).map((i) => i.id)).not.toContain(
-      factCheck.itemId,
-    );
+    expect(
+      (await store.rectification.listRectificationItems(series, factCheck.centerId)).map((i) => i.id),
+    ).not.toContain(factCheck.itemId);
 
     // Scoring and publication: every center scored; each official and the organizers got their summary.
-    const scores = await store.listScores(campaignId);
+    const scores = await store.scores.listScores(campaignId);
     expect(scores).toHaveLength(definition.centers.length);
     expect(scores.filter((s) => s.score !== null).length).toBeGreaterThan(definition.centers.length * 0.8);
     const summaries = await emailsOf('summary');
@@ -213,7 +213,7 @@ describe('the demo campaign on the embedded cloud', () => {
     // Rectification report: the item reported fixed, with what was done.
     const fixed = record.rectification;
     if (!fixed) throw new Error('the rectification phase recorded nothing');
-    const item = await store.getRectificationItem(series, fixed.centerId, fixed.itemId);
+    const item = await store.rectification.getRectificationItem(series, fixed.centerId, fixed.itemId);
     expect(item?.state).toBe('reported-fixed');
     expect(item?.history.at(-1)).toMatchObject({ event: 'reported-fixed', note: fixed.note });
   }, 150_000);
@@ -231,7 +231,7 @@ describe('the demo campaign on the embedded cloud', () => {
     // Act
     const launch = await launchCampaign({ store, sfn, stateMachineArn: cloud.stateMachineArn }, definition);
     const invitations = await waitFor('invitations', async () => {
-      const meta = await store.getMeta(definition.campaign.id).catch(() => undefined);
+      const meta = await store.campaigns.getMeta(definition.campaign.id).catch(() => undefined);
       const sent = await emailsOf('invitation');
       return meta && meta.supervisors > 0 && sent.length >= meta.supervisors ? sent : undefined;
     });
@@ -243,7 +243,7 @@ describe('the demo campaign on the embedded cloud', () => {
 
     // Assess
     expect(final.status).toBe('SUCCEEDED');
-    const meta = await store.getMeta(definition.campaign.id);
+    const meta = await store.campaigns.getMeta(definition.campaign.id);
     expect(meta).toMatchObject({ status: 'published', closedReason: 'complete' });
     expect(meta.answered).toBe(meta.total);
     expect(await emailsOf('reminder')).toHaveLength(0);
@@ -297,7 +297,7 @@ describe('the demo campaign on the embedded cloud', () => {
     await fetch(`${cloud.urls.ses}/clear-store`, { method: 'POST' });
     const launch = await launchCampaign({ store, sfn, stateMachineArn: cloud.stateMachineArn }, tiny);
     const links = await waitFor('invitations', async () => {
-      const meta = await store.getMeta(tiny.campaign.id).catch(() => undefined);
+      const meta = await store.campaigns.getMeta(tiny.campaign.id).catch(() => undefined);
       const sent = await emailsOf('invitation');
       return meta && meta.supervisors > 0 && sent.length >= meta.supervisors ? sent.flatMap(surveyLinks) : undefined;
     });

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { CampaignStore } from '../../functions/adapters/store.ts';
+import type { Tables } from '../../functions/adapters/table/tables.ts';
 import type { CampaignDefinition } from '../../functions/core/model.ts';
 import type { EmbeddedCloud } from '../../local/cloud.ts';
 import { answerSurvey } from '../../local/demo/simulate.ts';
@@ -9,7 +9,7 @@ import { answerPatiently, type FaultCloud, isScoreRead, startFaultCloud } from '
 
 let fault: FaultCloud;
 let cloud: EmbeddedCloud;
-let store: CampaignStore;
+let store: Tables;
 
 const faults = () => fault.faults;
 const smallCampaign = () => fault.smallCampaign();
@@ -51,7 +51,7 @@ describe('failures on the embedded cloud', () => {
     expect(new Set(recipients).size).toBe(recipients.length);
     expect(recipients).toHaveLength(meta.supervisors);
     expect(faults().dynamodb.stats().injected['lose-ledger-update']).toBe(1);
-    const ledger = (await store.listMail(definition.campaign.id)).filter((m) => m.kind === 'invitation');
+    const ledger = (await store.mail.listMail(definition.campaign.id)).filter((m) => m.kind === 'invitation');
     expect(ledger.filter((m) => m.state === 'sending')).toHaveLength(1);
     expect(ledger.filter((m) => m.state === 'sent')).toHaveLength(meta.supervisors - 1);
     const history = cloud.runner.history(launch.executionArn);
@@ -92,9 +92,9 @@ describe('failures on the embedded cloud', () => {
     expect(faults().dynamodb.stats().injected['throttle-burst']).toBeGreaterThan(10);
     expect(statuses.every((s) => s === 200)).toBe(true);
     expect(final.status).toBe('SUCCEEDED');
-    const meta = await store.getMeta(definition.campaign.id);
+    const meta = await store.campaigns.getMeta(definition.campaign.id);
     expect(meta).toMatchObject({ status: 'published', closedReason: 'complete' });
-    expect(await store.countAnswered(definition.campaign.id)).toBe(meta.total);
+    expect(await store.responses.countAnswered(definition.campaign.id)).toBe(meta.total);
     // Backoff-bound: each throttled call waits up to seconds, longer on a busy machine.
   }, 300_000);
 
@@ -125,7 +125,7 @@ describe('failures on the embedded cloud', () => {
     expect(unavailable.length).toBeGreaterThan(0);
     for (const r of unavailable) expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(afterwards.every((s) => s === 200)).toBe(true);
-    expect(await store.countAnswered(definition.campaign.id)).toBe(links.length);
+    expect(await store.responses.countAnswered(definition.campaign.id)).toBe(links.length);
     cloud.runner.stopExecution(launch.executionArn);
   }, 300_000);
 
@@ -168,12 +168,12 @@ describe('failures on the embedded cloud', () => {
     expect(results.every((r) => r.status === 200)).toBe(true);
     const token = url.split('/s/')[1] ?? '';
     const { hashToken } = await import('../../functions/core/campaign/links.ts');
-    const record = await store.getToken(hashToken(token));
+    const record = await store.assignments.getToken(hashToken(token));
     if (!record) throw new Error('token not stored');
-    const versions = await store.listResponseVersions(record);
+    const versions = await store.responses.listResponseVersions(record);
     expect(versions.map((v) => v.version)).toEqual(Array.from({ length: 13 }, (_, i) => i + 1));
     expect(new Set(results.map((r) => r.body.version)).size).toBe(12);
-    const latest = await store.getLatestResponse(record);
+    const latest = await store.responses.getLatestResponse(record);
     expect(latest?.version).toBe(13);
     cloud.runner.stopExecution(launch.executionArn);
   });
@@ -210,9 +210,9 @@ describe('failures on the embedded cloud', () => {
     expect(history.filter((e) => e.type === 'StateRetried').map((e) => e.stateName)).toContain('Score');
     expect(faults().dynamodb.stats().injected['throttle-score-read']).toBeGreaterThan(0);
     expect(final.status).toBe('SUCCEEDED');
-    const meta = await store.getMeta(campaignId);
+    const meta = await store.campaigns.getMeta(campaignId);
     expect(meta).toMatchObject({ status: 'published', closedReason: 'complete' });
-    const scores = await store.listScores(campaignId);
+    const scores = await store.scores.listScores(campaignId);
     expect(scores.map((s) => s.centerId).sort()).toEqual(definition.centers.map((c) => c.id).sort());
   }, 300_000);
 });

@@ -2,7 +2,8 @@ import type { SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchCampaign } from '../../cli/launch.ts';
 import { syntheticCampaign } from '../../cli/sample-data/synthetic.ts';
-import type { AssignmentRecord, CampaignStore } from '../../functions/adapters/store.ts';
+import type { AssignmentRecord } from '../../functions/adapters/table/assignments.ts';
+import type { Tables } from '../../functions/adapters/table/tables.ts';
 import { deriveToken, surveyUrl } from '../../functions/core/campaign/links.ts';
 import type { AnswerValue, Question } from '../../functions/core/model.ts';
 import { questionsFor } from '../../functions/core/responses/answers.ts';
@@ -14,7 +15,7 @@ const SUBMISSIONS = 10_000;
 const CLIENTS = 200;
 
 let cloud: EmbeddedCloud;
-let store: CampaignStore;
+let store: Tables;
 let sfn: SFNClient;
 
 const validAnswer = (q: Question, i: number): AnswerValue | undefined => {
@@ -49,12 +50,12 @@ describe('load on the survey API', () => {
     );
     const launch = await launchCampaign({ store, sfn, stateMachineArn: cloud.stateMachineArn }, definition);
     for (;;) {
-      const meta = await store.getMeta('load-test');
+      const meta = await store.campaigns.getMeta('load-test');
       if (meta.status === 'open' && meta.total > 0) break;
       await sleep(200);
     }
     const assignments: AssignmentRecord[] = [];
-    for await (const a of store.streamAssignments('load-test')) assignments.push(a);
+    for await (const a of store.assignments.streamAssignments('load-test')) assignments.push(a);
     const secret = process.env.LINK_SECRET ?? '';
     // One assignment stays unanswered so the campaign stays open: answering all would close it at once.
     const targets = assignments.slice(0, -1).map((a) => {
@@ -93,13 +94,13 @@ describe('load on the survey API', () => {
     const storedIds = new Set<string>();
     const storedKeys = new Set<string>();
     for (const target of targets) {
-      const token = await store.getToken(
+      const token = await store.assignments.getToken(
         (await import('../../functions/core/campaign/links.ts')).hashToken(
           deriveToken(secret, 'load-test', target.assignment.id),
         ),
       );
       if (!token) throw new Error('token missing');
-      const versions = await store.listResponseVersions(token);
+      const versions = await store.responses.listResponseVersions(token);
       stored += versions.length;
       for (const v of versions) {
         storedIds.add(v.submissionId);
@@ -119,7 +120,7 @@ describe('load on the survey API', () => {
     }
     // Every assignment answered (all but one) counted once, by the table stream's counter.
     await cloud.streamIdle();
-    const meta = await store.getMeta('load-test');
+    const meta = await store.campaigns.getMeta('load-test');
     expect(meta).toMatchObject({ status: 'open', answered: targets.length });
     cloud.runner.stopExecution(launch.executionArn);
   }, 600_000);

@@ -1,6 +1,6 @@
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import { launchCampaign } from '../../cli/launch.ts';
-import type { CampaignStore } from '../../functions/adapters/store.ts';
+import type { Tables } from '../../functions/adapters/table/tables.ts';
 import { CampaignDefinition, type Problem, type Questionnaire } from '../../functions/core/model.ts';
 import type { EmbeddedCloud } from '../../local/cloud.ts';
 import { mailKindOf, type OutboxEmail, readOutbox, surveyLinks } from '../../local/ses-outbox.ts';
@@ -60,7 +60,7 @@ export interface SurveyView {
 
 /** Launches a campaign as organizers do; returns each invitation link with the center and questions it shows. */
 export const launchAndOpenLinks = async (
-  deps: { cloud: EmbeddedCloud; store: CampaignStore; sfn: SFNClient },
+  deps: { cloud: EmbeddedCloud; store: Tables; sfn: SFNClient },
   definition: CampaignDefinition,
   seen: Set<string>,
 ): Promise<{ executionArn: string; links: SurveyView[] }> => {

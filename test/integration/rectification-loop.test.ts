@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CampaignStore } from '../../functions/adapters/store.ts';
+import type { Tables } from '../../functions/adapters/table/tables.ts';
 import { addWorkingDays, chinaDate } from '../../functions/core/campaign/working-days.ts';
 import {
   RECHECK_PREFIX,
@@ -24,7 +24,7 @@ import {
 } from './publication-steps.ts';
 
 let cloud: EmbeddedCloud;
-let store: CampaignStore;
+let store: Tables;
 let sfn: SFNClient;
 const seen = new Set<string>();
 const SERIES = 'loop';
@@ -74,7 +74,7 @@ describe('the rectification loop across two campaigns of a city', () => {
     // Assess 1: items with due dates 15 working days out, in the officials' summaries with their link
     expect(published.status).toBe('SUCCEEDED');
     const due = addWorkingDays(chinaDate(new Date()), 15);
-    const items = await store.listRectificationItems(SERIES);
+    const items = await store.rectification.listRectificationItems(SERIES);
     expect(items.map((i) => [i.centerId, i.category, i.state, i.dueDate]).sort()).toEqual([
       ['C1', 'extra-documents', 'open', due],
       ['C1', 'waiting-time', 'open', due],
@@ -115,7 +115,7 @@ describe('the rectification loop across two campaigns of a city', () => {
     expect(report.status).toBe(303);
     expect(after).toContain('已收到整改报告');
     expect(after).toContain('高峰期增开两个窗口，启用预约取号。');
-    expect((await store.getRectificationItem(SERIES, 'C1', waiting.id))?.state).toBe('reported-fixed');
+    expect((await store.rectification.getRectificationItem(SERIES, 'C1', waiting.id))?.state).toBe('reported-fixed');
 
     // Act 3: November's campaign of the same city; three weeks have passed for C2's item
     const november = streetCampaign(SERIES, '2026-11');
@@ -154,7 +154,7 @@ describe('the rectification loop across two campaigns of a city', () => {
 
     // Assess 4: confirmed, reopened with a new period, overdue; the summaries count them
     expect(publishedAgain.status).toBe('SUCCEEDED');
-    const now = await store.listRectificationItems(SERIES);
+    const now = await store.rectification.listRectificationItems(SERIES);
     const byId = new Map(now.map((i) => [i.id, i]));
     expect(byId.get(waiting.id)).toMatchObject({
       state: 'confirmed',
@@ -175,7 +175,7 @@ describe('the rectification loop across two campaigns of a city', () => {
     expect(city?.body.html).toContain('整改事项 待整改 1 · 已逾期 1 · 已报整改 0 · 复查销号 1');
 
     // Act 5: 31 days after October's results were published (its recorded publication moved back)
-    expect((await store.getMeta(october.campaign.id)).publishedAt).toBeDefined();
+    expect((await store.campaigns.getMeta(october.campaign.id)).publishedAt).toBeDefined();
     await updateItem(
       { PK: `CAMPAIGN#${october.campaign.id}`, SK: 'META' },
       'SET publishedAt = :p',

@@ -1,15 +1,16 @@
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchCampaign } from '../../cli/launch.ts';
-import { shardOf } from '../../functions/adapters/keys.ts';
-import type { AssignmentRecord, CampaignStore } from '../../functions/adapters/store.ts';
+import type { AssignmentRecord } from '../../functions/adapters/table/assignments.ts';
+import { shardOf } from '../../functions/adapters/table/keys.ts';
+import type { Tables } from '../../functions/adapters/table/tables.ts';
 import { MailPlan } from '../../functions/core/campaign/workflow-contract.ts';
 import type { EmbeddedCloud } from '../../local/cloud.ts';
 import { shortDemoCampaign } from '../fixtures/campaign.ts';
 import { startCloudAndClients, untilCollecting } from '../support/embedded-cloud.ts';
 
 let cloud: EmbeddedCloud;
-let store: CampaignStore;
+let store: Tables;
 let sfn: SFNClient;
 
 beforeAll(async () => {
@@ -29,14 +30,14 @@ describe('reminders on the embedded cloud', () => {
     const launch = await launchCampaign({ store, sfn, stateMachineArn: cloud.stateMachineArn }, definition);
     await untilCollecting(store, campaignId);
     const assignments: AssignmentRecord[] = [];
-    for await (const a of store.streamAssignments(campaignId)) assignments.push(a);
+    for await (const a of store.assignments.streamAssignments(campaignId)) assignments.push(a);
     const [answered] = assignments;
     if (!answered) throw new Error('no assignment');
     const token = { ...answered, shard: shardOf(answered.supervisorId) };
     const first = '2026-11-29T08:00:00.000Z';
     cloud.answerStream.pause();
-    await store.saveResponse(token, { submissionId: 'first-answer-01', answers: {}, submittedAt: first });
-    await store.saveResponse(token, {
+    await store.responses.saveResponse(token, { submissionId: 'first-answer-01', answers: {}, submittedAt: first });
+    await store.responses.saveResponse(token, {
       submissionId: 'second-answer-1',
       answers: {},
       submittedAt: '2026-11-29T09:00:00.000Z',
@@ -51,15 +52,15 @@ describe('reminders on the embedded cloud', () => {
 
     // Assess: marked with the time of its first version, counted once
     const after = [];
-    for await (const a of store.streamAssignments(campaignId)) after.push(a);
+    for await (const a of store.assignments.streamAssignments(campaignId)) after.push(a);
     expect(after.find((a) => a.id === answered.id)?.answeredAt).toBe(first);
-    expect((await store.getMeta(campaignId)).answered).toBe(1);
+    expect((await store.campaigns.getMeta(campaignId)).answered).toBe(1);
     const stillOpen = new Set(after.filter((a) => !a.answeredAt).map((a) => a.supervisorId));
     for (const plan of plans) expect(plan.recipients).toBe(stillOpen.size);
     // The counter catches up later and finds the answer counted: still once
     cloud.answerStream.resume();
     await cloud.streamIdle();
-    expect((await store.getMeta(campaignId)).answered).toBe(1);
+    expect((await store.campaigns.getMeta(campaignId)).answered).toBe(1);
     cloud.runner.stopExecution(launch.executionArn);
   });
 });

@@ -4,12 +4,15 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CampaignStore, MAX_VERSIONS, ResponseHistoryFull, type TokenRecord } from '../../functions/adapters/store.ts';
+import type { TokenRecord } from '../../functions/adapters/table/assignments.ts';
+import { MAX_VERSIONS } from '../../functions/adapters/table/responses.ts';
+import { createTables, type Tables } from '../../functions/adapters/table/tables.ts';
+import { ResponseHistoryFull } from '../../functions/core/errors.ts';
 
 // The response write's condition, evaluated by the DynamoDB the embedded cloud runs (not a mock).
 describe('response versions on DynamoDB (dynalite)', () => {
   let server: Server;
-  let store: CampaignStore;
+  let store: Tables;
 
   beforeAll(async () => {
     server = dynalite({ createTableMs: 0 });
@@ -33,7 +36,7 @@ describe('response versions on DynamoDB (dynalite)', () => {
         ],
       }),
     );
-    store = new CampaignStore(DynamoDBDocumentClient.from(client), 'versions');
+    store = createTables(DynamoDBDocumentClient.from(client), 'versions');
   });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
@@ -56,35 +59,40 @@ describe('response versions on DynamoDB (dynalite)', () => {
     const t = token('a-1');
 
     // Act
-    const first = await store.saveResponse(t, submission('sub-first-0001', 3));
-    const second = await store.saveResponse(t, submission('sub-second-001', 4));
-    const repeated = await store.saveResponse(t, submission('sub-first-0001', 5));
+    const first = await store.responses.saveResponse(t, submission('sub-first-0001', 3));
+    const second = await store.responses.saveResponse(t, submission('sub-second-001', 4));
+    const repeated = await store.responses.saveResponse(t, submission('sub-first-0001', 5));
 
     // Assert
     expect(first).toEqual({ version: 1, first: true, duplicate: false });
     expect(second).toEqual({ version: 2, first: false, duplicate: false });
     expect(repeated).toEqual({ version: 1, first: true, duplicate: true });
-    const versions = await store.listResponseVersions(t);
+    const versions = await store.responses.listResponseVersions(t);
     expect(versions.map((v) => [v.version, v.submissionId, v.answers.q1])).toEqual([
       [1, 'sub-first-0001', 3],
       [2, 'sub-second-001', 4],
     ]);
-    expect((await store.getLatestResponse(t))?.answers).toEqual({ q1: 4 });
+    expect((await store.responses.getLatestResponse(t))?.answers).toEqual({ q1: 4 });
   });
 
   it(`refuses a new version once ${MAX_VERSIONS} are kept, and still recognizes a repeated one`, async () => {
     // Prepare
     const t = token('a-2');
     for (let i = 1; i <= MAX_VERSIONS; i++)
-      await store.saveResponse(t, submission(`sub-${String(i).padStart(8, '0')}`, 1));
+      await store.responses.saveResponse(t, submission(`sub-${String(i).padStart(8, '0')}`, 1));
 
     // Act
-    const refused = await store.saveResponse(t, submission('sub-one-too-many', 2)).catch((error: unknown) => error);
-    const repeated = await store.saveResponse(t, submission(`sub-${String(MAX_VERSIONS).padStart(8, '0')}`, 1));
+    const refused = await store.responses
+      .saveResponse(t, submission('sub-one-too-many', 2))
+      .catch((error: unknown) => error);
+    const repeated = await store.responses.saveResponse(
+      t,
+      submission(`sub-${String(MAX_VERSIONS).padStart(8, '0')}`, 1),
+    );
 
     // Assert
     expect(refused).toBeInstanceOf(ResponseHistoryFull);
     expect(repeated).toEqual({ version: MAX_VERSIONS, first: false, duplicate: true });
-    expect(await store.listResponseVersions(t)).toHaveLength(MAX_VERSIONS);
+    expect(await store.responses.listResponseVersions(t)).toHaveLength(MAX_VERSIONS);
   });
 });

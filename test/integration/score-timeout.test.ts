@@ -39,10 +39,10 @@ describe('a Score step that times out', () => {
     const final = await fault.cloud.runner.waitForExecution(launch.executionArn);
     // The timed-out first attempt went on when the retry started; every attempt has ended before scores are read.
     const attempts = await Promise.all(fault.runsOf(campaignId, 'score-campaign').map((r) => r.ended));
-    const scores = await fault.store.listScores(campaignId);
+    const scores = await fault.store.scores.listScores(campaignId);
     const { scoreCampaign } = await import('../../functions/score-campaign.ts');
     await scoreCampaign({ campaignId });
-    const rescored = await fault.store.listScores(campaignId);
+    const rescored = await fault.store.scores.listScores(campaignId);
 
     // Assess
     expect(final.status).toBe('SUCCEEDED');

@@ -1,14 +1,14 @@
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { SNSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CampaignStore } from '../../functions/adapters/store.ts';
+import type { Tables } from '../../functions/adapters/table/tables.ts';
 import type { EmbeddedCloud } from '../../local/cloud.ts';
 import { mailKindOf } from '../../local/ses-outbox.ts';
 import { startCloudAndClients } from '../support/embedded-cloud.ts';
 import { launchAndOpenLinks, streetCampaign, submit, waitForPublication } from './publication-steps.ts';
 
 let cloud: EmbeddedCloud;
-let store: CampaignStore;
+let store: Tables;
 let sfn: SFNClient;
 const seen = new Set<string>();
 
@@ -84,7 +84,7 @@ describe('bounces and complaints on the embedded cloud', () => {
 
     // Assess: the suppression list, the emails sent and skipped, the ledger
     expect(recorded).toEqual({ suppressed: 2, ignored: 1 });
-    expect((await store.listSuppressed()).map((s) => [s.email, s.reason]).sort()).toEqual([
+    expect((await store.suppressions.listSuppressed()).map((s) => [s.email, s.reason]).sort()).toEqual([
       [complained, 'complaint'],
       [bounced, 'bounce'],
     ]);
@@ -101,7 +101,7 @@ describe('bounces and complaints on the embedded cloud', () => {
       ),
     );
     expect(html).not.toContain(flaky);
-    const ledger = await store.listMail(definition.campaign.id);
+    const ledger = await store.mail.listMail(definition.campaign.id);
     expect(
       ledger
         .filter((m) => m.state === 'suppressed')

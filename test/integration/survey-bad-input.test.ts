@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CampaignStore } from '../../functions/adapters/store.ts';
+import type { Tables } from '../../functions/adapters/table/tables.ts';
 import { hashToken } from '../../functions/core/campaign/links.ts';
 import type { AnswerValue, CampaignDefinition } from '../../functions/core/model.ts';
 import { questionsFor } from '../../functions/core/responses/answers.ts';
@@ -14,7 +14,7 @@ import { waitFor } from '../support/wait.ts';
  */
 
 let cloud: EmbeddedCloud;
-let store: CampaignStore;
+let store: Tables;
 let definition: CampaignDefinition;
 let link = '';
 let executionArn = '';
@@ -27,7 +27,7 @@ beforeAll(async () => {
   const launched = await launchWithLinks(clients, definition);
   executionArn = launched.executionArn;
   link = launched.links[0] ?? '';
-  const token = await store.getToken(hashToken(link.slice(link.lastIndexOf('/') + 1)));
+  const token = await store.assignments.getToken(hashToken(link.slice(link.lastIndexOf('/') + 1)));
   // A complete, valid answer set; each case spoils one thing about it.
   for (const q of questionsFor(definition.questionnaire, token?.activity ?? 'experiential')) {
     if (q.kind === 'rating') valid[q.id] = 4;
@@ -390,8 +390,8 @@ describe('bad input to the survey API', () => {
       assessAnswer(c, res);
       expect(await snapshot(), `${c.name} changed the table`).toBe(before);
     }
-    const versions = await store.listResponseVersions(
-      (await store.getToken(hashToken(link.slice(link.lastIndexOf('/') + 1)))) ?? {
+    const versions = await store.responses.listResponseVersions(
+      (await store.assignments.getToken(hashToken(link.slice(link.lastIndexOf('/') + 1)))) ?? {
         id: '',
         campaignId: '',
         supervisorId: '',

@@ -1,5 +1,6 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
-import type { CampaignMeta, CampaignStore } from '../../functions/adapters/store.ts';
+import type { Tables } from '../../functions/adapters/table/tables.ts';
+import type { CampaignMeta } from '../../functions/core/campaign/lifecycle.ts';
 import { type EmbeddedCloud, type EmbeddedCloudOptions, startEmbeddedCloud } from '../../local/cloud.ts';
 import { mailKindOf, readOutbox, surveyLinks } from '../../local/ses-outbox.ts';
 import { waitFor } from './wait.ts';
@@ -7,7 +8,7 @@ import { waitFor } from './wait.ts';
 /** The embedded cloud, with the store and the Step Functions client the tests drive it with. */
 export interface CloudClients {
   cloud: EmbeddedCloud;
-  store: CampaignStore;
+  store: Tables;
   sfn: SFNClient;
 }
 
@@ -22,9 +23,9 @@ export const startCloudAndClients = async (options?: EmbeddedCloudOptions): Prom
 };
 
 /** Waits until the campaign's workflow sleeps in Collect: invitations out, its task token stored. */
-export const untilCollecting = (store: CampaignStore, campaignId: string): Promise<CampaignMeta> =>
+export const untilCollecting = (store: Tables, campaignId: string): Promise<CampaignMeta> =>
   waitFor(`${campaignId} to collect answers`, async () => {
-    const meta = await store.getMeta(campaignId).catch(() => undefined);
+    const meta = await store.campaigns.getMeta(campaignId).catch(() => undefined);
     return meta?.status === 'open' && meta.taskToken ? meta : undefined;
   });
 

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { launchCampaign } from '../../cli/launch.ts';
-import type { CampaignMeta } from '../../functions/adapters/store.ts';
+import type { CampaignMeta } from '../../functions/core/campaign/lifecycle.ts';
 import type { CampaignDefinition } from '../../functions/core/model.ts';
 import { answerSurvey } from '../../local/demo/simulate.ts';
 import type { FaultProxy, ProxiedRequest } from '../../local/fault-proxy.ts';
@@ -153,7 +153,7 @@ export const startFaultCloud = async (options: {
     launchAndInvite: async (definition) => {
       const launch = await launchCampaign({ store, sfn, stateMachineArn: cloud.stateMachineArn }, definition);
       await untilSucceeded(launch.executionArn, definition.campaign.id, 'await-responses');
-      const meta = await store.getMeta(definition.campaign.id);
+      const meta = await store.campaigns.getMeta(definition.campaign.id);
       const invitations = (await readOutbox(cloud.urls.ses)).filter((e) => mailKindOf(e) === 'invitation');
       return { launch, invitations, meta };
     },

@@ -1,13 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
 import { closeCampaignNow, extendCampaign } from '../../../cli/control.ts';
 import type { Target } from '../../../cli/target.ts';
-import {
-  type CampaignMeta,
-  CampaignNotFound,
-  CampaignStateConflict,
-  type CampaignStore,
-} from '../../../functions/adapters/store.ts';
+import type { Tables } from '../../../functions/adapters/table/tables.ts';
+import type { CampaignMeta } from '../../../functions/core/campaign/lifecycle.ts';
 import type { WakeSignal } from '../../../functions/core/campaign/workflow-contract.ts';
+import { CampaignNotFound, CampaignStateConflict } from '../../../functions/core/errors.ts';
 import { campaignMetaOf, smallCampaign } from '../../fixtures/campaign.ts';
 
 const NOW = new Date('2026-12-05T00:00:00Z');
@@ -31,10 +28,12 @@ const fakeTarget = (initial: CampaignMeta | undefined) => {
     return meta;
   };
   const store = {
-    getMeta,
-    extendDeadline: (id: string, deadline: string) => updateOpen(id, { deadline }),
-    requestClose: (id: string) => updateOpen(id, { closeRequested: true }),
-  } as unknown as CampaignStore;
+    campaigns: {
+      getMeta,
+      extendDeadline: (id: string, deadline: string) => updateOpen(id, { deadline }),
+      requestClose: (id: string) => updateOpen(id, { closeRequested: true }),
+    },
+  } as unknown as Tables;
   const target: Target = {
     where: 'the test cloud',
     store,

@@ -11,8 +11,9 @@ import {
 import { parseCsv } from '../../../cli/roster/table.ts';
 import { type CampaignStatusReport, formatCampaignStatus, nextEvent, readCampaignStatus } from '../../../cli/status.ts';
 import type { Target } from '../../../cli/target.ts';
-import type { CampaignMeta, CampaignStore } from '../../../functions/adapters/store.ts';
+import type { Tables } from '../../../functions/adapters/table/tables.ts';
 import { type CloudUsage, emptyUsage, estimateCost } from '../../../functions/core/campaign/aws-cost.ts';
+import type { CampaignMeta } from '../../../functions/core/campaign/lifecycle.ts';
 import type { CenterScore } from '../../../functions/core/model.ts';
 import { campaignMetaOf, smallCampaign } from '../../fixtures/campaign.ts';
 
@@ -135,12 +136,14 @@ describe('the status report on the embedded cloud', () => {
   const targetWith = (stored: CloudUsage | undefined, region: string): Target => ({
     where: 'the test cloud',
     store: {
-      getMeta: async () => metaOf({ status: 'open', total: 4 }),
-      getCenters: async () => new Map(def.centers.map((c) => [c.id, c])),
-      listMail: async () => [],
-      getCampaignUsage: async () => stored,
-      streamAssignments: async function* () {},
-    } as unknown as CampaignStore,
+      campaigns: {
+        getMeta: async () => metaOf({ status: 'open', total: 4 }),
+        getCampaignUsage: async () => stored,
+      },
+      rosters: { getCenters: async () => new Map(def.centers.map((c) => [c.id, c])) },
+      mail: { listMail: async () => [] },
+      assignments: { streamAssignments: async function* () {} },
+    } as unknown as Tables,
     sfn: {
       send: async () => Promise.reject(Object.assign(new Error('none'), { name: 'ExecutionDoesNotExist' })),
     } as never,
@@ -324,10 +327,10 @@ describe('reading results', () => {
   const targetWith = (meta: CampaignMeta): Target => ({
     where: 'the test cloud',
     store: {
-      getMeta: async () => meta,
-      listScores: async () => rows.map((r) => r.score),
-      getCenters: async () => new Map(def.centers.map((c) => [c.id, c])),
-    } as unknown as CampaignStore,
+      campaigns: { getMeta: async () => meta },
+      scores: { listScores: async () => rows.map((r) => r.score) },
+      rosters: { getCenters: async () => new Map(def.centers.map((c) => [c.id, c])) },
+    } as unknown as Tables,
     sfn: {} as Target['sfn'],
     stateMachineArn: 'arn:aws:states:r:1:stateMachine:m',
     wake: async () => 'woken',

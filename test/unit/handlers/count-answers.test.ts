@@ -5,8 +5,8 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { shardOf, shardPk } from '../../../functions/adapters/keys.ts';
-import type { CampaignMeta } from '../../../functions/adapters/store.ts';
+import { shardOf, shardPk } from '../../../functions/adapters/table/keys.ts';
+import type { CampaignMeta } from '../../../functions/core/campaign/lifecycle.ts';
 import { countAnswers } from '../../../functions/count-answers.ts';
 import { campaignMetaOf, smallCampaign } from '../../fixtures/campaign.ts';
 

@@ -5,7 +5,7 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCom
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CampaignMeta } from '../../../functions/adapters/store.ts';
+import type { CampaignMeta } from '../../../functions/core/campaign/lifecycle.ts';
 import { deriveToken } from '../../../functions/core/campaign/links.ts';
 import { routeSurvey } from '../../../functions/survey-api.ts';
 import { campaignMetaOf, givenSurveyItems, smallCampaign, tokenItemOf } from '../../fixtures/campaign.ts';

@@ -29,18 +29,55 @@ export const META = 'META';
 export const QUESTIONNAIRE = 'QUESTIONNAIRE';
 /** A campaign's counted cloud usage: written by the embedded cloud's usage meter only, absent on AWS. */
 export const USAGE = 'USAGE';
-export const centerSk = (centerId: string): string => `CENTER#${centerId}`;
-export const supervisorSk = (supervisorId: string): string => `SUPERVISOR#${supervisorId}`;
+/** Sort-key prefixes of the campaign's own items and of its shards' items, for begins_with Queries. */
+export const CENTER_PREFIX = 'CENTER#';
+export const SUPERVISOR_PREFIX = 'SUPERVISOR#';
+export const ASSIGNMENT_PREFIX = 'ASSIGNMENT#';
+export const RESPONSE_PREFIX = 'RESPONSE#';
+export const SCORE_PREFIX = 'SCORE#';
+export const REVIEW_PREFIX = 'REVIEW#';
+export const FACTCHECK_PREFIX = 'FACTCHECK#';
+export const DISPUTE_PREFIX = 'DISPUTE#';
+export const centerSk = (centerId: string): string => `${CENTER_PREFIX}${centerId}`;
+export const supervisorSk = (supervisorId: string): string => `${SUPERVISOR_PREFIX}${supervisorId}`;
+/** Prefix of one supervisor's assignments in their shard. */
+export const supervisorAssignmentsPrefix = (supervisorId: string): string => `${ASSIGNMENT_PREFIX}${supervisorId}#`;
 export const assignmentSk = (supervisorId: string, assignmentId: string): string =>
-  `ASSIGNMENT#${supervisorId}#${assignmentId}`;
-export const responseSk = (assignmentId: string): string => `RESPONSE#${assignmentId}`;
-export const scoreSk = (centerId: string): string => `SCORE#${centerId}`;
+  `${supervisorAssignmentsPrefix(supervisorId)}${assignmentId}`;
+export const responseSk = (assignmentId: string): string => `${RESPONSE_PREFIX}${assignmentId}`;
+/** Sort key of an assignment's draft, beside its responses in the supervisor's shard. */
+export const draftSk = (assignmentId: string): string => `DRAFT#${assignmentId}`;
+export const scoreSk = (centerId: string): string => `${SCORE_PREFIX}${centerId}`;
+/** Sort key of a survey token's item. */
+export const TOKEN_SK = 'TOKEN';
+/** Sort key of a rectification token's item. */
+export const RTOKEN_SK = 'RTOKEN';
+/** Sort key of a campaign's scoring summary. */
+export const SCORING = 'SCORING';
+/** Partition of a campaign's raters' severities: for organizers, apart from what officials read. */
+export const ratersPk = (campaignId: string): string => `${campaignPk(campaignId)}#RATERS`;
+/** Partition of a center's explanation: the campaign's explanations spread over shards by center id. */
+export const explanationPk = (campaignId: string, centerId: string): string =>
+  `${campaignPk(campaignId)}#X${String(shardOf(centerId)).padStart(2, '0')}`;
+/** Partition of the suppression list (account-wide, like SES's own). */
+export const SUPPRESSED_PK = 'SUPPRESSED';
+/** Sort key of a suppressed address: the address in lower case. */
+export const suppressedSk = (email: string): string => email.toLowerCase();
 export const mailSk = (kind: string, round: number, recipientId: string): string => `${kind}#${round}#${recipientId}`;
 /** GSI1 finds the campaigns of one series (a city) month by month. */
 export const seriesGsiPk = (series: string): string => `SERIES#${series}`;
+/** GSI1 sort key: the month, then the campaign id. */
+export const seriesGsiSk = (month: string, campaignId: string): string => `${month}#${campaignId}`;
+/** The month and campaign id a GSI1 sort key holds. */
+export const parseSeriesGsiSk = (sk: string): { month: string; campaignId: string } => {
+  const [month = '', ...rest] = sk.split('#');
+  return { month, campaignId: rest.join('#') };
+};
 /** Partition of a series' rectification items; sort key `<center>#<item>` groups them by center. */
 export const rectificationPk = (series: string): string => `RECT#${series}`;
 export const rectificationSk = (centerId: string, itemId: string): string => `${centerId}#${itemId}`;
+/** Prefix of one center's rectification items in its series. */
+export const rectificationCenterPrefix = (centerId: string): string => `${centerId}#`;
 /** Partition key of a rectification link's token hash (apart from survey tokens). */
 export const rectificationTokenPk = (tokenHash: string): string => `RTOKEN#${tokenHash}`;
 /** Sort key of one center's findings (anonymized comments) in a campaign. */
@@ -49,13 +86,15 @@ export const findingsSk = (centerId: string): string => `FINDINGS#${centerId}`;
 export const CAMPAIGNS_PK = 'CAMPAIGNS';
 export const campaignRegistrySk = (month: string, campaignId: string): string => `${month}#${campaignId}`;
 /** A response's review decision, beside the campaign's own items. */
-export const reviewSk = (assignmentId: string): string => `REVIEW#${assignmentId}`;
+export const reviewSk = (assignmentId: string): string => `${REVIEW_PREFIX}${assignmentId}`;
 /** Partition of a campaign's audit log; sort key `<instant>#<id>` keeps it in time order. */
 export const auditPk = (campaignId: string): string => `AUDIT#${campaignId}`;
+/** Sort key of one audit entry: its instant, then its id. */
+export const auditSk = (at: string, id: string): string => `${at}#${id}`;
 /** A campaign's draft finding shown for fact-check, grouped by center. */
-export const factCheckSk = (centerId: string, itemId: string): string => `FACTCHECK#${centerId}#${itemId}`;
+export const factCheckSk = (centerId: string, itemId: string): string => `${FACTCHECK_PREFIX}${centerId}#${itemId}`;
 /** An official's dispute of a draft finding, grouped by center. */
-export const disputeSk = (centerId: string, itemId: string): string => `DISPUTE#${centerId}#${itemId}`;
+export const disputeSk = (centerId: string, itemId: string): string => `${DISPUTE_PREFIX}${centerId}#${itemId}`;
 /** Partition key of a console session, by the SHA-256 of its cookie's id (the id itself is never stored). */
 export const consoleSessionPk = (idHash: string): string => `SESSION#${idHash}`;
 /** Partition key of a console username's failed sign-ins, by the name as typed (lower case, URI-encoded). */

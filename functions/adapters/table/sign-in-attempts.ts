@@ -7,7 +7,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { FAILURE_MEMORY_SECONDS, type SignInFailures } from '../core/access/sign-in-throttle.ts';
+import { FAILURE_MEMORY_SECONDS, type SignInFailures } from '../../core/access/sign-in-throttle.ts';
 import { signInAttemptsPk } from './keys.ts';
 
 const SK = 'FAILURES';

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { CONSOLE_ROLES, type ConsoleUser } from '../core/access/console-access.ts';
+import { CONSOLE_ROLES, type ConsoleUser } from '../../core/access/console-access.ts';
 import { consoleSessionPk } from './keys.ts';
 
 /**

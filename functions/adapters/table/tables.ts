@@ -1,0 +1,45 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { AssignmentTable } from './assignments.ts';
+import { AuditTable } from './audit.ts';
+import { CampaignTable } from './campaigns.ts';
+import { FactCheckTable } from './fact-check.ts';
+import { FindingTable } from './findings.ts';
+import { MailLedgerTable } from './mail-ledger.ts';
+import { RectificationTable } from './rectification.ts';
+import { ResponseTable } from './responses.ts';
+import { ReviewTable } from './reviews.ts';
+import { RosterTable } from './rosters.ts';
+import { ScoreTable } from './scores.ts';
+import { SuppressionTable } from './suppressions.ts';
+
+/** The product's one table, as one persistence class per aggregate, each owning its key space (keys.ts). */
+export interface Tables {
+  readonly campaigns: CampaignTable;
+  readonly rosters: RosterTable;
+  readonly assignments: AssignmentTable;
+  readonly responses: ResponseTable;
+  readonly reviews: ReviewTable;
+  readonly factCheck: FactCheckTable;
+  readonly findings: FindingTable;
+  readonly scores: ScoreTable;
+  readonly rectification: RectificationTable;
+  readonly mail: MailLedgerTable;
+  readonly suppressions: SuppressionTable;
+  readonly audit: AuditTable;
+}
+
+/** Every aggregate's persistence class over one client and table. */
+export const createTables = (db: DynamoDBDocumentClient, tableName: string): Tables => ({
+  campaigns: new CampaignTable(db, tableName),
+  rosters: new RosterTable(db, tableName),
+  assignments: new AssignmentTable(db, tableName),
+  responses: new ResponseTable(db, tableName),
+  reviews: new ReviewTable(db, tableName),
+  factCheck: new FactCheckTable(db, tableName),
+  findings: new FindingTable(db, tableName),
+  scores: new ScoreTable(db, tableName),
+  rectification: new RectificationTable(db, tableName),
+  mail: new MailLedgerTable(db, tableName),
+  suppressions: new SuppressionTable(db, tableName),
+  audit: new AuditTable(db, tableName),
+});
