@@ -1,7 +1,7 @@
 import { stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import * as z from 'zod';
-import { exportSurveyJs } from '../../functions/core/formats/surveyjs.ts';
+import { exportSurveyJs } from '../../functions/core/formats/surveyjs/export.ts';
 import { parseCommandLine } from '../args.ts';
 import type { CliCommand } from '../command.ts';
 import { UsageError } from '../command.ts';

@@ -1,6 +1,6 @@
 import { basename, dirname, extname, resolve } from 'node:path';
 import * as z from 'zod';
-import { isSurveyJsDocument } from '../../functions/core/formats/surveyjs.ts';
+import { isSurveyJsDocument } from '../../functions/core/formats/surveyjs/import.ts';
 import { DIMENSION_LABELS, GRADE_LABELS, LEVEL_LABELS } from '../../functions/core/i18n.ts';
 import {
   ACTIVITIES,

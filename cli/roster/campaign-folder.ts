@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { basename, extname, join, relative, resolve } from 'node:path';
 import * as z from 'zod';
 import { activitiesFor, assignSupervisors, summarizeLoads } from '../../functions/core/campaign/assignment.ts';
-import { convertSurveyJs, isSurveyJsDocument } from '../../functions/core/formats/surveyjs.ts';
+import { convertSurveyJs, isSurveyJsDocument } from '../../functions/core/formats/surveyjs/import.ts';
 import { readXlsForm } from '../../functions/core/formats/xlsform.ts';
 import { ACTIVITY_LABELS } from '../../functions/core/i18n.ts';
 import {

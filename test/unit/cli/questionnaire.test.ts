@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../../cli/command.ts';
 import { main } from '../../../cli/main.ts';
-import { importSurveyJs } from '../../../functions/core/formats/surveyjs.ts';
+import { importSurveyJs } from '../../../functions/core/formats/surveyjs/import.ts';
 import { Questionnaire } from '../../../functions/core/model.ts';
 
 const SURVEYJS = new URL('../../fixtures/surveyjs/', import.meta.url).pathname;

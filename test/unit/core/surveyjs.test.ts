@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { exportSurveyJs } from '../../../functions/core/formats/surveyjs/export.ts';
 import {
   convertSurveyJs,
-  exportSurveyJs,
   importSurveyJs,
   SurveyJsImportError,
-} from '../../../functions/core/formats/surveyjs.ts';
+} from '../../../functions/core/formats/surveyjs/import.ts';
 import type { Question } from '../../../functions/core/model.ts';
 import { renderSurveyPage } from '../../../functions/core/render/survey-page.ts';
 import { questionsFor, validateAnswers } from '../../../functions/core/responses/answers.ts';

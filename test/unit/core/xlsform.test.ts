@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readSheets } from '../../../cli/roster/table.ts';
 import { sampleCampaign } from '../../../cli/sample.ts';
-import { importSurveyJs } from '../../../functions/core/formats/surveyjs.ts';
+import { importSurveyJs } from '../../../functions/core/formats/surveyjs/import.ts';
 import { type FormSheet, readXlsForm, writeXlsForm } from '../../../functions/core/formats/xlsform.ts';
 import type { Question } from '../../../functions/core/model.ts';
 
