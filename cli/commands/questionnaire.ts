@@ -6,8 +6,8 @@ import { parseCommandLine } from '../args.ts';
 import type { CliCommand } from '../command.ts';
 import { UsageError } from '../command.ts';
 import { CliFailure } from '../errors.ts';
-import { readQuestionnaire } from '../roster/campaign-folder.ts';
 import { formatProblem, type Problem, sortProblems } from '../roster/problems.ts';
+import { readQuestionnaire } from '../roster/questionnaire-file.ts';
 import { questionnaireXlsx } from '../roster/xlsform-workbook.ts';
 
 const FORMATS = ['xlsx', 'json', 'surveyjs'] as const;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { formatCsv } from '../../functions/core/formats/csv.ts';
 import { LEVEL_LABELS } from '../../functions/core/i18n.ts';
 import { type CampaignDefinition, CENTER_LEVELS, type Center, type Supervisor } from '../../functions/core/model.ts';
-import { CAMPAIGN_FILE } from './campaign-folder.ts';
+import { CAMPAIGN_FILE } from './campaign-file.ts';
 import {
   CENTER_COLUMNS,
   type CenterColumn,

@@ -112,3 +112,22 @@ export const issueProblem = (
     message: issue.message,
   };
 };
+
+/** Reports the issues of a schema check at their line and column in a YAML/JSON file; a missing key says so. */
+export const reportIssues = (
+  issues: readonly z.core.$ZodIssue[],
+  source: TextSource,
+  file: string,
+  problems: Problem[],
+): void => {
+  for (const issue of issues) {
+    const problem = issueProblem(issue, source, file);
+    const missing = issue.code === 'invalid_type' && /received undefined/.test(issue.message);
+    const key = String(issue.path.at(-1) ?? 'value');
+    problems.push(
+      missing
+        ? { ...problem, message: `missing ${key}`, hint: `add ${key}: (see the sample from supervision init)` }
+        : problem,
+    );
+  }
+};
