@@ -1,4 +1,5 @@
-import { type FormSheet, writeXlsForm } from '../../functions/core/formats/xlsform.ts';
+import type { FormSheet } from '../../functions/core/formats/xlsform/table.ts';
+import { writeXlsForm } from '../../functions/core/formats/xlsform/write.ts';
 import type { Questionnaire } from '../../functions/core/model.ts';
 import { readSheets } from './table.ts';
 

@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { readSheets } from '../../../cli/roster/table.ts';
 import { sampleCampaign } from '../../../cli/sample.ts';
 import { importSurveyJs } from '../../../functions/core/formats/surveyjs/import.ts';
-import { type FormSheet, readXlsForm, writeXlsForm } from '../../../functions/core/formats/xlsform.ts';
+import { readXlsForm } from '../../../functions/core/formats/xlsform/read.ts';
+import type { FormSheet } from '../../../functions/core/formats/xlsform/table.ts';
+import { writeXlsForm } from '../../../functions/core/formats/xlsform/write.ts';
 import type { Question } from '../../../functions/core/model.ts';
 
 const FIXTURE = new URL('../../fixtures/xlsform/hall-visit.xlsx', import.meta.url).pathname;
