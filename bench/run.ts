@@ -6,6 +6,7 @@ import type { BenchSuite } from './suite.ts';
 const SUITES: Record<string, () => Promise<BenchSuite>> = {
   scoring: async () => (await import('./scoring.ts')).suite,
   bundles: async () => (await import('./bundles.ts')).suite,
+  'cold-load': async () => (await import('./cold-load.ts')).suite,
   submit: async () => (await import('./submit.ts')).suite,
   'ses-pacing': async () => (await import('./ses-pacing.ts')).suite,
   province: async () => (await import('./province.ts')).suite,
