@@ -18,19 +18,18 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { ConfigurationError } from '../../../functions/adapters/config.ts';
 import {
   answerMfaChallenge,
-  type ConsoleTokenVerifier,
   completeNewPassword,
-  createConsoleTokenVerifier,
   MfaCode,
   MfaCodeRejected,
   MfaCodeRequired,
   NewPassword,
   PasswordChangeRequired,
   PasswordRejected,
-  readConsoleAuthConfig,
   signInToConsole,
   verifyConsoleToken,
 } from '../../../functions/adapters/console-auth.ts';
+import { readConsoleAuthConfig } from '../../../functions/adapters/console-auth-config.ts';
+import { type ConsoleTokenVerifier, createConsoleTokenVerifier } from '../../../functions/adapters/console-token.ts';
 import { Unauthorized } from '../../../functions/core/access/console-access.ts';
 
 const cognito = mockClient(CognitoIdentityProviderClient);
