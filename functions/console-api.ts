@@ -81,7 +81,7 @@ import { CONTROL_CHARACTER_MESSAGE } from './core/responses/text-guard.ts';
 import { resultsCsv } from './core/scoring/report.ts';
 import { readRequestBody } from './edge/http/request-body.ts';
 import { STRICT_TRANSPORT_SECURITY } from './edge/http/security-headers.ts';
-import { isTransient } from './edge/task.ts';
+import { isTransient } from './core/errors.ts';
 
 /**
  * The organizer console (`/console…`): sign-in, campaigns, live progress, the review queue and the

@@ -30,9 +30,10 @@ import {
   renderRectificationPage,
 } from './core/render/rectification-page.ts';
 import { normalizeText } from './core/responses/text-guard.ts';
-import { hasControlCharacters, readRequestBody } from './edge/http/request-body.ts';
+import { readRequestBody } from './edge/http/request-body.ts';
+import { hasControlCharacters } from './core/responses/text-guard.ts';
 import { STRICT_TRANSPORT_SECURITY } from './edge/http/security-headers.ts';
-import { isTransient } from './edge/task.ts';
+import { isTransient } from './core/errors.ts';
 
 /** Largest request body accepted: one note of 1,000 characters fits many times over. */
 export const MAX_REPORT_BYTES = 16 * 1024;

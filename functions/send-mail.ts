@@ -26,7 +26,8 @@ import {
   summaryItem,
 } from './core/render/mail.ts';
 import { changeSince } from './core/scoring/report.ts';
-import { classifyErrors, InvalidTaskInput, isTransient, parseEvent } from './edge/task.ts';
+import { isTransient } from './core/errors.ts';
+import { classifyErrors, InvalidTaskInput, parseEvent } from './edge/task.ts';
 
 const composeForSupervisors = async (input: SendMailInput, meta: CampaignMeta): Promise<Map<string, Outgoing>> => {
   const [secret, centers, supervisors] = await Promise.all([

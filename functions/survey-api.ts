@@ -34,7 +34,7 @@ import {
 } from './core/responses/answers.ts';
 import { readRequestBody } from './edge/http/request-body.ts';
 import { STRICT_TRANSPORT_SECURITY } from './edge/http/security-headers.ts';
-import { isTransient } from './edge/task.ts';
+import { isTransient } from './core/errors.ts';
 
 /** Largest request body accepted. */
 export const MAX_BODY_BYTES = 64 * 1024;

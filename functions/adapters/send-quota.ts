@@ -1,6 +1,6 @@
 import { GetSendQuotaCommand, type SESClient } from '@aws-sdk/client-ses';
 import * as z from 'zod';
-import { isTransient, TransientError } from '../edge/task.ts';
+import { isTransient, TransientError } from '../core/errors.ts';
 import { logger } from './logger.ts';
 
 /** The account's SES sending limits in this region, as `GetSendQuota` reports them. */

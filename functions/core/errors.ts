@@ -33,3 +33,29 @@ export class DisputeExists extends Error {
 export class ResponseHistoryFull extends Error {
   override name = 'ResponseHistoryFull';
 }
+
+/** A failure worth retrying: the workflow's Retry matches this name with backoff and jitter. */
+export class TransientError extends Error {
+  override name = 'TransientError';
+}
+
+const TRANSIENT = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'Throttling',
+  'RequestLimitExceeded',
+  'InternalServerError',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+  'TimeoutError',
+  'RequestTimeout',
+  'TransactionConflictException',
+]);
+const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN']);
+
+/** Whether an error is throttling, an outage or a network fault, after the SDK's own retries. */
+export const isTransient = (error: unknown): boolean =>
+  error instanceof Error &&
+  (TRANSIENT.has(error.name) ||
+    ('code' in error && NETWORK.has(String(error.code))) ||
+    error.name === 'TransientError');

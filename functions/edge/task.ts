@@ -1,6 +1,7 @@
 import type { MiddlewareObj } from '@middy/core';
 import type * as z from 'zod';
 import { logger } from '../adapters/logger.ts';
+import { isTransient, TransientError } from '../core/errors.ts';
 
 /** The workflow handed a task an input it cannot use; not retried. */
 export class InvalidTaskInput extends Error {
@@ -18,32 +19,6 @@ export const parseEvent = <S extends z.ZodType>(schema: S): MiddlewareObj<z.outp
     request.event = parsed.data;
   },
 });
-
-/** A failure worth retrying: the workflow's Retry matches this name with backoff and jitter. */
-export class TransientError extends Error {
-  override name = 'TransientError';
-}
-
-const TRANSIENT = new Set([
-  'ProvisionedThroughputExceededException',
-  'ThrottlingException',
-  'Throttling',
-  'RequestLimitExceeded',
-  'InternalServerError',
-  'ServiceUnavailable',
-  'ServiceUnavailableException',
-  'TimeoutError',
-  'RequestTimeout',
-  'TransactionConflictException',
-]);
-const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN']);
-
-/** Whether an error is throttling, an outage or a network fault, after the SDK's own retries. */
-export const isTransient = (error: unknown): boolean =>
-  error instanceof Error &&
-  (TRANSIENT.has(error.name) ||
-    ('code' in error && NETWORK.has(String(error.code))) ||
-    error.name === 'TransientError');
 
 /** Renames throttling and outages to TransientError so the workflow retries them instead of failing. */
 export const classifyErrors = (): MiddlewareObj<unknown> => ({

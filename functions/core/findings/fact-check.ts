@@ -1,7 +1,6 @@
 import * as z from 'zod';
-import { hasControlCharacters } from '../../edge/http/request-body.ts';
 import { Id, type LocalizedText, type Problem, ProblemCategory, ProblemSeverity, type Response } from '../model.ts';
-import { CONTROL_CHARACTER_MESSAGE, isSafeText, normalizeText } from '../responses/text-guard.ts';
+import { CONTROL_CHARACTER_MESSAGE, hasControlCharacters, isSafeText, normalizeText } from '../responses/text-guard.ts';
 import { rectificationItemId } from './rectification.ts';
 
 /**

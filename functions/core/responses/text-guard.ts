@@ -109,3 +109,6 @@ export const mailHeaderText = (text: string): string => {
   }
   return out.replace(/ {2,}/g, ' ').trim();
 };
+
+/** Whether a multi-line note holds what it may not: control characters but newline and tab, unpaired surrogates. */
+export const hasControlCharacters = (text: string): boolean => !isSafeText(text, { multiline: true });

@@ -52,6 +52,3 @@ export const readRequestBody = (
   const key = findDuplicateJsonKey(text);
   return key === undefined ? { ok: true, kind: 'json', value } : { ok: false, problem: 'duplicateKey', key };
 };
-
-/** Whether a multi-line note holds what it may not: control characters but newline and tab, unpaired surrogates. */
-export const hasControlCharacters = (text: string): boolean => !isSafeText(text, { multiline: true });

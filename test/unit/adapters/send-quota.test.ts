@@ -9,7 +9,7 @@ import {
   readSendQuota,
   SendQuotaDenied,
 } from '../../../functions/adapters/send-quota.ts';
-import { TransientError } from '../../../functions/edge/task.ts';
+import { TransientError } from '../../../functions/core/errors.ts';
 
 const ses = mockClient(SESClient);
 const client = new SESClient({ region: 'us-east-1' });
