@@ -5,7 +5,7 @@
  * client is served as before.
  */
 
-import { type Template, UnsupportedTemplate } from './stack-model.ts';
+import { type Template, UnsupportedTemplate } from './template-resolver.ts';
 
 /** One rate-based rule: at most `limit` requests from one address in `windowSeconds`, to the matching requests. */
 export interface ClientLimit {

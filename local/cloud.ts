@@ -16,15 +16,10 @@ import type { FaultProxy } from './fault-proxy.ts';
 import { type LocalRoute, startHttpApi } from './http-api.ts';
 import type { AuthorizedCall } from './iam-gateway.ts';
 import { startLocalSes } from './ses-server.ts';
-import {
-  readStackModel,
-  type StackModel,
-  type StreamMappingSpec,
-  synthesizeStacks,
-  type Template,
-} from './stack-model.ts';
+import { readStackModel, type StackModel, type StreamMappingSpec, synthesizeStacks } from './stack-model.ts';
 import type { LocalStepFunctions } from './step-functions/runner.ts';
 import type { LocalEventSourceMapping } from './table-stream.ts';
+import type { Template } from './template-resolver.ts';
 import { startUsageFlush } from './usage-billing.ts';
 import { UsageMeter } from './usage-meter.ts';
 
@@ -134,11 +129,7 @@ export const startEmbeddedCloud = async (options: EmbeddedCloudOptions = {}): Pr
     const limiter = new ClientLimiter();
     const api = await startHttpApi(() => routes, { port: ports.api ?? 0, host });
     runtime.onClose(api.close);
-    const cognito =
-      options.console !== true
-        ? undefined
-        : await startLocalCognito({ host, port: ports.cognito ?? 0, password: options.consolePassword });
-    if (cognito) runtime.onClose(cognito.close);
+    const cognito = await startConsolePool(runtime, options, host);
     const { model, streamMapping } = await loadStackModel(options, limiter, api.url, cognito);
 
     const meter = new UsageMeter();
@@ -202,6 +193,22 @@ export const startEmbeddedCloud = async (options: EmbeddedCloudOptions = {}): Pr
     await runtime.close();
     throw error;
   }
+};
+
+/** The console's user pool (cognito-local) with its demo accounts, when asked for. */
+const startConsolePool = async (
+  runtime: CloudRuntime,
+  options: EmbeddedCloudOptions,
+  host: string,
+): Promise<LocalCognito | undefined> => {
+  if (options.console !== true) return undefined;
+  const cognito = await startLocalCognito({
+    host,
+    port: options.ports?.cognito ?? 0,
+    password: options.consolePassword,
+  });
+  runtime.onClose(cognito.close);
+  return cognito;
 };
 
 /**

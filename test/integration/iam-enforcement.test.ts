@@ -1,7 +1,7 @@
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EmbeddedCloud, startEmbeddedCloud } from '../../local/cloud.ts';
-import type { Template } from '../../local/stack-model.ts';
+import type { Template } from '../../local/template-resolver.ts';
 import { failure } from '../support/failure.ts';
 
 /** The stack with check-progress's DynamoDB GetItem taken out of every statement of its role's policies. */
