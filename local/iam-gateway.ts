@@ -15,15 +15,9 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
 import { runUnsafeSimulation } from '@cloud-copilot/iam-simulate';
+import { type Authorization, authorizationsOf, type Service } from './iam-authorizations.ts';
 import { listen } from './listen.ts';
 import type { FunctionSpec, StackModel } from './stack-model.ts';
-
-/** One authorization IAM makes for a call. */
-export interface Authorization {
-  action: string;
-  resource: string;
-  context: Record<string, string | string[]>;
-}
 
 /** A call a function made, as IAM saw it. */
 export interface AuthorizedCall extends Authorization {
@@ -47,8 +41,7 @@ export interface ForwardedCall {
   status: number;
 }
 
-export type Service = 'dynamodb' | 'ses' | 'sfn' | 'secretsmanager';
-
+/** How to start the IAM gateway. */
 export interface IamGatewayOptions {
   model: StackModel;
   host: string;
@@ -84,107 +77,6 @@ const readBody = (req: IncomingMessage): Promise<Buffer> =>
 const accessKeyOf = (req: IncomingMessage): string | undefined =>
   /Credential=([^/,\s]+)\//.exec(String(req.headers.authorization ?? ''))?.[1];
 
-type AttributeValue = { S?: string; N?: string; B?: string };
-type Item = Record<string, AttributeValue>;
-const keyValue = (item: Item | undefined, attribute: string): string | undefined => {
-  const value = item?.[attribute];
-  return value?.S ?? value?.N ?? value?.B;
-};
-
-/** What IAM authorizes for one DynamoDB call: the action on the table or index, with the partition keys touched. */
-export const dynamodbAuthorizations = (
-  operation: string,
-  body: Record<string, unknown>,
-  model: Pick<StackModel, 'table' | 'region' | 'account'>,
-): Authorization[] => {
-  const tableArn = (name: unknown) => `arn:aws:dynamodb:${model.region}:${model.account}:table/${String(name)}`;
-  const action = `dynamodb:${operation}`;
-  const pk = model.table.partitionKey;
-  const withKeys = (resource: string, keys: (string | undefined)[]): Authorization => {
-    const present = keys.filter((k): k is string => k !== undefined);
-    return { action, resource, context: present.length > 0 ? { 'dynamodb:LeadingKeys': [...new Set(present)] } : {} };
-  };
-  switch (operation) {
-    case 'GetItem':
-    case 'DeleteItem':
-    case 'UpdateItem':
-      return [withKeys(tableArn(body.TableName), [keyValue(body.Key as Item, pk)])];
-    case 'PutItem':
-      return [withKeys(tableArn(body.TableName), [keyValue(body.Item as Item, pk)])];
-    case 'Query':
-    case 'Scan': {
-      const index = model.table.indexes.find((i) => i.name === body.IndexName);
-      const resource = index ? `${tableArn(body.TableName)}/index/${index.name}` : tableArn(body.TableName);
-      if (operation === 'Scan') return [withKeys(resource, [])];
-      const attribute = index?.partitionKey ?? pk;
-      const names = (body.ExpressionAttributeNames ?? {}) as Record<string, string>;
-      const values = (body.ExpressionAttributeValues ?? {}) as Record<string, AttributeValue>;
-      let key: string | undefined;
-      for (const m of String(body.KeyConditionExpression ?? '').matchAll(/(#?[\w.]+)\s*=\s*(:[\w]+)/g)) {
-        const name = m[1]?.startsWith('#') ? names[m[1]] : m[1];
-        if (name === attribute) key = keyValue({ v: values[m[2] ?? ''] ?? {} }, 'v');
-      }
-      return [withKeys(resource, [key])];
-    }
-    case 'BatchGetItem':
-      return Object.entries((body.RequestItems ?? {}) as Record<string, { Keys?: Item[] }>).map(([table, request]) =>
-        withKeys(
-          tableArn(table),
-          (request.Keys ?? []).map((k) => keyValue(k, pk)),
-        ),
-      );
-    case 'BatchWriteItem':
-      return Object.entries(
-        (body.RequestItems ?? {}) as Record<string, { PutRequest?: { Item: Item }; DeleteRequest?: { Key: Item } }[]>,
-      ).map(([table, requests]) =>
-        withKeys(
-          tableArn(table),
-          requests.map((r) => keyValue(r.PutRequest?.Item ?? r.DeleteRequest?.Key, pk)),
-        ),
-      );
-    default:
-      return [{ action, resource: tableArn(body.TableName ?? '*'), context: {} }];
-  }
-};
-
-/** The address in `Name <address>`, or the text itself. */
-const addressOf = (from: string): string => (/<([^>]+)>/.exec(from)?.[1] ?? from).trim();
-
-/** What IAM authorizes for one SES (v1 query API) call. */
-export const sesAuthorizations = (
-  params: URLSearchParams,
-  model: Pick<StackModel, 'region' | 'account'>,
-): Authorization[] => {
-  const operation = params.get('Action') ?? '';
-  const action = `ses:${operation}`;
-  if (operation !== 'SendEmail' && operation !== 'SendRawEmail') return [{ action, resource: '*', context: {} }];
-  let source = params.get('Source') ?? '';
-  if (!source && operation === 'SendRawEmail') {
-    const raw = Buffer.from(params.get('RawMessage.Data') ?? '', 'base64').toString('utf8');
-    source = /^From:\s*(.+)$/im.exec(raw.split(/\r?\n\r?\n/)[0] ?? '')?.[1] ?? '';
-  }
-  const from = addressOf(source);
-  const context = { 'ses:FromAddress': from };
-  const arn = (resource: string) => `arn:aws:ses:${model.region}:${model.account}:${resource}`;
-  const authorizations: Authorization[] = [{ action, resource: arn(`identity/${from}`), context }];
-  const configurationSet = params.get('ConfigurationSetName');
-  if (configurationSet)
-    authorizations.push({ action, resource: arn(`configuration-set/${configurationSet}`), context });
-  return authorizations;
-};
-
-/** What IAM authorizes for one Step Functions call; callbacks are authorized on the state machine. */
-export const sfnAuthorizations = (
-  operation: string,
-  body: Record<string, unknown>,
-  model: Pick<StackModel, 'stateMachine'>,
-): Authorization[] => {
-  const action = `states:${operation}`;
-  if (operation.startsWith('SendTask')) return [{ action, resource: model.stateMachine.arn, context: {} }];
-  const resource = body.stateMachineArn ?? body.executionArn;
-  return [{ action, resource: typeof resource === 'string' ? resource : '*', context: {} }];
-};
-
 /** AWS's answer to a denied call, in each service's wire format. */
 const denial = (service: Service, message: string): { status: number; type: string; body: string } => {
   if (service === 'ses') {
@@ -205,151 +97,11 @@ const denial = (service: Service, message: string): { status: number; type: stri
 
 /** Starts one gateway endpoint per service. */
 export const startIamGateway = async (options: IamGatewayOptions): Promise<IamGateway> => {
-  const { model } = options;
-  // Each distinct call once, with IAM's decision: what grant coverage reads, and the cache of decisions.
-  const calls: AuthorizedCall[] = [];
-  const seen = new Map<string, AuthorizedCall>();
-  let callCount = 0;
-
-  /** Decides a call of a function, as IAM would, and records it. */
-  const authorize = (spec: FunctionSpec, authorization: Authorization): AuthorizedCall => {
-    callCount++;
-    const key = `${spec.name}\u0000${authorization.action}\u0000${authorization.resource}\u0000${JSON.stringify(authorization.context)}`;
-    let call = seen.get(key);
-    if (call === undefined) {
-      const result = runUnsafeSimulation(
-        {
-          identityPolicies: spec.policies.map((p) => ({ name: p.name, policy: p.document })),
-          serviceControlPolicies: [],
-          resourceControlPolicies: [],
-          request: {
-            action: authorization.action,
-            principal: `arn:aws:sts::${model.account}:assumed-role/${spec.roleArn.split('/').pop()}/${spec.name}`,
-            resource: { accountId: model.account, resource: authorization.resource },
-            contextVariables: authorization.context,
-          },
-        },
-        {},
-      );
-      call = { ...authorization, functionName: spec.name, allowed: result === 'Allowed' };
-      seen.set(key, call);
-      calls.push(call);
-    }
-    return call;
-  };
-
-  const secretsManager = (operation: string, body: Record<string, unknown>): { status: number; body: string } => {
-    const id = String(body.SecretId ?? '');
-    const arn = Object.keys(options.secretValues).find((a) => a === id || a.split(':').pop() === id);
-    if (operation !== 'GetSecretValue' && operation !== 'DescribeSecret')
-      return {
-        status: 400,
-        body: JSON.stringify({ __type: 'InvalidRequestException', Message: `${operation} is not served locally` }),
-      };
-    if (!arn)
-      return {
-        status: 400,
-        body: JSON.stringify({
-          __type: 'ResourceNotFoundException',
-          Message: "Secrets Manager can't find the specified secret.",
-        }),
-      };
-    const name = arn.split(':').pop() ?? arn;
-    const common = { ARN: arn, Name: name, VersionId: 'local', VersionStages: ['AWSCURRENT'], CreatedDate: 0 };
-    return {
-      status: 200,
-      body: JSON.stringify(
-        operation === 'GetSecretValue' ? { ...common, SecretString: options.secretValues[arn] } : common,
-      ),
-    };
-  };
-
-  const handle = (service: Service) => async (req: IncomingMessage, res: ServerResponse) => {
-    try {
-      const body = await readBody(req);
-      const text = body.toString('utf8');
-      const target = String(req.headers['x-amz-target'] ?? '');
-      const operation = target.split('.').pop() ?? '';
-      const accessKey = accessKeyOf(req);
-      const caller = accessKey === undefined ? undefined : options.callerOf(accessKey);
-      const json = (): Record<string, unknown> => {
-        try {
-          return text ? (JSON.parse(text) as Record<string, unknown>) : {};
-        } catch {
-          return {};
-        }
-      };
-      if (caller) {
-        const authorizations =
-          service === 'dynamodb'
-            ? dynamodbAuthorizations(operation, json(), model)
-            : service === 'ses'
-              ? sesAuthorizations(new URLSearchParams(text), model)
-              : service === 'sfn'
-                ? sfnAuthorizations(operation, json(), model)
-                : [{ action: `secretsmanager:${operation}`, resource: String(json().SecretId ?? '*'), context: {} }];
-        for (const authorization of authorizations) {
-          if (!authorize(caller.spec, authorization).allowed) {
-            const principal = `arn:aws:sts::${model.account}:assumed-role/${caller.spec.roleArn.split('/').pop()}/${caller.spec.name}`;
-            const message = `User: ${principal} is not authorized to perform: ${authorization.action} on resource: ${authorization.resource} because no identity-based policy allows the ${authorization.action} action`;
-            options.log?.(
-              `iam: denied ${caller.spec.name} ${authorization.action} on ${authorization.resource} ${JSON.stringify(authorization.context)}`,
-            );
-            const answer = denial(service, message);
-            res
-              .writeHead(answer.status, { 'content-type': answer.type, 'x-amzn-requestid': randomUUID() })
-              .end(answer.body);
-            return;
-          }
-        }
-      }
-      if (service === 'secretsmanager') {
-        const answer = secretsManager(operation, json());
-        res.writeHead(answer.status, { 'content-type': 'application/x-amz-json-1.1' }).end(answer.body);
-        options.onForwarded?.({
-          service,
-          caller,
-          operation,
-          requestBody: text,
-          responseBody: Buffer.from(answer.body),
-          status: answer.status,
-        });
-        return;
-      }
-      const upstream = new URL(options.upstream[service]);
-      const headers = { ...req.headers, host: upstream.host, 'content-length': String(body.length) };
-      const forwarded = request(
-        { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers },
-        (answer) => {
-          const chunks: Buffer[] = [];
-          answer.on('data', (c: Buffer) => chunks.push(c));
-          answer.on('end', () => {
-            const responseBody = Buffer.concat(chunks);
-            res.writeHead(answer.statusCode ?? 502, answer.headers).end(responseBody);
-            const op = service === 'ses' ? (new URLSearchParams(text).get('Action') ?? '') : operation;
-            options.onForwarded?.({
-              service,
-              caller,
-              operation: op,
-              requestBody: text,
-              responseBody,
-              status: answer.statusCode ?? 502,
-            });
-          });
-          answer.on('error', () => res.destroy());
-        },
-      );
-      forwarded.on('error', () => res.destroy());
-      forwarded.end(body);
-    } catch {
-      res.destroy();
-    }
-  };
-
+  const decisions = new IamDecisions(options.model.account);
   const servers: Server[] = [];
   const urls = {} as Record<Service, string>;
   for (const service of ['dynamodb', 'ses', 'sfn', 'secretsmanager'] as const) {
-    const server = createServer(handle(service));
+    const server = createServer((req, res) => void handleCall(service, req, res, options, decisions));
     server.keepAliveTimeout = 60_000;
     const port = await listen(server, { service: `IAM gateway (${service})`, host: options.host, port: 0 });
     servers.push(server);
@@ -357,9 +109,9 @@ export const startIamGateway = async (options: IamGatewayOptions): Promise<IamGa
   }
   return {
     urls,
-    calls,
-    callCount: () => callCount,
-    denied: () => calls.filter((c) => !c.allowed),
+    calls: decisions.calls,
+    callCount: () => decisions.count,
+    denied: () => decisions.calls.filter((c) => !c.allowed),
     close: async () => {
       await Promise.all(
         servers.map(
@@ -372,4 +124,199 @@ export const startIamGateway = async (options: IamGatewayOptions): Promise<IamGa
       );
     },
   };
+};
+
+/**
+ * IAM's decisions on functions' calls, each distinct call evaluated once: what grant coverage reads,
+ * and the cache of decisions.
+ */
+class IamDecisions {
+  /** Every distinct call, in the order first made. */
+  readonly calls: AuthorizedCall[] = [];
+  /** How many authorizations were made, repeats included. */
+  count = 0;
+  private readonly account: string;
+  private readonly seen = new Map<string, AuthorizedCall>();
+
+  /** Decides for the functions of the stack's `account`. */
+  constructor(account: string) {
+    this.account = account;
+  }
+
+  /** Decides a call of a function, as IAM would, and records it. */
+  authorize(spec: FunctionSpec, authorization: Authorization): AuthorizedCall {
+    this.count++;
+    const key = `${spec.name}\u0000${authorization.action}\u0000${authorization.resource}\u0000${JSON.stringify(authorization.context)}`;
+    let call = this.seen.get(key);
+    if (call === undefined) {
+      const result = runUnsafeSimulation(
+        {
+          identityPolicies: spec.policies.map((p) => ({ name: p.name, policy: p.document })),
+          serviceControlPolicies: [],
+          resourceControlPolicies: [],
+          request: {
+            action: authorization.action,
+            principal: principalOf(spec, this.account),
+            resource: { accountId: this.account, resource: authorization.resource },
+            contextVariables: authorization.context,
+          },
+        },
+        {},
+      );
+      call = { ...authorization, functionName: spec.name, allowed: result === 'Allowed' };
+      this.seen.set(key, call);
+      this.calls.push(call);
+    }
+    return call;
+  }
+}
+
+/** The assumed-role principal a function's calls are made as. */
+const principalOf = (spec: FunctionSpec, account: string): string =>
+  `arn:aws:sts::${account}:assumed-role/${spec.roleArn.split('/').pop()}/${spec.name}`;
+
+/** One call as the gateway reads it. */
+interface GatewayCall {
+  body: Buffer;
+  text: string;
+  operation: string;
+  caller: Caller | undefined;
+  /** The body as a JSON object; `{}` when it is not one. */
+  json: () => Record<string, unknown>;
+}
+
+/** Authorizes a call of a function and forwards it, or answers it as AWS would; the operator's calls pass. */
+const handleCall = async (
+  service: Service,
+  req: IncomingMessage,
+  res: ServerResponse,
+  options: IamGatewayOptions,
+  decisions: IamDecisions,
+): Promise<void> => {
+  try {
+    const body = await readBody(req);
+    const text = body.toString('utf8');
+    const target = String(req.headers['x-amz-target'] ?? '');
+    const accessKey = accessKeyOf(req);
+    const call: GatewayCall = {
+      body,
+      text,
+      operation: target.split('.').pop() ?? '',
+      caller: accessKey === undefined ? undefined : options.callerOf(accessKey),
+      json: () => {
+        try {
+          return text ? (JSON.parse(text) as Record<string, unknown>) : {};
+        } catch {
+          return {};
+        }
+      },
+    };
+    if (call.caller && refuseUnauthorized(service, call, call.caller, res, options, decisions)) return;
+    if (service === 'secretsmanager') answerSecretsManager(call, res, options);
+    else forwardCall(service, call, req, res, options);
+  } catch {
+    res.destroy();
+  }
+};
+
+/** Answers the first authorization IAM denies with AWS's AccessDenied; true when the call was refused. */
+const refuseUnauthorized = (
+  service: Service,
+  call: GatewayCall,
+  caller: Caller,
+  res: ServerResponse,
+  options: IamGatewayOptions,
+  decisions: IamDecisions,
+): boolean => {
+  const { model } = options;
+  for (const authorization of authorizationsOf(service, call.operation, call.text, call.json, model)) {
+    if (decisions.authorize(caller.spec, authorization).allowed) continue;
+    const principal = principalOf(caller.spec, model.account);
+    const message = `User: ${principal} is not authorized to perform: ${authorization.action} on resource: ${authorization.resource} because no identity-based policy allows the ${authorization.action} action`;
+    options.log?.(
+      `iam: denied ${caller.spec.name} ${authorization.action} on ${authorization.resource} ${JSON.stringify(authorization.context)}`,
+    );
+    const answer = denial(service, message);
+    res.writeHead(answer.status, { 'content-type': answer.type, 'x-amzn-requestid': randomUUID() }).end(answer.body);
+    return true;
+  }
+  return false;
+};
+
+/** Serves a Secrets Manager call of the stack's secrets here, where nothing else stands in for it. */
+const answerSecretsManager = (call: GatewayCall, res: ServerResponse, options: IamGatewayOptions): void => {
+  const answer = secretsManager(call.operation, call.json(), options.secretValues);
+  res.writeHead(answer.status, { 'content-type': 'application/x-amz-json-1.1' }).end(answer.body);
+  options.onForwarded?.({
+    service: 'secretsmanager',
+    caller: call.caller,
+    operation: call.operation,
+    requestBody: call.text,
+    responseBody: Buffer.from(answer.body),
+    status: answer.status,
+  });
+};
+
+/** GetSecretValue and DescribeSecret of the stack's secrets; anything else is refused. */
+const secretsManager = (
+  operation: string,
+  body: Record<string, unknown>,
+  secretValues: Record<string, string>,
+): { status: number; body: string } => {
+  const id = String(body.SecretId ?? '');
+  const arn = Object.keys(secretValues).find((a) => a === id || a.split(':').pop() === id);
+  if (operation !== 'GetSecretValue' && operation !== 'DescribeSecret')
+    return {
+      status: 400,
+      body: JSON.stringify({ __type: 'InvalidRequestException', Message: `${operation} is not served locally` }),
+    };
+  if (!arn)
+    return {
+      status: 400,
+      body: JSON.stringify({
+        __type: 'ResourceNotFoundException',
+        Message: "Secrets Manager can't find the specified secret.",
+      }),
+    };
+  const name = arn.split(':').pop() ?? arn;
+  const common = { ARN: arn, Name: name, VersionId: 'local', VersionStages: ['AWSCURRENT'], CreatedDate: 0 };
+  return {
+    status: 200,
+    body: JSON.stringify(operation === 'GetSecretValue' ? { ...common, SecretString: secretValues[arn] } : common),
+  };
+};
+
+/** Forwards an allowed call to the local service and its answer back, telling the owner of it. */
+const forwardCall = (
+  service: Exclude<Service, 'secretsmanager'>,
+  call: GatewayCall,
+  req: IncomingMessage,
+  res: ServerResponse,
+  options: IamGatewayOptions,
+): void => {
+  const upstream = new URL(options.upstream[service]);
+  const headers = { ...req.headers, host: upstream.host, 'content-length': String(call.body.length) };
+  const forwarded = request(
+    { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers },
+    (answer) => {
+      const chunks: Buffer[] = [];
+      answer.on('data', (c: Buffer) => chunks.push(c));
+      answer.on('end', () => {
+        const responseBody = Buffer.concat(chunks);
+        res.writeHead(answer.statusCode ?? 502, answer.headers).end(responseBody);
+        const op = service === 'ses' ? (new URLSearchParams(call.text).get('Action') ?? '') : call.operation;
+        options.onForwarded?.({
+          service,
+          caller: call.caller,
+          operation: op,
+          requestBody: call.text,
+          responseBody,
+          status: answer.statusCode ?? 502,
+        });
+      });
+      answer.on('error', () => res.destroy());
+    },
+  );
+  forwarded.on('error', () => res.destroy());
+  forwarded.end(call.body);
 };
