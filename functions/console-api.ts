@@ -44,7 +44,7 @@ import { type ControlRefusal, controlledCampaign, refuseControl, withReminderNow
 import type { CampaignMeta } from './core/campaign/lifecycle.ts';
 import { deriveToken, surveyUrl } from './core/campaign/links.ts';
 import { correctionUntil } from './core/campaign/submission-window.ts';
-import { CampaignNotFound, CampaignStateConflict, ConcurrentUpdate } from './core/errors.ts';
+import { CampaignNotFound, CampaignStateConflict, ConcurrentUpdate, isTransient } from './core/errors.ts';
 import { DisputeClosed, factCheckDone, MAX_RULING_NOTE, RulingInput, ruleOn } from './core/findings/fact-check.ts';
 import {
   decide,
@@ -75,13 +75,12 @@ import {
   renderReviewPage,
   renderSignInPage,
 } from './core/render/console-page.ts';
-import { renderReturnedNotice } from './core/render/mail.ts';
+import { renderReturnedNotice } from './core/render/mail/returned-notice.ts';
 import { chooseLang } from './core/render/survey-page.ts';
 import { CONTROL_CHARACTER_MESSAGE } from './core/responses/text-guard.ts';
 import { resultsCsv } from './core/scoring/report.ts';
 import { readRequestBody } from './edge/http/request-body.ts';
 import { STRICT_TRANSPORT_SECURITY } from './edge/http/security-headers.ts';
-import { isTransient } from './core/errors.ts';
 
 /**
  * The organizer console (`/console…`): sign-in, campaigns, live progress, the review queue and the

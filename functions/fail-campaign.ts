@@ -4,7 +4,7 @@ import { mailer } from './adapters/outbox.ts';
 import { store } from './adapters/table.ts';
 import { batchFailureBehind, FailCampaignInput } from './core/campaign/workflow-contract.ts';
 import { CampaignNotFound } from './core/errors.ts';
-import { renderFailureNotice } from './core/render/mail.ts';
+import { renderFailureNotice } from './core/render/mail/failure-notice.ts';
 import { classifyErrors, parseEvent } from './edge/task.ts';
 
 /** What NotifyFailure did. */

@@ -11,7 +11,8 @@ import { store } from './adapters/table.ts';
 import { buildResultsWorkbook, XLSX_TYPE } from './adapters/xlsx.ts';
 import type { CampaignMeta } from './core/campaign/lifecycle.ts';
 import { SendMailInput, type SendMailResult } from './core/campaign/workflow-contract.ts';
-import { type MailAttachment, type RenderedMail, renderCitySummary } from './core/render/mail.ts';
+import { renderCitySummary } from './core/render/mail/city-summary.ts';
+import type { MailAttachment, RenderedMail } from './core/render/mail/layout.ts';
 import { resultsCsv } from './core/scoring/report.ts';
 import { classifyErrors, parseEvent } from './edge/task.ts';
 

@@ -11,22 +11,19 @@ import type { CampaignMeta } from './core/campaign/lifecycle.ts';
 import { deriveToken, hashToken, surveyUrl } from './core/campaign/links.ts';
 import { SendMailInput, type SendMailResult } from './core/campaign/workflow-contract.ts';
 import { chinaDate } from './core/campaign/working-days.ts';
+import { isTransient } from './core/errors.ts';
 import {
   countByStatus,
   deriveRectificationToken,
   rectificationRules,
   rectificationUrl,
 } from './core/findings/rectification.ts';
-import {
-  type AssignmentLink,
-  renderCenterSummary,
-  renderFactCheckNotice,
-  renderInvitation,
-  renderReminder,
-  summaryItem,
-} from './core/render/mail.ts';
+import { renderCenterSummary, summaryItem } from './core/render/mail/center-summary.ts';
+import { renderFactCheckNotice } from './core/render/mail/fact-check-notice.ts';
+import { renderInvitation } from './core/render/mail/invitation.ts';
+import type { AssignmentLink } from './core/render/mail/links.ts';
+import { renderReminder } from './core/render/mail/reminder.ts';
 import { changeSince } from './core/scoring/report.ts';
-import { isTransient } from './core/errors.ts';
 import { classifyErrors, InvalidTaskInput, parseEvent } from './edge/task.ts';
 
 const composeForSupervisors = async (input: SendMailInput, meta: CampaignMeta): Promise<Map<string, Outgoing>> => {

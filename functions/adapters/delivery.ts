@@ -1,5 +1,5 @@
 import type { SendMailResult } from '../core/campaign/workflow-contract.ts';
-import type { RenderedMail } from '../core/render/mail.ts';
+import type { RenderedMail } from '../core/render/mail/layout.ts';
 import { TransientError } from '../edge/task.ts';
 import { type Mailer, MailRejected } from './mailer.ts';
 import { store } from './table.ts';

@@ -1,5 +1,5 @@
 import { type SESClient, SendEmailCommand, SendRawEmailCommand } from '@aws-sdk/client-ses';
-import type { RenderedMail } from '../core/render/mail.ts';
+import type { RenderedMail } from '../core/render/mail/layout.ts';
 import { mailHeaderText } from '../core/responses/text-guard.ts';
 
 /** SES refused the recipient or the message for good (no retry will help). */

@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderCenterSummary, renderCitySummary } from '../../functions/core/render/mail.ts';
+import { renderCenterSummary } from '../../functions/core/render/mail/center-summary.ts';
+import { renderCitySummary } from '../../functions/core/render/mail/city-summary.ts';
 import { renderRectificationPage } from '../../functions/core/render/rectification-page.ts';
 import {
   centerSummaryModel,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { MailAttachment } from '../render/mail.ts';
+import type { MailAttachment } from '../render/mail/layout.ts';
 import { mailHeaderText } from '../responses/text-guard.ts';
 
 /** An email to put in MIME form, with the date and Message-ID it carries. */

@@ -2,7 +2,7 @@ import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Mailer, MailRejected, Pacer } from '../../../functions/adapters/mailer.ts';
-import type { RenderedMail } from '../../../functions/core/render/mail.ts';
+import type { RenderedMail } from '../../../functions/core/render/mail/layout.ts';
 
 const ses = mockClient(SESClient);
 const mail: RenderedMail = { subject: '督查邀请 · Invitation', html: '<p>邀请</p>', text: '邀请' };

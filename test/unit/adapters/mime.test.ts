@@ -2,7 +2,7 @@ import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import { MailRejected } from '../../../functions/adapters/mailer.ts';
 import { composeMime, MAX_RAW_MESSAGE_BYTES } from '../../../functions/adapters/mime.ts';
-import type { RenderedMail } from '../../../functions/core/render/mail.ts';
+import type { RenderedMail } from '../../../functions/core/render/mail/layout.ts';
 
 const mail = (size: number): RenderedMail => ({
   subject: '【全市评分通报】政务服务主题督查月',

@@ -3,7 +3,7 @@ import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCo
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MAX_SEND_RATE_LIMIT } from '../../../functions/core/campaign/send-rate.ts';
-import type { RenderedMail } from '../../../functions/core/render/mail.ts';
+import type { RenderedMail } from '../../../functions/core/render/mail/layout.ts';
 import { parseAppConfig } from '../../../infra/app-config.ts';
 
 const ses = mockClient(SESClient);

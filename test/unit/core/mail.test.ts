@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
   renderCenterSummary,
-  renderCitySummary,
-  renderFactCheckNotice,
-  renderFailureNotice,
-  renderInvitation,
-  renderReminder,
-  renderReturnedNotice,
   strengthsAndGaps,
   summaryItem,
-} from '../../../functions/core/render/mail.ts';
+} from '../../../functions/core/render/mail/center-summary.ts';
+import { renderCitySummary } from '../../../functions/core/render/mail/city-summary.ts';
+import { renderFactCheckNotice } from '../../../functions/core/render/mail/fact-check-notice.ts';
+import { renderFailureNotice } from '../../../functions/core/render/mail/failure-notice.ts';
+import { renderInvitation } from '../../../functions/core/render/mail/invitation.ts';
+import { renderReminder } from '../../../functions/core/render/mail/reminder.ts';
+import { renderReturnedNotice } from '../../../functions/core/render/mail/returned-notice.ts';
 import { smallCampaign } from '../../fixtures/campaign.ts';
 import {
   centerSummaryModel,

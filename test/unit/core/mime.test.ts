@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { type AddressObject, simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import { composeMimeMessage, type MimeMessage, messageIdFor } from '../../../functions/core/formats/mime.ts';
-import type { MailAttachment } from '../../../functions/core/render/mail.ts';
+import type { MailAttachment } from '../../../functions/core/render/mail/layout.ts';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const DATE = new Date('2026-12-16T02:00:00.000Z');

@@ -3,12 +3,10 @@ import { DisputeInput, RulingInput } from '../../../functions/core/findings/fact
 import { ReviewInput } from '../../../functions/core/findings/review.ts';
 import { composeMimeMessage } from '../../../functions/core/formats/mime.ts';
 import { Center, Questionnaire, Supervisor } from '../../../functions/core/model.ts';
-import {
-  renderFactCheckNotice,
-  renderFailureNotice,
-  renderInvitation,
-  renderReminder,
-} from '../../../functions/core/render/mail.ts';
+import { renderFactCheckNotice } from '../../../functions/core/render/mail/fact-check-notice.ts';
+import { renderFailureNotice } from '../../../functions/core/render/mail/failure-notice.ts';
+import { renderInvitation } from '../../../functions/core/render/mail/invitation.ts';
+import { renderReminder } from '../../../functions/core/render/mail/reminder.ts';
 import { validateAnswers, validateProblems } from '../../../functions/core/responses/answers.ts';
 import { findUnsafeCharacter, mailHeaderText } from '../../../functions/core/responses/text-guard.ts';
 import { FixReport } from '../../../functions/rectification-api.ts';
