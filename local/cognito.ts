@@ -221,37 +221,8 @@ const createConsolePool = async (
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
   try {
-    const { UserPool } = await admin.send(
-      new CreateUserPoolCommand({
-        PoolName: 'service-supervision-console',
-        Schema: [{ Name: 'district', AttributeDataType: 'String', Mutable: true }],
-        AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
-        // As on AWS; cognito-local does not enforce it, the demo passwords meet it anyway.
-        Policies: {
-          PasswordPolicy: {
-            MinimumLength: 12,
-            RequireLowercase: true,
-            RequireUppercase: true,
-            RequireNumbers: true,
-            RequireSymbols: true,
-          },
-        },
-      }),
-    );
-    const userPoolId = UserPool?.Id;
-    if (!userPoolId) throw new Error('cognito-local created a user pool without an id');
-    const { UserPoolClient } = await admin.send(
-      new CreateUserPoolClientCommand({
-        UserPoolId: userPoolId,
-        ClientName: 'console',
-        GenerateSecret: false,
-        ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
-        IdTokenValidity: 60,
-        TokenValidityUnits: { IdToken: 'minutes' },
-      }),
-    );
-    const clientId = UserPoolClient?.ClientId;
-    if (!clientId) throw new Error('cognito-local created an app client without an id');
+    const userPoolId = await createUserPool(admin);
+    const clientId = await createConsoleClient(admin, userPoolId);
     for (const [precedence, role] of CONSOLE_ROLES.entries()) {
       await admin.send(
         new CreateGroupCommand({
@@ -264,38 +235,88 @@ const createConsolePool = async (
     }
     const accounts: ConsoleAccount[] = [];
     for (const account of DEMO_CONSOLE_ACCOUNTS) {
-      const accountPassword = password ?? randomPassword();
-      await admin.send(
-        new AdminCreateUserCommand({
-          UserPoolId: userPoolId,
-          Username: account.username,
-          MessageAction: 'SUPPRESS',
-          UserAttributes: [
-            { Name: 'email', Value: `${account.username}@example.gov.cn` },
-            { Name: 'email_verified', Value: 'true' },
-            ...(account.district ? [{ Name: 'custom:district', Value: account.district }] : []),
-          ],
-        }),
-      );
-      await admin.send(
-        new AdminSetUserPasswordCommand({
-          UserPoolId: userPoolId,
-          Username: account.username,
-          Password: accountPassword,
-          Permanent: true,
-        }),
-      );
-      await admin.send(
-        new AdminAddUserToGroupCommand({
-          UserPoolId: userPoolId,
-          Username: account.username,
-          GroupName: ROLE_GROUPS[account.role],
-        }),
-      );
-      accounts.push({ ...account, password: accountPassword });
+      accounts.push(await createDemoAccount(admin, userPoolId, account, password ?? randomPassword()));
     }
     return { userPoolId, clientId, accounts };
   } finally {
     admin.destroy();
   }
+};
+
+/** The console's user pool, with the `custom:district` attribute and the stack's password policy. */
+const createUserPool = async (admin: CognitoIdentityProviderClient): Promise<string> => {
+  const { UserPool } = await admin.send(
+    new CreateUserPoolCommand({
+      PoolName: 'service-supervision-console',
+      Schema: [{ Name: 'district', AttributeDataType: 'String', Mutable: true }],
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+      // As on AWS; cognito-local does not enforce it, the demo passwords meet it anyway.
+      Policies: {
+        PasswordPolicy: {
+          MinimumLength: 12,
+          RequireLowercase: true,
+          RequireUppercase: true,
+          RequireNumbers: true,
+          RequireSymbols: true,
+        },
+      },
+    }),
+  );
+  const userPoolId = UserPool?.Id;
+  if (!userPoolId) throw new Error('cognito-local created a user pool without an id');
+  return userPoolId;
+};
+
+/** The console's app client: USER_PASSWORD_AUTH and SRP, no secret, ID tokens valid an hour. */
+const createConsoleClient = async (admin: CognitoIdentityProviderClient, userPoolId: string): Promise<string> => {
+  const { UserPoolClient } = await admin.send(
+    new CreateUserPoolClientCommand({
+      UserPoolId: userPoolId,
+      ClientName: 'console',
+      GenerateSecret: false,
+      ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      IdTokenValidity: 60,
+      TokenValidityUnits: { IdToken: 'minutes' },
+    }),
+  );
+  const clientId = UserPoolClient?.ClientId;
+  if (!clientId) throw new Error('cognito-local created an app client without an id');
+  return clientId;
+};
+
+/** One demo account with a verified email, a permanent password, and the group of its role. */
+const createDemoAccount = async (
+  admin: CognitoIdentityProviderClient,
+  userPoolId: string,
+  account: Omit<ConsoleAccount, 'password'>,
+  password: string,
+): Promise<ConsoleAccount> => {
+  await admin.send(
+    new AdminCreateUserCommand({
+      UserPoolId: userPoolId,
+      Username: account.username,
+      MessageAction: 'SUPPRESS',
+      UserAttributes: [
+        { Name: 'email', Value: `${account.username}@example.gov.cn` },
+        { Name: 'email_verified', Value: 'true' },
+        ...(account.district ? [{ Name: 'custom:district', Value: account.district }] : []),
+      ],
+    }),
+  );
+  await admin.send(
+    new AdminSetUserPasswordCommand({
+      UserPoolId: userPoolId,
+      Username: account.username,
+      Password: password,
+      Permanent: true,
+    }),
+  );
+  await admin.send(
+    new AdminAddUserToGroupCommand({
+      UserPoolId: userPoolId,
+      Username: account.username,
+      GroupName: ROLE_GROUPS[account.role],
+    }),
+  );
+  return { ...account, password };
 };

@@ -1,4 +1,4 @@
-import { createServer, type IncomingHttpHeaders, request } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, request, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** What a fault rule sees of a request. */
@@ -87,6 +87,43 @@ export const sesError = (code: string, message: string): FaultResponse => ({
   body: `<ErrorResponse xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>fault</RequestId></ErrorResponse>`,
 });
 
+/** The rules of a fault proxy, the requests they hold, and what it counted. */
+class FaultRules {
+  /** Releases of the requests held by a `holdUntil` answer; each forwards its request once. */
+  readonly held = new Set<() => void>();
+  /** Requests forwarded to the service. */
+  forwarded = 0;
+  private rules: { rule: FaultRule; left: number }[] = [];
+  private readonly injected: Record<string, number> = {};
+  private readonly byOperation: Record<string, number> = {};
+
+  /** Adds a rule, used up to its `times`. */
+  add(rule: FaultRule): void {
+    this.rules.push({ rule, left: rule.times ?? Number.POSITIVE_INFINITY });
+  }
+
+  /** Removes every rule and forwards the requests still held. */
+  clear(): void {
+    this.rules = [];
+    for (const release of [...this.held]) release();
+  }
+
+  /** What was forwarded, and injected by rule name, and seen by operation. */
+  stats(): ReturnType<FaultProxy['stats']> {
+    return { forwarded: this.forwarded, injected: { ...this.injected }, byOperation: { ...this.byOperation } };
+  }
+
+  /** Counts the request and returns the first rule with uses left that matches it, now used once more. */
+  match(seen: ProxiedRequest): FaultRule | undefined {
+    this.byOperation[seen.operation] = (this.byOperation[seen.operation] ?? 0) + 1;
+    const hit = this.rules.find((r) => r.left > 0 && r.rule.matches(seen));
+    if (!hit) return undefined;
+    hit.left--;
+    this.injected[hit.rule.name] = (this.injected[hit.rule.name] ?? 0) + 1;
+    return hit.rule;
+  }
+}
+
 /**
  * Starts a proxy that forwards to `target` unless a rule answers first. Used to inject throttling,
  * outages and rejections into the embedded cloud without touching the code under test.
@@ -97,28 +134,19 @@ export const startFaultProxy = async (
 ): Promise<FaultProxy> => {
   const host = options.host ?? '127.0.0.1';
   const upstream = new URL(target);
-  let rules: { rule: FaultRule; left: number }[] = [];
-  // Releases of the requests held by a `holdUntil` answer; each forwards its request once.
-  const held = new Set<() => void>();
-  let forwarded = 0;
-  const injected: Record<string, number> = {};
-  const byOperation: Record<string, number> = {};
+  const rules = new FaultRules();
   const proxy: FaultProxy = {
     url: '',
-    add: (rule) => rules.push({ rule, left: rule.times ?? Number.POSITIVE_INFINITY }),
-    clear: () => {
-      rules = [];
-      for (const release of [...held]) release();
-    },
-    stats: () => ({ forwarded, injected: { ...injected }, byOperation: { ...byOperation } }),
+    add: (rule) => rules.add(rule),
+    clear: () => rules.clear(),
+    stats: () => rules.stats(),
     close: async () => undefined,
   };
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const raw = Buffer.concat(chunks);
-      const body = raw.toString('utf8');
+      const body = Buffer.concat(chunks).toString('utf8');
       const seen: ProxiedRequest = {
         method: req.method ?? 'GET',
         path: req.url ?? '/',
@@ -126,63 +154,79 @@ export const startFaultProxy = async (
         body,
         operation: operationOf(req.headers, body),
       };
-      byOperation[seen.operation] = (byOperation[seen.operation] ?? 0) + 1;
-      const hit = rules.find((r) => r.left > 0 && r.rule.matches(seen));
-      if (hit) {
-        hit.left--;
-        injected[hit.rule.name] = (injected[hit.rule.name] ?? 0) + 1;
-        const answer = hit.rule.respond(seen);
-        if (answer === 'reset') {
-          req.socket.destroy();
-          return;
-        }
-        if ('delayMs' in answer) {
-          setTimeout(() => forward(seen), answer.delayMs);
-          return;
-        }
-        if ('holdUntil' in answer) {
-          const release = () => {
-            if (held.delete(release)) forward(seen);
-          };
-          held.add(release);
-          answer.holdUntil.then(release, release);
-          return;
-        }
-        res
-          .writeHead(answer.status, { 'content-length': Buffer.byteLength(answer.body), ...answer.headers })
-          .end(answer.body);
-        return;
-      }
-      forward(seen);
+      const forward = () =>
+        forwardRequest(upstream, req, res, Buffer.concat(chunks), (status) => {
+          rules.forwarded++;
+          proxy.onForwarded?.(seen, status);
+        });
+      const rule = rules.match(seen);
+      if (rule) answerWith(rule.respond(seen), req, res, forward, rules.held);
+      else forward();
     });
-    const forward = (seen: ProxiedRequest) => {
-      const out = request(
-        {
-          host: upstream.hostname,
-          port: upstream.port,
-          method: req.method,
-          path: req.url,
-          headers: { ...req.headers, host: upstream.host },
-        },
-        (up) => {
-          forwarded++;
-          proxy.onForwarded?.(seen, up.statusCode ?? 0);
-          res.writeHead(up.statusCode ?? 502, up.headers);
-          up.pipe(res);
-        },
-      );
-      out.on('error', () => res.destroy());
-      out.end(Buffer.concat(chunks));
-    };
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, host, resolve));
   proxy.url = `http://${host}:${(server.address() as AddressInfo).port}`;
   proxy.close = () =>
     new Promise<void>((resolve) => {
       // Held requests are dropped with their connections, not forwarded to a service going away.
-      held.clear();
+      rules.held.clear();
       server.closeAllConnections();
       server.close(() => resolve());
     });
   return proxy;
+};
+
+/** Does what a rule's answer says: drop the connection, forward late, hold until released, or answer. */
+const answerWith = (
+  answer: FaultResponse,
+  req: IncomingMessage,
+  res: ServerResponse,
+  forward: () => void,
+  held: Set<() => void>,
+): void => {
+  if (answer === 'reset') {
+    req.socket.destroy();
+    return;
+  }
+  if ('delayMs' in answer) {
+    setTimeout(() => forward(), answer.delayMs);
+    return;
+  }
+  if ('holdUntil' in answer) {
+    const release = () => {
+      if (held.delete(release)) forward();
+    };
+    held.add(release);
+    answer.holdUntil.then(release, release);
+    return;
+  }
+  res
+    .writeHead(answer.status, { 'content-length': Buffer.byteLength(answer.body), ...answer.headers })
+    .end(answer.body);
+};
+
+/** Forwards the request to the service and pipes its answer back; `onAnswer` is told its status first. */
+const forwardRequest = (
+  upstream: URL,
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: Buffer,
+  onAnswer: (status: number) => void,
+): void => {
+  const out = request(
+    {
+      host: upstream.hostname,
+      port: upstream.port,
+      method: req.method,
+      path: req.url,
+      headers: { ...req.headers, host: upstream.host },
+    },
+    (up) => {
+      onAnswer(up.statusCode ?? 0);
+      res.writeHead(up.statusCode ?? 502, up.headers);
+      up.pipe(res);
+    },
+  );
+  out.on('error', () => res.destroy());
+  out.end(body);
 };
