@@ -57,24 +57,21 @@ import {
 } from './core/findings/review.ts';
 import type { Lang } from './core/i18n.ts';
 import { type Activity, CENTER_LEVELS, type Center, type CenterLevel, Id, type LocalizedText } from './core/model.ts';
+import { renderAuditPage } from './core/render/console/audit-page.ts';
+import { renderCampaignList } from './core/render/console/campaign-list-page.ts';
 import {
   type CampaignPageModel,
-  CONSOLE_CSP,
-  type ConsolePageContext,
   type NonResponder,
   type ProgressGroup,
-  renderAuditPage,
-  renderCampaignList,
   renderCampaignPage,
-  renderCenterPage,
-  renderConsoleMessage,
-  renderDisputesPage,
-  renderMfaCodePage,
-  renderNewPasswordPage,
-  renderResultsPage,
-  renderReviewPage,
-  renderSignInPage,
-} from './core/render/console-page.ts';
+} from './core/render/console/campaign-page.ts';
+import { renderCenterPage } from './core/render/console/center-page.ts';
+import { renderDisputesPage } from './core/render/console/disputes-page.ts';
+import { CONSOLE_CSP, type ConsolePageContext } from './core/render/console/layout.ts';
+import { renderConsoleMessage } from './core/render/console/message-page.ts';
+import { renderResultsPage } from './core/render/console/results-page.ts';
+import { renderReviewPage } from './core/render/console/review-page.ts';
+import { renderMfaCodePage, renderNewPasswordPage, renderSignInPage } from './core/render/console/sign-in.ts';
 import { renderReturnedNotice } from './core/render/mail/returned-notice.ts';
 import { chooseLang } from './core/render/survey-page.ts';
 import { CONTROL_CHARACTER_MESSAGE } from './core/responses/text-guard.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ConsoleUser } from '../../../functions/core/access/console-access.ts';
 import { type CloudUsage, emptyUsage, estimateCost, PRICES_AS_OF } from '../../../functions/core/campaign/aws-cost.ts';
-import { type CampaignPageModel, renderCampaignPage } from '../../../functions/core/render/console-page.ts';
+import { type CampaignPageModel, renderCampaignPage } from '../../../functions/core/render/console/campaign-page.ts';
 
 const usage: CloudUsage = {
   ...emptyUsage(),

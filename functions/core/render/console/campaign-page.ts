@@ -1,0 +1,137 @@
+/**
+ * The campaign page: live progress by district and level, the supervisors yet to answer, review counts,
+ * the organizer's controls (remind, move the deadline, close, finish review) and the AWS cost estimate.
+ */
+import {
+  COST_SERVICES,
+  type CostEstimate,
+  type CostService,
+  formatCostLines,
+  formatCostTotal,
+  formatUsd,
+} from '../../campaign/aws-cost.ts';
+import type { ReviewStatus } from '../../findings/review.ts';
+import { escapeHtml, formatBeijingTime, type Lang, LEVEL_LABELS } from '../../i18n.ts';
+import type { CampaignStatus, CenterLevel, LocalizedText } from '../../model.ts';
+import {
+  type ConsolePageContext,
+  percentOf,
+  renderCell,
+  renderConsolePage,
+  renderProgress,
+  STATUS_LABELS,
+  say,
+  showText,
+} from './layout.ts';
+
+/** Answered of assigned for one group (a district, a level). */
+export interface ProgressGroup {
+  label: string;
+  answered: number;
+  total: number;
+}
+
+/** A supervisor with assignments still unanswered. */
+export interface NonResponder {
+  supervisorId: string;
+  name: string;
+  unanswered: number;
+  centers: string[];
+}
+
+/** What the campaign page shows. */
+export interface CampaignPageModel {
+  id: string;
+  title: LocalizedText;
+  status: CampaignStatus;
+  deadline: string;
+  /** End of the review window, while in review. */
+  reviewUntil?: string;
+  /** The district the figures are limited to (a coordinator's), else the whole city. */
+  district?: string;
+  answered: number;
+  total: number;
+  byDistrict: ProgressGroup[];
+  byLevel: (ProgressGroup & { level: CenterLevel })[];
+  nonResponders: NonResponder[];
+  review: Record<ReviewStatus, number> & { flagged: number };
+  /** What the campaign would cost on AWS, when the embedded cloud counted its usage; none on AWS. */
+  cost?: CostEstimate;
+  /** A refused new deadline: what was typed and why, shown beside the field. */
+  deadlineError?: { value: string; message: LocalizedText };
+}
+
+const renderGroupTable = (groups: readonly ProgressGroup[], heading: string, lang: Lang) =>
+  `<table><thead><tr><th scope="col">${heading}</th><th scope="col" class="num">${say(lang, '已答/应答', 'Answered')}</th><th scope="col">${say(lang, '进度', 'Progress')}</th></tr></thead><tbody>
+${groups.map((g) => `<tr><td>${escapeHtml(g.label)}</td><td class="num">${g.answered}/${g.total} (${percentOf(g.answered, g.total)}%)</td><td>${renderProgress(g.answered, g.total, lang)}</td></tr>`).join('\n')}</tbody></table>`;
+
+/** A Beijing wall-clock value for a `datetime-local` field. */
+const toBeijingLocal = (iso: string) => new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 16);
+
+/** The organizer's controls of an open campaign: remind now, move the deadline, close now. */
+const renderActions = (lang: Lang, base: string, m: CampaignPageModel) => {
+  const q = `?lang=${lang}`;
+  return `<section class="card" aria-labelledby="h-actions"><h2 id="h-actions">${say(lang, '操作', 'Actions')}</h2>
+<form method="post" action="${base}/remind${q}"><p class="muted">${say(lang, `向 ${m.nonResponders.length} 位未答督查员发送提醒邮件。`, `Email a reminder to the ${m.nonResponders.length} supervisors yet to answer.`)}</p><button type="submit"${m.nonResponders.length === 0 ? ' disabled' : ''}>${say(lang, '立即提醒', 'Remind now')}</button></form>
+<form method="post" action="${base}/extend${q}"><label for="deadline">${say(lang, '新的截止时间（北京时间）', 'New deadline (Beijing time)')}</label>${m.deadlineError ? `<p class="error" id="deadline-error">${showText(m.deadlineError.message, lang)}</p>` : ''}<input id="deadline" name="deadline" type="datetime-local" required value="${escapeHtml(m.deadlineError ? m.deadlineError.value : toBeijingLocal(m.deadline))}"${m.deadlineError ? ' aria-invalid="true" aria-describedby="deadline-error"' : ''}><p><button class="secondary" type="submit">${say(lang, '更改截止时间', 'Move the deadline')}</button></p></form>
+<form method="post" action="${base}/close${q}"><label><input type="checkbox" name="confirm" value="yes" required> ${say(lang, '确认现在截止：停止收集答卷并开始评分', 'Close now: stop collecting and start scoring')}</label><p><button class="danger" type="submit">${say(lang, '立即截止', 'Close now')}</button></p></form></section>`;
+};
+
+const COST_SERVICE_LABELS: Readonly<Record<CostService, LocalizedText>> = {
+  lambda: { zh: 'Lambda 函数', en: 'Lambda functions' },
+  dynamodb: { zh: 'DynamoDB 数据表', en: 'DynamoDB table' },
+  stepFunctions: { zh: 'Step Functions 工作流', en: 'Step Functions workflow' },
+  ses: { zh: 'SES 邮件', en: 'SES email' },
+  secretsManager: { zh: 'Secrets Manager 密钥', en: 'Secrets Manager' },
+  kms: { zh: 'KMS 加密', en: 'KMS' },
+};
+
+/** The AWS cost estimate of a campaign measured on the embedded cloud: total, breakdown, what it leaves out. */
+const renderCostSection = (lang: Lang, cost: CostEstimate): string => {
+  const notes = formatCostLines(cost, lang).slice(1);
+  return `<section class="card" aria-labelledby="h-cost"><h2 id="h-cost">${say(lang, 'AWS 费用估算', 'AWS cost estimate')}</h2>
+<p>${escapeHtml(formatCostTotal(cost, lang))}</p>
+<table><thead><tr><th scope="col">${say(lang, '服务', 'Service')}</th><th scope="col" class="num">${say(lang, '美元', 'USD')}</th></tr></thead><tbody>
+${COST_SERVICES.map((s) => `<tr><td>${showText(COST_SERVICE_LABELS[s], lang)}</td><td class="num">${escapeHtml(formatUsd(cost.services[s]))}</td></tr>`).join('\n')}
+<tr><th scope="row">${say(lang, '合计', 'Total')}</th><td class="num">${escapeHtml(formatUsd(cost.total))}</td></tr></tbody></table>
+${notes.map((line) => `<p class="muted">${escapeHtml(line)}</p>`).join('\n')}
+<p class="muted">${say(lang, '在嵌入式云上计量：同样的运行在 AWS 上的按需费用。', 'Measured on the embedded cloud: what the same run costs on AWS on demand.')}</p></section>`;
+};
+
+/** Live progress of one campaign by district and level, its non-responders and its review counts. */
+export const renderCampaignPage = (c: ConsolePageContext, m: CampaignPageModel): string => {
+  const q = `?lang=${c.lang}`;
+  const base = `/console/campaigns/${escapeHtml(encodeURIComponent(m.id))}`;
+  const scope = m.district
+    ? say(c.lang, `仅显示 ${m.district} 的场所`, `Centers of ${m.district} only`)
+    : say(c.lang, '全市', 'Whole city');
+  const review = m.review;
+  return renderConsolePage(
+    c,
+    m.title,
+    `<nav class="tabs card">${m.status === 'scored' || m.status === 'published' ? `<a href="${base}/results${q}">${say(c.lang, '评分结果', 'Results')}</a>` : ''}<a href="${base}/review${q}">${say(c.lang, '审核答卷', 'Review responses')}</a><a href="${base}/disputes${q}">${say(c.lang, '申诉复核', 'Disputes')}</a>${c.user?.role !== 'coordinator' ? `<a href="${base}/audit${q}">${say(c.lang, '操作日志', 'Audit log')}</a>` : ''}</nav>
+<section class="card" aria-labelledby="h-overall"><h2 id="h-overall">${say(c.lang, '总体进度', 'Progress')} · ${scope}</h2>
+<p><span class="badge">${showText(STATUS_LABELS[m.status], c.lang)}</span> ${say(c.lang, '截止', 'Deadline')} ${escapeHtml(formatBeijingTime(m.deadline))}</p>
+<p class="big">${m.answered}/${m.total} · ${percentOf(m.answered, m.total)}%</p>${renderProgress(m.answered, m.total, c.lang)}
+<p class="muted">${say(c.lang, '审核', 'Review')}: ${say(c.lang, '待审核', 'pending')} ${review.pending} · ${say(c.lang, '有提示', 'flagged')} ${review.flagged} · ${say(c.lang, '已通过', 'approved')} ${review.approved} · ${say(c.lang, '已退回', 'returned')} ${review.returned} · ${say(c.lang, '已作废', 'rejected')} ${review.rejected}</p></section>
+${c.user?.role === 'organizer' && m.status === 'open' ? renderActions(c.lang, base, m) : ''}${
+  c.user?.role === 'organizer' && m.status === 'reviewing'
+    ? `<section class="card" aria-labelledby="h-finish"><h2 id="h-finish">${say(c.lang, '审核阶段', 'Review')}</h2><p>${say(c.lang, `审核截止 ${m.reviewUntil ? formatBeijingTime(m.reviewUntil) : ''}；退回的答卷可由督查员修改。审核完毕即可开始评分。`, `Review ends ${m.reviewUntil ? formatBeijingTime(m.reviewUntil) : ''}; supervisors can correct returned responses meanwhile. Finish review to start scoring now.`)}</p>
+<form method="post" action="${base}/finish-review${q}"><button type="submit">${say(c.lang, '结束审核并评分', 'Finish review and score')}</button></form></section>`
+    : ''
+}
+<section class="card" aria-labelledby="h-district"><h2 id="h-district">${say(c.lang, '按区', 'By district')}</h2>${renderGroupTable(m.byDistrict, say(c.lang, '区', 'District'), c.lang)}</section>
+<section class="card" aria-labelledby="h-level"><h2 id="h-level">${say(c.lang, '按级别', 'By level')}</h2>${renderGroupTable(
+      m.byLevel.map((g) => ({ ...g, label: LEVEL_LABELS[g.level][c.lang] })),
+      say(c.lang, '级别', 'Level'),
+      c.lang,
+    )}</section>
+<section class="card" aria-labelledby="h-late"><h2 id="h-late">${say(c.lang, '未答督查员', 'Supervisors yet to answer')} (${m.nonResponders.length})</h2>
+${
+  m.nonResponders.length === 0
+    ? `<p>${say(c.lang, '全部已答。', 'Everyone has answered.')}</p>`
+    : `<table class="wide"><thead><tr><th scope="col">${say(c.lang, '督查员', 'Supervisor')}</th><th scope="col" class="num">${say(c.lang, '未答', 'Unanswered')}</th><th scope="col">${say(c.lang, '场所', 'Centers')}</th></tr></thead><tbody>
+${m.nonResponders.map((n) => `<tr><td>${escapeHtml(n.name)} <span class="muted">${escapeHtml(n.supervisorId)}</span></td>${renderCell(say(c.lang, '未答', 'Unanswered'), String(n.unanswered), 'num')}${renderCell(say(c.lang, '场所', 'Centers'), n.centers.map(escapeHtml).join('、'))}</tr>`).join('\n')}</tbody></table>`
+}</section>${m.cost ? `\n${renderCostSection(c.lang, m.cost)}` : ''}`,
+  );
+};

@@ -1,0 +1,58 @@
+/**
+ * The sign-in pages: the username and password form, a first sign-in's new password and an
+ * authenticator app's code; a challenge travels signed from one form to the next.
+ */
+import type { ChallengeFields } from '../../access/console-challenge.ts';
+import { escapeHtml } from '../../i18n.ts';
+import type { LocalizedText } from '../../model.ts';
+import { type ConsolePageContext, renderConsolePage, say, showText } from './layout.ts';
+
+/** The sign-in form. */
+export const renderSignInPage = (c: ConsolePageContext, username = ''): string =>
+  renderConsolePage(
+    c,
+    { zh: '登录', en: 'Sign in' },
+    `<form class="card" method="post" action="/console/sign-in?lang=${c.lang}">
+<label for="username">${say(c.lang, '用户名', 'Username')}</label><input id="username" name="username" type="text" autocomplete="username" required value="${escapeHtml(username)}">
+<label for="password">${say(c.lang, '密码', 'Password')}</label><input id="password" name="password" type="password" autocomplete="current-password" required>
+<p><button type="submit">${say(c.lang, '登录', 'Sign in')}</button></p></form>`,
+  );
+
+/** The hidden fields that carry a sign-in challenge, signed by the console, from one form to the next. */
+const renderChallengeFields = (m: ChallengeFields) =>
+  `<input type="hidden" name="username" value="${escapeHtml(m.username)}"><input type="hidden" name="userId" value="${escapeHtml(m.userId)}"><input type="hidden" name="session" value="${escapeHtml(m.session)}"><input type="hidden" name="expires" value="${escapeHtml(m.expires)}"><input type="hidden" name="sig" value="${escapeHtml(m.sig)}">`;
+
+/**
+ * A first sign-in's new password: the challenge's session and the user it names (`userId`, Cognito's
+ * USER_ID_FOR_SRP) travel in the form, never in a cookie or URL.
+ */
+export const renderNewPasswordPage = (c: ConsolePageContext, m: ChallengeFields & { rules: LocalizedText }): string =>
+  // No language switch: the page answers a form, and a link away would lose the sign-in's challenge.
+  renderConsolePage(
+    { ...c, path: undefined },
+    { zh: '设置新密码', en: 'Choose a new password' },
+    `<form class="card" method="post" action="/console/new-password?lang=${c.lang}">
+${renderChallengeFields(m)}
+<p>${say(c.lang, '用户名', 'Username')}: <strong>${escapeHtml(m.username)}</strong></p>
+<p class="muted" id="password-rules">${showText(m.rules, c.lang)}</p>
+<label for="new-password">${say(c.lang, '新密码', 'New password')}</label><input id="new-password" name="password" type="password" autocomplete="new-password" minlength="12" required aria-describedby="password-rules">
+<label for="confirm-password">${say(c.lang, '再次输入新密码', 'New password again')}</label><input id="confirm-password" name="confirm" type="password" autocomplete="new-password" minlength="12" required>
+<p><button type="submit">${say(c.lang, '设置并登录', 'Set and sign in')}</button></p></form>`,
+  );
+
+/**
+ * The second step of signing in to an account with an authenticator app: its current 6-digit code.
+ * The challenge travels in the form as for a new password.
+ */
+export const renderMfaCodePage = (c: ConsolePageContext, m: ChallengeFields): string =>
+  // No language switch: the page answers a form, and a link away would lose the sign-in's challenge.
+  renderConsolePage(
+    { ...c, path: undefined },
+    { zh: '输入验证码', en: 'Enter your code' },
+    `<form class="card" method="post" action="/console/mfa?lang=${c.lang}">
+${renderChallengeFields(m)}
+<p>${say(c.lang, '用户名', 'Username')}: <strong>${escapeHtml(m.username)}</strong></p>
+<p class="muted" id="code-hint">${say(c.lang, '请打开身份验证器应用，输入当前显示的 6 位数字。', 'Open your authenticator app and enter the 6 digits it shows now.')}</p>
+<label for="mfa-code">${say(c.lang, '验证码', 'Code')}</label><input id="mfa-code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9 ]{6,7}" maxlength="7" required autofocus aria-describedby="code-hint">
+<p><button type="submit">${say(c.lang, '验证并登录', 'Verify and sign in')}</button></p></form>`,
+  );
