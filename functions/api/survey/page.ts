@@ -1,0 +1,74 @@
+import * as z from 'zod';
+import type { TokenRecord } from '../../adapters/table/assignments.ts';
+import type { ResponseRecord } from '../../adapters/table/responses.ts';
+import { store } from '../../adapters/table.ts';
+import { renderSurveyPage } from '../../core/render/survey-page.ts';
+import type { HttpRequest, HttpResult } from '../../edge/http/types.ts';
+import { buildPageModel, type Context, checkWritable, loadContext, surveyLinks } from './link.ts';
+import { respond } from './site.ts';
+
+const PageQuery = z.object({
+  view: z.enum(['confirmation']).optional().catch(undefined),
+  draft: z.enum(['saved']).optional().catch(undefined),
+});
+
+/** The survey as JSON: the questionnaire, the latest answers and a live draft, whether it is open. */
+const answerSurveyJson = (
+  token: TokenRecord,
+  ctx: Context,
+  state: { open: boolean; latest: ResponseRecord | undefined; draft: unknown },
+): HttpResult =>
+  respond.json(200, {
+    campaign: ctx.meta.campaign.title,
+    center: { id: ctx.center.id, name: ctx.center.name, level: ctx.center.level, address: ctx.center.address },
+    activity: token.activity,
+    window: { opens: ctx.meta.campaign.schedule.opens, deadline: ctx.meta.deadline },
+    deadline: ctx.meta.deadline,
+    open: state.open,
+    questionnaire: ctx.questionnaire,
+    answers: state.latest?.answers ?? {},
+    problems: state.latest?.problems ?? [],
+    version: state.latest?.version ?? 0,
+    ...(state.draft ? { draft: state.draft } : {}),
+  });
+
+/** GET /s/{token}: the questionnaire with the newest draft or answers; confirmation; read-only once closed. */
+export const showSurvey = async (request: HttpRequest): Promise<HttpResult> => {
+  const token = await surveyLinks.require(request);
+  const ctx = await loadContext(token);
+  const [latest, draft] = await Promise.all([
+    store.responses.getLatestResponse(token),
+    store.responses.getDraft(token),
+  ]);
+  const { open, returned } = await checkWritable(ctx.meta, token, latest, new Date());
+  // A draft counts only while it is newer than the latest submission.
+  const liveDraft = open && draft && (!latest || draft.savedAt > latest.submittedAt) ? draft : undefined;
+  if (request.json) return answerSurveyJson(token, ctx, { open, latest, draft: liveDraft });
+  const query = PageQuery.parse(request.query);
+  const view = !open ? 'closed' : query.view === 'confirmation' && latest ? 'confirmation' : 'form';
+  const versions =
+    view === 'form'
+      ? undefined
+      : (await store.responses.listResponseVersions(token)).map((v) => ({
+          version: v.version,
+          submittedAt: v.submittedAt,
+        }));
+  const shown =
+    liveDraft && view === 'form' ? liveDraft : { answers: latest?.answers ?? {}, problems: latest?.problems ?? [] };
+  return respond.html(
+    200,
+    renderSurveyPage(
+      buildPageModel(request, token, ctx, {
+        view,
+        answers: shown.answers,
+        problems: shown.problems,
+        errors: [],
+        latest: latest ? { version: latest.version, submittedAt: latest.submittedAt } : undefined,
+        versions,
+        draftSavedAt: liveDraft && view === 'form' ? liveDraft.savedAt : undefined,
+        notice: query.draft === 'saved' && view === 'form' ? 'draft-saved' : undefined,
+        ...(returned ? { returned } : {}),
+      }),
+    ),
+  );
+};

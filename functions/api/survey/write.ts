@@ -1,0 +1,85 @@
+import type { TokenRecord } from '../../adapters/table/assignments.ts';
+import { store } from '../../adapters/table.ts';
+import { collecting } from '../../core/campaign/submission-window.ts';
+import { renderSurveyPage } from '../../core/render/survey-page.ts';
+import { checkDraft, type FieldError, type SubmissionInput } from '../../core/responses/answers.ts';
+import type { BodyFormats } from '../../edge/http/body.ts';
+import { readLinkToken } from '../../edge/http/token-link.ts';
+import type { HttpRequest, HttpResult } from '../../edge/http/types.ts';
+import { type BodyResult, readSubmissionBody } from './body.ts';
+import { buildPageModel, type Context, checkWritable, loadContext, surveyLinks } from './link.ts';
+import { answerProblem } from './messages.ts';
+import { respond } from './site.ts';
+
+/** A write the link may make: its body, assignment, campaign and the time it is made. */
+export interface OpenWrite {
+  body: Extract<BodyResult, { ok: true }>;
+  token: TokenRecord;
+  ctx: Context;
+  now: Date;
+}
+
+/**
+ * The body, link and campaign of a write (submission or draft), or the answer refusing it: the body
+ * is read before the link is looked up, so a bad body costs no read.
+ */
+export const openWrite = async (
+  request: HttpRequest,
+  accept: BodyFormats,
+): Promise<{ refused: HttpResult } | OpenWrite> => {
+  const body = readSubmissionBody(request, accept);
+  if (!body.ok) return { refused: answerProblem(request, body.status, body.key, {}, body.errors) };
+  const token = await surveyLinks.require(request);
+  const ctx = await loadContext(token);
+  const now = new Date();
+  const open =
+    collecting(ctx.meta, now) ||
+    (await checkWritable(ctx.meta, token, await store.responses.getLatestResponse(token), now)).open;
+  if (!open) return { refused: answerProblem(request, 410, 'closed') };
+  return { body, token, ctx, now };
+};
+
+/** 400 for answers that need attention: the count as JSON, or the form again with each field's error. */
+export const answerInvalid = (
+  request: HttpRequest,
+  token: TokenRecord,
+  ctx: Context,
+  input: SubmissionInput,
+  errors: FieldError[],
+): HttpResult => {
+  if (request.json) {
+    return respond.json(400, {
+      error: 'invalid',
+      message:
+        request.lang === 'zh'
+          ? `有 ${errors.length} 处需要修改，答卷未保存。`
+          : `${errors.length} answers need attention; nothing was saved.`,
+      errors,
+    });
+  }
+  return respond.html(
+    400,
+    renderSurveyPage(
+      buildPageModel(request, token, ctx, { view: 'form', answers: input.answers, problems: input.problems, errors }),
+    ),
+  );
+};
+
+/** Saves a draft; a form post comes back to the page (no script needed), a JSON call gets the time saved. */
+export const saveDraft = async (write: OpenWrite, request: HttpRequest, intent: string): Promise<HttpResult> => {
+  const { token, ctx, now } = write;
+  const input = write.body.input;
+  const remove = /^remove-problem-(\d+)$/.exec(intent);
+  const problems = remove ? input.problems.filter((_, i) => i !== Number(remove[1])) : input.problems;
+  const checked = checkDraft(
+    ctx.questionnaire,
+    token.activity,
+    { answers: input.answers, problems },
+    now.toISOString(),
+  );
+  if (!checked.ok) return answerInvalid(request, token, ctx, input, checked.errors);
+  await store.responses.saveDraft(token, checked.draft);
+  if (request.json) return respond.json(200, { saved: 'draft', savedAt: checked.draft.savedAt });
+  const anchor = intent === 'add-problem' ? `#p${checked.draft.problems.length}-category` : remove ? '#problems' : '';
+  return respond.redirect(`${readLinkToken(request)}?lang=${request.lang}&draft=saved${anchor}`);
+};
