@@ -19,7 +19,6 @@ import {
   signInToConsole,
   verifyConsoleToken,
 } from './adapters/console-auth.ts';
-import { deliverAll } from './adapters/delivery.ts';
 import { getLinkSecret } from './adapters/link-secret.ts';
 import { logger, withLambdaContext } from './adapters/logger.ts';
 import { mailer, surveyBaseUrl } from './adapters/outbox.ts';
@@ -29,6 +28,7 @@ import type { SignInAttemptStore } from './adapters/table/sign-in-attempts.ts';
 import { consoleSessions, signInAttempts, store } from './adapters/table.ts';
 import { wakeCollect } from './adapters/workflow.ts';
 import { buildResultsWorkbook, XLSX_TYPE } from './adapters/xlsx.ts';
+import { deliverAll } from './app/delivery.ts';
 import { type ConsoleUser, Forbidden, may, requireMay, Unauthorized } from './core/access/console-access.ts';
 import {
   type ChallengeFields,
@@ -423,9 +423,9 @@ const notifyReturned = async (
       until,
     });
     const result = await deliverAll(
+      { mail: store.mail, suppressions: store.suppressions, mailer },
       { campaignId: meta.campaign.id, kind: 'returned', round: review.revision },
       new Map([[review.assignmentId, { to: [supervisor.email], mail }]]),
-      mailer,
     );
     // Skipped: an earlier try of this very decision claimed (and sent) it.
     return result.sent + result.skipped > 0 ? 'sent' : 'not-sent';

@@ -2,6 +2,7 @@ import middy from '@middy/core';
 import { withLambdaContext } from './adapters/logger.ts';
 import { mailer } from './adapters/outbox.ts';
 import { store } from './adapters/table.ts';
+import { deliverAll } from './app/delivery.ts';
 import { batchFailureBehind, FailCampaignInput } from './core/campaign/workflow-contract.ts';
 import { CampaignNotFound } from './core/errors.ts';
 import { renderFailureNotice } from './core/render/mail/failure-notice.ts';
@@ -24,7 +25,8 @@ const firstLine = (text: string) => {
 };
 
 /**
- * NotifyFailure: marks the campaign failed and tells its organizers once. A failed mail Map reports
+ * NotifyFailure: marks the campaign failed and tells its organizers once, each as any email is sent
+ * (claimed in the outbox ledger, never to a suppressed address). A failed mail Map reports
  * only its own error (`States.ExceedToleratedFailureThreshold` on AWS): the reason its failing batch
  * recorded on the campaign is shown instead, e.g. `DailyQuotaExceeded` with the quota's numbers.
  */
@@ -47,24 +49,13 @@ export const failCampaign = async ({ campaignId, error }: FailCampaignInput): Pr
     cause,
     batch ? { mapError: reported, failure: batch } : undefined,
   );
-  // Before any claim, as for a batch: a claimed notice that SES then refuses would never be retried.
-  await mailer.ensureRoomFor(meta.campaign.organizers.length);
-  let notified = 0;
-  for (const [i, to] of meta.campaign.organizers.entries()) {
-    const recipientId = `organizer-${i + 1}`;
-    if (!(await store.mail.claimMail(campaignId, 'failure', 0, recipientId, [to], new Date().toISOString()))) continue;
-    const messageId = await mailer.send([to], mail, { campaign: campaignId, kind: 'failure' });
-    await store.mail.settleMail(
-      campaignId,
-      'failure',
-      0,
-      recipientId,
-      { state: 'sent', messageId },
-      new Date().toISOString(),
-    );
-    notified++;
-  }
-  return { notified };
+  // The send-once protocol of every email: a suppressed organizer address is recorded, not mailed.
+  const result = await deliverAll(
+    { mail: store.mail, suppressions: store.suppressions, mailer },
+    { campaignId, kind: 'failure', round: 0 },
+    new Map(meta.campaign.organizers.map((to, i) => [`organizer-${i + 1}`, { to: [to], mail }])),
+  );
+  return { notified: result.sent };
 };
 
 /** Lambda entry point of the NotifyFailure state. */

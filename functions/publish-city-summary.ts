@@ -1,7 +1,6 @@
 import middy from '@middy/core';
 import { centersOf, summaryOf } from './adapters/campaign-cache.ts';
 import { loadCityResults } from './adapters/city-results.ts';
-import { deliverAll, type Outgoing } from './adapters/delivery.ts';
 import { withLambdaContext } from './adapters/logger.ts';
 import { Mailer } from './adapters/mailer.ts';
 import { composeMime } from './adapters/mime.ts';
@@ -9,6 +8,7 @@ import { mailerOptions } from './adapters/outbox.ts';
 import { sesClient } from './adapters/ses.ts';
 import { store } from './adapters/table.ts';
 import { buildResultsWorkbook, XLSX_TYPE } from './adapters/xlsx.ts';
+import { deliverAll, type Outgoing } from './app/delivery.ts';
 import type { CampaignMeta } from './core/campaign/lifecycle.ts';
 import { SendMailInput, type SendMailResult } from './core/campaign/workflow-contract.ts';
 import { renderCitySummary } from './core/render/mail/city-summary.ts';
@@ -99,7 +99,11 @@ const composeCitySummary = async (input: SendMailInput, meta: CampaignMeta): Pro
 /** SendCitySummary: the organizers' city summary with the results attached; the campaign is then published. */
 export const publishCitySummary = async (input: SendMailInput): Promise<SendMailResult> => {
   const meta = await store.campaigns.getMeta(input.campaignId);
-  const result = await deliverAll(input, await composeCitySummary(input, meta), rawMailer);
+  const result = await deliverAll(
+    { mail: store.mail, suppressions: store.suppressions, mailer: rawMailer },
+    input,
+    await composeCitySummary(input, meta),
+  );
   // The first publication counts: a retried send does not push the links' expiry later.
   await store.campaigns.setStatus(
     input.campaignId,

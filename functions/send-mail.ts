@@ -1,11 +1,11 @@
 import middy from '@middy/core';
 import { centersOf, summaryOf } from './adapters/campaign-cache.ts';
-import { type DeliveryClock, deliverAll, type Outgoing } from './adapters/delivery.ts';
 import { getLinkSecret } from './adapters/link-secret.ts';
 import { logger, withLambdaContext } from './adapters/logger.ts';
 import { mailer, surveyBaseUrl } from './adapters/outbox.ts';
 import type { RectificationLink } from './adapters/table/rectification.ts';
 import { store } from './adapters/table.ts';
+import { type DeliveryClock, deliverAll, type Outgoing } from './app/delivery.ts';
 import { idsInBatch } from './core/campaign/batches.ts';
 import type { CampaignMeta } from './core/campaign/lifecycle.ts';
 import { deriveToken, hashToken, surveyUrl } from './core/campaign/links.ts';
@@ -18,10 +18,10 @@ import {
   rectificationRules,
   rectificationUrl,
 } from './core/findings/rectification.ts';
+import type { AssignmentLink } from './core/render/mail/links.ts';
 import { renderCenterSummary, summaryItem } from './core/render/mail/center-summary.ts';
 import { renderFactCheckNotice } from './core/render/mail/fact-check-notice.ts';
 import { renderInvitation } from './core/render/mail/invitation.ts';
-import type { AssignmentLink } from './core/render/mail/links.ts';
 import { renderReminder } from './core/render/mail/reminder.ts';
 import { changeSince } from './core/scoring/report.ts';
 import { classifyErrors, InvalidTaskInput, parseEvent } from './edge/task.ts';
@@ -160,7 +160,7 @@ const sendBatch = async (input: SendMailInput, clock?: DeliveryClock): Promise<S
       : input.kind === 'fact-check'
         ? await composeFactCheckNotices(input, meta)
         : await composeForSupervisors(input, meta);
-  return deliverAll(input, outgoing, mailer, clock);
+  return deliverAll({ mail: store.mail, suppressions: store.suppressions, mailer }, input, outgoing, clock);
 };
 
 /**

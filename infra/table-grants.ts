@@ -216,8 +216,10 @@ export const TABLE_GRANTS: Readonly<Record<TableHandlerName, readonly TableGrant
   'fail-campaign': [
     /** `getMeta`, `setStatus` failed; the notice's `settleMail` in the outbox. */
     { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], leadingKeys: [K.campaign] },
-    /** The failure notice's `claimMail` (no suppression check, no release). */
-    { actions: ['dynamodb:PutItem'], leadingKeys: [K.outbox] },
+    /** `deliverAll`: `suppressedAmong`, which organizers bounced or complained before. */
+    { actions: ['dynamodb:GetItem'], leadingKeys: [K.suppressed] },
+    /** `deliverAll`: the notice's `claimMail`, and `releaseMail` when SES took nothing. */
+    { actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'], leadingKeys: [K.outbox] },
   ],
   'survey-api': [
     /** `getToken`; the campaign, questionnaire, center and review; the response, its versions and the draft. */

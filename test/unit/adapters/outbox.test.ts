@@ -16,14 +16,17 @@ const loadOutbox = async (env: { MAX_SEND_RATE?: string; MAIL_CONCURRENCY?: stri
   vi.resetModules();
   vi.stubEnv('MAX_SEND_RATE', env.MAX_SEND_RATE);
   vi.stubEnv('MAIL_CONCURRENCY', env.MAIL_CONCURRENCY ?? '4');
-  const [outbox, delivery, logger] = await Promise.all([
+  const [outbox, delivery, logger, table] = await Promise.all([
     import('../../../functions/adapters/outbox.ts'),
-    import('../../../functions/adapters/delivery.ts'),
+    import('../../../functions/app/delivery.ts'),
     import('../../../functions/adapters/logger.ts'),
+    import('../../../functions/adapters/table.ts'),
   ]);
   vi.spyOn(logger.logger, 'info').mockImplementation(() => undefined);
   vi.spyOn(logger.logger, 'warn').mockImplementation(() => undefined);
-  return { ...outbox, ...delivery };
+  // The delivery's ports: the real outbox ledger and suppression list (on the mocked client) and the mailer.
+  const ports = { mail: table.store.mail, suppressions: table.store.suppressions, mailer: outbox.mailer };
+  return { ...outbox, ...delivery, ports };
 };
 
 beforeEach(() => {
@@ -120,13 +123,13 @@ describe('outbox', () => {
   it('fails a batch the 24-hour quota cannot take before claiming or sending any email', async () => {
     // Prepare
     ses.on(GetSendQuotaCommand).resolves({ MaxSendRate: 1, Max24HourSend: 200, SentLast24Hours: 199 });
-    const { mailer, deliverAll } = await loadOutbox();
+    const { ports, deliverAll } = await loadOutbox();
     const outgoing = new Map([
       ['S1', { to: ['a@example.gov.cn'], mail: MAIL }],
       ['S2', { to: ['b@example.gov.cn'], mail: MAIL }],
     ]);
     // Act
-    const delivery = deliverAll({ campaignId: 'C-2026-12', kind: 'invitation', round: 0 }, outgoing, mailer);
+    const delivery = deliverAll(ports, { campaignId: 'C-2026-12', kind: 'invitation', round: 0 }, outgoing);
     // Assess
     await expect(delivery).rejects.toMatchObject({ name: 'DailyQuotaExceeded' });
     expect(ddb).toHaveReceivedCommandTimes(PutCommand, 0);
@@ -136,10 +139,10 @@ describe('outbox', () => {
   it('fails a batch as transient, before claiming any email, when SES throttles the quota read', async () => {
     // Prepare
     ses.on(GetSendQuotaCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'Throttling' }));
-    const { mailer, deliverAll } = await loadOutbox();
+    const { ports, deliverAll } = await loadOutbox();
     const outgoing = new Map([['S1', { to: ['a@example.gov.cn'], mail: MAIL }]]);
     // Act
-    const delivery = deliverAll({ campaignId: 'C-2026-12', kind: 'reminder', round: 1 }, outgoing, mailer);
+    const delivery = deliverAll(ports, { campaignId: 'C-2026-12', kind: 'reminder', round: 1 }, outgoing);
     // Assess
     await expect(delivery).rejects.toMatchObject({ name: 'TransientError' });
     expect(ddb).toHaveReceivedCommandTimes(PutCommand, 0);
@@ -154,10 +157,10 @@ describe('delivery near the function timeout', () => {
 
   it('stops before the timeout and reports the emails it did not start, claiming none of them', async () => {
     // Prepare: each email sent takes 30 s of the invocation's time
-    const { mailer, deliverAll, SEND_SAFETY_MARGIN_MS } = await loadOutbox({ MAX_SEND_RATE: '400' });
+    const { ports, deliverAll, SEND_SAFETY_MARGIN_MS } = await loadOutbox({ MAX_SEND_RATE: '400' });
     const remainingMs = () => 100_000 - 30_000 * ses.commandCalls(SendEmailCommand).length;
     // Act
-    const result = await deliverAll(input, outgoingTo(6), mailer, { remainingMs });
+    const result = await deliverAll(ports, input, outgoingTo(6), { remainingMs });
     // Assess
     expect(SEND_SAFETY_MARGIN_MS).toBeGreaterThanOrEqual(15_000);
     expect(result.sent).toBeGreaterThanOrEqual(1);
@@ -169,10 +172,10 @@ describe('delivery near the function timeout', () => {
 
   it("leases each claim until the invocation's deadline", async () => {
     // Prepare
-    const { mailer, deliverAll } = await loadOutbox({ MAX_SEND_RATE: '400' });
+    const { ports, deliverAll } = await loadOutbox({ MAX_SEND_RATE: '400' });
     const before = Date.now();
     // Act
-    await deliverAll(input, outgoingTo(1), mailer, { remainingMs: () => 200_000 });
+    await deliverAll(ports, input, outgoingTo(1), { remainingMs: () => 200_000 });
     // Assess
     const claim = ddb.commandCalls(PutCommand)[0]?.args[0].input;
     const lease = Date.parse(String(claim?.Item?.leaseUntil));
@@ -184,9 +187,9 @@ describe('delivery near the function timeout', () => {
   it('claims an email only when its turn to be sent comes, so a kill while it waits loses nothing', async () => {
     // Prepare: one email per 4.2 s for this batch (1/s shared by 4 batches, less the headroom)
     vi.useFakeTimers();
-    const { mailer, deliverAll } = await loadOutbox({ MAX_SEND_RATE: '1' });
+    const { ports, deliverAll } = await loadOutbox({ MAX_SEND_RATE: '1' });
     // Act
-    const delivery = deliverAll(input, outgoingTo(3), mailer, { remainingMs: () => 200_000 });
+    const delivery = deliverAll(ports, input, outgoingTo(3), { remainingMs: () => 200_000 });
     await vi.advanceTimersByTimeAsync(1_000);
     const claimedWhileWaiting = ddb.commandCalls(PutCommand).length;
     await vi.advanceTimersByTimeAsync(10_000);
@@ -200,9 +203,9 @@ describe('delivery near the function timeout', () => {
     // Prepare
     vi.useFakeTimers();
     ses.on(SendEmailCommand).rejects(Object.assign(new Error('Maximum sending rate exceeded'), { name: 'Throttling' }));
-    const { mailer, deliverAll } = await loadOutbox({ MAX_SEND_RATE: '400' });
+    const { ports, deliverAll } = await loadOutbox({ MAX_SEND_RATE: '400' });
     // Act
-    const delivery = deliverAll(input, outgoingTo(1), mailer, { remainingMs: () => 200_000 });
+    const delivery = deliverAll(ports, input, outgoingTo(1), { remainingMs: () => 200_000 });
     const failure = expect(delivery).rejects.toMatchObject({ name: 'Throttling' });
     await vi.runAllTimersAsync();
     await failure;

@@ -40,6 +40,8 @@ const mapFailed = {
 };
 
 beforeEach(() => {
+  // Nothing is suppressed unless a test says so.
+  ddb.on(GetCommand).resolves({});
   ddb.on(PutCommand).resolves({});
   ddb.on(UpdateCommand).resolves({});
   ses.on(SendEmailCommand).resolves({ MessageId: 'm-1' });
@@ -98,5 +100,32 @@ describe('failCampaign', () => {
     expect(text).toContain('ScoringFailed');
     expect(text).toContain('a center has no indicators');
     expect(text).not.toContain('DailyQuotaExceeded');
+  });
+
+  it('sends no failure notice to a suppressed organizer address, and records it suppressed in the outbox', async () => {
+    // Prepare: two organizers, the first of whom bounced before
+    const bounced = 'Bounced-Organizer@example.gov.cn';
+    const meta = metaWith();
+    meta.Item.campaign = { ...def.campaign, organizers: [bounced, 'organizer@example.gov.cn'] };
+    ddb.on(GetCommand, { Key: { PK: pk, SK: 'META' } }).resolves(meta);
+    ddb.on(GetCommand, { Key: { PK: 'SUPPRESSED', SK: bounced.toLowerCase() } }).resolves({
+      Item: { PK: 'SUPPRESSED', SK: bounced.toLowerCase(), reason: 'bounce' },
+    });
+
+    // Act
+    const result = await failCampaign({ campaignId: def.campaign.id, error: mapFailed });
+
+    // Assess: one notice, to the other organizer; the suppressed one claimed and settled as suppressed
+    expect(result.notified).toBe(1);
+    const sent = ses.commandCalls(SendEmailCommand).map((call) => call.args[0].input.Destination?.ToAddresses);
+    expect(sent).toEqual([['organizer@example.gov.cn']]);
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      Key: { PK: `${pk}#MAIL`, SK: 'failure#0#organizer-1' },
+      ExpressionAttributeValues: expect.objectContaining({ ':s': 'suppressed' }),
+    });
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      Key: { PK: `${pk}#MAIL`, SK: 'failure#0#organizer-2' },
+      ExpressionAttributeValues: expect.objectContaining({ ':s': 'sent', ':d': 'm-1' }),
+    });
   });
 });
