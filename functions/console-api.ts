@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod';
-import { loadCityResults } from './adapters/city-results.ts';
 import {
   answerMfaChallenge,
   completeNewPassword,
@@ -28,6 +27,7 @@ import type { SignInAttemptStore } from './adapters/table/sign-in-attempts.ts';
 import { consoleSessions, signInAttempts, store } from './adapters/table.ts';
 import { wakeCollect } from './adapters/workflow.ts';
 import { buildResultsWorkbook, XLSX_TYPE } from './adapters/xlsx.ts';
+import { loadCityResults } from './app/city-results.ts';
 import { deliverAll } from './app/delivery.ts';
 import { type ConsoleUser, Forbidden, may, requireMay, Unauthorized } from './core/access/console-access.ts';
 import {

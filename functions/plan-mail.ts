@@ -1,31 +1,10 @@
 import middy from '@middy/core';
 import { withLambdaContext } from './adapters/logger.ts';
-import { preparePublication } from './adapters/publication.ts';
-import type { AssignmentRecord } from './adapters/table/assignments.ts';
 import { store } from './adapters/table.ts';
+import { listOpenAssignments, prepareSummaries } from './app/publication.ts';
 import { planMailWithin } from './core/campaign/batches.ts';
 import { MAIL_MAP_CONCURRENCY, type MailPlan, PlanMailInput } from './core/campaign/workflow-contract.ts';
 import { classifyErrors, parseEvent } from './edge/task.ts';
-
-/**
- * The campaign's assignments still unanswered. On the way, an answer stored without its answered mark
- * (the stream's counter has not reached it yet, or failed on it until the stream no longer kept it) is
- * marked with the time of its first version and counted, once (the mark guards the count): nobody is
- * reminded of it, and the standings count it.
- */
-const openAssignments = async (campaignId: string): Promise<AssignmentRecord[]> => {
-  const firstAnswers = new Map<string, string>();
-  for await (const { assignmentId, at } of store.responses.streamFirstAnswers(campaignId))
-    firstAnswers.set(assignmentId, at);
-  const open: AssignmentRecord[] = [];
-  for await (const a of store.assignments.streamAssignments(campaignId)) {
-    if (a.answeredAt) continue;
-    const answeredAt = firstAnswers.get(a.id);
-    if (answeredAt === undefined) open.push(a);
-    else await store.assignments.markAnswered(a, answeredAt);
-  }
-  return open;
-};
 
 /**
  * Plans one round of mail as batches of IDs, within the workflow's state budget (else `MailPlanTooLarge`): every assigned supervisor for invitations, supervisors
@@ -35,9 +14,8 @@ const openAssignments = async (campaignId: string): Promise<AssignmentRecord[]> 
 export const planMail = async ({ campaignId, kind, round }: PlanMailInput): Promise<MailPlan> => {
   let ids: string[];
   if (kind === 'summary') {
-    // Every answer marked before the standings are drawn; findings recorded before any summary is composed.
-    await openAssignments(campaignId);
-    await preparePublication(store, campaignId, new Date());
+    // Every answer marked and the findings recorded before any summary is composed.
+    await prepareSummaries(store, campaignId, new Date());
     ids = [...(await store.rosters.getCenters(campaignId)).keys()];
   } else if (kind === 'fact-check') {
     // The officials of centers with draft findings: the others have nothing to check.
@@ -45,7 +23,7 @@ export const planMail = async ({ campaignId, kind, round }: PlanMailInput): Prom
   } else if (kind === 'city-summary') {
     ids = ['organizers'];
   } else if (kind === 'reminder') {
-    ids = [...new Set((await openAssignments(campaignId)).map((a) => a.supervisorId))];
+    ids = [...new Set((await listOpenAssignments(store, campaignId)).map((a) => a.supervisorId))];
     await store.campaigns.recordReminderRound(campaignId, round);
   } else {
     const everyone = new Set<string>();

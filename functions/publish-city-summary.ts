@@ -1,6 +1,5 @@
 import middy from '@middy/core';
 import { centersOf, summaryOf } from './adapters/campaign-cache.ts';
-import { loadCityResults } from './adapters/city-results.ts';
 import { withLambdaContext } from './adapters/logger.ts';
 import { Mailer } from './adapters/mailer.ts';
 import { composeMime } from './adapters/mime.ts';
@@ -8,11 +7,12 @@ import { mailerOptions } from './adapters/outbox.ts';
 import { sesClient } from './adapters/ses.ts';
 import { store } from './adapters/table.ts';
 import { buildResultsWorkbook, XLSX_TYPE } from './adapters/xlsx.ts';
+import { loadCityResults } from './app/city-results.ts';
 import { deliverAll, type Outgoing } from './app/delivery.ts';
 import type { CampaignMeta } from './core/campaign/lifecycle.ts';
 import { SendMailInput, type SendMailResult } from './core/campaign/workflow-contract.ts';
-import { renderCitySummary } from './core/render/mail/city-summary.ts';
 import type { MailAttachment, RenderedMail } from './core/render/mail/layout.ts';
+import { renderCitySummary } from './core/render/mail/city-summary.ts';
 import { resultsCsv } from './core/scoring/report.ts';
 import { classifyErrors, parseEvent } from './edge/task.ts';
 

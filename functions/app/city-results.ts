@@ -1,3 +1,7 @@
+import type { AssignmentTable } from '../adapters/table/assignments.ts';
+import type { RectificationTable } from '../adapters/table/rectification.ts';
+import type { RosterTable } from '../adapters/table/rosters.ts';
+import type { ScoreTable } from '../adapters/table/scores.ts';
 import type { CampaignMeta } from '../core/campaign/lifecycle.ts';
 import { chinaDate } from '../core/campaign/working-days.ts';
 import type { RectificationItem } from '../core/findings/rectification.ts';
@@ -10,9 +14,16 @@ import {
   type SupervisorStanding,
   supervisorActivities,
 } from '../core/scoring/report.ts';
-import type { Tables } from './table/tables.ts';
 
-/** A scored campaign's results as the city summary and the console show them. */
+/** What reading a campaign's results needs: its scores, centers, supervisors, assignments and the series' items. */
+export interface CityResultsPorts {
+  scores: Pick<ScoreTable, 'listScores' | 'listRaterSeverities'>;
+  rosters: Pick<RosterTable, 'getCenters' | 'getSupervisors'>;
+  assignments: Pick<AssignmentTable, 'streamAssignments'>;
+  rectification: Pick<RectificationTable, 'listRectificationItems'>;
+}
+
+/** A scored campaign's results as the city summary, the console and the CLI show them. */
 export interface CityResults {
   rows: ReportRow[];
   scores: CenterScore[];
@@ -28,23 +39,23 @@ export interface CityResults {
  * series' rectification items and the supervisors' standing. One read of each kind of item.
  */
 export const loadCityResults = async (
-  store: Tables,
+  ports: CityResultsPorts,
   meta: CampaignMeta,
   now: Date,
-  centersOf: (campaignId: string) => Promise<ReadonlyMap<string, Center>> = (id) => store.rosters.getCenters(id),
+  centersOf: (campaignId: string) => Promise<ReadonlyMap<string, Center>> = (id) => ports.rosters.getCenters(id),
 ): Promise<CityResults> => {
   const { campaign } = meta;
   const [centers, scores, raters, items] = await Promise.all([
     centersOf(campaign.id),
-    store.scores.listScores(campaign.id),
-    store.scores.listRaterSeverities(campaign.id),
-    store.rectification.listRectificationItems(campaign.series),
+    ports.scores.listScores(campaign.id),
+    ports.scores.listRaterSeverities(campaign.id),
+    ports.rectification.listRectificationItems(campaign.series),
   ]);
   const assignments: { supervisorId: string; answeredAt?: string | undefined }[] = [];
-  for await (const a of store.assignments.streamAssignments(campaign.id)) {
+  for await (const a of ports.assignments.streamAssignments(campaign.id)) {
     assignments.push({ supervisorId: a.supervisorId, answeredAt: a.answeredAt });
   }
-  const supervisors = await store.rosters.getSupervisors(campaign.id, [
+  const supervisors = await ports.rosters.getSupervisors(campaign.id, [
     ...new Set(assignments.map((a) => a.supervisorId)),
   ]);
   const today = chinaDate(now);
