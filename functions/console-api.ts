@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod';
@@ -27,8 +26,11 @@ import type { SignInAttemptStore } from './adapters/table/sign-in-attempts.ts';
 import { consoleSessions, signInAttempts, store } from './adapters/table.ts';
 import { wakeCollect } from './adapters/workflow.ts';
 import { buildResultsWorkbook, XLSX_TYPE } from './adapters/xlsx.ts';
+import { recordAudit } from './app/audit.ts';
+import { controlCampaign, finishPhase, type Phase } from './app/campaign-control.ts';
 import { loadCityResults } from './app/city-results.ts';
-import { deliverAll } from './app/delivery.ts';
+import { ruleOnDispute } from './app/disputes.ts';
+import { reviewResponse } from './app/review.ts';
 import { type ConsoleUser, Forbidden, may, requireMay, Unauthorized } from './core/access/console-access.ts';
 import {
   type ChallengeFields,
@@ -40,23 +42,19 @@ import {
 } from './core/access/console-challenge.ts';
 import { lockedUntil } from './core/access/sign-in-throttle.ts';
 import { estimateCost, pricingRegion } from './core/campaign/aws-cost.ts';
-import { type ControlRefusal, controlledCampaign, refuseControl, withReminderNow } from './core/campaign/control.ts';
+import type { ControlRefusal } from './core/campaign/control.ts';
 import type { CampaignMeta } from './core/campaign/lifecycle.ts';
-import { deriveToken, surveyUrl } from './core/campaign/links.ts';
-import { correctionUntil } from './core/campaign/submission-window.ts';
 import { CampaignNotFound, CampaignStateConflict, ConcurrentUpdate, isTransient } from './core/errors.ts';
-import { DisputeClosed, factCheckDone, MAX_RULING_NOTE, RulingInput, ruleOn } from './core/findings/fact-check.ts';
+import { DisputeClosed, MAX_RULING_NOTE, RulingInput } from './core/findings/fact-check.ts';
 import {
-  decide,
   MAX_REVIEW_COMMENT,
-  type Review,
   ReviewInput,
   type ReviewQueueItem,
   reviewQueue,
   StaleResponseVersion,
 } from './core/findings/review.ts';
 import type { Lang } from './core/i18n.ts';
-import { type Activity, CENTER_LEVELS, type Center, type CenterLevel, Id, type LocalizedText } from './core/model.ts';
+import { CENTER_LEVELS, type Center, type CenterLevel, Id, type LocalizedText } from './core/model.ts';
 import { renderAuditPage } from './core/render/console/audit-page.ts';
 import { renderCampaignList } from './core/render/console/campaign-list-page.ts';
 import {
@@ -72,7 +70,6 @@ import { renderConsoleMessage } from './core/render/console/message-page.ts';
 import { renderResultsPage } from './core/render/console/results-page.ts';
 import { renderReviewPage } from './core/render/console/review-page.ts';
 import { renderMfaCodePage, renderNewPasswordPage, renderSignInPage } from './core/render/console/sign-in.ts';
-import { renderReturnedNotice } from './core/render/mail/returned-notice.ts';
 import { chooseLang } from './core/render/survey-page.ts';
 import { CONTROL_CHARACTER_MESSAGE } from './core/responses/text-guard.ts';
 import { resultsCsv } from './core/scoring/report.ts';
@@ -372,9 +369,6 @@ const DONE: Readonly<Record<string, LocalizedText>> = {
   unchanged: text('该裁定已记录，无需重复提交。', 'That ruling was already recorded.'),
 };
 
-/** How the supervisor of a returned response was told, as the review page says after the decision. */
-type ReturnMail = 'sent' | 'not-sent' | 'too-late';
-
 const RETURN_MAIL_NOTICES: Readonly<Record<string, LocalizedText>> = {
   sent: text(
     '已退回，并已邮件通知督查员按意见修改。',
@@ -389,55 +383,6 @@ const RETURN_MAIL_NOTICES: Readonly<Record<string, LocalizedText>> = {
     'Return recorded, but the campaign is closed and not in a review window: the supervisor can no longer correct it.',
   ),
 };
-
-/**
- * Emails the supervisor of a returned response the comment and their link, while the link can take a
- * corrected version. Claimed in the outbox ledger under the decision's revision, so a repeated or
- * retried request never sends it twice.
- */
-const notifyReturned = async (
-  meta: CampaignMeta,
-  response: { campaignId: string; supervisorId: string; centerId: string; activity: Activity },
-  review: Review,
-  centers: ReadonlyMap<string, Center>,
-  at: Date,
-): Promise<ReturnMail> => {
-  const until = correctionUntil(meta, at);
-  if (!until) return 'too-late';
-  const supervisor = (await store.rosters.getSupervisors(meta.campaign.id, [response.supervisorId])).get(
-    response.supervisorId,
-  );
-  const center = centers.get(response.centerId);
-  if (!supervisor || !center) return 'not-sent';
-  try {
-    const secret = await getLinkSecret();
-    const mail = renderReturnedNotice({
-      campaign: meta.campaign,
-      supervisor,
-      link: {
-        center,
-        activity: response.activity,
-        url: surveyUrl(surveyBaseUrl, deriveToken(secret, meta.campaign.id, review.assignmentId)),
-      },
-      comment: review.comment,
-      until,
-    });
-    const result = await deliverAll(
-      { mail: store.mail, suppressions: store.suppressions, mailer },
-      { campaignId: meta.campaign.id, kind: 'returned', round: review.revision },
-      new Map([[review.assignmentId, { to: [supervisor.email], mail }]]),
-    );
-    // Skipped: an earlier try of this very decision claimed (and sent) it.
-    return result.sent + result.skipped > 0 ? 'sent' : 'not-sent';
-  } catch (error) {
-    // The decision stands; the reviewer is told to reach the supervisor another way.
-    logger.error('returned-response email failed', { error, assignmentId: review.assignmentId });
-    return 'not-sent';
-  }
-};
-
-/** Statuses in which review decisions still change what counts: not once scored. */
-const REVIEWABLE = new Set(['open', 'closed', 'reviewing']);
 
 const ReviewPath = z.object({ campaignId: Id, assignmentId: Id });
 
@@ -491,7 +436,6 @@ const control = async (
   at: Date,
 ): Promise<Result> => {
   requireMay(user, action);
-  const campaignId = meta.campaign.id;
   let deadline: string | undefined;
   if (action === 'close') {
     const fields = formFields(event);
@@ -522,33 +466,14 @@ const control = async (
     }
     deadline = parsed.data;
   }
-  const refusal = refuseControl(controlledCampaign(meta), action, at, deadline);
-  if (refusal) return message(c, 409, text('未更改', 'Not changed'), REFUSALS[refusal.kind]);
-  let updated: CampaignMeta;
   try {
-    updated =
-      action === 'extend' && deadline
-        ? await store.campaigns.extendDeadline(campaignId, deadline)
-        : action === 'close'
-          ? await store.campaigns.requestClose(campaignId)
-          : await store.campaigns.setReminders(
-              campaignId,
-              withReminderNow(meta.campaign.schedule.reminders, meta.remindersSent, at),
-              meta.remindersSent,
-            );
+    const outcome = await controlCampaign(campaignPorts, { meta, action, deadline, actor: user, at });
+    if (outcome.kind === 'refused')
+      return message(c, 409, text('未更改', 'Not changed'), REFUSALS[outcome.refusal.kind]);
   } catch (error) {
     if (error instanceof CampaignStateConflict) return message(c, 409, text('未更改', 'Not changed'), REFUSALS.closed);
     throw error;
   }
-  const reason = action === 'extend' ? 'extended' : action === 'close' ? 'closed-by-organizer' : 'reminder-requested';
-  if (updated.taskToken) await wakeCollect(updated.taskToken, { reason, at: at.toISOString() });
-  await audit(user, {
-    campaignId,
-    at: at.toISOString(),
-    action: `campaign.${action}`,
-    target: campaignId,
-    detail: deadline ? { from: meta.deadline, to: deadline } : {},
-  });
   return redirect(`${base}${q}&done=${action}`);
 };
 
@@ -587,59 +512,49 @@ const cursorKey = z
 /** Where in the audit log a page starts: after (older than) or before (newer than) a key. */
 const AuditCursor = z.object({ after: cursorKey, before: cursorKey });
 
-/** Writes one line of the campaign's audit log, by this user; `id` makes a retried write a no-op. */
-const audit = (
-  user: ConsoleUser,
-  entry: { campaignId: string; action: string; target: string; at: string; id?: string; detail?: AuditEntry['detail'] },
-): Promise<void> =>
-  store.audit.appendAudit({
-    campaignId: entry.campaignId,
-    id: entry.id ?? randomUUID(),
-    at: entry.at,
-    actor: { sub: user.sub, username: user.username, role: user.role },
-    action: entry.action,
-    target: entry.target,
-    detail: entry.detail ?? {},
-  });
+/** The real adapters of the console's use cases: the campaign, its disputes, the audit log, the waiting workflow task. */
+const campaignPorts = { campaigns: store.campaigns, factCheck: store.factCheck, audit: store.audit, wake: wakeCollect };
+/** The real adapters of a review decision: besides the reviews and the audit log, what a returned response's email needs. */
+const reviewPorts = {
+  reviews: store.reviews,
+  audit: store.audit,
+  rosters: store.rosters,
+  mail: store.mail,
+  suppressions: store.suppressions,
+  mailer,
+  linkSecret: getLinkSecret,
+  surveyBaseUrl,
+  logError: (message: string, detail: Record<string, unknown>) => logger.error(message, detail),
+};
 
-const PHASES = {
-  review: {
-    finish: (id: string) => store.campaigns.finishReview(id),
-    reason: 'review-finished',
-    notIn: text('本次活动不在审核阶段。', 'The campaign is not in review.'),
-  },
-  'fact-check': {
-    finish: (id: string) => store.campaigns.finishFactCheck(id),
-    reason: 'fact-check-finished',
-    notIn: text('本次活动不在事实核查阶段。', 'The campaign is not in fact-check.'),
-  },
-} as const;
+const NOT_IN_PHASE: Readonly<Record<Phase, LocalizedText>> = {
+  review: text('本次活动不在审核阶段。', 'The campaign is not in review.'),
+  'fact-check': text('本次活动不在事实核查阶段。', 'The campaign is not in fact-check.'),
+};
 
 /** Ends review or fact-check early: recorded, the waiting workflow woken, audited. */
-const finishPhase = async (
+const finishPhaseEarly = async (
   c: ConsolePageContext,
   user: ConsoleUser,
   campaignId: string,
-  phase: keyof typeof PHASES,
+  phase: Phase,
   back: string,
   at: Date,
 ): Promise<Result> => {
-  const { finish, reason, notIn } = PHASES[phase];
-  let finished: CampaignMeta;
-  try {
-    finished = await finish(campaignId);
-  } catch (error) {
-    if (error instanceof CampaignStateConflict) return message(c, 409, text('未更改', 'Not changed'), notIn);
-    throw error;
+  const outcome = await finishPhase(campaignPorts, { campaignId, phase, actor: user, at });
+  if (outcome.kind === 'disputes-open') {
+    const { open } = outcome;
+    return message(
+      c,
+      409,
+      text('未结束', 'Not ended'),
+      text(
+        `还有 ${open} 项申诉待裁定。`,
+        `${open} ${open === 1 ? 'dispute still awaits' : 'disputes still await'} a ruling.`,
+      ),
+    );
   }
-  if (finished.taskToken) await wakeCollect(finished.taskToken, { reason, at: at.toISOString() });
-  await audit(user, {
-    campaignId,
-    id: `finish-${phase}-${campaignId}`,
-    at: at.toISOString(),
-    action: `${phase}.finish`,
-    target: campaignId,
-  });
+  if (outcome.kind === 'not-in-phase') return message(c, 409, text('未更改', 'Not changed'), NOT_IN_PHASE[phase]);
   return redirect(`${back}&done=finish-${phase}`);
 };
 
@@ -669,16 +584,21 @@ export const routeConsole = async (
     /** A session begun: the ID token's user audited, the cookie set, on to the campaigns. */
     const signedIn = async (session: SignedIn, action: string) => {
       const { cookie, user } = await auth.open(session);
-      await audit(user, { campaignId: 'console', at: now().toISOString(), action, target: user.username });
+      await recordAudit(store.audit, {
+        campaignId: 'console',
+        actor: user,
+        at: now().toISOString(),
+        action,
+        target: user.username,
+      });
       return redirect(`/console${q}`, [sessionCookie(event, cookie, session.expiresInSeconds)]);
     };
     // Cognito's threat protection judges the user's address, not the function's.
     const client: SignInClient = { ipAddress: event.requestContext.http.sourceIp };
     /** Writes a refused sign-in to the sign-in log (beside the successful ones), by the name typed. */
     const auditRefusal = (username: string, action: string, detail: AuditEntry['detail']) =>
-      store.audit.appendAudit({
+      recordAudit(store.audit, {
         campaignId: 'console',
-        id: randomUUID(),
         at: now().toISOString(),
         actor: { sub: '', username, role: 'none' },
         action,
@@ -1058,61 +978,31 @@ export const routeConsole = async (
       if (!input.success) {
         return message(c, 400, text('无法保存', 'Not saved'), invalidInput(input.error.issues));
       }
-      const disputes = await store.factCheck.listDisputes(campaignId, input.data.center);
-      const dispute = disputes.find((d) => d.itemId === assignmentId);
-      if (!dispute)
+      const ruling = await ruleOnDispute(campaignPorts, {
+        meta,
+        itemId: assignmentId,
+        input: input.data,
+        actor: user,
+        at: now(),
+      });
+      if (ruling.kind === 'not-disputed')
         return message(
           c,
           404,
           text('未找到申诉', 'Dispute not found'),
           text('该问题没有申诉。', 'This finding was not disputed.'),
         );
-      const ruled = ruleOn(dispute, input.data, { sub: user.sub, username: user.username }, now().toISOString());
-      if (ruled !== 'unchanged') {
-        await store.factCheck.saveDispute(ruled);
-        await audit(user, {
-          campaignId,
-          id: `ruling-${dispute.itemId}`,
-          at: ruled.ruling?.at ?? now().toISOString(),
-          action: `dispute.${ruled.state}`,
-          target: dispute.itemId,
-          detail: { center: dispute.centerId, ...(input.data.note ? { note: input.data.note } : {}) },
-        });
-        // The last ruling after the window lets the workflow go on to scoring; within the window the
-        // workflow waits for the window's end anyway, so the campaign's disputes are read only after it.
-        const window = { until: meta.factCheckUntil, finished: meta.factCheckFinished };
-        if (meta.taskToken && factCheckDone([], window, now())) {
-          const all = (await store.factCheck.listDisputes(campaignId)).map((d) =>
-            d.itemId === ruled.itemId && d.centerId === ruled.centerId ? ruled : d,
-          );
-          if (factCheckDone(all, window, now())) {
-            await wakeCollect(meta.taskToken, { reason: 'fact-check-finished', at: now().toISOString() });
-          }
-        }
-      }
-      return redirect(`${base}/disputes${q}&done=${ruled === 'unchanged' ? 'unchanged' : 'ruled'}`);
+      return redirect(`${base}/disputes${q}&done=${ruling.kind}`);
     }
     if (section === 'finish-fact-check') {
       if (method !== 'POST') return notAllowed(c);
       requireMay(user, 'rule');
-      const open = (await store.factCheck.listDisputes(campaignId)).filter((d) => d.state === 'open').length;
-      if (open > 0) {
-        return message(
-          c,
-          409,
-          text('未结束', 'Not ended'),
-          text(
-            `还有 ${open} 项申诉待裁定。`,
-            `${open} ${open === 1 ? 'dispute still awaits' : 'disputes still await'} a ruling.`,
-          ),
-        );
-      }
-      return await finishPhase(c, user, campaignId, 'fact-check', `${base}${q}`, now());
+      return await finishPhaseEarly(c, user, campaignId, 'fact-check', `${base}${q}`, now());
     }
     if (section === 'finish-review') {
       if (method !== 'POST') return notAllowed(c);
       requireMay(user, 'close');
-      return await finishPhase(c, user, campaignId, 'review', `${base}${q}`, now());
+      return await finishPhaseEarly(c, user, campaignId, 'review', `${base}${q}`, now());
     }
     if (section === 'extend' || section === 'close' || section === 'remind') {
       if (method !== 'POST') return notAllowed(c);
@@ -1139,8 +1029,9 @@ export const routeConsole = async (
         const name = `results-${campaignId}${user.district ? `-${user.district}` : ''}`;
         // A HEAD downloads nothing: auditing it would let anyone who may read flood the log.
         if (method === 'GET')
-          await audit(user, {
+          await recordAudit(store.audit, {
             campaignId,
+            actor: user,
             at: now().toISOString(),
             action: `download.${section === 'results.csv' ? 'csv' : 'xlsx'}`,
             target: campaignId,
@@ -1272,12 +1163,20 @@ export const routeConsole = async (
       );
     const center = centers.get(response.centerId);
     requireMay(user, 'review', { district: center?.district });
-    if (!REVIEWABLE.has(meta.status)) {
+    const outcome = await reviewResponse(reviewPorts, {
+      meta,
+      response,
+      input: input.data,
+      centers,
+      actor: user,
+      at: now(),
+    });
+    if (outcome.kind === 'review-over') {
       return message(
         c,
         409,
         text('已不能审核', 'Review is over'),
-        meta.status === 'fact-checking'
+        outcome.status === 'fact-checking'
           ? text(
               '审核已结束，初步结论已送场所核查，审核决定不再改变结果。',
               'Review is over: the draft findings went to the centers for fact-check, and decisions no longer change the results.',
@@ -1288,31 +1187,9 @@ export const routeConsole = async (
             ),
       );
     }
-    const current = await store.reviews.getReview(campaignId, assignmentId);
-    const reviewer = { sub: user.sub, username: user.username };
-    const decision = decide(response, current, input.data, reviewer, now().toISOString());
-    const review = decision === 'unchanged' ? current : decision;
-    if (decision !== 'unchanged') await store.reviews.saveReview(decision);
-    if (review) {
-      // Keyed by the decision itself: a retried request (or one whose first try died here) writes it once.
-      await store.audit.appendAudit({
-        campaignId,
-        id: `review-${assignmentId}-${review.revision}`,
-        at: review.at,
-        actor: { sub: user.sub, username: user.username, role: user.role },
-        action: `review.${review.status}`,
-        target: assignmentId,
-        detail: {
-          center: response.centerId,
-          version: review.version,
-          ...(review.comment ? { comment: review.comment } : {}),
-        },
-      });
-    }
-    const mailed =
-      review?.status === 'returned' ? await notifyReturned(meta, response, review, centers, now()) : undefined;
+    const { unchanged, mailed } = outcome;
     return redirect(
-      `${base}/review${q}&done=${decision === 'unchanged' ? 'unchanged' : encodeURIComponent(assignmentId)}${mailed && decision !== 'unchanged' ? `&mail=${mailed}` : ''}`,
+      `${base}/review${q}&done=${unchanged ? 'unchanged' : encodeURIComponent(assignmentId)}${mailed && !unchanged ? `&mail=${mailed}` : ''}`,
     );
   } catch (error) {
     if (error instanceof CampaignNotFound)

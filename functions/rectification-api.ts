@@ -4,6 +4,7 @@ import * as z from 'zod';
 import { logger, withLambdaContext } from './adapters/logger.ts';
 import type { RectificationLink } from './adapters/table/rectification.ts';
 import { store } from './adapters/table.ts';
+import { disputeWindowOpen, raiseDispute } from './app/disputes.ts';
 import type { CampaignMeta } from './core/campaign/lifecycle.ts';
 import {
   checkLinkAlive,
@@ -13,8 +14,8 @@ import {
 } from './core/campaign/link-lifetime.ts';
 import { hashToken, TOKEN_PATTERN } from './core/campaign/links.ts';
 import { chinaDate } from './core/campaign/working-days.ts';
-import { CampaignNotFound, ConcurrentUpdate, DisputeExists } from './core/errors.ts';
-import { DisputeInput, MAX_DISPUTE_REASON, openDispute } from './core/findings/fact-check.ts';
+import { CampaignNotFound, ConcurrentUpdate, isTransient } from './core/errors.ts';
+import { DisputeInput, MAX_DISPUTE_REASON } from './core/findings/fact-check.ts';
 import {
   ItemAlreadyConfirmed,
   MAX_FIX_NOTE,
@@ -29,11 +30,9 @@ import {
   renderRectificationMessage,
   renderRectificationPage,
 } from './core/render/rectification-page.ts';
-import { normalizeText } from './core/responses/text-guard.ts';
+import { hasControlCharacters, normalizeText } from './core/responses/text-guard.ts';
 import { readRequestBody } from './edge/http/request-body.ts';
-import { hasControlCharacters } from './core/responses/text-guard.ts';
 import { STRICT_TRANSPORT_SECURITY } from './edge/http/security-headers.ts';
-import { isTransient } from './core/errors.ts';
 
 /** Largest request body accepted: one note of 1,000 characters fits many times over. */
 export const MAX_REPORT_BYTES = 16 * 1024;
@@ -214,14 +213,8 @@ const disputeFinding = async (
   fields: unknown,
 ): Promise<Result> => {
   const meta = await store.campaigns.getMeta(link.campaignId);
-  if (
-    meta.status !== 'fact-checking' ||
-    !meta.factCheckUntil ||
-    meta.factCheckFinished ||
-    Date.now() >= Date.parse(meta.factCheckUntil)
-  ) {
-    return respond(event, 409, 'disputeClosed');
-  }
+  const now = new Date();
+  if (!disputeWindowOpen(meta, now)) return respond(event, 409, 'disputeClosed');
   const parsed = DisputeInput.safeParse(fields);
   const raw = typeof fields === 'object' && fields !== null ? (fields as Record<string, unknown>) : {};
   if (!parsed.success) {
@@ -239,26 +232,11 @@ const disputeFinding = async (
     const page = await loadPage(link, { error: { itemId, reason, message } });
     return html(400, renderRectificationPage({ ...page, today: chinaDate(new Date()), token: tokenOf(event) }));
   }
-  const item = (await store.factCheck.listFactCheckItems(link.campaignId, link.centerId)).find(
-    (i) => i.id === parsed.data.item,
-  );
-  if (!item) return respond(event, 404, 'itemNotFound');
-  const at = new Date().toISOString();
-  try {
-    await store.factCheck.putDispute(openDispute(item, parsed.data, at));
-  } catch (error) {
-    if (error instanceof DisputeExists) return respond(event, 409, 'disputed');
-    throw error;
-  }
-  await store.audit.appendAudit({
-    campaignId: link.campaignId,
-    id: `dispute-${item.id}`,
-    at,
-    actor: { sub: `official:${link.centerId}`, username: `official of ${link.centerId}`, role: 'official' },
-    action: 'dispute.open',
-    target: item.id,
-    detail: { center: link.centerId },
-  });
+  const outcome = await raiseDispute(store, { meta, centerId: link.centerId, input: parsed.data, at: now });
+  if (outcome.kind === 'window-closed') return respond(event, 409, 'disputeClosed');
+  if (outcome.kind === 'item-not-found') return respond(event, 404, 'itemNotFound');
+  if (outcome.kind === 'already-disputed') return respond(event, 409, 'disputed');
+  const { item, at } = outcome;
   if (wantsJson(event)) {
     return {
       statusCode: 201,
