@@ -1,4 +1,12 @@
-import { type ControlAction, controlledCampaign, refuseControl } from '../functions/core/campaign/control.ts';
+import { userInfo } from 'node:os';
+import type { Actor } from '../functions/app/audit.ts';
+import { type ControlOutcome, controlCampaign, type WakeOutcome } from '../functions/app/campaign-control.ts';
+import {
+  type ControlAction,
+  type ControlRefusal,
+  controlledCampaign,
+  refuseControl,
+} from '../functions/core/campaign/control.ts';
 import type { CampaignMeta } from '../functions/core/campaign/lifecycle.ts';
 import { CampaignStateConflict } from '../functions/core/errors.ts';
 import { CliFailure } from './errors.ts';
@@ -6,74 +14,68 @@ import { STATUS_LABELS } from './status.ts';
 import { findCampaign, type Target } from './target.ts';
 import { beijingTime } from './time.ts';
 
-/** How the running workflow was told: woken now, or it will see the change when it next checks. */
-export type WakeOutcome = 'woken' | 'stale' | 'no-token';
+export type { WakeOutcome };
 
-/** Refuses a change the shared rules refuse, in one sentence. */
-const requireAllowed = (
-  meta: CampaignMeta,
-  what: ControlAction,
-  action: string,
-  now: Date,
-  deadline?: string,
-): void => {
-  const id = meta.campaign.id;
-  const refusal = refuseControl(controlledCampaign(meta), what, now, deadline);
-  switch (refusal?.kind) {
-    case undefined:
-      return;
+/**
+ * Who the audit log names for a change made at the CLI: the operator's login on this machine (or
+ * `cli` where it has none), as an organizer, with `cli` as the sub no console user has.
+ */
+export const cliOperator = (): Actor => {
+  let username = 'cli';
+  try {
+    username = userInfo().username || 'cli';
+  } catch {
+    // A container user without a passwd entry: the audit log says `cli`.
+  }
+  return { sub: 'cli', username, role: 'organizer' };
+};
+
+/** The refusal of the shared rules, in one sentence for the terminal. */
+const refusalSentence = (id: string, refusal: ControlRefusal, action: string): string => {
+  switch (refusal.kind) {
     case 'preparing':
-      throw new CliFailure(
-        `campaign ${id} is still being prepared (${STATUS_LABELS.draft}): ${action} once it is open, in a minute or so.`,
-      );
+      return `campaign ${id} is still being prepared (${STATUS_LABELS.draft}): ${action} once it is open, in a minute or so.`;
     case 'closed': {
       const closed = refusal.closedAt ? ` on ${beijingTime(refusal.closedAt)}` : '';
-      throw new CliFailure(
-        `campaign ${id} is already closed${closed} (status ${STATUS_LABELS[refusal.status]}): it cannot ${action}; nothing was changed.`,
-      );
+      return `campaign ${id} is already closed${closed} (status ${STATUS_LABELS[refusal.status]}): it cannot ${action}; nothing was changed.`;
     }
     case 'closing':
-      throw new CliFailure(`campaign ${id} is closing, as requested earlier: its deadline can no longer be moved.`);
+      return `campaign ${id} is closing, as requested earlier: its deadline can no longer be moved.`;
     case 'deadline-past':
-      throw new CliFailure(
-        `the new deadline ${beijingTime(refusal.deadline)} is not in the future: give a later time, or use \`supervision close ${id}\` to close now.`,
-      );
+      return `the new deadline ${beijingTime(refusal.deadline)} is not in the future: give a later time, or use \`supervision close ${id}\` to close now.`;
     case 'deadline-before-open':
-      throw new CliFailure(
-        `the new deadline ${beijingTime(refusal.deadline)} is before the campaign opened (${beijingTime(refusal.opens)}).`,
-      );
+      return `the new deadline ${beijingTime(refusal.deadline)} is before the campaign opened (${beijingTime(refusal.opens)}).`;
     case 'everyone-answered':
-      throw new CliFailure(`campaign ${id} has every answer already: there is no one to remind.`);
+      return `campaign ${id} has every answer already: there is no one to remind.`;
   }
 };
 
-/** Refuses a change to a campaign that is not collecting answers, in one sentence. */
-const requireOpen = (meta: CampaignMeta, action: string): void => requireAllowed(meta, 'close', action, new Date());
-
-/** Turns a lost race with the workflow (it closed meanwhile) into the same clean refusal. */
-const refuseIfClosedMeanwhile = async <T>(
+/**
+ * Runs a control action through the use case the console uses too (checked, written, the workflow
+ * woken, audited as the operator), turning a refusal, or a lost race with the workflow (it closed
+ * meanwhile), into one sentence.
+ */
+const controlFromCli = async (
   target: Target,
-  id: string,
-  action: string,
-  change: () => Promise<T>,
-): Promise<T> => {
+  meta: CampaignMeta,
+  request: { action: ControlAction; deadline?: string; refused: string; at: Date; actor: Actor },
+): Promise<Extract<ControlOutcome, { kind: 'done' }>> => {
+  const id = meta.campaign.id;
+  const ports = { campaigns: target.store.campaigns, audit: target.store.audit, wake: target.wake };
+  let outcome: ControlOutcome;
   try {
-    return await change();
+    outcome = await controlCampaign(ports, { meta, ...request });
   } catch (error) {
     if (error instanceof CampaignStateConflict) {
-      requireOpen(await findCampaign(target, id), action);
+      // The rules of `close`: whatever the action, the campaign is no longer open.
+      const refusal = refuseControl(controlledCampaign(await findCampaign(target, id)), 'close', request.at);
+      if (refusal) throw new CliFailure(refusalSentence(id, refusal, request.refused));
     }
     throw error;
   }
+  if (outcome.kind === 'refused') throw new CliFailure(refusalSentence(id, outcome.refusal, request.refused));
+  return outcome;
 };
-
-const wake = async (
-  target: Target,
-  meta: CampaignMeta,
-  reason: 'extended' | 'closed-by-organizer',
-  now: Date,
-): Promise<WakeOutcome> =>
-  meta.taskToken ? target.wake(meta.taskToken, { reason, at: now.toISOString() }) : 'no-token';
 
 /** What `extend` did. */
 export interface ExtendOutcome {
@@ -86,24 +88,29 @@ export interface ExtendOutcome {
 
 /**
  * Moves the deadline of an open campaign and wakes its Collect task so that the workflow re-plans at
- * once (an earlier deadline closes on time; a later one sleeps longer). Refused unless the campaign is open.
+ * once (an earlier deadline closes on time; a later one sleeps longer). Refused unless the campaign
+ * is open; audited as the operator.
  */
 export const extendCampaign = async (
   target: Target,
   campaignId: string,
   deadline: string,
   now = new Date(),
+  actor: Actor = cliOperator(),
 ): Promise<ExtendOutcome> => {
   const meta = await findCampaign(target, campaignId);
-  requireAllowed(meta, 'extend', 'have its deadline moved', now, deadline);
-  const updated = await refuseIfClosedMeanwhile(target, campaignId, 'have its deadline moved', () =>
-    target.store.campaigns.extendDeadline(campaignId, deadline),
-  );
+  const { updated, wake } = await controlFromCli(target, meta, {
+    action: 'extend',
+    deadline,
+    refused: 'have its deadline moved',
+    at: now,
+    actor,
+  });
   const pending = meta.campaign.schedule.reminders.slice().sort().slice(meta.remindersSent);
   return {
     from: meta.deadline,
     to: updated.deadline,
-    wake: await wake(target, updated, 'extended', now),
+    wake,
     droppedReminders: pending.filter((r) => Date.parse(r) >= Date.parse(deadline)),
   };
 };
@@ -119,18 +126,25 @@ export interface CloseOutcome {
 
 /**
  * Asks the running workflow to close an open campaign now and wakes it: it stops collecting, scores and
- * publishes at once. Refused cleanly when the campaign is already closed.
+ * publishes at once. Refused cleanly when the campaign is already closed; audited as the operator.
  */
-export const closeCampaignNow = async (target: Target, campaignId: string, now = new Date()): Promise<CloseOutcome> => {
+export const closeCampaignNow = async (
+  target: Target,
+  campaignId: string,
+  now = new Date(),
+  actor: Actor = cliOperator(),
+): Promise<CloseOutcome> => {
   const meta = await findCampaign(target, campaignId);
-  requireOpen(meta, 'be closed again');
-  const updated = await refuseIfClosedMeanwhile(target, campaignId, 'be closed again', () =>
-    target.store.campaigns.requestClose(campaignId),
-  );
+  const { updated, wake } = await controlFromCli(target, meta, {
+    action: 'close',
+    refused: 'be closed again',
+    at: now,
+    actor,
+  });
   return {
     answered: updated.answered,
     total: updated.total,
-    wake: await wake(target, updated, 'closed-by-organizer', now),
+    wake,
     alreadyRequested: meta.closeRequested === true,
   };
 };

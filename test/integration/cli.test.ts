@@ -270,6 +270,10 @@ describe('supervision, run as a command against the embedded cloud', () => {
         closedReason: 'closed-by-organizer',
       });
       expect(statesEntered(id)).toEqual(expect.arrayContaining(['Collect', 'Close', 'Score']));
+      // The close is in the campaign's audit log, by the operator, as a close from the console would be
+      expect((await store.audit.listAudit(id)).map((a) => [a.action, a.actor.sub, a.actor.role, a.target])).toEqual([
+        ['campaign.close', 'cli', 'organizer', id],
+      ]);
       // A second close is refused in one sentence, without a stack trace
       expect(again.code).toBe(1);
       expect(again.stderr).toMatch(

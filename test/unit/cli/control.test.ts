@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { closeCampaignNow, extendCampaign } from '../../../cli/control.ts';
 import type { Target } from '../../../cli/target.ts';
+import type { AuditEntry } from '../../../functions/adapters/table/audit.ts';
 import type { Tables } from '../../../functions/adapters/table/tables.ts';
 import type { CampaignMeta } from '../../../functions/core/campaign/lifecycle.ts';
 import type { WakeSignal } from '../../../functions/core/campaign/workflow-contract.ts';
@@ -17,6 +18,7 @@ const metaOf = (over: Partial<CampaignMeta> = {}): CampaignMeta =>
 const fakeTarget = (initial: CampaignMeta | undefined) => {
   let meta = initial;
   const wake = vi.fn(async (_token: string, _signal: WakeSignal) => 'woken' as const);
+  const appendAudit = vi.fn(async (_entry: AuditEntry) => {});
   const getMeta = async (id: string) => {
     if (!meta || meta.campaign.id !== id) throw new CampaignNotFound(`no campaign with id ${id}`);
     return meta;
@@ -33,6 +35,7 @@ const fakeTarget = (initial: CampaignMeta | undefined) => {
       extendDeadline: (id: string, deadline: string) => updateOpen(id, { deadline }),
       requestClose: (id: string) => updateOpen(id, { closeRequested: true }),
     },
+    audit: { appendAudit },
   } as unknown as Tables;
   const target: Target = {
     where: 'the test cloud',
@@ -41,7 +44,7 @@ const fakeTarget = (initial: CampaignMeta | undefined) => {
     stateMachineArn: 'arn:aws:states:r:1:stateMachine:m',
     wake,
   };
-  return { target, wake, meta: () => meta };
+  return { target, wake, appendAudit, meta: () => meta };
 };
 
 describe('closing a campaign early', () => {
@@ -58,6 +61,42 @@ describe('closing a campaign early', () => {
     expect(wake).toHaveBeenCalledWith('token-1', { reason: 'closed-by-organizer', at: NOW.toISOString() });
   });
 
+  it('writes the close to the audit log as the operator, as the console writes its own', async () => {
+    // Prepare
+    const { target, appendAudit } = fakeTarget(metaOf());
+    const operator = { sub: 'cli', username: 'wang', role: 'organizer' };
+
+    // Act
+    await closeCampaignNow(target, def.campaign.id, NOW, operator);
+
+    // Assess
+    expect(appendAudit).toHaveBeenCalledTimes(1);
+    expect(appendAudit.mock.calls[0]?.[0]).toEqual({
+      campaignId: def.campaign.id,
+      id: expect.any(String),
+      at: NOW.toISOString(),
+      actor: operator,
+      action: 'campaign.close',
+      target: def.campaign.id,
+      detail: {},
+    });
+  });
+
+  it('names the login of the operator in the audit log by default', async () => {
+    // Prepare
+    const { target, appendAudit } = fakeTarget(metaOf());
+
+    // Act
+    await closeCampaignNow(target, def.campaign.id, NOW);
+
+    // Assess
+    expect(appendAudit.mock.calls[0]?.[0].actor).toEqual({
+      sub: 'cli',
+      username: expect.stringMatching(/\S/),
+      role: 'organizer',
+    });
+  });
+
   it('leaves the wake-up to the workflow when no task is waiting', async () => {
     // Prepare
     const { target, wake } = fakeTarget(metaOf({ taskToken: undefined }));
@@ -72,7 +111,7 @@ describe('closing a campaign early', () => {
 
   it('refuses cleanly when the campaign is already closed, and changes nothing', async () => {
     // Prepare
-    const { target, wake, meta } = fakeTarget(
+    const { target, wake, appendAudit, meta } = fakeTarget(
       metaOf({ status: 'published', closedAt: '2026-12-04T10:00:00Z', closedReason: 'deadline' }),
     );
 
@@ -82,7 +121,27 @@ describe('closing a campaign early', () => {
     // Assess
     await expect(attempt).rejects.toThrow(/already closed on 2026-12-04 18:00 \(UTC\+8\).*nothing was changed/);
     expect(wake).not.toHaveBeenCalled();
+    expect(appendAudit).not.toHaveBeenCalled();
     expect(meta()?.closeRequested).toBeUndefined();
+  });
+
+  it('refuses in the same sentence when the workflow closed the campaign in the meantime, auditing nothing', async () => {
+    // Prepare: the campaign is read open, and the deadline closes it before the close request is written
+    const { target, appendAudit } = fakeTarget(metaOf());
+    const closedMeanwhile = metaOf({ status: 'closed', closedAt: '2026-12-05T00:00:00Z', closedReason: 'deadline' });
+    const campaigns = target.store.campaigns as unknown as Record<string, unknown>;
+    const readOpen = campaigns.getMeta as (id: string) => Promise<CampaignMeta>;
+    let reads = 0;
+    campaigns.getMeta = async (id: string) => (reads++ === 0 ? readOpen(id) : closedMeanwhile);
+    campaigns.requestClose = async (id: string) => {
+      throw new CampaignStateConflict(`campaign ${id} is closed, not open`);
+    };
+
+    // Act & Assess
+    await expect(closeCampaignNow(target, def.campaign.id, NOW)).rejects.toThrow(
+      /already closed on 2026-12-05 08:00 \(UTC\+8\).*it cannot be closed again; nothing was changed/,
+    );
+    expect(appendAudit).not.toHaveBeenCalled();
   });
 
   it('asks to wait while the campaign is still being prepared', async () => {
@@ -107,7 +166,7 @@ describe('closing a campaign early', () => {
 describe('extending a campaign', () => {
   it('moves the deadline and wakes the workflow so that it re-plans at once', async () => {
     // Prepare
-    const { target, wake, meta } = fakeTarget(metaOf());
+    const { target, wake, appendAudit, meta } = fakeTarget(metaOf());
 
     // Act
     const outcome = await extendCampaign(target, def.campaign.id, '2026-12-31T18:00:00+08:00', NOW);
@@ -121,6 +180,9 @@ describe('extending a campaign', () => {
     });
     expect(meta()?.deadline).toBe('2026-12-31T18:00:00+08:00');
     expect(wake).toHaveBeenCalledWith('token-1', { reason: 'extended', at: NOW.toISOString() });
+    expect(appendAudit.mock.calls.map(([entry]) => [entry.action, entry.detail])).toEqual([
+      ['campaign.extend', { from: def.campaign.schedule.deadline, to: '2026-12-31T18:00:00+08:00' }],
+    ]);
   });
 
   it('says which unsent reminders fall after an earlier deadline', async () => {
@@ -155,6 +217,7 @@ describe('extending a campaign', () => {
     );
     expect(open.meta()?.deadline).toBe(def.campaign.schedule.deadline);
     expect(closed.wake).not.toHaveBeenCalled();
+    expect([...open.appendAudit.mock.calls, ...closed.appendAudit.mock.calls]).toEqual([]);
   });
 
   it('refuses to move the deadline of a campaign that is closing', async () => {
