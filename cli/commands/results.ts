@@ -1,10 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import * as z from 'zod';
+import { resultsCsv } from '../../functions/core/scoring/report.ts';
 import type { CliCommand } from '../command.ts';
 import {
   formatLeagueTable,
-  formatResultsCsv,
   formatResultsHeader,
   formatResultsJson,
   formatResultsXlsx,
@@ -25,7 +25,9 @@ export const command: CliCommand = {
 
 Prints the scored results of a campaign once it is scored: every center with its level, rank among
 centers of the same level, score, grade (优秀 / 良好 / 合格 / 需整改), dimension scores (标准化, 规范化,
-便利化, 12345 热线), change since the previous campaign of the series, 90% interval, raters and coverage.
+便利化, 12345 热线), change since the previous campaign of the series, 90% interval, raters, coverage,
+agreement and rectification items. The csv and xlsx are the results table of the organizers' city summary:
+the xlsx is its workbook (a sheet per level, rectification items, the supervisors' standing).
 
 Options:
   --format table|csv|xlsx|json   default table; csv is UTF-8 with BOM so that Excel shows Chinese
@@ -39,20 +41,20 @@ ${TARGET_HELP}`,
       Flags,
     );
     const target = await connectTarget(flags, io.cwd);
-    const { meta, rows } = await loadResults(target, id);
-    let content: string | Buffer;
+    const { meta, results, rows } = await loadResults(target, id);
+    let content: string | Uint8Array;
     switch (flags.format) {
       case 'table':
         content = `${formatResultsHeader(meta)}\n\n${formatLeagueTable(rows)}\n`;
         break;
       case 'csv':
-        content = formatResultsCsv(rows);
+        content = resultsCsv(rows);
         break;
       case 'json':
         content = formatResultsJson(meta, rows);
         break;
       case 'xlsx':
-        content = await formatResultsXlsx(meta, rows);
+        content = formatResultsXlsx(meta, results);
         break;
     }
     const output = flags.output ?? (flags.format === 'xlsx' ? `${id}-results.xlsx` : undefined);

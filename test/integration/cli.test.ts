@@ -17,6 +17,8 @@ import { getLinkSecret } from '../../functions/adapters/link-secret.ts';
 import type { Tables } from '../../functions/adapters/table/tables.ts';
 import { deriveToken, surveyUrl } from '../../functions/core/campaign/links.ts';
 import { LEVEL_LABELS } from '../../functions/core/i18n.ts';
+import { CENTER_LEVELS } from '../../functions/core/model.ts';
+import { sheetName } from '../../functions/core/scoring/report.ts';
 import { type EmbeddedCloud, startEmbeddedCloud } from '../../local/cloud.ts';
 import { answerSurvey } from '../../local/demo/simulate.ts';
 import { untilCollecting } from '../support/embedded-cloud.ts';
@@ -287,9 +289,16 @@ describe('supervision, run as a command against the embedded cloud', () => {
       );
       expect(table.stdout).toContain('南京市政务服务中心 (Nanjing Municipal Government Service Center)');
       expect(xlsx.stdout).toContain("wrote 8 centers' results to results.xlsx");
+      // The workbook of the city summary: the results table on a sheet per level, a header row each
       const workbook = new ExcelJS.Workbook();
       await workbook.xlsx.readFile(join(work, 'results.xlsx'));
-      expect(workbook.getWorksheet('评分 results')?.rowCount).toBe(9);
+      const levelSheets = CENTER_LEVELS.flatMap((level) => workbook.getWorksheet(sheetName(level)) ?? []);
+      expect(levelSheets.map((sheet) => sheet.rowCount - 1).reduce((a, b) => a + b, 0)).toBe(8);
+      expect(workbook.worksheets.map((sheet) => sheet.name).slice(levelSheets.length)).toEqual([
+        '整改 Rectification',
+        '监督员 Supervisors',
+        '说明 About',
+      ]);
     });
   });
 

@@ -23,8 +23,9 @@ import type { RaterSeverity } from './records.ts';
 
 /**
  * The city results as tables: league table per level, distribution, movers, agreement warnings,
- * centers needing rectification and the excellent-supervisor standing. The same rows feed the
- * organizers' email, the CSV and the XLSX workbook, so the three never disagree.
+ * centers needing rectification and the excellent-supervisor standing. The same rows and columns
+ * feed the organizers' email, the CSV and the XLSX workbook, the console's downloads and the CLI's
+ * `supervision results` export, so none of them disagree.
  */
 
 /** Change against the previous campaign of the series, overall and per dimension. */

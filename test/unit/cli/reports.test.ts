@@ -2,7 +2,6 @@ import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import {
   formatLeagueTable,
-  formatResultsCsv,
   formatResultsJson,
   formatResultsXlsx,
   type LeagueRow,
@@ -12,9 +11,18 @@ import { parseCsv } from '../../../cli/roster/table.ts';
 import { type CampaignStatusReport, formatCampaignStatus, nextEvent, readCampaignStatus } from '../../../cli/status.ts';
 import type { Target } from '../../../cli/target.ts';
 import type { Tables } from '../../../functions/adapters/table/tables.ts';
+import type { CityResults } from '../../../functions/app/city-results.ts';
 import { type CloudUsage, emptyUsage, estimateCost } from '../../../functions/core/campaign/aws-cost.ts';
 import type { CampaignMeta } from '../../../functions/core/campaign/lifecycle.ts';
 import type { CenterScore } from '../../../functions/core/model.ts';
+import {
+  changeSince,
+  REPORT_COLUMNS,
+  type ReportRow,
+  reportRows,
+  resultsCsv,
+  sheetName,
+} from '../../../functions/core/scoring/report.ts';
 import { campaignMetaOf, smallCampaign } from '../../fixtures/campaign.ts';
 
 const def = smallCampaign({ deadline: '2026-12-20T10:00:00Z' });
@@ -60,10 +68,19 @@ const rows: LeagueRow[] = [
       dimensions: { standardization: 95, regulation: 90 },
       ci90: { low: 88.1, high: 95.3 },
       flags: ['disagreement'],
-      trend: { previousCampaignId: 'test-2026-11', score: 89.5, dimensions: {}, comparable: true },
+      // The trend's score is the change since the previous campaign (its score was 89.5).
+      trend: { previousCampaignId: 'test-2026-11', score: 2.5, dimensions: {}, comparable: true },
     }),
   },
 ];
+
+/** The rows as the results table holds them: with the change and the rectification counts (none here). */
+const reportRowsOf = (league: readonly LeagueRow[]): ReportRow[] =>
+  reportRows(
+    league.map((r) => ({ ...r, change: changeSince(r.score) })),
+    [],
+    '2026-12-05',
+  );
 
 describe('what happens next', () => {
   it('names the next reminder, then the deadline, of an open campaign', () => {
@@ -184,20 +201,21 @@ describe('the status report on the embedded cloud', () => {
 });
 
 describe('results', () => {
-  it('lists every center by level and rank as CSV with a BOM and bilingual headers', () => {
+  it("lists every center by level and rank as CSV with a BOM, in the columns of the city summary's table", () => {
     // Act
-    const csv = formatResultsCsv(rows);
+    const csv = resultsCsv(reportRowsOf(rows));
 
     // Assess
     const lines = csv.replace(/^\ufeff/, '').split('\r\n');
     expect(csv.startsWith('\ufeff')).toBe(true);
+    expect(lines[0]).toBe(REPORT_COLUMNS.map((c) => c.header).join(','));
     expect(lines[0]).toBe(
-      '级别 level,排名 rank,同级数 of,编号 id,名称 name,英文名称 name_en,所在区 district,得分 score,等级 grade,标准化 standardization,规范化 regulation,便利化 facilitation,12345 热线 hotline,较上期 change,90%区间 ci90,评价人数 raters,覆盖率 coverage,提示 flags',
+      '级别 level,排名 rank,同级数 of,编号 id,名称 name,英文名称 name (en),所在区 district,得分 score,等级 grade,标准化 standardization,规范化 regulation,便利化 facilitation,12345 热线 hotline,较上期 change,90%区间下限 ci90 low,90%区间上限 ci90 high,监督员人数 raters,覆盖率% coverage,一致性α alpha,提示 flags,待整改 open,逾期 overdue,已报整改 reported,复查销号 confirmed,方法版本 methodology',
     );
     expect(lines[1]).toBe(
-      '区级,1,2,C1,玄武区政务服务中心,Xuanwu District Center,玄武,92,优秀,95,90,,,2.5,88.1–95.3,3,100,disagreement',
+      '区级 / District,1,2,C1,玄武区政务服务中心,Xuanwu District Center,玄武,92,优秀 / Excellent,95,90,,,2.5,88.1,95.3,3,100,,disagreement,0,0,0,0,weighted mean of indicator scores',
     );
-    expect(lines[2]).toMatch(/^区级,2,2,C2,.*,71.3,合格,/);
+    expect(lines[2]).toMatch(/^区级 \/ District,2,2,C2,.*,71.3,合格 \/ /);
   });
 
   it('writes hostile center names as text a spreadsheet shows and does not run', () => {
@@ -218,7 +236,7 @@ describe('results', () => {
     }));
 
     // Act
-    const csv = formatResultsCsv(evil);
+    const csv = resultsCsv(reportRowsOf(evil));
 
     // Assess: read back, every name and district is its text behind one apostrophe; numbers stay numbers
     const read = parseCsv(csv.replace(/^\ufeff/, ''), ',').slice(1);
@@ -257,14 +275,31 @@ describe('results', () => {
     ]);
   });
 
-  it('writes an Excel workbook whose scores are numbers', async () => {
-    // Act
-    const buffer = await formatResultsXlsx(metaOf({ status: 'published' }), rows);
+  it("writes the city summary's Excel workbook, whose scores are numbers", async () => {
+    // Prepare
+    const results: CityResults = {
+      rows: reportRowsOf(rows),
+      scores: rows.map((r) => r.score),
+      items: [],
+      centers: new Map(def.centers.map((c) => [c.id, c])),
+      standings: [],
+      today: '2026-12-05',
+    };
 
-    // Assess
+    // Act
+    const bytes = formatResultsXlsx(metaOf({ status: 'published' }), results, NOW);
+
+    // Assess: a sheet of the results table per level, then the rectification items, the standing and the campaign
     const workbook = new ExcelJS.Workbook();
-    await workbook.xlsx.load(buffer as unknown as ArrayBuffer);
-    const sheet = workbook.getWorksheet('评分 results');
+    await workbook.xlsx.load(Buffer.from(bytes) as unknown as ArrayBuffer);
+    expect(workbook.worksheets.map((w) => w.name)).toEqual([
+      sheetName('district'),
+      '整改 Rectification',
+      '监督员 Supervisors',
+      '说明 About',
+    ]);
+    const sheet = workbook.getWorksheet(sheetName('district'));
+    expect(sheet?.getRow(1).getCell(4).value).toBe('编号 id');
     expect(sheet?.getRow(2).getCell(4).value).toBe('C1');
     expect(sheet?.getRow(2).getCell(8).value).toBe(92);
     expect(sheet?.rowCount).toBe(3);
@@ -328,8 +363,13 @@ describe('reading results', () => {
     where: 'the test cloud',
     store: {
       campaigns: { getMeta: async () => meta },
-      scores: { listScores: async () => rows.map((r) => r.score) },
-      rosters: { getCenters: async () => new Map(def.centers.map((c) => [c.id, c])) },
+      scores: { listScores: async () => rows.map((r) => r.score), listRaterSeverities: async () => [] },
+      rosters: {
+        getCenters: async () => new Map(def.centers.map((c) => [c.id, c])),
+        getSupervisors: async () => new Map(),
+      },
+      assignments: { streamAssignments: async function* () {} },
+      rectification: { listRectificationItems: async () => [] },
     } as unknown as Tables,
     sfn: {} as Target['sfn'],
     stateMachineArn: 'arn:aws:states:r:1:stateMachine:m',
@@ -343,14 +383,15 @@ describe('reading results', () => {
     );
   });
 
-  it('pairs every score with its center, ordered by level and rank', async () => {
+  it('pairs every score with its center, ordered by level and rank, as the rows of the results table', async () => {
     // Act
-    const { rows: read } = await loadResults(targetWith(metaOf({ status: 'published' })), def.campaign.id);
+    const { rows: read } = await loadResults(targetWith(metaOf({ status: 'published' })), def.campaign.id, NOW);
 
     // Assess
-    expect(read.map((r) => [r.center.id, r.score.rank])).toEqual([
-      ['C1', 1],
-      ['C2', 2],
+    expect(read.map((r) => [r.center.id, r.score.rank, r.change?.score ?? null])).toEqual([
+      ['C1', 1, 2.5],
+      ['C2', 2, null],
     ]);
+    expect(read[0]?.rectification).toEqual({ open: 0, overdue: 0, 'reported-fixed': 0, confirmed: 0 });
   });
 });
