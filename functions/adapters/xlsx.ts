@@ -2,7 +2,7 @@ import { RECTIFICATION_STATUS_LABELS, type RectificationItem, statusOf } from '.
 import { writeXlsx, type XlsxSheet } from '../core/formats/xlsx-writer.ts';
 import { both } from '../core/i18n.ts';
 import type { Campaign, Center } from '../core/model.ts';
-import { PROBLEM_CATEGORY_LABELS, PROBLEM_SEVERITY_LABELS } from '../core/responses/answers.ts';
+import { PROBLEM_CATEGORY_LABELS, PROBLEM_SEVERITY_LABELS } from '../core/responses/problems.ts';
 import {
   REPORT_COLUMNS,
   type ReportRow,

@@ -3,7 +3,7 @@ import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } fr
 import * as z from 'zod';
 import { ResponseHistoryFull } from '../../core/errors.ts';
 import { Response } from '../../core/model.ts';
-import { Draft } from '../../core/responses/answers.ts';
+import { Draft } from '../../core/responses/draft.ts';
 import type { TokenRecord } from './assignments.ts';
 import { draftSk, RESPONSE_PREFIX, responseSk, SHARD_COUNT, shardOf, shardPk } from './keys.ts';
 import { ReviewTable } from './reviews.ts';

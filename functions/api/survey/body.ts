@@ -1,9 +1,5 @@
-import {
-  type FieldError,
-  readFormSubmission,
-  readJsonSubmission,
-  type SubmissionInput,
-} from '../../core/responses/answers.ts';
+import type { FieldError } from '../../core/responses/answers.ts';
+import { readFormSubmission, readJsonSubmission, type SubmissionInput } from '../../core/responses/submission-input.ts';
 import { type BodyFormats, bodyProblemStatus, readBody } from '../../edge/http/body.ts';
 import type { HttpRequest } from '../../edge/http/types.ts';
 import { type MessageKey, text } from './messages.ts';

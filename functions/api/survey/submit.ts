@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { store } from '../../adapters/table.ts';
-import { validateAnswers, validateProblems } from '../../core/responses/answers.ts';
+import { validateAnswers } from '../../core/responses/answers.ts';
+import { validateProblems } from '../../core/responses/problems.ts';
 import { readLinkToken } from '../../edge/http/token-link.ts';
 import type { HttpRequest, HttpResult } from '../../edge/http/types.ts';
 import { answerProblem, text } from './messages.ts';

@@ -24,7 +24,7 @@ import {
   type Response,
 } from '../model.ts';
 import { hashSeed } from '../random.ts';
-import { PROBLEM_CATEGORY_LABELS } from '../responses/answers.ts';
+import { PROBLEM_CATEGORY_LABELS } from '../responses/problems.ts';
 
 /**
  * Rectification (整改): every problem a supervisor finds becomes an item the center must fix by a due

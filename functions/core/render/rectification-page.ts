@@ -12,7 +12,7 @@ import {
 } from '../findings/rectification.ts';
 import { escapeHtml, formatBeijingTime, LEVEL_LABELS } from '../i18n.ts';
 import type { Campaign, Center, LocalizedText } from '../model.ts';
-import { PROBLEM_CATEGORY_LABELS, PROBLEM_SEVERITY_LABELS } from '../responses/answers.ts';
+import { PROBLEM_CATEGORY_LABELS, PROBLEM_SEVERITY_LABELS } from '../responses/problems.ts';
 
 /** Everything the official's rectification page shows. */
 export interface RectificationPageModel {

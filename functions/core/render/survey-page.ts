@@ -12,18 +12,9 @@ import {
   type Question,
   type Questionnaire,
 } from '../model.ts';
-import {
-  allowsNotApplicable,
-  type FieldError,
-  MAX_PROBLEM_DESCRIPTION,
-  NOT_APPLICABLE,
-  PROBLEM_CATEGORY_LABELS,
-  PROBLEM_SEVERITY_LABELS,
-  questionsFor,
-  type RawProblem,
-  type RawValue,
-} from '../responses/answers.ts';
+import { allowsNotApplicable, type FieldError, NOT_APPLICABLE, questionsFor, type RawValue } from '../responses/answers.ts';
 import { conditionOf, describeCondition, isAsked } from '../responses/condition.ts';
+import { MAX_PROBLEM_DESCRIPTION, PROBLEM_CATEGORY_LABELS, PROBLEM_SEVERITY_LABELS, type RawProblem } from '../responses/problems.ts';
 import { SURVEY_SCRIPT, SURVEY_STYLE } from './survey-assets.ts';
 
 export { SURVEY_CSP } from './survey-assets.ts';

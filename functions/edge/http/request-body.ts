@@ -1,4 +1,4 @@
-import { decodeFormBody, findDuplicateJsonKey } from '../../core/responses/answers.ts';
+import { decodeFormBody, findDuplicateJsonKey } from '../../core/responses/body-decoding.ts';
 import { isSafeText } from '../../core/responses/text-guard.ts';
 
 /** What a strictly read request body holds, or what is wrong with it. */

@@ -1,13 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  checkDraft,
-  decodeFormBody,
-  findDuplicateJsonKey,
-  readFormSubmission,
-  readJsonSubmission,
-  validateProblems,
-} from '../../../functions/core/responses/answers.ts';
+import { decodeFormBody, findDuplicateJsonKey } from '../../../functions/core/responses/body-decoding.ts';
+import { checkDraft } from '../../../functions/core/responses/draft.ts';
+import { validateProblems } from '../../../functions/core/responses/problems.ts';
+import { readFormSubmission, readJsonSubmission } from '../../../functions/core/responses/submission-input.ts';
 import { smallCampaign } from '../../fixtures/campaign.ts';
 
 const { questionnaire } = smallCampaign();

@@ -7,7 +7,8 @@ import { renderFactCheckNotice } from '../../../functions/core/render/mail/fact-
 import { renderFailureNotice } from '../../../functions/core/render/mail/failure-notice.ts';
 import { renderInvitation } from '../../../functions/core/render/mail/invitation.ts';
 import { renderReminder } from '../../../functions/core/render/mail/reminder.ts';
-import { validateAnswers, validateProblems } from '../../../functions/core/responses/answers.ts';
+import { validateAnswers } from '../../../functions/core/responses/answers.ts';
+import { validateProblems } from '../../../functions/core/responses/problems.ts';
 import { findUnsafeCharacter, mailHeaderText } from '../../../functions/core/responses/text-guard.ts';
 import { FixReport } from '../../../functions/rectification-api.ts';
 import { smallCampaign } from '../../fixtures/campaign.ts';

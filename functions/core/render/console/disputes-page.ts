@@ -5,7 +5,7 @@
 import { DISPUTE_STATE_LABELS, type Dispute, type FactCheckItem } from '../../findings/fact-check.ts';
 import { escapeHtml, formatBeijingTime } from '../../i18n.ts';
 import type { CampaignStatus, Center, LocalizedText } from '../../model.ts';
-import { PROBLEM_CATEGORY_LABELS, PROBLEM_SEVERITY_LABELS } from '../../responses/answers.ts';
+import { PROBLEM_CATEGORY_LABELS, PROBLEM_SEVERITY_LABELS } from '../../responses/problems.ts';
 import { type ConsolePageContext, renderConsolePage, say, showText } from './layout.ts';
 
 /** What the disputes page shows. */

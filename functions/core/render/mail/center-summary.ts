@@ -11,7 +11,7 @@ import {
 import { both, DIMENSION_LABELS, escapeHtml, GRADE_LABELS, LEVEL_LABELS } from '../../i18n.ts';
 import type { Campaign, Center, CenterScore, Dimension, ProblemCategory, ProblemSeverity } from '../../model.ts';
 import { DIMENSIONS } from '../../model.ts';
-import { PROBLEM_CATEGORY_LABELS, PROBLEM_SEVERITY_LABELS } from '../../responses/answers.ts';
+import { PROBLEM_CATEGORY_LABELS, PROBLEM_SEVERITY_LABELS } from '../../responses/problems.ts';
 import { rankPhrase, type ScoreChange } from '../../scoring/report.ts';
 import {
   BAR,

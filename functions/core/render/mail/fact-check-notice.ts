@@ -5,7 +5,7 @@
 import type { FactCheckItem } from '../../findings/fact-check.ts';
 import { both, escapeHtml, formatBeijingTime } from '../../i18n.ts';
 import type { Campaign, Center } from '../../model.ts';
-import { PROBLEM_CATEGORY_LABELS, PROBLEM_SEVERITY_LABELS } from '../../responses/answers.ts';
+import { PROBLEM_CATEGORY_LABELS, PROBLEM_SEVERITY_LABELS } from '../../responses/problems.ts';
 import { oneLine, type RenderedMail, renderNoticePage } from './layout.ts';
 
 /** What a center's official gets at fact-check: the draft findings and how to dispute them. */
