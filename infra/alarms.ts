@@ -46,9 +46,25 @@ export interface AlarmSources {
  * and complaint rates near the levels at which AWS reviews the account; messages in a dead-letter queue.
  */
 export function buildAlarms(scope: Construct, sources: AlarmSources): void {
-  const period = Duration.minutes(5);
-  const action = new SnsAction(sources.topic);
-  const alarmOn = (id: string, metric: IMetric, description: string, threshold = 1): void => {
+  const alarmOn = makeAlarmOn(scope, new SnsAction(sources.topic));
+  alarmOnWorkflow(alarmOn, sources.stateMachine);
+  alarmOnFunctions(alarmOn, sources);
+  alarmOnApi(scope, alarmOn, sources.apiStage, sources.apiAccessLogs);
+  alarmOnSesReputation(alarmOn);
+  for (const { id, queue, description } of sources.deadLetterQueues) {
+    alarmOn(id, queue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' }), description);
+  }
+}
+
+/** Creates an alarm at or above `threshold` (default 1) in one period, missing data not breaching. */
+type AlarmOn = (id: string, metric: IMetric, description: string, threshold?: number) => void;
+
+const PERIOD = Duration.minutes(5);
+const SUM = { period: PERIOD, statistic: 'Sum' } as const;
+
+/** Alarms under `scope`, each notifying `action`. */
+function makeAlarmOn(scope: Construct, action: SnsAction): AlarmOn {
+  return (id, metric, description, threshold = 1) => {
     new Alarm(scope, id, {
       metric,
       threshold,
@@ -58,33 +74,39 @@ export function buildAlarms(scope: Construct, sources: AlarmSources): void {
       alarmDescription: description,
     }).addAlarmAction(action);
   };
-  const sum = { period, statistic: 'Sum' } as const;
+}
 
-  const { stateMachine } = sources;
-  alarmOn('WorkflowFailedAlarm', stateMachine.metricFailed(sum), 'A campaign workflow execution failed.');
-  alarmOn('WorkflowThrottledAlarm', stateMachine.metricThrottled(sum), 'Campaign workflow executions were throttled.');
-  alarmOn('WorkflowAbortedAlarm', stateMachine.metricAborted(sum), 'A campaign workflow execution was aborted.');
-  alarmOn('WorkflowTimedOutAlarm', stateMachine.metricTimedOut(sum), 'A campaign workflow execution timed out.');
+/** Failed, throttled, aborted and timed-out workflow executions. */
+function alarmOnWorkflow(alarmOn: AlarmOn, stateMachine: IStateMachine): void {
+  alarmOn('WorkflowFailedAlarm', stateMachine.metricFailed(SUM), 'A campaign workflow execution failed.');
+  alarmOn('WorkflowThrottledAlarm', stateMachine.metricThrottled(SUM), 'Campaign workflow executions were throttled.');
+  alarmOn('WorkflowAbortedAlarm', stateMachine.metricAborted(SUM), 'A campaign workflow execution was aborted.');
+  alarmOn('WorkflowTimedOutAlarm', stateMachine.metricTimedOut(SUM), 'A campaign workflow execution timed out.');
+}
 
-  for (const { id, fn, description } of sources.functionErrors) alarmOn(id, fn.metricErrors(sum), description);
+/** Unhandled function errors, the answer counter's lag, and Lambda throttles in the account. */
+function alarmOnFunctions(alarmOn: AlarmOn, sources: AlarmSources): void {
+  for (const { id, fn, description } of sources.functionErrors) alarmOn(id, fn.metricErrors(SUM), description);
   // The stream's records wait while batches fail: answers stay uncounted and Collect is not woken.
   alarmOn(
     'CountAnswersIteratorAgeAlarm',
-    sources.streamConsumer.metric('IteratorAge', { period, statistic: 'Maximum' }),
+    sources.streamConsumer.metric('IteratorAge', { period: PERIOD, statistic: 'Maximum' }),
     'The answer counter is a minute or more behind the table stream: first answers are not being counted.',
     Duration.minutes(1).toMilliseconds(),
   );
   // Account-wide: a new account's concurrency quota can be as low as 10, which one mail Map fills.
   alarmOn(
     'LambdaThrottlesAlarm',
-    new Metric({ namespace: 'AWS/Lambda', metricName: 'Throttles', ...sum }),
+    new Metric({ namespace: 'AWS/Lambda', metricName: 'Throttles', ...SUM }),
     "Lambda throttled invocations in this account and region: the concurrency quota is too low for the campaign's load; request an increase (Service Quotas, Lambda concurrent executions).",
   );
+}
 
-  const stage = sources.apiStage;
+/** The API's 5xx, its 4xx rate, and the requests its stage refused with 429 (counted from the access log). */
+function alarmOnApi(scope: Construct, alarmOn: AlarmOn, stage: HttpStage, accessLogs: ILogGroup): void {
   alarmOn(
     'ApiServerErrorsAlarm',
-    stage.metricServerError(sum),
+    stage.metricServerError(SUM),
     'The survey, rectification or console API answered with a 5xx: a function failed (the functions answer every unexpected error with a 500 page, so their Lambda Errors alarms stay quiet), timed out or was throttled.',
   );
   alarmOn(
@@ -92,15 +114,15 @@ export function buildAlarms(scope: Construct, sources: AlarmSources): void {
     new MathExpression({
       // Quiet hours with a handful of requests (a mistyped link) say nothing; the rate counts from 20 on.
       expression: 'IF(requests >= 20, 100 * clientErrors / requests, 0)',
-      usingMetrics: { clientErrors: stage.metricClientError(sum), requests: stage.metricCount(sum) },
-      period,
+      usingMetrics: { clientErrors: stage.metricClientError(SUM), requests: stage.metricCount(SUM) },
+      period: PERIOD,
       label: 'Share of API requests answered with a 4xx (%)',
     }),
     'A quarter or more of the API requests in 5 minutes were answered with a 4xx: a wave of dead links, probing for tokens, or refused submissions.',
     25,
   );
   const throttled = new MetricFilter(scope, 'ApiThrottledRequests', {
-    logGroup: sources.apiAccessLogs,
+    logGroup: accessLogs,
     // The access log's status is a JSON string ("$context.status").
     filterPattern: FilterPattern.stringValue('$.status', '=', '429'),
     metricNamespace: metricNamespace(Stack.of(scope).stackName),
@@ -109,12 +131,14 @@ export function buildAlarms(scope: Construct, sources: AlarmSources): void {
   });
   alarmOn(
     'ApiThrottledAlarm',
-    throttled.metric(sum),
+    throttled.metric(SUM),
     "The API refused 10 or more requests with 429 in 5 minutes: the stage's rate limit turns away supervisors or officials; raise it if the load is real.",
     10,
   );
+}
 
-  // Account-wide, as AWS reviews them: SES publishes these rates (0 to 1) every few hours.
+/** Account-wide, as AWS reviews them: SES publishes these rates (0 to 1) every few hours. */
+function alarmOnSesReputation(alarmOn: AlarmOn): void {
   const reputation = { namespace: 'AWS/SES', period: Duration.hours(1), statistic: 'Maximum' } as const;
   alarmOn(
     'SesBounceRateAlarm',
@@ -128,8 +152,4 @@ export function buildAlarms(scope: Construct, sources: AlarmSources): void {
     `The account's SES complaint rate reached ${COMPLAINT_RATE_ALARM * 100}%, where AWS puts the account under review (sending is paused at 0.5%).`,
     COMPLAINT_RATE_ALARM,
   );
-
-  for (const { id, queue, description } of sources.deadLetterQueues) {
-    alarmOn(id, queue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }), description);
-  }
 }

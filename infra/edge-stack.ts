@@ -75,6 +75,95 @@ const scopeOf = (limit: ClientRateLimit): CfnWebACL.StatementProperty | undefine
   return parts.length === 1 ? parts[0] : { andStatement: { statements: parts } };
 };
 
+/** A managed rule group of AWS; the rules in `countOnly` count matching requests instead of blocking them. */
+const managedRule = (name: string, priority: number, countOnly: string[] = []): CfnWebACL.RuleProperty => ({
+  name,
+  priority,
+  overrideAction: { none: {} },
+  statement: {
+    managedRuleGroupStatement: {
+      vendorName: 'AWS',
+      name,
+      ruleActionOverrides: countOnly.map((rule) => ({ name: rule, actionToUse: { count: {} } })),
+    },
+  },
+  visibilityConfig: { sampledRequestsEnabled: true, cloudWatchMetricsEnabled: true, metricName: name },
+});
+
+/** One rate-based rule per client limit, blocking with 429 a client address over it. */
+const rateRules = (): CfnWebACL.RuleProperty[] =>
+  CLIENT_RATE_LIMITS.map((limit, i) => ({
+    name: `RateLimit${limit.name}`,
+    priority: 10 + i,
+    action: { block: { customResponse: { responseCode: 429 } } },
+    statement: {
+      rateBasedStatement: {
+        limit: limit.limit,
+        evaluationWindowSec: limit.windowSeconds,
+        aggregateKeyType: 'IP',
+        ...(scopeOf(limit) ? { scopeDownStatement: scopeOf(limit) } : {}),
+      },
+    },
+    visibilityConfig: {
+      sampledRequestsEnabled: true,
+      cloudWatchMetricsEnabled: true,
+      metricName: `RateLimit${limit.name}`,
+    },
+  }));
+
+/** The web ACL in front of the distribution: the managed rules, then the per-client rate limits. */
+const buildWebAcl = (scope: Construct): CfnWebACL =>
+  new CfnWebACL(scope, 'WebAcl', {
+    scope: 'CLOUDFRONT',
+    defaultAction: { allow: {} },
+    description: 'Service supervision: managed rules and per-client rate limits in front of the HTTP API',
+    visibilityConfig: {
+      sampledRequestsEnabled: true,
+      cloudWatchMetricsEnabled: true,
+      metricName: 'ServiceSupervision',
+    },
+    rules: [
+      // Answers and reports with long texts exceed the rule set's 8 KB body limit: counted, not blocked.
+      managedRule('AWSManagedRulesCommonRuleSet', 0, ['SizeRestrictions_BODY']),
+      managedRule('AWSManagedRulesKnownBadInputsRuleSet', 1),
+      ...rateRules(),
+    ],
+  });
+
+/** The distribution in front of the API's domain: nothing cached, HTTPS only, behind `webAcl`. */
+const buildDistribution = (scope: Construct, apiDomain: string, webAcl: CfnWebACL): Distribution => {
+  const distribution = new Distribution(scope, 'Distribution', {
+    comment: 'Service supervision: survey and rectification links and the organizer console',
+    defaultBehavior: {
+      origin: new HttpOrigin(apiDomain, { protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY }),
+      allowedMethods: AllowedMethods.ALLOW_ALL,
+      // Every page is personal: nothing is cached, and every viewer header but Host reaches the API.
+      cachePolicy: CachePolicy.CACHING_DISABLED,
+      originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+      viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+    },
+    webAclId: webAcl.attrArn,
+    httpVersion: HttpVersion.HTTP2_AND_3,
+    priceClass: PriceClass.PRICE_CLASS_ALL,
+  });
+  acknowledgeFinding(
+    distribution,
+    'AwsSolutions-CFR1',
+    "Supervisors and officials open their links wherever they are; a geo restriction would lock out a supervisor travelling abroad, and WAF's rate limits bound abuse per address.",
+  );
+  acknowledgeFinding(
+    distribution,
+    'AwsSolutions-CFR3',
+    "The HTTP API's access log (route key, status, latency; never the token in the path) records every request CloudFront forwards; CloudFront's own log would add the personal-link paths.",
+  );
+  acknowledgeFinding(
+    distribution,
+    'AwsSolutions-CFR4',
+    "The distribution answers on its cloudfront.net name with CloudFront's default certificate, whose viewer policy AWS fixes (TLSv1 at the least); a minimum of TLS 1.2 needs an office's own domain and certificate, which only the office can provide.",
+  );
+  return distribution;
+};
+
 /**
  * What the public reaches: a CloudFront distribution in front of the HTTP API, with AWS WAF (the
  * managed common and known-bad-inputs rules, and a rate limit per client address on each of
@@ -84,6 +173,7 @@ const scopeOf = (limit: ClientRateLimit): CfnWebACL.StatementProperty | undefine
 export class SupervisionEdgeStack extends Stack {
   /** The public entry: links and the console go through it. */
   public readonly distribution: Distribution;
+  /** The WAF web ACL of the distribution. */
   public readonly webAcl: CfnWebACL;
 
   public constructor(scope: Construct, id: string, props: SupervisionEdgeStackProps) {
@@ -96,85 +186,8 @@ export class SupervisionEdgeStack extends Stack {
           "The HTTP API's domain: the ApiDomain output of the main stack (xxxx.execute-api.<region>.amazonaws.com).",
         allowedPattern: '^[a-z0-9.-]+$',
       }).valueAsString;
-
-    const managed = (name: string, priority: number, countOnly: string[] = []): CfnWebACL.RuleProperty => ({
-      name,
-      priority,
-      overrideAction: { none: {} },
-      statement: {
-        managedRuleGroupStatement: {
-          vendorName: 'AWS',
-          name,
-          ruleActionOverrides: countOnly.map((rule) => ({ name: rule, actionToUse: { count: {} } })),
-        },
-      },
-      visibilityConfig: { sampledRequestsEnabled: true, cloudWatchMetricsEnabled: true, metricName: name },
-    });
-    const rateRules: CfnWebACL.RuleProperty[] = CLIENT_RATE_LIMITS.map((limit, i) => ({
-      name: `RateLimit${limit.name}`,
-      priority: 10 + i,
-      action: { block: { customResponse: { responseCode: 429 } } },
-      statement: {
-        rateBasedStatement: {
-          limit: limit.limit,
-          evaluationWindowSec: limit.windowSeconds,
-          aggregateKeyType: 'IP',
-          ...(scopeOf(limit) ? { scopeDownStatement: scopeOf(limit) } : {}),
-        },
-      },
-      visibilityConfig: {
-        sampledRequestsEnabled: true,
-        cloudWatchMetricsEnabled: true,
-        metricName: `RateLimit${limit.name}`,
-      },
-    }));
-    this.webAcl = new CfnWebACL(this, 'WebAcl', {
-      scope: 'CLOUDFRONT',
-      defaultAction: { allow: {} },
-      description: 'Service supervision: managed rules and per-client rate limits in front of the HTTP API',
-      visibilityConfig: {
-        sampledRequestsEnabled: true,
-        cloudWatchMetricsEnabled: true,
-        metricName: 'ServiceSupervision',
-      },
-      rules: [
-        // Answers and reports with long texts exceed the rule set's 8 KB body limit: counted, not blocked.
-        managed('AWSManagedRulesCommonRuleSet', 0, ['SizeRestrictions_BODY']),
-        managed('AWSManagedRulesKnownBadInputsRuleSet', 1),
-        ...rateRules,
-      ],
-    });
-
-    this.distribution = new Distribution(this, 'Distribution', {
-      comment: 'Service supervision: survey and rectification links and the organizer console',
-      defaultBehavior: {
-        origin: new HttpOrigin(apiDomain, { protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY }),
-        allowedMethods: AllowedMethods.ALLOW_ALL,
-        // Every page is personal: nothing is cached, and every viewer header but Host reaches the API.
-        cachePolicy: CachePolicy.CACHING_DISABLED,
-        originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
-        viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
-      },
-      webAclId: this.webAcl.attrArn,
-      httpVersion: HttpVersion.HTTP2_AND_3,
-      priceClass: PriceClass.PRICE_CLASS_ALL,
-    });
-    acknowledgeFinding(
-      this.distribution,
-      'AwsSolutions-CFR1',
-      "Supervisors and officials open their links wherever they are; a geo restriction would lock out a supervisor travelling abroad, and WAF's rate limits bound abuse per address.",
-    );
-    acknowledgeFinding(
-      this.distribution,
-      'AwsSolutions-CFR3',
-      "The HTTP API's access log (route key, status, latency; never the token in the path) records every request CloudFront forwards; CloudFront's own log would add the personal-link paths.",
-    );
-    acknowledgeFinding(
-      this.distribution,
-      'AwsSolutions-CFR4',
-      "The distribution answers on its cloudfront.net name with CloudFront's default certificate, whose viewer policy AWS fixes (TLSv1 at the least); a minimum of TLS 1.2 needs an office's own domain and certificate, which only the office can provide.",
-    );
-
+    this.webAcl = buildWebAcl(this);
+    this.distribution = buildDistribution(this, apiDomain, this.webAcl);
     new CfnOutput(this, 'PublicUrl', {
       value: `https://${this.distribution.distributionDomainName}`,
       description:

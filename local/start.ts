@@ -12,6 +12,7 @@ import { targetFromEnvironment, writeEndpointFile } from '../cli/target.ts';
 import type { ConsoleRole } from '../functions/core/access/console-access.ts';
 import { formatCostLines } from '../functions/core/campaign/aws-cost.ts';
 import { composeMimeMessage } from '../functions/core/formats/mime.ts';
+import type { CampaignDefinition } from '../functions/core/model.ts';
 import { startEmbeddedCloud } from './cloud.ts';
 import type { ConsoleAccount } from './cognito.ts';
 import { demoCampaign } from './demo/campaign.ts';
@@ -138,6 +139,17 @@ const portTakenMessage = (error: PortInUse) => {
     : `${error.message}: stop what uses it, or try again`;
 };
 
+type Flags = z.infer<typeof Flags>;
+type Cloud = Awaited<ReturnType<typeof startEmbeddedCloud>>;
+type Target = Awaited<ReturnType<typeof targetFromEnvironment>>;
+
+/** The demo campaign as launched: its definition, execution and the life that plays it. */
+interface LaunchedDemo {
+  target: Target;
+  definition: CampaignDefinition;
+  life: DemoLife;
+}
+
 const main = async () => {
   const flags = parseFlags();
   if (flags.help) {
@@ -149,7 +161,40 @@ const main = async () => {
   say(
     'starting the embedded cloud: DynamoDB (dynalite), SES (aws-ses-v2-local), Step Functions (local runner), console sign-in (cognito-local), survey API',
   );
-  let cloud: Awaited<ReturnType<typeof startEmbeddedCloud>>;
+  const cloud = await startCloud(flags);
+  if (typeof cloud === 'number') return cloud;
+  const shutdown = async (code: number) => {
+    await cloud.close();
+    return code;
+  };
+  try {
+    say(
+      `  DynamoDB ${cloud.urls.dynamodb} · SES ${cloud.urls.ses} · Step Functions ${cloud.urls.sfn} · survey API ${cloud.urls.api}`,
+    );
+    const demo = await launchDemo(cloud, out);
+    await demo.life.invitations();
+    await demo.life.answers();
+    if (flags.serve) {
+      await serveCampaign(cloud, demo, flags, out);
+      say('stopping the embedded cloud');
+      return await shutdown(0);
+    }
+    await demo.life.toRectification();
+    await reportResults(cloud, demo, out);
+    const denied = reportIam(cloud);
+    console.log(
+      'to answer in a browser, watch the workflow continue and sign in to the organizer console: npm start -- --serve',
+    );
+    say('done');
+    return await shutdown(denied > 0 ? 1 : 0);
+  } catch (error) {
+    console.error(`npm start failed: ${error instanceof Error ? error.message : String(error)}`);
+    return shutdown(1);
+  }
+};
+
+/** Starts the embedded cloud on the ports asked for; an exit code when it cannot. */
+const startCloud = async (flags: Flags): Promise<Cloud | number> => {
   try {
     // A port given and taken is refused now, not after the seconds the cloud takes to build itself.
     for (const [service, port] of [
@@ -158,7 +203,7 @@ const main = async () => {
     ] as const)
       if (port !== undefined) await ensurePortFree({ service, host: '127.0.0.1', port });
     // The demo's organizer signs in to the console, as do those who open it with --serve.
-    cloud = await startEmbeddedCloud({ console: true, ports: { api: flags.port, ses: flags['ses-port'] } });
+    return await startEmbeddedCloud({ console: true, ports: { api: flags.port, ses: flags['ses-port'] } });
   } catch (error) {
     if (error instanceof PortInUse) {
       console.error(`npm start: ${portTakenMessage(error)}`);
@@ -169,135 +214,131 @@ const main = async () => {
     );
     return 1;
   }
-  const shutdown = async (code: number) => {
-    await cloud.close();
-    return code;
-  };
-  try {
-    say(
-      `  DynamoDB ${cloud.urls.dynamodb} · SES ${cloud.urls.ses} · Step Functions ${cloud.urls.sfn} · survey API ${cloud.urls.api}`,
-    );
-    // The same target, folder reading, launch, status and results as the `supervision` command.
-    const target = await targetFromEnvironment(
-      `the embedded cloud (${cloud.urls.sfn})`,
-      cloud.tableName,
-      cloud.stateMachineArn,
-    );
-    const { store, sfn } = target;
-    const now = new Date();
-    // A month-long campaign as organizers run it: a reminder in two days, the deadline in a week, review
-    // and fact-check windows of working days. The demo's organizer reminds, closes and ends both windows
-    // early from the console (as organizers may), so every phase follows the one before at once.
-    const demo = demoCampaign(now, {
-      reminderAfterSeconds: 2 * 86400,
-      deadlineAfterSeconds: 7 * 86400,
-      reviewDays: 3,
-      factCheckDays: 5,
-    });
-    const folderDir = join(out, 'demo-campaign');
-    await writeCampaignFolder(folderDir, demo, 'xlsx');
-    const folder = await loadCampaignFolder(folderDir, now);
-    if (!folder.definition)
-      throw new Error(`the demo campaign folder does not validate:\n${folder.problems.map(formatProblem).join('\n')}`);
-    const definition = folder.definition;
-    const { campaign } = definition;
-    say(
-      `launching ${campaign.title.zh} / ${campaign.title.en} (${campaign.id}): ${definition.centers.length} centers, ${definition.supervisors.length} supervisors`,
-    );
-    say(`  from the campaign folder ${folderDir} (what \`supervision launch\` reads)`);
-    const { outcome: launch } = await launchDefinition(target, definition, now);
-    say(`  StartExecution → ${launch.executionArn} (${launch.outcome})`);
+};
 
-    const life = new DemoLife({
-      store,
-      sfn,
-      urls: cloud.urls,
-      consoleAccounts: cloud.consoleAccounts,
-      definition,
-      executionArn: launch.executionArn,
-      say,
-    });
-    await life.invitations();
-    await life.answers();
+/** Writes the demo's campaign folder under `out`, reads it and launches it as `supervision launch` does. */
+const launchDemo = async (cloud: Cloud, out: string): Promise<LaunchedDemo> => {
+  // The same target, folder reading, launch, status and results as the `supervision` command.
+  const target = await targetFromEnvironment(
+    `the embedded cloud (${cloud.urls.sfn})`,
+    cloud.tableName,
+    cloud.stateMachineArn,
+  );
+  const now = new Date();
+  // A month-long campaign as organizers run it: a reminder in two days, the deadline in a week, review
+  // and fact-check windows of working days. The demo's organizer reminds, closes and ends both windows
+  // early from the console (as organizers may), so every phase follows the one before at once.
+  const demo = demoCampaign(now, {
+    reminderAfterSeconds: 2 * 86400,
+    deadlineAfterSeconds: 7 * 86400,
+    reviewDays: 3,
+    factCheckDays: 5,
+  });
+  const folderDir = join(out, 'demo-campaign');
+  await writeCampaignFolder(folderDir, demo, 'xlsx');
+  const folder = await loadCampaignFolder(folderDir, now);
+  if (!folder.definition)
+    throw new Error(`the demo campaign folder does not validate:\n${folder.problems.map(formatProblem).join('\n')}`);
+  const definition = folder.definition;
+  const { campaign } = definition;
+  say(
+    `launching ${campaign.title.zh} / ${campaign.title.en} (${campaign.id}): ${definition.centers.length} centers, ${definition.supervisors.length} supervisors`,
+  );
+  say(`  from the campaign folder ${folderDir} (what \`supervision launch\` reads)`);
+  const { outcome: launch } = await launchDefinition(target, definition, now);
+  say(`  StartExecution → ${launch.executionArn} (${launch.outcome})`);
+  const life = new DemoLife({
+    store: target.store,
+    sfn: target.sfn,
+    urls: cloud.urls,
+    consoleAccounts: cloud.consoleAccounts,
+    definition,
+    executionArn: launch.executionArn,
+    say,
+  });
+  return { target, definition, life };
+};
 
-    if (flags.serve) {
-      console.log(`\n${formatCampaignStatus(await readCampaignStatus(target, campaign.id))}\n`);
-      const meta = await store.campaigns.getMeta(campaign.id);
-      const open = [];
-      for await (const a of store.assignments.streamAssignments(campaign.id)) if (!a.answeredAt) open.push(a);
-      const unanswered = new Set(open.map((a) => a.supervisorId));
-      for (const email of life.record.invitations) {
-        const supervisor = definition.supervisors.find((s) => s.email === email.destination.to[0]);
-        if (supervisor && unanswered.has(supervisor.id))
-          for (const url of surveyLinks(email)) console.log(`INVITE ${url}`);
-      }
-      console.log(`OUTBOX ${cloud.urls.ses}`);
-      for (const line of consoleLines(cloud.urls.api, cloud.consoleAccounts)) console.log(line);
-      const endpointFile = join(out, 'local-cloud.json');
-      await writeEndpointFile(endpointFile, {
-        ...cloud.urls,
-        stateMachineArn: cloud.stateMachineArn,
-        tableName: cloud.tableName,
-        region: cloud.region,
-      });
-      const local = flags.out === 'out' ? '--local' : `--endpoint-file ${endpointFile}`;
-      say(`campaign open until ${meta.deadline}; answered ${meta.answered}/${meta.total}. Press Ctrl-C to stop.`);
-      say(
-        `from another terminal: npx supervision status ${campaign.id} ${local}   (also extend, close, results; init/validate/launch your own folder)`,
-      );
-      await new Promise<void>((resolveStop) => {
-        process.once('SIGINT', () => resolveStop());
-        process.once('SIGTERM', () => resolveStop());
-      });
-      say('stopping the embedded cloud');
-      return await shutdown(0);
-    }
-
-    await life.toRectification();
-
-    const { meta, rows } = await loadResults(target, campaign.id);
-    console.log(`\n${formatResultsHeader(meta)}\n`);
-    console.log(formatLeagueTable(rows));
-    const outbox = await readOutbox(cloud.urls.ses);
-    const byKind = new Map<string, number>();
-    for (const e of outbox) byKind.set(mailKindOf(e), (byKind.get(mailKindOf(e)) ?? 0) + 1);
-    console.log(`\nemails sent: ${[...byKind].map(([k, n]) => `${k} ${n}`).join(' · ')} (total ${outbox.length})`);
-    const dir = await writeEml(outbox, join(out, 'mail'));
-    console.log(`every email is in ${dir}/ (.eml: open with any mail client)`);
-    // The city results are the workbook the organizers received, as sent.
-    const workbook = outbox
-      .find((e) => mailKindOf(e) === 'city-summary')
-      ?.attachments.find((a) => a.filename?.endsWith('.xlsx'));
-    if (workbook) {
-      const file = join(out, 'results.xlsx');
-      await writeFile(file, Buffer.from(workbook.content, 'base64'));
-      console.log(`city results (a sheet per level): ${file}`);
-    }
-    // What the campaign would cost on AWS, from the usage the embedded cloud counted (as `supervision status`).
-    await cloud.flushUsage();
-    const { cost } = await readCampaignStatus(target, campaign.id);
-    if (cost) {
-      const [headline, ...rest] = formatCostLines(cost, 'en');
-      console.log(`on AWS: ${headline}`);
-      for (const line of rest) console.log(`  ${line}`);
-    }
-    // Each function's calls were checked against its role's policies; one the demo never runs was not.
-    const denied = cloud.iam.denied();
-    const calling = new Set(cloud.iam.calls.map((c) => c.functionName));
-    const idle = cloud.model.functions.map((f) => f.name).filter((name) => !calling.has(name));
-    console.log(
-      `iam: enforcing ${cloud.iam.functions} function policies from the synthesized stack · denied ${denied.length} · ${calling.size} functions made ${cloud.iam.callCount()} calls${idle.length > 0 ? ` (none from ${idle.join(', ')})` : ''}`,
-    );
-    for (const call of denied) console.error(`  denied: ${call.functionName} ${call.action} on ${call.resource}`);
-    console.log(
-      'to answer in a browser, watch the workflow continue and sign in to the organizer console: npm start -- --serve',
-    );
-    say('done');
-    return await shutdown(denied.length > 0 ? 1 : 0);
-  } catch (error) {
-    console.error(`npm start failed: ${error instanceof Error ? error.message : String(error)}`);
-    return shutdown(1);
+/**
+ * Keeps the campaign open until Ctrl-C: prints its status, a link per unanswered assignment, the outbox
+ * and the console with its accounts, and writes the endpoint file the `supervision` command reads.
+ */
+const serveCampaign = async (cloud: Cloud, demo: LaunchedDemo, flags: Flags, out: string): Promise<void> => {
+  const { target, definition, life } = demo;
+  const { store } = target;
+  const { campaign } = definition;
+  console.log(`\n${formatCampaignStatus(await readCampaignStatus(target, campaign.id))}\n`);
+  const meta = await store.campaigns.getMeta(campaign.id);
+  const open = [];
+  for await (const a of store.assignments.streamAssignments(campaign.id)) if (!a.answeredAt) open.push(a);
+  const unanswered = new Set(open.map((a) => a.supervisorId));
+  for (const email of life.record.invitations) {
+    const supervisor = definition.supervisors.find((s) => s.email === email.destination.to[0]);
+    if (supervisor && unanswered.has(supervisor.id)) for (const url of surveyLinks(email)) console.log(`INVITE ${url}`);
   }
+  console.log(`OUTBOX ${cloud.urls.ses}`);
+  for (const line of consoleLines(cloud.urls.api, cloud.consoleAccounts)) console.log(line);
+  const endpointFile = join(out, 'local-cloud.json');
+  await writeEndpointFile(endpointFile, {
+    ...cloud.urls,
+    stateMachineArn: cloud.stateMachineArn,
+    tableName: cloud.tableName,
+    region: cloud.region,
+  });
+  const local = flags.out === 'out' ? '--local' : `--endpoint-file ${endpointFile}`;
+  say(`campaign open until ${meta.deadline}; answered ${meta.answered}/${meta.total}. Press Ctrl-C to stop.`);
+  say(
+    `from another terminal: npx supervision status ${campaign.id} ${local}   (also extend, close, results; init/validate/launch your own folder)`,
+  );
+  await new Promise<void>((resolveStop) => {
+    process.once('SIGINT', () => resolveStop());
+    process.once('SIGTERM', () => resolveStop());
+  });
+};
+
+/** Prints the league table, writes every email and the city workbook under `out`, and prints the AWS cost. */
+const reportResults = async (cloud: Cloud, demo: LaunchedDemo, out: string): Promise<void> => {
+  const { target } = demo;
+  const campaignId = demo.definition.campaign.id;
+  const { meta, rows } = await loadResults(target, campaignId);
+  console.log(`\n${formatResultsHeader(meta)}\n`);
+  console.log(formatLeagueTable(rows));
+  const outbox = await readOutbox(cloud.urls.ses);
+  const byKind = new Map<string, number>();
+  for (const e of outbox) byKind.set(mailKindOf(e), (byKind.get(mailKindOf(e)) ?? 0) + 1);
+  console.log(`\nemails sent: ${[...byKind].map(([k, n]) => `${k} ${n}`).join(' · ')} (total ${outbox.length})`);
+  const dir = await writeEml(outbox, join(out, 'mail'));
+  console.log(`every email is in ${dir}/ (.eml: open with any mail client)`);
+  // The city results are the workbook the organizers received, as sent.
+  const workbook = outbox
+    .find((e) => mailKindOf(e) === 'city-summary')
+    ?.attachments.find((a) => a.filename?.endsWith('.xlsx'));
+  if (workbook) {
+    const file = join(out, 'results.xlsx');
+    await writeFile(file, Buffer.from(workbook.content, 'base64'));
+    console.log(`city results (a sheet per level): ${file}`);
+  }
+  // What the campaign would cost on AWS, from the usage the embedded cloud counted (as `supervision status`).
+  await cloud.flushUsage();
+  const { cost } = await readCampaignStatus(target, campaignId);
+  if (cost) {
+    const [headline, ...rest] = formatCostLines(cost, 'en');
+    console.log(`on AWS: ${headline}`);
+    for (const line of rest) console.log(`  ${line}`);
+  }
+};
+
+/** Each function's calls were checked against its role's policies; prints what IAM saw, returns the denials. */
+const reportIam = (cloud: Cloud): number => {
+  const denied = cloud.iam.denied();
+  const calling = new Set(cloud.iam.calls.map((c) => c.functionName));
+  // One the demo never runs was not checked.
+  const idle = cloud.model.functions.map((f) => f.name).filter((name) => !calling.has(name));
+  console.log(
+    `iam: enforcing ${cloud.iam.functions} function policies from the synthesized stack · denied ${denied.length} · ${calling.size} functions made ${cloud.iam.callCount()} calls${idle.length > 0 ? ` (none from ${idle.join(', ')})` : ''}`,
+  );
+  for (const call of denied) console.error(`  denied: ${call.functionName} ${call.action} on ${call.resource}`);
+  return denied.length;
 };
 
 process.exitCode = await main();
