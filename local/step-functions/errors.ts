@@ -53,6 +53,7 @@ export class TaskTimedOut extends StepFunctionsApiError {
 export class WorkflowDefinitionRefused extends Error {
   override name = 'WorkflowDefinitionRefused';
 
+  /** One line per problem, naming the state (or the top level) it is in. */
   readonly problems: string[];
 
   constructor(problems: string[], options?: ErrorOptions) {
@@ -64,7 +65,9 @@ export class WorkflowDefinitionRefused extends Error {
 /** Marks what is left of an execution that has ended; the interpreter neither retries nor catches it. */
 export class ExecutionClosed extends Error {
   override name = 'States.Runtime';
+  /** Read by the interpreter: no Retry applies. */
   readonly isRetryable = false;
+  /** Read by the interpreter: no Catch applies. */
   readonly isCatchable = false;
 
   constructor() {
@@ -75,7 +78,9 @@ export class ExecutionClosed extends Error {
 /** A task result above 256 KiB: terminal on AWS, so neither retried nor caught here. */
 export class DataLimitExceeded extends Error {
   override name = 'States.DataLimitExceeded';
+  /** Read by the interpreter: no Retry applies. */
   readonly isRetryable = false;
+  /** Read by the interpreter: no Catch applies. */
   readonly isCatchable = false;
 
   constructor(functionArn: string) {
