@@ -54,6 +54,7 @@ import {
   StaleResponseVersion,
 } from './core/findings/review.ts';
 import type { Lang } from './core/i18n.ts';
+import { chooseLang } from './core/i18n.ts';
 import { CENTER_LEVELS, type Center, type CenterLevel, Id, type LocalizedText } from './core/model.ts';
 import { renderAuditPage } from './core/render/console/audit-page.ts';
 import { renderCampaignList } from './core/render/console/campaign-list-page.ts';
@@ -70,7 +71,6 @@ import { renderConsoleMessage } from './core/render/console/message-page.ts';
 import { renderResultsPage } from './core/render/console/results-page.ts';
 import { renderReviewPage } from './core/render/console/review-page.ts';
 import { renderMfaCodePage, renderNewPasswordPage, renderSignInPage } from './core/render/console/sign-in.ts';
-import { chooseLang } from './core/render/survey-page.ts';
 import { CONTROL_CHARACTER_MESSAGE } from './core/responses/text-guard.ts';
 import { resultsCsv } from './core/scoring/report.ts';
 import { readRequestBody } from './edge/http/request-body.ts';

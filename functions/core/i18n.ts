@@ -47,3 +47,22 @@ export const formatBeijingTime = (iso: string): string => {
   const d = new Date(Date.parse(iso) + 8 * 3600_000);
   return `${d.toISOString().slice(0, 16).replace('T', ' ')} (UTC+8)`;
 };
+
+/**
+ * Chooses the page language: `?lang=` first, then the highest-weighted of Chinese or English in
+ * Accept-Language, then Chinese.
+ */
+export const chooseLang = (query: string | undefined, acceptLanguage: string | undefined): Lang => {
+  if (query === 'zh' || query === 'en') return query;
+  let best: { lang: Lang; q: number } | undefined;
+  for (const part of (acceptLanguage ?? '').slice(0, 512).split(',')) {
+    const [range = '', ...params] = part.trim().toLowerCase().split(';');
+    const lang: Lang | undefined =
+      range === 'en' || range.startsWith('en-') ? 'en' : range === 'zh' || range.startsWith('zh-') ? 'zh' : undefined;
+    if (!lang) continue;
+    const qParam = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    const q = qParam ? Number(qParam.slice(2)) : 1;
+    if (Number.isFinite(q) && q > 0 && (!best || q > best.q)) best = { lang, q };
+  }
+  return best?.lang ?? 'zh';
+};

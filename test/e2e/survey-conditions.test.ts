@@ -1,7 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Questionnaire } from '../../functions/core/model.ts';
-import { renderSurveyPage, SURVEY_CSP } from '../../functions/core/render/survey-page.ts';
+import { SURVEY_CSP } from '../../functions/core/render/survey/assets.ts';
+import { renderSurveyPage } from '../../functions/core/render/survey/page.ts';
 import { smallCampaign } from '../fixtures/campaign.ts';
 import { launchChromium } from '../support/browser.ts';
 

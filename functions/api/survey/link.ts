@@ -10,7 +10,7 @@ import { checkLinkAlive, surveyLinkExpiry } from '../../core/campaign/link-lifet
 import { collecting, correctionUntil, DEFAULT_CAMPAIGN_CACHE_SECONDS } from '../../core/campaign/submission-window.ts';
 import { CampaignNotFound } from '../../core/errors.ts';
 import type { Center, Questionnaire } from '../../core/model.ts';
-import type { SurveyPageModel } from '../../core/render/survey-page.ts';
+import type { SurveyPageModel } from '../../core/render/survey/model.ts';
 import { questionnaireFor } from '../../core/responses/answers.ts';
 import { createLinkLookup, readLinkToken } from '../../edge/http/token-link.ts';
 import type { HttpRequest } from '../../edge/http/types.ts';

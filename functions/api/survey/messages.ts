@@ -1,6 +1,6 @@
 import type { LinkExpired } from '../../core/campaign/link-lifetime.ts';
 import type { LocalizedText } from '../../core/model.ts';
-import { renderMessagePage } from '../../core/render/survey-page.ts';
+import { renderMessagePage } from '../../core/render/survey/page.ts';
 import type { FieldError } from '../../core/responses/answers.ts';
 import type { ErrorHandler } from '../../edge/http/errors.ts';
 import { answerLinkExpired } from '../../edge/http/token-link.ts';

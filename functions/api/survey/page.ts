@@ -2,7 +2,7 @@ import * as z from 'zod';
 import type { TokenRecord } from '../../adapters/table/assignments.ts';
 import type { ResponseRecord } from '../../adapters/table/responses.ts';
 import { store } from '../../adapters/table.ts';
-import { renderSurveyPage } from '../../core/render/survey-page.ts';
+import { renderSurveyPage } from '../../core/render/survey/page.ts';
 import type { HttpRequest, HttpResult } from '../../edge/http/types.ts';
 import { buildPageModel, type Context, checkWritable, loadContext, surveyLinks } from './link.ts';
 import { respond } from './site.ts';

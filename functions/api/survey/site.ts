@@ -1,4 +1,4 @@
-import { SURVEY_CSP } from '../../core/render/survey-page.ts';
+import { SURVEY_CSP } from '../../core/render/survey/assets.ts';
 import { createResponses } from '../../edge/http/responses.ts';
 import { DATA_CSP, type HeaderProfile } from '../../edge/http/security-headers.ts';
 

@@ -1,7 +1,7 @@
 import type { TokenRecord } from '../../adapters/table/assignments.ts';
 import { store } from '../../adapters/table.ts';
 import { collecting } from '../../core/campaign/submission-window.ts';
-import { renderSurveyPage } from '../../core/render/survey-page.ts';
+import { renderSurveyPage } from '../../core/render/survey/page.ts';
 import type { FieldError } from '../../core/responses/answers.ts';
 import { checkDraft } from '../../core/responses/draft.ts';
 import type { SubmissionInput } from '../../core/responses/submission-input.ts';

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Lang } from '../../core/i18n.ts';
-import { chooseLang } from '../../core/render/survey-page.ts';
+import { chooseLang } from '../../core/i18n.ts';
 
 /**
  * Whether a client wants JSON rather than a page: it sent JSON, or it accepts JSON and not HTML (a

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type Question, Questionnaire } from '../../../functions/core/model.ts';
-import { renderSurveyPage } from '../../../functions/core/render/survey-page.ts';
+import { renderSurveyPage } from '../../../functions/core/render/survey/page.ts';
 import { validateAnswers } from '../../../functions/core/responses/answers.ts';
 import {
   ConditionSyntaxError,

@@ -7,7 +7,7 @@ import {
   SurveyJsImportError,
 } from '../../../functions/core/formats/surveyjs/import.ts';
 import type { Question } from '../../../functions/core/model.ts';
-import { renderSurveyPage } from '../../../functions/core/render/survey-page.ts';
+import { renderSurveyPage } from '../../../functions/core/render/survey/page.ts';
 import { questionsFor, validateAnswers } from '../../../functions/core/responses/answers.ts';
 import { smallCampaign } from '../../fixtures/campaign.ts';
 

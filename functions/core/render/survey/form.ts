@@ -1,0 +1,76 @@
+/**
+ * The survey form: the sections of questions asked of the activity, the problem rows, and what the
+ * page's script needs (draft URL, messages), with the draft and submit buttons.
+ */
+import { DIMENSION_LABELS, escapeHtml } from '../../i18n.ts';
+import { MAX_PROBLEMS } from '../../model.ts';
+import { isAsked } from '../../responses/condition.ts';
+import { askedSections, type SurveyPageModel } from './model.ts';
+import { hasProblemContent, renderProblemRow } from './problem-row.ts';
+import { renderQuestion } from './question.ts';
+import { fieldValue, say, showText, showUi } from './text.ts';
+
+/** The form: every section's questions, the problem rows, and the draft and submit buttons. */
+export const renderForm = (m: SurveyPageModel): string => {
+  const { lang } = m;
+  const errors = new Map(m.errors.map((e) => [e.field, e.message]));
+  const questions = askedSections(m);
+  const byId = new Map(questions.flatMap((s) => s.questions.map((q) => [q.id, q] as const)));
+  // Counted as the page with JavaScript counts: questions whose condition is false are not asked.
+  const askedNow = questions.flatMap((s) => s.questions).filter((q) => isAsked(q, m.answers, undefined, m.activity));
+  const total = askedNow.length;
+  const answered = askedNow.filter((q) => fieldValue(m.answers[q.id]).trim() !== '').length;
+  const sections = questions
+    .map(
+      ({ section, questions: qs }) =>
+        `<section class="card dim" aria-labelledby="s-${section.dimension}"><h2 id="s-${section.dimension}">${showText(DIMENSION_LABELS[section.dimension], lang)}<span>${qs.length} ${showUi('questions', lang)}</span></h2>${qs
+          .map((q) => renderQuestion(q, m.answers[q.id], errors.get(q.id), lang, byId))
+          .join('')}</section>`,
+    )
+    .join('');
+  // Keep row numbers as posted, so errors stay beside their row; only trailing blank rows go.
+  const rows = [...m.problems];
+  while (rows.length > 0 && !hasProblemContent(rows[rows.length - 1])) rows.pop();
+  const shown = rows.length < MAX_PROBLEMS ? [...rows, {}] : rows;
+  const problemRows = shown.map((p, i) => renderProblemRow(i, i + 1, p, errors, lang, i < rows.length)).join('');
+  const template = renderProblemRow('__i__', '__n__', {}, new Map(), lang);
+  const problems = `<section class="card problems" id="problems" aria-labelledby="s-problems"><h2 id="s-problems">${showUi('problems', lang)}<span>${showUi('optional', lang)}</span></h2>
+<p class="hint">${showUi('problemsHint', lang)}</p><div id="problem-list">${problemRows}</div>
+<button type="submit" class="secondary add" id="add-problem" name="intent" value="add-problem">${showUi('addProblem', lang)}</button>
+<template id="problem-template">${template}</template></section>`;
+  const data = {
+    'draft-url': `${m.token}/draft?lang=${lang}`,
+    'saved-at': m.draftSavedAt ?? m.latest?.submittedAt ?? '',
+    'max-problems': String(MAX_PROBLEMS),
+    'msg-saving': say(lang, '正在保存草稿…', 'Saving draft…'),
+    'msg-saved': say(lang, '草稿已自动保存 {time}', 'Draft saved {time}'),
+    'msg-offline': say(
+      lang,
+      '网络不可用：草稿暂存在本机，恢复后自动保存',
+      'Offline: draft kept on this phone, will save when back online',
+    ),
+    'msg-rejected': say(
+      lang,
+      '草稿未能保存，请检查标红的内容',
+      'The draft could not be saved; check the marked answers',
+    ),
+    'msg-closed': say(lang, '督查活动已结束，不能再保存', 'The campaign has closed; nothing more can be saved'),
+    'msg-restored-local': say(lang, '已恢复本机暂存的草稿', 'Restored the draft kept on this phone'),
+    'msg-required': say(lang, '此题为必答题', 'this question is required'),
+    'msg-missing': say(lang, '还有 {n} 道必答题未作答', 'Required questions not answered yet: {n}'),
+    'msg-sending': say(lang, '正在提交…', 'Submitting…'),
+    'msg-progress': say(lang, '已答 {n}/{t} 题', '{n} of {t} answered'),
+  };
+  const dataAttrs = Object.entries(data)
+    .map(([k, v]) => ` data-${k}="${k.startsWith('msg-') ? v : escapeHtml(v)}"`)
+    .join('');
+  return `<form id="survey" method="post" action="${escapeHtml(m.token)}?lang=${lang}" novalidate${dataAttrs}>
+<button type="submit" class="vh" name="intent" value="draft" tabindex="-1">${showUi('saveDraft', lang)}</button>
+<input type="hidden" name="submissionId" value="${escapeHtml(m.submissionId)}"><input type="hidden" name="lang" value="${lang}"><input type="hidden" name="openedAt" value="${escapeHtml(m.openedAt)}">
+<p class="hint">${showUi('requiredNote', lang)}</p>
+${sections}${problems}
+<div class="actions"><p class="status"><span id="progress">${say(lang, `已答 ${answered}/${total} 题`, `${answered} of ${total} answered`)}</span><span id="save-status" role="status" aria-live="polite"></span></p>
+<button type="submit" class="secondary" name="intent" value="draft">${showUi('saveDraft', lang)}</button>
+<button type="submit" class="primary" name="intent" value="submit">${m.latest ? showUi('resubmit', lang) : showUi('submit', lang)}</button></div>
+</form>`;
+};

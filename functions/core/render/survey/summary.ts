@@ -1,0 +1,48 @@
+/**
+ * The survey's answers read-only (confirmation and closed views): each section's answers, the problems
+ * recorded, and the versions stored.
+ */
+import { DIMENSION_LABELS, escapeHtml } from '../../i18n.ts';
+import { PROBLEM_CATEGORIES, PROBLEM_SEVERITIES } from '../../model.ts';
+import { PROBLEM_CATEGORY_LABELS, PROBLEM_SEVERITY_LABELS } from '../../responses/problems.ts';
+import { askedSections, type SurveyPageModel } from './model.ts';
+import { hasProblemContent } from './problem-row.ts';
+import { answerText, formatBeijing, say, showText, showUi } from './text.ts';
+
+/** The answers and problems as submitted, read-only, section by section. */
+export const renderSummary = (m: SurveyPageModel): string => {
+  const { lang } = m;
+  const sections = askedSections(m, true)
+    .map(
+      ({ section, questions }) =>
+        `<section class="card summary dim" aria-labelledby="s-${section.dimension}"><h2 id="s-${section.dimension}">${showText(DIMENSION_LABELS[section.dimension], lang)}</h2><dl>${questions
+          .map((q) => `<dt>${showText(q.title, lang)}</dt><dd>${answerText(q, m.answers[q.id], lang)}</dd>`)
+          .join('')}</dl></section>`,
+    )
+    .join('');
+  const problems = m.problems.filter(hasProblemContent);
+  const problemList =
+    problems.length === 0
+      ? `<p class="none">${showUi('noProblems', lang)}</p>`
+      : `<dl>${problems
+          .map((p, i) => {
+            const category = PROBLEM_CATEGORIES.find((c) => c === p.category);
+            const severity = PROBLEM_SEVERITIES.find((s) => s === p.severity);
+            return `<dt>${i + 1}. ${category ? showText(PROBLEM_CATEGORY_LABELS[category], lang) : ''}${severity ? ` · ${showText(PROBLEM_SEVERITY_LABELS[severity], lang)}` : ''}</dt><dd>${escapeHtml(p.description ?? '')}</dd>`;
+          })
+          .join('')}</dl>`;
+  return `${sections}<section class="card summary problems" aria-labelledby="s-problems"><h2 id="s-problems">${showUi('problems', lang)}</h2>${problemList}</section>`;
+};
+
+/** The stored versions, newest first. */
+export const renderVersions = (m: SurveyPageModel): string => {
+  const versions = [...(m.versions ?? [])].reverse();
+  if (versions.length === 0) return '';
+  const items = versions
+    .map(
+      (v, i) =>
+        `<li>${say(m.lang, `第 ${v.version} 版`, `Version ${v.version}`)} · ${escapeHtml(formatBeijing(v.submittedAt))}${i === 0 ? ` (${showUi('current', m.lang)})` : ''}</li>`,
+    )
+    .join('');
+  return `<p class="hint">${showUi('versions', m.lang)}</p><ul class="versions">${items}</ul>`;
+};
