@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { FixReport } from '../../../functions/api/rectification/report-fixed.ts';
 import { DisputeInput, RulingInput } from '../../../functions/core/findings/fact-check.ts';
 import { ReviewInput } from '../../../functions/core/findings/review.ts';
 import { composeMimeMessage } from '../../../functions/core/formats/mime.ts';
@@ -10,7 +11,6 @@ import { renderReminder } from '../../../functions/core/render/mail/reminder.ts'
 import { validateAnswers } from '../../../functions/core/responses/answers.ts';
 import { validateProblems } from '../../../functions/core/responses/problems.ts';
 import { findUnsafeCharacter, mailHeaderText } from '../../../functions/core/responses/text-guard.ts';
-import { FixReport } from '../../../functions/rectification-api.ts';
 import { smallCampaign } from '../../fixtures/campaign.ts';
 
 /** Text from outside, checked at every door; every mail header through one guard. */
