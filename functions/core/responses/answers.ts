@@ -4,7 +4,7 @@
  * every problem named by its field.
  */
 import type { Activity, AnswerValue, LocalizedText, Question, Questionnaire } from '../model.ts';
-import { isAsked } from './condition.ts';
+import { isAsked } from './asked.ts';
 import { findUnsafeCharacter, normalizeText } from './text-guard.ts';
 
 /** One problem with a submission, named by the field it concerns. */

@@ -3,7 +3,7 @@
  * rater, indicator, activity, raw answer, normalized score); the finishing passes then run over them.
  */
 import type { Activity, AnswerValue, CenterLevel, Dimension, Questionnaire } from '../model.ts';
-import { isAsked } from '../responses/condition.ts';
+import { isAsked } from '../responses/asked.ts';
 import {
   ACTIVITY_SLOT,
   ALL,

@@ -2,12 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { type Question, Questionnaire } from '../../../functions/core/model.ts';
 import { renderSurveyPage } from '../../../functions/core/render/survey/page.ts';
 import { validateAnswers } from '../../../functions/core/responses/answers.ts';
+import { describeCondition, isAsked } from '../../../functions/core/responses/asked.ts';
 import {
   ConditionSyntaxError,
-  describeCondition,
   evaluateCondition,
   formatCondition,
-  isAsked,
   parseCondition,
 } from '../../../functions/core/responses/condition.ts';
 import { smallCampaign } from '../../fixtures/campaign.ts';

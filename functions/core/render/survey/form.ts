@@ -4,7 +4,7 @@
  */
 import { DIMENSION_LABELS, escapeHtml } from '../../i18n.ts';
 import { MAX_PROBLEMS } from '../../model.ts';
-import { isAsked } from '../../responses/condition.ts';
+import { isAsked } from '../../responses/asked.ts';
 import { askedSections, type SurveyPageModel } from './model.ts';
 import { hasProblemContent, renderProblemRow } from './problem-row.ts';
 import { renderQuestion } from './question.ts';

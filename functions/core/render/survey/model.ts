@@ -5,7 +5,7 @@
 import type { Lang } from '../../i18n.ts';
 import type { Activity, AnswerValue, Campaign, Center, Problem, Questionnaire } from '../../model.ts';
 import { type FieldError, questionsFor, type RawValue } from '../../responses/answers.ts';
-import { isAsked } from '../../responses/condition.ts';
+import { isAsked } from '../../responses/asked.ts';
 import type { RawProblem } from '../../responses/problems.ts';
 
 /** What the page shows: the form, the confirmation after a submission, or the read-only answers after close. */

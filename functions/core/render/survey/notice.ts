@@ -4,7 +4,7 @@
  */
 import { escapeHtml } from '../../i18n.ts';
 import { questionsFor } from '../../responses/answers.ts';
-import { isAsked } from '../../responses/condition.ts';
+import { isAsked } from '../../responses/asked.ts';
 import type { SurveyPageModel } from './model.ts';
 import { hasProblemContent } from './problem-row.ts';
 import { fieldValue, formatBeijing, say, showText, showUi } from './text.ts';

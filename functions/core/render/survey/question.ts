@@ -5,7 +5,7 @@
 import { escapeHtml, type Lang } from '../../i18n.ts';
 import type { AnswerValue, LocalizedText, Question } from '../../model.ts';
 import { allowsNotApplicable, NOT_APPLICABLE, type RawValue } from '../../responses/answers.ts';
-import { conditionOf, describeCondition } from '../../responses/condition.ts';
+import { conditionOf, describeCondition } from '../../responses/asked.ts';
 import { fieldValue, RATING_LABELS, showText, showUi } from './text.ts';
 
 /** One radio option. */
