@@ -4,9 +4,9 @@ import { launchCampaign } from '../cli/launch.ts';
 import { PROVINCE, syntheticCampaign } from '../cli/sample-data/synthetic.ts';
 import { responseSk, shardOf, shardPk } from '../functions/adapters/table/keys.ts';
 import { estimateCost, pricingRegion } from '../functions/core/campaign/aws-cost.ts';
-import type { AnswerValue } from '../functions/core/model.ts';
 import { seededRandom } from '../functions/core/random.ts';
 import { questionsFor } from '../functions/core/responses/answers.ts';
+import type { AnswerValue } from '../functions/core/responses/response.ts';
 import { startEmbeddedCloud } from '../local/cloud.ts';
 import type { BenchSuite } from './suite.ts';
 

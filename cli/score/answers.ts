@@ -1,11 +1,11 @@
 import {
   ACTIVITIES,
   type Activity,
-  type AnswerValue,
   type CenterLevel,
   type Question,
   type Questionnaire,
 } from '../../functions/core/model.ts';
+import type { AnswerValue } from '../../functions/core/responses/response.ts';
 import type { ScoringResponse } from '../../functions/core/scoring/accumulate.ts';
 import type { Problem } from '../roster/problems.ts';
 

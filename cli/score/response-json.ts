@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { type AnswerValue, Id, type Question, type Questionnaire } from '../../functions/core/model.ts';
+import { Id, type Question, type Questionnaire } from '../../functions/core/model.ts';
+import type { AnswerValue } from '../../functions/core/responses/response.ts';
 import { parseLevel } from '../roster/columns.ts';
 import type { Problem } from '../roster/problems.ts';
 import { fieldPath, issueProblem, type TextSource } from '../roster/text-source.ts';

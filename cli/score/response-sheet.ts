@@ -1,4 +1,5 @@
-import { type AnswerValue, Id, type Question, type Questionnaire } from '../../functions/core/model.ts';
+import { Id, type Question, type Questionnaire } from '../../functions/core/model.ts';
+import type { AnswerValue } from '../../functions/core/responses/response.ts';
 import { type ColumnSpec, matchHeader, parseLevel } from '../roster/columns.ts';
 import { columnLetter, type Problem } from '../roster/problems.ts';
 import type { SheetRow } from '../roster/table.ts';

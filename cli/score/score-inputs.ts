@@ -1,9 +1,10 @@
 import { basename, dirname, extname } from 'node:path';
 import * as z from 'zod';
 import { isSurveyJsDocument } from '../../functions/core/formats/surveyjs/import.ts';
-import { type CenterLevel, CenterScore, Id, Questionnaire } from '../../functions/core/model.ts';
+import { type CenterLevel, Id, Questionnaire } from '../../functions/core/model.ts';
 import { METHODOLOGY_VERSION } from '../../functions/core/scoring/options.ts';
 import type { PreviousScores } from '../../functions/core/scoring/previous.ts';
+import { CenterScore } from '../../functions/core/scoring/records.ts';
 import { UsageError } from '../command.ts';
 import { CENTER_COLUMNS, matchHeader, parseLevel } from '../roster/columns.ts';
 import { columnLetter, type Problem } from '../roster/problems.ts';

@@ -5,7 +5,8 @@ import type { ScoreTable } from '../adapters/table/scores.ts';
 import type { CampaignMeta } from '../core/campaign/lifecycle.ts';
 import { chinaDate } from '../core/campaign/working-days.ts';
 import type { RectificationItem } from '../core/findings/rectification.ts';
-import type { Center, CenterScore } from '../core/model.ts';
+import type { Center } from '../core/model.ts';
+import type { CenterScore } from '../core/scoring/records.ts';
 import {
   changeSince,
   type ReportRow,

@@ -1,4 +1,5 @@
-import type { Activity, CenterLevel, Dimension, Grade, LocalizedText } from './model.ts';
+import type { Activity, CenterLevel, Dimension, LocalizedText } from './model.ts';
+import type { Grade } from './scoring/records.ts';
 
 /** Languages the product speaks; Chinese first. */
 export type Lang = 'zh' | 'en';

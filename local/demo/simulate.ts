@@ -1,7 +1,8 @@
 import * as z from 'zod';
-import { Activity, type AnswerValue, type Problem, type Question, Questionnaire } from '../../functions/core/model.ts';
+import { Activity, type Question, Questionnaire } from '../../functions/core/model.ts';
 import { hashSeed, seededRandom } from '../../functions/core/random.ts';
 import { questionsFor } from '../../functions/core/responses/answers.ts';
+import type { AnswerValue, Problem } from '../../functions/core/responses/response.ts';
 
 /** How a simulated supervisor behaves. */
 export type Persona = 'prompt' | 'late' | 'never';

@@ -1,7 +1,8 @@
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import { launchCampaign } from '../../cli/launch.ts';
 import type { Tables } from '../../functions/adapters/table/tables.ts';
-import { CampaignDefinition, type Problem, type Questionnaire } from '../../functions/core/model.ts';
+import { CampaignDefinition, type Questionnaire } from '../../functions/core/model.ts';
+import type { Problem } from '../../functions/core/responses/response.ts';
 import type { EmbeddedCloud } from '../../local/cloud.ts';
 import { mailKindOf, type OutboxEmail, readOutbox, surveyLinks } from '../../local/ses-outbox.ts';
 import { smallCampaign } from '../fixtures/campaign.ts';

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Tables } from '../../functions/adapters/table/tables.ts';
 import { hashToken } from '../../functions/core/campaign/links.ts';
-import type { AnswerValue, CampaignDefinition } from '../../functions/core/model.ts';
+import type { CampaignDefinition } from '../../functions/core/model.ts';
 import { questionsFor } from '../../functions/core/responses/answers.ts';
+import type { AnswerValue } from '../../functions/core/responses/response.ts';
 import type { EmbeddedCloud } from '../../local/cloud.ts';
 import { closeCampaign, launchWithLinks, scanTable, surveyCampaign } from '../e2e/survey-cloud.ts';
 import { startCloudAndClients } from '../support/embedded-cloud.ts';

@@ -1,6 +1,5 @@
 import { BatchGetCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { CenterScore } from '../../core/model.ts';
-import { CampaignScoringSummary, CenterExplanation, RaterSeverity } from '../../core/scoring/records.ts';
+import { CampaignScoringSummary, CenterExplanation, CenterScore, RaterSeverity } from '../../core/scoring/records.ts';
 import { campaignPk, centerSk, explanationPk, ratersPk, SCORE_PREFIX, SCORING, scoreSk, supervisorSk } from './keys.ts';
 import { sleep, TableAccess } from './table-access.ts';
 

@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { Id, type LocalizedText, type Problem, ProblemCategory, ProblemSeverity, type Response } from '../model.ts';
+import { Id, type LocalizedText } from '../model.ts';
+import { type Problem, ProblemCategory, ProblemSeverity, type Response } from '../responses/response.ts';
 import { CONTROL_CHARACTER_MESSAGE, hasControlCharacters, isSafeText, normalizeText } from '../responses/text-guard.ts';
 import { rectificationItemId } from './rectification.ts';
 

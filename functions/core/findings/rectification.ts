@@ -11,20 +11,17 @@ import { DIMENSION_LABELS } from '../i18n.ts';
 import {
   ACTIVITIES,
   type Activity,
-  type AnswerValue,
   type Campaign,
   type Dimension,
   Id,
   Instant,
   type LocalizedText,
-  ProblemCategory,
-  ProblemSeverity,
   type Question,
   type Questionnaire,
-  type Response,
 } from '../model.ts';
 import { hashSeed } from '../random.ts';
 import { PROBLEM_CATEGORY_LABELS } from '../responses/problems.ts';
+import { type AnswerValue, ProblemCategory, ProblemSeverity, type Response } from '../responses/response.ts';
 
 /**
  * Rectification (整改): every problem a supervisor finds becomes an item the center must fix by a due

@@ -1,7 +1,8 @@
 import * as z from 'zod';
 import { addWorkingDays, chinaDate, workingCalendar } from '../campaign/working-days.ts';
-import type { LocalizedText, Questionnaire, Response } from '../model.ts';
+import type { LocalizedText, Questionnaire } from '../model.ts';
 import { askedQuestions, NOT_APPLICABLE, questionsFor } from '../responses/answers.ts';
+import type { Response } from '../responses/response.ts';
 import { CONTROL_CHARACTER_MESSAGE, isSafeText, normalizeText } from '../responses/text-guard.ts';
 import { normalizeAnswer } from '../scoring/normalize.ts';
 

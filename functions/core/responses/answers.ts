@@ -3,8 +3,9 @@
  * condition), each raw answer parsed for its kind of question, "not applicable" where it is offered, and
  * every problem named by its field.
  */
-import type { Activity, AnswerValue, LocalizedText, Question, Questionnaire } from '../model.ts';
+import type { Activity, LocalizedText, Question, Questionnaire } from '../model.ts';
 import { isAsked } from './asked.ts';
+import type { AnswerValue } from './response.ts';
 import { findUnsafeCharacter, normalizeText } from './text-guard.ts';
 
 /** One problem with a submission, named by the field it concerns. */

@@ -2,8 +2,9 @@
  * When a question is asked of a response: in its activity, at its center, and with its condition on
  * earlier answers true; and a condition in words for the page without JavaScript.
  */
-import type { Activity, AnswerValue, LocalizedText, Question } from '../model.ts';
+import type { Activity, LocalizedText, Question } from '../model.ts';
 import { type ComparisonOperator, type Condition, evaluateCondition, isJunction, parseCondition } from './condition.ts';
+import type { AnswerValue } from './response.ts';
 
 // Conditions are parsed once per text: the page, every answer check and every scored response use them.
 const parsed = new Map<string, Condition>();

@@ -3,9 +3,10 @@
  * what a submission could not (fields of the questionnaire only, within size limits).
  */
 import * as z from 'zod';
-import { type Activity, MAX_PROBLEMS, type Questionnaire } from '../model.ts';
+import type { Activity, Questionnaire } from '../model.ts';
 import { type FieldError, isBlank, makeMessage, questionsFor, type RawValue, RESERVED_FIELDS } from './answers.ts';
 import { isBlankProblem, MAX_PROBLEM_DESCRIPTION } from './problems.ts';
+import { MAX_PROBLEMS } from './response.ts';
 import type { SubmissionInput } from './submission-input.ts';
 
 /** Longest text kept in a draft field; the questionnaire's own limits apply on submission. */

@@ -2,17 +2,16 @@
  * Problems found at a center (发现问题): their categories and severities as shown, and the rows a
  * supervisor filled in checked, blank rows ignored and each missing part named.
  */
+import type { Dimension, LocalizedText } from '../model.ts';
+import { type FieldError, isBlank, makeMessage } from './answers.ts';
 import {
-  type Dimension,
-  type LocalizedText,
   MAX_PROBLEMS,
   PROBLEM_CATEGORIES,
   PROBLEM_SEVERITIES,
   type Problem,
   type ProblemCategory,
   type ProblemSeverity,
-} from '../model.ts';
-import { type FieldError, isBlank, makeMessage } from './answers.ts';
+} from './response.ts';
 import { findUnsafeCharacter, normalizeText } from './text-guard.ts';
 
 /** Longest problem description. */

@@ -4,9 +4,9 @@
  * page was served).
  */
 import * as z from 'zod';
-import { MAX_PROBLEMS } from '../model.ts';
 import { type FieldError, makeMessage, type RawValue } from './answers.ts';
 import type { RawProblem } from './problems.ts';
+import { MAX_PROBLEMS } from './response.ts';
 
 /** The raw answers: flat question id → value. Form posts give strings; JSON may give numbers and booleans. */
 export const RawSubmission = z.record(z.string().max(64), z.union([z.string(), z.number(), z.boolean(), z.null()]), {

@@ -2,8 +2,9 @@
  * The streaming pass of scoring: responses in any order, page by page, into flat typed columns (center,
  * rater, indicator, activity, raw answer, normalized score); the finishing passes then run over them.
  */
-import type { Activity, AnswerValue, CenterLevel, Dimension, Questionnaire } from '../model.ts';
+import type { Activity, CenterLevel, Dimension, Questionnaire } from '../model.ts';
 import { isAsked } from '../responses/asked.ts';
+import type { AnswerValue } from '../responses/response.ts';
 import {
   ACTIVITY_SLOT,
   ALL,

@@ -6,12 +6,12 @@
 import {
   ACTIVITIES,
   type Activity,
-  type AnswerValue,
   type CenterLevel,
   type Dimension,
   type Question,
   type Questionnaire,
 } from '../model.ts';
+import type { AnswerValue } from '../responses/response.ts';
 import { answerStep, type ScoredQuestion, scoredQuestions } from './normalize.ts';
 
 /** Kind code of a rating question. */

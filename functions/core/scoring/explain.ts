@@ -2,11 +2,11 @@
  * The explanation of one center's score: every rater's answer (anonymous), each indicator's consensus,
  * weight and share, and the dimensions, in the order they were computed.
  */
-import { ACTIVITIES, type CenterScore } from '../model.ts';
+import { ACTIVITIES } from '../model.ts';
 import { decodeAnswer, type Indicator } from './columns.ts';
 import { describeNormalization } from './normalize.ts';
 import { METHODOLOGY_VERSION } from './options.ts';
-import type { CenterExplanation, IndicatorExplanation } from './records.ts';
+import type { CenterExplanation, CenterScore, IndicatorExplanation } from './records.ts';
 import { isAskedAt, type ScoringRun } from './run-state.ts';
 import { alphaAgainst, orNull } from './values.ts';
 

@@ -2,8 +2,7 @@
  * Grades and published numbers: the grade bands, a score as officials read it (one decimal) and the
  * change between two published scores.
  */
-import type { Grade } from '../model.ts';
-import type { GradeBand } from './records.ts';
+import type { Grade, GradeBand } from './records.ts';
 
 /** Default grade bands: 优秀 ≥ 90, 良好 ≥ 80, 合格 ≥ 70, 需整改 below. */
 export const DEFAULT_BANDS: readonly GradeBand[] = [

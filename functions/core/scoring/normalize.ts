@@ -2,7 +2,9 @@
  * How answers become 0–100: the normalization of each kind of question, its description for the
  * explanation, the scored questions of a questionnaire and the grid an answer's score moves on.
  */
-import type { AnswerValue, Question, Questionnaire } from '../model.ts';
+
+import type { Question, Questionnaire } from '../model.ts';
+import type { AnswerValue } from '../responses/response.ts';
 import type { Normalization } from './records.ts';
 import { clampScore } from './values.ts';
 

@@ -2,8 +2,10 @@
  * The previous campaign of a series, for trends: which campaigns may serve as it, and which indicators'
  * normalization changed since (months compare only under the same frontiers).
  */
-import type { CenterScore, Questionnaire } from '../model.ts';
+
+import type { Questionnaire } from '../model.ts';
 import { describeNormalization, scoredQuestions } from './normalize.ts';
+import type { CenterScore } from './records.ts';
 
 /** The previous campaign of the series, for trends. */
 export interface PreviousScores {

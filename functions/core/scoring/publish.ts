@@ -2,12 +2,13 @@
  * The scores as published: per center the rounded score, dimensions, coverage, flags, interval,
  * grade and trend against the previous campaign, ranked within levels; and each rater's severity.
  */
-import type { CenterScore, CenterTrend, Dimension, ScoreFlag } from '../model.ts';
+
+import type { Dimension } from '../model.ts';
 import type { Indicator } from './columns.ts';
 import { gradeOf, publishedChange } from './grades.ts';
 import { METHODOLOGY_VERSION } from './options.ts';
 import { rankWithinLevels } from './ranks.ts';
-import type { RaterSeverity } from './records.ts';
+import type { CenterScore, CenterTrend, RaterSeverity, ScoreFlag } from './records.ts';
 import { markAsked, type ScoringRun } from './run-state.ts';
 import { byCode, orNull, publishedOrNull } from './values.ts';
 

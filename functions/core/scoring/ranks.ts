@@ -2,8 +2,9 @@
  * Ranks within each level of centers, on the published score, with the range of ranks each center's
  * interval allows.
  */
-import type { CenterLevel, CenterScore } from '../model.ts';
+import type { CenterLevel } from '../model.ts';
 import { publishScore } from './grades.ts';
+import type { CenterScore } from './records.ts';
 import { byCode } from './values.ts';
 
 /** How many entries of an ascending array are below x (strictly), by bisection. */

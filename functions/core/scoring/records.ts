@@ -1,9 +1,74 @@
 /**
- * The stored shapes of scoring: grade bands, how an indicator is normalized, each rater's severity, the
- * campaign's summary and the explanation of one center's score, as zod schemas with their types.
+ * The stored shapes of scoring: a center's score with its grade, flags and trend, grade bands, how an
+ * indicator is normalized, each rater's severity, the campaign's summary and the explanation of one
+ * center's score, as zod schemas with their types.
  */
 import * as z from 'zod';
-import { Activity, AnswerValue, CenterLevel, Dimension, GRADES, Id } from '../model.ts';
+import { Activity, CenterLevel, Dimension, Id } from '../model.ts';
+import { AnswerValue } from '../responses/response.ts';
+
+/** Score bands (default 优秀 ≥ 90, 良好 ≥ 80, 合格 ≥ 70, 需整改 below). */
+export const GRADES = ['excellent', 'good', 'pass', 'rectify'] as const;
+export type Grade = (typeof GRADES)[number];
+
+/** Warnings a center's score can carry (see docs/scoring.md). */
+export const SCORE_FLAGS = ['no-responses', 'single-rater', 'low-coverage', 'disagreement', 'outlier-rater'] as const;
+export type ScoreFlag = (typeof SCORE_FLAGS)[number];
+
+/** Change of a center's scores against the same center in the previous campaign of its series. */
+export const CenterTrend = z.object({
+  previousCampaignId: Id,
+  score: z.number().nullable(),
+  dimensions: z.record(z.string(), z.number().nullable()),
+  /** False when the method or an indicator's normalization changed in between. */
+  comparable: z.boolean(),
+  /** Set when the previous score came from another method version: no change is computed then. */
+  methodChanged: z.object({ from: z.string(), to: z.string() }).optional(),
+});
+export type CenterTrend = z.infer<typeof CenterTrend>;
+
+/** One center's scored result. */
+export const CenterScore = z.object({
+  campaignId: Id,
+  centerId: Id,
+  level: CenterLevel,
+  /** The published score: one decimal (see docs/scoring.md); ranks and grades are taken on it. */
+  score: z.number().min(0).max(100).nullable(),
+  /** The score before rounding to one decimal. */
+  exact: z.number().min(0).max(100).nullable().optional(),
+  dimensions: z.record(z.string(), z.number().min(0).max(100).nullable()),
+  /** Supervisors with at least one scored, non-N/A answer at the center. */
+  raters: z.number().int().nonnegative(),
+  /** Responses for the center, whether or not they held a scored answer. */
+  responses: z.number().int().nonnegative().optional(),
+  coverage: z.number().min(0).max(1),
+  rank: z.number().int().positive().nullable(),
+  rankOf: z.number().int().nonnegative(),
+  /** The ranks the center could hold given the intervals: its own interval against each other center's. */
+  rankRange: z.object({ low: z.number().int().positive(), high: z.number().int().positive() }).nullable().optional(),
+  /** One rater only: the score and rank are provisional. */
+  provisional: z.boolean().optional(),
+  grade: z.enum(GRADES).nullable(),
+  methodology: z.string(),
+  /** 90% interval of the score (docs/scoring.md §4); null without a score or any spread to go by. */
+  ci90: z
+    .object({ low: z.number().min(0).max(100), high: z.number().min(0).max(100) })
+    .nullable()
+    .optional(),
+  /** Krippendorff's alpha (interval) of the center's raters over its indicators; null when undefined. */
+  alpha: z.number().max(1).nullable().optional(),
+  flags: z.array(z.enum(SCORE_FLAGS)).optional(),
+  /** Scores with each rater's estimated severity taken out, reported beside the raw ones. */
+  adjusted: z
+    .object({
+      score: z.number().min(0).max(100).nullable(),
+      dimensions: z.record(z.string(), z.number().min(0).max(100).nullable()),
+    })
+    .nullable()
+    .optional(),
+  trend: CenterTrend.nullable().optional(),
+});
+export type CenterScore = z.infer<typeof CenterScore>;
 
 /** One grade band: scores at or above `min` get `grade` (bands are checked from the top). */
 export const GradeBand = z.object({ grade: z.enum(GRADES), min: z.number() });

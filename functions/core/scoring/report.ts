@@ -7,19 +7,9 @@ import {
 } from '../findings/rectification.ts';
 import { formatCsv } from '../formats/csv.ts';
 import { both, DIMENSION_LABELS, GRADE_LABELS, LEVEL_LABELS } from '../i18n.ts';
-import {
-  CENTER_LEVELS,
-  type Center,
-  type CenterLevel,
-  type CenterScore,
-  DIMENSIONS,
-  type Dimension,
-  GRADES,
-  type Grade,
-  type ScoreFlag,
-  type Supervisor,
-} from '../model.ts';
+import { CENTER_LEVELS, type Center, type CenterLevel, DIMENSIONS, type Dimension, type Supervisor } from '../model.ts';
 import type { RaterSeverity } from './records.ts';
+import { type CenterScore, GRADES, type Grade, type ScoreFlag } from './records.ts';
 
 /**
  * The city results as tables: league table per level, distribution, movers, agreement warnings,

@@ -2,14 +2,14 @@
  * One scoring run from collected columns to results: score each center, calibrate over the campaign
  * (agreement, intervals, severity), then publish scores, the summary, raters and explanations.
  */
-import type { CenterScore } from '../model.ts';
+
 import { adjustCenter, computeIntervals, estimateSeverity, measureAgreement } from './calibrate.ts';
 import type { Columns } from './columns.ts';
 import { explainCenter } from './explain.ts';
 import type { ScoringOptions } from './options.ts';
 import type { PreviousScores } from './previous.ts';
 import { publishCenterScores, raterSeverities } from './publish.ts';
-import type { CampaignScoringSummary, CenterExplanation, RaterSeverity } from './records.ts';
+import type { CampaignScoringSummary, CenterExplanation, CenterScore, RaterSeverity } from './records.ts';
 import { createScoringRun } from './run-state.ts';
 import { scoreCenter } from './score-center.ts';
 import { summarizeCampaign } from './summary.ts';

@@ -2,11 +2,12 @@
  * The campaign's scoring summary for the city: medians overall and per level, agreement, flag counts,
  * the settings used and warnings an official should read before comparing scores.
  */
-import { CENTER_LEVELS, type CenterScore, SCORE_FLAGS } from '../model.ts';
+import { CENTER_LEVELS } from '../model.ts';
 import { type IntervalAlpha, medianOfSorted } from './agreement.ts';
 import type { WeightedDimension } from './columns.ts';
 import { METHODOLOGY_VERSION, type ScoringOptions } from './options.ts';
 import type { CampaignScoringSummary } from './records.ts';
+import { type CenterScore, SCORE_FLAGS } from './records.ts';
 import type { ScoringRun } from './run-state.ts';
 
 const medianOf = (list: (number | null | undefined)[]): number | null => {

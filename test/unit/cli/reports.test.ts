@@ -14,7 +14,7 @@ import type { Tables } from '../../../functions/adapters/table/tables.ts';
 import type { CityResults } from '../../../functions/app/city-results.ts';
 import { type CloudUsage, emptyUsage, estimateCost } from '../../../functions/core/campaign/aws-cost.ts';
 import type { CampaignMeta } from '../../../functions/core/campaign/lifecycle.ts';
-import type { CenterScore } from '../../../functions/core/model.ts';
+import type { CenterScore } from '../../../functions/core/scoring/records.ts';
 import {
   changeSince,
   REPORT_COLUMNS,

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../../cli/main.ts';
-import { type CenterScore, Questionnaire } from '../../../functions/core/model.ts';
+import { Questionnaire } from '../../../functions/core/model.ts';
 import { CenterScoreAccumulator } from '../../../functions/core/scoring/accumulate.ts';
+import type { CenterScore } from '../../../functions/core/scoring/records.ts';
 
 const FIXTURES = new URL('../../fixtures/scoring/', import.meta.url).pathname;
 

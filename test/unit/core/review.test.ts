@@ -10,11 +10,8 @@ import {
   reviewStatusOf,
   StaleResponseVersion,
 } from '../../../functions/core/findings/review.ts';
-import {
-  type Questionnaire,
-  Questionnaire as QuestionnaireSchema,
-  type Response,
-} from '../../../functions/core/model.ts';
+import { type Questionnaire, Questionnaire as QuestionnaireSchema } from '../../../functions/core/model.ts';
+import type { Response } from '../../../functions/core/responses/response.ts';
 
 const rating = (id: string) => ({
   id,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { type AnswerValue, type CenterLevel, type Question, Questionnaire } from '../../../functions/core/model.ts';
+import { type CenterLevel, type Question, Questionnaire } from '../../../functions/core/model.ts';
 import { seededRandom } from '../../../functions/core/random.ts';
+import type { AnswerValue } from '../../../functions/core/responses/response.ts';
 import { CenterScoreAccumulator, type ScoringResponse } from '../../../functions/core/scoring/accumulate.ts';
 import { medianVarianceFactor, raterInterval } from '../../../functions/core/scoring/interval.ts';
 

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type AnswerValue, type CenterLevel, Questionnaire } from '../../../functions/core/model.ts';
+import { type CenterLevel, Questionnaire } from '../../../functions/core/model.ts';
+import type { AnswerValue } from '../../../functions/core/responses/response.ts';
 import { CenterScoreAccumulator, type ScoringResponse } from '../../../functions/core/scoring/accumulate.ts';
 import { normalizeAnswer } from '../../../functions/core/scoring/normalize.ts';
 

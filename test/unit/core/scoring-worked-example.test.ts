@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { type AnswerValue, type CenterScore, Questionnaire } from '../../../functions/core/model.ts';
+import { Questionnaire } from '../../../functions/core/model.ts';
+import type { AnswerValue } from '../../../functions/core/responses/response.ts';
 import { CenterScoreAccumulator } from '../../../functions/core/scoring/accumulate.ts';
 import { krippendorffAlpha } from '../../../functions/core/scoring/agreement.ts';
 import { normalizeAnswer } from '../../../functions/core/scoring/normalize.ts';
 import { METHODOLOGY_VERSION } from '../../../functions/core/scoring/options.ts';
+import type { CenterScore } from '../../../functions/core/scoring/records.ts';
 
 /**
  * The worked example of docs/scoring.md: 玄武区政务服务中心 (C-XW) rated by three supervisors, one of

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CenterScore, Question } from '../../../functions/core/model.ts';
+import type { Question } from '../../../functions/core/model.ts';
 import { Questionnaire } from '../../../functions/core/model.ts';
 import { CenterScoreAccumulator } from '../../../functions/core/scoring/accumulate.ts';
 import { krippendorffAlpha } from '../../../functions/core/scoring/agreement.ts';
@@ -8,6 +8,7 @@ import { normalizeAnswer } from '../../../functions/core/scoring/normalize.ts';
 import { METHODOLOGY_VERSION } from '../../../functions/core/scoring/options.ts';
 import { normalizationChanges, previousCandidates } from '../../../functions/core/scoring/previous.ts';
 import { rankWithinLevels } from '../../../functions/core/scoring/ranks.ts';
+import type { CenterScore } from '../../../functions/core/scoring/records.ts';
 
 const questionnaire = Questionnaire.parse({
   id: 'q',

@@ -3,7 +3,8 @@
  * with the downloads.
  */
 import { escapeHtml, GRADE_LABELS, type Lang, LEVEL_LABELS } from '../../i18n.ts';
-import type { CenterLevel, Grade, LocalizedText } from '../../model.ts';
+import type { CenterLevel, LocalizedText } from '../../model.ts';
+import type { Grade } from '../../scoring/records.ts';
 import { type ReportRow, rowsByLevel, WARNING_FLAGS } from '../../scoring/report.ts';
 import { type ConsolePageContext, renderCell, renderConsolePage, say, showText } from './layout.ts';
 

@@ -4,8 +4,9 @@
  */
 import { REVIEW_FLAG_LABELS, REVIEW_STATUS_LABELS, type ReviewQueueItem } from '../../findings/review.ts';
 import { ACTIVITY_LABELS, escapeHtml, formatBeijingTime, type Lang } from '../../i18n.ts';
-import type { Center, LocalizedText, Problem, Question } from '../../model.ts';
+import type { Center, LocalizedText, Question } from '../../model.ts';
 import { PROBLEM_CATEGORY_LABELS, PROBLEM_SEVERITY_LABELS } from '../../responses/problems.ts';
+import type { Problem } from '../../responses/response.ts';
 import { answerText } from '../survey/text.ts';
 import { type ConsolePageContext, renderConsolePage, say, showText } from './layout.ts';
 

@@ -9,9 +9,11 @@ import {
   statusOf,
 } from '../../findings/rectification.ts';
 import { both, DIMENSION_LABELS, escapeHtml, GRADE_LABELS, LEVEL_LABELS } from '../../i18n.ts';
-import type { Campaign, Center, CenterScore, Dimension, ProblemCategory, ProblemSeverity } from '../../model.ts';
+import type { Campaign, Center, Dimension } from '../../model.ts';
 import { DIMENSIONS } from '../../model.ts';
 import { PROBLEM_CATEGORY_LABELS, PROBLEM_SEVERITY_LABELS } from '../../responses/problems.ts';
+import type { ProblemCategory, ProblemSeverity } from '../../responses/response.ts';
+import type { CenterScore } from '../../scoring/records.ts';
 import { rankPhrase, type ScoreChange } from '../../scoring/report.ts';
 import {
   BAR,

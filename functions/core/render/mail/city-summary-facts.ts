@@ -4,8 +4,8 @@
  */
 import { countByStatus, type RectificationItem } from '../../findings/rectification.ts';
 import type { Campaign, Center } from '../../model.ts';
-import { GRADES } from '../../model.ts';
 import type { CampaignScoringSummary } from '../../scoring/records.ts';
+import { GRADES } from '../../scoring/records.ts';
 import {
   agreementWarnings,
   centersNeedingRectification,

@@ -5,8 +5,8 @@
  */
 import { both, DIMENSION_LABELS, escapeHtml, GRADE_LABELS, LEVEL_LABELS } from '../../i18n.ts';
 import type { Center, Dimension } from '../../model.ts';
-import { GRADES } from '../../model.ts';
 import { PROBLEM_CATEGORY_LABELS } from '../../responses/problems.ts';
+import { GRADES } from '../../scoring/records.ts';
 import { type ReportRow, WARNING_FLAGS } from '../../scoring/report.ts';
 import { type CityFacts, type CitySummaryModel, LEAGUE_ROWS_SHOWN, LIST_CAP } from './city-summary-facts.ts';
 import {

@@ -2,7 +2,7 @@
  * The city summary as plain text: the same sections as its HTML, lists capped the same way.
  */
 import { both, GRADE_LABELS, LEVEL_LABELS } from '../../i18n.ts';
-import { GRADES } from '../../model.ts';
+import { GRADES } from '../../scoring/records.ts';
 import { WARNING_FLAGS } from '../../scoring/report.ts';
 import { type CityFacts, type CitySummaryModel, LIST_CAP } from './city-summary-facts.ts';
 import { describeCounts, formatScore, formatSigned } from './layout.ts';

@@ -9,8 +9,8 @@ import {
   type RectificationStatus,
 } from '../../findings/rectification.ts';
 import { both, escapeHtml } from '../../i18n.ts';
-import type { Grade } from '../../model.ts';
 import { mailHeaderText } from '../../responses/text-guard.ts';
+import type { Grade } from '../../scoring/records.ts';
 
 /** An email ready to send: subject, HTML and plain-text parts. Rendering happens here, never in SES templates. */
 export interface RenderedMail {

@@ -3,8 +3,8 @@
  * page's script needs (draft URL, messages), with the draft and submit buttons.
  */
 import { DIMENSION_LABELS, escapeHtml } from '../../i18n.ts';
-import { MAX_PROBLEMS } from '../../model.ts';
 import { isAsked } from '../../responses/asked.ts';
+import { MAX_PROBLEMS } from '../../responses/response.ts';
 import { askedSections, type SurveyPageModel } from './model.ts';
 import { hasProblemContent, renderProblemRow } from './problem-row.ts';
 import { renderQuestion } from './question.ts';

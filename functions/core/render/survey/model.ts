@@ -3,10 +3,11 @@
  * to show with their errors, the stored versions; and the sections asked of the activity.
  */
 import type { Lang } from '../../i18n.ts';
-import type { Activity, AnswerValue, Campaign, Center, Problem, Questionnaire } from '../../model.ts';
+import type { Activity, Campaign, Center, Questionnaire } from '../../model.ts';
 import { type FieldError, questionsFor, type RawValue } from '../../responses/answers.ts';
 import { isAsked } from '../../responses/asked.ts';
 import type { RawProblem } from '../../responses/problems.ts';
+import type { AnswerValue, Problem } from '../../responses/response.ts';
 
 /** What the page shows: the form, the confirmation after a submission, or the read-only answers after close. */
 export type SurveyView = 'form' | 'confirmation' | 'closed';

@@ -2,13 +2,14 @@
  * A problem row of the survey form (category, description, severity), as posted back with its errors.
  */
 import { escapeHtml, type Lang } from '../../i18n.ts';
-import { type LocalizedText, PROBLEM_CATEGORIES, PROBLEM_SEVERITIES, type Problem } from '../../model.ts';
+import type { LocalizedText } from '../../model.ts';
 import {
   MAX_PROBLEM_DESCRIPTION,
   PROBLEM_CATEGORY_LABELS,
   PROBLEM_SEVERITY_LABELS,
   type RawProblem,
 } from '../../responses/problems.ts';
+import { PROBLEM_CATEGORIES, PROBLEM_SEVERITIES, type Problem } from '../../responses/response.ts';
 import { renderOption } from './question.ts';
 import { showText, showUi } from './text.ts';
 

@@ -3,9 +3,10 @@
  * "not applicable" option, the note of a condition, and its error, described for screen readers.
  */
 import { escapeHtml, type Lang } from '../../i18n.ts';
-import type { AnswerValue, LocalizedText, Question } from '../../model.ts';
+import type { LocalizedText, Question } from '../../model.ts';
 import { allowsNotApplicable, NOT_APPLICABLE, type RawValue } from '../../responses/answers.ts';
 import { conditionOf, describeCondition } from '../../responses/asked.ts';
+import type { AnswerValue } from '../../responses/response.ts';
 import { fieldValue, RATING_LABELS, showText, showUi } from './text.ts';
 
 /** One radio option. */

@@ -3,8 +3,8 @@
  * recorded, and the versions stored.
  */
 import { DIMENSION_LABELS, escapeHtml } from '../../i18n.ts';
-import { PROBLEM_CATEGORIES, PROBLEM_SEVERITIES } from '../../model.ts';
 import { PROBLEM_CATEGORY_LABELS, PROBLEM_SEVERITY_LABELS } from '../../responses/problems.ts';
+import { PROBLEM_CATEGORIES, PROBLEM_SEVERITIES } from '../../responses/response.ts';
 import { askedSections, type SurveyPageModel } from './model.ts';
 import { hasProblemContent } from './problem-row.ts';
 import { answerText, formatBeijing, say, showText, showUi } from './text.ts';

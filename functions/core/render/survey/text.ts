@@ -3,8 +3,9 @@
  * rating, times in Beijing, and an answer as the supervisor chose it.
  */
 import { escapeHtml, type Lang } from '../../i18n.ts';
-import type { AnswerValue, LocalizedText, Question } from '../../model.ts';
+import type { LocalizedText, Question } from '../../model.ts';
 import { NOT_APPLICABLE, type RawValue } from '../../responses/answers.ts';
+import type { AnswerValue } from '../../responses/response.ts';
 
 /** The page's fixed texts. */
 export const UI = {
