@@ -28,6 +28,8 @@ export interface Router {
   delete: (path: string, handler: RouteHandler) => Router;
   /** One handler for several methods of a path. */
   route: (methods: readonly string[], path: string, handler: RouteHandler) => Router;
+  /** Answers the methods `path` does not take with `handler` instead of the router's own 405 (Allow is still added). */
+  methodNotAllowed: (path: string, handler: RouteHandler) => Router;
   /** Answers one event: its route's handler, 404, 405 with Allow, or the error registry's answer to a throw. */
   resolve: (event: APIGatewayProxyEventV2) => Promise<HttpResult>;
 }
@@ -36,6 +38,8 @@ export interface Router {
 interface Resource {
   readonly segments: readonly string[];
   readonly handlers: Map<string, RouteHandler>;
+  /** The path's own answer to a method it does not take, if it has one. */
+  refuse: RouteHandler | undefined;
 }
 
 const splitPath = (path: string): string[] => path.split('/').slice(1);
@@ -111,7 +115,7 @@ const buildRequest = (
 /** What a path and method find among the resources: a handler, only other methods of the path, or nothing. */
 type Match =
   | { found: 'route'; handler: RouteHandler; params: Record<string, string> }
-  | { found: 'path'; allow: string; params: Record<string, string> }
+  | { found: 'path'; allow: string; params: Record<string, string>; refuse: RouteHandler | undefined }
   | { found: 'nothing' };
 
 const findRoute = (resources: readonly Resource[], path: string, method: string): Match => {
@@ -126,21 +130,26 @@ const findRoute = (resources: readonly Resource[], path: string, method: string)
   }
   const [first] = matched;
   if (!first) return { found: 'nothing' };
-  return { found: 'path', allow: listAllowed(matched.map((m) => m.resource)), params: first.params };
+  const candidates = matched.map((m) => m.resource);
+  const refuse = candidates.find((r) => r.refuse)?.refuse;
+  return { found: 'path', allow: listAllowed(candidates), params: first.params, refuse };
 };
 
 /** A router answering with `options` what no route does. */
 export const createRouter = (options: RouterOptions): Router => {
   const resources: Resource[] = [];
-  const add = (methods: readonly string[], path: string, handler: RouteHandler): Router => {
+  const resourceOf = (path: string): Resource => {
     const segments = splitPath(trimPath(path));
     const key = segments.join('/');
-    let resource = resources.find((r) => r.segments.join('/') === key);
-    if (!resource) {
-      resource = { segments, handlers: new Map() };
-      resources.push(resource);
-      resources.sort(compareSpecificity);
-    }
+    const known = resources.find((r) => r.segments.join('/') === key);
+    if (known) return known;
+    const resource: Resource = { segments, handlers: new Map(), refuse: undefined };
+    resources.push(resource);
+    resources.sort(compareSpecificity);
+    return resource;
+  };
+  const add = (methods: readonly string[], path: string, handler: RouteHandler): Router => {
+    const resource = resourceOf(path);
     for (const method of methods) resource.handlers.set(method.toUpperCase(), handler);
     return router;
   };
@@ -148,7 +157,7 @@ export const createRouter = (options: RouterOptions): Router => {
   const dispatch = async (request: HttpRequest, match: Match): Promise<HttpResult> => {
     if (match.found === 'route') return match.handler(request);
     if (match.found === 'nothing') return options.notFound(request);
-    const refused = await options.methodNotAllowed(request, match.allow);
+    const refused = await (match.refuse ? match.refuse(request) : options.methodNotAllowed(request, match.allow));
     return { ...refused, headers: { ...refused.headers, allow: match.allow } };
   };
 
@@ -164,6 +173,10 @@ export const createRouter = (options: RouterOptions): Router => {
     patch: (path, handler) => add(['PATCH'], path, handler),
     delete: (path, handler) => add(['DELETE'], path, handler),
     route: add,
+    methodNotAllowed: (path, handler) => {
+      resourceOf(path).refuse = handler;
+      return router;
+    },
     resolve: async (event) => {
       const path = trimPath(event.rawPath ?? event.requestContext.http.path);
       const method = event.requestContext.http.method;

@@ -78,6 +78,23 @@ describe('the router', () => {
     expect(headOfDraft.statusCode).toBe(405);
   });
 
+  it('answers a method a path does not take with the path’s own refusal when it has one, Allow added', async () => {
+    // Prepare
+    const router = newRouter().methodNotAllowed('/s/{token}/draft', async (request) =>
+      respond.json(405, { error: 'useTheForm', params: request.params }),
+    );
+    // Act
+    const own = await router.resolve(httpEvent('GET', '/s/abc/draft'));
+    const other = await router.resolve(httpEvent('DELETE', '/s/abc'));
+    const routed = await router.resolve(httpEvent('PUT', '/s/abc/draft'));
+    // Assess
+    expect(own.statusCode).toBe(405);
+    expect(own.headers?.allow).toBe('PUT, POST');
+    expect(bodyOf(own)).toEqual({ error: 'useTheForm', params: { token: 'abc' } });
+    expect(bodyOf(other)).toEqual({ error: 'methodNotAllowed', allow: 'GET, HEAD, POST' });
+    expect(bodyOf(routed)).toMatchObject({ name: 'draft' });
+  });
+
   it('prefers a literal segment to a parameter, whatever the order the routes were added in', async () => {
     // Act
     const csv = await newRouter().resolve(httpEvent('GET', '/c/1/results.csv'));
