@@ -271,18 +271,10 @@ const sheetPart = (sheet: XlsxSheet, selected: boolean, styles: StyleTable, stri
   return filter ? { xml, filter: filter.replace(/([A-Z]+)(\d+)/g, '$$$1$$$2') } : { xml };
 };
 
-/** The parts of the workbook's package, before zipping. */
-const workbookParts = (workbook: XlsxWorkbook): ZipEntry[] => {
-  checkSheetNames(workbook.sheets);
-  const styles = new StyleTable();
-  const strings = new StringTable();
-  const sheets = workbook.sheets.map((s, i) => sheetPart(s, i === 0, styles, strings));
-  const n = workbook.sheets.length;
-  const names = workbook.sheets.map((s) => escapeXml(s.name));
-  const creator = escapeXml(cellText(workbook.creator));
-  const created = w3cdtf(workbook.created);
-
-  const contentTypes =
+/** [Content_Types].xml: the type of every part, one worksheet part per sheet. */
+const contentTypesXml = (sheetCount: number): string => {
+  const sheets = Array.from({ length: sheetCount });
+  return (
     `${XML_HEAD}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">` +
     '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>' +
     '<Default Extension="xml" ContentType="application/xml"/>' +
@@ -294,29 +286,44 @@ const workbookParts = (workbook: XlsxWorkbook): ZipEntry[] => {
     '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>' +
     '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>' +
     '<Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>' +
-    '</Types>';
-  const packageRels =
-    `${XML_HEAD}<Relationships xmlns="${NS_PKG_RELS}">` +
-    `<Relationship Id="rId1" Type="${NS_DOC_RELS}/officeDocument" Target="xl/workbook.xml"/>` +
-    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>' +
-    `<Relationship Id="rId3" Type="${NS_DOC_RELS}/extended-properties" Target="docProps/app.xml"/>` +
-    '</Relationships>';
-  const core =
-    `${XML_HEAD}<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" ` +
-    'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" ' +
-    'xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">' +
-    `<dc:creator>${creator}</dc:creator><cp:lastModifiedBy>${creator}</cp:lastModifiedBy>` +
-    `<dcterms:created xsi:type="dcterms:W3CDTF">${created}</dcterms:created>` +
-    `<dcterms:modified xsi:type="dcterms:W3CDTF">${created}</dcterms:modified>` +
-    '</cp:coreProperties>';
-  const app =
+    '</Types>'
+  );
+};
+
+/** _rels/.rels: the package's relationships to the workbook and its properties. */
+const packageRelsXml = (): string =>
+  `${XML_HEAD}<Relationships xmlns="${NS_PKG_RELS}">` +
+  `<Relationship Id="rId1" Type="${NS_DOC_RELS}/officeDocument" Target="xl/workbook.xml"/>` +
+  '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>' +
+  `<Relationship Id="rId3" Type="${NS_DOC_RELS}/extended-properties" Target="docProps/app.xml"/>` +
+  '</Relationships>';
+
+/** docProps/core.xml: who created the workbook and when. */
+const corePropsXml = (creator: string, created: string): string =>
+  `${XML_HEAD}<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" ` +
+  'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" ' +
+  'xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">' +
+  `<dc:creator>${creator}</dc:creator><cp:lastModifiedBy>${creator}</cp:lastModifiedBy>` +
+  `<dcterms:created xsi:type="dcterms:W3CDTF">${created}</dcterms:created>` +
+  `<dcterms:modified xsi:type="dcterms:W3CDTF">${created}</dcterms:modified>` +
+  '</cp:coreProperties>';
+
+/** docProps/app.xml: the application and the sheets' names. */
+const appPropsXml = (creator: string, names: readonly string[]): string => {
+  const n = names.length;
+  return (
     `${XML_HEAD}<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" ` +
     'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">' +
     `<Application>${creator}</Application>` +
     '<HeadingPairs><vt:vector size="2" baseType="variant"><vt:variant><vt:lpstr>Worksheets</vt:lpstr></vt:variant>' +
     `<vt:variant><vt:i4>${n}</vt:i4></vt:variant></vt:vector></HeadingPairs>` +
     `<TitlesOfParts><vt:vector size="${n}" baseType="lpstr">${names.map((s) => `<vt:lpstr>${s}</vt:lpstr>`).join('')}</vt:vector></TitlesOfParts>` +
-    '</Properties>';
+    '</Properties>'
+  );
+};
+
+/** xl/workbook.xml: the sheets, and the hidden names Excel keeps for autofilters. */
+const workbookXmlOf = (workbook: XlsxWorkbook, sheets: readonly SheetPart[], names: readonly string[]): string => {
   const definedNames = sheets
     .map((s, i) =>
       s.filter
@@ -325,13 +332,20 @@ const workbookParts = (workbook: XlsxWorkbook): ZipEntry[] => {
         : '',
     )
     .join('');
-  const workbookXml =
+  return (
     `${XML_HEAD}<workbook xmlns="${NS_MAIN}" xmlns:r="${NS_DOC_RELS}">` +
     '<workbookPr/><bookViews><workbookView activeTab="0"/></bookViews>' +
     `<sheets>${names.map((s, i) => `<sheet name="${s}" sheetId="${i + 1}" r:id="rId${i + 1}"/>`).join('')}</sheets>` +
     (definedNames ? `<definedNames>${definedNames}</definedNames>` : '') +
-    '</workbook>';
-  const workbookRels =
+    '</workbook>'
+  );
+};
+
+/** xl/_rels/workbook.xml.rels: the workbook's relationships to its sheets, styles and strings. */
+const workbookRelsXml = (sheetCount: number): string => {
+  const n = sheetCount;
+  const sheets = Array.from({ length: sheetCount });
+  return (
     `${XML_HEAD}<Relationships xmlns="${NS_PKG_RELS}">` +
     sheets
       .map(
@@ -341,7 +355,26 @@ const workbookParts = (workbook: XlsxWorkbook): ZipEntry[] => {
       .join('') +
     `<Relationship Id="rId${n + 1}" Type="${NS_DOC_RELS}/styles" Target="styles.xml"/>` +
     `<Relationship Id="rId${n + 2}" Type="${NS_DOC_RELS}/sharedStrings" Target="sharedStrings.xml"/>` +
-    '</Relationships>';
+    '</Relationships>'
+  );
+};
+
+/** The parts of the workbook's package, before zipping. */
+const workbookParts = (workbook: XlsxWorkbook): ZipEntry[] => {
+  checkSheetNames(workbook.sheets);
+  const styles = new StyleTable();
+  const strings = new StringTable();
+  const sheets = workbook.sheets.map((s, i) => sheetPart(s, i === 0, styles, strings));
+  const n = workbook.sheets.length;
+  const names = workbook.sheets.map((s) => escapeXml(s.name));
+  const creator = escapeXml(cellText(workbook.creator));
+  const created = w3cdtf(workbook.created);
+  const contentTypes = contentTypesXml(n);
+  const packageRels = packageRelsXml();
+  const core = corePropsXml(creator, created);
+  const app = appPropsXml(creator, names);
+  const workbookXml = workbookXmlOf(workbook, sheets, names);
+  const workbookRels = workbookRelsXml(n);
 
   return [
     { path: '[Content_Types].xml', data: contentTypes },
