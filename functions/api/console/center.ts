@@ -1,0 +1,36 @@
+import { store } from '../../adapters/table.ts';
+import { renderCenterPage } from '../../core/render/console/center-page.ts';
+import { answerMessage, type CampaignHandler, consolePage } from './context.ts';
+import { loadScopedResults } from './results.ts';
+import { loadQueue } from './scope.ts';
+import { respond } from './site.ts';
+
+/**
+ * GET /console/campaigns/{campaignId}/centers/{centerId}: one center of the user's scope in a scored
+ * campaign: its results row, findings and (but for leaders) the responses about it.
+ */
+export const showCenter: CampaignHandler = async (request, session, campaign) => {
+  const scoped = await loadScopedResults(request, session, campaign);
+  if (!('rows' in scoped)) return scoped;
+  const { user } = session;
+  const row = scoped.rows.find((r) => r.center.id === request.params.centerId);
+  if (!row) return answerMessage(request, 404, 'noSuchCenter');
+  const [findings, queue] = await Promise.all([
+    store.findings.getFindings(campaign.id, [row.center.id]),
+    loadQueue(campaign.id, user, new Map([[row.center.id, row.center]])),
+  ]);
+  const supervisors = await store.rosters.getSupervisors(campaign.id, [
+    ...new Set(queue.items.map((i) => i.response.supervisorId)),
+  ]);
+  const found = findings.get(row.center.id);
+  return respond.html(
+    200,
+    renderCenterPage(consolePage(request), {
+      campaignId: campaign.id,
+      row,
+      ...(found ? { findings: found } : {}),
+      responses: user.role === 'leader' ? [] : queue.items,
+      supervisorNames: new Map([...supervisors].map(([id, p]) => [id, p.name])),
+    }),
+  );
+};
