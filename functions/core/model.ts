@@ -35,6 +35,7 @@ export const Email = z
 
 /** The four administrative levels a service center can sit at. */
 export const CENTER_LEVELS = ['municipal', 'district', 'street', 'community'] as const;
+/** One of the center levels. */
 export const CenterLevel = z.enum(CENTER_LEVELS, {
   message: `level must be one of ${CENTER_LEVELS.join(', ')}`,
 });
@@ -42,11 +43,13 @@ export type CenterLevel = z.infer<typeof CenterLevel>;
 
 /** The ways supervisors supervise (监督方式). */
 export const ACTIVITIES = ['accompanied', 'experiential', 'unannounced', 'hotline'] as const;
+/** One of the activities. */
 export const Activity = z.enum(ACTIVITIES);
 export type Activity = z.infer<typeof Activity>;
 
 /** The dimensions a center is judged on; hotline is scored as its own section. */
 export const DIMENSIONS = ['standardization', 'regulation', 'facilitation', 'hotline'] as const;
+/** One of the dimensions. */
 export const Dimension = z.enum(DIMENSIONS);
 export type Dimension = z.infer<typeof Dimension>;
 
@@ -76,6 +79,7 @@ export type Supervisor = z.infer<typeof Supervisor>;
 
 /** Bounds of a weight (docs/scoring.md §3): 0, or from WEIGHT_MIN to WEIGHT_MAX. */
 export const WEIGHT_MIN = 0.001;
+/** The largest weight. */
 export const WEIGHT_MAX = 100;
 
 const weightHint = (got: unknown) =>
@@ -445,4 +449,5 @@ export const CAMPAIGN_STATUSES = [
   'published',
   'failed',
 ] as const;
+/** One of the campaign statuses. */
 export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];

@@ -26,11 +26,13 @@ export const PROBLEM_CATEGORIES = [
   'hotline',
   'other',
 ] as const;
+/** One of the problem categories. */
 export const ProblemCategory = z.enum(PROBLEM_CATEGORIES);
 export type ProblemCategory = z.infer<typeof ProblemCategory>;
 
 /** How serious a problem is: 一般 · 较重 · 严重. */
 export const PROBLEM_SEVERITIES = ['minor', 'serious', 'critical'] as const;
+/** One of the problem severities. */
 export const ProblemSeverity = z.enum(PROBLEM_SEVERITIES);
 export type ProblemSeverity = z.infer<typeof ProblemSeverity>;
 

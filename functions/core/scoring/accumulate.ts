@@ -10,16 +10,16 @@ import {
   ALL,
   buildIndicators,
   type Columns,
+  encodeAnswer,
   type Indicator,
-  rawValue,
   scopeIndicators,
-  scoreOfRaw,
+  scoreEncoded,
   type WeightedDimension,
 } from './columns.ts';
 import { DEFAULT_SCORING_OPTIONS, type ScoringOptions } from './options.ts';
 import type { PreviousScores } from './previous.ts';
 import { runScoring, type ScoringResult } from './run.ts';
-import { byCode } from './values.ts';
+import { compareCodes } from './values.ts';
 
 /** What scoring needs of a response; `activity` absent means every question was asked. */
 export interface ScoringResponse {
@@ -79,7 +79,7 @@ export class CenterScoreAccumulator {
     this.plans = Array.from({ length: ALL + 1 }, (_, slot) =>
       this.indicators.filter((i) => (i.mask & (1 << slot)) !== 0),
     );
-    this.centers = [...centers].sort((a, b) => byCode(a.id, b.id)).map((c) => ({ id: c.id, level: c.level }));
+    this.centers = [...centers].sort((a, b) => compareCodes(a.id, b.id)).map((c) => ({ id: c.id, level: c.level }));
     this.centers.forEach((c, i) => {
       this.centerIndex.set(c.id, i);
     });
@@ -151,14 +151,14 @@ export class CenterScoreAccumulator {
       }
       const v = answers[q.id];
       if (v === undefined) continue;
-      const x = rawValue(q, v);
+      const x = encodeAnswer(q, v);
       if (x === undefined) continue;
       centerOf[n] = c;
       raterOf[n] = r;
       indicatorOf[n] = q.index;
       activityOf[n] = slot;
       raw[n] = x;
-      value[n] = scoreOfRaw(q, x);
+      value[n] = scoreEncoded(q, x);
       n++;
     }
     this.size = n;

@@ -6,7 +6,7 @@
 import { median, modifiedZScores, sortPrefix } from './agreement.ts';
 import { raterInterval } from './interval.ts';
 import { combineSorted, markAsked, rollUpAsked, type ScoringRun } from './run-state.ts';
-import { alphaAgainst, clampScore } from './values.ts';
+import { clampScore, computeAlpha } from './values.ts';
 
 /**
  * Each center's alpha against the campaign's expected disagreement: 1 − D_o(center) / D_e(campaign),
@@ -18,7 +18,7 @@ export const measureAgreement = (run: ScoringRun): void => {
   const expected = run.campaignAlpha.expected();
   run.campaignObserved = run.campaignAlpha.observed();
   run.dimensionExpected = run.campaignDimensionAlpha.map((a) => a.expected());
-  for (let c = 0; c < nc; c++) run.centerAlpha[c] = alphaAgainst(run.centerObserved[c] as number, expected);
+  for (let c = 0; c < nc; c++) run.centerAlpha[c] = computeAlpha(run.centerObserved[c] as number, expected);
 };
 
 /**

@@ -154,7 +154,7 @@ export const scopeIndicators = (
  * The raw column value of an answer: the number, 1/0 for yes/no, the option's index; NaN for not
  * applicable; undefined when the answer is of the wrong type for its question (it is then skipped).
  */
-export const rawValue = (q: Indicator, v: AnswerValue): number | undefined => {
+export const encodeAnswer = (q: Indicator, v: AnswerValue): number | undefined => {
   // Not applicable: kept for the explanation, never counted (not even as 0).
   if (v === null) return Number.NaN;
   if (q.code === RATING || q.code === NUMBER) return typeof v === 'number' ? v : undefined;
@@ -163,7 +163,7 @@ export const rawValue = (q: Indicator, v: AnswerValue): number | undefined => {
 };
 
 /** The 0–100 score of a raw column value: NaN for not applicable or an unscored option. */
-export const scoreOfRaw = (q: Indicator, x: number): number => {
+export const scoreEncoded = (q: Indicator, x: number): number => {
   if (Number.isNaN(x)) return Number.NaN;
   if (q.code === RATING) return Math.min(100, Math.max(0, ((x - q.lo) / q.span) * 100));
   if (q.code === NUMBER) return Math.min(100, Math.max(0, (100 * (q.lo - x)) / q.span));

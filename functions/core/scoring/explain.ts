@@ -8,7 +8,7 @@ import { describeNormalization } from './normalize.ts';
 import { METHODOLOGY_VERSION } from './options.ts';
 import type { CenterExplanation, CenterScore, IndicatorExplanation } from './records.ts';
 import { isAskedAt, type ScoringRun } from './run-state.ts';
-import { alphaAgainst, orNull } from './values.ts';
+import { computeAlpha, toNullable } from './values.ts';
 
 /** One answer as the columns hold it, with the row of its rater. */
 interface HeldAnswer {
@@ -79,7 +79,7 @@ const explainIndicator = (
   const q = run.cols.indicators[i] as Indicator;
   const rated = run.raterCount[c] as number;
   const asked = isAskedAt(run, i, c);
-  const consensus = orNull(run.consensus[c * run.ni + i] as number);
+  const consensus = toNullable(run.consensus[c * run.ni + i] as number);
   const list = answers.sort((x, y) => x.row - y.row || x.activity - y.activity || x.raw - y.raw);
   const status = !asked
     ? 'not-asked'
@@ -102,10 +102,10 @@ const explainIndicator = (
       rater: x.row < rated ? `rater ${x.row + 1}` : `without a scored answer ${x.row - rated + 1}`,
       activity: x.activity < ACTIVITIES.length ? (ACTIVITIES[x.activity] ?? null) : null,
       answer: decodeAnswer(q, x.raw),
-      score: orNull(x.value),
+      score: toNullable(x.value),
     })),
     consensus,
-    adjusted: run.options.adjustSeverity ? orNull(run.adjustedConsensus[c * run.ni + i] as number) : null,
+    adjusted: run.options.adjustSeverity ? toNullable(run.adjustedConsensus[c * run.ni + i] as number) : null,
   };
 };
 
@@ -151,7 +151,7 @@ export const explainCenter = (
               share: weights.dimShare(k),
               score: scored.dimensions[d.dimension] ?? null,
               adjusted: scored.adjusted?.dimensions[d.dimension] ?? null,
-              alpha: alphaAgainst(run.dimensionObserved[c * nd + k] as number, run.dimensionExpected[k] as number),
+              alpha: computeAlpha(run.dimensionObserved[c * nd + k] as number, run.dimensionExpected[k] as number),
             },
           ],
     ),

@@ -10,16 +10,18 @@ import { METHODOLOGY_VERSION } from './options.ts';
 import { rankWithinLevels } from './ranks.ts';
 import type { CenterScore, CenterTrend, RaterSeverity, ScoreFlag } from './records.ts';
 import { markAsked, type ScoringRun } from './run-state.ts';
-import { byCode, orNull, publishedOrNull } from './values.ts';
+import { compareCodes, publishOrNull, toNullable } from './values.ts';
 
 /** The dimensions of center c's scores, from `present` as markPresent left it. */
-export const dimensionRecord = (run: ScoringRun, values: Float64Array, c: number): Record<string, number | null> => {
+const recordDimensions = (run: ScoringRun, values: Float64Array, c: number): Record<string, number | null> => {
   const out: Record<string, number | null> = {};
   const present = run.present;
   for (let k = 0; k < run.nd; k++) {
     // Dimensions none of whose indicators were asked (e.g. the hotline at a street center) are absent.
     if (present[k] === 1) {
-      out[(run.cols.dimensions[k] as { dimension: Dimension }).dimension] = orNull(values[c * run.nd + k] as number);
+      out[(run.cols.dimensions[k] as { dimension: Dimension }).dimension] = toNullable(
+        values[c * run.nd + k] as number,
+      );
     }
   }
   return out;
@@ -94,9 +96,9 @@ const publishCenter = (run: ScoringRun, c: number, before: CenterScore | undefin
   const { cols, options } = run;
   const center = cols.centers[c] as { id: string; level: CenterScore['level'] };
   const raters = run.raterCount[c] as number;
-  const score = publishedOrNull(run.score[c] as number);
+  const score = publishOrNull(run.score[c] as number);
   const coverage = markPresent(run, c);
-  const dimensions = dimensionRecord(run, run.dimScores, c);
+  const dimensions = recordDimensions(run, run.dimScores, c);
   const alpha = run.centerAlpha[c] ?? null;
   const ci = run.ci[c];
   return {
@@ -104,7 +106,7 @@ const publishCenter = (run: ScoringRun, c: number, before: CenterScore | undefin
     centerId: center.id,
     level: center.level,
     score,
-    exact: orNull(run.score[c] as number),
+    exact: toNullable(run.score[c] as number),
     dimensions,
     raters,
     responses: cols.centerResponses[c] as number,
@@ -119,7 +121,7 @@ const publishCenter = (run: ScoringRun, c: number, before: CenterScore | undefin
     alpha,
     flags: flagsOf(run, c, raters, coverage, alpha),
     adjusted: options.adjustSeverity
-      ? { score: orNull(run.adjustedScore[c] as number), dimensions: dimensionRecord(run, run.adjustedDims, c) }
+      ? { score: toNullable(run.adjustedScore[c] as number), dimensions: recordDimensions(run, run.adjustedDims, c) }
       : null,
     trend: trendOf(run, score, dimensions, before),
   };
@@ -133,14 +135,14 @@ export const publishCenterScores = (run: ScoringRun): CenterScore[] => {
 };
 
 /** Each rater's severity, z-score and outlier mark, in the order of supervisor ids. */
-export const raterSeverities = (run: ScoringRun): RaterSeverity[] =>
+export const listRaterSeverities = (run: ScoringRun): RaterSeverity[] =>
   run.cols.raterIds
     .map((supervisorId, g) => ({
       supervisorId,
       centers: run.severityCenters[g] as number,
       cells: run.severityCells[g] as number,
-      severity: orNull(run.severity[g] as number),
+      severity: toNullable(run.severity[g] as number),
       z: run.zOf.get(g) ?? null,
       outlier: run.outlier[g] === 1,
     }))
-    .sort((a, b) => byCode(a.supervisorId, b.supervisorId));
+    .sort((a, b) => compareCodes(a.supervisorId, b.supervisorId));

@@ -5,7 +5,7 @@
 import type { CenterLevel } from '../model.ts';
 import { publishScore } from './grades.ts';
 import type { CenterScore } from './records.ts';
-import { byCode } from './values.ts';
+import { compareCodes } from './values.ts';
 
 /** How many entries of an ascending array are below x (strictly), by bisection. */
 const countBelow = (sorted: Float64Array, x: number): number => {
@@ -43,10 +43,11 @@ const placesById = (unsorted: readonly CenterScore[]): Int32Array => {
   const idOrder = Int32Array.from(unsorted.keys());
   let byId = true;
   for (let i = 1; i < n && byId; i++)
-    if (byCode((unsorted[i - 1] as CenterScore).centerId, (unsorted[i] as CenterScore).centerId) > 0) byId = false;
+    if (compareCodes((unsorted[i - 1] as CenterScore).centerId, (unsorted[i] as CenterScore).centerId) > 0)
+      byId = false;
   if (!byId) {
     const ids = [...unsorted.keys()].sort((a, b) =>
-      byCode((unsorted[a] as CenterScore).centerId, (unsorted[b] as CenterScore).centerId),
+      compareCodes((unsorted[a] as CenterScore).centerId, (unsorted[b] as CenterScore).centerId),
     );
     ids.forEach((i, place) => {
       idOrder[i] = place;

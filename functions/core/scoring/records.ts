@@ -9,10 +9,12 @@ import { AnswerValue } from '../responses/response.ts';
 
 /** Score bands (default 优秀 ≥ 90, 良好 ≥ 80, 合格 ≥ 70, 需整改 below). */
 export const GRADES = ['excellent', 'good', 'pass', 'rectify'] as const;
+/** One of the grades. */
 export type Grade = (typeof GRADES)[number];
 
 /** Warnings a center's score can carry (see docs/scoring.md). */
 export const SCORE_FLAGS = ['no-responses', 'single-rater', 'low-coverage', 'disagreement', 'outlier-rater'] as const;
+/** One of the score flags. */
 export type ScoreFlag = (typeof SCORE_FLAGS)[number];
 
 /** Change of a center's scores against the same center in the previous campaign of its series. */

@@ -8,7 +8,7 @@ import type { Columns } from './columns.ts';
 import { explainCenter } from './explain.ts';
 import type { ScoringOptions } from './options.ts';
 import type { PreviousScores } from './previous.ts';
-import { publishCenterScores, raterSeverities } from './publish.ts';
+import { listRaterSeverities, publishCenterScores } from './publish.ts';
 import type { CampaignScoringSummary, CenterExplanation, CenterScore, RaterSeverity } from './records.ts';
 import { createScoringRun } from './run-state.ts';
 import { scoreCenter } from './score-center.ts';
@@ -40,7 +40,7 @@ export const runScoring = (
   return {
     scores,
     summary: summarizeCampaign(run, scores),
-    raters: raterSeverities(run),
+    raters: listRaterSeverities(run),
     explain: (centerId) => explainCenter(run, centerId, scores),
   };
 };

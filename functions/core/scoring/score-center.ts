@@ -6,7 +6,7 @@
 import type { IntervalAlpha } from './agreement.ts';
 import type { Indicator } from './columns.ts';
 import { combineSorted, markAsked, rollUpAsked, type ScoringRun } from './run-state.ts';
-import { byCode } from './values.ts';
+import { compareCodes } from './values.ts';
 
 /** Makes the per-center scratch arrays large enough for r raters. */
 const reserveScratch = (run: ScoringRun, r: number): void => {
@@ -34,7 +34,7 @@ const compareRows = (run: ScoringRun, x: number, y: number): number => {
     if (Number.isNaN(b)) return -1;
     return a - b;
   }
-  return byCode(cols.raterIds[raters[x] as number] as string, cols.raterIds[raters[y] as number] as string);
+  return compareCodes(cols.raterIds[raters[x] as number] as string, cols.raterIds[raters[y] as number] as string);
 };
 
 /**

@@ -5,8 +5,8 @@
  */
 import type { LocalizedText } from '../../model.ts';
 import { readChoices } from './choices.ts';
-import { addFollowUp, baseQuestion, type ElementContext, otherLabel, pushQuestion } from './element-context.ts';
-import { idFor, reportError, type SurveyJsReader } from './reader.ts';
+import { addFollowUp, buildBaseQuestion, describeOther, type ElementContext, pushQuestion } from './element-context.ts';
+import { allocateId, reportError, type SurveyJsReader } from './reader.ts';
 import { MAX_SCALE_POINTS } from './supported.ts';
 import { readText } from './text.ts';
 
@@ -122,7 +122,7 @@ const listedOptions = (reader: SurveyJsReader, ctx: ElementContext, values: Map<
 /** A radiogroup, dropdown or rating: one rating or choice question, with its follow-ups. */
 export const readChoiceElement = (reader: SurveyJsReader, ctx: ElementContext): void => {
   const { el, type, rawName, path, where } = ctx;
-  const id = idFor(reader, rawName, [...path, 'name'], where);
+  const id = allocateId(reader, rawName, [...path, 'name'], where);
   const values = new Map<string, string>();
   reader.names.set(rawName, { id, kind: 'question', values });
   const options =
@@ -131,13 +131,13 @@ export const readChoiceElement = (reader: SurveyJsReader, ctx: ElementContext): 
       : listedOptions(reader, ctx, values);
   if (options === undefined) return;
   if (options === 'rating') {
-    pushQuestion(reader, ctx, baseQuestion(ctx, id, { kind: 'rating' }));
+    pushQuestion(reader, ctx, buildBaseQuestion(ctx, id, { kind: 'rating' }));
     return;
   }
   pushQuestion(
     reader,
     ctx,
-    baseQuestion(ctx, id, {
+    buildBaseQuestion(ctx, id, {
       kind: 'choice',
       options: options.map(({ value, label, score }) => ({
         value,
@@ -147,7 +147,7 @@ export const readChoiceElement = (reader: SurveyJsReader, ctx: ElementContext): 
     }),
   );
   if (el.showOtherItem === true || el.hasOther === true)
-    addFollowUp(reader, ctx, id, otherLabel(ctx), { op: '=', question: id, value: 'other' });
+    addFollowUp(reader, ctx, id, describeOther(ctx), { op: '=', question: id, value: 'other' });
   if (el.showCommentArea === true || el.hasComment === true)
     addFollowUp(
       reader,
@@ -161,7 +161,7 @@ export const readChoiceElement = (reader: SurveyJsReader, ctx: ElementContext): 
 /** A boolean: a yes/no question, good when `goodAnswer` says (yes by default). */
 export const readBooleanElement = (reader: SurveyJsReader, ctx: ElementContext): void => {
   const { el, rawName, path, where } = ctx;
-  const id = idFor(reader, rawName, [...path, 'name'], where);
+  const id = allocateId(reader, rawName, [...path, 'name'], where);
   reader.names.set(rawName, {
     id,
     kind: 'question',
@@ -172,5 +172,9 @@ export const readBooleanElement = (reader: SurveyJsReader, ctx: ElementContext):
   });
   if (el.goodAnswer !== undefined && typeof el.goodAnswer !== 'boolean')
     reportError(reader, [...path, 'goodAnswer'], where, 'goodAnswer must be true or false');
-  pushQuestion(reader, ctx, baseQuestion(ctx, id, { kind: 'yesno', good: el.goodAnswer === false ? 'no' : 'yes' }));
+  pushQuestion(
+    reader,
+    ctx,
+    buildBaseQuestion(ctx, id, { kind: 'yesno', good: el.goodAnswer === false ? 'no' : 'yes' }),
+  );
 };

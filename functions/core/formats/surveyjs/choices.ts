@@ -3,7 +3,7 @@
  * plain values or objects; values that are not ids get one.
  */
 import { Id, type LocalizedText } from '../../model.ts';
-import { isObject, type Path, reportError, type SurveyJsReader, slug } from './reader.ts';
+import { isObject, type Path, reportError, type SurveyJsReader, slugify } from './reader.ts';
 import { readText } from './text.ts';
 
 /** One choice as read: its option value and label, the value in the document, its score and path. */
@@ -39,7 +39,7 @@ export const readChoices = (
       reportError(reader, at, `${where} choice ${i + 1}`, `the choice has no value (got ${JSON.stringify(c)})`);
       return [];
     }
-    let id = Id.safeParse(value).success ? value : slug(value);
+    let id = Id.safeParse(value).success ? value : slugify(value);
     if (!Id.safeParse(id).success || taken.has(id)) id = `o${i + 1}`;
     taken.add(id);
     values.set(value, id);

@@ -28,7 +28,11 @@ export interface ElementContext {
 }
 
 /** The fields a question of this element has whatever its kind, then `extra`. */
-export const baseQuestion = (ctx: ElementContext, id: string, extra: Record<string, unknown> = {}): ReadQuestion => {
+export const buildBaseQuestion = (
+  ctx: ElementContext,
+  id: string,
+  extra: Record<string, unknown> = {},
+): ReadQuestion => {
   const { el, indicator, activities, description, condition } = ctx;
   return {
     id,
@@ -63,7 +67,7 @@ export const addFollowUp = (
 ): void => {
   const followId = `${id}-comment`.slice(0, 64);
   reader.ids.add(followId);
-  const { indicator: _i, weight: _w, ...rest } = baseQuestion(ctx, followId);
+  const { indicator: _i, weight: _w, ...rest } = buildBaseQuestion(ctx, followId);
   const joined = joinConditions(ctx.condition, when);
   pushQuestion(reader, ctx, {
     ...rest,
@@ -75,7 +79,7 @@ export const addFollowUp = (
 };
 
 /** The follow-up question's label for an "other" choice. */
-export const otherLabel = (ctx: ElementContext): LocalizedText => ({
+export const describeOther = (ctx: ElementContext): LocalizedText => ({
   zh: `${ctx.title?.zh ?? ctx.rawName}（其他，请说明）`,
   en: `${ctx.title?.en ?? ctx.rawName} (other, please describe)`,
 });

@@ -3,15 +3,15 @@
  * and a `matrix` (one question per row, the columns its scale).
  */
 import { readChoices } from './choices.ts';
-import { addFollowUp, baseQuestion, type ElementContext, otherLabel, pushQuestion } from './element-context.ts';
-import { idFor, reportError, reportWarning, type SurveyJsReader } from './reader.ts';
+import { addFollowUp, buildBaseQuestion, describeOther, type ElementContext, pushQuestion } from './element-context.ts';
+import { allocateId, reportError, reportWarning, type SurveyJsReader } from './reader.ts';
 import { readText } from './text.ts';
 
 /** A checkbox or tagbox: one yes/no question per choice, and a follow-up for "other". */
 export const readCheckboxElement = (reader: SurveyJsReader, ctx: ElementContext): void => {
   const { el, type, rawName, path, where, title } = ctx;
   const values = new Map<string, string>();
-  const id = idFor(reader, rawName, [...path, 'name'], where);
+  const id = allocateId(reader, rawName, [...path, 'name'], where);
   reader.names.set(rawName, { id, kind: 'checkbox', values });
   if (ctx.indicator !== undefined)
     reportError(
@@ -43,7 +43,7 @@ export const readCheckboxElement = (reader: SurveyJsReader, ctx: ElementContext)
     const choiceId = `${id}-${c.value}`.slice(0, 64);
     reader.ids.add(choiceId);
     values.set(c.source, choiceId);
-    const { indicator: _i, weight: _w, ...rest } = baseQuestion(ctx, choiceId);
+    const { indicator: _i, weight: _w, ...rest } = buildBaseQuestion(ctx, choiceId);
     pushQuestion(reader, ctx, {
       ...rest,
       title: { zh: `${title?.zh}：${c.label.zh}`, en: `${title?.en}: ${c.label.en}` },
@@ -52,7 +52,7 @@ export const readCheckboxElement = (reader: SurveyJsReader, ctx: ElementContext)
     });
   }
   if (el.showOtherItem === true || el.hasOther === true)
-    addFollowUp(reader, ctx, id, otherLabel(ctx), { op: '=', question: `${id}-other`, value: 'yes' });
+    addFollowUp(reader, ctx, id, describeOther(ctx), { op: '=', question: `${id}-other`, value: 'yes' });
 };
 
 /** A matrix: one rating (columns 1–5) or choice question per row, scored as `<indicator>-<row>`. */
@@ -62,7 +62,7 @@ export const readMatrixElement = (reader: SurveyJsReader, ctx: ElementContext): 
   const columns = readChoices(reader, el.columns, [...path, 'columns'], where, columnValues);
   const rowValues = new Map<string, string>();
   const rows = readChoices(reader, el.rows, [...path, 'rows'], where, rowValues);
-  const id = idFor(reader, rawName, [...path, 'name'], where);
+  const id = allocateId(reader, rawName, [...path, 'name'], where);
   reader.names.set(rawName, { id, kind: 'failed', values: new Map() });
   if (columns.length < 2 || rows.length === 0) {
     reportError(reader, path, where, 'a matrix needs rows and at least two columns');
@@ -93,7 +93,7 @@ export const readMatrixElement = (reader: SurveyJsReader, ctx: ElementContext): 
     const rowTitle = { zh: `${title?.zh}：${row.label.zh}`, en: `${title?.en}: ${row.label.en}` };
     const required = el.isRequired === true || el.isAllRowRequired === true || el.eachRowRequired === true;
     const rowIndicator = indicator !== undefined ? `${String(indicator)}-${row.value}`.slice(0, 64) : undefined;
-    const { indicator: _i, ...rest } = baseQuestion(ctx, rowId);
+    const { indicator: _i, ...rest } = buildBaseQuestion(ctx, rowId);
     const q = { ...rest, title: rowTitle, required, ...(rowIndicator ? { indicator: rowIndicator } : {}) };
     if (isFivePoint) pushQuestion(reader, ctx, { ...q, kind: 'rating' });
     else

@@ -107,7 +107,7 @@ export const reportWarning = (
 };
 
 /** A name as an id: kept when usable, else folded to letters, digits and `-`. */
-export const slug = (name: string): string =>
+export const slugify = (name: string): string =>
   name
     .normalize('NFKC')
     .replace(/[^A-Za-z0-9_-]+/g, '-')
@@ -115,9 +115,9 @@ export const slug = (name: string): string =>
     .slice(0, 64);
 
 /** A fresh question id for a name, with a warning when the name could not be kept. */
-export const idFor = (reader: SurveyJsReader, name: string, path: Path, where: string): string => {
+export const allocateId = (reader: SurveyJsReader, name: string, path: Path, where: string): string => {
   const { ids } = reader;
-  let id = Id.safeParse(name).success ? name : slug(name);
+  let id = Id.safeParse(name).success ? name : slugify(name);
   if (RESERVED_FIELDS.has(id)) {
     reportWarning(reader, path, where, `the name "${name}" is reserved; the question's id is "${id}-q"`);
     id = `${id}-q`;

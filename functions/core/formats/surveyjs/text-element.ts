@@ -2,8 +2,8 @@
  * `comment` and `text` elements: free text (email, tel, date… kept as free text), or a number for a
  * text with `inputType: "number"` (or "range").
  */
-import { baseQuestion, type ElementContext, pushQuestion } from './element-context.ts';
-import { idFor, reportError, reportWarning, type SurveyJsReader } from './reader.ts';
+import { buildBaseQuestion, type ElementContext, pushQuestion } from './element-context.ts';
+import { allocateId, reportError, reportWarning, type SurveyJsReader } from './reader.ts';
 import { readText } from './text.ts';
 
 /** A number question: its range from min/max or a numeric validator, its unit, best and worst. */
@@ -25,7 +25,7 @@ const readNumber = (reader: SurveyJsReader, ctx: ElementContext, id: string): vo
   pushQuestion(
     reader,
     ctx,
-    baseQuestion(ctx, id, {
+    buildBaseQuestion(ctx, id, {
       kind: 'number',
       unit,
       minValue,
@@ -39,7 +39,7 @@ const readNumber = (reader: SurveyJsReader, ctx: ElementContext, id: string): vo
 /** A comment or text element: a number question, or free text (never scored). */
 export const readTextElement = (reader: SurveyJsReader, ctx: ElementContext): void => {
   const { el, type, rawName, path, where, inputType } = ctx;
-  const id = idFor(reader, rawName, [...path, 'name'], where);
+  const id = allocateId(reader, rawName, [...path, 'name'], where);
   reader.names.set(rawName, { id, kind: 'question', values: new Map() });
   if (type === 'text' && (inputType === 'number' || inputType === 'range')) {
     readNumber(reader, ctx, id);
@@ -55,7 +55,7 @@ export const readTextElement = (reader: SurveyJsReader, ctx: ElementContext): vo
   if (ctx.indicator !== undefined)
     reportError(reader, [...path, 'indicator'], where, 'free text is never scored', 'remove "indicator"');
   const maxLength = el.maxLength ?? ctx.length?.maxLength;
-  const { indicator: _unused, ...unscored } = baseQuestion(ctx, id);
+  const { indicator: _unused, ...unscored } = buildBaseQuestion(ctx, id);
   pushQuestion(reader, ctx, {
     ...unscored,
     kind: 'text',

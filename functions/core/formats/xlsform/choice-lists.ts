@@ -3,7 +3,7 @@
  * reader's lists.
  */
 import { Id, type LocalizedText } from '../../model.ts';
-import { cellAt, type FormReader, readText, reportError } from './reader.ts';
+import { type FormReader, locateCell, readText, reportError } from './reader.ts';
 
 /** Reads every choice of the choices sheet into the reader's lists, reporting unusable rows. */
 export const readChoiceLists = (reader: FormReader): void => {
@@ -16,7 +16,7 @@ export const readChoiceLists = (reader: FormReader): void => {
     if (listName === '') {
       reportError(
         reader,
-        cellAt(choices, r.row, 'list_name'),
+        locateCell(choices, r.row, 'list_name'),
         'the choice has no list_name',
         'name the list the select_one question uses',
       );
@@ -25,7 +25,7 @@ export const readChoiceLists = (reader: FormReader): void => {
     if (!Id.safeParse(value).success) {
       reportError(
         reader,
-        cellAt(choices, r.row, 'name'),
+        locateCell(choices, r.row, 'name'),
         `"${value}" is not a usable choice name`,
         'use 1–64 letters, digits, "-" or "_" (the label may be anything)',
       );
@@ -34,11 +34,11 @@ export const readChoiceLists = (reader: FormReader): void => {
     const scoreText = r.get('score');
     const score = scoreText === '' ? undefined : Number(scoreText);
     if (score !== undefined && (!Number.isFinite(score) || score < 0 || score > 100))
-      reportError(reader, cellAt(choices, r.row, 'score'), `score "${scoreText}" is not a number from 0 to 100`);
+      reportError(reader, locateCell(choices, r.row, 'score'), `score "${scoreText}" is not a number from 0 to 100`);
     const label = readText(reader, choices, r, 'label', value) as LocalizedText;
     const options = lists.get(listName) ?? [];
     if (options.some((o) => o.value === value))
-      reportError(reader, cellAt(choices, r.row, 'name'), `"${value}" is listed twice in ${listName}`);
+      reportError(reader, locateCell(choices, r.row, 'name'), `"${value}" is listed twice in ${listName}`);
     options.push({ value, label, ...(score !== undefined && Number.isFinite(score) ? { score } : {}), row: r.row });
     lists.set(listName, options);
   }

@@ -5,7 +5,7 @@
 import { type Condition, isJunction } from '../../responses/condition.ts';
 
 /** XLSForm `relevant` in the condition language: `${q}` → `{q}`, `selected()` and `''` tests rewritten. */
-export const fromXlsFormExpression = (
+export const translateFromXlsForm = (
   expression: string,
   multiples: ReadonlyMap<string, ReadonlyMap<string, string>>,
 ) => {
@@ -23,9 +23,9 @@ export const fromXlsFormExpression = (
 };
 
 /** A condition as XLSForm `relevant`: `${q} = 'v'`, lists spelled out with or / and. */
-export const toXlsFormExpression = (c: Condition, parent?: 'and' | 'or'): string => {
+export const translateToXlsForm = (c: Condition, parent?: 'and' | 'or'): string => {
   if (isJunction(c)) {
-    const text = `${toXlsFormExpression(c.left, c.op)} ${c.op} ${toXlsFormExpression(c.right, c.op)}`;
+    const text = `${translateToXlsForm(c.left, c.op)} ${c.op} ${translateToXlsForm(c.right, c.op)}`;
     return parent && parent !== c.op ? `(${text})` : text;
   }
   const ref = `\${${c.question}}`;

@@ -4,7 +4,7 @@
  * `text` (date and time kept as free text).
  */
 import type { LocalizedText } from '../../model.ts';
-import { cellAt, type FormReader, type ListedChoice, readText, reportError, reportWarning } from './reader.ts';
+import { type FormReader, type ListedChoice, locateCell, readText, reportError, reportWarning } from './reader.ts';
 import { pushRowQuestion, type RowContext } from './row-context.ts';
 import { TEXT_LIKE_TYPES } from './supported.ts';
 
@@ -14,7 +14,7 @@ const readSelectMultiple = (reader: FormReader, ctx: RowContext, options: readon
   if (ctx.indicator)
     reportError(
       reader,
-      cellAt(reader.survey, r.row, 'indicator'),
+      locateCell(reader.survey, r.row, 'indicator'),
       'select_multiple is not scored',
       'score a select_one instead, or remove the indicator',
     );
@@ -22,7 +22,7 @@ const readSelectMultiple = (reader: FormReader, ctx: RowContext, options: readon
   reader.multiples.set(name, ids);
   reportWarning(
     reader,
-    cellAt(reader.survey, r.row, 'type'),
+    locateCell(reader.survey, r.row, 'type'),
     `select_multiple becomes ${options.length} yes/no questions, one per choice (${options.map((o) => `${name}-${o.value}`).join(', ')})`,
   );
   reader.known.add(name);
@@ -51,7 +51,7 @@ const readSelectOne = (reader: FormReader, ctx: RowContext, listName: string, op
   if (values.length === 2 && values[0] === 'no' && values[1] === 'yes') {
     const good = r.get('good') || 'yes';
     if (good !== 'yes' && good !== 'no')
-      reportError(reader, cellAt(reader.survey, r.row, 'good'), `good "${good}" must be yes or no`);
+      reportError(reader, locateCell(reader.survey, r.row, 'good'), `good "${good}" must be yes or no`);
     pushRowQuestion(reader, ctx, { ...base, kind: 'yesno', good: good === 'no' ? 'no' : 'yes' });
     return;
   }
@@ -61,7 +61,7 @@ const readSelectOne = (reader: FormReader, ctx: RowContext, listName: string, op
       if (choices)
         reportError(
           reader,
-          cellAt(choices, o.row, choices.columns.has('score') ? 'score' : 'name'),
+          locateCell(choices, o.row, choices.columns.has('score') ? 'score' : 'name'),
           `choice "${o.value}" of ${listName} has no score, and ${name} is scored`,
           'write a score from 0 to 100 for every choice of a scored question',
         );
@@ -83,7 +83,7 @@ export const readSelectRow = (reader: FormReader, ctx: RowContext): void => {
   if (!options) {
     reportError(
       reader,
-      cellAt(reader.survey, ctx.r.row, 'type'),
+      locateCell(reader.survey, ctx.r.row, 'type'),
       `the choice list "${listName}" is not in the choices sheet`,
       reader.choices
         ? `add rows with list_name ${listName} to the choices sheet`
@@ -108,7 +108,7 @@ export const readScaleRow = (reader: FormReader, ctx: RowContext): void => {
   if (!Number.isInteger(start) || !Number.isInteger(end) || step !== 1 || end <= start || end - start > 10) {
     reportError(
       reader,
-      cellAt(reader.survey, r.row, 'parameters'),
+      locateCell(reader.survey, r.row, 'parameters'),
       `a ${type} needs whole-number start < end, step=1, at most 11 points (got "${r.get('parameters')}")`,
       'e.g. start=1 end=5 step=1',
     );
@@ -136,7 +136,7 @@ export const readNumberRow = (reader: FormReader, ctx: RowContext): void => {
   if (!unit)
     reportError(
       reader,
-      cellAt(survey, r.row, survey.columns.has('unit::zh') ? 'unit::zh' : 'type'),
+      locateCell(survey, r.row, survey.columns.has('unit::zh') ? 'unit::zh' : 'type'),
       `number "${name}" has no unit`,
       'write it in unit::zh and unit::en, e.g. 分钟 / minutes',
     );
@@ -147,7 +147,7 @@ export const readNumberRow = (reader: FormReader, ctx: RowContext): void => {
   if (ctx.indicator && (best === '' || worst === ''))
     reportError(
       reader,
-      cellAt(survey, r.row, best === '' ? 'best' : 'worst'),
+      locateCell(survey, r.row, best === '' ? 'best' : 'worst'),
       `scored number "${name}" needs best and worst (the values scoring 100 and 0)`,
     );
   pushRowQuestion(reader, ctx, {
@@ -167,11 +167,16 @@ export const readTextRow = (reader: FormReader, ctx: RowContext): void => {
   if (TEXT_LIKE_TYPES.has(type))
     reportWarning(
       reader,
-      cellAt(reader.survey, r.row, 'type'),
+      locateCell(reader.survey, r.row, 'type'),
       `type "${type}" is kept as free text; its format is not checked`,
     );
   if (ctx.indicator)
-    reportError(reader, cellAt(reader.survey, r.row, 'indicator'), 'free text is never scored', 'remove the indicator');
+    reportError(
+      reader,
+      locateCell(reader.survey, r.row, 'indicator'),
+      'free text is never scored',
+      'remove the indicator',
+    );
   const { indicator: _i, ...unscored } = base;
   pushRowQuestion(reader, ctx, { ...unscored, kind: 'text', ...(length ? { maxLength: Number(length[1]) } : {}) });
 };

@@ -17,10 +17,10 @@ import { DIMENSION_LABELS } from '../../i18n.ts';
 import { type Dimension, Id, type LocalizedText, Questionnaire } from '../../model.ts';
 import { readChoiceLists } from './choice-lists.ts';
 import {
-  cellAt,
   createFormReader,
   type FormProblem,
   type FormReader,
+  locateCell,
   type ReadQuestion,
   readText,
   reportError,
@@ -28,7 +28,7 @@ import {
 } from './reader.ts';
 import { UNSUPPORTED_COLUMNS } from './supported.ts';
 import { readSurveyRow } from './survey-row.ts';
-import { type FormSheet, fold, readTable, type Table } from './table.ts';
+import { type FormSheet, foldHeader, readTable, type Table } from './table.ts';
 
 /** What reading a workbook gives: the questionnaire when there is no error, every problem at once. */
 export interface XlsFormRead {
@@ -54,7 +54,7 @@ const checkSurveyHeader = (reader: FormReader): void => {
     if (survey.columns.has(column))
       reportWarning(
         reader,
-        cellAt(survey, survey.header, column),
+        locateCell(survey, survey.header, column),
         `the "${column}" column is not read: ${what.en}`,
         what.zh,
       );
@@ -74,7 +74,7 @@ const readSettings = (reader: FormReader, settings: Table | undefined, defaultId
   if (!Id.safeParse(id).success)
     reportError(
       reader,
-      settings ? cellAt(settings, settingsRow?.row ?? 2, 'form_id') : { sheet: 'settings' },
+      settings ? locateCell(settings, settingsRow?.row ?? 2, 'form_id') : { sheet: 'settings' },
       `form_id "${id}" is not a usable id`,
       'set form_id in the settings sheet: 1–64 letters, digits, "-" or "_"',
     );
@@ -122,7 +122,7 @@ const reportModelIssues = (
     reportError(
       reader,
       row !== undefined
-        ? cellAt(survey, row, column && survey.columns.has(column) ? column : undefined)
+        ? locateCell(survey, row, column && survey.columns.has(column) ? column : undefined)
         : { sheet: survey.sheet },
       issue.message.replace(/\{([^}]+)\}/g, '${$1}'),
       /nothing is scored/.test(issue.message)
@@ -136,7 +136,8 @@ const reportModelIssues = (
 export const readXlsForm = (sheets: readonly FormSheet[], options: { defaultId?: string } = {}): XlsFormRead => {
   const problems: FormProblem[] = [];
   const questionRows = new Map<string, number>();
-  const find = (name: string) => sheets.find((s) => fold(s.name) === name || fold(s.name).startsWith(`${name} `));
+  const find = (name: string) =>
+    sheets.find((s) => foldHeader(s.name) === name || foldHeader(s.name).startsWith(`${name} `));
   const surveySheet = find('survey');
   if (!surveySheet) {
     problems.push({
@@ -159,7 +160,7 @@ export const readXlsForm = (sheets: readonly FormSheet[], options: { defaultId?:
   for (const g of reader.groups)
     reportError(
       reader,
-      cellAt(survey, g.row, 'type'),
+      locateCell(survey, g.row, 'type'),
       '"begin group" has no "end group"',
       "add a row of type end group after the group's questions",
     );

@@ -5,8 +5,8 @@
  */
 import type { Activity, Dimension, LocalizedText } from '../../model.ts';
 import { type Condition, ConditionSyntaxError, comparisonsOf, parseCondition } from '../../responses/condition.ts';
-import { fromXlsFormExpression } from './expression.ts';
-import { columnLetter, type Table, type TableRow } from './table.ts';
+import { translateFromXlsForm } from './expression.ts';
+import { type Table, type TableRow, toColumnLetter } from './table.ts';
 
 /** One finding, at its sheet, row and column. */
 export interface FormProblem {
@@ -89,7 +89,7 @@ export const createFormReader = (
 const headerOf = (table: Table, index: number) => [...table.columns].find(([, i]) => i === index)?.[0] ?? '';
 
 /** Where a problem is: the sheet, the row, and the column by header or index. */
-export const cellAt = (
+export const locateCell = (
   table: Table,
   row: number | undefined,
   key: string | number | undefined,
@@ -98,7 +98,7 @@ export const cellAt = (
   return {
     sheet: table.sheet,
     ...(row !== undefined ? { row } : {}),
-    ...(index !== undefined ? { column: columnLetter(index), field: headerOf(table, index) } : {}),
+    ...(index !== undefined ? { column: toColumnLetter(index), field: headerOf(table, index) } : {}),
   };
 };
 
@@ -141,7 +141,7 @@ export const readText = (
       reader.traditionalWarned = true;
       reportWarning(
         reader,
-        cellAt(table, r.row, cols['zh-tw']),
+        locateCell(table, r.row, cols['zh-tw']),
         `Traditional Chinese text such as "${traditional}" is shown as the Chinese text (no zh column)`,
         `add a ${base}::zh column if the page should read in Simplified Chinese, or keep it`,
       );
@@ -158,12 +158,12 @@ export const readCondition = (reader: FormReader, r: TableRow): Condition | unde
   const relevant = r.get('relevant');
   if (relevant === '') return undefined;
   try {
-    const c = parseCondition(fromXlsFormExpression(relevant, reader.multiples));
+    const c = parseCondition(translateFromXlsForm(relevant, reader.multiples));
     for (const cmp of comparisonsOf(c)) {
       if (!reader.known.has(cmp.question)) {
         reportError(
           reader,
-          cellAt(reader.survey, r.row, 'relevant'),
+          locateCell(reader.survey, r.row, 'relevant'),
           `relevant "${relevant}" looks at \${${cmp.question}}, which is not an earlier question`,
           reader.failed.has(cmp.question)
             ? 'fix that question first'
@@ -177,7 +177,7 @@ export const readCondition = (reader: FormReader, r: TableRow): Condition | unde
     if (!(e instanceof ConditionSyntaxError)) throw e;
     reportError(
       reader,
-      cellAt(reader.survey, r.row, 'relevant'),
+      locateCell(reader.survey, r.row, 'relevant'),
       `relevant "${relevant}" is not supported: ${e.message.replace(/\{([^}]+)\}/g, '${$1}')}`,
       "write it like ${q} = 'value', selected(${q}, 'value'), ${q} > 30, ${q} != '', joined with and / or",
     );

@@ -6,9 +6,9 @@ import { ACTIVITY_LABELS } from '../../i18n.ts';
 import { ACTIVITIES, type Activity, DIMENSIONS, type Dimension, Id } from '../../model.ts';
 import { type Condition, formatCondition } from '../../responses/condition.ts';
 import {
-  cellAt,
   type FormReader,
   joinConditions,
+  locateCell,
   type ReadQuestion,
   readCondition,
   readText,
@@ -67,7 +67,7 @@ const rowDimension = (reader: FormReader, r: TableRow, name: string, scope: Grou
   if (!dimension) {
     reportError(
       reader,
-      cellAt(survey, r.row, survey.columns.has('dimension') ? 'dimension' : 'type'),
+      locateCell(survey, r.row, survey.columns.has('dimension') ? 'dimension' : 'type'),
       `question "${name}" has no dimension`,
       `write ${DIMENSIONS.join(', ')} in its dimension column or on its group`,
     );
@@ -76,7 +76,7 @@ const rowDimension = (reader: FormReader, r: TableRow, name: string, scope: Grou
   if (!(DIMENSIONS as readonly string[]).includes(dimension)) {
     reportError(
       reader,
-      cellAt(survey, r.row, r.get('dimension') ? 'dimension' : 'type'),
+      locateCell(survey, r.row, r.get('dimension') ? 'dimension' : 'type'),
       `dimension "${dimension}" is not one of ${DIMENSIONS.join(', ')}`,
       `use ${DIMENSIONS.join(', ')}`,
     );
@@ -91,7 +91,7 @@ const noteSectionWeight = (reader: FormReader, dimension: string | undefined, sc
     return;
   const w = Number(scope.weight);
   if (!Number.isFinite(w) || w < 0)
-    reportError(reader, cellAt(reader.survey, scope.row, 'weight'), `weight "${scope.weight}" is not a number`);
+    reportError(reader, locateCell(reader.survey, scope.row, 'weight'), `weight "${scope.weight}" is not a number`);
   else reader.sectionWeights.set(dimension as Dimension, { weight: w, row: scope.row });
 };
 
@@ -104,7 +104,7 @@ const rowActivities = (reader: FormReader, r: TableRow, scope: GroupScope): Acti
   if (unknownActivity.length > 0)
     reportError(
       reader,
-      cellAt(reader.survey, r.row, 'activities'),
+      locateCell(reader.survey, r.row, 'activities'),
       `unknown activit${unknownActivity.length === 1 ? 'y' : 'ies'} ${unknownActivity.join(', ')}`,
       `use ${ACTIVITIES.map((a) => `${a} (${ACTIVITY_LABELS[a].zh})`).join(', ')}`,
     );
@@ -119,7 +119,7 @@ const rowWeightAndIndicator = (reader: FormReader, r: TableRow) => {
   if (weight !== undefined && (!Number.isFinite(weight) || weight < 0))
     reportError(
       reader,
-      cellAt(survey, r.row, 'weight'),
+      locateCell(survey, r.row, 'weight'),
       `weight "${weightText}" is not a number`,
       'write a number such as 1 or 1.5',
     );
@@ -127,7 +127,7 @@ const rowWeightAndIndicator = (reader: FormReader, r: TableRow) => {
   if (indicator !== undefined && !Id.safeParse(indicator).success)
     reportError(
       reader,
-      cellAt(survey, r.row, 'indicator'),
+      locateCell(survey, r.row, 'indicator'),
       `indicator "${indicator}" is not a usable id`,
       'use 1–64 letters, digits, "-" or "_"',
     );
@@ -142,7 +142,7 @@ const rowConstraint = (reader: FormReader, r: TableRow) => {
   if (constraint && !range && !length)
     reportWarning(
       reader,
-      cellAt(reader.survey, r.row, 'constraint'),
+      locateCell(reader.survey, r.row, 'constraint'),
       `constraint "${constraint}" is not checked`,
       'only . >= a and . <= b (numbers) and string-length(.) <= n (text) are',
     );
@@ -173,7 +173,7 @@ export const describeRow = (
   if (!label)
     reportError(
       reader,
-      cellAt(reader.survey, r.row, 'label::zh'),
+      locateCell(reader.survey, r.row, 'label::zh'),
       `question "${name}" has no label`,
       'write its text in label::zh and label::en',
     );

@@ -5,7 +5,7 @@
 import { type Activity, DIMENSIONS, type Dimension, Id } from '../../model.ts';
 import { RESERVED_FIELDS } from '../../responses/answers.ts';
 import { readNumberRow, readScaleRow, readSelectRow, readTextRow } from './question-rows.ts';
-import { cellAt, type FormReader, readCondition, readText, reportError, reportWarning } from './reader.ts';
+import { type FormReader, locateCell, readCondition, readText, reportError, reportWarning } from './reader.ts';
 import { describeRow } from './row-context.ts';
 import { METADATA_TYPES, REFUSED_TYPES, TEXT_LIKE_TYPES } from './supported.ts';
 import { splitList, type TableRow } from './table.ts';
@@ -39,7 +39,7 @@ const isQuestionRow = (reader: FormReader, r: TableRow, rawType: string, type: s
   if (type === 'note') {
     reportWarning(
       reader,
-      cellAt(reader.survey, r.row, 'type'),
+      locateCell(reader.survey, r.row, 'type'),
       `note "${name}" is not shown`,
       'put what supervisors must read in the hint of a question',
     );
@@ -48,7 +48,7 @@ const isQuestionRow = (reader: FormReader, r: TableRow, rawType: string, type: s
   if (REFUSED_TYPES[two] !== undefined || REFUSED_TYPES[type] !== undefined) {
     reportError(
       reader,
-      cellAt(reader.survey, r.row, 'type'),
+      locateCell(reader.survey, r.row, 'type'),
       `type "${rawType}" is not supported`,
       REFUSED_TYPES[two] ?? REFUSED_TYPES[type],
     );
@@ -60,7 +60,7 @@ const isQuestionRow = (reader: FormReader, r: TableRow, rawType: string, type: s
 
 /** Whether the question's name is usable: present, an id, not reserved, not taken. */
 const isUsableName = (reader: FormReader, r: TableRow, name: string): boolean => {
-  const at = cellAt(reader.survey, r.row, 'name');
+  const at = locateCell(reader.survey, r.row, 'name');
   if (name === '') {
     reportError(reader, at, 'the question has no name', 'every question needs a name; it becomes the question id');
     return false;
@@ -99,7 +99,7 @@ const readQuestionRow = (
   else {
     reportError(
       reader,
-      cellAt(reader.survey, r.row, 'type'),
+      locateCell(reader.survey, r.row, 'type'),
       `type "${rawType}" is not supported`,
       'use select_one, select_multiple, range, integer, decimal, text, begin group / end group or note',
     );
@@ -121,7 +121,7 @@ export const readSurveyRow = (reader: FormReader, r: TableRow): void => {
   }
   if (two === 'end group' || type === 'end_group') {
     if (!reader.groups.pop())
-      reportError(reader, cellAt(reader.survey, r.row, 'type'), '"end group" without a "begin group" above it');
+      reportError(reader, locateCell(reader.survey, r.row, 'type'), '"end group" without a "begin group" above it');
     return;
   }
   if (!isQuestionRow(reader, r, rawType, type, two) || !isUsableName(reader, r, name)) return;

@@ -10,7 +10,7 @@ export interface FormSheet {
 }
 
 /** The letter of a column by its index: 0 → A, 26 → AA. */
-export const columnLetter = (index: number): string => {
+export const toColumnLetter = (index: number): string => {
   let n = index + 1;
   let s = '';
   while (n > 0) {
@@ -22,7 +22,7 @@ export const columnLetter = (index: number): string => {
 };
 
 /** A header or sheet name folded for comparison: NFKC, trimmed, lower case, single spaces. */
-export const fold = (header: string) => header.normalize('NFKC').trim().toLowerCase().replace(/\s+/g, ' ');
+export const foldHeader = (header: string) => header.normalize('NFKC').trim().toLowerCase().replace(/\s+/g, ' ');
 
 /** The language of a `label::…` header: zh, zh-tw, en, or undefined for a plain `label`. */
 const languageOf = (suffix: string): 'zh' | 'zh-tw' | 'en' | 'other' => {
@@ -52,7 +52,7 @@ export const readTable = (sheet: FormSheet): Table => {
   const [first, ...rest] = sheet.rows;
   const columns = new Map<string, number>();
   (first?.cells ?? []).forEach((h, i) => {
-    const key = fold(h);
+    const key = foldHeader(h);
     if (key !== '' && !columns.has(key)) columns.set(key, i);
   });
   return {

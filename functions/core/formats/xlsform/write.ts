@@ -4,7 +4,7 @@
  */
 import type { Question, Questionnaire } from '../../model.ts';
 import { parseCondition } from '../../responses/condition.ts';
-import { toXlsFormExpression } from './expression.ts';
+import { translateToXlsForm } from './expression.ts';
 
 /** The columns of the survey sheet as written, in order. */
 export const SURVEY_COLUMNS = [
@@ -50,7 +50,7 @@ const questionRow = (q: Question): { row: SurveyRow; choices: (string | number)[
     'label::en': q.title.en,
     ...(q.description ? { 'hint::zh': q.description.zh, 'hint::en': q.description.en } : {}),
     required: q.required ? 'yes' : 'no',
-    ...(q.condition ? { relevant: toXlsFormExpression(parseCondition(q.condition)) } : {}),
+    ...(q.condition ? { relevant: translateToXlsForm(parseCondition(q.condition)) } : {}),
     ...(q.indicator ? { indicator: q.indicator } : {}),
     ...(q.weight !== 1 ? { weight: q.weight } : {}),
     ...(q.activities ? { activities: q.activities.join(' ') } : {}),

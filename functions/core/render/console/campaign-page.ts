@@ -15,7 +15,7 @@ import { escapeHtml, formatBeijingTime, type Lang, LEVEL_LABELS } from '../../i1
 import type { CampaignStatus, CenterLevel, LocalizedText } from '../../model.ts';
 import {
   type ConsolePageContext,
-  percentOf,
+  computePercent,
   renderCell,
   renderConsolePage,
   renderProgress,
@@ -63,7 +63,7 @@ export interface CampaignPageModel {
 
 const renderGroupTable = (groups: readonly ProgressGroup[], heading: string, lang: Lang) =>
   `<table><thead><tr><th scope="col">${heading}</th><th scope="col" class="num">${say(lang, '已答/应答', 'Answered')}</th><th scope="col">${say(lang, '进度', 'Progress')}</th></tr></thead><tbody>
-${groups.map((g) => `<tr><td>${escapeHtml(g.label)}</td><td class="num">${g.answered}/${g.total} (${percentOf(g.answered, g.total)}%)</td><td>${renderProgress(g.answered, g.total, lang)}</td></tr>`).join('\n')}</tbody></table>`;
+${groups.map((g) => `<tr><td>${escapeHtml(g.label)}</td><td class="num">${g.answered}/${g.total} (${computePercent(g.answered, g.total)}%)</td><td>${renderProgress(g.answered, g.total, lang)}</td></tr>`).join('\n')}</tbody></table>`;
 
 /** A Beijing wall-clock value for a `datetime-local` field. */
 const toBeijingLocal = (iso: string) => new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 16);
@@ -112,7 +112,7 @@ export const renderCampaignPage = (c: ConsolePageContext, m: CampaignPageModel):
     `<nav class="tabs card">${m.status === 'scored' || m.status === 'published' ? `<a href="${base}/results${q}">${say(c.lang, '评分结果', 'Results')}</a>` : ''}<a href="${base}/review${q}">${say(c.lang, '审核答卷', 'Review responses')}</a><a href="${base}/disputes${q}">${say(c.lang, '申诉复核', 'Disputes')}</a>${c.user?.role !== 'coordinator' ? `<a href="${base}/audit${q}">${say(c.lang, '操作日志', 'Audit log')}</a>` : ''}</nav>
 <section class="card" aria-labelledby="h-overall"><h2 id="h-overall">${say(c.lang, '总体进度', 'Progress')} · ${scope}</h2>
 <p><span class="badge">${showText(STATUS_LABELS[m.status], c.lang)}</span> ${say(c.lang, '截止', 'Deadline')} ${escapeHtml(formatBeijingTime(m.deadline))}</p>
-<p class="big">${m.answered}/${m.total} · ${percentOf(m.answered, m.total)}%</p>${renderProgress(m.answered, m.total, c.lang)}
+<p class="big">${m.answered}/${m.total} · ${computePercent(m.answered, m.total)}%</p>${renderProgress(m.answered, m.total, c.lang)}
 <p class="muted">${say(c.lang, '审核', 'Review')}: ${say(c.lang, '待审核', 'pending')} ${review.pending} · ${say(c.lang, '有提示', 'flagged')} ${review.flagged} · ${say(c.lang, '已通过', 'approved')} ${review.approved} · ${say(c.lang, '已退回', 'returned')} ${review.returned} · ${say(c.lang, '已作废', 'rejected')} ${review.rejected}</p></section>
 ${c.user?.role === 'organizer' && m.status === 'open' ? renderActions(c.lang, base, m) : ''}${
   c.user?.role === 'organizer' && m.status === 'reviewing'

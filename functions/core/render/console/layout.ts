@@ -105,7 +105,8 @@ export const renderCell = (label: string, content: string, className?: string) =
   `<td${className ? ` class="${className}"` : ''} data-label="${label}">${content}</td>`;
 
 /** Answered of total in whole percent, 0 of nothing. */
-export const percentOf = (answered: number, total: number) => (total === 0 ? 0 : Math.round((answered / total) * 100));
+export const computePercent = (answered: number, total: number) =>
+  total === 0 ? 0 : Math.round((answered / total) * 100);
 /** A progress bar of answered of total, labelled with its percent. */
 export const renderProgress = (answered: number, total: number, lang: Lang) =>
-  `<progress max="${Math.max(total, 1)}" value="${answered}" aria-label="${say(lang, `完成 ${percentOf(answered, total)}%`, `${percentOf(answered, total)}% done`)}"></progress>`;
+  `<progress max="${Math.max(total, 1)}" value="${answered}" aria-label="${say(lang, `完成 ${computePercent(answered, total)}%`, `${computePercent(answered, total)}% done`)}"></progress>`;

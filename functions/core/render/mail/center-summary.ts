@@ -24,7 +24,6 @@ import {
   formatSigned,
   GRADE_COLORS,
   MUTED,
-  oneLine,
   type RenderedMail,
   renderBadge,
   renderBar,
@@ -33,6 +32,7 @@ import {
   renderSmall,
   renderSummaryPage,
   STATUS_COLORS,
+  toOneLine,
 } from './layout.ts';
 
 const SHOWN_ORDER: Record<RectificationStatus, number> = { overdue: 0, open: 1, 'reported-fixed': 2, confirmed: 3 };
@@ -353,7 +353,7 @@ export const renderCenterSummary = (m: CenterSummaryModel): RenderedMail => {
   const html = renderCenterHtml(m, f);
   const lines = centerSummaryLines(m, f);
   return {
-    subject: oneLine(
+    subject: toOneLine(
       `【评分通报】${center.name.zh}：${formatScore(score.score)} 分，${rank.zh} / Score summary: ${center.name.en}, ${formatScore(score.score)}`,
     ),
     html,

@@ -16,7 +16,7 @@ import {
   type SupervisorStanding,
   scoreDistribution,
 } from '../../scoring/report.ts';
-import { percentOf } from './layout.ts';
+import { computePercent } from './layout.ts';
 
 /** An address that bounced or complained, and the emails of this campaign it was left out of. */
 export interface SuppressedRecipient {
@@ -49,12 +49,12 @@ export const LEAGUE_ROWS_SHOWN = 30;
 export const LIST_CAP = 30;
 
 /** The city summary's figures, derived from its model. */
-export type CityFacts = ReturnType<typeof cityFacts>;
+export type CityFacts = ReturnType<typeof deriveCityFacts>;
 
 /** Works out what the city summary shows from its model. */
-export const cityFacts = (m: CitySummaryModel) => {
+export const deriveCityFacts = (m: CitySummaryModel) => {
   const { campaign, rows, stats } = m;
-  const rate = percentOf(stats.answered, stats.total);
+  const rate = computePercent(stats.answered, stats.total);
   const scored = rows.filter((r) => r.score.score !== null).length;
   const median = m.summary?.medians.score ?? null;
   const alpha = m.summary?.alpha.overall;

@@ -3,7 +3,7 @@
  * agreement, movers, rectification and supervisors, with the full results attached.
  */
 import { escapeHtml } from '../../i18n.ts';
-import { type CitySummaryModel, cityFacts } from './city-summary-facts.ts';
+import { type CitySummaryModel, deriveCityFacts } from './city-summary-facts.ts';
 import {
   renderAgreement,
   renderDistribution,
@@ -19,16 +19,16 @@ import {
   describeCounts,
   GRADE_COLORS,
   MUTED,
-  oneLine,
   type RenderedMail,
   renderHeading,
   renderSmall,
   renderSummaryPage,
+  toOneLine,
 } from './layout.ts';
 
 /** The city summary to the organizers and leaders, with the full results attached. */
 export const renderCitySummary = (m: CitySummaryModel): RenderedMail => {
-  const f = cityFacts(m);
+  const f = deriveCityFacts(m);
   const { campaign, rows, moved, counts } = f;
   const kpis = renderKpis(f);
   const distributionHtml = renderDistribution(f);
@@ -55,7 +55,9 @@ ${m.attachments.length > 0 ? `<p>${renderSmall(`完整结果见附件 / Full res
   const text = renderCityText(m, f);
 
   return {
-    subject: oneLine(`【全市评分通报】${campaign.title.zh}（${campaign.month}） / City summary: ${campaign.title.en}`),
+    subject: toOneLine(
+      `【全市评分通报】${campaign.title.zh}（${campaign.month}） / City summary: ${campaign.title.en}`,
+    ),
     html,
     text: `${text}\n`,
   };

@@ -6,7 +6,7 @@ import type { FactCheckItem } from '../../findings/fact-check.ts';
 import { both, escapeHtml, formatBeijingTime } from '../../i18n.ts';
 import type { Campaign, Center } from '../../model.ts';
 import { PROBLEM_CATEGORY_LABELS, PROBLEM_SEVERITY_LABELS } from '../../responses/problems.ts';
-import { oneLine, type RenderedMail, renderNoticePage } from './layout.ts';
+import { type RenderedMail, renderNoticePage, toOneLine } from './layout.ts';
 
 /** What a center's official gets at fact-check: the draft findings and how to dispute them. */
 export interface FactCheckNoticeModel {
@@ -25,7 +25,7 @@ export const renderFactCheckNotice = (m: FactCheckNoticeModel): RenderedMail => 
       `${both(PROBLEM_CATEGORY_LABELS[item.category])} · ${both(PROBLEM_SEVERITY_LABELS[item.severity])}: ${item.description}`,
   );
   return {
-    subject: oneLine(
+    subject: toOneLine(
       `【事实核查 Fact-check】${m.campaign.title.zh}：${m.center.name.zh} 发现问题 ${m.items.length} 项 / ${m.items.length} findings`,
     ),
     html: renderNoticePage(

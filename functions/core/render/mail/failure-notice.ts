@@ -5,7 +5,7 @@
 import type { MailBatchFailure, MailKind } from '../../campaign/workflow-contract.ts';
 import { escapeHtml } from '../../i18n.ts';
 import type { Campaign } from '../../model.ts';
-import { oneLine, type RenderedMail, renderNoticePage } from './layout.ts';
+import { type RenderedMail, renderNoticePage, toOneLine } from './layout.ts';
 
 /**
  * The organizers' notice that the campaign's workflow failed: the error and its cause, and, for a
@@ -19,7 +19,7 @@ export const renderFailureNotice = (
 ): RenderedMail => {
   const where = batch ? failedBatchLines(batch.mapError, batch.failure) : undefined;
   return {
-    subject: oneLine(`【运行失败 Failed】${campaign.title.zh} / ${campaign.title.en}`),
+    subject: toOneLine(`【运行失败 Failed】${campaign.title.zh} / ${campaign.title.en}`),
     html: renderNoticePage(
       campaign.title.zh,
       `<p>督查活动 <strong>${escapeHtml(campaign.id)}</strong> 的流程运行失败，已停止。/ The workflow of campaign <strong>${escapeHtml(campaign.id)}</strong> failed and has stopped.</p>

@@ -4,7 +4,7 @@
  */
 import { escapeHtml, formatBeijingTime } from '../../i18n.ts';
 import type { Campaign, Supervisor } from '../../model.ts';
-import { oneLine, type RenderedMail, renderNoticePage } from './layout.ts';
+import { type RenderedMail, renderNoticePage, toOneLine } from './layout.ts';
 import { type AssignmentLink, renderLinkList } from './links.ts';
 
 /** The one invitation a supervisor receives, listing all their assignments. */
@@ -16,7 +16,7 @@ export const renderInvitation = (
 ): RenderedMail => {
   const list = renderLinkList(links);
   const due = formatBeijingTime(deadline);
-  const subject = oneLine(
+  const subject = toOneLine(
     `【${campaign.title.zh}】监督任务 ${links.length} 项 / ${campaign.title.en}: ${links.length} assignments`,
   );
   return {

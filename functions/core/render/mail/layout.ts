@@ -45,10 +45,10 @@ export const formatSigned = (x: number | null | undefined) =>
   x === null || x === undefined ? '—' : `${x > 0 ? '+' : x < 0 ? '−' : '±'}${Math.abs(x).toFixed(1)}`;
 
 /** A share in whole percent, 0 of nothing. */
-export const percentOf = (part: number, whole: number) => (whole > 0 ? Math.round((100 * part) / whole) : 0);
+export const computePercent = (part: number, whole: number) => (whole > 0 ? Math.round((100 * part) / whole) : 0);
 
 /** Subjects are one line: no user text may start a new header (the one guard of every mail kind). */
-export const oneLine = mailHeaderText;
+export const toOneLine = mailHeaderText;
 
 /** Muted text. */
 export const MUTED = '#607d8b';

@@ -3,7 +3,7 @@
  */
 import { escapeHtml, formatBeijingTime } from '../../i18n.ts';
 import type { Campaign, Supervisor } from '../../model.ts';
-import { oneLine, type RenderedMail, renderNoticePage } from './layout.ts';
+import { type RenderedMail, renderNoticePage, toOneLine } from './layout.ts';
 import { type AssignmentLink, renderLinkList } from './links.ts';
 
 /** A reminder listing only the assignments still unanswered. */
@@ -16,7 +16,7 @@ export const renderReminder = (
   const list = renderLinkList(links);
   const due = formatBeijingTime(deadline);
   return {
-    subject: oneLine(
+    subject: toOneLine(
       `【提醒 Reminder】${campaign.title.zh}：尚有 ${links.length} 项未提交 / ${links.length} still open`,
     ),
     html: renderNoticePage(

@@ -4,7 +4,7 @@
  */
 import { escapeHtml, formatBeijingTime } from '../../i18n.ts';
 import type { Campaign, Supervisor } from '../../model.ts';
-import { oneLine, type RenderedMail, renderNoticePage } from './layout.ts';
+import { type RenderedMail, renderNoticePage, toOneLine } from './layout.ts';
 import { type AssignmentLink, renderLinkList } from './links.ts';
 
 /** What a supervisor gets when a reviewer returns one of their responses for correction. */
@@ -23,7 +23,7 @@ export const renderReturnedNotice = (m: ReturnedNoticeModel): RenderedMail => {
   const due = formatBeijingTime(m.until);
   const list = renderLinkList([m.link]);
   return {
-    subject: oneLine(
+    subject: toOneLine(
       `【退回修改 Returned】${m.campaign.title.zh}：${m.link.center.name.zh} 的问卷请修改后重新提交 / please correct and resubmit`,
     ),
     html: renderNoticePage(

@@ -5,21 +5,21 @@
 import { DIMENSION_LABELS, escapeHtml } from '../../i18n.ts';
 import { isAsked } from '../../responses/asked.ts';
 import { MAX_PROBLEMS } from '../../responses/response.ts';
-import { askedSections, type SurveyPageModel } from './model.ts';
+import { listAskedSections, type SurveyPageModel } from './model.ts';
 import { hasProblemContent, renderProblemRow } from './problem-row.ts';
 import { renderQuestion } from './question.ts';
-import { fieldValue, say, showText, showUi } from './text.ts';
+import { say, showText, showUi, toFieldValue } from './text.ts';
 
 /** The form: every section's questions, the problem rows, and the draft and submit buttons. */
 export const renderForm = (m: SurveyPageModel): string => {
   const { lang } = m;
   const errors = new Map(m.errors.map((e) => [e.field, e.message]));
-  const questions = askedSections(m);
+  const questions = listAskedSections(m);
   const byId = new Map(questions.flatMap((s) => s.questions.map((q) => [q.id, q] as const)));
   // Counted as the page with JavaScript counts: questions whose condition is false are not asked.
   const askedNow = questions.flatMap((s) => s.questions).filter((q) => isAsked(q, m.answers, undefined, m.activity));
   const total = askedNow.length;
-  const answered = askedNow.filter((q) => fieldValue(m.answers[q.id]).trim() !== '').length;
+  const answered = askedNow.filter((q) => toFieldValue(m.answers[q.id]).trim() !== '').length;
   const sections = questions
     .map(
       ({ section, questions: qs }) =>

@@ -50,7 +50,7 @@ export interface SurveyPageModel {
 }
 
 /** The sections with their questions: of the activity on the form; also answered-to conditions in a summary. */
-export const askedSections = (m: SurveyPageModel, byCondition = false) => {
+export const listAskedSections = (m: SurveyPageModel, byCondition = false) => {
   const asked = new Set(
     questionsFor(m.questionnaire, m.activity)
       .filter((q) => !byCondition || isAsked(q, m.answers, undefined, m.activity))

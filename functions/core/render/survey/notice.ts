@@ -7,7 +7,7 @@ import { questionsFor } from '../../responses/answers.ts';
 import { isAsked } from '../../responses/asked.ts';
 import type { SurveyPageModel } from './model.ts';
 import { hasProblemContent } from './problem-row.ts';
-import { fieldValue, formatBeijing, say, showText, showUi } from './text.ts';
+import { formatBeijing, say, showText, showUi, toFieldValue } from './text.ts';
 
 /** A field as the error summary names it: its question, or a problem row's part. */
 const describeField = (m: SurveyPageModel, field: string): string => {
@@ -43,7 +43,7 @@ export const renderNotice = (m: SurveyPageModel): string => {
   }
   if (m.view === 'confirmation' && m.latest) {
     const asked = questionsFor(m.questionnaire, m.activity).filter((q) => isAsked(q, m.answers, undefined, m.activity));
-    const answered = asked.filter((q) => fieldValue(m.answers[q.id]) !== '').length;
+    const answered = asked.filter((q) => toFieldValue(m.answers[q.id]) !== '').length;
     const problems = m.problems.filter(hasProblemContent).length;
     return `<div class="notice ok" role="status" data-submitted><h2><span aria-hidden="true">✓ </span>${say(lang, `答卷已提交（第 ${m.latest.version} 版）`, `Answers submitted (version ${m.latest.version})`)}</h2>
 <p>${say(lang, `已答 ${answered}/${asked.length} 题，记录问题 ${problems} 个。提交时间 ${formatBeijing(m.latest.submittedAt)}。`, `${answered} of ${asked.length} questions answered, ${problems} ${problems === 1 ? 'problem' : 'problems'} recorded. Submitted ${formatBeijing(m.latest.submittedAt)} (UTC+8).`)}</p>

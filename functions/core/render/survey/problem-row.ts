@@ -14,9 +14,9 @@ import { renderOption } from './question.ts';
 import { showText, showUi } from './text.ts';
 
 /** The form field of a part of a problem row. */
-export const problemFieldName = (i: number | string, part: string) => `problems.${i}.${part}`;
+export const toProblemFieldName = (i: number | string, part: string) => `problems.${i}.${part}`;
 /** The element id of a part of a problem row. */
-export const problemFieldId = (i: number | string, part: string) => `p${i}-${part}`;
+export const toProblemFieldId = (i: number | string, part: string) => `p${i}-${part}`;
 
 /** One problem row: category, description and severity, each with its error; removable unless the last. */
 export const renderProblemRow = (
@@ -28,11 +28,11 @@ export const renderProblemRow = (
   removable = true,
 ): string => {
   const err = (part: string) => {
-    const e = errors.get(problemFieldName(i, part));
+    const e = errors.get(toProblemFieldName(i, part));
     return e
       ? {
-          attr: ` aria-invalid="true" aria-describedby="e-${problemFieldId(i, part)}"`,
-          html: `<p class="err" id="e-${problemFieldId(i, part)}">${showText(e, lang)}</p>`,
+          attr: ` aria-invalid="true" aria-describedby="e-${toProblemFieldId(i, part)}"`,
+          html: `<p class="err" id="e-${toProblemFieldId(i, part)}">${showText(e, lang)}</p>`,
         }
       : { attr: '', html: '' };
   };
@@ -44,12 +44,12 @@ export const renderProblemRow = (
       `<option value="${c}"${p.category === c ? ' selected' : ''}>${showText(PROBLEM_CATEGORY_LABELS[c], lang)}</option>`,
   ).join('');
   const severities = PROBLEM_SEVERITIES.map((s) =>
-    renderOption(problemFieldName(i, 'severity'), s, showText(PROBLEM_SEVERITY_LABELS[s], lang), p.severity === s),
+    renderOption(toProblemFieldName(i, 'severity'), s, showText(PROBLEM_SEVERITY_LABELS[s], lang), p.severity === s),
   ).join('');
   return `<fieldset class="problem" id="problem-${i}"><legend>${showUi('problem', lang)} ${n}</legend>
-<div class="field"><label for="${problemFieldId(i, 'category')}">${showUi('category', lang)}</label>${category.html}<select id="${problemFieldId(i, 'category')}" name="${problemFieldName(i, 'category')}"${category.attr}><option value="">${showUi('chooseCategory', lang)}</option>${categories}</select></div>
-<div class="field"><label for="${problemFieldId(i, 'description')}">${showUi('description', lang)}</label>${description.html}<textarea id="${problemFieldId(i, 'description')}" name="${problemFieldName(i, 'description')}" rows="3" maxlength="${MAX_PROBLEM_DESCRIPTION}"${description.attr}>${escapeHtml(p.description ?? '')}</textarea></div>
-<fieldset class="field" id="${problemFieldId(i, 'severity')}" role="radiogroup"${severity.attr}><legend>${showUi('severity', lang)}</legend>${severity.html}<div class="pair sev">${severities}</div></fieldset>
+<div class="field"><label for="${toProblemFieldId(i, 'category')}">${showUi('category', lang)}</label>${category.html}<select id="${toProblemFieldId(i, 'category')}" name="${toProblemFieldName(i, 'category')}"${category.attr}><option value="">${showUi('chooseCategory', lang)}</option>${categories}</select></div>
+<div class="field"><label for="${toProblemFieldId(i, 'description')}">${showUi('description', lang)}</label>${description.html}<textarea id="${toProblemFieldId(i, 'description')}" name="${toProblemFieldName(i, 'description')}" rows="3" maxlength="${MAX_PROBLEM_DESCRIPTION}"${description.attr}>${escapeHtml(p.description ?? '')}</textarea></div>
+<fieldset class="field" id="${toProblemFieldId(i, 'severity')}" role="radiogroup"${severity.attr}><legend>${showUi('severity', lang)}</legend>${severity.html}<div class="pair sev">${severities}</div></fieldset>
 ${removable ? `<button type="submit" class="link remove" name="intent" value="remove-problem-${i}">${showUi('removeProblem', lang)}<span class="vh"> ${n}</span></button>` : ''}</fieldset>`;
 };
 

@@ -7,7 +7,7 @@ import type { LocalizedText, Question } from '../../model.ts';
 import { allowsNotApplicable, NOT_APPLICABLE, type RawValue } from '../../responses/answers.ts';
 import { conditionOf, describeCondition } from '../../responses/asked.ts';
 import type { AnswerValue } from '../../responses/response.ts';
-import { fieldValue, RATING_LABELS, showText, showUi } from './text.ts';
+import { RATING_LABELS, showText, showUi, toFieldValue } from './text.ts';
 
 /** One radio option. */
 export const renderOption = (name: string, value: string, label: string, checked: boolean) =>
@@ -78,7 +78,7 @@ export const renderQuestion = (
   byId: ReadonlyMap<string, Question> = new Map(),
 ): string => {
   const id = escapeHtml(q.id);
-  const cur = fieldValue(value);
+  const cur = toFieldValue(value);
   const note = renderConditionNote(q, byId, lang);
   const described = [error ? `e-${id}` : '', q.description ? `d-${id}` : '', note ? `c-${id}` : '']
     .filter(Boolean)

@@ -5,14 +5,14 @@
 import { DIMENSION_LABELS, escapeHtml } from '../../i18n.ts';
 import { PROBLEM_CATEGORY_LABELS, PROBLEM_SEVERITY_LABELS } from '../../responses/problems.ts';
 import { PROBLEM_CATEGORIES, PROBLEM_SEVERITIES } from '../../responses/response.ts';
-import { askedSections, type SurveyPageModel } from './model.ts';
+import { listAskedSections, type SurveyPageModel } from './model.ts';
 import { hasProblemContent } from './problem-row.ts';
 import { answerText, formatBeijing, say, showText, showUi } from './text.ts';
 
 /** The answers and problems as submitted, read-only, section by section. */
 export const renderSummary = (m: SurveyPageModel): string => {
   const { lang } = m;
-  const sections = askedSections(m, true)
+  const sections = listAskedSections(m, true)
     .map(
       ({ section, questions }) =>
         `<section class="card summary dim" aria-labelledby="s-${section.dimension}"><h2 id="s-${section.dimension}">${showText(DIMENSION_LABELS[section.dimension], lang)}</h2><dl>${questions

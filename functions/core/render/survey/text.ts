@@ -81,7 +81,7 @@ export const formatVisitWindow = (opens: string, deadline: string, lang: Lang): 
 };
 
 /** Form-field form of a stored or raw value: what the inputs compare against. */
-export const fieldValue = (value: AnswerValue | RawValue | undefined): string =>
+export const toFieldValue = (value: AnswerValue | RawValue | undefined): string =>
   value === null
     ? NOT_APPLICABLE
     : value === true
@@ -94,7 +94,7 @@ export const fieldValue = (value: AnswerValue | RawValue | undefined): string =>
 
 /** One answer as the supervisor chose it (an option's label, yes/no, a rating with its word), as HTML. */
 export const answerText = (q: Question, value: AnswerValue | RawValue | undefined, lang: Lang): string => {
-  const v = fieldValue(value);
+  const v = toFieldValue(value);
   if (v === '') return `<span class="none">${showUi('notAnswered', lang)}</span>`;
   if (v === NOT_APPLICABLE && q.kind !== 'text') return showUi('na', lang);
   switch (q.kind) {
