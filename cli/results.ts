@@ -1,9 +1,9 @@
-import { buildResultsWorkbook } from '../functions/adapters/xlsx.ts';
 import { type CityResults, loadCityResults } from '../functions/app/city-results.ts';
 import type { CampaignMeta } from '../functions/core/campaign/lifecycle.ts';
 import { GRADE_LABELS, LEVEL_LABELS } from '../functions/core/i18n.ts';
 import { CENTER_LEVELS } from '../functions/core/model.ts';
 import { type ReportRow, rowsByLevel } from '../functions/core/scoring/report.ts';
+import { buildResultsWorkbook } from '../functions/core/scoring/results-workbook.ts';
 import { CliFailure } from './errors.ts';
 import { STATUS_LABELS } from './status.ts';
 import { findCampaign, type Target } from './target.ts';

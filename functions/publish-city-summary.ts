@@ -6,7 +6,7 @@ import { composeMime } from './adapters/mime.ts';
 import { mailerOptions } from './adapters/outbox.ts';
 import { sesClient } from './adapters/ses.ts';
 import { store } from './adapters/table.ts';
-import { buildResultsWorkbook, XLSX_TYPE } from './adapters/xlsx.ts';
+import { buildResultsWorkbook, XLSX_TYPE } from './core/scoring/results-workbook.ts';
 import { loadCityResults } from './app/city-results.ts';
 import { deliverAll, type Outgoing } from './app/delivery.ts';
 import type { CampaignMeta } from './core/campaign/lifecycle.ts';

@@ -1,10 +1,10 @@
 import { store } from '../../adapters/table.ts';
-import { buildResultsWorkbook, XLSX_TYPE } from '../../adapters/xlsx.ts';
 import { recordAudit } from '../../app/audit.ts';
 import { loadCityResults } from '../../app/city-results.ts';
 import type { ConsoleUser } from '../../core/access/console-access.ts';
 import { renderResultsPage } from '../../core/render/console/results-page.ts';
 import { resultsCsv } from '../../core/scoring/report.ts';
+import { buildResultsWorkbook, XLSX_TYPE } from '../../core/scoring/results-workbook.ts';
 import type { HttpRequest, HttpResult } from '../../edge/http/types.ts';
 import { answerMessage, type CampaignContext, type CampaignHandler, consolePage, type Session } from './context.ts';
 import { districtOf, inScope } from './scope.ts';

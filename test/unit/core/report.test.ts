@@ -1,6 +1,5 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { buildResultsWorkbook } from '../../../functions/adapters/xlsx.ts';
 import {
   agreementWarnings,
   centersNeedingRectification,
@@ -17,6 +16,7 @@ import {
   sheetName,
   supervisorActivities,
 } from '../../../functions/core/scoring/report.ts';
+import { buildResultsWorkbook } from '../../../functions/core/scoring/results-workbook.ts';
 import { citySummaryModel, FIXTURE_TODAY, fixtureCampaign, fixtureItems, HOSTILE } from '../../fixtures/summaries.ts';
 
 describe('rank phrases', () => {
