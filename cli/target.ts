@@ -108,12 +108,12 @@ export const targetFromEnvironment = async (
   stateMachineArn: string,
 ): Promise<Target> => {
   const { documentClient } = await import('../functions/adapters/dynamodb.ts');
-  const { sfnClient } = await import('../functions/adapters/sfn.ts');
+  const { loadSfnClient } = await import('../functions/adapters/sfn.ts');
   const { wakeCollect } = await import('../functions/adapters/workflow.ts');
   return {
     where,
     store: createTables(documentClient, tableName),
-    sfn: sfnClient,
+    sfn: await loadSfnClient(),
     stateMachineArn,
     wake: wakeCollect,
   };

@@ -4,23 +4,23 @@ import { withLambdaContext } from './adapters/logger.ts';
 import { Mailer } from './adapters/mailer.ts';
 import { composeMime } from './adapters/mime.ts';
 import { mailerOptions } from './adapters/outbox.ts';
-import { sesClient } from './adapters/ses.ts';
+import { loadSesClient } from './adapters/ses.ts';
 import { store } from './adapters/table.ts';
-import { buildResultsWorkbook, XLSX_TYPE } from './core/scoring/results-workbook.ts';
 import { loadCityResults } from './app/city-results.ts';
 import { deliverAll, type Outgoing } from './app/delivery.ts';
 import type { CampaignMeta } from './core/campaign/lifecycle.ts';
 import { SendMailInput, type SendMailResult } from './core/campaign/workflow-contract.ts';
-import type { MailAttachment, RenderedMail } from './core/render/mail/layout.ts';
 import { renderCitySummary } from './core/render/mail/city-summary.ts';
+import type { MailAttachment, RenderedMail } from './core/render/mail/layout.ts';
 import { resultsCsv } from './core/scoring/report.ts';
+import { buildResultsWorkbook, XLSX_TYPE } from './core/scoring/results-workbook.ts';
 import { classifyErrors, parseEvent } from './edge/task.ts';
 
 /** Room for attachments, leaving the HTML and text parts and MIME overhead well inside SES's 10 MB. */
 const ATTACHMENT_BUDGET_BYTES = 7 * 1024 * 1024;
 
 // Only this function attaches files: the MIME builder and the workbook stay out of the other bundles.
-const rawMailer = new Mailer(sesClient, { ...mailerOptions, compose: composeMime });
+const rawMailer = new Mailer(loadSesClient, { ...mailerOptions, compose: composeMime });
 
 const MAIL_KIND_LABELS: Record<string, string> = {
   invitation: '邀请 invitation',

@@ -1,17 +1,13 @@
-import {
-  AdminListGroupsForUserCommand,
-  CognitoIdentityProviderClient,
-  InitiateAuthCommand,
-  type InitiateAuthCommandOutput,
-  RespondToAuthChallengeCommand,
-  type RespondToAuthChallengeCommandOutput,
-  RevokeTokenCommand,
+import type {
+  InitiateAuthCommandOutput,
+  RespondToAuthChallengeCommandOutput,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { decomposeUnverifiedJwt } from 'aws-jwt-verify/jwt';
 import * as z from 'zod';
 import { type ConsoleRole, type ConsoleUser, roleOfGroups, Unauthorized } from '../core/access/console-access.ts';
 import { type ConsoleAuthConfig, readConsoleAuthConfig } from './console-auth-config.ts';
 import { type ConsoleTokenVerifier, createConsoleTokenVerifier } from './console-token.ts';
+import { lazy } from './lazy.ts';
 import { requestHandler } from './request-handler.ts';
 
 /**
@@ -93,8 +89,14 @@ export const verifyConsoleToken = (jwt: string): Promise<ConsoleUser> => {
   return defaultVerifier.verify(jwt);
 };
 
-/** The Cognito user pools API (`AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER` locally), created once per process. */
-export const cognitoClient = new CognitoIdentityProviderClient({ maxAttempts: 3, requestHandler });
+/**
+ * The Cognito user pools package and its client (`AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER`
+ * locally), loaded at the first call that needs them and created once per process.
+ */
+export const loadCognito = lazy(async () => {
+  const sdk = await import('@aws-sdk/client-cognito-identity-provider');
+  return { sdk, client: new sdk.CognitoIdentityProviderClient({ maxAttempts: 3, requestHandler }) };
+});
 
 const WRONG_CREDENTIALS = 'wrong username or password';
 /**
@@ -146,9 +148,10 @@ const signedInFrom = (
  */
 export const currentConsoleRole = async (username: string): Promise<ConsoleRole | undefined> => {
   const { userPoolId } = consoleAuthConfig();
+  const { client: cognito, sdk } = await loadCognito();
   try {
-    const out = await cognitoClient.send(
-      new AdminListGroupsForUserCommand({ UserPoolId: userPoolId, Username: username, Limit: 60 }),
+    const out = await cognito.send(
+      new sdk.AdminListGroupsForUserCommand({ UserPoolId: userPoolId, Username: username, Limit: 60 }),
     );
     return roleOfGroups((out.Groups ?? []).flatMap((g) => (g.GroupName ? [g.GroupName] : [])));
   } catch (error) {
@@ -160,7 +163,8 @@ export const currentConsoleRole = async (username: string): Promise<ConsoleRole 
 /** Revokes a refresh token (and, on Cognito, the access tokens issued with it); a public call of the app client. */
 export const revokeRefreshToken = async (token: string): Promise<void> => {
   const { clientId } = consoleAuthConfig();
-  await cognitoClient.send(new RevokeTokenCommand({ ClientId: clientId, Token: token }));
+  const { client: cognito, sdk } = await loadCognito();
+  await cognito.send(new sdk.RevokeTokenCommand({ ClientId: clientId, Token: token }));
 };
 
 /** Cognito refused the new password: its policy, or one of the account's recent passwords. */
@@ -270,10 +274,11 @@ const respondToChallenge = async (
   refused: (error: Error) => Error | undefined,
 ): Promise<SignedIn> => {
   const { clientId } = consoleAuthConfig();
+  const { client: cognito, sdk } = await loadCognito();
   let out: RespondToAuthChallengeCommandOutput;
   try {
-    out = await cognitoClient.send(
-      new RespondToAuthChallengeCommand({
+    out = await cognito.send(
+      new sdk.RespondToAuthChallengeCommand({
         ClientId: clientId,
         ChallengeName: challenge.name,
         Session: challenge.session,
@@ -298,10 +303,11 @@ const respondToChallenge = async (
 export const signInToConsole = async (username: string, password: string, client?: SignInClient): Promise<SignedIn> => {
   const { clientId } = consoleAuthConfig();
   if (username.trim() === '' || password === '') throw new Unauthorized(WRONG_CREDENTIALS);
+  const { client: cognito, sdk } = await loadCognito();
   let out: InitiateAuthCommandOutput;
   try {
-    out = await cognitoClient.send(
-      new InitiateAuthCommand({
+    out = await cognito.send(
+      new sdk.InitiateAuthCommand({
         AuthFlow: 'USER_PASSWORD_AUTH',
         ClientId: clientId,
         AuthParameters: { USERNAME: username, PASSWORD: password },

@@ -1,4 +1,3 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ConfigurationError } from './config.ts';
 import { requestHandler } from './request-handler.ts';
 
@@ -32,6 +31,8 @@ const loadLinkSecret = async (): Promise<string> => {
   if (arn === undefined || arn === '') {
     throw new ConfigurationError('LINK_SECRET_ARN environment variable is not set');
   }
+  // Imported here: a function whose secret is in its environment, or that never needs it, loads no client.
+  const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
   const client = new SecretsManagerClient({ requestHandler });
   const out = await client.send(new GetSecretValueCommand({ SecretId: arn }));
   if (!out.SecretString || out.SecretString.length < 32) {

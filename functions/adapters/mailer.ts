@@ -1,6 +1,8 @@
-import { type SESClient, SendEmailCommand, SendRawEmailCommand } from '@aws-sdk/client-ses';
+import type { SESClient } from '@aws-sdk/client-ses';
 import type { RenderedMail } from '../core/render/mail/layout.ts';
 import { mailHeaderText } from '../core/responses/text-guard.ts';
+import { type Loadable, loadClient } from './lazy.ts';
+import { loadSes } from './ses.ts';
 
 /** SES refused the recipient or the message for good (no retry will help). */
 export class MailRejected extends Error {
@@ -96,7 +98,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Sends rendered mail through SES v1 (SendEmail, or SendRawEmail with attachments), paced, with backoff on throttling. */
 export class Mailer {
-  private readonly ses: SESClient;
+  private readonly ses: Loadable<SESClient>;
   private readonly options: {
     from: string;
     configurationSet?: string;
@@ -105,8 +107,9 @@ export class Mailer {
     compose?: (from: string, to: readonly string[], mail: RenderedMail) => Promise<Uint8Array>;
   };
 
+  /** `ses` may be a loader (`loadSesClient`): the client and its package are then loaded at the first send. */
   constructor(
-    ses: SESClient,
+    ses: Loadable<SESClient>,
     options: {
       from: string;
       configurationSet?: string;
@@ -153,6 +156,7 @@ export class Mailer {
     const { compose } = this.options;
     if (mail.attachments?.length && !compose) throw new Error('this mailer cannot send attachments');
     const raw = mail.attachments?.length && compose ? await compose(this.options.from, to, mail) : undefined;
+    const [{ SendEmailCommand, SendRawEmailCommand }, ses] = await Promise.all([loadSes(), loadClient(this.ses)]);
     for (let attempt = 0; ; attempt++) {
       await this.options.pacer.wait();
       if (attempt === 0 && onTurn) {
@@ -165,7 +169,7 @@ export class Mailer {
       }
       try {
         const out = raw
-          ? await this.ses.send(
+          ? await ses.send(
               new SendRawEmailCommand({
                 Source: this.options.from,
                 Destinations: [...to],
@@ -174,7 +178,7 @@ export class Mailer {
                 Tags: sesTags,
               }),
             )
-          : await this.ses.send(
+          : await ses.send(
               new SendEmailCommand({
                 Source: this.options.from,
                 Destination: { ToAddresses: [...to] },

@@ -3,7 +3,7 @@ import { MAX_SEND_RATE_LIMIT } from '../core/campaign/send-rate.ts';
 import { readEnv, requireEnv } from './config.ts';
 import { Mailer, Pacer } from './mailer.ts';
 import { AccountQuota } from './send-quota.ts';
-import { sesClient } from './ses.ts';
+import { loadSesClient } from './ses.ts';
 
 /**
  * An explicit cap in emails per second, e.g. to leave room for other senders in the account. Unset
@@ -23,7 +23,7 @@ export const SEND_RATE_HEADROOM = 0.95;
 const pacing = (): { pacer: Pacer; dailyQuota?: AccountQuota } => {
   const share = SEND_RATE_HEADROOM / concurrency;
   if (maxSendRate !== undefined) return { pacer: new Pacer(maxSendRate * share) };
-  const quota = new AccountQuota(sesClient);
+  const quota = new AccountQuota(loadSesClient);
   return { pacer: new Pacer(async () => (await quota.maxSendRate()) * share), dailyQuota: quota };
 };
 
@@ -34,8 +34,8 @@ export const mailerOptions = {
   ...pacing(),
 };
 
-/** The sender of plain (attachment-free) mail. */
-export const mailer = new Mailer(sesClient, mailerOptions);
+/** The sender of plain (attachment-free) mail; SES is loaded at its first send. */
+export const mailer = new Mailer(loadSesClient, mailerOptions);
 
 /** Base URL of the survey API, for the links in emails. */
 export const surveyBaseUrl = readEnv('SURVEY_BASE_URL', z.url({ message: 'must be the URL of the survey API' }));

@@ -1,7 +1,9 @@
-import { GetSendQuotaCommand, type SESClient } from '@aws-sdk/client-ses';
+import type { SESClient } from '@aws-sdk/client-ses';
 import * as z from 'zod';
 import { isTransient, TransientError } from '../core/errors.ts';
+import { type Loadable, loadClient } from './lazy.ts';
 import { logger } from './logger.ts';
+import { loadSes } from './ses.ts';
 
 /** The account's SES sending limits in this region, as `GetSendQuota` reports them. */
 export interface SendQuota {
@@ -47,10 +49,11 @@ const SendQuotaResponse = z.object({
  * network faults become {@link TransientError} for the workflow's Retry; a missing permission becomes
  * {@link SendQuotaDenied}; an unusable answer {@link InvalidSendQuota}.
  */
-export const readSendQuota = async (ses: SESClient): Promise<SendQuota> => {
+export const readSendQuota = async (ses: Loadable<SESClient>): Promise<SendQuota> => {
+  const [{ GetSendQuotaCommand }, client] = await Promise.all([loadSes(), loadClient(ses)]);
   let output: unknown;
   try {
-    output = await ses.send(new GetSendQuotaCommand({}));
+    output = await client.send(new GetSendQuotaCommand({}));
   } catch (error) {
     if (isTransient(error)) {
       const { name, message } = error as Error;
@@ -84,9 +87,10 @@ export class AccountQuota {
   private reading: Promise<SendQuota> | undefined;
   private sentSinceReading = 0;
 
-  private readonly ses: SESClient;
+  private readonly ses: Loadable<SESClient>;
 
-  constructor(ses: SESClient) {
+  /** `ses` may be a loader (`loadSesClient`): the client and its package are then loaded at the first reading. */
+  constructor(ses: Loadable<SESClient>) {
     this.ses = ses;
   }
 

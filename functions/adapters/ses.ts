@@ -1,5 +1,11 @@
-import { SESClient } from '@aws-sdk/client-ses';
+import { lazy } from './lazy.ts';
 import { requestHandler } from './request-handler.ts';
 
-/** SES (v1 API: SendEmail / SendRawEmail), created once per process. */
-export const sesClient = new SESClient({ maxAttempts: 3, requestHandler });
+/** The SES package (its client and commands), imported at first use: functions that may never send skip it. */
+export const loadSes = lazy(() => import('@aws-sdk/client-ses'));
+
+/** SES (v1 API: SendEmail / SendRawEmail), created once per process at first use. */
+export const loadSesClient = lazy(async () => {
+  const { SESClient } = await loadSes();
+  return new SESClient({ maxAttempts: 3, requestHandler });
+});

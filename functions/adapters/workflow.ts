@@ -1,7 +1,6 @@
-import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import type { CampaignMeta } from '../core/campaign/lifecycle.ts';
 import type { WakeSignal } from '../core/campaign/workflow-contract.ts';
-import { sfnClient } from './sfn.ts';
+import { loadSfnClient } from './sfn.ts';
 import type { Tables } from './table/tables.ts';
 
 const STALE_TOKEN = new Set(['TaskTimedOut', 'InvalidToken', 'TaskDoesNotExist']);
@@ -11,8 +10,9 @@ const STALE_TOKEN = new Set(['TaskTimedOut', 'InvalidToken', 'TaskDoesNotExist']
  * is not an error: the workflow re-checks progress on every wake-up anyway.
  */
 export const wakeCollect = async (taskToken: string, signal: WakeSignal): Promise<'woken' | 'stale'> => {
+  const [{ SendTaskSuccessCommand }, sfn] = await Promise.all([import('@aws-sdk/client-sfn'), loadSfnClient()]);
   try {
-    await sfnClient.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(signal) }));
+    await sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(signal) }));
     return 'woken';
   } catch (error) {
     if (error instanceof Error && STALE_TOKEN.has(error.name)) return 'stale';
