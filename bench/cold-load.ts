@@ -54,8 +54,9 @@ const bundle = async (entry: { file: string } | { source: string }, outfile: str
     minify: BUNDLE.minify,
     banner: { js: BUNDLE.banner },
     external: [...BUNDLE.external],
-    // The stack's functions bundle with `sourceMap: true`.
+    // The stack's functions bundle with `sourceMap: true` and `sourcesContent: false`.
     sourcemap: true,
+    sourcesContent: false,
     outfile,
     metafile: true,
     logLevel: 'error',

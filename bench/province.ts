@@ -34,7 +34,7 @@ export const suite: BenchSuite = {
     };
     try {
       const { store } = await import('../functions/adapters/table.ts');
-      const { documentClient } = await import('../functions/adapters/dynamodb.ts');
+      const { documentClient } = await import('../functions/adapters/clients/dynamodb.ts');
       const { wakeCollect } = await import('../functions/adapters/workflow.ts');
       const id = 'province';
       const definition = syntheticCampaign(PROVINCE, { id, now: new Date(), deadlineAfterSeconds: 7 * 86400 });

@@ -46,7 +46,7 @@ export const suite: BenchSuite = {
     const cloud = await startEmbeddedCloud({ clientRateLimits: false });
     try {
       const { store } = await import('../functions/adapters/table.ts');
-      const { documentClient } = await import('../functions/adapters/dynamodb.ts');
+      const { documentClient } = await import('../functions/adapters/clients/dynamodb.ts');
       const definition = syntheticCampaign(
         { centers: 600, supervisors: 200, districts: 12, ratersPerCenter: 3 },
         { id: CAMPAIGN_ID, now: new Date(), deadlineAfterSeconds: 3600 },

@@ -107,8 +107,8 @@ export const targetFromEnvironment = async (
   tableName: string,
   stateMachineArn: string,
 ): Promise<Target> => {
-  const { documentClient } = await import('../functions/adapters/dynamodb.ts');
-  const { loadSfnClient } = await import('../functions/adapters/sfn.ts');
+  const { documentClient } = await import('../functions/adapters/clients/dynamodb.ts');
+  const { loadSfnClient } = await import('../functions/adapters/clients/sfn.ts');
   const { wakeCollect } = await import('../functions/adapters/workflow.ts');
   return {
     where,

@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import { withLambdaContext } from './adapters/logger.ts';
-import { mailer } from './adapters/outbox.ts';
+import { mailer } from './adapters/mail/outbox.ts';
 import { store } from './adapters/table.ts';
 import { deliverAll } from './app/delivery.ts';
 import { batchFailureBehind, FailCampaignInput } from './core/campaign/workflow-contract.ts';

@@ -1,10 +1,10 @@
 import middy from '@middy/core';
 import { centersOf, summaryOf } from './adapters/campaign-cache.ts';
+import { loadSesClient } from './adapters/clients/ses.ts';
 import { withLambdaContext } from './adapters/logger.ts';
-import { Mailer } from './adapters/mailer.ts';
-import { composeMime } from './adapters/mime.ts';
-import { mailerOptions } from './adapters/outbox.ts';
-import { loadSesClient } from './adapters/ses.ts';
+import { Mailer } from './adapters/mail/mailer.ts';
+import { composeMime } from './adapters/mail/mime.ts';
+import { mailerOptions } from './adapters/mail/outbox.ts';
 import { store } from './adapters/table.ts';
 import { loadCityResults } from './app/city-results.ts';
 import { deliverAll, type Outgoing } from './app/delivery.ts';

@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import { centersOf, summaryOf } from './adapters/campaign-cache.ts';
 import { getLinkSecret } from './adapters/link-secret.ts';
 import { logger, withLambdaContext } from './adapters/logger.ts';
-import { mailer, surveyBaseUrl } from './adapters/outbox.ts';
+import { mailer, surveyBaseUrl } from './adapters/mail/outbox.ts';
 import type { RectificationLink } from './adapters/table/rectification.ts';
 import { store } from './adapters/table.ts';
 import { type DeliveryClock, deliverAll, type Outgoing } from './app/delivery.ts';
@@ -18,10 +18,10 @@ import {
   rectificationRules,
   rectificationUrl,
 } from './core/findings/rectification.ts';
-import type { AssignmentLink } from './core/render/mail/links.ts';
 import { renderCenterSummary, summaryItem } from './core/render/mail/center-summary.ts';
 import { renderFactCheckNotice } from './core/render/mail/fact-check-notice.ts';
 import { renderInvitation } from './core/render/mail/invitation.ts';
+import type { AssignmentLink } from './core/render/mail/links.ts';
 import { renderReminder } from './core/render/mail/reminder.ts';
 import { changeSince } from './core/scoring/report.ts';
 import { classifyErrors, InvalidTaskInput, parseEvent } from './edge/task.ts';

@@ -1,5 +1,5 @@
+import { requestHandler } from './clients/request-handler.ts';
 import { ConfigurationError } from './config.ts';
-import { requestHandler } from './request-handler.ts';
 
 let cached: Promise<string> | undefined;
 

@@ -1,5 +1,5 @@
+import { documentClient } from './clients/dynamodb.ts';
 import { requireEnv } from './config.ts';
-import { documentClient } from './dynamodb.ts';
 import { ConsoleSessionStore } from './table/console-sessions.ts';
 import { SignInAttemptStore } from './table/sign-in-attempts.ts';
 import { createTables } from './table/tables.ts';

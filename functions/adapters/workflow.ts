@@ -1,6 +1,6 @@
 import type { CampaignMeta } from '../core/campaign/lifecycle.ts';
 import type { WakeSignal } from '../core/campaign/workflow-contract.ts';
-import { loadSfnClient } from './sfn.ts';
+import { loadSfnClient } from './clients/sfn.ts';
 import type { Tables } from './table/tables.ts';
 
 const STALE_TOKEN = new Set(['TaskTimedOut', 'InvalidToken', 'TaskDoesNotExist']);

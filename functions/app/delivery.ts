@@ -1,4 +1,4 @@
-import type { Mailer } from '../adapters/mailer.ts';
+import type { Mailer } from '../adapters/mail/mailer.ts';
 import type { MailLedgerTable } from '../adapters/table/mail-ledger.ts';
 import type { SuppressionTable } from '../adapters/table/suppressions.ts';
 import type { SendMailResult } from '../core/campaign/workflow-contract.ts';

@@ -32,7 +32,7 @@ export interface ConsoleUsers {
 
 /**
  * Sets `CONSOLE_USER_POOL_ID` and `CONSOLE_CLIENT_ID` on a function that signs console users in
- * and verifies their ID tokens (functions/adapters/console-auth.ts). No IAM grant goes with them:
+ * and verifies their ID tokens (functions/adapters/sign-in/console-auth.ts). No IAM grant goes with them:
  * `InitiateAuth` is a public call of the app client, and the pool's signing keys are public.
  */
 export function bindConsoleSignIn(fn: SupervisionFunction, userPool: IUserPool, client: IUserPoolClient): void {

@@ -70,7 +70,7 @@ describe('counting first answers from the table stream (embedded cloud)', () => 
     const answeredAssignment = marked[0];
     if (!answeredAssignment) throw new Error('no marked assignment');
     const key = { PK: shardPk(id, shardOf(answeredAssignment.supervisorId)), SK: responseSk(response.assignmentId) };
-    const { documentClient } = await import('../../functions/adapters/dynamodb.ts');
+    const { documentClient } = await import('../../functions/adapters/clients/dynamodb.ts');
     const stored = await store.responses.listResponseVersions({
       ...answeredAssignment,
       shard: shardOf(answeredAssignment.supervisorId),

@@ -14,7 +14,7 @@ import { createAccountWithTemporaryPassword } from '../support/console-accounts.
  * the same adapter the console's handler uses, and their ID tokens verify to the right role.
  */
 
-type ConsoleAuth = typeof import('../../functions/adapters/console-auth.ts');
+type ConsoleAuth = typeof import('../../functions/adapters/sign-in/console-auth.ts');
 
 let cloud: EmbeddedCloud;
 let auth: ConsoleAuth;
@@ -37,7 +37,7 @@ const accountNamed = (username: string) => {
 beforeAll(async () => {
   cloud = await startEmbeddedCloud({ console: true });
   // Loaded once the cloud has put the pool and its endpoint in the environment.
-  auth = await import('../../functions/adapters/console-auth.ts');
+  auth = await import('../../functions/adapters/sign-in/console-auth.ts');
 });
 
 afterAll(async () => {

@@ -136,7 +136,7 @@ describe('the organizer console', () => {
     const { late } = await launchAndAnswer(id);
     const meter = new UsageMeter();
     meter.stateTransitions(12, id);
-    await meter.flush((await import('../../functions/adapters/dynamodb.ts')).documentClient, cloud.tableName);
+    await meter.flush((await import('../../functions/adapters/clients/dynamodb.ts')).documentClient, cloud.tableName);
 
     // Act
     const list = await call(request('GET', '/console', { session: 'session-leader' }));

@@ -1,3 +1,4 @@
+import { logger } from '../../adapters/logger.ts';
 import {
   answerMfaChallenge,
   completeNewPassword,
@@ -7,8 +8,7 @@ import {
   type SignInClient,
   signInToConsole,
   verifyConsoleToken,
-} from '../../adapters/console-auth.ts';
-import { logger } from '../../adapters/logger.ts';
+} from '../../adapters/sign-in/console-auth.ts';
 import type { ConsoleSessionStore } from '../../adapters/table/console-sessions.ts';
 import { type ConsoleUser, Unauthorized } from '../../core/access/console-access.ts';
 

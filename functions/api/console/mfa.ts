@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { MfaCode, MfaCodeRejected } from '../../adapters/console-auth.ts';
+import { MfaCode, MfaCodeRejected } from '../../adapters/sign-in/console-auth.ts';
 import { Unauthorized } from '../../core/access/console-access.ts';
 import type { RouteHandler } from '../../edge/http/types.ts';
 import { answerMfaPage, answerSignInAgain, readChallengeForm } from './challenge.ts';

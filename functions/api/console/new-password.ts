@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { MfaCodeRequired, NewPassword, PasswordRejected } from '../../adapters/console-auth.ts';
+import { MfaCodeRequired, NewPassword, PasswordRejected } from '../../adapters/sign-in/console-auth.ts';
 import { Unauthorized } from '../../core/access/console-access.ts';
 import type { LocalizedText } from '../../core/model.ts';
 import { renderNewPasswordPage } from '../../core/render/console/sign-in.ts';

@@ -1,6 +1,6 @@
 import { getLinkSecret } from '../../adapters/link-secret.ts';
 import { logger } from '../../adapters/logger.ts';
-import { mailer, surveyBaseUrl } from '../../adapters/outbox.ts';
+import { mailer, surveyBaseUrl } from '../../adapters/mail/outbox.ts';
 import { store } from '../../adapters/table.ts';
 import { wakeCollect } from '../../adapters/workflow.ts';
 import type { ControlPorts, FinishPorts } from '../../app/campaign-control.ts';

@@ -1,4 +1,4 @@
-import type { SignedIn, SignInClient } from '../../adapters/console-auth.ts';
+import type { SignedIn, SignInClient } from '../../adapters/sign-in/console-auth.ts';
 import { store } from '../../adapters/table.ts';
 import { recordAudit } from '../../app/audit.ts';
 import { type ConsoleUser, Unauthorized } from '../../core/access/console-access.ts';

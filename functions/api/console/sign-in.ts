@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { MfaCodeRequired, PasswordChangeRequired } from '../../adapters/console-auth.ts';
+import { MfaCodeRequired, PasswordChangeRequired } from '../../adapters/sign-in/console-auth.ts';
 import { Unauthorized } from '../../core/access/console-access.ts';
 import { renderNewPasswordPage, renderSignInPage } from '../../core/render/console/sign-in.ts';
 import type { HttpRequest, HttpResult, RouteHandler } from '../../edge/http/types.ts';

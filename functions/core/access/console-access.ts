@@ -1,6 +1,6 @@
 /**
  * Who may do what in the organizer console. Pure: the console's handler asks these questions after
- * the sign-in was verified (functions/adapters/console-auth.ts) and before it reads or writes.
+ * the sign-in was verified (functions/adapters/sign-in/console-auth.ts) and before it reads or writes.
  */
 
 /** The console's roles, as Cognito groups. */

@@ -27,9 +27,12 @@ import {
   PasswordRejected,
   signInToConsole,
   verifyConsoleToken,
-} from '../../../functions/adapters/console-auth.ts';
-import { readConsoleAuthConfig } from '../../../functions/adapters/console-auth-config.ts';
-import { type ConsoleTokenVerifier, createConsoleTokenVerifier } from '../../../functions/adapters/console-token.ts';
+} from '../../../functions/adapters/sign-in/console-auth.ts';
+import { readConsoleAuthConfig } from '../../../functions/adapters/sign-in/console-auth-config.ts';
+import {
+  type ConsoleTokenVerifier,
+  createConsoleTokenVerifier,
+} from '../../../functions/adapters/sign-in/console-token.ts';
 import { Unauthorized } from '../../../functions/core/access/console-access.ts';
 
 const cognito = mockClient(CognitoIdentityProviderClient);

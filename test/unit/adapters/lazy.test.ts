@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lazy, loadClient } from '../../../functions/adapters/lazy.ts';
+import { lazy, loadClient } from '../../../functions/adapters/clients/lazy.ts';
 
 /** What a cold start leaves for later: loaded at the first call, once, again only after a failure. */
 

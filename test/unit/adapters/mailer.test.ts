@@ -1,7 +1,7 @@
 import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Mailer, MailRejected, Pacer } from '../../../functions/adapters/mailer.ts';
+import { Mailer, MailRejected, Pacer } from '../../../functions/adapters/mail/mailer.ts';
 import type { RenderedMail } from '../../../functions/core/render/mail/layout.ts';
 
 const ses = mockClient(SESClient);

@@ -1,7 +1,7 @@
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
-import { MailRejected } from '../../../functions/adapters/mailer.ts';
-import { composeMime, MAX_RAW_MESSAGE_BYTES } from '../../../functions/adapters/mime.ts';
+import { MailRejected } from '../../../functions/adapters/mail/mailer.ts';
+import { composeMime, MAX_RAW_MESSAGE_BYTES } from '../../../functions/adapters/mail/mime.ts';
 import type { RenderedMail } from '../../../functions/core/render/mail/layout.ts';
 
 const mail = (size: number): RenderedMail => ({

@@ -17,7 +17,7 @@ const loadOutbox = async (env: { MAX_SEND_RATE?: string; MAIL_CONCURRENCY?: stri
   vi.stubEnv('MAX_SEND_RATE', env.MAX_SEND_RATE);
   vi.stubEnv('MAIL_CONCURRENCY', env.MAIL_CONCURRENCY ?? '4');
   const [outbox, delivery, logger, table] = await Promise.all([
-    import('../../../functions/adapters/outbox.ts'),
+    import('../../../functions/adapters/mail/outbox.ts'),
     import('../../../functions/app/delivery.ts'),
     import('../../../functions/adapters/logger.ts'),
     import('../../../functions/adapters/table.ts'),

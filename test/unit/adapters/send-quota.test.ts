@@ -8,7 +8,7 @@ import {
   InvalidSendQuota,
   readSendQuota,
   SendQuotaDenied,
-} from '../../../functions/adapters/send-quota.ts';
+} from '../../../functions/adapters/mail/send-quota.ts';
 import { TransientError } from '../../../functions/core/errors.ts';
 
 const ses = mockClient(SESClient);

@@ -18,7 +18,7 @@ import {
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { documentClient } from '../../../functions/adapters/dynamodb.ts';
+import { documentClient } from '../../../functions/adapters/clients/dynamodb.ts';
 import { ConsoleSessionStore } from '../../../functions/adapters/table/console-sessions.ts';
 import { type ConsoleAuth, createCognitoConsoleAuth, routeConsole } from '../../../functions/console-api.ts';
 import { Unauthorized } from '../../../functions/core/access/console-access.ts';

@@ -1,8 +1,8 @@
 import type { SESClient } from '@aws-sdk/client-ses';
-import type { RenderedMail } from '../core/render/mail/layout.ts';
-import { mailHeaderText } from '../core/responses/text-guard.ts';
-import { type Loadable, loadClient } from './lazy.ts';
-import { loadSes } from './ses.ts';
+import type { RenderedMail } from '../../core/render/mail/layout.ts';
+import { mailHeaderText } from '../../core/responses/text-guard.ts';
+import { type Loadable, loadClient } from '../clients/lazy.ts';
+import { loadSes } from '../clients/ses.ts';
 
 /** SES refused the recipient or the message for good (no retry will help). */
 export class MailRejected extends Error {

@@ -1,9 +1,9 @@
 import * as z from 'zod';
-import { MAX_SEND_RATE_LIMIT } from '../core/campaign/send-rate.ts';
-import { readEnv, requireEnv } from './config.ts';
+import { MAX_SEND_RATE_LIMIT } from '../../core/campaign/send-rate.ts';
+import { loadSesClient } from '../clients/ses.ts';
+import { readEnv, requireEnv } from '../config.ts';
 import { Mailer, Pacer } from './mailer.ts';
 import { AccountQuota } from './send-quota.ts';
-import { loadSesClient } from './ses.ts';
 
 /**
  * An explicit cap in emails per second, e.g. to leave room for other senders in the account. Unset

@@ -4,11 +4,11 @@ import type {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { decomposeUnverifiedJwt } from 'aws-jwt-verify/jwt';
 import * as z from 'zod';
-import { type ConsoleRole, type ConsoleUser, roleOfGroups, Unauthorized } from '../core/access/console-access.ts';
+import { type ConsoleRole, type ConsoleUser, roleOfGroups, Unauthorized } from '../../core/access/console-access.ts';
+import { lazy } from '../clients/lazy.ts';
+import { requestHandler } from '../clients/request-handler.ts';
 import { type ConsoleAuthConfig, readConsoleAuthConfig } from './console-auth-config.ts';
 import { type ConsoleTokenVerifier, createConsoleTokenVerifier } from './console-token.ts';
-import { lazy } from './lazy.ts';
-import { requestHandler } from './request-handler.ts';
 
 /**
  * A sign-in challenge to answer: Cognito's short-lived session, and the user it names

@@ -1,9 +1,9 @@
 import type { SESClient } from '@aws-sdk/client-ses';
 import * as z from 'zod';
-import { isTransient, TransientError } from '../core/errors.ts';
-import { type Loadable, loadClient } from './lazy.ts';
-import { logger } from './logger.ts';
-import { loadSes } from './ses.ts';
+import { isTransient, TransientError } from '../../core/errors.ts';
+import { type Loadable, loadClient } from '../clients/lazy.ts';
+import { loadSes } from '../clients/ses.ts';
+import { logger } from '../logger.ts';
 
 /** The account's SES sending limits in this region, as `GetSendQuota` reports them. */
 export interface SendQuota {

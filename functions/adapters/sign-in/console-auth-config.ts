@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { ConfigurationError, readEnv, requireEnv } from './config.ts';
+import { ConfigurationError, readEnv, requireEnv } from '../config.ts';
 
 /** The user pool and app client console sign-ins belong to. */
 export interface ConsoleAuthConfig {

@@ -28,10 +28,10 @@ import {
   ROLE_GROUPS,
   roleOfGroups,
   Unauthorized,
-} from '../core/access/console-access.ts';
-import { ConfigurationError } from './config.ts';
+} from '../../core/access/console-access.ts';
+import { requestHandler } from '../clients/request-handler.ts';
+import { ConfigurationError } from '../config.ts';
 import type { ConsoleAuthConfig } from './console-auth-config.ts';
-import { requestHandler } from './request-handler.ts';
 
 /** Verifies console ID tokens of one user pool and app client. */
 export interface ConsoleTokenVerifier {

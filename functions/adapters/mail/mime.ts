@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { composeMimeMessage, messageIdFor } from '../core/formats/mime.ts';
-import type { RenderedMail } from '../core/render/mail/layout.ts';
+import { composeMimeMessage, messageIdFor } from '../../core/formats/mime.ts';
+import type { RenderedMail } from '../../core/render/mail/layout.ts';
 import { MailRejected } from './mailer.ts';
 
 /** SendRawEmail accepts at most 10 MB per message, attachments included. */
