@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import { withLambdaContext } from './adapters/logger.ts';
 import { store } from './adapters/table.ts';
 import { CampaignTaskInput } from './core/campaign/workflow-contract.ts';
-import { CampaignNotFound } from './core/errors.ts';
+import { CampaignNotFound, CampaignStateConflict } from './core/errors.ts';
 import type { Campaign, Questionnaire } from './core/model.ts';
 import { CenterScoreAccumulator } from './core/scoring/accumulate.ts';
 import { METHODOLOGY_VERSION } from './core/scoring/options.ts';
@@ -64,6 +64,19 @@ const findPrevious = async (
 };
 
 /**
+ * Moves the campaign to scored. A late or re-run attempt may find it published already: the scores it
+ * wrote are the same ones, and the campaign stays published rather than going back.
+ */
+const markScored = async (campaignId: string): Promise<void> => {
+  try {
+    await store.campaigns.setStatus(campaignId, 'scored');
+  } catch (error) {
+    if (!(error instanceof CampaignStateConflict)) throw error;
+    if ((await store.campaigns.getMeta(campaignId)).status !== 'published') throw error;
+  }
+};
+
+/**
  * Score: streams every latest response once, page by page, into typed arrays; finishes every center's
  * score with its interval, agreement, flags and trend; writes the scores, each center's explanation,
  * the raters' severities and the campaign summary. Re-running it writes identical results.
@@ -95,7 +108,7 @@ export const scoreCampaign = async ({ campaignId }: CampaignTaskInput): Promise<
   }
   await store.scores.putRaterSeverities(campaignId, result.raters);
   await store.scores.putScoringSummary({ ...result.summary, warnings: [...result.summary.warnings, ...warnings] });
-  await store.campaigns.setStatus(campaignId, 'scored');
+  await markScored(campaignId);
   return {
     centers: result.scores.length,
     scored: result.summary.scored,
