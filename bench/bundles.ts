@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { median } from '../functions/core/scoring/agreement.ts';
-import { BUNDLE } from '../infra/bundle-options.ts';
+import { STACK_BUNDLE } from './stack-bundle.ts';
 import type { BenchSuite } from './suite.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -45,15 +45,8 @@ export const suite: BenchSuite = {
       for (const name of handlers()) {
         const outfile = join(dir, `${name}.mjs`);
         await build({
+          ...STACK_BUNDLE,
           entryPoints: [join(ROOT, 'functions', `${name}.ts`)],
-          bundle: true,
-          platform: 'node',
-          format: BUNDLE.format,
-          target: BUNDLE.target,
-          mainFields: [...BUNDLE.mainFields],
-          minify: BUNDLE.minify,
-          banner: { js: BUNDLE.banner },
-          external: [...BUNDLE.external],
           outfile,
           logLevel: 'error',
         });

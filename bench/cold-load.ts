@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
-import { BUNDLE } from '../infra/bundle-options.ts';
+import { STACK_BUNDLE } from './stack-bundle.ts';
 import type { BenchSuite } from './suite.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -45,15 +45,8 @@ const bundle = async (entry: { file: string } | { source: string }, outfile: str
     ...('file' in entry
       ? { entryPoints: [entry.file] }
       : { stdin: { contents: entry.source, resolveDir: ROOT, loader: 'ts' as const, sourcefile: 'floor.ts' } }),
+    ...STACK_BUNDLE,
     absWorkingDir: ROOT,
-    bundle: true,
-    platform: 'node',
-    format: BUNDLE.format,
-    target: BUNDLE.target,
-    mainFields: [...BUNDLE.mainFields],
-    minify: BUNDLE.minify,
-    banner: { js: BUNDLE.banner },
-    external: [...BUNDLE.external],
     // The stack's functions bundle with `sourceMap: true` and `sourcesContent: false`.
     sourcemap: true,
     sourcesContent: false,
