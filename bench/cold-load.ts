@@ -8,7 +8,7 @@ import type { BenchSuite } from './suite.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const TARGET_RATIO = 1.3;
-const RUNS = 7;
+const RUNS = 21;
 const TOP_INPUTS = 10;
 
 /** The Lambdas behind the HTTP API: their cold start is what a visitor waits for. */
