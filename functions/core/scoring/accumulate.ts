@@ -19,7 +19,7 @@ import {
 import { DEFAULT_SCORING_OPTIONS, type ScoringOptions } from './options.ts';
 import type { PreviousScores } from './previous.ts';
 import { runScoring, type ScoringResult } from './run.ts';
-import { compareCodes } from './values.ts';
+import { compareCodes, foldDimensions } from './values.ts';
 
 /** What scoring needs of a response; `activity` absent means every question was asked. */
 export interface ScoringResponse {
@@ -198,7 +198,6 @@ export class CenterScoreAccumulator {
     dims: Float64Array,
     dimsAt: number,
   ): number {
-    const nd = this.dimensions.length;
     const mask = this.centerMask[c] as number;
     num.fill(0);
     den.fill(0);
@@ -212,19 +211,7 @@ export class CenterScoreAccumulator {
       num[q.dim] = (num[q.dim] as number) + q.weight * v;
       den[q.dim] = (den[q.dim] as number) + q.weight;
     }
-    let total = 0;
-    let totalWeight = 0;
-    for (let d = 0; d < nd; d++) {
-      const w = den[d] as number;
-      const score = w > 0 ? (num[d] as number) / w : Number.NaN;
-      dims[dimsAt + d] = score;
-      if (!Number.isNaN(score)) {
-        const sw = (this.dimensions[d] as { weight: number }).weight;
-        total += sw * score;
-        totalWeight += sw;
-      }
-    }
-    return totalWeight > 0 ? total / totalWeight : Number.NaN;
+    return foldDimensions(num, den, this.dimensions, dims, dimsAt);
   }
 
   /**

@@ -7,6 +7,7 @@ import type { Columns, Indicator } from './columns.ts';
 import { normalQuantile } from './interval.ts';
 import type { ScoringOptions } from './options.ts';
 import type { PreviousScores } from './previous.ts';
+import { foldDimensions } from './values.ts';
 
 /** A center's interval with the standard error and the raters' spread it came from. */
 export interface CenterInterval {
@@ -221,7 +222,7 @@ export const rollUpAsked = (
   dims: Float64Array,
   dimsAt: number,
 ): number => {
-  const { nd, ni, num, den, askedHere } = run;
+  const { ni, num, den, askedHere } = run;
   const indicators = run.cols.indicators;
   const dimensions = run.cols.dimensions;
   num.fill(0);
@@ -234,17 +235,5 @@ export const rollUpAsked = (
     num[q.dim] = (num[q.dim] as number) + q.weight * v;
     den[q.dim] = (den[q.dim] as number) + q.weight;
   }
-  let total = 0;
-  let totalWeight = 0;
-  for (let d = 0; d < nd; d++) {
-    const w = den[d] as number;
-    const score = w > 0 ? (num[d] as number) / w : Number.NaN;
-    dims[dimsAt + d] = score;
-    if (!Number.isNaN(score)) {
-      const sw = (dimensions[d] as { weight: number }).weight;
-      total += sw * score;
-      totalWeight += sw;
-    }
-  }
-  return totalWeight > 0 ? total / totalWeight : Number.NaN;
+  return foldDimensions(num, den, dimensions, dims, dimsAt);
 };

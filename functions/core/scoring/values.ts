@@ -1,6 +1,6 @@
 /**
- * Small numeric helpers shared by the scoring stages: code-point order of ids, NaN as null, and the
- * clamp to 0–100.
+ * Small numeric helpers shared by the scoring stages: code-point order of ids, NaN as null, the
+ * clamp to 0–100, and the roll-up of dimension sums into a center score.
  */
 import { publishScore } from './grades.ts';
 
@@ -19,3 +19,29 @@ export const publishOrNull = (x: number): number | null => (Number.isNaN(x) ? nu
 
 /** Clamps a score to 0–100. */
 export const clampScore = (x: number): number => Math.min(100, Math.max(0, x));
+
+/**
+ * Writes each dimension's weighted mean (`num / den`, NaN when nothing was answered) to `dims` at
+ * `dimsAt` and returns the center score: the dimensions' weighted mean re-normalized over those answered.
+ */
+export const foldDimensions = (
+  num: Float64Array,
+  den: Float64Array,
+  dimensions: readonly { weight: number }[],
+  dims: Float64Array,
+  dimsAt: number,
+): number => {
+  let total = 0;
+  let totalWeight = 0;
+  for (let d = 0; d < dimensions.length; d++) {
+    const w = den[d] as number;
+    const score = w > 0 ? (num[d] as number) / w : Number.NaN;
+    dims[dimsAt + d] = score;
+    if (!Number.isNaN(score)) {
+      const sw = (dimensions[d] as { weight: number }).weight;
+      total += sw * score;
+      totalWeight += sw;
+    }
+  }
+  return totalWeight > 0 ? total / totalWeight : Number.NaN;
+};
