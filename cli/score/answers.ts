@@ -5,6 +5,7 @@ import {
   type Question,
   type Questionnaire,
 } from '../../functions/core/model.ts';
+import { parseDecimal } from '../../functions/core/responses/answers.ts';
 import type { AnswerValue } from '../../functions/core/responses/response.ts';
 import type { ScoringResponse } from '../../functions/core/scoring/accumulate.ts';
 import type { Problem } from '../roster/problems.ts';
@@ -44,12 +45,7 @@ export const parseAnswer = (q: Question, raw: unknown): { value: AnswerValue | u
       if (text === false || (typeof text === 'string' && NO.has(text.toLowerCase()))) return { value: false };
       return { error: `${JSON.stringify(raw)} is not yes or no: use yes/no (是/否), or na` };
     case 'number': {
-      const n =
-        typeof text === 'number'
-          ? text
-          : typeof text === 'string' && /^-?\d+(\.\d+)?$/.test(text)
-            ? Number(text)
-            : Number.NaN;
+      const n = parseDecimal(text);
       if (!Number.isFinite(n)) return { error: `${JSON.stringify(raw)} is not a number (${q.unit.en}), or na` };
       if (n < q.minValue || n > q.maxValue)
         return { error: `${n} is outside ${q.minValue}–${q.maxValue} ${q.unit.en}` };

@@ -8,6 +8,14 @@ import { isAsked } from './asked.ts';
 import type { AnswerValue } from './response.ts';
 import { findUnsafeCharacter, normalizeText } from './text-guard.ts';
 
+/** A number given as a number or as plain decimal text (`-12`, `3.5`); NaN for anything else. */
+export const parseDecimal = (text: unknown): number =>
+  typeof text === 'number'
+    ? text
+    : typeof text === 'string' && /^-?\d+(\.\d+)?$/.test(text)
+      ? Number(text)
+      : Number.NaN;
+
 /** One problem with a submission, named by the field it concerns. */
 export interface FieldError {
   field: string;
@@ -90,13 +98,7 @@ const parseOne = (q: Question, raw: string | number | boolean): { value: AnswerV
       return { error: makeMessage('请选择“是”或“否”', 'answer yes or no') };
     }
     case 'number': {
-      const text = typeof raw === 'string' ? raw.trim() : raw;
-      const n =
-        typeof text === 'number'
-          ? text
-          : typeof text === 'string' && /^-?\d+(\.\d+)?$/.test(text)
-            ? Number(text)
-            : Number.NaN;
+      const n = parseDecimal(typeof raw === 'string' ? raw.trim() : raw);
       if (!Number.isFinite(n)) return { error: makeMessage('请输入数字', 'enter a number') };
       if (n < q.minValue || n > q.maxValue) {
         return {
