@@ -22,7 +22,7 @@ import {
   seriesGsiSk,
   USAGE,
 } from './keys.ts';
-import { RosterTable } from './rosters.ts';
+import type { RosterTable } from './rosters.ts';
 import { TableAccess } from './table-access.ts';
 
 /** Hash of a definition, so that re-sending the same launch resumes instead of conflicting. */
@@ -37,9 +37,10 @@ export const hashDefinition = (def: CampaignDefinition): string =>
 export class CampaignTable extends TableAccess {
   private readonly rosters: RosterTable;
 
-  constructor(db: DynamoDBDocumentClient, tableName: string) {
+  /** `rosters` holds the definition's items: a launch writes them, loadDefinition reads them back. */
+  constructor(db: DynamoDBDocumentClient, tableName: string, rosters: RosterTable) {
     super(db, tableName);
-    this.rosters = new RosterTable(db, tableName);
+    this.rosters = rosters;
   }
 
   /**

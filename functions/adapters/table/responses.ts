@@ -6,7 +6,7 @@ import { Draft } from '../../core/responses/draft.ts';
 import { Response } from '../../core/responses/response.ts';
 import type { TokenRecord } from './assignments.ts';
 import { draftSk, RESPONSE_PREFIX, responseSk, SHARD_COUNT, shardOf, shardPk } from './keys.ts';
-import { ReviewTable } from './reviews.ts';
+import type { ReviewTable } from './reviews.ts';
 import { TableAccess } from './table-access.ts';
 
 /** A stored response with the id of the submission that produced it (for idempotent retries). */
@@ -46,9 +46,10 @@ const LATEST_PROJECTION = LATEST_FIELDS.map((_, i) => `#f${i}`).join(', ');
 export class ResponseTable extends TableAccess {
   private readonly reviews: ReviewTable;
 
-  constructor(db: DynamoDBDocumentClient, tableName: string) {
+  /** `reviews` says which responses were rejected: they never count. */
+  constructor(db: DynamoDBDocumentClient, tableName: string, reviews: ReviewTable) {
     super(db, tableName);
-    this.reviews = new ReviewTable(db, tableName);
+    this.reviews = reviews;
   }
 
   /** The latest response to an assignment, if any (without its history). */

@@ -29,17 +29,21 @@ export interface Tables {
 }
 
 /** Every aggregate's persistence class over one client and table. */
-export const createTables = (db: DynamoDBDocumentClient, tableName: string): Tables => ({
-  campaigns: new CampaignTable(db, tableName),
-  rosters: new RosterTable(db, tableName),
-  assignments: new AssignmentTable(db, tableName),
-  responses: new ResponseTable(db, tableName),
-  reviews: new ReviewTable(db, tableName),
-  factCheck: new FactCheckTable(db, tableName),
-  findings: new FindingTable(db, tableName),
-  scores: new ScoreTable(db, tableName),
-  rectification: new RectificationTable(db, tableName),
-  mail: new MailLedgerTable(db, tableName),
-  suppressions: new SuppressionTable(db, tableName),
-  audit: new AuditTable(db, tableName),
-});
+export const createTables = (db: DynamoDBDocumentClient, tableName: string): Tables => {
+  const rosters = new RosterTable(db, tableName);
+  const reviews = new ReviewTable(db, tableName);
+  return {
+    campaigns: new CampaignTable(db, tableName, rosters),
+    rosters,
+    assignments: new AssignmentTable(db, tableName),
+    responses: new ResponseTable(db, tableName, reviews),
+    reviews,
+    factCheck: new FactCheckTable(db, tableName),
+    findings: new FindingTable(db, tableName),
+    scores: new ScoreTable(db, tableName),
+    rectification: new RectificationTable(db, tableName),
+    mail: new MailLedgerTable(db, tableName),
+    suppressions: new SuppressionTable(db, tableName),
+    audit: new AuditTable(db, tableName),
+  };
+};
