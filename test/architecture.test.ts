@@ -116,7 +116,7 @@ const layerOf = (file: string): Layer => {
   return 'other';
 };
 
-/** Packages core may not import: the AWS SDK, Powertools, the file system, processes, the network. */
+/** Packages core and app may not import: the AWS SDK, Powertools, the file system, processes, the network. */
 const isImpurePackage = (specifier: string): boolean => {
   if (specifier.startsWith('@aws-sdk/') || specifier.startsWith('@aws-lambda-powertools/')) return true;
   const builtin = specifier.replace(/^node:/, '').split('/')[0] ?? '';
@@ -309,7 +309,12 @@ const checkArchitecture = (files: ReadonlyMap<string, string>): Report => {
   return {
     core: layerViolations(edges, ['core'], (_, t) => t === 'core', isImpurePackage),
     adapters: layerViolations(edges, ['adapters'], (_, t) => t === 'core' || t === 'adapters'),
-    app: layerViolations(edges, ['app'], (e, t) => t === 'core' || t === 'app' || (t === 'adapters' && e.typeOnly)),
+    app: layerViolations(
+      edges,
+      ['app'],
+      (e, t) => t === 'core' || t === 'app' || (t === 'adapters' && e.typeOnly),
+      isImpurePackage,
+    ),
     edgeApi: layerViolations(edges, ['edge', 'api'], (_, t) => ['app', 'core', 'edge', 'api', 'adapters'].includes(t)),
     entries: edges
       .filter((e) => !e.isPackage && layerOf(e.target) === 'entry')
@@ -356,7 +361,7 @@ const FAKE_TREE = new Map<string, string>([
   ],
   [
     'functions/app/c.ts',
-    "import type { B } from '../adapters/b.ts';\nimport { type C } from '../adapters/b.ts';\nimport { b } from '../adapters/b.ts';\nimport { a } from '../core/a.ts';\n",
+    "import type { B } from '../adapters/b.ts';\nimport { type C } from '../adapters/b.ts';\nimport { b } from '../adapters/b.ts';\nimport { a } from '../core/a.ts';\nimport { SESClient } from '@aws-sdk/client-ses';\n",
   ],
   ['functions/edge/d.ts', "import { b } from '../adapters/b.ts';\nimport { handler } from '../entry.ts';\n"],
   ['functions/api/e.ts', "import { d } from '../edge/d.ts';\nimport { c } from '../app/c.ts';\n"],
@@ -379,7 +384,7 @@ describe('the architecture checker', () => {
     expect(report).toEqual({
       core: ['functions/core/a.ts → functions/adapters/b.ts', 'functions/core/a.ts → node:fs'],
       adapters: ['functions/adapters/b.ts → functions/app/c.ts'],
-      app: ['functions/app/c.ts → functions/adapters/b.ts'],
+      app: ['functions/app/c.ts → functions/adapters/b.ts', 'functions/app/c.ts → @aws-sdk/client-ses'],
       edgeApi: ['functions/edge/d.ts → functions/entry.ts'],
       entries: ['cli/x.ts → functions/entry.ts (type)', 'functions/edge/d.ts → functions/entry.ts'],
       cliLocal: ['cli/x.ts → local/y.ts'],
@@ -415,7 +420,7 @@ describe('the source tree', () => {
     expect(report.adapters).toEqual([]);
   });
 
-  it('gives functions/app its adapters as arguments: core, app, and adapter types only', () => {
+  it('gives functions/app its adapters as arguments: core, app, adapter types, and no SDK or I/O package', () => {
     expect(report.app).toEqual([]);
   });
 
