@@ -22,6 +22,7 @@ import { controlCampaignBy } from './api/console/control.ts';
 import { ruleDispute, showDisputes } from './api/console/disputes.ts';
 import { finishPhaseEarly } from './api/console/finish-phase.ts';
 import { submitMfaCode } from './api/console/mfa.ts';
+import { submitMfaSetup } from './api/console/mfa-setup.ts';
 import { setNewPassword } from './api/console/new-password.ts';
 import { downloadResults, showResults } from './api/console/results.ts';
 import { decideReview, showReviewQueue } from './api/console/review.ts';
@@ -80,6 +81,8 @@ const createConsoleRouter = (deps: ConsoleDeps): Router => {
       .methodNotAllowed('/console/new-password', notAllowed)
       .post('/console/mfa', submitMfaCode(deps))
       .methodNotAllowed('/console/mfa', notAllowed)
+      .post('/console/mfa-setup', submitMfaSetup(deps))
+      .methodNotAllowed('/console/mfa-setup', notAllowed)
       .post('/console/sign-out', signOut(deps))
       .methodNotAllowed('/console/sign-out', answerUseSignOutButton)
       .get('/console', page(showCampaigns))

@@ -8,16 +8,26 @@ import {
   AdminAddUserToGroupCommand,
   AdminCreateUserCommand,
   AdminSetUserPasswordCommand,
+  AssociateSoftwareTokenCommand,
   CognitoIdentityProviderClient,
   CreateGroupCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
+  InitiateAuthCommand,
+  SetUserMFAPreferenceCommand,
+  VerifySoftwareTokenCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { Config } from 'cognito-local/lib/server/config.js';
 import type { Services } from 'cognito-local/lib/services/index.js';
 import { NANJING_DISTRICTS } from '../cli/sample-data/centers.ts';
-import { CONSOLE_ROLES, type ConsoleRole, ROLE_GROUPS } from '../functions/core/access/console-access.ts';
+import {
+  CONSOLE_ROLES,
+  type ConsoleRole,
+  ROLE_GROUPS,
+  requiresSecondFactor,
+} from '../functions/core/access/console-access.ts';
 import { listen } from './listen.ts';
+import { totpCode } from './totp.ts';
 
 /** A demo console account of the embedded cloud. */
 export interface ConsoleAccount {
@@ -26,6 +36,11 @@ export interface ConsoleAccount {
   /** A district coordinator's district, as the demo's centers name it. */
   readonly district?: string;
   readonly password: string;
+  /**
+   * The base32 secret of the account's authenticator app, for a role that signs in with a second
+   * factor: the demo sets one up as the console would, and prints it for a person's app.
+   */
+  readonly totpSecret?: string;
 }
 
 /** The embedded cloud's user pool: cognito-local with the console's pool, client, groups and demo accounts. */
@@ -210,6 +225,34 @@ export const startLocalCognito = async (options: LocalCognitoOptions = {}): Prom
   }
 };
 
+/**
+ * Sets up an authenticator app for a demo account as the console's set-up page does (signed in with
+ * its password: `AssociateSoftwareToken`, the first code verified, TOTP made its second factor) and
+ * returns the secret the app holds.
+ */
+const setUpAuthenticator = async (
+  cognito: CognitoIdentityProviderClient,
+  clientId: string,
+  account: ConsoleAccount,
+): Promise<string> => {
+  const signedIn = await cognito.send(
+    new InitiateAuthCommand({
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      ClientId: clientId,
+      AuthParameters: { USERNAME: account.username, PASSWORD: account.password },
+    }),
+  );
+  const AccessToken = signedIn.AuthenticationResult?.AccessToken;
+  if (!AccessToken) throw new Error(`cognito-local signed ${account.username} in without an access token`);
+  const { SecretCode } = await cognito.send(new AssociateSoftwareTokenCommand({ AccessToken }));
+  if (!SecretCode) throw new Error(`cognito-local gave ${account.username} no authenticator secret`);
+  await cognito.send(new VerifySoftwareTokenCommand({ AccessToken, UserCode: totpCode(SecretCode) }));
+  await cognito.send(
+    new SetUserMFAPreferenceCommand({ AccessToken, SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true } }),
+  );
+  return SecretCode;
+};
+
 /** Creates the pool, its client, the groups and the demo accounts through the Cognito API at `url`. */
 const createConsolePool = async (
   url: string,
@@ -235,7 +278,12 @@ const createConsolePool = async (
     }
     const accounts: ConsoleAccount[] = [];
     for (const account of DEMO_CONSOLE_ACCOUNTS) {
-      accounts.push(await createDemoAccount(admin, userPoolId, account, password ?? randomPassword()));
+      const created = await createDemoAccount(admin, userPoolId, account, password ?? randomPassword());
+      accounts.push(
+        requiresSecondFactor(account.role)
+          ? { ...created, totpSecret: await setUpAuthenticator(admin, clientId, created) }
+          : created,
+      );
     }
     return { userPoolId, clientId, accounts };
   } finally {
@@ -250,6 +298,8 @@ const createUserPool = async (admin: CognitoIdentityProviderClient): Promise<str
       PoolName: 'service-supervision-console',
       Schema: [{ Name: 'district', AttributeDataType: 'String', Mutable: true }],
       AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+      // As on AWS: TOTP for whoever set it up; the console requires it of organizers and coordinators.
+      MfaConfiguration: 'OPTIONAL',
       // As on AWS; cognito-local does not enforce it, the demo passwords meet it anyway.
       Policies: {
         PasswordPolicy: {

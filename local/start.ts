@@ -10,6 +10,7 @@ import { writeCampaignFolder } from '../cli/roster/templates.ts';
 import { formatCampaignStatus, readCampaignStatus } from '../cli/status.ts';
 import { targetFromEnvironment, writeEndpointFile } from '../cli/target.ts';
 import type { ConsoleRole } from '../functions/core/access/console-access.ts';
+import { groupSecret } from '../functions/core/access/totp-enrolment.ts';
 import { formatCostLines } from '../functions/core/campaign/aws-cost.ts';
 import { composeMimeMessage } from '../functions/core/formats/mime.ts';
 import type { CampaignDefinition } from '../functions/core/model.ts';
@@ -118,10 +119,12 @@ const consoleLines = (apiUrl: string, accounts: readonly ConsoleAccount[]): stri
   return [
     `CONSOLE ${apiUrl}/console`,
     '  控制台账号 console accounts — 用户名 username · 密码 password · 角色 role:',
-    ...accounts.map(
-      (a) =>
-        `  ${a.username.padEnd(width)}  ${a.password}  ${CONSOLE_ROLE_LABELS[a.role]}${a.district ? ` · ${a.district}` : ''}`,
-    ),
+    ...accounts.flatMap((a) => [
+      `  ${a.username.padEnd(width)}  ${a.password}  ${CONSOLE_ROLE_LABELS[a.role]}${a.district ? ` · ${a.district}` : ''}`,
+      ...(a.totpSecret ? [`  ${''.padEnd(width)}  两步验证密钥 authenticator key: ${groupSecret(a.totpSecret)}`] : []),
+    ]),
+    '  组织方和协调员登录时须输入身份验证器应用（TOTP）的验证码：请把上面的密钥加入应用。',
+    '  Organizers and coordinators sign in with an authenticator app (TOTP) code: add the key above to your app.',
   ];
 };
 

@@ -86,7 +86,7 @@ export function buildConsoleUsers(scope: Construct, threatProtection: StandardTh
   acknowledgeFinding(
     userPool,
     'AwsSolutions-COG2',
-    "MFA is optional (TOTP only, never SMS) rather than required: an account with a TOTP authenticator is asked for its code at sign-in (the console answers Cognito's SOFTWARE_TOKEN_MFA challenge), but the console offers no page to enrol an authenticator, so requiring MFA would lock out every new account. Accounts are created by administrators only, passwords are long and checked against reuse, and threat protection checks them against leaked-credential lists (in audit mode by default).",
+    "MFA is optional in the pool (TOTP only, never SMS) because the console itself requires it of the roles that can change a campaign: an organizer's or coordinator's sign-in opens no session until an authenticator app is set up (AssociateSoftwareToken, VerifySoftwareToken, SetUserMFAPreference on the sign-in's access token) and, from then on, until Cognito's SOFTWARE_TOKEN_MFA challenge is answered. Leaders (read-only) may add one. Cognito's required mode would ask every account alike. Accounts are created by administrators only, passwords are long and checked against reuse, and threat protection checks them against leaked-credential lists (in audit mode by default).",
   );
   return { userPool, client };
 }

@@ -1,3 +1,4 @@
+import { totpCode } from '../totp.ts';
 import { formsOf, type PageForm } from './forms.ts';
 
 /** A signed-in browser of the organizer console, reduced to what its plain HTML forms send. */
@@ -41,13 +42,22 @@ const gist = (html: string) =>
  */
 export const signInToConsole = async (
   apiUrl: string,
-  account: { username: string; password: string },
+  account: { username: string; password: string; totpSecret?: string },
 ): Promise<ConsoleSession> => {
   const { origin } = new URL(apiUrl);
-  const signIn = await post(`${apiUrl}/console/sign-in?lang=zh`, origin, {
+  let signIn = await post(`${apiUrl}/console/sign-in?lang=zh`, origin, {
     username: account.username,
     password: account.password,
   });
+  if (signIn.status === 200 && account.totpSecret) {
+    // Two-step verification: the code form carries the sign-in's challenge; the app's code answers it.
+    const codeForm = formsOf(await signIn.text()).find((f) => f.action.startsWith('/console/mfa'));
+    if (!codeForm) throw new ConsoleRefused(`signing ${account.username} in showed no authenticator-code form`);
+    signIn = await post(new URL(codeForm.action, apiUrl).href, origin, {
+      ...codeForm.hidden,
+      code: totpCode(account.totpSecret),
+    });
+  }
   const cookie = signIn.headers.getSetCookie().find((c) => c.startsWith('console_session='));
   if (signIn.status !== 303 || !cookie)
     throw new ConsoleRefused(

@@ -7,10 +7,12 @@ import type { TokenRecord } from '../../functions/adapters/table/assignments.ts'
 import type { Tables } from '../../functions/adapters/table/tables.ts';
 import { REPORT_COLUMNS } from '../../functions/core/scoring/report.ts';
 import type { EmbeddedCloud } from '../../local/cloud.ts';
+import { totpCode } from '../../local/totp.ts';
 import { launchChromium } from '../support/browser.ts';
 import { createAccountWithTemporaryPassword } from '../support/console-accounts.ts';
 import { startCloudAndClients } from '../support/embedded-cloud.ts';
 import {
+  codeOf,
   DESKTOP,
   newContext as newBrowserContext,
   openPage,
@@ -19,6 +21,7 @@ import {
   scrollsSideways,
   seriousViolations,
   signIn,
+  submitCode,
   submitSignIn,
 } from '../support/pages.ts';
 import { waitFor } from '../support/wait.ts';
@@ -112,6 +115,11 @@ describe('the organizer console in a browser', { timeout: 180_000 }, () => {
     const refusedPage = await checkPage(page, '2-sign-in-refused');
     await page.getByLabel('密码').fill(passwordOf('organizer'));
     await page.getByRole('button', { name: '登录' }).click();
+    // An organizer signs in with two steps: the code of their authenticator app follows the password.
+    await page.getByRole('heading', { name: '输入验证码', level: 1 }).waitFor();
+    const cookiesBeforeCode = await context.cookies();
+    const codePage = await checkPage(page, '2b-code');
+    await submitCode(page, codeOf(cloud, 'organizer') ?? '');
     await page.waitForURL(/\/console\?lang=zh$/);
     const cookies = await context.cookies();
     // On a phone the list's head is hidden: each cell names its column itself.
@@ -127,6 +135,8 @@ describe('the organizer console in a browser', { timeout: 180_000 }, () => {
     expect(error).toContain('用户名或密码不正确');
     expect(keptUsername).toBe('organizer');
     expect(refusedPage).toEqual([]);
+    expect(cookiesBeforeCode).toEqual([]);
+    expect(codePage).toEqual([]);
     expect(cookies).toEqual([
       expect.objectContaining({ name: 'console_session', path: '/console', httpOnly: true, sameSite: 'Strict' }),
     ]);
@@ -195,6 +205,58 @@ describe('the organizer console in a browser', { timeout: 180_000 }, () => {
     expect(await page.locator('header .who').textContent()).toContain('first-time-leader');
     expect(problems).toEqual([]);
     await context.close();
+  });
+
+  it('has a new organizer set up an authenticator at the first sign-in, on a phone and a desktop, before any page opens', async () => {
+    // Prepare: an organizer an administrator created with a temporary password
+    await createAccountWithTemporaryPassword(cloud, {
+      username: 'first-time-organizer',
+      role: 'organizer',
+      temporaryPassword: 'Temporary-pass-1',
+    });
+    const phone = await newContext(PHONE);
+    const { page, problems } = await openPage(phone, [401]);
+
+    // Act: new password, then the set-up page; a code from ten minutes ago is refused, the current one accepted
+    await page.goto('/console/sign-in?lang=zh');
+    await submitSignIn(page, 'first-time-organizer', 'Temporary-pass-1');
+    await page.getByLabel('新密码', { exact: true }).fill('Chosen-Password-2026!');
+    await page.getByLabel('再次输入新密码').fill('Chosen-Password-2026!');
+    await page.getByRole('button', { name: '设置并登录' }).click();
+    await page.getByRole('heading', { name: '设置两步验证', level: 1 }).waitFor();
+    const setUpPage = await checkPage(page, '1e-authenticator-set-up');
+    const qr = await page.getByRole('img', { name: '身份验证器应用的二维码' }).boundingBox();
+    const secret = ((await page.locator('#totp-key').textContent()) ?? '').replace(/\s/g, '');
+    const cookiesBefore = await phone.cookies();
+    await submitCode(page, totpCode(secret, new Date(Date.now() - 600_000)));
+    const refused = await page.getByRole('alert').textContent();
+    await submitCode(page, totpCode(secret));
+    await page.waitForURL(/\/console\?lang=zh$/);
+    // On a desktop in English, the same account now gives its code after the password.
+    const desktop = await newContext(DESKTOP);
+    const second = await openPage(desktop, []);
+    await second.page.goto('/console/sign-in?lang=en');
+    await second.page.getByLabel('Username').fill('first-time-organizer');
+    await second.page.getByLabel('Password').fill('Chosen-Password-2026!');
+    await second.page.getByRole('button', { name: 'Sign in' }).click();
+    await second.page.getByRole('heading', { name: 'Enter your code', level: 1 }).waitFor();
+    const codePageEn = await checkPage(second.page, '1f-code-en');
+    await second.page.getByLabel('Code').fill(totpCode(secret, new Date(Date.now() + 30_000)));
+    await second.page.getByRole('button', { name: 'Verify and sign in' }).click();
+    await second.page.waitForURL(/\/console\?lang=en$/);
+
+    // Assess
+    expect(setUpPage).toEqual([]);
+    expect(qr?.width).toBeGreaterThan(120);
+    expect(secret).toMatch(/^[A-Z2-7]{16,}$/);
+    expect(cookiesBefore).toEqual([]);
+    expect(refused).toContain('验证码不正确');
+    expect(await page.locator('header .who').textContent()).toContain('first-time-organizer');
+    expect(codePageEn).toEqual([]);
+    expect(problems).toEqual([]);
+    expect(second.problems).toEqual([]);
+    await phone.close();
+    await desktop.close();
   });
 
   it("shows a campaign's progress by district and level and who has yet to answer, in Chinese and in English", async () => {

@@ -227,8 +227,10 @@ describe('cdk-nag on the console user pool', () => {
     const reasons = acknowledgedReasons(stack.consoleUserPool, 'AwsSolutions-COG2');
     // Assess
     expect(reasons).toContainEqual(expect.stringMatching(/TOTP/));
-    // What it says is what the stack does: the challenge is answered, enrolment is not offered.
-    expect(reasons).toContainEqual(expect.stringMatching(/SOFTWARE_TOKEN_MFA challenge.*no page to enrol/));
+    // What it says is what the console does: it sets up an authenticator and answers the challenge.
+    expect(reasons).toContainEqual(
+      expect.stringMatching(/requires it of the roles.*AssociateSoftwareToken.*SOFTWARE_TOKEN_MFA challenge/),
+    );
   });
 
   it('does not ask Cognito to propagate user context data, which needs a client secret the console client has not', () => {

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoCentersAndSupervisors } from '../../cli/sample-data/centers.ts';
 import { type ConsoleUser, Unauthorized } from '../../functions/core/access/console-access.ts';
 import { type EmbeddedCloud, startEmbeddedCloud } from '../../local/cloud.ts';
+import { totpCode } from '../../local/totp.ts';
 import { createAccountWithTemporaryPassword } from '../support/console-accounts.ts';
 
 /**
@@ -32,6 +33,19 @@ const accountNamed = (username: string) => {
   const account = cloud.consoleAccounts.find((a) => a.username === username);
   if (!account) throw new Error(`no demo account ${username}`);
   return account;
+};
+
+/**
+ * Signs a demo account in through the adapter as the console does: the password, then (for a role
+ * that must give one) the code of its authenticator app.
+ */
+const signInWithCode = async (username: string, password: string, totpSecret?: string) => {
+  try {
+    return await auth.signInToConsole(username, password);
+  } catch (error) {
+    if (!(error instanceof auth.MfaCodeRequired) || !error.session || !totpSecret) throw error;
+    return auth.answerMfaChallenge(error.userId, error.session, totpCode(totpSecret));
+  }
 };
 
 beforeAll(async () => {
@@ -64,7 +78,7 @@ describe('console sign-in on the embedded cloud', () => {
       // Prepare
       const account = accountNamed(username);
       // Act
-      const session = await auth.signInToConsole(account.username, account.password);
+      const session = await signInWithCode(account.username, account.password, account.totpSecret);
       const user: ConsoleUser = await auth.verifyConsoleToken(session.idToken);
       // Assess
       expect(user).toEqual({
@@ -169,6 +183,60 @@ describe('console sign-in on the embedded cloud', () => {
     expect((await auth.verifyConsoleToken(again.idToken)).role).toBe('leader');
   });
 
+  it('has a new organizer set up an authenticator at the first sign-in, then asks for its code at every sign-in', async () => {
+    // Prepare
+    await createAccountWithTemporaryPassword(cloud, {
+      username: 'new-organizer',
+      role: 'organizer',
+      temporaryPassword: 'Temporary-pass-1',
+    });
+    const post = (path: string, form: Record<string, string>) =>
+      fetch(`${cloud.urls.api}${path}?lang=en`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: cloud.urls.api },
+        body: new URLSearchParams(form).toString(),
+      });
+    const field = (html: string, name: string) =>
+      new RegExp(`${name}="([^"]*)"`).exec(html)?.[1]?.replace(/&#(\d+);/g, (_, n) => String.fromCharCode(Number(n)));
+    const first = await (
+      await post('/console/sign-in', { username: 'new-organizer', password: 'Temporary-pass-1' })
+    ).text();
+    const signed = Object.fromEntries(
+      ['username', 'userId', 'session', 'expires', 'sig'].map((name) => [
+        name,
+        field(first, `name="${name}" value`) ?? '',
+      ]),
+    );
+    // Act
+    const setUp = await (
+      await post('/console/new-password', {
+        ...signed,
+        password: 'Chosen-Password-2026!',
+        confirm: 'Chosen-Password-2026!',
+      })
+    ).text();
+    const otpauth = field(setUp, 'data-otpauth') ?? '';
+    const secret = new URL(otpauth).searchParams.get('secret') ?? '';
+    const enrolment = field(setUp, 'name="enrolment" value') ?? '';
+    const wrong = await post('/console/mfa-setup', {
+      enrolment,
+      code: totpCode(secret, new Date(Date.now() - 600_000)),
+    });
+    const done = await post('/console/mfa-setup', { enrolment, code: totpCode(secret) });
+    const passwordAgain = await rejectionOf(auth.signInToConsole('new-organizer', 'Chosen-Password-2026!'));
+    const withCode = await signInWithCode('new-organizer', 'Chosen-Password-2026!', secret);
+    // Assess
+    expect(setUp).toContain('Set up two-step verification');
+    expect(secret).toMatch(/^[A-Z2-7]{16,}$/);
+    expect(wrong.status).toBe(401);
+    expect(wrong.headers.get('set-cookie')).toBeNull();
+    expect(done.status).toBe(303);
+    expect(done.headers.get('set-cookie')).toMatch(/^console_session=/);
+    expect(passwordAgain).toBeInstanceOf(auth.MfaCodeRequired);
+    expect((await auth.verifyConsoleToken(withCode.idToken)).role).toBe('organizer');
+  });
+
   it("refuses a forged new-password challenge, though cognito-local never checks the session, and keeps the organizer's password", async () => {
     // Prepare: what an attacker can make up: cognito-local takes any session for any user
     const organizer = accountNamed('organizer');
@@ -189,7 +257,7 @@ describe('console sign-in on the embedded cloud', () => {
       body: new URLSearchParams(forged).toString(),
     });
     const attacker = await rejectionOf(auth.signInToConsole('organizer', 'Attacker-Chosen-2026!'));
-    const owner = await auth.signInToConsole(organizer.username, organizer.password);
+    const owner = await signInWithCode(organizer.username, organizer.password, organizer.totpSecret);
     // Assess
     expect(answer.status).toBe(400);
     expect(answer.headers.get('set-cookie')).toBeNull();

@@ -2,6 +2,7 @@ import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoQuestionnaire } from '../../cli/sample-data/centers.ts';
+import { MfaCodeRejected } from '../../functions/adapters/sign-in/console-auth.ts';
 import type { TokenRecord } from '../../functions/adapters/table/assignments.ts';
 import type { Tables } from '../../functions/adapters/table/tables.ts';
 import type { ConsoleAuth } from '../../functions/console-api.ts';
@@ -44,7 +45,8 @@ const auth: ConsoleAuth = {
   },
   signIn: async (username, password) => {
     if (username === 'organizer' && password === 'correct horse battery staple') {
-      return { idToken: 'session-organizer', expiresInSeconds: 3600 };
+      // An organizer without an authenticator yet: the console sets one up before the session begins.
+      return { idToken: 'session-organizer', accessToken: 'access-organizer', expiresInSeconds: 3600 };
     }
     throw new Unauthorized('wrong username or password');
   },
@@ -55,6 +57,11 @@ const auth: ConsoleAuth = {
   // Authenticator codes are answered in test/unit/handlers/console-sign-in.test.ts.
   answerMfa: async () => {
     throw new Unauthorized('no authenticator challenge here');
+  },
+  identify: (idToken) => auth.verify(idToken),
+  beginTotp: async () => 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP',
+  confirmTotp: async (accessToken, code) => {
+    if (accessToken !== 'access-organizer' || code !== '123456') throw new MfaCodeRejected('wrong code');
   },
 };
 
@@ -113,20 +120,38 @@ describe('the organizer console', () => {
     const wrong = await call(
       request('POST', '/console/sign-in', { form: { username: 'organizer', password: 'guess' } }),
     );
-    const signedIn = await call(
+    const password = await call(
       request('POST', '/console/sign-in', {
         form: { username: 'organizer', password: 'correct horse battery staple' },
       }),
     );
+    const enrolment = /name="enrolment" value="([^"]+)"/.exec(password.body ?? '')?.[1] ?? '';
+    const wrongCode = await call(request('POST', '/console/mfa-setup', { form: { enrolment, code: '000000' } }));
+    const forged = await call(
+      request('POST', '/console/mfa-setup', { form: { enrolment: `${enrolment.slice(0, -4)}AAAA`, code: '123456' } }),
+    );
+    const signedIn = await call(request('POST', '/console/mfa-setup', { form: { enrolment, code: '123 456' } }));
 
     // Assess
     expect(anonymous).toMatchObject({ statusCode: 303, headers: { location: '/console/sign-in?lang=zh' } });
     expect(wrong.statusCode).toBe(401);
     expect(wrong.body).toContain('用户名或密码不正确');
     expect(wrong.cookies).toBeUndefined();
+    // The right password alone opens no session for an organizer: the authenticator is set up first.
+    expect(password.statusCode).toBe(200);
+    expect(password.cookies).toBeUndefined();
+    expect(password.body).toContain('设置两步验证');
+    expect(password.body).toContain('JBSW Y3DP EHPK 3PXP');
+    expect(password.body).not.toContain('access-organizer');
+    expect(enrolment.length).toBeGreaterThan(40);
+    expect(wrongCode.statusCode).toBe(401);
+    expect(wrongCode.body).toContain('验证码不正确');
+    expect(wrongCode.cookies).toBeUndefined();
+    expect(forged.statusCode).toBe(400);
+    expect(forged.cookies).toBeUndefined();
     expect(signedIn).toMatchObject({ statusCode: 303, headers: { location: '/console?lang=zh' } });
     expect(signedIn.cookies?.[0]).toMatch(
-      /^console_session=session-organizer; Path=\/console; HttpOnly; SameSite=Strict; Max-Age=3600; Secure$/,
+      /^console_session=session-organizer; Path=\/console; HttpOnly; SameSite=Strict; Max-Age=3[56]\d\d; Secure$/,
     );
   });
 

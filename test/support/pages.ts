@@ -1,6 +1,7 @@
 import axe from 'axe-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { EmbeddedCloud } from '../../local/cloud.ts';
+import { totpCode } from '../../local/totp.ts';
 
 /** The screens the console's browser tests use. */
 export const PHONE = { width: 390, height: 844 };
@@ -11,6 +12,18 @@ export const passwordOf = (cloud: EmbeddedCloud, username: string): string => {
   const account = cloud.consoleAccounts.find((a) => a.username === username);
   if (!account) throw new Error(`the embedded cloud has no console account ${username}`);
   return account.password;
+};
+
+/** The current authenticator code of a demo account that signs in with two steps; undefined for one that does not. */
+export const codeOf = (cloud: EmbeddedCloud, username: string): string | undefined => {
+  const secret = cloud.consoleAccounts.find((a) => a.username === username)?.totpSecret;
+  return secret ? totpCode(secret) : undefined;
+};
+
+/** Fills the Chinese authenticator-code form (sign-in or set-up) and sends it. */
+export const submitCode = async (page: Page, code: string): Promise<void> => {
+  await page.getByLabel('验证码').fill(code);
+  await page.getByRole('button', { name: '验证并登录' }).click();
 };
 
 /** A browser context in Chinese on a phone or a desktop, with the cloud's API as base URL. */
@@ -80,5 +93,10 @@ export const signIn = async (page: Page, cloud: EmbeddedCloud, username: string)
   await page.goto('/console');
   await page.waitForURL(/\/console\/sign-in/);
   await submitSignIn(page, username, passwordOf(cloud, username));
+  const code = codeOf(cloud, username);
+  if (code) {
+    await page.getByRole('heading', { name: '输入验证码', level: 1 }).waitFor();
+    await submitCode(page, code);
+  }
   await page.waitForURL(/\/console\?lang=zh$/);
 };

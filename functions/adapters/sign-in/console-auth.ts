@@ -125,6 +125,8 @@ export interface SignedIn {
   readonly expiresInSeconds: number;
   readonly accessToken?: string;
   readonly refreshToken?: string;
+  /** The sign-in answered an authenticator code (or set one up): both factors were given. */
+  readonly secondFactor?: boolean;
 }
 
 /** The tokens of a completed sign-in, as {@link SignedIn}. */
@@ -237,13 +239,13 @@ export const completeNewPassword = (
  * Throws {@link MfaCodeRejected} for a wrong or no longer current code, and {@link Unauthorized}
  * when the challenge's session is no longer valid (it lasts minutes).
  */
-export const answerMfaChallenge = (
+export const answerMfaChallenge = async (
   userId: string,
   session: string,
   code: string,
   client?: SignInClient,
-): Promise<SignedIn> =>
-  respondToChallenge(
+): Promise<SignedIn> => ({
+  ...(await respondToChallenge(
     { name: 'SOFTWARE_TOKEN_MFA', userId, session, client, what: 'the authenticator code' },
     { SOFTWARE_TOKEN_MFA_CODE: code },
     (error) => {
@@ -255,7 +257,9 @@ export const answerMfaChallenge = (
         });
       return undefined;
     },
-  );
+  )),
+  secondFactor: true,
+});
 
 /**
  * Answers one challenge of a sign-in for `userId` (the challenge's `USER_ID_FOR_SRP`), turning Cognito's
@@ -329,4 +333,55 @@ export const signInToConsole = async (username: string, password: string, client
   const challenge = challengeOf(out, username);
   if (challenge) throw challenge;
   return signedInFrom(out.AuthenticationResult, 'the sign-in');
+};
+
+/**
+ * Begins setting up an authenticator app for the user of `accessToken` (`AssociateSoftwareToken`):
+ * the secret (base32) the app is to be given. Throws {@link Unauthorized} when the token is no longer valid.
+ */
+export const beginTotpEnrolment = async (accessToken: string): Promise<string> => {
+  const { client: cognito, sdk } = await loadCognito();
+  try {
+    const out = await cognito.send(new sdk.AssociateSoftwareTokenCommand({ AccessToken: accessToken }));
+    if (!out.SecretCode) throw new Error('Cognito set up an authenticator without a secret');
+    return out.SecretCode;
+  } catch (error) {
+    if (error instanceof Error && CREDENTIAL_ERRORS.has(error.name))
+      throw new Unauthorized('the sign-in expired before the authenticator was set up: sign in again', {
+        cause: error,
+      });
+    throw error;
+  }
+};
+
+/** Refusals of a set-up's first code: Cognito's, and cognito-local's. */
+const ENROLMENT_CODE_ERRORS = new Set(['EnableSoftwareTokenMFAException', 'CodeMismatchException']);
+
+/**
+ * Finishes setting up the authenticator: its first code verified (`VerifySoftwareToken`), then made
+ * the user's second factor, asked at every sign-in (`SetUserMFAPreference`). Throws
+ * {@link MfaCodeRejected} for a wrong code and {@link Unauthorized} when the token is no longer valid.
+ */
+export const confirmTotpEnrolment = async (accessToken: string, code: string): Promise<void> => {
+  const { client: cognito, sdk } = await loadCognito();
+  try {
+    const out = await cognito.send(
+      new sdk.VerifySoftwareTokenCommand({ AccessToken: accessToken, UserCode: code, FriendlyDeviceName: 'console' }),
+    );
+    if (out.Status !== 'SUCCESS') throw new MfaCodeRejected('the authenticator code is wrong or no longer current');
+    await cognito.send(
+      new sdk.SetUserMFAPreferenceCommand({
+        AccessToken: accessToken,
+        SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true },
+      }),
+    );
+  } catch (error) {
+    if (error instanceof Error && ENROLMENT_CODE_ERRORS.has(error.name))
+      throw new MfaCodeRejected('the authenticator code is wrong or no longer current', { cause: error });
+    if (error instanceof Error && CREDENTIAL_ERRORS.has(error.name))
+      throw new Unauthorized('the sign-in expired before the authenticator was set up: sign in again', {
+        cause: error,
+      });
+    throw error;
+  }
 };

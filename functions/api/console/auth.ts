@@ -1,7 +1,9 @@
 import { logger } from '../../adapters/logger.ts';
 import {
   answerMfaChallenge,
+  beginTotpEnrolment,
   completeNewPassword,
+  confirmTotpEnrolment,
   currentConsoleRole,
   revokeRefreshToken,
   type SignedIn,
@@ -32,7 +34,24 @@ export interface ConsoleAuth {
   completeNewPassword: (userId: string, session: string, password: string, client?: SignInClient) => Promise<SignedIn>;
   /** Answers an authenticator-app (TOTP) challenge with the code the user typed. */
   answerMfa: (userId: string, session: string, code: string, client?: SignInClient) => Promise<SignedIn>;
+  /** Who a sign-in's ID token names, checked as {@link open} checks it, without beginning a session. */
+  identify: (idToken: string) => Promise<ConsoleUser>;
+  /**
+   * Begins setting up an authenticator app for a sign-in that gave no second factor: the secret for
+   * the app. The sign-in's refresh token is revoked (the session, once opened, never refreshes).
+   */
+  beginTotp: (signedIn: SignedIn) => Promise<string>;
+  /** Verifies the new authenticator's first code and makes it the account's second factor. */
+  confirmTotp: (accessToken: string, code: string) => Promise<void>;
 }
+
+/** Revokes a sign-in's refresh token, if it has one; a failure is logged, not thrown. */
+const discardRefreshToken = async (signedIn: SignedIn): Promise<void> => {
+  if (!signedIn.refreshToken) return;
+  await revokeRefreshToken(signedIn.refreshToken).catch((error: unknown) =>
+    logger.warn('refresh token not revoked', { error: error instanceof Error ? error.name : String(error) }),
+  );
+};
 
 /**
  * Sessions in the table, users in the Cognito pool. Each request reads its session and asks the pool
@@ -65,13 +84,16 @@ export const createCognitoConsoleAuth = ({
     const user = await verifyIdToken(signedIn.idToken);
     const at = now();
     const cookie = await sessions.create(user, new Date(at.getTime() + signedIn.expiresInSeconds * 1000), at);
-    if (signedIn.refreshToken) {
-      await revokeRefreshToken(signedIn.refreshToken).catch((error: unknown) =>
-        logger.warn('refresh token not revoked', { error: error instanceof Error ? error.name : String(error) }),
-      );
-    }
+    await discardRefreshToken(signedIn);
     return { cookie, user };
   },
+  identify: verifyIdToken,
+  beginTotp: async (signedIn) => {
+    await discardRefreshToken(signedIn);
+    if (!signedIn.accessToken) throw new Unauthorized('the sign-in brought no access token to set up an authenticator');
+    return beginTotpEnrolment(signedIn.accessToken);
+  },
+  confirmTotp: confirmTotpEnrolment,
   close: (cookie) => sessions.delete(cookie),
   signIn: signInToConsole,
   completeNewPassword,

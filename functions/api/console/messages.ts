@@ -89,6 +89,7 @@ export const TITLES = {
 export const FORM_HINTS = {
   signIn: text('请使用登录表单。', 'Use the sign-in form.'),
   newPassword: text('请使用设置密码的表单。', 'Use the new-password form.'),
+  mfaSetup: text('请使用设置两步验证页面的表单。', 'Use the form of the two-step set-up page.'),
   mfa: text('请使用输入验证码的表单。', 'Use the code form.'),
   review: text('请使用审核表单提交。', 'Send the review form.'),
 } as const;
@@ -114,6 +115,10 @@ export const SIGN_IN = {
     'The code is wrong or has expired: enter the one your app shows now.',
   ),
   expired: text('登录已失效，请重新登录。', 'The sign-in expired: sign in again.'),
+  setUpTwoStep: text(
+    '您的角色须使用两步验证：请先设置身份验证器应用。',
+    'Your role signs in with two-step verification: set up an authenticator app first.',
+  ),
 } as const;
 
 /** The sign-in page's error while a username is locked. */

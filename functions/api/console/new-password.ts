@@ -7,7 +7,8 @@ import type { HttpResult, RouteHandler } from '../../edge/http/types.ts';
 import { answerMfaPage, answerSignInAgain, readChallengeForm, signChallengeFor } from './challenge.ts';
 import { type ConsoleDeps, consolePage } from './context.ts';
 import { FORM_HINTS, SIGN_IN } from './messages.ts';
-import { openSession, signInClient } from './session.ts';
+import { finishSignIn } from './mfa-setup.ts';
+import { signInClient } from './session.ts';
 import { respond } from './site.ts';
 
 /** The form of a first sign-in's new password: the password twice (its challenge is read apart). */
@@ -43,7 +44,7 @@ export const setNewPassword =
         form.data.password,
         signInClient(request),
       );
-      return await openSession(deps, request, signedIn, 'password.set');
+      return await finishSignIn(deps, request, signedIn, 'password.set');
     } catch (error) {
       if (error instanceof PasswordRejected) return again(400, SIGN_IN.newPasswordRules);
       if (error instanceof MfaCodeRequired && error.session) {

@@ -7,7 +7,8 @@ import { answerMfaPage, signChallengeFor } from './challenge.ts';
 import { answerFormRefused, type ConsoleDeps, consolePage } from './context.ts';
 import { answerLocked, countFailure, refuseIfLocked } from './lockout.ts';
 import { FORM_HINTS, SIGN_IN, TITLES } from './messages.ts';
-import { openSession, signInClient } from './session.ts';
+import { finishSignIn } from './mfa-setup.ts';
+import { signInClient } from './session.ts';
 import { readForm, respond } from './site.ts';
 
 const SignInForm = z.object({
@@ -77,7 +78,7 @@ export const signIn =
     if (locked) return locked;
     try {
       const signedIn = await deps.auth.signIn(username, password, signInClient(request));
-      const done = await openSession(deps, request, signedIn, 'sign-in');
+      const done = await finishSignIn(deps, request, signedIn, 'sign-in');
       await deps.attempts.clear(username);
       return done;
     } catch (error) {

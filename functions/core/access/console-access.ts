@@ -18,6 +18,15 @@ export const ROLE_GROUPS: Readonly<Record<ConsoleRole, string>> = {
 export const roleOfGroups = (groups: readonly string[]): ConsoleRole | undefined =>
   CONSOLE_ROLES.find((role) => groups.includes(ROLE_GROUPS[role]));
 
+/**
+ * The roles that must sign in with a second factor (an authenticator app's code, TOTP): they can
+ * change a campaign or see a district's findings. A leader reads the results only, and may add one.
+ */
+export const SECOND_FACTOR_ROLES: readonly ConsoleRole[] = ['organizer', 'coordinator'];
+
+/** Whether a user of `role` must give an authenticator code at every sign-in. */
+export const requiresSecondFactor = (role: ConsoleRole): boolean => SECOND_FACTOR_ROLES.includes(role);
+
 /** A signed-in console user, from a verified token. */
 export interface ConsoleUser {
   /** The user pool's subject id: what the audit log records. */

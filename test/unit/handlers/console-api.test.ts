@@ -34,6 +34,13 @@ const auth: ConsoleAuth = {
   answerMfa: async () => {
     throw new Unauthorized('not here');
   },
+  identify: (idToken) => auth.verify(idToken),
+  beginTotp: async () => {
+    throw new Unauthorized('not here');
+  },
+  confirmTotp: async () => {
+    throw new Unauthorized('not here');
+  },
 };
 
 const request = (

@@ -1,11 +1,15 @@
 import {
   AdminListGroupsForUserCommand,
+  AssociateSoftwareTokenCommand,
   CodeMismatchException,
   CognitoIdentityProviderClient,
+  EnableSoftwareTokenMFAException,
   InitiateAuthCommand,
   NotAuthorizedException,
   RespondToAuthChallengeCommand,
   RevokeTokenCommand,
+  SetUserMFAPreferenceCommand,
+  VerifySoftwareTokenCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import {
   DeleteCommand,
@@ -35,12 +39,14 @@ const ddb = mockClient(DynamoDBDocumentClient);
 const CLIENT_IP = '203.0.113.7';
 const SESSION = 'cognito-session-'.padEnd(60, 'x');
 const ID_TOKEN = 'id-token-of-organizer';
+const LEADER_TOKEN = 'id-token-of-leader';
 
 /** The clock of the sessions: a test may move it on. */
 let clock = new Date('2026-12-05T08:00:00Z');
 const auth: ConsoleAuth = createCognitoConsoleAuth({
   sessions: new ConsoleSessionStore(documentClient, 'console-table'),
   verifyIdToken: async (token) => {
+    if (token === LEADER_TOKEN) return { sub: 'sub-lead', username: 'leader', role: 'leader' };
     if (token !== ID_TOKEN) throw new Unauthorized('token expired');
     return { sub: 'sub-org', username: 'organizer', role: 'organizer' };
   },
@@ -83,6 +89,7 @@ const hidden = (html: string, name: string): string | undefined =>
   new RegExp(`<input type="hidden" name="${name}" value="([^"]*)">`).exec(html)?.[1];
 
 const LINK_SECRET = 'link-secret-of-the-console-tests-0123456789';
+const TOTP_SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
 
 /** A challenge's hidden fields as the console signs them into its form of `kind`. */
 const challengeForm = (kind: ChallengeKind, at = new Date()) =>
@@ -94,7 +101,14 @@ const challengeOf = (html: string) =>
     ['username', 'userId', 'session', 'expires', 'sig'].map((name) => [name, hidden(html, name) ?? '']),
   );
 
-const signedInAs = { AuthenticationResult: { IdToken: ID_TOKEN, ExpiresIn: 3600, TokenType: 'Bearer' } };
+const signedInAs = {
+  AuthenticationResult: {
+    IdToken: ID_TOKEN,
+    AccessToken: 'access-token-of-organizer',
+    ExpiresIn: 3600,
+    TokenType: 'Bearer',
+  },
+};
 
 beforeAll(() => {
   vi.stubEnv('CONSOLE_USER_POOL_ID', 'eu-west-1_TestPool1');
@@ -136,6 +150,7 @@ beforeEach(() => {
   ddb.on(QueryCommand).resolves({ Items: [] });
   cognito.on(AdminListGroupsForUserCommand).resolves({ Groups: [{ GroupName: 'city-organizer' }] });
   cognito.on(RevokeTokenCommand).resolves({});
+  cognito.on(AssociateSoftwareTokenCommand).resolves({ SecretCode: TOTP_SECRET });
 });
 
 afterEach(() => {
@@ -246,13 +261,135 @@ describe('first sign-in by e-mail alias', () => {
     );
     // Assess
     expect(hidden(html, 'username')).toBe('wang@example.gov.cn');
-    expect(signedIn.statusCode).toBe(303);
+    // An organizer's new password opens no session yet: the authenticator is set up first.
+    expect(signedIn.statusCode).toBe(200);
+    expect(String(signedIn.body)).toContain('Set up two-step verification');
     expect(cognito).toReceiveCommandWith(RespondToAuthChallengeCommand, {
       ChallengeName: 'NEW_PASSWORD_REQUIRED',
       Session: SESSION,
       ChallengeResponses: { USERNAME: '7c1e2a52-0b51-4d1e-9b1e-3a1f0e0c9d11', NEW_PASSWORD: 'Chosen-Password-2026!' },
       UserContextData: { IpAddress: CLIENT_IP },
     });
+  });
+});
+
+describe('two-step verification required of organizers and coordinators', () => {
+  /** The organizer signs in with the right password (no authenticator yet): the set-up page. */
+  const passwordOnly = async () => {
+    cognito.on(InitiateAuthCommand).resolves({
+      AuthenticationResult: { ...signedInAs.AuthenticationResult, RefreshToken: 'refresh-token-of-organizer' },
+    });
+    return routeConsole(
+      post('/console/sign-in', { username: 'organizer', password: 'Correct-Horse-1' }),
+      auth,
+      () => clock,
+    );
+  };
+
+  it('opens no session on a password alone, and shows the key and its QR code without exposing the tokens', async () => {
+    // Act
+    const page = await passwordOnly();
+    // Assess
+    const html = String(page.body);
+    expect(page.statusCode).toBe(200);
+    expect(page.cookies).toBeUndefined();
+    expect(html).toContain('JBSW Y3DP EHPK 3PXP');
+    const otpauth = /data-otpauth="([^"]*)"/
+      .exec(html)?.[1]
+      ?.replace(/&#(\d+);/g, (_, c: string) => String.fromCharCode(Number(c)));
+    expect(otpauth).toBe(
+      `otpauth://totp/service-supervision:organizer?secret=${TOTP_SECRET}&issuer=service-supervision`,
+    );
+    expect(html).toMatch(/<svg class="qr"[^>]*role="img"[^>]*aria-label="QR code for your authenticator app"/);
+    expect(html).not.toContain('style=');
+    expect(html).not.toContain('access-token-of-organizer');
+    expect(html).not.toContain(ID_TOKEN);
+    expect(cognito).toReceiveCommandWith(AssociateSoftwareTokenCommand, { AccessToken: 'access-token-of-organizer' });
+    // The refresh token is revoked at once: nothing outlives the set-up but the sealed tokens.
+    expect(cognito).toReceiveCommandWith(RevokeTokenCommand, { Token: 'refresh-token-of-organizer' });
+    expect(ddb).not.toReceiveCommandWith(PutCommand, { Item: expect.objectContaining({ action: 'sign-in' }) });
+  });
+
+  it('makes the authenticator the second factor once its first code is right, audited, then opens the session', async () => {
+    // Prepare
+    cognito.on(VerifySoftwareTokenCommand).resolves({ Status: 'SUCCESS' });
+    cognito.on(SetUserMFAPreferenceCommand).resolves({});
+    const page = await passwordOnly();
+    // Act
+    const signedIn = await routeConsole(
+      post('/console/mfa-setup', { enrolment: hidden(String(page.body), 'enrolment') ?? '', code: '654 321' }),
+      auth,
+      () => clock,
+    );
+    // Assess
+    expect(signedIn.statusCode).toBe(303);
+    expect(signedIn.cookies?.[0]).toMatch(/^console_session=[\w-]{43};/);
+    expect(cognito).toReceiveCommandWith(VerifySoftwareTokenCommand, {
+      AccessToken: 'access-token-of-organizer',
+      UserCode: '654321',
+    });
+    expect(cognito).toReceiveCommandWith(SetUserMFAPreferenceCommand, {
+      AccessToken: 'access-token-of-organizer',
+      SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true },
+    });
+    const actions = ddb.commandCalls(PutCommand).map((c) => c.args[0].input.Item?.action);
+    expect(actions).toEqual(expect.arrayContaining(['sign-in.authenticator-set-up', 'sign-in']));
+  });
+
+  it('shows the set-up again for a wrong first code, counting it as a failed sign-in, and opens no session', async () => {
+    // Prepare
+    cognito
+      .on(VerifySoftwareTokenCommand)
+      .rejects(new EnableSoftwareTokenMFAException({ message: 'Code mismatch', $metadata: {} }));
+    const page = await passwordOnly();
+    // Act
+    const again = await routeConsole(
+      post('/console/mfa-setup', { enrolment: hidden(String(page.body), 'enrolment') ?? '', code: '000000' }),
+      auth,
+      () => clock,
+    );
+    // Assess
+    expect(again.statusCode).toBe(401);
+    expect(again.cookies).toBeUndefined();
+    expect(String(again.body)).toContain('The code is wrong or has expired');
+    expect(String(again.body)).toContain('JBSW Y3DP EHPK 3PXP');
+    expect(cognito).not.toHaveReceivedCommand(SetUserMFAPreferenceCommand);
+    expect([...table.values()].some((item) => Number(item.failures) === 1)).toBe(true);
+  });
+
+  it('refuses an altered or stale set-up form without asking Cognito', async () => {
+    // Prepare
+    const page = await passwordOnly();
+    const enrolment = hidden(String(page.body), 'enrolment') ?? '';
+    const altered = `${enrolment.slice(0, 30)}${enrolment[30] === 'A' ? 'B' : 'A'}${enrolment.slice(31)}`;
+    // Act
+    const forged = await routeConsole(
+      post('/console/mfa-setup', { enrolment: altered, code: '123456' }),
+      auth,
+      () => clock,
+    );
+    clock = new Date(clock.getTime() + 11 * 60_000);
+    const stale = await routeConsole(post('/console/mfa-setup', { enrolment, code: '123456' }), auth, () => clock);
+    // Assess
+    expect(forged.statusCode).toBe(400);
+    expect(stale.statusCode).toBe(401);
+    expect(String(stale.body)).toContain('The sign-in expired');
+    expect(cognito).not.toHaveReceivedCommand(VerifySoftwareTokenCommand);
+  });
+
+  it("signs a leader in on a password alone: a leader's second factor is their own choice", async () => {
+    // Prepare
+    cognito.on(InitiateAuthCommand).resolves({ AuthenticationResult: { IdToken: LEADER_TOKEN, ExpiresIn: 3600 } });
+    cognito.on(AdminListGroupsForUserCommand).resolves({ Groups: [{ GroupName: 'leader' }] });
+    // Act
+    const signedIn = await routeConsole(
+      post('/console/sign-in', { username: 'leader', password: 'Correct-Horse-1' }),
+      auth,
+      () => clock,
+    );
+    // Assess
+    expect(signedIn.statusCode).toBe(303);
+    expect(cognito).not.toHaveReceivedCommand(AssociateSoftwareTokenCommand);
   });
 });
 
@@ -322,7 +459,8 @@ describe("the console's signature on a sign-in challenge", () => {
     );
     // Assess
     expect(hidden(String(first.body), 'sig')).toMatch(/^[\w-]{43}$/);
-    expect(page.statusCode).toBe(303);
+    expect(page.statusCode).toBe(200);
+    expect(String(page.body)).toContain('action="/console/mfa-setup?lang=en"');
   });
 });
 
@@ -335,13 +473,23 @@ const get = (path: string, cookie: string): APIGatewayProxyEventV2 => {
   return event;
 };
 
-/** Signs the organizer in with a password and returns the session cookie (`name=value`). */
+/** Signs the organizer in with a password and an authenticator code; returns the session cookie (`name=value`). */
 const signInOrganizer = async (): Promise<string> => {
   cognito.on(InitiateAuthCommand).resolves({
+    ChallengeName: 'SOFTWARE_TOKEN_MFA',
+    Session: SESSION,
+    ChallengeParameters: { USER_ID_FOR_SRP: 'organizer' },
+  });
+  cognito.on(RespondToAuthChallengeCommand).resolves({
     AuthenticationResult: { ...signedInAs.AuthenticationResult, RefreshToken: 'refresh-token-of-organizer' },
   });
-  const signedIn = await routeConsole(
+  const codePage = await routeConsole(
     post('/console/sign-in', { username: 'organizer', password: 'Correct-Horse-1' }),
+    auth,
+    () => clock,
+  );
+  const signedIn = await routeConsole(
+    post('/console/mfa', { ...challengeOf(String(codePage.body)), code: '123456' }),
     auth,
     () => clock,
   );

@@ -68,6 +68,13 @@ const auth: ConsoleAuth = {
   answerMfa: async () => {
     throw new Unauthorized('no');
   },
+  identify: (idToken) => auth.verify(idToken),
+  beginTotp: async () => {
+    throw new Unauthorized('no');
+  },
+  confirmTotp: async () => {
+    throw new Unauthorized('no');
+  },
 };
 
 const item: RectificationItem = {

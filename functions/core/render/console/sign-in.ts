@@ -56,3 +56,37 @@ ${renderChallengeFields(m)}
 <label for="mfa-code">${say(c.lang, '验证码', 'Code')}</label><input id="mfa-code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9 ]{6,7}" maxlength="7" required autofocus aria-describedby="code-hint">
 <p><button type="submit">${say(c.lang, '验证并登录', 'Verify and sign in')}</button></p></form>`,
   );
+
+/** What the authenticator set-up page shows: the secret as a QR code and as a key, and the sealed sign-in. */
+export interface MfaSetupView {
+  readonly username: string;
+  /** The base32 secret, grouped by four for typing. */
+  readonly key: string;
+  /** The QR code of the `otpauth://` address, an SVG drawing. */
+  readonly qrSvg: string;
+  readonly otpauthUri: string;
+  /** The sign-in, sealed by the console, carried to the code step. */
+  readonly enrolment: string;
+}
+
+/**
+ * Setting up an authenticator app, which organizers and coordinators must have: scan the QR code (or
+ * type the key), then enter the app's first code. The sealed sign-in travels in the form.
+ */
+export const renderMfaSetupPage = (c: ConsolePageContext, m: MfaSetupView): string =>
+  // No language switch: the page answers a form, and a link away would lose the sign-in.
+  renderConsolePage(
+    { ...c, path: undefined },
+    { zh: '设置两步验证', en: 'Set up two-step verification' },
+    `<form class="card" method="post" action="/console/mfa-setup?lang=${c.lang}">
+<input type="hidden" name="enrolment" value="${escapeHtml(m.enrolment)}">
+<p>${say(c.lang, '用户名', 'Username')}: <strong>${escapeHtml(m.username)}</strong></p>
+<p id="setup-hint">${say(
+      c.lang,
+      '组织方和区级协调员登录时须输入身份验证器应用（如 Microsoft Authenticator、Google 身份验证器、FreeOTP）生成的验证码。请用应用扫描下方二维码，或手动输入密钥，然后输入应用显示的 6 位数字。',
+      'Organizers and coordinators sign in with a code from an authenticator app (such as Microsoft Authenticator, Google Authenticator or FreeOTP). Scan the QR code below with the app, or type the key, then enter the 6 digits it shows.',
+    )}</p>
+<figure>${m.qrSvg}<figcaption>${say(c.lang, '密钥', 'Key')}: <code id="totp-key" data-otpauth="${escapeHtml(m.otpauthUri)}">${escapeHtml(m.key)}</code></figcaption></figure>
+<label for="mfa-code">${say(c.lang, '验证码', 'Code')}</label><input id="mfa-code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9 ]{6,7}" maxlength="7" required aria-describedby="setup-hint">
+<p><button type="submit">${say(c.lang, '验证并登录', 'Verify and sign in')}</button></p></form>`,
+  );
