@@ -55,6 +55,7 @@ export const STATUS_LABELS: Record<CampaignStatus, string> = {
   reviewing: 'reviewing 审核中',
   'fact-checking': 'fact-checking 事实核查中',
   scored: 'scored 已评分',
+  'awaiting-sign-off': 'awaiting sign-off 待签发',
   published: 'published 已通报',
   failed: 'failed 运行失败',
 };
@@ -92,6 +93,15 @@ export const nextEvent = (meta: CampaignMeta, now: Date): { what: string; at?: s
       };
     case 'scored':
       return { what: 'sending the summaries 正在发送评分通报' };
+    case 'awaiting-sign-off':
+      return meta.signedOffAt
+        ? {
+            what: `sending the summaries 正在发送评分通报 (signed off by ${meta.signedOffBy ?? '?'})`,
+            at: meta.signedOffAt,
+          }
+        : {
+            what: `draft results await sign-off 草稿结果待签发: check them (supervision results ${meta.campaign.id}), then press 发布 / Publish in the console or run supervision publish ${meta.campaign.id}`,
+          };
     case 'published':
       return { what: `none: results are ready 结果已出 — supervision results ${meta.campaign.id}` };
     case 'failed':
