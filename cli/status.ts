@@ -143,20 +143,27 @@ export const readCampaignStatus = async (
     if (answered) group.answered++;
     groups.set(label, group);
   };
+  // The headline counts the same assignments as the bars: the campaign's own counter follows each
+  // first answer within a second or so, and read a moment earlier it would disagree with them.
+  const seen = { answered: 0, total: 0 };
   for await (const assignment of target.store.assignments.streamAssignments(campaignId)) {
     const center = centers.get(assignment.centerId);
     if (!center) continue;
     const answered = assignment.answeredAt !== undefined;
     count(levels, levelLabel(center.level), answered);
     count(districts, center.district, answered);
+    seen.total++;
+    if (answered) seen.answered++;
   }
+  // Before Prepare wrote the assignments, the campaign's own counts are all there is.
+  const progress = seen.total > 0 ? seen : { answered: meta.answered, total: meta.total };
   return {
     id: campaignId,
     title: meta.campaign.title,
     status: meta.status,
     ...(execution ? { execution } : {}),
-    answered: meta.answered,
-    total: meta.total,
+    answered: progress.answered,
+    total: progress.total,
     supervisors: meta.supervisors,
     centers: meta.centers,
     byLevel: CENTER_LEVELS.flatMap((l) => levels.get(levelLabel(l)) ?? []),
