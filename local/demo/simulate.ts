@@ -54,7 +54,7 @@ const clamp01 = (x: number) => Math.min(1, Math.max(0, x));
  * lenient throughout (severity); each visit sees a slightly different day; each answer has some noise.
  * Standard deviations on the 0–1 scale.
  */
-export const RATER_MODEL = { indicatorSd: 0.1, severitySd: 0.06, visitSd: 0.04, answerSd: 0.06, yesNoSlip: 0.06 };
+export const RATER_MODEL = { indicatorSd: 0.1, severitySd: 0.05, visitSd: 0.03, answerSd: 0.04, yesNoSlip: 0.02 };
 
 /** A center's true quality (0.45–0.95), the same for every supervisor who visits it. */
 export const centerQuality = (centerId: string): number => 0.45 + 0.5 * seededRandom(`quality:${centerId}`)();

@@ -231,7 +231,7 @@ describe('the demo campaign on the embedded cloud', () => {
     const item = await store.rectification.getRectificationItem(series, fixed.centerId, fixed.itemId);
     expect(item?.state).toBe('reported-fixed');
     expect(item?.history.at(-1)).toMatchObject({ event: 'reported-fixed', note: fixed.note });
-  }, 150_000);
+  }, 210_000);
 
   it('closes at once, well before the deadline, when every assignment is answered', async () => {
     // Prepare: a second campaign whose deadline is an hour away
