@@ -294,7 +294,7 @@ const serveCampaign = async (cloud: Cloud, demo: LaunchedDemo, flags: Flags, out
     `the campaign says autoPublish: ${campaign.autoPublish}: once scored, its results wait as a draft (待签发) until you press 发布 / Publish on its console page`,
   );
   say(
-    `from another terminal: npx supervision status ${campaign.id} ${local}   (also extend, close, results; init/validate/launch your own folder)`,
+    `from another terminal: npx supervision status ${campaign.id} ${local}   (also extend, close, results, publish; init/validate/launch your own folder)`,
   );
   await new Promise<void>((resolveStop) => {
     process.once('SIGINT', () => resolveStop());
