@@ -324,7 +324,8 @@ describe('supervision, run as a command against the embedded cloud', () => {
         '监督员 Supervisors',
         '说明 About',
       ]);
-    });
+      // Seven runs of the command and a whole campaign after the close, on a shared machine.
+    }, 150_000);
   });
 
   it('answers an unknown campaign, a missing cloud and missing AWS credentials with one sentence each', async () => {
