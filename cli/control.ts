@@ -1,6 +1,12 @@
 import { userInfo } from 'node:os';
 import type { Actor } from '../functions/app/audit.ts';
-import { type ControlOutcome, controlCampaign, type WakeOutcome } from '../functions/app/campaign-control.ts';
+import {
+  type ControlOutcome,
+  controlCampaign,
+  type SignOffOutcome,
+  signOffResults,
+  type WakeOutcome,
+} from '../functions/app/campaign-control.ts';
 import {
   type ControlAction,
   type ControlRefusal,
@@ -147,4 +153,35 @@ export const closeCampaignNow = async (
     wake,
     alreadyRequested: meta.closeRequested === true,
   };
+};
+
+/** What `publish` did: the results signed off now, or by someone before. */
+export type PublishOutcome = Exclude<SignOffOutcome, { kind: 'not-awaiting' }>;
+
+/**
+ * Signs a campaign's draft results off (发布 / Publish) as the console's button does: recorded once,
+ * audited as the operator, the waiting workflow woken to email the summaries. Refused in one sentence
+ * when the campaign has no draft results awaiting sign-off.
+ */
+export const publishCampaign = async (
+  target: Target,
+  campaignId: string,
+  now = new Date(),
+  actor: Actor = cliOperator(),
+): Promise<PublishOutcome> => {
+  await findCampaign(target, campaignId);
+  const ports = { campaigns: target.store.campaigns, audit: target.store.audit, wake: target.wake };
+  const outcome = await signOffResults(ports, { campaignId, actor, at: now });
+  if (outcome.kind !== 'not-awaiting') return outcome;
+  const why =
+    outcome.status === 'published'
+      ? 'its results are published already'
+      : outcome.status === 'scored'
+        ? 'its results are being published as the campaign asks (autoPublish), or are about to await sign-off: try again in a moment'
+        : outcome.status === 'failed'
+          ? 'its workflow failed; see supervision status'
+          : 'it is not scored yet; its results await sign-off once review, fact-check and scoring are done';
+  throw new CliFailure(
+    `campaign ${campaignId} is ${STATUS_LABELS[outcome.status]}: nothing to publish, ${why}. Nothing was changed.`,
+  );
 };

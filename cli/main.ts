@@ -11,6 +11,7 @@ const COMMANDS: Record<string, () => Promise<{ command: CliCommand }>> = {
   status: () => import('./commands/status.ts'),
   extend: () => import('./commands/extend.ts'),
   close: () => import('./commands/close.ts'),
+  publish: () => import('./commands/publish.ts'),
   results: () => import('./commands/results.ts'),
   score: () => import('./commands/score.ts'),
 };

@@ -1,5 +1,5 @@
 import { type CityResults, loadCityResults } from '../functions/app/city-results.ts';
-import type { CampaignMeta } from '../functions/core/campaign/lifecycle.ts';
+import { type CampaignMeta, hasResults } from '../functions/core/campaign/lifecycle.ts';
 import { GRADE_LABELS, LEVEL_LABELS } from '../functions/core/i18n.ts';
 import { CENTER_LEVELS } from '../functions/core/model.ts';
 import { type ReportRow, rowsByLevel } from '../functions/core/scoring/report.ts';
@@ -47,7 +47,11 @@ const CLOSED_BY: Record<string, string> = {
 
 /** The line above the league table: campaign, state, why it closed, responses. */
 export const formatResultsHeader = (meta: CampaignMeta): string =>
-  `${meta.campaign.title.zh} / ${meta.campaign.title.en} — ${meta.status}, closed by ${CLOSED_BY[meta.closedReason ?? ''] ?? meta.closedReason ?? '—'}; responses ${meta.answered}/${meta.total}`;
+  `${meta.campaign.title.zh} / ${meta.campaign.title.en} — ${meta.status}, closed by ${CLOSED_BY[meta.closedReason ?? ''] ?? meta.closedReason ?? '—'}; responses ${meta.answered}/${meta.total}${
+    meta.status === 'awaiting-sign-off' && !meta.signedOffAt
+      ? `\nDRAFT 草稿: not yet sent to the centers; sign off with 发布 / Publish in the console or supervision publish ${meta.campaign.id}`
+      : ''
+  }`;
 
 /** A scored campaign's results as the CLI reads them: the city results, and their rows in league order. */
 export interface LoadedResults {
@@ -63,7 +67,7 @@ export interface LoadedResults {
  */
 export const loadResults = async (target: Target, campaignId: string, now = new Date()): Promise<LoadedResults> => {
   const meta = await findCampaign(target, campaignId);
-  if (meta.status !== 'scored' && meta.status !== 'published') {
+  if (!hasResults(meta.status)) {
     throw new CliFailure(
       `campaign ${campaignId} is ${STATUS_LABELS[meta.status]}: results exist once it is scored, after its deadline or \`supervision close ${campaignId}\` (see \`supervision status ${campaignId}\`).`,
     );

@@ -55,6 +55,7 @@ export const STATUS_LABELS: Record<CampaignStatus, string> = {
   reviewing: 'reviewing 审核中',
   'fact-checking': 'fact-checking 事实核查中',
   scored: 'scored 已评分',
+  'awaiting-sign-off': 'awaiting sign-off 待签发',
   published: 'published 已通报',
   failed: 'failed 运行失败',
 };
@@ -92,6 +93,15 @@ export const nextEvent = (meta: CampaignMeta, now: Date): { what: string; at?: s
       };
     case 'scored':
       return { what: 'sending the summaries 正在发送评分通报' };
+    case 'awaiting-sign-off':
+      return meta.signedOffAt
+        ? {
+            what: `sending the summaries 正在发送评分通报 (signed off by ${meta.signedOffBy ?? '?'})`,
+            at: meta.signedOffAt,
+          }
+        : {
+            what: `draft results await sign-off 草稿结果待签发: check them (supervision results ${meta.campaign.id}), then press 发布 / Publish in the console or run supervision publish ${meta.campaign.id}`,
+          };
     case 'published':
       return { what: `none: results are ready 结果已出 — supervision results ${meta.campaign.id}` };
     case 'failed':
@@ -133,20 +143,27 @@ export const readCampaignStatus = async (
     if (answered) group.answered++;
     groups.set(label, group);
   };
+  // The headline counts the same assignments as the bars: the campaign's own counter follows each
+  // first answer within a second or so, and read a moment earlier it would disagree with them.
+  const seen = { answered: 0, total: 0 };
   for await (const assignment of target.store.assignments.streamAssignments(campaignId)) {
     const center = centers.get(assignment.centerId);
     if (!center) continue;
     const answered = assignment.answeredAt !== undefined;
     count(levels, levelLabel(center.level), answered);
     count(districts, center.district, answered);
+    seen.total++;
+    if (answered) seen.answered++;
   }
+  // Before Prepare wrote the assignments, the campaign's own counts are all there is.
+  const progress = seen.total > 0 ? seen : { answered: meta.answered, total: meta.total };
   return {
     id: campaignId,
     title: meta.campaign.title,
     status: meta.status,
     ...(execution ? { execution } : {}),
-    answered: meta.answered,
-    total: meta.total,
+    answered: progress.answered,
+    total: progress.total,
     supervisors: meta.supervisors,
     centers: meta.centers,
     byLevel: CENTER_LEVELS.flatMap((l) => levels.get(levelLabel(l)) ?? []),

@@ -24,6 +24,7 @@ import { finishPhaseEarly } from './api/console/finish-phase.ts';
 import { submitMfaCode } from './api/console/mfa.ts';
 import { submitMfaSetup } from './api/console/mfa-setup.ts';
 import { setNewPassword } from './api/console/new-password.ts';
+import { publishResults } from './api/console/publish.ts';
 import { downloadResults, showResults } from './api/console/results.ts';
 import { decideReview, showReviewQueue } from './api/console/review.ts';
 import { signedInOnly } from './api/console/session.ts';
@@ -93,6 +94,7 @@ const createConsoleRouter = (deps: ConsoleDeps): Router => {
       .post(campaignPath('/remind'), campaignPage(controlCampaignBy('remind')))
       .post(campaignPath('/finish-review'), campaignPage(finishPhaseEarly('review')))
       .post(campaignPath('/finish-fact-check'), campaignPage(finishPhaseEarly('fact-check')))
+      .post(campaignPath('/publish'), campaignPage(publishResults))
       // Review, disputes, results, the audit log
       .get(campaignPath('/review'), campaignPage(showReviewQueue))
       .post(campaignPath('/review/{assignmentId}'), campaignPage(decideReview))

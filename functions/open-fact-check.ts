@@ -13,8 +13,8 @@ import { classifyErrors, parseEvent } from './edge/task.ts';
  */
 export const openFactCheck = async ({ campaignId }: CampaignTaskInput, now = new Date()): Promise<WaitWindow> => {
   const meta = await store.campaigns.getMeta(campaignId);
-  const days = meta.campaign.factCheck?.workingDays;
-  if (days === undefined) return waitWindowAt(undefined, now);
+  const days = meta.campaign.factCheck?.workingDays ?? 0;
+  if (days === 0) return waitWindowAt(undefined, now);
   const findingKey = await store.campaigns.getFindingKey(campaignId);
   const items: FactCheckItem[] = [];
   for await (const page of store.responses.streamCountedResponses(campaignId))

@@ -64,15 +64,16 @@ const findPrevious = async (
 };
 
 /**
- * Moves the campaign to scored. A late or re-run attempt may find it published already: the scores it
- * wrote are the same ones, and the campaign stays published rather than going back.
+ * Moves the campaign to scored. A late or re-run attempt may find it awaiting sign-off or published
+ * already: the scores it wrote are the same ones, and the campaign stays where it is rather than going back.
  */
 const markScored = async (campaignId: string): Promise<void> => {
   try {
     await store.campaigns.setStatus(campaignId, 'scored');
   } catch (error) {
     if (!(error instanceof CampaignStateConflict)) throw error;
-    if ((await store.campaigns.getMeta(campaignId)).status !== 'published') throw error;
+    const { status } = await store.campaigns.getMeta(campaignId);
+    if (status !== 'published' && status !== 'awaiting-sign-off') throw error;
   }
 };
 

@@ -94,6 +94,8 @@ export type TableHandlerName =
   | 'open-fact-check'
   | 'await-fact-check'
   | 'check-fact-check'
+  | 'open-sign-off'
+  | 'await-sign-off'
   | 'close-campaign'
   | 'score-campaign'
   | 'fail-campaign'
@@ -190,6 +192,14 @@ export const TABLE_GRANTS: Readonly<Record<TableHandlerName, readonly TableGrant
   'check-fact-check': [
     /** `getMeta`, `listDisputes`. */
     { actions: ['dynamodb:GetItem', 'dynamodb:Query'], leadingKeys: [K.campaign] },
+  ],
+  'open-sign-off': [
+    /** `getMeta`, `awaitSignOff`. */
+    { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], leadingKeys: [K.campaign] },
+  ],
+  'await-sign-off': [
+    /** `setTaskToken`, then `getMeta`. */
+    { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], leadingKeys: [K.campaign] },
   ],
   'close-campaign': [
     /** `getMeta`, `closeCampaign`. */

@@ -1,4 +1,4 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as z from 'zod';
@@ -18,6 +18,7 @@ import { startEmbeddedCloud } from './cloud.ts';
 import type { ConsoleAccount } from './cognito.ts';
 import { demoCampaign } from './demo/campaign.ts';
 import { DemoLife } from './demo/life.ts';
+import { clearDemoOutputs, DEMO_OUTPUTS, demoEmailFileName } from './demo/outputs.ts';
 import { ensurePortFree, PortInUse } from './listen.ts';
 import { mailKindOf, type OutboxEmail, readOutbox, surveyLinks } from './ses-outbox.ts';
 
@@ -34,16 +35,19 @@ const HELP = `npm start [-- --serve] [--port N] [--ses-port N] [--out DIR]
 Runs the demo campaign 政务服务主题督查月 on the embedded cloud (DynamoDB, SES, Step Functions and
 the console's sign-in running locally) through its whole life — invitations, answers, a reminder,
 the close, review (a response returned and corrected), fact-check (a dispute and its ruling),
-scoring, publication and a rectification report — then exits. Its organizer reminds, closes and
-ends review and fact-check from the console, its supervisors and officials use their links.
+scoring, sign-off (the campaign says autoPublish: false, so the scores wait as a draft until the
+organizer presses 发布 / Publish), publication and a rectification report — then exits. Its
+organizer reminds, closes, ends review and fact-check and publishes from the console; its
+supervisors and officials use their links.
 
   --serve        keep the campaign open and the embedded cloud up until Ctrl-C; prints one
                  INVITE <url> per unanswered assignment, OUTBOX <url> (the local SES web UI) and
-                 CONSOLE <url> (the organizer console) with its demo accounts and their passwords
+                 CONSOLE <url> (the organizer console) with its demo accounts and their passwords;
+                 you close, review, rule and publish (发布) yourself in the console
   --port N       survey API port (default: any free port)
   --ses-port N   local SES port (default: any free port)
-  --out DIR      where emails (.eml) and the results are written; emptied of the previous run's
-                 (default: out)
+  --out DIR      where emails (.eml), the campaign folder and the results are written; the previous
+                 run's are removed first, nothing else in DIR (default: out)
 
 Exit codes: 0 done, 1 the campaign failed, 2 a usage mistake or a port taken.
 `;
@@ -100,8 +104,7 @@ const writeEml = async (emails: readonly OutboxEmail[], dir: string): Promise<st
         contentType: a.contentType,
       })),
     });
-    const slug = (email.destination.to[0] ?? 'unknown').replace(/[^A-Za-z0-9@._-]/g, '_');
-    await writeFile(join(dir, `${String(n).padStart(4, '0')}-${mailKindOf(email)}-${slug}.eml`), message);
+    await writeFile(join(dir, demoEmailFileName(n, mailKindOf(email), email.destination.to[0] ?? 'unknown')), message);
   }
   return dir;
 };
@@ -127,9 +130,6 @@ const consoleLines = (apiUrl: string, accounts: readonly ConsoleAccount[]): stri
     '  Organizers and coordinators sign in with an authenticator app (TOTP) code: add the key above to your app.',
   ];
 };
-
-/** What the demo writes under --out; each run removes the previous run's first. */
-const OUTPUTS = ['mail', 'demo-campaign', 'results.xlsx', 'local-cloud.json'];
 
 /** The option that chooses each service's port, for the message of a port taken. */
 const PORT_OPTIONS: Readonly<Record<string, string>> = { 'survey API': '--port', SES: '--ses-port' };
@@ -160,7 +160,7 @@ const main = async () => {
     return 0;
   }
   const out = resolve(flags.out);
-  await Promise.all(OUTPUTS.map((name) => rm(join(out, name), { recursive: true, force: true })));
+  await clearDemoOutputs(out);
   say(
     'starting the embedded cloud: DynamoDB (dynalite), SES (aws-ses-v2-local), Step Functions (local runner), console sign-in (cognito-local), survey API',
   );
@@ -229,15 +229,18 @@ const launchDemo = async (cloud: Cloud, out: string): Promise<LaunchedDemo> => {
   );
   const now = new Date();
   // A month-long campaign as organizers run it: a reminder in two days, the deadline in a week, review
-  // and fact-check windows of working days. The demo's organizer reminds, closes and ends both windows
-  // early from the console (as organizers may), so every phase follows the one before at once.
+  // and fact-check windows of working days, scores signed off before they go out. The demo's organizer
+  // reminds, closes, ends both windows early and publishes from the console (as organizers may), so
+  // every phase follows the one before at once.
   const demo = demoCampaign(now, {
     reminderAfterSeconds: 2 * 86400,
     deadlineAfterSeconds: 7 * 86400,
     reviewDays: 3,
     factCheckDays: 5,
+    // The organizer signs the scores off before any official is emailed, as the console offers.
+    autoPublish: false,
   });
-  const folderDir = join(out, 'demo-campaign');
+  const folderDir = join(out, DEMO_OUTPUTS.campaignFolder);
   await writeCampaignFolder(folderDir, demo, 'xlsx');
   const folder = await loadCampaignFolder(folderDir, now);
   if (!folder.definition)
@@ -270,8 +273,8 @@ const serveCampaign = async (cloud: Cloud, demo: LaunchedDemo, flags: Flags, out
   const { target, definition, life } = demo;
   const { store } = target;
   const { campaign } = definition;
-  console.log(`\n${formatCampaignStatus(await readCampaignStatus(target, campaign.id))}\n`);
-  const meta = await store.campaigns.getMeta(campaign.id);
+  const status = await readCampaignStatus(target, campaign.id);
+  console.log(`\n${formatCampaignStatus(status)}\n`);
   const open = [];
   for await (const a of store.assignments.streamAssignments(campaign.id)) if (!a.answeredAt) open.push(a);
   const unanswered = new Set(open.map((a) => a.supervisorId));
@@ -281,7 +284,7 @@ const serveCampaign = async (cloud: Cloud, demo: LaunchedDemo, flags: Flags, out
   }
   console.log(`OUTBOX ${cloud.urls.ses}`);
   for (const line of consoleLines(cloud.urls.api, cloud.consoleAccounts)) console.log(line);
-  const endpointFile = join(out, 'local-cloud.json');
+  const endpointFile = join(out, DEMO_OUTPUTS.endpoint);
   await writeEndpointFile(endpointFile, {
     ...cloud.urls,
     stateMachineArn: cloud.stateMachineArn,
@@ -289,14 +292,19 @@ const serveCampaign = async (cloud: Cloud, demo: LaunchedDemo, flags: Flags, out
     region: cloud.region,
   });
   const local = flags.out === 'out' ? '--local' : `--endpoint-file ${endpointFile}`;
-  say(`campaign open until ${meta.deadline}; answered ${meta.answered}/${meta.total}. Press Ctrl-C to stop.`);
+  say(`campaign open until ${status.deadline}; answered ${status.answered}/${status.total}. Press Ctrl-C to stop.`);
   say(
-    `from another terminal: npx supervision status ${campaign.id} ${local}   (also extend, close, results; init/validate/launch your own folder)`,
+    `the campaign says autoPublish: ${campaign.autoPublish}: once scored, its results wait as a draft (待签发) until you press 发布 / Publish on its console page`,
+  );
+  say(
+    `from another terminal: npx supervision status ${campaign.id} ${local}   (also extend, close, results, publish; init/validate/launch your own folder)`,
   );
   await new Promise<void>((resolveStop) => {
     process.once('SIGINT', () => resolveStop());
     process.once('SIGTERM', () => resolveStop());
   });
+  const dir = await writeEml(await readOutbox(cloud.urls.ses), join(out, DEMO_OUTPUTS.mail));
+  say(`every email of this run is in ${dir}/`);
 };
 
 /** Prints the league table, writes every email and the city workbook under `out`, and prints the AWS cost. */
@@ -310,14 +318,14 @@ const reportResults = async (cloud: Cloud, demo: LaunchedDemo, out: string): Pro
   const byKind = new Map<string, number>();
   for (const e of outbox) byKind.set(mailKindOf(e), (byKind.get(mailKindOf(e)) ?? 0) + 1);
   console.log(`\nemails sent: ${[...byKind].map(([k, n]) => `${k} ${n}`).join(' · ')} (total ${outbox.length})`);
-  const dir = await writeEml(outbox, join(out, 'mail'));
+  const dir = await writeEml(outbox, join(out, DEMO_OUTPUTS.mail));
   console.log(`every email is in ${dir}/ (.eml: open with any mail client)`);
   // The city results are the workbook the organizers received, as sent.
   const workbook = outbox
     .find((e) => mailKindOf(e) === 'city-summary')
     ?.attachments.find((a) => a.filename?.endsWith('.xlsx'));
   if (workbook) {
-    const file = join(out, 'results.xlsx');
+    const file = join(out, DEMO_OUTPUTS.results);
     await writeFile(file, Buffer.from(workbook.content, 'base64'));
     console.log(`city results (a sheet per level): ${file}`);
   }

@@ -19,17 +19,19 @@ const Flags = TargetFlags.extend({
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** `supervision close <id>`: closes collection now; the workflow scores and publishes at once. */
+/** `supervision close <id>`: closes collection now; review, fact-check, scoring and sign-off follow. */
 export const command: CliCommand = {
   name: 'close',
-  summary: 'close an open campaign now; scoring and summaries follow at once (提前截止)',
+  summary: 'close an open campaign now; review, scoring and sign-off follow (提前截止)',
   help: `supervision close <campaign-id> [--wait [--timeout <seconds>]] [--local | --stack <name> --profile <p> --region <r>]
 
-Closes an open campaign before its deadline: the workflow is woken, stops accepting answers, scores every
-center and emails the summaries. Refused when the campaign is already closed.
+Closes an open campaign before its deadline: the workflow is woken and stops accepting answers; the
+campaign's review and fact-check windows follow, then scoring; the summaries go out once an organizer
+signs the results off (supervision publish), or at once with autoPublish. Refused when the campaign is
+already closed.
 
 Options:
-  --wait               wait until the summaries are sent (status published)
+  --wait               wait until the results await sign-off (待签发) or the summaries are sent (published)
   --timeout <seconds>  how long --wait waits (default 600)
 
 ${TARGET_HELP}`,
@@ -57,6 +59,12 @@ ${TARGET_HELP}`,
       const meta = await findCampaign(target, id);
       if (meta.status === 'published') {
         io.out(`${id} is ${STATUS_LABELS.published}: supervision results ${id}${targetArgs(flags)}`);
+        return 0;
+      }
+      if (meta.status === 'awaiting-sign-off' && !meta.signedOffAt) {
+        io.out(
+          `${id} is scored and ${STATUS_LABELS['awaiting-sign-off']}: check the draft with supervision results ${id}${targetArgs(flags)}, then supervision publish ${id}${targetArgs(flags)}`,
+        );
         return 0;
       }
       if (meta.status === 'failed')

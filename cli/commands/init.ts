@@ -25,7 +25,10 @@ Writes a sample campaign folder — Nanjing's 56 service centers, 40 supervisors
 questionnaire — that validates and launches as is. Replace the rosters with your own and edit
 campaign.yaml (id, title, schedule, organizers).
 
-  campaign.yaml        id, title, month, schedule (opens, reminders, deadline), organizers, ratersPerCenter
+  campaign.yaml        id, title, month, schedule (opens, reminders, deadline), organizers, ratersPerCenter,
+                       review (default 3 working days after the close) and factCheck (default 5 working
+                       days) windows, autoPublish (default false: an organizer signs the scores off with
+                       发布 / Publish in the console, or supervision publish, before officials get them)
   centers.xlsx         服务中心: 编号 id, 名称 name_zh, 英文名称 name_en, 级别 level, 所在区 district, 地址 address,
                        负责同志 official_name, 负责同志邮箱 official_email, 负责同志电话 official_phone
   supervisors.xlsx     监督员: 编号 id, 姓名 name, 邮箱 email, 手机 phone, 界别 sector, 所在区 home_district

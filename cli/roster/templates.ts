@@ -59,21 +59,18 @@ const campaignYaml = (def: CampaignDefinition): string => {
     `  opens: ${q(c.schedule.opens)}  # invitations go out when you launch`,
     '  reminders:  # each reminder goes only to supervisors with unanswered assignments',
     ...c.schedule.reminders.map((r) => `    - ${q(r)}`),
-    `  deadline: ${q(c.schedule.deadline)}  # answers close; scores and summaries follow at once`,
+    `  deadline: ${q(c.schedule.deadline)}  # answers close; review, fact-check and scoring follow`,
     'organizers:  # receive the city summary (全市评分通报) and failure notices',
     ...c.organizers.map((o) => `  - ${q(o)}`),
     `ratersPerCenter: ${c.ratersPerCenter}  # supervisors per center, never from the center's own district`,
     ...(c.surveyBaseUrl
       ? [`surveyBaseUrl: ${q(c.surveyBaseUrl)}`]
       : ['# surveyBaseUrl: "https://survey.example.gov.cn"  # only to override the survey links\' address']),
-    ...(c.review
-      ? ['review:  # a review window after the close (审核), ended early with "finish review" in the console']
-      : ['# review:  # a review window after the close (审核), ended early with "finish review" in the console']),
-    c.review ? `  workingDays: ${c.review.workingDays}` : '#   workingDays: 2',
-    ...(c.factCheck
-      ? ['factCheck:  # officials may dispute the draft findings before results are published (事实核查与申诉)']
-      : ['# factCheck:  # officials may dispute the draft findings before results are published (事实核查与申诉)']),
-    c.factCheck ? `  workingDays: ${c.factCheck.workingDays}` : '#   workingDays: 5',
+    'review:  # a review window after the close (审核, working days; 0: none), ended early with "finish review" in the console',
+    `  workingDays: ${c.review.workingDays}`,
+    'factCheck:  # officials may dispute the draft findings before results are published (事实核查与申诉, working days; 0: none)',
+    `  workingDays: ${c.factCheck.workingDays}`,
+    `autoPublish: ${c.autoPublish}  # false: scores wait as a draft (待签发) until an organizer presses 发布 / Publish in the console or runs \`supervision publish\`; true: the summaries go out once scored`,
     '# rectification:  # time the centers have to rectify the problems found (default 15 working days)',
     '#   workingDays: 15',
     '#   holidays: ["2026-10-01", "2026-10-02"]  # public holidays (法定节假日) in the period',

@@ -111,6 +111,10 @@ export const syntheticCampaign = (
       schedule: { opens: at(0), reminders: [], deadline: at(options.deadlineAfterSeconds) },
       organizers: ['organizer@example.gov.cn'],
       ratersPerCenter: size.ratersPerCenter,
+      // A load to measure collection and scoring with: no review or fact-check window, no sign-off.
+      review: { workingDays: 0 },
+      factCheck: { workingDays: 0 },
+      autoPublish: true,
     },
     centers,
     supervisors,

@@ -21,7 +21,7 @@ export const wakeCollect = async (taskToken: string, signal: WakeSignal): Promis
 };
 
 /**
- * What every waiting state's function does (Collect, Review, FactCheck): stores the task token on
+ * What every waiting state's function does (Collect, Review, FactCheck, SignOff): stores the task token on
  * the campaign so that whoever ends the wait can wake it, then wakes it at once when the wait is
  * over already (it ended while no token was stored). `over` reads the campaign after the token is
  * stored and says why the wait is over, or undefined.

@@ -10,11 +10,12 @@ import {
 import type { CampaignMeta } from '../core/campaign/lifecycle.ts';
 import type { WakeSignal } from '../core/campaign/workflow-contract.ts';
 import { CampaignStateConflict } from '../core/errors.ts';
+import type { CampaignStatus } from '../core/model.ts';
 import { type Actor, type AuditLog, recordAudit } from './audit.ts';
 
 /**
  * An organizer's control of a running campaign, the same from the console and the CLI: move its
- * deadline, close it now, remind now, or end review or fact-check early. Each is checked by the
+ * deadline, close it now, remind now, end review or fact-check early, or sign the draft results off. Each is checked by the
  * shared rules, written through the campaigns table, wakes the waiting workflow task and is audited.
  * A write that loses a race with the workflow (the campaign left the status it was checked in)
  * throws the table's CampaignStateConflict, as each caller words that for its own reader.
@@ -151,3 +152,58 @@ export const finishPhase = async (
   });
   return { kind: 'finished', updated, wake };
 };
+
+/** What signing off a campaign's draft results needs. */
+export interface SignOffPorts {
+  campaigns: Pick<CampaignTable, 'signOff' | 'getMeta'>;
+  audit: AuditLog;
+  wake: WakeTask;
+}
+
+/** What pressing 发布 / Publish did. */
+export type SignOffOutcome =
+  | { kind: 'signed-off'; updated: CampaignMeta; wake: WakeOutcome }
+  /** Someone signed the results off before (the summaries are going out, or went out). */
+  | { kind: 'already'; signedOffAt: string; signedOffBy: string }
+  /** The campaign has no draft results awaiting sign-off (not scored yet, published on its own, failed). */
+  | { kind: 'not-awaiting'; status: CampaignStatus };
+
+/**
+ * Signs a campaign's draft results off (发布 / Publish): recorded once on the campaign, audited
+ * (`results.publish`, one entry per campaign), then the waiting SignOff task woken so the centers'
+ * summaries and the city summary go out. The same signer pressing again while the campaign still
+ * awaits publication repeats the audit entry's write and the wake-up (both are no-ops when they
+ * happened), so a failure between them is mended by pressing again.
+ */
+export const signOffResults = async (
+  ports: SignOffPorts,
+  { campaignId, actor, at }: { campaignId: string; actor: Actor; at: Date },
+): Promise<SignOffOutcome> => {
+  let updated: CampaignMeta;
+  try {
+    updated = await ports.campaigns.signOff(campaignId, actor.username, at.toISOString());
+  } catch (error) {
+    if (!(error instanceof CampaignStateConflict)) throw error;
+    const meta = await ports.campaigns.getMeta(campaignId);
+    if (!meta.signedOffAt) return { kind: 'not-awaiting', status: meta.status };
+    const signedOffBy = meta.signedOffBy ?? '';
+    if (meta.status === 'awaiting-sign-off' && signedOffBy === actor.username) {
+      await auditSignOff(ports.audit, campaignId, actor, meta.signedOffAt);
+      await wakeWaiting(ports.wake, meta, 'signed-off', at);
+    }
+    return { kind: 'already', signedOffAt: meta.signedOffAt, signedOffBy };
+  }
+  await auditSignOff(ports.audit, campaignId, actor, at.toISOString());
+  const wake = await wakeWaiting(ports.wake, updated, 'signed-off', at);
+  return { kind: 'signed-off', updated, wake };
+};
+
+const auditSignOff = (audit: AuditLog, campaignId: string, actor: Actor, at: string): Promise<void> =>
+  recordAudit(audit, {
+    campaignId,
+    id: `publish-${campaignId}`,
+    actor,
+    at,
+    action: 'results.publish',
+    target: campaignId,
+  });

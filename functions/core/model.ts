@@ -379,27 +379,33 @@ export const Campaign = z.object({
   /**
    * A review window after the close (审核): the campaign waits this many working days (or until the
    * organizers finish review in the console) before scoring, and returned responses can be corrected
-   * meanwhile. 0, the default, scores right after the close (responses can still be reviewed while
-   * the campaign collects answers).
+   * meanwhile. Default 3 working days; 0 scores right after the close (responses can still be reviewed
+   * while the campaign collects answers).
    */
   review: z
-    .object({ workingDays: z.number().int().min(0).max(20, 'a review window is at most 20 working days').default(0) })
-    .optional(),
+    .object({ workingDays: z.number().int().min(0).max(20, 'a review window is at most 20 working days').default(3) })
+    .default({ workingDays: 3 }),
   /**
    * Fact-check and appeal (事实核查与申诉) before results are published: each center's official gets
-   * the draft findings and may dispute an item within this many working days (default 5); the
-   * organizers rule on every dispute in the console before scores are published. Absent: no fact-check.
+   * the draft findings and may dispute an item within this many working days; the organizers rule on
+   * every dispute in the console before scores are published. Default 5 working days; 0: no fact-check.
    */
   factCheck: z
     .object({
       workingDays: z
         .number()
         .int()
-        .min(1, 'allow at least one working day to dispute')
+        .min(0, 'give 0 for no fact-check, or the working days officials have to dispute')
         .max(20, 'a fact-check window is at most 20 working days')
         .default(5),
     })
-    .optional(),
+    .default({ workingDays: 5 }),
+  /**
+   * Publish the scores to the centers' officials as soon as they are computed (true), or wait in
+   * 待签发 until an organizer signs them off with 发布 / Publish in the console or `supervision publish`
+   * (false, the default).
+   */
+  autoPublish: z.boolean().default(false),
   /** How long centers have to rectify the problems found (default 15 working days, weekends off). */
   rectification: z
     .object({
@@ -446,6 +452,7 @@ export const CAMPAIGN_STATUSES = [
   'reviewing',
   'fact-checking',
   'scored',
+  'awaiting-sign-off',
   'published',
   'failed',
 ] as const;

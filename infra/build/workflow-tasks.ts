@@ -52,6 +52,12 @@ const WORKFLOW_TASKS: Readonly<Record<WorkflowHandlerName, FunctionSettings>> = 
   },
   'await-fact-check': { description: 'Stores the FactCheck task token on the campaign.', timeout: Duration.minutes(1) },
   'check-fact-check': { description: 'Decides whether fact-check can end.', timeout: Duration.seconds(50) },
+  'open-sign-off': {
+    description:
+      'Holds scored results as a draft until an organizer signs them off, unless the campaign auto-publishes.',
+    timeout: Duration.seconds(50),
+  },
+  'await-sign-off': { description: 'Stores the SignOff task token on the campaign.', timeout: Duration.minutes(1) },
   'close-campaign': { description: 'Stops accepting answers.', timeout: Duration.minutes(4) },
   'score-campaign': {
     description: 'Streams every response once and scores every center.',
@@ -94,6 +100,7 @@ export function buildTaskFunctions(
   taskFunctions['await-responses'].bindWorkflowCallbacks(stateMachineArn);
   taskFunctions['await-review'].bindWorkflowCallbacks(stateMachineArn);
   taskFunctions['await-fact-check'].bindWorkflowCallbacks(stateMachineArn);
+  taskFunctions['await-sign-off'].bindWorkflowCallbacks(stateMachineArn);
   // Score reads the responses only once every submission accepted before the close was seen has landed.
   taskFunctions['close-campaign'].addEnvironment(
     'SUBMISSION_SETTLE_SECONDS',

@@ -43,6 +43,8 @@ export interface DemoRecord {
   };
   factCheck?: { notices: number; centerId: string; itemId: string; reason: string; ruling: 'withdraw'; note: string };
   scored?: { centers: number; withScore: number };
+  /** The organizer's sign-off: the summaries sent before it (none), who pressed Publish, when. */
+  signOff?: { summariesBefore: number; by: string; at: string };
   published?: { summaries: number; citySummaries: number };
   rectification?: { centerId: string; itemId: string; description: string; note: string };
 }
@@ -53,7 +55,14 @@ const DISPUTE_REASON = '当天为系统升级临时停办，已提前在大厅�
 const RULING_NOTE = '经核实，当天确有系统升级公告，撤销该问题。';
 const FIX_NOTE = '已增设高峰期弹性窗口，并在大厅公示等候时间，群众平均等候降至 15 分钟以内。';
 
-const LATER: readonly CampaignStatus[] = ['closed', 'reviewing', 'fact-checking', 'scored', 'published'];
+const LATER: readonly CampaignStatus[] = [
+  'closed',
+  'reviewing',
+  'fact-checking',
+  'scored',
+  'awaiting-sign-off',
+  'published',
+];
 
 /**
  * The life of the demo campaign after its launch, one phase at a time, as its people live it: the
@@ -116,12 +125,13 @@ export class DemoLife {
 
   /** Answers every survey link of the emails, eight at a time; counts the answers by HTTP status. */
   private answerAll = async (emails: readonly OutboxEmail[]) => {
-    const links = emails.flatMap((e) => surveyLinks(e));
+    // Each supervisor rates every center they visit with their own severity.
+    const links = emails.flatMap((e) => surveyLinks(e).map((url) => ({ url, rater: e.destination.to[0] ?? url })));
     const statuses = new Map<number, number>();
     for (let i = 0; i < links.length; i += 8) {
       await Promise.all(
-        links.slice(i, i + 8).map(async (url) => {
-          const { status } = await answerSurvey(url, this.campaignId);
+        links.slice(i, i + 8).map(async ({ url, rater }) => {
+          const { status } = await answerSurvey(url, this.campaignId, rater);
           statuses.set(status, (statuses.get(status) ?? 0) + 1);
           if (status === 200) this.record.answered.set(url, new Date().toISOString());
         }),
@@ -290,12 +300,34 @@ export class DemoLife {
 
   /** Scoring: every center scored from the responses that count. */
   async scoring(): Promise<void> {
-    await this.untilStatus('the scores', ['scored', 'published']);
+    await this.untilStatus('the scores', ['scored', 'awaiting-sign-off', 'published']);
     const scores = await this.world.store.scores.listScores(this.campaignId);
     const withScore = scores.filter((s) => s.score !== null).length;
     this.record.scored = { centers: scores.length, withScore };
     this.world.say(
       `scoring: ${scores.length} centers scored (${withScore} with a score, ${scores.length - withScore} with too few answers)`,
+    );
+  }
+
+  /**
+   * Sign-off: the scored results wait as a draft (the campaign says autoPublish: false) and no official
+   * has been emailed; the organizer opens the results page, which says so, and presses 发布 / Publish.
+   */
+  async signOff(): Promise<void> {
+    const { say } = this.world;
+    await this.untilStatus('the draft results to await sign-off', ['awaiting-sign-off']);
+    const summariesBefore = (await this.emails('summary')).length;
+    const organizer = await this.console();
+    const results = await organizer.page(`${this.consolePath}/results?lang=zh`);
+    const form = results.forms.find((f) => f.action.includes('/publish'));
+    if (!results.html.includes('待签发') || !form)
+      throw new Error('the results page does not show the draft awaiting sign-off with its Publish form');
+    await organizer.submit(form.action, { ...form.hidden, confirm: 'yes' });
+    const meta = await this.world.store.campaigns.getMeta(this.campaignId);
+    if (!meta.signedOffAt) throw new Error(`Publish left the campaign ${meta.status} without a sign-off`);
+    this.record.signOff = { summariesBefore, by: meta.signedOffBy ?? '', at: meta.signedOffAt };
+    say(
+      `sign-off: the scores waited as a draft (待签发, autoPublish: false) with ${summariesBefore} summaries sent; ${meta.signedOffBy ?? ''} checked the results page and pressed 发布 / Publish in the console`,
     );
   }
 
@@ -347,6 +379,7 @@ export class DemoLife {
     await this.review();
     await this.factCheck();
     await this.scoring();
+    await this.signOff();
     await this.publication();
     await this.rectification();
   }

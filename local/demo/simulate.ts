@@ -43,19 +43,46 @@ const PROBLEMS: readonly Problem[] = [
   { category: 'repeat-trips', description: '因材料说明不清，办事群众需第二次到场。', severity: 'serious' },
 ];
 
-/** A plausible answer for a center of the given quality (0–1). */
-const answerFor = (q: Question, quality: number, rnd: () => number): AnswerValue | undefined => {
-  const noisy = Math.min(1, Math.max(0, quality + (rnd() - 0.5) * 0.35));
+/** A normal deviate from a seeded generator (Box–Muller). */
+const normal = (rnd: () => number): number => Math.sqrt(-2 * Math.log(1 - rnd())) * Math.cos(2 * Math.PI * rnd());
+
+const clamp01 = (x: number) => Math.min(1, Math.max(0, x));
+
+/**
+ * How simulated supervisors rate, as people do: each center has a true quality, and each indicator of
+ * it a true state every visitor sees (shared by its raters); each supervisor is a little strict or
+ * lenient throughout (severity); each visit sees a slightly different day; each answer has some noise.
+ * Standard deviations on the 0–1 scale.
+ */
+export const RATER_MODEL = { indicatorSd: 0.1, severitySd: 0.05, visitSd: 0.03, answerSd: 0.04, yesNoSlip: 0.02 };
+
+/** A center's true quality (0.45–0.95), the same for every supervisor who visits it. */
+export const centerQuality = (centerId: string): number => 0.45 + 0.5 * seededRandom(`quality:${centerId}`)();
+
+/** How strict (negative) or lenient (positive) a supervisor rates, the same at every center. */
+export const raterSeverity = (rater: string): number =>
+  RATER_MODEL.severitySd * normal(seededRandom(`severity:${rater}`));
+
+/** The true state (0–1) of one indicator at one center: what any careful visitor would see. */
+const indicatorState = (centerId: string, questionId: string, quality: number): number =>
+  clamp01(quality + RATER_MODEL.indicatorSd * normal(seededRandom(`indicator:${centerId}:${questionId}`)));
+
+/** One supervisor's answer to one question, from the indicator's true state as they perceive it. */
+const answerFor = (q: Question, truth: number, bias: number, rnd: () => number): AnswerValue | undefined => {
+  const perceived = clamp01(truth + bias + RATER_MODEL.answerSd * normal(rnd));
   switch (q.kind) {
     case 'rating':
-      return Math.round(q.min + noisy * (q.max - q.min));
-    case 'yesno':
-      return rnd() < noisy === (q.good === 'yes');
+      return Math.round(q.min + perceived * (q.max - q.min));
+    case 'yesno': {
+      // A fact (a badge worn, a terminal working) is seen alike, but now and then missed or misjudged.
+      const good = truth >= 0.6 !== rnd() < RATER_MODEL.yesNoSlip;
+      return good === (q.good === 'yes');
+    }
     case 'number':
-      return Math.round(Math.min(q.maxValue, Math.max(q.minValue, q.worst + (q.best - q.worst) * noisy)));
+      return Math.round(Math.min(q.maxValue, Math.max(q.minValue, q.worst + (q.best - q.worst) * perceived)));
     case 'choice': {
       const scored = q.options.filter((o) => o.score !== undefined);
-      const target = noisy * 100;
+      const target = perceived * 100;
       return (scored.length > 0 ? scored : q.options).reduce((best, o) =>
         Math.abs((o.score ?? 0) - target) < Math.abs((best.score ?? 0) - target) ? o : best,
       ).value;
@@ -66,22 +93,43 @@ const answerFor = (q: Question, quality: number, rnd: () => number): AnswerValue
 };
 
 /**
- * Answers one personal survey link through the survey HTTP API, as a supervisor's phone would:
- * read the questionnaire, then submit answers shaped by the center's (seeded) quality.
+ * What one supervisor (`rater`) answers about one visit to a center: the center's true quality and
+ * each indicator's true state, seen through the supervisor's own severity, the visit's day and each
+ * answer's noise; problems reported mostly at weaker centers. Pure and seeded: the same visit gives
+ * the same answers.
  */
-export const answerSurvey = async (url: string, seed: string): Promise<{ status: number }> => {
-  const view = await fetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(15_000) });
-  if (!view.ok) return { status: view.status };
-  const survey = SurveyView.parse(await view.json());
-  const quality = 0.45 + 0.5 * seededRandom(`quality:${survey.center.id}`)();
-  const rnd = seededRandom(`${seed}:${url}`);
+export const simulatedResponse = (
+  questionnaire: Questionnaire,
+  visit: { centerId: string; activity: Activity; rater: string; seed: string },
+): { answers: Record<string, AnswerValue>; problems: Problem[] } => {
+  const quality = centerQuality(visit.centerId);
+  const rnd = seededRandom(`${visit.seed}:${visit.rater}:${visit.centerId}:${visit.activity}`);
+  const bias = raterSeverity(visit.rater) + RATER_MODEL.visitSd * normal(rnd);
   const answers: Record<string, AnswerValue> = {};
-  for (const q of questionsFor(survey.questionnaire, survey.activity)) {
-    const a = answerFor(q, quality, rnd);
+  for (const q of questionsFor(questionnaire, visit.activity)) {
+    const a = answerFor(q, indicatorState(visit.centerId, q.id, quality), bias, rnd);
     if (a !== undefined) answers[q.id] = a;
   }
   // Weaker centers are where supervisors find problems.
-  const problems = quality < 0.65 && rnd() < 0.6 ? [PROBLEMS[Math.floor(rnd() * PROBLEMS.length)]] : [];
+  const problems: Problem[] =
+    quality < 0.65 && rnd() < 0.6 ? [PROBLEMS[Math.floor(rnd() * PROBLEMS.length)] as Problem] : [];
+  return { answers, problems };
+};
+
+/**
+ * Answers one personal survey link through the survey HTTP API, as a supervisor's phone would: read the
+ * questionnaire, then submit what `rater` (the supervisor; each link its own rater when not given) saw.
+ */
+export const answerSurvey = async (url: string, seed: string, rater = url): Promise<{ status: number }> => {
+  const view = await fetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(15_000) });
+  if (!view.ok) return { status: view.status };
+  const survey = SurveyView.parse(await view.json());
+  const { answers, problems } = simulatedResponse(survey.questionnaire, {
+    centerId: survey.center.id,
+    activity: survey.activity,
+    rater,
+    seed: `${seed}:${url}`,
+  });
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json' },

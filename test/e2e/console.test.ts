@@ -25,7 +25,7 @@ import {
   submitSignIn,
 } from '../support/pages.ts';
 import { waitFor } from '../support/wait.ts';
-import { launchAndAnswerTwo, type TwoAnswered, threeCenterCampaign } from './survey-cloud.ts';
+import { closeCampaign, launchAndAnswerTwo, type TwoAnswered, threeCenterCampaign } from './survey-cloud.ts';
 
 /**
  * The organizer console in Chromium, on the embedded cloud: signed in through its own sign-in page
@@ -502,6 +502,49 @@ describe('the organizer console in a browser', { timeout: 180_000 }, () => {
     expect(downloads).toEqual(
       expect.arrayContaining(['campaign.close', 'review.finish', 'download.csv', 'download.xlsx']),
     );
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+  it('holds the scored results as a draft the organizer signs off with 发布 Publish, said on the progress and results pages in Chinese and English', async () => {
+    // Prepare: a campaign that does not publish on its own, closed and scored
+    const id = 'console-e2e-sign-off';
+    const launched = await launchAndAnswerTwo({ cloud, store, sfn }, threeCenterCampaign(id, { autoPublish: false }));
+    await closeCampaign(store, id);
+    await waitFor('the draft results', async () => {
+      const meta = await store.campaigns.getMeta(id);
+      return meta.status === 'awaiting-sign-off' && meta.taskToken ? true : undefined;
+    });
+    const context = await newContext(PHONE);
+    const { page, problems } = await openPage(context);
+    await signIn(page, cloud, 'organizer');
+
+    // Act: the draft on the progress and results pages in both languages, then Publish from the results page
+    await page.goto(`${campaignPath(id)}?lang=zh`);
+    const progressZh = await checkPage(page, '17-sign-off-progress-zh');
+    const badge = await page.locator('.badge').first().textContent();
+    await page.goto(`${campaignPath(id)}?lang=en`);
+    const progressEn = await checkPage(page, '18-sign-off-progress-en');
+    await page.goto(`${campaignPath(id)}/results?lang=en`);
+    const resultsEn = await checkPage(page, '19-sign-off-results-en');
+    await page.goto(`${campaignPath(id)}/results?lang=zh`);
+    const resultsZh = await checkPage(page, '20-sign-off-results-zh');
+    const draft = (await page.getByRole('region', { name: '草稿结果 · 待签发' }).textContent()) ?? '';
+    await page.getByLabel('我已核对结果，确认签发并发送评分通报').check();
+    await page.getByRole('button', { name: '发布' }).click();
+    await page.waitForURL(/done=publish/);
+    const notice = await page.getByRole('status').textContent();
+    const execution = await cloud.runner.waitForExecution(launched.executionArn);
+    await page.reload();
+    const afterwards = await checkPage(page, '21-published');
+
+    // Assess
+    expect([...progressZh, ...progressEn, ...resultsEn, ...resultsZh, ...afterwards]).toEqual([]);
+    expect(badge).toBe('待签发');
+    expect(draft).toContain('结果尚未发给各场所');
+    expect(notice).toContain('已签发');
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(await store.campaigns.getMeta(id)).toMatchObject({ status: 'published', signedOffBy: 'organizer' });
+    expect(await page.locator('.badge').first().textContent()).toBe('已通报');
     expect(problems).toEqual([]);
     await context.close();
   });

@@ -30,6 +30,10 @@ export const surveyCampaign = (id: string, now = new Date()): CampaignDefinition
       schedule: { opens: at(-3600), reminders: [], deadline: at(7 * 86400) },
       organizers: [`organizer-${id}@example.gov.cn`],
       ratersPerCenter: 1,
+      // No review or fact-check window and no sign-off unless a test asks (threeCenterCampaign).
+      review: { workingDays: 0 },
+      factCheck: { workingDays: 0 },
+      autoPublish: true,
     },
     centers: [
       {
@@ -116,11 +120,12 @@ export const scanTable = async (cloud: EmbeddedCloud): Promise<Record<string, un
 
 /**
  * Three street centers (one in 玄武区, two in 秦淮区), one supervisor each, with the review and
- * fact-check days given: the console's and fact-check's tests answer two and leave one open.
+ * fact-check days given (none by default) and published once scored unless `autoPublish` is false:
+ * the console's and fact-check's tests answer two and leave one open.
  */
 export const threeCenterCampaign = (
   id: string,
-  days: { review?: number; factCheck?: number } = {},
+  days: { review?: number; factCheck?: number; autoPublish?: boolean } = {},
 ): CampaignDefinition => {
   const base = surveyCampaign(id);
   const [, qinhuai] = base.centers;
@@ -130,7 +135,8 @@ export const threeCenterCampaign = (
     campaign: {
       ...base.campaign,
       review: { workingDays: days.review ?? 0 },
-      ...(days.factCheck ? { factCheck: { workingDays: days.factCheck } } : {}),
+      factCheck: { workingDays: days.factCheck ?? 0 },
+      autoPublish: days.autoPublish ?? true,
     },
     centers: [
       ...base.centers,

@@ -18,6 +18,7 @@ const WAKERS: readonly string[] = [
   'await-responses',
   'await-review',
   'await-fact-check',
+  'await-sign-off',
   'console-api',
 ];
 const MAIL_SENDERS: readonly string[] = ['send-mail', 'publish-city-summary', 'fail-campaign', 'console-api'];
@@ -404,6 +405,25 @@ describe('SupervisionStack', () => {
         action.startsWith('states:'),
       );
       expect(surveyStates).toEqual([]);
+    });
+
+    it('gives the sign-off functions their own roles: OpenSignOff reads and moves the campaign, SignOff stores its token and may wake itself', () => {
+      // Act
+      const { stack, template } = synthesizeDefault();
+      // Assess
+      for (const handler of ['open-sign-off', 'await-sign-off']) {
+        const statements = statementsOfRole(template, roleOf(stack, handler));
+        const table = statements.filter((st) => actionsOf([st]).some((a) => a.startsWith('dynamodb:')));
+        expect(actionsOf(table).sort(), handler).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+        expect(JSON.stringify(table.map((st) => st.Condition)), handler).toContain('CAMPAIGN#*');
+        expect(
+          actionsOf(statements).filter(
+            (a) => !a.startsWith('dynamodb:') && !a.startsWith('xray:') && !a.startsWith('logs:'),
+          ),
+          handler,
+        ).toEqual(handler === 'await-sign-off' ? ['states:SendTaskSuccess'] : []);
+      }
+      expect(roleOf(stack, 'open-sign-off')).not.toBe(roleOf(stack, 'await-sign-off'));
     });
 
     it("lets only count-answers read the table's stream, and only this table's", () => {

@@ -30,7 +30,11 @@ const round1 = (x: number | null) => (x === null ? null : Math.round(x * 10) / 1
 describe('the city results sent to the organizers', () => {
   it('attaches an XLSX workbook with a sheet per level and a CSV whose numbers are the stored scores', async () => {
     // Prepare: the Nanjing demo with the municipal center, four districts and six streets, all answered
-    const base = demoCampaign(new Date(), { reminderAfterSeconds: 3 * 86400, deadlineAfterSeconds: 7 * 86400 });
+    const base = demoCampaign(new Date(), {
+      reminderAfterSeconds: 3 * 86400,
+      deadlineAfterSeconds: 7 * 86400,
+      autoPublish: true,
+    });
     const pick = (level: CenterLevel, n: number) => base.centers.filter((c) => c.level === level).slice(0, n);
     const definition = CampaignDefinition.parse({
       ...base,

@@ -89,7 +89,14 @@ beforeAll(async () => {
   const supervisors = sample.supervisors.filter((s) =>
     ['S01', 'S02', 'S03', 'S04', 'S05', 'S12', 'S13', 'S15'].includes(s.id),
   );
-  await writeCampaignFolder(join(work, 'small'), { ...sample, centers, supervisors }, 'csv');
+  // No review or fact-check window: these campaigns go from the close to scoring; results await sign-off.
+  const campaign = {
+    ...sample.campaign,
+    review: { workingDays: 0 },
+    factCheck: { workingDays: 0 },
+    autoPublish: false,
+  };
+  await writeCampaignFolder(join(work, 'small'), { ...sample, campaign, centers, supervisors }, 'csv');
 });
 
 afterAll(async () => {
@@ -249,38 +256,56 @@ describe('supervision, run as a command against the embedded cloud', () => {
       expect(statesEntered(id)).toContain('Close');
     });
 
-    it('closes a campaign at once although its deadline is weeks away, refuses to close it again, and gives its results', async () => {
+    it('closes a campaign at once although its deadline is weeks away, refuses to close it again, publishes its signed-off results', async () => {
       // Prepare
       const id = 'cli-close';
       await untilCollecting(store, id);
 
-      // Act
+      // Act: close and wait for the draft results, check them, sign them off
       const close = await supervision('close', id, '--wait', '--timeout', '40', ...LOCAL);
-      const [again, table, xlsx] = await Promise.all([
+      const [again, draft] = await Promise.all([
         supervision('close', id, ...LOCAL),
+        supervision('results', id, ...LOCAL),
+      ]);
+      const summariesBefore = (await store.mail.listMail(id)).filter((m) => m.kind === 'summary').length;
+      const publish = await supervision('publish', id, ...LOCAL);
+      const published = await waitFor('the summaries after the sign-off', async () => {
+        const meta = await store.campaigns.getMeta(id);
+        return meta.status === 'published' ? meta : undefined;
+      });
+      const [publishAgain, table, xlsx] = await Promise.all([
+        supervision('publish', id, ...LOCAL),
         supervision('results', id, ...LOCAL),
         supervision('results', id, '--format', 'xlsx', '--output', 'results.xlsx', ...LOCAL),
       ]);
 
-      // Assess: closed by the organizer and carried on to the published summaries
+      // Assess: closed by the organizer, held as a draft, published once signed off
       expect({ code: close.code, stderr: close.stderr }).toEqual({ code: 0, stderr: '' });
       expect(close.stdout).toContain(`closing 正在截止 ${id}: 0/`);
       expect(close.stdout).toContain('the workflow was woken and is closing now.');
-      expect(close.stdout).toContain(`${id} is published 已通报`);
-      expect(await store.campaigns.getMeta(id)).toMatchObject({
-        status: 'published',
-        closedReason: 'closed-by-organizer',
-      });
-      expect(statesEntered(id)).toEqual(expect.arrayContaining(['Collect', 'Close', 'Score']));
-      // The close is in the campaign's audit log, by the operator, as a close from the console would be
+      expect(close.stdout).toContain(`${id} is scored and awaiting sign-off 待签发`);
+      expect(draft.stdout).toContain(
+        `DRAFT 草稿: not yet sent to the centers; sign off with 发布 / Publish in the console or supervision publish ${id}`,
+      );
+      expect(summariesBefore).toBe(0);
+      expect({ code: publish.code, stderr: publish.stderr }).toEqual({ code: 0, stderr: '' });
+      expect(publish.stdout).toContain(`signed off 已签发 ${id}`);
+      expect(published).toMatchObject({ closedReason: 'closed-by-organizer', signedOffBy: expect.any(String) });
+      expect(publishAgain.code).toBe(0);
+      expect(publishAgain.stdout).toContain(`${id} was already signed off by ${published.signedOffBy}`);
+      expect(statesEntered(id)).toEqual(
+        expect.arrayContaining(['Collect', 'Close', 'Score', 'SignOff', 'PlanSummaries']),
+      );
+      // The close and the sign-off are in the campaign's audit log, by the operator, as from the console
       expect((await store.audit.listAudit(id)).map((a) => [a.action, a.actor.sub, a.actor.role, a.target])).toEqual([
+        ['results.publish', 'cli', 'organizer', id],
         ['campaign.close', 'cli', 'organizer', id],
       ]);
       // A second close is refused in one sentence, without a stack trace
       expect(again.code).toBe(1);
       expect(again.stderr).toMatch(
         new RegExp(
-          `^supervision close: campaign ${id} is already closed on .* \\(status published 已通报\\): it cannot be closed again; nothing was changed\\.\\n$`,
+          `^supervision close: campaign ${id} is already closed on .* \\(status awaiting sign-off 待签发\\): it cannot be closed again; nothing was changed\\.\\n$`,
         ),
       );
       // Results as a table and as a workbook
@@ -299,7 +324,8 @@ describe('supervision, run as a command against the embedded cloud', () => {
         '监督员 Supervisors',
         '说明 About',
       ]);
-    });
+      // Seven runs of the command and a whole campaign after the close, on a shared machine.
+    }, 150_000);
   });
 
   it('answers an unknown campaign, a missing cloud and missing AWS credentials with one sentence each', async () => {

@@ -631,6 +631,81 @@ describe('the organizer console', () => {
     );
   });
 
+  it('holds the scored results as a draft until an organizer presses Publish: no official is emailed before', async () => {
+    // Prepare: a campaign that does not publish on its own, closed and scored
+    const id = 'console-sign-off';
+    const definition = threeCenterCampaign(id, { autoPublish: false });
+    const { executionArn } = await launchAndAnswerTwo({ cloud, store, sfn }, definition);
+    await closeCampaign(store, id);
+    const held = await waitFor('the draft results to await sign-off', async () => {
+      const meta = await store.campaigns.getMeta(id);
+      return meta.status === 'awaiting-sign-off' && meta.taskToken ? meta : undefined;
+    });
+    const officials = new Set(definition.centers.map((c) => c.official.email));
+    const summaries = async () =>
+      (await readOutbox(cloud.urls.ses)).filter(
+        (e) => mailKindOf(e) === 'summary' && officials.has(e.destination.to[0] ?? ''),
+      );
+    const organizer = { session: 'session-organizer' };
+    const publishPath = `/console/campaigns/${id}/publish`;
+
+    // Act
+    const page = await call(request('GET', `/console/campaigns/${id}`, organizer));
+    const pageEn = await call(request('GET', `/console/campaigns/${id}`, { ...organizer, query: { lang: 'en' } }));
+    const results = await call(request('GET', `/console/campaigns/${id}/results`, organizer));
+    const leaderResults = await call(request('GET', `/console/campaigns/${id}/results`, { session: 'session-leader' }));
+    const beforeSignOff = await summaries();
+    const byCoordinator = await call(
+      request('POST', publishPath, { session: 'session-xuanwu', form: { confirm: 'yes' } }),
+    );
+    const unconfirmed = await call(request('POST', publishPath, { ...organizer, form: {} }));
+    const published = await call(request('POST', publishPath, { ...organizer, form: { confirm: 'yes' } }));
+    const final = await cloud.runner.waitForExecution(executionArn);
+    const again = await call(request('POST', publishPath, { ...organizer, form: { confirm: 'yes' } }));
+
+    // Assess: a draft, said so on both pages, that only an organizer's confirmed Publish sends
+    expect(held.signedOffAt).toBeUndefined();
+    expect(page.body).toContain('草稿结果 · 待签发');
+    expect(page.body).toContain(`action="/console/campaigns/${id}/publish?lang=zh"`);
+    expect(pageEn.body).toContain('Draft results · awaiting sign-off');
+    expect(results.statusCode).toBe(200);
+    expect(results.body).toContain('草稿结果 · 待签发');
+    expect(results.body).toContain('<svg class="chart"');
+    expect(leaderResults.body).toContain('由市级组织方签发');
+    expect(leaderResults.body).not.toContain('/publish');
+    expect(beforeSignOff).toEqual([]);
+    expect(byCoordinator.statusCode).toBe(403);
+    expect(unconfirmed.statusCode).toBe(400);
+    expect(published.statusCode).toBe(303);
+    expect(published.headers?.location).toContain('&done=publish');
+    expect(final.status).toBe('SUCCEEDED');
+    expect(await store.campaigns.getMeta(id)).toMatchObject({ status: 'published', signedOffBy: 'organizer' });
+    expect((await summaries()).map((e) => e.destination.to[0]).sort()).toEqual(
+      definition.centers.map((c) => c.official.email).sort(),
+    );
+    expect(again.statusCode).toBe(409);
+    expect(again.body).toContain('organizer 已于');
+    const history = cloud.runner
+      .history(executionArn)
+      .filter((e) => e.type === 'StateEntered' && e.childExecution === undefined)
+      .map((e) => e.stateName);
+    expect(history.slice(history.indexOf('Score'))).toEqual([
+      'Score',
+      'OpenSignOff',
+      'InSignOff',
+      'SignOff',
+      'OpenSignOff',
+      'InSignOff',
+      'PlanSummaries',
+      'SendSummaries',
+      'SendCitySummary',
+      'Done',
+    ]);
+    expect((await store.audit.listAudit(id)).filter((a) => a.action === 'results.publish')).toEqual([
+      expect.objectContaining({ target: id, actor: expect.objectContaining({ username: 'organizer' }) }),
+    ]);
+  });
+
   it('keeps a rejected response out of the scores, and refuses decisions once the campaign is scored', async () => {
     // Prepare
     const id = 'console-score';

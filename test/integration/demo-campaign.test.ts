@@ -26,6 +26,7 @@ const ONLY_A_RACE_OR_A_FAULT_NEEDS: string[] = [
   'await-fact-check: states:SendTaskSuccess (arn:aws:states:us-east-1:000000000000:stateMachine:ServiceSupervision-Campaign)',
   'await-responses: states:SendTaskSuccess (arn:aws:states:us-east-1:000000000000:stateMachine:ServiceSupervision-Campaign)',
   'await-review: states:SendTaskSuccess (arn:aws:states:us-east-1:000000000000:stateMachine:ServiceSupervision-Campaign)',
+  'await-sign-off: states:SendTaskSuccess (arn:aws:states:us-east-1:000000000000:stateMachine:ServiceSupervision-Campaign)',
   // An email SES throttled gives its claim in the outbox back (releaseMail): the fault tests throttle SES.
   'console-api: dynamodb:DeleteItem on CAMPAIGN#*#MAIL (arn:aws:dynamodb:us-east-1:000000000000:table/service-supervision)',
   'fail-campaign: dynamodb:DeleteItem on CAMPAIGN#*#MAIL (arn:aws:dynamodb:us-east-1:000000000000:table/service-supervision)',
@@ -79,13 +80,14 @@ afterAll(async () => {
 });
 
 describe('the demo campaign on the embedded cloud', () => {
-  it('lives a whole campaign: invitations, answers, reminder, close, review with a returned response corrected, fact-check with a dispute ruled, scoring, publication and a rectification report', async () => {
-    // Prepare: a month-long schedule; the organizer reminds, closes and ends the windows from the console
+  it('lives a whole campaign: invitations, answers, reminder, close, review with a returned response corrected, fact-check with a dispute ruled, scoring, sign-off, publication and a rectification report', async () => {
+    // Prepare: a month-long schedule; the organizer reminds, closes, ends the windows and publishes from the console
     const definition = demoCampaign(new Date(), {
       reminderAfterSeconds: 2 * 86400,
       deadlineAfterSeconds: 7 * 86400,
       reviewDays: 1,
       factCheckDays: 1,
+      autoPublish: false,
     });
     const campaignId = definition.campaign.id;
     const launch = await launchCampaign({ store, sfn, stateMachineArn: cloud.stateMachineArn }, definition);
@@ -115,6 +117,7 @@ describe('the demo campaign on the embedded cloud', () => {
       'review',
       'fact-check',
       'scoring',
+      'sign-off',
       'publication',
       'rectification report',
     ]);
@@ -195,6 +198,17 @@ describe('the demo campaign on the embedded cloud', () => {
       expect.objectContaining({ target: factCheck.itemId, actor: expect.objectContaining({ role: 'organizer' }) }),
     ]);
     expect(actions('fact-check.finish')).toHaveLength(1);
+
+    // Sign-off: no official was emailed before the organizer pressed Publish in the console, once.
+    const signOff = record.signOff;
+    if (!signOff) throw new Error('the sign-off phase recorded nothing');
+    expect(signOff.summariesBefore).toBe(0);
+    expect(meta).toMatchObject({ signedOffAt: signOff.at, signedOffBy: signOff.by });
+    expect(actions('results.publish')).toEqual([
+      expect.objectContaining({ target: campaignId, actor: expect.objectContaining({ role: 'organizer' }) }),
+    ]);
+    const firstSummary = Math.min(...(await emailsOf('summary')).map((e) => e.at * 1000));
+    expect(firstSummary).toBeGreaterThanOrEqual(Date.parse(signOff.at) - 1000);
     const series = definition.campaign.series;
     expect(
       (await store.rectification.listRectificationItems(series, factCheck.centerId)).map((i) => i.id),
@@ -217,12 +231,16 @@ describe('the demo campaign on the embedded cloud', () => {
     const item = await store.rectification.getRectificationItem(series, fixed.centerId, fixed.itemId);
     expect(item?.state).toBe('reported-fixed');
     expect(item?.history.at(-1)).toMatchObject({ event: 'reported-fixed', note: fixed.note });
-  }, 150_000);
+  }, 210_000);
 
   it('closes at once, well before the deadline, when every assignment is answered', async () => {
     // Prepare: a second campaign whose deadline is an hour away
     await fetch(`${cloud.urls.ses}/clear-store`, { method: 'POST' });
-    const base = demoCampaign(new Date(), { reminderAfterSeconds: 1800, deadlineAfterSeconds: 3600 });
+    const base = demoCampaign(new Date(), {
+      reminderAfterSeconds: 1800,
+      deadlineAfterSeconds: 3600,
+      autoPublish: true,
+    });
     const definition = CampaignDefinition.parse({
       ...base,
       campaign: { ...base.campaign, id: `${base.campaign.id}-early`, month: base.campaign.month },
@@ -252,7 +270,11 @@ describe('the demo campaign on the embedded cloud', () => {
 
   it('refuses a second launch of the same campaign and starts nothing', async () => {
     // Prepare
-    const definition = demoCampaign(new Date(), { reminderAfterSeconds: 1800, deadlineAfterSeconds: 3600 });
+    const definition = demoCampaign(new Date(), {
+      reminderAfterSeconds: 1800,
+      deadlineAfterSeconds: 3600,
+      autoPublish: true,
+    });
     const again = CampaignDefinition.parse({
       ...definition,
       campaign: { ...definition.campaign, id: `${definition.campaign.id}-twice` },
@@ -272,7 +294,11 @@ describe('the demo campaign on the embedded cloud', () => {
     // Prepare: what the campaigns above did not reach — a refused campaign's failure notice, a bounce,
     // a draft, the console pages nobody opened, a sign-out and a wrong password, a campaign whose last
     // answer wakes the workflow
-    const base = demoCampaign(new Date(), { reminderAfterSeconds: 1800, deadlineAfterSeconds: 3600 });
+    const base = demoCampaign(new Date(), {
+      reminderAfterSeconds: 1800,
+      deadlineAfterSeconds: 3600,
+      autoPublish: true,
+    });
     // Centers of one district and a supervisor who lives there: never your own district leaves nobody to assign.
     const district = base.supervisors.find((s) =>
       base.centers.some((c) => c.district === s.homeDistrict),

@@ -79,6 +79,11 @@ interface CampaignScript {
    * false: a dispute still awaits a ruling), in order.
    */
   factCheck?: { waitSeconds: number; checks: boolean[] };
+  /**
+   * Sign-off (autoPublish false): SignOff's timeout in real seconds, and during which of its waits
+   * (1 for the first) the organizer presses Publish, that many ms after it starts. Absent: autoPublish.
+   */
+  signOff?: { waitSeconds: number; publishDuringWait: number; publishAfterMs: number };
 }
 
 /**
@@ -94,6 +99,10 @@ class FakeCampaign {
   readonly waits: AwaitResponsesInput[] = [];
   readonly reviewWaits: AwaitResponsesInput[] = [];
   readonly factCheckWaits: AwaitResponsesInput[] = [];
+  readonly signOffWaits: AwaitResponsesInput[] = [];
+  /** Whether the results were signed off when each summary batch went out. */
+  readonly summariesSentSignedOff: boolean[] = [];
+  private signedOff = false;
   private readonly answered = new Set<string>();
   private readonly reminderAt = START + 7 * DAY;
   private readonly deadline = START + 14 * DAY;
@@ -175,6 +184,16 @@ class FakeCampaign {
         const done = this.script.factCheck?.checks.shift() ?? true;
         return { done, open: done ? 0 : 1, waitSeconds: 1, wakeAt: new Date(this.now).toISOString() };
       },
+      'open-sign-off': (event) => {
+        CampaignTaskInput.parse(event);
+        const signOff = this.script.signOff;
+        return {
+          window: signOff !== undefined && !this.signedOff,
+          waitSeconds: signOff?.waitSeconds ?? 1,
+          wakeAt: new Date(this.now).toISOString(),
+        };
+      },
+      'await-sign-off': (event) => this.awaitSignOff(AwaitResponsesInput.parse(event)),
       'fail-campaign': (event) => {
         this.failureReports.push(FailCampaignInput.parse(event));
         return { notified: true };
@@ -215,8 +234,23 @@ class FakeCampaign {
     return idsInBatch([...this.script.supervisors, ...CENTERS, 'organizers'].sort(), batch);
   }
 
+  /** The organizer presses Publish during the scripted wait, as the console sends the token back. */
+  private awaitSignOff(input: AwaitResponsesInput): { stored: true } {
+    this.signOffWaits.push(input);
+    const signOff = this.script.signOff;
+    if (signOff && this.signOffWaits.length === signOff.publishDuringWait) {
+      setTimeout(() => {
+        this.signedOff = true;
+        const signal = WakeSignal.parse({ reason: 'signed-off', at: new Date(this.now).toISOString() });
+        this.runner?.sendTaskSuccess(input.taskToken, JSON.stringify(signal));
+      }, signOff.publishAfterMs);
+    }
+    return { stored: true };
+  }
+
   private sendMail(input: SendMailInput): SendMailResult {
     this.mail.push(input);
+    if (input.kind === 'summary') this.summariesSentSignedOff.push(this.signedOff);
     const answering =
       input.kind === 'invitation'
         ? this.script.answerOnInvitation
@@ -320,7 +354,9 @@ const FinalState = z.object({
 const TIMED_OUT_COLLECT = ['Collect', 'CheckProgress', 'Route'];
 const REMINDER_ROUND = ['PlanReminders', 'SendReminders', 'CheckProgress', 'Route'];
 const LAUNCH = ['Prepare', 'PlanInvitations', 'SendInvitations', 'CheckProgress', 'Route'];
-const SCORE_AND_PUBLISH = ['Score', 'PlanSummaries', 'SendSummaries', 'SendCitySummary', 'Done'];
+const PUBLICATION = ['PlanSummaries', 'SendSummaries', 'SendCitySummary', 'Done'];
+/** Scoring, then publication at once: the path of a campaign with autoPublish. */
+const SCORE_AND_PUBLISH = ['Score', 'OpenSignOff', 'InSignOff', ...PUBLICATION];
 const PUBLISH = [
   'Close',
   'SettleSubmissions',
@@ -392,7 +428,7 @@ describe('campaign workflow', () => {
     // Assess
     const history = runner.history(executionArn);
     expect(execution.status).toBe('SUCCEEDED');
-    expect(pathOf(history).slice(-10)).toEqual([
+    expect(pathOf(history).slice(-12)).toEqual([
       'OpenReview',
       'InReview',
       'Review',
@@ -460,6 +496,90 @@ describe('campaign workflow', () => {
     expect(campaign.factCheckWaits).toHaveLength(2);
     const notices = campaign.mail.filter((m) => m.kind === 'fact-check').flatMap((m) => campaign.batchIds(m.batch));
     expect(notices.sort()).toEqual(CENTERS);
+  });
+
+  it('publishes at once after scoring when the campaign says autoPublish, without waiting in SignOff', async () => {
+    // Prepare: no sign-off script is a campaign with autoPublish: true
+    const campaign = new FakeCampaign({ supervisors: ['sup-1'], answerOnInvitation: ['sup-1'] });
+    const runner = createRunner(campaign);
+
+    // Act
+    const executionArn = launch(runner, campaign);
+    const execution = await runner.waitForExecution(executionArn);
+
+    // Assess
+    const path = pathOf(runner.history(executionArn));
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(path.slice(path.indexOf('Score'))).toEqual(SCORE_AND_PUBLISH);
+    expect(campaign.signOffWaits).toEqual([]);
+    expect(JSON.parse(execution.output ?? 'null').signOff).toMatchObject({ window: false });
+  });
+
+  it('holds the scored results in SignOff until an organizer publishes, then emails the summaries', async () => {
+    // Prepare: the sign-off wait is far longer than the test; the organizer presses Publish 50 ms into it
+    const campaign = new FakeCampaign({
+      supervisors: ['sup-1'],
+      answerOnInvitation: ['sup-1'],
+      signOff: { waitSeconds: 3600, publishDuringWait: 1, publishAfterMs: 50 },
+    });
+    const runner = createRunner(campaign);
+
+    // Act
+    const executionArn = launch(runner, campaign);
+    const execution = await runner.waitForExecution(executionArn);
+
+    // Assess
+    const history = runner.history(executionArn);
+    const path = pathOf(history);
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(path.slice(path.indexOf('Score'))).toEqual([
+      'Score',
+      'OpenSignOff',
+      'InSignOff',
+      'SignOff',
+      'OpenSignOff',
+      'InSignOff',
+      ...PUBLICATION,
+    ]);
+    expect(campaign.signOffWaits).toHaveLength(1);
+    expect(eventsOf(history, 'StateCaught', 'SignOff')).toEqual([]);
+    expect(campaign.summariesSentSignedOff.length).toBeGreaterThan(0);
+    expect(campaign.summariesSentSignedOff.every((signed) => signed)).toBe(true);
+    expect(JSON.parse(execution.output ?? 'null').signOffSignal).toMatchObject({ reason: 'signed-off' });
+  });
+
+  it('checks again and keeps waiting when SignOff times out unsigned: nothing is published without an organizer', async () => {
+    // Prepare: each wait times out after 1 s; the organizer presses Publish only during the third
+    const campaign = new FakeCampaign({
+      supervisors: ['sup-1'],
+      answerOnInvitation: ['sup-1'],
+      signOff: { waitSeconds: 1, publishDuringWait: 3, publishAfterMs: 50 },
+    });
+    const runner = createRunner(campaign);
+
+    // Act
+    const executionArn = launch(runner, campaign);
+    const execution = await runner.waitForExecution(executionArn);
+
+    // Assess
+    const history = runner.history(executionArn);
+    const path = pathOf(history);
+    expect(execution.status).toBe('SUCCEEDED');
+    const signOffWait = ['SignOff', 'OpenSignOff', 'InSignOff'];
+    expect(path.slice(path.indexOf('Score'))).toEqual([
+      'Score',
+      'OpenSignOff',
+      'InSignOff',
+      ...signOffWait,
+      ...signOffWait,
+      ...signOffWait,
+      ...PUBLICATION,
+    ]);
+    expect(eventsOf(history, 'StateCaught', 'SignOff')).toMatchObject([
+      { errorEquals: ['States.Timeout'], next: 'OpenSignOff' },
+      { errorEquals: ['States.Timeout'], next: 'OpenSignOff' },
+    ]);
+    expect(campaign.summariesSentSignedOff.every((signed) => signed)).toBe(true);
   });
 
   it('runs each Distributed Map iteration as a child execution with its own history', async () => {

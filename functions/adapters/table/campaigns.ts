@@ -364,6 +364,27 @@ export class CampaignTable extends TableAccess {
     return this.transition(campaignId, ['fact-checking'], 'SET factCheckFinished = :v', { ':v': true });
   }
 
+  /** Puts a scored campaign's results in wait for an organizer's sign-off (idempotent). */
+  async awaitSignOff(campaignId: string): Promise<CampaignMeta> {
+    return this.transition(campaignId, ALLOWED_FROM['awaiting-sign-off'], 'SET #s = :to', {
+      ':to': 'awaiting-sign-off',
+    });
+  }
+
+  /**
+   * Records an organizer's sign-off of the draft results, once: refused (CampaignStateConflict) unless
+   * the campaign awaits sign-off and nobody signed it off yet.
+   */
+  async signOff(campaignId: string, by: string, at: string): Promise<CampaignMeta> {
+    return this.transition(
+      campaignId,
+      ['awaiting-sign-off'],
+      'SET signedOffAt = :at, signedOffBy = :by',
+      { ':at': at, ':by': by },
+      { condition: 'attribute_not_exists(signedOffAt)' },
+    );
+  }
+
   /**
    * Moves the campaign to `status`, setting `extra` beside it, provided the lifecycle allows the move
    * from where the campaign is (CampaignStateConflict otherwise; moving to where it is already is a no-op).

@@ -1,10 +1,11 @@
 import { store } from '../../adapters/table.ts';
-import type { ConsoleUser } from '../../core/access/console-access.ts';
+import { type ConsoleUser, may } from '../../core/access/console-access.ts';
 import { estimateCost, pricingRegion } from '../../core/campaign/aws-cost.ts';
 import type { CampaignMeta } from '../../core/campaign/lifecycle.ts';
 import type { ReviewQueueItem } from '../../core/findings/review.ts';
 import { CENTER_LEVELS, type Center, type CenterLevel } from '../../core/model.ts';
 import type { CampaignPageModel, NonResponder, ProgressGroup } from '../../core/render/console/campaign-page.ts';
+import { signOffModelOf } from '../../core/render/console/sign-off.ts';
 import { districtOf, inScope, loadQueue } from './scope.ts';
 
 /** Lambda always sets AWS_REGION; a region missing from the price table is priced as us-east-1. */
@@ -87,6 +88,7 @@ export const buildCampaignModel = async (meta: CampaignMeta, user: ConsoleUser):
     byLevel: CENTER_LEVELS.flatMap((level) => levels.get(level) ?? []),
     nonResponders,
     review: countReviews(items),
+    signOff: signOffModelOf(meta, may(user, 'publish')),
     ...(usage ? { cost: estimateCost(usage, COST_REGION, { assignments: meta.total }) } : {}),
   };
 };

@@ -60,6 +60,10 @@ export const MESSAGES = {
     text('未截止', 'Not closed'),
     text('请勾选确认后再截止。', 'Tick the confirmation to close the campaign.'),
   ],
+  notPublished: [
+    text('未签发', 'Not signed off'),
+    text('请勾选确认已核对结果后再签发。', 'Tick the box confirming you checked the results, then publish.'),
+  ],
   disputeNotFound: [
     text('未找到申诉', 'Dispute not found'),
     text('该问题没有申诉。', 'This finding was not disputed.'),
@@ -132,6 +136,10 @@ export const DONE: Readonly<Record<string, LocalizedText>> = {
   remind: text('提醒已安排，未答的督查员将收到提醒邮件。', 'A reminder is on its way to everyone yet to answer.'),
   'finish-review': text('审核已结束，开始评分。', 'Review finished: scoring starts.'),
   'finish-fact-check': text('事实核查已结束，开始评分。', 'Fact-check ended: scoring starts.'),
+  publish: text(
+    '已签发：各场所的评分通报和全市通报正在发出。',
+    "Signed off: the centers' summaries and the city summary are going out.",
+  ),
   ruled: text('已记录裁定。', 'Ruling recorded.'),
   unchanged: text('该裁定已记录，无需重复提交。', 'That ruling was already recorded.'),
 };
@@ -188,6 +196,12 @@ export const NOT_IN_PHASE: Readonly<Record<Phase, LocalizedText>> = {
   review: text('本次活动不在审核阶段。', 'The campaign is not in review.'),
   'fact-check': text('本次活动不在事实核查阶段。', 'The campaign is not in fact-check.'),
 };
+
+/** Why the results cannot be published: the campaign has no draft results awaiting sign-off. */
+export const NOTHING_TO_PUBLISH = text(
+  '本次活动没有待签发的结果：尚未评分，或已通报。',
+  'This campaign has no results awaiting sign-off: it is not scored yet, or already published.',
+);
 
 /** Why fact-check cannot end yet: disputes await a ruling. */
 export const disputesStillOpen = (open: number): LocalizedText =>

@@ -3,7 +3,7 @@ import { logger } from '../../adapters/logger.ts';
 import { mailer, surveyBaseUrl } from '../../adapters/mail/outbox.ts';
 import { store } from '../../adapters/table.ts';
 import { wakeCollect } from '../../adapters/workflow.ts';
-import type { ControlPorts, FinishPorts } from '../../app/campaign-control.ts';
+import type { ControlPorts, FinishPorts, SignOffPorts } from '../../app/campaign-control.ts';
 import type { RulingPorts } from '../../app/disputes.ts';
 import type { ReviewPorts } from '../../app/review.ts';
 
@@ -13,7 +13,7 @@ export const campaignPorts = {
   factCheck: store.factCheck,
   audit: store.audit,
   wake: wakeCollect,
-} satisfies ControlPorts & FinishPorts & RulingPorts;
+} satisfies ControlPorts & FinishPorts & SignOffPorts & RulingPorts;
 
 /** The real adapters of a review decision: besides the reviews and the audit log, what a returned response's email needs. */
 export const reviewPorts: ReviewPorts = {

@@ -1,8 +1,10 @@
 import { store } from '../../adapters/table.ts';
 import { recordAudit } from '../../app/audit.ts';
 import { loadCityResults } from '../../app/city-results.ts';
-import type { ConsoleUser } from '../../core/access/console-access.ts';
+import { type ConsoleUser, may } from '../../core/access/console-access.ts';
+import { hasResults } from '../../core/campaign/lifecycle.ts';
 import { renderResultsPage } from '../../core/render/console/results-page.ts';
+import { signOffModelOf } from '../../core/render/console/sign-off.ts';
 import { resultsCsv } from '../../core/scoring/report.ts';
 import { buildResultsWorkbook, XLSX_TYPE } from '../../core/scoring/results-workbook.ts';
 import type { HttpRequest, HttpResult } from '../../edge/http/types.ts';
@@ -26,7 +28,7 @@ export const loadScopedResults = async (
   campaign: CampaignContext,
 ): Promise<ScopedResults | HttpResult> => {
   const { meta } = campaign;
-  if (meta.status !== 'scored' && meta.status !== 'published') return answerMessage(request, 409, 'noResultsYet');
+  if (!hasResults(meta.status)) return answerMessage(request, 409, 'noResultsYet');
   const results = await loadCityResults(store, meta, session.now());
   return { results, rows: results.rows.filter((r) => inScope(session.user, r.center)) };
 };
@@ -42,6 +44,7 @@ export const showResults: CampaignHandler = async (request, session, campaign) =
       title: campaign.meta.campaign.title,
       ...districtOf(session.user),
       rows: scoped.rows,
+      signOff: signOffModelOf(campaign.meta, may(session.user, 'publish')),
     }),
   );
 };

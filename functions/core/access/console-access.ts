@@ -48,10 +48,10 @@ export class Forbidden extends Error {
 }
 
 /** What a console user can do. */
-export type ConsoleAction = 'view' | 'review' | 'remind' | 'extend' | 'close' | 'rule';
+export type ConsoleAction = 'view' | 'review' | 'remind' | 'extend' | 'close' | 'rule' | 'publish';
 
 const ACTIONS: Readonly<Record<ConsoleRole, readonly ConsoleAction[]>> = {
-  organizer: ['view', 'review', 'remind', 'extend', 'close', 'rule'],
+  organizer: ['view', 'review', 'remind', 'extend', 'close', 'rule', 'publish'],
   coordinator: ['view', 'review'],
   leader: ['view'],
 };

@@ -35,6 +35,10 @@ export const CampaignMeta = z.object({
   factCheckUntil: z.string().optional(),
   /** The organizers ended fact-check (every dispute ruled) before the window ended. */
   factCheckFinished: z.boolean().optional(),
+  /** When an organizer signed the draft results off (发布 / Publish): the summaries go out after it. */
+  signedOffAt: z.string().optional(),
+  /** Who signed the results off (their console username, or the CLI's operator). */
+  signedOffBy: z.string().optional(),
   failure: z.object({ error: z.string(), cause: z.string() }).optional(),
   /** The last mail batch that failed for good, and why (NotifyFailure explains a failed Map with it). */
   mailFailure: MailBatchFailure.optional(),
@@ -52,12 +56,15 @@ export const ALLOWED_FROM: Readonly<Record<CampaignStatus, readonly CampaignStat
   reviewing: ['closed', 'reviewing'],
   'fact-checking': ['closed', 'reviewing', 'fact-checking'],
   scored: ['closed', 'reviewing', 'fact-checking', 'scored'],
-  published: ['scored', 'published'],
-  failed: ['draft', 'open', 'closed', 'reviewing', 'fact-checking', 'scored', 'failed'],
+  // Scored results wait for an organizer's sign-off unless the campaign publishes them on its own.
+  'awaiting-sign-off': ['scored', 'awaiting-sign-off'],
+  published: ['scored', 'awaiting-sign-off', 'published'],
+  failed: ['draft', 'open', 'closed', 'reviewing', 'fact-checking', 'scored', 'awaiting-sign-off', 'failed'],
 };
 
 /** Whether a campaign in status `from` may move to `to`. */
 export const canMove = (from: CampaignStatus, to: CampaignStatus): boolean => ALLOWED_FROM[to].includes(from);
 
-/** Whether the campaign has results to read: it was scored (and maybe published). */
-export const hasResults = (status: CampaignStatus): boolean => status === 'scored' || status === 'published';
+/** Whether the campaign has results to read: it was scored (a draft awaiting sign-off, or published). */
+export const hasResults = (status: CampaignStatus): boolean =>
+  status === 'scored' || status === 'awaiting-sign-off' || status === 'published';

@@ -116,6 +116,7 @@ export const WakeSignal = z.object({
     'reminder-requested',
     'review-finished',
     'fact-check-finished',
+    'signed-off',
   ]),
   at: z.string(),
 });
@@ -172,6 +173,8 @@ export const WORKFLOW_FUNCTIONS = {
   OpenFactCheckFunctionArn: 'open-fact-check',
   AwaitFactCheckFunctionArn: 'await-fact-check',
   CheckFactCheckFunctionArn: 'check-fact-check',
+  OpenSignOffFunctionArn: 'open-sign-off',
+  AwaitSignOffFunctionArn: 'await-sign-off',
   CloseCampaignFunctionArn: 'close-campaign',
   ScoreCampaignFunctionArn: 'score-campaign',
   FailCampaignFunctionArn: 'fail-campaign',

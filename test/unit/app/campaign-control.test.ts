@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { AuditEntry } from '../../../functions/adapters/table/audit.ts';
-import { controlCampaign, finishPhase } from '../../../functions/app/campaign-control.ts';
+import { controlCampaign, finishPhase, signOffResults } from '../../../functions/app/campaign-control.ts';
 import type { CampaignMeta } from '../../../functions/core/campaign/lifecycle.ts';
 import type { WakeSignal } from '../../../functions/core/campaign/workflow-contract.ts';
 import { CampaignStateConflict } from '../../../functions/core/errors.ts';
@@ -129,5 +129,66 @@ describe('ending a phase early', () => {
     expect(outcome).toEqual({ kind: 'not-in-phase' });
     expect(ports.wake).not.toHaveBeenCalled();
     expect(ports.audit.appendAudit).not.toHaveBeenCalled();
+  });
+});
+
+describe('signing off the draft results', () => {
+  const awaiting = () => campaignMetaOf(def, { status: 'awaiting-sign-off', taskToken: 'token-9' });
+  const signOffPorts = (meta: CampaignMeta, refuse = false) => {
+    const campaigns = {
+      signOff: vi.fn(async (_id: string, by: string, at: string) => {
+        if (refuse) throw new CampaignStateConflict(`campaign ${def.campaign.id} is ${meta.status}`);
+        return { ...meta, signedOffAt: at, signedOffBy: by };
+      }),
+      getMeta: vi.fn(async () => meta),
+    };
+    const audit = { appendAudit: vi.fn(async (_entry: AuditEntry) => {}) };
+    const wake = vi.fn(async (_token: string, _signal: WakeSignal) => 'woken' as const);
+    return { campaigns, audit, wake };
+  };
+
+  it('records who signed off, audits it once per campaign and wakes the waiting SignOff task', async () => {
+    // Prepare
+    const ports = signOffPorts(awaiting());
+
+    // Act
+    const outcome = await signOffResults(ports, { campaignId: def.campaign.id, actor: ACTOR, at: NOW });
+
+    // Assess
+    expect(outcome).toMatchObject({ kind: 'signed-off', wake: 'woken' });
+    expect(ports.campaigns.signOff).toHaveBeenCalledWith(def.campaign.id, 'organizer', NOW.toISOString());
+    expect(ports.wake).toHaveBeenCalledWith('token-9', { reason: 'signed-off', at: NOW.toISOString() });
+    expect(ports.audit.appendAudit.mock.calls.map(([e]) => [e.id, e.action, e.target, e.actor, e.at])).toEqual([
+      [`publish-${def.campaign.id}`, 'results.publish', def.campaign.id, ACTOR, NOW.toISOString()],
+    ]);
+  });
+
+  it('says who signed off before, and mends a sign-off whose wake-up was lost when its signer presses again', async () => {
+    // Prepare: signed off by the same organizer a minute ago, the campaign still waiting
+    const at = '2026-12-04T23:59:00.000Z';
+    const ports = signOffPorts({ ...awaiting(), signedOffAt: at, signedOffBy: 'organizer' }, true);
+
+    // Act
+    const outcome = await signOffResults(ports, { campaignId: def.campaign.id, actor: ACTOR, at: NOW });
+
+    // Assess: the same audit entry (same id and time, a no-op once written) and the wake-up again
+    expect(outcome).toEqual({ kind: 'already', signedOffAt: at, signedOffBy: 'organizer' });
+    expect(ports.audit.appendAudit.mock.calls.map(([e]) => [e.id, e.at])).toEqual([[`publish-${def.campaign.id}`, at]]);
+    expect(ports.wake).toHaveBeenCalledWith('token-9', { reason: 'signed-off', at: NOW.toISOString() });
+  });
+
+  it('refuses a campaign with nothing awaiting sign-off, auditing and waking nothing', async () => {
+    // Prepare: published on its own (autoPublish), or not scored yet
+    for (const status of ['published', 'fact-checking'] as const) {
+      const ports = signOffPorts(campaignMetaOf(def, { status, taskToken: 'token-9' }), true);
+
+      // Act
+      const outcome = await signOffResults(ports, { campaignId: def.campaign.id, actor: ACTOR, at: NOW });
+
+      // Assess
+      expect(outcome).toEqual({ kind: 'not-awaiting', status });
+      expect(ports.audit.appendAudit).not.toHaveBeenCalled();
+      expect(ports.wake).not.toHaveBeenCalled();
+    }
   });
 });

@@ -101,6 +101,12 @@ describe('what happens next', () => {
     expect(nextEvent(metaOf({ status: 'draft' }), NOW).what).toMatch(/^preparing/);
     expect(nextEvent(metaOf({ status: 'closed' }), NOW).what).toMatch(/^scoring/);
     expect(nextEvent(metaOf({ status: 'published' }), NOW).what).toContain(`supervision results ${def.campaign.id}`);
+    expect(nextEvent(metaOf({ status: 'awaiting-sign-off' }), NOW).what).toContain(
+      `supervision publish ${def.campaign.id}`,
+    );
+    expect(
+      nextEvent(metaOf({ status: 'awaiting-sign-off', signedOffAt: '2026-12-05T00:00:00Z', signedOffBy: 'li' }), NOW),
+    ).toMatchObject({ what: expect.stringContaining('signed off by li'), at: '2026-12-05T00:00:00Z' });
   });
 });
 
@@ -197,6 +203,36 @@ describe('the status report on the embedded cloud', () => {
   it('prices a region missing from the table as us-east-1', async () => {
     const report = await readCampaignStatus(targetWith(usage, 'eu-west-1'), def.campaign.id, NOW);
     expect(report.cost?.region).toBe('us-east-1');
+  });
+
+  it('heads the report with the answers its bars add up to, while the campaign counter still catches up', async () => {
+    // Prepare: three of four assignments answered, the counter (fed by the answer stream) still at one
+    const assignments = [
+      { id: 'A1', supervisorId: 'S1', centerId: 'C1', answeredAt: '2026-12-02T01:00:00Z' },
+      { id: 'A2', supervisorId: 'S2', centerId: 'C1', answeredAt: '2026-12-02T01:00:01Z' },
+      { id: 'A3', supervisorId: 'S1', centerId: 'C2', answeredAt: '2026-12-02T01:00:02Z' },
+      { id: 'A4', supervisorId: 'S2', centerId: 'C2' },
+    ];
+    const target = targetWith(undefined, 'eu-west-1');
+    const store = target.store as unknown as { assignments: { streamAssignments: () => AsyncIterable<unknown> } };
+    store.assignments.streamAssignments = async function* () {
+      yield* assignments;
+    };
+
+    // Act
+    const report = await readCampaignStatus(target, def.campaign.id, NOW);
+    const text = formatCampaignStatus(report);
+
+    // Assess
+    const sum = (groups: readonly { answered: number; total: number }[]) =>
+      groups.reduce((s, g) => ({ answered: s.answered + g.answered, total: s.total + g.total }), {
+        answered: 0,
+        total: 0,
+      });
+    expect({ answered: report.answered, total: report.total }).toEqual({ answered: 3, total: 4 });
+    expect(sum(report.byLevel)).toEqual({ answered: 3, total: 4 });
+    expect(sum(report.byDistrict)).toEqual({ answered: 3, total: 4 });
+    expect(text).toMatch(/\nresponses 答卷 {3}3\/4 /);
   });
 });
 

@@ -114,6 +114,27 @@ describe('reading a campaign folder', () => {
     expect(read.definition?.campaign).toMatchObject({ review: { workingDays: 1 }, factCheck: { workingDays: 3 } });
   });
 
+  it('writes the default windows and the sign-off into the campaign.yaml of init, where an organizer sees them', async () => {
+    // Prepare
+    const dir = await tempDir();
+    await writeCampaignFolder(dir, sampleCampaign(NOW, 'defaults'), 'csv');
+
+    // Act
+    const yaml = await readFile(join(dir, 'campaign.yaml'), 'utf8');
+    const read = await loadCampaignFolder(dir, NOW);
+
+    // Assess: stated in the file, not left to defaults the organizer cannot see
+    expect(yaml).toMatch(/^review: .*\n {2}workingDays: 3$/m);
+    expect(yaml).toMatch(/^factCheck: .*\n {2}workingDays: 5$/m);
+    expect(yaml).toMatch(/^autoPublish: false {2}# false: scores wait as a draft \(待签发\)/m);
+    expect(read.problems).toEqual([]);
+    expect(read.definition?.campaign).toMatchObject({
+      review: { workingDays: 3 },
+      factCheck: { workingDays: 5 },
+      autoPublish: false,
+    });
+  });
+
   it('reads CSV rosters saved by Chinese Excel in GB18030, without BOM', async () => {
     // Prepare
     const definition = sampleCampaign(NOW, 'gb-roster');

@@ -9,6 +9,7 @@ const ORDER: readonly CampaignStatus[] = [
   'reviewing',
   'fact-checking',
   'scored',
+  'awaiting-sign-off',
   'published',
 ];
 
@@ -34,9 +35,19 @@ describe('the campaign lifecycle', () => {
     expect(CAMPAIGN_STATUSES.filter((from) => !canMove(from, 'failed'))).toEqual(['published']);
   });
 
-  it('publishes only scored results, and has results only once scored', () => {
+  it('publishes only scored results, signed off or published on their own, and has results only once scored', () => {
     // Assess
-    expect(ALLOWED_FROM.published).toEqual(['scored', 'published']);
-    expect(CAMPAIGN_STATUSES.filter(hasResults)).toEqual(['scored', 'published']);
+    expect(ALLOWED_FROM.published).toEqual(['scored', 'awaiting-sign-off', 'published']);
+    expect(CAMPAIGN_STATUSES.filter(hasResults)).toEqual(['scored', 'awaiting-sign-off', 'published']);
+  });
+
+  it('holds only scored results for sign-off, and a held campaign can only be published or fail', () => {
+    // Act
+    const into = CAMPAIGN_STATUSES.filter((from) => canMove(from, 'awaiting-sign-off'));
+    const outOf = CAMPAIGN_STATUSES.filter((to) => to !== 'awaiting-sign-off' && canMove('awaiting-sign-off', to));
+
+    // Assess
+    expect(into).toEqual(['scored', 'awaiting-sign-off']);
+    expect(outOf).toEqual(['published', 'failed']);
   });
 });

@@ -10,6 +10,7 @@ import {
   formatCostTotal,
   formatUsd,
 } from '../../campaign/aws-cost.ts';
+import { hasResults } from '../../campaign/lifecycle.ts';
 import type { ReviewStatus } from '../../findings/review.ts';
 import { escapeHtml, formatBeijingTime, type Lang, LEVEL_LABELS } from '../../i18n.ts';
 import type { CampaignStatus, CenterLevel, LocalizedText } from '../../model.ts';
@@ -23,6 +24,7 @@ import {
   say,
   showText,
 } from './layout.ts';
+import { renderSignOff, type SignOffModel } from './sign-off.ts';
 
 /** Answered of assigned for one group (a district, a level). */
 export interface ProgressGroup {
@@ -59,6 +61,8 @@ export interface CampaignPageModel {
   cost?: CostEstimate;
   /** A refused new deadline: what was typed and why, shown beside the field. */
   deadlineError?: { value: string; message: LocalizedText };
+  /** Where the scored results stand: a draft awaiting sign-off, signed off, published. */
+  signOff?: SignOffModel;
 }
 
 const renderGroupTable = (groups: readonly ProgressGroup[], heading: string, lang: Lang) =>
@@ -109,11 +113,12 @@ export const renderCampaignPage = (c: ConsolePageContext, m: CampaignPageModel):
   return renderConsolePage(
     c,
     m.title,
-    `<nav class="tabs card">${m.status === 'scored' || m.status === 'published' ? `<a href="${base}/results${q}">${say(c.lang, '评分结果', 'Results')}</a>` : ''}<a href="${base}/review${q}">${say(c.lang, '审核答卷', 'Review responses')}</a><a href="${base}/disputes${q}">${say(c.lang, '申诉复核', 'Disputes')}</a>${c.user?.role !== 'coordinator' ? `<a href="${base}/audit${q}">${say(c.lang, '操作日志', 'Audit log')}</a>` : ''}</nav>
+    `<nav class="tabs card">${hasResults(m.status) ? `<a href="${base}/results${q}">${say(c.lang, '评分结果', 'Results')}</a>` : ''}<a href="${base}/review${q}">${say(c.lang, '审核答卷', 'Review responses')}</a><a href="${base}/disputes${q}">${say(c.lang, '申诉复核', 'Disputes')}</a>${c.user?.role !== 'coordinator' ? `<a href="${base}/audit${q}">${say(c.lang, '操作日志', 'Audit log')}</a>` : ''}</nav>
 <section class="card" aria-labelledby="h-overall"><h2 id="h-overall">${say(c.lang, '总体进度', 'Progress')} · ${scope}</h2>
 <p><span class="badge">${showText(STATUS_LABELS[m.status], c.lang)}</span> ${say(c.lang, '截止', 'Deadline')} ${escapeHtml(formatBeijingTime(m.deadline))}</p>
 <p class="big">${m.answered}/${m.total} · ${computePercent(m.answered, m.total)}%</p>${renderProgress(m.answered, m.total, c.lang)}
 <p class="muted">${say(c.lang, '审核', 'Review')}: ${say(c.lang, '待审核', 'pending')} ${review.pending} · ${say(c.lang, '有提示', 'flagged')} ${review.flagged} · ${say(c.lang, '已通过', 'approved')} ${review.approved} · ${say(c.lang, '已退回', 'returned')} ${review.returned} · ${say(c.lang, '已作废', 'rejected')} ${review.rejected}</p></section>
+${m.signOff ? renderSignOff(c.lang, base, m.signOff, `${base}/results${q}`) : ''}
 ${c.user?.role === 'organizer' && m.status === 'open' ? renderActions(c.lang, base, m) : ''}${
   c.user?.role === 'organizer' && m.status === 'reviewing'
     ? `<section class="card" aria-labelledby="h-finish"><h2 id="h-finish">${say(c.lang, '审核阶段', 'Review')}</h2><p>${say(c.lang, `审核截止 ${m.reviewUntil ? formatBeijingTime(m.reviewUntil) : ''}；退回的答卷可由督查员修改。审核完毕即可开始评分。`, `Review ends ${m.reviewUntil ? formatBeijingTime(m.reviewUntil) : ''}; supervisors can correct returned responses meanwhile. Finish review to start scoring now.`)}</p>

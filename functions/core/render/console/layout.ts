@@ -14,6 +14,7 @@ header{background:#0b4f8a;color:#fff;padding:12px 16px;display:flex;flex-wrap:wr
 header a{color:#fff}header .who{font-size:14px}main{max-width:1080px;margin:0 auto;padding:16px}
 h1{font-size:22px;margin:8px 0 16px}h2{font-size:18px;margin:24px 0 8px}
 .card{background:#fff;border-radius:8px;padding:16px;margin:0 0 16px;box-shadow:0 1px 2px rgba(0,0,0,.08)}
+.card.draft{border-left:6px solid #8a6d00;background:#fffaf0}
 table{width:100%;border-collapse:collapse;background:#fff}th,td{text-align:left;padding:8px;border-bottom:1px solid #dde3ea;vertical-align:top}
 th{font-size:14px;color:#44515f}.num{text-align:right;font-variant-numeric:tabular-nums}
 progress{width:100%;min-width:80px;height:10px;accent-color:#1f7a3f}.inline{display:inline}caption{text-align:left}.big{font-size:20px}
@@ -59,6 +60,7 @@ export const STATUS_LABELS: Readonly<Record<CampaignStatus, LocalizedText>> = {
   reviewing: { zh: '审核中', en: 'In review' },
   'fact-checking': { zh: '事实核查中', en: 'Fact-check' },
   scored: { zh: '已评分', en: 'Scored' },
+  'awaiting-sign-off': { zh: '待签发', en: 'Awaiting sign-off' },
   published: { zh: '已通报', en: 'Published' },
   failed: { zh: '运行失败', en: 'Failed' },
 };

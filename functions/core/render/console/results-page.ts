@@ -7,6 +7,7 @@ import type { CenterLevel, LocalizedText } from '../../model.ts';
 import type { Grade } from '../../scoring/records.ts';
 import { type ReportRow, rowsByLevel, WARNING_FLAGS } from '../../scoring/report.ts';
 import { type ConsolePageContext, renderCell, renderConsolePage, say, showText } from './layout.ts';
+import { renderSignOff, type SignOffModel } from './sign-off.ts';
 
 /** Colors of the grade bands in the charts. */
 const GRADE_COLORS: Readonly<Record<Grade, string>> = {
@@ -58,6 +59,8 @@ export interface ResultsPageModel {
   title: LocalizedText;
   district?: string;
   rows: readonly ReportRow[];
+  /** Where the results stand: a draft awaiting sign-off is said so above them. */
+  signOff?: SignOffModel;
 }
 
 /** Scores by level, each level a chart of scores and intervals, then its table; with the downloads. */
@@ -84,6 +87,7 @@ ${renderCell(say(c.lang, '90% 区间', '90% interval'), r.score.ci90 ? `${r.scor
     { zh: `结果：${m.title.zh}`, en: `Results: ${m.title.en}` },
     `<nav class="tabs card"><a href="${base}${q}">${say(c.lang, '返回进度', 'Back to progress')}</a><a href="${base}/results.xlsx">${say(c.lang, '下载 Excel', 'Download XLSX')}</a><a href="${base}/results.csv">${say(c.lang, '下载 CSV', 'Download CSV')}</a></nav>
 ${m.district ? `<p class="muted">${say(c.lang, `仅显示 ${m.district} 的场所`, `Centers of ${m.district} only`)}</p>` : ''}
+${m.signOff ? renderSignOff(c.lang, base, m.signOff) : ''}
 ${levels || `<p class="card">${say(c.lang, '没有评分结果。', 'No scores.')}</p>`}`,
   );
 };
