@@ -65,7 +65,7 @@ export const renderDistribution = (f: CityFacts) => {
 
 /** One row of a league table. */
 const renderLeagueRow = (f: CityFacts, r: ReportRow) =>
-  `<tr>${renderCell(r.score.rank === null ? '—' : String(r.score.rank), 'right')}${renderCell(centerCell(r.center, f))}${renderCell(`<strong>${formatScore(r.score.score)}</strong>`, 'right')}${renderCell(r.score.grade ? `<span style="color:${GRADE_COLORS[r.score.grade]}">${escapeHtml(GRADE_LABELS[r.score.grade][f.lang])}</span>` : '—', 'left', true)}${renderCell(formatSigned(r.change?.score), 'right')}${renderCell((r.score.flags ?? []).some((flag) => flag in WARNING_FLAGS) ? '⚠' : '')}</tr>`;
+  `<tr>${renderCell(r.score.rank === null ? '—' : String(r.score.rank), 'right')}${renderCell(centerCell(r.center, f))}${renderCell(`<strong>${formatScore(r.score.score)}</strong>`, 'right')}${renderCell(r.score.grade ? `<span style="color:${GRADE_COLORS[r.score.grade]};word-break:normal;overflow-wrap:normal">${escapeHtml(GRADE_LABELS[r.score.grade][f.lang])}</span>` : '—', 'left', f.lang === 'zh')}${renderCell(formatSigned(r.change?.score), 'right')}${renderCell((r.score.flags ?? []).some((flag) => flag in WARNING_FLAGS) ? '⚠' : '')}</tr>`;
 
 /** A league table per level of the supervised centers; a long level shows its top and bottom. */
 export const renderLeague = (m: CitySummaryModel, f: CityFacts) => {
@@ -77,7 +77,7 @@ export const renderLeague = (m: CitySummaryModel, f: CityFacts) => {
         list.length <= LEAGUE_ROWS_SHOWN
           ? list.map(row).join('')
           : `${list.slice(0, 20).map(row).join('')}<tr><td colspan="6" align="center" style="padding:5px 6px;font-size:12px;color:${MUTED};border-bottom:1px solid #eceff1">${escapeHtml(say(lang, `… 另有 ${list.length - 30} 个场所见附件 …`, `… ${list.length - 30} more in the attachment …`))}</td></tr>${list.slice(-10).map(row).join('')}`;
-      return `<h3 style="margin:14px 0 2px;font-size:15px">${escapeHtml(LEVEL_LABELS[level][lang])} <span style="font-weight:normal;color:${MUTED};font-size:13px">${escapeHtml(say(lang, `${list.length} 个场所 · 中位数 ${formatScore(m.summary?.levels[level]?.median)}`, `${list.length} centers · median ${formatScore(m.summary?.levels[level]?.median)}`))}</span></h3>${renderTable(
+      return `<h3 style="margin:14px 0 2px;font-size:15px">${escapeHtml(LEVEL_LABELS[level][lang])} <span style="font-weight:normal;color:${MUTED};font-size:13px">${escapeHtml(say(lang, `${list.length} 个场所 · 中位数 ${formatScore(m.summary?.levels[level]?.median)}`, `${list.length} ${list.length === 1 ? 'center' : 'centers'} · median ${formatScore(m.summary?.levels[level]?.median)}`))}</span></h3>${renderTable(
         `${renderHeaderCell(say(lang, '排名', 'Rank'), 'right')}${renderHeaderCell(say(lang, '场所', 'Center'))}${renderHeaderCell(say(lang, '得分', 'Score'), 'right')}${renderHeaderCell(say(lang, '等级', 'Grade'))}${renderHeaderCell(say(lang, '较上月', 'Change'), 'right')}${renderHeaderCell(say(lang, '提示', 'Note'))}`,
         shown,
         `league-${level}`,
@@ -91,7 +91,7 @@ export const renderUnsupervised = (f: CityFacts) => {
   const { lang, unsupervised } = f;
   if (unsupervised.length === 0)
     return `<p>${renderSmall(escapeHtml(say(lang, '每个场所本期均有监督员督查。', 'Every center was supervised this period.')))}</p>`;
-  return `<p style="margin:4px 0">${escapeHtml(say(lang, `以下 ${unsupervised.length} 个场所本期没有监督员督查，不参与排名和评级：`, `No supervisor visited these ${unsupervised.length} centers this period; they are not ranked or graded:`))}</p><ul style="padding-left:20px;margin:6px 0" data-testid="unsupervised">${unsupervised
+  return `<p style="margin:4px 0">${escapeHtml(say(lang, `以下 ${unsupervised.length} 个场所本期没有监督员督查，不参与排名和评级：`, unsupervised.length === 1 ? 'No supervisor visited this center this period; it is not ranked or graded:' : `No supervisor visited these ${unsupervised.length} centers this period; they are not ranked or graded:`))}</p><ul style="padding-left:20px;margin:6px 0" data-testid="unsupervised">${unsupervised
     .slice(0, LIST_CAP)
     .map(
       (r) =>
@@ -181,7 +181,7 @@ export const renderStanding = (f: CityFacts) => {
   return top.length === 0
     ? `<p>${renderSmall('—')}</p>`
     : renderTable(
-        `${renderHeaderCell(say(lang, '名次', 'Rank'), 'right')}${renderHeaderCell(say(lang, '监督员', 'Supervisor'))}${renderHeaderCell(say(lang, '参与', 'Done'), 'right')}${renderHeaderCell(say(lang, '及时', 'On time'), 'right')}${renderHeaderCell(say(lang, '问题', 'Problems'), 'right')}${renderHeaderCell(say(lang, '一致性', 'Agree'), 'right')}${renderHeaderCell(say(lang, '综合', 'Total'), 'right')}`,
+        `${renderHeaderCell(say(lang, '名次', 'Rank'), 'right')}${renderHeaderCell(say(lang, '监督员', 'Supervisor'))}${renderHeaderCell(say(lang, '参与', 'Done'), 'right')}${renderHeaderCell(say(lang, '及时', 'On time'), 'right')}${renderHeaderCell(say(lang, '问题', 'Found'), 'right')}${renderHeaderCell(say(lang, '一致性', 'Agree'), 'right')}${renderHeaderCell(say(lang, '综合', 'Total'), 'right')}`,
         top
           .map(
             (s) =>

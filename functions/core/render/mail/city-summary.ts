@@ -50,7 +50,7 @@ ${renderHeading(say(lang, '优秀监督员', 'Excellent supervisors'))}${renderS
         say(
           lang,
           '问题 = 本期发现 / 累计经确认；综合 = 40% 参与 + 20% 及时（提醒前提交）+ 20% 经确认的问题 + 20% 与共识一致。',
-          'Problems = found this month / confirmed to date. Total = 40% participation + 20% timeliness (before the reminder) + 20% confirmed problems + 20% agreement with the consensus.',
+          'Found = problems found this month / confirmed to date. Total = 40% participation + 20% timeliness (before the reminder) + 20% confirmed problems + 20% agreement with the consensus.',
         ),
       ),
     )}</p>

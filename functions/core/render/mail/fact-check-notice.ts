@@ -40,7 +40,7 @@ export const renderFactCheckNotice = (m: FactCheckNoticeModel): RenderedMail => 
 <p>Supervisors found the ${n === 1 ? 'problem' : `${n} problems`} below at <strong>${escapeHtml(center)}</strong> (draft findings). If one is wrong, dispute it with your reason through the link by <strong>${escapeHtml(due)}</strong>; the organizers rule on every dispute before results are published.</p>
 ${listHtml}
 <p><a href="${escapeHtml(m.url)}" style="color:#0d47a1">Review and dispute</a></p>
-<p style="color:#607d8b;font-size:13px">This link is for the center's official only.</p>`,
+<p style="color:#546e7a;font-size:13px">This link is for the center's official only.</p>`,
       ),
       text: `Dear ${m.center.official.name},
 
@@ -60,7 +60,7 @@ ${m.url}
 <p>本次督查在 <strong>${escapeHtml(center)}</strong> 发现以下 ${n} 个问题（初步结论）。如有不符，请在 <strong>${escapeHtml(due)}</strong> 前通过链接逐项提出申诉并说明理由；组织方复核后再公布结果。</p>
 ${listHtml}
 <p><a href="${escapeHtml(m.url)}" style="color:#0d47a1">查看并申诉</a></p>
-<p style="color:#607d8b;font-size:13px">此链接仅供本场所负责人使用。</p>`,
+<p style="color:#546e7a;font-size:13px">此链接仅供本场所负责人使用。</p>`,
     ),
     text: `${m.center.official.name}，您好：
 

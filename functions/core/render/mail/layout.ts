@@ -55,7 +55,7 @@ export const computePercent = (part: number, whole: number) => (whole > 0 ? Math
 export const toOneLine = mailHeaderText;
 
 /** Muted text. */
-export const MUTED = '#607d8b';
+export const MUTED = '#546e7a';
 /** Body text. */
 export const INK = '#1d2733';
 /** A center's bar. */
@@ -69,13 +69,13 @@ const TRACK = '#eceff1';
 export const GRADE_COLORS: Record<Grade, string> = {
   excellent: '#2e7d32',
   good: '#1565c0',
-  pass: '#ef6c00',
+  pass: '#b45309',
   rectify: '#c62828',
 };
 
 /** Colors of the rectification statuses. */
 export const STATUS_COLORS: Record<RectificationStatus, string> = {
-  open: '#ef6c00',
+  open: '#b45309',
   overdue: '#c62828',
   'reported-fixed': '#1565c0',
   confirmed: '#2e7d32',
@@ -112,7 +112,7 @@ export const renderButton = (url: string, label: string) =>
 // Data tables are styled by class: inline styles on every cell would push a city's summary past the
 // ~100 KB at which Gmail clips a message. Without the style block they still read, unstyled.
 const TABLE_STYLE =
-  '.t{border-collapse:collapse;margin:6px 0 12px}.t th{padding:6px 4px;font-size:12px;color:#455a64;border-bottom:2px solid #cfd8dc;vertical-align:bottom;word-break:keep-all}.t th span{font-weight:normal}.t td{padding:5px 4px;border-bottom:1px solid #eceff1;font-size:13px;vertical-align:top;overflow-wrap:anywhere;word-break:break-word}.t td.n{white-space:nowrap}.t .en{font-size:11px;color:#607d8b}';
+  '.t{border-collapse:collapse;margin:6px 0 12px}.t th{padding:6px 4px;font-size:12px;color:#455a64;border-bottom:2px solid #cfd8dc;vertical-align:bottom;word-break:keep-all}.t th span{font-weight:normal}.t td{padding:5px 4px;border-bottom:1px solid #eceff1;font-size:13px;vertical-align:top;overflow-wrap:anywhere;word-break:break-word}.t td.n{white-space:nowrap}.t .en{font-size:11px;color:#546e7a}';
 
 /** A summary's page in one language: title and subtitle, the body, and a footer; 680 wide, data tables styled. */
 export const renderSummaryPage = (lang: Lang, title: string, subtitle: string, body: string, footer: string) =>

@@ -38,7 +38,7 @@ export const renderReturnedNotice = (m: ReturnedNoticeModel): RenderedMail => {
 <p>A reviewer returned your answers for <strong>${escapeHtml(center)}</strong>. Please correct them as the comment below says and submit again through the same link by <strong>${escapeHtml(due)}</strong>. Answers left as they are count as submitted.</p>
 <blockquote style="${COMMENT_STYLE}">${escapeHtml(m.comment)}</blockquote>
 ${list.html}
-<p style="color:#607d8b;font-size:13px">This link is personal to you; please do not forward it.</p>`,
+<p style="color:#546e7a;font-size:13px">This link is personal to you; please do not forward it.</p>`,
       ),
       text: `Dear ${m.supervisor.name},
 
@@ -59,7 +59,7 @@ ${list.text}
 <p>审核人员退回了您对 <strong>${escapeHtml(center)}</strong> 提交的问卷，请按以下意见修改，并在 <strong>${escapeHtml(due)}</strong> 前通过原链接重新提交。未修改的，按已提交的答卷计入。</p>
 <blockquote style="${COMMENT_STYLE}">${escapeHtml(m.comment)}</blockquote>
 ${list.html}
-<p style="color:#607d8b;font-size:13px">此链接仅供您本人使用，请勿转发。</p>`,
+<p style="color:#546e7a;font-size:13px">此链接仅供您本人使用，请勿转发。</p>`,
     ),
     text: `${m.supervisor.name}，您好：
 
