@@ -102,7 +102,7 @@ describe('the center summary in Chinese', () => {
     expect(mail.html).toContain('第 2 名 / 共 3 个区级场所');
     expect(mail.html).toContain('良好');
     expect(mail.html).toContain('较上月上升 ▲ 3.2 分');
-    expect(mail.text).toContain('排名: 第 2 名 / 共 3 个区级场所');
+    expect(mail.text).toContain('排名：第 2 名 / 共 3 个区级场所');
   });
 
   it('says how sure the score is in plain words, without the method’s terms', () => {
@@ -146,7 +146,7 @@ describe('the center summary in Chinese', () => {
     // Assess: standardization 88 = median 88 is level, facilitation 91.2 is 2.6 above 88.6
     expect(mail.html).toContain('便利化：91.2，高于全市中位数 2.6 分');
     expect(mail.html).not.toContain('data-testid="gap"');
-    expect(mail.text).toContain('✓ 便利化 91.2, 高于全市中位数 2.6 分');
+    expect(mail.text).toContain('✓ 便利化 91.2，高于全市中位数 2.6 分');
   });
 
   it('escapes every piece of user text', () => {

@@ -18,10 +18,11 @@ const scoreLines = (f: CenterFacts): string[] => {
         'No supervisor visited this center this period, so it has no score, grade or rank this time.',
       ),
     ];
+  const colon = say(lang, '：', ': ');
   return [
-    `${say(lang, '得分', 'Score')}: ${formatScore(score.score)} / 100 · ${f.grade}`,
-    `${say(lang, '排名', 'Rank')}: ${f.rank}`,
-    `${say(lang, '变化', 'Change')}: ${f.change}`,
+    `${say(lang, '得分', 'Score')}${colon}${formatScore(score.score)} / 100 · ${f.grade}`,
+    `${say(lang, '排名', 'Rank')}${colon}${f.rank}`,
+    `${say(lang, '变化', 'Change')}${colon}${f.change}`,
     ...f.certainty,
   ];
 };
@@ -36,14 +37,17 @@ const dimensionLines = (m: CenterSummaryModel, f: CenterFacts): string[] => {
       const v = score.dimensions[d] ?? null;
       const median = m.medians?.dimensions[d];
       const lead = v !== null && median !== null && median !== undefined ? v - median : null;
-      return `  ${DIMENSION_LABELS[d][lang]}: ${formatScore(v)} (${formatScore(median)}${lead === null ? '' : `; ${describeLead(lead, lang, 'it')}`})`;
+      return lang === 'zh'
+        ? `  ${DIMENSION_LABELS[d].zh}：${formatScore(v)}（${formatScore(median)}${lead === null ? '' : `，${describeLead(lead, lang, 'it')}`}）`
+        : `  ${DIMENSION_LABELS[d].en}: ${formatScore(v)} (${formatScore(median)}${lead === null ? '' : `; ${describeLead(lead, lang, 'it')}`})`;
     }),
     '',
     ...(f.strengths.length > 0
       ? [
           say(lang, '亮点', 'Strengths'),
           ...f.strengths.map(
-            (s) => `  ✓ ${DIMENSION_LABELS[s.dimension][lang]} ${formatScore(s.value)}, ${describeLead(s.lead, lang)}`,
+            (s) =>
+              `  ✓ ${DIMENSION_LABELS[s.dimension][lang]} ${formatScore(s.value)}${say(lang, '，', ', ')}${describeLead(s.lead, lang)}`,
           ),
         ]
       : []),
@@ -51,7 +55,8 @@ const dimensionLines = (m: CenterSummaryModel, f: CenterFacts): string[] => {
       ? [
           say(lang, '短板', 'Gaps'),
           ...f.gaps.map(
-            (g) => `  ! ${DIMENSION_LABELS[g.dimension][lang]} ${formatScore(g.value)}, ${describeLead(g.lead, lang)}`,
+            (g) =>
+              `  ! ${DIMENSION_LABELS[g.dimension][lang]} ${formatScore(g.value)}${say(lang, '，', ', ')}${describeLead(g.lead, lang)}`,
           ),
         ]
       : []),
@@ -73,13 +78,13 @@ const problemLines = (f: CenterFacts): string[] => {
     say(lang, '发现问题与整改期限', 'Problems found and due dates'),
     f.total === 0
       ? `  ${none}`
-      : `  ${say(lang, `整改事项共 ${f.total} 项`, `${f.total} ${f.total === 1 ? 'item' : 'items'}`)}: ${f.counts}`,
+      : `  ${say(lang, `整改事项共 ${f.total} 项：`, `${f.total} ${f.total === 1 ? 'item' : 'items'}: `)}${f.counts}`,
     ...f.items.flatMap((item, i) => [
       `  ${i + 1}. [${describeStatus(item.status, lang)}] ${PROBLEM_CATEGORY_LABELS[item.category][lang]} · ${PROBLEM_SEVERITY_LABELS[item.severity][lang]}${item.isNew ? say(lang, ' · 本期新发现', ' · new') : ''}`,
       `     ${item.description.replace(/\s+/g, ' ')}`,
       `     ${say(lang, `整改期限 ${item.dueDate} · ${item.month} 发现`, `due ${item.dueDate} · found ${item.month}`)}`,
       ...(item.reportNote
-        ? [`     ${say(lang, '已报整改说明', 'reported')}: ${item.reportNote.replace(/\s+/g, ' ')}`]
+        ? [`     ${say(lang, '已报整改说明：', 'reported: ')}${item.reportNote.replace(/\s+/g, ' ')}`]
         : []),
     ]),
     '',
@@ -106,8 +111,8 @@ export const renderCenterText = (m: CenterSummaryModel, f: CenterFacts): string[
         ]
       : []),
     say(lang, '如何回复', 'How to respond'),
-    `  ${say(lang, '整改期限前通过以下链接逐项报告整改情况', 'Report each item fixed before its due date')}: ${m.respondUrl ?? '—'}`,
+    `  ${say(lang, '整改期限前通过以下链接逐项报告整改情况：', 'Report each item fixed before its due date: ')}${m.respondUrl ?? '—'}`,
     `  ${say(lang, '下月监督员将到场复查。', 'Next month, supervisors re-check on site.')}`,
-    `  ${say(lang, '联系组织方', 'Contact the organizers')}: ${f.contact}`,
+    `  ${say(lang, '联系组织方：', 'Contact the organizers: ')}${f.contact}`,
   ];
 };
