@@ -22,9 +22,9 @@ const QUOTA_FAILURE: MailBatchFailure = {
 };
 
 /** The campaign's control record, with the mail batch failure recorded on it. */
-const metaWith = (mailFailure?: MailBatchFailure, language: 'zh' | 'en' = 'zh') => ({
+const metaWith = (mailFailure?: MailBatchFailure, language?: 'zh' | 'en') => ({
   Item: {
-    campaign: { ...def.campaign, language },
+    campaign: { ...def.campaign, ...(language ? { language } : {}) } as typeof def.campaign,
     status: 'open',
     definitionHash: 'h',
     loaded: true,
