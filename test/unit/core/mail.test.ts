@@ -275,6 +275,10 @@ describe('a center nobody supervised', () => {
         expect(part).not.toContain(claim);
     }
     for (const testid of ['score', 'rank', 'strength', 'gap']) expect(zh.html).not.toContain(`data-testid="${testid}"`);
+    // Nothing to rectify and nothing to report: only whom to ask
+    expect(zh.html).not.toContain('报告整改情况');
+    expect(zh.text).toContain('如有疑问，请联系组织方：organizer@example.gov.cn');
+    expect(en.html).toContain('Questions: write to the organizers at organizer@example.gov.cn.');
   });
 });
 

@@ -111,6 +111,16 @@ export const renderCenterText = (m: CenterSummaryModel, f: CenterFacts): string[
         ]
       : []),
     say(lang, '如何回复', 'How to respond'),
+    ...(!f.supervised && f.total === 0
+      ? [`  ${say(lang, '如有疑问，请联系组织方：', 'Questions: write to the organizers at ')}${f.contact}`]
+      : respondLines(m, f)),
+  ];
+};
+
+/** How to respond to a summary with items: report them by the link, the re-check, whom to ask. */
+const respondLines = (m: CenterSummaryModel, f: CenterFacts): string[] => {
+  const { lang } = f;
+  return [
     `  ${say(lang, '整改期限前通过以下链接逐项报告整改情况：', 'Report each item fixed before its due date: ')}${m.respondUrl ?? '—'}`,
     `  ${say(lang, '下月监督员将到场复查。', 'Next month, supervisors re-check on site.')}`,
     `  ${say(lang, '联系组织方：', 'Contact the organizers: ')}${f.contact}`,

@@ -167,6 +167,9 @@ const renderRespond = (m: CenterSummaryModel, f: CenterFacts) => {
       `Questions about the scores: write to the organizers at ${f.contact}.`,
     ),
   ];
+  // A center nobody supervised, with nothing left to rectify, has only whom to ask.
+  if (!f.supervised && f.total === 0)
+    return `<p>${escapeHtml(say(lang, `如有疑问，请联系组织方 ${f.contact}。`, `Questions: write to the organizers at ${f.contact}.`))}</p>`;
   return `<ol style="padding-left:20px;margin:8px 0">${steps.map((s) => `<li style="margin:4px 0">${escapeHtml(s)}</li>`).join('')}</ol>
 ${m.respondUrl ? `${renderButton(m.respondUrl, say(lang, '报告整改情况', 'Report rectification'))}<p>${renderSmall(`${say(lang, '链接仅供本中心使用：', 'For your center only: ')}${escapeHtml(m.respondUrl)}`)}</p>` : ''}`;
 };
