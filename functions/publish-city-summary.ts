@@ -22,13 +22,6 @@ const ATTACHMENT_BUDGET_BYTES = 7 * 1024 * 1024;
 // Only this function attaches files: the MIME builder and the workbook stay out of the other bundles.
 const rawMailer = new Mailer(loadSesClient, { ...mailerOptions, compose: composeMime });
 
-const MAIL_KIND_LABELS: Record<string, string> = {
-  invitation: '邀请 invitation',
-  reminder: '提醒 reminder',
-  summary: '评分通报 summary',
-  'city-summary': '全市通报 city summary',
-};
-
 const composeCitySummary = async (input: SendMailInput, meta: CampaignMeta): Promise<Map<string, Outgoing>> => {
   const { campaign } = meta;
   const now = new Date();
@@ -44,7 +37,7 @@ const composeCitySummary = async (input: SendMailInput, meta: CampaignMeta): Pro
     if (entry.state !== 'suppressed') continue;
     for (const to of entry.to ?? []) {
       const set = skipped.get(to.toLowerCase()) ?? new Set<string>();
-      set.add(MAIL_KIND_LABELS[entry.kind] ?? entry.kind);
+      set.add(entry.kind);
       skipped.set(to.toLowerCase(), set);
     }
   }

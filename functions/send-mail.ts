@@ -18,6 +18,7 @@ import {
   rectificationRules,
   rectificationUrl,
 } from './core/findings/rectification.ts';
+import { mailLanguage } from './core/i18n.ts';
 import { renderCenterSummary, summaryItem } from './core/render/mail/center-summary.ts';
 import { renderFactCheckNotice } from './core/render/mail/fact-check-notice.ts';
 import { renderInvitation } from './core/render/mail/invitation.ts';
@@ -48,7 +49,7 @@ const composeForSupervisors = async (input: SendMailInput, meta: CampaignMeta): 
       return {
         center,
         activity: a.activity,
-        url: surveyUrl(surveyBaseUrl, deriveToken(secret, input.campaignId, a.id)),
+        url: surveyUrl(surveyBaseUrl, deriveToken(secret, input.campaignId, a.id), mailLanguage(supervisor)),
       };
     });
     const render = input.kind === 'invitation' ? renderInvitation : renderReminder;

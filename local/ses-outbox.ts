@@ -32,12 +32,13 @@ export const mailKindOf = (
   email: OutboxEmail,
 ): 'invitation' | 'reminder' | 'returned' | 'fact-check' | 'summary' | 'city-summary' | 'failure' | 'other' => {
   const s = email.subject;
-  if (s.includes('【退回修改 Returned】')) return 'returned';
-  if (s.includes('【事实核查 Fact-check】')) return 'fact-check';
-  if (s.includes('【提醒 Reminder】')) return 'reminder';
-  if (s.includes('【全市评分通报】')) return 'city-summary';
-  if (s.includes('【评分通报】')) return 'summary';
-  if (s.includes('【运行失败 Failed】')) return 'failure';
-  if (s.includes('监督任务')) return 'invitation';
+  // Each email is in its recipient's language: the Chinese subject's mark, or the English one's opening.
+  if (s.includes('【退回修改】') || s.startsWith('Returned for correction:')) return 'returned';
+  if (s.includes('【事实核查】') || s.startsWith('Fact-check:')) return 'fact-check';
+  if (s.includes('【提醒】') || s.startsWith('Reminder:')) return 'reminder';
+  if (s.includes('【全市评分通报】') || s.startsWith('City summary:')) return 'city-summary';
+  if (s.includes('【评分通报】') || s.startsWith('Score summary:')) return 'summary';
+  if (s.includes('【运行失败】') || s.startsWith('Campaign failed:')) return 'failure';
+  if (s.includes('监督任务') || / assignments? for you$/.test(s)) return 'invitation';
   return 'other';
 };

@@ -1,4 +1,4 @@
-import { CENTER_LEVELS, type CenterLevel } from '../../functions/core/model.ts';
+import { CENTER_LEVELS, type CenterLevel, type Language } from '../../functions/core/model.ts';
 
 /** One column of a roster sheet: its key, bilingual label, the header names accepted and what goes in it. */
 export interface ColumnSpec<K extends string = string> {
@@ -22,10 +22,11 @@ export type CenterColumn =
   | 'address'
   | 'official_name'
   | 'official_email'
-  | 'official_phone';
+  | 'official_phone'
+  | 'official_language';
 
 /** Keys of the supervisors sheet. */
-export type SupervisorColumn = 'id' | 'name' | 'email' | 'phone' | 'sector' | 'home_district';
+export type SupervisorColumn = 'id' | 'name' | 'email' | 'phone' | 'sector' | 'home_district' | 'language';
 
 /** The columns of `centers.xlsx` / `centers.csv` (政务服务中心名单). */
 export const CENTER_COLUMNS: readonly ColumnSpec<CenterColumn>[] = [
@@ -110,6 +111,15 @@ export const CENTER_COLUMNS: readonly ColumnSpec<CenterColumn>[] = [
     description: 'phone (optional, checked, kept only in your sheet)',
     example: '025-83612345',
   },
+  {
+    key: 'official_language',
+    zh: '负责同志语言',
+    en: 'official_language',
+    required: false,
+    aliases: ['负责人语言', '语言', '邮件语言', 'language'],
+    description: "language of the official's emails: zh (中文) or en (English); empty means zh",
+    example: 'zh',
+  },
 ];
 
 /** The columns of `supervisors.xlsx` / `supervisors.csv` (监督员名单). */
@@ -167,6 +177,15 @@ export const SUPERVISOR_COLUMNS: readonly ColumnSpec<SupervisorColumn>[] = [
     aliases: ['居住区', '常住区', '区', 'district', 'home'],
     description: 'home district; never assigned to centers there',
     example: '鼓楼区',
+  },
+  {
+    key: 'language',
+    zh: '语言',
+    en: 'language',
+    required: false,
+    aliases: ['邮件语言', '监督员语言'],
+    description: "language of the supervisor's emails and survey links: zh (中文) or en (English); empty means zh",
+    example: 'zh',
   },
 ];
 
@@ -229,6 +248,18 @@ const FOLDED_LEVEL_NAMES = CENTER_LEVELS.map((level) => ({
 export const parseLevel = (text: string): CenterLevel | undefined => {
   const folded = foldHeader(text);
   return FOLDED_LEVEL_NAMES.find(({ names }) => names.has(folded))?.level;
+};
+
+/** Names accepted in a language column, folded as headers are. */
+const LANGUAGE_NAMES: Record<Language, readonly string[]> = {
+  zh: ['zh', 'zh-cn', 'zh_cn', 'chinese', '中文', '汉语', '简体中文'],
+  en: ['en', 'en-us', 'en-gb', 'english', '英文', '英语'],
+};
+
+/** The language for a cell's text (zh, en, 中文, English …), or undefined when it names none. */
+export const parseLanguage = (text: string): Language | undefined => {
+  const folded = foldHeader(text);
+  return (['zh', 'en'] as const).find((lang) => LANGUAGE_NAMES[lang].some((name) => foldHeader(name) === folded));
 };
 
 /** Chinese mobile (+86 optional), or a landline with its area code (extension allowed). */

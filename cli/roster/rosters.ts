@@ -7,6 +7,7 @@ import {
   headerLabel,
   isPhoneNumber,
   matchHeader,
+  parseLanguage,
   parseLevel,
   SUPERVISOR_COLUMNS,
   type SupervisorColumn,
@@ -231,6 +232,16 @@ const checkDuplicateIds = <T extends { id: string }>(
   }
 };
 
+const LANGUAGE_HINT = 'write zh for emails in Chinese (中文) or en for emails in English; leave it empty for Chinese';
+
+/** Checks a language cell: empty is Chinese (left unset); returns the language, or undefined when empty or wrong. */
+const checkLanguage = (text: string, report: (m: string, h?: string) => void) => {
+  if (text === '') return undefined;
+  const lang = parseLanguage(text);
+  if (!lang) report(`language must be zh or en (got "${text}")`, LANGUAGE_HINT);
+  return lang;
+};
+
 const LEVEL_HINT = `use one of ${CENTER_LEVELS.map((l) => `${LEVEL_LABELS[l].zh} ${l}`).join(', ')}`;
 
 /** Reads the centers roster (政务服务中心名单); every problem is reported, rows with errors are left out. */
@@ -274,6 +285,7 @@ export const readCenters = (
       'the official has no email address',
     );
     checkPhone(get('official_phone'), (m, h) => report('official_phone', m, h));
+    const language = checkLanguage(get('official_language'), (m, h) => report('official_language', m, h));
     if (failed()) continue;
     const address = get('address');
     const parsed = Center.safeParse({
@@ -282,7 +294,7 @@ export const readCenters = (
       level,
       district,
       ...(address ? { address } : {}),
-      official: { name: officialName, email: officialEmail },
+      official: { name: officialName, email: officialEmail, ...(language ? { language } : {}) },
     });
     if (parsed.success) centers.push({ value: parsed.data, row });
     else for (const issue of parsed.error.issues) report(centerColumnOfPath(issue.path), issue.message);
@@ -331,8 +343,9 @@ export const readSupervisors = (
         'missing home district',
         'write the district the supervisor lives or works in, e.g. 鼓楼区',
       );
+    const language = checkLanguage(get('language'), (m, h) => report('language', m, h));
     if (failed() || !email) continue;
-    supervisors.push({ value: { id, name, email, sector, homeDistrict }, row });
+    supervisors.push({ value: { id, name, email, sector, homeDistrict, ...(language ? { language } : {}) }, row });
   }
   checkDuplicateIds(ids, file, columnOf(sheet, 'id'), headerLabel(SUPERVISOR_COLUMNS[0] as ColumnSpec), problems);
   return { supervisors, problems };
@@ -342,7 +355,8 @@ export const readSupervisors = (
 const centerColumnOfPath = (path: readonly PropertyKey[]): CenterColumn => {
   const [head, sub] = path.map(String);
   if (head === 'name') return sub === 'en' ? 'name_en' : 'name_zh';
-  if (head === 'official') return sub === 'email' ? 'official_email' : 'official_name';
+  if (head === 'official')
+    return sub === 'email' ? 'official_email' : sub === 'language' ? 'official_language' : 'official_name';
   return (['id', 'level', 'district', 'address'] as const).find((k) => k === head) ?? 'id';
 };
 

@@ -30,6 +30,7 @@ const centerRow = (c: Center): Record<CenterColumn, string> => ({
   official_name: c.official.name,
   official_email: c.official.email,
   official_phone: '',
+  official_language: c.official.language ?? '',
 });
 
 const supervisorRow = (s: Supervisor): Record<SupervisorColumn, string> => ({
@@ -39,6 +40,7 @@ const supervisorRow = (s: Supervisor): Record<SupervisorColumn, string> => ({
   phone: '',
   sector: s.sector,
   home_district: s.homeDistrict,
+  language: s.language ?? '',
 });
 
 const q = (value: string) => JSON.stringify(value);
@@ -62,6 +64,7 @@ const campaignYaml = (def: CampaignDefinition): string => {
     `  deadline: ${q(c.schedule.deadline)}  # answers close; review, fact-check and scoring follow`,
     'organizers:  # receive the city summary (全市评分通报) and failure notices',
     ...c.organizers.map((o) => `  - ${q(o)}`),
+    `${c.language ? '' : '# '}language: ${c.language ?? 'zh'}  # the organizers' emails (city summary, failure notice): zh 中文 or en English`,
     `ratersPerCenter: ${c.ratersPerCenter}  # supervisors per center, never from the center's own district`,
     ...(c.surveyBaseUrl
       ? [`surveyBaseUrl: ${q(c.surveyBaseUrl)}`]
@@ -84,11 +87,11 @@ const campaignYaml = (def: CampaignDefinition): string => {
   return lines.join('\n');
 };
 
-/** A CSV roster in UTF-8 with BOM (so Excel shows Chinese correctly) and CRLF line ends. */
+/** A CSV roster in UTF-8 with BOM (so Excel shows Chinese correctly) and CRLF line ends; a column a row lacks is empty. */
 export const rosterCsv = <K extends string>(
   specs: readonly ColumnSpec<K>[],
-  rows: readonly Record<K, string>[],
-): string => formatCsv([specs.map(headerLabel), ...rows.map((r) => specs.map((s) => r[s.key]))]);
+  rows: readonly Partial<Record<K, string>>[],
+): string => formatCsv([specs.map(headerLabel), ...rows.map((r) => specs.map((s) => r[s.key] ?? ''))]);
 
 const WIDTHS: Record<string, number> = {
   id: 16,
@@ -100,7 +103,7 @@ const WIDTHS: Record<string, number> = {
   sector: 32,
 };
 
-/** An .xlsx roster: bilingual header, frozen first row, a notes sheet; the level column offers a drop-down. */
+/** An .xlsx roster: bilingual header, frozen first row, a notes sheet; the level and language columns offer drop-downs. */
 const rosterXlsx = async <K extends string>(
   title: string,
   specs: readonly ColumnSpec<K>[],
@@ -126,6 +129,19 @@ const rosterXlsx = async <K extends string>(
         showErrorMessage: true,
         errorTitle: '级别 level',
         error: '市级 / 区级 / 街道/镇 / 社区',
+      };
+    }
+  }
+  const languageIndex = specs.findIndex((s) => s.key === 'language' || s.key === 'official_language');
+  if (languageIndex >= 0) {
+    for (let r = 2; r <= Math.max(rows.length + 1, 200); r++) {
+      sheet.getCell(r, languageIndex + 1).dataValidation = {
+        type: 'list',
+        allowBlank: true,
+        formulae: ['"zh,en"'],
+        showErrorMessage: true,
+        errorTitle: '语言 language',
+        error: 'zh 中文 / en English',
       };
     }
   }

@@ -4,6 +4,7 @@ import type { CampaignMeta } from '../core/campaign/lifecycle.ts';
 import { deriveToken, surveyUrl } from '../core/campaign/links.ts';
 import { correctionUntil } from '../core/campaign/submission-window.ts';
 import { decide, type Review, type ReviewInput } from '../core/findings/review.ts';
+import { mailLanguage } from '../core/i18n.ts';
 import type { Activity, Center } from '../core/model.ts';
 import { renderReturnedNotice } from '../core/render/mail/returned-notice.ts';
 import { type Actor, type AuditLog, recordAudit } from './audit.ts';
@@ -87,7 +88,11 @@ export const notifyReturned = async (
       link: {
         center,
         activity: response.activity,
-        url: surveyUrl(ports.surveyBaseUrl, deriveToken(secret, meta.campaign.id, review.assignmentId)),
+        url: surveyUrl(
+          ports.surveyBaseUrl,
+          deriveToken(secret, meta.campaign.id, review.assignmentId),
+          mailLanguage(supervisor),
+        ),
       },
       comment: review.comment,
       until,

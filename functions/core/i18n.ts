@@ -67,3 +67,9 @@ export const chooseLang = (query: string | undefined, acceptLanguage: string | u
   }
   return best?.lang ?? 'zh';
 };
+
+/** The language someone's emails are written in: their roster's (or campaign's) choice, else Chinese. */
+export const mailLanguage = (who: { language?: Lang | undefined } | undefined): Lang => who?.language ?? 'zh';
+
+/** The HTML `lang` attribute of a language. */
+export const htmlLangOf = (lang: Lang): string => (lang === 'zh' ? 'zh-CN' : 'en');

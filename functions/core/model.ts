@@ -53,6 +53,12 @@ export const DIMENSIONS = ['standardization', 'regulation', 'facilitation', 'hot
 export const Dimension = z.enum(DIMENSIONS);
 export type Dimension = z.infer<typeof Dimension>;
 
+/** The languages an email can be written in: 中文 zh, English en. */
+export const LANGUAGES = ['zh', 'en'] as const;
+/** The language a person's emails are written in; absent means Chinese (zh). */
+export const Language = z.enum(LANGUAGES, { message: 'language must be zh or en (中文 zh, English en)' });
+export type Language = z.infer<typeof Language>;
+
 /** A government service center (政务服务中心) and its responsible official (负责同志). */
 export const Center = z.object({
   id: Id,
@@ -63,6 +69,8 @@ export const Center = z.object({
   official: z.object({
     name: OneLine.pipe(z.string().min(1, 'the official needs a name')),
     email: Email,
+    /** The language of the official's emails (fact-check notice, summary); absent means Chinese. */
+    language: Language.optional(),
   }),
 });
 export type Center = z.infer<typeof Center>;
@@ -74,6 +82,8 @@ export const Supervisor = z.object({
   email: Email,
   sector: OneLine.pipe(z.string().min(1, 'sector is required')),
   homeDistrict: OneLine.pipe(z.string().min(1, 'home district is required')),
+  /** The language of the supervisor's emails (invitation, reminders, returned notice); absent means Chinese. */
+  language: Language.optional(),
 });
 export type Supervisor = z.infer<typeof Supervisor>;
 
@@ -373,6 +383,8 @@ export const Campaign = z.object({
   month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'month must look like 2026-12'),
   schedule: Schedule,
   organizers: z.array(Email).min(1, 'at least one organizer email is required'),
+  /** The language of the organizers' emails (city summary, failure notice); absent means Chinese. */
+  language: Language.optional(),
   ratersPerCenter: z.number().int().min(1).max(20).default(3),
   /** Base URL of the survey API, used to build the links in emails. */
   surveyBaseUrl: z.url().optional(),

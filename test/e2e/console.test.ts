@@ -288,7 +288,7 @@ describe('the organizer console in a browser', { timeout: 180_000 }, () => {
       ]),
     );
     expect(byLevel.slice(1)).toEqual([expect.stringMatching(/^街道\/镇2\/3 \(67%\)/)]);
-    expect(late).toContain('未答督查员 (1)');
+    expect(late).toContain('未答监督员 (1)');
     expect(late).toContain(shared.late);
     // A leader looks and changes nothing: no organizer's actions.
     expect(await page.locator('#h-actions').count()).toBe(0);
@@ -343,7 +343,7 @@ describe('the organizer console in a browser', { timeout: 180_000 }, () => {
     expect(refusal).toContain('无法保存');
     expect(afterRefusal).toBeUndefined();
     expect(refusalPage).toEqual([]);
-    expect(notice).toBe('已退回，并已邮件通知督查员按意见修改。');
+    expect(notice).toBe('已退回，并已邮件通知监督员按意见修改。');
     expect(pendingNames.some((text) => text.includes(name))).toBe(false);
     expect(decided).toContain('已退回修改');
     expect(decided).toContain('上次决定: 已退回修改 · organizer');

@@ -175,7 +175,7 @@ describe('the organizer console', () => {
     expect(list.body).toContain(`/console/campaigns/${id}?lang=zh`);
     expect(city.body).toContain('2/3 · 67%');
     expect(city.body).toContain('秦淮区');
-    expect(city.body).toContain(`未答督查员 (1)`);
+    expect(city.body).toContain(`未答监督员 (1)`);
     expect(city.body).toContain(late);
     expect(district.statusCode).toBe(200);
     expect(district.body).toContain('Centers of 玄武区 only');
@@ -307,7 +307,7 @@ describe('the organizer console', () => {
     // Assess
     expect(first).toMatchObject({ statusCode: 303 });
     expect(first.headers?.location).toBe(`/console/campaigns/${id}/review?lang=zh&done=${qinhuai.id}&mail=sent`);
-    expect(notice.body).toContain('已退回，并已邮件通知督查员按意见修改。');
+    expect(notice.body).toContain('已退回，并已邮件通知监督员按意见修改。');
     // One email for the double click: the comment, and the link that opens the same response.
     expect(mails).toHaveLength(1);
     expect(mails[0]?.subject).toContain(
@@ -710,7 +710,7 @@ describe('the organizer console', () => {
     // Prepare
     const id = 'console-score';
     const { executionArn, xuanwu, qinhuai } = await launchAndAnswer(id);
-    const reject = { decision: 'reject', comment: '督查员未到现场', version: '1', supervisor: xuanwu.supervisorId };
+    const reject = { decision: 'reject', comment: '监督员未到现场', version: '1', supervisor: xuanwu.supervisorId };
     expect(
       (await call(request('POST', decisionPath(id, xuanwu), { session: 'session-organizer', form: reject })))
         .statusCode,

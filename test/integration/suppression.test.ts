@@ -95,10 +95,7 @@ describe('bounces and complaints on the embedded cloud', () => {
     expect(city.map((e) => e.destination.to[0])).toEqual([organizer]);
     const html = city[0]?.body.html ?? '';
     expect(html).toMatch(
-      new RegExp(
-        `data-testid="suppressed">.*${bounced}.*退信 bounce.*permanent bounce \\(General\\).*评分通报 summary`,
-        's',
-      ),
+      new RegExp(`data-testid="suppressed">.*${bounced}.*退信.*permanent bounce \\(General\\).*评分通报`, 's'),
     );
     expect(html).not.toContain(flaky);
     const ledger = await store.mail.listMail(definition.campaign.id);

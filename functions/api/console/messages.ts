@@ -43,7 +43,7 @@ export const MESSAGES = {
   responseChanged: [
     text('答卷已更新', 'The response changed'),
     text(
-      '督查员刚刚修改了这份答卷，请刷新后重新审核。',
+      '监督员刚刚修改了这份答卷，请刷新后重新审核。',
       'The supervisor edited this response since: reload and review it again.',
     ),
   ],
@@ -133,7 +133,7 @@ export const lockedOut = (seconds: number): LocalizedText =>
 export const DONE: Readonly<Record<string, LocalizedText>> = {
   extend: text('截止时间已更改，工作流已按新时间安排。', 'The deadline moved; the workflow re-planned.'),
   close: text('已要求截止：停止收集并开始评分。', 'Closing: collection stops and scoring starts.'),
-  remind: text('提醒已安排，未答的督查员将收到提醒邮件。', 'A reminder is on its way to everyone yet to answer.'),
+  remind: text('提醒已安排，未答的监督员将收到提醒邮件。', 'A reminder is on its way to everyone yet to answer.'),
   'finish-review': text('审核已结束，开始评分。', 'Review finished: scoring starts.'),
   'finish-fact-check': text('事实核查已结束，开始评分。', 'Fact-check ended: scoring starts.'),
   publish: text(
@@ -153,15 +153,15 @@ export const DECISION_NOTICES = {
 /** The review queue's notice after a return, by how the supervisor was told (`?mail=`). */
 export const RETURN_MAIL_NOTICES: Readonly<Record<string, LocalizedText>> = {
   sent: text(
-    '已退回，并已邮件通知督查员按意见修改。',
+    '已退回，并已邮件通知监督员按意见修改。',
     'Returned: the supervisor was emailed the comment and their link to correct the answers.',
   ),
   'not-sent': text(
-    '已退回，但通知邮件未能发出（地址停发或发送失败）：请另行联系该督查员。',
+    '已退回，但通知邮件未能发出（地址停发或发送失败）：请另行联系该监督员。',
     'Returned, but the email to the supervisor could not be sent (suppressed address or a sending error): contact them another way.',
   ),
   'too-late': text(
-    '已记录退回，但活动已截止且不在审核期内，督查员无法再修改。',
+    '已记录退回，但活动已截止且不在审核期内，监督员无法再修改。',
     'Return recorded, but the campaign is closed and not in a review window: the supervisor can no longer correct it.',
   ),
 };
@@ -188,7 +188,7 @@ export const CONTROL_REFUSALS: Readonly<Record<ControlRefusal['kind'], Localized
   ),
   'deadline-past': text('新的截止时间必须晚于现在。', 'The new deadline must be in the future.'),
   'deadline-before-open': text('新的截止时间早于活动开始时间。', 'The new deadline is before the campaign opened.'),
-  'everyone-answered': text('所有督查员都已作答，无需提醒。', 'Everyone has answered: there is no one to remind.'),
+  'everyone-answered': text('所有监督员都已作答，无需提醒。', 'Everyone has answered: there is no one to remind.'),
 };
 
 /** Why review or fact-check cannot end early: the campaign is not in it. */
@@ -232,7 +232,7 @@ export const deadlineProblem = (issue: string): LocalizedText =>
 const INPUT_MESSAGES_ZH: Readonly<Record<string, string>> = {
   'decision must be approve, return or reject': '请选择通过、退回修改或作废',
   'say why: a returned or rejected response needs a comment for its supervisor':
-    '退回修改或作废时须填写意见，告知督查员原因',
+    '退回修改或作废时须填写意见，告知监督员原因',
   [`the comment may be at most ${MAX_REVIEW_COMMENT} characters`]: `意见不能超过 ${MAX_REVIEW_COMMENT} 个字`,
   'version must be the version number shown with the response': '答卷版本无效，请刷新页面后重试',
   'ruling must be uphold or withdraw': '请选择维持原结论或撤销该问题',

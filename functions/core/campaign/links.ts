@@ -14,5 +14,9 @@ export const hashToken = (token: string): string => createHash('sha256').update(
 /** Token shape: 43 base64url characters (256 bits). Anything else is treated as unknown. */
 export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
-/** Builds the personal survey link for a token. */
-export const surveyUrl = (baseUrl: string, token: string): string => `${baseUrl.replace(/\/+$/, '')}/s/${token}`;
+/**
+ * Builds the personal survey link for a token; with a language, the link opens the survey in it (the
+ * page reads `?lang=`), as the supervisor's emails are written in it.
+ */
+export const surveyUrl = (baseUrl: string, token: string, lang?: 'zh' | 'en'): string =>
+  `${baseUrl.replace(/\/+$/, '')}/s/${token}${lang ? `?lang=${lang}` : ''}`;

@@ -123,7 +123,7 @@ export type ReviewFlag = (typeof REVIEW_FLAGS)[number];
 export const REVIEW_FLAG_LABELS: Readonly<Record<ReviewFlag, LocalizedText>> = {
   'too-fast': { zh: '作答过快', en: 'Answered too fast' },
   'identical-answers': { zh: '评分全部相同', en: 'All ratings identical' },
-  'outlier-rater': { zh: '与其他督查员差异大', en: 'Far from the other raters' },
+  'outlier-rater': { zh: '与其他监督员差异大', en: 'Far from the other raters' },
   'mostly-unanswered': { zh: '大部分题目未作答', en: 'Mostly unanswered' },
 };
 

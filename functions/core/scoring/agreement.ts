@@ -185,3 +185,20 @@ export const modifiedZScores = (values: readonly number[]): number[] => {
 
 /** Iglewicz and Hoaglin's cut-off: a modified z-score beyond ±3.5 marks an outlier. */
 export const OUTLIER_Z = 3.5;
+
+/** How well a center's supervisors agree, in the words an official reads: 高 high, 中 medium, 低 low. */
+export type AgreementLevel = 'high' | 'medium' | 'low';
+
+/** Alpha at or above this is high agreement: Krippendorff's level for reliable conclusions. */
+export const HIGH_AGREEMENT_ALPHA = 0.8;
+/** Alpha at or above this (and below high) is medium agreement: his lowest level for tentative conclusions. */
+export const MEDIUM_AGREEMENT_ALPHA = 0.667;
+
+/**
+ * A center's alpha as an official reads it (docs/scoring.md §5): high at 0.8 or more, medium from 0.667,
+ * low below; undefined when the alpha is (too few paired answers to tell).
+ */
+export const agreementLevel = (alpha: number | null | undefined): AgreementLevel | undefined => {
+  if (alpha === null || alpha === undefined || Number.isNaN(alpha)) return undefined;
+  return alpha >= HIGH_AGREEMENT_ALPHA ? 'high' : alpha >= MEDIUM_AGREEMENT_ALPHA ? 'medium' : 'low';
+};

@@ -82,7 +82,8 @@ const rankLevel = (unsorted: readonly CenterScore[]): void => {
 
 /**
  * Ranks centers within each level by their published score (one decimal), ties sharing a rank
- * (1, 2, 2, 4); unscored centers get none. Two centers an official sees with the same score tie.
+ * (1, 2, 2, 4); unscored centers, and centers without a counted response, get none. Two centers an
+ * official sees with the same score tie.
  * Each ranked center also gets the range of ranks its interval allows: from 1 + the centers whose
  * whole interval lies above its own, to the centers in the level less those whose whole interval lies
  * below it (a center without an interval counts as its unrounded score alone); the range always holds
@@ -91,7 +92,8 @@ const rankLevel = (unsorted: readonly CenterScore[]): void => {
 export const rankWithinLevels = (scores: CenterScore[]): CenterScore[] => {
   const byLevel = new Map<CenterLevel, CenterScore[]>();
   for (const s of scores) {
-    if (s.score === null) continue;
+    // A center nobody supervised (no counted response) takes no rank, whatever a score says.
+    if (s.score === null || (s.responses ?? s.raters) === 0) continue;
     const list = byLevel.get(s.level) ?? [];
     list.push(s);
     byLevel.set(s.level, list);

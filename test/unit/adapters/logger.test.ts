@@ -87,7 +87,7 @@ describe('Lambda logs', () => {
 
   it('redacts addresses and tokens and leaves ids, counts and Chinese text alone', () => {
     // Act / Assess
-    expect(redact(`督查员 ${EMAIL} 提交了 3 份答卷`)).toBe('督查员 [email] 提交了 3 份答卷');
+    expect(redact(`监督员 ${EMAIL} 提交了 3 份答卷`)).toBe('监督员 [email] 提交了 3 份答卷');
     expect(redact(`/s/${TOKEN}/draft`)).toBe('/s/[token]/draft');
     expect(redact('campaign nj-2026-12, assignment A1, hash 9f86d081884c7d659a2feaa0c55ad015')).toBe(
       'campaign nj-2026-12, assignment A1, hash 9f86d081884c7d659a2feaa0c55ad015',

@@ -367,7 +367,118 @@ describe('reading roster sheets', () => {
       '',
       '律师',
       '鼓楼区',
+      '',
     ]);
+  });
+});
+
+describe('the language column', () => {
+  const supervisorRows = (language: string | undefined) => [
+    {
+      row: 1,
+      cells: [
+        '编号 id',
+        '姓名 name',
+        '邮箱 email',
+        '界别 sector',
+        '所在区 home_district',
+        ...(language === undefined ? [] : ['语言 language']),
+      ],
+    },
+    {
+      row: 2,
+      cells: ['S1', '王建国', 'wang@example.com', '律师', '鼓楼区', ...(language === undefined ? [] : [language])],
+    },
+  ];
+  const centerRows = (language: string) => [
+    {
+      row: 1,
+      cells: [
+        '编号 id',
+        '名称 name_zh',
+        '级别 level',
+        '所在区 district',
+        '负责同志 official_name',
+        '负责同志邮箱 official_email',
+        '负责同志语言 official_language',
+      ],
+    },
+    { row: 2, cells: ['C-XW', '玄武区政务服务中心', '区级', '玄武区', '沈国华', 'c-xw@example.gov.cn', language] },
+  ];
+
+  it("reads each supervisor's and official's language, in codes or names", () => {
+    // Act
+    const english = readSupervisors([{ name: 'csv', rows: supervisorRows('en') }], 'supervisors.csv');
+    const chinese = readSupervisors([{ name: 'csv', rows: supervisorRows('中文') }], 'supervisors.csv');
+    const official = readCenters([{ name: 'csv', rows: centerRows('English') }], 'centers.csv');
+
+    // Assess
+    expect(english.problems).toEqual([]);
+    expect(english.supervisors[0]?.value.language).toBe('en');
+    expect(chinese.supervisors[0]?.value.language).toBe('zh');
+    expect(official.problems).toEqual([]);
+    expect(official.centers[0]?.value.official.language).toBe('en');
+  });
+
+  it('leaves the language unset, which is Chinese, when the cell is empty or the column absent', () => {
+    // Act
+    const empty = readSupervisors([{ name: 'csv', rows: supervisorRows('') }], 'supervisors.csv');
+    const absent = readSupervisors([{ name: 'csv', rows: supervisorRows(undefined) }], 'supervisors.csv');
+    const official = readCenters([{ name: 'csv', rows: centerRows('') }], 'centers.csv');
+
+    // Assess
+    expect(empty.problems).toEqual([]);
+    expect(empty.supervisors[0]?.value).not.toHaveProperty('language');
+    expect(absent.supervisors[0]?.value).not.toHaveProperty('language');
+    expect(official.centers[0]?.value.official).not.toHaveProperty('language');
+  });
+
+  it('refuses a language other than zh or en at its cell, saying what to write', () => {
+    // Act
+    const supervisors = readSupervisors([{ name: 'csv', rows: supervisorRows('fr') }], 'supervisors.csv');
+    const centers = readCenters([{ name: 'csv', rows: centerRows('English please') }], 'centers.csv');
+
+    // Assess
+    expect(supervisors.supervisors).toEqual([]);
+    expect(supervisors.problems).toEqual([
+      expect.objectContaining({
+        severity: 'error',
+        row: 2,
+        column: 'F',
+        field: '语言 language',
+        message: 'language must be zh or en (got "fr")',
+        hint: expect.stringContaining('write zh for emails in Chinese'),
+      }),
+    ]);
+    expect(centers.centers).toEqual([]);
+    expect(centers.problems).toEqual([
+      expect.objectContaining({
+        row: 2,
+        column: 'G',
+        field: '负责同志语言 official_language',
+        message: 'language must be zh or en (got "English please")',
+      }),
+    ]);
+  });
+
+  it('is a column of the templates init writes, with a bilingual header', async () => {
+    // Prepare
+    const dir = await tempDir();
+    const definition = sampleCampaign(NOW, 'languages');
+    const [first, ...others] = definition.supervisors;
+    if (!first) throw new Error('sample changed');
+
+    // Act
+    await writeCampaignFolder(dir, { ...definition, supervisors: [{ ...first, language: 'en' }, ...others] }, 'csv');
+    const supervisorsCsv = await readFile(join(dir, 'supervisors.csv'), 'utf8');
+    const centersCsv = await readFile(join(dir, 'centers.csv'), 'utf8');
+    const folder = await loadCampaignFolder(dir, NOW);
+
+    // Assess
+    expect(supervisorsCsv.split('\r\n')[0]).toContain('语言 language');
+    expect(centersCsv.split('\r\n')[0]).toContain('负责同志语言 official_language');
+    expect(folder.definition?.supervisors[0]?.language).toBe('en');
+    expect(folder.definition?.supervisors[1]).not.toHaveProperty('language');
   });
 });
 

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import {
   type AlphaMetric,
+  agreementLevel,
   IntervalAlpha,
   krippendorffAlpha,
   median,
@@ -186,5 +187,26 @@ describe('modifiedZScores', () => {
         },
       ),
     );
+  });
+});
+
+describe('agreement in the words an official reads', () => {
+  it('is high from 0.8, medium from 0.667, low below, and untold without an alpha', () => {
+    // Act
+    const levels = [1, 0.8, 0.7999, 0.71, 0.667, 0.6669, 0.19, -0.27, null, undefined, Number.NaN].map(agreementLevel);
+    // Assess
+    expect(levels).toEqual([
+      'high',
+      'high',
+      'medium',
+      'medium',
+      'medium',
+      'low',
+      'low',
+      'low',
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 });

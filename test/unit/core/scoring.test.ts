@@ -186,6 +186,18 @@ describe('rankWithinLevels', () => {
     expect(ranked.map((s) => s.rank)).toEqual([1, 2, 2, 4, 1]);
     expect(ranked.map((s) => s.rankOf)).toEqual([4, 4, 4, 4, 1]);
   });
+
+  it('gives a center without a counted response no rank and leaves it out of the count', () => {
+    // Act: a score handed over for a center nobody supervised takes no place among its peers
+    const ranked = rankWithinLevels([
+      centerScore('a', 'street', 90),
+      centerScore('b', 'street', 95, { responses: 0, raters: 0 }),
+      centerScore('c', 'street', 80, { responses: 2 }),
+    ]);
+    // Assess
+    expect(ranked.map((s) => s.rank)).toEqual([1, null, 2]);
+    expect(ranked.map((s) => s.rankOf)).toEqual([2, 0, 2]);
+  });
 });
 
 /** Two rating indicators of equal weight in one dimension: a center's score is the mean of the two. */

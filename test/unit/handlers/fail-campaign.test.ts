@@ -22,9 +22,9 @@ const QUOTA_FAILURE: MailBatchFailure = {
 };
 
 /** The campaign's control record, with the mail batch failure recorded on it. */
-const metaWith = (mailFailure?: MailBatchFailure) => ({
+const metaWith = (mailFailure?: MailBatchFailure, language?: 'zh' | 'en') => ({
   Item: {
-    campaign: def.campaign,
+    campaign: { ...def.campaign, ...(language ? { language } : {}) } as typeof def.campaign,
     status: 'open',
     definitionHash: 'h',
     loaded: true,
@@ -54,7 +54,7 @@ afterEach(() => {
 });
 
 describe('failCampaign', () => {
-  it("explains a failed mail Map with the failing batch's own error and numbers, in Chinese and English", async () => {
+  it("explains a failed mail Map with the failing batch's own error and numbers, in the organizers' language", async () => {
     // Prepare
     ddb.on(GetCommand, { Key: { PK: pk, SK: 'META' } }).resolves(metaWith(QUOTA_FAILURE));
     // Act
@@ -65,8 +65,8 @@ describe('failCampaign', () => {
     expect(text).toContain('DailyQuotaExceeded');
     expect(text).toContain('room for 12 more emails (188 of 200 sent');
     expect(text).toContain('失败的是邀请邮件第 4 批（100 位收件人，S301 至 S400）');
-    expect(text).toContain('The failing batch: invitation emails, batch 4 (100 recipients, S301 to S400)');
-    expect(text).toContain('The workflow reported States.ExceedToleratedFailureThreshold');
+    expect(text).toContain('工作流报告的错误为 States.ExceedToleratedFailureThreshold');
+    expect(text).not.toContain('The failing batch');
     expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
       Key: { PK: pk, SK: 'META' },
       ExpressionAttributeValues: expect.objectContaining({
@@ -74,6 +74,20 @@ describe('failCampaign', () => {
         ':x0': { error: 'DailyQuotaExceeded', cause: QUOTA_FAILURE.cause },
       }),
     });
+  });
+
+  it('writes the failure notice in English when the campaign says its organizers read English', async () => {
+    // Prepare
+    ddb.on(GetCommand, { Key: { PK: pk, SK: 'META' } }).resolves(metaWith(QUOTA_FAILURE, 'en'));
+    // Act
+    await failCampaign({ campaignId: def.campaign.id, error: mapFailed });
+    // Assess
+    const input = ses.commandCalls(SendEmailCommand)[0]?.args[0].input;
+    const text = input?.Message?.Body?.Text?.Data ?? '';
+    expect(input?.Message?.Subject?.Data).toBe(`Campaign failed: ${def.campaign.title.en}`);
+    expect(text).toContain('The failing batch: invitation emails, batch 4 (100 recipients, S301 to S400)');
+    expect(text).toContain('The workflow reported States.ExceedToleratedFailureThreshold');
+    expect(text).not.toMatch(/\p{Script=Han}/u);
   });
 
   it('reports a failed Map as it is when no batch recorded why', async () => {
@@ -84,7 +98,7 @@ describe('failCampaign', () => {
     // Assess
     const text = ses.commandCalls(SendEmailCommand)[0]?.args[0].input.Message?.Body?.Text?.Data ?? '';
     expect(text).toContain('States.ExceedToleratedFailureThreshold');
-    expect(text).not.toContain('The failing batch');
+    expect(text).not.toContain('失败的是');
   });
 
   it("does not blame a recorded batch for another task's failure", async () => {

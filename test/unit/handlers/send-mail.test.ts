@@ -71,12 +71,35 @@ describe('sendMailBatch', () => {
     expect(result).toEqual({ sent: 1, skipped: 0, suppressed: 0, failed: 0, remaining: 0 });
     expect(ses).toHaveReceivedCommandTimes(SendEmailCommand, 1);
     const text = ses.commandCalls(SendEmailCommand)[0]?.args[0].input.Message?.Body?.Text?.Data ?? '';
-    expect(text.match(/https:\/\/survey\.example\.gov\.cn\/s\/[A-Za-z0-9_-]{43}/g)).toHaveLength(2);
+    expect(text.match(/https:\/\/survey\.example\.gov\.cn\/s\/[A-Za-z0-9_-]{43}\?lang=zh/g)).toHaveLength(2);
     expect(ddb).toHaveReceivedCommandWith(PutCommand, {
       Item: expect.objectContaining({ SK: 'invitation#0#S1', state: 'sending' }),
       // A claim left unsent by a killed invocation is taken over once its lease has passed.
       ConditionExpression: 'attribute_not_exists(PK) OR (#st = :sending AND leaseUntil < :at)',
     });
+  });
+
+  it("writes a supervisor's invitation in their language, with links that open the survey in it", async () => {
+    // Prepare: the supervisor reads English
+    ddb.on(PutCommand).resolves({});
+    ddb
+      .on(QueryCommand, {
+        ExpressionAttributeValues: { ':pk': pk, ':first': 'SUPERVISOR#S1', ':last': 'SUPERVISOR#S1' },
+      })
+      .resolves({ Items: [{ supervisor: { ...def.supervisors[0], language: 'en' } }] });
+    // Act
+    await sendMailBatch({
+      campaignId: def.campaign.id,
+      kind: 'invitation',
+      round: 0,
+      batch: { index: 0, first: 'S1', last: 'S1', count: 1 },
+    });
+    // Assess
+    const message = ses.commandCalls(SendEmailCommand)[0]?.args[0].input.Message;
+    const text = message?.Body?.Text?.Data ?? '';
+    expect(message?.Subject?.Data).toBe(`${def.campaign.title.en}: 2 assignments for you`);
+    expect(text.match(/https:\/\/survey\.example\.gov\.cn\/s\/[A-Za-z0-9_-]{43}\?lang=en/g)).toHaveLength(2);
+    expect(message?.Body?.Html?.Data).toContain('<html lang="en">');
   });
 
   it('reminds only about unanswered assignments', async () => {

@@ -76,7 +76,7 @@ const toBeijingLocal = (iso: string) => new Date(Date.parse(iso) + 8 * 3600_000)
 const renderActions = (lang: Lang, base: string, m: CampaignPageModel) => {
   const q = `?lang=${lang}`;
   return `<section class="card" aria-labelledby="h-actions"><h2 id="h-actions">${say(lang, '操作', 'Actions')}</h2>
-<form method="post" action="${base}/remind${q}"><p class="muted">${say(lang, `向 ${m.nonResponders.length} 位未答督查员发送提醒邮件。`, `Email a reminder to the ${m.nonResponders.length} supervisors yet to answer.`)}</p><button type="submit"${m.nonResponders.length === 0 ? ' disabled' : ''}>${say(lang, '立即提醒', 'Remind now')}</button></form>
+<form method="post" action="${base}/remind${q}"><p class="muted">${say(lang, `向 ${m.nonResponders.length} 位未答监督员发送提醒邮件。`, `Email a reminder to the ${m.nonResponders.length} supervisors yet to answer.`)}</p><button type="submit"${m.nonResponders.length === 0 ? ' disabled' : ''}>${say(lang, '立即提醒', 'Remind now')}</button></form>
 <form method="post" action="${base}/extend${q}"><label for="deadline">${say(lang, '新的截止时间（北京时间）', 'New deadline (Beijing time)')}</label>${m.deadlineError ? `<p class="error" id="deadline-error">${showText(m.deadlineError.message, lang)}</p>` : ''}<input id="deadline" name="deadline" type="datetime-local" required value="${escapeHtml(m.deadlineError ? m.deadlineError.value : toBeijingLocal(m.deadline))}"${m.deadlineError ? ' aria-invalid="true" aria-describedby="deadline-error"' : ''}><p><button class="secondary" type="submit">${say(lang, '更改截止时间', 'Move the deadline')}</button></p></form>
 <form method="post" action="${base}/close${q}"><label><input type="checkbox" name="confirm" value="yes" required> ${say(lang, '确认现在截止：停止收集答卷并开始评分', 'Close now: stop collecting and start scoring')}</label><p><button class="danger" type="submit">${say(lang, '立即截止', 'Close now')}</button></p></form></section>`;
 };
@@ -121,7 +121,7 @@ export const renderCampaignPage = (c: ConsolePageContext, m: CampaignPageModel):
 ${m.signOff ? renderSignOff(c.lang, base, m.signOff, `${base}/results${q}`) : ''}
 ${c.user?.role === 'organizer' && m.status === 'open' ? renderActions(c.lang, base, m) : ''}${
   c.user?.role === 'organizer' && m.status === 'reviewing'
-    ? `<section class="card" aria-labelledby="h-finish"><h2 id="h-finish">${say(c.lang, '审核阶段', 'Review')}</h2><p>${say(c.lang, `审核截止 ${m.reviewUntil ? formatBeijingTime(m.reviewUntil) : ''}；退回的答卷可由督查员修改。审核完毕即可开始评分。`, `Review ends ${m.reviewUntil ? formatBeijingTime(m.reviewUntil) : ''}; supervisors can correct returned responses meanwhile. Finish review to start scoring now.`)}</p>
+    ? `<section class="card" aria-labelledby="h-finish"><h2 id="h-finish">${say(c.lang, '审核阶段', 'Review')}</h2><p>${say(c.lang, `审核截止 ${m.reviewUntil ? formatBeijingTime(m.reviewUntil) : ''}；退回的答卷可由监督员修改。审核完毕即可开始评分。`, `Review ends ${m.reviewUntil ? formatBeijingTime(m.reviewUntil) : ''}; supervisors can correct returned responses meanwhile. Finish review to start scoring now.`)}</p>
 <form method="post" action="${base}/finish-review${q}"><button type="submit">${say(c.lang, '结束审核并评分', 'Finish review and score')}</button></form></section>`
     : ''
 }
@@ -131,11 +131,11 @@ ${c.user?.role === 'organizer' && m.status === 'open' ? renderActions(c.lang, ba
       say(c.lang, '级别', 'Level'),
       c.lang,
     )}</section>
-<section class="card" aria-labelledby="h-late"><h2 id="h-late">${say(c.lang, '未答督查员', 'Supervisors yet to answer')} (${m.nonResponders.length})</h2>
+<section class="card" aria-labelledby="h-late"><h2 id="h-late">${say(c.lang, '未答监督员', 'Supervisors yet to answer')} (${m.nonResponders.length})</h2>
 ${
   m.nonResponders.length === 0
     ? `<p>${say(c.lang, '全部已答。', 'Everyone has answered.')}</p>`
-    : `<table class="wide"><thead><tr><th scope="col">${say(c.lang, '督查员', 'Supervisor')}</th><th scope="col" class="num">${say(c.lang, '未答', 'Unanswered')}</th><th scope="col">${say(c.lang, '场所', 'Centers')}</th></tr></thead><tbody>
+    : `<table class="wide"><thead><tr><th scope="col">${say(c.lang, '监督员', 'Supervisor')}</th><th scope="col" class="num">${say(c.lang, '未答', 'Unanswered')}</th><th scope="col">${say(c.lang, '场所', 'Centers')}</th></tr></thead><tbody>
 ${m.nonResponders.map((n) => `<tr><td>${escapeHtml(n.name)} <span class="muted">${escapeHtml(n.supervisorId)}</span></td>${renderCell(say(c.lang, '未答', 'Unanswered'), String(n.unanswered), 'num')}${renderCell(say(c.lang, '场所', 'Centers'), n.centers.map(escapeHtml).join('、'))}</tr>`).join('\n')}</tbody></table>`
 }</section>${m.cost ? `\n${renderCostSection(c.lang, m.cost)}` : ''}`,
   );

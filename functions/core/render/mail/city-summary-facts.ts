@@ -1,8 +1,10 @@
 /**
  * What the city summary shows, worked out once for its HTML and its text: the model handed in, and the
- * counts, distribution, league tables, warnings, movers and standings derived from it.
+ * counts, distribution, league tables, warnings, movers and standings derived from it, in the language
+ * of the campaign's organizers.
  */
 import { countByStatus, type RectificationItem } from '../../findings/rectification.ts';
+import { type Lang, mailLanguage } from '../../i18n.ts';
 import type { Campaign, Center } from '../../model.ts';
 import type { CampaignScoringSummary } from '../../scoring/records.ts';
 import { GRADES } from '../../scoring/records.ts';
@@ -16,6 +18,7 @@ import {
   type SupervisorStanding,
   scoreDistribution,
 } from '../../scoring/report.ts';
+import { wasSupervised } from './center-summary-facts.ts';
 import { computePercent } from './layout.ts';
 
 /** An address that bounced or complained, and the emails of this campaign it was left out of. */
@@ -24,8 +27,23 @@ export interface SuppressedRecipient {
   reason: string;
   detail: string;
   at: string;
+  /** The kinds of email not sent to it (`invitation`, `summary`, …). */
   skipped: readonly string[];
 }
+
+const SKIPPED_KIND_LABELS: Readonly<Record<string, { zh: string; en: string }>> = {
+  invitation: { zh: '邀请', en: 'invitation' },
+  reminder: { zh: '提醒', en: 'reminder' },
+  returned: { zh: '退回修改通知', en: 'returned notice' },
+  'fact-check': { zh: '事实核查通知', en: 'fact-check notice' },
+  summary: { zh: '评分通报', en: 'center summary' },
+  'city-summary': { zh: '全市通报', en: 'city summary' },
+  failure: { zh: '运行失败通知', en: 'failure notice' },
+};
+
+/** The emails an address missed, named in one language (an unknown kind as it is). */
+export const describeSkipped = (kinds: readonly string[], lang: Lang): string =>
+  kinds.map((k) => SKIPPED_KIND_LABELS[k]?.[lang] ?? k).join(lang === 'zh' ? '、' : ', ');
 
 /** Everything the organizers' city summary shows. */
 export interface CitySummaryModel {
@@ -54,12 +72,15 @@ export type CityFacts = ReturnType<typeof deriveCityFacts>;
 /** Works out what the city summary shows from its model. */
 export const deriveCityFacts = (m: CitySummaryModel) => {
   const { campaign, rows, stats } = m;
+  const lang = mailLanguage(campaign);
+  // A center nobody supervised has no place in a league table: it is listed on its own.
+  const unsupervised = rows.filter((r) => !wasSupervised(r.score));
   const rate = computePercent(stats.answered, stats.total);
   const scored = rows.filter((r) => r.score.score !== null).length;
   const median = m.summary?.medians.score ?? null;
   const alpha = m.summary?.alpha.overall;
   const distribution = scoreDistribution(rows.map((r) => r.score));
-  const levels = rowsByLevel(rows);
+  const levels = rowsByLevel(rows.filter((r) => wasSupervised(r.score)));
   const warnings = agreementWarnings(rows);
   const moved = movers(rows);
   const needing = centersNeedingRectification(rows);
@@ -68,8 +89,10 @@ export const deriveCityFacts = (m: CitySummaryModel) => {
   const top = m.standings.slice(0, 10);
   const maxGrade = Math.max(1, ...GRADES.map((g) => distribution.grades[g]));
   return {
+    lang,
     campaign,
     rows,
+    unsupervised,
     stats,
     rate,
     scored,

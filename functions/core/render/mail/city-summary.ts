@@ -1,6 +1,7 @@
 /**
- * The city summary (全市通报) to the organizers and leaders: key figures, distribution, league tables,
- * agreement, movers, rectification and supervisors, with the full results attached.
+ * The city summary (全市通报) to the organizers and leaders, in the campaign's language for organizers:
+ * key figures, distribution, league tables, centers not supervised, agreement, movers, rectification and
+ * supervisors, with the full results attached.
  */
 import { escapeHtml } from '../../i18n.ts';
 import { type CitySummaryModel, deriveCityFacts } from './city-summary-facts.ts';
@@ -13,52 +14,55 @@ import {
   renderRectification,
   renderStanding,
   renderSuppressed,
+  renderUnsupervised,
 } from './city-summary-html.ts';
 import { renderCityText } from './city-summary-text.ts';
 import {
   describeCounts,
   GRADE_COLORS,
-  MUTED,
   type RenderedMail,
   renderHeading,
   renderSmall,
   renderSummaryPage,
+  say,
   toOneLine,
 } from './layout.ts';
 
 /** The city summary to the organizers and leaders, with the full results attached. */
 export const renderCitySummary = (m: CitySummaryModel): RenderedMail => {
   const f = deriveCityFacts(m);
-  const { campaign, rows, moved, counts } = f;
-  const kpis = renderKpis(f);
-  const distributionHtml = renderDistribution(f);
-  const league = renderLeague(m, f);
-  const agreementHtml = renderAgreement(m, f);
-  const rectificationHtml = renderRectification(m, f);
-  const standingHtml = renderStanding(f);
-  const suppressedHtml = renderSuppressed(m);
+  const { lang, campaign, rows, moved, counts } = f;
+  const title = campaign.title[lang];
+  const method = escapeHtml(rows[0]?.score.methodology ?? '—');
   const html = renderSummaryPage(
-    `${campaign.title.zh} · 全市通报`,
-    `${campaign.month} · ${campaign.title.en} · City summary`,
-    `${kpis}
-${renderHeading('得分分布', 'Score distribution')}${distributionHtml}
-${renderHeading('分级排名', 'League table per level')}${league}
-${renderHeading('评价一致性提示', 'Agreement warnings')}${agreementHtml}
-${renderHeading('进步与退步', 'Most improved and most declined')}<table role="presentation" width="100%" cellpadding="0" cellspacing="0"><tr><td style="vertical-align:top;width:50%;padding-right:8px"><strong style="color:${GRADE_COLORS.excellent}">▲ 进步最大 Most improved</strong>${renderMoverList(moved.improved, 'improved')}</td><td style="vertical-align:top;padding-left:8px"><strong style="color:${GRADE_COLORS.rectify}">▼ 退步最大 Most declined</strong>${renderMoverList(moved.declined, 'declined')}</td></tr></table>
-${renderHeading('需整改场所', 'Centers needing rectification')}<p style="margin:4px 0" data-testid="rect-counts">整改事项 ${escapeHtml(describeCounts(counts).zh)}<br><span lang="en" style="color:${MUTED}">Items: ${escapeHtml(describeCounts(counts).en)}</span></p>${rectificationHtml}
-${renderHeading('优秀监督员', 'Excellent supervisors')}${standingHtml}<p style="margin:4px 0">${renderSmall(`问题 = 本期发现 / 累计经确认；综合 = 40% 参与 + 20% 及时（提醒前提交）+ 20% 经确认的问题 + 20% 与共识一致。<br><span lang="en">Problems = found this month / confirmed to date. Total = 40% participation + 20% timeliness (before the reminder) + 20% confirmed problems + 20% agreement with the consensus.</span>`)}</p>
-${renderHeading('停发地址', 'Suppressed addresses')}${suppressedHtml}
-${m.attachments.length > 0 ? `<p>${renderSmall(`完整结果见附件 / Full results attached: ${m.attachments.map(escapeHtml).join(', ')}`)}</p>` : ''}`,
-    `评分方法 ${escapeHtml(rows[0]?.score.methodology ?? '—')} · 本邮件由系统自动发送。<br><span lang="en">Method ${escapeHtml(rows[0]?.score.methodology ?? '—')} · sent automatically.</span>`,
+    lang,
+    `${title} · ${say(lang, '全市通报', 'City summary')}`,
+    campaign.month,
+    `${renderKpis(f)}
+${renderHeading(say(lang, '得分分布', 'Score distribution'))}${renderDistribution(f)}
+${renderHeading(say(lang, '分级排名', 'League table per level'))}${renderLeague(m, f)}
+${renderHeading(say(lang, '本期未督查场所', 'Centers not supervised this period'))}${renderUnsupervised(f)}
+${renderHeading(say(lang, '评价一致性提示', 'Agreement warnings'))}${renderAgreement(m, f)}
+${renderHeading(say(lang, '进步与退步', 'Most improved and most declined'))}<table role="presentation" width="100%" cellpadding="0" cellspacing="0"><tr><td style="vertical-align:top;width:50%;padding-right:8px"><strong style="color:${GRADE_COLORS.excellent}">▲ ${say(lang, '进步最大', 'Most improved')}</strong>${renderMoverList(f, moved.improved, 'improved')}</td><td style="vertical-align:top;padding-left:8px"><strong style="color:${GRADE_COLORS.rectify}">▼ ${say(lang, '退步最大', 'Most declined')}</strong>${renderMoverList(f, moved.declined, 'declined')}</td></tr></table>
+${renderHeading(say(lang, '需整改场所', 'Centers needing rectification'))}<p style="margin:4px 0" data-testid="rect-counts">${say(lang, '整改事项', 'Items')} ${escapeHtml(describeCounts(counts, lang))}</p>${renderRectification(m, f)}
+${renderHeading(say(lang, '优秀监督员', 'Excellent supervisors'))}${renderStanding(f)}<p style="margin:4px 0">${renderSmall(
+      escapeHtml(
+        say(
+          lang,
+          '问题 = 本期发现 / 累计经确认；综合 = 40% 参与 + 20% 及时（提醒前提交）+ 20% 经确认的问题 + 20% 与共识一致。',
+          'Found = problems found this month / confirmed to date. Total = 40% participation + 20% timeliness (before the reminder) + 20% confirmed problems + 20% agreement with the consensus.',
+        ),
+      ),
+    )}</p>
+${renderHeading(say(lang, '停发地址', 'Suppressed addresses'))}${renderSuppressed(m, f)}
+${m.attachments.length > 0 ? `<p>${renderSmall(`${say(lang, '完整结果见附件：', 'Full results attached: ')}${m.attachments.map(escapeHtml).join(', ')}`)}</p>` : ''}`,
+    say(lang, `评分方法 ${method} · 本邮件由系统自动发送。`, `Method ${method} · sent automatically.`),
   );
-
-  const text = renderCityText(m, f);
-
   return {
     subject: toOneLine(
-      `【全市评分通报】${campaign.title.zh}（${campaign.month}） / City summary: ${campaign.title.en}`,
+      lang === 'zh' ? `【全市评分通报】${title}（${campaign.month}）` : `City summary: ${title} (${campaign.month})`,
     ),
     html,
-    text: `${text}\n`,
+    text: `${renderCityText(m, f)}\n`,
   };
 };

@@ -1,14 +1,15 @@
 /**
  * What every email shares: the rendered mail and its attachments, the two page layouts (a notice and a
  * summary), the palette, number formats, and the small HTML pieces the summaries are built of (headings,
- * badges, bars, buttons, data tables) that read in Outlook, Gmail and phone clients alike.
+ * badges, bars, buttons, data tables) that read in Outlook, Gmail and phone clients alike. Every email is
+ * written in one language, its recipient's.
  */
 import {
   RECTIFICATION_STATUS_LABELS,
   RECTIFICATION_STATUSES,
   type RectificationStatus,
 } from '../../findings/rectification.ts';
-import { both, escapeHtml } from '../../i18n.ts';
+import { escapeHtml, htmlLangOf, type Lang } from '../../i18n.ts';
 import { mailHeaderText } from '../../responses/text-guard.ts';
 import type { Grade } from '../../scoring/records.ts';
 
@@ -28,9 +29,12 @@ export interface MailAttachment {
   content: Uint8Array;
 }
 
-/** A notice's page: a red title bar over the body, 640 wide. */
-export const renderNoticePage = (title: string, body: string) =>
-  `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title></head>
+/** The text of one language: Chinese or English. */
+export const say = (lang: Lang, zh: string, en: string): string => (lang === 'zh' ? zh : en);
+
+/** A notice's page in one language: a red title bar over the body, 640 wide. */
+export const renderNoticePage = (lang: Lang, title: string, body: string) =>
+  `<!doctype html><html lang="${htmlLangOf(lang)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title></head>
 <body style="margin:0;padding:0;background:#f4f6f8;font-family:system-ui,-apple-system,'PingFang SC','Microsoft YaHei',sans-serif;color:#1d2733">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0"><tr><td align="center" style="padding:16px">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="max-width:640px;background:#ffffff;border-radius:8px">
@@ -51,7 +55,7 @@ export const computePercent = (part: number, whole: number) => (whole > 0 ? Math
 export const toOneLine = mailHeaderText;
 
 /** Muted text. */
-export const MUTED = '#607d8b';
+export const MUTED = '#546e7a';
 /** Body text. */
 export const INK = '#1d2733';
 /** A center's bar. */
@@ -65,21 +69,21 @@ const TRACK = '#eceff1';
 export const GRADE_COLORS: Record<Grade, string> = {
   excellent: '#2e7d32',
   good: '#1565c0',
-  pass: '#ef6c00',
+  pass: '#b45309',
   rectify: '#c62828',
 };
 
 /** Colors of the rectification statuses. */
 export const STATUS_COLORS: Record<RectificationStatus, string> = {
-  open: '#ef6c00',
+  open: '#b45309',
   overdue: '#c62828',
   'reported-fixed': '#1565c0',
   confirmed: '#2e7d32',
 };
 
-/** A section heading, Chinese then English. */
-export const renderHeading = (zh: string, en: string) =>
-  `<h2 style="margin:24px 0 8px;font-size:17px;line-height:1.4;color:${INK};border-bottom:2px solid #eceff1;padding-bottom:4px">${escapeHtml(zh)} <span style="font-weight:normal;color:${MUTED};font-size:14px">· ${escapeHtml(en)}</span></h2>`;
+/** A section heading. */
+export const renderHeading = (text: string) =>
+  `<h2 style="margin:24px 0 8px;font-size:17px;line-height:1.4;color:${INK};border-bottom:2px solid #eceff1;padding-bottom:4px">${escapeHtml(text)}</h2>`;
 
 /** Small muted text around HTML. */
 export const renderSmall = (html: string) => `<span style="font-size:13px;color:${MUTED}">${html}</span>`;
@@ -108,11 +112,11 @@ export const renderButton = (url: string, label: string) =>
 // Data tables are styled by class: inline styles on every cell would push a city's summary past the
 // ~100 KB at which Gmail clips a message. Without the style block they still read, unstyled.
 const TABLE_STYLE =
-  '.t{border-collapse:collapse;margin:6px 0 12px}.t th{padding:6px 4px;font-size:12px;color:#455a64;border-bottom:2px solid #cfd8dc;vertical-align:bottom;word-break:keep-all}.t th span{font-weight:normal}.t td{padding:5px 4px;border-bottom:1px solid #eceff1;font-size:13px;vertical-align:top;overflow-wrap:anywhere;word-break:break-word}.t td.n{white-space:nowrap}.t .en{font-size:11px;color:#607d8b}';
+  '.t{border-collapse:collapse;margin:6px 0 12px}.t th{padding:6px 4px;font-size:12px;color:#455a64;border-bottom:2px solid #cfd8dc;vertical-align:bottom;word-break:keep-all}.t th span{font-weight:normal}.t td{padding:5px 4px;border-bottom:1px solid #eceff1;font-size:13px;vertical-align:top;overflow-wrap:anywhere;word-break:break-word}.t td.n{white-space:nowrap}.t .en{font-size:11px;color:#546e7a}';
 
-/** A summary's page: title and subtitle, the body, and a footer; 680 wide, data tables styled. */
-export const renderSummaryPage = (title: string, subtitle: string, body: string, footer: string) =>
-  `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="color-scheme" content="light"><title>${escapeHtml(title)}</title><style>${TABLE_STYLE}@media (max-width:480px){.pad{padding-left:12px!important;padding-right:12px!important}}</style></head>
+/** A summary's page in one language: title and subtitle, the body, and a footer; 680 wide, data tables styled. */
+export const renderSummaryPage = (lang: Lang, title: string, subtitle: string, body: string, footer: string) =>
+  `<!doctype html><html lang="${htmlLangOf(lang)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="color-scheme" content="light"><title>${escapeHtml(title)}</title><style>${TABLE_STYLE}@media (max-width:480px){.pad{padding-left:12px!important;padding-right:12px!important}}</style></head>
 <body style="margin:0;padding:0;background:#f4f6f8;font-family:system-ui,-apple-system,'PingFang SC','Microsoft YaHei','Noto Sans CJK SC',sans-serif;color:${INK};-webkit-text-size-adjust:100%">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0"><tr><td align="center" style="padding:12px 8px">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="max-width:680px;background:#ffffff;border-radius:8px;border-collapse:separate">
@@ -121,9 +125,9 @@ export const renderSummaryPage = (title: string, subtitle: string, body: string,
 <tr><td style="padding:12px 20px;border-top:1px solid #eceff1;font-size:12px;line-height:1.5;color:${MUTED}">${footer}</td></tr>
 </table></td></tr></table></body></html>`;
 
-/** A data table's header cell, Chinese over English. */
-export const renderHeaderCell = (zh: string, en: string, align: 'left' | 'right' = 'left') =>
-  `<th align="${align}">${escapeHtml(zh)}<br><span>${escapeHtml(en)}</span></th>`;
+/** A data table's header cell. */
+export const renderHeaderCell = (text: string, align: 'left' | 'right' = 'left') =>
+  `<th align="${align}">${escapeHtml(text)}</th>`;
 
 /** A data cell; right-aligned cells hold numbers and never wrap. */
 export const renderCell = (html: string, align: 'left' | 'right' = 'left', nowrap = align === 'right') =>
@@ -133,11 +137,12 @@ export const renderCell = (html: string, align: 'left' | 'right' = 'left', nowra
 export const renderTable = (head: string, body: string, testid: string) =>
   `<table role="presentation" class="t" width="100%" cellpadding="4" cellspacing="0" data-testid="${testid}"><tr>${head}</tr>${body}</table>`;
 
-/** A rectification status in both languages. */
-export const describeStatus = (s: RectificationStatus) => both(RECTIFICATION_STATUS_LABELS[s]);
+/** A rectification status in one language. */
+export const describeStatus = (s: RectificationStatus, lang: Lang) => RECTIFICATION_STATUS_LABELS[s][lang];
 
-/** The count of items per status, as a line in each language. */
-export const describeCounts = (counts: Record<RectificationStatus, number>) => ({
-  zh: RECTIFICATION_STATUSES.map((s) => `${RECTIFICATION_STATUS_LABELS[s].zh} ${counts[s]}`).join(' · '),
-  en: RECTIFICATION_STATUSES.map((s) => `${RECTIFICATION_STATUS_LABELS[s].en.toLowerCase()} ${counts[s]}`).join(' · '),
-});
+/** The count of items per status, as one line. */
+export const describeCounts = (counts: Record<RectificationStatus, number>, lang: Lang) =>
+  RECTIFICATION_STATUSES.map(
+    (s) =>
+      `${lang === 'zh' ? RECTIFICATION_STATUS_LABELS[s].zh : RECTIFICATION_STATUS_LABELS[s].en.toLowerCase()} ${counts[s]}`,
+  ).join(' · ');

@@ -1,8 +1,8 @@
 /**
  * The assignment links of a supervisor's emails (invitation, reminder, returned notice): one line per
- * center and activity, with its personal questionnaire link.
+ * center and activity, with its personal questionnaire link, in the supervisor's language.
  */
-import { ACTIVITY_LABELS, both, escapeHtml, LEVEL_LABELS } from '../../i18n.ts';
+import { ACTIVITY_LABELS, escapeHtml, type Lang, LEVEL_LABELS } from '../../i18n.ts';
 import type { Activity, Center } from '../../model.ts';
 
 /** One line of an invitation or reminder. */
@@ -13,19 +13,19 @@ export interface AssignmentLink {
 }
 
 /** The links as an HTML list and as plain-text lines. */
-export const renderLinkList = (links: readonly AssignmentLink[]) => ({
+export const renderLinkList = (links: readonly AssignmentLink[], lang: Lang) => ({
   html: `<ol style="padding-left:20px">${links
     .map(
       (l) =>
-        `<li style="margin-bottom:10px"><strong>${escapeHtml(both(l.center.name))}</strong> (${escapeHtml(both(LEVEL_LABELS[l.center.level]))})<br>
-${escapeHtml(both(ACTIVITY_LABELS[l.activity]))}${l.center.address ? ` · ${escapeHtml(l.center.address)}` : ''}<br>
-<a href="${escapeHtml(l.url)}" style="color:#0d47a1">填写问卷 / Open questionnaire</a></li>`,
+        `<li style="margin-bottom:10px"><strong>${escapeHtml(l.center.name[lang])}</strong> (${escapeHtml(LEVEL_LABELS[l.center.level][lang])})<br>
+${escapeHtml(ACTIVITY_LABELS[l.activity][lang])}${l.center.address ? ` · ${escapeHtml(l.center.address)}` : ''}<br>
+<a href="${escapeHtml(l.url)}" style="color:#0d47a1">${lang === 'zh' ? '填写问卷' : 'Open the questionnaire'}</a></li>`,
     )
     .join('')}</ol>`,
   text: links
     .map(
       (l, i) =>
-        `${i + 1}. ${both(l.center.name)} (${both(LEVEL_LABELS[l.center.level])}) — ${both(ACTIVITY_LABELS[l.activity])}\n   ${l.url}`,
+        `${i + 1}. ${l.center.name[lang]} (${LEVEL_LABELS[l.center.level][lang]}) — ${ACTIVITY_LABELS[l.activity][lang]}\n   ${l.url}`,
     )
     .join('\n'),
 });
