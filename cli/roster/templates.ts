@@ -63,6 +63,14 @@ const campaignYaml = (def: CampaignDefinition): string => {
     'organizers:  # receive the city summary (全市评分通报) and failure notices',
     ...c.organizers.map((o) => `  - ${q(o)}`),
     `ratersPerCenter: ${c.ratersPerCenter}  # supervisors per center, never from the center's own district`,
+    ...(c.districts
+      ? [
+          "districts:  # the city's districts (区划名单): every center's and supervisor's district must be one of them",
+          ...c.districts.map((d) => `  - ${q(d)}`),
+        ]
+      : [
+          '# districts: ["玄武区", "秦淮区"]  # the city\'s districts (区划名单); validate then checks every district named',
+        ]),
     ...(c.surveyBaseUrl
       ? [`surveyBaseUrl: ${q(c.surveyBaseUrl)}`]
       : ['# surveyBaseUrl: "https://survey.example.gov.cn"  # only to override the survey links\' address']),

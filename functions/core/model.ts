@@ -374,6 +374,18 @@ export const Campaign = z.object({
   schedule: Schedule,
   organizers: z.array(Email).min(1, 'at least one organizer email is required'),
   ratersPerCenter: z.number().int().min(1).max(20).default(3),
+  /**
+   * The city's districts (区划名单), when the organizer lists them: every center's and supervisor's
+   * district must be one of them, so a misspelling cannot slip past the own-district rule.
+   */
+  districts: z
+    .array(OneLine.pipe(z.string().min(1, 'a district name cannot be empty')))
+    .min(1, 'list at least one district, or leave districts out')
+    .max(1000)
+    .refine((list) => new Set(list).size === list.length, {
+      message: 'each district should be listed once; remove the repeated name',
+    })
+    .optional(),
   /** Base URL of the survey API, used to build the links in emails. */
   surveyBaseUrl: z.url().optional(),
   /**
