@@ -255,6 +255,9 @@ export const TABLE_GRANTS: Readonly<Record<TableHandlerName, readonly TableGrant
     { actions: ['dynamodb:Query'], leadingKeys: [K.registry] },
     /** The series' rectification items, for the results. */
     { actions: ['dynamodb:Query'], leadingKeys: [K.rectification] },
+    /** A center's score over its series: the series' campaigns (`listSeries`), its score in each (`getScores`). */
+    { actions: ['dynamodb:Query'], leadingKeys: [K.series], index: true },
+    { actions: ['dynamodb:BatchGetItem'], leadingKeys: [K.campaign] },
     /** `appendAudit` of every action, `listAudit`. */
     { actions: ['dynamodb:PutItem', 'dynamodb:Query'], leadingKeys: [K.audit] },
     /** A returned response's email: `suppressedAmong`. */

@@ -157,9 +157,10 @@ describe('table grants', () => {
       'dynamodb:Query',
       'dynamodb:UpdateItem',
     ]);
-    // Only Score reads GSI1 (earlier campaigns of the series), and only by the series key.
+    // Only Score (earlier campaigns of the series) and the console (a center's trend) read GSI1, only by the series key.
     expect(grants.filter((grant) => grant.index)).toEqual([
       { handler: 'score-campaign', actions: ['dynamodb:Query'], leadingKeys: [KEY_SPACES.series], index: true },
+      { handler: 'console-api', actions: ['dynamodb:Query'], leadingKeys: [KEY_SPACES.series], index: true },
     ]);
   });
 

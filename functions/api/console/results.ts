@@ -1,12 +1,21 @@
+import * as z from 'zod';
 import { store } from '../../adapters/table.ts';
 import { recordAudit } from '../../app/audit.ts';
-import { loadCityResults } from '../../app/city-results.ts';
+import { loadCityResults, loadScoreRows } from '../../app/city-results.ts';
 import type { ConsoleUser } from '../../core/access/console-access.ts';
-import { renderResultsPage } from '../../core/render/console/results-page.ts';
+import { CENTER_LEVELS } from '../../core/model.ts';
+import { renderResultsPage, tableQuery } from '../../core/render/console/results-page.ts';
 import { resultsCsv } from '../../core/scoring/report.ts';
 import { buildResultsWorkbook, XLSX_TYPE } from '../../core/scoring/results-workbook.ts';
 import type { HttpRequest, HttpResult } from '../../edge/http/types.ts';
-import { answerMessage, type CampaignContext, type CampaignHandler, consolePage, type Session } from './context.ts';
+import {
+  answerMessage,
+  answerMessagePage,
+  type CampaignContext,
+  type CampaignHandler,
+  consolePage,
+  type Session,
+} from './context.ts';
 import { districtOf, inScope } from './scope.ts';
 import { respond } from './site.ts';
 
@@ -31,18 +40,56 @@ export const loadScopedResults = async (
   return { results, rows: results.rows.filter((r) => inScope(session.user, r.center)) };
 };
 
-/** GET /console/campaigns/{campaignId}/results: the results table of the user's centers. */
+/** The results page's query: a level and a district to list, and a page of the list. */
+const ResultsQuery = z.object({
+  level: z.enum(CENTER_LEVELS, { error: 'level is one of municipal, district, street, community' }).optional(),
+  district: z.string().trim().min(1).max(64, 'a district name is at most 64 characters').optional(),
+  page: z.coerce
+    .number({ error: 'page is a page number such as 2' })
+    .int('page is a whole number such as 2')
+    .min(1, 'pages are counted from 1')
+    .max(100_000)
+    .default(1),
+});
+
+/**
+ * GET /console/campaigns/{campaignId}/results: the overview of the user's centers (levels, best and
+ * worst, districts) and one page of the per-center table (`?level=&district=&page=`). Reads the scores
+ * and the centers, one Query each; 400 for a query it cannot read.
+ */
 export const showResults: CampaignHandler = async (request, session, campaign) => {
-  const scoped = await loadScopedResults(request, session, campaign);
-  if (!('rows' in scoped)) return scoped;
+  const { meta } = campaign;
+  if (meta.status !== 'scored' && meta.status !== 'published') return answerMessage(request, 409, 'noResultsYet');
+  const query = ResultsQuery.safeParse({
+    level: request.query.level || undefined,
+    district: request.query.district || undefined,
+    page: request.query.page || undefined,
+  });
+  if (!query.success)
+    return answerMessagePage(
+      request,
+      400,
+      { zh: '无法显示这一页', en: 'This page cannot be shown' },
+      {
+        zh: `链接中的筛选条件有误：${query.error.issues.map((i) => i.message).join('; ')}。请从结果页重新选择层级和区。`,
+        en: `The link's filter is wrong: ${query.error.issues.map((i) => i.message).join('; ')}. Choose the level and district again on the results page.`,
+      },
+    );
+  const rows = (await loadScoreRows(store, campaign.id)).filter((r) => inScope(session.user, r.center));
+  const filter = { ...query.data, page: query.data.page };
+  const page = consolePage(request);
   return respond.html(
     200,
-    renderResultsPage(consolePage(request), {
-      campaignId: campaign.id,
-      title: campaign.meta.campaign.title,
-      ...districtOf(session.user),
-      rows: scoped.rows,
-    }),
+    renderResultsPage(
+      { ...page, path: `${page.path}${tableQuery(filter, request.lang).replace(/[?&]lang=\w+$/, '')}` },
+      {
+        campaignId: campaign.id,
+        title: campaign.meta.campaign.title,
+        ...districtOf(session.user),
+        rows,
+        filter,
+      },
+    ),
   );
 };
 
