@@ -17,7 +17,7 @@ import { DESKTOP, PHONE, scrollsSideways, seriousViolations } from '../support/p
  */
 
 const SHOTS = '/tmp/shots/overview';
-const USER = { username: 'leader', role: 'leader' as const };
+const USER = { sub: 'leader-sub', username: 'leader', role: 'leader' as const };
 let browser: Browser;
 
 beforeAll(async () => {
@@ -65,14 +65,8 @@ const check = async (html: string, size: typeof PHONE, shot: string): Promise<{ 
 
 /** The smallest rendered height, in CSS pixels, of the text in a chart. */
 const smallestChartText = (page: Page, chart: string): Promise<number> =>
-  page.evaluate(
-    (selector) =>
-      Math.min(
-        ...[...document.querySelectorAll(`${selector} text`)].map(
-          (t) => (t as SVGTextElement).getBoundingClientRect().height,
-        ),
-      ),
-    chart,
+  page.evaluate<number>(
+    `Math.min(...[...document.querySelectorAll(${JSON.stringify(`${chart} text`)})].map((t) => t.getBoundingClientRect().height))`,
   );
 
 describe.each([
