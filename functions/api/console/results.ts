@@ -1,7 +1,8 @@
 import * as z from 'zod';
+import { centersOf } from '../../adapters/campaign-cache.ts';
 import { store } from '../../adapters/table.ts';
 import { recordAudit } from '../../app/audit.ts';
-import { loadCityResults, loadScoreRows } from '../../app/city-results.ts';
+import { loadCityResults, loadScoreRows, type ScoreRow } from '../../app/city-results.ts';
 import type { ConsoleUser } from '../../core/access/console-access.ts';
 import { CENTER_LEVELS } from '../../core/model.ts';
 import { renderResultsPage, tableQuery } from '../../core/render/console/results-page.ts';
@@ -40,6 +41,30 @@ export const loadScopedResults = async (
   return { results, rows: results.rows.filter((r) => inScope(session.user, r.center)) };
 };
 
+// A scored campaign's scores do not change (re-scoring writes the same) and its centers never do: the
+// rows of the last few campaigns shown are kept per container a few minutes, so that paging through a
+// province's table costs a render, not a read of 20,000 scores and centers.
+const ROWS_KEPT = 3;
+const ROWS_TTL_MS = 5 * 60_000;
+const recentRows = new Map<string, { readAt: number; rows: Promise<ScoreRow[]> }>();
+
+/** The campaign's score rows, from this container's recent reads or read again (one Query of scores). */
+const scoreRowsOf = (campaignId: string): Promise<ScoreRow[]> => {
+  const hit = recentRows.get(campaignId);
+  if (hit && Date.now() - hit.readAt < ROWS_TTL_MS) return hit.rows;
+  const entry = {
+    readAt: Date.now(),
+    rows: loadScoreRows({ scores: store.scores, rosters: { getCenters: (id) => centersOf(id) } }, campaignId),
+  };
+  recentRows.delete(campaignId);
+  recentRows.set(campaignId, entry);
+  for (const key of recentRows.keys()) if (recentRows.size > ROWS_KEPT) recentRows.delete(key);
+  entry.rows.catch(() => {
+    if (recentRows.get(campaignId) === entry) recentRows.delete(campaignId);
+  });
+  return entry.rows;
+};
+
 /** The results page's query: a level and a district to list, and a page of the list. */
 const ResultsQuery = z.object({
   level: z.enum(CENTER_LEVELS, { error: 'level is one of municipal, district, street, community' }).optional(),
@@ -55,7 +80,7 @@ const ResultsQuery = z.object({
 /**
  * GET /console/campaigns/{campaignId}/results: the overview of the user's centers (levels, best and
  * worst, districts) and one page of the per-center table (`?level=&district=&page=`). Reads the scores
- * and the centers, one Query each; 400 for a query it cannot read.
+ * and the centers, one Query each (kept per container a few minutes); 400 for a query it cannot read.
  */
 export const showResults: CampaignHandler = async (request, session, campaign) => {
   const { meta } = campaign;
@@ -75,8 +100,8 @@ export const showResults: CampaignHandler = async (request, session, campaign) =
         en: `The link's filter is wrong: ${query.error.issues.map((i) => i.message).join('; ')}. Choose the level and district again on the results page.`,
       },
     );
-  const rows = (await loadScoreRows(store, campaign.id)).filter((r) => inScope(session.user, r.center));
-  const filter = { ...query.data, page: query.data.page };
+  const rows = (await scoreRowsOf(campaign.id)).filter((r) => inScope(session.user, r.center));
+  const filter = query.data;
   const page = consolePage(request);
   return respond.html(
     200,
