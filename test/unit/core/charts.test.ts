@@ -190,7 +190,7 @@ describe("the center page's trend section", () => {
     expect(zh).toContain('2026-10：71.2（90% 区间 66.0–76.4）；2026-11：无评分；2026-12：80.5（本期）');
     expect(zh).toContain('<th scope="row">2026-11</th><td class="num">—</td>');
     expect(en).toContain('<h2 id="h-trend">Score over the campaigns</h2>');
-    expect(en).toContain('>Oct 26<');
+    expect(en).toContain('>Oct ’26<');
     expect(en).toContain('2026-10: 71.2 (90% interval 66.0–76.4); 2026-11: not scored; 2026-12: 80.5 (this campaign)');
     expect(en).toContain('<title id="chart-trend-t">This center’s score campaign by campaign</title>');
   });

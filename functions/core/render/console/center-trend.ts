@@ -18,12 +18,12 @@ export interface CenterTrendPoint {
 
 const fmt = (v: number | null | undefined) => (v === null || v === undefined ? '—' : v.toFixed(1));
 
-/** "2026-12" as the chart's axis shows it: 26.12 in Chinese, Dec 26 in English. */
+/** "2026-12" as the chart's axis shows it: 26.12 in Chinese, Dec ’26 in English. */
 const shortMonth = (month: string, lang: Lang) => {
   const [year = '', mm = ''] = month.split('-');
   if (lang === 'zh') return `${year.slice(2)}.${mm}`;
   const name = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][Number(mm) - 1];
-  return `${name ?? mm} ${year.slice(2)}`;
+  return `${name ?? mm} ’${year.slice(2)}`;
 };
 
 /** The section: the chart of the center's score month by month, and its table folded under it. */
@@ -63,6 +63,6 @@ export const renderCenterTrend = (lang: Lang, points: readonly CenterTrendPoint[
     )
     .join('');
   return `<section class="card" aria-labelledby="h-trend"><h2 id="h-trend">${say(lang, '历次得分', 'Score over the campaigns')}</h2>
-<p class="muted">${say(lang, `本系列最近 ${points.length} 期；竖线为 90% 区间，圆圈为本期。`, `The series’ last ${points.length} campaigns; bars are 90% intervals, the ring marks this campaign.`)}</p>
+<p class="muted">${say(lang, `本系列最近 ${points.length} 期；竖线为 90% 区间，圆圈为本期。`, `${points.length === 1 ? 'The series’ first campaign' : `The series’ last ${points.length} campaigns`}; bars are 90% intervals, the ring marks this campaign.`)}</p>
 <div class="figure">${chart}<details><summary>${say(lang, '以表格查看', 'As a table')}</summary><table><thead><tr><th scope="col">${say(lang, '月份', 'Month')}</th><th scope="col" class="num">${say(lang, '得分', 'Score')}</th><th scope="col" class="num">${say(lang, '90% 区间', '90% interval')}</th></tr></thead><tbody>${rows}</tbody></table></details></div></section>`;
 };
