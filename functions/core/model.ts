@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { nearestDistrict } from './districts.ts';
 import { ConditionSyntaxError, comparisonsOf, parseCondition } from './responses/condition.ts';
 import { findUnsafeCharacter, normalizeText } from './responses/text-guard.ts';
 
@@ -432,12 +433,39 @@ export const Campaign = z.object({
 export type Campaign = z.infer<typeof Campaign>;
 
 /** Everything an organizer submits to launch a campaign. */
-export const CampaignDefinition = z.object({
-  campaign: Campaign,
-  centers: z.array(Center).min(1, 'at least one center is required'),
-  supervisors: z.array(Supervisor).min(1, 'at least one supervisor is required'),
-  questionnaire: Questionnaire,
-});
+export const CampaignDefinition = z
+  .object({
+    campaign: Campaign,
+    centers: z.array(Center).min(1, 'at least one center is required'),
+    supervisors: z.array(Supervisor).min(1, 'at least one supervisor is required'),
+    questionnaire: Questionnaire,
+  })
+  .superRefine((def, ctx) => {
+    // With the city's districts listed, a misspelled one would slip past the own-district rule.
+    const listed = def.campaign.districts;
+    if (!listed) return;
+    const known = new Set(listed);
+    const say = (name: string) => {
+      const near = nearestDistrict(name, listed);
+      return `"${name}" is not one of the city's districts${near ? `; did you mean "${near}"?` : ''}`;
+    };
+    def.centers.forEach((c, i) => {
+      if (c.level !== 'municipal' && !known.has(c.district))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['centers', i, 'district'],
+          message: `center ${c.id}: ${say(c.district)}`,
+        });
+    });
+    def.supervisors.forEach((s, i) => {
+      if (!known.has(s.homeDistrict))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['supervisors', i, 'homeDistrict'],
+          message: `supervisor ${s.id}: home district ${say(s.homeDistrict)}`,
+        });
+    });
+  });
 export type CampaignDefinition = z.infer<typeof CampaignDefinition>;
 
 /** One supervisor's task (监督任务): one center, one activity. */

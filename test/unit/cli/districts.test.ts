@@ -11,7 +11,7 @@ import type { Problem } from '../../../cli/roster/problems.ts';
 import { writeCampaignFolder } from '../../../cli/roster/templates.ts';
 import { sampleCampaign } from '../../../cli/sample.ts';
 import { NANJING_DISTRICTS } from '../../../cli/sample-data/centers.ts';
-import type { CampaignDefinition, Center, Supervisor } from '../../../functions/core/model.ts';
+import { CampaignDefinition, type Center, type Supervisor } from '../../../functions/core/model.ts';
 
 const NOW = new Date('2026-12-01T02:00:00Z');
 const NANJING = NANJING_DISTRICTS.map((d) => d.zh);
@@ -248,5 +248,35 @@ describe('validate and launch with misspelled districts', () => {
     expect(folder.problems).toContainEqual(
       expect.objectContaining({ file: 'campaign.yaml', message: expect.stringContaining('listed once') }),
     );
+  });
+});
+
+describe("a campaign definition with the city's districts", () => {
+  it('is refused, as Prepare and a launch read it, when a district is not in the list, with the nearest spelling', () => {
+    // Prepare
+    const sample = sampleCampaign(NOW, 'definition');
+    const changed = {
+      ...sample,
+      centers: sample.centers.map((c) => (c.id === 'C-XW' ? { ...c, district: '玄五区' } : c)),
+      supervisors: supervisorsIn(sample, { 0: '火星区' }),
+    };
+
+    // Act
+    const parsed = CampaignDefinition.safeParse(changed);
+    const asIs = CampaignDefinition.safeParse(sample);
+
+    // Assess
+    expect(asIs.success).toBe(true);
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([
+      [
+        `centers.${sample.centers.findIndex((c) => c.id === 'C-XW')}.district`,
+        'center C-XW: "玄五区" is not one of the city\'s districts; did you mean "玄武区"?',
+      ],
+      [
+        'supervisors.0.homeDistrict',
+        `supervisor ${sample.supervisors[0]?.id}: home district "火星区" is not one of the city's districts`,
+      ],
+    ]);
   });
 });
