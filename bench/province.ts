@@ -3,8 +3,10 @@ import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { launchCampaign } from '../cli/launch.ts';
 import { PROVINCE, syntheticCampaign } from '../cli/sample-data/synthetic.ts';
 import { responseSk, shardOf, shardPk } from '../functions/adapters/table/keys.ts';
+import { loadScoreRows } from '../functions/app/city-results.ts';
 import { estimateCost, pricingRegion } from '../functions/core/campaign/aws-cost.ts';
 import { seededRandom } from '../functions/core/random.ts';
+import { renderResultsPage } from '../functions/core/render/console/results-page.ts';
 import { questionsFor } from '../functions/core/responses/answers.ts';
 import type { AnswerValue } from '../functions/core/responses/response.ts';
 import { startEmbeddedCloud } from '../local/cloud.ts';
@@ -169,6 +171,16 @@ export const suite: BenchSuite = {
           `province-aws-usd: ${cost.total.toFixed(4)} per-assignment=${(cost.perAssignment ?? 0).toFixed(7)} (excl. ses=${(cost.perAssignmentExcludingSes ?? 0).toFixed(7)})`,
         );
       } else out('province-aws-usd: unavailable (no meter)');
+      // The console's results page as its handler builds it: one Query of scores, one of centers, the render.
+      const pageStarted = performance.now();
+      const rows = await loadScoreRows(store, id);
+      const page = renderResultsPage(
+        { lang: 'zh', path: `/console/campaigns/${id}/results` },
+        { campaignId: id, title: definition.campaign.title, rows, filter: { page: 1 } },
+      );
+      out(
+        `results-page: ${(performance.now() - pageStarted).toFixed(0)} ms, ${(Buffer.byteLength(page) / 1024).toFixed(1)} KB (targets ≤ 1000 ms, ≤ 300 KB)`,
+      );
       out(`peak-rss-mb: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)}`);
       out(`province-total-s: ${((performance.now() - started) / 1000).toFixed(1)} (target ≤ 600)`);
     } finally {

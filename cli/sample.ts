@@ -1,5 +1,5 @@
 import { CampaignDefinition, Id } from '../functions/core/model.ts';
-import { demoCentersAndSupervisors, demoQuestionnaire } from './sample-data/centers.ts';
+import { demoCentersAndSupervisors, demoQuestionnaire, NANJING_DISTRICTS } from './sample-data/centers.ts';
 
 const DAY = 86_400_000;
 const BEIJING = 8 * 3600_000;
@@ -38,6 +38,7 @@ export const sampleCampaign = (now: Date, id?: string, folderName = ''): Campaig
       schedule: { opens: beijingIso(t), reminders: [beijingDayAt(t, 14, 9)], deadline: beijingDayAt(t, 21, 18) },
       organizers: ['organizer@example.gov.cn'],
       ratersPerCenter: 3,
+      districts: NANJING_DISTRICTS.map((d) => d.zh),
     },
     centers,
     supervisors,

@@ -5,7 +5,8 @@ import { store } from './adapters/table.ts';
 import { assignSupervisors } from './core/campaign/assignment.ts';
 import { deriveToken, hashToken } from './core/campaign/links.ts';
 import { CampaignTaskInput } from './core/campaign/workflow-contract.ts';
-import { deriveFindingKey, itemsToRecheck, withRecheckQuestions } from './core/findings/rectification.ts';
+import { withRecheckQuestions } from './core/findings/recheck.ts';
+import { deriveFindingKey, itemsToRecheck } from './core/findings/rectification.ts';
 import { CampaignDefinition, Questionnaire } from './core/model.ts';
 import { classifyErrors, parseEvent } from './edge/task.ts';
 

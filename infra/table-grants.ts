@@ -127,8 +127,11 @@ export const TABLE_GRANTS: Readonly<Record<TableHandlerName, readonly TableGrant
       actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'],
       leadingKeys: [K.campaign],
     },
-    /** `putRectificationItems` (conditional put) and each re-check's read and conditional put. */
-    { actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], leadingKeys: [K.rectification] },
+    /**
+     * `putRectificationItems` (conditional put) and each re-check's read and conditional put; the
+     * re-checked centers' items (Query), to count an answer for every item of the same problem.
+     */
+    { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'], leadingKeys: [K.rectification] },
   ],
   'send-mail': [
     /**
@@ -234,6 +237,8 @@ export const TABLE_GRANTS: Readonly<Record<TableHandlerName, readonly TableGrant
   'survey-api': [
     /** `getToken`; the campaign, questionnaire, center and review; the response, its versions and the draft. */
     { actions: ['dynamodb:GetItem'], leadingKeys: [K.surveyTokens, K.campaign] },
+    /** A re-check's context: what the center reported on the items re-checked at it (its items, by Query). */
+    { actions: ['dynamodb:Query'], leadingKeys: [K.rectification] },
     /** `saveDraft` (put) and `saveResponse` (one conditional update), in the supervisor's shard only. */
     { actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'], leadingKeys: [K.shards] },
   ],
@@ -265,6 +270,9 @@ export const TABLE_GRANTS: Readonly<Record<TableHandlerName, readonly TableGrant
     { actions: ['dynamodb:Query'], leadingKeys: [K.registry] },
     /** The series' rectification items, for the results. */
     { actions: ['dynamodb:Query'], leadingKeys: [K.rectification] },
+    /** A center's score over its series: the series' campaigns (`listSeries`), its score in each (`getScores`). */
+    { actions: ['dynamodb:Query'], leadingKeys: [K.series], index: true },
+    { actions: ['dynamodb:BatchGetItem'], leadingKeys: [K.campaign] },
     /** `appendAudit` of every action, `listAudit`. */
     { actions: ['dynamodb:PutItem', 'dynamodb:Query'], leadingKeys: [K.audit] },
     /** A returned response's email: `suppressedAmong`. */

@@ -2,6 +2,7 @@ import { activitiesFor } from '../../functions/core/campaign/assignment.ts';
 import { ACTIVITY_LABELS } from '../../functions/core/i18n.ts';
 import type { Activity, Campaign, Center, Supervisor } from '../../functions/core/model.ts';
 import { questionsFor } from '../../functions/core/responses/answers.ts';
+import { checkDistricts } from './districts.ts';
 import type { Problem } from './problems.ts';
 import type { ReadQuestionnaire } from './questionnaire-file.ts';
 import { rosterColumn, type Sourced } from './rosters.ts';
@@ -23,6 +24,7 @@ export interface FolderContents {
 /** Checks that only make sense across files: eligibility, district spellings, questions per activity. */
 export const crossCheck = (contents: FolderContents, problems: Problem[]): void => {
   const { centers, supervisors, files, questionnaire } = contents;
+  checkDistricts({ listed: contents.campaign?.districts, ...contents }, problems);
   if (centers.length > 0 && supervisors.length > 0 && files.supervisors && files.centers) {
     checkHomeDistricts(contents, files.supervisors, problems);
     checkRaterSupply(contents, { centers: files.centers, supervisors: files.supervisors }, problems);
@@ -33,10 +35,9 @@ export const crossCheck = (contents: FolderContents, problems: Problem[]): void 
   }
 };
 
-/** A supervisor with no center outside their home district, or a home district spelled unlike the centers'. */
+/** A supervisor with no center outside their home district. */
 const checkHomeDistricts = (contents: FolderContents, supervisorsFile: string, problems: Problem[]): void => {
   const { centers, supervisors, sheets } = contents;
-  const centerDistricts = new Set(centers.map((c) => c.value.district));
   const home = rosterColumn('supervisors', sheets.supervisors, 'home_district');
   for (const { value: s, row } of supervisors) {
     if (centers.every((c) => c.value.district === s.homeDistrict)) {
@@ -48,20 +49,6 @@ const checkHomeDistricts = (contents: FolderContents, supervisorsFile: string, p
         message: `supervisor ${s.id} has no eligible center: every center is in ${s.homeDistrict}`,
         hint: 'supervisors never visit centers in their home district; check the district or add centers elsewhere',
       });
-    } else if (!centerDistricts.has(s.homeDistrict)) {
-      const near = [...centerDistricts].find(
-        (d) => d !== s.homeDistrict && (d.startsWith(s.homeDistrict) || s.homeDistrict.startsWith(d)),
-      );
-      if (near) {
-        problems.push({
-          severity: 'warning',
-          file: supervisorsFile,
-          row,
-          ...home,
-          message: `home district "${s.homeDistrict}" is not written as in the centers roster ("${near}")`,
-          hint: `write "${near}" so that ${s.id} is kept away from centers there`,
-        });
-      }
     }
   }
 };

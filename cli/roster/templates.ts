@@ -66,6 +66,14 @@ const campaignYaml = (def: CampaignDefinition): string => {
     ...c.organizers.map((o) => `  - ${q(o)}`),
     `${c.language ? '' : '# '}language: ${c.language ?? 'zh'}  # the organizers' emails (city summary, failure notice): zh 中文 or en English`,
     `ratersPerCenter: ${c.ratersPerCenter}  # supervisors per center, never from the center's own district`,
+    ...(c.districts
+      ? [
+          "districts:  # the city's districts (区划名单): every center's and supervisor's district must be one of them",
+          ...c.districts.map((d) => `  - ${q(d)}`),
+        ]
+      : [
+          '# districts: ["玄武区", "秦淮区"]  # the city\'s districts (区划名单); validate then checks every district named',
+        ]),
     ...(c.surveyBaseUrl
       ? [`surveyBaseUrl: ${q(c.surveyBaseUrl)}`]
       : ['# surveyBaseUrl: "https://survey.example.gov.cn"  # only to override the survey links\' address']),

@@ -35,6 +35,28 @@ export interface CityResults {
   today: string;
 }
 
+/** A center's score as the results page shows it: the center, its score and its change. */
+export type ScoreRow = Pick<ReportRow, 'center' | 'score' | 'change'>;
+
+/**
+ * Reads what the results page shows and nothing else: each center with its score and change, from one
+ * Query of the scores and one of the centers (no assignments, supervisors or rectification items, which
+ * at a province's scale would cost more than the page).
+ */
+export const loadScoreRows = async (
+  ports: { scores: Pick<ScoreTable, 'listScores'>; rosters: Pick<RosterTable, 'getCenters'> },
+  campaignId: string,
+): Promise<ScoreRow[]> => {
+  const [centers, scores] = await Promise.all([
+    ports.rosters.getCenters(campaignId),
+    ports.scores.listScores(campaignId),
+  ]);
+  return scores.flatMap((score) => {
+    const center = centers.get(score.centerId);
+    return center ? [{ center, score, change: changeSince(score) }] : [];
+  });
+};
+
 /**
  * Reads a scored campaign's results: every center's row (score, rank, change, rectification), the
  * series' rectification items and the supervisors' standing. One read of each kind of item.

@@ -6,7 +6,8 @@ import type { RectificationTable } from '../adapters/table/rectification.ts';
 import type { ResponseTable } from '../adapters/table/responses.ts';
 import type { RosterTable } from '../adapters/table/rosters.ts';
 import { ConcurrentUpdate } from '../core/errors.ts';
-import { applyRecheck, FindingsCollector, type RecheckResult } from '../core/findings/rectification.ts';
+import { spreadRechecks } from '../core/findings/recheck.ts';
+import { applyRecheck, FindingsCollector, itemsToRecheck, type RecheckResult } from '../core/findings/rectification.ts';
 
 /**
  * What a campaign records once scored, before its summaries are composed: every answer marked, an
@@ -25,7 +26,10 @@ export interface PublicationPorts {
   rosters: Pick<RosterTable, 'getQuestionnaire'>;
   factCheck: Pick<FactCheckTable, 'listDisputes'>;
   responses: Pick<ResponseTable, 'streamCountedResponses'>;
-  rectification: Pick<RectificationTable, 'putRectificationItems' | 'getRectificationItem' | 'saveRectificationItem'>;
+  rectification: Pick<
+    RectificationTable,
+    'putRectificationItems' | 'getRectificationItem' | 'saveRectificationItem' | 'listRectificationItems'
+  >;
   findings: Pick<FindingTable, 'putFindings'>;
 }
 
@@ -86,6 +90,20 @@ const applyOne = async (
 };
 
 /**
+ * A re-check question stands for every item of the same problem at its center: the answers count for
+ * each of them. One Query of each re-checked center's items.
+ */
+const spreadOverGroups = async (
+  rectification: PublicationPorts['rectification'],
+  campaign: { id: string; series: string },
+  results: readonly RecheckResult[],
+): Promise<RecheckResult[]> => {
+  const centers = [...new Set(results.map((r) => r.centerId))];
+  const items = await Promise.all(centers.map((c) => rectification.listRectificationItems(campaign.series, c)));
+  return spreadRechecks(results, itemsToRecheck(items.flat(), campaign.id, new Set(centers)));
+};
+
+/**
  * Reads every latest response once, after scoring and before the summaries go out, and records
  * what rectification needs: an item per problem found (due in the campaign's working days), the
  * outcome of this campaign's re-checks of earlier items, and each center's anonymized comments.
@@ -116,9 +134,10 @@ export const preparePublication = async (
   }
   const found = findings.finish();
   const itemsCreated = await ports.rectification.putRectificationItems(found.items);
+  const rechecks = await spreadOverGroups(ports.rectification, campaign, found.rechecks);
   let confirmed = 0;
   let reopened = 0;
-  for (const result of found.rechecks) {
+  for (const result of rechecks) {
     const outcome = await applyOne(ports.rectification, campaign.series, campaign, result, at);
     if (outcome === 'confirmed') confirmed++;
     if (outcome === 'reopened') reopened++;
@@ -128,7 +147,7 @@ export const preparePublication = async (
     responses,
     itemsFound: found.items.length,
     itemsCreated,
-    rechecked: found.rechecks.length,
+    rechecked: rechecks.length,
     confirmed,
     reopened,
   };

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { nearestDistrict } from './districts.ts';
 import { ConditionSyntaxError, comparisonsOf, parseCondition } from './responses/condition.ts';
 import { findUnsafeCharacter, normalizeText } from './responses/text-guard.ts';
 
@@ -386,6 +387,18 @@ export const Campaign = z.object({
   /** The language of the organizers' emails (city summary, failure notice); absent means Chinese. */
   language: Language.optional(),
   ratersPerCenter: z.number().int().min(1).max(20).default(3),
+  /**
+   * The city's districts (区划名单), when the organizer lists them: every center's and supervisor's
+   * district must be one of them, so a misspelling cannot slip past the own-district rule.
+   */
+  districts: z
+    .array(OneLine.pipe(z.string().min(1, 'a district name cannot be empty')))
+    .min(1, 'list at least one district, or leave districts out')
+    .max(1000)
+    .refine((list) => new Set(list).size === list.length, {
+      message: 'each district should be listed once; remove the repeated name',
+    })
+    .optional(),
   /** Base URL of the survey API, used to build the links in emails. */
   surveyBaseUrl: z.url().optional(),
   /**
@@ -438,12 +451,39 @@ export const Campaign = z.object({
 export type Campaign = z.infer<typeof Campaign>;
 
 /** Everything an organizer submits to launch a campaign. */
-export const CampaignDefinition = z.object({
-  campaign: Campaign,
-  centers: z.array(Center).min(1, 'at least one center is required'),
-  supervisors: z.array(Supervisor).min(1, 'at least one supervisor is required'),
-  questionnaire: Questionnaire,
-});
+export const CampaignDefinition = z
+  .object({
+    campaign: Campaign,
+    centers: z.array(Center).min(1, 'at least one center is required'),
+    supervisors: z.array(Supervisor).min(1, 'at least one supervisor is required'),
+    questionnaire: Questionnaire,
+  })
+  .superRefine((def, ctx) => {
+    // With the city's districts listed, a misspelled one would slip past the own-district rule.
+    const listed = def.campaign.districts;
+    if (!listed) return;
+    const known = new Set(listed);
+    const say = (name: string) => {
+      const near = nearestDistrict(name, listed);
+      return `"${name}" is not one of the city's districts${near ? `; did you mean "${near}"?` : ''}`;
+    };
+    def.centers.forEach((c, i) => {
+      if (c.level !== 'municipal' && !known.has(c.district))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['centers', i, 'district'],
+          message: `center ${c.id}: ${say(c.district)}`,
+        });
+    });
+    def.supervisors.forEach((s, i) => {
+      if (!known.has(s.homeDistrict))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['supervisors', i, 'homeDistrict'],
+          message: `supervisor ${s.id}: home district ${say(s.homeDistrict)}`,
+        });
+    });
+  });
 export type CampaignDefinition = z.infer<typeof CampaignDefinition>;
 
 /** One supervisor's task (监督任务): one center, one activity. */

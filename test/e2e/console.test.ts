@@ -447,9 +447,9 @@ describe('the organizer console in a browser', { timeout: 180_000 }, () => {
     await page.reload();
     await page.getByRole('link', { name: '评分结果' }).click();
     await page.waitForURL(/\/results\?lang=zh$/);
-    const chart = page.getByRole('img', { name: '街道/镇场所得分及 90% 区间' });
+    const chart = page.getByRole('img', { name: '各层级平均得分及 90% 区间' });
     const chartShown = await chart.isVisible();
-    const dots = await chart.locator('circle').count();
+    const dots = await page.locator('#h-extremes ~ .figure svg circle').count();
     const rows = await page.getByRole('row').allTextContents();
     const resultsPage = await checkPage(page, '15-results');
     const [csv] = await Promise.all([
@@ -465,7 +465,8 @@ describe('the organizer console in a browser', { timeout: 180_000 }, () => {
     const xlsxBytes = await readFile(await xlsx.path());
     await workbook.xlsx.load(xlsxBytes as unknown as ExcelJS.Buffer);
     const scoredName = centerName(campaign, campaign.qinhuai);
-    await page.getByRole('link', { name: scoredName }).click();
+    // The per-center table's link (the best and worst lists link the center too).
+    await page.locator('#h-centers ~ table').getByRole('link', { name: scoredName }).click();
     await page.waitForURL(/\/centers\//);
     await page.getByRole('link', { name: 'English' }).click();
     await page.waitForURL(/lang=en$/);
@@ -479,7 +480,7 @@ describe('the organizer console in a browser', { timeout: 180_000 }, () => {
     expect(execution.status).toBe('SUCCEEDED');
     expect(await store.campaigns.getMeta(campaign.id)).toMatchObject({ closedReason: 'closed-by-organizer' });
     expect(chartShown).toBe(true);
-    // A dot for each center with a score: the two answered ones.
+    // A dot for each center with a score among the best and the worst: the two answered ones.
     expect(dots).toBe(2);
     expect(rows.filter((row) => row.includes('秦淮区') || row.includes('玄武区'))).toHaveLength(3);
     expect(resultsPage).toEqual([]);

@@ -157,9 +157,10 @@ describe('table grants', () => {
       'dynamodb:Query',
       'dynamodb:UpdateItem',
     ]);
-    // Only Score reads GSI1 (earlier campaigns of the series), and only by the series key.
+    // Only Score (earlier campaigns of the series) and the console (a center's trend) read GSI1, only by the series key.
     expect(grants.filter((grant) => grant.index)).toEqual([
       { handler: 'score-campaign', actions: ['dynamodb:Query'], leadingKeys: [KEY_SPACES.series], index: true },
+      { handler: 'console-api', actions: ['dynamodb:Query'], leadingKeys: [KEY_SPACES.series], index: true },
     ]);
   });
 
@@ -181,8 +182,11 @@ describe('table grants', () => {
     // Act
     const { stack, template } = synthesize();
     // Assess
-    const writes = itemAccessOf(stack, template, 'survey-api').filter((access) => !access.includes('GetItem'));
+    const access = itemAccessOf(stack, template, 'survey-api');
+    const writes = access.filter((a) => !a.includes('GetItem') && !a.includes('Query'));
     expect(writes).toEqual(['dynamodb:PutItem table CAMPAIGN#*#S*', 'dynamodb:UpdateItem table CAMPAIGN#*#S*']);
+    // It reads by Query only the rectification items, for what a center reported beside a re-check.
+    expect(access.filter((a) => a.includes('Query'))).toEqual(['dynamodb:Query table RECT#*']);
   });
 
   it('grants an action for every kind of DynamoDB call the persistence classes of the table make, and none they never make', () => {

@@ -137,6 +137,9 @@ describe('the rectification loop across two campaigns of a city', () => {
     const surveyPage = await (await fetch(atC1.url)).text();
     expect(surveyPage).toContain('整改复查');
     expect(surveyPage).toContain('取号后等候 50 分钟');
+    // Beside the re-check, what C1's official reported, read fresh from the items.
+    expect(surveyPage).toContain('高峰期增开两个窗口，启用预约取号。');
+    expect(surveyPage).toContain('已报整改');
     expect(surveyPage).not.toContain('导视标识不清');
 
     // Act 4: the supervisor at C1 sees the waiting time fixed but the extra documents still asked for;

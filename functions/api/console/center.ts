@@ -1,4 +1,5 @@
 import { store } from '../../adapters/table.ts';
+import { loadCenterSeries } from '../../app/center-series.ts';
 import { renderCenterPage } from '../../core/render/console/center-page.ts';
 import { answerMessage, type CampaignHandler, consolePage } from './context.ts';
 import { loadScopedResults } from './results.ts';
@@ -15,9 +16,10 @@ export const showCenter: CampaignHandler = async (request, session, campaign) =>
   const { user } = session;
   const row = scoped.rows.find((r) => r.center.id === request.params.centerId);
   if (!row) return answerMessage(request, 404, 'noSuchCenter');
-  const [findings, queue] = await Promise.all([
+  const [findings, queue, trend] = await Promise.all([
     store.findings.getFindings(campaign.id, [row.center.id]),
     loadQueue(campaign.id, user, new Map([[row.center.id, row.center]])),
+    loadCenterSeries(store, { ...campaign.meta.campaign, id: campaign.id }, row.center.id),
   ]);
   const supervisors = await store.rosters.getSupervisors(campaign.id, [
     ...new Set(queue.items.map((i) => i.response.supervisorId)),
@@ -31,6 +33,7 @@ export const showCenter: CampaignHandler = async (request, session, campaign) =>
       ...(found ? { findings: found } : {}),
       responses: user.role === 'leader' ? [] : queue.items,
       supervisorNames: new Map([...supervisors].map(([id, p]) => [id, p.name])),
+      trend,
     }),
   );
 };

@@ -1,14 +1,24 @@
+import * as z from 'zod';
+import { centersOf } from '../../adapters/campaign-cache.ts';
 import { store } from '../../adapters/table.ts';
 import { recordAudit } from '../../app/audit.ts';
-import { loadCityResults } from '../../app/city-results.ts';
+import { loadCityResults, loadScoreRows, type ScoreRow } from '../../app/city-results.ts';
 import { type ConsoleUser, may } from '../../core/access/console-access.ts';
 import { hasResults } from '../../core/campaign/lifecycle.ts';
-import { renderResultsPage } from '../../core/render/console/results-page.ts';
+import { CENTER_LEVELS } from '../../core/model.ts';
+import { renderResultsPage, tableQuery } from '../../core/render/console/results-page.ts';
 import { signOffModelOf } from '../../core/render/console/sign-off.ts';
 import { resultsCsv } from '../../core/scoring/report.ts';
 import { buildResultsWorkbook, XLSX_TYPE } from '../../core/scoring/results-workbook.ts';
 import type { HttpRequest, HttpResult } from '../../edge/http/types.ts';
-import { answerMessage, type CampaignContext, type CampaignHandler, consolePage, type Session } from './context.ts';
+import {
+  answerMessage,
+  answerMessagePage,
+  type CampaignContext,
+  type CampaignHandler,
+  consolePage,
+  type Session,
+} from './context.ts';
 import { districtOf, inScope } from './scope.ts';
 import { respond } from './site.ts';
 
@@ -33,19 +43,81 @@ export const loadScopedResults = async (
   return { results, rows: results.rows.filter((r) => inScope(session.user, r.center)) };
 };
 
-/** GET /console/campaigns/{campaignId}/results: the results table of the user's centers. */
+// A scored campaign's scores do not change (re-scoring writes the same) and its centers never do: the
+// rows of the last few campaigns shown are kept per container a few minutes, so that paging through a
+// province's table costs a render, not a read of 20,000 scores and centers.
+const ROWS_KEPT = 3;
+const ROWS_TTL_MS = 5 * 60_000;
+const recentRows = new Map<string, { readAt: number; rows: Promise<ScoreRow[]> }>();
+
+/** The campaign's score rows, from this container's recent reads or read again (one Query of scores). */
+const scoreRowsOf = (campaignId: string): Promise<ScoreRow[]> => {
+  const hit = recentRows.get(campaignId);
+  if (hit && Date.now() - hit.readAt < ROWS_TTL_MS) return hit.rows;
+  const entry = {
+    readAt: Date.now(),
+    rows: loadScoreRows({ scores: store.scores, rosters: { getCenters: (id) => centersOf(id) } }, campaignId),
+  };
+  recentRows.delete(campaignId);
+  recentRows.set(campaignId, entry);
+  for (const key of recentRows.keys()) if (recentRows.size > ROWS_KEPT) recentRows.delete(key);
+  entry.rows.catch(() => {
+    if (recentRows.get(campaignId) === entry) recentRows.delete(campaignId);
+  });
+  return entry.rows;
+};
+
+/** The results page's query: a level and a district to list, and a page of the list. */
+const ResultsQuery = z.object({
+  level: z.enum(CENTER_LEVELS, { error: 'level is one of municipal, district, street, community' }).optional(),
+  district: z.string().trim().min(1).max(64, 'a district name is at most 64 characters').optional(),
+  page: z.coerce
+    .number({ error: 'page is a page number such as 2' })
+    .int('page is a whole number such as 2')
+    .min(1, 'pages are counted from 1')
+    .max(100_000)
+    .default(1),
+});
+
+/**
+ * GET /console/campaigns/{campaignId}/results: the overview of the user's centers (levels, best and
+ * worst, districts) and one page of the per-center table (`?level=&district=&page=`). Reads the scores
+ * and the centers, one Query each (kept per container a few minutes); 400 for a query it cannot read.
+ */
 export const showResults: CampaignHandler = async (request, session, campaign) => {
-  const scoped = await loadScopedResults(request, session, campaign);
-  if (!('rows' in scoped)) return scoped;
+  const { meta } = campaign;
+  if (!hasResults(meta.status)) return answerMessage(request, 409, 'noResultsYet');
+  const query = ResultsQuery.safeParse({
+    level: request.query.level || undefined,
+    district: request.query.district || undefined,
+    page: request.query.page || undefined,
+  });
+  if (!query.success)
+    return answerMessagePage(
+      request,
+      400,
+      { zh: '无法显示这一页', en: 'This page cannot be shown' },
+      {
+        zh: `链接中的筛选条件有误：${query.error.issues.map((i) => i.message).join('; ')}。请从结果页重新选择层级和区。`,
+        en: `The link's filter is wrong: ${query.error.issues.map((i) => i.message).join('; ')}. Choose the level and district again on the results page.`,
+      },
+    );
+  const rows = (await scoreRowsOf(campaign.id)).filter((r) => inScope(session.user, r.center));
+  const filter = query.data;
+  const page = consolePage(request);
   return respond.html(
     200,
-    renderResultsPage(consolePage(request), {
-      campaignId: campaign.id,
-      title: campaign.meta.campaign.title,
-      ...districtOf(session.user),
-      rows: scoped.rows,
-      signOff: signOffModelOf(campaign.meta, may(session.user, 'publish')),
-    }),
+    renderResultsPage(
+      { ...page, path: `${page.path}${tableQuery(filter, request.lang).replace(/[?&]lang=\w+$/, '')}` },
+      {
+        campaignId: campaign.id,
+        title: campaign.meta.campaign.title,
+        ...districtOf(session.user),
+        rows,
+        filter,
+        signOff: signOffModelOf(campaign.meta, may(session.user, 'publish')),
+      },
+    ),
   );
 };
 

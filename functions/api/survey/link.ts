@@ -8,10 +8,13 @@ import { store } from '../../adapters/table.ts';
 import type { CampaignMeta } from '../../core/campaign/lifecycle.ts';
 import { checkLinkAlive, surveyLinkExpiry } from '../../core/campaign/link-lifetime.ts';
 import { collecting, correctionUntil, DEFAULT_CAMPAIGN_CACHE_SECONDS } from '../../core/campaign/submission-window.ts';
+import { chinaDate } from '../../core/campaign/working-days.ts';
 import { CampaignNotFound } from '../../core/errors.ts';
+import { recheckContexts } from '../../core/findings/recheck.ts';
+import { RECHECK_PREFIX } from '../../core/findings/rectification.ts';
 import type { Center, Questionnaire } from '../../core/model.ts';
 import type { SurveyPageModel } from '../../core/render/survey/model.ts';
-import { questionnaireFor } from '../../core/responses/answers.ts';
+import { questionnaireFor, questionsFor } from '../../core/responses/answers.ts';
 import { createLinkLookup, readLinkToken } from '../../edge/http/token-link.ts';
 import type { HttpRequest } from '../../edge/http/types.ts';
 
@@ -79,13 +82,30 @@ export const loadContext = async (token: TokenRecord) => {
 /** What a survey link opens. */
 export type Context = Awaited<ReturnType<typeof loadContext>>;
 
+/**
+ * What the center reported on the re-check questions the link's activity asks: one Query of the
+ * center's items in the series, none when nothing is re-checked. Read fresh: officials report any time.
+ */
+export const loadRechecks = async (
+  token: TokenRecord,
+  ctx: Context,
+  now: Date,
+): Promise<Pick<SurveyPageModel, 'rechecks'>> => {
+  const ids = questionsFor(ctx.questionnaire, token.activity)
+    .map((q) => q.id)
+    .filter((id) => id.startsWith(RECHECK_PREFIX));
+  if (ids.length === 0) return {};
+  const items = await store.rectification.listRectificationItems(ctx.meta.campaign.series, token.centerId);
+  return { rechecks: recheckContexts(ids, items, chinaDate(now)) };
+};
+
 /** The survey page's model for a link, in the request's language, with a new submission id and the time served. */
 export const buildPageModel = (
   request: HttpRequest,
   token: TokenRecord,
   ctx: Context,
   state: Pick<SurveyPageModel, 'view' | 'answers' | 'problems' | 'errors'> &
-    Partial<Pick<SurveyPageModel, 'latest' | 'versions' | 'draftSavedAt' | 'notice'>>,
+    Partial<Pick<SurveyPageModel, 'latest' | 'versions' | 'draftSavedAt' | 'notice' | 'rechecks'>>,
 ): SurveyPageModel => ({
   lang: request.lang,
   campaign: ctx.meta.campaign,

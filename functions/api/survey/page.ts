@@ -4,7 +4,7 @@ import type { ResponseRecord } from '../../adapters/table/responses.ts';
 import { store } from '../../adapters/table.ts';
 import { renderSurveyPage } from '../../core/render/survey/page.ts';
 import type { HttpRequest, HttpResult } from '../../edge/http/types.ts';
-import { buildPageModel, type Context, checkWritable, loadContext, surveyLinks } from './link.ts';
+import { buildPageModel, type Context, checkWritable, loadContext, loadRechecks, surveyLinks } from './link.ts';
 import { respond } from './site.ts';
 
 const PageQuery = z.object({
@@ -55,6 +55,7 @@ export const showSurvey = async (request: HttpRequest): Promise<HttpResult> => {
         }));
   const shown =
     liveDraft && view === 'form' ? liveDraft : { answers: latest?.answers ?? {}, problems: latest?.problems ?? [] };
+  const rechecks = view === 'form' ? await loadRechecks(token, ctx, new Date()) : {};
   return respond.html(
     200,
     renderSurveyPage(
@@ -68,6 +69,7 @@ export const showSurvey = async (request: HttpRequest): Promise<HttpResult> => {
         draftSavedAt: liveDraft && view === 'form' ? liveDraft.savedAt : undefined,
         notice: query.draft === 'saved' && view === 'form' ? 'draft-saved' : undefined,
         ...(returned ? { returned } : {}),
+        ...rechecks,
       }),
     ),
   );

@@ -9,7 +9,7 @@ import type { BodyFormats } from '../../edge/http/body.ts';
 import { readLinkToken } from '../../edge/http/token-link.ts';
 import type { HttpRequest, HttpResult } from '../../edge/http/types.ts';
 import { type BodyResult, readSubmissionBody } from './body.ts';
-import { buildPageModel, type Context, checkWritable, loadContext, surveyLinks } from './link.ts';
+import { buildPageModel, type Context, checkWritable, loadContext, loadRechecks, surveyLinks } from './link.ts';
 import { answerProblem } from './messages.ts';
 import { respond } from './site.ts';
 
@@ -42,13 +42,13 @@ export const openWrite = async (
 };
 
 /** 400 for answers that need attention: the count as JSON, or the form again with each field's error. */
-export const answerInvalid = (
+export const answerInvalid = async (
   request: HttpRequest,
   token: TokenRecord,
   ctx: Context,
   input: SubmissionInput,
   errors: FieldError[],
-): HttpResult => {
+): Promise<HttpResult> => {
   if (request.json) {
     return respond.json(400, {
       error: 'invalid',
@@ -62,7 +62,13 @@ export const answerInvalid = (
   return respond.html(
     400,
     renderSurveyPage(
-      buildPageModel(request, token, ctx, { view: 'form', answers: input.answers, problems: input.problems, errors }),
+      buildPageModel(request, token, ctx, {
+        view: 'form',
+        answers: input.answers,
+        problems: input.problems,
+        errors,
+        ...(await loadRechecks(token, ctx, new Date())),
+      }),
     ),
   );
 };

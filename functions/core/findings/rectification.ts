@@ -7,20 +7,8 @@ import {
   type WorkingCalendar,
   workingCalendar,
 } from '../campaign/working-days.ts';
-import { DIMENSION_LABELS } from '../i18n.ts';
-import {
-  ACTIVITIES,
-  type Activity,
-  type Campaign,
-  type Dimension,
-  Id,
-  Instant,
-  type LocalizedText,
-  type Question,
-  type Questionnaire,
-} from '../model.ts';
+import { type Campaign, Id, Instant, type LocalizedText, type Questionnaire } from '../model.ts';
 import { hashSeed } from '../random.ts';
-import { PROBLEM_CATEGORY_LABELS } from '../responses/problems.ts';
 import { type AnswerValue, ProblemCategory, ProblemSeverity, type Response } from '../responses/response.ts';
 
 /**
@@ -306,68 +294,10 @@ export const itemsToRecheck = (
 /** The question id re-checking an item. */
 export const recheckQuestionId = (itemId: string): string => `${RECHECK_PREFIX}${itemId}`;
 
-const HALL: Activity[] = ACTIVITIES.filter((a) => a !== 'hotline');
-
-const excerpt = (text: string, max = 80) => {
+/** Text on one line, cut to `max` characters with an ellipsis. */
+export const excerpt = (text: string, max = 80): string => {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
-};
-
-/** The yes/no question asked at the item's center: has this problem been fixed? Unscored. */
-export const recheckQuestion = (item: RectificationItem): Question => {
-  const category = PROBLEM_CATEGORY_LABELS[item.category];
-  const dimension: Dimension = category.dimension ?? 'regulation';
-  const quote = excerpt(item.description);
-  return {
-    id: recheckQuestionId(item.id),
-    kind: 'yesno',
-    good: 'yes',
-    required: true,
-    // A supervisor who could not see the item on site says so; the tally leaves it out.
-    allowNa: true,
-    weight: 0,
-    dimension,
-    title: {
-      zh: `整改复查（${item.month} 发现 · ${category.zh}）：“${quote}”——现场核实是否已整改到位？`,
-      en: `Re-check (found ${item.month} · ${category.en}): "${quote}" — is it fixed now, as you can see on site?`,
-    },
-    activities: dimension === 'hotline' ? ['hotline'] : HALL,
-    centers: [item.centerId],
-  };
-};
-
-/** The questionnaire without any re-check questions (and without sections they leave empty). */
-export const withoutRecheckQuestions = (questionnaire: Questionnaire): Questionnaire => ({
-  ...questionnaire,
-  sections: questionnaire.sections
-    .map((s) => ({ ...s, questions: s.questions.filter((q) => !q.id.startsWith(RECHECK_PREFIX)) }))
-    .filter((s) => s.questions.length > 0),
-});
-
-/**
- * Adds one re-check question per item, grouped in a section per dimension at the end of the
- * questionnaire. Each question is asked only at its item's center. Re-running replaces earlier ones.
- */
-export const withRecheckQuestions = (
-  questionnaire: Questionnaire,
-  items: readonly RectificationItem[],
-): Questionnaire => {
-  const base = withoutRecheckQuestions(questionnaire);
-  const byDimension = new Map<Dimension, Question[]>();
-  for (const item of items) {
-    const q = recheckQuestion(item);
-    byDimension.set(q.dimension, [...(byDimension.get(q.dimension) ?? []), q]);
-  }
-  const sections = [...byDimension].map(([dimension, questions]) => ({
-    dimension,
-    title: {
-      zh: `整改复查 · ${DIMENSION_LABELS[dimension].zh}`,
-      en: `Rectification re-check · ${DIMENSION_LABELS[dimension].en}`,
-    },
-    weight: 0,
-    questions,
-  }));
-  return { ...base, sections: [...base.sections, ...sections] };
 };
 
 /** The re-check answers of one response: item id → fixed (true), not fixed (false); "not applicable" is left out. */

@@ -155,7 +155,7 @@ describe('reading a campaign folder', () => {
     expect(folder.definition?.supervisors.find((s) => s.id === 'S01')?.name).toBe('王建国');
   });
 
-  it('warns when a home district is written unlike the centers roster, and names the spelling to use', async () => {
+  it("refuses a home district written unlike the city's districts, and names the spelling to use", async () => {
     // Prepare
     const definition = sampleCampaign(NOW, 'district-typo');
     const dir = await tempDir();
@@ -172,14 +172,14 @@ describe('reading a campaign folder', () => {
     const folder = await loadCampaignFolder(dir, NOW);
 
     // Assess
-    expect(folder.definition).toBeDefined();
+    expect(folder.definition).toBeUndefined();
     expect(folder.problems).toEqual([
       expect.objectContaining({
-        severity: 'warning',
+        severity: 'error',
         file: 'supervisors.csv',
         row: 2,
         column: 'F',
-        message: expect.stringContaining('"玄武区"'),
+        hint: expect.stringContaining('did you mean "玄武区"?'),
       }),
     ]);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { recheckQuestion } from '../../../functions/core/findings/rectification.ts';
+import { recheckQuestion } from '../../../functions/core/findings/recheck.ts';
 import { Questionnaire } from '../../../functions/core/model.ts';
 import { renderSurveyPage } from '../../../functions/core/render/survey/page.ts';
 import { allowsNotApplicable, validateAnswers } from '../../../functions/core/responses/answers.ts';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { hashToken } from '../../../functions/core/campaign/links.ts';
 import { draftFindings } from '../../../functions/core/findings/fact-check.ts';
+import { withRecheckQuestions } from '../../../functions/core/findings/recheck.ts';
 import {
   anonymizeComment,
   applyRecheck,
@@ -19,7 +20,6 @@ import {
   rectificationItemId,
   reportFixed,
   statusOf,
-  withRecheckQuestions,
 } from '../../../functions/core/findings/rectification.ts';
 import { Campaign, Questionnaire } from '../../../functions/core/model.ts';
 import { questionnaireFor, questionsFor, validateAnswers } from '../../../functions/core/responses/answers.ts';

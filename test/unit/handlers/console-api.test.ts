@@ -224,3 +224,38 @@ describe('the audit log', () => {
     expect(starts).toEqual([{ PK: `AUDIT#${id}`, SK: key }, undefined]);
   });
 });
+
+describe('the results page', () => {
+  it.each([
+    [{ page: '0' }, 'pages are counted from 1'],
+    [{ page: 'two' }, 'page is a page number such as 2'],
+    [{ level: 'province' }, 'level is one of municipal, district, street, community'],
+  ])('refuses the filter %o with a 400 saying what to fix, reading no scores', async (query, message) => {
+    // Prepare
+    ddb.on(GetCommand, { Key: { PK: `CAMPAIGN#${id}`, SK: 'META' } }).resolves({ Item: meta({ status: 'scored' }) });
+    const event = request('GET', `/console/campaigns/${id}/results`, { query: { ...query, lang: 'en' } });
+
+    // Act
+    const res = await routeConsole(event, auth, NOW);
+
+    // Assess
+    expect(res.statusCode).toBe(400);
+    expect(String(res.body)).toContain(message);
+    expect(ddb.commandCalls(QueryCommand)).toHaveLength(0);
+  });
+
+  it('reads the scores and the centers with one Query each and shows a page of the table', async () => {
+    // Prepare
+    ddb.on(GetCommand, { Key: { PK: `CAMPAIGN#${id}`, SK: 'META' } }).resolves({ Item: meta({ status: 'published' }) });
+    const event = request('GET', `/console/campaigns/${id}/results`, { query: { level: 'street', lang: 'zh' } });
+
+    // Act
+    const res = await routeConsole(event, auth, NOW);
+
+    // Assess
+    expect(res.statusCode).toBe(200);
+    const queries = ddb.commandCalls(QueryCommand).map((c) => c.args[0].input.ExpressionAttributeValues?.[':p']);
+    expect(queries.sort()).toEqual(['CENTER#', 'SCORE#']);
+    expect(ddb.commandCalls(QueryCommand).every((c) => !('IndexName' in c.args[0].input))).toBe(true);
+  });
+});

@@ -7,6 +7,7 @@ import { REVIEW_FLAG_LABELS, REVIEW_STATUS_LABELS, type ReviewQueueItem } from '
 import { ACTIVITY_LABELS, DIMENSION_LABELS, escapeHtml, GRADE_LABELS, LEVEL_LABELS } from '../../i18n.ts';
 import { DIMENSIONS } from '../../model.ts';
 import { type ReportRow, WARNING_FLAGS } from '../../scoring/report.ts';
+import { type CenterTrendPoint, renderCenterTrend } from './center-trend.ts';
 import { type ConsolePageContext, renderConsolePage, say, showText } from './layout.ts';
 
 /** What a center's page shows. */
@@ -17,6 +18,8 @@ export interface CenterPageModel {
   /** The center's responses in review, when the viewer may see them. */
   responses: readonly ReviewQueueItem[];
   supervisorNames: ReadonlyMap<string, string>;
+  /** The center's score over the campaigns of its series. */
+  trend?: readonly CenterTrendPoint[];
 }
 
 /** One center: its score, interval, raters, dimensions, flags, findings and the responses behind them. */
@@ -51,6 +54,7 @@ export const renderCenterPage = (c: ConsolePageContext, m: CenterPageModel): str
 ${delta === null ? '' : `<dt>${say(c.lang, '较上期', 'Since last')}</dt><dd>${delta > 0 ? '+' : ''}${delta.toFixed(1)}</dd>`}</dl>
 ${(score.flags ?? []).map((f) => `<span class="badge flag">${escapeHtml(WARNING_FLAGS[f]?.[c.lang] ?? f)}</span>`).join('')}
 ${dims ? `<table><thead><tr><th scope="col">${say(c.lang, '维度', 'Dimension')}</th><th scope="col" class="num">${say(c.lang, '得分', 'Score')}</th></tr></thead><tbody>${dims}</tbody></table>` : ''}</section>
+${m.trend ? renderCenterTrend(c.lang, m.trend) : ''}
 <section class="card" aria-labelledby="h-findings"><h2 id="h-findings">${say(c.lang, '发现的问题', 'Findings')}</h2>
 <p>${say(c.lang, `共发现 ${m.findings?.problems ?? 0} 个问题。`, `${m.findings?.problems ?? 0} problems found.`)}</p>
 ${m.findings && m.findings.comments.length > 0 ? `<ul>${m.findings.comments.map((x) => `<li>${escapeHtml(x)}</li>`).join('')}</ul>` : ''}</section>

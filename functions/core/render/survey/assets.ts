@@ -13,6 +13,7 @@ body{margin:0;font:16px/1.55 system-ui,-apple-system,"PingFang SC","Hiragino San
 a{color:#0d47a1}
 [hidden]{display:none!important}
 .cond,.desc{margin:0 0 10px;color:#4a5760;font-size:.94em;line-height:1.45}
+.report{margin:0 0 10px;padding:8px 10px;border-left:4px solid #1565c0;background:#eef4fb;border-radius:4px;font-size:.94em;line-height:1.45}.report-h{margin:0 0 4px;font-weight:600}.report ul{margin:0;padding:0;list-style:none}.report li+li{margin-top:6px}.report .when{color:#4a5760}.report .st{background:#e3ecf7;color:#0d3c75;margin:0 4px 0 0}
 .vh{position:absolute!important;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);clip-path:inset(50%);white-space:nowrap;border:0;padding:0;margin:-1px}
 .top{background:var(--red);color:#fff;padding:10px 16px 16px}
 .top .bar{display:flex;justify-content:space-between;align-items:center;gap:12px;font-size:.85rem;max-width:640px;margin:0 auto}

@@ -2,12 +2,13 @@
  * The survey form: the sections of questions asked of the activity, the problem rows, and what the
  * page's script needs (draft URL, messages), with the draft and submit buttons.
  */
-import { DIMENSION_LABELS, escapeHtml } from '../../i18n.ts';
+import { escapeHtml } from '../../i18n.ts';
 import { isAsked } from '../../responses/asked.ts';
 import { MAX_PROBLEMS } from '../../responses/response.ts';
 import { listAskedSections, type SurveyPageModel } from './model.ts';
 import { hasProblemContent, renderProblemRow } from './problem-row.ts';
 import { renderQuestion } from './question.ts';
+import { renderRecheckReport } from './recheck.ts';
 import { say, showText, showUi, toFieldValue } from './text.ts';
 
 /** The form: every section's questions, the problem rows, and the draft and submit buttons. */
@@ -20,11 +21,17 @@ export const renderForm = (m: SurveyPageModel): string => {
   const askedNow = questions.flatMap((s) => s.questions).filter((q) => isAsked(q, m.answers, undefined, m.activity));
   const total = askedNow.length;
   const answered = askedNow.filter((q) => toFieldValue(m.answers[q.id]).trim() !== '').length;
+  // Headed by each section's own title, with an id of its place: two sections of one dimension (a
+  // re-check section, say) never repeat a heading's words or id.
   const sections = questions
     .map(
-      ({ section, questions: qs }) =>
-        `<section class="card dim" aria-labelledby="s-${section.dimension}"><h2 id="s-${section.dimension}">${showText(DIMENSION_LABELS[section.dimension], lang)}<span>${qs.length} ${showUi('questions', lang)}</span></h2>${qs
-          .map((q) => renderQuestion(q, m.answers[q.id], errors.get(q.id), lang, byId))
+      ({ section, questions: qs, index }) =>
+        `<section class="card dim" aria-labelledby="s-${index}"><h2 id="s-${index}">${showText(section.title, lang)}<span>${qs.length} ${showUi('questions', lang)}</span></h2>${qs
+          .map((q) => {
+            const reported = m.rechecks?.get(q.id);
+            const aside = reported && reported.length > 0 ? renderRecheckReport(q.id, reported, lang) : undefined;
+            return renderQuestion(q, m.answers[q.id], errors.get(q.id), lang, byId, aside);
+          })
           .join('')}</section>`,
     )
     .join('');

@@ -2,6 +2,7 @@
  * What the survey page shows: its view, the campaign, center and activity, the answers and problems
  * to show with their errors, the stored versions; and the sections asked of the activity.
  */
+import type { RecheckContext } from '../../findings/recheck.ts';
 import type { Lang } from '../../i18n.ts';
 import type { Activity, Campaign, Center, Questionnaire } from '../../model.ts';
 import { type FieldError, questionsFor, type RawValue } from '../../responses/answers.ts';
@@ -47,6 +48,8 @@ export interface SurveyPageModel {
   openedAt: string;
   /** The token, used as a relative reference: the page lives at …/s/{token}. */
   token: string;
+  /** What the center reported on each re-check question asked (by question id). */
+  rechecks?: ReadonlyMap<string, readonly RecheckContext[]>;
 }
 
 /** The sections with their questions: of the activity on the form; also answered-to conditions in a summary. */
@@ -57,6 +60,6 @@ export const listAskedSections = (m: SurveyPageModel, byCondition = false) => {
       .map((q) => q.id),
   );
   return m.questionnaire.sections
-    .map((section) => ({ section, questions: section.questions.filter((q) => asked.has(q.id)) }))
+    .map((section, index) => ({ section, index, questions: section.questions.filter((q) => asked.has(q.id)) }))
     .filter((s) => s.questions.length > 0);
 };

@@ -76,11 +76,18 @@ export const renderQuestion = (
   error: LocalizedText | undefined,
   lang: Lang,
   byId: ReadonlyMap<string, Question> = new Map(),
+  /** Shown under the notes and describing the question (a re-check's report), with its element's id. */
+  aside?: { id: string; html: string },
 ): string => {
   const id = escapeHtml(q.id);
   const cur = toFieldValue(value);
-  const note = renderConditionNote(q, byId, lang);
-  const described = [error ? `e-${id}` : '', q.description ? `d-${id}` : '', note ? `c-${id}` : '']
+  const note = `${renderConditionNote(q, byId, lang)}${aside?.html ?? ''}`;
+  const described = [
+    error ? `e-${id}` : '',
+    q.description ? `d-${id}` : '',
+    conditionOf(q) ? `c-${id}` : '',
+    aside?.id ?? '',
+  ]
     .filter(Boolean)
     .join(' ');
   const invalid = `${error ? ' aria-invalid="true"' : ''}${described ? ` aria-describedby="${described}"` : ''}`;

@@ -2,7 +2,7 @@
  * The survey's answers read-only (confirmation and closed views): each section's answers, the problems
  * recorded, and the versions stored.
  */
-import { DIMENSION_LABELS, escapeHtml } from '../../i18n.ts';
+import { escapeHtml } from '../../i18n.ts';
 import { PROBLEM_CATEGORY_LABELS, PROBLEM_SEVERITY_LABELS } from '../../responses/problems.ts';
 import { PROBLEM_CATEGORIES, PROBLEM_SEVERITIES } from '../../responses/response.ts';
 import { listAskedSections, type SurveyPageModel } from './model.ts';
@@ -14,8 +14,8 @@ export const renderSummary = (m: SurveyPageModel): string => {
   const { lang } = m;
   const sections = listAskedSections(m, true)
     .map(
-      ({ section, questions }) =>
-        `<section class="card summary dim" aria-labelledby="s-${section.dimension}"><h2 id="s-${section.dimension}">${showText(DIMENSION_LABELS[section.dimension], lang)}</h2><dl>${questions
+      ({ section, questions, index }) =>
+        `<section class="card summary dim" aria-labelledby="s-${index}"><h2 id="s-${index}">${showText(section.title, lang)}</h2><dl>${questions
           .map((q) => `<dt>${showText(q.title, lang)}</dt><dd>${answerText(q, m.answers[q.id], lang)}</dd>`)
           .join('')}</dl></section>`,
     )
