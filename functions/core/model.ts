@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { Schedule } from './campaign/schedule.ts';
 import { nearestDistrict } from './districts.ts';
 import { ConditionSyntaxError, comparisonsOf, parseCondition } from './responses/condition.ts';
 import { findUnsafeCharacter, normalizeText } from './responses/text-guard.ts';
@@ -344,36 +345,7 @@ export const Questionnaire = z
   });
 export type Questionnaire = z.infer<typeof Questionnaire>;
 
-/** ISO 8601 instant with an offset, e.g. 2026-12-01T09:00:00+08:00. */
-export const Instant = z.iso.datetime({
-  offset: true,
-  message: 'use an ISO 8601 time such as 2026-12-01T09:00:00+08:00',
-});
-
-/** When a campaign opens, reminds and closes. */
-export const Schedule = z
-  .object({
-    opens: Instant,
-    reminders: z.array(Instant).max(10).default([]),
-    deadline: Instant,
-  })
-  .superRefine((s, ctx) => {
-    const opens = Date.parse(s.opens);
-    const deadline = Date.parse(s.deadline);
-    if (deadline <= opens)
-      ctx.addIssue({ code: 'custom', path: ['deadline'], message: 'the deadline must be after the opening time' });
-    s.reminders.forEach((r, i) => {
-      const t = Date.parse(r);
-      if (t <= opens || t >= deadline) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['reminders', i],
-          message: 'a reminder must fall between opening and deadline',
-        });
-      }
-    });
-  });
-export type Schedule = z.infer<typeof Schedule>;
+export { Instant, Schedule } from './campaign/schedule.ts';
 
 /** A supervision campaign (督查月活动) as the organizer defines it. */
 export const Campaign = z.object({
