@@ -43,6 +43,7 @@ const asArray = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [val
 const functionOf = (stack: SupervisionStack, handler: TableHandlerName) => {
   const named: Partial<Record<TableHandlerName, unknown>> = {
     'survey-api': stack.surveyFunction,
+    'check-photo': stack.photoCheckFunction,
     'count-answers': stack.countAnswersFunction,
     'rectification-api': stack.rectificationFunction,
     'console-api': stack.consoleFunction,
@@ -177,12 +178,16 @@ describe('table grants', () => {
     ]);
   });
 
-  it('lets the survey function write only in the shards of assignments, responses and drafts', () => {
+  it('lets the survey function write and query only in the shards of assignments, responses, drafts and photos', () => {
     // Act
     const { stack, template } = synthesize();
     // Assess
     const writes = itemAccessOf(stack, template, 'survey-api').filter((access) => !access.includes('GetItem'));
-    expect(writes).toEqual(['dynamodb:PutItem table CAMPAIGN#*#S*', 'dynamodb:UpdateItem table CAMPAIGN#*#S*']);
+    expect(writes).toEqual([
+      'dynamodb:PutItem table CAMPAIGN#*#S*',
+      'dynamodb:Query table CAMPAIGN#*#S*',
+      'dynamodb:UpdateItem table CAMPAIGN#*#S*',
+    ]);
   });
 
   it('grants an action for every kind of DynamoDB call the persistence classes of the table make, and none they never make', () => {

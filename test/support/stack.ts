@@ -13,6 +13,7 @@ const REPOSITORY_ROOT = path.resolve(import.meta.dirname, '../..');
 export const STACK_HANDLERS: readonly string[] = [
   ...Object.values(WORKFLOW_FUNCTIONS),
   'survey-api',
+  'check-photo',
   'count-answers',
   'rectification-api',
   'console-api',
