@@ -1,0 +1,147 @@
+/**
+ * Evidence photos: the check of a photo that arrived in `incoming/` (decoded for real, stored without
+ * metadata in `evidence/`, or refused with its reason), and the read URLs of the photos a viewer may see.
+ */
+import { createHash } from 'node:crypto';
+import type { NormalizedPhoto, ReadHeader } from '../adapters/images.ts';
+import type { EvidenceStorage } from '../adapters/storage.ts';
+import type { PhotoTable } from '../adapters/table/photos.ts';
+import { judgeReceived, readCaptureTime, sniffFormat } from '../core/evidence/image-check.ts';
+import {
+  evidenceKey,
+  MAX_PHOTO_BYTES,
+  type PhotoRecord,
+  parseIncomingKey,
+  READ_URL_SECONDS,
+  type RefusalReason,
+  thumbKey,
+} from '../core/evidence/photos.ts';
+
+/** The decoder the check uses (adapters/images.ts); a failure to decode throws. */
+export interface PhotoCodec {
+  readHeader: (bytes: Uint8Array) => Promise<ReadHeader>;
+  normalize: (bytes: Uint8Array) => Promise<NormalizedPhoto>;
+}
+
+/** What checking a photo takes. */
+export interface PhotoCheckPorts {
+  photos: Pick<PhotoTable, 'getPhoto' | 'startCheck' | 'finishReady' | 'refuse'>;
+  storage: Pick<EvidenceStorage, 'readObject' | 'putObject' | 'deleteObject'>;
+  codec: PhotoCodec;
+  now: () => Date;
+}
+
+/** What became of one incoming object. */
+export type PhotoCheckOutcome =
+  | { outcome: 'ready'; photoId: string }
+  | { outcome: 'refused'; photoId: string; reason: RefusalReason }
+  | { outcome: 'ignored'; why: 'unknown-key' | 'unknown-photo' | 'already-checked' | 'gone' };
+
+/**
+ * Checks the object at an `incoming/` key: a photo of a slot issued, a real JPEG, PNG or WebP within the
+ * size and pixel limits, decoded, turned upright, re-encoded without metadata into `evidence/` with its
+ * thumbnail; refused with its reason otherwise. The incoming object is deleted either way. Safe to repeat:
+ * a photo already ready or refused is left as it is.
+ */
+export const checkIncomingPhoto = async (key: string, ports: PhotoCheckPorts): Promise<PhotoCheckOutcome> => {
+  const named = parseIncomingKey(key);
+  const photo = named ? await ports.photos.getPhoto(named.campaignId, named.photoId) : undefined;
+  if (!photo || !named) {
+    // Nothing issued this key: nobody will ever look at it.
+    await ports.storage.deleteObject(key);
+    return { outcome: 'ignored', why: named ? 'unknown-photo' : 'unknown-key' };
+  }
+  if (!(await ports.photos.startCheck(photo, ports.now().toISOString()))) {
+    await ports.storage.deleteObject(key);
+    return { outcome: 'ignored', why: 'already-checked' };
+  }
+  const received = await ports.storage.readObject(key, MAX_PHOTO_BYTES);
+  if (!received.found) return { outcome: 'ignored', why: 'gone' };
+  if (received.tooLarge) return refuse(key, photo, 'too-large', ports);
+  const result = await decodeReceived(photo, received.body, ports);
+  await ports.storage.deleteObject(key);
+  return result;
+};
+
+/** Judges, decodes and stores a received photo, or refuses it. */
+const decodeReceived = async (
+  photo: PhotoRecord,
+  body: Uint8Array,
+  ports: PhotoCheckPorts,
+): Promise<PhotoCheckOutcome> => {
+  const sha256 = createHash('sha256').update(body).digest('hex');
+  const sniffed = sniffFormat(body);
+  const header = sniffed && sniffed !== 'heif' ? await ports.codec.readHeader(body).catch(() => undefined) : undefined;
+  const judged = judgeReceived(body.length, sniffed, header);
+  if (!judged.ok) return refuseRecorded(photo, judged.reason, ports, sha256);
+  let normalized: NormalizedPhoto;
+  try {
+    normalized = await ports.codec.normalize(body);
+  } catch {
+    return refuseRecorded(photo, 'damaged', ports, sha256);
+  }
+  await ports.storage.putObject(evidenceKey(photo), normalized.image, 'image/jpeg');
+  await ports.storage.putObject(thumbKey(photo), normalized.thumb, 'image/jpeg');
+  const capturedAt = readCaptureTime(header?.exif);
+  await ports.photos.finishReady(
+    photo,
+    { sha256, width: normalized.width, height: normalized.height, ...(capturedAt ? { capturedAt } : {}) },
+    ports.now().toISOString(),
+  );
+  return { outcome: 'ready', photoId: photo.photoId };
+};
+
+const refuseRecorded = async (
+  photo: PhotoRecord,
+  reason: RefusalReason,
+  ports: PhotoCheckPorts,
+  sha256?: string,
+): Promise<PhotoCheckOutcome> => {
+  await ports.photos.refuse(photo, reason, ports.now().toISOString(), sha256);
+  return { outcome: 'refused', photoId: photo.photoId, reason };
+};
+
+const refuse = async (
+  key: string,
+  photo: PhotoRecord,
+  reason: RefusalReason,
+  ports: PhotoCheckPorts,
+): Promise<PhotoCheckOutcome> => {
+  const outcome = await refuseRecorded(photo, reason, ports);
+  await ports.storage.deleteObject(key);
+  return outcome;
+};
+
+/** A photo as a page shows it: its state, the refusal's reason, and read URLs once it is ready. */
+export interface PhotoView {
+  photoId: string;
+  problem: number;
+  state: PhotoRecord['state'];
+  reason?: RefusalReason;
+  capturedAt?: string;
+  url?: string;
+  thumbUrl?: string;
+}
+
+/**
+ * The photos as a viewer who may see them gets them: ready ones with short-lived read URLs (the caller
+ * checked who the viewer is; this only signs what it was given).
+ */
+export const viewPhotos = async (
+  photos: readonly PhotoRecord[],
+  storage: Pick<EvidenceStorage, 'presignGet'>,
+  now: Date,
+): Promise<PhotoView[]> =>
+  Promise.all(
+    photos.map(async (photo) => {
+      const view: PhotoView = { photoId: photo.photoId, problem: photo.problem, state: photo.state };
+      if (photo.reason) view.reason = photo.reason;
+      if (photo.capturedAt) view.capturedAt = photo.capturedAt;
+      if (photo.state !== 'ready') return view;
+      const [url, thumbUrl] = await Promise.all([
+        storage.presignGet(evidenceKey(photo), READ_URL_SECONDS, now),
+        storage.presignGet(thumbKey(photo), READ_URL_SECONDS, now),
+      ]);
+      return { ...view, url, thumbUrl };
+    }),
+  );
