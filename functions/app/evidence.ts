@@ -1,19 +1,26 @@
 /**
- * Evidence photos: the check of a photo that arrived in `incoming/` (decoded for real, stored without
- * metadata in `evidence/`, or refused with its reason), and the read URLs of the photos a viewer may see.
+ * Evidence photos: upload slots within the limits, the check of a photo that arrived in `incoming/`
+ * (decoded for real, stored without metadata in `evidence/`, or refused with its reason), and the read
+ * URLs of the photos a viewer may see.
  */
 import { createHash } from 'node:crypto';
 import type { NormalizedPhoto, ReadHeader } from '../adapters/images.ts';
-import type { EvidenceStorage } from '../adapters/storage.ts';
+import type { EvidenceStorage, PresignedPost } from '../adapters/storage.ts';
 import type { PhotoTable } from '../adapters/table/photos.ts';
 import { judgeReceived, readCaptureTime, sniffFormat } from '../core/evidence/image-check.ts';
 import {
   evidenceKey,
+  incomingKey,
   MAX_PHOTO_BYTES,
+  newPhotoId,
+  PhotoLimitReached,
+  type PhotoLocation,
   type PhotoRecord,
   parseIncomingKey,
   READ_URL_SECONDS,
   type RefusalReason,
+  SLOT_SECONDS,
+  slotLapsed,
   thumbKey,
 } from '../core/evidence/photos.ts';
 
@@ -145,3 +152,80 @@ export const viewPhotos = async (
       return { ...view, url, thumbUrl };
     }),
   );
+
+/** What issuing an upload slot takes. */
+export interface PhotoSlotPorts {
+  photos: Pick<PhotoTable, 'claimPlace' | 'releasePlace' | 'putPhoto' | 'listPhotos' | 'refuse'>;
+  storage: Pick<EvidenceStorage, 'presignPost'>;
+  now: () => Date;
+  /** A fresh random part of a photo id (16–32 lower-case letters and digits). */
+  nonce: () => string;
+}
+
+/** An upload slot: the photo as recorded and the presigned POST that delivers it. */
+export interface PhotoSlot {
+  photo: PhotoRecord;
+  upload: PresignedPost;
+}
+
+/**
+ * Issues an upload slot for one photo of one problem of a response: a place claimed within the limits
+ * (slots that lapsed unused are given back first when the limit is reached), the photo recorded as
+ * uploading, and a presigned POST for its `incoming/` key (one image/* file of at most 20 MB, for
+ * {@link SLOT_SECONDS}); PhotoLimitReached when no place is left.
+ */
+export const issuePhotoSlot = async (
+  owner: { campaignId: string; assignmentId: string; shard: number; centerId: string; supervisorId: string },
+  problem: number,
+  ports: PhotoSlotPorts,
+  redirect?: (photoId: string) => string,
+): Promise<PhotoSlot> => {
+  const location: PhotoLocation = {
+    campaignId: owner.campaignId,
+    shard: owner.shard,
+    assignmentId: owner.assignmentId,
+  };
+  try {
+    await ports.photos.claimPlace(location, problem);
+  } catch (error) {
+    if (!(error instanceof PhotoLimitReached) || (await reclaimLapsedSlots(location, ports)) === 0) throw error;
+    await ports.photos.claimPlace(location, problem);
+  }
+  const now = ports.now();
+  const photo: PhotoRecord = {
+    photoId: newPhotoId(owner.assignmentId, owner.shard, ports.nonce()),
+    campaignId: owner.campaignId,
+    assignmentId: owner.assignmentId,
+    centerId: owner.centerId,
+    supervisorId: owner.supervisorId,
+    problem,
+    state: 'uploading',
+    createdAt: now.toISOString(),
+    slotExpiresAt: new Date(now.getTime() + SLOT_SECONDS * 1000).toISOString(),
+    updatedAt: now.toISOString(),
+  };
+  try {
+    await ports.photos.putPhoto(photo);
+  } catch (error) {
+    await ports.photos.releasePlace(location, problem);
+    throw error;
+  }
+  const upload = await ports.storage.presignPost({
+    key: incomingKey(photo.campaignId, photo.photoId),
+    maxBytes: MAX_PHOTO_BYTES,
+    contentTypePrefix: 'image/',
+    expiresInSeconds: SLOT_SECONDS,
+    ...(redirect ? { fields: { success_action_redirect: redirect(photo.photoId) } } : {}),
+  });
+  return { photo, upload };
+};
+
+/** Refuses the response's slots that lapsed unused ('not-received'), giving their places back; how many. */
+const reclaimLapsedSlots = async (location: PhotoLocation, ports: PhotoSlotPorts): Promise<number> => {
+  const now = ports.now();
+  let reclaimed = 0;
+  for (const photo of await ports.photos.listPhotos(location)) {
+    if (slotLapsed(photo, now) && (await ports.photos.refuse(photo, 'not-received', now.toISOString()))) reclaimed++;
+  }
+  return reclaimed;
+};
