@@ -70,7 +70,9 @@ export const listPhotoStatuses = async (token: TokenRecord): Promise<PhotoStatus
     shard: token.shard,
     assignmentId: token.id,
   });
-  return (await viewPhotos(photos, evidence(), new Date())).map(statusOf);
+  // The bucket is bound only once a photo is ready to be shown.
+  const signer = { presignGet: (...args: Parameters<EvidenceStorage['presignGet']>) => evidence().presignGet(...args) };
+  return (await viewPhotos(photos, signer, new Date())).map(statusOf);
 };
 
 /**
