@@ -87,7 +87,7 @@ export const startFaultProxies = async (
 export interface GatewaySettings {
   model: StackModel;
   host: string;
-  upstream: { dynamodb: string; ses: string; sfn: string };
+  upstream: { dynamodb: string; ses: string; sfn: string; s3: string };
   linkSecret: string;
   meter: UsageMeter;
 }

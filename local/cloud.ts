@@ -15,6 +15,7 @@ import { createTable, startDynamoDbThread } from './dynamodb-thread.ts';
 import type { FaultProxy } from './fault-proxy.ts';
 import { type LocalRoute, startHttpApi } from './http-api.ts';
 import type { AuthorizedCall } from './iam-gateway.ts';
+import { startLocalS3 } from './s3-server.ts';
 import { startLocalSes } from './ses-server.ts';
 import { readStackModel, type StackModel, type StreamMappingSpec, synthesizeStacks } from './stack-model.ts';
 import type { LocalStepFunctions } from './step-functions/runner.ts';
@@ -29,7 +30,7 @@ export interface EmbeddedCloud {
   tableName: string;
   stateMachineArn: string;
   /** `cognito` is the console's user pool (cognito-local), present when started with `console: true`. */
-  urls: { dynamodb: string; ses: string; sfn: string; api: string; cognito?: string };
+  urls: { dynamodb: string; ses: string; sfn: string; api: string; s3: string; cognito?: string };
   /** The console's demo accounts (one per role) and their passwords; none without `console: true`. */
   consoleAccounts: readonly ConsoleAccount[];
   runner: LocalStepFunctions;
@@ -60,7 +61,7 @@ export interface EmbeddedCloud {
 /** Options; every port defaults to 0 (any free port). */
 export interface EmbeddedCloudOptions {
   host?: string;
-  ports?: Partial<Record<'dynamodb' | 'ses' | 'sfn' | 'api' | 'cognito', number>>;
+  ports?: Partial<Record<'dynamodb' | 'ses' | 'sfn' | 'api' | 's3' | 'cognito', number>>;
   /** Emails per second the local SES accepts from us. */
   maxSendRate?: number;
   /**
@@ -110,7 +111,8 @@ export const synthesizeLocalStacks = () =>
 export const localFunctionArn = (name: string): string => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`;
 
 /**
- * Starts the stack synthesized from infra/ on this machine: DynamoDB (dynalite), SES (aws-ses-v2-local),
+ * Starts the stack synthesized from infra/ on this machine: DynamoDB (dynalite), SES (aws-ses-v2-local), S3
+ * (s3rver, its notifications delivered to the functions the buckets name),
  * Step Functions (our runner behind a local endpoint), the HTTP API with the template's routes, the
  * console's user pool (cognito-local) when asked, Secrets Manager, and every function of the template in
  * Lambda-like execution environments of its own, whose calls pass an IAM gateway that enforces the
@@ -142,15 +144,32 @@ export const startEmbeddedCloud = async (options: EmbeddedCloudOptions = {}): Pr
     const ses = await startLocalSes(host, ports.ses ?? 0);
     runtime.onClose(ses.close, () => runtime.settleInFlight());
     const sfn = await startWorkflow(runtime, model, options, meter);
+    const s3 = await startLocalS3(
+      model.buckets,
+      { host, port: ports.s3 ?? 0 },
+      {
+        invoke: (name, event) => runtime.invoke(name, event, 'async'),
+        region: REGION,
+        log: (line) => console.error(line),
+      },
+    );
+    runtime.onClose(s3.close);
     const faults = options.faults
       ? await startFaultProxies(runtime, { dynamodb: dynamo.url, ses: ses.url }, host)
       : undefined;
 
     const linkSecret = options.linkSecret ?? randomBytes(32).toString('base64url');
-    const upstream = { dynamodb: faults?.dynamodb.url ?? dynamo.url, ses: faults?.ses.url ?? ses.url, sfn: sfn.url };
+    const upstream = {
+      dynamodb: faults?.dynamodb.url ?? dynamo.url,
+      ses: faults?.ses.url ?? ses.url,
+      sfn: sfn.url,
+      s3: s3.url,
+    };
     const gateway = await startGateway(runtime, { model, host, upstream, linkSecret, meter });
     const overrides = functionOverrides(options);
     startFunctions(runtime, model, { overrides, endpoints: localEndpoints(gateway, cognito) }, meter);
+    // Before the functions shut down: the photos already announced are checked.
+    runtime.onClose(s3.settle);
     routes = buildRoutes(runtime, model, limiter);
     setOperatorEnvironment({ gateway, apiUrl: api.url, linkSecret, overrides, cognito });
     await createTable(dynamo.url, model.table, REGION);
@@ -168,6 +187,7 @@ export const startEmbeddedCloud = async (options: EmbeddedCloudOptions = {}): Pr
         ses: ses.url,
         sfn: gateway.urls.sfn,
         api: api.url,
+        s3: gateway.urls.s3,
         cognito: cognito?.url,
       },
       consoleAccounts: cognito?.accounts ?? [],
