@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ClientLimiter, readClientLimits } from './client-limits.ts';
-import { createAnswerStream, startFaultProxies, startGateway, startWorkflow } from './cloud-backends.ts';
+import { createAnswerStream, startFaultProxies, startGateway, startS3, startWorkflow } from './cloud-backends.ts';
 import {
   buildRoutes,
   functionOverrides,
@@ -15,7 +15,6 @@ import { createTable, startDynamoDbThread } from './dynamodb-thread.ts';
 import type { FaultProxy } from './fault-proxy.ts';
 import { type LocalRoute, startHttpApi } from './http-api.ts';
 import type { AuthorizedCall } from './iam-gateway.ts';
-import { startLocalS3 } from './s3-server.ts';
 import { startLocalSes } from './ses-server.ts';
 import { readStackModel, type StackModel, type StreamMappingSpec, synthesizeStacks } from './stack-model.ts';
 import type { LocalStepFunctions } from './step-functions/runner.ts';
@@ -144,16 +143,7 @@ export const startEmbeddedCloud = async (options: EmbeddedCloudOptions = {}): Pr
     const ses = await startLocalSes(host, ports.ses ?? 0);
     runtime.onClose(ses.close, () => runtime.settleInFlight());
     const sfn = await startWorkflow(runtime, model, options, meter);
-    const s3 = await startLocalS3(
-      model.buckets,
-      { host, port: ports.s3 ?? 0 },
-      {
-        invoke: (name, event) => runtime.invoke(name, event, 'async'),
-        region: REGION,
-        log: (line) => console.error(line),
-      },
-    );
-    runtime.onClose(s3.close);
+    const s3 = await startS3(runtime, model, { host, port: ports.s3 ?? 0 });
     const faults = options.faults
       ? await startFaultProxies(runtime, { dynamodb: dynamo.url, ses: ses.url }, host)
       : undefined;
@@ -182,14 +172,7 @@ export const startEmbeddedCloud = async (options: EmbeddedCloudOptions = {}): Pr
       region: REGION,
       tableName: TABLE,
       stateMachineArn: model.stateMachine.arn,
-      urls: {
-        dynamodb: gateway.urls.dynamodb,
-        ses: ses.url,
-        sfn: gateway.urls.sfn,
-        api: api.url,
-        s3: gateway.urls.s3,
-        cognito: cognito?.url,
-      },
+      urls: { ...gateway.urls, ses: ses.url, api: api.url, cognito: cognito?.url },
       consoleAccounts: cognito?.accounts ?? [],
       runner: sfn.runner,
       faults,

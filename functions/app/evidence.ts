@@ -229,3 +229,21 @@ const reclaimLapsedSlots = async (location: PhotoLocation, ports: PhotoSlotPorts
   }
   return reclaimed;
 };
+
+/**
+ * The ready photos of the responses a viewer may judge, by assignment, with read URLs. The caller passes
+ * only responses it has already scoped to the viewer (the review queue of their centers); nothing else
+ * is read or signed.
+ */
+export const photosOfResponses = async (
+  responses: readonly { campaignId: string; assignmentId: string; shard: number }[],
+  ports: { photos: Pick<PhotoTable, 'listPhotos'>; storage: Pick<EvidenceStorage, 'presignGet'>; now: Date },
+): Promise<Map<string, PhotoView[]>> => {
+  const found = await Promise.all(
+    responses.map(async (r) => {
+      const photos = (await ports.photos.listPhotos(r)).filter((p) => p.state === 'ready');
+      return [r.assignmentId, await viewPhotos(photos, ports.storage, ports.now)] as const;
+    }),
+  );
+  return new Map(found.filter(([, views]) => views.length > 0));
+};
