@@ -5,7 +5,6 @@
  */
 import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { type Loadable, lazy, loadClient } from './clients/lazy.ts';
 import { requestHandler } from './clients/request-handler.ts';
 
@@ -112,7 +111,7 @@ export class EvidenceStorage {
 
   /** A presigned GET of one object, valid for `expiresInSeconds`. */
   async presignGet(key: string, expiresInSeconds: number, now = new Date()): Promise<string> {
-    const s3 = await loadClient(this.s3);
+    const [s3, { SignatureV4 }] = await Promise.all([loadClient(this.s3), import('@smithy/signature-v4')]);
     const region = await s3.config.region();
     const signer = new SignatureV4({
       service: 's3',
