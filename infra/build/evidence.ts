@@ -122,6 +122,8 @@ export function buildPhotoChecker(newFunction: FunctionFactory, store: EvidenceS
     timeout: Duration.seconds(PHOTO_CHECK_TIMEOUT_SECONDS),
     // Decoding a 50-megapixel photo takes about 200 MB of pixels; more memory is also more CPU.
     memorySize: 2048,
+    // sharp's libvips is native: installed for linux-arm64 into the bundle, not bundled by esbuild.
+    nodeModules: ['sharp'],
   });
   bindEvidence(fn, store, EVIDENCE_GRANTS['check-photo']);
   // The notification is the bucket's own property, not CDK's notifications custom resource (a deploy-time
