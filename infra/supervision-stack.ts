@@ -3,8 +3,8 @@ import { Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { StandardThreatProtectionMode, type UserPool, type UserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
-import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ConfigurationSet } from 'aws-cdk-lib/aws-ses';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
@@ -12,9 +12,9 @@ import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { type AlarmSources, buildAlarms } from './alarms.ts';
 import { buildAnswerCounter, buildLinkSecret, buildTable, type DeadLetterQueueEntry } from './build/data.ts';
+import { bindEvidence, buildEvidenceBucket, buildPhotoChecker, EVIDENCE_GRANTS } from './build/evidence.ts';
 import { makeFunctionFactory } from './build/functions.ts';
 import { buildConsoleFunction, buildRectificationFunction, buildSurveyFunction } from './build/http-functions.ts';
-import { bindEvidence, buildEvidenceBucket, buildPhotoChecker, EVIDENCE_GRANTS } from './build/evidence.ts';
 import { buildMailBinding, buildMailConfiguration, buildMailEvents } from './build/mail.ts';
 import { buildAlarmTopic, buildNotificationKey } from './build/notifications.ts';
 import { buildOutputs } from './build/outputs.ts';
@@ -206,7 +206,8 @@ export class SupervisionStack extends Stack {
       {
         id: 'CheckPhotoErrorsAlarm',
         fn: this.photoCheckFunction,
-        description: 'A photo could not be checked; S3 retries the notification twice, then the photo stays "checking".',
+        description:
+          'A photo could not be checked; S3 retries the notification twice, then the photo stays "checking".',
       },
       {
         id: 'RectificationErrorsAlarm',

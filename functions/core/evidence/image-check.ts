@@ -83,7 +83,7 @@ export const readCaptureTime = (exif: Uint8Array | undefined): string | undefine
     return undefined;
   };
   const text = (found: ReturnType<typeof entry>): string | undefined => {
-    if (!found || found.type !== 2 || found.count < 20 || found.count > 64) return undefined;
+    if (found?.type !== 2 || found.count < 20 || found.count > 64) return undefined;
     const start = u32(found.value);
     if (start === undefined || start + 19 > tiff.length) return undefined;
     const value = String.fromCharCode(...tiff.subarray(start, start + 19));
