@@ -11,6 +11,7 @@ const SUITES: Record<string, () => Promise<BenchSuite>> = {
   'ses-pacing': async () => (await import('./ses-pacing.ts')).suite,
   province: async () => (await import('./province.ts')).suite,
   'results-page': async () => (await import('./results-page.ts')).suite,
+  photos: async () => (await import('./photos.ts')).suite,
 };
 
 /** Runs the named suites (all when none are named); returns the exit code. */

@@ -4,6 +4,7 @@ import { withLambdaContext } from './adapters/logger.ts';
 import { putDraft } from './api/survey/draft.ts';
 import { answerExpired, answerProblem, answerWith } from './api/survey/messages.ts';
 import { showSurvey } from './api/survey/page.ts';
+import { requestPhotoSlot, showPhoto, showPhotos } from './api/survey/photos.ts';
 import { SURVEY_HEADERS } from './api/survey/site.ts';
 import { submitSurvey } from './api/survey/submit.ts';
 import { LinkExpired } from './core/campaign/link-lifetime.ts';
@@ -32,7 +33,10 @@ const router = createRouter({
 })
   .get('/s/{token}', showSurvey)
   .post('/s/{token}', submitSurvey)
-  .route(['PUT', 'POST'], '/s/{token}/draft', putDraft);
+  .route(['PUT', 'POST'], '/s/{token}/draft', putDraft)
+  .get('/s/{token}/photos', showPhotos)
+  .post('/s/{token}/photos', requestPhotoSlot)
+  .get('/s/{token}/photos/{photoId}', showPhoto);
 
 /** Routes a survey request; maps named errors to statuses without exposing internals. */
 export const routeSurvey = (event: APIGatewayProxyEventV2): Promise<HttpResult> => router.resolve(event);

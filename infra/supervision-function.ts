@@ -37,6 +37,12 @@ export interface SupervisionFunctionProps {
   readonly logRetention?: RetentionDays;
   /** Extra environment variables; prefer the `bind…` helpers, which grant access too. */
   readonly environment?: Readonly<Record<string, string>>;
+  /**
+   * Packages installed into the bundle instead of bundled (native ones, such as sharp), for Lambda's
+   * linux-arm64 whatever the machine that bundles: npm is told the target's os, cpu and libc, so it
+   * installs their arm64 binaries (from the registry: bundling them needs the network once).
+   */
+  readonly nodeModules?: readonly string[];
 }
 
 /** Everything a function needs to send email through SES. */
@@ -112,6 +118,12 @@ export class SupervisionFunction extends NodejsFunction {
         banner: BUNDLE.banner,
         bundleAwsSDK: false,
         externalModules: [...BUNDLE.external],
+        ...(props.nodeModules
+          ? {
+              nodeModules: [...props.nodeModules],
+              environment: { npm_config_os: 'linux', npm_config_cpu: 'arm64', npm_config_libc: 'glibc' },
+            }
+          : {}),
       },
     });
     this.executionRole = role;

@@ -4,6 +4,7 @@ import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { StandardThreatProtectionMode, type UserPool, type UserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ConfigurationSet } from 'aws-cdk-lib/aws-ses';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
@@ -11,6 +12,7 @@ import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { type AlarmSources, buildAlarms } from './alarms.ts';
 import { buildAnswerCounter, buildLinkSecret, buildTable, type DeadLetterQueueEntry } from './build/data.ts';
+import { bindEvidence, buildEvidenceBucket, buildPhotoChecker, EVIDENCE_GRANTS } from './build/evidence.ts';
 import { makeFunctionFactory } from './build/functions.ts';
 import { buildConsoleFunction, buildRectificationFunction, buildSurveyFunction } from './build/http-functions.ts';
 import { buildMailBinding, buildMailConfiguration, buildMailEvents } from './build/mail.ts';
@@ -91,6 +93,10 @@ export class SupervisionStack extends Stack {
   public readonly surveyFunction: SupervisionFunction;
   /** Fed by the table's stream: counts first answers and wakes a campaign once all are in. */
   public readonly countAnswersFunction: SupervisionFunction;
+  /** The private bucket of evidence photos: `incoming/` from the phones, `evidence/` once checked. */
+  public readonly evidenceBucket: Bucket;
+  /** Checks each photo posted to `incoming/`, re-encoding it into `evidence/`. */
+  public readonly photoCheckFunction: SupervisionFunction;
   /** The function behind the officials' rectification links (`/r/{token}`). */
   public readonly rectificationFunction: SupervisionFunction;
   /** The function behind the organizer console (`/console…`): signs users in, reviews, wakes the workflow. */
@@ -131,6 +137,11 @@ export class SupervisionStack extends Stack {
 
     this.taskFunctions = buildTaskFunctions(newFunction, { linkSecret, mail, stateMachineArn });
     this.surveyFunction = buildSurveyFunction(newFunction);
+    // The survey page posts photos from its own origin: the public address's, or the API's.
+    const evidence = buildEvidenceBucket(this, surveyBaseUrl);
+    this.evidenceBucket = evidence.bucket;
+    this.photoCheckFunction = buildPhotoChecker(newFunction, evidence);
+    bindEvidence(this.surveyFunction, evidence, EVIDENCE_GRANTS['survey-api']);
     this.countAnswersFunction = buildAnswerCounter(this, {
       table: this.table,
       newFunction,
@@ -142,6 +153,7 @@ export class SupervisionStack extends Stack {
     this.consoleUserPool = users.userPool;
     this.consoleUserPoolClient = users.client;
     this.consoleFunction = buildConsoleFunction(newFunction, { users, linkSecret, mail, stateMachineArn });
+    bindEvidence(this.consoleFunction, evidence, EVIDENCE_GRANTS['console-api']);
 
     this.stateMachine = buildWorkflow(this, { identity: workflow, taskFunctions: this.taskFunctions, logRetention });
     const api = buildSurveyRoutes(this, {
@@ -190,6 +202,12 @@ export class SupervisionStack extends Stack {
         id: 'ConsoleErrorsAlarm',
         fn: this.consoleFunction,
         description: 'The console function failed with an unhandled error.',
+      },
+      {
+        id: 'CheckPhotoErrorsAlarm',
+        fn: this.photoCheckFunction,
+        description:
+          'A photo could not be checked; S3 retries the notification twice, then the photo stays "checking".',
       },
       {
         id: 'RectificationErrorsAlarm',

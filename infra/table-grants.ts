@@ -100,6 +100,7 @@ export type TableHandlerName =
   | 'score-campaign'
   | 'fail-campaign'
   | 'survey-api'
+  | 'check-photo'
   | 'count-answers'
   | 'rectification-api'
   | 'console-api'
@@ -241,6 +242,12 @@ export const TABLE_GRANTS: Readonly<Record<TableHandlerName, readonly TableGrant
     { actions: ['dynamodb:Query'], leadingKeys: [K.rectification] },
     /** `saveDraft` (put) and `saveResponse` (one conditional update), in the supervisor's shard only. */
     { actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'], leadingKeys: [K.shards] },
+    /** `listPhotos` of the link's response, in the supervisor's shard only. */
+    { actions: ['dynamodb:Query'], leadingKeys: [K.shards] },
+  ],
+  'check-photo': [
+    /** `getPhoto`, then its conditional state changes (`startCheck`, `finishCheck`), in its shard only. */
+    { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], leadingKeys: [K.shards] },
   ],
   'count-answers': [
     /** `markAnswered` (the assignment in its shard, the count on META), then `getMeta`. */

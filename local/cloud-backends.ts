@@ -4,6 +4,7 @@ import type { CloudRuntime } from './cloud-runtime.ts';
 import { REGION } from './cloud-settings.ts';
 import { startFaultProxy } from './fault-proxy.ts';
 import { type IamGateway, startIamGateway } from './iam-gateway.ts';
+import { type LocalS3, startLocalS3 } from './s3-server.ts';
 import type { StackModel, StreamMappingSpec } from './stack-model.ts';
 import { startStepFunctionsEndpoint } from './step-functions/endpoint.ts';
 import { LocalStepFunctions } from './step-functions/runner.ts';
@@ -87,7 +88,7 @@ export const startFaultProxies = async (
 export interface GatewaySettings {
   model: StackModel;
   host: string;
-  upstream: { dynamodb: string; ses: string; sfn: string };
+  upstream: { dynamodb: string; ses: string; sfn: string; s3: string };
   linkSecret: string;
   meter: UsageMeter;
 }
@@ -109,4 +110,22 @@ export const startGateway = async (runtime: CloudRuntime, settings: GatewaySetti
   });
   runtime.onClose(gateway.close);
   return gateway;
+};
+
+/**
+ * S3 (s3rver) with the stack's buckets, announcing objects created to the functions their notifications
+ * name as asynchronous invocations.
+ */
+export const startS3 = async (
+  runtime: CloudRuntime,
+  model: StackModel,
+  at: { host: string; port: number },
+): Promise<LocalS3> => {
+  const s3 = await startLocalS3(model.buckets, at, {
+    invoke: (name, event) => runtime.invoke(name, event, 'async'),
+    region: REGION,
+    log: (line) => console.error(line),
+  });
+  runtime.onClose(s3.close);
+  return s3;
 };

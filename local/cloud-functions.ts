@@ -30,6 +30,7 @@ export const localEndpoints = (gateway: IamGateway, cognito: LocalCognito | unde
   AWS_ENDPOINT_URL_SES: gateway.urls.ses,
   AWS_ENDPOINT_URL_SFN: gateway.urls.sfn,
   AWS_ENDPOINT_URL_SECRETS_MANAGER: gateway.urls.secretsmanager,
+  AWS_ENDPOINT_URL_S3: gateway.urls.s3,
   ...(cognito
     ? {
         AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.url,
@@ -103,6 +104,7 @@ export const setOperatorEnvironment = (settings: OperatorSettings): void => {
     AWS_ENDPOINT_URL_SES: gateway.urls.ses,
     AWS_ENDPOINT_URL_SFN: gateway.urls.sfn,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: gateway.urls.secretsmanager,
+    AWS_ENDPOINT_URL_S3: gateway.urls.s3,
     TABLE_NAME: TABLE,
     MAIL_FROM: SENDER,
     SURVEY_BASE_URL: settings.apiUrl,

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ClientLimiter, readClientLimits } from './client-limits.ts';
-import { createAnswerStream, startFaultProxies, startGateway, startWorkflow } from './cloud-backends.ts';
+import { createAnswerStream, startFaultProxies, startGateway, startS3, startWorkflow } from './cloud-backends.ts';
 import {
   buildRoutes,
   functionOverrides,
@@ -29,7 +29,7 @@ export interface EmbeddedCloud {
   tableName: string;
   stateMachineArn: string;
   /** `cognito` is the console's user pool (cognito-local), present when started with `console: true`. */
-  urls: { dynamodb: string; ses: string; sfn: string; api: string; cognito?: string };
+  urls: { dynamodb: string; ses: string; sfn: string; api: string; s3: string; cognito?: string };
   /** The console's demo accounts (one per role) and their passwords; none without `console: true`. */
   consoleAccounts: readonly ConsoleAccount[];
   runner: LocalStepFunctions;
@@ -60,7 +60,7 @@ export interface EmbeddedCloud {
 /** Options; every port defaults to 0 (any free port). */
 export interface EmbeddedCloudOptions {
   host?: string;
-  ports?: Partial<Record<'dynamodb' | 'ses' | 'sfn' | 'api' | 'cognito', number>>;
+  ports?: Partial<Record<'dynamodb' | 'ses' | 'sfn' | 'api' | 's3' | 'cognito', number>>;
   /** Emails per second the local SES accepts from us. */
   maxSendRate?: number;
   /**
@@ -110,7 +110,8 @@ export const synthesizeLocalStacks = () =>
 export const localFunctionArn = (name: string): string => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`;
 
 /**
- * Starts the stack synthesized from infra/ on this machine: DynamoDB (dynalite), SES (aws-ses-v2-local),
+ * Starts the stack synthesized from infra/ on this machine: DynamoDB (dynalite), SES (aws-ses-v2-local), S3
+ * (s3rver, its notifications delivered to the functions the buckets name),
  * Step Functions (our runner behind a local endpoint), the HTTP API with the template's routes, the
  * console's user pool (cognito-local) when asked, Secrets Manager, and every function of the template in
  * Lambda-like execution environments of its own, whose calls pass an IAM gateway that enforces the
@@ -142,15 +143,23 @@ export const startEmbeddedCloud = async (options: EmbeddedCloudOptions = {}): Pr
     const ses = await startLocalSes(host, ports.ses ?? 0);
     runtime.onClose(ses.close, () => runtime.settleInFlight());
     const sfn = await startWorkflow(runtime, model, options, meter);
+    const s3 = await startS3(runtime, model, { host, port: ports.s3 ?? 0 });
     const faults = options.faults
       ? await startFaultProxies(runtime, { dynamodb: dynamo.url, ses: ses.url }, host)
       : undefined;
 
     const linkSecret = options.linkSecret ?? randomBytes(32).toString('base64url');
-    const upstream = { dynamodb: faults?.dynamodb.url ?? dynamo.url, ses: faults?.ses.url ?? ses.url, sfn: sfn.url };
+    const upstream = {
+      dynamodb: faults?.dynamodb.url ?? dynamo.url,
+      ses: faults?.ses.url ?? ses.url,
+      sfn: sfn.url,
+      s3: s3.url,
+    };
     const gateway = await startGateway(runtime, { model, host, upstream, linkSecret, meter });
     const overrides = functionOverrides(options);
     startFunctions(runtime, model, { overrides, endpoints: localEndpoints(gateway, cognito) }, meter);
+    // Before the functions shut down: the photos already announced are checked.
+    runtime.onClose(s3.settle);
     routes = buildRoutes(runtime, model, limiter);
     setOperatorEnvironment({ gateway, apiUrl: api.url, linkSecret, overrides, cognito });
     await createTable(dynamo.url, model.table, REGION);
@@ -163,13 +172,7 @@ export const startEmbeddedCloud = async (options: EmbeddedCloudOptions = {}): Pr
       region: REGION,
       tableName: TABLE,
       stateMachineArn: model.stateMachine.arn,
-      urls: {
-        dynamodb: gateway.urls.dynamodb,
-        ses: ses.url,
-        sfn: gateway.urls.sfn,
-        api: api.url,
-        cognito: cognito?.url,
-      },
+      urls: { ...gateway.urls, ses: ses.url, api: api.url, cognito: cognito?.url },
       consoleAccounts: cognito?.accounts ?? [],
       runner: sfn.runner,
       faults,

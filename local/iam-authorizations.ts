@@ -1,13 +1,15 @@
 import type { StackModel } from './stack-model.ts';
 
 /** A service behind the IAM gateway. */
-export type Service = 'dynamodb' | 'ses' | 'sfn' | 'secretsmanager';
+export type Service = 'dynamodb' | 'ses' | 'sfn' | 'secretsmanager' | 's3';
 
 /** One authorization IAM makes for a call. */
 export interface Authorization {
   action: string;
   resource: string;
   context: Record<string, string | string[]>;
+  /** The resource's own policy, where the service requires one (a KMS key's key policy). */
+  resourcePolicy?: unknown;
 }
 
 type AttributeValue = { S?: string; N?: string; B?: string };

@@ -1,6 +1,7 @@
 /**
  * IAM for the embedded cloud. Every function signs its calls with credentials of its own (see
- * lambda-runtime.ts); this gateway stands in front of DynamoDB, SES, Step Functions and Secrets Manager,
+ * lambda-runtime.ts); this gateway stands in front of DynamoDB, SES, Step Functions, Secrets Manager and
+ * S3 (s3-gateway.ts, which also serves the browsers' presigned POSTs and GETs),
  * reads from each request what IAM would authorize (action, resource, the condition keys the stack
  * uses: `dynamodb:LeadingKeys`, `ses:FromAddress`), evaluates it against the calling function's role
  * policies from the synthesized template with a real IAM policy evaluator (@cloud-copilot/iam-simulate),
@@ -14,9 +15,10 @@
 
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
-import { runUnsafeSimulation } from '@cloud-copilot/iam-simulate';
+import { runSimulation, runUnsafeSimulation } from '@cloud-copilot/iam-simulate';
 import { type Authorization, authorizationsOf, type Service } from './iam-authorizations.ts';
 import { listen } from './listen.ts';
+import { handleS3Call } from './s3-gateway.ts';
 import type { FunctionSpec, StackModel } from './stack-model.ts';
 
 /** A call a function made, as IAM saw it. */
@@ -100,8 +102,13 @@ export const startIamGateway = async (options: IamGatewayOptions): Promise<IamGa
   const decisions = new IamDecisions(options.model.account);
   const servers: Server[] = [];
   const urls = {} as Record<Service, string>;
-  for (const service of ['dynamodb', 'ses', 'sfn', 'secretsmanager'] as const) {
-    const server = createServer((req, res) => void handleCall(service, req, res, options, decisions));
+  const authorize = decisions.decide.bind(decisions);
+  for (const service of ['dynamodb', 'ses', 'sfn', 'secretsmanager', 's3'] as const) {
+    const server = createServer((req, res) =>
+      service === 's3'
+        ? void handleS3Call(req, res, options, authorize)
+        : void handleCall(service, req, res, options, decisions),
+    );
     server.keepAliveTimeout = 60_000;
     const port = await listen(server, { service: `IAM gateway (${service})`, host: options.host, port: 0 });
     servers.push(server);
@@ -141,6 +148,40 @@ class IamDecisions {
   /** Decides for the functions of the stack's `account`. */
   constructor(account: string) {
     this.account = account;
+  }
+
+  /**
+   * Decides a call on a resource that has a policy of its own (a KMS key's key policy), as IAM would:
+   * both the role's policies and the resource's policy are evaluated (the full simulator, asynchronous).
+   */
+  async decide(spec: FunctionSpec, authorization: Authorization): Promise<AuthorizedCall> {
+    if (authorization.resourcePolicy === undefined) return this.authorize(spec, authorization);
+    this.count++;
+    const key = `${spec.name}\u0000${authorization.action}\u0000${authorization.resource}`;
+    let call = this.seen.get(key);
+    if (call === undefined) {
+      const result = await runSimulation(
+        {
+          identityPolicies: spec.policies.map((p) => ({ name: p.name, policy: p.document })),
+          serviceControlPolicies: [],
+          resourceControlPolicies: [],
+          resourcePolicy: authorization.resourcePolicy,
+          request: {
+            action: authorization.action,
+            principal: principalOf(spec, this.account),
+            resource: { accountId: this.account, resource: authorization.resource },
+            contextVariables: authorization.context,
+          },
+        },
+        {},
+      );
+      const allowed = result.resultType === 'single' && result.overallResult === 'Allowed';
+      const { resourcePolicy: _, ...recorded } = authorization;
+      call = { ...recorded, functionName: spec.name, allowed };
+      this.seen.set(key, call);
+      this.calls.push(call);
+    }
+    return call;
   }
 
   /** Decides a call of a function, as IAM would, and records it. */

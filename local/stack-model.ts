@@ -84,6 +84,22 @@ export interface StackModel {
   mailEventFunctions: string[];
   stateMachine: { name: string; arn: string; substitutions: Record<string, string> };
   secrets: { arn: string }[];
+  /** The stack's S3 buckets with their notifications to functions (the access-log bucket among them). */
+  buckets: BucketSpec[];
+}
+
+/** One S3 bucket of the stack: its name, encryption key, CORS rules and notifications to functions. */
+export interface BucketSpec {
+  logicalId: string;
+  name: string;
+  arn: string;
+  /** The KMS key of its default encryption (SSE-KMS); undefined for S3-managed keys. */
+  kmsKeyArn?: string;
+  /** That key's key policy: KMS allows nothing its key policy does not (usually by deferring to IAM). */
+  kmsKeyPolicy?: unknown;
+  cors: { allowedOrigins: string[]; allowedMethods: string[]; allowedHeaders: string[]; maxAgeSeconds?: number }[];
+  /** Functions notified of events (`s3:ObjectCreated:*`, …) on keys under `prefix`. */
+  notifications: { event: string; prefix: string; suffix: string; functionName: string }[];
 }
 
 /** The files the stack's synthesis depends on: their content decides whether a cached template is current. */
@@ -183,6 +199,72 @@ export const readStackModel = (template: Template, local: LocalBindings): StackM
     mailEventFunctions,
     stateMachine,
     secrets: resolver.resourcesOf('AWS::SecretsManager::Secret').map((s) => ({ arn: resolver.ref(s.id) })),
+    buckets: resolver.resourcesOf('AWS::S3::Bucket').map((b) => readBucket(resolver, b, functionByArn)),
+  };
+};
+
+/** A bucket's KMS key: its ARN and the key policy of the stack's key it names. */
+const readBucketKey = (resolver: TemplateResolver, keyId: unknown): Pick<BucketSpec, 'kmsKeyArn' | 'kmsKeyPolicy'> => {
+  const logicalId = (keyId as { 'Fn::GetAtt'?: string[] })['Fn::GetAtt']?.[0];
+  const key = resolver.resourcesOf('AWS::KMS::Key').find((k) => k.id === logicalId);
+  if (!key) throw new UnsupportedTemplate('a bucket is encrypted with a KMS key the stack does not define');
+  return { kmsKeyArn: String(resolver.resolve(keyId)), kmsKeyPolicy: resolver.resolve(key.props.KeyPolicy) };
+};
+
+type FilterRules = { S3Key?: { Rules?: { Name: string; Value: string }[] } };
+
+/** A bucket: its name and ARN as the resolver stands them in, its SSE-KMS key, CORS and Lambda notifications. */
+const readBucket = (resolver: TemplateResolver, bucket: TemplateResource, functionByArn: FunctionByArn): BucketSpec => {
+  const props = bucket.props as {
+    BucketEncryption?: {
+      ServerSideEncryptionConfiguration?: {
+        ServerSideEncryptionByDefault?: { SSEAlgorithm?: string; KMSMasterKeyID?: unknown };
+      }[];
+    };
+    CorsConfiguration?: {
+      CorsRules?: {
+        AllowedOrigins?: unknown[];
+        AllowedMethods?: string[];
+        AllowedHeaders?: string[];
+        MaxAge?: number;
+      }[];
+    };
+    NotificationConfiguration?: {
+      LambdaConfigurations?: { Event: string; Function: unknown; Filter?: FilterRules }[];
+      QueueConfigurations?: unknown[];
+      TopicConfigurations?: unknown[];
+      EventBridgeConfiguration?: unknown;
+    };
+  };
+  const notifications = props.NotificationConfiguration ?? {};
+  if (notifications.QueueConfigurations || notifications.TopicConfigurations || notifications.EventBridgeConfiguration)
+    throw new UnsupportedTemplate(
+      `bucket ${bucket.id}: the embedded cloud delivers S3 notifications to functions only`,
+    );
+  const byDefault = props.BucketEncryption?.ServerSideEncryptionConfiguration?.[0]?.ServerSideEncryptionByDefault;
+  return {
+    logicalId: bucket.id,
+    name: resolver.ref(bucket.id),
+    arn: resolver.getAtt(bucket.id, 'Arn'),
+    ...(byDefault?.SSEAlgorithm === 'aws:kms' && byDefault.KMSMasterKeyID
+      ? readBucketKey(resolver, byDefault.KMSMasterKeyID)
+      : {}),
+    cors: (props.CorsConfiguration?.CorsRules ?? []).map((rule) => ({
+      allowedOrigins: (rule.AllowedOrigins ?? []).map((o) => String(resolver.resolve(o))),
+      allowedMethods: rule.AllowedMethods ?? [],
+      allowedHeaders: rule.AllowedHeaders ?? [],
+      ...(rule.MaxAge === undefined ? {} : { maxAgeSeconds: rule.MaxAge }),
+    })),
+    notifications: (notifications.LambdaConfigurations ?? []).map((n) => {
+      const rules = n.Filter?.S3Key?.Rules ?? [];
+      const rule = (name: string) => rules.find((r) => r.Name.toLowerCase() === name)?.Value ?? '';
+      return {
+        event: n.Event,
+        prefix: rule('prefix'),
+        suffix: rule('suffix'),
+        functionName: functionByArn(n.Function, `notification of bucket ${bucket.id}`),
+      };
+    }),
   };
 };
 

@@ -135,6 +135,8 @@ export class TemplateResolver {
         return this.arn('cognito-idp', `userpool/${this.ref(id)}`);
       case 'AWS::SecretsManager::Secret.Id':
         return this.ref(id);
+      case 'AWS::S3::Bucket.Arn':
+        return `arn:aws:s3:::${this.ref(id)}`;
     }
     throw new UnsupportedTemplate(
       `the embedded cloud has no local stand-in for Fn::GetAtt ${id}.${attribute} (${type})`,
@@ -181,6 +183,11 @@ export class TemplateResolver {
         return local.cognito?.userPoolId ?? `${local.region}_local`;
       case 'AWS::Cognito::UserPoolClient':
         return local.cognito?.clientId ?? 'local-client';
+      case 'AWS::S3::Bucket': {
+        // Its own name when the stack gives one, else one made of its logical id (S3 names are lower case).
+        const named = this.template.Resources[id]?.Properties?.BucketName;
+        return named === undefined ? id.toLowerCase() : String(this.resolve(named));
+      }
     }
     throw new UnsupportedTemplate(`the embedded cloud has no local stand-in for Ref ${id} (${type})`);
   }

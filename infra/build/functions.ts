@@ -10,6 +10,8 @@ export interface FunctionSettings {
   readonly description: string;
   readonly timeout: Duration;
   readonly memorySize?: number;
+  /** Native packages installed into the bundle for linux-arm64 (see SupervisionFunctionProps). */
+  readonly nodeModules?: readonly string[];
 }
 
 /** Creates the function of one handler file, bound to the table with exactly that handler's grants. */

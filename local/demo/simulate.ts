@@ -3,6 +3,7 @@ import { Activity, type Question, Questionnaire } from '../../functions/core/mod
 import { hashSeed, seededRandom } from '../../functions/core/random.ts';
 import { questionsFor } from '../../functions/core/responses/answers.ts';
 import type { AnswerValue, Problem } from '../../functions/core/responses/response.ts';
+import { attachPhoto } from './photos.ts';
 
 /** How a simulated supervisor behaves. */
 export type Persona = 'prompt' | 'late' | 'never';
@@ -137,6 +138,8 @@ export const answerSurvey = async (url: string, seed: string, rater = url): Prom
     signal: AbortSignal.timeout(15_000),
   });
   await res.arrayBuffer();
+  // A problem found is photographed: one photo of it, checked in the background.
+  if (res.ok && problems.length > 0) await attachPhoto(url, 0);
   return { status: res.status };
 };
 

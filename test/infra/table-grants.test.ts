@@ -43,6 +43,7 @@ const asArray = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [val
 const functionOf = (stack: SupervisionStack, handler: TableHandlerName) => {
   const named: Partial<Record<TableHandlerName, unknown>> = {
     'survey-api': stack.surveyFunction,
+    'check-photo': stack.photoCheckFunction,
     'count-answers': stack.countAnswersFunction,
     'rectification-api': stack.rectificationFunction,
     'console-api': stack.consoleFunction,
@@ -178,15 +179,19 @@ describe('table grants', () => {
     ]);
   });
 
-  it('lets the survey function write only in the shards of assignments, responses and drafts', () => {
+  it('lets the survey function write and query only in the shards of assignments, responses, drafts and photos', () => {
     // Act
     const { stack, template } = synthesize();
     // Assess
     const access = itemAccessOf(stack, template, 'survey-api');
     const writes = access.filter((a) => !a.includes('GetItem') && !a.includes('Query'));
     expect(writes).toEqual(['dynamodb:PutItem table CAMPAIGN#*#S*', 'dynamodb:UpdateItem table CAMPAIGN#*#S*']);
-    // It reads by Query only the rectification items, for what a center reported beside a re-check.
-    expect(access.filter((a) => a.includes('Query'))).toEqual(['dynamodb:Query table RECT#*']);
+    // It reads by Query the rectification items (what a center reported beside a re-check) and, in the
+    // supervisor's shard, a response's photos.
+    expect(access.filter((a) => a.includes('Query'))).toEqual([
+      'dynamodb:Query table CAMPAIGN#*#S*',
+      'dynamodb:Query table RECT#*',
+    ]);
   });
 
   it('grants an action for every kind of DynamoDB call the persistence classes of the table make, and none they never make', () => {

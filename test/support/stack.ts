@@ -13,6 +13,7 @@ const REPOSITORY_ROOT = path.resolve(import.meta.dirname, '../..');
 export const STACK_HANDLERS: readonly string[] = [
   ...Object.values(WORKFLOW_FUNCTIONS),
   'survey-api',
+  'check-photo',
   'count-answers',
   'rectification-api',
   'console-api',
@@ -27,6 +28,11 @@ export const createProjectRoot = (handlers: readonly string[], prefix = 'supervi
     writeFileSync(path.join(root, 'functions', `${handler}.ts`), 'export const handler = async () => ({});\n');
   }
   writeFileSync(path.join(root, 'package-lock.json'), '{}\n');
+  // check-photo installs sharp into its bundle: CDK reads its version from the project's package.json.
+  writeFileSync(
+    path.join(root, 'package.json'),
+    `${JSON.stringify({ name: 'stack-test', private: true, dependencies: { sharp: '^0.35.6' } })}\n`,
+  );
   return root;
 };
 

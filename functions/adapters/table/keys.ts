@@ -100,3 +100,9 @@ export const consoleSessionPk = (idHash: string): string => `SESSION#${idHash}`;
 /** Partition key of a console username's failed sign-ins, by the name as typed (lower case, URI-encoded). */
 export const signInAttemptsPk = (username: string): string =>
   `SIGNIN#${encodeURIComponent(username.trim().toLowerCase())}`;
+/** Prefix of one response's photos, in its supervisor's shard. */
+export const photosPrefix = (assignmentId: string): string => `PHOTO#${assignmentId}#`;
+/** Sort key of one photo of a response. */
+export const photoSk = (assignmentId: string, photoId: string): string => `${photosPrefix(assignmentId)}${photoId}`;
+/** Sort key of a response's photo counts (per problem and in all), beside its photos. */
+export const photoCountSk = (assignmentId: string): string => `PHOTOCOUNT#${assignmentId}`;

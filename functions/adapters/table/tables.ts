@@ -5,6 +5,7 @@ import { CampaignTable } from './campaigns.ts';
 import { FactCheckTable } from './fact-check.ts';
 import { FindingTable } from './findings.ts';
 import { MailLedgerTable } from './mail-ledger.ts';
+import { PhotoTable } from './photos.ts';
 import { RectificationTable } from './rectification.ts';
 import { ResponseTable } from './responses.ts';
 import { ReviewTable } from './reviews.ts';
@@ -18,6 +19,7 @@ export interface Tables {
   readonly rosters: RosterTable;
   readonly assignments: AssignmentTable;
   readonly responses: ResponseTable;
+  readonly photos: PhotoTable;
   readonly reviews: ReviewTable;
   readonly factCheck: FactCheckTable;
   readonly findings: FindingTable;
@@ -37,6 +39,7 @@ export const createTables = (db: DynamoDBDocumentClient, tableName: string): Tab
     rosters,
     assignments: new AssignmentTable(db, tableName),
     responses: new ResponseTable(db, tableName, reviews),
+    photos: new PhotoTable(db, tableName),
     reviews,
     factCheck: new FactCheckTable(db, tableName),
     findings: new FindingTable(db, tableName),

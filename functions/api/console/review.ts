@@ -13,6 +13,7 @@ import {
   consolePage,
   langQuery,
 } from './context.ts';
+import { loadResponsePhotos, photoPageHeaders } from './evidence.ts';
 import {
   DECISION_NOTICES,
   FORM_HINTS,
@@ -39,6 +40,12 @@ export const showReviewQueue: CampaignHandler = async (request, { user }, { id, 
   const { questionnaire, items } = await loadQueue(id, user, centers);
   const supervisors = await store.rosters.getSupervisors(id, [...new Set(items.map((i) => i.response.supervisorId))]);
   const questions = new Map(questionnaire.sections.flatMap((s) => s.questions.map((q) => [q.id, q] as const)));
+  const shown = request.query.show === 'all' ? items : items.filter((i) => i.status === 'pending');
+  // Only the responses of the user's centers are in the queue: their photos are what the user may see.
+  const photos = await loadResponsePhotos(
+    id,
+    shown.map((i) => i.response),
+  );
   return respond.html(
     200,
     renderReviewPage(consolePage(request, decisionNotice(request)), {
@@ -51,7 +58,9 @@ export const showReviewQueue: CampaignHandler = async (request, { user }, { id, 
       questions,
       canDecide: may(user, 'review', user.role === 'coordinator' ? { district: user.district } : {}),
       filter: request.query.show === 'all' ? 'all' : 'open',
+      photos,
     }),
+    { headers: photoPageHeaders(photos) },
   );
 };
 

@@ -5,6 +5,7 @@ import { store } from '../../adapters/table.ts';
 import { renderSurveyPage } from '../../core/render/survey/page.ts';
 import type { HttpRequest, HttpResult } from '../../edge/http/types.ts';
 import { buildPageModel, type Context, checkWritable, loadContext, loadRechecks, surveyLinks } from './link.ts';
+import { listPhotoStatuses, type PhotoStatus } from './photos.ts';
 import { respond } from './site.ts';
 
 const PageQuery = z.object({
@@ -16,7 +17,7 @@ const PageQuery = z.object({
 const answerSurveyJson = (
   token: TokenRecord,
   ctx: Context,
-  state: { open: boolean; latest: ResponseRecord | undefined; draft: unknown },
+  state: { open: boolean; latest: ResponseRecord | undefined; draft: unknown; photos: PhotoStatus[] },
 ): HttpResult =>
   respond.json(200, {
     campaign: ctx.meta.campaign.title,
@@ -29,6 +30,7 @@ const answerSurveyJson = (
     answers: state.latest?.answers ?? {},
     problems: state.latest?.problems ?? [],
     version: state.latest?.version ?? 0,
+    photos: state.photos,
     ...(state.draft ? { draft: state.draft } : {}),
   });
 
@@ -43,7 +45,8 @@ export const showSurvey = async (request: HttpRequest): Promise<HttpResult> => {
   const { open, returned } = await checkWritable(ctx.meta, token, latest, new Date());
   // A draft counts only while it is newer than the latest submission.
   const liveDraft = open && draft && (!latest || draft.savedAt > latest.submittedAt) ? draft : undefined;
-  if (request.json) return answerSurveyJson(token, ctx, { open, latest, draft: liveDraft });
+  if (request.json)
+    return answerSurveyJson(token, ctx, { open, latest, draft: liveDraft, photos: await listPhotoStatuses(token) });
   const query = PageQuery.parse(request.query);
   const view = !open ? 'closed' : query.view === 'confirmation' && latest ? 'confirmation' : 'form';
   const versions =

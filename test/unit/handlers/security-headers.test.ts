@@ -108,6 +108,8 @@ beforeEach(() => {
     Item: { series: 'test', campaignId: id, centerId: 'C1' },
   });
   ddb.on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'RECT#test' } }).resolves({ Items: [item] });
+  // The survey's JSON lists the response's photos: none here.
+  ddb.on(QueryCommand).resolves({ Items: [] });
 });
 afterEach(() => ddb.reset());
 

@@ -23,7 +23,23 @@ export interface ReviewPageModel {
   /** Whether the user may decide (organizers and coordinators) or only look (leaders). */
   canDecide: boolean;
   filter: 'open' | 'all';
+  /** Ready photos of the responses shown, by assignment, with short-lived read URLs. */
+  photos?: ReadonlyMap<string, readonly { problem: number; url?: string; thumbUrl?: string }[]>;
 }
+
+/** A response's photos: thumbnails, each linked to the photo. */
+const renderPhotoList = (
+  photos: readonly { problem: number; url?: string; thumbUrl?: string }[] | undefined,
+  lang: Lang,
+) =>
+  photos && photos.length > 0
+    ? `<ul class="photos">${photos
+        .map(
+          (p) =>
+            `<li><a href="${escapeHtml(p.url ?? '')}"><img src="${escapeHtml(p.thumbUrl ?? '')}" alt="${say(lang, `问题 ${p.problem + 1} 的照片`, `Photo of problem ${p.problem + 1}`)}" height="120"></a></li>`,
+        )
+        .join('')}</ul>`
+    : '';
 
 /** A response's problems as the reviewer must see them: they become the center's findings. */
 const renderProblemList = (problems: readonly Problem[] | undefined, lang: Lang) =>
@@ -67,7 +83,7 @@ export const renderReviewPage = (c: ConsolePageContext, m: ReviewPageModel): str
       return `<article class="card" id="r-${id}" aria-labelledby="h-${id}"><h2 id="h-${id}">${center ? showText(center.name, c.lang) : escapeHtml(r.centerId)}</h2>
 <p><span class="badge ${item.status}">${showText(REVIEW_STATUS_LABELS[item.status], c.lang)}</span>${item.flags.map((f) => `<span class="badge flag">${showText(REVIEW_FLAG_LABELS[f], c.lang)}</span>`).join('')}</p>
 <p class="muted">${escapeHtml(m.supervisorNames.get(r.supervisorId) ?? r.supervisorId)} · ${showText(ACTIVITY_LABELS[r.activity], c.lang)} · ${say(c.lang, `第 ${r.version} 版`, `version ${r.version}`)} · ${escapeHtml(formatBeijingTime(r.submittedAt))}${center ? ` · ${escapeHtml(center.district)}` : ''}</p>
-<dl class="answers">${answers}</dl>${renderProblemList(r.problems, c.lang)}${decided}${form}</article>`;
+<dl class="answers">${answers}</dl>${renderProblemList(r.problems, c.lang)}${renderPhotoList(m.photos?.get(r.assignmentId), c.lang)}${decided}${form}</article>`;
     })
     .join('\n');
   const pending = m.items.filter((i) => i.status === 'pending').length;

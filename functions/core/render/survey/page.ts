@@ -12,7 +12,7 @@ import { renderSummary, renderVersions } from './summary.ts';
 import { formatVisitWindow, say, showText, showUi, toHtmlLang } from './text.ts';
 
 /** The page around a header and body, with the inlined style and script. */
-const renderPage = (lang: Lang, title: string, header: string, body: string, footer = '') =>
+export const renderPage = (lang: Lang, title: string, header: string, body: string, footer = '') =>
   `<!doctype html><html lang="${toHtmlLang(lang)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="referrer" content="no-referrer"><meta name="robots" content="noindex"><link rel="icon" href="data:,"><title>${title}</title><style>${SURVEY_STYLE}</style></head>
 <body>${header}<main>${body}</main>${footer ? `<footer>${footer}</footer>` : ''}<script>${SURVEY_SCRIPT}</script></body></html>`;
 

@@ -1,0 +1,194 @@
+import { randomBytes } from 'node:crypto';
+import * as z from 'zod';
+import { requireEnv } from '../../adapters/config.ts';
+import { EvidenceStorage } from '../../adapters/storage.ts';
+import type { TokenRecord } from '../../adapters/table/assignments.ts';
+import { store } from '../../adapters/table.ts';
+import { issuePhotoSlot, type PhotoView, viewPhotos } from '../../app/evidence.ts';
+import { collecting } from '../../core/campaign/submission-window.ts';
+import {
+  MAX_PHOTO_BYTES,
+  MAX_PHOTOS_PER_PROBLEM,
+  MAX_PHOTOS_PER_RESPONSE,
+  PhotoLimitReached,
+  REFUSAL_TEXT,
+} from '../../core/evidence/photos.ts';
+import type { LocalizedText } from '../../core/model.ts';
+import { SURVEY_CSP } from '../../core/render/survey/assets.ts';
+import { renderPhotoUploadPage } from '../../core/render/survey/photo-upload.ts';
+import { MAX_PROBLEMS } from '../../core/responses/response.ts';
+import { readFormFields } from '../../edge/http/body.ts';
+import { readLinkToken } from '../../edge/http/token-link.ts';
+import type { HttpRequest, HttpResult } from '../../edge/http/types.ts';
+import { checkWritable, loadContext, surveyLinks } from './link.ts';
+import { answerProblem, text } from './messages.ts';
+import { respond } from './site.ts';
+
+/** The bucket, bound at the first photo request (functions without photos never read its variable). */
+let storage: EvidenceStorage | undefined;
+const evidence = (): EvidenceStorage => {
+  storage ??= new EvidenceStorage(requireEnv('EVIDENCE_BUCKET'));
+  return storage;
+};
+
+/** A photo's status as the survey's script and the contract (docs/evidence.md) give it. */
+export interface PhotoStatus extends PhotoView {
+  /** Why it was refused, in both languages. */
+  message?: LocalizedText;
+}
+
+const PHOTO_MESSAGES = {
+  'problem-full': text(
+    `每个问题最多 ${MAX_PHOTOS_PER_PROBLEM} 张照片。`,
+    `A problem may have at most ${MAX_PHOTOS_PER_PROBLEM} photos.`,
+  ),
+  'response-full': text(
+    `每份答卷最多 ${MAX_PHOTOS_PER_RESPONSE} 张照片。`,
+    `A response may have at most ${MAX_PHOTOS_PER_RESPONSE} photos.`,
+  ),
+  problem: text(
+    `请指明照片属于哪个问题（problem：0 至 ${MAX_PROBLEMS - 1}）。`,
+    `Say which problem the photo shows (problem: 0 to ${MAX_PROBLEMS - 1}).`,
+  ),
+} as const;
+
+const SlotRequest = z.object({
+  problem: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(MAX_PROBLEMS - 1),
+});
+
+const statusOf = (view: PhotoView): PhotoStatus =>
+  view.reason ? { ...view, message: REFUSAL_TEXT[view.reason] } : view;
+
+/** The photos of the link's response, with read URLs of the ready ones: only its own supervisor holds the link. */
+export const listPhotoStatuses = async (token: TokenRecord): Promise<PhotoStatus[]> => {
+  const photos = await store.photos.listPhotos({
+    campaignId: token.campaignId,
+    shard: token.shard,
+    assignmentId: token.id,
+  });
+  // The bucket is bound only once a photo is ready to be shown.
+  const signer = { presignGet: (...args: Parameters<EvidenceStorage['presignGet']>) => evidence().presignGet(...args) };
+  return (await viewPhotos(photos, signer, new Date())).map(statusOf);
+};
+
+/**
+ * The page's own origin, for S3 to send a plain form back to: the browser's `Origin` of the form post,
+ * else the host it asked for.
+ */
+const originOf = (request: HttpRequest): string => {
+  const headers = request.event.headers;
+  try {
+    const origin = new URL(String(headers.origin ?? ''));
+    if (origin.protocol === 'https:' || origin.protocol === 'http:') return origin.origin;
+  } catch {
+    // No usable Origin: the host then.
+  }
+  return `https://${headers.host ?? ''}`;
+};
+
+/**
+ * POST /s/{token}/photos: an upload slot for one photo of one problem (`problem`, 0-based). A script gets
+ * JSON (201: the photo and the presigned POST); a plain form gets a page whose form posts the file to S3,
+ * which sends the browser back to the questionnaire.
+ */
+export const requestPhotoSlot = async (request: HttpRequest): Promise<HttpResult> => {
+  const fields = readFormFields(request, 4 * 1024);
+  if (fields === 'tooLarge') return answerProblem(request, 413, 'tooLarge');
+  if (fields === 'unsupported') return answerProblem(request, 415, 'unsupported');
+  const parsed = SlotRequest.safeParse(fields);
+  if (!parsed.success) return answerPhotoProblem(request, 400, 'invalid', PHOTO_MESSAGES.problem);
+  const token = await surveyLinks.require(request);
+  const ctx = await loadContext(token);
+  const now = new Date();
+  const writable =
+    collecting(ctx.meta, now) ||
+    (await checkWritable(ctx.meta, token, await store.responses.getLatestResponse(token), now)).open;
+  if (!writable) return answerProblem(request, 410, 'closed');
+  const { problem } = parsed.data;
+  const page = `${originOf(request)}/s/${encodeURIComponent(readLinkToken(request))}?lang=${request.lang}`;
+  try {
+    const slot = await issuePhotoSlot(
+      {
+        campaignId: token.campaignId,
+        assignmentId: token.id,
+        shard: token.shard,
+        centerId: token.centerId,
+        supervisorId: token.supervisorId,
+      },
+      problem,
+      {
+        photos: store.photos,
+        storage: evidence(),
+        now: () => new Date(),
+        nonce: () => randomBytes(12).toString('hex'),
+      },
+      request.json ? undefined : (photoId) => `${page}&photo=${photoId}#p${problem}`,
+    );
+    return answerSlot(request, slot, page, problem);
+  } catch (error) {
+    if (error instanceof PhotoLimitReached)
+      return answerPhotoProblem(request, 409, error.refusal, PHOTO_MESSAGES[error.refusal]);
+    throw error;
+  }
+};
+
+/** The slot as JSON for a script, or the upload page of a plain form (allowed to post to the bucket only). */
+const answerSlot = (
+  request: HttpRequest,
+  slot: Awaited<ReturnType<typeof issuePhotoSlot>>,
+  page: string,
+  problem: number,
+): HttpResult => {
+  const { photo, upload } = slot;
+  if (request.json)
+    return respond.json(201, {
+      photo: { photoId: photo.photoId, problem: photo.problem, state: photo.state },
+      upload: { url: upload.url, fields: upload.fields, maxBytes: MAX_PHOTO_BYTES, expiresAt: photo.slotExpiresAt },
+      status: `/s/${readLinkToken(request)}/photos/${photo.photoId}`,
+    });
+  const bucketOrigin = new URL(upload.url).origin;
+  return respond.html(
+    200,
+    renderPhotoUploadPage({
+      lang: request.lang,
+      problemNumber: problem + 1,
+      url: upload.url,
+      fields: upload.fields,
+      back: page,
+    }),
+    {
+      headers: {
+        'content-security-policy': SURVEY_CSP.replace("form-action 'self'", `form-action 'self' ${bucketOrigin}`),
+      },
+    },
+  );
+};
+
+/** A refusal of a photo request: JSON `{error, message}` to a script, a message page to a form. */
+const answerPhotoProblem = (request: HttpRequest, status: number, error: string, message: LocalizedText): HttpResult =>
+  request.json
+    ? respond.json(status, { error, message: message[request.lang] })
+    : answerProblem(request, status, status === 409 ? 'conflict' : 'invalid', {}, [{ field: 'problem', message }]);
+
+/** GET /s/{token}/photos: every photo of the link's response with its state, as JSON. */
+export const showPhotos = async (request: HttpRequest): Promise<HttpResult> => {
+  const token = await surveyLinks.require(request);
+  await loadContext(token);
+  return respond.json(200, {
+    photos: await listPhotoStatuses(token),
+    limits: { perProblem: MAX_PHOTOS_PER_PROBLEM, perResponse: MAX_PHOTOS_PER_RESPONSE, maxBytes: MAX_PHOTO_BYTES },
+  });
+};
+
+/** GET /s/{token}/photos/{photoId}: one photo's state, as JSON; 404 for a photo of another response. */
+export const showPhoto = async (request: HttpRequest): Promise<HttpResult> => {
+  const token = await surveyLinks.require(request);
+  await loadContext(token);
+  const photo = (await listPhotoStatuses(token)).find((p) => p.photoId === request.params.photoId);
+  if (!photo) return answerProblem({ ...request, json: true }, 404, 'notFound');
+  return respond.json(200, photo);
+};
