@@ -12,9 +12,10 @@ import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { type AlarmSources, buildAlarms } from './alarms.ts';
 import { buildAnswerCounter, buildLinkSecret, buildTable, type DeadLetterQueueEntry } from './build/data.ts';
+import { bindEvidence, buildEvidenceBucket, buildPhotoChecker, EVIDENCE_GRANTS } from './build/evidence.ts';
+import { buildEvidenceExporter, buildEvidenceRetention } from './build/evidence-export.ts';
 import { makeFunctionFactory } from './build/functions.ts';
 import { buildConsoleFunction, buildRectificationFunction, buildSurveyFunction } from './build/http-functions.ts';
-import { bindEvidence, buildEvidenceBucket, buildPhotoChecker, EVIDENCE_GRANTS } from './build/evidence.ts';
 import { buildMailBinding, buildMailConfiguration, buildMailEvents } from './build/mail.ts';
 import { buildAlarmTopic, buildNotificationKey } from './build/notifications.ts';
 import { buildOutputs } from './build/outputs.ts';
@@ -95,6 +96,10 @@ export class SupervisionStack extends Stack {
   public readonly countAnswersFunction: SupervisionFunction;
   /** The private bucket of evidence photos: `incoming/` from the phones, `evidence/` once checked. */
   public readonly evidenceBucket: Bucket;
+  /** Builds evidence ZIPs into `exports/`, started by the console. */
+  public readonly exportEvidenceFunction: SupervisionFunction;
+  /** Purges the evidence of campaigns past their retention, daily. */
+  public readonly expireEvidenceFunction: SupervisionFunction;
   /** Checks each photo posted to `incoming/`, re-encoding it into `evidence/`. */
   public readonly photoCheckFunction: SupervisionFunction;
   /** The function behind the officials' rectification links (`/r/{token}`). */
@@ -154,6 +159,8 @@ export class SupervisionStack extends Stack {
     this.consoleUserPoolClient = users.client;
     this.consoleFunction = buildConsoleFunction(newFunction, { users, linkSecret, mail, stateMachineArn });
     bindEvidence(this.consoleFunction, evidence, EVIDENCE_GRANTS['console-api']);
+    this.exportEvidenceFunction = buildEvidenceExporter(newFunction, evidence, this.consoleFunction);
+    this.expireEvidenceFunction = buildEvidenceRetention(newFunction, evidence);
 
     this.stateMachine = buildWorkflow(this, { identity: workflow, taskFunctions: this.taskFunctions, logRetention });
     const api = buildSurveyRoutes(this, {
