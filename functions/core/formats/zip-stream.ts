@@ -15,6 +15,12 @@ const STORED = 0;
 const DEFLATED = 8;
 const VERSION = 20;
 const VERSION_ZIP64 = 45;
+/**
+ * "Made by" Unix: unzip tools then take names as the bytes they are (UTF-8, bit 11 set) instead of
+ * translating them from an MS-DOS code page; the files' mode is rw-r--r--.
+ */
+const MADE_BY_UNIX = 3 << 8;
+const FILE_MODE = 0o100644;
 
 const FIRST_DOS_TIME = Date.UTC(1980, 0, 1);
 const LAST_DOS_TIME = Date.UTC(2107, 11, 31, 23, 59, 58);
@@ -125,7 +131,7 @@ const centralHeader = (record: CentralRecord): Uint8Array => {
   const out = new Uint8Array(46 + record.name.byteLength + extraLength);
   const view = new DataView(out.buffer);
   view.setUint32(0, 0x02014b50, true);
-  view.setUint16(4, far ? VERSION_ZIP64 : VERSION, true);
+  view.setUint16(4, MADE_BY_UNIX | (far ? VERSION_ZIP64 : VERSION), true);
   view.setUint16(6, far ? VERSION_ZIP64 : VERSION, true);
   view.setUint16(8, UTF8_NAMES, true);
   view.setUint16(10, record.method, true);
@@ -136,6 +142,7 @@ const centralHeader = (record: CentralRecord): Uint8Array => {
   view.setUint32(24, record.size, true);
   view.setUint16(28, record.name.byteLength, true);
   view.setUint16(30, extraLength, true);
+  view.setUint32(38, FILE_MODE * 0x10000, true);
   view.setUint32(42, far ? MAX_UINT32 : record.offset, true);
   out.set(record.name, 46);
   if (far) {
@@ -151,7 +158,7 @@ const zip64End = (count: number, centralSize: number, centralStart: number): Uin
   const view = new DataView(new ArrayBuffer(56));
   view.setUint32(0, 0x06064b50, true);
   view.setBigUint64(4, 44n, true);
-  view.setUint16(12, VERSION_ZIP64, true);
+  view.setUint16(12, MADE_BY_UNIX | VERSION_ZIP64, true);
   view.setUint16(14, VERSION_ZIP64, true);
   // disk numbers stay 0
   view.setBigUint64(24, BigInt(count), true);
