@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import { requireEnv } from './adapters/config.ts';
 import { EvidenceArchive } from './adapters/evidence-archive.ts';
 import { logger, withLambdaContext } from './adapters/logger.ts';
-import { evidenceTable, store } from './adapters/table.ts';
+import { store } from './adapters/table.ts';
 import { enforceRetention } from './app/evidence-purge.ts';
 
 const archive = new EvidenceArchive(requireEnv('EVIDENCE_BUCKET'));
@@ -11,7 +11,7 @@ const archive = new EvidenceArchive(requireEnv('EVIDENCE_BUCKET'));
 export const expireEvidence = async (): Promise<{ purged: string[] }> => {
   const purged = await enforceRetention({
     campaigns: store.campaigns,
-    evidence: evidenceTable,
+    evidence: store.evidence,
     archive,
     audit: store.audit,
     now: () => new Date(),

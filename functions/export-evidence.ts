@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { requireEnv } from './adapters/config.ts';
 import { EvidenceArchive } from './adapters/evidence-archive.ts';
 import { logger, withLambdaContext } from './adapters/logger.ts';
-import { evidenceTable, store } from './adapters/table.ts';
+import { store } from './adapters/table.ts';
 import { type BuildOutcome, buildExport } from './app/evidence-export.ts';
 import { Id } from './core/model.ts';
 
@@ -18,7 +18,7 @@ export const exportEvidence = async (event: unknown): Promise<BuildOutcome> => {
   const outcome = await buildExport(
     { campaignId: job.campaignId, exportId: job.exportId, ...(job.centerId ? { centerId: job.centerId } : {}) },
     {
-      evidence: evidenceTable,
+      evidence: store.evidence,
       archive,
       rosters: store.rosters,
       responses: store.responses,

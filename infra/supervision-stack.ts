@@ -13,7 +13,7 @@ import type { Construct } from 'constructs';
 import { type AlarmSources, buildAlarms } from './alarms.ts';
 import { buildAnswerCounter, buildLinkSecret, buildTable, type DeadLetterQueueEntry } from './build/data.ts';
 import { bindEvidence, buildEvidenceBucket, buildPhotoChecker, EVIDENCE_GRANTS } from './build/evidence.ts';
-import { buildEvidenceExporter, buildEvidenceRetention } from './build/evidence-export.ts';
+import { buildEvidenceExporter, buildEvidenceRetention, outputEvidenceBucket } from './build/evidence-export.ts';
 import { makeFunctionFactory } from './build/functions.ts';
 import { buildConsoleFunction, buildRectificationFunction, buildSurveyFunction } from './build/http-functions.ts';
 import { buildMailBinding, buildMailConfiguration, buildMailEvents } from './build/mail.ts';
@@ -161,6 +161,7 @@ export class SupervisionStack extends Stack {
     bindEvidence(this.consoleFunction, evidence, EVIDENCE_GRANTS['console-api']);
     this.exportEvidenceFunction = buildEvidenceExporter(newFunction, evidence, this.consoleFunction);
     this.expireEvidenceFunction = buildEvidenceRetention(newFunction, evidence);
+    outputEvidenceBucket(evidence);
 
     this.stateMachine = buildWorkflow(this, { identity: workflow, taskFunctions: this.taskFunctions, logRetention });
     const api = buildSurveyRoutes(this, {

@@ -1,7 +1,6 @@
 import { documentClient } from './clients/dynamodb.ts';
 import { requireEnv } from './config.ts';
 import { ConsoleSessionStore } from './table/console-sessions.ts';
-import { EvidenceTable } from './table/evidence-exports.ts';
 import { SignInAttemptStore } from './table/sign-in-attempts.ts';
 import { createTables } from './table/tables.ts';
 
@@ -13,6 +12,3 @@ export const consoleSessions = new ConsoleSessionStore(documentClient, requireEn
 
 /** Failed console sign-ins per username, in the same table. */
 export const signInAttempts = new SignInAttemptStore(documentClient, requireEnv('TABLE_NAME'));
-
-/** Evidence exports and purges, in the same table. */
-export const evidenceTable = new EvidenceTable(documentClient, requireEnv('TABLE_NAME'));

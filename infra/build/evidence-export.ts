@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -80,4 +80,12 @@ export function buildEvidenceRetention(newFunction: FunctionFactory, store: Evid
     targets: [new LambdaFunction(fn, { retryAttempts: 2 })],
   });
   return fn;
+}
+
+/** The bucket's name as a stack output, for `supervision purge`. */
+export function outputEvidenceBucket(store: EvidenceStore): void {
+  new CfnOutput(Stack.of(store.bucket), 'EvidenceBucketName', {
+    value: store.bucketName,
+    description: 'Private bucket of evidence photos and their exports; `supervision purge` removes a campaign’s.',
+  });
 }
