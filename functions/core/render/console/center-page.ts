@@ -7,6 +7,7 @@ import { REVIEW_FLAG_LABELS, REVIEW_STATUS_LABELS, type ReviewQueueItem } from '
 import { ACTIVITY_LABELS, DIMENSION_LABELS, escapeHtml, GRADE_LABELS, LEVEL_LABELS } from '../../i18n.ts';
 import { DIMENSIONS } from '../../model.ts';
 import { type ReportRow, WARNING_FLAGS } from '../../scoring/report.ts';
+import { type EvidenceExportView, renderEvidenceExportCard } from './evidence-export-card.ts';
 import { type ConsolePageContext, renderConsolePage, say, showText } from './layout.ts';
 
 /** What a center's page shows. */
@@ -17,6 +18,8 @@ export interface CenterPageModel {
   /** The center's responses in review, when the viewer may see them. */
   responses: readonly ReviewQueueItem[];
   supervisorNames: ReadonlyMap<string, string>;
+  /** The evidence ZIP card, for those who may export the photos. */
+  evidenceExport?: EvidenceExportView;
 }
 
 /** One center: its score, interval, raters, dimensions, flags, findings and the responses behind them. */
@@ -54,6 +57,6 @@ ${dims ? `<table><thead><tr><th scope="col">${say(c.lang, '维度', 'Dimension')
 <section class="card" aria-labelledby="h-findings"><h2 id="h-findings">${say(c.lang, '发现的问题', 'Findings')}</h2>
 <p>${say(c.lang, `共发现 ${m.findings?.problems ?? 0} 个问题。`, `${m.findings?.problems ?? 0} problems found.`)}</p>
 ${m.findings && m.findings.comments.length > 0 ? `<ul>${m.findings.comments.map((x) => `<li>${escapeHtml(x)}</li>`).join('')}</ul>` : ''}</section>
-${m.responses.length > 0 ? `<section class="card" aria-labelledby="h-responses"><h2 id="h-responses">${say(c.lang, '答卷', 'Responses')}</h2><ul>${responses}</ul></section>` : ''}`,
+${m.responses.length > 0 ? `<section class="card" aria-labelledby="h-responses"><h2 id="h-responses">${say(c.lang, '答卷', 'Responses')}</h2><ul>${responses}</ul></section>` : ''}${m.evidenceExport ? `\n${renderEvidenceExportCard(c.lang, m.evidenceExport)}` : ''}`,
   );
 };
