@@ -26,7 +26,7 @@ const stateLine = (lang: Lang, view: EvidenceExportView, q: string): string => {
     case 'building':
       return `<p role="status">${say(lang, `正在生成：${latest.done}/${latest.total} 张照片。`, `Building: ${latest.done}/${latest.total} photos.`)} <progress max="${latest.total}" value="${latest.done}" aria-label="${say(lang, '生成进度', 'Progress')}"></progress></p>`;
     case 'ready':
-      return `<p>${say(lang, `已生成（${formatBeijingTime(latest.updatedAt)}），${latest.total} 张照片，保留 ${EXPORT_DAYS} 天。`, `Ready (${formatBeijingTime(latest.updatedAt)}): ${latest.total} photos, kept ${EXPORT_DAYS} days.`)}</p>
+      return `<p>${say(lang, `${formatBeijingTime(latest.updatedAt)} 已生成：${latest.total} 张照片，保留 ${EXPORT_DAYS} 天。`, `Ready since ${formatBeijingTime(latest.updatedAt)}: ${latest.total} photos, kept ${EXPORT_DAYS} days.`)}</p>
 <p><a class="button" href="${escapeHtml(view.download)}${q}">${say(lang, '下载 ZIP', 'Download ZIP')}</a> <span class="muted">${escapeHtml(formatBytes(latest.bytes ?? 0))}</span></p>`;
     case 'failed':
       return `<p class="error">${showText(EXPORT_FAILURE_TEXT[latest.reason ?? 'error'], lang)}</p>`;
@@ -46,5 +46,9 @@ export const renderEvidenceExportCard = (lang: Lang, view: EvidenceExportView): 
   return `<section class="card" aria-labelledby="h-evidence">${heading}
 <p class="muted">${say(lang, '照片按 场所/答卷.问题/序号.jpg 存放，附 index.csv 索引（可用 Excel 打开）。', 'Photos are named center/response.problem/n.jpg, with an index.csv that Excel opens.')}</p>
 ${stateLine(lang, view, q)}
-<form method="post" action="${escapeHtml(view.action)}${q}"><button type="submit"${busy ? ' disabled' : ''}>${say(lang, '下载取证照片 ZIP', 'Download evidence ZIP')}</button></form></section>`;
+<form method="post" action="${escapeHtml(view.action)}${q}">${
+    view.latest?.state === 'ready'
+      ? `<button class="secondary" type="submit">${say(lang, '重新生成 ZIP（含此后新增的照片）', 'Build a new ZIP (with photos added since)')}</button>`
+      : `<button type="submit"${busy ? ' disabled' : ''}>${say(lang, '下载取证照片 ZIP', 'Download evidence ZIP')}</button>`
+  }</form></section>`;
 };
