@@ -217,6 +217,16 @@ export class SupervisionStack extends Stack {
         description: 'A photo could not be checked; S3 retries the notification twice, then the photo stays "checking".',
       },
       {
+        id: 'ExportEvidenceErrorsAlarm',
+        fn: this.exportEvidenceFunction,
+        description: 'An evidence ZIP could not be built; it is retried once, then the console shows it failed.',
+      },
+      {
+        id: 'ExpireEvidenceErrorsAlarm',
+        fn: this.expireEvidenceFunction,
+        description: 'The daily evidence retention check failed; campaigns past their retention keep their photos until it succeeds.',
+      },
+      {
         id: 'RectificationErrorsAlarm',
         fn: this.rectificationFunction,
         description: 'The rectification function failed with an unhandled error.',

@@ -103,6 +103,16 @@ describe('evidence export and retention in the stack', () => {
     });
   });
 
+  it('alarms into the alarm topic when the exporter or the retention check fails', () => {
+    const { stack, template } = synthesize();
+    for (const fn of [stack.exportEvidenceFunction, stack.expireEvidenceFunction])
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'Errors',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalId(stack, fn) } }],
+        AlarmActions: [{ Ref: logicalId(stack, stack.alarmTopic) }],
+      });
+  });
+
   it('expires exports/ after 7 days beside incoming/ after one', () => {
     const { template } = synthesize();
     const buckets = template.findResources('AWS::S3::Bucket') as Record<
