@@ -12,6 +12,7 @@ const SUITES: Record<string, () => Promise<BenchSuite>> = {
   province: async () => (await import('./province.ts')).suite,
   'results-page': async () => (await import('./results-page.ts')).suite,
   photos: async () => (await import('./photos.ts')).suite,
+  'evidence-export': async () => (await import('./evidence-export.ts')).suite,
 };
 
 /** Runs the named suites (all when none are named); returns the exit code. */

@@ -14,6 +14,7 @@ const COMMANDS: Record<string, () => Promise<{ command: CliCommand }>> = {
   publish: () => import('./commands/publish.ts'),
   results: () => import('./commands/results.ts'),
   score: () => import('./commands/score.ts'),
+  purge: () => import('./commands/purge.ts'),
 };
 
 const HELP = (summaries: string[]) => `supervision — government service supervision campaigns (政务服务督查)

@@ -20,6 +20,7 @@ import {
 } from './api/console/context.ts';
 import { controlCampaignBy } from './api/console/control.ts';
 import { ruleDispute, showDisputes } from './api/console/disputes.ts';
+import { askForEvidenceExport, downloadEvidenceExport } from './api/console/evidence-export.ts';
 import { finishPhaseEarly } from './api/console/finish-phase.ts';
 import { submitMfaCode } from './api/console/mfa.ts';
 import { submitMfaSetup } from './api/console/mfa-setup.ts';
@@ -105,6 +106,11 @@ const createConsoleRouter = (deps: ConsoleDeps): Router => {
       .get(campaignPath('/results.csv'), campaignPage(downloadResults('csv')))
       .get(campaignPath('/results.xlsx'), campaignPage(downloadResults('xlsx')))
       .get(campaignPath('/centers/{centerId}'), campaignPage(showCenter))
+      // Evidence ZIPs: asked for, then fetched through a fresh short-lived link
+      .post(campaignPath('/evidence-export'), campaignPage(askForEvidenceExport))
+      .get(campaignPath('/evidence-export'), campaignPage(downloadEvidenceExport))
+      .post(campaignPath('/centers/{centerId}/evidence-export'), campaignPage(askForEvidenceExport))
+      .get(campaignPath('/centers/{centerId}/evidence-export'), campaignPage(downloadEvidenceExport))
       .get(campaignPath('/audit'), campaignPage(showAuditLog))
   );
 };

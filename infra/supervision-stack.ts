@@ -13,6 +13,7 @@ import type { Construct } from 'constructs';
 import { type AlarmSources, buildAlarms } from './alarms.ts';
 import { buildAnswerCounter, buildLinkSecret, buildTable, type DeadLetterQueueEntry } from './build/data.ts';
 import { bindEvidence, buildEvidenceBucket, buildPhotoChecker, EVIDENCE_GRANTS } from './build/evidence.ts';
+import { buildEvidenceExporter, buildEvidenceRetention, outputEvidenceBucket } from './build/evidence-export.ts';
 import { makeFunctionFactory } from './build/functions.ts';
 import { buildConsoleFunction, buildRectificationFunction, buildSurveyFunction } from './build/http-functions.ts';
 import { buildMailBinding, buildMailConfiguration, buildMailEvents } from './build/mail.ts';
@@ -95,6 +96,10 @@ export class SupervisionStack extends Stack {
   public readonly countAnswersFunction: SupervisionFunction;
   /** The private bucket of evidence photos: `incoming/` from the phones, `evidence/` once checked. */
   public readonly evidenceBucket: Bucket;
+  /** Builds evidence ZIPs into `exports/`, started by the console. */
+  public readonly exportEvidenceFunction: SupervisionFunction;
+  /** Purges the evidence of campaigns past their retention, daily. */
+  public readonly expireEvidenceFunction: SupervisionFunction;
   /** Checks each photo posted to `incoming/`, re-encoding it into `evidence/`. */
   public readonly photoCheckFunction: SupervisionFunction;
   /** The function behind the officials' rectification links (`/r/{token}`). */
@@ -154,6 +159,9 @@ export class SupervisionStack extends Stack {
     this.consoleUserPoolClient = users.client;
     this.consoleFunction = buildConsoleFunction(newFunction, { users, linkSecret, mail, stateMachineArn });
     bindEvidence(this.consoleFunction, evidence, EVIDENCE_GRANTS['console-api']);
+    this.exportEvidenceFunction = buildEvidenceExporter(newFunction, evidence, this.consoleFunction);
+    this.expireEvidenceFunction = buildEvidenceRetention(newFunction, evidence);
+    outputEvidenceBucket(evidence);
 
     this.stateMachine = buildWorkflow(this, { identity: workflow, taskFunctions: this.taskFunctions, logRetention });
     const api = buildSurveyRoutes(this, {
@@ -208,6 +216,17 @@ export class SupervisionStack extends Stack {
         fn: this.photoCheckFunction,
         description:
           'A photo could not be checked; S3 retries the notification twice, then the photo stays "checking".',
+      },
+      {
+        id: 'ExportEvidenceErrorsAlarm',
+        fn: this.exportEvidenceFunction,
+        description: 'An evidence ZIP could not be built; it is retried once, then the console shows it failed.',
+      },
+      {
+        id: 'ExpireEvidenceErrorsAlarm',
+        fn: this.expireEvidenceFunction,
+        description:
+          'The daily evidence retention check failed; campaigns past their retention keep their photos until it succeeds.',
       },
       {
         id: 'RectificationErrorsAlarm',

@@ -101,6 +101,8 @@ export type TableHandlerName =
   | 'fail-campaign'
   | 'survey-api'
   | 'check-photo'
+  | 'export-evidence'
+  | 'expire-evidence'
   | 'count-answers'
   | 'rectification-api'
   | 'console-api'
@@ -248,6 +250,23 @@ export const TABLE_GRANTS: Readonly<Record<TableHandlerName, readonly TableGrant
   'check-photo': [
     /** `getPhoto`, then its conditional state changes (`startCheck`, `finishCheck`), in its shard only. */
     { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], leadingKeys: [K.shards] },
+  ],
+  'export-evidence': [
+    /**
+     * `getExport`, `getPurge`, the centers (Query) and each response with photos (GetItem, in its shard);
+     * every photo of the campaign (Query, shard by shard); the export's state and progress (UpdateItem).
+     */
+    { actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'], leadingKeys: [K.campaign] },
+  ],
+  'expire-evidence': [
+    /** `listCampaigns`: the registry. */
+    { actions: ['dynamodb:Query'], leadingKeys: [K.registry] },
+    /** Each campaign's META and `getPurge`; `recordPurge`. */
+    { actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], leadingKeys: [K.campaign] },
+    /** The campaign's photos (Query) and `markPhotoPurged` (conditional update), in the shards only. */
+    { actions: ['dynamodb:Query', 'dynamodb:UpdateItem'], leadingKeys: [K.shards] },
+    /** `appendAudit` of the purge. */
+    { actions: ['dynamodb:PutItem'], leadingKeys: [K.audit] },
   ],
   'count-answers': [
     /** `markAnswered` (the assignment in its shard, the count on META), then `getMeta`. */

@@ -86,6 +86,8 @@ const campaignYaml = (def: CampaignDefinition): string => {
     '#   workingDays: 15',
     '#   holidays: ["2026-10-01", "2026-10-02"]  # public holidays (法定节假日) in the period',
     '#   makeUpWorkdays: ["2026-10-10"]  # weekend days worked instead (调休)',
+    '# evidence:  # evidence photos (取证照片) are removed this long after publication (default 24 months)',
+    '#   retentionMonths: 24',
     '# files:  # only when your files have other names',
     '#   centers: centers.xlsx',
     '#   supervisors: supervisors.xlsx',

@@ -348,6 +348,9 @@ export type Questionnaire = z.infer<typeof Questionnaire>;
 export { Instant, Schedule } from './campaign/schedule.ts';
 
 /** A supervision campaign (督查月活动) as the organizer defines it. */
+/** Months a campaign's evidence photos are kept after publication unless campaign.yaml says otherwise. */
+export const DEFAULT_RETENTION_MONTHS = 24;
+
 export const Campaign = z.object({
   id: Id,
   /** Campaigns of one series (a city) are compared month to month. */
@@ -417,6 +420,20 @@ export const Campaign = z.object({
         .array(z.iso.date({ message: 'use a date such as 2026-10-10' }))
         .max(30)
         .default([]),
+    })
+    .optional(),
+  /**
+   * Evidence photos (取证照片): kept `retentionMonths` months after publication (default 24), then removed
+   * with every export of them.
+   */
+  evidence: z
+    .object({
+      retentionMonths: z
+        .number()
+        .int()
+        .min(1, 'keep evidence at least 1 month after publication')
+        .max(120, 'evidence is kept at most 120 months (10 years)')
+        .default(DEFAULT_RETENTION_MONTHS),
     })
     .optional(),
 });

@@ -178,7 +178,11 @@ describe('the console function', () => {
     );
     expect(actions.filter((action) => /^(cognito-idp|lambda):/.test(action))).toEqual([
       'cognito-idp:AdminListGroupsForUser',
+      'lambda:InvokeFunction',
     ]);
+    // It starts one function: the evidence exporter, in the background.
+    const invoke = statements.find((st) => st.Action === 'lambda:InvokeFunction');
+    expect(invoke?.Resource).toEqual({ 'Fn::GetAtt': [logicalId(stack, stack.exportEvidenceFunction), 'Arn'] });
     const groups = statements.find((st) => st.Action === 'cognito-idp:AdminListGroupsForUser');
     expect(groups?.Resource).toEqual({ 'Fn::GetAtt': [logicalId(stack, stack.consoleUserPool), 'Arn'] });
   });

@@ -11,7 +11,15 @@ import { acknowledgedReasons, appContext, createProjectRoot, logicalId, synthesi
 const REPOSITORY_ROOT = path.resolve(import.meta.dirname, '../..');
 const WORKFLOW_FILE = path.join(REPOSITORY_ROOT, 'workflows/campaign.asl.json');
 const SENDER = 'noreply@example.gov.cn';
-const HANDLERS = [...Object.values(WORKFLOW_FUNCTIONS), 'survey-api', 'check-photo', 'count-answers', 'console-api'];
+const HANDLERS = [
+  ...Object.values(WORKFLOW_FUNCTIONS),
+  'survey-api',
+  'check-photo',
+  'export-evidence',
+  'expire-evidence',
+  'count-answers',
+  'console-api',
+];
 /** The functions that may wake a waiting task of the workflow (SendTaskSuccess and the like). */
 const WAKERS: readonly string[] = [
   'count-answers',
@@ -82,6 +90,8 @@ const functionOf = (stack: SupervisionStack, handler: string) => {
   if (handler === 'survey-api') return stack.surveyFunction;
   if (handler === 'count-answers') return stack.countAnswersFunction;
   if (handler === 'check-photo') return stack.photoCheckFunction;
+  if (handler === 'export-evidence') return stack.exportEvidenceFunction;
+  if (handler === 'expire-evidence') return stack.expireEvidenceFunction;
   if (handler === 'console-api') return stack.consoleFunction;
   return stack.taskFunctions[handler as keyof SupervisionStack['taskFunctions']];
 };

@@ -44,6 +44,8 @@ const functionOf = (stack: SupervisionStack, handler: TableHandlerName) => {
   const named: Partial<Record<TableHandlerName, unknown>> = {
     'survey-api': stack.surveyFunction,
     'check-photo': stack.photoCheckFunction,
+    'export-evidence': stack.exportEvidenceFunction,
+    'expire-evidence': stack.expireEvidenceFunction,
     'count-answers': stack.countAnswersFunction,
     'rectification-api': stack.rectificationFunction,
     'console-api': stack.consoleFunction,

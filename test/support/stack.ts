@@ -14,6 +14,8 @@ export const STACK_HANDLERS: readonly string[] = [
   ...Object.values(WORKFLOW_FUNCTIONS),
   'survey-api',
   'check-photo',
+  'export-evidence',
+  'expire-evidence',
   'count-answers',
   'rectification-api',
   'console-api',

@@ -106,3 +106,9 @@ export const photosPrefix = (assignmentId: string): string => `PHOTO#${assignmen
 export const photoSk = (assignmentId: string, photoId: string): string => `${photosPrefix(assignmentId)}${photoId}`;
 /** Sort key of a response's photo counts (per problem and in all), beside its photos. */
 export const photoCountSk = (assignmentId: string): string => `PHOTOCOUNT#${assignmentId}`;
+/** Prefix of every photo in a shard, whatever its response (a campaign's photos, shard by shard). */
+export const PHOTO_PREFIX = 'PHOTO#';
+/** Sort key of a campaign's (no center) or one center's evidence export, on the campaign's partition. */
+export const exportSk = (centerId?: string): string => (centerId ? `EXPORT#CENTER#${centerId}` : 'EXPORT#CAMPAIGN');
+/** Sort key of the record that a campaign's evidence was purged, on the campaign's partition. */
+export const EVIDENCE_PURGE = 'EVIDENCEPURGE';

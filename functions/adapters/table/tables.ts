@@ -2,6 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AssignmentTable } from './assignments.ts';
 import { AuditTable } from './audit.ts';
 import { CampaignTable } from './campaigns.ts';
+import { EvidenceTable } from './evidence-exports.ts';
 import { FactCheckTable } from './fact-check.ts';
 import { FindingTable } from './findings.ts';
 import { MailLedgerTable } from './mail-ledger.ts';
@@ -20,6 +21,8 @@ export interface Tables {
   readonly assignments: AssignmentTable;
   readonly responses: ResponseTable;
   readonly photos: PhotoTable;
+  /** Evidence exports and purges. */
+  readonly evidence: EvidenceTable;
   readonly reviews: ReviewTable;
   readonly factCheck: FactCheckTable;
   readonly findings: FindingTable;
@@ -40,6 +43,7 @@ export const createTables = (db: DynamoDBDocumentClient, tableName: string): Tab
     assignments: new AssignmentTable(db, tableName),
     responses: new ResponseTable(db, tableName, reviews),
     photos: new PhotoTable(db, tableName),
+    evidence: new EvidenceTable(db, tableName),
     reviews,
     factCheck: new FactCheckTable(db, tableName),
     findings: new FindingTable(db, tableName),

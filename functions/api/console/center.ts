@@ -2,6 +2,8 @@ import { store } from '../../adapters/table.ts';
 import { loadCenterSeries } from '../../app/center-series.ts';
 import { renderCenterPage } from '../../core/render/console/center-page.ts';
 import { answerMessage, type CampaignHandler, consolePage } from './context.ts';
+import { loadEvidenceExportView } from './evidence-export.ts';
+import { DONE } from './messages.ts';
 import { loadScopedResults } from './results.ts';
 import { loadQueue } from './scope.ts';
 import { respond } from './site.ts';
@@ -25,9 +27,12 @@ export const showCenter: CampaignHandler = async (request, session, campaign) =>
     ...new Set(queue.items.map((i) => i.response.supervisorId)),
   ]);
   const found = findings.get(row.center.id);
+  const evidenceExport = user.role === 'leader' ? undefined : await loadEvidenceExportView(campaign, row.center.id);
+  const done = DONE[request.query.done ?? ''];
   return respond.html(
     200,
-    renderCenterPage(consolePage(request), {
+    renderCenterPage(consolePage(request, done ? { notice: done } : {}), {
+      ...(evidenceExport ? { evidenceExport } : {}),
       campaignId: campaign.id,
       row,
       ...(found ? { findings: found } : {}),

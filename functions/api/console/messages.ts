@@ -142,6 +142,14 @@ export const DONE: Readonly<Record<string, LocalizedText>> = {
   ),
   ruled: text('已记录裁定。', 'Ruling recorded.'),
   unchanged: text('该裁定已记录，无需重复提交。', 'That ruling was already recorded.'),
+  'evidence-export': text(
+    '正在生成取证照片 ZIP，完成后可在本页下载。',
+    'The evidence ZIP is being built; download it here once ready.',
+  ),
+  'evidence-export-running': text(
+    '已有一个 ZIP 正在生成，请稍候。',
+    'A ZIP is already being built; please wait for it.',
+  ),
 };
 
 /** The review queue's notices after a decision. */

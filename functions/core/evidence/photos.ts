@@ -31,8 +31,11 @@ export const READ_URL_SECONDS = 5 * 60;
 /** The checker's time limit. */
 export const PHOTO_CHECK_TIMEOUT_SECONDS = 60;
 
-/** A photo's state: slot issued, object arrived and being checked, stored, or refused. */
-export const PHOTO_STATES = ['uploading', 'checking', 'ready', 'refused'] as const;
+/**
+ * A photo's state: slot issued, object arrived and being checked, stored, or refused; `purged` once the
+ * campaign's evidence was removed (on request or at the end of its retention): the record stays, the bytes are gone.
+ */
+export const PHOTO_STATES = ['uploading', 'checking', 'ready', 'refused', 'purged'] as const;
 export type PhotoState = (typeof PHOTO_STATES)[number];
 
 /** Why a photo was refused. */

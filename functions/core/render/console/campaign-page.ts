@@ -14,6 +14,7 @@ import { hasResults } from '../../campaign/lifecycle.ts';
 import type { ReviewStatus } from '../../findings/review.ts';
 import { escapeHtml, formatBeijingTime, type Lang, LEVEL_LABELS } from '../../i18n.ts';
 import type { CampaignStatus, CenterLevel, LocalizedText } from '../../model.ts';
+import { type EvidenceExportView, renderEvidenceExportCard } from './evidence-export-card.ts';
 import {
   type ConsolePageContext,
   computePercent,
@@ -59,6 +60,8 @@ export interface CampaignPageModel {
   review: Record<ReviewStatus, number> & { flagged: number };
   /** What the campaign would cost on AWS, when the embedded cloud counted its usage; none on AWS. */
   cost?: CostEstimate;
+  /** The evidence ZIP card, for those who may export the photos. */
+  evidenceExport?: EvidenceExportView;
   /** A refused new deadline: what was typed and why, shown beside the field. */
   deadlineError?: { value: string; message: LocalizedText };
   /** Where the scored results stand: a draft awaiting sign-off, signed off, published. */
@@ -137,6 +140,6 @@ ${
     ? `<p>${say(c.lang, '全部已答。', 'Everyone has answered.')}</p>`
     : `<table class="wide"><thead><tr><th scope="col">${say(c.lang, '监督员', 'Supervisor')}</th><th scope="col" class="num">${say(c.lang, '未答', 'Unanswered')}</th><th scope="col">${say(c.lang, '场所', 'Centers')}</th></tr></thead><tbody>
 ${m.nonResponders.map((n) => `<tr><td>${escapeHtml(n.name)} <span class="muted">${escapeHtml(n.supervisorId)}</span></td>${renderCell(say(c.lang, '未答', 'Unanswered'), String(n.unanswered), 'num')}${renderCell(say(c.lang, '场所', 'Centers'), n.centers.map(escapeHtml).join('、'))}</tr>`).join('\n')}</tbody></table>`
-}</section>${m.cost ? `\n${renderCostSection(c.lang, m.cost)}` : ''}`,
+}</section>${m.evidenceExport ? `\n${renderEvidenceExportCard(c.lang, m.evidenceExport)}` : ''}${m.cost ? `\n${renderCostSection(c.lang, m.cost)}` : ''}`,
   );
 };

@@ -8,6 +8,7 @@ import { ACTIVITY_LABELS, DIMENSION_LABELS, escapeHtml, GRADE_LABELS, LEVEL_LABE
 import { DIMENSIONS } from '../../model.ts';
 import { type ReportRow, WARNING_FLAGS } from '../../scoring/report.ts';
 import { type CenterTrendPoint, renderCenterTrend } from './center-trend.ts';
+import { type EvidenceExportView, renderEvidenceExportCard } from './evidence-export-card.ts';
 import { type ConsolePageContext, renderConsolePage, say, showText } from './layout.ts';
 
 /** What a center's page shows. */
@@ -20,6 +21,8 @@ export interface CenterPageModel {
   supervisorNames: ReadonlyMap<string, string>;
   /** The center's score over the campaigns of its series. */
   trend?: readonly CenterTrendPoint[];
+  /** The evidence ZIP card, for those who may export the photos. */
+  evidenceExport?: EvidenceExportView;
 }
 
 /** One center: its score, interval, raters, dimensions, flags, findings and the responses behind them. */
@@ -58,6 +61,6 @@ ${m.trend ? renderCenterTrend(c.lang, m.trend) : ''}
 <section class="card" aria-labelledby="h-findings"><h2 id="h-findings">${say(c.lang, '发现的问题', 'Findings')}</h2>
 <p>${say(c.lang, `共发现 ${m.findings?.problems ?? 0} 个问题。`, `${m.findings?.problems ?? 0} problems found.`)}</p>
 ${m.findings && m.findings.comments.length > 0 ? `<ul>${m.findings.comments.map((x) => `<li>${escapeHtml(x)}</li>`).join('')}</ul>` : ''}</section>
-${m.responses.length > 0 ? `<section class="card" aria-labelledby="h-responses"><h2 id="h-responses">${say(c.lang, '答卷', 'Responses')}</h2><ul>${responses}</ul></section>` : ''}`,
+${m.responses.length > 0 ? `<section class="card" aria-labelledby="h-responses"><h2 id="h-responses">${say(c.lang, '答卷', 'Responses')}</h2><ul>${responses}</ul></section>` : ''}${m.evidenceExport ? `\n${renderEvidenceExportCard(c.lang, m.evidenceExport)}` : ''}`,
   );
 };

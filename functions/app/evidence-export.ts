@@ -1,0 +1,264 @@
+/**
+ * Evidence ZIPs: an organizer's request (one export per campaign or center at a time, audited, built in
+ * the background) and the build itself: every ready photo read from storage and streamed into a ZIP
+ * written to `exports/<campaign>/<export>.zip` by a multipart upload, with its `index.csv`, progress
+ * kept in the table. A build that is retried starts over: the upload of the run before is aborted.
+ */
+import type { EvidenceArchive, UploadedPart } from '../adapters/evidence-archive.ts';
+import type { EvidenceTable } from '../adapters/table/evidence-exports.ts';
+import type { ResponseTable } from '../adapters/table/responses.ts';
+import type { RosterTable } from '../adapters/table/rosters.ts';
+import { ConcurrentUpdate } from '../core/errors.ts';
+import {
+  type ExportEntry,
+  type ExportRecord,
+  exportFileName,
+  exportKey,
+  type IndexContext,
+  indexCsv,
+  mayStartExport,
+  planEntries,
+} from '../core/evidence/export.ts';
+import { evidenceKey } from '../core/evidence/photos.ts';
+import { ZipStreamWriter } from '../core/formats/zip-stream.ts';
+import { type Actor, type AuditLog, recordAudit } from './audit.ts';
+
+/** What a build takes. */
+export interface ExportBuildPorts {
+  evidence: Pick<
+    EvidenceTable,
+    'getExport' | 'startBuilding' | 'recordProgress' | 'finishExport' | 'failExport' | 'listCampaignPhotos' | 'getPurge'
+  >;
+  archive: Pick<EvidenceArchive, 'getBytes' | 'createUpload' | 'uploadPart' | 'completeUpload' | 'abortUpload'>;
+  rosters: Pick<RosterTable, 'getCenters'>;
+  responses: Pick<ResponseTable, 'getResponse'>;
+  now: () => Date;
+  /** Bytes gathered before a part is uploaded (S3: at least 5 MB but the last). */
+  partBytes?: number;
+  /** Photos between two progress writes. */
+  progressEvery?: number;
+}
+
+/** Which export a build is for: the payload carries ids, never items. */
+export interface ExportJob {
+  campaignId: string;
+  centerId?: string;
+  exportId: string;
+}
+
+export type BuildOutcome =
+  | { outcome: 'ready'; photos: number; bytes: number }
+  | { outcome: 'failed'; reason: ExportRecord['reason'] }
+  | { outcome: 'skipped'; why: 'unknown' | 'replaced' | 'finished' };
+
+const PART_BYTES = 8 * 1024 * 1024;
+const PROGRESS_EVERY = 25;
+
+/**
+ * Builds the export `job` names, unless it was replaced or has finished. A failure is recorded as the
+ * export's (the upload aborted) and thrown again for the log; a retry of a run that died without a
+ * word (a timeout) finds it building and starts over.
+ */
+export const buildExport = async (job: ExportJob, ports: ExportBuildPorts): Promise<BuildOutcome> => {
+  const record = await ports.evidence.getExport(job.campaignId, job.centerId);
+  if (!record) return { outcome: 'skipped', why: 'unknown' };
+  if (record.exportId !== job.exportId) return { outcome: 'skipped', why: 'replaced' };
+  if (record.state === 'ready' || record.state === 'failed') return { outcome: 'skipped', why: 'finished' };
+  const key = exportKey(record.campaignId, record.exportId);
+  if (record.uploadId) await ports.archive.abortUpload(key, record.uploadId);
+  if (await ports.evidence.getPurge(record.campaignId)) return fail(record, 'purged', ports);
+  const entries = planEntries(await ports.evidence.listCampaignPhotos(record.campaignId, record.centerId));
+  if (entries.length === 0) return fail(record, 'no-photos', ports);
+  const uploadId = await ports.archive.createUpload(key, {
+    contentType: 'application/zip',
+    fileName: exportFileName(record),
+  });
+  if (!(await ports.evidence.startBuilding(record, entries.length, uploadId, ports.now().toISOString()))) {
+    await ports.archive.abortUpload(key, uploadId);
+    return { outcome: 'skipped', why: 'replaced' };
+  }
+  try {
+    return await writeArchive(record, key, uploadId, entries, ports);
+  } catch (error) {
+    await ports.archive.abortUpload(key, uploadId).catch(() => undefined);
+    await ports.evidence.failExport(record, 'error', ports.now().toISOString());
+    throw error;
+  }
+};
+
+const fail = async (
+  record: ExportRecord,
+  reason: NonNullable<ExportRecord['reason']>,
+  ports: ExportBuildPorts,
+): Promise<BuildOutcome> => {
+  await ports.evidence.failExport(record, reason, ports.now().toISOString());
+  return { outcome: 'failed', reason };
+};
+
+/** Streams the photos and the index into the upload, part by part, and completes it. */
+const writeArchive = async (
+  record: ExportRecord,
+  key: string,
+  uploadId: string,
+  entries: readonly ExportEntry[],
+  ports: ExportBuildPorts,
+): Promise<BuildOutcome> => {
+  const upload = new PartUploader(key, uploadId, ports.archive, ports.partBytes ?? PART_BYTES);
+  const zip = new ZipStreamWriter();
+  const modified = new Date(record.requestedAt);
+  const written: ExportEntry[] = [];
+  for (const [i, entry] of entries.entries()) {
+    const bytes = await ports.archive.getBytes(evidenceKey(entry.photo));
+    // A photo gone from storage (purged meanwhile) is left out of the archive and its index.
+    if (bytes) {
+      await upload.write(zip.addEntry(entry.path, bytes, modified));
+      written.push(entry);
+    }
+    if ((i + 1) % (ports.progressEvery ?? PROGRESS_EVERY) === 0 && i + 1 < entries.length) {
+      if (!(await ports.evidence.recordProgress(record, i + 1, ports.now().toISOString()))) {
+        await ports.archive.abortUpload(key, uploadId);
+        return { outcome: 'skipped', why: 'replaced' };
+      }
+    }
+  }
+  const index = indexCsv(written, await indexContext(record.campaignId, written, ports));
+  await upload.write(zip.addEntry('index.csv', index, modified, true));
+  await upload.write(zip.finish());
+  const parts = await upload.close();
+  await ports.archive.completeUpload(key, uploadId, parts);
+  await ports.evidence.recordProgress(record, entries.length, ports.now().toISOString());
+  await ports.evidence.finishExport(record, zip.bytesWritten, ports.now().toISOString());
+  return { outcome: 'ready', photos: written.length, bytes: zip.bytesWritten };
+};
+
+/** Gathers written bytes into parts of at least `partBytes` and uploads each as it fills. */
+class PartUploader {
+  private pending: Uint8Array[] = [];
+  private pendingBytes = 0;
+  private readonly parts: UploadedPart[] = [];
+  private readonly key: string;
+  private readonly uploadId: string;
+  private readonly archive: ExportBuildPorts['archive'];
+  private readonly partBytes: number;
+
+  constructor(key: string, uploadId: string, archive: ExportBuildPorts['archive'], partBytes: number) {
+    this.key = key;
+    this.uploadId = uploadId;
+    this.archive = archive;
+    this.partBytes = partBytes;
+  }
+
+  async write(chunks: readonly Uint8Array[]): Promise<void> {
+    for (const chunk of chunks) {
+      this.pending.push(chunk);
+      this.pendingBytes += chunk.byteLength;
+    }
+    if (this.pendingBytes >= this.partBytes) await this.flush();
+  }
+
+  /** Uploads what is left as the last part; every part, in order. */
+  async close(): Promise<UploadedPart[]> {
+    await this.flush();
+    return this.parts;
+  }
+
+  private async flush(): Promise<void> {
+    if (this.pendingBytes === 0) return;
+    const body = Buffer.concat(this.pending, this.pendingBytes);
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.parts.push(await this.archive.uploadPart(this.key, this.uploadId, this.parts.length + 1, body));
+  }
+}
+
+/** The centers and the problems' words the index names. */
+const indexContext = async (
+  campaignId: string,
+  entries: readonly ExportEntry[],
+  ports: ExportBuildPorts,
+): Promise<IndexContext> => {
+  const centers = await ports.rosters.getCenters(campaignId, [...new Set(entries.map((e) => e.photo.centerId))]);
+  const problems = new Map<string, string[]>();
+  const responses = new Map(entries.map((e) => [e.photo.assignmentId, e.photo.supervisorId]));
+  for (const [assignmentId, supervisorId] of responses) {
+    const response = await ports.responses.getResponse(campaignId, supervisorId, assignmentId);
+    problems.set(
+      assignmentId,
+      (response?.problems ?? []).map((p) => p.description),
+    );
+  }
+  return {
+    center: (id) => {
+      const center = centers.get(id);
+      return center ? { name: center.name.zh, district: center.district, level: center.level } : undefined;
+    },
+    problem: (assignmentId, problem) => problems.get(assignmentId)?.[problem],
+  };
+};
+
+/** What a request takes: the table, the audit log, and the background start of a build. */
+export interface ExportRequestPorts {
+  evidence: Pick<EvidenceTable, 'getExport' | 'claimExport' | 'failExport' | 'getPurge'>;
+  audit: AuditLog;
+  /** Starts a build in the background (the exporter invoked asynchronously). */
+  startBuild: (job: ExportJob) => Promise<void>;
+  now: () => Date;
+  newId: () => string;
+}
+
+export type ExportRequestOutcome =
+  | { outcome: 'started'; record: ExportRecord }
+  | { outcome: 'already-building'; record: ExportRecord }
+  | { outcome: 'purged' };
+
+/**
+ * An organizer asks for a campaign's (no center) or a center's evidence ZIP: a new export is recorded
+ * queued, audited and started in the background, unless one is already queued or building (pressing
+ * twice starts one); refused once the campaign's evidence was purged.
+ */
+export const requestExport = async (
+  request: { campaignId: string; centerId?: string; actor: Actor },
+  ports: ExportRequestPorts,
+): Promise<ExportRequestOutcome> => {
+  if (await ports.evidence.getPurge(request.campaignId)) return { outcome: 'purged' };
+  const now = ports.now();
+  const current = await ports.evidence.getExport(request.campaignId, request.centerId);
+  if (current && !mayStartExport(current, now)) return { outcome: 'already-building', record: current };
+  const record: ExportRecord = {
+    campaignId: request.campaignId,
+    ...(request.centerId ? { centerId: request.centerId } : {}),
+    exportId: ports.newId(),
+    state: 'queued',
+    done: 0,
+    total: 0,
+    requestedBy: request.actor.username,
+    requestedAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+  };
+  if (!(await ports.evidence.claimExport(record, now))) {
+    const winner = await ports.evidence.getExport(request.campaignId, request.centerId);
+    if (winner) return { outcome: 'already-building', record: winner };
+    throw new ConcurrentUpdate(`the export of ${request.campaignId} changed while it was requested`);
+  }
+  await recordAudit(ports.audit, {
+    campaignId: record.campaignId,
+    actor: request.actor,
+    action: 'evidence-export',
+    target: record.centerId ?? record.campaignId,
+    detail: { exportId: record.exportId },
+    at: record.requestedAt,
+    id: `evidence-export-${record.exportId}`,
+  });
+  const job = {
+    campaignId: record.campaignId,
+    exportId: record.exportId,
+    ...(record.centerId ? { centerId: record.centerId } : {}),
+  };
+  try {
+    await ports.startBuild(job);
+  } catch (error) {
+    await ports.evidence.failExport(record, 'error', ports.now().toISOString());
+    throw error;
+  }
+  return { outcome: 'started', record };
+};
