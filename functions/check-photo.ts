@@ -39,7 +39,9 @@ export const checkPhotos = async (event: unknown): Promise<PhotoCheckOutcome[]> 
       codec: { readHeader: readImageHeader, normalize: normalizePhoto },
       now: () => new Date(),
     });
-    logger.info('photo checked', { ...outcome });
+    // A refusal is worth reading in the log; a photo stored is what happens every time.
+    if (outcome.outcome === 'ready') logger.debug('photo checked', { ...outcome });
+    else logger.info('photo checked', { ...outcome });
     outcomes.push(outcome);
   }
   return outcomes;

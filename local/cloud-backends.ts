@@ -107,6 +107,7 @@ export const startGateway = async (runtime: CloudRuntime, settings: GatewaySetti
     callerOf: (accessKeyId) => runtime.callerOf(accessKeyId),
     onForwarded: (call) => meterCall(meter, call),
     log: (line) => console.error(line),
+    invoke: (name, event, type) => runtime.invoke(name, event, type),
   });
   runtime.onClose(gateway.close);
   return gateway;

@@ -31,6 +31,7 @@ export const localEndpoints = (gateway: IamGateway, cognito: LocalCognito | unde
   AWS_ENDPOINT_URL_SFN: gateway.urls.sfn,
   AWS_ENDPOINT_URL_SECRETS_MANAGER: gateway.urls.secretsmanager,
   AWS_ENDPOINT_URL_S3: gateway.urls.s3,
+  ...(gateway.urls.lambda ? { AWS_ENDPOINT_URL_LAMBDA: gateway.urls.lambda } : {}),
   ...(cognito
     ? {
         AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.url,

@@ -17,6 +17,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
 import { runSimulation, runUnsafeSimulation } from '@cloud-copilot/iam-simulate';
 import { type Authorization, authorizationsOf, type Service } from './iam-authorizations.ts';
+import { handleLambdaCall, type InvokeFunction } from './lambda-gateway.ts';
 import { listen } from './listen.ts';
 import { handleS3Call } from './s3-gateway.ts';
 import type { FunctionSpec, StackModel } from './stack-model.ts';
@@ -55,11 +56,14 @@ export interface IamGatewayOptions {
   callerOf: (accessKeyId: string) => Caller | undefined;
   onForwarded?: (call: ForwardedCall) => void;
   log?: (line: string) => void;
+  /** Runs a function of the stack, for the Lambda Invoke API; without it there is no Lambda endpoint. */
+  invoke?: InvokeFunction;
 }
 
 /** The running gateway: one endpoint per service. */
 export interface IamGateway {
-  urls: Record<Service, string>;
+  /** One endpoint per service, and the Lambda Invoke API's when the gateway can run functions. */
+  urls: Record<Service, string> & { lambda?: string };
   /** Every distinct authorization made for a function's call, allowed or not, in the order first made. */
   calls: AuthorizedCall[];
   /** How many authorizations were made, repeats included. */
@@ -114,8 +118,19 @@ export const startIamGateway = async (options: IamGatewayOptions): Promise<IamGa
     servers.push(server);
     urls[service] = `http://${options.host}:${port}`;
   }
+  const { invoke } = options;
+  let lambda: string | undefined;
+  if (invoke) {
+    const server = createServer(
+      (req, res) =>
+        void handleLambdaCall(req, res, { model: options.model, callerOf: options.callerOf, authorize, invoke }),
+    );
+    const port = await listen(server, { service: 'IAM gateway (lambda)', host: options.host, port: 0 });
+    servers.push(server);
+    lambda = `http://${options.host}:${port}`;
+  }
   return {
-    urls,
+    urls: lambda ? { ...urls, lambda } : urls,
     calls: decisions.calls,
     callCount: () => decisions.count,
     denied: () => decisions.calls.filter((c) => !c.allowed),

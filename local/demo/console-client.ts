@@ -7,6 +7,8 @@ export interface ConsoleSession {
   page: (path: string) => Promise<{ html: string; forms: PageForm[] }>;
   /** Submits a form as the browser does (same-site Origin, urlencoded); resolves with where it redirects. */
   submit: (action: string, fields: Record<string, string>) => Promise<string>;
+  /** Where a GET of `path` redirects (a download's short-lived link), or undefined when it answers itself. */
+  follow: (path: string) => Promise<string | undefined>;
 }
 
 /** A console request that did not end as a form's should (a 303 to the next page). */
@@ -74,6 +76,15 @@ export const signInToConsole = async (
       const html = await res.text();
       if (res.status !== 200) throw new ConsoleRefused(`GET ${path} was answered ${res.status}: ${gist(html)}`);
       return { html, forms: formsOf(html) };
+    },
+    follow: async (path) => {
+      const res = await fetch(new URL(path, apiUrl), {
+        redirect: 'manual',
+        headers: { cookie: session },
+        signal: AbortSignal.timeout(30_000),
+      });
+      await res.arrayBuffer();
+      return res.headers.get('location') ?? undefined;
     },
     submit: async (action, fields) => {
       const res = await post(new URL(action, apiUrl).href, origin, fields, session);
