@@ -7,6 +7,7 @@ import { FindingTable } from './findings.ts';
 import { MailLedgerTable } from './mail-ledger.ts';
 import { RectificationTable } from './rectification.ts';
 import { ResponseTable } from './responses.ts';
+import { ReviewQueueTable } from './review-queue.ts';
 import { ReviewTable } from './reviews.ts';
 import { RosterTable } from './rosters.ts';
 import { ScoreTable } from './scores.ts';
@@ -19,6 +20,7 @@ export interface Tables {
   readonly assignments: AssignmentTable;
   readonly responses: ResponseTable;
   readonly reviews: ReviewTable;
+  readonly reviewQueue: ReviewQueueTable;
   readonly factCheck: FactCheckTable;
   readonly findings: FindingTable;
   readonly scores: ScoreTable;
@@ -38,6 +40,7 @@ export const createTables = (db: DynamoDBDocumentClient, tableName: string): Tab
     assignments: new AssignmentTable(db, tableName),
     responses: new ResponseTable(db, tableName, reviews),
     reviews,
+    reviewQueue: new ReviewQueueTable(db, tableName),
     factCheck: new FactCheckTable(db, tableName),
     findings: new FindingTable(db, tableName),
     scores: new ScoreTable(db, tableName),
