@@ -10,6 +10,7 @@ const SUITES: Record<string, () => Promise<BenchSuite>> = {
   submit: async () => (await import('./submit.ts')).suite,
   'ses-pacing': async () => (await import('./ses-pacing.ts')).suite,
   province: async () => (await import('./province.ts')).suite,
+  'console-province': async () => (await import('./console-province.ts')).suite,
 };
 
 /** Runs the named suites (all when none are named); returns the exit code. */

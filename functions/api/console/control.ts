@@ -82,10 +82,13 @@ export const controlCampaignBy =
       const model = await buildCampaignModel(campaign.meta, session.user);
       return respond.html(
         400,
-        renderCampaignPage(consolePage(request, { error: MESSAGES.notClosed[0] }), {
-          ...model,
-          closeError: MESSAGES.notClosed[1],
-        }),
+        renderCampaignPage(
+          { ...consolePage(request, { error: MESSAGES.notClosed[0] }), path: campaign.base },
+          {
+            ...model,
+            closeError: MESSAGES.notClosed[1],
+          },
+        ),
       );
     }
     let deadline: string | undefined;

@@ -46,15 +46,6 @@ const decisionNotice = (request: HttpRequest): { notice?: LocalizedText } => {
 export const showReviewQueue: CampaignHandler = async (request, { user }, { id, meta }) =>
   answerReviewPage(request, consolePage(request, decisionNotice(request)), user, { id, meta }, request.query);
 
-/** The message beside the comment when a return or rejection came without one (or with one not allowed). */
-const commentProblem = (issues: readonly { message: string; path: readonly PropertyKey[] }[]): LocalizedText =>
-  issues.some((i) => i.message.startsWith('say why'))
-    ? {
-        zh: '退回或作废时请填写意见，告诉督查员原因。',
-        en: 'Say why: a returned or rejected response needs a comment.',
-      }
-    : invalidInput(issues);
-
 /**
  * POST /console/campaigns/{campaignId}/review/{assignmentId}: approve, return or reject one response
  * of the user's district (app/review.ts); back to the queue view it came from (filters and page kept)
@@ -73,9 +64,12 @@ export const decideReview: CampaignHandler = async (request, { user, now }, { id
     const decisionError = {
       assignmentId,
       comment: (fields.comment ?? '').slice(0, 2000),
-      message: commentProblem(input.error.issues),
+      message: invalidInput(input.error.issues),
     };
-    return answerReviewPage(request, consolePage(request), user, { id, meta }, back, decisionError);
+    // The queue view the form came from, as the page's own path (what the language switch links to).
+    const search = new URLSearchParams(back).toString();
+    const page = { ...consolePage(request), path: `${base}/review${search ? `?${search}` : ''}` };
+    return answerReviewPage(request, page, user, { id, meta }, back, decisionError);
   }
   const supervisorId = Id.safeParse(fields.supervisor);
   const response = supervisorId.success
