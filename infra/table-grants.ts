@@ -250,10 +250,17 @@ export const TABLE_GRANTS: Readonly<Record<TableHandlerName, readonly TableGrant
     /**
      * Pages and actions on a campaign: META, rosters, assignments and responses, reviews, scores,
      * raters, findings, disputes, usage; `saveReview`, `saveDispute`; deadline, close, reminders,
-     * finish; a returned response's email: `claimMail` and `settleMail` in the outbox.
+     * finish; a returned response's email: `claimMail` and `settleMail` in the outbox; a center's
+     * score by key (`getScores`, BatchGetItem).
      */
     {
-      actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      actions: [
+        'dynamodb:GetItem',
+        'dynamodb:BatchGetItem',
+        'dynamodb:Query',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+      ],
       leadingKeys: [K.campaign],
     },
     /** `applyReview`: a decided response's queue entries moved to its status. */
