@@ -177,12 +177,17 @@ describe('table grants', () => {
     ]);
   });
 
-  it('lets the survey function write only in the shards of assignments, responses and drafts', () => {
+  it("lets the survey function write only in the shards of assignments, responses and drafts, and the review queue's entries", () => {
     // Act
     const { stack, template } = synthesize();
     // Assess
     const writes = itemAccessOf(stack, template, 'survey-api').filter((access) => !access.includes('GetItem'));
-    expect(writes).toEqual(['dynamodb:PutItem table CAMPAIGN#*#S*', 'dynamodb:UpdateItem table CAMPAIGN#*#S*']);
+    expect([...writes].sort()).toEqual([
+      'dynamodb:BatchWriteItem table CAMPAIGN#*#QUEUE',
+      'dynamodb:PutItem table CAMPAIGN#*#S*',
+      'dynamodb:Query table CAMPAIGN#*#QUEUE',
+      'dynamodb:UpdateItem table CAMPAIGN#*#S*',
+    ]);
   });
 
   it('grants an action for every kind of DynamoDB call the persistence classes of the table make, and none they never make', () => {
