@@ -268,16 +268,22 @@ export class ReviewQueueTable extends TableAccess {
     ];
   }
 
-  /** Puts and deletes in 25s, re-sending unprocessed ones with exponential backoff and jitter. */
+  /** Puts and deletes in 25s, eight batches at a time, re-sending unprocessed ones with exponential backoff and jitter. */
   private async batchWrite(requests: readonly Record<string, unknown>[]): Promise<void> {
-    for (let i = 0; i < requests.length; i += BATCH) {
-      let pending = requests.slice(i, i + BATCH);
-      for (let attempt = 0; pending.length > 0; attempt++) {
-        if (attempt > 10) throw new Error(`DynamoDB left ${pending.length} queue writes unprocessed after 10 retries`);
-        if (attempt > 0) await sleep(Math.random() * Math.min(5_000, 50 * 2 ** attempt));
-        const out = await this.db.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: pending as never } }));
-        pending = (out.UnprocessedItems?.[this.tableName] ?? []) as Record<string, unknown>[];
-      }
+    const batches: Record<string, unknown>[][] = [];
+    for (let i = 0; i < requests.length; i += BATCH) batches.push(requests.slice(i, i + BATCH));
+    // No two requests of one call share a key (an entry's moved keys are not its new ones), so batches may run side by side.
+    for (let i = 0; i < batches.length; i += 8)
+      await Promise.all(batches.slice(i, i + 8).map((b) => this.writeBatch(b)));
+  }
+
+  private async writeBatch(batch: readonly Record<string, unknown>[]): Promise<void> {
+    let pending = [...batch];
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 10) throw new Error(`DynamoDB left ${pending.length} queue writes unprocessed after 10 retries`);
+      if (attempt > 0) await sleep(Math.random() * Math.min(5_000, 50 * 2 ** attempt));
+      const out = await this.db.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: pending as never } }));
+      pending = (out.UnprocessedItems?.[this.tableName] ?? []) as Record<string, unknown>[];
     }
   }
 }
