@@ -66,7 +66,7 @@ export const approvePage: CampaignHandler = async (request, { user, now }, { id,
       store.rosters.getCenter(id, response.centerId),
     ]);
     // The server's own view decides, never the form's: flagged or decided responses are not approved here.
-    if (!entry || entry.status !== 'pending' || entry.flags.length > 0 || entry.version !== version) return 'skipped';
+    if (entry?.status !== 'pending' || entry.flags.length > 0 || entry.version !== version) return 'skipped';
     requireMay(user, 'review', { district: center?.district });
     try {
       const outcome = await reviewResponse(reviewPorts, {

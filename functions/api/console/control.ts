@@ -6,7 +6,6 @@ import { renderCampaignPage } from '../../core/render/console/campaign-page.ts';
 import type { HttpRequest, HttpResult } from '../../edge/http/types.ts';
 import { buildCampaignModel } from './campaign-model.ts';
 import {
-  answerMessage,
   answerMessagePage,
   type CampaignContext,
   type CampaignHandler,

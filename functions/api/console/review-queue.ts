@@ -135,7 +135,7 @@ const pageOf = async (campaignId: string, user: ConsoleUser, query: QueueQuery) 
 
 /** The review queue page as an answer: 200, or 400 with the refused filters (or decision) shown. */
 export const answerReviewPage = async (
-  request: HttpRequest,
+  _request: HttpRequest,
   page: ConsolePageContext,
   user: ConsoleUser,
   campaign: { id: string; meta: CampaignMeta },
