@@ -49,6 +49,8 @@ type Approval = 'approved' | 'unchanged' | 'skipped' | 'review-over';
  * the same view of the queue saying how many were approved.
  */
 export const approvePage: CampaignHandler = async (request, { user, now }, { id, meta, base }) => {
+  // Who may not review is refused before anything is read; each response's district is checked again below.
+  requireMay(user, 'review', user.role === 'coordinator' ? { district: user.district } : {});
   const fields = readForm(request);
   if (typeof fields === 'string') return answerFormRefused(request, fields, TITLES.notSaved, FORM_HINTS.review);
   const back = readBack(fields.back);
