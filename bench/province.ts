@@ -8,12 +8,15 @@ import { estimateCost, pricingRegion } from '../functions/core/campaign/aws-cost
 import { seededRandom } from '../functions/core/random.ts';
 import { renderResultsPage } from '../functions/core/render/console/results-page.ts';
 import { questionsFor } from '../functions/core/responses/answers.ts';
-import type { AnswerValue } from '../functions/core/responses/response.ts';
-import { startEmbeddedCloud } from '../local/cloud.ts';
+import type { AnswerValue, Response } from '../functions/core/responses/response.ts';
+import { PROBLEM_CATEGORIES, PROBLEM_SEVERITIES } from '../functions/core/responses/response.ts';
+import { type EmbeddedCloud, startEmbeddedCloud } from '../local/cloud.ts';
 import type { BenchSuite } from './suite.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const ANSWER_RATE = 0.95;
+/** Share of answers reporting a problem: what becomes the centers' findings and rectification items. */
+const PROBLEM_RATE = 0.05;
 
 /**
  * A province-size campaign end to end on the embedded cloud: 20,000 centers, 2,000 supervisors,
@@ -23,7 +26,18 @@ const ANSWER_RATE = 0.95;
 export const suite: BenchSuite = {
   name: 'province',
   summary: 'a province-size campaign end to end: phases, transitions, history, payloads, DynamoDB calls, emails',
-  run: async (out) => {
+  run: (out) => runProvince(out),
+};
+
+/** What a suite run on the published province campaign is given: the cloud and the campaign's id. */
+export type ProvinceInspection = (cloud: EmbeddedCloud, campaignId: string) => Promise<void>;
+
+/**
+ * Runs the province campaign to publication and reports it; `inspect`, when given, runs on the
+ * published campaign before the cloud stops (what the console's pages are measured on).
+ */
+export const runProvince = async (out: (line: string) => void, inspect?: ProvinceInspection): Promise<void> => {
+  {
     const started = performance.now();
     const cloud = await startEmbeddedCloud({ faults: true, maxSendRate: 1000, clientRateLimits: false });
     const phases: [string, number][] = [];
@@ -62,6 +76,8 @@ export const suite: BenchSuite = {
       // only); the table stream's counter then marks and counts them, as it does after real submissions.
       const rnd = seededRandom('province-answers');
       const items: Record<string, unknown>[] = [];
+      const listed: { response: Response; center: (typeof definition.centers)[number] }[] = [];
+      const centersById = new Map(definition.centers.map((c) => [c.id, c]));
       let answeredCount = 0;
       for await (const a of store.assignments.streamAssignments(id)) {
         if (rnd() > ANSWER_RATE) continue;
@@ -77,6 +93,29 @@ export const suite: BenchSuite = {
         answeredCount++;
         const submissionId = `bulk-${a.id}`;
         const submittedAt = new Date().toISOString();
+        const problems =
+          rnd() < PROBLEM_RATE
+            ? [
+                {
+                  category: PROBLEM_CATEGORIES[Math.floor(rnd() * PROBLEM_CATEGORIES.length)] ?? 'other',
+                  severity: PROBLEM_SEVERITIES[Math.floor(rnd() * PROBLEM_SEVERITIES.length)] ?? 'minor',
+                  description: '窗口未公示办事指南，群众需反复询问。',
+                },
+              ]
+            : undefined;
+        const response: Response = {
+          campaignId: id,
+          assignmentId: a.id,
+          supervisorId: a.supervisorId,
+          centerId: a.centerId,
+          activity: a.activity,
+          version: 1,
+          submittedAt,
+          answers,
+          ...(problems ? { problems } : {}),
+        };
+        const center = centersById.get(a.centerId);
+        if (center) listed.push({ response, center });
         items.push({
           PK: shardPk(id, shardOf(a.supervisorId)),
           SK: responseSk(a.id),
@@ -89,7 +128,8 @@ export const suite: BenchSuite = {
           submittedAt,
           answers,
           submissionId,
-          history: [{ submittedAt, answers, submissionId }],
+          ...(problems ? { problems } : {}),
+          history: [{ submittedAt, answers, ...(problems ? { problems } : {}), submissionId }],
           submissionIds: new Set([submissionId]),
         });
       }
@@ -110,6 +150,9 @@ export const suite: BenchSuite = {
             }),
         );
       }
+      // The review queue's entries, as the submit path writes them after each response.
+      for (let i = 0; i < listed.length; i += 2000)
+        await store.reviewQueue.indexResponses(definition.questionnaire, listed.slice(i, i + 2000));
       phase('answers');
       await cloud.streamIdle();
       phase('counting');
@@ -183,8 +226,9 @@ export const suite: BenchSuite = {
       );
       out(`peak-rss-mb: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)}`);
       out(`province-total-s: ${((performance.now() - started) / 1000).toFixed(1)} (target ≤ 600)`);
+      if (inspect) await inspect(cloud, id);
     } finally {
       await cloud.close();
     }
-  },
+  }
 };

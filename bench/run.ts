@@ -13,6 +13,7 @@ const SUITES: Record<string, () => Promise<BenchSuite>> = {
   'results-page': async () => (await import('./results-page.ts')).suite,
   photos: async () => (await import('./photos.ts')).suite,
   'evidence-export': async () => (await import('./evidence-export.ts')).suite,
+  'console-province': async () => (await import('./console-province.ts')).suite,
 };
 
 /** Runs the named suites (all when none are named); returns the exit code. */

@@ -2,6 +2,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { withLambdaContext } from './adapters/logger.ts';
 import { consoleSessions, signInAttempts } from './adapters/table.ts';
+import { approvePage } from './api/console/approve-page.ts';
 import { showAuditLog } from './api/console/audit-log.ts';
 import { createCognitoConsoleAuth } from './api/console/auth.ts';
 import { showCampaign } from './api/console/campaign.ts';
@@ -98,6 +99,7 @@ const createConsoleRouter = (deps: ConsoleDeps): Router => {
       .post(campaignPath('/publish'), campaignPage(publishResults))
       // Review, disputes, results, the audit log
       .get(campaignPath('/review'), campaignPage(showReviewQueue))
+      .post(campaignPath('/review/approve-page'), campaignPage(approvePage))
       .post(campaignPath('/review/{assignmentId}'), campaignPage(decideReview))
       .methodNotAllowed(campaignPath('/review/{assignmentId}'), page(refuseMethod('useReviewForm')))
       .get(campaignPath('/disputes'), campaignPage(showDisputes))

@@ -4,6 +4,7 @@ import {
   campaignPk,
   consoleSessionPk,
   mailPk,
+  queuePk,
   rectificationPk,
   rectificationTokenPk,
   SUPPRESSED_PK,
@@ -57,6 +58,8 @@ export const KEY_SPACES = {
   campaign: campaignPk('*'),
   /** `CAMPAIGN#<id>#S<nn>`: assignments, responses and drafts, sharded by supervisor. */
   shards: `${campaignPk('*')}#S*`,
+  /** `CAMPAIGN#<id>#QUEUE`: the review queue's entries, each response under four sort keys. */
+  reviewQueue: queuePk('*'),
   /** `CAMPAIGN#<id>#MAIL`: the outbox ledger, one item per email. */
   outbox: mailPk('*'),
   /** `TOKEN#<hash>`: a survey link's token hash and its assignment. */
@@ -244,6 +247,8 @@ export const TABLE_GRANTS: Readonly<Record<TableHandlerName, readonly TableGrant
     { actions: ['dynamodb:Query'], leadingKeys: [K.rectification] },
     /** `saveDraft` (put) and `saveResponse` (one conditional update), in the supervisor's shard only. */
     { actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'], leadingKeys: [K.shards] },
+    /** `indexResponse`: the center's queue entries read, the response's (and its center's re-flagged ones) written. */
+    { actions: ['dynamodb:Query', 'dynamodb:BatchWriteItem'], leadingKeys: [K.reviewQueue] },
     /** `listPhotos` of the link's response, in the supervisor's shard only. */
     { actions: ['dynamodb:Query'], leadingKeys: [K.shards] },
   ],
@@ -286,12 +291,21 @@ export const TABLE_GRANTS: Readonly<Record<TableHandlerName, readonly TableGrant
     /**
      * Pages and actions on a campaign: META, rosters, assignments and responses, reviews, scores,
      * raters, findings, disputes, usage; `saveReview`, `saveDispute`; deadline, close, reminders,
-     * finish; a returned response's email: `claimMail` and `settleMail` in the outbox.
+     * finish; a returned response's email: `claimMail` and `settleMail` in the outbox; a center's
+     * score by key (`getScores`, BatchGetItem).
      */
     {
-      actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      actions: [
+        'dynamodb:GetItem',
+        'dynamodb:BatchGetItem',
+        'dynamodb:Query',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+      ],
       leadingKeys: [K.campaign],
     },
+    /** `applyReview`: a decided response's queue entries moved to its status. */
+    { actions: ['dynamodb:BatchWriteItem'], leadingKeys: [K.reviewQueue] },
     /** `listCampaigns`. */
     { actions: ['dynamodb:Query'], leadingKeys: [K.registry] },
     /** The series' rectification items, for the results. */

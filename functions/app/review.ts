@@ -1,3 +1,4 @@
+import type { ReviewQueueTable } from '../adapters/table/review-queue.ts';
 import type { ReviewTable } from '../adapters/table/reviews.ts';
 import type { RosterTable } from '../adapters/table/rosters.ts';
 import type { CampaignMeta } from '../core/campaign/lifecycle.ts';
@@ -45,6 +46,8 @@ export interface ReturnMailPorts extends DeliveryPorts {
 /** What a review decision needs. */
 export interface ReviewPorts extends ReturnMailPorts {
   reviews: Pick<ReviewTable, 'getReview' | 'saveReview'>;
+  /** The review queue's entries, moved to the decision's status. */
+  queue: Pick<ReviewQueueTable, 'applyReview'>;
   audit: AuditLog;
 }
 
@@ -125,6 +128,8 @@ export const reviewResponse = async (ports: ReviewPorts, request: ReviewRequest)
   const decision = decide(response, current, input, { sub: actor.sub, username: actor.username }, at.toISOString());
   const review = decision === 'unchanged' ? current : decision;
   if (decision !== 'unchanged') await ports.reviews.saveReview(decision);
+  // Also when unchanged: a repeated decision repairs an entry a failure left behind.
+  if (review) await ports.queue.applyReview(review);
   if (review) {
     await recordAudit(ports.audit, {
       campaignId: meta.campaign.id,

@@ -25,7 +25,13 @@ import {
   submitSignIn,
 } from '../support/pages.ts';
 import { waitFor } from '../support/wait.ts';
-import { closeCampaign, launchAndAnswerTwo, type TwoAnswered, threeCenterCampaign } from './survey-cloud.ts';
+import {
+  answerWithProblems,
+  closeCampaign,
+  launchAndAnswerTwo,
+  type TwoAnswered,
+  threeCenterCampaign,
+} from './survey-cloud.ts';
 
 /**
  * The organizer console in Chromium, on the embedded cloud: signed in through its own sign-in page
@@ -33,7 +39,7 @@ import { closeCampaign, launchAndAnswerTwo, type TwoAnswered, threeCenterCampaig
  * phone and on a desktop.
  */
 
-const SCREENSHOTS = 'test-results/screenshots';
+const SCREENSHOTS = process.env.SHOTS_DIR ?? 'test-results/screenshots';
 
 let cloud: EmbeddedCloud;
 let store: Tables;
@@ -314,23 +320,41 @@ describe('the organizer console in a browser', { timeout: 180_000 }, () => {
     const queuePage = await checkPage(page, '6-review-queue');
     const card = () => page.getByRole('article', { name });
 
-    // Act: returning without a comment is refused, and nothing is stored
+    // Act: returning without a comment is stopped by the browser, saying so in Chinese, and nothing is sent
+    let posted = 0;
+    page.on('request', (r) => {
+      if (r.method() === 'POST') posted++;
+    });
+    await card().getByRole('button', { name: '退回修改' }).click();
+    const browserMessage = String(
+      await page.evaluate(`document.querySelector('#comment-${shared.qinhuai.id}').validationMessage`),
+    );
+    const postedByClick = posted;
+    // Without the script (the form sent as it is), the server refuses it and shows the same queue again,
+    // the message beside the field.
     const [withoutComment] = await Promise.all([
       page.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes('/review/')),
-      card().getByRole('button', { name: '退回修改' }).click(),
+      page.evaluate(`(() => {
+        const form = document.querySelector('#r-${shared.qinhuai.id} form');
+        const decision = document.createElement('input');
+        decision.type = 'hidden';
+        decision.name = 'decision';
+        decision.value = 'return';
+        form.append(decision);
+        form.submit();
+      })()`),
     ]);
-    await page.getByRole('heading', { name: '无法保存', level: 1 }).waitFor();
-    const refusal = await page.locator('main').textContent();
+    await page.waitForLoadState();
+    const refusal = await card().textContent();
     const refusalPage = await checkPage(page, '7-review-refused');
     const afterRefusal = (await store.reviews.listReviews(shared.id)).get(shared.qinhuai.id);
-    await page.goBack();
     await card().getByLabel('意见（退回或作废时必填）').fill('请补充窗口照片');
     await card().getByRole('button', { name: '退回修改' }).click();
     await page.waitForURL(/done=/);
     const notice = await page.getByRole('status').textContent();
     const pendingNames = await page.getByRole('article').allTextContents();
     await page.getByRole('link', { name: /^全部/ }).click();
-    await page.waitForURL(/show=all/);
+    await page.waitForURL(/status=all/);
     const decided = await card().textContent();
     const allPage = await checkPage(page, '8-review-all');
     await page.goto(`${campaignPath(shared.id)}/audit?lang=zh`);
@@ -339,8 +363,10 @@ describe('the organizer console in a browser', { timeout: 180_000 }, () => {
 
     // Assess
     expect(queuePage).toEqual([]);
+    expect(browserMessage).toBe('退回或作废时请填写意见，告诉督查员原因。');
+    expect(postedByClick).toBe(0);
     expect(withoutComment.status()).toBe(400);
-    expect(refusal).toContain('无法保存');
+    expect(refusal).toContain('退回修改或作废时须填写意见');
     expect(afterRefusal).toBeUndefined();
     expect(refusalPage).toEqual([]);
     expect(notice).toBe('已退回，并已邮件通知监督员按意见修改。');
@@ -424,6 +450,9 @@ describe('the organizer console in a browser', { timeout: 180_000 }, () => {
   it('closes a campaign from the console, finishes its review and shows the results: chart, a center, XLSX and CSV', async () => {
     // Prepare
     const campaign = await launchAndAnswer('console-e2e-results', 2);
+    await answerWithProblems(campaign.links.qinhuai, 'e2e-results-problems', [
+      { category: 'signage', severity: 'serious', description: '二楼办事指引牌与实际窗口编号不一致。' },
+    ]);
     const context = await newContext(DESKTOP);
     const { page, problems } = await openPage(context);
     await signIn(page, cloud, 'organizer');
@@ -468,6 +497,8 @@ describe('the organizer console in a browser', { timeout: 180_000 }, () => {
     // The per-center table's link (the best and worst lists link the center too).
     await page.locator('#h-centers ~ table').getByRole('link', { name: scoredName }).click();
     await page.waitForURL(/\/centers\//);
+    const problemsFound = (await page.locator('section[aria-labelledby="h-findings"]').textContent()) ?? '';
+    const centerZh = await checkPage(page, '16-center-zh');
     await page.getByRole('link', { name: 'English' }).click();
     await page.waitForURL(/lang=en$/);
     const center = (await page.locator('main').textContent()) ?? '';
@@ -498,6 +529,12 @@ describe('the organizer console in a browser', { timeout: 180_000 }, () => {
       campaign.definition.centers.find((c) => c.id === campaign.qinhuai.centerId)?.name.en,
     );
     expect(center).toContain('Raters1');
+    expect(problemsFound).toContain('二楼办事指引牌与实际窗口编号不一致。');
+    expect(problemsFound).toMatch(/待整改|已逾期/);
+    expect(problemsFound).toContain('整改期限');
+    expect(centerZh).toEqual([]);
+    expect(center).toContain('Problems found');
+    expect(center).toContain('Due');
     expect(centerPage).toEqual([]);
     const downloads = (await store.audit.listAudit(campaign.id)).map((a) => a.action);
     expect(downloads).toEqual(
@@ -546,6 +583,75 @@ describe('the organizer console in a browser', { timeout: 180_000 }, () => {
     expect(execution.status).toBe('SUCCEEDED');
     expect(await store.campaigns.getMeta(id)).toMatchObject({ status: 'published', signedOffBy: 'organizer' });
     expect(await page.locator('.badge').first().textContent()).toBe('已通报');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('pages and filters the review queue on a phone and a desktop, in Chinese and in English', async () => {
+    // Prepare: the two answered responses and 60 more listed in the queue (their answers never given)
+    const campaign = await launchAndAnswer('console-e2e-queue');
+    const centers = campaign.definition.centers;
+    await store.reviewQueue.indexResponses(
+      campaign.definition.questionnaire,
+      Array.from({ length: 60 }, (_, i) => {
+        const center = centers[i % centers.length] ?? (centers[0] as (typeof centers)[number]);
+        return {
+          center,
+          response: {
+            campaignId: campaign.id,
+            assignmentId: `Z${String(i).padStart(3, '0')}`,
+            supervisorId: campaign.xuanwu.supervisorId,
+            centerId: center.id,
+            activity: 'experiential' as const,
+            version: 1,
+            submittedAt: '2026-12-01T02:00:00.000Z',
+            answers: {},
+          },
+        };
+      }),
+    );
+    const context = await newContext(PHONE);
+    const { page, problems } = await openPage(context, [400]);
+    await signIn(page, cloud, 'organizer');
+
+    // Act: the first page, the next one, a filter, a refused filter, in both languages
+    await page.goto(`${campaignPath(campaign.id)}/review?lang=zh&status=all`);
+    const firstCards = await page.getByRole('article').count();
+    const firstPage = await checkPage(page, '22-queue-page-1-zh');
+    await page.getByRole('link', { name: '下一页 →' }).click();
+    await page.waitForURL(/after=/);
+    const secondCards = await page.getByRole('article').count();
+    const secondPage = await checkPage(page, '23-queue-page-2-zh');
+    await page.getByRole('link', { name: '← 上一页' }).click();
+    await page.waitForURL(/before=/);
+    const backCards = await page.getByRole('article').count();
+    await page.goto(`${campaignPath(campaign.id)}/review?lang=en`);
+    await page.getByLabel('District').fill('秦淮区');
+    await page.getByLabel('Status').selectOption('all');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.waitForURL(/district=/);
+    const filteredText = (await page.locator('main').textContent()) ?? '';
+    const filteredPage = await checkPage(page, '24-queue-filtered-en');
+    const [refused] = await Promise.all([
+      page.waitForResponse((r) => r.url().includes('level=province')),
+      page.goto(`${campaignPath(campaign.id)}/review?lang=en&level=province`),
+    ]);
+    const refusedText = (await page.locator('main').textContent()) ?? '';
+    const refusedPage = await checkPage(page, '25-queue-refused-en');
+
+    // Assess
+    expect(firstPage).toEqual([]);
+    // Only the two answered responses have answers to show, each on one page only.
+    expect(firstCards + secondCards).toBe(2);
+    expect(secondPage).toEqual([]);
+    expect(backCards).toBe(firstCards);
+    const englishName = (t: TokenRecord) => campaign.definition.centers.find((c) => c.id === t.centerId)?.name.en ?? '';
+    expect(filteredText).toContain(englishName(campaign.qinhuai));
+    expect(filteredText).not.toContain(englishName(campaign.xuanwu));
+    expect(filteredPage).toEqual([]);
+    expect(refused.status()).toBe(400);
+    expect(refusedText).toContain('Level must be municipal, district, street or community.');
+    expect(refusedPage).toEqual([]);
     expect(problems).toEqual([]);
     await context.close();
   });

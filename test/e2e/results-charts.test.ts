@@ -117,6 +117,8 @@ describe.each([
       {
         campaignId: 'nanjing-2026-12',
         row,
+        rectification: [],
+        today: '2026-12-20',
         responses: [],
         supervisorNames: new Map(),
         trend: months.map((month, i) => ({

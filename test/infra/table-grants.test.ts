@@ -181,16 +181,21 @@ describe('table grants', () => {
     ]);
   });
 
-  it('lets the survey function write and query only in the shards of assignments, responses, drafts and photos', () => {
+  it("lets the survey function write only in the shards of assignments, responses, drafts and photos, and the review queue's entries", () => {
     // Act
     const { stack, template } = synthesize();
     // Assess
     const access = itemAccessOf(stack, template, 'survey-api');
     const writes = access.filter((a) => !a.includes('GetItem') && !a.includes('Query'));
-    expect(writes).toEqual(['dynamodb:PutItem table CAMPAIGN#*#S*', 'dynamodb:UpdateItem table CAMPAIGN#*#S*']);
-    // It reads by Query the rectification items (what a center reported beside a re-check) and, in the
-    // supervisor's shard, a response's photos.
-    expect(access.filter((a) => a.includes('Query'))).toEqual([
+    expect([...writes].sort()).toEqual([
+      'dynamodb:BatchWriteItem table CAMPAIGN#*#QUEUE',
+      'dynamodb:PutItem table CAMPAIGN#*#S*',
+      'dynamodb:UpdateItem table CAMPAIGN#*#S*',
+    ]);
+    // It reads by Query the center's queue entries (to flag outliers), a response's photos in the
+    // supervisor's shard, and the rectification items (what a center reported beside a re-check).
+    expect([...access.filter((a) => a.includes('Query'))].sort()).toEqual([
+      'dynamodb:Query table CAMPAIGN#*#QUEUE',
       'dynamodb:Query table CAMPAIGN#*#S*',
       'dynamodb:Query table RECT#*',
     ]);

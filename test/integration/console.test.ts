@@ -770,3 +770,201 @@ describe('the organizer console', () => {
     expect(late.statusCode).toBe(409);
   });
 });
+
+describe('the review queue at scale', () => {
+  /** Queue entries for assignments nobody answered for real: what paging reads, without their responses. */
+  const listSynthetic = async (id: string, n: number) => {
+    const definition = threeCenterCampaign(id);
+    const centers = definition.centers;
+    await store.reviewQueue.indexResponses(
+      definition.questionnaire,
+      Array.from({ length: n }, (_, i) => {
+        const center = centers[i % centers.length] ?? (centers[0] as (typeof centers)[number]);
+        return {
+          center,
+          response: {
+            campaignId: id,
+            assignmentId: `Z${String(i).padStart(4, '0')}`,
+            supervisorId: `SZ${i % 7}`,
+            centerId: center.id,
+            activity: 'experiential' as const,
+            version: 1,
+            submittedAt: '2026-12-01T02:00:00.000Z',
+            answers: {},
+          },
+        };
+      }),
+    );
+  };
+
+  it('pages the queue 50 at a time both ways, each read a Query with a limit, the filters kept in the links', async () => {
+    // Prepare: two real responses and 110 listed ones
+    const id = 'console-paging';
+    await launchAndAnswer(id);
+    await listSynthetic(id, 110);
+    const plan = { index: 'all' as const, groupPrefix: '', conditions: [] };
+
+    // Act
+    const first = await store.reviewQueue.pageQueue(id, plan, { size: 50 });
+    const second = await store.reviewQueue.pageQueue(id, plan, { size: 50, after: first.next });
+    const third = await store.reviewQueue.pageQueue(id, plan, { size: 50, after: second.next });
+    const back = await store.reviewQueue.pageQueue(id, plan, { size: 50, before: third.previous });
+    const page = await call(
+      request('GET', `/console/campaigns/${id}/review`, {
+        session: 'session-organizer',
+        query: { status: 'all', level: 'street' },
+      }),
+    );
+    const next = /rel="next" href="([^"]+)"/
+      .exec(page.body ?? '')?.[1]
+      ?.replaceAll('&#61;', '=')
+      .replaceAll('&#38;', '&');
+    const url = new URL(next ?? '/', 'https://console.example.gov.cn');
+    const nextPage = await call(
+      request('GET', url.pathname, { session: 'session-organizer', query: Object.fromEntries(url.searchParams) }),
+    );
+
+    // Assess
+    expect([first.entries.length, second.entries.length, third.entries.length]).toEqual([50, 50, 12]);
+    expect(third.next).toBeUndefined();
+    expect(first.previous).toBeUndefined();
+    const all = [...first.entries, ...second.entries, ...third.entries].map((e) => e.assignmentId);
+    expect(new Set(all).size).toBe(112);
+    expect(back.entries.map((e) => e.assignmentId)).toEqual(second.entries.map((e) => e.assignmentId));
+    expect(page.statusCode).toBe(200);
+    expect(url.searchParams.get('status')).toBe('all');
+    expect(url.searchParams.get('level')).toBe('street');
+    expect(url.searchParams.get('after')).toBeTruthy();
+    expect(nextPage.statusCode).toBe(200);
+    expect(nextPage.body).toContain('rel="prev"');
+  });
+
+  it('filters by district, level, flag, status and supervisor together, and answers a bad value with what to fix', async () => {
+    // Prepare
+    const id = 'console-filters';
+    const { xuanwu, qinhuai } = await launchAndAnswer(id);
+    const view = (query: Record<string, string>) =>
+      call(request('GET', `/console/campaigns/${id}/review`, { session: 'session-organizer', query }));
+
+    // Act
+    const qinhuaiOnly = await view({ district: '秦淮区', status: 'pending' });
+    const bySupervisor = await view({ supervisor: xuanwu.supervisorId, status: 'all', flag: 'none' });
+    const nothing = await view({ district: '秦淮区', level: 'municipal' });
+    const coordinatorElsewhere = await call(
+      request('GET', `/console/campaigns/${id}/review`, { session: 'session-xuanwu', query: { district: '秦淮区' } }),
+    );
+    const bad = await view({ level: 'province', status: 'done', lang: 'en' });
+
+    // Assess
+    expect(qinhuaiOnly.body).toContain(`id="r-${qinhuai.id}"`);
+    expect(qinhuaiOnly.body).not.toContain(`id="r-${xuanwu.id}"`);
+    expect(bySupervisor.body).toContain(`id="r-${xuanwu.id}"`);
+    expect(bySupervisor.body).not.toContain(`id="r-${qinhuai.id}"`);
+    expect(nothing.body).toContain('没有符合条件的答卷。');
+    expect(coordinatorElsewhere.body).not.toContain(`id="r-${qinhuai.id}"`);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('Level must be municipal, district, street or community.');
+    expect(bad.body).toContain('Status must be pending, approved, returned, rejected or all.');
+    expect(bad.body).toContain('aria-invalid="true" aria-describedby="f-level-error"');
+  });
+
+  it('approves the unflagged pending responses of a page at once, audited each, never a flagged one, nothing twice', async () => {
+    // Prepare: the 玄武区 response is given again within seconds of opening its page (flagged too fast)
+    const id = 'console-bulk';
+    const { xuanwu, qinhuai, links } = await launchAndAnswer(id);
+    const view = (await (await fetch(links.xuanwu, { headers: { accept: 'application/json' } })).json()) as {
+      answers: Record<string, unknown>;
+    };
+    await fetch(links.xuanwu, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({
+        submissionId: 'bulk-fast-0001',
+        openedAt: new Date(Date.now() - 5_000).toISOString(),
+        ...view.answers,
+      }),
+    });
+    const page = await call(request('GET', `/console/campaigns/${id}/review`, { session: 'session-organizer' }));
+    // A forged form lists the flagged response too: the server's own view decides.
+    const form = {
+      items: `${qinhuai.id}:${qinhuai.supervisorId}:1 ${xuanwu.id}:${xuanwu.supervisorId}:2`,
+      back: 'lang=zh&district=%E7%A7%A6%E6%B7%AE%E5%8C%BA',
+    };
+
+    // Act
+    const first = await call(
+      request('POST', `/console/campaigns/${id}/review/approve-page`, { session: 'session-organizer', form }),
+    );
+    const again = await call(
+      request('POST', `/console/campaigns/${id}/review/approve-page`, { session: 'session-organizer', form }),
+    );
+    const leader = await call(
+      request('POST', `/console/campaigns/${id}/review/approve-page`, { session: 'session-leader', form }),
+    );
+
+    // Assess
+    expect(page.body).toContain(`name="items" value="${qinhuai.id}:${qinhuai.supervisorId}:1"`);
+    expect(first.statusCode).toBe(303);
+    expect(first.headers?.location).toBe(
+      `/console/campaigns/${id}/review?lang=zh&district=%E7%A7%A6%E6%B7%AE%E5%8C%BA&done=bulk&approved=1&skipped=1`,
+    );
+    // The second time both are left alone: one is flagged, the other approved already.
+    expect(again.headers?.location).toContain('&done=bulk&approved=0&skipped=2');
+    expect(leader.statusCode).toBe(403);
+    const reviews = await store.reviews.listReviews(id);
+    expect(reviews.get(qinhuai.id)).toMatchObject({ status: 'approved', revision: 1 });
+    expect(reviews.has(xuanwu.id)).toBe(false);
+    expect((await store.audit.listAudit(id)).map((a) => `${a.action} ${a.target}`)).toEqual([
+      `review.approved ${qinhuai.id}`,
+    ]);
+    const entry = await store.reviewQueue.getEntry(id, qinhuai.centerId, qinhuai.id);
+    expect(entry?.status).toBe('approved');
+  });
+
+  it('shows a refused decision on the same queue view with what was typed kept beside the field, and the close unticked likewise', async () => {
+    // Prepare
+    const id = 'console-kept';
+    const { qinhuai } = await launchAndAnswer(id);
+    const back = `lang=zh&status=all&district=${encodeURIComponent('秦淮区')}`;
+
+    // Act
+    const tooLong = await call(
+      request('POST', decisionPath(id, qinhuai), {
+        session: 'session-organizer',
+        form: { decision: 'return', comment: '长'.repeat(501), version: '1', supervisor: qinhuai.supervisorId, back },
+      }),
+    );
+    const empty = await call(
+      request('POST', decisionPath(id, qinhuai), {
+        session: 'session-organizer',
+        form: { decision: 'reject', comment: '  ', version: '1', supervisor: qinhuai.supervisorId, back },
+      }),
+    );
+    const close = await call(
+      request('POST', `/console/campaigns/${id}/close`, { session: 'session-organizer', form: {} }),
+    );
+    const missing = await call(
+      request('POST', decisionPath(id, qinhuai), {
+        session: 'session-organizer',
+        form: { decision: 'approve', version: '1', supervisor: 'S-NOBODY', back },
+      }),
+    );
+
+    // Assess
+    expect(tooLong.statusCode).toBe(400);
+    expect(tooLong.body).toContain(`>${'长'.repeat(501)}</textarea>`);
+    expect(tooLong.body).toContain(`id="comment-${qinhuai.id}-error"`);
+    expect(tooLong.body).toContain('<option value="all" selected>全部</option>');
+    expect(tooLong.body).toContain('name="district" maxlength="64" value="秦淮区"');
+    expect(empty.statusCode).toBe(400);
+    expect(empty.body).toContain('退回修改或作废时须填写意见');
+    expect(close.statusCode).toBe(400);
+    expect(close.body).toContain('<p class="field-error" id="confirm-error">请勾选确认后再截止。</p>');
+    expect((await store.campaigns.getMeta(id)).status).toBe('open');
+    expect(missing.statusCode).toBe(404);
+    expect(missing.body).toContain(
+      `href="/console/campaigns/${id}/review?lang&#61;zh&#38;status&#61;all&#38;district&#61;`,
+    );
+    expect((await store.reviews.listReviews(id)).size).toBe(0);
+  });
+});

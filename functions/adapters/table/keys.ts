@@ -112,3 +112,27 @@ export const PHOTO_PREFIX = 'PHOTO#';
 export const exportSk = (centerId?: string): string => (centerId ? `EXPORT#CENTER#${centerId}` : 'EXPORT#CAMPAIGN');
 /** Sort key of the record that a campaign's evidence was purged, on the campaign's partition. */
 export const EVIDENCE_PURGE = 'EVIDENCEPURGE';
+/**
+ * Partition of a campaign's review queue: small entries, one set per response, each response listed
+ * under four sort keys (the city's order, its district's, its supervisor's, its center's) so that every
+ * filter of the queue reads by key prefix. Beside the campaign's items (`CAMPAIGN#<id>#…`).
+ */
+export const queuePk = (campaignId: string): string => `${campaignPk(campaignId)}#QUEUE`;
+/** Districts are free text: kept apart from the key's separators. */
+const keyPart = (value: string): string => encodeURIComponent(value);
+/** The city's order: `A#<group>#<center>#<assignment>` (group: status, then flagged first). */
+export const queueAllPrefix = (group: string): string => `A#${group}`;
+export const queueAllSk = (group: string, centerId: string, assignmentId: string): string =>
+  `${queueAllPrefix(group)}#${centerId}#${assignmentId}`;
+/** A district's order: `D#<district>#<group>#<center>#<assignment>`. */
+export const queueDistrictPrefix = (district: string, group: string): string => `D#${keyPart(district)}#${group}`;
+export const queueDistrictSk = (district: string, group: string, centerId: string, assignmentId: string): string =>
+  `${queueDistrictPrefix(district, group)}#${centerId}#${assignmentId}`;
+/** One supervisor's responses: `P#<supervisor>#<assignment>`. */
+export const queueSupervisorPrefix = (supervisorId: string): string => `P#${supervisorId}#`;
+export const queueSupervisorSk = (supervisorId: string, assignmentId: string): string =>
+  `${queueSupervisorPrefix(supervisorId)}${assignmentId}`;
+/** One center's responses: `C#<center>#<assignment>` (what a center's page and the outlier flag read). */
+export const queueCenterPrefix = (centerId: string): string => `C#${centerId}#`;
+export const queueCenterSk = (centerId: string, assignmentId: string): string =>
+  `${queueCenterPrefix(centerId)}${assignmentId}`;

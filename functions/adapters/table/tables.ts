@@ -9,6 +9,7 @@ import { MailLedgerTable } from './mail-ledger.ts';
 import { PhotoTable } from './photos.ts';
 import { RectificationTable } from './rectification.ts';
 import { ResponseTable } from './responses.ts';
+import { ReviewQueueTable } from './review-queue.ts';
 import { ReviewTable } from './reviews.ts';
 import { RosterTable } from './rosters.ts';
 import { ScoreTable } from './scores.ts';
@@ -24,6 +25,7 @@ export interface Tables {
   /** Evidence exports and purges. */
   readonly evidence: EvidenceTable;
   readonly reviews: ReviewTable;
+  readonly reviewQueue: ReviewQueueTable;
   readonly factCheck: FactCheckTable;
   readonly findings: FindingTable;
   readonly scores: ScoreTable;
@@ -45,6 +47,7 @@ export const createTables = (db: DynamoDBDocumentClient, tableName: string): Tab
     photos: new PhotoTable(db, tableName),
     evidence: new EvidenceTable(db, tableName),
     reviews,
+    reviewQueue: new ReviewQueueTable(db, tableName),
     factCheck: new FactCheckTable(db, tableName),
     findings: new FindingTable(db, tableName),
     scores: new ScoreTable(db, tableName),

@@ -2,23 +2,41 @@ import { store } from '../../adapters/table.ts';
 import { type ConsoleUser, may } from '../../core/access/console-access.ts';
 import { estimateCost, pricingRegion } from '../../core/campaign/aws-cost.ts';
 import type { CampaignMeta } from '../../core/campaign/lifecycle.ts';
-import type { ReviewQueueItem } from '../../core/findings/review.ts';
+import { chinaDate } from '../../core/campaign/working-days.ts';
+import { countByStatus, type RectificationItem } from '../../core/findings/rectification.ts';
 import { CENTER_LEVELS, type Center, type CenterLevel } from '../../core/model.ts';
-import type { CampaignPageModel, NonResponder, ProgressGroup } from '../../core/render/console/campaign-page.ts';
+import type {
+  CampaignPageModel,
+  NonResponder,
+  ProgressGroup,
+  RectificationCounts,
+} from '../../core/render/console/campaign-page.ts';
 import { signOffModelOf } from '../../core/render/console/sign-off.ts';
-import { districtOf, inScope, loadQueue } from './scope.ts';
+import { districtOf, inScope } from './scope.ts';
 
 /** Lambda always sets AWS_REGION; a region missing from the price table is priced as us-east-1. */
 const COST_REGION = pricingRegion(process.env.AWS_REGION);
 
-/** How many responses of the queue are in each review status, and how many pending ones are flagged. */
-const countReviews = (items: readonly ReviewQueueItem[]): CampaignPageModel['review'] => {
-  const counts = { pending: 0, approved: 0, returned: 0, rejected: 0, flagged: 0 };
-  for (const item of items) {
-    counts[item.status]++;
-    if (item.status === 'pending' && item.flags.length > 0) counts.flagged++;
+/** The campaign's rectification items of the user's centers, by shown status and by district. */
+const countRectification = (
+  items: readonly RectificationItem[],
+  user: ConsoleUser,
+  centers: ReadonlyMap<string, Center>,
+  today: string,
+): RectificationCounts => {
+  const mine = items.filter((i) => inScope(user, centers.get(i.centerId)));
+  const districts = new Map<string, RectificationItem[]>();
+  for (const item of mine) {
+    const district = centers.get(item.centerId)?.district ?? '';
+    districts.set(district, [...(districts.get(district) ?? []), item]);
   }
-  return counts;
+  return {
+    total: mine.length,
+    byStatus: countByStatus(mine, today),
+    byDistrict: [...districts]
+      .map(([label, list]) => ({ label, total: list.length, byStatus: countByStatus(list, today) }))
+      .sort((a, b) => a.label.localeCompare(b.label, 'zh-CN')),
+  };
 };
 
 /** Answers of the user's centers by district and by level, and who has assignments yet to answer. */
@@ -65,14 +83,24 @@ const listNonResponders = async (
 
 /**
  * The campaign page of the user's scope: progress by district and level, who has yet to answer, the
- * review counts and, for the city's users, what the campaign costs.
+ * review counts, the rectification of the problems found and, for the city's users, what the campaign costs.
  */
 export const buildCampaignModel = async (meta: CampaignMeta, user: ConsoleUser): Promise<CampaignPageModel> => {
   const campaignId = meta.campaign.id;
   const centers = await store.rosters.getCenters(campaignId);
   const { districts, levels, late, answered, total } = await countProgress(campaignId, user, centers);
   const nonResponders = await listNonResponders(campaignId, late);
-  const { items } = await loadQueue(campaignId, user, centers);
+  const [review, items] = await Promise.all([
+    store.reviewQueue.countQueue(campaignId, districtOf(user).district),
+    // This campaign's findings, as rectification items of its series.
+    store.rectification.listRectificationItems(meta.campaign.series),
+  ]);
+  const rectification = countRectification(
+    items.filter((i) => i.campaignId === campaignId),
+    user,
+    centers,
+    chinaDate(new Date().toISOString()),
+  );
   // Only the embedded cloud counts usage; the cost is the city's, so not shown to a district's coordinator.
   const usage = user.role === 'coordinator' ? undefined : await store.campaigns.getCampaignUsage(campaignId);
   return {
@@ -87,7 +115,8 @@ export const buildCampaignModel = async (meta: CampaignMeta, user: ConsoleUser):
     byDistrict: [...districts.values()].sort((a, b) => a.label.localeCompare(b.label, 'zh-CN')),
     byLevel: CENTER_LEVELS.flatMap((level) => levels.get(level) ?? []),
     nonResponders,
-    review: countReviews(items),
+    review,
+    rectification,
     signOff: signOffModelOf(meta, may(user, 'publish')),
     ...(usage ? { cost: estimateCost(usage, COST_REGION, { assignments: meta.total }) } : {}),
   };

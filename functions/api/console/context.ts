@@ -5,13 +5,14 @@ import type { ConsoleUser } from '../../core/access/console-access.ts';
 import type { CampaignMeta } from '../../core/campaign/lifecycle.ts';
 import { Id, type LocalizedText } from '../../core/model.ts';
 import type { ConsolePageContext } from '../../core/render/console/layout.ts';
-import { renderConsoleMessage } from '../../core/render/console/message-page.ts';
+import { type BackLink, renderConsoleMessage } from '../../core/render/console/message-page.ts';
 import type { ErrorHandler } from '../../edge/http/errors.ts';
 import type { ResponseOptions } from '../../edge/http/responses.ts';
 import type { HttpRequest, HttpResult, Middleware } from '../../edge/http/types.ts';
 import type { ConsoleAuth } from './auth.ts';
 import { MESSAGES, type MessageKey } from './messages.ts';
-import { respond } from './site.ts';
+import { backSearch, readBack } from './review-queue.ts';
+import { readForm, respond } from './site.ts';
 
 /**
  * What every console page and action shares: who is signed in, the page's language and path, links
@@ -59,14 +60,36 @@ export const consolePage = (
 /** `?lang=<the page's language>`, to keep the language across links and redirects. */
 export const langQuery = (request: HttpRequest): string => `?lang=${request.lang}`;
 
-/** A message page with its own title and message. */
+/**
+ * The way back from a message page: to the review queue view a decision came from (filters and page
+ * kept), to the campaign's page from its other pages, else to the campaign list; none before sign-in.
+ */
+const backLinkOf = (request: HttpRequest): BackLink | undefined => {
+  if (!signedInUsers.has(request)) return undefined;
+  const id = request.params.campaignId;
+  if (id === undefined || !Id.safeParse(id).success)
+    return { href: `/console${langQuery(request)}`, label: { zh: '返回督查活动列表', en: 'Back to the campaigns' } };
+  const base = `/console/campaigns/${encodeURIComponent(id)}`;
+  if (/\/review(\/|$)/.test(request.event.rawPath)) {
+    const fields = request.method === 'POST' ? readForm(request) : undefined;
+    const back = fields !== undefined && typeof fields !== 'string' ? readBack(fields.back) : {};
+    return {
+      href: `${base}/review${backSearch(request.lang, back)}`,
+      label: { zh: '返回审核答卷', en: 'Back to the review queue' },
+    };
+  }
+  return { href: `${base}${langQuery(request)}`, label: { zh: '返回活动进度', en: 'Back to the campaign' } };
+};
+
+/** A message page with its own title and message, and the way back to where the user was. */
 export const answerMessagePage = (
   request: HttpRequest,
   status: number,
   title: LocalizedText,
   message: LocalizedText,
   options?: ResponseOptions,
-): HttpResult => respond.html(status, renderConsoleMessage(consolePage(request), title, message), options);
+): HttpResult =>
+  respond.html(status, renderConsoleMessage(consolePage(request), title, message, backLinkOf(request)), options);
 
 /** One of the console's message pages. */
 export const answerMessage = (

@@ -6,7 +6,6 @@ import { renderCampaignPage } from '../../core/render/console/campaign-page.ts';
 import type { HttpRequest, HttpResult } from '../../edge/http/types.ts';
 import { buildCampaignModel } from './campaign-model.ts';
 import {
-  answerMessage,
   answerMessagePage,
   type CampaignContext,
   type CampaignHandler,
@@ -14,7 +13,7 @@ import {
   langQuery,
   type Session,
 } from './context.ts';
-import { CONTROL_REFUSALS, DEADLINE_ISSUES, deadlineProblem, NOT_EXTENDED, TITLES } from './messages.ts';
+import { CONTROL_REFUSALS, DEADLINE_ISSUES, deadlineProblem, MESSAGES, NOT_EXTENDED, TITLES } from './messages.ts';
 import { campaignPorts } from './ports.ts';
 import { readForm, respond } from './site.ts';
 
@@ -77,7 +76,20 @@ export const controlCampaignBy =
   async (request, session, campaign) => {
     const at = session.now();
     requireMay(session.user, action);
-    if (action === 'close' && !isCloseConfirmed(request)) return answerMessage(request, 400, 'notClosed');
+    if (action === 'close' && !isCloseConfirmed(request)) {
+      // The campaign page again, the message beside the box that was left unticked.
+      const model = await buildCampaignModel(campaign.meta, session.user);
+      return respond.html(
+        400,
+        renderCampaignPage(
+          { ...consolePage(request, { error: MESSAGES.notClosed[0] }), path: campaign.base },
+          {
+            ...model,
+            closeError: MESSAGES.notClosed[1],
+          },
+        ),
+      );
+    }
     let deadline: string | undefined;
     if (action === 'extend') {
       const read = await readDeadline(request, session, campaign);

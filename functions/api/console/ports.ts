@@ -18,6 +18,7 @@ export const campaignPorts = {
 /** The real adapters of a review decision: besides the reviews and the audit log, what a returned response's email needs. */
 export const reviewPorts: ReviewPorts = {
   reviews: store.reviews,
+  queue: store.reviewQueue,
   audit: store.audit,
   rosters: store.rosters,
   mail: store.mail,

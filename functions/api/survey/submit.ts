@@ -46,6 +46,23 @@ export const submitSurvey = async (request: HttpRequest): Promise<HttpResult> =>
     submittedAt: now.toISOString(),
     ...measureSecondsSpent(body.input.openedAt, now),
   });
+  // Listed in the review queue (core/findings/review-queue.ts) from the response as stored: a retried
+  // submission lists it again, the same, so a failure between the two writes is repaired by the retry.
+  const listed = saved.duplicate
+    ? await store.responses.getLatestResponse(token)
+    : {
+        campaignId: token.campaignId,
+        assignmentId: token.id,
+        supervisorId: token.supervisorId,
+        centerId: token.centerId,
+        activity: token.activity,
+        version: saved.version,
+        answers: answers.answers,
+        ...(problems.problems ? { problems: problems.problems } : {}),
+        submittedAt: now.toISOString(),
+        ...measureSecondsSpent(body.input.openedAt, now),
+      };
+  if (listed) await store.reviewQueue.indexResponse(ctx.questionnaire, listed, ctx.center);
   // The draft stays: the page shows a draft only when it is newer than the latest submission.
   // Counting the first answer, and waking the workflow after the last one, follow from the table's
   // stream (`count-answers.ts`): a submission is this one write.

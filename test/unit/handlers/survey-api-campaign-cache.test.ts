@@ -1,5 +1,11 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchWriteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -49,6 +55,8 @@ beforeEach(() => {
   sfn.reset();
   ddb.on(GetCommand).resolves({});
   ddb.on(QueryCommand).resolves({ Items: [] });
+  // The review queue's entries of each submission.
+  ddb.on(BatchWriteCommand).resolves({});
   ddb
     .on(GetCommand, { Key: { PK: `TOKEN#${hashToken(token)}`, SK: 'TOKEN' } })
     .resolves({ Item: tokenItemOf(def, token) });
@@ -60,7 +68,7 @@ afterEach(() => {
 });
 
 describe('the campaign status a survey container keeps', () => {
-  it('is read once for the submissions within its cache time, so an edit costs one write', async () => {
+  it('is read once for the submissions within its cache time, so an edit costs one write of the response (and its queue entries)', async () => {
     // Prepare
     ddb.on(GetCommand, { Key: metaKey }).resolves({ Item: meta('open') });
     // Act

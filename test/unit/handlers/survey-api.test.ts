@@ -1,7 +1,14 @@
 import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchWriteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -79,6 +86,7 @@ beforeEach(() => {
   sfn.reset();
   ddb.on(GetCommand).resolves({});
   ddb.on(QueryCommand).resolves({ Items: [] });
+  ddb.on(BatchWriteCommand).resolves({});
 });
 afterEach(() => {
   ddb.reset();
@@ -136,6 +144,21 @@ describe('POST /s/{token}', () => {
       }),
     });
     expect(writes()).toHaveLength(1);
+    // Then listed in the review queue, pending, under its four keys.
+    const listed = ddb
+      .commandCalls(BatchWriteCommand)
+      .flatMap((c) => Object.values(c.args[0].input.RequestItems ?? {}).flat());
+    expect(listed.map((r) => r.PutRequest?.Item?.SK).sort()).toEqual([
+      'A#0n#C1#A1',
+      expect.stringMatching(/^C#C1#A1$/),
+      expect.stringMatching(/^D#.+#0n#C1#A1$/),
+      'P#S1#A1',
+    ]);
+    expect(listed[0]?.PutRequest?.Item).toMatchObject({
+      PK: `CAMPAIGN#${def.campaign.id}#QUEUE`,
+      status: 'pending',
+      version: 1,
+    });
   });
 
   it('answers an edit with the version after the one it replaced', async () => {

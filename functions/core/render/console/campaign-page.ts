@@ -11,6 +11,11 @@ import {
   formatUsd,
 } from '../../campaign/aws-cost.ts';
 import { hasResults } from '../../campaign/lifecycle.ts';
+import {
+  RECTIFICATION_STATUS_LABELS,
+  RECTIFICATION_STATUSES,
+  type RectificationStatus,
+} from '../../findings/rectification.ts';
 import type { ReviewStatus } from '../../findings/review.ts';
 import { escapeHtml, formatBeijingTime, type Lang, LEVEL_LABELS } from '../../i18n.ts';
 import type { CampaignStatus, CenterLevel, LocalizedText } from '../../model.ts';
@@ -42,6 +47,13 @@ export interface NonResponder {
   centers: string[];
 }
 
+/** A campaign's rectification items (its findings) by shown status, in all and by district. */
+export interface RectificationCounts {
+  total: number;
+  byStatus: Record<RectificationStatus, number>;
+  byDistrict: { label: string; total: number; byStatus: Record<RectificationStatus, number> }[];
+}
+
 /** What the campaign page shows. */
 export interface CampaignPageModel {
   id: string;
@@ -58,6 +70,10 @@ export interface CampaignPageModel {
   byLevel: (ProgressGroup & { level: CenterLevel })[];
   nonResponders: NonResponder[];
   review: Record<ReviewStatus, number> & { flagged: number };
+  /** The rectification of the problems this campaign found, once it published them. */
+  rectification?: RectificationCounts;
+  /** A close refused for its confirmation left unticked: said beside the box. */
+  closeError?: LocalizedText;
   /** What the campaign would cost on AWS, when the embedded cloud counted its usage; none on AWS. */
   cost?: CostEstimate;
   /** The evidence ZIP card, for those who may export the photos. */
@@ -80,8 +96,8 @@ const renderActions = (lang: Lang, base: string, m: CampaignPageModel) => {
   const q = `?lang=${lang}`;
   return `<section class="card" aria-labelledby="h-actions"><h2 id="h-actions">${say(lang, '操作', 'Actions')}</h2>
 <form method="post" action="${base}/remind${q}"><p class="muted">${say(lang, `向 ${m.nonResponders.length} 位未答监督员发送提醒邮件。`, `Email a reminder to the ${m.nonResponders.length} supervisors yet to answer.`)}</p><button type="submit"${m.nonResponders.length === 0 ? ' disabled' : ''}>${say(lang, '立即提醒', 'Remind now')}</button></form>
-<form method="post" action="${base}/extend${q}"><label for="deadline">${say(lang, '新的截止时间（北京时间）', 'New deadline (Beijing time)')}</label>${m.deadlineError ? `<p class="error" id="deadline-error">${showText(m.deadlineError.message, lang)}</p>` : ''}<input id="deadline" name="deadline" type="datetime-local" required value="${escapeHtml(m.deadlineError ? m.deadlineError.value : toBeijingLocal(m.deadline))}"${m.deadlineError ? ' aria-invalid="true" aria-describedby="deadline-error"' : ''}><p><button class="secondary" type="submit">${say(lang, '更改截止时间', 'Move the deadline')}</button></p></form>
-<form method="post" action="${base}/close${q}"><label><input type="checkbox" name="confirm" value="yes" required> ${say(lang, '确认现在截止：停止收集答卷并开始评分', 'Close now: stop collecting and start scoring')}</label><p><button class="danger" type="submit">${say(lang, '立即截止', 'Close now')}</button></p></form></section>`;
+<form method="post" action="${base}/extend${q}"><label for="deadline">${say(lang, '新的截止时间（北京时间）', 'New deadline (Beijing time)')}</label>${m.deadlineError ? `<p class="error" id="deadline-error">${showText(m.deadlineError.message, lang)}</p>` : ''}<input id="deadline" name="deadline" type="datetime-local" required data-invalid="${say(lang, '请填写新的截止日期和时间。', 'Enter the new deadline, date and time.')}" value="${escapeHtml(m.deadlineError ? m.deadlineError.value : toBeijingLocal(m.deadline))}"${m.deadlineError ? ' aria-invalid="true" aria-describedby="deadline-error"' : ''}><p><button class="secondary" type="submit">${say(lang, '更改截止时间', 'Move the deadline')}</button></p></form>
+<form method="post" action="${base}/close${q}">${m.closeError ? `<p class="field-error" id="confirm-error">${showText(m.closeError, lang)}</p>` : ''}<label><input type="checkbox" name="confirm" value="yes" required data-invalid="${say(lang, '请先勾选此项，确认现在截止。', 'Tick this box to confirm closing now.')}"${m.closeError ? ' aria-invalid="true" aria-describedby="confirm-error"' : ''}> ${say(lang, '确认现在截止：停止收集答卷并开始评分', 'Close now: stop collecting and start scoring')}</label><p><button class="danger" type="submit">${say(lang, '立即截止', 'Close now')}</button></p></form></section>`;
 };
 
 const COST_SERVICE_LABELS: Readonly<Record<CostService, LocalizedText>> = {
@@ -103,6 +119,25 @@ ${COST_SERVICES.map((s) => `<tr><td>${showText(COST_SERVICE_LABELS[s], lang)}</t
 <tr><th scope="row">${say(lang, '合计', 'Total')}</th><td class="num">${escapeHtml(formatUsd(cost.total))}</td></tr></tbody></table>
 ${notes.map((line) => `<p class="muted">${escapeHtml(line)}</p>`).join('\n')}
 <p class="muted">${say(lang, '在嵌入式云上计量：同样的运行在 AWS 上的按需费用。', 'Measured on the embedded cloud: what the same run costs on AWS on demand.')}</p></section>`;
+};
+
+/** The rectification of the campaign's findings: by status, then by district. */
+const renderRectification = (lang: Lang, r: RectificationCounts) => {
+  const head = RECTIFICATION_STATUSES.map(
+    (s) => `<th scope="col" class="num">${showText(RECTIFICATION_STATUS_LABELS[s], lang)}</th>`,
+  ).join('');
+  const cells = (counts: Record<RectificationStatus, number>) =>
+    RECTIFICATION_STATUSES.map((s) =>
+      renderCell(showText(RECTIFICATION_STATUS_LABELS[s], lang), String(counts[s]), 'num'),
+    ).join('');
+  return `<section class="card" aria-labelledby="h-rect"><h2 id="h-rect">${say(lang, '整改情况', 'Rectification')} (${r.total})</h2>
+${
+  r.total === 0
+    ? `<p>${say(lang, '本次督查的问题尚未形成整改事项。', 'No rectification items from this campaign yet.')}</p>`
+    : `<table class="wide"><thead><tr><th scope="col">${say(lang, '区', 'District')}</th><th scope="col" class="num">${say(lang, '合计', 'Total')}</th>${head}</tr></thead><tbody>
+<tr><th scope="row">${say(lang, '全部', 'All')}</th>${renderCell(say(lang, '合计', 'Total'), String(r.total), 'num')}${cells(r.byStatus)}</tr>
+${r.byDistrict.map((d) => `<tr><td>${escapeHtml(d.label)}</td>${renderCell(say(lang, '合计', 'Total'), String(d.total), 'num')}${cells(d.byStatus)}</tr>`).join('\n')}</tbody></table>`
+}</section>`;
 };
 
 /** Live progress of one campaign by district and level, its non-responders and its review counts. */
@@ -140,6 +175,6 @@ ${
     ? `<p>${say(c.lang, '全部已答。', 'Everyone has answered.')}</p>`
     : `<table class="wide"><thead><tr><th scope="col">${say(c.lang, '监督员', 'Supervisor')}</th><th scope="col" class="num">${say(c.lang, '未答', 'Unanswered')}</th><th scope="col">${say(c.lang, '场所', 'Centers')}</th></tr></thead><tbody>
 ${m.nonResponders.map((n) => `<tr><td>${escapeHtml(n.name)} <span class="muted">${escapeHtml(n.supervisorId)}</span></td>${renderCell(say(c.lang, '未答', 'Unanswered'), String(n.unanswered), 'num')}${renderCell(say(c.lang, '场所', 'Centers'), n.centers.map(escapeHtml).join('、'))}</tr>`).join('\n')}</tbody></table>`
-}</section>${m.evidenceExport ? `\n${renderEvidenceExportCard(c.lang, m.evidenceExport)}` : ''}${m.cost ? `\n${renderCostSection(c.lang, m.cost)}` : ''}`,
+}</section>${m.rectification && m.rectification.total > 0 ? `\n${renderRectification(c.lang, m.rectification)}` : ''}${m.evidenceExport ? `\n${renderEvidenceExportCard(c.lang, m.evidenceExport)}` : ''}${m.cost ? `\n${renderCostSection(c.lang, m.cost)}` : ''}`,
   );
 };

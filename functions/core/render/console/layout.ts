@@ -26,7 +26,20 @@ button.secondary{background:#fff;color:#0b4f8a}button:disabled{background:#dde3e
 .notice{background:#e7f3ff;border-left:4px solid #0b4f8a;padding:8px 12px;margin:0 0 16px}.error{background:#fde2e1;border-left:4px solid #a4261b;padding:8px 12px;margin:0 0 16px}
 .chart{display:block;width:100%;max-width:440px;height:auto;margin:8px 0}@media (min-width:900px){.figure{display:grid;grid-template-columns:440px minmax(0,1fr);gap:8px 32px;align-items:start}}.filters{display:flex;flex-wrap:wrap;gap:4px 12px;align-items:center;margin:0 0 8px}.filters label{margin:0}.filters select{width:auto}.pager{display:flex;gap:24px;margin:12px 0}h3{font-size:16px;margin:16px 0 4px}.muted{color:#5b6875;font-size:14px}nav.tabs a{margin-right:16px}dl.answers{display:grid;grid-template-columns:minmax(8em,40%) 1fr;gap:2px 12px;margin:8px 0}dl.answers dt{color:#44515f}dl.answers dd{margin:0}
 @media (max-width:640px){table.wide thead{display:none}table.wide tr{display:block;border-bottom:1px solid #dde3ea;padding:8px 0}table.wide td{display:block;border:0;padding:2px 8px}table.wide td.num{text-align:left}table.wide td[data-label]::before{content:attr(data-label);display:inline-block;min-width:7em;margin-right:8px;font-size:14px;color:#44515f}}
-:focus-visible{outline:3px solid #f0a500;outline-offset:2px}`;
+:focus-visible{outline:3px solid #f0a500;outline-offset:2px}
+form.filters{display:grid;grid-template-columns:repeat(auto-fill,minmax(160px,1fr));gap:0 12px;align-items:end}form.filters label{margin-top:4px}
+nav.pager{display:flex;justify-content:space-between;gap:8px}p.field-error{color:#8a1c13;font-weight:600;margin:4px 0}`;
+
+/**
+ * The console's one script, inline and allowed by its hash: the browser's own messages for a field left
+ * empty say what the page says, in the page's language (`data-invalid` on the field), and a return or
+ * rejection asks for its comment before it is sent (`data-needs-comment` on the button). Without it the
+ * server checks the same and shows the page again with the message beside the field.
+ */
+const SCRIPT = `(function(){var d=document;function clear(e){var t=e.target;if(t&&t.setCustomValidity)t.setCustomValidity('')}
+d.addEventListener('invalid',function(e){var t=e.target,m=t.getAttribute&&t.getAttribute('data-invalid');if(m&&t.validity.valueMissing)t.setCustomValidity(m)},true);
+d.addEventListener('input',clear,true);d.addEventListener('change',clear,true);
+d.addEventListener('click',function(e){var b=e.target&&e.target.closest&&e.target.closest('button[data-needs-comment]');if(!b||!b.form)return;var c=b.form.querySelector('textarea[name=comment]');if(c&&!c.value.trim()){c.setCustomValidity(b.getAttribute('data-needs-comment'));c.reportValidity();e.preventDefault()}},true)})();`;
 
 /** A CSP hash source of a text. */
 const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
@@ -35,6 +48,7 @@ const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text, 'u
 export const CONSOLE_CSP = [
   "default-src 'none'",
   `style-src ${sha256(STYLE)}`,
+  `script-src ${sha256(SCRIPT)}`,
   "img-src 'self' data:",
   "form-action 'self'",
   "frame-ancestors 'none'",
@@ -92,7 +106,7 @@ export const renderConsolePage = (c: ConsolePageContext, title: LocalizedText, b
     : '';
   return `<!doctype html>
 <html lang="${lang === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex"><link rel="icon" href="data:,">
-<title>${showText(title, lang)} · ${say(lang, '政务服务督查控制台', 'Supervision console')}</title><style>${STYLE}</style></head>
+<title>${showText(title, lang)} · ${say(lang, '政务服务督查控制台', 'Supervision console')}</title><style>${STYLE}</style><script>${SCRIPT}</script></head>
 <body><header><a href="/console${q}"><strong>${say(lang, '政务服务督查控制台', 'Supervision console')}</strong></a><span>${c.path === undefined ? '' : renderLanguageSwitch(c.path, lang)} ${who}</span></header>
 <main id="main"><h1>${showText(title, lang)}</h1>
 ${c.notice ? `<p class="notice" role="status">${showText(c.notice, lang)}</p>` : ''}${c.error ? `<p class="error" role="alert">${showText(c.error, lang)}</p>` : ''}
