@@ -89,7 +89,15 @@ export interface OperatorSettings {
   linkSecret: string;
   overrides: Record<string, string>;
   cognito: LocalCognito | undefined;
+  /** The stack, for the settings its functions get that handlers run here need too (the evidence bucket). */
+  model?: Pick<StackModel, 'functions'>;
 }
+
+/** `EVIDENCE_BUCKET` as the stack tells its functions, when it has an evidence bucket. */
+const evidenceBucketOf = (model: Pick<StackModel, 'functions'> | undefined): Record<string, string> => {
+  const bucket = model?.functions.find((f) => f.environment.EVIDENCE_BUCKET)?.environment.EVIDENCE_BUCKET;
+  return bucket ? { EVIDENCE_BUCKET: bucket } : {};
+};
 
 /**
  * Points this process (the operator: the CLI, the tests) at the embedded cloud through the standard
@@ -112,6 +120,8 @@ export const setOperatorEnvironment = (settings: OperatorSettings): void => {
     LINK_SECRET: settings.linkSecret,
     // For handlers a test runs in this process: the settings the stack's functions get.
     MAIL_CONCURRENCY: '1',
+    ...evidenceBucketOf(settings.model),
+    ...(gateway.urls.lambda ? { AWS_ENDPOINT_URL_LAMBDA: gateway.urls.lambda } : {}),
     ...settings.overrides,
   });
   const consoleEnvironment = {

@@ -161,7 +161,7 @@ export const startEmbeddedCloud = async (options: EmbeddedCloudOptions = {}): Pr
     // Before the functions shut down: the photos already announced are checked.
     runtime.onClose(s3.settle);
     routes = buildRoutes(runtime, model, limiter);
-    setOperatorEnvironment({ gateway, apiUrl: api.url, linkSecret, overrides, cognito });
+    setOperatorEnvironment({ gateway, apiUrl: api.url, linkSecret, overrides, cognito, model });
     await createTable(dynamo.url, model.table, REGION);
     const usage = startUsageFlush(meter, dynamo.url, REGION, TABLE);
     runtime.onClose(usage.close);

@@ -57,6 +57,8 @@ interface Statement {
   leadingKeys?: string[];
   /** Other conditions as `StringEquals` key → allowed values. */
   equals: Record<string, string[]>;
+  /** `StringLike` conditions (an S3 listing's `s3:prefix`) as key → allowed patterns. */
+  likes: Record<string, string[]>;
 }
 
 /** The Allow statements of a function's policies, in the subset of IAM the stack writes. */
@@ -67,11 +69,13 @@ const statementsOf = (spec: FunctionSpec): Statement[] => {
       if (raw.Effect !== 'Allow') continue;
       const condition = (raw.Condition ?? {}) as Record<string, Record<string, unknown>>;
       const equals: Record<string, string[]> = {};
+      const likes: Record<string, string[]> = {};
       let leadingKeys: string[] | undefined;
       for (const [operator, keys] of Object.entries(condition)) {
         for (const [key, values] of Object.entries(keys)) {
           if (operator === 'ForAllValues:StringLike' && key === LEADING_KEYS) leadingKeys = list(values);
           else if (operator === 'StringEquals') equals[key] = list(values);
+          else if (operator === 'StringLike') likes[key] = list(values);
           else throw new Error(`grant coverage cannot judge the condition ${operator} ${key} of ${spec.name}'s policy`);
         }
       }
@@ -81,6 +85,7 @@ const statementsOf = (spec: FunctionSpec): Statement[] => {
         resources: list(raw.Resource),
         leadingKeys,
         equals,
+        likes,
       });
     }
   }
@@ -98,6 +103,10 @@ const allows = (
   for (const [key, values] of Object.entries(statement.equals)) {
     const actual = call.context[key];
     if (typeof actual !== 'string' || !values.includes(actual)) return false;
+  }
+  for (const [key, patterns] of Object.entries(statement.likes)) {
+    const actual = call.context[key];
+    if (typeof actual !== 'string' || !patterns.some((p) => like(p, actual))) return false;
   }
   let patterns = statement.leadingKeys;
   if (without && like(without.action, call.action)) {

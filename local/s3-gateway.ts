@@ -119,17 +119,33 @@ const forward = (
   delete headers.authorization;
   // The body was read whole: it goes on with its length, not in chunks.
   delete headers['transfer-encoding'];
-  const forwarded = request(
-    { host: upstream.hostname, port: upstream.port, method: req.method, path: `${url.pathname}${url.search}`, headers },
-    (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-      answer.on('error', () => res.destroy());
-    },
-  );
-  forwarded.on('error', (error) => {
-    options.log?.(`s3: forwarding ${req.method} ${url.pathname} failed: ${String(error)}`);
-    res.destroy();
-  });
-  forwarded.end(body);
+  const send = (retried: boolean) => {
+    let answered = false;
+    const forwarded = request(
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        method: req.method,
+        path: `${url.pathname}${url.search}`,
+        headers,
+        // A retry goes on a connection of its own: the reused one was closed under it.
+        ...(retried ? { agent: false } : {}),
+      },
+      (answer) => {
+        answered = true;
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+        answer.on('error', () => res.destroy());
+      },
+    );
+    forwarded.on('error', (error: NodeJS.ErrnoException) => {
+      // s3rver may close an idle kept-alive connection just as it is reused; the body is held whole, so
+      // the request is sent once more before anything was answered (S3 writes are by key: no double).
+      if (!answered && !retried && error.code === 'ECONNRESET') return send(true);
+      options.log?.(`s3: forwarding ${req.method} ${url.pathname} failed: ${String(error)}`);
+      res.destroy();
+    });
+    forwarded.end(body);
+  };
+  send(false);
 };

@@ -485,17 +485,4 @@ export const Assignment = z.object({
 });
 export type Assignment = z.infer<typeof Assignment>;
 
-/** Campaign lifecycle. */
-export const CAMPAIGN_STATUSES = [
-  'draft',
-  'open',
-  'closed',
-  'reviewing',
-  'fact-checking',
-  'scored',
-  'awaiting-sign-off',
-  'published',
-  'failed',
-] as const;
-/** One of the campaign statuses. */
-export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
+export { CAMPAIGN_STATUSES, type CampaignStatus } from './campaign/statuses.ts';

@@ -49,7 +49,14 @@ export const attachPhoto = async (url: string, problem: number): Promise<{ photo
   for (const [name, value] of Object.entries(slot.upload.fields)) form.append(name, value);
   form.append('Content-Type', 'image/jpeg');
   form.append('file', new Blob([new Uint8Array(await phonePicture())], { type: 'image/jpeg' }), 'IMG_0001.jpg');
-  const posted = await fetch(slot.upload.url, { method: 'POST', body: form, signal: AbortSignal.timeout(15_000) });
-  await posted.arrayBuffer();
-  return { photoId: slot.photo.photoId, status: posted.status };
+  // As a phone on a poor connection does: the slot's POST is sent again once if the first went unanswered.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const posted = await fetch(slot.upload.url, { method: 'POST', body: form, signal: AbortSignal.timeout(20_000) });
+      await posted.arrayBuffer();
+      return { photoId: slot.photo.photoId, status: posted.status };
+    } catch (error) {
+      if (attempt >= 2) throw error;
+    }
+  }
 };

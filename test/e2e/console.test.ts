@@ -363,7 +363,7 @@ describe('the organizer console in a browser', { timeout: 180_000 }, () => {
 
     // Assess
     expect(queuePage).toEqual([]);
-    expect(browserMessage).toBe('退回或作废时请填写意见，告诉督查员原因。');
+    expect(browserMessage).toBe('退回或作废时请填写意见，告诉监督员原因。');
     expect(postedByClick).toBe(0);
     expect(withoutComment.status()).toBe(400);
     expect(refusal).toContain('退回修改或作废时须填写意见');
