@@ -33,9 +33,11 @@ export interface ClientRateLimit {
  * starve the API's shared throttle.
  */
 export const CLIENT_RATE_LIMITS: readonly ClientRateLimit[] = [
+  // A sign-in is two posts for the roles with an authenticator (password, code) and four at a first
+  // sign-in (new password, set-up): 40 is twenty sign-ins. Guessing is held per username by the lockout.
   {
     name: 'ConsoleSignIn',
-    limit: 20,
+    limit: 40,
     windowSeconds: 300,
     pathPrefixes: ['/console/sign-in', '/console/mfa', '/console/new-password'],
     methods: ['POST'],
