@@ -1,4 +1,5 @@
 import { crc32, deflateRawSync } from 'node:zlib';
+import { DEFLATED, dosDateTime, MAX_UINT32, STORED, UTF8_NAMES, VERSION } from './zip.ts';
 
 /**
  * A ZIP archive written entry by entry, for archives too large to hold in memory: each call returns the
@@ -8,12 +9,7 @@ import { crc32, deflateRawSync } from 'node:zlib';
  * entry stays below 4 GB.
  */
 
-const MAX_UINT32 = 0xffffffff;
 const MAX_UINT16 = 0xffff;
-const UTF8_NAMES = 0x0800;
-const STORED = 0;
-const DEFLATED = 8;
-const VERSION = 20;
 const VERSION_ZIP64 = 45;
 /**
  * "Made by" Unix: unzip tools then take names as the bytes they are (UTF-8, bit 11 set) instead of
@@ -21,19 +17,6 @@ const VERSION_ZIP64 = 45;
  */
 const MADE_BY_UNIX = 3 << 8;
 const FILE_MODE = 0o100644;
-
-const FIRST_DOS_TIME = Date.UTC(1980, 0, 1);
-const LAST_DOS_TIME = Date.UTC(2107, 11, 31, 23, 59, 58);
-
-/** An MS-DOS date and time in UTC (two-second precision, clamped to 1980–2107). */
-const dosDateTime = (at: Date): { date: number; time: number } => {
-  if (Number.isNaN(at.getTime())) throw new RangeError('a ZIP entry needs a valid modification time');
-  const t = new Date(Math.min(LAST_DOS_TIME, Math.max(FIRST_DOS_TIME, at.getTime())));
-  return {
-    date: ((t.getUTCFullYear() - 1980) << 9) | ((t.getUTCMonth() + 1) << 5) | t.getUTCDate(),
-    time: (t.getUTCHours() << 11) | (t.getUTCMinutes() << 5) | (t.getUTCSeconds() >> 1),
-  };
-};
 
 interface CentralRecord {
   name: Uint8Array;

@@ -7,18 +7,19 @@ export interface ZipEntry {
 }
 
 // The classic (non-ZIP64) format: 32-bit sizes and offsets, at most 65,535 entries.
-const MAX_UINT32 = 0xffffffff;
+/** Format constants shared with the streaming writer (zip-stream.ts). */
+export const MAX_UINT32 = 0xffffffff;
 const MAX_ENTRIES = 0xffff;
-const UTF8_NAMES = 0x0800;
-const STORED = 0;
-const DEFLATED = 8;
-const VERSION = 20;
+export const UTF8_NAMES = 0x0800;
+export const STORED = 0;
+export const DEFLATED = 8;
+export const VERSION = 20;
 
 const FIRST_DOS_TIME = Date.UTC(1980, 0, 1);
 const LAST_DOS_TIME = Date.UTC(2107, 11, 31, 23, 59, 58);
 
 /** An MS-DOS date and time (two-second precision, 1980–2107), read in UTC so the archive does not depend on the machine's zone. */
-const dosDateTime = (at: Date): { date: number; time: number } => {
+export const dosDateTime = (at: Date): { date: number; time: number } => {
   if (Number.isNaN(at.getTime())) throw new RangeError('a ZIP entry needs a valid modification time');
   const t = new Date(Math.min(LAST_DOS_TIME, Math.max(FIRST_DOS_TIME, at.getTime())));
   return {
