@@ -19,6 +19,7 @@ import { runSimulation, runUnsafeSimulation } from '@cloud-copilot/iam-simulate'
 import { type Authorization, authorizationsOf, type Service } from './iam-authorizations.ts';
 import { handleLambdaCall, type InvokeFunction } from './lambda-gateway.ts';
 import { listen } from './listen.ts';
+import { readBody } from './read-body.ts';
 import { handleS3Call } from './s3-gateway.ts';
 import type { FunctionSpec, StackModel } from './stack-model.ts';
 
@@ -71,14 +72,6 @@ export interface IamGateway {
   denied: () => AuthorizedCall[];
   close: () => Promise<void>;
 }
-
-const readBody = (req: IncomingMessage): Promise<Buffer> =>
-  new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 
 const accessKeyOf = (req: IncomingMessage): string | undefined =>
   /Credential=([^/,\s]+)\//.exec(String(req.headers.authorization ?? ''))?.[1];

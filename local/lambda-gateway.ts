@@ -7,6 +7,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Caller } from './iam-gateway.ts';
+import { readBody } from './read-body.ts';
 import type { Authorize } from './s3-gateway.ts';
 import type { FunctionSpec, StackModel } from './stack-model.ts';
 
@@ -38,14 +39,6 @@ const answer = (res: ServerResponse, status: number, body: unknown, headers: Rec
 
 const error = (res: ServerResponse, status: number, type: string, message: string) =>
   answer(res, status, { Type: 'User', message, Message: message }, { 'x-amzn-errortype': type });
-
-const readBody = (req: IncomingMessage): Promise<Buffer> =>
-  new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 
 /** The payload as an event: JSON, as Lambda requires of an invocation's payload. */
 const eventOf = (body: Buffer): { event: unknown } | undefined => {

@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, request, type ServerResponse } from 'node:http';
 import type { Authorization } from './iam-authorizations.ts';
 import type { AuthorizedCall, IamGatewayOptions } from './iam-gateway.ts';
+import { readBody } from './read-body.ts';
 import {
   accessKeyOfS3,
   bucketAndKey,
@@ -23,14 +24,6 @@ import type { FunctionSpec } from './stack-model.ts';
 
 /** Decides one authorization of a function's call, as the gateway's IAM does for every service. */
 export type Authorize = (spec: FunctionSpec, authorization: Authorization) => Promise<AuthorizedCall>;
-
-const readBody = (req: IncomingMessage): Promise<Buffer> =>
-  new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 
 /** The CORS headers the bucket's rules give a browser's request from `origin`, for answers made here. */
 const corsFor = (options: IamGatewayOptions, bucket: string, origin: string | undefined): Record<string, string> => {
