@@ -21,11 +21,9 @@ export interface SignInChallenge {
   readonly userId: string;
 }
 
-/** The password is right, but the account must choose a new one before it may sign in. */
-export class PasswordChangeRequired extends Error implements SignInChallenge {
-  override name = 'PasswordChangeRequired';
-
-  /** Answers the challenge (`RespondToAuthChallenge` with `NEW_PASSWORD_REQUIRED`); short-lived. */
+/** A challenge Cognito asked for after a right password: its short-lived session and the user it names. */
+abstract class ChallengeRequired extends Error implements SignInChallenge {
+  /** Answers the challenge (`RespondToAuthChallenge`); short-lived. */
   public readonly session: string | undefined;
   /** The user the challenge names, to be sent back as `USERNAME`. */
   public readonly userId: string;
@@ -37,20 +35,14 @@ export class PasswordChangeRequired extends Error implements SignInChallenge {
   }
 }
 
-/** The password is right and the account has an authenticator app: its current 6-digit code is needed. */
-export class MfaCodeRequired extends Error implements SignInChallenge {
+/** The password is right, but the account must choose a new one (`NEW_PASSWORD_REQUIRED`) before it may sign in. */
+export class PasswordChangeRequired extends ChallengeRequired {
+  override name = 'PasswordChangeRequired';
+}
+
+/** The password is right and the account has an authenticator app (`SOFTWARE_TOKEN_MFA`): its current code is needed. */
+export class MfaCodeRequired extends ChallengeRequired {
   override name = 'MfaCodeRequired';
-
-  /** Answers the challenge (`RespondToAuthChallenge` with `SOFTWARE_TOKEN_MFA`); short-lived. */
-  public readonly session: string | undefined;
-  /** The user the challenge names, to be sent back as `USERNAME`. */
-  public readonly userId: string;
-
-  public constructor(message: string, challenge: SignInChallenge, options?: ErrorOptions) {
-    super(message, options);
-    this.session = challenge.session;
-    this.userId = challenge.userId;
-  }
 }
 
 /** The authenticator code was wrong or no longer current; the challenge may be answered again. */
