@@ -2,6 +2,9 @@
  * How every Lambda is bundled, shared by the CDK construct and `npm run bench -- bundles` so the
  * measured bundles are the deployed ones.
  */
+
+import type { BuildOptions } from 'esbuild';
+
 export const BUNDLE = {
   format: 'esm',
   target: 'node22',
@@ -17,3 +20,15 @@ export const BUNDLE = {
    */
   external: ['@aws-sdk/*', '@smithy/*'],
 } as const;
+
+/** esbuild's options as the CDK stack bundles a function, for those who bundle alike (the benches, the embedded cloud). */
+export const STACK_ESBUILD_OPTIONS: BuildOptions = {
+  bundle: true,
+  platform: 'node',
+  format: BUNDLE.format,
+  target: BUNDLE.target,
+  mainFields: [...BUNDLE.mainFields],
+  minify: BUNDLE.minify,
+  banner: { js: BUNDLE.banner },
+  external: [...BUNDLE.external],
+};

@@ -5,6 +5,7 @@ import type { EmbeddedCloudOptions } from './cloud.ts';
 import type { CloudRuntime } from './cloud-runtime.ts';
 import { REGION, SENDER, SYNTHESIZED_SEND_RATE, TABLE } from './cloud-settings.ts';
 import type { LocalCognito } from './cognito.ts';
+import { bundleFunctions } from './function-bundles.ts';
 import type { LocalRoute } from './http-api.ts';
 import type { IamGateway } from './iam-gateway.ts';
 import { LocalLambdaFunction } from './lambda-runtime.ts';
@@ -44,15 +45,20 @@ export const localEndpoints = (gateway: IamGateway, cognito: LocalCognito | unde
 
 /**
  * Creates every function of the stack with the template's environment (the `overrides` it sets replaced)
- * plus the local endpoints; each invocation is metered. They are shut down at close.
+ * plus the local endpoints, each run from the bundle the stack deploys (or from its `sources`); each
+ * invocation is metered. They are shut down at close.
  */
-export const startFunctions = (
+export const startFunctions = async (
   runtime: CloudRuntime,
-  model: StackModel,
-  environments: { overrides: Record<string, string>; endpoints: Record<string, string> },
+  model: Pick<StackModel, 'functions'>,
+  environments: { overrides: Record<string, string>; endpoints: Record<string, string>; sources?: boolean },
   meter: UsageMeter,
-): void => {
-  for (const spec of model.functions) {
+): Promise<void> => {
+  const bundles = environments.sources
+    ? new Map<string, string>()
+    : await bundleFunctions(model.functions.filter((f) => !f.entry).map((f) => f.name));
+  for (const declared of model.functions) {
+    const spec = { ...declared, entry: declared.entry ?? bundles.get(declared.name) };
     const environment = { ...spec.environment };
     for (const [name, value] of Object.entries(environments.overrides))
       if (name in environment) environment[name] = value;

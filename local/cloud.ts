@@ -13,10 +13,17 @@ import { ACCOUNT, REGION, SENDER, STACK_NAME, SYNTHESIZED_SEND_RATE, TABLE } fro
 import { type ConsoleAccount, type LocalCognito, startLocalCognito } from './cognito.ts';
 import { createTable, startDynamoDbThread } from './dynamodb-thread.ts';
 import type { FaultProxy } from './fault-proxy.ts';
+import { bundleFunctions, handlerNamesOf } from './function-bundles.ts';
 import { type LocalRoute, startHttpApi } from './http-api.ts';
 import type { AuthorizedCall } from './iam-gateway.ts';
 import { startLocalSes } from './ses-server.ts';
-import { readStackModel, type StackModel, type StreamMappingSpec, synthesizeStacks } from './stack-model.ts';
+import {
+  readStackModel,
+  type StackModel,
+  type StreamMappingSpec,
+  type SynthesizedApp,
+  synthesizeStacks,
+} from './stack-model.ts';
 import type { LocalStepFunctions } from './step-functions/runner.ts';
 import type { LocalEventSourceMapping } from './table-stream.ts';
 import type { Template } from './template-resolver.ts';
@@ -100,11 +107,23 @@ export interface EmbeddedCloudOptions {
    * state may fail (a timeout) while its function still runs, and tests wait for the function itself.
    */
   onTaskInvoked?: (invocation: { name: string; event: unknown; outcome: Promise<unknown> }) => void;
+  /**
+   * Runs each function from its sources (Node strips the types) instead of the bundle the stack deploys:
+   * slower to start, for stepping through a handler. @default false
+   */
+  functionSources?: boolean;
 }
 
 /** Synthesizes the stack as every embedded cloud runs it, ahead of time (the test suite's global setup). */
-export const synthesizeLocalStacks = () =>
-  synthesizeStacks({ stackName: STACK_NAME, senderEmail: SENDER, maxSendRate: SYNTHESIZED_SEND_RATE });
+export const synthesizeLocalStacks = async (): Promise<SynthesizedApp> => {
+  const app = await synthesizeStacks({
+    stackName: STACK_NAME,
+    senderEmail: SENDER,
+    maxSendRate: SYNTHESIZED_SEND_RATE,
+  });
+  await bundleFunctions(handlerNamesOf(app.main));
+  return app;
+};
 
 /** The function ARN the local workflow uses for a handler name. */
 export const localFunctionArn = (name: string): string => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`;
@@ -157,7 +176,8 @@ export const startEmbeddedCloud = async (options: EmbeddedCloudOptions = {}): Pr
     };
     const gateway = await startGateway(runtime, { model, host, upstream, linkSecret, meter });
     const overrides = functionOverrides(options);
-    startFunctions(runtime, model, { overrides, endpoints: localEndpoints(gateway, cognito) }, meter);
+    const endpoints = localEndpoints(gateway, cognito);
+    await startFunctions(runtime, model, { overrides, endpoints, sources: options.functionSources }, meter);
     // Before the functions shut down: the photos already announced are checked.
     runtime.onClose(s3.settle);
     routes = buildRoutes(runtime, model, limiter);

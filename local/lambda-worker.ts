@@ -52,6 +52,8 @@ const data = workerData as LambdaWorkerData;
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 let handler: Handler;
+// A thread reads no NODE_OPTIONS: the stack's --enable-source-maps (traces that name the sources) is applied here.
+if (process.env.NODE_OPTIONS?.split(/\s+/).includes('--enable-source-maps')) process.setSourceMapsEnabled(true);
 try {
   const loaded = (await import(pathToFileURL(data.entry).href)) as { handler?: Handler };
   if (typeof loaded.handler !== 'function') throw new Error(`${data.entry} does not export a handler function`);
