@@ -70,11 +70,16 @@ export interface Columns {
   responses: number;
   centerResponses: Uint32Array;
   ignored: number;
+  /** Answers held. */
   size: number;
-  centerOf: Uint32Array;
-  raterOf: Uint32Array;
+  /** Per response counted (`responses` of them): its center, rater and activity slot. */
+  responseCenter: Uint32Array;
+  responseRater: Uint32Array;
+  responseActivity: Uint8Array;
+  /** The answers of response p are answerStart[p] .. answerStart[p + 1], in the order they were added. */
+  answerStart: Uint32Array;
+  /** Per answer: its indicator, raw value (see encodeAnswer) and 0–100 score (see scoreEncoded). */
   indicatorOf: Uint16Array;
-  activityOf: Uint8Array;
   raw: Float64Array;
   value: Float64Array;
 }

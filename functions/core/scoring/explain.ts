@@ -27,13 +27,17 @@ const answersByIndicator = (run: ScoringRun, c: number): HeldAnswer[][] => {
   for (let row = 0; row < r; row++) rowOf.set(run.rowRater[first + row] as number, row);
   const answersOf = cols.indicators.map(() => [] as HeldAnswer[]);
   for (let k = run.start[c] as number; k < (run.start[c + 1] as number); k++) {
-    const a = run.order[k] as number;
-    answersOf[cols.indicatorOf[a] as number]?.push({
-      row: rowOf.get(cols.raterOf[a] as number) ?? 0,
-      activity: cols.activityOf[a] as number,
-      raw: cols.raw[a] as number,
-      value: cols.value[a] as number,
-    });
+    const p = run.order[k] as number;
+    const row = rowOf.get(cols.responseRater[p] as number) ?? 0;
+    const activity = cols.responseActivity[p] as number;
+    for (let a = cols.answerStart[p] as number; a < (cols.answerStart[p + 1] as number); a++) {
+      answersOf[cols.indicatorOf[a] as number]?.push({
+        row,
+        activity,
+        raw: cols.raw[a] as number,
+        value: cols.value[a] as number,
+      });
+    }
   }
   return answersOf;
 };
