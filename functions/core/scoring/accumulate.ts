@@ -70,7 +70,6 @@ export class CenterScoreAccumulator {
   private answerStart = new Uint32Array(1);
   private indicatorOf = new Uint16Array(0);
   private raw = new Float64Array(0);
-  private value = new Float64Array(0);
 
   private readonly campaignId: string;
 
@@ -108,7 +107,6 @@ export class CenterScoreAccumulator {
     const capacity = Math.max(needed, Math.ceil(this.indicatorOf.length * 1.5), 1024);
     this.indicatorOf = resize(this.indicatorOf, new Uint16Array(capacity), this.size);
     this.raw = resize(this.raw, new Float64Array(capacity), this.size);
-    this.value = resize(this.value, new Float64Array(capacity), this.size);
   }
 
   /** Makes room for `needed` responses. */
@@ -157,7 +155,7 @@ export class CenterScoreAccumulator {
     const plan = this.plans[slot] as Indicator[];
     if (this.size + plan.length > this.indicatorOf.length) this.grow(this.size + plan.length);
     const answers = response.answers;
-    const { indicatorOf, raw, value } = this;
+    const { indicatorOf, raw } = this;
     let n = this.size;
     for (let k = 0; k < plan.length; k++) {
       const q = plan[k] as Indicator;
@@ -175,7 +173,6 @@ export class CenterScoreAccumulator {
       if (x === undefined) continue;
       indicatorOf[n] = q.index;
       raw[n] = x;
-      value[n] = scoreEncoded(q, x);
       n++;
     }
     this.size = n;
@@ -244,11 +241,12 @@ export class CenterScoreAccumulator {
     const nc = this.centers.length;
     const sums = new Float64Array(nc * ni);
     const counts = new Uint32Array(nc * ni);
-    const { responseCenter, answerStart, indicatorOf, value } = this;
+    const { responseCenter, answerStart, indicatorOf, raw, indicators } = this;
     for (let p = 0; p < this.responses; p++) {
       const at = (responseCenter[p] as number) * ni;
       for (let a = answerStart[p] as number; a < (answerStart[p + 1] as number); a++) {
-        const v = value[a] as number;
+        const q = indicators[indicatorOf[a] as number] as Indicator;
+        const v = scoreEncoded(q, raw[a] as number);
         if (Number.isNaN(v)) continue;
         const cell = at + (indicatorOf[a] as number);
         sums[cell] = (sums[cell] as number) + v;
@@ -296,7 +294,6 @@ export class CenterScoreAccumulator {
       answerStart: this.answerStart,
       indicatorOf: this.indicatorOf,
       raw: this.raw,
-      value: this.value,
     };
   }
 }

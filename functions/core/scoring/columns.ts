@@ -78,10 +78,9 @@ export interface Columns {
   responseActivity: Uint8Array;
   /** The answers of response p are answerStart[p] .. answerStart[p + 1], in the order they were added. */
   answerStart: Uint32Array;
-  /** Per answer: its indicator, raw value (see encodeAnswer) and 0–100 score (see scoreEncoded). */
+  /** Per answer: its indicator and raw value (see encodeAnswer; its 0–100 score is scoreEncoded of it). */
   indicatorOf: Uint16Array;
   raw: Float64Array;
-  value: Float64Array;
 }
 
 const KIND_CODES = { rating: RATING, number: NUMBER, yesno: YESNO, choice: CHOICE };

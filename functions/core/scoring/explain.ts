@@ -3,7 +3,7 @@
  * weight and share, and the dimensions, in the order they were computed.
  */
 import { ACTIVITIES } from '../model.ts';
-import { decodeAnswer, type Indicator } from './columns.ts';
+import { decodeAnswer, type Indicator, scoreEncoded } from './columns.ts';
 import { describeNormalization } from './normalize.ts';
 import { METHODOLOGY_VERSION } from './options.ts';
 import type { CenterExplanation, CenterScore, IndicatorExplanation } from './records.ts';
@@ -31,12 +31,9 @@ const answersByIndicator = (run: ScoringRun, c: number): HeldAnswer[][] => {
     const row = rowOf.get(cols.responseRater[p] as number) ?? 0;
     const activity = cols.responseActivity[p] as number;
     for (let a = cols.answerStart[p] as number; a < (cols.answerStart[p + 1] as number); a++) {
-      answersOf[cols.indicatorOf[a] as number]?.push({
-        row,
-        activity,
-        raw: cols.raw[a] as number,
-        value: cols.value[a] as number,
-      });
+      const i = cols.indicatorOf[a] as number;
+      const x = cols.raw[a] as number;
+      answersOf[i]?.push({ row, activity, raw: x, value: scoreEncoded(cols.indicators[i] as Indicator, x) });
     }
   }
   return answersOf;

@@ -4,7 +4,7 @@
  * of the raters' own scores that the interval needs.
  */
 import type { IntervalAlpha } from './agreement.ts';
-import type { Indicator } from './columns.ts';
+import { type Indicator, scoreEncoded } from './columns.ts';
 import { combineSorted, markAsked, rollUpAsked, type ScoringRun } from './run-state.ts';
 import { compareCodes } from './values.ts';
 
@@ -64,14 +64,15 @@ const indexRaters = (run: ScoringRun, first: number, last: number, local: Int32A
  */
 const sumRepeatedInOrder = (run: ScoringRun, first: number, last: number, local: Int32Array): void => {
   const { order, ni, sums, counts } = run;
-  const { responseRater, answerStart, indicatorOf, value } = run.cols;
+  const { responseRater, answerStart, indicatorOf, raw, indicators } = run.cols;
   const values = new Map<number, number[]>();
   for (let k = first; k < last; k++) {
     const p = order[k] as number;
     const at = (local[responseRater[p] as number] as number) * ni;
     for (let a = answerStart[p] as number; a < (answerStart[p + 1] as number); a++) {
-      const v = value[a] as number;
-      const cell = at + (indicatorOf[a] as number);
+      const i = indicatorOf[a] as number;
+      const v = scoreEncoded(indicators[i] as Indicator, raw[a] as number);
+      const cell = at + i;
       if (!Number.isNaN(v) && (counts[cell] as number) > 2) values.set(cell, [...(values.get(cell) ?? []), v]);
     }
   }
@@ -81,7 +82,7 @@ const sumRepeatedInOrder = (run: ScoringRun, first: number, last: number, local:
 /** Leaves in `sums` each of the r rows' value per indicator: a rater's answers averaged, NaN if none. */
 const averageRowValues = (run: ScoringRun, first: number, last: number, r: number, local: Int32Array): void => {
   const { order, ni, sums, counts } = run;
-  const { responseRater, answerStart, indicatorOf, value } = run.cols;
+  const { responseRater, answerStart, indicatorOf, raw, indicators } = run.cols;
   sums.fill(0, 0, r * ni);
   counts.fill(0, 0, r * ni);
   let repeated = false;
@@ -92,9 +93,10 @@ const averageRowValues = (run: ScoringRun, first: number, last: number, r: numbe
     if (a === end) continue;
     const at = (local[responseRater[p] as number] as number) * ni;
     for (; a < end; a++) {
-      const v = value[a] as number;
+      const i = indicatorOf[a] as number;
+      const v = scoreEncoded(indicators[i] as Indicator, raw[a] as number);
       if (Number.isNaN(v)) continue;
-      const cell = at + (indicatorOf[a] as number);
+      const cell = at + i;
       sums[cell] = (sums[cell] as number) + v;
       const n = (counts[cell] as number) + 1;
       counts[cell] = n;
