@@ -14,8 +14,9 @@ gc();
 const settled = rss();
 scoreFull(data);
 const afterFull = rss();
-// center, rater (4 + 4 bytes), indicator (2), activity (1), raw answer and score (8 + 8) per answer.
-const columns = responsesOf(data) * 17 * 27;
+// Per answer its indicator (2 bytes) and raw answer (8); per response its center, rater,
+// activity and first answer (4 + 4 + 1 + 4).
+const columns = responsesOf(data) * (17 * 10 + 13);
 process.stdout.write(
   `scoring-1M-memory-mb: pages_rss=${mb(pages)} after_ours_rss=${mb(afterOurs)} (+${mb(afterOurs - pages)}) after_full_rss=${mb(afterFull)} (+${mb(afterFull - settled)}) answer_columns=${mb(columns)}\n`,
 );

@@ -1,6 +1,7 @@
 /**
- * The streaming pass of scoring: responses in any order, page by page, into flat typed columns (center,
- * rater, indicator, activity, raw answer, normalized score); the finishing passes then run over them.
+ * The streaming pass of scoring: responses in any order, page by page, into flat typed columns (per
+ * response its center, rater, activity and where its answers start; per answer its indicator, raw
+ * answer and normalized score); the finishing passes then run over them.
  */
 import type { Activity, CenterLevel, Dimension, Questionnaire } from '../model.ts';
 import { isAsked } from '../responses/asked.ts';
@@ -21,6 +22,12 @@ import type { PreviousScores } from './previous.ts';
 import { runScoring, type ScoringResult } from './run.ts';
 import { compareCodes, foldDimensions } from './values.ts';
 
+/** A typed array grown into `to`, its first `used` entries copied. */
+const resize = <T extends Uint32Array | Uint16Array | Uint8Array | Float64Array>(from: T, to: T, used: number): T => {
+  to.set(from.subarray(0, used));
+  return to;
+};
+
 /** What scoring needs of a response; `activity` absent means every question was asked. */
 export interface ScoringResponse {
   centerId: string;
@@ -37,8 +44,8 @@ export interface AccumulatorOptions {
 
 /**
  * Scores a campaign from its responses in one pass. `add` takes responses in any order, page by page,
- * and keeps each answer as integers and doubles in flat typed arrays (center, rater, indicator,
- * activity, raw answer, normalized score). `finish` then works center by center, in the order of
+ * and keeps them as integers and doubles in flat typed arrays: per response its center, rater and
+ * activity, and the answers it holds (indicator, raw answer, normalized score) one after the other. `finish` then works center by center, in the order of
  * center ids and with each center's raters in a canonical order, so that the result depends only on
  * the set of responses: the same responses give bit-identical scores however they were paged.
  */
@@ -57,12 +64,12 @@ export class CenterScoreAccumulator {
   private lastSupervisor: string | undefined;
   private lastRater = 0;
   private size = 0;
-  private centerOf = new Uint32Array(0);
-  private raterOf = new Uint32Array(0);
+  private responseCenter = new Uint32Array(0);
+  private responseRater = new Uint32Array(0);
+  private responseActivity = new Uint8Array(0);
+  private answerStart = new Uint32Array(1);
   private indicatorOf = new Uint16Array(0);
-  private activityOf = new Uint8Array(0);
   private raw = new Float64Array(0);
-  private value = new Float64Array(0);
 
   private readonly campaignId: string;
 
@@ -87,22 +94,28 @@ export class CenterScoreAccumulator {
     this.centerResponses = new Uint32Array(this.centers.length);
     scopeIndicators(this.indicators, this.centerIndex, this.centers.length);
     const perResponse = Math.max(0, ...this.plans.map((p) => p.length));
-    if ((options.expectedResponses ?? 0) > 0) this.grow((options.expectedResponses ?? 0) * perResponse);
+    const expected = options.expectedResponses ?? 0;
+    if (expected > 0) {
+      this.growResponses(expected);
+      this.grow(expected * perResponse);
+    }
   }
 
+  /** Makes room for `needed` answers. */
   private grow(needed: number): void {
     // Grows by half again: a wrong estimate costs one copy, not a doubling of the memory.
-    const capacity = Math.max(needed, Math.ceil(this.centerOf.length * 1.5), 1024);
-    const resize = <T extends Uint32Array | Uint16Array | Uint8Array | Float64Array>(from: T, to: T): T => {
-      to.set(from.subarray(0, this.size));
-      return to;
-    };
-    this.centerOf = resize(this.centerOf, new Uint32Array(capacity));
-    this.raterOf = resize(this.raterOf, new Uint32Array(capacity));
-    this.indicatorOf = resize(this.indicatorOf, new Uint16Array(capacity));
-    this.activityOf = resize(this.activityOf, new Uint8Array(capacity));
-    this.raw = resize(this.raw, new Float64Array(capacity));
-    this.value = resize(this.value, new Float64Array(capacity));
+    const capacity = Math.max(needed, Math.ceil(this.indicatorOf.length * 1.5), 1024);
+    this.indicatorOf = resize(this.indicatorOf, new Uint16Array(capacity), this.size);
+    this.raw = resize(this.raw, new Float64Array(capacity), this.size);
+  }
+
+  /** Makes room for `needed` responses. */
+  private growResponses(needed: number): void {
+    const capacity = Math.max(needed, Math.ceil(this.responseCenter.length * 1.5), 64);
+    this.responseCenter = resize(this.responseCenter, new Uint32Array(capacity), this.responses);
+    this.responseRater = resize(this.responseRater, new Uint32Array(capacity), this.responses);
+    this.responseActivity = resize(this.responseActivity, new Uint8Array(capacity), this.responses);
+    this.answerStart = resize(this.answerStart, new Uint32Array(capacity + 1), this.responses + 1);
   }
 
   /** The index of a supervisor among the raters, a new one when first seen. */
@@ -129,15 +142,20 @@ export class CenterScoreAccumulator {
       this.ignored++;
       return;
     }
-    this.responses++;
+    const p = this.responses;
+    if (p >= this.responseCenter.length) this.growResponses(p + 1);
+    this.responses = p + 1;
     this.centerResponses[c] = (this.centerResponses[c] as number) + 1;
     const r = this.raterFor(response.supervisorId);
     const slot = response.activity === undefined ? ALL : (ACTIVITY_SLOT[response.activity] ?? ALL);
     this.centerMask[c] = (this.centerMask[c] as number) | (1 << slot);
+    this.responseCenter[p] = c;
+    this.responseRater[p] = r;
+    this.responseActivity[p] = slot;
     const plan = this.plans[slot] as Indicator[];
-    if (this.size + plan.length > this.centerOf.length) this.grow(this.size + plan.length);
+    if (this.size + plan.length > this.indicatorOf.length) this.grow(this.size + plan.length);
     const answers = response.answers;
-    const { centerOf, raterOf, indicatorOf, activityOf, raw, value } = this;
+    const { indicatorOf, raw } = this;
     let n = this.size;
     for (let k = 0; k < plan.length; k++) {
       const q = plan[k] as Indicator;
@@ -153,15 +171,12 @@ export class CenterScoreAccumulator {
       if (v === undefined) continue;
       const x = encodeAnswer(q, v);
       if (x === undefined) continue;
-      centerOf[n] = c;
-      raterOf[n] = r;
       indicatorOf[n] = q.index;
-      activityOf[n] = slot;
       raw[n] = x;
-      value[n] = scoreEncoded(q, x);
       n++;
     }
     this.size = n;
+    this.answerStart[p + 1] = n;
   }
 
   /** Adds a page of responses. */
@@ -226,13 +241,17 @@ export class CenterScoreAccumulator {
     const nc = this.centers.length;
     const sums = new Float64Array(nc * ni);
     const counts = new Uint32Array(nc * ni);
-    const { centerOf, indicatorOf, value } = this;
-    for (let a = 0; a < this.size; a++) {
-      const v = value[a] as number;
-      if (Number.isNaN(v)) continue;
-      const cell = (centerOf[a] as number) * ni + (indicatorOf[a] as number);
-      sums[cell] = (sums[cell] as number) + v;
-      counts[cell] = (counts[cell] as number) + 1;
+    const { responseCenter, answerStart, indicatorOf, raw, indicators } = this;
+    for (let p = 0; p < this.responses; p++) {
+      const at = (responseCenter[p] as number) * ni;
+      for (let a = answerStart[p] as number; a < (answerStart[p + 1] as number); a++) {
+        const q = indicators[indicatorOf[a] as number] as Indicator;
+        const v = scoreEncoded(q, raw[a] as number);
+        if (Number.isNaN(v)) continue;
+        const cell = at + (indicatorOf[a] as number);
+        sums[cell] = (sums[cell] as number) + v;
+        counts[cell] = (counts[cell] as number) + 1;
+      }
     }
     for (let cell = 0; cell < sums.length; cell++) {
       const n = counts[cell] as number;
@@ -269,12 +288,12 @@ export class CenterScoreAccumulator {
       centerResponses: this.centerResponses,
       ignored: this.ignored,
       size: this.size,
-      centerOf: this.centerOf,
-      raterOf: this.raterOf,
+      responseCenter: this.responseCenter,
+      responseRater: this.responseRater,
+      responseActivity: this.responseActivity,
+      answerStart: this.answerStart,
       indicatorOf: this.indicatorOf,
-      activityOf: this.activityOf,
       raw: this.raw,
-      value: this.value,
     };
   }
 }

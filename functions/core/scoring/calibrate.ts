@@ -79,20 +79,20 @@ export const estimateSeverity = (run: ScoringRun): void => {
 
 /** Center c's scores with each reliably estimated rater's severity taken out of their answers. */
 export const adjustCenter = (run: ScoringRun, c: number): void => {
-  const { ni, nd } = run;
+  const { ni, nd, cells, rowRater, reliable, severity, adjustedConsensus } = run;
   const first = run.rowStart[c] as number;
   const r = (run.rowStart[c + 1] as number) - first;
   const column = run.picked;
   for (let i = 0; i < ni; i++) {
     let count = 0;
     for (let row = 0; row < r; row++) {
-      const v = run.cells[(first + row) * ni + i] as number;
+      const v = cells[(first + row) * ni + i] as number;
       if (Number.isNaN(v)) continue;
-      const g = run.rowRater[first + row] as number;
-      column[count++] = run.reliable[g] ? clampScore(v - (run.severity[g] as number)) : v;
+      const g = rowRater[first + row] as number;
+      column[count++] = reliable[g] ? clampScore(v - (severity[g] as number)) : v;
     }
     sortPrefix(column, count);
-    run.adjustedConsensus[c * ni + i] = combineSorted(run, column, count);
+    adjustedConsensus[c * ni + i] = combineSorted(run, column, count);
   }
   markAsked(run, c);
   run.adjustedScore[c] = rollUpAsked(run, run.adjustedConsensus, c * ni, run.adjustedDims, c * nd);

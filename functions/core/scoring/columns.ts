@@ -70,13 +70,17 @@ export interface Columns {
   responses: number;
   centerResponses: Uint32Array;
   ignored: number;
+  /** Answers held. */
   size: number;
-  centerOf: Uint32Array;
-  raterOf: Uint32Array;
+  /** Per response counted (`responses` of them): its center, rater and activity slot. */
+  responseCenter: Uint32Array;
+  responseRater: Uint32Array;
+  responseActivity: Uint8Array;
+  /** The answers of response p are answerStart[p] .. answerStart[p + 1], in the order they were added. */
+  answerStart: Uint32Array;
+  /** Per answer: its indicator and raw value (see encodeAnswer; its 0–100 score is scoreEncoded of it). */
   indicatorOf: Uint16Array;
-  activityOf: Uint8Array;
   raw: Float64Array;
-  value: Float64Array;
 }
 
 const KIND_CODES = { rating: RATING, number: NUMBER, yesno: YESNO, choice: CHOICE };

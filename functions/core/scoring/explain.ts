@@ -3,7 +3,7 @@
  * weight and share, and the dimensions, in the order they were computed.
  */
 import { ACTIVITIES } from '../model.ts';
-import { decodeAnswer, type Indicator } from './columns.ts';
+import { decodeAnswer, type Indicator, scoreEncoded } from './columns.ts';
 import { describeNormalization } from './normalize.ts';
 import { METHODOLOGY_VERSION } from './options.ts';
 import type { CenterExplanation, CenterScore, IndicatorExplanation } from './records.ts';
@@ -27,13 +27,14 @@ const answersByIndicator = (run: ScoringRun, c: number): HeldAnswer[][] => {
   for (let row = 0; row < r; row++) rowOf.set(run.rowRater[first + row] as number, row);
   const answersOf = cols.indicators.map(() => [] as HeldAnswer[]);
   for (let k = run.start[c] as number; k < (run.start[c + 1] as number); k++) {
-    const a = run.order[k] as number;
-    answersOf[cols.indicatorOf[a] as number]?.push({
-      row: rowOf.get(cols.raterOf[a] as number) ?? 0,
-      activity: cols.activityOf[a] as number,
-      raw: cols.raw[a] as number,
-      value: cols.value[a] as number,
-    });
+    const p = run.order[k] as number;
+    const row = rowOf.get(cols.responseRater[p] as number) ?? 0;
+    const activity = cols.responseActivity[p] as number;
+    for (let a = cols.answerStart[p] as number; a < (cols.answerStart[p + 1] as number); a++) {
+      const i = cols.indicatorOf[a] as number;
+      const x = cols.raw[a] as number;
+      answersOf[i]?.push({ row, activity, raw: x, value: scoreEncoded(cols.indicators[i] as Indicator, x) });
+    }
   }
   return answersOf;
 };

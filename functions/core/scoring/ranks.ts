@@ -56,15 +56,32 @@ const placesById = (unsorted: readonly CenterScore[]): Int32Array => {
   return idOrder;
 };
 
+/**
+ * The indexes of centers by key (highest first), then by the place of their id: each center as one
+ * whole number (key from the top, times the count, plus the place; the places are distinct, so no two
+ * are equal), sorted numerically without a comparator.
+ */
+const byScoreThenId = (key: Int32Array, idOrder: Int32Array): number[] => {
+  const n = key.length;
+  let top = 0;
+  for (let i = 0; i < n; i++) top = Math.max(top, key[i] as number);
+  const packed = new Float64Array(n);
+  const byPlace = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    packed[i] = (top - (key[i] as number)) * n + (idOrder[i] as number);
+    byPlace[idOrder[i] as number] = i;
+  }
+  packed.sort();
+  return Array.from(packed, (v) => byPlace[v % n] as number);
+};
+
 /** Ranks the scored centers of one level in place (see rankWithinLevels). */
 const rankLevel = (unsorted: readonly CenterScore[]): void => {
   // The published score in tenths and the place of the id among the level's ids, taken once per
   // center: the sort then compares integers.
   const key = Int32Array.from(unsorted, (s) => Math.round(publishScore(s.score ?? 0) * 10));
   const idOrder = placesById(unsorted);
-  const at = [...unsorted.keys()].sort(
-    (a, b) => (key[b] as number) - (key[a] as number) || (idOrder[a] as number) - (idOrder[b] as number),
-  );
+  const at = byScoreThenId(key, idOrder);
   const list = at.map((i) => unsorted[i] as CenterScore);
   const keyOf = (i: number) => key[at[i] as number] as number;
   const lows = Float64Array.from(list, low).sort();

@@ -25,7 +25,10 @@ export interface ScoringRun {
   readonly ni: number;
   readonly nd: number;
   readonly nc: number;
-  /** Answers grouped by center: the answers of center c are order[start[c] .. start[c + 1]). */
+  /**
+   * Responses grouped by center, each center's in arrival order: the responses of center c are
+   * order[start[c] .. start[c + 1]) (their answers: see Columns.answerStart).
+   */
   readonly order: Uint32Array;
   readonly start: Uint32Array;
   /** Rater rows: the rows of center c are rowStart[c] .. rowStart[c + 1], in canonical order. */
@@ -87,19 +90,23 @@ export interface ScoringRun {
   readonly dimensionAlphaScratch: IntervalAlpha[];
 }
 
-/** Counting sort of the answers by center; stable, so a center's answers keep their arrival order. */
+/**
+ * Counting sort of the responses by center; stable, so a center's responses (and with them its
+ * answers) keep their arrival order.
+ */
 const groupByCenter = (cols: Columns, nc: number): { order: Uint32Array; start: Uint32Array } => {
+  const { responseCenter, responses } = cols;
   const start = new Uint32Array(nc + 1);
-  for (let a = 0; a < cols.size; a++) {
-    const c = (cols.centerOf[a] as number) + 1;
+  for (let p = 0; p < responses; p++) {
+    const c = (responseCenter[p] as number) + 1;
     start[c] = (start[c] as number) + 1;
   }
   for (let c = 0; c < nc; c++) start[c + 1] = (start[c + 1] as number) + (start[c] as number);
   const cursor = start.slice(0, nc);
-  const order = new Uint32Array(cols.size);
-  for (let a = 0; a < cols.size; a++) {
-    const c = cols.centerOf[a] as number;
-    order[cursor[c] as number] = a;
+  const order = new Uint32Array(responses);
+  for (let p = 0; p < responses; p++) {
+    const c = responseCenter[p] as number;
+    order[cursor[c] as number] = p;
     cursor[c] = (cursor[c] as number) + 1;
   }
   return { order, start };

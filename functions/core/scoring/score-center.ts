@@ -4,7 +4,7 @@
  * of the raters' own scores that the interval needs.
  */
 import type { IntervalAlpha } from './agreement.ts';
-import type { Indicator } from './columns.ts';
+import { type Indicator, scoreEncoded } from './columns.ts';
 import { combineSorted, markAsked, rollUpAsked, type ScoringRun } from './run-state.ts';
 import { compareCodes } from './values.ts';
 
@@ -38,15 +38,18 @@ const compareRows = (run: ScoringRun, x: number, y: number): number => {
 };
 
 /**
- * Gives each rater of the center's answers (order[first .. last)) a row in arrival order: `raters`
- * holds each row's rater, `local` each rater's row. Returns the number of rows.
+ * Gives each rater of the center's answers (those of the responses order[first .. last)) a row in
+ * arrival order: `raters` holds each row's rater, `local` each rater's row. Returns the number of rows.
  */
 const indexRaters = (run: ScoringRun, first: number, last: number, local: Int32Array): number => {
   const { order, raters } = run;
-  const { raterOf } = run.cols;
+  const { responseRater, answerStart } = run.cols;
   let r = 0;
   for (let k = first; k < last; k++) {
-    const g = raterOf[order[k] as number] as number;
+    const p = order[k] as number;
+    // A response none of whose answers was kept gives its supervisor no row.
+    if (answerStart[p] === answerStart[p + 1]) continue;
+    const g = responseRater[p] as number;
     if ((local[g] as number) < 0) {
       local[g] = r;
       raters[r++] = g;
@@ -61,13 +64,17 @@ const indexRaters = (run: ScoringRun, first: number, last: number, local: Int32A
  */
 const sumRepeatedInOrder = (run: ScoringRun, first: number, last: number, local: Int32Array): void => {
   const { order, ni, sums, counts } = run;
-  const { raterOf, indicatorOf, value } = run.cols;
+  const { responseRater, answerStart, indicatorOf, raw, indicators } = run.cols;
   const values = new Map<number, number[]>();
   for (let k = first; k < last; k++) {
-    const a = order[k] as number;
-    const v = value[a] as number;
-    const cell = (local[raterOf[a] as number] as number) * ni + (indicatorOf[a] as number);
-    if (!Number.isNaN(v) && (counts[cell] as number) > 2) values.set(cell, [...(values.get(cell) ?? []), v]);
+    const p = order[k] as number;
+    const at = (local[responseRater[p] as number] as number) * ni;
+    for (let a = answerStart[p] as number; a < (answerStart[p + 1] as number); a++) {
+      const i = indicatorOf[a] as number;
+      const v = scoreEncoded(indicators[i] as Indicator, raw[a] as number);
+      const cell = at + i;
+      if (!Number.isNaN(v) && (counts[cell] as number) > 2) values.set(cell, [...(values.get(cell) ?? []), v]);
+    }
   }
   for (const [cell, list] of values) sums[cell] = list.sort((x, y) => x - y).reduce((s, x) => s + x, 0);
 };
@@ -75,19 +82,26 @@ const sumRepeatedInOrder = (run: ScoringRun, first: number, last: number, local:
 /** Leaves in `sums` each of the r rows' value per indicator: a rater's answers averaged, NaN if none. */
 const averageRowValues = (run: ScoringRun, first: number, last: number, r: number, local: Int32Array): void => {
   const { order, ni, sums, counts } = run;
-  const { raterOf, indicatorOf, value } = run.cols;
+  const { responseRater, answerStart, indicatorOf, raw, indicators } = run.cols;
   sums.fill(0, 0, r * ni);
   counts.fill(0, 0, r * ni);
   let repeated = false;
   for (let k = first; k < last; k++) {
-    const a = order[k] as number;
-    const v = value[a] as number;
-    if (Number.isNaN(v)) continue;
-    const cell = (local[raterOf[a] as number] as number) * ni + (indicatorOf[a] as number);
-    sums[cell] = (sums[cell] as number) + v;
-    const n = (counts[cell] as number) + 1;
-    counts[cell] = n;
-    if (n > 2) repeated = true;
+    const p = order[k] as number;
+    const end = answerStart[p + 1] as number;
+    let a = answerStart[p] as number;
+    if (a === end) continue;
+    const at = (local[responseRater[p] as number] as number) * ni;
+    for (; a < end; a++) {
+      const i = indicatorOf[a] as number;
+      const v = scoreEncoded(indicators[i] as Indicator, raw[a] as number);
+      if (Number.isNaN(v)) continue;
+      const cell = at + i;
+      sums[cell] = (sums[cell] as number) + v;
+      const n = (counts[cell] as number) + 1;
+      counts[cell] = n;
+      if (n > 2) repeated = true;
+    }
   }
   if (repeated) sumRepeatedInOrder(run, first, last, local);
   for (let cell = 0; cell < r * ni; cell++) {
@@ -253,7 +267,7 @@ export const scoreCenter = (run: ScoringRun, c: number, local: Int32Array): void
   const { ni, nd } = run;
   const first = run.start[c] as number;
   const last = run.start[c + 1] as number;
-  // A center has at most as many raters as answers: sizing for those spares a second pass.
+  // A center has at most as many raters as responses: sizing for those spares a second pass.
   reserveScratch(run, last - first);
   const r = indexRaters(run, first, last, local);
   averageRowValues(run, first, last, r, local);
