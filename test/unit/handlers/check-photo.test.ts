@@ -9,7 +9,7 @@ import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-
 import type { S3Event } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { newPhotoId, type PhotoRecord } from '../../../functions/core/evidence/photos.ts';
+import { newPhotoId, type PhotoRecord, storedName } from '../../../functions/core/evidence/photos.ts';
 import { smallPng } from '../../fixtures/photos/images.ts';
 
 const s3 = mockClient(S3Client);
@@ -62,10 +62,13 @@ describe('check-photo', () => {
     expect(outcomes).toEqual([{ outcome: 'ready', photoId }]);
     expect(s3).toReceiveCommandWith(PutObjectCommand, {
       Bucket: BUCKET,
-      Key: `evidence/c-1/C9/${photoId}.jpg`,
+      Key: `evidence/c-1/C9/${storedName(photoId)}.jpg`,
       ContentType: 'image/jpeg',
     });
-    expect(s3).toReceiveCommandWith(PutObjectCommand, { Bucket: BUCKET, Key: `evidence/c-1/C9/thumb/${photoId}.jpg` });
+    expect(s3).toReceiveCommandWith(PutObjectCommand, {
+      Bucket: BUCKET,
+      Key: `evidence/c-1/C9/thumb/${storedName(photoId)}.jpg`,
+    });
     expect(s3).toReceiveCommandWith(DeleteObjectCommand, { Bucket: BUCKET, Key: `incoming/c-1/${photoId}` });
     expect(ddb).toReceiveCommandWith(GetCommand, { Key: { PK: 'CAMPAIGN#c-1#S07', SK: `PHOTO#A1#${photoId}` } });
     expect(ddb).toReceiveCommandWith(UpdateCommand, {

@@ -54,6 +54,10 @@ const event = (
     isBase64Encoded: false,
   }) as unknown as APIGatewayProxyEventV2;
 
+/** Photos (of findings, of fixes): none; again after each test's own Query mock, which replaces this one. */
+const withoutPhotos = () =>
+  ddb.on(QueryCommand, { KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)' }).resolves({ Items: [] });
+
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
 
 beforeEach(() => {
@@ -78,6 +82,7 @@ beforeEach(() => {
   ddb.on(GetCommand, { Key: { PK: 'RECT#test', SK: 'C1#R1' } }).resolves({ Item: item('R1') });
   ddb.on(GetCommand, { Key: { PK: 'RECT#test', SK: 'C1#R2' } }).resolves({ Item: item('R2', { state: 'confirmed' }) });
   ddb.on(QueryCommand).resolves({ Items: [item('R1'), item('R2', { state: 'confirmed' })] });
+  withoutPhotos();
   ddb.on(PutCommand).resolves({});
 });
 afterEach(() => ddb.reset());
@@ -135,6 +140,7 @@ describe('what the official receives cannot single out a supervisor', () => {
         }),
       ],
     });
+    withoutPhotos();
     // Act
     const res = await routeRectification(event('GET', { accept: 'application/json' }));
     // Assess
@@ -150,6 +156,7 @@ describe('what the official receives cannot single out a supervisor', () => {
     ddb.on(QueryCommand).resolves({
       Items: [item('R1', { state: 'reported-fixed', report: { note: '已整改', at: '2026-12-20T17:05:09.001Z' } })],
     });
+    withoutPhotos();
     // Act
     const res = await routeRectification(event('GET'));
     // Assess
@@ -181,6 +188,7 @@ describe('what the official receives cannot single out a supervisor', () => {
       foundAt,
     });
     ddb.on(QueryCommand).resolves({ Items: [] });
+    withoutPhotos();
     ddb
       .on(QueryCommand, { ExpressionAttributeValues: { ':pk': `CAMPAIGN#${def.campaign.id}`, ':p': 'FACTCHECK#C1#' } })
       .resolves({
@@ -225,6 +233,7 @@ describe('the link once its items are closed', () => {
         history: [{ at: ago(closedDaysAgo), event: 'confirmed', campaignId: 'next' }],
       });
     ddb.on(QueryCommand).resolves({ Items: [confirmed('R1'), confirmed('R2')] });
+    withoutPhotos();
   };
 
   it('still works within 90 days of the last item closed', async () => {
