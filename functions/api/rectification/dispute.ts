@@ -35,7 +35,7 @@ const answerDisputeRefused = async (
   const reason = typeof raw.reason === 'string' ? raw.reason.slice(0, MAX_DISPUTE_REASON * 2) : '';
   const page = await loadPage(link, { error: { itemId, reason, message } });
   return respond.html(400, renderRectificationPage(buildPageModel(request, page)), {
-    headers: photoHeaders(page.photos),
+    headers: await photoHeaders(page.photos, page.items),
   });
 };
 

@@ -36,8 +36,20 @@ export const loadFindingPhotos = async (
   return { findings: found, fixes };
 };
 
-/** The page's headers: its policy lets images load from the bucket when it shows any. */
-export const photoHeaders = (photos: FindingPhotosView | undefined): Record<string, string> => {
-  const origin = photos ? photoOrigin([...photos.findings.values(), ...photos.fixes.values()]) : undefined;
-  return origin ? { 'content-security-policy': allowImagesFrom(RECTIFICATION_CSP, 'img-src data:', origin) } : {};
+/**
+ * The page's policy: images from the bucket when it shows any, and, when an item can take a photo of its
+ * fix, the page's script may post one to the bucket.
+ */
+export const photoHeaders = async (
+  photos: FindingPhotosView | undefined,
+  items: readonly Pick<RectificationItem, 'state'>[],
+): Promise<Record<string, string>> => {
+  const shown = photos ? photoOrigin([...photos.findings.values(), ...photos.fixes.values()]) : undefined;
+  const uploads = items.some((i) => i.state !== 'confirmed') ? await evidence().origin() : undefined;
+  const origin = shown ?? uploads;
+  if (!origin) return {};
+  const csp = allowImagesFrom(RECTIFICATION_CSP, 'img-src data:', origin);
+  return {
+    'content-security-policy': uploads ? csp.replace("connect-src 'self'", `connect-src 'self' ${uploads}`) : csp,
+  };
 };

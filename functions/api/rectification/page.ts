@@ -31,6 +31,6 @@ export const showRectification = async (request: HttpRequest): Promise<HttpResul
   const { done, disputed, photo } = PageQuery.parse(request.query);
   const page = disputed ? await loadPage(link, { disputed }) : content;
   return respond.html(200, renderRectificationPage(buildPageModel(request, page, { done, photoAdded: photo })), {
-    headers: photoHeaders(page.photos),
+    headers: await photoHeaders(page.photos, page.items),
   });
 };

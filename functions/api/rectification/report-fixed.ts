@@ -58,7 +58,7 @@ export const reportItemFixed = async (
     const error = { itemId: body.raw.item ?? '', note: (body.raw.note ?? '').slice(0, MAX_FIX_NOTE * 2), message };
     const page = await loadPage(link);
     return respond.html(400, renderRectificationPage(buildPageModel(request, page, { error })), {
-      headers: photoHeaders(page.photos),
+      headers: await photoHeaders(page.photos, page.items),
     });
   }
   const item = await store.rectification.getRectificationItem(link.series, link.centerId, parsed.data.item);

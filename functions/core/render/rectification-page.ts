@@ -109,7 +109,7 @@ main{max-width:720px;margin:0 auto;padding:12px}.card{background:#fff;border-rad
 .desc{white-space:pre-wrap;margin:6px 0}label{display:block;font-weight:600;margin-top:10px}textarea{width:100%;min-height:96px;font:inherit;padding:8px;border:1px solid #90a4ae;border-radius:6px}
 textarea:focus,button:focus{outline:3px solid #ffb300;outline-offset:2px}button{margin-top:8px;min-height:44px;padding:8px 18px;font:inherit;font-weight:600;color:#fff;background:#b71c1c;border:0;border-radius:6px}
 .error{color:#b71c1c;font-weight:600}.notice{background:#e8f5e9;border-left-color:#2e7d32}
-.secondary{background:#fff;color:#b71c1c;border:2px solid #b71c1c}.hint{color:#546e7a;font-size:14px;margin:4px 0}
+.secondary{background:#fff;color:#b71c1c;border:2px solid #b71c1c}.hint{color:#546e7a;font-size:14px;margin:4px 0}.ph-msg:empty{display:none}
 .h2{margin:0;font-size:18px}.h2.item{font-size:17px}.h3{margin:0;font-size:16px}.tight{margin:2px 0}.line{margin:4px 0}.after{margin:6px 0 0}.flush{margin:0}h1 .sub{font-weight:normal;font-size:16px}
 ${Object.entries(COLORS)
   .map(([s, c]) => `.card.s-${s}{border-left-color:${c}}.badge.s-${s}{background:${c}}`)
@@ -119,11 +119,34 @@ ${Object.entries(COLORS)
 
 const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 
-/** The rectification page's policy: its one stylesheet (by hash) and posting back to itself; nothing else. */
+/**
+ * With a script, adding a photo of a fix takes one tap: the button opens the camera or the gallery, the
+ * slot is asked for as JSON, the photo posted straight to the bucket and its check awaited, then the page
+ * shows it. Without one, the button's form asks for a page with the file input (the same slot).
+ */
+const PHOTO_SCRIPT = `(function(){var d=document;
+function say(m,t){m.textContent=t}
+function upload(f,file,b,m){b.disabled=true;say(m,b.getAttribute('data-sending'));
+fetch(f.action,{method:'POST',headers:{Accept:'application/json','Content-Type':'application/json'},body:'{}',credentials:'same-origin'})
+.then(function(r){return r.json().then(function(j){if(!r.ok)throw new Error(j.message||b.getAttribute('data-failed'));return j})})
+.then(function(j){var fd=new FormData();Object.keys(j.upload.fields).forEach(function(k){fd.append(k,j.upload.fields[k])});fd.append('Content-Type',file.type||'image/jpeg');fd.append('file',file);
+return fetch(j.upload.url,{method:'POST',body:fd}).then(function(r){if(!r.ok)throw new Error(b.getAttribute('data-failed'));return j})})
+.then(function(j){var n=0;say(m,b.getAttribute('data-checking'));(function poll(){fetch(j.status,{headers:{Accept:'application/json'},credentials:'same-origin'}).then(function(r){return r.json()}).then(function(s){var busy=s.photos.some(function(p){return p.state==='uploading'||p.state==='checking'});if(busy&&++n<40)setTimeout(poll,1500);else location.replace(location.pathname+'?photo='+encodeURIComponent(j.photo.item)+'#item-'+j.photo.item)},function(){setTimeout(poll,3000)})})()})
+.catch(function(e){b.disabled=false;say(m,e.message)})}
+Array.prototype.forEach.call(d.querySelectorAll('form.ph-add'),function(f){var b=f.querySelector('button'),m=f.querySelector('.ph-msg'),i=d.createElement('input');
+i.type='file';i.accept='image/jpeg,image/png,image/webp';i.setAttribute('capture','environment');i.hidden=true;i.tabIndex=-1;i.setAttribute('aria-hidden','true');f.appendChild(i);
+f.addEventListener('submit',function(e){e.preventDefault();i.click()});i.addEventListener('change',function(){if(i.files&&i.files[0])upload(f,i.files[0],b,m)})})})();`;
+
+/**
+ * The rectification page's policy: its one stylesheet and its one script (by hash), posting back to
+ * itself; images and uploads reach the evidence bucket only when the API adds its origin.
+ */
 export const RECTIFICATION_CSP = [
   "default-src 'none'",
   `style-src ${sha256(STYLE)}`,
+  `script-src ${sha256(PHOTO_SCRIPT)}`,
   'img-src data:',
+  "connect-src 'self'",
   "form-action 'self'",
   "frame-ancestors 'none'",
   "base-uri 'none'",
@@ -161,7 +184,8 @@ const addPhotoForm = (m: RectificationPageModel, item: RectificationItem): strin
   if (count >= MAX_FIX_PHOTOS_PER_ITEM)
     return `<p class="hint">已有 ${MAX_FIX_PHOTOS_PER_ITEM} 张整改照片（上限）。 <span lang="en">This item has the most photos allowed (${MAX_FIX_PHOTOS_PER_ITEM}).</span></p>`;
   return `<form method="post" action="${escapeHtml(m.token)}/items/${escapeHtml(encodeURIComponent(item.id))}/photos" class="ph-add">
-<button type="submit" class="secondary">添加整改照片 <span lang="en">Add a photo of the fix</span></button>
+<button type="submit" class="secondary" data-sending="正在上传… Uploading…" data-checking="正在检查照片… Checking the photo…" data-failed="上传失败，请重试。 The upload failed; please try again.">添加整改照片 <span lang="en">Add a photo of the fix</span></button>
+<p class="ph-msg hint" role="status" aria-live="polite"></p>
 <p class="hint">可上传现场整改后的照片，每项最多 ${MAX_FIX_PHOTOS_PER_ITEM} 张。 <span lang="en">Show what was done: up to ${MAX_FIX_PHOTOS_PER_ITEM} photos per item.</span></p></form>`;
 };
 
@@ -187,7 +211,8 @@ export const renderRectificationPage = (m: RectificationPageModel): string => {
 <p class="muted after">${RECTIFICATION_STATUSES.map((s) => `${escapeHtml(RECTIFICATION_STATUS_LABELS[s].zh)} ${counts[s]}`).join(' · ')} <span lang="en">(${RECTIFICATION_STATUSES.map((s) => `${escapeHtml(RECTIFICATION_STATUS_LABELS[s].en.toLowerCase())} ${counts[s]}`).join(', ')})</span></p></div>
 ${m.factCheck ? factCheckPart(m, m.factCheck) : ''}
 ${items.length === 0 ? `<div class="card"><p>暂无整改事项。 <span class="en" lang="en">Nothing to rectify.</span></p></div>` : items.map((i) => itemCard(m, i)).join('\n')}
-<p class="muted">此链接仅供本中心使用，请勿转发。 <span lang="en">This link is for your center only; please do not forward it.</span></p>`;
+<p class="muted">此链接仅供本中心使用，请勿转发。 <span lang="en">This link is for your center only; please do not forward it.</span></p>
+<script>${PHOTO_SCRIPT}</script>`;
   return page(`整改情况报告 · ${m.center.name.zh}`, header, body);
 };
 
