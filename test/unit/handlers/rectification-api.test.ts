@@ -1,10 +1,12 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { shardOf, shardPk } from '../../../functions/adapters/table/keys.ts';
 import { hashToken } from '../../../functions/core/campaign/links.ts';
 import { deriveRectificationToken, type RectificationItem } from '../../../functions/core/findings/rectification.ts';
+import { escapeHtml } from '../../../functions/core/i18n.ts';
 import { routeRectification } from '../../../functions/rectification-api.ts';
 import { smallCampaign } from '../../fixtures/campaign.ts';
 import { HOSTILE } from '../../fixtures/summaries.ts';
@@ -382,5 +384,127 @@ describe('reporting an item fixed', () => {
     // Assess
     expect(res.statusCode).toBe(405);
     expect(res.headers?.allow).toBe('GET, HEAD, POST');
+  });
+});
+
+describe('photos of a fix', () => {
+  const photoEvent = (method: string, itemId: string, init: { accept?: string; type?: string; body?: string } = {}) =>
+    ({
+      ...event(method, init),
+      routeKey: `${method} /r/{token}/{proxy+}`,
+      rawPath: `/r/${token}/items/${itemId}/photos`,
+      pathParameters: { token, proxy: `items/${itemId}/photos` },
+      requestContext: { http: { method, path: `/r/${token}/items/${itemId}/photos` } },
+      headers: { host: 'survey.example.gov.cn', ...event(method, init).headers },
+    }) as APIGatewayProxyEventV2;
+
+  it('gives a script a presigned POST into incoming/<campaign>/fix/<center>/ and records the photo', async () => {
+    // Prepare
+    ddb.on(UpdateCommand).resolves({});
+    // Act
+    const res = await routeRectification(
+      photoEvent('POST', 'R1', { accept: 'application/json', type: 'application/json', body: '{}' }),
+    );
+    // Assess
+    expect(res.statusCode).toBe(201);
+    const body = JSON.parse(res.body ?? '{}');
+    expect(body.upload.fields.key).toMatch(new RegExp(`^incoming/${def.campaign.id}/fix/C1/R1\\.[a-f0-9]{24}$`));
+    expect(body.status).toBe(`/r/${token}/items/R1/photos`);
+    expect(ddb).toReceiveCommandWith(UpdateCommand, {
+      Key: { PK: `CAMPAIGN#${def.campaign.id}#FIX`, SK: 'FIXCOUNT#C1#R1' },
+    });
+    expect(ddb).toReceiveCommandWith(PutCommand, {
+      Item: expect.objectContaining({ PK: `CAMPAIGN#${def.campaign.id}#FIX`, itemId: 'R1', state: 'uploading' }),
+    });
+  });
+
+  it('gives a plain form a page posting to the bucket only, which sends the official back to the item', async () => {
+    // Prepare
+    ddb.on(UpdateCommand).resolves({});
+    // Act
+    const res = await routeRectification(
+      photoEvent('POST', 'R1', { type: 'application/x-www-form-urlencoded', body: '' }),
+    );
+    // Assess
+    expect(res.statusCode).toBe(200);
+    expect(res.headers?.['content-security-policy']).toContain(
+      "form-action 'self' https://evidence-bucket.s3.us-east-1.amazonaws.com",
+    );
+    expect(res.body).toContain('type="file"');
+    expect(res.body).toContain(escapeHtml(`https://survey.example.gov.cn/r/${token}?photo=R1#item-R1`));
+  });
+
+  it('refuses a seventh photo of an item, and any photo of an item closed on re-check or of another center', async () => {
+    // Prepare
+    ddb.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'full', $metadata: {} }));
+    const json = { accept: 'application/json', type: 'application/json', body: '{}' };
+    // Act
+    const full = await routeRectification(photoEvent('POST', 'R1', json));
+    const closed = await routeRectification(photoEvent('POST', 'R2', json));
+    const other = await routeRectification(photoEvent('POST', 'R9', json));
+    // Assess
+    expect(full.statusCode).toBe(409);
+    expect(JSON.parse(full.body ?? '{}').error).toBe('item-full');
+    expect(closed.statusCode).toBe(409);
+    expect(other.statusCode).toBe(404);
+    expect(ddb).not.toReceiveCommand(PutCommand);
+  });
+
+  it('shows the photos as found and of the fix through read URLs that name no supervisor, and lets the page load them', async () => {
+    // Prepare: R1 was problem 0 of A-SECRET's response, photographed once; its fix photographed once
+    ddb.on(QueryCommand).resolves({ Items: [item('R1', { problem: 0 })] });
+    ddb
+      .on(QueryCommand, {
+        ExpressionAttributeValues: {
+          ':pk': shardPk(def.campaign.id, shardOf('S-SECRET')),
+          ':prefix': 'PHOTO#A-SECRET#',
+        },
+      })
+      .resolves({
+        Items: [
+          {
+            photoId: 'A-SECRET.05.0123456789abcdef',
+            campaignId: def.campaign.id,
+            assignmentId: 'A-SECRET',
+            centerId: 'C1',
+            supervisorId: 'S-SECRET',
+            problem: 0,
+            state: 'ready',
+            createdAt: '2026-12-05T00:00:00Z',
+            slotExpiresAt: '2026-12-05T00:10:00Z',
+            updatedAt: '2026-12-05T00:01:00Z',
+            capturedAt: '2026-12-05T09:31:07',
+          },
+        ],
+      });
+    ddb
+      .on(QueryCommand, {
+        ExpressionAttributeValues: { ':pk': `CAMPAIGN#${def.campaign.id}#FIX`, ':prefix': 'FIX#C1#' },
+      })
+      .resolves({
+        Items: [
+          {
+            photoId: 'R1.0123456789abcdef',
+            campaignId: def.campaign.id,
+            centerId: 'C1',
+            itemId: 'R1',
+            state: 'ready',
+            createdAt: '2026-12-20T00:00:00Z',
+            slotExpiresAt: '2026-12-20T00:10:00Z',
+            updatedAt: '2026-12-20T00:01:00Z',
+          },
+        ],
+      });
+    // Act
+    const res = await routeRectification(event('GET'));
+    // Assess
+    expect(res.statusCode).toBe(200);
+    const csp = res.headers?.['content-security-policy'] ?? '';
+    expect(csp).toContain('img-src data: https://evidence-bucket.s3.us-east-1.amazonaws.com');
+    expect(csp).toContain("connect-src 'self' https://evidence-bucket.s3.us-east-1.amazonaws.com");
+    expect(res.body).toContain('alt="问题照片 1 · Photo 1 of the problem"');
+    expect(res.body).toContain('alt="整改照片 1 · Photo 1 of the fix"');
+    expect(res.body).toContain('/fix/R1.0123456789abcdef.jpg');
+    expect(res.body).not.toMatch(/A-SECRET|S-SECRET|09:31/);
   });
 });
