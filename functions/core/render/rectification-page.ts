@@ -185,7 +185,7 @@ const addPhotoForm = (m: RectificationPageModel, item: RectificationItem): strin
     return `<p class="hint">已有 ${MAX_FIX_PHOTOS_PER_ITEM} 张整改照片（上限）。 <span lang="en">This item has the most photos allowed (${MAX_FIX_PHOTOS_PER_ITEM}).</span></p>`;
   return `<form method="post" action="${escapeHtml(m.token)}/items/${escapeHtml(encodeURIComponent(item.id))}/photos" class="ph-add">
 <button type="submit" class="secondary" data-sending="正在上传… Uploading…" data-checking="正在检查照片… Checking the photo…" data-failed="上传失败，请重试。 The upload failed; please try again.">添加整改照片 <span lang="en">Add a photo of the fix</span></button>
-<p class="ph-msg hint" role="status" aria-live="polite"></p>
+<p class="ph-msg hint" aria-live="polite"></p>
 <p class="hint">可上传现场整改后的照片，每项最多 ${MAX_FIX_PHOTOS_PER_ITEM} 张。 <span lang="en">Show what was done: up to ${MAX_FIX_PHOTOS_PER_ITEM} photos per item.</span></p></form>`;
 };
 
