@@ -277,6 +277,8 @@ export const TABLE_GRANTS: Readonly<Record<TableHandlerName, readonly TableGrant
     { actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], leadingKeys: [K.campaign] },
     /** The campaign's photos (Query) and `markPhotoPurged` (conditional update), in the shards only. */
     { actions: ['dynamodb:Query', 'dynamodb:UpdateItem'], leadingKeys: [K.shards] },
+    /** The officials' photos of fixes of the campaign's findings (Query) and `markFixPhotoPurged`. */
+    { actions: ['dynamodb:Query', 'dynamodb:UpdateItem'], leadingKeys: [K.fixPhotos] },
     /** `appendAudit` of the purge. */
     { actions: ['dynamodb:PutItem'], leadingKeys: [K.audit] },
   ],

@@ -48,6 +48,8 @@ const ONLY_A_LATER_MONTH_NEEDS: string[] = [
   'expire-evidence: dynamodb:PutItem on CAMPAIGN#* (arn:aws:dynamodb:us-east-1:000000000000:table/service-supervision)',
   'expire-evidence: dynamodb:Query on CAMPAIGN#*#S* (arn:aws:dynamodb:us-east-1:000000000000:table/service-supervision)',
   'expire-evidence: dynamodb:UpdateItem on CAMPAIGN#*#S* (arn:aws:dynamodb:us-east-1:000000000000:table/service-supervision)',
+  'expire-evidence: dynamodb:Query on CAMPAIGN#*#FIX (arn:aws:dynamodb:us-east-1:000000000000:table/service-supervision)',
+  'expire-evidence: dynamodb:UpdateItem on CAMPAIGN#*#FIX (arn:aws:dynamodb:us-east-1:000000000000:table/service-supervision)',
   'expire-evidence: dynamodb:PutItem on AUDIT#* (arn:aws:dynamodb:us-east-1:000000000000:table/service-supervision)',
 ];
 

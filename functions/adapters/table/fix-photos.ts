@@ -3,7 +3,7 @@ import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentUpdate } from '../../core/errors.ts';
 import { type FixPhotoPlace, FixPhotoRecord, MAX_FIX_PHOTOS_PER_ITEM } from '../../core/evidence/fix-photos.ts';
 import { PhotoLimitReached, type RefusalReason } from '../../core/evidence/photos.ts';
-import { fixCountSk, fixPhotoSk, fixPhotosPk, fixPhotosPrefix } from './keys.ts';
+import { FIX_PHOTO_PREFIX, fixCountSk, fixPhotoSk, fixPhotosPk, fixPhotosPrefix } from './keys.ts';
 import type { CheckedPhoto } from './photos.ts';
 import { TableAccess } from './table-access.ts';
 
@@ -23,6 +23,37 @@ export class FixPhotoTable extends TableAccess {
     }))
       photos.push(FixPhotoRecord.parse(item));
     return photos.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  }
+
+  /** Every fix photo of a campaign's findings, whatever their center. */
+  async listCampaignFixPhotos(campaignId: string): Promise<FixPhotoRecord[]> {
+    const photos: FixPhotoRecord[] = [];
+    for await (const item of this.queryAll({
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      ExpressionAttributeValues: { ':pk': fixPhotosPk(campaignId), ':prefix': FIX_PHOTO_PREFIX },
+    }))
+      photos.push(FixPhotoRecord.parse(item));
+    return photos;
+  }
+
+  /** Marks a fix photo purged (its bytes removed with its campaign's evidence), once; whether this call did. */
+  async markFixPhotoPurged(photo: FixPhotoRecord, at: string): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { PK: fixPhotosPk(photo.campaignId), SK: fixPhotoSk(photo.centerId, photo.photoId) },
+          UpdateExpression: 'SET #state = :purged, purgedAt = :at, updatedAt = :at',
+          ConditionExpression: 'attribute_exists(PK) AND #state <> :purged',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':purged': 'purged', ':at': at },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
   }
 
   /** One fix photo by its place, if there is one. */
