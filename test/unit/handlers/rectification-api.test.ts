@@ -396,7 +396,7 @@ describe('photos of a fix', () => {
       pathParameters: { token, proxy: `items/${itemId}/photos` },
       requestContext: { http: { method, path: `/r/${token}/items/${itemId}/photos` } },
       headers: { host: 'survey.example.gov.cn', ...event(method, init).headers },
-    }) as APIGatewayProxyEventV2;
+    }) as unknown as APIGatewayProxyEventV2;
 
   it('gives a script a presigned POST into incoming/<campaign>/fix/<center>/ and records the photo', async () => {
     // Prepare
