@@ -38,6 +38,7 @@ export const purgeFromCli = async (
       {
         campaigns: target.store.campaigns,
         evidence: target.store.evidence,
+        fixPhotos: target.store.fixPhotos,
         audit: target.store.audit,
         archive: ports.archive,
         now: ports.now ?? (() => new Date()),

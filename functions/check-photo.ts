@@ -35,6 +35,7 @@ export const checkPhotos = async (event: unknown): Promise<PhotoCheckOutcome[]> 
     if (record.s3.bucket.name !== bucketName || !record.eventName.startsWith('ObjectCreated:')) continue;
     const outcome = await checkIncomingPhoto(decodeKey(record.s3.object.key), {
       photos: store.photos,
+      fixPhotos: store.fixPhotos,
       storage,
       codec: { readHeader: readImageHeader, normalize: normalizePhoto },
       now: () => new Date(),

@@ -12,6 +12,7 @@ export const expireEvidence = async (): Promise<{ purged: string[] }> => {
   const purged = await enforceRetention({
     campaigns: store.campaigns,
     evidence: store.evidence,
+    fixPhotos: store.fixPhotos,
     archive,
     audit: store.audit,
     now: () => new Date(),

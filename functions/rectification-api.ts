@@ -3,6 +3,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { withLambdaContext } from './adapters/logger.ts';
 import { answerExpired, answerProblem, answerWith } from './api/rectification/messages.ts';
 import { showRectification } from './api/rectification/page.ts';
+import { ItemMissing, requestFixPhotoSlot, showFixPhotos } from './api/rectification/photos.ts';
 import { RECTIFICATION_HEADERS } from './api/rectification/site.ts';
 import { submitRectification } from './api/rectification/submit.ts';
 import { LinkExpired } from './core/campaign/link-lifetime.ts';
@@ -15,7 +16,7 @@ import type { HttpResult } from './edge/http/types.ts';
 
 /**
  * The officials' rectification links (`/r/{token}`): their items and fact-check findings, a report of
- * an item fixed, a dispute. Named errors become statuses without exposing internals; anything else is
+ * an item fixed, a dispute, a photo of a fix. Named errors become statuses without exposing internals; anything else is
  * logged by name and answered 500.
  */
 const errors = createErrorRegistry({
@@ -24,6 +25,7 @@ const errors = createErrorRegistry({
 })
   .on([LinkNotFound, CampaignNotFound], answerWith(404, 'notFound'))
   .on(LinkExpired, answerExpired)
+  .on(ItemMissing, answerWith(404, 'itemNotFound'))
   .on(ConcurrentUpdate, answerWith(409, 'conflict'))
   .on(ItemAlreadyConfirmed, answerWith(409, 'confirmed'))
   .when(isTransient, answerWith(503, 'busy', { 'retry-after': '5' }));
@@ -35,7 +37,9 @@ const router = createRouter({
   methodNotAllowed: (request) => answerProblem(request, 405, 'methodNotAllowed'),
 })
   .get('/r/{token}', showRectification)
-  .post('/r/{token}', submitRectification);
+  .post('/r/{token}', submitRectification)
+  .get('/r/{token}/items/{itemId}/photos', showFixPhotos)
+  .post('/r/{token}/items/{itemId}/photos', requestFixPhotoSlot);
 
 /** Routes a rectification request; maps named errors to statuses without exposing internals. */
 export const routeRectification = (event: APIGatewayProxyEventV2): Promise<HttpResult> => router.resolve(event);

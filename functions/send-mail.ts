@@ -3,9 +3,11 @@ import { centersOf, summaryOf } from './adapters/campaign-cache.ts';
 import { getLinkSecret } from './adapters/link-secret.ts';
 import { logger, withLambdaContext } from './adapters/logger.ts';
 import { mailer, surveyBaseUrl } from './adapters/mail/outbox.ts';
+import { shardOf } from './adapters/table/keys.ts';
 import type { RectificationLink } from './adapters/table/rectification.ts';
 import { store } from './adapters/table.ts';
 import { type DeliveryClock, deliverAll, type Outgoing } from './app/delivery.ts';
+import { countFindingPhotos } from './app/finding-photos.ts';
 import { idsInBatch } from './core/campaign/batches.ts';
 import type { CampaignMeta } from './core/campaign/lifecycle.ts';
 import { deriveToken, hashToken, surveyUrl } from './core/campaign/links.ts';
@@ -82,6 +84,8 @@ const composeSummaries = async (input: SendMailInput, meta: CampaignMeta): Promi
     Promise.all(ids.map((id) => store.rectification.listRectificationItems(campaign.series, id))),
   ]);
   const byCenter = scores;
+  // How many photos each item's problem has: the mail says so and links to the official's page.
+  const photoCounts = await countFindingPhotos(itemsByCenter.flat(), { photos: store.photos, shardOf });
   const today = chinaDate(new Date());
   const { days } = rectificationRules(campaign);
   const links: { tokenHash: string; link: RectificationLink }[] = [];
@@ -94,7 +98,7 @@ const composeSummaries = async (input: SendMailInput, meta: CampaignMeta): Promi
     // What the official still has to act on, plus what this campaign's re-check just closed.
     const shown = items
       .filter((item) => item.state !== 'confirmed' || item.lastRecheck?.campaignId === campaign.id)
-      .map((item) => summaryItem(item, campaign.id, today));
+      .map((item) => summaryItem(item, campaign.id, today, photoCounts.get(item.id) ?? 0));
     const token = officialLink(secret, campaign, id, links);
     out.set(id, {
       to: [center.official.email],

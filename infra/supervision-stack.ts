@@ -154,6 +154,7 @@ export class SupervisionStack extends Stack {
       deadLetterQueues: this.deadLetterQueues,
     });
     this.rectificationFunction = buildRectificationFunction(newFunction);
+    bindEvidence(this.rectificationFunction, evidence, EVIDENCE_GRANTS['rectification-api']);
     const users = buildConsoleUsers(this, props.consoleThreatProtection ?? StandardThreatProtectionMode.AUDIT_ONLY);
     this.consoleUserPool = users.userPool;
     this.consoleUserPoolClient = users.client;

@@ -3,6 +3,7 @@ import {
   CAMPAIGNS_PK,
   campaignPk,
   consoleSessionPk,
+  fixPhotosPk,
   mailPk,
   queuePk,
   rectificationPk,
@@ -60,6 +61,8 @@ export const KEY_SPACES = {
   shards: `${campaignPk('*')}#S*`,
   /** `CAMPAIGN#<id>#QUEUE`: the review queue's entries, each response under four sort keys. */
   reviewQueue: queuePk('*'),
+  /** `CAMPAIGN#<id>#FIX`: officials' photos of their fixes and each item's count of them. */
+  fixPhotos: fixPhotosPk('*'),
   /** `CAMPAIGN#<id>#MAIL`: the outbox ledger, one item per email. */
   outbox: mailPk('*'),
   /** `TOKEN#<hash>`: a survey link's token hash and its assignment. */
@@ -251,10 +254,14 @@ export const TABLE_GRANTS: Readonly<Record<TableHandlerName, readonly TableGrant
     { actions: ['dynamodb:Query', 'dynamodb:BatchWriteItem'], leadingKeys: [K.reviewQueue] },
     /** `listPhotos` of the link's response, in the supervisor's shard only. */
     { actions: ['dynamodb:Query'], leadingKeys: [K.shards] },
+    /** A re-check's photos of the fix (`listFixPhotos` of the center, on the finding's campaign). */
+    { actions: ['dynamodb:Query'], leadingKeys: [K.fixPhotos] },
   ],
   'check-photo': [
     /** `getPhoto`, then its conditional state changes (`startCheck`, `finishCheck`), in its shard only. */
     { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], leadingKeys: [K.shards] },
+    /** The same for a photo of a fix (`getFixPhoto`, state changes, a refusal's place given back). */
+    { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], leadingKeys: [K.fixPhotos] },
   ],
   'export-evidence': [
     /**
@@ -270,6 +277,8 @@ export const TABLE_GRANTS: Readonly<Record<TableHandlerName, readonly TableGrant
     { actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], leadingKeys: [K.campaign] },
     /** The campaign's photos (Query) and `markPhotoPurged` (conditional update), in the shards only. */
     { actions: ['dynamodb:Query', 'dynamodb:UpdateItem'], leadingKeys: [K.shards] },
+    /** The officials' photos of fixes of the campaign's findings (Query) and `markFixPhotoPurged`. */
+    { actions: ['dynamodb:Query', 'dynamodb:UpdateItem'], leadingKeys: [K.fixPhotos] },
     /** `appendAudit` of the purge. */
     { actions: ['dynamodb:PutItem'], leadingKeys: [K.audit] },
   ],
@@ -286,6 +295,11 @@ export const TABLE_GRANTS: Readonly<Record<TableHandlerName, readonly TableGrant
     { actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'], leadingKeys: [K.rectification] },
     /** `appendAudit` of a dispute. */
     { actions: ['dynamodb:PutItem'], leadingKeys: [K.audit] },
+    /**
+     * A fix photo's place claimed or given back and a lapsed slot refused (UpdateItem); its record put, the
+     * photos listed and the findings' photos in the shards are read under `CAMPAIGN#*` above.
+     */
+    { actions: ['dynamodb:UpdateItem'], leadingKeys: [K.fixPhotos] },
   ],
   'console-api': [
     /**

@@ -109,6 +109,14 @@ export class EvidenceStorage {
     });
   }
 
+  /** The bucket's origin, where presigned POSTs go and read URLs point (for a page's Content-Security-Policy). */
+  async origin(): Promise<string> {
+    const endpoint = localEndpoint();
+    if (endpoint) return new URL(endpoint).origin;
+    const region = await (await loadClient(this.s3)).config.region();
+    return `https://${this.bucket}.s3.${region}.amazonaws.com`;
+  }
+
   /** A presigned GET of one object, valid for `expiresInSeconds`. */
   async presignGet(key: string, expiresInSeconds: number, now = new Date()): Promise<string> {
     const [s3, { SignatureV4 }] = await Promise.all([loadClient(this.s3), import('@smithy/signature-v4')]);

@@ -4,9 +4,11 @@
  * every photo record kept but marked purged (pages say the photos were removed), the purge recorded and
  * audited. Safe to repeat: a second run finds nothing left to delete.
  */
+
 import type { EvidenceArchive } from '../adapters/evidence-archive.ts';
 import type { CampaignTable } from '../adapters/table/campaigns.ts';
 import type { EvidenceTable, PurgeRecord } from '../adapters/table/evidence-exports.ts';
+import type { FixPhotoTable } from '../adapters/table/fix-photos.ts';
 import { EXPORTS_PREFIX, retentionMonthsOf, retentionOver } from '../core/evidence/export.ts';
 import { EVIDENCE_PREFIX } from '../core/evidence/photos.ts';
 import { type Actor, type AuditLog, recordAudit } from './audit.ts';
@@ -15,6 +17,8 @@ import { type Actor, type AuditLog, recordAudit } from './audit.ts';
 export interface PurgePorts {
   campaigns: Pick<CampaignTable, 'getMeta'>;
   evidence: Pick<EvidenceTable, 'listCampaignPhotos' | 'markPhotoPurged' | 'recordPurge' | 'getPurge'>;
+  /** The officials' photos of fixes of the campaign's findings, marked purged too when given. */
+  fixPhotos?: Pick<FixPhotoTable, 'listCampaignFixPhotos' | 'markFixPhotoPurged'>;
   archive: Pick<EvidenceArchive, 'deletePrefix'>;
   audit: AuditLog;
   now: () => Date;
@@ -49,6 +53,9 @@ export const purgeEvidence = async (
   for (const photo of await ports.evidence.listCampaignPhotos(request.campaignId)) {
     // A refused photo never had stored bytes; every other one (ready, or still on its way) ends here.
     if (photo.state !== 'refused' && (await ports.evidence.markPhotoPurged(photo, at))) photos++;
+  }
+  for (const photo of (await ports.fixPhotos?.listCampaignFixPhotos(request.campaignId)) ?? []) {
+    if (photo.state !== 'refused' && (await ports.fixPhotos?.markFixPhotoPurged(photo, at))) photos++;
   }
   const record: PurgeRecord = {
     campaignId: request.campaignId,

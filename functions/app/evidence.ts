@@ -6,7 +6,9 @@
 import { createHash } from 'node:crypto';
 import type { NormalizedPhoto, ReadHeader } from '../adapters/images.ts';
 import type { EvidenceStorage, PresignedPost } from '../adapters/storage.ts';
-import type { PhotoTable } from '../adapters/table/photos.ts';
+import type { FixPhotoTable } from '../adapters/table/fix-photos.ts';
+import type { CheckedPhoto, PhotoTable } from '../adapters/table/photos.ts';
+import { fixEvidenceKey, fixThumbKey, parseFixIncomingKey } from '../core/evidence/fix-photos.ts';
 import { judgeReceived, readCaptureTime, sniffFormat } from '../core/evidence/image-check.ts';
 import {
   evidenceKey,
@@ -30,9 +32,10 @@ export interface PhotoCodec {
   normalize: (bytes: Uint8Array) => Promise<NormalizedPhoto>;
 }
 
-/** What checking a photo takes. */
+/** What checking a photo takes: the supervisors' photos, and the officials' photos of fixes when given. */
 export interface PhotoCheckPorts {
   photos: Pick<PhotoTable, 'getPhoto' | 'startCheck' | 'finishReady' | 'refuse'>;
+  fixPhotos?: Pick<FixPhotoTable, 'getFixPhoto' | 'startCheck' | 'finishReady' | 'refuse'>;
   storage: Pick<EvidenceStorage, 'readObject' | 'putObject' | 'deleteObject'>;
   codec: PhotoCodec;
   now: () => Date;
@@ -44,35 +47,81 @@ export type PhotoCheckOutcome =
   | { outcome: 'refused'; photoId: string; reason: RefusalReason }
   | { outcome: 'ignored'; why: 'unknown-key' | 'unknown-photo' | 'already-checked' | 'gone' };
 
+/** One photo to check, of either kind: where it is stored once checked, and how its record changes. */
+interface CheckSubject {
+  photoId: string;
+  imageKey: string;
+  thumbKey: string;
+  startCheck: (at: string) => Promise<boolean>;
+  finishReady: (checked: CheckedPhoto, at: string) => Promise<boolean>;
+  refuse: (reason: RefusalReason, at: string, sha256?: string) => Promise<boolean>;
+}
+
+/** The photo an incoming key names, a supervisor's or a fix's, or why there is none. */
+const findSubject = async (
+  key: string,
+  ports: PhotoCheckPorts,
+): Promise<CheckSubject | 'unknown-key' | 'unknown-photo'> => {
+  const fix = parseFixIncomingKey(key);
+  if (fix) {
+    const photo = await ports.fixPhotos?.getFixPhoto(fix.campaignId, fix.centerId, fix.photoId);
+    const table = ports.fixPhotos;
+    if (!photo || !table) return 'unknown-photo';
+    return {
+      photoId: photo.photoId,
+      imageKey: fixEvidenceKey(photo),
+      thumbKey: fixThumbKey(photo),
+      startCheck: (at) => table.startCheck(photo, at),
+      finishReady: (checked, at) => table.finishReady(photo, checked, at),
+      refuse: (reason, at, sha256) => table.refuse(photo, reason, at, sha256),
+    };
+  }
+  const named = parseIncomingKey(key);
+  if (!named) return 'unknown-key';
+  const photo = await ports.photos.getPhoto(named.campaignId, named.photoId);
+  if (!photo) return 'unknown-photo';
+  return {
+    photoId: photo.photoId,
+    imageKey: evidenceKey(photo),
+    thumbKey: thumbKey(photo),
+    startCheck: (at) => ports.photos.startCheck(photo, at),
+    finishReady: (checked, at) => ports.photos.finishReady(photo, checked, at),
+    refuse: (reason, at, sha256) => ports.photos.refuse(photo, reason, at, sha256),
+  };
+};
+
 /**
- * Checks the object at an `incoming/` key: a photo of a slot issued, a real JPEG, PNG or WebP within the
- * size and pixel limits, decoded, turned upright, re-encoded without metadata into `evidence/` with its
- * thumbnail; refused with its reason otherwise. The incoming object is deleted either way. Safe to repeat:
- * a photo already ready or refused is left as it is.
+ * Checks the object at an `incoming/` key: a photo of a slot issued (a supervisor's, or an official's of a
+ * fix), a real JPEG, PNG or WebP within the size and pixel limits, decoded, turned upright, re-encoded
+ * without metadata into `evidence/` with its thumbnail; refused with its reason otherwise. The incoming
+ * object is deleted either way. Safe to repeat: a photo already ready or refused is left as it is.
  */
 export const checkIncomingPhoto = async (key: string, ports: PhotoCheckPorts): Promise<PhotoCheckOutcome> => {
-  const named = parseIncomingKey(key);
-  const photo = named ? await ports.photos.getPhoto(named.campaignId, named.photoId) : undefined;
-  if (!photo || !named) {
+  const subject = await findSubject(key, ports);
+  if (typeof subject === 'string') {
     // Nothing issued this key: nobody will ever look at it.
     await ports.storage.deleteObject(key);
-    return { outcome: 'ignored', why: named ? 'unknown-photo' : 'unknown-key' };
+    return { outcome: 'ignored', why: subject };
   }
-  if (!(await ports.photos.startCheck(photo, ports.now().toISOString()))) {
+  if (!(await subject.startCheck(ports.now().toISOString()))) {
     await ports.storage.deleteObject(key);
     return { outcome: 'ignored', why: 'already-checked' };
   }
   const received = await ports.storage.readObject(key, MAX_PHOTO_BYTES);
   if (!received.found) return { outcome: 'ignored', why: 'gone' };
-  if (received.tooLarge) return refuse(key, photo, 'too-large', ports);
-  const result = await decodeReceived(photo, received.body, ports);
+  if (received.tooLarge) {
+    const outcome = await refuseRecorded(subject, 'too-large', ports);
+    await ports.storage.deleteObject(key);
+    return outcome;
+  }
+  const result = await decodeReceived(subject, received.body, ports);
   await ports.storage.deleteObject(key);
   return result;
 };
 
 /** Judges, decodes and stores a received photo, or refuses it. */
 const decodeReceived = async (
-  photo: PhotoRecord,
+  subject: CheckSubject,
   body: Uint8Array,
   ports: PhotoCheckPorts,
 ): Promise<PhotoCheckOutcome> => {
@@ -80,43 +129,31 @@ const decodeReceived = async (
   const sniffed = sniffFormat(body);
   const header = sniffed && sniffed !== 'heif' ? await ports.codec.readHeader(body).catch(() => undefined) : undefined;
   const judged = judgeReceived(body.length, sniffed, header);
-  if (!judged.ok) return refuseRecorded(photo, judged.reason, ports, sha256);
+  if (!judged.ok) return refuseRecorded(subject, judged.reason, ports, sha256);
   let normalized: NormalizedPhoto;
   try {
     normalized = await ports.codec.normalize(body);
   } catch {
-    return refuseRecorded(photo, 'damaged', ports, sha256);
+    return refuseRecorded(subject, 'damaged', ports, sha256);
   }
-  await ports.storage.putObject(evidenceKey(photo), normalized.image, 'image/jpeg');
-  await ports.storage.putObject(thumbKey(photo), normalized.thumb, 'image/jpeg');
+  await ports.storage.putObject(subject.imageKey, normalized.image, 'image/jpeg');
+  await ports.storage.putObject(subject.thumbKey, normalized.thumb, 'image/jpeg');
   const capturedAt = readCaptureTime(header?.exif);
-  await ports.photos.finishReady(
-    photo,
+  await subject.finishReady(
     { sha256, width: normalized.width, height: normalized.height, ...(capturedAt ? { capturedAt } : {}) },
     ports.now().toISOString(),
   );
-  return { outcome: 'ready', photoId: photo.photoId };
+  return { outcome: 'ready', photoId: subject.photoId };
 };
 
 const refuseRecorded = async (
-  photo: PhotoRecord,
+  subject: CheckSubject,
   reason: RefusalReason,
   ports: PhotoCheckPorts,
   sha256?: string,
 ): Promise<PhotoCheckOutcome> => {
-  await ports.photos.refuse(photo, reason, ports.now().toISOString(), sha256);
-  return { outcome: 'refused', photoId: photo.photoId, reason };
-};
-
-const refuse = async (
-  key: string,
-  photo: PhotoRecord,
-  reason: RefusalReason,
-  ports: PhotoCheckPorts,
-): Promise<PhotoCheckOutcome> => {
-  const outcome = await refuseRecorded(photo, reason, ports);
-  await ports.storage.deleteObject(key);
-  return outcome;
+  await subject.refuse(reason, ports.now().toISOString(), sha256);
+  return { outcome: 'refused', photoId: subject.photoId, reason };
 };
 
 /** A photo as a page shows it: its state, the refusal's reason, and read URLs once it is ready. */

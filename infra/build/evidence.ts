@@ -40,8 +40,16 @@ export const EVIDENCE_GRANTS = {
     { actions: ['s3:GetObject', 's3:DeleteObject'], keys: [`${INCOMING_PREFIX}*`] },
     { actions: ['s3:PutObject'], keys: [`${EVIDENCE_PREFIX}*`] },
   ],
-  /** Read URLs of the photos a reviewer judges. */
+  /** Read URLs of the photos a reviewer judges, and of a center's findings and fixes. */
   'console-api': [{ actions: ['s3:GetObject'], keys: [`${EVIDENCE_PREFIX}*`] }],
+  /**
+   * Presigned POSTs of an official's photo of a fix, into `incoming/<campaign>/fix/` only, and read URLs of
+   * the center's findings' photos and fixes.
+   */
+  'rectification-api': [
+    { actions: ['s3:PutObject'], keys: [`${INCOMING_PREFIX}*/fix/*`] },
+    { actions: ['s3:GetObject'], keys: [`${EVIDENCE_PREFIX}*`] },
+  ],
 } as const satisfies Record<string, readonly EvidenceGrant[]>;
 
 /**

@@ -20,7 +20,7 @@ export interface RouteTargets {
   readonly api: HttpApi;
   /** `/s/{token}` and below. */
   readonly survey: IFunction;
-  /** `/r/{token}`. */
+  /** `/r/{token}` and below. */
   readonly rectification: IFunction;
   /** `/console` and below. */
   readonly console: IFunction;
@@ -72,11 +72,9 @@ export function buildSurveyRoutes(scope: Construct, targets: RouteTargets): Surv
   const integration = new HttpLambdaIntegration('SurveyIntegration', targets.survey);
   api.addRoutes({ path: '/s/{token}', methods: [HttpMethod.ANY], integration });
   api.addRoutes({ path: '/s/{token}/{proxy+}', methods: [HttpMethod.ANY], integration });
-  api.addRoutes({
-    path: '/r/{token}',
-    methods: [HttpMethod.ANY],
-    integration: new HttpLambdaIntegration('RectificationIntegration', targets.rectification),
-  });
+  const rectificationIntegration = new HttpLambdaIntegration('RectificationIntegration', targets.rectification);
+  api.addRoutes({ path: '/r/{token}', methods: [HttpMethod.ANY], integration: rectificationIntegration });
+  api.addRoutes({ path: '/r/{token}/{proxy+}', methods: [HttpMethod.ANY], integration: rectificationIntegration });
   const consoleIntegration = new HttpLambdaIntegration('ConsoleIntegration', targets.console);
   api.addRoutes({ path: '/console', methods: [HttpMethod.ANY], integration: consoleIntegration });
   api.addRoutes({ path: '/console/{proxy+}', methods: [HttpMethod.ANY], integration: consoleIntegration });

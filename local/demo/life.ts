@@ -6,7 +6,8 @@ import type { CampaignDefinition, CampaignStatus, Center } from '../../functions
 import type { ConsoleAccount } from '../cognito.ts';
 import { mailKindOf, type OutboxEmail, readOutbox, surveyLinks } from '../ses-outbox.ts';
 import { type ConsoleSession, signInToConsole } from './console-client.ts';
-import { disputeFirstFinding, rectificationItems, rectificationLink, reportFixed } from './official.ts';
+import { disputeFirstFinding, fixPhotoStates, rectificationItems, rectificationLink, reportFixed } from './official.ts';
+import { attachFixPhoto } from './photos.ts';
 import { answerSurvey, assignPersonas, correctSurvey, type Persona } from './simulate.ts';
 import { waitFor } from './wait.ts';
 
@@ -46,7 +47,7 @@ export interface DemoRecord {
   /** The organizer's sign-off: the summaries sent before it (none), who pressed Publish, when. */
   signOff?: { summariesBefore: number; by: string; at: string };
   published?: { summaries: number; citySummaries: number };
-  rectification?: { centerId: string; itemId: string; description: string; note: string };
+  rectification?: { centerId: string; itemId: string; description: string; note: string; fixPhoto: string };
 }
 
 const RETURN_COMMENT = '请在“发现的问题和改进建议”中写明问题的具体情况（时间、窗口），以便整改。';
@@ -385,14 +386,23 @@ export class DemoLife {
       await reportFixed(link, item.id, FIX_NOTE);
       const after = (await rectificationItems(link)).find((i) => i.id === item.id);
       if (after?.state !== 'reported-fixed') throw new Error(`item ${item.id} is ${after?.state} after its report`);
+      // With a photo of what was done, checked like a supervisor's.
+      const posted = await attachFixPhoto(link, item.id);
+      if (posted.status !== 204) throw new Error(`the photo of the fix of ${item.id} was answered ${posted.status}`);
+      const fixPhoto = await waitFor('the photo of the fix checked', async () => {
+        const [state] = await fixPhotoStates(link, item.id);
+        return state === 'ready' || state === 'refused' ? state : undefined;
+      });
+      if (fixPhoto !== 'ready') throw new Error(`the photo of the fix of ${item.id} was ${fixPhoto}`);
       this.record.rectification = {
         centerId: center.id,
         itemId: item.id,
         description: item.description,
         note: FIX_NOTE,
+        fixPhoto,
       };
       this.world.say(
-        `rectification report: ${center.name.zh} reported “${item.description}” fixed through its /r/ link (due ${item.dueDate})`,
+        `rectification report: ${center.name.zh} reported “${item.description}” fixed through its /r/ link (due ${item.dueDate}), with a photo of the fix`,
       );
       return;
     }

@@ -51,3 +51,15 @@ export const rectificationItems = async (link: string): Promise<ListedItem[]> =>
 export const reportFixed = async (link: string, item: string, note: string): Promise<void> => {
   await postForm(link, { item, note });
 };
+
+const FixPhotos = z.object({ photos: z.array(z.object({ state: z.string() })) });
+
+/** The states of an item's photos of its fix, as the official's page's script reads them. */
+export const fixPhotoStates = async (link: string, itemId: string): Promise<string[]> => {
+  const res = await fetch(`${link}/items/${encodeURIComponent(itemId)}/photos`, {
+    headers: { accept: 'application/json' },
+    signal: AbortSignal.timeout(30_000),
+  });
+  if (!res.ok) throw new Error(`GET the photos of ${itemId} was answered ${res.status}`);
+  return FixPhotos.parse(await res.json()).photos.map((p) => p.state);
+};

@@ -1,6 +1,7 @@
 /**
- * A supervisor's photo of a problem, as their phone sends it: an upload slot from the survey API, then the
- * picture posted straight to S3 with the presigned fields (the bucket's notification has it checked).
+ * A supervisor's photo of a problem, or an official's of a fix, as their phone sends it: an upload slot from
+ * the survey or rectification API, then the picture posted straight to S3 with the presigned fields (the
+ * bucket's notification has it checked).
  */
 import sharp from 'sharp';
 import * as z from 'zod';
@@ -33,11 +34,22 @@ const phonePicture = (): Promise<Buffer> => {
 };
 
 /** Attaches one photo to problem `problem` of the link's response; the photo's id, or the status that refused it. */
-export const attachPhoto = async (url: string, problem: number): Promise<{ photoId?: string; status: number }> => {
-  const res = await fetch(`${url}/photos`, {
+export const attachPhoto = (url: string, problem: number): Promise<{ photoId?: string; status: number }> =>
+  postPhoto(`${url}/photos`, { problem });
+
+/**
+ * Attaches one photo of the fix to a rectification item through the official's `/r/` link, as its page's
+ * script does; the photo's id, or the status that refused it.
+ */
+export const attachFixPhoto = (link: string, itemId: string): Promise<{ photoId?: string; status: number }> =>
+  postPhoto(`${link}/items/${encodeURIComponent(itemId)}/photos`, {});
+
+/** Asks `slots` for an upload slot with `body`, then posts the picture to the bucket with its fields. */
+const postPhoto = async (slots: string, body: object): Promise<{ photoId?: string; status: number }> => {
+  const res = await fetch(slots, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify({ problem }),
+    body: JSON.stringify(body),
     signal: AbortSignal.timeout(15_000),
   });
   if (res.status !== 201) {

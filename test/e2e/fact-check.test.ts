@@ -1,11 +1,12 @@
 import { mkdir } from 'node:fs/promises';
 import type { SFNClient } from '@aws-sdk/client-sfn';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TokenRecord } from '../../functions/adapters/table/assignments.ts';
 import type { Tables } from '../../functions/adapters/table/tables.ts';
 import type { EmbeddedCloud } from '../../local/cloud.ts';
 import { mailKindOf, readOutbox } from '../../local/ses-outbox.ts';
+import { phoneJpeg } from '../fixtures/photos/images.ts';
 import { launchChromium } from '../support/browser.ts';
 import { startCloudAndClients } from '../support/embedded-cloud.ts';
 import {
@@ -44,8 +45,35 @@ let browser: Browser;
 /** The launched campaign (one working day of fact-check), answered with problems at one 玄武区 and one 秦淮区 center. */
 type Launched = Omit<TwoAnswered, 'late'>;
 
+/** A supervisor's photo of a problem, posted as the survey's contract says and waited for until ready. */
+const photograph = async (link: string, problem: number): Promise<void> => {
+  const slot = (await (
+    await fetch(`${link}/photos`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ problem }),
+    })
+  ).json()) as { upload: { url: string; fields: Record<string, string> }; status: string };
+  const form = new FormData();
+  for (const [name, value] of Object.entries(slot.upload.fields)) form.append(name, value);
+  form.append('Content-Type', 'image/jpeg');
+  form.append('file', new Blob([await phoneJpeg(1200, 900)], { type: 'image/jpeg' }), 'photo.jpg');
+  await (await fetch(slot.upload.url, { method: 'POST', body: form })).arrayBuffer();
+  await waitFor('the photo ready', async () => {
+    const status = (await (
+      await fetch(new URL(slot.status, link), { headers: { accept: 'application/json' } })
+    ).json()) as { state: string };
+    return status.state === 'ready' ? true : undefined;
+  });
+};
+
+/** Whether an image on the page has loaded (the page's policy let it). */
+const loaded = (image: Locator): Promise<boolean> =>
+  image.evaluate((img) => (img as unknown as { complete: boolean; naturalWidth: number }).naturalWidth > 0);
+
 const launchAndAnswer = async (id: string): Promise<Launched> => {
   const launched = await launchAndAnswerTwo({ cloud, store, sfn }, threeCenterCampaign(id, { factCheck: 1 }));
+  await photograph(launched.links.qinhuai, 0);
   await answerWithProblems(launched.links.xuanwu, 'problems-xuanwu', [
     { category: 'facilities', severity: 'minor', description: FOUND_AT_XUANWU },
   ]);
@@ -172,6 +200,10 @@ describe('fact-check in a browser', { timeout: 180_000 }, () => {
     expect(findings).toBe(2);
     expect(await page.getByRole('heading', { name: /事实核查/ }).count()).toBe(1);
     expect(openPageShot).toEqual([]);
+    // The photographed finding shows its photo (loaded through the page's policy), the other none.
+    const photo = other().getByRole('img', { name: '问题照片 1 · Photo 1 of the problem' });
+    expect(await loaded(photo)).toBe(true);
+    expect(await disputed().getByRole('img').count()).toBe(0);
     expect(refused.status()).toBe(400);
     expect(invalid).toBe('true');
     expect(errorBeside).toContain('请说明该结论不符的理由');
@@ -307,6 +339,26 @@ describe('fact-check in a browser', { timeout: 180_000 }, () => {
     expect(html).not.toContain(DISPUTED);
     expect(await official.page.getByRole('heading', { name: /事实核查/ }).count()).toBe(0);
     expect(afterShot).toEqual([]);
+    expect(await loaded(item.getByRole('img', { name: '问题照片 1 · Photo 1 of the problem' }))).toBe(true);
+
+    // Act: the official answers with a photo of the fix, taken with the phone's camera
+    const [chooser] = await Promise.all([
+      official.page.waitForEvent('filechooser'),
+      item.getByRole('button', { name: /添加整改照片/ }).click(),
+    ]);
+    await Promise.all([
+      official.page.waitForURL(/[?&]photo=/, { timeout: 60_000 }),
+      chooser.setFiles({ name: 'fix.jpg', mimeType: 'image/jpeg', buffer: await phoneJpeg(1200, 900) }),
+    ]);
+    const fixed = official.page.getByRole('region').filter({ hasText: WAITING });
+    const fixPhoto = fixed.getByRole('img', { name: '整改照片 1 · Photo 1 of the fix' });
+    await fixPhoto.waitFor();
+    const fixShot = await checkPage(official.page, '8-official-fix-photo');
+
+    // Assess
+    expect(await loaded(fixPhoto)).toBe(true);
+    expect(await official.page.getByText('照片已上传').count()).toBe(1);
+    expect(fixShot).toEqual([]);
     expect(official.problems).toEqual([]);
     await phone.close();
   });

@@ -1,12 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ShownPhoto } from '../../functions/core/evidence/fix-photos.ts';
 import { recheckContexts, withRecheckQuestions } from '../../functions/core/findings/recheck.ts';
 import { itemsFromResponse, itemsToRecheck, reportFixed } from '../../functions/core/findings/rectification.ts';
 import type { Lang } from '../../functions/core/i18n.ts';
 import { renderSurveyPage } from '../../functions/core/render/survey/page.ts';
 import { questionnaireFor, questionsFor } from '../../functions/core/responses/answers.ts';
 import { smallCampaign } from '../fixtures/campaign.ts';
+import { smallJpeg } from '../fixtures/photos/images.ts';
 import { launchChromium } from '../support/browser.ts';
 import { DESKTOP, PHONE, scrollsSideways, seriousViolations } from '../support/pages.ts';
 
@@ -16,11 +18,15 @@ import { DESKTOP, PHONE, scrollsSideways, seriousViolations } from '../support/p
  */
 
 const SHOTS = '/tmp/shots/overview';
+/** A photo as the page gets it: here inlined, as the page's policy allows `data:` images. */
+let photo: ShownPhoto;
 let browser: Browser;
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   browser = await launchChromium();
+  const url = `data:image/jpeg;base64,${(await smallJpeg()).toString('base64')}`;
+  photo = { state: 'ready', url, thumbUrl: url };
 });
 
 afterAll(async () => {
@@ -72,10 +78,18 @@ const page = (lang: Lang) => {
     submissionId: 'sub-00000001',
     openedAt: '2026-12-03T01:00:00.000Z',
     token: 'x'.repeat(43),
-    rechecks: recheckContexts(
-      questionsFor(questionnaire, 'experiential').map((q) => q.id),
-      reported,
-      '2026-12-10',
+    // The reported item with its photo as found and the official's photo of the fix.
+    rechecks: new Map(
+      [
+        ...recheckContexts(
+          questionsFor(questionnaire, 'experiential').map((q) => q.id),
+          reported,
+          '2026-12-10',
+        ),
+      ].map(([id, list]) => [
+        id,
+        list.map((c) => (c.report ? { ...c, photos: { before: [photo], after: [photo] } } : c)),
+      ]),
     ),
   });
 };
@@ -113,6 +127,12 @@ describe.each([
       expect(await report.isVisible()).toBe(true);
       expect(await report.innerText()).toContain('高峰期增开两个窗口，启用预约取号。');
       expect(await report.innerText()).toContain(lang === 'zh' ? '已报整改' : 'Reported fixed');
+      // Before beside after, each photo loaded.
+      const after = report.getByRole('img', { name: lang === 'zh' ? '整改照片 1' : 'Photo 1 of the fix' });
+      expect(await after.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(
+        0,
+      );
+      expect(await report.getByRole('img').count()).toBe(2);
       // The radio group is described by the report, so a screen reader reads it with the question.
       expect(await queue.getAttribute('aria-describedby')).toContain(await report.getAttribute('id'));
       await context.close();

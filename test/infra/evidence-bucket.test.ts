@@ -35,12 +35,13 @@ interface Statement {
 }
 
 /** Every statement of a function's role policy that names S3 or KMS, as `action resource`. */
-const storageAccessOf = (handler: 'survey-api' | 'check-photo' | 'console-api'): string[] => {
+const storageAccessOf = (handler: 'survey-api' | 'check-photo' | 'console-api' | 'rectification-api'): string[] => {
   const { stack, template } = synthesize();
   const fn = {
     'survey-api': stack.surveyFunction,
     'check-photo': stack.photoCheckFunction,
     'console-api': stack.consoleFunction,
+    'rectification-api': stack.rectificationFunction,
   }[handler];
   const role = logicalId(stack, fn.executionRole);
   const policies = Object.values(template.findResources('AWS::IAM::Policy')) as {
@@ -52,11 +53,15 @@ const storageAccessOf = (handler: 'survey-api' | 'check-photo' | 'console-api'):
       const actions = ([] as string[]).concat(s.Action).filter((a) => a.startsWith('s3:') || a.startsWith('kms:'));
       const resource = JSON.stringify(stack.resolve(s.Resource));
       for (const action of actions)
-        access.push(
-          `${action} ${resource.includes('EvidenceKey') ? 'key' : (/\/(\w+)\/\*/.exec(resource)?.[1] ?? resource)}`,
-        );
+        access.push(`${action} ${resource.includes('EvidenceKey') ? 'key' : prefixOf(resource)}`);
     }
   return access.sort();
+};
+
+/** The key prefix a resource names: `evidence`, `incoming`, or for the officials' photos of fixes `incoming/<any>/fix`. */
+const prefixOf = (resource: string): string => {
+  const m = /\/(\w+)\/\*(\/fix\/\*)?/.exec(resource);
+  return m?.[1] ? `${m[1]}${m[2] ? '/*/fix' : ''}` : resource;
 };
 
 describe('the evidence bucket', () => {
@@ -151,12 +156,19 @@ describe('the evidence bucket', () => {
       's3:PutObject evidence',
     ]);
     expect(storageAccessOf('console-api')).toEqual(['kms:Decrypt key', 's3:GetObject evidence']);
+    // An official may have photos of fixes posted under incoming/<campaign>/fix/ only, and read evidence.
+    expect(storageAccessOf('rectification-api')).toEqual([
+      'kms:Decrypt key',
+      'kms:GenerateDataKey key',
+      's3:GetObject evidence',
+      's3:PutObject incoming/*/fix',
+    ]);
   });
 
-  it('passes the AWS Solutions checks on the bucket, its key and the checker', () => {
+  it('passes the AWS Solutions checks on the bucket, its key, the checker and the functions granted photos', () => {
     // Act
     const { stack } = synthesize();
     // Assess
-    expect(nagFindingsOn(stack, ['Evidence', 'CheckPhoto'])).toEqual([]);
+    expect(nagFindingsOn(stack, ['Evidence', 'CheckPhoto', 'RectificationApi', 'SurveyApi', 'ConsoleApi'])).toEqual([]);
   });
 });

@@ -690,6 +690,7 @@ describe('SupervisionStack', () => {
         'ANY /console',
         'ANY /console/{proxy+}',
         'ANY /r/{token}',
+        'ANY /r/{token}/{proxy+}',
         'ANY /s/{token}',
         'ANY /s/{token}/{proxy+}',
       ]);
@@ -709,7 +710,7 @@ describe('SupervisionStack', () => {
       for (const key of ['ANY /s/{token}', 'ANY /s/{token}/{proxy+}']) {
         expect(targetOf(key), key).toEqual({ 'Fn::GetAtt': [logicalId(stack, stack.surveyFunction), 'Arn'] });
       }
-      for (const key of ['ANY /r/{token}']) {
+      for (const key of ['ANY /r/{token}', 'ANY /r/{token}/{proxy+}']) {
         expect(targetOf(key), key).toEqual({ 'Fn::GetAtt': [logicalId(stack, stack.rectificationFunction), 'Arn'] });
       }
       for (const key of ['ANY /console', 'ANY /console/{proxy+}']) {

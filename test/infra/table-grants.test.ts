@@ -167,7 +167,7 @@ describe('table grants', () => {
     ]);
   });
 
-  it("lets an official's dispute and its audit entry be written, and rectification items, nothing else", () => {
+  it("lets an official's dispute and its audit entry be written, rectification items and photos of fixes, nothing else", () => {
     // Act
     const { stack, template } = synthesize();
     // Assess
@@ -178,6 +178,7 @@ describe('table grants', () => {
       'dynamodb:PutItem table AUDIT#*',
       'dynamodb:PutItem table CAMPAIGN#*',
       'dynamodb:PutItem table RECT#*',
+      'dynamodb:UpdateItem table CAMPAIGN#*#FIX',
     ]);
   });
 
@@ -193,8 +194,10 @@ describe('table grants', () => {
       'dynamodb:UpdateItem table CAMPAIGN#*#S*',
     ]);
     // It reads by Query the center's queue entries (to flag outliers), a response's photos in the
-    // supervisor's shard, and the rectification items (what a center reported beside a re-check).
+    // supervisor's shard (and, for a re-check, those of the problem re-checked), the officials' photos of
+    // fixes, and the rectification items (what a center reported beside a re-check).
     expect([...access.filter((a) => a.includes('Query'))].sort()).toEqual([
+      'dynamodb:Query table CAMPAIGN#*#FIX',
       'dynamodb:Query table CAMPAIGN#*#QUEUE',
       'dynamodb:Query table CAMPAIGN#*#S*',
       'dynamodb:Query table RECT#*',

@@ -43,9 +43,13 @@ const ONLY_A_RACE_OR_A_FAULT_NEEDS: string[] = [
  */
 const ONLY_A_LATER_MONTH_NEEDS: string[] = [
   'survey-api: dynamodb:Query on RECT#* (arn:aws:dynamodb:us-east-1:000000000000:table/service-supervision)',
+  // Beside a re-check, the official's photos of the fix.
+  'survey-api: dynamodb:Query on CAMPAIGN#*#FIX (arn:aws:dynamodb:us-east-1:000000000000:table/service-supervision)',
   'expire-evidence: dynamodb:PutItem on CAMPAIGN#* (arn:aws:dynamodb:us-east-1:000000000000:table/service-supervision)',
   'expire-evidence: dynamodb:Query on CAMPAIGN#*#S* (arn:aws:dynamodb:us-east-1:000000000000:table/service-supervision)',
   'expire-evidence: dynamodb:UpdateItem on CAMPAIGN#*#S* (arn:aws:dynamodb:us-east-1:000000000000:table/service-supervision)',
+  'expire-evidence: dynamodb:Query on CAMPAIGN#*#FIX (arn:aws:dynamodb:us-east-1:000000000000:table/service-supervision)',
+  'expire-evidence: dynamodb:UpdateItem on CAMPAIGN#*#FIX (arn:aws:dynamodb:us-east-1:000000000000:table/service-supervision)',
   'expire-evidence: dynamodb:PutItem on AUDIT#* (arn:aws:dynamodb:us-east-1:000000000000:table/service-supervision)',
 ];
 

@@ -136,3 +136,14 @@ export const queueSupervisorSk = (supervisorId: string, assignmentId: string): s
 export const queueCenterPrefix = (centerId: string): string => `C#${centerId}#`;
 export const queueCenterSk = (centerId: string, assignmentId: string): string =>
   `${queueCenterPrefix(centerId)}${assignmentId}`;
+/** Partition of the photos officials post of their fixes, on the finding's campaign (`CAMPAIGN#<id>#FIX`). */
+export const fixPhotosPk = (campaignId: string): string => `${campaignPk(campaignId)}#FIX`;
+/** Prefix of every fix photo of a campaign's findings. */
+export const FIX_PHOTO_PREFIX = 'FIX#';
+/** Prefix of one center's fix photos, or of one item's. */
+export const fixPhotosPrefix = (centerId: string, itemId?: string): string =>
+  `${FIX_PHOTO_PREFIX}${centerId}#${itemId === undefined ? '' : `${itemId}.`}`;
+/** Sort key of one fix photo (its id begins with its item's). */
+export const fixPhotoSk = (centerId: string, photoId: string): string => `${FIX_PHOTO_PREFIX}${centerId}#${photoId}`;
+/** Sort key of an item's count of fix photos. */
+export const fixCountSk = (centerId: string, itemId: string): string => `FIXCOUNT#${centerId}#${itemId}`;

@@ -5,6 +5,7 @@ import { CampaignTable } from './campaigns.ts';
 import { EvidenceTable } from './evidence-exports.ts';
 import { FactCheckTable } from './fact-check.ts';
 import { FindingTable } from './findings.ts';
+import { FixPhotoTable } from './fix-photos.ts';
 import { MailLedgerTable } from './mail-ledger.ts';
 import { PhotoTable } from './photos.ts';
 import { RectificationTable } from './rectification.ts';
@@ -22,6 +23,8 @@ export interface Tables {
   readonly assignments: AssignmentTable;
   readonly responses: ResponseTable;
   readonly photos: PhotoTable;
+  /** Photos officials post of their fixes. */
+  readonly fixPhotos: FixPhotoTable;
   /** Evidence exports and purges. */
   readonly evidence: EvidenceTable;
   readonly reviews: ReviewTable;
@@ -45,6 +48,7 @@ export const createTables = (db: DynamoDBDocumentClient, tableName: string): Tab
     assignments: new AssignmentTable(db, tableName),
     responses: new ResponseTable(db, tableName, reviews),
     photos: new PhotoTable(db, tableName),
+    fixPhotos: new FixPhotoTable(db, tableName),
     evidence: new EvidenceTable(db, tableName),
     reviews,
     reviewQueue: new ReviewQueueTable(db, tableName),

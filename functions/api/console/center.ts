@@ -6,6 +6,7 @@ import type { ReviewQueueItem } from '../../core/findings/review.ts';
 import { renderCenterPage } from '../../core/render/console/center-page.ts';
 import { changeSince, reportRows } from '../../core/scoring/report.ts';
 import { answerMessage, type CampaignHandler, consolePage } from './context.ts';
+import { loadItemPhotos, shownPhotoHeaders } from './evidence.ts';
 import { loadEvidenceExportView } from './evidence-export.ts';
 import { DONE } from './messages.ts';
 import { inScope } from './scope.ts';
@@ -14,7 +15,7 @@ import { respond } from './site.ts';
 /**
  * GET /console/campaigns/{campaignId}/centers/{centerId}: one center of the user's scope in a scored
  * campaign: its score and its score over the series, the problems found and their rectification (status,
- * due date, the official's reports, re-checks), the supervisors' comments, (but for leaders) the responses
+ * due date, the official's reports, re-checks, the photos as found and of the fix), the supervisors' comments, (but for leaders) the responses
  * about it and its evidence ZIP. Every read is by the center's key: its score, its items in the series,
  * its findings, its queue entries.
  */
@@ -36,10 +37,11 @@ export const showCenter: CampaignHandler = async (request, session, campaign) =>
     user.role === 'leader' ? Promise.resolve([]) : store.reviewQueue.listCenterEntries(campaign.id, centerId),
     loadCenterSeries(store, { ...meta.campaign, id: campaign.id }, centerId),
   ]);
-  const [responses, supervisors, evidenceExport] = await Promise.all([
+  const [responses, supervisors, evidenceExport, photos] = await Promise.all([
     Promise.all(entries.map((e) => store.responses.getResponse(campaign.id, e.supervisorId, e.assignmentId))),
     store.rosters.getSupervisors(campaign.id, [...new Set(entries.map((e) => e.supervisorId))]),
     user.role === 'leader' ? Promise.resolve(undefined) : loadEvidenceExportView(campaign, centerId),
+    loadItemPhotos(items),
   ]);
   const queue: ReviewQueueItem[] = entries.flatMap((entry, i) => {
     const response = responses[i];
@@ -61,6 +63,8 @@ export const showCenter: CampaignHandler = async (request, session, campaign) =>
       responses: queue,
       supervisorNames: new Map([...supervisors].map(([id, p]) => [id, p.name])),
       trend,
+      photos,
     }),
+    { headers: shownPhotoHeaders([...photos.findings.values(), ...photos.fixes.values()]) },
   );
 };

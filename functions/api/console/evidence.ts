@@ -3,7 +3,11 @@ import { EvidenceStorage } from '../../adapters/storage.ts';
 import { shardOf } from '../../adapters/table/keys.ts';
 import { store } from '../../adapters/table.ts';
 import { type PhotoView, photosOfResponses } from '../../app/evidence.ts';
+import { photosOfFindings, photosOfFixes } from '../../app/finding-photos.ts';
+import type { ShownPhoto } from '../../core/evidence/fix-photos.ts';
+import type { RectificationItem } from '../../core/findings/rectification.ts';
 import { CONSOLE_CSP } from '../../core/render/console/layout.ts';
+import { allowImagesFrom, photoOrigin } from '../../core/render/finding-photos.ts';
 
 /** The bucket, bound at the first page that shows photos. */
 let storage: EvidenceStorage | undefined;
@@ -36,4 +40,25 @@ export const photoPageHeaders = (photos: ReadonlyMap<string, readonly PhotoView[
       `img-src 'self' data: ${new URL(url).origin}`,
     ),
   };
+};
+
+/** Read URLs, the bucket bound only once one is signed. */
+const signer = { presignGet: (...args: Parameters<EvidenceStorage['presignGet']>) => evidence().presignGet(...args) };
+
+/** A center's items' photos: as found (the supervisors') and of the fix (the official's), ready ones only. */
+export const loadItemPhotos = async (
+  items: readonly RectificationItem[],
+): Promise<{ findings: Map<string, ShownPhoto[]>; fixes: Map<string, ShownPhoto[]> }> => {
+  const now = new Date();
+  const [findings, fixes] = await Promise.all([
+    photosOfFindings(items, { photos: store.photos, storage: signer, shardOf, now }),
+    photosOfFixes(items, { fixPhotos: store.fixPhotos, storage: signer, now }),
+  ]);
+  return { findings, fixes };
+};
+
+/** The console's page policy, letting images load from the bucket's origin when the page shows any. */
+export const shownPhotoHeaders = (sets: Iterable<readonly ShownPhoto[]>): Record<string, string> => {
+  const origin = photoOrigin(sets);
+  return origin ? { 'content-security-policy': allowImagesFrom(CONSOLE_CSP, "img-src 'self' data:", origin) } : {};
 };

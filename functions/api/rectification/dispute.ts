@@ -6,6 +6,7 @@ import type { LocalizedText } from '../../core/model.ts';
 import { renderRectificationPage } from '../../core/render/rectification-page.ts';
 import { readLinkToken } from '../../edge/http/token-link.ts';
 import type { HttpRequest, HttpResult } from '../../edge/http/types.ts';
+import { photoHeaders } from './evidence.ts';
 import { buildPageModel, loadPage } from './link.ts';
 import { answerInvalidJson, answerProblem, describeIssue, text } from './messages.ts';
 import { respond } from './site.ts';
@@ -33,7 +34,9 @@ const answerDisputeRefused = async (
   const itemId = typeof raw.item === 'string' ? raw.item : '';
   const reason = typeof raw.reason === 'string' ? raw.reason.slice(0, MAX_DISPUTE_REASON * 2) : '';
   const page = await loadPage(link, { error: { itemId, reason, message } });
-  return respond.html(400, renderRectificationPage(buildPageModel(request, page)));
+  return respond.html(400, renderRectificationPage(buildPageModel(request, page)), {
+    headers: await photoHeaders(page.photos, page.items),
+  });
 };
 
 /** POST /r/{token} with intent=dispute: the official disputes one draft finding, once, within the window. */

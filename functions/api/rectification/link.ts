@@ -8,6 +8,7 @@ import type { RectificationItem } from '../../core/findings/rectification.ts';
 import type { FactCheckSection, RectificationPageModel } from '../../core/render/rectification-page.ts';
 import { createLinkLookup, readLinkToken } from '../../edge/http/token-link.ts';
 import type { HttpRequest } from '../../edge/http/types.ts';
+import { loadFindingPhotos } from './evidence.ts';
 
 /** The link of the request's token; `require` throws LinkNotFound for an unknown or malformed token. */
 export const rectificationLinks = createLinkLookup<RectificationLink>((hash) =>
@@ -58,7 +59,8 @@ export const loadPage = async (link: RectificationLink, extra: Partial<FactCheck
   ]);
   if (!center) throw new CampaignNotFound(`center ${link.centerId} missing`);
   const factCheck = await loadFactCheck(link, meta, extra);
-  return { campaign: meta.campaign, center, items, factCheck };
+  const photos = await loadFindingPhotos([...(factCheck?.items ?? []), ...items], items);
+  return { campaign: meta.campaign, center, items, factCheck, photos };
 };
 /** What the page of a link shows. */
 export type PageContent = Awaited<ReturnType<typeof loadPage>>;
@@ -67,5 +69,5 @@ export type PageContent = Awaited<ReturnType<typeof loadPage>>;
 export const buildPageModel = (
   request: HttpRequest,
   page: PageContent,
-  more: Partial<Pick<RectificationPageModel, 'done' | 'error'>> = {},
+  more: Partial<Pick<RectificationPageModel, 'done' | 'error' | 'photoAdded'>> = {},
 ): RectificationPageModel => ({ ...page, today: chinaDate(new Date()), token: readLinkToken(request), ...more });

@@ -22,6 +22,10 @@ export const MESSAGES = {
     text('未找到整改事项', 'Item not found'),
     text('本中心没有这一整改事项。', 'This center has no such item.'),
   ],
+  itemFull: [
+    text('照片已满', 'No more photos'),
+    text('该事项的整改照片已达上限（6 张）。', 'This item has the most photos of its fix allowed (6).'),
+  ],
   confirmed: [
     text('已销号', 'Already closed'),
     text(

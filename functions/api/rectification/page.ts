@@ -4,12 +4,14 @@ import { officialItem } from '../../core/findings/rectification.ts';
 import { Id } from '../../core/model.ts';
 import { renderRectificationPage } from '../../core/render/rectification-page.ts';
 import type { HttpRequest, HttpResult } from '../../edge/http/types.ts';
+import { photoHeaders } from './evidence.ts';
 import { buildPageModel, loadPage, rectificationLinks } from './link.ts';
 import { respond } from './site.ts';
 
 const PageQuery = z.object({
   done: Id.optional().catch(undefined),
   disputed: z.string().max(200).optional().catch(undefined),
+  photo: Id.optional().catch(undefined),
 });
 
 const compareIds = (a: { id: string }, b: { id: string }): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -26,7 +28,9 @@ export const showRectification = async (request: HttpRequest): Promise<HttpResul
       today: chinaDate(new Date()),
     });
   }
-  const { done, disputed } = PageQuery.parse(request.query);
+  const { done, disputed, photo } = PageQuery.parse(request.query);
   const page = disputed ? await loadPage(link, { disputed }) : content;
-  return respond.html(200, renderRectificationPage(buildPageModel(request, page, { done })));
+  return respond.html(200, renderRectificationPage(buildPageModel(request, page, { done, photoAdded: photo })), {
+    headers: await photoHeaders(page.photos, page.items),
+  });
 };

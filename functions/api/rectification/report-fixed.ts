@@ -8,6 +8,7 @@ import { hasControlCharacters, normalizeText } from '../../core/responses/text-g
 import { readLinkToken } from '../../edge/http/token-link.ts';
 import type { HttpRequest, HttpResult } from '../../edge/http/types.ts';
 import type { ReportBody } from './body.ts';
+import { photoHeaders } from './evidence.ts';
 import { buildPageModel, loadPage } from './link.ts';
 import { answerInvalidJson, answerProblem, describeIssue, text } from './messages.ts';
 import { respond } from './site.ts';
@@ -55,7 +56,10 @@ export const reportItemFixed = async (
     if (request.json) return answerInvalidJson(request, parsed.error.issues);
     const message = describeIssue(NOTE_MESSAGES, parsed.error.issues[0]);
     const error = { itemId: body.raw.item ?? '', note: (body.raw.note ?? '').slice(0, MAX_FIX_NOTE * 2), message };
-    return respond.html(400, renderRectificationPage(buildPageModel(request, await loadPage(link), { error })));
+    const page = await loadPage(link);
+    return respond.html(400, renderRectificationPage(buildPageModel(request, page, { error })), {
+      headers: await photoHeaders(page.photos, page.items),
+    });
   }
   const item = await store.rectification.getRectificationItem(link.series, link.centerId, parsed.data.item);
   if (!item) return answerProblem(request, 404, 'itemNotFound');

@@ -17,6 +17,7 @@ import type { SurveyPageModel } from '../../core/render/survey/model.ts';
 import { questionnaireFor, questionsFor } from '../../core/responses/answers.ts';
 import { createLinkLookup, readLinkToken } from '../../edge/http/token-link.ts';
 import type { HttpRequest } from '../../edge/http/types.ts';
+import { withRecheckPhotos } from './recheck-photos.ts';
 
 // A token's assignment never changes after Prepare: known tokens are remembered per container
 // (bounded), so an edit costs no lookup. Unknown tokens are not remembered.
@@ -84,7 +85,9 @@ export type Context = Awaited<ReturnType<typeof loadContext>>;
 
 /**
  * What the center reported on the re-check questions the link's activity asks: one Query of the
- * center's items in the series, none when nothing is re-checked. Read fresh: officials report any time.
+ * center's items in the series, none when nothing is re-checked, and the re-checked items' photos (one
+ * Query per response that found one, one per campaign of the center's fixes). Read fresh: officials report
+ * any time.
  */
 export const loadRechecks = async (
   token: TokenRecord,
@@ -96,7 +99,7 @@ export const loadRechecks = async (
     .filter((id) => id.startsWith(RECHECK_PREFIX));
   if (ids.length === 0) return {};
   const items = await store.rectification.listRectificationItems(ctx.meta.campaign.series, token.centerId);
-  return { rechecks: recheckContexts(ids, items, chinaDate(now)) };
+  return { rechecks: await withRecheckPhotos(recheckContexts(ids, items, chinaDate(now)), items) };
 };
 
 /** The survey page's model for a link, in the request's language, with a new submission id and the time served. */

@@ -6,6 +6,7 @@ import { renderSurveyPage } from '../../core/render/survey/page.ts';
 import type { HttpRequest, HttpResult } from '../../edge/http/types.ts';
 import { buildPageModel, type Context, checkWritable, loadContext, loadRechecks, surveyLinks } from './link.ts';
 import { listPhotoStatuses, type PhotoStatus } from './photos.ts';
+import { recheckPhotoHeaders } from './recheck-photos.ts';
 import { respond } from './site.ts';
 
 const PageQuery = z.object({
@@ -75,5 +76,6 @@ export const showSurvey = async (request: HttpRequest): Promise<HttpResult> => {
         ...rechecks,
       }),
     ),
+    { headers: recheckPhotoHeaders(rechecks.rechecks) },
   );
 };

@@ -11,6 +11,7 @@ import type { HttpRequest, HttpResult } from '../../edge/http/types.ts';
 import { type BodyResult, readSubmissionBody } from './body.ts';
 import { buildPageModel, type Context, checkWritable, loadContext, loadRechecks, surveyLinks } from './link.ts';
 import { answerProblem } from './messages.ts';
+import { recheckPhotoHeaders } from './recheck-photos.ts';
 import { respond } from './site.ts';
 
 /** A write the link may make: its body, assignment, campaign and the time it is made. */
@@ -59,6 +60,7 @@ export const answerInvalid = async (
       errors,
     });
   }
+  const rechecks = await loadRechecks(token, ctx, new Date());
   return respond.html(
     400,
     renderSurveyPage(
@@ -67,9 +69,10 @@ export const answerInvalid = async (
         answers: input.answers,
         problems: input.problems,
         errors,
-        ...(await loadRechecks(token, ctx, new Date())),
+        ...rechecks,
       }),
     ),
+    { headers: recheckPhotoHeaders(rechecks.rechecks) },
   );
 };
 

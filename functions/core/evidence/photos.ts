@@ -3,6 +3,7 @@
  * upload slot to ready (or refused, with a reason in both languages), and the per-problem and
  * per-response counts a new slot must stay within.
  */
+import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { Id, type LocalizedText } from '../model.ts';
 
@@ -125,16 +126,24 @@ export const parseIncomingKey = (key: string): { campaignId: string; photoId: st
   return { campaignId: m[1], photoId: m[2] };
 };
 
+/**
+ * The name a checked photo is stored under: a digest of its id. The id names its assignment (and so, in
+ * assignment order, its supervisor); a read URL shown to a center's official must not, and the id's random
+ * part makes the digest impossible to trace back.
+ */
+export const storedName = (photoId: string): string =>
+  createHash('sha256').update(`evidence\u0000${photoId}`).digest('hex').slice(0, 32);
+
 /** Where a checked photo is stored. */
 export const evidenceKey = (photo: Pick<PhotoRecord, 'campaignId' | 'centerId' | 'photoId'>): string =>
-  `${EVIDENCE_PREFIX}${photo.campaignId}/${photo.centerId}/${photo.photoId}.jpg`;
+  `${EVIDENCE_PREFIX}${photo.campaignId}/${photo.centerId}/${storedName(photo.photoId)}.jpg`;
 
 /** Where its thumbnail is stored. */
 export const thumbKey = (photo: Pick<PhotoRecord, 'campaignId' | 'centerId' | 'photoId'>): string =>
-  `${EVIDENCE_PREFIX}${photo.campaignId}/${photo.centerId}/thumb/${photo.photoId}.jpg`;
+  `${EVIDENCE_PREFIX}${photo.campaignId}/${photo.centerId}/thumb/${storedName(photo.photoId)}.jpg`;
 
 /** Whether an upload slot expired unused long enough ago that no upload can still be on its way. */
-export const slotLapsed = (photo: PhotoRecord, now: Date): boolean =>
+export const slotLapsed = (photo: Pick<PhotoRecord, 'state' | 'slotExpiresAt'>, now: Date): boolean =>
   photo.state === 'uploading' && Date.parse(photo.slotExpiresAt) + SLOT_GRACE_SECONDS * 1000 <= now.getTime();
 
 /** Why a new slot is refused: the problem or the response already has as many photos as allowed. */

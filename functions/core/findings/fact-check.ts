@@ -25,6 +25,13 @@ export const FactCheckItem = z.object({
   severity: ProblemSeverity,
   description: z.string(),
   foundAt: z.string(),
+  /**
+   * Where the finding's photos are: its response and the problem's index there. Kept to sign read URLs of
+   * the photos, never shown: they name who found it.
+   */
+  assignmentId: Id.optional(),
+  supervisorId: Id.optional(),
+  problem: z.number().int().nonnegative().optional(),
 });
 export type FactCheckItem = z.infer<typeof FactCheckItem>;
 
@@ -34,7 +41,7 @@ export type FactCheckItem = z.infer<typeof FactCheckItem>;
  */
 export const draftFindings = (
   campaignId: string,
-  responses: readonly Pick<Response, 'assignmentId' | 'centerId' | 'submittedAt' | 'problems'>[],
+  responses: readonly Pick<Response, 'assignmentId' | 'supervisorId' | 'centerId' | 'submittedAt' | 'problems'>[],
   findingKey?: string,
 ): FactCheckItem[] =>
   responses
@@ -48,6 +55,9 @@ export const draftFindings = (
           severity: p.severity,
           description: p.description,
           foundAt: r.submittedAt,
+          assignmentId: r.assignmentId,
+          supervisorId: r.supervisorId,
+          problem: index,
         }),
       ),
     )

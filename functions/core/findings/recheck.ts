@@ -4,7 +4,9 @@
  * the answer counting for every finding of it; and the re-checking supervisor sees what the center
  * reported.
  */
+
 import { chinaDate } from '../campaign/working-days.ts';
+import type { ShownPhoto } from '../evidence/fix-photos.ts';
 import { ACTIVITIES, type Activity, type Dimension, type Question, type Questionnaire } from '../model.ts';
 import { PROBLEM_CATEGORY_LABELS } from '../responses/problems.ts';
 import {
@@ -149,10 +151,14 @@ export const spreadRechecks = (
 
 /** What a re-checking supervisor is shown beside the question: each item's status and the center's report. */
 export interface RecheckContext {
+  /** The item's id: what its photos are found by. */
+  id: string;
   status: RectificationStatus;
   dueDate: string;
   foundOn: string;
   report?: { note: string; on: string };
+  /** The problem's photos as found, and the official's of the fix, when the page shows photos. */
+  photos?: { before: readonly ShownPhoto[]; after: readonly ShownPhoto[] };
 }
 
 /**
@@ -174,6 +180,7 @@ export const recheckContexts = (
     out.set(
       id,
       group.map((i) => ({
+        id: i.id,
         status: statusOf(i, today),
         dueDate: i.dueDate,
         foundOn: chinaDate(i.foundAt),

@@ -62,6 +62,8 @@ export const RectificationItem = z.object({
   severity: ProblemSeverity,
   supervisorId: Id,
   assignmentId: Id,
+  /** The problem's index in its response (0-based), whose photos show it; never shown to officials. */
+  problem: z.number().int().nonnegative().optional(),
   foundAt: Instant,
   /** The day the official was told (the summary went out); the clock starts the next working day. */
   notifiedOn: CalendarDate,
@@ -221,6 +223,7 @@ export const itemsFromResponse = (
     severity: problem.severity,
     supervisorId: response.supervisorId,
     assignmentId: response.assignmentId,
+    problem: index,
     foundAt: response.submittedAt,
     notifiedOn,
     dueDate,

@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
 import { chinaDate } from '../campaign/working-days.ts';
+import type { ShownPhoto } from '../evidence/fix-photos.ts';
+import { MAX_FIX_PHOTOS_PER_ITEM } from '../evidence/fix-photos.ts';
+import { MAX_PHOTO_BYTES } from '../evidence/photos.ts';
 import { DISPUTE_STATE_LABELS, type Dispute, type FactCheckItem, MAX_DISPUTE_REASON } from '../findings/fact-check.ts';
 import {
   countByStatus,
@@ -13,6 +16,7 @@ import {
 import { escapeHtml, formatBeijingTime, LEVEL_LABELS } from '../i18n.ts';
 import type { Campaign, Center, LocalizedText } from '../model.ts';
 import { PROBLEM_CATEGORY_LABELS, PROBLEM_SEVERITY_LABELS } from '../responses/problems.ts';
+import { BEFORE_LABELS, PHOTO_STYLE, renderBeforeAfter, renderPhotoSet } from './finding-photos.ts';
 
 /** Everything the official's rectification page shows. */
 export interface RectificationPageModel {
@@ -28,6 +32,16 @@ export interface RectificationPageModel {
   error?: { itemId: string; note: string; message: LocalizedText } | undefined;
   /** The draft findings to fact-check, while the campaign is in fact-check. */
   factCheck?: FactCheckSection | undefined;
+  /** The photos of each finding as found (by finding id) and of each item's fix (by item id). */
+  photos?: FindingPhotosView | undefined;
+  /** The item a photo of the fix was just posted for, to say it is being checked. */
+  photoAdded?: string | undefined;
+}
+
+/** The photos the official's page shows: signed for this page only, with nothing naming who took them. */
+export interface FindingPhotosView {
+  findings: ReadonlyMap<string, readonly ShownPhoto[]>;
+  fixes: ReadonlyMap<string, readonly ShownPhoto[]>;
 }
 
 /** The fact-check part of the official's page. */
@@ -62,7 +76,7 @@ ${error ? `<p class="error" id="${field}-error">${escapeHtml(error.message.zh)} 
   return `<section class="card" id="finding-${escapeHtml(item.id)}" aria-labelledby="hf-${escapeHtml(item.id)}">
 <h3 id="hf-${escapeHtml(item.id)}" class="h3">${escapeHtml(category.zh)} <span class="en" lang="en">${escapeHtml(category.en)}</span></h3>
 <p class="muted tight">${escapeHtml(PROBLEM_SEVERITY_LABELS[item.severity].zh)} <span lang="en">${escapeHtml(PROBLEM_SEVERITY_LABELS[item.severity].en)}</span></p>
-<p class="desc">${escapeHtml(item.description)}</p>${state}</section>`;
+<p class="desc">${escapeHtml(item.description)}</p>${renderPhotoSet(m.photos?.findings.get(item.id) ?? [], BEFORE_LABELS, 'both')}${state}</section>`;
 };
 
 const factCheckPart = (m: RectificationPageModel, f: FactCheckSection): string => {
@@ -95,20 +109,44 @@ main{max-width:720px;margin:0 auto;padding:12px}.card{background:#fff;border-rad
 .desc{white-space:pre-wrap;margin:6px 0}label{display:block;font-weight:600;margin-top:10px}textarea{width:100%;min-height:96px;font:inherit;padding:8px;border:1px solid #90a4ae;border-radius:6px}
 textarea:focus,button:focus{outline:3px solid #ffb300;outline-offset:2px}button{margin-top:8px;min-height:44px;padding:8px 18px;font:inherit;font-weight:600;color:#fff;background:#b71c1c;border:0;border-radius:6px}
 .error{color:#b71c1c;font-weight:600}.notice{background:#e8f5e9;border-left-color:#2e7d32}
+.secondary{background:#fff;color:#b71c1c;border:2px solid #b71c1c}.hint{color:#546e7a;font-size:14px;margin:4px 0}.ph-msg:empty{display:none}
 .h2{margin:0;font-size:18px}.h2.item{font-size:17px}.h3{margin:0;font-size:16px}.tight{margin:2px 0}.line{margin:4px 0}.after{margin:6px 0 0}.flush{margin:0}h1 .sub{font-weight:normal;font-size:16px}
 ${Object.entries(COLORS)
   .map(([s, c]) => `.card.s-${s}{border-left-color:${c}}.badge.s-${s}{background:${c}}`)
   .join('')}${Object.entries(DISPUTE_COLORS)
   .map(([s, c]) => `.badge.d-${s}{background:${c}}`)
-  .join('')}`;
+  .join('')}${PHOTO_STYLE}`;
 
 const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 
-/** The rectification page's policy: its one stylesheet (by hash) and posting back to itself; nothing else. */
+/**
+ * With a script, adding a photo of a fix takes one tap: the button opens the camera or the gallery, the
+ * slot is asked for as JSON, the photo posted straight to the bucket and its check awaited, then the page
+ * shows it. Without one, the button's form asks for a page with the file input (the same slot).
+ */
+const PHOTO_SCRIPT = `(function(){var d=document;
+function say(m,t){m.textContent=t}
+function upload(f,file,b,m){b.disabled=true;say(m,b.getAttribute('data-sending'));
+fetch(f.action,{method:'POST',headers:{Accept:'application/json','Content-Type':'application/json'},body:'{}',credentials:'same-origin'})
+.then(function(r){return r.json().then(function(j){if(!r.ok)throw new Error(j.message||b.getAttribute('data-failed'));return j})})
+.then(function(j){var fd=new FormData();Object.keys(j.upload.fields).forEach(function(k){fd.append(k,j.upload.fields[k])});fd.append('Content-Type',file.type||'image/jpeg');fd.append('file',file);
+return fetch(j.upload.url,{method:'POST',body:fd}).then(function(r){if(!r.ok)throw new Error(b.getAttribute('data-failed'));return j})})
+.then(function(j){var n=0;say(m,b.getAttribute('data-checking'));(function poll(){fetch(j.status,{headers:{Accept:'application/json'},credentials:'same-origin'}).then(function(r){return r.json()}).then(function(s){var busy=s.photos.some(function(p){return p.state==='uploading'||p.state==='checking'});if(busy&&++n<40)setTimeout(poll,1500);else location.replace(location.pathname+'?photo='+encodeURIComponent(j.photo.item)+'#item-'+j.photo.item)},function(){setTimeout(poll,3000)})})()})
+.catch(function(e){b.disabled=false;say(m,e.message)})}
+Array.prototype.forEach.call(d.querySelectorAll('form.ph-add'),function(f){var b=f.querySelector('button'),m=f.querySelector('.ph-msg'),i=d.createElement('input');
+i.type='file';i.accept='image/jpeg,image/png,image/webp';i.setAttribute('capture','environment');i.hidden=true;i.tabIndex=-1;i.setAttribute('aria-hidden','true');f.appendChild(i);
+f.addEventListener('submit',function(e){e.preventDefault();i.click()});i.addEventListener('change',function(){if(i.files&&i.files[0])upload(f,i.files[0],b,m)})})})();`;
+
+/**
+ * The rectification page's policy: its one stylesheet and its one script (by hash), posting back to
+ * itself; images and uploads reach the evidence bucket only when the API adds its origin.
+ */
 export const RECTIFICATION_CSP = [
   "default-src 'none'",
   `style-src ${sha256(STYLE)}`,
+  `script-src ${sha256(PHOTO_SCRIPT)}`,
   'img-src data:',
+  "connect-src 'self'",
   "form-action 'self'",
   "frame-ancestors 'none'",
   "base-uri 'none'",
@@ -134,9 +172,21 @@ ${error ? `<p class="error" id="${field}-error">${escapeHtml(error.message.zh)} 
 <h2 id="h-${escapeHtml(item.id)}" class="h2 item">${both(category)}</h2>
 <p class="line"><span class="badge s-${status}">${escapeHtml(RECTIFICATION_STATUS_LABELS[status].zh)} · ${escapeHtml(RECTIFICATION_STATUS_LABELS[status].en)}</span> <span class="muted">${both(PROBLEM_SEVERITY_LABELS[item.severity])}</span></p>
 <p class="desc">${escapeHtml(item.description)}</p>
+${renderBeforeAfter(m.photos?.findings.get(item.id), m.photos?.fixes.get(item.id), 'both')}
 <p class="muted">整改期限 <strong>${escapeHtml(item.dueDate)}</strong> · ${escapeHtml(item.month)} 发现${item.reopened > 0 ? ` · 复查未通过 ${item.reopened} 次` : ''} <span lang="en">· due ${escapeHtml(item.dueDate)}, found ${escapeHtml(item.month)}${item.reopened > 0 ? `, reopened ${item.reopened}×` : ''}</span></p>
 ${item.report ? `<p class="muted">已报整改（${escapeHtml(chinaDate(item.report.at))}）<span lang="en">Reported</span>：${escapeHtml(item.report.note)}</p>` : ''}
-${form}</section>`;
+${form}${status === 'confirmed' ? '' : addPhotoForm(m, item)}</section>`;
+};
+
+/** The button that asks for an upload slot of one photo of the item's fix (a page with the file input follows). */
+const addPhotoForm = (m: RectificationPageModel, item: RectificationItem): string => {
+  const count = (m.photos?.fixes.get(item.id) ?? []).filter((p) => p.state !== 'refused').length;
+  if (count >= MAX_FIX_PHOTOS_PER_ITEM)
+    return `<p class="hint">已有 ${MAX_FIX_PHOTOS_PER_ITEM} 张整改照片（上限）。 <span lang="en">This item has the most photos allowed (${MAX_FIX_PHOTOS_PER_ITEM}).</span></p>`;
+  return `<form method="post" action="${escapeHtml(m.token)}/items/${escapeHtml(encodeURIComponent(item.id))}/photos" class="ph-add">
+<button type="submit" class="secondary" data-sending="正在上传… Uploading…" data-checking="正在检查照片… Checking the photo…" data-failed="上传失败，请重试。 The upload failed; please try again.">添加整改照片 <span lang="en">Add a photo of the fix</span></button>
+<p class="ph-msg hint" aria-live="polite"></p>
+<p class="hint">可上传现场整改后的照片，每项最多 ${MAX_FIX_PHOTOS_PER_ITEM} 张。 <span lang="en">Show what was done: up to ${MAX_FIX_PHOTOS_PER_ITEM} photos per item.</span></p></form>`;
 };
 
 const page = (title: string, header: string, body: string) =>
@@ -155,13 +205,46 @@ export const renderRectificationPage = (m: RectificationPageModel): string => {
   const done = m.done ? m.items.find((i) => i.id === m.done) : undefined;
   const header = `<h1>整改情况报告 <span class="sub" lang="en">Rectification report</span></h1>
 <p>${escapeHtml(m.center.name.zh)} · ${escapeHtml(LEVEL_LABELS[m.center.level].zh)} · ${escapeHtml(m.campaign.title.zh)}（${escapeHtml(m.campaign.month)}）</p>`;
-  const body = `${done ? `<div class="card notice" role="status"><strong>已收到整改报告，谢谢。</strong> <span lang="en">Your report was received, thank you.</span><br><span class="muted">下月监督员将到场复查。 <span lang="en">Supervisors re-check it on site next month.</span></span></div>` : ''}
+  const added = m.photoAdded ? m.items.find((i) => i.id === m.photoAdded) : undefined;
+  const body = `${added ? `<div class="card notice" role="status"><strong>照片已上传，检查通过后显示在该事项下。</strong> <span lang="en">The photo was uploaded; it shows under its item once checked.</span></div>` : ''}${done ? `<div class="card notice" role="status"><strong>已收到整改报告，谢谢。</strong> <span lang="en">Your report was received, thank you.</span><br><span class="muted">下月监督员将到场复查。 <span lang="en">Supervisors re-check it on site next month.</span></span></div>` : ''}
 <div class="card"><p class="flush">${escapeHtml(m.center.official.name)} 同志，您好。请逐项整改，并在整改期限前在此报告整改情况。 <span class="en" lang="en">Please fix each item and report it here before its due date.</span></p>
 <p class="muted after">${RECTIFICATION_STATUSES.map((s) => `${escapeHtml(RECTIFICATION_STATUS_LABELS[s].zh)} ${counts[s]}`).join(' · ')} <span lang="en">(${RECTIFICATION_STATUSES.map((s) => `${escapeHtml(RECTIFICATION_STATUS_LABELS[s].en.toLowerCase())} ${counts[s]}`).join(', ')})</span></p></div>
 ${m.factCheck ? factCheckPart(m, m.factCheck) : ''}
 ${items.length === 0 ? `<div class="card"><p>暂无整改事项。 <span class="en" lang="en">Nothing to rectify.</span></p></div>` : items.map((i) => itemCard(m, i)).join('\n')}
-<p class="muted">此链接仅供本中心使用，请勿转发。 <span lang="en">This link is for your center only; please do not forward it.</span></p>`;
+<p class="muted">此链接仅供本中心使用，请勿转发。 <span lang="en">This link is for your center only; please do not forward it.</span></p>
+<script>${PHOTO_SCRIPT}</script>`;
   return page(`整改情况报告 · ${m.center.name.zh}`, header, body);
+};
+
+/** What the page that uploads one photo of a fix shows: the item, the bucket's form and the way back. */
+export interface FixPhotoUploadModel {
+  item: Pick<RectificationItem, 'category' | 'description'>;
+  url: string;
+  fields: Readonly<Record<string, string>>;
+  /** The official's page, to go back without uploading. */
+  back: string;
+}
+
+/**
+ * The page that uploads one photo of a fix without script: a form posting straight to the evidence bucket
+ * with the presigned fields, a file input that opens the camera on a phone; S3 sends the browser back.
+ */
+export const renderFixPhotoUploadPage = (m: FixPhotoUploadModel): string => {
+  const hidden = Object.entries(m.fields)
+    .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
+    .join('');
+  const category = PROBLEM_CATEGORY_LABELS[m.item.category];
+  return page(
+    '上传整改照片',
+    `<h1>上传整改照片 <span class="sub" lang="en">Photo of the fix</span></h1><p>${both(category)}</p>`,
+    `<form class="card" method="post" action="${escapeHtml(m.url)}" enctype="multipart/form-data">${hidden}<input type="hidden" name="Content-Type" value="image/jpeg">
+<p class="desc">${escapeHtml(m.item.description)}</p>
+<label for="file">选择或拍摄一张照片 <span class="en" lang="en">Choose or take a photo</span></label>
+<p class="hint">JPEG、PNG 或 WebP，不超过 ${MAX_PHOTO_BYTES / 1024 / 1024} MB；照片中的位置等信息会在保存前删除。 <span lang="en">JPEG, PNG or WebP, at most ${MAX_PHOTO_BYTES / 1024 / 1024} MB; location and other details in the photo are removed before it is kept.</span></p>
+<input id="file" type="file" name="file" accept="image/jpeg,image/png,image/webp" capture="environment" required>
+<button type="submit">上传 <span lang="en">Upload</span></button></form>
+<p><a href="${escapeHtml(m.back)}">返回整改页面 <span lang="en">Back to the rectification page</span></a></p>`,
+  );
 };
 
 /** A short page saying why nothing can be shown (unknown link, failure). */

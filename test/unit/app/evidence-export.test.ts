@@ -10,6 +10,7 @@ import {
 } from '../../../functions/app/evidence-purge.ts';
 import type { CampaignMeta } from '../../../functions/core/campaign/lifecycle.ts';
 import { EXPORT_STALE_SECONDS, type ExportRecord, mayStartExport } from '../../../functions/core/evidence/export.ts';
+import type { FixPhotoRecord } from '../../../functions/core/evidence/fix-photos.ts';
 import { newPhotoId, type PhotoRecord } from '../../../functions/core/evidence/photos.ts';
 import { campaignMetaOf, smallCampaign } from '../../fixtures/campaign.ts';
 
@@ -163,6 +164,43 @@ describe('purgeEvidence', () => {
       objects: 0,
       photos: 0,
     });
+  });
+
+  it("marks the officials' photos of fixes purged too, once, but not a refused one", async () => {
+    // Prepare
+    const w = purgeWorld(publishedMeta('2026-12-20T02:00:00Z'));
+    const fix = (state: FixPhotoRecord['state'], n: number): FixPhotoRecord => ({
+      photoId: `R1.fix${String(n).padStart(12, '0')}`,
+      campaignId: 'test-2026-12',
+      centerId: 'C1',
+      itemId: 'R1',
+      state,
+      createdAt: '2026-12-21T08:00:00Z',
+      slotExpiresAt: '2026-12-21T08:10:00Z',
+      updatedAt: '2026-12-21T08:01:00Z',
+    });
+    const fixes = [fix('ready', 1), fix('refused', 2)];
+    const fixPhotos = {
+      listCampaignFixPhotos: async () => fixes,
+      markFixPhotoPurged: async (p: FixPhotoRecord) => {
+        if (p.state === 'purged') return false;
+        p.state = 'purged';
+        return true;
+      },
+    };
+    // Act
+    const first = await purgeEvidence(
+      { campaignId: 'test-2026-12', why: 'retention', actor: organizer },
+      { ...w.ports, fixPhotos },
+    );
+    const again = await purgeEvidence(
+      { campaignId: 'test-2026-12', why: 'retention', actor: organizer },
+      { ...w.ports, fixPhotos },
+    );
+    // Assess
+    expect(fixes.map((p) => p.state)).toEqual(['purged', 'refused']);
+    expect(first.photos).toBe(3);
+    expect(again.photos).toBe(0);
   });
 
   it('refuses while the campaign still collects answers', async () => {

@@ -170,13 +170,14 @@ describe('re-check questions of the next campaign', () => {
     expect([...contexts.keys()]).toEqual([recheckQuestionId(a1?.id ?? '')]);
     expect(contexts.get(recheckQuestionId(a1?.id ?? ''))).toEqual([
       {
+        id: a1?.id,
         status: 'reported-fixed',
         dueDate: '2026-12-07',
         foundOn: '2026-11-05',
         report: { note: '已增设两个综合窗口，高峰期等候不超过 15 分钟', on: '2026-11-25' },
       },
-      { status: 'overdue', dueDate: '2026-12-07', foundOn: '2026-11-06' },
-      { status: 'overdue', dueDate: '2026-12-07', foundOn: '2026-11-07' },
+      { id: expect.any(String), status: 'overdue', dueDate: '2026-12-07', foundOn: '2026-11-06' },
+      { id: expect.any(String), status: 'overdue', dueDate: '2026-12-07', foundOn: '2026-11-07' },
     ]);
   });
 });

@@ -9,7 +9,7 @@ import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-
 import type { S3Event } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { newPhotoId, type PhotoRecord } from '../../../functions/core/evidence/photos.ts';
+import { newPhotoId, type PhotoRecord, storedName } from '../../../functions/core/evidence/photos.ts';
 import { smallPng } from '../../fixtures/photos/images.ts';
 
 const s3 = mockClient(S3Client);
@@ -62,14 +62,52 @@ describe('check-photo', () => {
     expect(outcomes).toEqual([{ outcome: 'ready', photoId }]);
     expect(s3).toReceiveCommandWith(PutObjectCommand, {
       Bucket: BUCKET,
-      Key: `evidence/c-1/C9/${photoId}.jpg`,
+      Key: `evidence/c-1/C9/${storedName(photoId)}.jpg`,
       ContentType: 'image/jpeg',
     });
-    expect(s3).toReceiveCommandWith(PutObjectCommand, { Bucket: BUCKET, Key: `evidence/c-1/C9/thumb/${photoId}.jpg` });
+    expect(s3).toReceiveCommandWith(PutObjectCommand, {
+      Bucket: BUCKET,
+      Key: `evidence/c-1/C9/thumb/${storedName(photoId)}.jpg`,
+    });
     expect(s3).toReceiveCommandWith(DeleteObjectCommand, { Bucket: BUCKET, Key: `incoming/c-1/${photoId}` });
     expect(ddb).toReceiveCommandWith(GetCommand, { Key: { PK: 'CAMPAIGN#c-1#S07', SK: `PHOTO#A1#${photoId}` } });
     expect(ddb).toReceiveCommandWith(UpdateCommand, {
       ConditionExpression: '#state IN (:from0)',
+      ExpressionAttributeValues: expect.objectContaining({ ':a0': 'ready' }),
+    });
+  });
+
+  it("stores an official's photo of a fix under evidence/<campaign>/<center>/fix/ and marks its record ready", async () => {
+    // Prepare
+    const png = await smallPng();
+    const fixId = 'R1a.0123456789abcdef';
+    ddb.on(GetCommand).resolves({
+      Item: {
+        PK: 'CAMPAIGN#c-1#FIX',
+        SK: `FIX#C9#${fixId}`,
+        photoId: fixId,
+        campaignId: 'c-1',
+        centerId: 'C9',
+        itemId: 'R1a',
+        state: 'uploading',
+        createdAt: '2026-06-01T00:00:00Z',
+        slotExpiresAt: '2026-06-01T00:10:00Z',
+        updatedAt: '2026-06-01T00:00:00Z',
+      },
+    });
+    ddb.on(UpdateCommand).resolves({});
+    s3.on(HeadObjectCommand).resolves({ ContentLength: png.length });
+    s3.on(GetObjectCommand).resolves({ Body: body(png) });
+    // Act
+    const outcomes = await checkPhotos(notification(`incoming/c-1/fix/C9/${fixId}`));
+    // Assess
+    expect(outcomes).toEqual([{ outcome: 'ready', photoId: fixId }]);
+    expect(ddb).toReceiveCommandWith(GetCommand, { Key: { PK: 'CAMPAIGN#c-1#FIX', SK: `FIX#C9#${fixId}` } });
+    expect(s3).toReceiveCommandWith(PutObjectCommand, { Key: `evidence/c-1/C9/fix/${fixId}.jpg` });
+    expect(s3).toReceiveCommandWith(PutObjectCommand, { Key: `evidence/c-1/C9/fix/thumb/${fixId}.jpg` });
+    expect(s3).toReceiveCommandWith(DeleteObjectCommand, { Key: `incoming/c-1/fix/C9/${fixId}` });
+    expect(ddb).toReceiveCommandWith(UpdateCommand, {
+      Key: { PK: 'CAMPAIGN#c-1#FIX', SK: `FIX#C9#${fixId}` },
       ExpressionAttributeValues: expect.objectContaining({ ':a0': 'ready' }),
     });
   });

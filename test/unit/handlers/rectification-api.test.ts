@@ -1,10 +1,12 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { shardOf, shardPk } from '../../../functions/adapters/table/keys.ts';
 import { hashToken } from '../../../functions/core/campaign/links.ts';
 import { deriveRectificationToken, type RectificationItem } from '../../../functions/core/findings/rectification.ts';
+import { escapeHtml } from '../../../functions/core/i18n.ts';
 import { routeRectification } from '../../../functions/rectification-api.ts';
 import { smallCampaign } from '../../fixtures/campaign.ts';
 import { HOSTILE } from '../../fixtures/summaries.ts';
@@ -54,9 +56,14 @@ const event = (
     isBase64Encoded: false,
   }) as unknown as APIGatewayProxyEventV2;
 
+/** Photos (of findings, of fixes): none; again after each test's own Query mock, which replaces this one. */
+const withoutPhotos = () =>
+  ddb.on(QueryCommand, { KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)' }).resolves({ Items: [] });
+
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
 
 beforeEach(() => {
+  vi.stubEnv('EVIDENCE_BUCKET', 'evidence-bucket');
   ddb.reset();
   ddb.on(GetCommand).resolves({});
   ddb.on(GetCommand, { Key: { PK: `RTOKEN#${hashToken(token)}`, SK: 'RTOKEN' } }).resolves({
@@ -78,6 +85,7 @@ beforeEach(() => {
   ddb.on(GetCommand, { Key: { PK: 'RECT#test', SK: 'C1#R1' } }).resolves({ Item: item('R1') });
   ddb.on(GetCommand, { Key: { PK: 'RECT#test', SK: 'C1#R2' } }).resolves({ Item: item('R2', { state: 'confirmed' }) });
   ddb.on(QueryCommand).resolves({ Items: [item('R1'), item('R2', { state: 'confirmed' })] });
+  withoutPhotos();
   ddb.on(PutCommand).resolves({});
 });
 afterEach(() => ddb.reset());
@@ -93,7 +101,9 @@ describe('the rectification page', () => {
     expect(res.body).toContain('2099-01-06');
     expect(res.body).toContain('name="note"');
     expect(res.body).not.toContain(HOSTILE);
-    expect(res.body).not.toMatch(/<script|onerror=/);
+    // The page's own photo script, allowed by its hash, and nothing a description could add.
+    expect(res.body?.match(/<script/g)).toHaveLength(1);
+    expect(res.body).not.toMatch(/onerror=/);
     expect(res.body).not.toContain('S-SECRET');
   });
 
@@ -135,6 +145,7 @@ describe('what the official receives cannot single out a supervisor', () => {
         }),
       ],
     });
+    withoutPhotos();
     // Act
     const res = await routeRectification(event('GET', { accept: 'application/json' }));
     // Assess
@@ -150,6 +161,7 @@ describe('what the official receives cannot single out a supervisor', () => {
     ddb.on(QueryCommand).resolves({
       Items: [item('R1', { state: 'reported-fixed', report: { note: '已整改', at: '2026-12-20T17:05:09.001Z' } })],
     });
+    withoutPhotos();
     // Act
     const res = await routeRectification(event('GET'));
     // Assess
@@ -181,6 +193,7 @@ describe('what the official receives cannot single out a supervisor', () => {
       foundAt,
     });
     ddb.on(QueryCommand).resolves({ Items: [] });
+    withoutPhotos();
     ddb
       .on(QueryCommand, { ExpressionAttributeValues: { ':pk': `CAMPAIGN#${def.campaign.id}`, ':p': 'FACTCHECK#C1#' } })
       .resolves({
@@ -225,6 +238,7 @@ describe('the link once its items are closed', () => {
         history: [{ at: ago(closedDaysAgo), event: 'confirmed', campaignId: 'next' }],
       });
     ddb.on(QueryCommand).resolves({ Items: [confirmed('R1'), confirmed('R2')] });
+    withoutPhotos();
   };
 
   it('still works within 90 days of the last item closed', async () => {
@@ -370,5 +384,127 @@ describe('reporting an item fixed', () => {
     // Assess
     expect(res.statusCode).toBe(405);
     expect(res.headers?.allow).toBe('GET, HEAD, POST');
+  });
+});
+
+describe('photos of a fix', () => {
+  const photoEvent = (method: string, itemId: string, init: { accept?: string; type?: string; body?: string } = {}) =>
+    ({
+      ...event(method, init),
+      routeKey: `${method} /r/{token}/{proxy+}`,
+      rawPath: `/r/${token}/items/${itemId}/photos`,
+      pathParameters: { token, proxy: `items/${itemId}/photos` },
+      requestContext: { http: { method, path: `/r/${token}/items/${itemId}/photos` } },
+      headers: { host: 'survey.example.gov.cn', ...event(method, init).headers },
+    }) as unknown as APIGatewayProxyEventV2;
+
+  it('gives a script a presigned POST into incoming/<campaign>/fix/<center>/ and records the photo', async () => {
+    // Prepare
+    ddb.on(UpdateCommand).resolves({});
+    // Act
+    const res = await routeRectification(
+      photoEvent('POST', 'R1', { accept: 'application/json', type: 'application/json', body: '{}' }),
+    );
+    // Assess
+    expect(res.statusCode).toBe(201);
+    const body = JSON.parse(res.body ?? '{}');
+    expect(body.upload.fields.key).toMatch(new RegExp(`^incoming/${def.campaign.id}/fix/C1/R1\\.[a-f0-9]{24}$`));
+    expect(body.status).toBe(`/r/${token}/items/R1/photos`);
+    expect(ddb).toReceiveCommandWith(UpdateCommand, {
+      Key: { PK: `CAMPAIGN#${def.campaign.id}#FIX`, SK: 'FIXCOUNT#C1#R1' },
+    });
+    expect(ddb).toReceiveCommandWith(PutCommand, {
+      Item: expect.objectContaining({ PK: `CAMPAIGN#${def.campaign.id}#FIX`, itemId: 'R1', state: 'uploading' }),
+    });
+  });
+
+  it('gives a plain form a page posting to the bucket only, which sends the official back to the item', async () => {
+    // Prepare
+    ddb.on(UpdateCommand).resolves({});
+    // Act
+    const res = await routeRectification(
+      photoEvent('POST', 'R1', { type: 'application/x-www-form-urlencoded', body: '' }),
+    );
+    // Assess
+    expect(res.statusCode).toBe(200);
+    expect(res.headers?.['content-security-policy']).toContain(
+      "form-action 'self' https://evidence-bucket.s3.us-east-1.amazonaws.com",
+    );
+    expect(res.body).toContain('type="file"');
+    expect(res.body).toContain(escapeHtml(`https://survey.example.gov.cn/r/${token}?photo=R1#item-R1`));
+  });
+
+  it('refuses a seventh photo of an item, and any photo of an item closed on re-check or of another center', async () => {
+    // Prepare
+    ddb.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'full', $metadata: {} }));
+    const json = { accept: 'application/json', type: 'application/json', body: '{}' };
+    // Act
+    const full = await routeRectification(photoEvent('POST', 'R1', json));
+    const closed = await routeRectification(photoEvent('POST', 'R2', json));
+    const other = await routeRectification(photoEvent('POST', 'R9', json));
+    // Assess
+    expect(full.statusCode).toBe(409);
+    expect(JSON.parse(full.body ?? '{}').error).toBe('item-full');
+    expect(closed.statusCode).toBe(409);
+    expect(other.statusCode).toBe(404);
+    expect(ddb).not.toReceiveCommand(PutCommand);
+  });
+
+  it('shows the photos as found and of the fix through read URLs that name no supervisor, and lets the page load them', async () => {
+    // Prepare: R1 was problem 0 of A-SECRET's response, photographed once; its fix photographed once
+    ddb.on(QueryCommand).resolves({ Items: [item('R1', { problem: 0 })] });
+    ddb
+      .on(QueryCommand, {
+        ExpressionAttributeValues: {
+          ':pk': shardPk(def.campaign.id, shardOf('S-SECRET')),
+          ':prefix': 'PHOTO#A-SECRET#',
+        },
+      })
+      .resolves({
+        Items: [
+          {
+            photoId: 'A-SECRET.05.0123456789abcdef',
+            campaignId: def.campaign.id,
+            assignmentId: 'A-SECRET',
+            centerId: 'C1',
+            supervisorId: 'S-SECRET',
+            problem: 0,
+            state: 'ready',
+            createdAt: '2026-12-05T00:00:00Z',
+            slotExpiresAt: '2026-12-05T00:10:00Z',
+            updatedAt: '2026-12-05T00:01:00Z',
+            capturedAt: '2026-12-05T09:31:07',
+          },
+        ],
+      });
+    ddb
+      .on(QueryCommand, {
+        ExpressionAttributeValues: { ':pk': `CAMPAIGN#${def.campaign.id}#FIX`, ':prefix': 'FIX#C1#' },
+      })
+      .resolves({
+        Items: [
+          {
+            photoId: 'R1.0123456789abcdef',
+            campaignId: def.campaign.id,
+            centerId: 'C1',
+            itemId: 'R1',
+            state: 'ready',
+            createdAt: '2026-12-20T00:00:00Z',
+            slotExpiresAt: '2026-12-20T00:10:00Z',
+            updatedAt: '2026-12-20T00:01:00Z',
+          },
+        ],
+      });
+    // Act
+    const res = await routeRectification(event('GET'));
+    // Assess
+    expect(res.statusCode).toBe(200);
+    const csp = res.headers?.['content-security-policy'] ?? '';
+    expect(csp).toContain('img-src data: https://evidence-bucket.s3.us-east-1.amazonaws.com');
+    expect(csp).toContain("connect-src 'self' https://evidence-bucket.s3.us-east-1.amazonaws.com");
+    expect(res.body).toContain('alt="问题照片 1 · Photo 1 of the problem"');
+    expect(res.body).toContain('alt="整改照片 1 · Photo 1 of the fix"');
+    expect(res.body).toContain('/fix/R1.0123456789abcdef.jpg');
+    expect(res.body).not.toMatch(/A-SECRET|S-SECRET|09:31/);
   });
 });

@@ -3,6 +3,7 @@
  * rectification, the supervisors' comments, and the responses behind them.
  */
 import { chinaDate } from '../../campaign/working-days.ts';
+import type { ShownPhoto } from '../../evidence/fix-photos.ts';
 import {
   type CenterFindings,
   RECTIFICATION_STATUS_LABELS,
@@ -14,6 +15,7 @@ import { ACTIVITY_LABELS, DIMENSION_LABELS, escapeHtml, GRADE_LABELS, type Lang,
 import { DIMENSIONS } from '../../model.ts';
 import { PROBLEM_CATEGORY_LABELS, PROBLEM_SEVERITY_LABELS } from '../../responses/problems.ts';
 import { type ReportRow, WARNING_FLAGS } from '../../scoring/report.ts';
+import { renderBeforeAfter } from '../finding-photos.ts';
 import { type CenterTrendPoint, renderCenterTrend } from './center-trend.ts';
 import { type EvidenceExportView, renderEvidenceExportCard } from './evidence-export-card.ts';
 import { type ConsolePageContext, renderConsolePage, say, showText } from './layout.ts';
@@ -34,6 +36,8 @@ export interface CenterPageModel {
   trend?: readonly CenterTrendPoint[];
   /** The evidence ZIP card, for those who may export the photos. */
   evidenceExport?: EvidenceExportView;
+  /** Each item's photos as found and of its fix, by item id, with short-lived read URLs. */
+  photos?: { findings: ReadonlyMap<string, readonly ShownPhoto[]>; fixes: ReadonlyMap<string, readonly ShownPhoto[]> };
 }
 
 const RECHECK_OUTCOMES = {
@@ -42,7 +46,7 @@ const RECHECK_OUTCOMES = {
 } as const;
 
 /** One rectification item: the problem, its status and due date, the official's report, the last re-check. */
-const renderItem = (item: RectificationItem, today: string, lang: Lang) => {
+const renderItem = (item: RectificationItem, today: string, lang: Lang, photos: CenterPageModel['photos']) => {
   const status = statusOf(item, today);
   const badge = status === 'overdue' ? 'rejected' : status === 'open' ? 'flag' : 'approved';
   const facts = [
@@ -56,7 +60,7 @@ const renderItem = (item: RectificationItem, today: string, lang: Lang) => {
     item.reopened > 0 ? say(lang, `已重新打开 ${item.reopened} 次`, `reopened ${item.reopened}×`) : '',
   ].filter(Boolean);
   return `<li><strong>${showText(PROBLEM_CATEGORY_LABELS[item.category], lang)}</strong> · ${showText(PROBLEM_SEVERITY_LABELS[item.severity], lang)}${say(lang, '：', ': ')}${escapeHtml(item.description)}
-<div><span class="badge ${badge}">${showText(RECTIFICATION_STATUS_LABELS[status], lang)}</span> <span class="muted">${facts.join(' · ')}</span></div></li>`;
+<div><span class="badge ${badge}">${showText(RECTIFICATION_STATUS_LABELS[status], lang)}</span> <span class="muted">${facts.join(' · ')}</span></div>${renderBeforeAfter(photos?.findings.get(item.id), photos?.fixes.get(item.id), lang)}</li>`;
 };
 
 /** The problems found at the center and their rectification (this campaign's, then earlier ones), and apart the comments. */
@@ -64,7 +68,7 @@ const renderProblems = (m: CenterPageModel, lang: Lang) => {
   const own = m.rectification.filter((i) => i.campaignId === m.campaignId);
   const earlier = m.rectification.filter((i) => i.campaignId !== m.campaignId);
   const list = (items: readonly RectificationItem[]) =>
-    `<ol class="problems">${items.map((i) => renderItem(i, m.today, lang)).join('')}</ol>`;
+    `<ol class="problems">${items.map((i) => renderItem(i, m.today, lang, m.photos)).join('')}</ol>`;
   return `<section class="card" aria-labelledby="h-findings"><h2 id="h-findings">${say(lang, '发现的问题', 'Problems found')}</h2>
 ${own.length === 0 ? `<p>${say(lang, '本次督查未发现问题。', 'No problems found in this campaign.')}</p>` : list(own)}
 ${earlier.length > 0 ? `<h3>${say(lang, `此前督查的整改事项（${earlier.length}）`, `Items from earlier campaigns (${earlier.length})`)}</h3>${list(earlier)}` : ''}</section>

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import type { ConsoleUser } from '../../access/console-access.ts';
 import { escapeHtml, type Lang } from '../../i18n.ts';
 import type { CampaignStatus, LocalizedText } from '../../model.ts';
+import { PHOTO_STYLE } from '../finding-photos.ts';
 
 const STYLE = `*{box-sizing:border-box}body{margin:0;font:16px/1.5 system-ui,-apple-system,'PingFang SC','Microsoft YaHei','Noto Sans SC','Noto Sans CJK SC',sans-serif;color:#1d2733;background:#f4f6f8}
 header{background:#0b4f8a;color:#fff;padding:12px 16px;display:flex;flex-wrap:wrap;gap:8px 16px;align-items:center;justify-content:space-between}
@@ -28,7 +29,7 @@ button.secondary{background:#fff;color:#0b4f8a}button:disabled{background:#dde3e
 @media (max-width:640px){table.wide thead{display:none}table.wide tr{display:block;border-bottom:1px solid #dde3ea;padding:8px 0}table.wide td{display:block;border:0;padding:2px 8px}table.wide td.num{text-align:left}table.wide td[data-label]::before{content:attr(data-label);display:inline-block;min-width:7em;margin-right:8px;font-size:14px;color:#44515f}}
 :focus-visible{outline:3px solid #f0a500;outline-offset:2px}
 form.filters{display:grid;grid-template-columns:repeat(auto-fill,minmax(160px,1fr));gap:0 12px;align-items:end}form.filters label{margin-top:4px}
-nav.pager{display:flex;justify-content:space-between;gap:8px}p.field-error{color:#8a1c13;font-weight:600;margin:4px 0}`;
+nav.pager{display:flex;justify-content:space-between;gap:8px}p.field-error{color:#8a1c13;font-weight:600;margin:4px 0}${PHOTO_STYLE}`;
 
 /**
  * The console's one script, inline and allowed by its hash: the browser's own messages for a field left

@@ -34,10 +34,12 @@ export interface SummaryItem {
   /** Found by this campaign. */
   isNew: boolean;
   reportNote?: string | undefined;
+  /** How many photos supervisors took of the problem (shown on the official's page, never in the mail). */
+  photos?: number;
 }
 
 /** The item as a summary shows it, on `today`. */
-export const summaryItem = (item: RectificationItem, campaignId: string, today: string): SummaryItem => ({
+export const summaryItem = (item: RectificationItem, campaignId: string, today: string, photos = 0): SummaryItem => ({
   id: item.id,
   category: item.category,
   description: item.description,
@@ -48,7 +50,18 @@ export const summaryItem = (item: RectificationItem, campaignId: string, today: 
   reopened: item.reopened,
   isNew: item.campaignId === campaignId,
   reportNote: item.report?.note,
+  photos,
 });
+
+/**
+ * Where an item's photos are seen: its card on the official's page. A mail links there and carries no
+ * read URL of its own: those expire within minutes, a mail is read days later.
+ */
+export const itemPhotosUrl = (respondUrl: string, itemId: string): string => `${respondUrl}#item-${itemId}`;
+
+/** How many photos, said in the mail's language. */
+export const describePhotoCount = (n: number, lang: 'zh' | 'en'): string =>
+  lang === 'zh' ? `现场照片 ${n} 张` : `${n} ${n === 1 ? 'photo' : 'photos'} taken on site`;
 
 /** Everything a center's summary shows. */
 export interface CenterSummaryModel {

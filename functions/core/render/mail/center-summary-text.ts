@@ -3,7 +3,13 @@
  */
 import { DIMENSION_LABELS, LEVEL_LABELS } from '../../i18n.ts';
 import { PROBLEM_CATEGORY_LABELS, PROBLEM_SEVERITY_LABELS } from '../../responses/problems.ts';
-import { type CenterFacts, type CenterSummaryModel, describeLead } from './center-summary-facts.ts';
+import {
+  type CenterFacts,
+  type CenterSummaryModel,
+  describeLead,
+  describePhotoCount,
+  itemPhotosUrl,
+} from './center-summary-facts.ts';
 import { describeStatus, formatScore, say } from './layout.ts';
 
 /** The score lines: score and grade, rank, change and certainty; or that nobody supervised the center. */
@@ -65,7 +71,7 @@ const dimensionLines = (m: CenterSummaryModel, f: CenterFacts): string[] => {
 };
 
 /** The problems with their due dates. */
-const problemLines = (f: CenterFacts): string[] => {
+const problemLines = (f: CenterFacts, respondUrl: string | undefined): string[] => {
   const { lang } = f;
   const none = f.supervised
     ? say(lang, '本期未发现问题，暂无整改事项。', 'No problems were found; nothing to rectify.')
@@ -86,6 +92,11 @@ const problemLines = (f: CenterFacts): string[] => {
       ...(item.reportNote
         ? [`     ${say(lang, '已报整改说明：', 'reported: ')}${item.reportNote.replace(/\s+/g, ' ')}`]
         : []),
+      ...(item.photos
+        ? [
+            `     ${describePhotoCount(item.photos ?? 0, lang)}${respondUrl ? `${say(lang, '：', ': ')}${itemPhotosUrl(respondUrl, item.id)}` : ''}`,
+          ]
+        : []),
     ]),
     '',
   ];
@@ -102,7 +113,7 @@ export const renderCenterText = (m: CenterSummaryModel, f: CenterFacts): string[
     ...scoreLines(f),
     '',
     ...dimensionLines(m, f),
-    ...problemLines(f),
+    ...problemLines(f, m.respondUrl),
     ...(f.supervised
       ? [
           say(lang, '监督员意见（匿名）', "Supervisors' comments (anonymous)"),

@@ -11,6 +11,8 @@ import {
   type DimensionLead,
   deriveCenterFacts,
   describeLead,
+  describePhotoCount,
+  itemPhotosUrl,
   type SummaryItem,
 } from './center-summary-facts.ts';
 import { renderCenterText } from './center-summary-text.ts';
@@ -98,7 +100,7 @@ const renderLeadList = (f: CenterFacts, list: readonly DimensionLead[], mark: st
     .join('');
 
 /** One card per rectification item: category, severity, status, description and due date. */
-const renderItemCards = (f: CenterFacts, items: readonly SummaryItem[]) => {
+const renderItemCards = (f: CenterFacts, items: readonly SummaryItem[], respondUrl: string | undefined) => {
   const { lang } = f;
   return items
     .map((item) => {
@@ -114,6 +116,7 @@ const renderItemCards = (f: CenterFacts, items: readonly SummaryItem[]) => {
 <div style="margin:4px 0;white-space:pre-wrap">${escapeHtml(item.description)}</div>
 <div style="font-size:13px">${say(lang, '整改期限', 'Due')} <strong data-testid="due">${escapeHtml(item.dueDate)}</strong> · ${escapeHtml(say(lang, `${item.month} 发现`, `found ${item.month}`))}</div>
 ${item.reportNote ? `<div style="font-size:13px;color:${MUTED};margin-top:4px">${say(lang, '已报整改说明', 'Reported')}${say(lang, '：', ': ')}${escapeHtml(item.reportNote)}</div>` : ''}
+${item.photos ? `<div style="font-size:13px;margin-top:4px" data-testid="photos">${respondUrl ? `<a href="${escapeHtml(itemPhotosUrl(respondUrl, item.id))}" style="color:#0d47a1">${escapeHtml(describePhotoCount(item.photos ?? 0, lang))}${say(lang, '（点击查看）', ' (see them)')}</a>` : escapeHtml(describePhotoCount(item.photos ?? 0, lang))}</div>` : ''}
 </td></tr></table>`;
     })
     .join('');
@@ -133,7 +136,7 @@ const renderProblems = (m: CenterSummaryModel, f: CenterFacts) => {
           )
     }</p>`;
   return `<p data-testid="counts">${say(lang, `整改事项共 ${total} 项：`, `${total} ${total === 1 ? 'item' : 'items'}: `)}${escapeHtml(f.counts)}</p>
-<p style="font-size:14px">${say(lang, `请在整改期限前（通报之日起 ${m.rectificationDays} 个工作日）完成整改并报告。`, `Please rectify and report each item by its due date (${m.rectificationDays} working days from this summary).`)}</p>${renderItemCards(f, f.items)}`;
+<p style="font-size:14px">${say(lang, `请在整改期限前（通报之日起 ${m.rectificationDays} 个工作日）完成整改并报告。`, `Please rectify and report each item by its due date (${m.rectificationDays} working days from this summary).`)}</p>${renderItemCards(f, f.items, m.respondUrl)}`;
 };
 
 /** The supervisors' comments, anonymous. */

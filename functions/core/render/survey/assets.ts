@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { PHOTO_STYLE } from '../finding-photos.ts';
 
 /**
  * The survey page's style sheet and script. Both are inlined into the page and allowed by their
@@ -80,7 +81,7 @@ button,.button{font:inherit;font-weight:700;min-height:50px;border-radius:10px;b
 .versions{font-size:.88rem;color:var(--muted);margin:8px 0 0;padding-left:20px}
 .edit{width:100%;margin:4px 0 16px}
 footer{max-width:640px;margin:0 auto;padding:16px 16px 28px;font-size:.8rem;color:var(--muted)}
-@media (min-width:600px){main{padding-top:20px}.actions{margin:0;border-radius:12px 12px 0 0}}
+@media (min-width:600px){main{padding-top:20px}.actions{margin:0;border-radius:12px 12px 0 0}}${PHOTO_STYLE}
 `;
 
 /**

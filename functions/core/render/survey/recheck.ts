@@ -1,11 +1,13 @@
 /**
  * Beside a re-check question: what the center did about the problem, as its official reported it (the
- * note and its date), with the item's status and due date, so the supervisor knows what to look for.
+ * note and its date), with the item's status and due date and its photos as found beside those of the fix,
+ * so the supervisor knows what to look for.
  */
 
 import type { RecheckContext } from '../../findings/recheck.ts';
 import { RECTIFICATION_STATUS_LABELS } from '../../findings/rectification.ts';
 import { escapeHtml, type Lang } from '../../i18n.ts';
+import { renderBeforeAfter } from '../finding-photos.ts';
 import { say, showText } from './text.ts';
 
 /** The box shown under a re-check question's title, with the id the question is described by. */
@@ -22,7 +24,8 @@ export const renderRecheckReport = (
       const report = item.report
         ? `<q>${escapeHtml(item.report.note)}</q> <span class="when">${say(lang, `（${item.report.on} 报告）`, `(reported ${item.report.on})`)}</span>`
         : say(lang, '单位尚未报告整改情况。', 'The center has not reported a fix.');
-      return `<li>${status} <span class="when">${due}</span><br>${report}</li>`;
+      const photos = item.photos ? renderBeforeAfter(item.photos.before, item.photos.after, lang) : '';
+      return `<li>${status} <span class="when">${due}</span><br>${report}${photos}</li>`;
     })
     .join('');
   return {

@@ -1,0 +1,55 @@
+import { requireEnv } from '../../adapters/config.ts';
+import { EvidenceStorage } from '../../adapters/storage.ts';
+import { shardOf } from '../../adapters/table/keys.ts';
+import { store } from '../../adapters/table.ts';
+import { photosOfFindings, photosOfFixes } from '../../app/finding-photos.ts';
+import type { RecheckContext } from '../../core/findings/recheck.ts';
+import type { RectificationItem } from '../../core/findings/rectification.ts';
+import { allowImagesFrom, photoOrigin } from '../../core/render/finding-photos.ts';
+import { SURVEY_CSP } from '../../core/render/survey/assets.ts';
+
+/** The bucket, bound once a photo is ready to be shown (pages without photos never read its variable). */
+let storage: EvidenceStorage | undefined;
+const signer = {
+  presignGet: (...args: Parameters<EvidenceStorage['presignGet']>) => {
+    storage ??= new EvidenceStorage(requireEnv('EVIDENCE_BUCKET'));
+    return storage.presignGet(...args);
+  },
+};
+
+/**
+ * The re-check contexts with each item's photos: as the supervisors of its campaign found it and as the
+ * official reported the fix (ready ones, with short-lived read URLs). The items are the link's center's.
+ */
+export const withRecheckPhotos = async (
+  contexts: ReadonlyMap<string, readonly RecheckContext[]>,
+  items: readonly RectificationItem[],
+): Promise<Map<string, RecheckContext[]>> => {
+  const shown = new Set([...contexts.values()].flat().map((c) => c.id));
+  const rechecked = items.filter((i) => shown.has(i.id));
+  const now = new Date();
+  const [before, after] = await Promise.all([
+    photosOfFindings(rechecked, { photos: store.photos, storage: signer, shardOf, now }),
+    photosOfFixes(rechecked, { fixPhotos: store.fixPhotos, storage: signer, now }),
+  ]);
+  return new Map(
+    [...contexts].map(([id, list]) => [
+      id,
+      list.map((c) => {
+        const photos = { before: before.get(c.id) ?? [], after: after.get(c.id) ?? [] };
+        return photos.before.length + photos.after.length > 0 ? { ...c, photos } : c;
+      }),
+    ]),
+  );
+};
+
+/** The survey page's headers when its re-checks show photos: images also from the bucket's origin. */
+export const recheckPhotoHeaders = (
+  rechecks: ReadonlyMap<string, readonly RecheckContext[]> | undefined,
+): Record<string, string> => {
+  const sets = [...(rechecks?.values() ?? [])]
+    .flat()
+    .flatMap((c) => (c.photos ? [c.photos.before, c.photos.after] : []));
+  const origin = photoOrigin(sets);
+  return origin ? { 'content-security-policy': allowImagesFrom(SURVEY_CSP, "img-src 'self' data:", origin) } : {};
+};
