@@ -105,7 +105,9 @@ export const buildPageModel = (
   token: TokenRecord,
   ctx: Context,
   state: Pick<SurveyPageModel, 'view' | 'answers' | 'problems' | 'errors'> &
-    Partial<Pick<SurveyPageModel, 'latest' | 'versions' | 'draftSavedAt' | 'notice' | 'rechecks'>>,
+    Partial<
+      Pick<SurveyPageModel, 'latest' | 'versions' | 'draftSavedAt' | 'notice' | 'rechecks' | 'photos' | 'photoReturned'>
+    >,
 ): SurveyPageModel => ({
   lang: request.lang,
   campaign: ctx.meta.campaign,

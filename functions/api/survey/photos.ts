@@ -31,6 +31,9 @@ const evidence = (): EvidenceStorage => {
   return storage;
 };
 
+/** The origin of the bucket's URLs, for the Content-Security-Policy of a page that shows or sends photos. */
+export const bucketOrigin = (): string => evidence().origin();
+
 /** A photo's status as the survey's script and the contract (docs/evidence.md) give it. */
 export interface PhotoStatus extends PhotoView {
   /** Why it was refused, in both languages. */
@@ -108,7 +111,18 @@ export const requestPhotoSlot = async (request: HttpRequest): Promise<HttpResult
     collecting(ctx.meta, now) ||
     (await checkWritable(ctx.meta, token, await store.responses.getLatestResponse(token), now)).open;
   if (!writable) return answerProblem(request, 410, 'closed');
-  const { problem } = parsed.data;
+  return offerPhotoSlot(request, token, parsed.data.problem);
+};
+
+/**
+ * An upload slot for one photo of `problem` of a response the link may write: JSON for a script, the upload
+ * page for a plain form (also the form's own photo button, once its draft is saved).
+ */
+export const offerPhotoSlot = async (
+  request: HttpRequest,
+  token: TokenRecord,
+  problem: number,
+): Promise<HttpResult> => {
   const page = `${originOf(request)}/s/${encodeURIComponent(readLinkToken(request))}?lang=${request.lang}`;
   try {
     const slot = await issuePhotoSlot(

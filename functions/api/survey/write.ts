@@ -11,6 +11,8 @@ import type { HttpRequest, HttpResult } from '../../edge/http/types.ts';
 import { type BodyResult, readSubmissionBody } from './body.ts';
 import { buildPageModel, type Context, checkWritable, loadContext, loadRechecks, surveyLinks } from './link.ts';
 import { answerProblem } from './messages.ts';
+import { loadPagePhotos } from './page-photos.ts';
+import { offerPhotoSlot } from './photos.ts';
 import { respond } from './site.ts';
 
 /** A write the link may make: its body, assignment, campaign and the time it is made. */
@@ -59,6 +61,10 @@ export const answerInvalid = async (
       errors,
     });
   }
+  const [rechecks, { photos, headers }] = await Promise.all([
+    loadRechecks(token, ctx, new Date()),
+    loadPagePhotos(token, 'form'),
+  ]);
   return respond.html(
     400,
     renderSurveyPage(
@@ -67,9 +73,11 @@ export const answerInvalid = async (
         answers: input.answers,
         problems: input.problems,
         errors,
-        ...(await loadRechecks(token, ctx, new Date())),
+        ...rechecks,
+        photos,
       }),
     ),
+    { headers },
   );
 };
 
@@ -88,6 +96,9 @@ export const saveDraft = async (write: OpenWrite, request: HttpRequest, intent: 
   if (!checked.ok) return answerInvalid(request, token, ctx, input, checked.errors);
   await store.responses.saveDraft(token, checked.draft);
   if (request.json) return respond.json(200, { saved: 'draft', savedAt: checked.draft.savedAt });
+  // A problem's photo button of the plain form: the draft is kept, then the photo's upload page is shown.
+  const photo = /^photo-(\d+)$/.exec(intent);
+  if (photo) return offerPhotoSlot(request, token, Number(photo[1]));
   const anchor = intent === 'add-problem' ? `#p${checked.draft.problems.length}-category` : remove ? '#problems' : '';
   return respond.redirect(`${readLinkToken(request)}?lang=${request.lang}&draft=saved${anchor}`);
 };
