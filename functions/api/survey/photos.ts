@@ -18,6 +18,7 @@ import { SURVEY_CSP } from '../../core/render/survey/assets.ts';
 import { renderPhotoUploadPage } from '../../core/render/survey/photo-upload.ts';
 import { MAX_PROBLEMS } from '../../core/responses/response.ts';
 import { readFormFields } from '../../edge/http/body.ts';
+import { isHttps } from '../../edge/http/cookies.ts';
 import { readLinkToken } from '../../edge/http/token-link.ts';
 import type { HttpRequest, HttpResult } from '../../edge/http/types.ts';
 import { checkWritable, loadContext, surveyLinks } from './link.ts';
@@ -80,7 +81,8 @@ export const listPhotoStatuses = async (token: TokenRecord): Promise<PhotoStatus
 
 /**
  * The page's own origin, for S3 to send a plain form back to: the browser's `Origin` of the form post,
- * else the host it asked for.
+ * else the host it asked for, over the scheme it came by (the page's `no-referrer` policy makes a browser
+ * send `Origin: null` with a form's POST).
  */
 const originOf = (request: HttpRequest): string => {
   const headers = request.event.headers;
@@ -90,7 +92,7 @@ const originOf = (request: HttpRequest): string => {
   } catch {
     // No usable Origin: the host then.
   }
-  return `https://${headers.host ?? ''}`;
+  return `${isHttps(request.event) ? 'https' : 'http'}://${headers.host ?? ''}`;
 };
 
 /**
