@@ -151,7 +151,11 @@ describe('the photos on the read-only answers', () => {
       expect(main).not.toContain('type="file"');
       expect(html).toContain('evidence/thumb/p.jpg');
       expect(html).toContain(REFUSAL_TEXT['not-an-image'][lang]);
-      expect(html).toContain(lang === 'zh' ? '其他照片（所属问题已删除）' : 'Other photos (their problem was removed)');
+      expect(html).toContain(
+        lang === 'zh'
+          ? '其他照片（所属问题不在已提交的答卷中）'
+          : 'Other photos (of problems not in the answers submitted)',
+      );
       expect(html).toContain(lang === 'zh' ? '照片已按要求删除' : 'Photo removed on request');
       expect(html).toContain('&#60;img src&#61;x onerror&#61;alert(1)&#62;');
     },

@@ -31,7 +31,7 @@ export interface PagePhoto {
 export const PHOTO_TEXT = {
   heading: { zh: '照片', en: 'Photos' },
   limits: {
-    zh: `选填，每个问题最多 ${MAX_PHOTOS_PER_PROBLEM} 张、每份答卷最多 ${MAX_PHOTOS_PER_RESPONSE} 张`,
+    zh: `选填，每题最多 ${MAX_PHOTOS_PER_PROBLEM} 张，共 ${MAX_PHOTOS_PER_RESPONSE} 张`,
     en: `optional; up to ${MAX_PHOTOS_PER_PROBLEM} per problem, ${MAX_PHOTOS_PER_RESPONSE} in all`,
   },
   add: { zh: '＋ 添加照片', en: '+ Add a photo' },
@@ -44,7 +44,10 @@ export const PHOTO_TEXT = {
   purged: { zh: '照片已按要求删除', en: 'Photo removed on request' },
   refused: { zh: '未保存：', en: 'Not kept: ' },
   open: { zh: '问题 {n} 的照片 {k}（点击查看大图）', en: 'Photo {k} of problem {n} (tap to enlarge)' },
-  orphans: { zh: '其他照片（所属问题已删除）', en: 'Other photos (their problem was removed)' },
+  orphans: {
+    zh: '其他照片（所属问题不在已提交的答卷中）',
+    en: 'Other photos (of problems not in the answers submitted)',
+  },
   removeConfirm: {
     zh: '照片按问题序号保存：删除问题 {n} 不会删除任何照片，其后各问题的照片也不会随问题前移。确定删除？',
     en: 'Photos are kept by problem number: removing problem {n} deletes no photo, and the photos of the problems after it do not move up with them. Remove it?',
