@@ -530,6 +530,81 @@ describe('drafts', () => {
   });
 });
 
+describe('photos on the survey page', () => {
+  const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
+
+  it('lets the form show and send photos to the evidence bucket only, and lists each problem photo', async () => {
+    // Prepare
+    givenOpenCampaign();
+    ddb.on(QueryCommand, { ExpressionAttributeValues: { ':pk': `CAMPAIGN#${def.campaign.id}#S03` } }).resolves({
+      Items: [
+        {
+          photoId: 'A1.03.0123456789abcdef',
+          campaignId: def.campaign.id,
+          assignmentId: 'A1',
+          centerId: 'C1',
+          supervisorId: 'S1',
+          problem: 0,
+          state: 'checking',
+          createdAt: '2026-12-03T01:00:00.000Z',
+          slotExpiresAt: '2026-12-03T01:10:00.000Z',
+          updatedAt: '2026-12-03T01:00:05.000Z',
+        },
+      ],
+    });
+    // Act
+    const res = await routeSurvey(event('GET', `/s/${token}`));
+    // Assess
+    const csp = res.headers?.['content-security-policy'] ?? '';
+    expect(csp).toContain("img-src 'self' data: blob: https://test-evidence.s3.us-east-1.amazonaws.com;");
+    expect(csp).toContain("connect-src 'self' https://test-evidence.s3.us-east-1.amazonaws.com;");
+    expect(csp).toContain("form-action 'self';");
+    expect(res.body).toContain('data-photo="A1.03.0123456789abcdef" data-state="checking"');
+  });
+
+  it('saves the draft of a plain form before answering with the upload page of the problem', async () => {
+    // Prepare
+    givenOpenCampaign();
+    // Act
+    const res = await routeSurvey(
+      event('POST', `/s/${token}`, {
+        type: 'application/x-www-form-urlencoded',
+        body: form({ 'problems.0.description': '指示牌缺失', intent: 'photo-0' }),
+      }),
+    );
+    // Assess
+    expect(res.statusCode).toBe(200);
+    expect(ddb).toHaveReceivedCommandWith(PutCommand, {
+      Item: expect.objectContaining({ SK: 'DRAFT#A1', problems: [{ description: '指示牌缺失' }] }),
+    });
+    expect(ddb).toHaveReceivedCommandWith(PutCommand, {
+      Item: expect.objectContaining({ assignmentId: 'A1', problem: 0, state: 'uploading' }),
+    });
+    expect(res.body).toContain('为问题 1 上传照片');
+    expect(res.body).toMatch(
+      /<form class="card" method="post" action="https:\/\/test-evidence\.s3\.us-east-1\.amazonaws\.com\/"/,
+    );
+    expect(res.headers?.['content-security-policy']).toContain(
+      "form-action 'self' https://test-evidence.s3.us-east-1.amazonaws.com",
+    );
+  });
+
+  it('refuses a photo of a problem beyond the last row, storing nothing', async () => {
+    // Prepare
+    givenOpenCampaign();
+    // Act
+    const res = await routeSurvey(
+      event('POST', `/s/${token}`, {
+        type: 'application/x-www-form-urlencoded',
+        body: form({ intent: 'photo-20' }),
+      }),
+    );
+    // Assess
+    expect(res.statusCode).toBe(400);
+    expect(writes()).toHaveLength(0);
+  });
+});
+
 describe('the link after the results are published', () => {
   const day = 86_400_000;
   const publishedDaysAgo = (days: number) => ({
