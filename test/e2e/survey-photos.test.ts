@@ -134,7 +134,9 @@ describe('photos on the survey page', { timeout: 240_000 }, () => {
     // Assess: sent on the 'online' event, then ready
     await expect.poll(() => loadedThumbs(page, 0), POLL).toBe(4);
 
-    // Act: a text file named .jpg, for the second problem
+    // Act: a text file named .jpg, for the second problem. A draft restored from the phone (the offline
+    // photo's change was saved there) shows its filled rows only: the second is added as a supervisor would.
+    if ((await page.locator('#problem-1').count()) === 0) await page.locator('#add-problem').click();
     await page.getByLabel('问题类别').nth(1).selectOption('facilities');
     await page
       .locator('#p1 input[type=file]')

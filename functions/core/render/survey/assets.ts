@@ -261,6 +261,8 @@ export const SURVEY_SCRIPT = `(function () {
     var i = rows().length;
     if (i >= Number(d.maxProblems)) return;
     list.insertAdjacentHTML('beforeend', template.innerHTML.replace(/__i__/g, String(i)).replace(/__n__/g, String(i + 1)));
+    // The photo script shows the rows' photos and pickers again (a row comes from the template).
+    document.dispatchEvent(new Event('problems-changed'));
     if (focus) {
       var first = document.getElementById('p' + i + '-category');
       if (first) first.focus();
@@ -277,8 +279,6 @@ export const SURVEY_SCRIPT = `(function () {
       ['category', 'description', 'severity'].forEach(function (part) { setField('problems.' + i + '.' + part, p[part]); });
     });
     if (!problems.length) addRow(false);
-    // The photo script shows each row's photos again (rows are rebuilt from the template).
-    document.dispatchEvent(new Event('problems-changed'));
   }
   function apply(data) {
     Object.keys(data).forEach(function (name) { if (name !== 'problems') setField(name, data[name]); });
