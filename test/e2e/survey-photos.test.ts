@@ -225,6 +225,14 @@ describe('photos on the survey page', { timeout: 240_000 }, () => {
     const fetched = await fetch(thumb);
     expect(fetched.status).toBe(200);
     expect(fetched.headers.get('content-type')).toBe('image/jpeg');
+
+    // Removing the row of a photo asks first, in the page itself, and keeps what was typed meanwhile.
+    await page.locator('#problem-0 button.remove').click();
+    await page.locator('#p0-confirm').waitFor();
+    expect(await page.locator('#p0-confirm').textContent()).toContain('照片按问题序号保存');
+    expect(await page.locator('#p0-description').inputValue()).toBe('指示牌缺失');
+    await page.locator('#p0-confirm').scrollIntoViewIfNeeded();
+    await shoot(page, 'zh-nojs-remove-confirm');
     expect(problems).toEqual([]);
     await context.close();
   });

@@ -106,7 +106,10 @@ export const buildPageModel = (
   ctx: Context,
   state: Pick<SurveyPageModel, 'view' | 'answers' | 'problems' | 'errors'> &
     Partial<
-      Pick<SurveyPageModel, 'latest' | 'versions' | 'draftSavedAt' | 'notice' | 'rechecks' | 'photos' | 'photoReturned'>
+      Pick<
+        SurveyPageModel,
+        'latest' | 'versions' | 'draftSavedAt' | 'notice' | 'rechecks' | 'photos' | 'photoReturned' | 'confirmRemove'
+      >
     >,
 ): SurveyPageModel => ({
   lang: request.lang,

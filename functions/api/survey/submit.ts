@@ -11,7 +11,8 @@ import { answerInvalid, openWrite, saveDraft } from './write.ts';
 
 const Intent = z.union([
   z.enum(['submit', 'draft', 'add-problem']),
-  z.string().regex(/^remove-problem-\d{1,2}$/),
+  // Removing a row; confirmed, when the plain form was asked to confirm it (photos kept by row index).
+  z.string().regex(/^remove-problem-\d{1,2}(-confirmed)?$/),
   // A photo of a problem row (0–19), from the plain form: its draft saved first.
   z.string().regex(/^photo-1?\d$/),
 ]);

@@ -294,7 +294,7 @@ export const SURVEY_SCRIPT = `(function () {
     var button = e.submitter || lastButton;
     var intent = button && button.name === 'intent' ? button.value : 'submit';
     lastButton = null;
-    var remove = /^remove-problem-(\\d+)$/.exec(intent);
+    var remove = /^remove-problem-(\\d+)(-confirmed)?$/.exec(intent);
     if (intent === 'draft') { e.preventDefault(); save(false); return; }
     if (intent === 'add-problem') { e.preventDefault(); addRow(true); schedule(); return; }
     // A photo row's plain button: the form goes as it is (the server saves the draft, then offers the upload).
@@ -304,7 +304,7 @@ export const SURVEY_SCRIPT = `(function () {
       // Photos stay with their problem's number: removing a row leaves them where they are, so ask first.
       var at = Number(remove[1]);
       var photos = rows().slice(at).some(function (r) { return !!r.querySelector('.ph-list li'); });
-      if (photos && !window.confirm(d.msgPhRemove.replace('{n}', String(at + 1)))) return;
+      if (photos && !remove[2] && !window.confirm(d.msgPhRemove.replace('{n}', String(at + 1)))) return;
       var problems = collect().problems;
       problems.splice(at, 1);
       fillProblems(problems);

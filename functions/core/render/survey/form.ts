@@ -7,7 +7,7 @@ import type { LocalizedText } from '../../model.ts';
 import { isAsked } from '../../responses/asked.ts';
 import { MAX_PROBLEMS } from '../../responses/response.ts';
 import { listAskedSections, type SurveyPageModel } from './model.ts';
-import { listShownPhotos, photoScriptData, renderPhotoBlock } from './photo-list.ts';
+import { listShownPhotos, photoScriptData, renderPhotoBlock, renderRemoveConfirm } from './photo-list.ts';
 import { hasProblemContent, renderProblemRow } from './problem-row.ts';
 import { renderQuestion } from './question.ts';
 import { renderRecheckReport } from './recheck.ts';
@@ -33,8 +33,9 @@ const renderProblems = (m: SurveyPageModel, errors: ReadonlyMap<string, Localize
       lang,
       m.photoReturned,
     );
+  const confirm = (i: number) => (m.confirmRemove === i ? renderRemoveConfirm(i, lang) : '');
   const problemRows = shown
-    .map((p, i) => renderProblemRow(i, i + 1, p, errors, lang, i < rows.length, block(i)))
+    .map((p, i) => renderProblemRow(i, i + 1, p, errors, lang, i < rows.length, block(i) + confirm(i)))
     .join('');
   const template = renderProblemRow(
     '__i__',

@@ -55,6 +55,8 @@ export interface SurveyPageModel {
   photos?: readonly PagePhoto[];
   /** The photo S3 has just sent the browser back with, after a plain-form upload. */
   photoReturned?: string;
+  /** A row the plain form asked to remove while it or a later row has photos: its removal is to be confirmed. */
+  confirmRemove?: number;
 }
 
 /** The sections with their questions: of the activity on the form; also answered-to conditions in a summary. */

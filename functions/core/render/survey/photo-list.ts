@@ -44,6 +44,7 @@ export const PHOTO_TEXT = {
   purged: { zh: '照片已按要求删除', en: 'Photo removed on request' },
   refused: { zh: '未保存：', en: 'Not kept: ' },
   open: { zh: '问题 {n} 的照片 {k}（点击查看大图）', en: 'Photo {k} of problem {n} (tap to enlarge)' },
+  removeAnyway: { zh: '仍然删除此问题', en: 'Remove this problem anyway' },
   orphans: {
     zh: '其他照片（所属问题不在已提交的答卷中）',
     en: 'Other photos (of problems not in the answers submitted)',
@@ -108,6 +109,10 @@ export const renderPhotoBlock = (
 <ul class="ph-list" aria-labelledby="p${i}-ph">${renderItems(photos, Number(n), lang, returned)}</ul>
 <button type="submit" class="secondary ph-add" name="intent" value="photo-${i}" aria-describedby="p${i}-ph">${word('add', lang)}<span class="vh"> · ${say(lang, `问题 ${n}`, `problem ${n}`)}</span></button>
 <label class="button secondary ph-pick" hidden><input type="file" class="vh" accept="image/jpeg,image/png,image/webp" multiple data-pick="${i}">${word('pick', lang)}<span class="vh"> · ${say(lang, `问题 ${n}`, `problem ${n}`)}</span></label></div>`;
+
+/** In a row the plain form asked to remove while photos are listed at or after it: why to think twice, and the confirmation. */
+export const renderRemoveConfirm = (i: number, lang: Lang): string =>
+  `<div class="notice alert" role="alert" id="p${i}-confirm"><p>${escapeHtml(PHOTO_TEXT.removeConfirm[lang].replace('{n}', String(i + 1)))}</p><button type="submit" class="secondary" name="intent" value="remove-problem-${i}-confirmed">${word('removeAnyway', lang)}</button></div>`;
 
 /** The photos of a problem, read-only (confirmation and closed views); empty when it has none. */
 export const renderPhotoSummary = (photos: readonly PagePhoto[], n: number, lang: Lang): string =>
