@@ -21,6 +21,8 @@ export default defineConfig({
       MAIL_FROM: 'supervision@example.gov.cn',
       SURVEY_BASE_URL: 'https://survey.example.gov.cn',
       LINK_SECRET: 'unit-test-link-secret-0123456789abcdef',
+      // The survey's pages name the evidence bucket's origin in their policy.
+      EVIDENCE_BUCKET: 'test-evidence',
       // Handler tests change a campaign's status between calls; the cache has its own tests.
       CAMPAIGN_CACHE_SECONDS: '0',
     },

@@ -7,6 +7,7 @@ import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { type Loadable, lazy, loadClient } from './clients/lazy.ts';
 import { requestHandler } from './clients/request-handler.ts';
+import { requireEnv } from './config.ts';
 
 /** The S3 package (its client and commands), imported at first use. */
 export const loadS3 = lazy(() => import('@aws-sdk/client-s3'));
@@ -109,12 +110,15 @@ export class EvidenceStorage {
     });
   }
 
-  /** The bucket's origin, where presigned POSTs go and read URLs point (for a page's Content-Security-Policy). */
-  async origin(): Promise<string> {
+  /**
+   * The origin the presigned POSTs and GETs address (the local endpoint's, else the bucket's regional host):
+   * what a page's Content-Security-Policy must allow to show or send photos. Read from the configuration,
+   * without loading the S3 package.
+   */
+  origin(): string {
     const endpoint = localEndpoint();
     if (endpoint) return new URL(endpoint).origin;
-    const region = await (await loadClient(this.s3)).config.region();
-    return `https://${this.bucket}.s3.${region}.amazonaws.com`;
+    return `https://${this.bucket}.s3.${requireEnv('AWS_REGION')}.amazonaws.com`;
   }
 
   /** A presigned GET of one object, valid for `expiresInSeconds`. */

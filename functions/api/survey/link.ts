@@ -108,7 +108,12 @@ export const buildPageModel = (
   token: TokenRecord,
   ctx: Context,
   state: Pick<SurveyPageModel, 'view' | 'answers' | 'problems' | 'errors'> &
-    Partial<Pick<SurveyPageModel, 'latest' | 'versions' | 'draftSavedAt' | 'notice' | 'rechecks'>>,
+    Partial<
+      Pick<
+        SurveyPageModel,
+        'latest' | 'versions' | 'draftSavedAt' | 'notice' | 'rechecks' | 'photos' | 'photoReturned' | 'confirmRemove'
+      >
+    >,
 ): SurveyPageModel => ({
   lang: request.lang,
   campaign: ctx.meta.campaign,

@@ -5,13 +5,15 @@ import { store } from '../../adapters/table.ts';
 import { renderSurveyPage } from '../../core/render/survey/page.ts';
 import type { HttpRequest, HttpResult } from '../../edge/http/types.ts';
 import { buildPageModel, type Context, checkWritable, loadContext, loadRechecks, surveyLinks } from './link.ts';
+import { loadPagePhotos, pagePhotoHeaders } from './page-photos.ts';
 import { listPhotoStatuses, type PhotoStatus } from './photos.ts';
-import { recheckPhotoHeaders } from './recheck-photos.ts';
 import { respond } from './site.ts';
 
 const PageQuery = z.object({
   view: z.enum(['confirmation']).optional().catch(undefined),
   draft: z.enum(['saved']).optional().catch(undefined),
+  // The photo S3 sent the browser back with (its other parameters, bucket, key and etag, are ignored).
+  photo: z.string().max(128).optional().catch(undefined),
 });
 
 /** The survey as JSON: the questionnaire, the latest answers and a live draft, whether it is open. */
@@ -59,7 +61,10 @@ export const showSurvey = async (request: HttpRequest): Promise<HttpResult> => {
         }));
   const shown =
     liveDraft && view === 'form' ? liveDraft : { answers: latest?.answers ?? {}, problems: latest?.problems ?? [] };
-  const rechecks = view === 'form' ? await loadRechecks(token, ctx, new Date()) : {};
+  const [rechecks, { photos }] = await Promise.all([
+    view === 'form' ? loadRechecks(token, ctx, new Date()) : ({} as Awaited<ReturnType<typeof loadRechecks>>),
+    loadPagePhotos(token, view),
+  ]);
   return respond.html(
     200,
     renderSurveyPage(
@@ -74,8 +79,10 @@ export const showSurvey = async (request: HttpRequest): Promise<HttpResult> => {
         notice: query.draft === 'saved' && view === 'form' ? 'draft-saved' : undefined,
         ...(returned ? { returned } : {}),
         ...rechecks,
+        photos,
+        ...(query.photo ? { photoReturned: query.photo } : {}),
       }),
     ),
-    { headers: recheckPhotoHeaders(rechecks.rechecks) },
+    { headers: pagePhotoHeaders(view, photos, rechecks.rechecks) },
   );
 };

@@ -18,6 +18,7 @@ import { SURVEY_CSP } from '../../core/render/survey/assets.ts';
 import { renderPhotoUploadPage } from '../../core/render/survey/photo-upload.ts';
 import { MAX_PROBLEMS } from '../../core/responses/response.ts';
 import { readFormFields } from '../../edge/http/body.ts';
+import { isHttps } from '../../edge/http/cookies.ts';
 import { readLinkToken } from '../../edge/http/token-link.ts';
 import type { HttpRequest, HttpResult } from '../../edge/http/types.ts';
 import { checkWritable, loadContext, surveyLinks } from './link.ts';
@@ -30,6 +31,9 @@ const evidence = (): EvidenceStorage => {
   storage ??= new EvidenceStorage(requireEnv('EVIDENCE_BUCKET'));
   return storage;
 };
+
+/** The origin of the bucket's URLs, for the Content-Security-Policy of a page that shows or sends photos. */
+export const bucketOrigin = (): string => evidence().origin();
 
 /** A photo's status as the survey's script and the contract (docs/evidence.md) give it. */
 export interface PhotoStatus extends PhotoView {
@@ -77,7 +81,8 @@ export const listPhotoStatuses = async (token: TokenRecord): Promise<PhotoStatus
 
 /**
  * The page's own origin, for S3 to send a plain form back to: the browser's `Origin` of the form post,
- * else the host it asked for.
+ * else the host it asked for, over the scheme it came by (the page's `no-referrer` policy makes a browser
+ * send `Origin: null` with a form's POST).
  */
 const originOf = (request: HttpRequest): string => {
   const headers = request.event.headers;
@@ -87,7 +92,7 @@ const originOf = (request: HttpRequest): string => {
   } catch {
     // No usable Origin: the host then.
   }
-  return `https://${headers.host ?? ''}`;
+  return `${isHttps(request.event) ? 'https' : 'http'}://${headers.host ?? ''}`;
 };
 
 /**
@@ -108,7 +113,18 @@ export const requestPhotoSlot = async (request: HttpRequest): Promise<HttpResult
     collecting(ctx.meta, now) ||
     (await checkWritable(ctx.meta, token, await store.responses.getLatestResponse(token), now)).open;
   if (!writable) return answerProblem(request, 410, 'closed');
-  const { problem } = parsed.data;
+  return offerPhotoSlot(request, token, parsed.data.problem);
+};
+
+/**
+ * An upload slot for one photo of `problem` of a response the link may write: JSON for a script, the upload
+ * page for a plain form (also the form's own photo button, once its draft is saved).
+ */
+export const offerPhotoSlot = async (
+  request: HttpRequest,
+  token: TokenRecord,
+  problem: number,
+): Promise<HttpResult> => {
   const page = `${originOf(request)}/s/${encodeURIComponent(readLinkToken(request))}?lang=${request.lang}`;
   try {
     const slot = await issuePhotoSlot(

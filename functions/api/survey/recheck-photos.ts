@@ -5,8 +5,6 @@ import { store } from '../../adapters/table.ts';
 import { photosOfFindings, photosOfFixes } from '../../app/finding-photos.ts';
 import type { RecheckContext } from '../../core/findings/recheck.ts';
 import type { RectificationItem } from '../../core/findings/rectification.ts';
-import { allowImagesFrom, photoOrigin } from '../../core/render/finding-photos.ts';
-import { SURVEY_CSP } from '../../core/render/survey/assets.ts';
 
 /** The bucket, bound once a photo is ready to be shown (pages without photos never read its variable). */
 let storage: EvidenceStorage | undefined;
@@ -41,15 +39,4 @@ export const withRecheckPhotos = async (
       }),
     ]),
   );
-};
-
-/** The survey page's headers when its re-checks show photos: images also from the bucket's origin. */
-export const recheckPhotoHeaders = (
-  rechecks: ReadonlyMap<string, readonly RecheckContext[]> | undefined,
-): Record<string, string> => {
-  const sets = [...(rechecks?.values() ?? [])]
-    .flat()
-    .flatMap((c) => (c.photos ? [c.photos.before, c.photos.after] : []));
-  const origin = photoOrigin(sets);
-  return origin ? { 'content-security-policy': allowImagesFrom(SURVEY_CSP, "img-src 'self' data:", origin) } : {};
 };

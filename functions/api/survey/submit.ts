@@ -9,7 +9,13 @@ import { answerProblem, text } from './messages.ts';
 import { respond } from './site.ts';
 import { answerInvalid, openWrite, saveDraft } from './write.ts';
 
-const Intent = z.union([z.enum(['submit', 'draft', 'add-problem']), z.string().regex(/^remove-problem-\d{1,2}$/)]);
+const Intent = z.union([
+  z.enum(['submit', 'draft', 'add-problem']),
+  // Removing a row; confirmed, when the plain form was asked to confirm it (photos kept by row index).
+  z.string().regex(/^remove-problem-\d{1,2}(-confirmed)?$/),
+  // A photo of a problem row (0–19), from the plain form: its draft saved first.
+  z.string().regex(/^photo-1?\d$/),
+]);
 
 /** Seconds since the page was served, when its time is plausible (not in the future, under a week). */
 const measureSecondsSpent = (openedAt: string | undefined, now: Date): { secondsSpent?: number } => {

@@ -2,6 +2,7 @@ import type { TokenRecord } from '../../adapters/table/assignments.ts';
 import { store } from '../../adapters/table.ts';
 import { collecting } from '../../core/campaign/submission-window.ts';
 import { renderSurveyPage } from '../../core/render/survey/page.ts';
+import { listShownPhotos } from '../../core/render/survey/photo-list.ts';
 import type { FieldError } from '../../core/responses/answers.ts';
 import { checkDraft } from '../../core/responses/draft.ts';
 import type { SubmissionInput } from '../../core/responses/submission-input.ts';
@@ -11,7 +12,8 @@ import type { HttpRequest, HttpResult } from '../../edge/http/types.ts';
 import { type BodyResult, readSubmissionBody } from './body.ts';
 import { buildPageModel, type Context, checkWritable, loadContext, loadRechecks, surveyLinks } from './link.ts';
 import { answerProblem } from './messages.ts';
-import { recheckPhotoHeaders } from './recheck-photos.ts';
+import { loadPagePhotos, pagePhotoHeaders } from './page-photos.ts';
+import { offerPhotoSlot } from './photos.ts';
 import { respond } from './site.ts';
 
 /** A write the link may make: its body, assignment, campaign and the time it is made. */
@@ -60,7 +62,10 @@ export const answerInvalid = async (
       errors,
     });
   }
-  const rechecks = await loadRechecks(token, ctx, new Date());
+  const [rechecks, { photos }] = await Promise.all([
+    loadRechecks(token, ctx, new Date()),
+    loadPagePhotos(token, 'form'),
+  ]);
   return respond.html(
     400,
     renderSurveyPage(
@@ -70,18 +75,27 @@ export const answerInvalid = async (
         problems: input.problems,
         errors,
         ...rechecks,
+        photos,
       }),
     ),
-    { headers: recheckPhotoHeaders(rechecks.rechecks) },
+    { headers: pagePhotoHeaders('form', photos, rechecks.rechecks) },
   );
+};
+
+/** The page's photos when some are listed at row `at` or after it (removing it is then to be confirmed). */
+const askBeforeRemoving = async (token: TokenRecord, at: number) => {
+  const shown = await loadPagePhotos(token, 'form');
+  return listShownPhotos(shown.photos).some((p) => p.problem >= at) ? shown : undefined;
 };
 
 /** Saves a draft; a form post comes back to the page (no script needed), a JSON call gets the time saved. */
 export const saveDraft = async (write: OpenWrite, request: HttpRequest, intent: string): Promise<HttpResult> => {
   const { token, ctx, now } = write;
   const input = write.body.input;
-  const remove = /^remove-problem-(\d+)$/.exec(intent);
-  const problems = remove ? input.problems.filter((_, i) => i !== Number(remove[1])) : input.problems;
+  const remove = /^remove-problem-(\d+)(-confirmed)?$/.exec(intent);
+  // Photos stay with their row's index: the plain form asks before a row at or before photos goes.
+  const ask = remove && !remove[2] && !request.json ? await askBeforeRemoving(token, Number(remove[1])) : undefined;
+  const problems = remove && !ask ? input.problems.filter((_, i) => i !== Number(remove[1])) : input.problems;
   const checked = checkDraft(
     ctx.questionnaire,
     token.activity,
@@ -91,6 +105,19 @@ export const saveDraft = async (write: OpenWrite, request: HttpRequest, intent: 
   if (!checked.ok) return answerInvalid(request, token, ctx, input, checked.errors);
   await store.responses.saveDraft(token, checked.draft);
   if (request.json) return respond.json(200, { saved: 'draft', savedAt: checked.draft.savedAt });
+  if (ask && remove) {
+    const model = { view: 'form' as const, answers: input.answers, problems: input.problems, errors: [] };
+    const page = {
+      ...model,
+      photos: ask.photos,
+      confirmRemove: Number(remove[1]),
+      notice: 'draft-saved' as const,
+    };
+    return respond.html(200, renderSurveyPage(buildPageModel(request, token, ctx, page)), { headers: ask.headers });
+  }
+  // A problem's photo button of the plain form: the draft is kept, then the photo's upload page is shown.
+  const photo = /^photo-(\d+)$/.exec(intent);
+  if (photo) return offerPhotoSlot(request, token, Number(photo[1]));
   const anchor = intent === 'add-problem' ? `#p${checked.draft.problems.length}-category` : remove ? '#problems' : '';
   return respond.redirect(`${readLinkToken(request)}?lang=${request.lang}&draft=saved${anchor}`);
 };

@@ -530,6 +530,111 @@ describe('drafts', () => {
   });
 });
 
+describe('photos on the survey page', () => {
+  const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
+
+  /** The response's photos as its shard's Query lists them. */
+  const givenPhotos = (photos: { problem: number; state: string }[]) =>
+    ddb.on(QueryCommand, { ExpressionAttributeValues: { ':pk': `CAMPAIGN#${def.campaign.id}#S03` } }).resolves({
+      Items: photos.map((p, k) => ({
+        photoId: `A1.03.0123456789abcde${k}`,
+        campaignId: def.campaign.id,
+        assignmentId: 'A1',
+        centerId: 'C1',
+        supervisorId: 'S1',
+        createdAt: '2026-12-03T01:00:00.000Z',
+        slotExpiresAt: '2026-12-03T01:10:00.000Z',
+        updatedAt: '2026-12-03T01:00:05.000Z',
+        ...p,
+      })),
+    });
+
+  it('lets the form show and send photos to the evidence bucket only, and lists each problem photo', async () => {
+    // Prepare
+    givenOpenCampaign();
+    givenPhotos([{ problem: 0, state: 'checking' }]);
+    // Act
+    const res = await routeSurvey(event('GET', `/s/${token}`));
+    // Assess
+    const csp = res.headers?.['content-security-policy'] ?? '';
+    expect(csp).toContain("img-src 'self' data: blob: https://test-evidence.s3.us-east-1.amazonaws.com;");
+    expect(csp).toContain("connect-src 'self' https://test-evidence.s3.us-east-1.amazonaws.com;");
+    expect(csp).toContain("form-action 'self';");
+    expect(res.body).toContain('data-photo="A1.03.0123456789abcde0" data-state="checking"');
+  });
+
+  it('saves the draft of a plain form before answering with the upload page of the problem', async () => {
+    // Prepare
+    givenOpenCampaign();
+    // Act
+    const res = await routeSurvey(
+      event('POST', `/s/${token}`, {
+        type: 'application/x-www-form-urlencoded',
+        body: form({ 'problems.0.description': '指示牌缺失', intent: 'photo-0' }),
+      }),
+    );
+    // Assess
+    expect(res.statusCode).toBe(200);
+    expect(ddb).toHaveReceivedCommandWith(PutCommand, {
+      Item: expect.objectContaining({ SK: 'DRAFT#A1', problems: [{ description: '指示牌缺失' }] }),
+    });
+    expect(ddb).toHaveReceivedCommandWith(PutCommand, {
+      Item: expect.objectContaining({ assignmentId: 'A1', problem: 0, state: 'uploading' }),
+    });
+    expect(res.body).toContain('为问题 1 上传照片');
+    expect(res.body).toMatch(
+      /<form class="card" method="post" action="https:\/\/test-evidence\.s3\.us-east-1\.amazonaws\.com\/"/,
+    );
+    expect(res.headers?.['content-security-policy']).toContain(
+      "form-action 'self' https://test-evidence.s3.us-east-1.amazonaws.com",
+    );
+  });
+
+  it('asks the plain form to confirm removing a row before photos, and removes it once confirmed', async () => {
+    // Prepare
+    givenOpenCampaign();
+    givenPhotos([{ problem: 1, state: 'checking' }]);
+    const post = (intent: string) =>
+      routeSurvey(
+        event('POST', `/s/${token}`, {
+          type: 'application/x-www-form-urlencoded',
+          body: form({ 'problems.0.description': 'first', 'problems.1.description': 'second', intent }),
+        }),
+      );
+    // Act
+    const asked = await post('remove-problem-0');
+    const confirmed = await post('remove-problem-0-confirmed');
+    // Assess
+    expect(asked.statusCode).toBe(200);
+    expect(asked.body).toContain('value="remove-problem-0-confirmed"');
+    expect(asked.body).toContain('照片按问题序号保存');
+    const drafts = ddb
+      .commandCalls(PutCommand)
+      .map((c) => c.args[0].input.Item)
+      .filter((item) => item?.SK === 'DRAFT#A1');
+    expect(drafts.map((d) => d?.problems)).toEqual([
+      [{ description: 'first' }, { description: 'second' }],
+      [{ description: 'second' }],
+    ]);
+    expect(confirmed.statusCode).toBe(303);
+  });
+
+  it('refuses a photo of a problem beyond the last row, storing nothing', async () => {
+    // Prepare
+    givenOpenCampaign();
+    // Act
+    const res = await routeSurvey(
+      event('POST', `/s/${token}`, {
+        type: 'application/x-www-form-urlencoded',
+        body: form({ intent: 'photo-20' }),
+      }),
+    );
+    // Assess
+    expect(res.statusCode).toBe(400);
+    expect(writes()).toHaveLength(0);
+  });
+});
+
 describe('the link after the results are published', () => {
   const day = 86_400_000;
   const publishedDaysAgo = (days: number) => ({

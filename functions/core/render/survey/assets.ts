@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { PHOTO_STYLE } from '../finding-photos.ts';
+import { PHOTO_SCRIPT } from './photo-script.ts';
 
 /**
  * The survey page's style sheet and script. Both are inlined into the page and allowed by their
@@ -68,6 +69,15 @@ textarea{min-height:104px;resize:vertical}
 .field{border:0;margin:0;padding:8px 0 0;min-width:0}
 .sev{grid-template-columns:repeat(3,1fr)}.sev .opt span{font-size:1rem;min-height:48px}
 .problem .remove{margin-top:4px}
+.photos{padding:10px 0 0}.ph-h{font-weight:600;margin:0 0 8px}.ph-h span{font-weight:400;color:var(--muted);font-size:.85rem}
+.ph-list{list-style:none;margin:0;padding:0;display:grid;grid-template-columns:repeat(3,1fr);gap:8px}.ph-list:empty{display:none}
+.ph{position:relative;aspect-ratio:1;border-radius:8px;overflow:hidden;background:#e3e8eb;display:flex;flex-direction:column;align-items:center;justify-content:center;text-align:center;font-size:.8rem;line-height:1.3;color:var(--ink)}
+.ph a{display:block;width:100%;height:100%}.ph img{display:block;width:100%;height:100%;object-fit:cover}
+.ph.wait img{position:absolute;inset:0;opacity:.35}.ph.wait span{position:relative;padding:4px;font-weight:600}.ph progress{position:relative;width:80%;margin-top:4px}
+.ph.refused{grid-column:1/-1;aspect-ratio:auto;display:block;background:#fdecea;padding:8px 10px;text-align:left}.ph.refused .err{margin:0}
+.ph.gone{background:#f3f6f8;color:var(--muted)}
+.ph-add,.ph-pick{width:100%;margin-top:8px;font-weight:600}.ph-pick:focus-within{outline:3px solid #1565c0;outline-offset:2px}
+.summary dd .ph-list{margin-top:8px}.summary .ph-h{font-size:1rem;margin-top:12px}
 button,.button{font:inherit;font-weight:700;min-height:50px;border-radius:10px;border:0;padding:0 16px;cursor:pointer;display:inline-flex;align-items:center;justify-content:center;text-decoration:none}
 .primary{background:var(--red);color:#fff}
 .secondary{background:#fff;color:var(--red);border:2px solid var(--red)}
@@ -252,6 +262,8 @@ export const SURVEY_SCRIPT = `(function () {
     var i = rows().length;
     if (i >= Number(d.maxProblems)) return;
     list.insertAdjacentHTML('beforeend', template.innerHTML.replace(/__i__/g, String(i)).replace(/__n__/g, String(i + 1)));
+    // The photo script shows the rows' photos and pickers again (a row comes from the template).
+    document.dispatchEvent(new Event('problems-changed'));
     if (focus) {
       var first = document.getElementById('p' + i + '-category');
       if (first) first.focus();
@@ -283,13 +295,19 @@ export const SURVEY_SCRIPT = `(function () {
     var button = e.submitter || lastButton;
     var intent = button && button.name === 'intent' ? button.value : 'submit';
     lastButton = null;
-    var remove = /^remove-problem-(\\d+)$/.exec(intent);
+    var remove = /^remove-problem-(\\d+)(-confirmed)?$/.exec(intent);
     if (intent === 'draft') { e.preventDefault(); save(false); return; }
     if (intent === 'add-problem') { e.preventDefault(); addRow(true); schedule(); return; }
+    // A photo row's plain button: the form goes as it is (the server saves the draft, then offers the upload).
+    if (/^photo-\\d+$/.test(intent)) { clearTimeout(timer); timer = null; return; }
     if (remove) {
       e.preventDefault();
+      // Photos stay with their problem's number: removing a row leaves them where they are, so ask first.
+      var at = Number(remove[1]);
+      var photos = rows().slice(at).some(function (r) { return !!r.querySelector('.ph-list li'); });
+      if (photos && !remove[2] && !window.confirm(d.msgPhRemove.replace('{n}', String(at + 1)))) return;
       var problems = collect().problems;
-      problems.splice(Number(remove[1]), 1);
+      problems.splice(at, 1);
       fillProblems(problems);
       schedule();
       var add = document.getElementById('add-problem');
@@ -333,14 +351,22 @@ export const SURVEY_SCRIPT = `(function () {
 
 const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 
-/** Content-Security-Policy of every survey page: only the inlined style and script above may apply. */
-export const SURVEY_CSP = [
-  "default-src 'none'",
-  `script-src ${sha256(SURVEY_SCRIPT)}`,
-  `style-src ${sha256(SURVEY_STYLE)}`,
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-].join('; ');
+/**
+ * The survey pages' Content-Security-Policy: only the inlined style and scripts above may apply. A page
+ * showing photos may load images from the evidence bucket's origin; the form, whose script sends photos
+ * there, may also connect to it and show the photos waiting on the phone (`blob:`).
+ */
+export const surveyCsp = (photos?: { bucketOrigin: string; send: boolean }): string =>
+  [
+    "default-src 'none'",
+    `script-src ${sha256(SURVEY_SCRIPT)} ${sha256(PHOTO_SCRIPT)}`,
+    `style-src ${sha256(SURVEY_STYLE)}`,
+    `img-src 'self' data:${photos ? `${photos.send ? ' blob:' : ''} ${photos.bucketOrigin}` : ''}`,
+    `connect-src 'self'${photos?.send ? ` ${photos.bucketOrigin}` : ''}`,
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+  ].join('; ');
+
+/** Content-Security-Policy of every survey page without photos. */
+export const SURVEY_CSP = surveyCsp();

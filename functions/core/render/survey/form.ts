@@ -3,13 +3,54 @@
  * page's script needs (draft URL, messages), with the draft and submit buttons.
  */
 import { escapeHtml } from '../../i18n.ts';
+import type { LocalizedText } from '../../model.ts';
 import { isAsked } from '../../responses/asked.ts';
 import { MAX_PROBLEMS } from '../../responses/response.ts';
 import { listAskedSections, type SurveyPageModel } from './model.ts';
+import { listShownPhotos, photoScriptData, renderPhotoBlock, renderRemoveConfirm } from './photo-list.ts';
 import { hasProblemContent, renderProblemRow } from './problem-row.ts';
 import { renderQuestion } from './question.ts';
 import { renderRecheckReport } from './recheck.ts';
 import { say, showText, showUi, toFieldValue } from './text.ts';
+
+/**
+ * The problems section: the rows as posted (only trailing blank rows go, so errors stay beside their row),
+ * each with its photos, a blank row to fill, and the template the script adds rows from.
+ */
+const renderProblems = (m: SurveyPageModel, errors: ReadonlyMap<string, LocalizedText>): string => {
+  const { lang } = m;
+  // A row with photos stays, blank or not: its photos are kept by its index.
+  const photos = listShownPhotos(m.photos ?? [], m.photoReturned);
+  const rows = [...m.problems];
+  while (rows.length > 0 && !hasProblemContent(rows[rows.length - 1])) rows.pop();
+  while (rows.length < MAX_PROBLEMS && photos.some((p) => p.problem >= rows.length)) rows.push({});
+  const shown = rows.length < MAX_PROBLEMS ? [...rows, {}] : rows;
+  const block = (i: number) =>
+    renderPhotoBlock(
+      i,
+      i + 1,
+      photos.filter((p) => p.problem === i),
+      lang,
+      m.photoReturned,
+    );
+  const confirm = (i: number) => (m.confirmRemove === i ? renderRemoveConfirm(i, lang) : '');
+  const problemRows = shown
+    .map((p, i) => renderProblemRow(i, i + 1, p, errors, lang, i < rows.length, block(i) + confirm(i)))
+    .join('');
+  const template = renderProblemRow(
+    '__i__',
+    '__n__',
+    {},
+    new Map(),
+    lang,
+    true,
+    renderPhotoBlock('__i__', '__n__', [], lang),
+  );
+  return `<section class="card problems" id="problems" aria-labelledby="s-problems"><h2 id="s-problems">${showUi('problems', lang)}<span>${showUi('optional', lang)}</span></h2>
+<p class="hint">${showUi('problemsHint', lang)}</p><div id="problem-list">${problemRows}</div>
+<button type="submit" class="secondary add" id="add-problem" name="intent" value="add-problem">${showUi('addProblem', lang)}</button>
+<template id="problem-template">${template}</template></section>`;
+};
 
 /** The form: every section's questions, the problem rows, and the draft and submit buttons. */
 export const renderForm = (m: SurveyPageModel): string => {
@@ -35,16 +76,7 @@ export const renderForm = (m: SurveyPageModel): string => {
           .join('')}</section>`,
     )
     .join('');
-  // Keep row numbers as posted, so errors stay beside their row; only trailing blank rows go.
-  const rows = [...m.problems];
-  while (rows.length > 0 && !hasProblemContent(rows[rows.length - 1])) rows.pop();
-  const shown = rows.length < MAX_PROBLEMS ? [...rows, {}] : rows;
-  const problemRows = shown.map((p, i) => renderProblemRow(i, i + 1, p, errors, lang, i < rows.length)).join('');
-  const template = renderProblemRow('__i__', '__n__', {}, new Map(), lang);
-  const problems = `<section class="card problems" id="problems" aria-labelledby="s-problems"><h2 id="s-problems">${showUi('problems', lang)}<span>${showUi('optional', lang)}</span></h2>
-<p class="hint">${showUi('problemsHint', lang)}</p><div id="problem-list">${problemRows}</div>
-<button type="submit" class="secondary add" id="add-problem" name="intent" value="add-problem">${showUi('addProblem', lang)}</button>
-<template id="problem-template">${template}</template></section>`;
+  const problems = renderProblems(m, errors);
   const data = {
     'draft-url': `${m.token}/draft?lang=${lang}`,
     'saved-at': m.draftSavedAt ?? m.latest?.submittedAt ?? '',
@@ -68,9 +100,12 @@ export const renderForm = (m: SurveyPageModel): string => {
     'msg-sending': say(lang, '正在提交…', 'Submitting…'),
     'msg-progress': say(lang, '已答 {n}/{t} 题', '{n} of {t} answered'),
   };
-  const dataAttrs = Object.entries(data)
-    .map(([k, v]) => ` data-${k}="${k.startsWith('msg-') ? v : escapeHtml(v)}"`)
-    .join('');
+  const dataAttrs = [
+    ...Object.entries(data).map(([k, v]) => ` data-${k}="${k.startsWith('msg-') ? v : escapeHtml(v)}"`),
+    ...Object.entries(photoScriptData(lang, m.token, m.photos ?? [], m.photoReturned)).map(
+      ([k, v]) => ` data-${k}="${escapeHtml(v)}"`,
+    ),
+  ].join('');
   return `<form id="survey" method="post" action="${escapeHtml(m.token)}?lang=${lang}" novalidate${dataAttrs}>
 <button type="submit" class="vh" name="intent" value="draft" tabindex="-1">${showUi('saveDraft', lang)}</button>
 <input type="hidden" name="submissionId" value="${escapeHtml(m.submissionId)}"><input type="hidden" name="lang" value="${lang}"><input type="hidden" name="openedAt" value="${escapeHtml(m.openedAt)}">

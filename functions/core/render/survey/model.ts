@@ -9,6 +9,7 @@ import { type FieldError, questionsFor, type RawValue } from '../../responses/an
 import { isAsked } from '../../responses/asked.ts';
 import type { RawProblem } from '../../responses/problems.ts';
 import type { AnswerValue, Problem } from '../../responses/response.ts';
+import type { PagePhoto } from './photo-list.ts';
 
 /** What the page shows: the form, the confirmation after a submission, or the read-only answers after close. */
 export type SurveyView = 'form' | 'confirmation' | 'closed';
@@ -50,6 +51,12 @@ export interface SurveyPageModel {
   token: string;
   /** What the center reported on each re-check question asked (by question id). */
   rechecks?: ReadonlyMap<string, readonly RecheckContext[]>;
+  /** The response's photos, oldest first; each belongs to a problem row by its index. */
+  photos?: readonly PagePhoto[];
+  /** The photo S3 has just sent the browser back with, after a plain-form upload. */
+  photoReturned?: string;
+  /** A row the plain form asked to remove while it or a later row has photos: its removal is to be confirmed. */
+  confirmRemove?: number;
 }
 
 /** The sections with their questions: of the activity on the form; also answered-to conditions in a summary. */

@@ -8,13 +8,14 @@ import { SURVEY_SCRIPT, SURVEY_STYLE } from './assets.ts';
 import { renderForm } from './form.ts';
 import type { SurveyPageModel } from './model.ts';
 import { renderNotice } from './notice.ts';
+import { PHOTO_SCRIPT } from './photo-script.ts';
 import { renderSummary, renderVersions } from './summary.ts';
 import { formatVisitWindow, say, showText, showUi, toHtmlLang } from './text.ts';
 
-/** The page around a header and body, with the inlined style and script. */
+/** The page around a header and body, with the inlined style and scripts. */
 export const renderPage = (lang: Lang, title: string, header: string, body: string, footer = '') =>
   `<!doctype html><html lang="${toHtmlLang(lang)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="referrer" content="no-referrer"><meta name="robots" content="noindex"><link rel="icon" href="data:,"><title>${title}</title><style>${SURVEY_STYLE}</style></head>
-<body>${header}<main>${body}</main>${footer ? `<footer>${footer}</footer>` : ''}<script>${SURVEY_SCRIPT}</script></body></html>`;
+<body>${header}<main>${body}</main>${footer ? `<footer>${footer}</footer>` : ''}<script>${SURVEY_SCRIPT}</script><script>${PHOTO_SCRIPT}</script></body></html>`;
 
 /** Renders the supervisor's questionnaire page: the form, the confirmation, or the read-only answers. */
 export const renderSurveyPage = (m: SurveyPageModel): string => {

@@ -32,7 +32,7 @@ export const renderPhotoUploadPage = (m: PhotoUploadPageModel): string => {
 <p><label for="file">${say(lang, '选择或拍摄一张照片（JPEG、PNG 或 WebP，不超过', 'Choose or take a photo (JPEG, PNG or WebP, at most')} ${MAX_PHOTO_BYTES / 1024 / 1024} MB${say(lang, '）', ')')}</label></p>
 <p><input id="file" type="file" name="file" accept="image/jpeg,image/png,image/webp" capture="environment" required></p>
 <p class="hint">${say(lang, '照片中的位置等信息会在保存前全部删除。', 'Location and every other detail stored in the photo are removed before it is kept.')}</p>
-<p><button type="submit">${say(lang, '上传', 'Upload')}</button></p></form>
+<p><button type="submit" class="primary">${say(lang, '上传', 'Upload')}</button></p></form>
 <p><a class="button secondary" href="${escapeHtml(m.back)}">${say(lang, '返回问卷', 'Back to the questionnaire')}</a></p>`;
   return renderPage(lang, title, header, body);
 };

@@ -18,7 +18,10 @@ export const toProblemFieldName = (i: number | string, part: string) => `problem
 /** The element id of a part of a problem row. */
 export const toProblemFieldId = (i: number | string, part: string) => `p${i}-${part}`;
 
-/** One problem row: category, description and severity, each with its error; removable unless the last. */
+/**
+ * One problem row: category, description and severity, each with its error, then its photos block
+ * (photo-list.ts); removable unless the last.
+ */
 export const renderProblemRow = (
   i: number | string,
   n: number | string,
@@ -26,6 +29,7 @@ export const renderProblemRow = (
   errors: ReadonlyMap<string, LocalizedText>,
   lang: Lang,
   removable = true,
+  photos = '',
 ): string => {
   const err = (part: string) => {
     const e = errors.get(toProblemFieldName(i, part));
@@ -50,7 +54,7 @@ export const renderProblemRow = (
 <div class="field"><label for="${toProblemFieldId(i, 'category')}">${showUi('category', lang)}</label>${category.html}<select id="${toProblemFieldId(i, 'category')}" name="${toProblemFieldName(i, 'category')}"${category.attr}><option value="">${showUi('chooseCategory', lang)}</option>${categories}</select></div>
 <div class="field"><label for="${toProblemFieldId(i, 'description')}">${showUi('description', lang)}</label>${description.html}<textarea id="${toProblemFieldId(i, 'description')}" name="${toProblemFieldName(i, 'description')}" rows="3" maxlength="${MAX_PROBLEM_DESCRIPTION}"${description.attr}>${escapeHtml(p.description ?? '')}</textarea></div>
 <fieldset class="field" id="${toProblemFieldId(i, 'severity')}" role="radiogroup"${severity.attr}><legend>${showUi('severity', lang)}</legend>${severity.html}<div class="pair sev">${severities}</div></fieldset>
-${removable ? `<button type="submit" class="link remove" name="intent" value="remove-problem-${i}">${showUi('removeProblem', lang)}<span class="vh"> ${n}</span></button>` : ''}</fieldset>`;
+${photos}${removable ? `<button type="submit" class="link remove" name="intent" value="remove-problem-${i}">${showUi('removeProblem', lang)}<span class="vh"> ${n}</span></button>` : ''}</fieldset>`;
 };
 
 /** Whether a problem row holds anything. */

@@ -6,6 +6,7 @@ import { escapeHtml } from '../../i18n.ts';
 import { PROBLEM_CATEGORY_LABELS, PROBLEM_SEVERITY_LABELS } from '../../responses/problems.ts';
 import { PROBLEM_CATEGORIES, PROBLEM_SEVERITIES } from '../../responses/response.ts';
 import { listAskedSections, type SurveyPageModel } from './model.ts';
+import { listShownPhotos, PHOTO_TEXT, renderPhotoSummary } from './photo-list.ts';
 import { hasProblemContent } from './problem-row.ts';
 import { answerText, formatBeijing, say, showText, showUi } from './text.ts';
 
@@ -20,18 +21,39 @@ export const renderSummary = (m: SurveyPageModel): string => {
           .join('')}</dl></section>`,
     )
     .join('');
-  const problems = m.problems.filter(hasProblemContent);
+  // Photos belong to a problem by its index in the stored list; those of no problem listed are shown apart.
+  const photos = listShownPhotos(m.photos ?? []);
+  const problems = m.problems.map((p, i) => ({ p, i })).filter(({ p }) => hasProblemContent(p));
+  const listed = new Set(problems.map(({ i }) => i));
   const problemList =
     problems.length === 0
       ? `<p class="none">${showUi('noProblems', lang)}</p>`
       : `<dl>${problems
-          .map((p, i) => {
+          .map(({ p, i }, shown) => {
             const category = PROBLEM_CATEGORIES.find((c) => c === p.category);
             const severity = PROBLEM_SEVERITIES.find((s) => s === p.severity);
-            return `<dt>${i + 1}. ${category ? showText(PROBLEM_CATEGORY_LABELS[category], lang) : ''}${severity ? ` · ${showText(PROBLEM_SEVERITY_LABELS[severity], lang)}` : ''}</dt><dd>${escapeHtml(p.description ?? '')}</dd>`;
+            const own = renderPhotoSummary(
+              photos.filter((x) => x.problem === i),
+              shown + 1,
+              lang,
+            );
+            return `<dt>${shown + 1}. ${category ? showText(PROBLEM_CATEGORY_LABELS[category], lang) : ''}${severity ? ` · ${showText(PROBLEM_SEVERITY_LABELS[severity], lang)}` : ''}</dt><dd>${escapeHtml(p.description ?? '')}${own}</dd>`;
           })
           .join('')}</dl>`;
-  return `${sections}<section class="card summary problems" aria-labelledby="s-problems"><h2 id="s-problems">${showUi('problems', lang)}</h2>${problemList}</section>`;
+  const orphans = photos.filter((x) => !listed.has(x.problem));
+  const other =
+    orphans.length === 0
+      ? ''
+      : `<h3 class="ph-h">${showText(PHOTO_TEXT.orphans, lang)}</h3>${[...new Set(orphans.map((x) => x.problem))]
+          .map((n) =>
+            renderPhotoSummary(
+              orphans.filter((x) => x.problem === n),
+              n + 1,
+              lang,
+            ),
+          )
+          .join('')}`;
+  return `${sections}<section class="card summary problems" aria-labelledby="s-problems"><h2 id="s-problems">${showUi('problems', lang)}</h2>${problemList}${other}</section>`;
 };
 
 /** The stored versions, newest first. */

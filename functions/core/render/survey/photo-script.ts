@@ -1,0 +1,275 @@
+/**
+ * The survey page's photo script (inlined beside the page script, allowed by its hash). Each problem row
+ * gets a camera-or-gallery picker; a chosen photo is kept on the phone (IndexedDB: the file and its
+ * problem) until it has reached the bucket, so a photo taken offline, or on a page reloaded mid-upload,
+ * is sent once the browser is online again. Sending follows docs/evidence.md: a slot from
+ * POST /s/{token}/photos, the file posted to the bucket (fields in order, Content-Type, file), the
+ * state polled until ready or refused. Without it each row keeps its plain upload button.
+ * Written for older phone browsers: no optional chaining, no modules.
+ */
+export const PHOTO_SCRIPT = `(function () {
+  'use strict';
+  var form = document.getElementById('survey');
+  if (!form || !form.dataset.photosUrl || !window.fetch || !window.FormData || !window.XMLHttpRequest || !window.Promise) return;
+  var d = form.dataset;
+  var lang = /^zh/.test(document.documentElement.lang) ? 'zh' : 'en';
+  var reasons = {};
+  try { reasons = JSON.parse(d.msgPhReasons); } catch (e) { /* messages of the server's list are used then */ }
+  var server = [], local = [], sent = {}, listedAt = Date.now();
+  var pumping = false, offline = false, closed = false, pollTimer = null, retryTimer = null;
+  if (d.photoReturned) sent[d.photoReturned] = true;
+  try { server = JSON.parse(d.photos || '[]'); } catch (e) { server = []; }
+
+  // The queue on the phone: one record per photo not yet in the bucket, with its problem and its file.
+  var dbOpen = null;
+  function db() {
+    if (!dbOpen) dbOpen = new Promise(function (ok, no) {
+      if (!window.indexedDB) { no(new Error('no IndexedDB')); return; }
+      var req = indexedDB.open('survey-photos', 1);
+      req.onupgradeneeded = function () { req.result.createObjectStore('queue', { keyPath: 'id' }); };
+      req.onsuccess = function () { ok(req.result); };
+      req.onerror = function () { no(req.error); };
+    });
+    return dbOpen;
+  }
+  function queue(mode, work) {
+    return db().then(function (conn) {
+      return new Promise(function (ok, no) {
+        var t = conn.transaction('queue', mode), req = work(t.objectStore('queue'));
+        t.oncomplete = function () { ok(req ? req.result : undefined); };
+        t.onerror = t.onabort = function () { no(t.error); };
+      });
+    });
+  }
+  function keep(item) {
+    return queue('readwrite', function (s) {
+      return s.put({ id: item.id, path: location.pathname, problem: item.problem, blob: item.blob, name: item.name, type: item.type });
+    }).catch(function () { /* not kept: still sent while the page stays open */ });
+  }
+  function forget(item) { return queue('readwrite', function (s) { return s['delete'](item.id); }).catch(function () {}); }
+
+  function shown(p) {
+    if (p.state === 'refused' && p.reason === 'not-received') return false;
+    return p.state !== 'uploading' || !!sent[p.photoId];
+  }
+  function pending(p) { return p.state === 'checking' || (p.state === 'uploading' && !!sent[p.photoId]); }
+  function textOf(p) {
+    if (p.state === 'refused') return d.msgPhRefused + (reasons[p.reason] || (p.message && p.message[lang]) || '');
+    if (p.state === 'purged') return d.msgPhPurged;
+    return d.msgPhChecking;
+  }
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text) e.textContent = text;
+    return e;
+  }
+  function serverItem(p, n, k) {
+    var li;
+    if (p.state === 'ready' && p.url && p.thumbUrl) {
+      li = el('li', 'ph ready');
+      var a = el('a'), img = el('img');
+      a.href = p.url;
+      a.target = '_blank';
+      a.rel = 'noopener noreferrer';
+      img.src = p.thumbUrl;
+      img.alt = d.msgPhOpen.replace('{n}', String(n)).replace('{k}', String(k));
+      a.appendChild(img);
+      li.appendChild(a);
+    } else if (p.state === 'refused') {
+      li = el('li', 'ph refused');
+      li.appendChild(el('p', 'err', textOf(p)));
+    } else {
+      li = el('li', p.state === 'purged' ? 'ph gone' : 'ph wait');
+      li.appendChild(el('span', '', textOf(p)));
+    }
+    li.setAttribute('data-photo', p.photoId);
+    li.setAttribute('data-state', p.state);
+    return li;
+  }
+  function localItem(item) {
+    if (item.stage === 'refused') {
+      var r = el('li', 'ph refused local');
+      r.appendChild(el('p', 'err', d.msgPhRefused + item.message));
+      return r;
+    }
+    var li = el('li', 'ph wait local');
+    li.setAttribute('data-state', item.stage === 'uploading' ? 'sending' : offline ? 'offline' : 'waiting');
+    if (item.preview) {
+      var img = el('img');
+      img.src = item.preview;
+      img.alt = '';
+      li.appendChild(img);
+    }
+    var label = item.stage === 'uploading' ? d.msgPhUploading : item.failed ? d.msgPhFailed : offline ? d.msgPhOffline : d.msgPhWaiting;
+    li.appendChild(el('span', '', label));
+    if (item.stage === 'uploading') {
+      var bar = el('progress');
+      bar.max = 100;
+      bar.value = item.progress || 0;
+      bar.setAttribute('aria-label', d.msgPhUploading);
+      li.appendChild(bar);
+      item.bar = bar;
+    }
+    return li;
+  }
+  function render() {
+    Array.prototype.forEach.call(form.querySelectorAll('.photos[data-problem]'), function (block) {
+      var i = Number(block.getAttribute('data-problem'));
+      var list = block.querySelector('.ph-list');
+      var add = block.querySelector('.ph-add');
+      var pick = block.querySelector('.ph-pick');
+      if (add) add.hidden = true;
+      if (pick) pick.hidden = closed;
+      if (!list) return;
+      while (list.firstChild) list.removeChild(list.firstChild);
+      var k = 0;
+      server.forEach(function (p) { if (p.problem === i && shown(p)) list.appendChild(serverItem(p, i + 1, ++k)); });
+      local.forEach(function (item) { if (item.problem === i) list.appendChild(localItem(item)); });
+    });
+  }
+
+  function setServer(photos) {
+    server = photos;
+    listedAt = Date.now();
+    render();
+    if (server.some(pending)) schedulePoll(1500);
+  }
+  function refresh() {
+    return fetch(d.photosUrl, { headers: { accept: 'application/json' }, credentials: 'same-origin' })
+      .then(function (res) { if (!res.ok) throw res; return res.json(); })
+      .then(function (data) { setServer(data.photos || []); });
+  }
+  function schedulePoll(ms) {
+    if (pollTimer) return;
+    pollTimer = setTimeout(function () {
+      pollTimer = null;
+      refresh().catch(function () { if (server.some(pending)) schedulePoll(5000); });
+    }, ms);
+  }
+
+  function slotFor(item) {
+    if (item.slot && Date.parse(item.slot.upload.expiresAt) - 60000 > Date.now()) return Promise.resolve(item.slot);
+    return fetch(d.photosUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ problem: item.problem }),
+      credentials: 'same-origin'
+    }).then(function (res) {
+      return res.json().then(function (body) {
+        if (res.status === 201) { item.slot = body; return body; }
+        throw { status: res.status, message: body && body.message };
+      }, function () { throw { status: res.status }; });
+    });
+  }
+  function post(item, slot) {
+    return new Promise(function (ok, no) {
+      var body = new FormData();
+      Object.keys(slot.upload.fields).forEach(function (name) { body.append(name, slot.upload.fields[name]); });
+      body.append('Content-Type', /^image\\//.test(item.type) ? item.type : 'image/jpeg');
+      body.append('file', item.blob, item.name || 'photo.jpg');
+      var xhr = new XMLHttpRequest();
+      xhr.open('POST', slot.upload.url);
+      xhr.upload.onprogress = function (e) {
+        if (!e.lengthComputable) return;
+        item.progress = Math.round((e.loaded / e.total) * 100);
+        if (item.bar) item.bar.value = item.progress;
+      };
+      xhr.onload = function () {
+        if (xhr.status >= 200 && xhr.status < 300) ok();
+        else no({ status: xhr.status, s3: xhr.responseText || '' });
+      };
+      xhr.onerror = function () { no({ status: 0 }); };
+      xhr.send(body);
+    });
+  }
+  function refuse(item, message) {
+    item.stage = 'refused';
+    item.message = message;
+    forget(item);
+  }
+  function send(item) {
+    item.stage = 'uploading';
+    item.progress = 0;
+    render();
+    return slotFor(item).then(function (slot) {
+      return post(item, slot).then(function () {
+        sent[slot.photo.photoId] = true;
+        local.splice(local.indexOf(item), 1);
+        forget(item);
+        server.push({ photoId: slot.photo.photoId, problem: item.problem, state: 'uploading' });
+        schedulePoll(1500);
+      });
+    }, function (error) {
+      if (error && error.status === 409) refuse(item, error.message || '');
+      else if (error && error.status === 410) { closed = true; item.stage = 'waiting'; }
+      throw error;
+    }).catch(function (error) {
+      var status = error && typeof error.status === 'number' ? error.status : 0;
+      if (item.stage === 'refused' || closed) return;
+      if (status === 400 && /EntityTooLarge/.test(error.s3 || '')) { refuse(item, d.msgPhTooLarge); return; }
+      // A slot refused by the bucket (expired meanwhile) is not used again.
+      if (status === 403) item.slot = undefined;
+      item.stage = 'waiting';
+      item.failed = status !== 0;
+      if (status === 0) offline = true;
+      throw error;
+    });
+  }
+  function pump() {
+    if (pumping || closed) return;
+    var next = local.filter(function (x) { return x.stage === 'waiting'; })[0];
+    if (!next) { render(); return; }
+    if (navigator.onLine === false) { offline = true; render(); return; }
+    offline = false;
+    pumping = true;
+    send(next).then(function () {
+      pumping = false;
+      render();
+      pump();
+    }, function () {
+      pumping = false;
+      render();
+      // Offline: the 'online' event resumes; a failure while online is tried again a little later.
+      clearTimeout(retryTimer);
+      if (!closed && navigator.onLine !== false) retryTimer = setTimeout(pump, 15000);
+    });
+  }
+
+  function add(problem, file) {
+    var item = { id: String(Date.now()) + '-' + Math.random().toString(36).slice(2), problem: problem, blob: file, name: file.name, type: file.type, stage: 'waiting' };
+    if (window.URL && URL.createObjectURL) item.preview = URL.createObjectURL(file);
+    local.push(item);
+    if (file.size > Number(d.photoMaxBytes)) refuse(item, d.msgPhTooLarge);
+    else return keep(item);
+    return Promise.resolve();
+  }
+  form.addEventListener('change', function (e) {
+    var input = e.target;
+    if (!input || !input.hasAttribute || !input.hasAttribute('data-pick') || !input.files) return;
+    var problem = Number(input.closest('.photos').getAttribute('data-problem'));
+    var files = Array.prototype.slice.call(input.files);
+    input.value = '';
+    Promise.all(files.map(function (f) { return add(problem, f); })).then(function () { render(); pump(); });
+    render();
+  });
+  document.addEventListener('problems-changed', render);
+  window.addEventListener('online', function () { offline = false; clearTimeout(retryTimer); render(); pump(); });
+  window.addEventListener('offline', function () { offline = true; render(); });
+  // Read URLs live five minutes: a page left open gets fresh ones before they lapse.
+  setInterval(function () {
+    if (document.visibilityState !== 'hidden' && Date.now() - listedAt > 240000 && server.some(function (p) { return p.state === 'ready'; })) refresh().catch(function () {});
+  }, 30000);
+
+  render();
+  if (server.some(pending)) schedulePoll(1500);
+  queue('readonly', function (s) { return s.getAll(); }).then(function (kept) {
+    (kept || []).forEach(function (r) {
+      if (r.path !== location.pathname) return;
+      var item = { id: r.id, problem: r.problem, blob: r.blob, name: r.name, type: r.type, stage: 'waiting' };
+      if (window.URL && URL.createObjectURL) item.preview = URL.createObjectURL(r.blob);
+      local.push(item);
+    });
+  }).catch(function () { /* nothing kept on this phone */ }).then(function () { render(); pump(); });
+})();
+`;
