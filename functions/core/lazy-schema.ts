@@ -6,26 +6,38 @@
  * The value stands for the schema itself (same type, methods, `shape`, `instanceof`): `X.parse(…)`,
  * `X.extend(…)`, `z.object({ x: X })` and `z.infer<typeof X>` are written as before. The first
  * property read builds it, once; a schema that only sits inside another schema's shape is built when
- * that one first parses.
+ * that one first parses. Once built, the value holds the schema's own properties over the schema's
+ * prototype: reading it costs what reading the schema costs (a parse of many items pays nothing more).
  */
 export const lazySchema = <T extends object>(build: () => T): T => {
-  let built: T | undefined;
-  const schema = (): T => {
-    built ??= build();
-    return built;
+  const schema = {} as T;
+  let building = false;
+  const materialize = (): void => {
+    if (building) throw new Error('a lazy schema was read while it was being built: wrap the reference in z.lazy');
+    building = true;
+    try {
+      const built = build();
+      Object.defineProperties(schema, Object.getOwnPropertyDescriptors(built));
+      Object.setPrototypeOf(schema, Object.getPrototypeOf(built));
+    } finally {
+      building = false;
+    }
   };
-  return new Proxy({} as T, {
-    get: (_, key) => Reflect.get(schema(), key),
-    set: (_, key, value) => Reflect.set(schema(), key, value),
-    has: (_, key) => Reflect.has(schema(), key),
-    ownKeys: () => Reflect.ownKeys(schema()),
-    // Reported configurable: a proxy may not claim a fixed property its (empty) target lacks.
-    getOwnPropertyDescriptor: (_, key) => {
-      const descriptor = Reflect.getOwnPropertyDescriptor(schema(), key);
-      return descriptor && { ...descriptor, configurable: true };
+  // Until the first read, the prototype is what notices it; after it, the schema's own prototype.
+  const unbuilt = new Proxy(Object.create(null) as object, {
+    get: (_, key, receiver) => {
+      materialize();
+      return Reflect.get(schema, key, receiver);
     },
-    defineProperty: (_, key, descriptor) => Reflect.defineProperty(schema(), key, descriptor),
-    deleteProperty: (_, key) => Reflect.deleteProperty(schema(), key),
-    getPrototypeOf: () => Reflect.getPrototypeOf(schema()),
+    has: (_, key) => {
+      materialize();
+      return Reflect.has(schema, key);
+    },
+    set: (_, key, value, receiver) => {
+      materialize();
+      return Reflect.set(schema, key, value, receiver);
+    },
   });
+  Object.setPrototypeOf(schema, unbuilt);
+  return schema;
 };

@@ -44,6 +44,26 @@ describe('lazySchema', () => {
     ]);
   });
 
+  it('once built, is read as the schema is: its own properties over its own prototype', () => {
+    // Arrange
+    const Id = lazySchema(() => z.string().min(1));
+    const eager = z.string().min(1);
+    // Act
+    Id.parse('c1');
+    eager.parse('c1');
+    // Assess
+    expect(Object.getPrototypeOf(Id)).toBe(Object.getPrototypeOf(eager));
+    expect(Object.keys(Id).sort()).toEqual(Object.keys(eager).sort());
+    expect(Id._zod.def.type).toBe('string');
+  });
+
+  it('names the mistake when a schema reads itself while it is being built', () => {
+    // Arrange
+    const Node: z.ZodType = lazySchema((): z.ZodType => z.object({ parent: Node.optional() }));
+    // Act, Assess
+    expect(() => Node.parse({})).toThrow(/read while it was being built: wrap the reference in z.lazy/);
+  });
+
   it('leaves the model schemas as they were: transforms and messages', () => {
     // Act
     const text = LocalizedText.safeParse({ zh: ' 中心 ', en: '' });
