@@ -1,6 +1,7 @@
 import type { SESClient } from '@aws-sdk/client-ses';
 import * as z from 'zod';
 import { isTransient, TransientError } from '../../core/errors.ts';
+import { lazySchema } from '../../core/lazy-schema.ts';
 import { type Loadable, loadClient } from '../clients/lazy.ts';
 import { loadSes } from '../clients/ses.ts';
 import { logger } from '../logger.ts';
@@ -32,17 +33,19 @@ export class DailyQuotaExceeded extends Error {
 
 const ACCESS_DENIED = new Set(['AccessDenied', 'AccessDeniedException']);
 
-const SendQuotaResponse = z.object({
-  MaxSendRate: z
-    .number({ error: 'MaxSendRate is missing' })
-    .positive('MaxSendRate must be a positive number of emails per second'),
-  Max24HourSend: z
-    .number({ error: 'Max24HourSend is missing' })
-    .refine((value) => value === -1 || value >= 0, 'Max24HourSend must be -1 (unlimited) or a count of emails'),
-  SentLast24Hours: z
-    .number({ error: 'SentLast24Hours is missing' })
-    .nonnegative('SentLast24Hours must not be negative'),
-});
+const SendQuotaResponse = lazySchema(() =>
+  z.object({
+    MaxSendRate: z
+      .number({ error: 'MaxSendRate is missing' })
+      .positive('MaxSendRate must be a positive number of emails per second'),
+    Max24HourSend: z
+      .number({ error: 'Max24HourSend is missing' })
+      .refine((value) => value === -1 || value >= 0, 'Max24HourSend must be -1 (unlimited) or a count of emails'),
+    SentLast24Hours: z
+      .number({ error: 'SentLast24Hours is missing' })
+      .nonnegative('SentLast24Hours must not be negative'),
+  }),
+);
 
 /**
  * Reads the account's quota with SES v1 `GetSendQuota` and validates it. Throttling, outages and

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { lazySchema } from '../../core/lazy-schema.ts';
 import { ConfigurationError, readEnv, requireEnv } from '../config.ts';
 
 /** The user pool and app client console sign-ins belong to. */
@@ -16,7 +17,9 @@ export interface ConsoleAuthConfig {
 
 const USER_POOL_ID = /^[\w-]+_[0-9a-zA-Z]+$/;
 // An empty variable counts as unset.
-const OptionalUrl = z.preprocess((v) => (v === '' ? undefined : v), z.url({ message: 'must be a URL' }).optional());
+const OptionalUrl = lazySchema(() =>
+  z.preprocess((v) => (v === '' ? undefined : v), z.url({ message: 'must be a URL' }).optional()),
+);
 
 /**
  * Reads and validates the console's sign-in configuration from the environment. Fails with a

@@ -5,6 +5,7 @@ import type {
 import { decomposeUnverifiedJwt } from 'aws-jwt-verify/jwt';
 import * as z from 'zod';
 import { type ConsoleRole, type ConsoleUser, roleOfGroups, Unauthorized } from '../../core/access/console-access.ts';
+import { lazySchema } from '../../core/lazy-schema.ts';
 import { lazy } from '../clients/lazy.ts';
 import { requestHandler } from '../clients/request-handler.ts';
 import { type ConsoleAuthConfig, readConsoleAuthConfig } from './console-auth-config.ts';
@@ -59,10 +60,12 @@ export interface SignInClient {
 }
 
 /** A 6-digit code of an authenticator app (TOTP), as the MFA form sends it. */
-export const MfaCode = z
-  .string()
-  .transform((code) => code.replace(/\s/g, ''))
-  .pipe(z.string().regex(/^\d{6}$/, 'the 6 digits your authenticator app shows'));
+export const MfaCode = lazySchema(() =>
+  z
+    .string()
+    .transform((code) => code.replace(/\s/g, ''))
+    .pipe(z.string().regex(/^\d{6}$/, 'the 6 digits your authenticator app shows')),
+);
 
 let config: ConsoleAuthConfig | undefined;
 let defaultVerifier: ConsoleTokenVerifier | undefined;
@@ -167,14 +170,16 @@ export class PasswordRejected extends Error {
 }
 
 /** What the user pool asks of a new password (the stack's `passwordPolicy`), checked before Cognito is asked. */
-export const NewPassword = z
-  .string()
-  .min(12, 'at least 12 characters')
-  .max(256, 'at most 256 characters')
-  .regex(/[a-z]/, 'a lowercase letter')
-  .regex(/[A-Z]/, 'an uppercase letter')
-  .regex(/[0-9]/, 'a digit')
-  .regex(/[^A-Za-z0-9\s]/, 'a symbol');
+export const NewPassword = lazySchema(() =>
+  z
+    .string()
+    .min(12, 'at least 12 characters')
+    .max(256, 'at most 256 characters')
+    .regex(/[a-z]/, 'a lowercase letter')
+    .regex(/[A-Z]/, 'an uppercase letter')
+    .regex(/[0-9]/, 'a digit')
+    .regex(/[^A-Za-z0-9\s]/, 'a symbol'),
+);
 
 /** Cognito's threat protection context for a client: its IP address, when known. */
 const userContextData = (client: SignInClient | undefined) =>

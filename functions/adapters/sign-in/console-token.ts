@@ -29,6 +29,7 @@ import {
   roleOfGroups,
   Unauthorized,
 } from '../../core/access/console-access.ts';
+import { lazySchema } from '../../core/lazy-schema.ts';
 import { requestHandler } from '../clients/request-handler.ts';
 import { ConfigurationError } from '../config.ts';
 import type { ConsoleAuthConfig } from './console-auth-config.ts';
@@ -56,13 +57,15 @@ const httpJwksFetcher: Fetcher = {
   },
 };
 
-const IdTokenClaims = z.object({
-  sub: z.string().min(1),
-  'cognito:username': z.string().min(1),
-  token_use: z.literal('id'),
-  'cognito:groups': z.array(z.string()).optional(),
-  'custom:district': z.string().optional(),
-});
+const IdTokenClaims = lazySchema(() =>
+  z.object({
+    sub: z.string().min(1),
+    'cognito:username': z.string().min(1),
+    token_use: z.literal('id'),
+    'cognito:groups': z.array(z.string()).optional(),
+    'custom:district': z.string().optional(),
+  }),
+);
 
 /**
  * The console user a verified ID token names. A user in several console groups gets the most

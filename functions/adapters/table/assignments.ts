@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
+import { lazySchema } from '../../core/lazy-schema.ts';
 import { Assignment } from '../../core/model.ts';
 import {
   ASSIGNMENT_PREFIX,
@@ -17,15 +18,15 @@ import {
 import { refusedByService, TableAccess } from './table-access.ts';
 
 /** What a survey token resolves to. */
-export const TokenRecord = Assignment.extend({ shard: z.number().int().nonnegative() });
+export const TokenRecord = lazySchema(() => Assignment.extend({ shard: z.number().int().nonnegative() }));
 export type TokenRecord = z.infer<typeof TokenRecord>;
 
 /** An assignment as stored, with whether it has been answered. */
-export const AssignmentRecord = Assignment.extend({ answeredAt: z.string().optional() });
+export const AssignmentRecord = lazySchema(() => Assignment.extend({ answeredAt: z.string().optional() }));
 export type AssignmentRecord = z.infer<typeof AssignmentRecord>;
 
 /** Numbers read back from writes (built once: a zod schema costs something to build). */
-const Count = z.number().int().positive();
+const Count = lazySchema(() => z.number().int().positive());
 
 /** Assignments in the supervisors' shards, the survey tokens that resolve to them, and their answered marks. */
 export class AssignmentTable extends TableAccess {

@@ -1,20 +1,23 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
+import { lazySchema } from '../../core/lazy-schema.ts';
 import { auditPk, auditSk } from './keys.ts';
 import { TableAccess } from './table-access.ts';
 
 /** One line of a campaign's audit log: who did what, when, to what. */
-export const AuditEntry = z.object({
-  campaignId: z.string(),
-  id: z.string(),
-  at: z.string(),
-  actor: z.object({ sub: z.string(), username: z.string(), role: z.string() }),
-  action: z.string(),
-  /** What was acted on: an assignment, a center, the campaign. */
-  target: z.string(),
-  detail: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
-});
+export const AuditEntry = lazySchema(() =>
+  z.object({
+    campaignId: z.string(),
+    id: z.string(),
+    at: z.string(),
+    actor: z.object({ sub: z.string(), username: z.string(), role: z.string() }),
+    action: z.string(),
+    /** What was acted on: an assignment, a center, the campaign. */
+    target: z.string(),
+    detail: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
+  }),
+);
 export type AuditEntry = z.infer<typeof AuditEntry>;
 
 /** One page of an audit log, newest first, with the keys of the pages beside it. */

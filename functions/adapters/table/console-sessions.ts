@@ -3,6 +3,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { CONSOLE_ROLES, type ConsoleUser } from '../../core/access/console-access.ts';
+import { lazySchema } from '../../core/lazy-schema.ts';
 import { consoleSessionPk } from './keys.ts';
 
 /**
@@ -14,13 +15,15 @@ import { consoleSessionPk } from './keys.ts';
 
 const SK = 'SESSION';
 
-const SessionRecord = z.object({
-  sub: z.string(),
-  username: z.string(),
-  role: z.enum(CONSOLE_ROLES),
-  district: z.string().optional(),
-  expiresAt: z.string(),
-});
+const SessionRecord = lazySchema(() =>
+  z.object({
+    sub: z.string(),
+    username: z.string(),
+    role: z.enum(CONSOLE_ROLES),
+    district: z.string().optional(),
+    expiresAt: z.string(),
+  }),
+);
 
 /** A session cookie's id: 32 random bytes, base64url. */
 export const SESSION_ID = /^[\w-]{43}$/;

@@ -3,18 +3,21 @@ import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { EXPORT_STALE_SECONDS, type ExportFailure, ExportRecord } from '../../core/evidence/export.ts';
 import { PhotoRecord, parsePhotoId } from '../../core/evidence/photos.ts';
+import { lazySchema } from '../../core/lazy-schema.ts';
 import { campaignPk, EVIDENCE_PURGE, exportSk, PHOTO_PREFIX, photoSk, SHARD_COUNT, shardPk } from './keys.ts';
 import { TableAccess } from './table-access.ts';
 
 /** That a campaign's evidence was removed: when, by whom, why. */
-export const PurgeRecord = z.object({
-  campaignId: z.string(),
-  purgedAt: z.string(),
-  by: z.string(),
-  why: z.enum(['request', 'retention']),
-  objects: z.number().int().nonnegative(),
-  photos: z.number().int().nonnegative(),
-});
+export const PurgeRecord = lazySchema(() =>
+  z.object({
+    campaignId: z.string(),
+    purgedAt: z.string(),
+    by: z.string(),
+    why: z.enum(['request', 'retention']),
+    objects: z.number().int().nonnegative(),
+    photos: z.number().int().nonnegative(),
+  }),
+);
 export type PurgeRecord = z.infer<typeof PurgeRecord>;
 
 /**

@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
+import { lazySchema } from '../../core/lazy-schema.ts';
 import { mailPk, mailSk } from './keys.ts';
 import { TableAccess } from './table-access.ts';
 
@@ -9,17 +10,19 @@ import { TableAccess } from './table-access.ts';
  * (`sending`) may carry `leaseUntil`: once that time has passed and the claim is still unsent, the
  * claiming invocation is known to be gone and a later attempt may take the email over.
  */
-export const MailRecord = z.object({
-  kind: z.string(),
-  round: z.number(),
-  recipientId: z.string(),
-  state: z.enum(['sending', 'sent', 'failed', 'suppressed']),
-  to: z.array(z.string()).optional(),
-  messageId: z.string().optional(),
-  error: z.string().optional(),
-  at: z.string(),
-  leaseUntil: z.string().optional(),
-});
+export const MailRecord = lazySchema(() =>
+  z.object({
+    kind: z.string(),
+    round: z.number(),
+    recipientId: z.string(),
+    state: z.enum(['sending', 'sent', 'failed', 'suppressed']),
+    to: z.array(z.string()).optional(),
+    messageId: z.string().optional(),
+    error: z.string().optional(),
+    at: z.string(),
+    leaseUntil: z.string().optional(),
+  }),
+);
 export type MailRecord = z.infer<typeof MailRecord>;
 
 /** The outbox ledger of a campaign: one entry per email, claimed before sending so that a retry never sends twice. */

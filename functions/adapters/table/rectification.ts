@@ -3,6 +3,7 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { ConcurrentUpdate } from '../../core/errors.ts';
 import { RectificationItem } from '../../core/findings/rectification.ts';
+import { lazySchema } from '../../core/lazy-schema.ts';
 import { Id } from '../../core/model.ts';
 import {
   RTOKEN_SK,
@@ -14,7 +15,7 @@ import {
 import { BATCH, TableAccess } from './table-access.ts';
 
 /** What a rectification link opens: one center's items in a series, from one campaign's summary. */
-export const RectificationLink = z.object({ series: Id, campaignId: Id, centerId: Id });
+export const RectificationLink = lazySchema(() => z.object({ series: Id, campaignId: Id, centerId: Id }));
 export type RectificationLink = z.infer<typeof RectificationLink>;
 
 /** A series' rectification items, followed from campaign to campaign, and the officials' links to them. */

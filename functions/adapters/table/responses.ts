@@ -2,6 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { ResponseHistoryFull } from '../../core/errors.ts';
+import { lazySchema } from '../../core/lazy-schema.ts';
 import { Draft } from '../../core/responses/draft.ts';
 import { Response } from '../../core/responses/response.ts';
 import type { TokenRecord } from './assignments.ts';
@@ -10,34 +11,46 @@ import type { ReviewTable } from './reviews.ts';
 import { TableAccess } from './table-access.ts';
 
 /** A stored response with the id of the submission that produced it (for idempotent retries). */
-export const ResponseRecord = Response.extend({ submissionId: z.string() });
+export const ResponseRecord = lazySchema(() => Response.extend({ submissionId: z.string() }));
 export type ResponseRecord = z.infer<typeof ResponseRecord>;
 
 /** One earlier submission kept in a response's history; its version is its position (1-based). */
-export const ResponseVersion = ResponseRecord.pick({
-  submittedAt: true,
-  answers: true,
-  problems: true,
-  submissionId: true,
-});
+export const ResponseVersion = lazySchema(() =>
+  ResponseRecord.pick({
+    submittedAt: true,
+    answers: true,
+    problems: true,
+    submissionId: true,
+  }),
+);
 export type ResponseVersion = z.infer<typeof ResponseVersion>;
 
 /** A response read for when it was first answered. */
-const FirstAnswer = z.object({
-  assignmentId: z.string(),
-  history: z.tuple([z.object({ submittedAt: z.string() })]),
-});
+const FirstAnswer = lazySchema(() =>
+  z.object({
+    assignmentId: z.string(),
+    history: z.tuple([z.object({ submittedAt: z.string() })]),
+  }),
+);
 
 /** Versions one response may hold: far above any real editing, far below DynamoDB's 400 KB item limit. */
 export const MAX_VERSIONS = 100;
 
 /** Numbers read back from writes (built once: a zod schema costs something to build). */
-const PreviousVersion = z.number().int().positive().optional();
+const PreviousVersion = lazySchema(() => z.number().int().positive().optional());
 
-// Reads of the latest answers leave the history out.
-const LATEST_FIELDS = Object.keys(ResponseRecord.shape);
-const LATEST_NAMES = Object.fromEntries(LATEST_FIELDS.map((f, i) => [`#f${i}`, f]));
-const LATEST_PROJECTION = LATEST_FIELDS.map((_, i) => `#f${i}`).join(', ');
+let latest: { ProjectionExpression: string; ExpressionAttributeNames: Record<string, string> } | undefined;
+/** Reads of the latest answers leave the history out: the record's fields, worked out at the first read. */
+const latestOnly = () => {
+  if (latest === undefined) {
+    const fields = Object.keys(ResponseRecord.shape);
+    latest = {
+      ProjectionExpression: fields.map((_, i) => `#f${i}`).join(', '),
+      ExpressionAttributeNames: Object.fromEntries(fields.map((f, i) => [`#f${i}`, f])),
+    };
+  }
+  return latest;
+};
 
 /**
  * Responses (every version kept, one conditional update per submission) and drafts, in the
@@ -58,8 +71,7 @@ export class ResponseTable extends TableAccess {
       new GetCommand({
         TableName: this.tableName,
         Key: { PK: shardPk(token.campaignId, token.shard), SK: responseSk(token.id) },
-        ProjectionExpression: LATEST_PROJECTION,
-        ExpressionAttributeNames: LATEST_NAMES,
+        ...latestOnly(),
         ConsistentRead: true,
       }),
     );
@@ -76,8 +88,7 @@ export class ResponseTable extends TableAccess {
       new GetCommand({
         TableName: this.tableName,
         Key: { PK: shardPk(campaignId, shardOf(supervisorId)), SK: responseSk(assignmentId) },
-        ProjectionExpression: LATEST_PROJECTION,
-        ExpressionAttributeNames: LATEST_NAMES,
+        ...latestOnly(),
         ConsistentRead: true,
       }),
     );
@@ -203,8 +214,7 @@ export class ResponseTable extends TableAccess {
       for await (const out of this.queryPages({
         ...this.responsesOf(campaignId, shard),
         // The latest answers only: a response's history stays in DynamoDB.
-        ProjectionExpression: LATEST_PROJECTION,
-        ExpressionAttributeNames: LATEST_NAMES,
+        ...latestOnly(),
       })) {
         const page = (out.Items ?? []).map((item) => ResponseRecord.parse(item));
         if (page.length > 0) yield page;

@@ -8,15 +8,18 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { FAILURE_MEMORY_SECONDS, type SignInFailures } from '../../core/access/sign-in-throttle.ts';
+import { lazySchema } from '../../core/lazy-schema.ts';
 import { signInAttemptsPk } from './keys.ts';
 
 const SK = 'FAILURES';
 
-const FailuresRecord = z.object({
-  failures: z.number().int().nonnegative(),
-  lastFailureAt: z.string(),
-  expiresAt: z.string(),
-});
+const FailuresRecord = lazySchema(() =>
+  z.object({
+    failures: z.number().int().nonnegative(),
+    lastFailureAt: z.string(),
+    expiresAt: z.string(),
+  }),
+);
 
 /**
  * One persistence class for a username's failed console sign-ins: counted with conditional

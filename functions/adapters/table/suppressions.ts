@@ -1,16 +1,19 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
+import { lazySchema } from '../../core/lazy-schema.ts';
 import { SUPPRESSED_PK, suppressedSk } from './keys.ts';
 import { TableAccess } from './table-access.ts';
 
 /** An address that bounced permanently or complained. */
-export const SuppressionRecord = z.object({
-  email: z.string(),
-  reason: z.string(),
-  detail: z.string(),
-  at: z.string(),
-});
+export const SuppressionRecord = lazySchema(() =>
+  z.object({
+    email: z.string(),
+    reason: z.string(),
+    detail: z.string(),
+    at: z.string(),
+  }),
+);
 export type SuppressionRecord = z.infer<typeof SuppressionRecord>;
 
 /** Addresses that bounced permanently or complained (account-wide, like SES's own list). */

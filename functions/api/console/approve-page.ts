@@ -5,6 +5,7 @@ import { requireMay } from '../../core/access/console-access.ts';
 import { ConcurrentUpdate } from '../../core/errors.ts';
 import { StaleResponseVersion } from '../../core/findings/review.ts';
 import { QUEUE_PAGE_SIZE } from '../../core/findings/review-queue.ts';
+import { lazySchema } from '../../core/lazy-schema.ts';
 import { Id } from '../../core/model.ts';
 import { answerFormRefused, answerMessagePage, type CampaignHandler } from './context.ts';
 import { FORM_HINTS, reviewOverReason, TITLES } from './messages.ts';
@@ -13,30 +14,32 @@ import { backSearch, readBack } from './review-queue.ts';
 import { readForm, respond } from './site.ts';
 
 /** The page's unflagged pending responses as the form lists them: `<assignment>:<supervisor>:<version>`, space-separated. */
-const PageItems = z
-  .string()
-  .trim()
-  .min(1)
-  .transform((s) => s.split(/\s+/))
-  .pipe(
-    z
-      .array(
-        z
-          .string()
-          .transform((one) => one.split(':'))
-          .pipe(
-            z.tuple([
-              Id,
-              Id,
-              z
-                .string()
-                .regex(/^\d{1,6}$/)
-                .transform(Number),
-            ]),
-          ),
-      )
-      .max(QUEUE_PAGE_SIZE),
-  );
+const PageItems = lazySchema(() =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .transform((s) => s.split(/\s+/))
+    .pipe(
+      z
+        .array(
+          z
+            .string()
+            .transform((one) => one.split(':'))
+            .pipe(
+              z.tuple([
+                Id,
+                Id,
+                z
+                  .string()
+                  .regex(/^\d{1,6}$/)
+                  .transform(Number),
+              ]),
+            ),
+        )
+        .max(QUEUE_PAGE_SIZE),
+    ),
+);
 
 /** What approving one listed response came to. */
 type Approval = 'approved' | 'unchanged' | 'skipped' | 'review-over';

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { store } from '../../adapters/table.ts';
 import { Forbidden, requireMay } from '../../core/access/console-access.ts';
+import { lazySchema } from '../../core/lazy-schema.ts';
 import { renderAuditPage } from '../../core/render/console/audit-page.ts';
 import { type CampaignHandler, consolePage } from './context.ts';
 import { respond } from './site.ts';
@@ -11,15 +12,17 @@ export const AUDIT_PAGE_SIZE = 50;
 // An audit log key (`<at>#<id>`) travels in links as base64url; anything else is ignored.
 const AUDIT_KEY = /^\d{4}-\d{2}-\d{2}T[\d:.]+Z#[A-Za-z0-9_.:#-]{1,160}$/;
 const encodeCursor = (key: string) => Buffer.from(key, 'utf8').toString('base64url');
-const cursorKey = z
-  .string()
-  .max(300)
-  .transform((v) => Buffer.from(v, 'base64url').toString('utf8'))
-  .refine((key) => AUDIT_KEY.test(key))
-  .optional()
-  .catch(undefined);
+const cursorKey = lazySchema(() =>
+  z
+    .string()
+    .max(300)
+    .transform((v) => Buffer.from(v, 'base64url').toString('utf8'))
+    .refine((key) => AUDIT_KEY.test(key))
+    .optional()
+    .catch(undefined),
+);
 /** Where in the audit log a page starts: after (older than) or before (newer than) a key. */
-const AuditCursor = z.object({ after: cursorKey, before: cursorKey });
+const AuditCursor = lazySchema(() => z.object({ after: cursorKey, before: cursorKey }));
 
 /**
  * GET /console/campaigns/{campaignId}/audit: one page of the campaign's audit log, newest first, with

@@ -9,6 +9,7 @@ import {
   checkChallenge,
   signChallenge,
 } from '../../core/access/console-challenge.ts';
+import { lazySchema } from '../../core/lazy-schema.ts';
 import type { LocalizedText } from '../../core/model.ts';
 import { renderMfaCodePage, renderSignInPage } from '../../core/render/console/sign-in.ts';
 import type { HttpRequest, HttpResult } from '../../edge/http/types.ts';
@@ -17,18 +18,20 @@ import { SIGN_IN, TITLES } from './messages.ts';
 import { readForm, respond } from './site.ts';
 
 /** The user a sign-in challenge names; a form from before it was carried falls back to the username. */
-const ChallengeUser = z.string().trim().max(128).optional();
+const ChallengeUser = lazySchema(() => z.string().trim().max(128).optional());
 
 /** A sign-in challenge as a form sends it back: Cognito's session, the user it names, the console's signature. */
-const ChallengeForm = z
-  .object({
-    username: z.string().trim().min(1).max(128),
-    userId: ChallengeUser,
-    session: z.string().min(20).max(4096),
-    expires: z.string().regex(/^\d{1,12}$/),
-    sig: z.string().regex(/^[\w-]{43}$/),
-  })
-  .transform((f): ChallengeFields => ({ ...f, userId: f.userId ?? '' }));
+const ChallengeForm = lazySchema(() =>
+  z
+    .object({
+      username: z.string().trim().min(1).max(128),
+      userId: ChallengeUser,
+      session: z.string().min(20).max(4096),
+      expires: z.string().regex(/^\d{1,12}$/),
+      sig: z.string().regex(/^[\w-]{43}$/),
+    })
+    .transform((f): ChallengeFields => ({ ...f, userId: f.userId ?? '' })),
+);
 
 /** Signs a challenge Cognito asked for, to be handed to the browser in the form of `kind`. */
 export const signChallengeFor = async (

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { controlCampaign } from '../../app/campaign-control.ts';
 import { requireMay } from '../../core/access/console-access.ts';
 import { CampaignStateConflict } from '../../core/errors.ts';
+import { lazySchema } from '../../core/lazy-schema.ts';
 import { renderCampaignPage } from '../../core/render/console/campaign-page.ts';
 import type { HttpRequest, HttpResult } from '../../edge/http/types.ts';
 import { buildCampaignModel } from './campaign-model.ts';
@@ -31,11 +32,13 @@ const isRealLocalTime = (local: string): boolean => {
 };
 
 /** A Beijing wall-clock time from the page's `datetime-local` field, as an instant. */
-export const BeijingLocal = z
-  .string({ message: DEADLINE_ISSUES.missing })
-  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, DEADLINE_ISSUES.missing)
-  .refine(isRealLocalTime, DEADLINE_ISSUES.impossible)
-  .transform((local) => new Date(Date.parse(`${local}:00+08:00`)).toISOString());
+export const BeijingLocal = lazySchema(() =>
+  z
+    .string({ message: DEADLINE_ISSUES.missing })
+    .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, DEADLINE_ISSUES.missing)
+    .refine(isRealLocalTime, DEADLINE_ISSUES.impossible)
+    .transform((local) => new Date(Date.parse(`${local}:00+08:00`)).toISOString()),
+);
 
 /**
  * The new deadline of an extend, as an instant; or the campaign's page again (400) with what is wrong

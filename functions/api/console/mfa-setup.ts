@@ -16,6 +16,7 @@ import {
   qrCodeSvg,
   sealEnrolment,
 } from '../../core/access/totp-enrolment.ts';
+import { lazySchema } from '../../core/lazy-schema.ts';
 import type { LocalizedText } from '../../core/model.ts';
 import { renderMfaSetupPage } from '../../core/render/console/sign-in.ts';
 import type { HttpRequest, HttpResult, RouteHandler } from '../../edge/http/types.ts';
@@ -30,7 +31,7 @@ import { readForm, respond } from './site.ts';
 const ISSUER = 'service-supervision';
 
 /** The set-up form: the sealed sign-in and the app's first code. */
-const SetupForm = z.object({ enrolment: z.string().min(40).max(12_000), code: MfaCode });
+const SetupForm = lazySchema(() => z.object({ enrolment: z.string().min(40).max(12_000), code: MfaCode }));
 
 /** The set-up page for a sealed sign-in; `error` when a code was refused. */
 const answerSetupPage = async (
@@ -48,7 +49,7 @@ const answerSetupPage = async (
       username: enrolment.username,
       key: groupSecret(enrolment.secret),
       otpauthUri: uri,
-      qrSvg: qrCodeSvg(uri, page.lang === 'en' ? 'QR code for your authenticator app' : '身份验证器应用的二维码'),
+      qrSvg: await qrCodeSvg(uri, page.lang === 'en' ? 'QR code for your authenticator app' : '身份验证器应用的二维码'),
       enrolment: sealEnrolment(enrolmentKey(await getLinkSecret()), enrolment, deps.now()),
     }),
   );

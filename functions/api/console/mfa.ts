@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { MfaCode, MfaCodeRejected } from '../../adapters/sign-in/console-auth.ts';
 import { Unauthorized } from '../../core/access/console-access.ts';
+import { lazySchema } from '../../core/lazy-schema.ts';
 import type { RouteHandler } from '../../edge/http/types.ts';
 import { answerMfaPage, answerSignInAgain, readChallengeForm } from './challenge.ts';
 import type { ConsoleDeps } from './context.ts';
@@ -9,7 +10,7 @@ import { FORM_HINTS, SIGN_IN } from './messages.ts';
 import { openSession, signInClient } from './session.ts';
 
 /** The form of an authenticator code: the 6 digits (its challenge is read apart). */
-const MfaForm = z.object({ code: MfaCode });
+const MfaForm = lazySchema(() => z.object({ code: MfaCode }));
 
 /**
  * POST /console/mfa: the authenticator code of a sign-in's challenge, unless the username is locked;

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { MfaCodeRequired, NewPassword, PasswordRejected } from '../../adapters/sign-in/console-auth.ts';
 import { Unauthorized } from '../../core/access/console-access.ts';
+import { lazySchema } from '../../core/lazy-schema.ts';
 import type { LocalizedText } from '../../core/model.ts';
 import { renderNewPasswordPage } from '../../core/render/console/sign-in.ts';
 import type { HttpResult, RouteHandler } from '../../edge/http/types.ts';
@@ -12,9 +13,11 @@ import { signInClient } from './session.ts';
 import { respond } from './site.ts';
 
 /** The form of a first sign-in's new password: the password twice (its challenge is read apart). */
-const NewPasswordForm = z
-  .object({ password: NewPassword, confirm: z.string().max(256) })
-  .refine((f) => f.password === f.confirm, { path: ['confirm'], message: 'the two passwords differ' });
+const NewPasswordForm = lazySchema(() =>
+  z
+    .object({ password: NewPassword, confirm: z.string().max(256) })
+    .refine((f) => f.password === f.confirm, { path: ['confirm'], message: 'the two passwords differ' }),
+);
 
 /**
  * POST /console/new-password: a first sign-in's new password, chosen under the challenge the form

@@ -5,6 +5,7 @@ import { recordAudit } from '../../app/audit.ts';
 import { loadCityResults, loadScoreRows, type ScoreRow } from '../../app/city-results.ts';
 import { type ConsoleUser, may } from '../../core/access/console-access.ts';
 import { hasResults } from '../../core/campaign/lifecycle.ts';
+import { lazySchema } from '../../core/lazy-schema.ts';
 import { CENTER_LEVELS } from '../../core/model.ts';
 import { renderResultsPage, tableQuery } from '../../core/render/console/results-page.ts';
 import { signOffModelOf } from '../../core/render/console/sign-off.ts';
@@ -68,16 +69,18 @@ const scoreRowsOf = (campaignId: string): Promise<ScoreRow[]> => {
 };
 
 /** The results page's query: a level and a district to list, and a page of the list. */
-const ResultsQuery = z.object({
-  level: z.enum(CENTER_LEVELS, { error: 'level is one of municipal, district, street, community' }).optional(),
-  district: z.string().trim().min(1).max(64, 'a district name is at most 64 characters').optional(),
-  page: z.coerce
-    .number({ error: 'page is a page number such as 2' })
-    .int('page is a whole number such as 2')
-    .min(1, 'pages are counted from 1')
-    .max(100_000)
-    .default(1),
-});
+const ResultsQuery = lazySchema(() =>
+  z.object({
+    level: z.enum(CENTER_LEVELS, { error: 'level is one of municipal, district, street, community' }).optional(),
+    district: z.string().trim().min(1).max(64, 'a district name is at most 64 characters').optional(),
+    page: z.coerce
+      .number({ error: 'page is a page number such as 2' })
+      .int('page is a whole number such as 2')
+      .min(1, 'pages are counted from 1')
+      .max(100_000)
+      .default(1),
+  }),
+);
 
 /**
  * GET /console/campaigns/{campaignId}/results: the overview of the user's centers (levels, best and

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { MfaCodeRequired, PasswordChangeRequired } from '../../adapters/sign-in/console-auth.ts';
 import { Unauthorized } from '../../core/access/console-access.ts';
+import { lazySchema } from '../../core/lazy-schema.ts';
 import { renderNewPasswordPage, renderSignInPage } from '../../core/render/console/sign-in.ts';
 import type { HttpRequest, HttpResult, RouteHandler } from '../../edge/http/types.ts';
 import { answerMfaPage, signChallengeFor } from './challenge.ts';
@@ -11,10 +12,12 @@ import { finishSignIn } from './mfa-setup.ts';
 import { signInClient } from './session.ts';
 import { readForm, respond } from './site.ts';
 
-const SignInForm = z.object({
-  username: z.string().trim().min(1, 'enter your username').max(128),
-  password: z.string().min(1, 'enter your password').max(256),
-});
+const SignInForm = lazySchema(() =>
+  z.object({
+    username: z.string().trim().min(1, 'enter your username').max(128),
+    password: z.string().min(1, 'enter your password').max(256),
+  }),
+);
 
 /** GET /console/sign-in: the sign-in form. */
 export const showSignIn: RouteHandler = async (request) => respond.html(200, renderSignInPage(consolePage(request)));

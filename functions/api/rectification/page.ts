@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { chinaDate } from '../../core/campaign/working-days.ts';
 import { officialItem } from '../../core/findings/rectification.ts';
+import { lazySchema } from '../../core/lazy-schema.ts';
 import { Id } from '../../core/model.ts';
 import { renderRectificationPage } from '../../core/render/rectification-page.ts';
 import type { HttpRequest, HttpResult } from '../../edge/http/types.ts';
@@ -8,11 +9,13 @@ import { photoHeaders } from './evidence.ts';
 import { buildPageModel, loadPage, rectificationLinks } from './link.ts';
 import { respond } from './site.ts';
 
-const PageQuery = z.object({
-  done: Id.optional().catch(undefined),
-  disputed: z.string().max(200).optional().catch(undefined),
-  photo: Id.optional().catch(undefined),
-});
+const PageQuery = lazySchema(() =>
+  z.object({
+    done: Id.optional().catch(undefined),
+    disputed: z.string().max(200).optional().catch(undefined),
+    photo: Id.optional().catch(undefined),
+  }),
+);
 
 const compareIds = (a: { id: string }, b: { id: string }): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 

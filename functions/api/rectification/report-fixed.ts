@@ -2,6 +2,7 @@ import * as z from 'zod';
 import type { RectificationLink } from '../../adapters/table/rectification.ts';
 import { store } from '../../adapters/table.ts';
 import { MAX_FIX_NOTE, reportFixed } from '../../core/findings/rectification.ts';
+import { lazySchema } from '../../core/lazy-schema.ts';
 import { Id, type LocalizedText } from '../../core/model.ts';
 import { renderRectificationPage } from '../../core/render/rectification-page.ts';
 import { hasControlCharacters, normalizeText } from '../../core/responses/text-guard.ts';
@@ -14,21 +15,23 @@ import { answerInvalidJson, answerProblem, describeIssue, text } from './message
 import { respond } from './site.ts';
 
 /** A report of one item fixed, with what was done. */
-export const FixReport = z.strictObject(
-  {
-    item: Id,
-    note: z
-      .string({ message: 'note must be text' })
-      .transform((s) => normalizeText(s).trim())
-      .pipe(
-        z
-          .string()
-          .min(1, 'describe what was done')
-          .max(MAX_FIX_NOTE, `at most ${MAX_FIX_NOTE} characters`)
-          .refine((s) => !hasControlCharacters(s), 'contains invalid characters'),
-      ),
-  },
-  { message: 'send {"item": "<item id>", "note": "<what was done>"}' },
+export const FixReport = lazySchema(() =>
+  z.strictObject(
+    {
+      item: Id,
+      note: z
+        .string({ message: 'note must be text' })
+        .transform((s) => normalizeText(s).trim())
+        .pipe(
+          z
+            .string()
+            .min(1, 'describe what was done')
+            .max(MAX_FIX_NOTE, `at most ${MAX_FIX_NOTE} characters`)
+            .refine((s) => !hasControlCharacters(s), 'contains invalid characters'),
+        ),
+    },
+    { message: 'send {"item": "<item id>", "note": "<what was done>"}' },
+  ),
 );
 /** A report of one item fixed, as checked. */
 export type FixReport = z.infer<typeof FixReport>;

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import type { TokenRecord } from '../../adapters/table/assignments.ts';
 import type { ResponseRecord } from '../../adapters/table/responses.ts';
 import { store } from '../../adapters/table.ts';
+import { lazySchema } from '../../core/lazy-schema.ts';
 import { renderSurveyPage } from '../../core/render/survey/page.ts';
 import type { HttpRequest, HttpResult } from '../../edge/http/types.ts';
 import { buildPageModel, type Context, checkWritable, loadContext, loadRechecks, surveyLinks } from './link.ts';
@@ -9,12 +10,14 @@ import { loadPagePhotos, pagePhotoHeaders } from './page-photos.ts';
 import { listPhotoStatuses, type PhotoStatus } from './photos.ts';
 import { respond } from './site.ts';
 
-const PageQuery = z.object({
-  view: z.enum(['confirmation']).optional().catch(undefined),
-  draft: z.enum(['saved']).optional().catch(undefined),
-  // The photo S3 sent the browser back with (its other parameters, bucket, key and etag, are ignored).
-  photo: z.string().max(128).optional().catch(undefined),
-});
+const PageQuery = lazySchema(() =>
+  z.object({
+    view: z.enum(['confirmation']).optional().catch(undefined),
+    draft: z.enum(['saved']).optional().catch(undefined),
+    // The photo S3 sent the browser back with (its other parameters, bucket, key and etag, are ignored).
+    photo: z.string().max(128).optional().catch(undefined),
+  }),
+);
 
 /** The survey as JSON: the questionnaire, the latest answers and a live draft, whether it is open. */
 const answerSurveyJson = (

@@ -13,6 +13,7 @@ import {
   PhotoLimitReached,
   REFUSAL_TEXT,
 } from '../../core/evidence/photos.ts';
+import { lazySchema } from '../../core/lazy-schema.ts';
 import type { LocalizedText } from '../../core/model.ts';
 import { SURVEY_CSP } from '../../core/render/survey/assets.ts';
 import { renderPhotoUploadPage } from '../../core/render/survey/photo-upload.ts';
@@ -56,13 +57,15 @@ const PHOTO_MESSAGES = {
   ),
 } as const;
 
-const SlotRequest = z.object({
-  problem: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .max(MAX_PROBLEMS - 1),
-});
+const SlotRequest = lazySchema(() =>
+  z.object({
+    problem: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(MAX_PROBLEMS - 1),
+  }),
+);
 
 const statusOf = (view: PhotoView): PhotoStatus =>
   view.reason ? { ...view, message: REFUSAL_TEXT[view.reason] } : view;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { store } from '../../adapters/table.ts';
+import { lazySchema } from '../../core/lazy-schema.ts';
 import { validateAnswers } from '../../core/responses/answers.ts';
 import { validateProblems } from '../../core/responses/problems.ts';
 import { readLinkToken } from '../../edge/http/token-link.ts';
@@ -9,13 +10,15 @@ import { answerProblem, text } from './messages.ts';
 import { respond } from './site.ts';
 import { answerInvalid, openWrite, saveDraft } from './write.ts';
 
-const Intent = z.union([
-  z.enum(['submit', 'draft', 'add-problem']),
-  // Removing a row; confirmed, when the plain form was asked to confirm it (photos kept by row index).
-  z.string().regex(/^remove-problem-\d{1,2}(-confirmed)?$/),
-  // A photo of a problem row (0–19), from the plain form: its draft saved first.
-  z.string().regex(/^photo-1?\d$/),
-]);
+const Intent = lazySchema(() =>
+  z.union([
+    z.enum(['submit', 'draft', 'add-problem']),
+    // Removing a row; confirmed, when the plain form was asked to confirm it (photos kept by row index).
+    z.string().regex(/^remove-problem-\d{1,2}(-confirmed)?$/),
+    // A photo of a problem row (0–19), from the plain form: its draft saved first.
+    z.string().regex(/^photo-1?\d$/),
+  ]),
+);
 
 /** Seconds since the page was served, when its time is plausible (not in the future, under a week). */
 const measureSecondsSpent = (openedAt: string | undefined, now: Date): { secondsSpent?: number } => {

@@ -1,5 +1,4 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
-import QRCode from 'qrcode-svg';
 import { ChallengeRefused } from './console-challenge.ts';
 
 /**
@@ -73,9 +72,11 @@ export const groupSecret = (secret: string): string => secret.replace(/(.{4})(?=
 
 /**
  * The QR code of `text` as an SVG drawing: one path of dark modules, no style attribute (the console's
- * CSP allows no inline styles), labelled for assistive technology by `label`.
+ * CSP allows no inline styles), labelled for assistive technology by `label`. The QR library loads at
+ * the first set-up, not with the console.
  */
-export const qrCodeSvg = (text: string, label: string): string => {
+export const qrCodeSvg = async (text: string, label: string): Promise<string> => {
+  const { default: QRCode } = await import('qrcode-svg');
   const { modules } = new QRCode({ content: text, ecl: 'M', padding: 0 }).qrcode;
   const size = modules.length;
   const quiet = 4;

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import type { Lang } from '../i18n.ts';
+import { lazySchema } from '../lazy-schema.ts';
 
 /**
  * What a campaign would cost on AWS: the billable quantities the embedded cloud counted while it ran
@@ -7,29 +8,31 @@ import type { Lang } from '../i18n.ts';
  * lives in local/usage-meter.ts, the reading in the store.
  */
 
-const Count = z.number().int().nonnegative();
-const Amount = z.number().nonnegative();
+const Count = lazySchema(() => z.number().int().nonnegative());
+const Amount = lazySchema(() => z.number().nonnegative());
 
 /** One function's billable use: requests and GB-seconds (billed duration, rounded up to 1 ms, × memory in GB). */
-export const LambdaUsage = z.object({ invocations: Count, gbSeconds: Amount });
+export const LambdaUsage = lazySchema(() => z.object({ invocations: Count, gbSeconds: Amount }));
 export type LambdaUsage = z.infer<typeof LambdaUsage>;
 
 /** Counted billable quantities of every priced service; read back from the table, hence a schema. */
-export const CloudUsage = z.object({
-  /** By function name. */
-  lambda: z.record(z.string(), LambdaUsage),
-  /** On-demand request units (halves appear: an eventually consistent read of ≤ 4 KB is 0.5 RRU). */
-  dynamodb: z.object({
-    readRequestUnits: Amount,
-    writeRequestUnits: Amount,
-    /** Calls by API action (GetItem, Query…), for reading the units, not for pricing. */
-    calls: z.record(z.string(), Count).default({}),
+export const CloudUsage = lazySchema(() =>
+  z.object({
+    /** By function name. */
+    lambda: z.record(z.string(), LambdaUsage),
+    /** On-demand request units (halves appear: an eventually consistent read of ≤ 4 KB is 0.5 RRU). */
+    dynamodb: z.object({
+      readRequestUnits: Amount,
+      writeRequestUnits: Amount,
+      /** Calls by API action (GetItem, Query…), for reading the units, not for pricing. */
+      calls: z.record(z.string(), Count).default({}),
+    }),
+    stepFunctions: z.object({ stateTransitions: Count }),
+    ses: z.object({ messages: Count, attachmentBytes: Count }),
+    secretsManager: z.object({ apiCalls: Count }),
+    kms: z.object({ requests: Count }),
   }),
-  stepFunctions: z.object({ stateTransitions: Count }),
-  ses: z.object({ messages: Count, attachmentBytes: Count }),
-  secretsManager: z.object({ apiCalls: Count }),
-  kms: z.object({ requests: Count }),
-});
+);
 export type CloudUsage = z.infer<typeof CloudUsage>;
 
 /** Usage with nothing counted. */

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { lazySchema } from '../lazy-schema.ts';
 import { Id } from '../model.ts';
 
 /**
@@ -8,12 +9,12 @@ import { Id } from '../model.ts';
  */
 
 /** Input of every campaign-scoped task. */
-export const CampaignTaskInput = z.object({ campaignId: Id });
+export const CampaignTaskInput = lazySchema(() => z.object({ campaignId: Id }));
 export type CampaignTaskInput = z.infer<typeof CampaignTaskInput>;
 
 /** The kinds of email the workflow sends. */
 export const MAIL_KINDS = ['invitation', 'reminder', 'fact-check', 'summary', 'city-summary'] as const;
-export const MailKind = z.enum(MAIL_KINDS);
+export const MailKind = lazySchema(() => z.enum(MAIL_KINDS));
 export type MailKind = z.infer<typeof MailKind>;
 
 /** The `MaxConcurrency` of the workflow's mail Maps: how many batches send at once. */
@@ -27,38 +28,46 @@ export const MAX_MAIL_BATCH = 500;
  * center IDs for summaries): the state carries a few bytes per batch however many recipients a
  * province has; the sender reads the IDs in the range by key.
  */
-export const MailBatch = z
-  .object({
-    index: z.number().int().nonnegative(),
-    first: Id,
-    last: Id,
-    count: z.number().int().positive().max(MAX_MAIL_BATCH),
-  })
-  .refine((b) => b.first <= b.last, { message: 'first must not sort after last' });
+export const MailBatch = lazySchema(() =>
+  z
+    .object({
+      index: z.number().int().nonnegative(),
+      first: Id,
+      last: Id,
+      count: z.number().int().positive().max(MAX_MAIL_BATCH),
+    })
+    .refine((b) => b.first <= b.last, { message: 'first must not sort after last' }),
+);
 export type MailBatch = z.infer<typeof MailBatch>;
 
 /** Input of PlanInvitations / PlanReminders / PlanSummaries. */
-export const PlanMailInput = CampaignTaskInput.extend({
-  kind: MailKind,
-  round: z.number().int().nonnegative(),
-});
+export const PlanMailInput = lazySchema(() =>
+  CampaignTaskInput.extend({
+    kind: MailKind,
+    round: z.number().int().nonnegative(),
+  }),
+);
 export type PlanMailInput = z.infer<typeof PlanMailInput>;
 
 /** Output of the planning task: the batches the Map fans out over. */
-export const MailPlan = z.object({
-  kind: MailKind,
-  round: z.number().int().nonnegative(),
-  recipients: z.number().int().nonnegative(),
-  batches: z.array(MailBatch),
-});
+export const MailPlan = lazySchema(() =>
+  z.object({
+    kind: MailKind,
+    round: z.number().int().nonnegative(),
+    recipients: z.number().int().nonnegative(),
+    batches: z.array(MailBatch),
+  }),
+);
 export type MailPlan = z.infer<typeof MailPlan>;
 
 /** Input of one Map iteration (and of SendCitySummary). */
-export const SendMailInput = CampaignTaskInput.extend({
-  kind: MailKind,
-  round: z.number().int().nonnegative(),
-  batch: MailBatch,
-});
+export const SendMailInput = lazySchema(() =>
+  CampaignTaskInput.extend({
+    kind: MailKind,
+    round: z.number().int().nonnegative(),
+    batch: MailBatch,
+  }),
+);
 export type SendMailInput = z.infer<typeof SendMailInput>;
 
 /**
@@ -66,66 +75,76 @@ export type SendMailInput = z.infer<typeof SendMailInput>;
  * earlier attempt. `remaining` counts the emails it left unstarted because its function's time was
  * running out: the workflow invokes it again with the same batch until none remain.
  */
-export const SendMailResult = z.object({
-  sent: z.number().int().nonnegative(),
-  skipped: z.number().int().nonnegative(),
-  suppressed: z.number().int().nonnegative(),
-  failed: z.number().int().nonnegative(),
-  remaining: z.number().int().nonnegative(),
-});
+export const SendMailResult = lazySchema(() =>
+  z.object({
+    sent: z.number().int().nonnegative(),
+    skipped: z.number().int().nonnegative(),
+    suppressed: z.number().int().nonnegative(),
+    failed: z.number().int().nonnegative(),
+    remaining: z.number().int().nonnegative(),
+  }),
+);
 export type SendMailResult = z.infer<typeof SendMailResult>;
 
 /** Output of CheckProgress: what the workflow does next. */
-export const ProgressDecision = z.discriminatedUnion('action', [
-  z.object({
-    action: z.literal('remind'),
-    round: z.number().int().positive(),
-    answered: z.number(),
-    total: z.number(),
-  }),
-  z.object({
-    action: z.literal('close'),
-    reason: z.enum(['complete', 'deadline', 'closed-by-organizer']),
-    answered: z.number(),
-    total: z.number(),
-  }),
-  z.object({
-    action: z.literal('wait'),
-    /** Seconds until the next reminder or the deadline (≥ 1); the Collect task's timeout. */
-    waitSeconds: z.number().int().positive(),
-    wakeAt: z.string(),
-    answered: z.number(),
-    total: z.number(),
-  }),
-]);
+export const ProgressDecision = lazySchema(() =>
+  z.discriminatedUnion('action', [
+    z.object({
+      action: z.literal('remind'),
+      round: z.number().int().positive(),
+      answered: z.number(),
+      total: z.number(),
+    }),
+    z.object({
+      action: z.literal('close'),
+      reason: z.enum(['complete', 'deadline', 'closed-by-organizer']),
+      answered: z.number(),
+      total: z.number(),
+    }),
+    z.object({
+      action: z.literal('wait'),
+      /** Seconds until the next reminder or the deadline (≥ 1); the Collect task's timeout. */
+      waitSeconds: z.number().int().positive(),
+      wakeAt: z.string(),
+      answered: z.number(),
+      total: z.number(),
+    }),
+  ]),
+);
 export type ProgressDecision = z.infer<typeof ProgressDecision>;
 
 /** Payload of the Collect (.waitForTaskToken) task. */
-export const AwaitResponsesInput = CampaignTaskInput.extend({
-  taskToken: z.string().min(1),
-  wakeAt: z.string(),
-});
+export const AwaitResponsesInput = lazySchema(() =>
+  CampaignTaskInput.extend({
+    taskToken: z.string().min(1),
+    wakeAt: z.string(),
+  }),
+);
 export type AwaitResponsesInput = z.infer<typeof AwaitResponsesInput>;
 
 /** The output sent with SendTaskSuccess to wake the Collect task. */
-export const WakeSignal = z.object({
-  reason: z.enum([
-    'complete',
-    'extended',
-    'closed-by-organizer',
-    'reminder-requested',
-    'review-finished',
-    'fact-check-finished',
-    'signed-off',
-  ]),
-  at: z.string(),
-});
+export const WakeSignal = lazySchema(() =>
+  z.object({
+    reason: z.enum([
+      'complete',
+      'extended',
+      'closed-by-organizer',
+      'reminder-requested',
+      'review-finished',
+      'fact-check-finished',
+      'signed-off',
+    ]),
+    at: z.string(),
+  }),
+);
 export type WakeSignal = z.infer<typeof WakeSignal>;
 
 /** Input of NotifyFailure: the Catch puts the error at `$.error`. */
-export const FailCampaignInput = CampaignTaskInput.extend({
-  error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).passthrough(),
-});
+export const FailCampaignInput = lazySchema(() =>
+  CampaignTaskInput.extend({
+    error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).passthrough(),
+  }),
+);
 export type FailCampaignInput = z.infer<typeof FailCampaignInput>;
 
 /**
@@ -133,14 +152,16 @@ export type FailCampaignInput = z.infer<typeof FailCampaignInput>;
  * Distributed Map reports only its own error name (`States.ExceedToleratedFailureThreshold`), so
  * NotifyFailure reads the batch's reason here.
  */
-export const MailBatchFailure = z.object({
-  error: z.string(),
-  cause: z.string(),
-  kind: MailKind,
-  round: z.number().int().nonnegative(),
-  batch: z.object({ index: z.number().int().nonnegative(), first: z.string(), last: z.string(), count: z.number() }),
-  at: z.string(),
-});
+export const MailBatchFailure = lazySchema(() =>
+  z.object({
+    error: z.string(),
+    cause: z.string(),
+    kind: MailKind,
+    round: z.number().int().nonnegative(),
+    batch: z.object({ index: z.number().int().nonnegative(), first: z.string(), last: z.string(), count: z.number() }),
+    at: z.string(),
+  }),
+);
 export type MailBatchFailure = z.infer<typeof MailBatchFailure>;
 
 /** Errors a Map state fails with on its own account, hiding the error of the iteration that failed. */

@@ -1,10 +1,13 @@
 import * as z from 'zod';
+import { lazySchema } from '../lazy-schema.ts';
 
 /** A calendar date in China Standard Time, `YYYY-MM-DD`. */
-export const CalendarDate = z
-  .string()
-  .regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'use a date such as 2026-12-01')
-  .refine((d) => new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'not a calendar date');
+export const CalendarDate = lazySchema(() =>
+  z
+    .string()
+    .regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'use a date such as 2026-12-01')
+    .refine((d) => new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'not a calendar date'),
+);
 export type CalendarDate = z.infer<typeof CalendarDate>;
 
 /**

@@ -4,6 +4,7 @@
  */
 import * as z from 'zod';
 import { type CsvCell, formatCsv } from '../formats/csv.ts';
+import { lazySchema } from '../lazy-schema.ts';
 import { type Campaign, DEFAULT_RETENTION_MONTHS, Id, type LocalizedText } from '../model.ts';
 import type { PhotoRecord } from './photos.ts';
 
@@ -32,26 +33,28 @@ export const EXPORT_FAILURE_TEXT: Record<ExportFailure, LocalizedText> = {
 };
 
 /** What an export covers: the whole campaign, or one center. */
-export const ExportScope = z.object({ centerId: Id.optional() });
+export const ExportScope = lazySchema(() => z.object({ centerId: Id.optional() }));
 export type ExportScope = z.infer<typeof ExportScope>;
 
 /** An export as stored: one per campaign and scope, the latest request. */
-export const ExportRecord = z.object({
-  campaignId: Id,
-  centerId: Id.optional(),
-  exportId: z.string().regex(/^[a-z0-9-]{8,64}$/),
-  state: z.enum(EXPORT_STATES),
-  /** Photos written so far, of `total`. */
-  done: z.number().int().nonnegative(),
-  total: z.number().int().nonnegative(),
-  bytes: z.number().int().nonnegative().optional(),
-  reason: z.enum(EXPORT_FAILURES).optional(),
-  /** The multipart upload under way, aborted when the export restarts. */
-  uploadId: z.string().optional(),
-  requestedBy: z.string(),
-  requestedAt: z.string(),
-  updatedAt: z.string(),
-});
+export const ExportRecord = lazySchema(() =>
+  z.object({
+    campaignId: Id,
+    centerId: Id.optional(),
+    exportId: z.string().regex(/^[a-z0-9-]{8,64}$/),
+    state: z.enum(EXPORT_STATES),
+    /** Photos written so far, of `total`. */
+    done: z.number().int().nonnegative(),
+    total: z.number().int().nonnegative(),
+    bytes: z.number().int().nonnegative().optional(),
+    reason: z.enum(EXPORT_FAILURES).optional(),
+    /** The multipart upload under way, aborted when the export restarts. */
+    uploadId: z.string().optional(),
+    requestedBy: z.string(),
+    requestedAt: z.string(),
+    updatedAt: z.string(),
+  }),
+);
 export type ExportRecord = z.infer<typeof ExportRecord>;
 
 /** Where an export's archive is written. */

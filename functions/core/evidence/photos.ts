@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
+import { lazySchema } from '../lazy-schema.ts';
 import { Id, type LocalizedText } from '../model.ts';
 
 /** Where phones post photos; expires after a day whatever happened to them. */
@@ -79,27 +80,29 @@ export const REFUSAL_TEXT: Record<RefusalReason, LocalizedText> = {
 };
 
 /** A photo as stored: which problem of which response it shows, and what became of it. */
-export const PhotoRecord = z.object({
-  photoId: z.string(),
-  campaignId: Id,
-  assignmentId: Id,
-  centerId: Id,
-  supervisorId: Id,
-  /** Index of the problem in the response's problem list (0-based). */
-  problem: z.number().int().nonnegative(),
-  state: z.enum(PHOTO_STATES),
-  createdAt: z.string(),
-  /** When the upload slot stops accepting the photo. */
-  slotExpiresAt: z.string(),
-  updatedAt: z.string(),
-  reason: z.enum(REFUSAL_REASONS).optional(),
-  /** SHA-256 (hex) of the bytes received. */
-  sha256: z.string().optional(),
-  /** The capture time the camera recorded (EXIF DateTimeOriginal, as written, no zone), when it did. */
-  capturedAt: z.string().optional(),
-  width: z.number().int().positive().optional(),
-  height: z.number().int().positive().optional(),
-});
+export const PhotoRecord = lazySchema(() =>
+  z.object({
+    photoId: z.string(),
+    campaignId: Id,
+    assignmentId: Id,
+    centerId: Id,
+    supervisorId: Id,
+    /** Index of the problem in the response's problem list (0-based). */
+    problem: z.number().int().nonnegative(),
+    state: z.enum(PHOTO_STATES),
+    createdAt: z.string(),
+    /** When the upload slot stops accepting the photo. */
+    slotExpiresAt: z.string(),
+    updatedAt: z.string(),
+    reason: z.enum(REFUSAL_REASONS).optional(),
+    /** SHA-256 (hex) of the bytes received. */
+    sha256: z.string().optional(),
+    /** The capture time the camera recorded (EXIF DateTimeOriginal, as written, no zone), when it did. */
+    capturedAt: z.string().optional(),
+    width: z.number().int().positive().optional(),
+    height: z.number().int().positive().optional(),
+  }),
+);
 export type PhotoRecord = z.infer<typeof PhotoRecord>;
 
 /** Ids end with a random part: neither guessable nor colliding. */

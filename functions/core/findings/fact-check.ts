@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { lazySchema } from '../lazy-schema.ts';
 import { Id, type LocalizedText } from '../model.ts';
 import { type Problem, ProblemCategory, ProblemSeverity, type Response } from '../responses/response.ts';
 import { CONTROL_CHARACTER_MESSAGE, hasControlCharacters, isSafeText, normalizeText } from '../responses/text-guard.ts';
@@ -16,23 +17,25 @@ export const MAX_DISPUTE_REASON = 1000;
 export const MAX_RULING_NOTE = 500;
 
 /** A draft finding shown to the center's official: one problem of one response, anonymized. */
-export const FactCheckItem = z.object({
-  campaignId: Id,
-  centerId: Id,
-  /** The rectification item id the finding becomes unless withdrawn. */
-  id: z.string(),
-  category: ProblemCategory,
-  severity: ProblemSeverity,
-  description: z.string(),
-  foundAt: z.string(),
-  /**
-   * Where the finding's photos are: its response and the problem's index there. Kept to sign read URLs of
-   * the photos, never shown: they name who found it.
-   */
-  assignmentId: Id.optional(),
-  supervisorId: Id.optional(),
-  problem: z.number().int().nonnegative().optional(),
-});
+export const FactCheckItem = lazySchema(() =>
+  z.object({
+    campaignId: Id,
+    centerId: Id,
+    /** The rectification item id the finding becomes unless withdrawn. */
+    id: z.string(),
+    category: ProblemCategory,
+    severity: ProblemSeverity,
+    description: z.string(),
+    foundAt: z.string(),
+    /**
+     * Where the finding's photos are: its response and the problem's index there. Kept to sign read URLs of
+     * the photos, never shown: they name who found it.
+     */
+    assignmentId: Id.optional(),
+    supervisorId: Id.optional(),
+    problem: z.number().int().nonnegative().optional(),
+  }),
+);
 export type FactCheckItem = z.infer<typeof FactCheckItem>;
 
 /**
@@ -74,35 +77,39 @@ export const DISPUTE_STATE_LABELS: Readonly<Record<DisputeState, LocalizedText>>
 };
 
 /** An official's dispute of one draft finding, and the organizers' ruling on it. */
-export const Dispute = z.object({
-  campaignId: Id,
-  centerId: Id,
-  itemId: z.string(),
-  reason: z.string(),
-  at: z.string(),
-  state: z.enum(DISPUTE_STATES),
-  ruling: z
-    .object({ by: z.object({ sub: z.string(), username: z.string() }), note: z.string(), at: z.string() })
-    .optional(),
-  revision: z.number().int().positive(),
-});
+export const Dispute = lazySchema(() =>
+  z.object({
+    campaignId: Id,
+    centerId: Id,
+    itemId: z.string(),
+    reason: z.string(),
+    at: z.string(),
+    state: z.enum(DISPUTE_STATES),
+    ruling: z
+      .object({ by: z.object({ sub: z.string(), username: z.string() }), note: z.string(), at: z.string() })
+      .optional(),
+    revision: z.number().int().positive(),
+  }),
+);
 export type Dispute = z.infer<typeof Dispute>;
 
 /** What the official posts to dispute a finding. */
-export const DisputeInput = z.object({
-  intent: z.literal('dispute'),
-  item: z.string().min(1).max(200),
-  reason: z
-    .string({ error: 'give the reason as text' })
-    .transform((s) => normalizeText(s).trim())
-    .pipe(
-      z
-        .string()
-        .min(5, 'explain in a few words why the finding is wrong')
-        .max(MAX_DISPUTE_REASON, `at most ${MAX_DISPUTE_REASON} characters`)
-        .refine((s) => !hasControlCharacters(s), 'contains invalid characters'),
-    ),
-});
+export const DisputeInput = lazySchema(() =>
+  z.object({
+    intent: z.literal('dispute'),
+    item: z.string().min(1).max(200),
+    reason: z
+      .string({ error: 'give the reason as text' })
+      .transform((s) => normalizeText(s).trim())
+      .pipe(
+        z
+          .string()
+          .min(5, 'explain in a few words why the finding is wrong')
+          .max(MAX_DISPUTE_REASON, `at most ${MAX_DISPUTE_REASON} characters`)
+          .refine((s) => !hasControlCharacters(s), 'contains invalid characters'),
+      ),
+  }),
+);
 export type DisputeInput = z.infer<typeof DisputeInput>;
 
 /** A new dispute from an official's input. */
@@ -117,20 +124,22 @@ export const openDispute = (item: FactCheckItem, input: DisputeInput, at: string
 });
 
 /** What an organizer posts to rule on a dispute. */
-export const RulingInput = z.object({
-  ruling: z.enum(['uphold', 'withdraw'], { error: 'ruling must be uphold or withdraw' }),
-  note: z
-    .string()
-    .transform((s) => normalizeText(s).trim())
-    .pipe(
-      z
-        .string()
-        .max(MAX_RULING_NOTE, `the note may be at most ${MAX_RULING_NOTE} characters`)
-        .refine((s) => isSafeText(s, { multiline: true }), CONTROL_CHARACTER_MESSAGE),
-    )
-    .default(''),
-  center: Id,
-});
+export const RulingInput = lazySchema(() =>
+  z.object({
+    ruling: z.enum(['uphold', 'withdraw'], { error: 'ruling must be uphold or withdraw' }),
+    note: z
+      .string()
+      .transform((s) => normalizeText(s).trim())
+      .pipe(
+        z
+          .string()
+          .max(MAX_RULING_NOTE, `the note may be at most ${MAX_RULING_NOTE} characters`)
+          .refine((s) => isSafeText(s, { multiline: true }), CONTROL_CHARACTER_MESSAGE),
+      )
+      .default(''),
+    center: Id,
+  }),
+);
 export type RulingInput = z.infer<typeof RulingInput>;
 
 /** The dispute was ruled on already, differently: a ruling is final. */

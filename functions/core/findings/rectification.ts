@@ -7,6 +7,7 @@ import {
   type WorkingCalendar,
   workingCalendar,
 } from '../campaign/working-days.ts';
+import { lazySchema } from '../lazy-schema.ts';
 import { type Campaign, Id, Instant, type LocalizedText, type Questionnaire } from '../model.ts';
 import { hashSeed } from '../random.ts';
 import { type AnswerValue, ProblemCategory, ProblemSeverity, type Response } from '../responses/response.ts';
@@ -41,49 +42,53 @@ export const RECTIFICATION_STATUS_LABELS: Record<RectificationStatus, LocalizedT
 };
 
 /** One step in an item's life. */
-export const RectificationEvent = z.object({
-  at: Instant,
-  event: z.enum(['found', 'reported-fixed', 'confirmed', 'reopened']),
-  campaignId: Id.optional(),
-  note: z.string().max(MAX_FIX_NOTE).optional(),
-});
+export const RectificationEvent = lazySchema(() =>
+  z.object({
+    at: Instant,
+    event: z.enum(['found', 'reported-fixed', 'confirmed', 'reopened']),
+    campaignId: Id.optional(),
+    note: z.string().max(MAX_FIX_NOTE).optional(),
+  }),
+);
 export type RectificationEvent = z.infer<typeof RectificationEvent>;
 
 /** A rectification item as stored. `supervisorId` is kept for recognition and never shown to officials. */
-export const RectificationItem = z.object({
-  id: Id,
-  series: Id,
-  /** The campaign whose supervisors found the problem. */
-  campaignId: Id,
-  month: z.string(),
-  centerId: Id,
-  category: ProblemCategory,
-  description: z.string().min(1).max(1000),
-  severity: ProblemSeverity,
-  supervisorId: Id,
-  assignmentId: Id,
-  /** The problem's index in its response (0-based), whose photos show it; never shown to officials. */
-  problem: z.number().int().nonnegative().optional(),
-  foundAt: Instant,
-  /** The day the official was told (the summary went out); the clock starts the next working day. */
-  notifiedOn: CalendarDate,
-  dueDate: CalendarDate,
-  state: z.enum(RECTIFICATION_STATES),
-  reopened: z.number().int().nonnegative().default(0),
-  report: z.object({ note: z.string().max(MAX_FIX_NOTE), at: Instant }).optional(),
-  lastRecheck: z
-    .object({
-      campaignId: Id,
-      at: Instant,
-      fixed: z.number().int().nonnegative(),
-      notFixed: z.number().int().nonnegative(),
-      outcome: z.enum(['confirmed', 'reopened']),
-    })
-    .optional(),
-  history: z.array(RectificationEvent),
-  /** Bumped on every change; writes are conditional on it. */
-  revision: z.number().int().nonnegative(),
-});
+export const RectificationItem = lazySchema(() =>
+  z.object({
+    id: Id,
+    series: Id,
+    /** The campaign whose supervisors found the problem. */
+    campaignId: Id,
+    month: z.string(),
+    centerId: Id,
+    category: ProblemCategory,
+    description: z.string().min(1).max(1000),
+    severity: ProblemSeverity,
+    supervisorId: Id,
+    assignmentId: Id,
+    /** The problem's index in its response (0-based), whose photos show it; never shown to officials. */
+    problem: z.number().int().nonnegative().optional(),
+    foundAt: Instant,
+    /** The day the official was told (the summary went out); the clock starts the next working day. */
+    notifiedOn: CalendarDate,
+    dueDate: CalendarDate,
+    state: z.enum(RECTIFICATION_STATES),
+    reopened: z.number().int().nonnegative().default(0),
+    report: z.object({ note: z.string().max(MAX_FIX_NOTE), at: Instant }).optional(),
+    lastRecheck: z
+      .object({
+        campaignId: Id,
+        at: Instant,
+        fixed: z.number().int().nonnegative(),
+        notFixed: z.number().int().nonnegative(),
+        outcome: z.enum(['confirmed', 'reopened']),
+      })
+      .optional(),
+    history: z.array(RectificationEvent),
+    /** Bumped on every change; writes are conditional on it. */
+    revision: z.number().int().nonnegative(),
+  }),
+);
 export type RectificationItem = z.infer<typeof RectificationItem>;
 
 /** The item is already confirmed fixed: there is nothing left to report. */
@@ -342,11 +347,13 @@ export const commentsOf = (questionnaire: Questionnaire, answers: Readonly<Recor
 };
 
 /** One center's findings for its summary: supervisors' comments, anonymized, and problems found. */
-export const CenterFindings = z.object({
-  centerId: Id,
-  comments: z.array(z.string()).max(20),
-  problems: z.number().int().nonnegative(),
-});
+export const CenterFindings = lazySchema(() =>
+  z.object({
+    centerId: Id,
+    comments: z.array(z.string()).max(20),
+    problems: z.number().int().nonnegative(),
+  }),
+);
 export type CenterFindings = z.infer<typeof CenterFindings>;
 
 /** A re-check to apply: which item, at which center, and what the supervisors said. */

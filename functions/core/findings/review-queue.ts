@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { lazySchema } from '../lazy-schema.ts';
 import { ACTIVITIES, CENTER_LEVELS, type Center, Id, type LocalizedText, type Questionnaire } from '../model.ts';
 import type { Response } from '../responses/response.ts';
 import { isSafeText } from '../responses/text-guard.ts';
@@ -21,25 +22,27 @@ import {
  */
 
 /** One response as the queue lists and filters it. */
-export const QueueEntry = z.object({
-  campaignId: Id,
-  assignmentId: Id,
-  supervisorId: Id,
-  centerId: Id,
-  district: z.string(),
-  level: z.enum(CENTER_LEVELS),
-  activity: z.enum(ACTIVITIES),
-  /** The response's version this entry describes. */
-  version: z.number().int().positive(),
-  submittedAt: z.string(),
-  /** The response's mean normalized score, what the outlier flag compares across a center's responses. */
-  mean: z.number().nullable(),
-  /** The flags the response earns on its own (all but `outlier-rater`). */
-  ownFlags: z.array(z.enum(REVIEW_FLAGS)),
-  /** Every flag, `outlier-rater` included once the center has enough responses. */
-  flags: z.array(z.enum(REVIEW_FLAGS)),
-  status: z.enum(REVIEW_STATUSES),
-});
+export const QueueEntry = lazySchema(() =>
+  z.object({
+    campaignId: Id,
+    assignmentId: Id,
+    supervisorId: Id,
+    centerId: Id,
+    district: z.string(),
+    level: z.enum(CENTER_LEVELS),
+    activity: z.enum(ACTIVITIES),
+    /** The response's version this entry describes. */
+    version: z.number().int().positive(),
+    submittedAt: z.string(),
+    /** The response's mean normalized score, what the outlier flag compares across a center's responses. */
+    mean: z.number().nullable(),
+    /** The flags the response earns on its own (all but `outlier-rater`). */
+    ownFlags: z.array(z.enum(REVIEW_FLAGS)),
+    /** Every flag, `outlier-rater` included once the center has enough responses. */
+    flags: z.array(z.enum(REVIEW_FLAGS)),
+    status: z.enum(REVIEW_STATUSES),
+  }),
+);
 export type QueueEntry = z.infer<typeof QueueEntry>;
 
 /** Order of the statuses in the queue: pending first, decided after. */
@@ -152,35 +155,39 @@ export const FILTER_ISSUES = {
 export type FilterField = keyof typeof FILTER_ISSUES;
 
 // A page cursor is a queue entry's sort key as base64url; its content is checked against the query's own prefix by the store.
-const Cursor = z
-  .string()
-  .max(600, 'cursor')
-  .regex(/^[A-Za-z0-9_-]+$/, 'cursor')
-  .transform((v) => Buffer.from(v, 'base64url').toString('utf8'))
-  .refine((key) => key.length > 0 && key.length <= 400 && [...key].every((ch) => ch.charCodeAt(0) >= 0x20), 'cursor');
+const Cursor = lazySchema(() =>
+  z
+    .string()
+    .max(600, 'cursor')
+    .regex(/^[A-Za-z0-9_-]+$/, 'cursor')
+    .transform((v) => Buffer.from(v, 'base64url').toString('utf8'))
+    .refine((key) => key.length > 0 && key.length <= 400 && [...key].every((ch) => ch.charCodeAt(0) >= 0x20), 'cursor'),
+);
 
 /** An empty field of the filter form means no filter on it. */
 const blankAsNone = (value: unknown) => (value === '' ? undefined : value);
 
 /** The review queue's GET query: its filters (combinable) and where the page starts. */
-export const QueueQuery = z.object({
-  status: z.preprocess(blankAsNone, z.enum(STATUS_FILTERS, 'status').default('pending')),
-  flag: z.preprocess(blankAsNone, z.enum(FLAG_FILTERS, 'flag').optional()),
-  district: z.preprocess(
-    blankAsNone,
-    z
-      .string()
-      .trim()
-      .min(1, 'district')
-      .max(60, 'district')
-      .refine((d) => isSafeText(d, { multiline: false }), 'district')
-      .optional(),
-  ),
-  level: z.preprocess(blankAsNone, z.enum(CENTER_LEVELS, 'level').optional()),
-  supervisor: z.preprocess(blankAsNone, Id.optional()),
-  after: z.preprocess(blankAsNone, Cursor.optional()),
-  before: z.preprocess(blankAsNone, Cursor.optional()),
-});
+export const QueueQuery = lazySchema(() =>
+  z.object({
+    status: z.preprocess(blankAsNone, z.enum(STATUS_FILTERS, 'status').default('pending')),
+    flag: z.preprocess(blankAsNone, z.enum(FLAG_FILTERS, 'flag').optional()),
+    district: z.preprocess(
+      blankAsNone,
+      z
+        .string()
+        .trim()
+        .min(1, 'district')
+        .max(60, 'district')
+        .refine((d) => isSafeText(d, { multiline: false }), 'district')
+        .optional(),
+    ),
+    level: z.preprocess(blankAsNone, z.enum(CENTER_LEVELS, 'level').optional()),
+    supervisor: z.preprocess(blankAsNone, Id.optional()),
+    after: z.preprocess(blankAsNone, Cursor.optional()),
+    before: z.preprocess(blankAsNone, Cursor.optional()),
+  }),
+);
 export type QueueQuery = z.infer<typeof QueueQuery>;
 
 /** The filter fields a query names, for links that keep them. */

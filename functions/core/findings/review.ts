@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { addWorkingDays, chinaDate, workingCalendar } from '../campaign/working-days.ts';
+import { lazySchema } from '../lazy-schema.ts';
 import type { LocalizedText, Questionnaire } from '../model.ts';
 import { askedQuestions, NOT_APPLICABLE, questionsFor } from '../responses/answers.ts';
 import type { Response } from '../responses/response.ts';
@@ -28,28 +29,30 @@ export const REVIEW_STATUS_LABELS: Readonly<Record<ReviewStatus, LocalizedText>>
 export const MAX_REVIEW_COMMENT = 500;
 
 /** A reviewer's decision as posted by the console (form or JSON). */
-export const ReviewInput = z
-  .object({
-    decision: z.enum(['approve', 'return', 'reject'], {
-      error: 'decision must be approve, return or reject',
+export const ReviewInput = lazySchema(() =>
+  z
+    .object({
+      decision: z.enum(['approve', 'return', 'reject'], {
+        error: 'decision must be approve, return or reject',
+      }),
+      comment: z
+        .string()
+        .transform((s) => normalizeText(s).trim())
+        .pipe(
+          z
+            .string()
+            .max(MAX_REVIEW_COMMENT, `the comment may be at most ${MAX_REVIEW_COMMENT} characters`)
+            .refine((s) => isSafeText(s, { multiline: true }), CONTROL_CHARACTER_MESSAGE),
+        )
+        .default(''),
+      /** The response version the reviewer saw: a decision on an older version is refused. */
+      version: z.coerce.number().int().positive('version must be the version number shown with the response'),
+    })
+    .refine((input) => input.decision === 'approve' || input.comment.length > 0, {
+      path: ['comment'],
+      error: 'say why: a returned or rejected response needs a comment for its supervisor',
     }),
-    comment: z
-      .string()
-      .transform((s) => normalizeText(s).trim())
-      .pipe(
-        z
-          .string()
-          .max(MAX_REVIEW_COMMENT, `the comment may be at most ${MAX_REVIEW_COMMENT} characters`)
-          .refine((s) => isSafeText(s, { multiline: true }), CONTROL_CHARACTER_MESSAGE),
-      )
-      .default(''),
-    /** The response version the reviewer saw: a decision on an older version is refused. */
-    version: z.coerce.number().int().positive('version must be the version number shown with the response'),
-  })
-  .refine((input) => input.decision === 'approve' || input.comment.length > 0, {
-    path: ['comment'],
-    error: 'say why: a returned or rejected response needs a comment for its supervisor',
-  });
+);
 export type ReviewInput = z.infer<typeof ReviewInput>;
 
 const STATUS_OF: Readonly<Record<ReviewInput['decision'], Exclude<ReviewStatus, 'pending'>>> = {
@@ -59,19 +62,21 @@ const STATUS_OF: Readonly<Record<ReviewInput['decision'], Exclude<ReviewStatus, 
 };
 
 /** A stored decision on one response (one per assignment; a new decision replaces it). */
-export const Review = z.object({
-  campaignId: z.string(),
-  assignmentId: z.string(),
-  centerId: z.string(),
-  status: z.enum(['approved', 'returned', 'rejected']),
-  comment: z.string(),
-  /** The response version decided on. */
-  version: z.number().int().positive(),
-  reviewer: z.object({ sub: z.string(), username: z.string() }),
-  at: z.string(),
-  /** Bumped by every decision: a reviewer's write is conditional on the revision they saw. */
-  revision: z.number().int().positive(),
-});
+export const Review = lazySchema(() =>
+  z.object({
+    campaignId: z.string(),
+    assignmentId: z.string(),
+    centerId: z.string(),
+    status: z.enum(['approved', 'returned', 'rejected']),
+    comment: z.string(),
+    /** The response version decided on. */
+    version: z.number().int().positive(),
+    reviewer: z.object({ sub: z.string(), username: z.string() }),
+    at: z.string(),
+    /** Bumped by every decision: a reviewer's write is conditional on the revision they saw. */
+    revision: z.number().int().positive(),
+  }),
+);
 export type Review = z.infer<typeof Review>;
 
 /** The decision is on an older version than the response now has (the supervisor edited it since). */
@@ -262,12 +267,14 @@ export const windowEnd = (
   ).toISOString();
 
 /** What OpenReview and OpenFactCheck tell the workflow: whether to wait (in Review, FactCheck), and for how long at most. */
-export const WaitWindow = z.object({
-  window: z.boolean(),
-  /** Seconds until the window ends (≥ 1): the waiting task's timeout. */
-  waitSeconds: z.number().int().positive(),
-  wakeAt: z.string(),
-});
+export const WaitWindow = lazySchema(() =>
+  z.object({
+    window: z.boolean(),
+    /** Seconds until the window ends (≥ 1): the waiting task's timeout. */
+    waitSeconds: z.number().int().positive(),
+    wakeAt: z.string(),
+  }),
+);
 export type WaitWindow = z.infer<typeof WaitWindow>;
 
 /** A window ending at `until`, seen at `now`: none when there is no window or it is over. */

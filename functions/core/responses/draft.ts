@@ -3,6 +3,7 @@
  * what a submission could not (fields of the questionnaire only, within size limits).
  */
 import * as z from 'zod';
+import { lazySchema } from '../lazy-schema.ts';
 import type { Activity, Questionnaire } from '../model.ts';
 import { type FieldError, isBlank, makeMessage, questionsFor, type RawValue, RESERVED_FIELDS } from './answers.ts';
 import { isBlankProblem, MAX_PROBLEM_DESCRIPTION } from './problems.ts';
@@ -12,19 +13,23 @@ import type { SubmissionInput } from './submission-input.ts';
 /** Longest text kept in a draft field; the questionnaire's own limits apply on submission. */
 export const MAX_DRAFT_TEXT = 4000;
 
-const DraftValue = z.union([z.string().max(MAX_DRAFT_TEXT), z.number(), z.boolean(), z.null()]);
-const DraftProblem = z.object({
-  category: z.string().max(64).optional(),
-  description: z.string().max(MAX_DRAFT_TEXT).optional(),
-  severity: z.string().max(64).optional(),
-});
+const DraftValue = lazySchema(() => z.union([z.string().max(MAX_DRAFT_TEXT), z.number(), z.boolean(), z.null()]));
+const DraftProblem = lazySchema(() =>
+  z.object({
+    category: z.string().max(64).optional(),
+    description: z.string().max(MAX_DRAFT_TEXT).optional(),
+    severity: z.string().max(64).optional(),
+  }),
+);
 
 /** Answers saved as the supervisor goes: unchecked, possibly incomplete, restored when the link is reopened. */
-export const Draft = z.object({
-  answers: z.record(z.string().max(64), DraftValue),
-  problems: z.array(DraftProblem).max(MAX_PROBLEMS),
-  savedAt: z.iso.datetime({ offset: true }),
-});
+export const Draft = lazySchema(() =>
+  z.object({
+    answers: z.record(z.string().max(64), DraftValue),
+    problems: z.array(DraftProblem).max(MAX_PROBLEMS),
+    savedAt: z.iso.datetime({ offset: true }),
+  }),
+);
 export type Draft = z.infer<typeof Draft>;
 
 /**

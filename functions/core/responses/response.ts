@@ -3,10 +3,11 @@
  * the problems found, each of a category and a severity.
  */
 import * as z from 'zod';
+import { lazySchema } from '../lazy-schema.ts';
 import { Activity, Id, Instant } from '../model.ts';
 
 /** One answer value; `null` means "not applicable". */
-export const AnswerValue = z.union([z.number().finite(), z.boolean(), z.string(), z.null()]);
+export const AnswerValue = lazySchema(() => z.union([z.number().finite(), z.boolean(), z.string(), z.null()]));
 export type AnswerValue = z.infer<typeof AnswerValue>;
 
 /** Kinds of problem a supervisor can report (发现问题), each belonging to one dimension. */
@@ -27,39 +28,43 @@ export const PROBLEM_CATEGORIES = [
   'other',
 ] as const;
 /** One of the problem categories. */
-export const ProblemCategory = z.enum(PROBLEM_CATEGORIES);
+export const ProblemCategory = lazySchema(() => z.enum(PROBLEM_CATEGORIES));
 export type ProblemCategory = z.infer<typeof ProblemCategory>;
 
 /** How serious a problem is: 一般 · 较重 · 严重. */
 export const PROBLEM_SEVERITIES = ['minor', 'serious', 'critical'] as const;
 /** One of the problem severities. */
-export const ProblemSeverity = z.enum(PROBLEM_SEVERITIES);
+export const ProblemSeverity = lazySchema(() => z.enum(PROBLEM_SEVERITIES));
 export type ProblemSeverity = z.infer<typeof ProblemSeverity>;
 
 /** Most problems one response may carry. */
 export const MAX_PROBLEMS = 20;
 
 /** One problem found at a center; a later step turns it into a rectification item. */
-export const Problem = z.object({
-  category: ProblemCategory,
-  description: z.string().trim().min(1).max(1000),
-  severity: ProblemSeverity,
-});
+export const Problem = lazySchema(() =>
+  z.object({
+    category: ProblemCategory,
+    description: z.string().trim().min(1).max(1000),
+    severity: ProblemSeverity,
+  }),
+);
 export type Problem = z.infer<typeof Problem>;
 
 /** A supervisor's answers (答卷) to one assignment, as stored. */
-export const Response = z.object({
-  campaignId: Id,
-  assignmentId: Id,
-  supervisorId: Id,
-  centerId: Id,
-  activity: Activity,
-  version: z.number().int().positive(),
-  submittedAt: Instant,
-  answers: z.record(z.string(), AnswerValue),
-  /** Problems found; absent on responses stored before problems were recorded. */
-  problems: z.array(Problem).max(MAX_PROBLEMS).optional(),
-  /** Seconds from serving the page to this submission, when the page told (a hint for review). */
-  secondsSpent: z.number().int().nonnegative().optional(),
-});
+export const Response = lazySchema(() =>
+  z.object({
+    campaignId: Id,
+    assignmentId: Id,
+    supervisorId: Id,
+    centerId: Id,
+    activity: Activity,
+    version: z.number().int().positive(),
+    submittedAt: Instant,
+    answers: z.record(z.string(), AnswerValue),
+    /** Problems found; absent on responses stored before problems were recorded. */
+    problems: z.array(Problem).max(MAX_PROBLEMS).optional(),
+    /** Seconds from serving the page to this submission, when the page told (a hint for review). */
+    secondsSpent: z.number().int().nonnegative().optional(),
+  }),
+);
 export type Response = z.infer<typeof Response>;

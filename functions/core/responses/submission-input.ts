@@ -4,14 +4,17 @@
  * page was served).
  */
 import * as z from 'zod';
+import { lazySchema } from '../lazy-schema.ts';
 import { type FieldError, makeMessage, type RawValue } from './answers.ts';
 import type { RawProblem } from './problems.ts';
 import { MAX_PROBLEMS } from './response.ts';
 
 /** The raw answers: flat question id → value. Form posts give strings; JSON may give numbers and booleans. */
-export const RawSubmission = z.record(z.string().max(64), z.union([z.string(), z.number(), z.boolean(), z.null()]), {
-  message: 'the submission must be an object of question id → answer',
-});
+export const RawSubmission = lazySchema(() =>
+  z.record(z.string().max(64), z.union([z.string(), z.number(), z.boolean(), z.null()]), {
+    message: 'the submission must be an object of question id → answer',
+  }),
+);
 export type RawSubmission = z.infer<typeof RawSubmission>;
 
 /** A submission read from a form or JSON body, not yet checked against the questionnaire. */

@@ -73,9 +73,9 @@ describe('what the set-up page shows an authenticator app', () => {
     expect(groupSecret('JBSWY3DPEHPK3PXPAB')).toBe('JBSW Y3DP EHPK 3PXP AB');
   });
 
-  it('draws the QR code as one labelled path with a quiet zone and no style attribute', () => {
+  it('draws the QR code as one labelled path with a quiet zone and no style attribute', async () => {
     // Act
-    const svg = qrCodeSvg(otpauthUri('service-supervision', 'organizer', 'JBSWY3DPEHPK3PXP'), '二维码 <x>');
+    const svg = await qrCodeSvg(otpauthUri('service-supervision', 'organizer', 'JBSWY3DPEHPK3PXP'), '二维码 <x>');
     // Assess
     const side = Number(/viewBox="0 0 (\d+) \1"/.exec(svg)?.[1]);
     // Versions 1 to 40 are 21 to 177 modules a side; 4 quiet modules each side.
