@@ -1,9 +1,8 @@
 /**
  * Evidence ZIPs: an organizer's request (one export per campaign or center at a time, audited, built in
  * the background) and the build itself: every ready photo (the supervisors' as found, the officials' of
- * the fixes) read from storage and streamed into a ZIP
- * written to `exports/<campaign>/<export>.zip` by a multipart upload, with its `index.csv`, progress
- * kept in the table. A build that is retried starts over: the upload of the run before is aborted.
+ * the fixes) read from storage and streamed into a ZIP written to `exports/<campaign>/<export>.zip` by a
+ * multipart upload, with its `index.csv`, progress kept in the table. A build that is retried starts over: the upload of the run before is aborted.
  */
 import type { EvidenceArchive, UploadedPart } from '../adapters/evidence-archive.ts';
 import type { CampaignTable } from '../adapters/table/campaigns.ts';
