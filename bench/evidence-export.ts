@@ -68,6 +68,13 @@ export const suite: BenchSuite = {
         completeUpload: async () => {},
         abortUpload: async () => {},
       },
+      fixPhotos: { listFixPhotos: async () => [], listCampaignFixPhotos: async () => [] },
+      rectification: { getRectificationItem: async () => undefined },
+      campaigns: {
+        getMeta: async () => {
+          throw new Error('no fix photos in the bench');
+        },
+      },
       rosters: { getCenters: async () => new Map() },
       responses: { getResponse: async () => undefined },
       now: () => new Date(),

@@ -19,6 +19,9 @@ export const exportEvidence = async (event: unknown): Promise<BuildOutcome> => {
     { campaignId: job.campaignId, exportId: job.exportId, ...(job.centerId ? { centerId: job.centerId } : {}) },
     {
       evidence: store.evidence,
+      fixPhotos: store.fixPhotos,
+      rectification: store.rectification,
+      campaigns: store.campaigns,
       archive,
       rosters: store.rosters,
       responses: store.responses,

@@ -266,9 +266,13 @@ export const TABLE_GRANTS: Readonly<Record<TableHandlerName, readonly TableGrant
   'export-evidence': [
     /**
      * `getExport`, `getPurge`, the centers (Query) and each response with photos (GetItem, in its shard);
-     * every photo of the campaign (Query, shard by shard); the export's state and progress (UpdateItem).
+     * every photo of the campaign (Query, shard by shard); the export's state and progress (UpdateItem);
+     * the officials' photos of fixes (`listFixPhotos`, `listCampaignFixPhotos`: Query on `CAMPAIGN#<id>#FIX`,
+     * which `CAMPAIGN#*` covers) and the campaign's META (its series).
      */
     { actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'], leadingKeys: [K.campaign] },
+    /** The rectification item each fix photo answers (`getRectificationItem`): its finding. */
+    { actions: ['dynamodb:GetItem'], leadingKeys: [K.rectification] },
   ],
   'expire-evidence': [
     /** `listCampaigns`: the registry. */

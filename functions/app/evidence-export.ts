@@ -1,24 +1,32 @@
 /**
  * Evidence ZIPs: an organizer's request (one export per campaign or center at a time, audited, built in
- * the background) and the build itself: every ready photo read from storage and streamed into a ZIP
- * written to `exports/<campaign>/<export>.zip` by a multipart upload, with its `index.csv`, progress
- * kept in the table. A build that is retried starts over: the upload of the run before is aborted.
+ * the background) and the build itself: every ready photo (the supervisors' as found, the officials' of
+ * the fixes) read from storage and streamed into a ZIP written to `exports/<campaign>/<export>.zip` by a
+ * multipart upload, with its `index.csv`, progress kept in the table. A build that is retried starts over: the upload of the run before is aborted.
  */
 import type { EvidenceArchive, UploadedPart } from '../adapters/evidence-archive.ts';
+import type { CampaignTable } from '../adapters/table/campaigns.ts';
 import type { EvidenceTable } from '../adapters/table/evidence-exports.ts';
+import type { FixPhotoTable } from '../adapters/table/fix-photos.ts';
+import type { RectificationTable } from '../adapters/table/rectification.ts';
 import type { ResponseTable } from '../adapters/table/responses.ts';
 import type { RosterTable } from '../adapters/table/rosters.ts';
 import { ConcurrentUpdate } from '../core/errors.ts';
 import {
-  type ExportEntry,
+  type ArchiveEntry,
   type ExportRecord,
+  entryCenter,
   exportFileName,
   exportKey,
+  type FindingRef,
   type IndexContext,
   indexCsv,
   mayStartExport,
+  mergeEntries,
   planEntries,
+  planFixEntries,
 } from '../core/evidence/export.ts';
+import { type FixPhotoRecord, fixEvidenceKey } from '../core/evidence/fix-photos.ts';
 import { evidenceKey } from '../core/evidence/photos.ts';
 import { ZipStreamWriter } from '../core/formats/zip-stream.ts';
 import { type Actor, type AuditLog, recordAudit } from './audit.ts';
@@ -30,6 +38,10 @@ export interface ExportBuildPorts {
     'getExport' | 'startBuilding' | 'recordProgress' | 'finishExport' | 'failExport' | 'listCampaignPhotos' | 'getPurge'
   >;
   archive: Pick<EvidenceArchive, 'getBytes' | 'createUpload' | 'uploadPart' | 'completeUpload' | 'abortUpload'>;
+  /** The officials' photos of fixes of the campaign's findings, and the items they answer. */
+  fixPhotos: Pick<FixPhotoTable, 'listFixPhotos' | 'listCampaignFixPhotos'>;
+  rectification: Pick<RectificationTable, 'getRectificationItem'>;
+  campaigns: Pick<CampaignTable, 'getMeta'>;
   rosters: Pick<RosterTable, 'getCenters'>;
   responses: Pick<ResponseTable, 'getResponse'>;
   now: () => Date;
@@ -67,7 +79,7 @@ export const buildExport = async (job: ExportJob, ports: ExportBuildPorts): Prom
   const key = exportKey(record.campaignId, record.exportId);
   if (record.uploadId) await ports.archive.abortUpload(key, record.uploadId);
   if (await ports.evidence.getPurge(record.campaignId)) return fail(record, 'purged', ports);
-  const entries = planEntries(await ports.evidence.listCampaignPhotos(record.campaignId, record.centerId));
+  const entries = await planArchive(record, ports);
   if (entries.length === 0) return fail(record, 'no-photos', ports);
   const uploadId = await ports.archive.createUpload(key, {
     contentType: 'application/zip',
@@ -100,15 +112,17 @@ const writeArchive = async (
   record: ExportRecord,
   key: string,
   uploadId: string,
-  entries: readonly ExportEntry[],
+  entries: readonly ArchiveEntry[],
   ports: ExportBuildPorts,
 ): Promise<BuildOutcome> => {
   const upload = new PartUploader(key, uploadId, ports.archive, ports.partBytes ?? PART_BYTES);
   const zip = new ZipStreamWriter();
   const modified = new Date(record.requestedAt);
-  const written: ExportEntry[] = [];
+  const written: ArchiveEntry[] = [];
   for (const [i, entry] of entries.entries()) {
-    const bytes = await ports.archive.getBytes(evidenceKey(entry.photo));
+    const bytes = await ports.archive.getBytes(
+      entry.kind === 'fix' ? fixEvidenceKey(entry.fix) : evidenceKey(entry.photo),
+    );
     // A photo gone from storage (purged meanwhile) is left out of the archive and its index.
     if (bytes) {
       await upload.write(zip.addEntry(entry.path, bytes, modified));
@@ -171,15 +185,66 @@ class PartUploader {
   }
 }
 
+/**
+ * The archive's photos in order: the supervisors' ready photos of the campaign (or the center) and the
+ * officials' ready photos of the fixes of its findings, each fix beside its finding's photos as found.
+ */
+const planArchive = async (record: ExportRecord, ports: ExportBuildPorts): Promise<ArchiveEntry[]> => {
+  const found = planEntries(await ports.evidence.listCampaignPhotos(record.campaignId, record.centerId));
+  const fixes = (
+    record.centerId
+      ? await ports.fixPhotos.listFixPhotos(record.campaignId, record.centerId)
+      : await ports.fixPhotos.listCampaignFixPhotos(record.campaignId)
+  ).filter((p) => p.state === 'ready');
+  const findings = await findingsOfFixes(record.campaignId, fixes, ports);
+  return mergeEntries(
+    found,
+    planFixEntries(fixes, (fix) => findings.get(`${fix.centerId}#${fix.itemId}`)),
+  );
+};
+
+/** Items read at once: a few concurrent GetItems, never a Scan. */
+const ITEM_READS = 16;
+
+/** The finding (response and problem) of each item the fixes answer, by `<center>#<item>`: one GetItem an item. */
+const findingsOfFixes = async (
+  campaignId: string,
+  fixes: readonly FixPhotoRecord[],
+  ports: ExportBuildPorts,
+): Promise<Map<string, FindingRef>> => {
+  const out = new Map<string, FindingRef>();
+  if (fixes.length === 0) return out;
+  const { series } = (await ports.campaigns.getMeta(campaignId)).campaign;
+  const items = [...new Map(fixes.map((f) => [`${f.centerId}#${f.itemId}`, f])).entries()];
+  for (let i = 0; i < items.length; i += ITEM_READS) {
+    await Promise.all(
+      items.slice(i, i + ITEM_READS).map(async ([key, fix]) => {
+        const item = await ports.rectification.getRectificationItem(series, fix.centerId, fix.itemId);
+        if (item?.problem !== undefined)
+          out.set(key, { assignmentId: item.assignmentId, supervisorId: item.supervisorId, problem: item.problem });
+      }),
+    );
+  }
+  return out;
+};
+
+/** The finding an entry shows, whichever its kind. */
+const findingOf = (entry: ArchiveEntry): FindingRef | undefined => (entry.kind === 'fix' ? entry.finding : entry.photo);
+
 /** The centers and the problems' words the index names. */
 const indexContext = async (
   campaignId: string,
-  entries: readonly ExportEntry[],
+  entries: readonly ArchiveEntry[],
   ports: ExportBuildPorts,
 ): Promise<IndexContext> => {
-  const centers = await ports.rosters.getCenters(campaignId, [...new Set(entries.map((e) => e.photo.centerId))]);
+  const centers = await ports.rosters.getCenters(campaignId, [...new Set(entries.map(entryCenter))]);
   const problems = new Map<string, string[]>();
-  const responses = new Map(entries.map((e) => [e.photo.assignmentId, e.photo.supervisorId]));
+  const responses = new Map(
+    entries.flatMap((e) => {
+      const finding = findingOf(e);
+      return finding ? [[finding.assignmentId, finding.supervisorId] as const] : [];
+    }),
+  );
   for (const [assignmentId, supervisorId] of responses) {
     const response = await ports.responses.getResponse(campaignId, supervisorId, assignmentId);
     problems.set(

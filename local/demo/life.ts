@@ -347,7 +347,8 @@ export class DemoLife {
 
   /**
    * Evidence: the organizer asks the console for the campaign's photo ZIP, which another function builds
-   * in the background (invoked asynchronously), and downloads it through a short-lived link.
+   * in the background (invoked asynchronously), and downloads it through a short-lived link. After the
+   * rectification report, it holds the official's photo of the fix beside the problem's photos.
    */
   async evidenceZip(): Promise<void> {
     const organizer = await this.console();
@@ -364,11 +365,23 @@ export class DemoLife {
       90_000,
     );
     const zip = Buffer.from(await (await fetch(link, { signal: AbortSignal.timeout(30_000) })).arrayBuffer());
-    const entries = zip.toString('latin1').split('PK\u0001\u0002').length - 1;
+    // Each central directory header: its name's length at 28, the name at 46 (here after the signature).
+    const names = zip
+      .toString('latin1')
+      .split('PK\u0001\u0002')
+      .slice(1)
+      .map((header) => {
+        const bytes = Buffer.from(header, 'latin1');
+        return bytes.toString('latin1', 42, 42 + bytes.readUInt16LE(24));
+      });
+    const entries = names.length;
+    const fixes = names.filter((name) => /\/fix-\d+\.jpg$/.test(name)).length;
     if (zip.readUInt32LE(0) !== 0x04034b50 || entries < 2)
       throw new Error(`the evidence ZIP is not a ZIP of photos (${zip.length} bytes, ${entries} entries)`);
+    if (this.record.rectification && fixes === 0)
+      throw new Error(`the evidence ZIP holds no photo of the fix reported (${names.join(', ')})`);
     this.world.say(
-      `evidence: the organizer built the campaign's photo ZIP in the background (${entries - 1} photos and index.csv, ${Math.round(zip.length / 1024)} KB) and downloaded it through a 15-minute link`,
+      `evidence: the organizer built the campaign's photo ZIP in the background (${entries - 1 - fixes} photos as found, ${fixes} of fixes and index.csv, ${Math.round(zip.length / 1024)} KB) and downloaded it through a 15-minute link`,
     );
   }
 
@@ -418,7 +431,7 @@ export class DemoLife {
     await this.scoring();
     await this.signOff();
     await this.publication();
-    await this.evidenceZip();
     await this.rectification();
+    await this.evidenceZip();
   }
 }

@@ -136,9 +136,11 @@ describe('the demo campaign on the embedded cloud', () => {
       'scoring',
       'sign-off',
       'publication',
-      'evidence',
       'rectification report',
+      'evidence',
     ]);
+    // The evidence ZIP, built after the report, holds the official's photo of the fix beside the problem's.
+    expect(lines.find((line) => line.startsWith('evidence:'))).toMatch(/ 1 of fixes and index\.csv/);
     expect(cloud.runner.describeExecution(launch.executionArn).status).toBe('SUCCEEDED');
     // Every function that ran kept to its role's policies.
     expect(cloud.iam.denied()).toEqual([]);

@@ -6,6 +6,7 @@ import * as z from 'zod';
 import { type CsvCell, formatCsv } from '../formats/csv.ts';
 import { lazySchema } from '../lazy-schema.ts';
 import { type Campaign, DEFAULT_RETENTION_MONTHS, Id, type LocalizedText } from '../model.ts';
+import type { FixPhotoRecord } from './fix-photos.ts';
 import type { PhotoRecord } from './photos.ts';
 
 /** Where finished exports are written; they expire after {@link EXPORT_DAYS} days. */
@@ -75,12 +76,36 @@ export const mayStartExport = (current: ExportRecord | undefined, now: Date): bo
   current.state === 'failed' ||
   Date.parse(current.updatedAt) + EXPORT_STALE_SECONDS * 1000 <= now.getTime();
 
-/** One photo in the archive: where it is stored and the entry it becomes. */
+/** One supervisor's photo in the archive ("as found"): where it is stored and the entry it becomes. */
 export interface ExportEntry {
+  kind?: 'found';
   photo: PhotoRecord;
   /** `<center>/<assignment>.p<problem n>/<n>.jpg`, n from 1 in order of upload. */
   path: string;
 }
+
+/** The finding a rectification item came from: its response and the problem's index (0-based). */
+export interface FindingRef {
+  assignmentId: string;
+  supervisorId: string;
+  problem: number;
+}
+
+/** One official's photo of a fix in the archive, beside its finding's photos as found. */
+export interface FixExportEntry {
+  kind: 'fix';
+  fix: FixPhotoRecord;
+  /** The finding its item came from; undefined when the item is gone or names no problem. */
+  finding?: FindingRef | undefined;
+  /** `<center>/<assignment>.p<problem n>/fix-<n>.jpg`, or `<center>/<item>/fix-<n>.jpg` without a finding. */
+  path: string;
+}
+
+/** Any entry of the archive's photos. */
+export type ArchiveEntry = ExportEntry | FixExportEntry;
+
+const findingFolder = (centerId: string, assignmentId: string, problem: number): string =>
+  `${centerId}/${assignmentId}.p${problem + 1}`;
 
 /**
  * The archive's photo entries: every ready photo, by center, then response, then problem, then upload
@@ -99,12 +124,55 @@ export const planEntries = (photos: readonly PhotoRecord[]): ExportEntry[] => {
     );
   const counts = new Map<string, number>();
   return ready.map((photo) => {
-    const folder = `${photo.centerId}/${photo.assignmentId}.p${photo.problem + 1}`;
+    const folder = findingFolder(photo.centerId, photo.assignmentId, photo.problem);
     const n = (counts.get(folder) ?? 0) + 1;
     counts.set(folder, n);
     return { photo, path: `${folder}/${n}.jpg` };
   });
 };
+
+/**
+ * The officials' ready photos of fixes: each in its finding's folder as `fix-<n>.jpg` (n from 1 per item
+ * in upload order), beside the photos as found; an item whose finding is not known gets its own folder
+ * `<center>/<item>/`.
+ */
+export const planFixEntries = (
+  fixes: readonly FixPhotoRecord[],
+  findingOf: (fix: FixPhotoRecord) => FindingRef | undefined,
+): FixExportEntry[] => {
+  const ready = fixes
+    .filter((p) => p.state === 'ready')
+    .sort(
+      (a, b) =>
+        a.centerId.localeCompare(b.centerId) ||
+        a.itemId.localeCompare(b.itemId) ||
+        a.createdAt.localeCompare(b.createdAt) ||
+        a.photoId.localeCompare(b.photoId),
+    );
+  const counts = new Map<string, number>();
+  return ready.map((fix) => {
+    const finding = findingOf(fix);
+    const folder = finding
+      ? findingFolder(fix.centerId, finding.assignmentId, finding.problem)
+      : `${fix.centerId}/${fix.itemId}`;
+    const n = (counts.get(folder) ?? 0) + 1;
+    counts.set(folder, n);
+    return { kind: 'fix', fix, finding, path: `${folder}/fix-${n}.jpg` };
+  });
+};
+
+const folderOf = (path: string): string => path.slice(0, path.lastIndexOf('/'));
+
+/** Both kinds in archive order: folder by folder, the photos as found first, then those of the fix. */
+export const mergeEntries = (found: readonly ExportEntry[], fixes: readonly FixExportEntry[]): ArchiveEntry[] =>
+  [...found, ...fixes]
+    .map((entry, i) => ({ entry, i }))
+    .sort((a, b) => folderOf(a.entry.path).localeCompare(folderOf(b.entry.path)) || a.i - b.i)
+    .map(({ entry }) => entry);
+
+/** The center of an entry, whichever its kind. */
+export const entryCenter = (entry: ArchiveEntry): string =>
+  entry.kind === 'fix' ? entry.fix.centerId : entry.photo.centerId;
 
 /** What the index says of a center and of a problem. */
 export interface IndexContext {
@@ -122,27 +190,40 @@ export const INDEX_HEADER = [
   'photo_file',
   'captured_at',
   'sha256',
+  'kind',
+  'item',
 ] as const;
 
-/** `index.csv`: one row per photo in the archive, UTF-8 with a BOM (Excel shows the Chinese). */
-export const indexCsv = (entries: readonly ExportEntry[], context: IndexContext): string => {
-  const rows: CsvCell[][] = [[...INDEX_HEADER]];
-  for (const { photo, path } of entries) {
-    const center = context.center(photo.centerId);
-    rows.push([
-      photo.centerId,
-      center?.name ?? null,
-      center?.district ?? null,
-      center?.level ?? null,
-      `${photo.assignmentId}.p${photo.problem + 1}`,
-      context.problem(photo.assignmentId, photo.problem) ?? null,
-      path,
-      photo.capturedAt ?? null,
-      photo.sha256 ?? null,
-    ]);
-  }
-  return formatCsv(rows);
+/** The `kind` column: a supervisor's photo of the problem, or an official's of its fix. */
+export const INDEX_KIND = { found: 'as-found', fix: 'fix' } as const;
+
+const indexRow = (entry: ArchiveEntry, context: IndexContext): CsvCell[] => {
+  const { centerId, finding, record, item } =
+    entry.kind === 'fix'
+      ? { centerId: entry.fix.centerId, finding: entry.finding, record: entry.fix, item: entry.fix.itemId }
+      : { centerId: entry.photo.centerId, finding: entry.photo, record: entry.photo, item: null };
+  const center = context.center(centerId);
+  return [
+    centerId,
+    center?.name ?? null,
+    center?.district ?? null,
+    center?.level ?? null,
+    finding ? `${finding.assignmentId}.p${finding.problem + 1}` : null,
+    finding ? (context.problem(finding.assignmentId, finding.problem) ?? null) : null,
+    entry.path,
+    record.capturedAt ?? null,
+    record.sha256 ?? null,
+    entry.kind === 'fix' ? INDEX_KIND.fix : INDEX_KIND.found,
+    item,
+  ];
 };
+
+/**
+ * `index.csv`: one row per photo in the archive, UTF-8 with a BOM (Excel shows the Chinese); `kind` says
+ * whether it shows the problem as found or its fix, `item` names a fix photo's rectification item.
+ */
+export const indexCsv = (entries: readonly ArchiveEntry[], context: IndexContext): string =>
+  formatCsv([[...INDEX_HEADER], ...entries.map((entry) => indexRow(entry, context))]);
 
 /** When a campaign published at `publishedAt` has kept its evidence `months` months: same day of month, UTC. */
 export const retentionEnds = (publishedAt: string, months: number): Date => {

@@ -78,11 +78,13 @@ describe('indexCsv', () => {
       problem: (_a, n) => (n === 1 ? '=窗口无人, "叫号" 混乱' : undefined),
     });
     expect(
-      csv.startsWith('\ufeffcenter,center_name,district,level,finding,problem,photo_file,captured_at,sha256\r\n'),
+      csv.startsWith(
+        '\ufeffcenter,center_name,district,level,finding,problem,photo_file,captured_at,sha256,kind,item\r\n',
+      ),
     ).toBe(true);
     const lines = csv.slice(1).split('\r\n');
     expect(lines[1]).toBe(
-      `center-1,东城区政务服务中心,东城区,district,a-1.p2,"'=窗口无人, ""叫号"" 混乱",center-1/a-1.p2/1.jpg,2026-06-01T08:59:00,${'ab'.repeat(32)}`,
+      `center-1,东城区政务服务中心,东城区,district,a-1.p2,"'=窗口无人, ""叫号"" 混乱",center-1/a-1.p2/1.jpg,2026-06-01T08:59:00,${'ab'.repeat(32)},as-found,`,
     );
     expect(lines[2]).toContain('center-1/a-1.p2/2.jpg,,');
     expect(lines).toHaveLength(4);
