@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import S3rver, { type S3rverEvent } from 's3rver';
 import { listen } from './listen.ts';
 import type { BucketSpec } from './stack-model.ts';
@@ -116,7 +117,14 @@ export const startLocalS3 = async (
       }
     }
   });
-  const server = createServer(s3rver.callback());
+  // Requests still being handled (an upload's file written) finish before the folder is removed at close.
+  const handling = new Set<Promise<void>>();
+  const handle = s3rver.callback();
+  const server = createServer((req, res) => {
+    const request = handle(req, res);
+    handling.add(request);
+    void request.finally(() => handling.delete(request));
+  });
   server.keepAliveTimeout = 60_000;
   const port = await listen(server, { service: 'S3', host: at.host, port: at.port });
   return {
@@ -130,6 +138,7 @@ export const startLocalS3 = async (
         server.closeAllConnections();
         server.close(() => resolve());
       });
+      await Promise.race([Promise.allSettled([...handling]), sleep(5_000, undefined, { ref: false })]);
       await rm(directory, { recursive: true, force: true });
     },
   };

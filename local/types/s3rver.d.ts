@@ -21,7 +21,8 @@ declare module 's3rver' {
   export default class S3rver {
     constructor(options?: S3rverOptions);
     configureBuckets(): Promise<void>;
-    callback(): (req: IncomingMessage, res: ServerResponse) => void;
+    /** Koa's handler: its promise settles once the request's middleware (file writes included) is done. */
+    callback(): (req: IncomingMessage, res: ServerResponse) => Promise<void>;
     on(event: 'event', listener: (event: S3rverEvent) => void): this;
   }
 }
