@@ -6,6 +6,7 @@ import { MAX_FIX_PHOTOS_PER_ITEM } from '../../core/evidence/fix-photos.ts';
 import { MAX_PHOTO_BYTES, PhotoLimitReached, REFUSAL_TEXT } from '../../core/evidence/photos.ts';
 import type { RectificationItem } from '../../core/findings/rectification.ts';
 import { RECTIFICATION_CSP, renderFixPhotoUploadPage } from '../../core/render/rectification-page.ts';
+import { pageOriginOf } from '../../edge/http/page-origin.ts';
 import { readLinkToken } from '../../edge/http/token-link.ts';
 import type { HttpRequest, HttpResult } from '../../edge/http/types.ts';
 import { evidence, signer } from './evidence.ts';
@@ -33,21 +34,6 @@ export class ItemMissing extends Error {
 }
 
 /**
- * The page's own origin, for S3 to send a plain form back to: the browser's `Origin`, else the host it
- * asked for.
- */
-const originOf = (request: HttpRequest): string => {
-  const headers = request.event.headers;
-  try {
-    const origin = new URL(String(headers.origin ?? ''));
-    if (origin.protocol === 'https:' || origin.protocol === 'http:') return origin.origin;
-  } catch {
-    // No usable Origin: the host then.
-  }
-  return `https://${headers.host ?? ''}`;
-};
-
-/**
  * POST /r/{token}/items/{itemId}/photos: an upload slot for one photo of the item's fix. A script gets
  * JSON (201: the photo and the presigned POST); a plain form gets a page whose form posts the file to the
  * bucket, which sends the browser back to the official's page. 409 when the item has its photos already.
@@ -55,7 +41,7 @@ const originOf = (request: HttpRequest): string => {
 export const requestFixPhotoSlot = async (request: HttpRequest): Promise<HttpResult> => {
   const { item } = await requireItem(request);
   const token = readLinkToken(request);
-  const page = `${originOf(request)}/r/${encodeURIComponent(token)}`;
+  const page = `${pageOriginOf(request)}/r/${encodeURIComponent(token)}`;
   try {
     const slot = await issueFixPhotoSlot(
       item,

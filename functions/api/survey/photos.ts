@@ -19,7 +19,7 @@ import { SURVEY_CSP } from '../../core/render/survey/assets.ts';
 import { renderPhotoUploadPage } from '../../core/render/survey/photo-upload.ts';
 import { MAX_PROBLEMS } from '../../core/responses/response.ts';
 import { readFormFields } from '../../edge/http/body.ts';
-import { isHttps } from '../../edge/http/cookies.ts';
+import { pageOriginOf } from '../../edge/http/page-origin.ts';
 import { readLinkToken } from '../../edge/http/token-link.ts';
 import type { HttpRequest, HttpResult } from '../../edge/http/types.ts';
 import { checkWritable, loadContext, surveyLinks } from './link.ts';
@@ -83,22 +83,6 @@ export const listPhotoStatuses = async (token: TokenRecord): Promise<PhotoStatus
 };
 
 /**
- * The page's own origin, for S3 to send a plain form back to: the browser's `Origin` of the form post,
- * else the host it asked for, over the scheme it came by (the page's `no-referrer` policy makes a browser
- * send `Origin: null` with a form's POST).
- */
-const originOf = (request: HttpRequest): string => {
-  const headers = request.event.headers;
-  try {
-    const origin = new URL(String(headers.origin ?? ''));
-    if (origin.protocol === 'https:' || origin.protocol === 'http:') return origin.origin;
-  } catch {
-    // No usable Origin: the host then.
-  }
-  return `${isHttps(request.event) ? 'https' : 'http'}://${headers.host ?? ''}`;
-};
-
-/**
  * POST /s/{token}/photos: an upload slot for one photo of one problem (`problem`, 0-based). A script gets
  * JSON (201: the photo and the presigned POST); a plain form gets a page whose form posts the file to S3,
  * which sends the browser back to the questionnaire.
@@ -128,7 +112,7 @@ export const offerPhotoSlot = async (
   token: TokenRecord,
   problem: number,
 ): Promise<HttpResult> => {
-  const page = `${originOf(request)}/s/${encodeURIComponent(readLinkToken(request))}?lang=${request.lang}`;
+  const page = `${pageOriginOf(request)}/s/${encodeURIComponent(readLinkToken(request))}?lang=${request.lang}`;
   try {
     const slot = await issuePhotoSlot(
       {

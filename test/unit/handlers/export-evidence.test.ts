@@ -134,11 +134,11 @@ describe('export-evidence', () => {
     expect(new Uint8Array(readFileSync(path.join(dir, 'out', 'C1/A1.p1/2.jpg')))).toEqual(bytesOf(1));
     expect(new Uint8Array(readFileSync(path.join(dir, 'out', 'C1/A1.p3/1.jpg')))).toEqual(bytesOf(2));
     const index = readFileSync(path.join(dir, 'out', 'index.csv'), 'utf8').split('\r\n');
-    expect(index[0]).toBe('\ufeffcenter,center_name,district,level,finding,problem,photo_file,captured_at,sha256');
+    expect(index[0]).toBe('\ufeffcenter,center_name,district,level,finding,problem,photo_file,captured_at,sha256,kind,item');
     expect(index[1]).toBe(
-      `C1,玄武区政务服务中心,玄武,district,A1.p1,"叫号屏幕故障, 无人处理",C1/A1.p1/1.jpg,,${'1'.repeat(64)}`,
+      `C1,玄武区政务服务中心,玄武,district,A1.p1,"叫号屏幕故障, 无人处理",C1/A1.p1/1.jpg,,${'1'.repeat(64)},as-found,`,
     );
-    expect(index[3]).toBe(`C1,玄武区政务服务中心,玄武,district,A1.p3,,C1/A1.p3/1.jpg,,${'3'.repeat(64)}`);
+    expect(index[3]).toBe(`C1,玄武区政务服务中心,玄武,district,A1.p3,,C1/A1.p3/1.jpg,,${'3'.repeat(64)},as-found,`);
     // The state moves conditionally on the export's id: building 0/3, then ready.
     const updates = ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input);
     expect(updates[0]?.ExpressionAttributeValues).toMatchObject({
