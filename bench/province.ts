@@ -150,9 +150,8 @@ export const runProvince = async (out: (line: string) => void, inspect?: Provinc
             }),
         );
       }
-      // The review queue's entries, as the submit path writes them after each response.
-      for (let i = 0; i < listed.length; i += 2000)
-        await store.reviewQueue.indexResponses(definition.questionnaire, listed.slice(i, i + 2000));
+      // The review queue's entries (what the submit path writes after each response), loaded in bulk.
+      await store.reviewQueue.loadResponses(definition.questionnaire, listed);
       phase('answers');
       await cloud.streamIdle();
       phase('counting');

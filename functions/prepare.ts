@@ -68,13 +68,29 @@ export const prepareCampaign = async ({ campaignId }: CampaignTaskInput): Promis
   if (plan.assignments.length === 0)
     throw new CampaignInvalid(`campaign ${campaignId}: no supervisor can be assigned to any center`);
   const secret = await getLinkSecret();
+  const centers = new Map(definition.centers.map((c) => [c.id, c]));
+  const placed = plan.assignments.flatMap((assignment) => {
+    const center = centers.get(assignment.centerId);
+    return center ? [{ assignment, center }] : [];
+  });
   await store.assignments.putAssignments(
     campaignId,
-    plan.assignments.map((assignment) => ({
+    placed.map(({ assignment, center }) => ({
       assignment,
+      center,
       tokenHash: hashToken(deriveToken(secret, campaignId, assignment.id)),
     })),
   );
+  // The counts start at none answered: written while no answer can be counted yet (the campaign not open).
+  if (meta.status === 'draft')
+    await store.assignments.putProgressTotals(
+      campaignId,
+      placed.map(({ assignment, center }) => ({
+        supervisorId: assignment.supervisorId,
+        district: center.district,
+        level: center.level,
+      })),
+    );
   const supervisors = new Set(plan.assignments.map((a) => a.supervisorId)).size;
   // Finding ids keyed per campaign: officials cannot work back from an id to the assignment.
   await store.campaigns.openCampaign(

@@ -8,6 +8,7 @@ import { CenterScoreAccumulator } from './core/scoring/accumulate.ts';
 import { METHODOLOGY_VERSION } from './core/scoring/options.ts';
 import { normalizationChanges, type PreviousScores, previousCandidates } from './core/scoring/previous.ts';
 import type { CenterExplanation } from './core/scoring/records.ts';
+import { buildResultsViews, resultsRowOf } from './core/scoring/results-views.ts';
 import { classifyErrors, parseEvent } from './edge/task.ts';
 
 /** What Score reports. */
@@ -79,8 +80,8 @@ const markScored = async (campaignId: string): Promise<void> => {
 
 /**
  * Score: streams every latest response once, page by page, into typed arrays; finishes every center's
- * score with its interval, agreement, flags and trend; writes the scores, each center's explanation,
- * the raters' severities and the campaign summary. Re-running it writes identical results.
+ * score with its interval, agreement, flags and trend; writes the scores, the results page's views,
+ * each center's explanation, the raters' severities and the campaign summary. Re-running it writes identical results.
  */
 export const scoreCampaign = async ({ campaignId }: CampaignTaskInput): Promise<ScoreResult> => {
   const [meta, questionnaire, centers] = await Promise.all([
@@ -99,6 +100,15 @@ export const scoreCampaign = async ({ campaignId }: CampaignTaskInput): Promise<
   const { previous, warnings } = await findPrevious(meta.campaign, questionnaire);
   const result = accumulator.finish({}, previous);
   await store.scores.putScores(campaignId, result.scores);
+  await store.scores.putResultsViews(
+    campaignId,
+    buildResultsViews(
+      result.scores.flatMap((score) => {
+        const center = centers.get(score.centerId);
+        return center ? [resultsRowOf(center, score)] : [];
+      }),
+    ),
+  );
   const ids = accumulator.centerIds;
   for (let i = 0; i < ids.length; i += EXPLANATION_CHUNK) {
     const chunk = ids.slice(i, i + EXPLANATION_CHUNK).flatMap((id): CenterExplanation[] => {

@@ -5,6 +5,7 @@ import {
   consoleSessionPk,
   fixPhotosPk,
   mailPk,
+  progressPk,
   queuePk,
   rectificationPk,
   rectificationTokenPk,
@@ -63,6 +64,8 @@ export const KEY_SPACES = {
   reviewQueue: queuePk('*'),
   /** `CAMPAIGN#<id>#FIX`: officials' photos of their fixes and each item's count of them. */
   fixPhotos: fixPhotosPk('*'),
+  /** `CAMPAIGN#<id>#PROGRESS`: answered of assigned, by district and level and by supervisor. */
+  progress: progressPk('*'),
   /** `CAMPAIGN#<id>#MAIL`: the outbox ledger, one item per email. */
   outbox: mailPk('*'),
   /** `TOKEN#<hash>`: a survey link's token hash and its assignment. */
@@ -123,13 +126,16 @@ export const TABLE_GRANTS: Readonly<Record<TableHandlerName, readonly TableGrant
     { actions: ['dynamodb:Query'], leadingKeys: [K.rectification] },
     /** `putQuestionnaire` with the re-check questions; `openCampaign`. */
     { actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'], leadingKeys: [K.campaign] },
-    /** `putAssignments`: each assignment in its supervisor's shard and its link's token hash. */
-    { actions: ['dynamodb:BatchWriteItem'], leadingKeys: [K.shards, K.surveyTokens] },
+    /**
+     * `putAssignments`: each assignment in its supervisor's shard and its link's token hash;
+     * `putProgressTotals`: the progress counts, none answered.
+     */
+    { actions: ['dynamodb:BatchWriteItem'], leadingKeys: [K.shards, K.surveyTokens, K.progress] },
   ],
   'plan-mail': [
     /**
      * Recipients and publication: the campaign, centers, reviews, disputes and draft findings,
-     * first answers and assignments in the shards; `markAnswered` (shard and META),
+     * first answers and assignments in the shards; `markAnswered` (shard, META and progress counts),
      * `recordReminderRound`; `putFindings`.
      */
     {
@@ -250,8 +256,20 @@ export const TABLE_GRANTS: Readonly<Record<TableHandlerName, readonly TableGrant
     { actions: ['dynamodb:Query'], leadingKeys: [K.rectification] },
     /** `saveDraft` (put) and `saveResponse` (one conditional update), in the supervisor's shard only. */
     { actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'], leadingKeys: [K.shards] },
-    /** `indexResponse`: the center's queue entries read, the response's (and its center's re-flagged ones) written. */
-    { actions: ['dynamodb:Query', 'dynamodb:BatchWriteItem'], leadingKeys: [K.reviewQueue] },
+    /**
+     * `indexResponse`: the center's queue entries read, the response's (and its center's re-flagged ones)
+     * written; each city key put only where there was none or deleted, and the counts moved by it (ADD).
+     */
+    {
+      actions: [
+        'dynamodb:Query',
+        'dynamodb:BatchWriteItem',
+        'dynamodb:PutItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:UpdateItem',
+      ],
+      leadingKeys: [K.reviewQueue],
+    },
     /** `listPhotos` of the link's response, in the supervisor's shard only. */
     { actions: ['dynamodb:Query'], leadingKeys: [K.shards] },
     /** A re-check's photos of the fix (`listFixPhotos` of the center, on the finding's campaign). */
@@ -287,7 +305,7 @@ export const TABLE_GRANTS: Readonly<Record<TableHandlerName, readonly TableGrant
     { actions: ['dynamodb:PutItem'], leadingKeys: [K.audit] },
   ],
   'count-answers': [
-    /** `markAnswered` (the assignment in its shard, the count on META), then `getMeta`. */
+    /** `markAnswered` (the assignment in its shard, the counts on META and in PROGRESS), then `getMeta`. */
     { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], leadingKeys: [K.campaign] },
   ],
   'rectification-api': [
@@ -322,8 +340,11 @@ export const TABLE_GRANTS: Readonly<Record<TableHandlerName, readonly TableGrant
       ],
       leadingKeys: [K.campaign],
     },
-    /** `applyReview`: a decided response's queue entries moved to its status. */
-    { actions: ['dynamodb:BatchWriteItem'], leadingKeys: [K.reviewQueue] },
+    /**
+     * `applyReview`: a decided response's queue entries moved to its status; its old city key deleted (the
+     * put and the counts' ADD are under `CAMPAIGN#*` above).
+     */
+    { actions: ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem'], leadingKeys: [K.reviewQueue] },
     /** `listCampaigns`. */
     { actions: ['dynamodb:Query'], leadingKeys: [K.registry] },
     /** The series' rectification items, for the results. */

@@ -182,7 +182,7 @@ describe('table grants', () => {
     ]);
   });
 
-  it("lets the survey function write only in the shards of assignments, responses, drafts and photos, and the review queue's entries", () => {
+  it("lets the survey function write only in the shards of assignments, responses, drafts and photos, and the review queue's entries and counts", () => {
     // Act
     const { stack, template } = synthesize();
     // Assess
@@ -190,7 +190,10 @@ describe('table grants', () => {
     const writes = access.filter((a) => !a.includes('GetItem') && !a.includes('Query'));
     expect([...writes].sort()).toEqual([
       'dynamodb:BatchWriteItem table CAMPAIGN#*#QUEUE',
+      'dynamodb:DeleteItem table CAMPAIGN#*#QUEUE',
+      'dynamodb:PutItem table CAMPAIGN#*#QUEUE',
       'dynamodb:PutItem table CAMPAIGN#*#S*',
+      'dynamodb:UpdateItem table CAMPAIGN#*#QUEUE',
       'dynamodb:UpdateItem table CAMPAIGN#*#S*',
     ]);
     // It reads by Query the center's queue entries (to flag outliers), a response's photos in the

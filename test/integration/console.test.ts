@@ -797,6 +797,55 @@ describe('the review queue at scale', () => {
     );
   };
 
+  /** Every entry of the queue, page by page (what the counts must agree with). */
+  const listEveryEntry = async (id: string) => {
+    const plan = { index: 'all' as const, groupPrefix: '', conditions: [] };
+    const all = [];
+    for (let page = await store.reviewQueue.pageQueue(id, plan, { size: 50 }); ; ) {
+      all.push(...page.entries);
+      if (!page.next) return all;
+      page = await store.reviewQueue.pageQueue(id, plan, { size: 50, after: page.next });
+    }
+  };
+
+  it('keeps the review counts by key: a submission listed twice counts once, a decision sent twice moves its count once', async () => {
+    // Prepare: 30 listed responses, over the three centers of two districts
+    const id = 'console-counts';
+    await listSynthetic(id, 30);
+    const entry = await store.reviewQueue.getEntry(id, 'C-ST1', 'Z0000');
+    const listedOnce = await store.reviewQueue.countQueue(id);
+
+    // Act: the same submissions listed again; one decision applied twice
+    await listSynthetic(id, 30);
+    const listedTwice = await store.reviewQueue.countQueue(id);
+    const review = {
+      campaignId: id,
+      assignmentId: 'Z0000',
+      centerId: entry?.centerId ?? '',
+      status: 'approved' as const,
+      comment: '',
+      version: 1,
+      reviewer: { sub: 'sub-org', username: 'organizer' },
+      at: '2026-12-02T02:00:00.000Z',
+      revision: 1,
+    };
+    await store.reviewQueue.applyReview(review);
+    await store.reviewQueue.applyReview(review);
+    const decided = await store.reviewQueue.countQueue(id);
+    const district = await store.reviewQueue.countQueue(id, entry?.district);
+
+    // Assess: the counts are what the entries say
+    expect(entry).toBeDefined();
+    expect(listedOnce.pending + listedOnce.approved + listedOnce.returned + listedOnce.rejected).toBe(30);
+    expect(listedTwice).toEqual(listedOnce);
+    expect(decided.approved).toBe(1);
+    expect(decided.pending).toBe(listedOnce.pending - 1);
+    const inDistrict = (await listEveryEntry(id)).filter((e) => e.district === entry?.district);
+    expect(district.pending + district.approved).toBe(inDistrict.length);
+    expect(district.approved).toBe(1);
+    expect(district.flagged).toBe(inDistrict.filter((e) => e.status === 'pending' && e.flags.length > 0).length);
+  });
+
   it('pages the queue 50 at a time both ways, each read a Query with a limit, the filters kept in the links', async () => {
     // Prepare: two real responses and 110 listed ones
     const id = 'console-paging';

@@ -147,3 +147,30 @@ export const fixPhotosPrefix = (centerId: string, itemId?: string): string =>
 export const fixPhotoSk = (centerId: string, photoId: string): string => `${FIX_PHOTO_PREFIX}${centerId}#${photoId}`;
 /** Sort key of an item's count of fix photos. */
 export const fixCountSk = (centerId: string, itemId: string): string => `FIXCOUNT#${centerId}#${itemId}`;
+/** Partition of a campaign's results views, made at scoring: overviews and the table's pages. */
+export const resultsPk = (campaignId: string): string => `${campaignPk(campaignId)}#RESULTS`;
+/** The overview of the city (no district) or of one district. */
+export const resultsOverviewSk = (district?: string): string =>
+  district === undefined ? 'O#*' : `O#=${keyPart(district)}`;
+/** One page of a view of the per-center table: its level and district (`*` for any), the page number. */
+export const resultsPageSk = (view: { level?: string | undefined; district?: string | undefined }, page: number) =>
+  `T#${view.level ?? '*'}#${view.district === undefined ? '*' : `=${keyPart(view.district)}`}#${String(page).padStart(6, '0')}`;
+/** A scope's count of the queue's entries in one group: `N#<district>#<group>`, beside the entries. */
+export const queueCountSk = (district: string, group: string): string => `N#${keyPart(district)}#${group}`;
+/** Prefix of the counts of the city (every district), or of one district. */
+export const queueCountPrefix = (district?: string): string =>
+  district === undefined ? 'N#' : `N#${keyPart(district)}#`;
+/** Partition of a campaign's progress counts: written at Prepare, moved by each assignment's first answer. */
+export const progressPk = (campaignId: string): string => `${campaignPk(campaignId)}#PROGRESS`;
+/** Answered of assigned in one district and level: `G#<district>#<level>`. */
+export const progressCellSk = (district: string, level: string): string => `G#${keyPart(district)}#${level}`;
+/** Prefix of the city's cells, or of one district's. */
+export const progressCellPrefix = (district?: string): string =>
+  district === undefined ? 'G#' : `G#${keyPart(district)}#`;
+/** Answered of assigned of one supervisor, in the city: `S#<supervisor>`. */
+export const progressSupervisorSk = (supervisorId: string): string => `S#${supervisorId}`;
+export const PROGRESS_SUPERVISOR_PREFIX = 'S#';
+/** Answered of assigned of one supervisor at one district's centers: `L#<district>#<supervisor>`. */
+export const progressDistrictSupervisorSk = (district: string, supervisorId: string): string =>
+  `L#${keyPart(district)}#${supervisorId}`;
+export const progressDistrictSupervisorPrefix = (district: string): string => `L#${keyPart(district)}#`;

@@ -1,4 +1,13 @@
-import { BatchWriteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteCommand,
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
 import type { Review, ReviewStatus } from '../../core/findings/review.ts';
 import {
   entryOfResponse,
@@ -15,6 +24,8 @@ import {
   queueAllSk,
   queueCenterPrefix,
   queueCenterSk,
+  queueCountPrefix,
+  queueCountSk,
   queueDistrictPrefix,
   queueDistrictSk,
   queuePk,
@@ -37,6 +48,32 @@ export interface QueuePage {
 
 /** Review counts of a scope: responses per status, and pending ones with a flag. */
 export type QueueCounts = Record<ReviewStatus, number> & { flagged: number };
+
+/**
+ * A write of an entry's city key (`A#…`), which is what the counts count: a key put where there was none
+ * adds one to its district's group, a key deleted that was there takes one away.
+ */
+type CountedWrite = { pk: string; district: string; group: string } & (
+  | { kind: 'put'; item: Record<string, unknown> }
+  | { kind: 'delete'; key: Record<string, unknown> }
+);
+
+/** How much a count moves. */
+interface CountMove {
+  pk: string;
+  district: string;
+  group: string;
+  n: number;
+}
+
+/** What takes an entry from what is stored to what it should be. */
+interface EntryChanges {
+  counted: CountedWrite[];
+  batch: Record<string, unknown>[];
+}
+
+/** A count item of the queue. */
+const CountItem = z.object({ group: z.string(), n: z.number() });
 
 /** Queries of one page at most, however selective the filter: a page may then be short, with a link on. */
 const MAX_QUERIES_PER_PAGE = 8;
@@ -108,7 +145,7 @@ export class ReviewQueueTable extends TableAccess {
   ): Promise<void> {
     const byCenter = new Map<string, { response: Response; center: Center }[]>();
     for (const s of submitted) byCenter.set(s.center.id, [...(byCenter.get(s.center.id) ?? []), s]);
-    const writes: Record<string, unknown>[] = [];
+    const writes: EntryChanges[] = [];
     const centers = [...byCenter.values()];
     for (let i = 0; i < centers.length; i += BATCH) {
       const changed = await Promise.all(
@@ -125,12 +162,63 @@ export class ReviewQueueTable extends TableAccess {
             );
           }
           const before = new Map(stored.map((e) => [e.assignmentId, e]));
-          return reflagCenter([...current.values()]).flatMap((e) => this.changesOf(before.get(e.assignmentId), e));
+          return reflagCenter([...current.values()]).map((e) => this.changesOf(before.get(e.assignmentId), e));
         }),
       );
       writes.push(...changed.flat());
     }
-    await this.batchWrite(writes);
+    await this.applyChanges(writes);
+  }
+
+  /**
+   * Lists a campaign's first responses in bulk (an import of answers, the bench): the entries of a queue
+   * that has none yet, written in batches without reading what is stored, then each district's counts set
+   * from its entries (COUNT Queries), so loading the same again counts nothing twice.
+   */
+  async loadResponses(
+    questionnaire: Questionnaire,
+    submitted: readonly { response: Response; center: Center }[],
+  ): Promise<void> {
+    const byCenter = new Map<string, QueueEntry[]>();
+    for (const { response, center } of submitted)
+      byCenter.set(center.id, [
+        ...(byCenter.get(center.id) ?? []),
+        entryOfResponse(questionnaire, response, center, undefined),
+      ]);
+    const entries = [...byCenter.values()].flatMap((list) => reflagCenter(list));
+    await this.batchWrite(
+      entries.flatMap((e) =>
+        sortKeysOf(e).map((SK) => ({ PutRequest: { Item: { PK: queuePk(e.campaignId), SK, ...e } } })),
+      ),
+    );
+    const campaignId = entries[0]?.campaignId;
+    if (campaignId === undefined) return;
+    const districts = [...new Set(entries.map((e) => e.district))];
+    for (let i = 0; i < districts.length; i += 4)
+      await Promise.all(districts.slice(i, i + 4).map((d) => this.recountDistrict(campaignId, d)));
+  }
+
+  /** Sets a district's counts to what its entries say (a COUNT Query per group): repeatable, and a repair. */
+  async recountDistrict(campaignId: string, district: string): Promise<void> {
+    const pk = queuePk(campaignId);
+    for (const group of GROUPS) {
+      let n = 0;
+      for await (const out of this.queryPages({
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :p)',
+        ExpressionAttributeValues: { ':pk': pk, ':p': `${queueDistrictPrefix(district, group)}#` },
+        Select: 'COUNT',
+      }))
+        n += out.Count ?? 0;
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { PK: pk, SK: queueCountSk(district, group) },
+          UpdateExpression: 'SET district = :d, #g = :g, n = :n',
+          ExpressionAttributeNames: { '#g': 'group' },
+          ExpressionAttributeValues: { ':d': district, ':g': group, ':n': n },
+        }),
+      );
+    }
   }
 
   /** Moves a decided response's entry to its new status (nothing when the entry already says so). */
@@ -144,7 +232,7 @@ export class ReviewQueueTable extends TableAccess {
     );
     if (!out.Item) return;
     const entry = QueueEntry.parse(out.Item);
-    await this.batchWrite(this.changesOf(entry, entryWithReview(entry, review)));
+    await this.applyChanges([this.changesOf(entry, entryWithReview(entry, review))]);
   }
 
   /** The entries of one center's responses. */
@@ -230,42 +318,131 @@ export class ReviewQueueTable extends TableAccess {
     };
   }
 
-  /** How many responses of the city, or of a district, are in each status (COUNT Queries by group). */
+  /**
+   * How many responses of the city, or of a district, are in each status: the counts kept beside the
+   * entries (one small item per district and group), summed.
+   */
   async countQueue(campaignId: string, district?: string): Promise<QueueCounts> {
     const counts: QueueCounts = { pending: 0, approved: 0, returned: 0, rejected: 0, flagged: 0 };
-    const totals = await Promise.all(
-      GROUPS.map(async (group) => {
-        let n = 0;
-        for await (const out of this.queryPages({
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :p)',
-          ExpressionAttributeValues: {
-            ':pk': queuePk(campaignId),
-            ':p': district === undefined ? `${queueAllPrefix(group)}#` : `${queueDistrictPrefix(district, group)}#`,
-          },
-          Select: 'COUNT',
-        }))
-          n += out.Count ?? 0;
-        return n;
-      }),
-    );
-    GROUPS.forEach((group, i) => {
-      const status = STATUS_OF_RANK[Number(group[0])] as ReviewStatus;
-      counts[status] += totals[i] ?? 0;
-      if (group === '0f') counts.flagged += totals[i] ?? 0;
-    });
+    for await (const item of this.queryAll({
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :p)',
+      ExpressionAttributeValues: { ':pk': queuePk(campaignId), ':p': queueCountPrefix(district) },
+    })) {
+      const { group, n } = CountItem.parse(item);
+      const status = STATUS_OF_RANK[Number(group[0])];
+      if (!status || !GROUPS.includes(group as (typeof GROUPS)[number])) continue;
+      counts[status] += Math.max(0, n);
+      if (group === '0f') counts.flagged += Math.max(0, n);
+    }
     return counts;
   }
 
+  /**
+   * Applies entries' changes: first the city keys, each put only where there was none and each delete
+   * told whether it found one, which is what the counts move by (so a repeated write counts nothing
+   * again); then the counts; then every other key, the center's key among them, which a repeat derives
+   * its changes from. A failure of some city writes still counts those that were made before it is thrown.
+   */
+  private async applyChanges(changes: readonly EntryChanges[]): Promise<void> {
+    const counted = changes.flatMap((c) => c.counted);
+    const batch = changes.flatMap((c) => c.batch);
+    const deltas = new Map<string, CountMove>();
+    const bump = (w: CountedWrite, by: number) => {
+      const sk = `${w.pk}|${queueCountSk(w.district, w.group)}`;
+      const d = deltas.get(sk) ?? { pk: w.pk, district: w.district, group: w.group, n: 0 };
+      d.n += by;
+      deltas.set(sk, d);
+    };
+    let failure: { error: unknown } | undefined;
+    for (let i = 0; i < counted.length; i += BATCH) {
+      const settled = await Promise.allSettled(counted.slice(i, i + BATCH).map((w) => this.writeCounted(w)));
+      settled.forEach((r, j) => {
+        const w = counted[i + j] as CountedWrite;
+        if (r.status === 'rejected') failure ??= { error: r.reason };
+        else if (r.value === 'counted') bump(w, w.kind === 'put' ? 1 : -1);
+        else if (r.value === 'exists' && w.kind === 'put') batch.push({ PutRequest: { Item: w.item } });
+      });
+      if (failure) break;
+    }
+    await this.addCounts([...deltas.values()]);
+    if (failure) throw failure.error;
+    await this.batchWrite(batch);
+  }
+
+  /** A city key put where there was none, or deleted: whether it moved the count, or found the key as it was. */
+  private async writeCounted(w: CountedWrite): Promise<'counted' | 'exists' | 'absent'> {
+    if (w.kind === 'delete') {
+      const out = await this.db.send(
+        new DeleteCommand({ TableName: this.tableName, Key: w.key, ReturnValues: 'ALL_OLD' }),
+      );
+      return out.Attributes ? 'counted' : 'absent';
+    }
+    try {
+      await this.db.send(
+        new PutCommand({ TableName: this.tableName, Item: w.item, ConditionExpression: 'attribute_not_exists(SK)' }),
+      );
+      return 'counted';
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return 'exists';
+      throw error;
+    }
+  }
+
+  /** Adds each district's and group's change to its count (atomic ADD), side by side. */
+  private async addCounts(deltas: readonly CountMove[]): Promise<void> {
+    const moves = deltas.filter((d) => d.n !== 0);
+    for (let i = 0; i < moves.length; i += BATCH)
+      await Promise.all(
+        moves.slice(i, i + BATCH).map((d) =>
+          this.db.send(
+            new UpdateCommand({
+              TableName: this.tableName,
+              Key: { PK: d.pk, SK: queueCountSk(d.district, d.group) },
+              UpdateExpression: 'SET district = :d, #g = :g ADD n :n',
+              ExpressionAttributeNames: { '#g': 'group' },
+              ExpressionAttributeValues: { ':d': d.district, ':g': d.group, ':n': d.n },
+            }),
+          ),
+        ),
+      );
+  }
+
   /** The writes that take an entry from what is stored to what it should be: none when they agree. */
-  private changesOf(stored: QueueEntry | undefined, next: QueueEntry): Record<string, unknown>[] {
-    if (stored && JSON.stringify(QueueEntry.parse(stored)) === JSON.stringify(QueueEntry.parse(next))) return [];
+  private changesOf(stored: QueueEntry | undefined, next: QueueEntry): EntryChanges {
+    if (stored && JSON.stringify(QueueEntry.parse(stored)) === JSON.stringify(QueueEntry.parse(next)))
+      return { counted: [], batch: [] };
     const keys = sortKeysOf(next);
-    const moved = stored ? sortKeysOf(stored).filter((k) => !keys.includes(k)) : [];
+    const storedKeys = stored ? sortKeysOf(stored) : [];
     const pk = queuePk(next.campaignId);
-    return [
-      ...moved.map((SK) => ({ DeleteRequest: { Key: { PK: pk, SK } } })),
-      ...keys.map((SK) => ({ PutRequest: { Item: { PK: pk, SK, ...next } } })),
-    ];
+    const counted: CountedWrite[] = [];
+    // The city key is the first: the one the counts follow.
+    const [cityKey, ...others] = keys;
+    if (cityKey && !storedKeys.includes(cityKey))
+      counted.push({
+        kind: 'put',
+        pk,
+        item: { PK: pk, SK: cityKey, ...next },
+        district: next.district,
+        group: queueGroup(next),
+      });
+    const [storedCity] = storedKeys;
+    if (stored && storedCity && !keys.includes(storedCity))
+      counted.push({
+        kind: 'delete',
+        pk,
+        key: { PK: pk, SK: storedCity },
+        district: stored.district,
+        group: queueGroup(stored),
+      });
+    const moved = storedKeys.slice(1).filter((k) => !keys.includes(k));
+    const puts = cityKey && storedKeys.includes(cityKey) ? keys : others;
+    return {
+      counted,
+      batch: [
+        ...moved.map((SK) => ({ DeleteRequest: { Key: { PK: pk, SK } } })),
+        ...puts.map((SK) => ({ PutRequest: { Item: { PK: pk, SK, ...next } } })),
+      ],
+    };
   }
 
   /** Puts and deletes in 25s, eight batches at a time, re-sending unprocessed ones with exponential backoff and jitter. */

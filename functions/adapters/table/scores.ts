@@ -1,6 +1,27 @@
 import { BatchGetCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { TableFilter } from '../../core/scoring/overview.ts';
 import { CampaignScoringSummary, CenterExplanation, CenterScore, RaterSeverity } from '../../core/scoring/records.ts';
-import { campaignPk, centerSk, explanationPk, ratersPk, SCORE_PREFIX, SCORING, scoreSk, supervisorSk } from './keys.ts';
+import {
+  pageWithin,
+  ResultsOverview,
+  ResultsRow,
+  type ResultsViews,
+  type TablePage,
+  tableViewKey,
+} from '../../core/scoring/results-views.ts';
+import {
+  campaignPk,
+  centerSk,
+  explanationPk,
+  ratersPk,
+  resultsOverviewSk,
+  resultsPageSk,
+  resultsPk,
+  SCORE_PREFIX,
+  SCORING,
+  scoreSk,
+  supervisorSk,
+} from './keys.ts';
 import { sleep, TableAccess } from './table-access.ts';
 
 /** What scoring wrote: center scores, the campaign's scoring summary, raters' severities and centers' explanations. */
@@ -105,5 +126,41 @@ export class ScoreTable extends TableAccess {
       new GetCommand({ TableName: this.tableName, Key: { PK: pk, SK: centerSk(centerId) } }),
     );
     return out.Item ? CenterExplanation.parse(out.Item.explanation) : undefined;
+  }
+
+  /** Writes the results page's views (core/scoring/results-views.ts); re-scoring writes the same. */
+  async putResultsViews(campaignId: string, views: ResultsViews): Promise<void> {
+    const pk = resultsPk(campaignId);
+    await this.batchPut([
+      ...views.pages.map((p) => ({ PK: pk, SK: resultsPageSk(p, p.page), rows: p.rows })),
+      // The overviews last: a scope's overview is there only once every page it counts is.
+      ...views.overviews.map((o) => ({ PK: pk, SK: resultsOverviewSk(o.district), overview: o.overview })),
+    ]);
+  }
+
+  /**
+   * The overview of the city (no district) or a district's, and the page of the table a filter asks for:
+   * two reads by key. Undefined when scoring made no views (a campaign scored before they were kept).
+   */
+  async getResultsView(
+    campaignId: string,
+    district: string | undefined,
+    filter: TableFilter,
+  ): Promise<{ overview: ResultsOverview; table: TablePage<ResultsRow> } | undefined> {
+    const pk = resultsPk(campaignId);
+    const found = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: { PK: pk, SK: resultsOverviewSk(district) } }),
+    );
+    if (!found.Item) return undefined;
+    const overview = ResultsOverview.parse(found.Item.overview);
+    // A district's overview counts its own views only: another district's is empty to it.
+    const total = overview.views[tableViewKey(filter)] ?? 0;
+    const { page, pages } = pageWithin(filter.page, total);
+    if (total === 0) return { overview, table: { rows: [], page, pages, total } };
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: { PK: pk, SK: resultsPageSk(filter, page) } }),
+    );
+    const rows = ResultsRow.array().parse(out.Item?.rows ?? []);
+    return { overview, table: { rows, page, pages, total } };
   }
 }

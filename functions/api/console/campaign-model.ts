@@ -81,26 +81,94 @@ const listNonResponders = async (
     .sort((a, b) => b.unanswered - a.unanswered || a.supervisorId.localeCompare(b.supervisorId));
 };
 
+/** Non-responders shown on the page, those with the most unanswered first; the rest are counted. */
+const NON_RESPONDERS_SHOWN = 50;
+
+/**
+ * Progress by key: the counts of the user's scope (by district and level, and the supervisors yet to
+ * answer), then the unanswered centers of the supervisors shown, each supervisor's assignments one Query.
+ * Undefined for a campaign prepared before the counts were kept.
+ */
+const readProgress = async (campaignId: string, user: ConsoleUser) => {
+  const { district } = districtOf(user);
+  const counts = await store.assignments.getProgress(campaignId, district);
+  if (!counts) return undefined;
+  const districts = new Map<string, ProgressGroup>();
+  const levels = new Map<CenterLevel, ProgressGroup & { level: CenterLevel }>();
+  for (const cell of counts.cells) {
+    const d = districts.get(cell.district) ?? { label: cell.district, answered: 0, total: 0 };
+    const l = levels.get(cell.level) ?? { label: cell.level, level: cell.level, answered: 0, total: 0 };
+    for (const g of [d, l]) {
+      g.total += cell.total;
+      g.answered += cell.answered;
+    }
+    districts.set(cell.district, d);
+    levels.set(cell.level, l);
+  }
+  const shown = [...counts.late]
+    .sort((a, b) => b.total - b.answered - (a.total - a.answered) || a.supervisorId.localeCompare(b.supervisorId))
+    .slice(0, NON_RESPONDERS_SHOWN);
+  const [names, open] = await Promise.all([
+    store.rosters.getSupervisors(
+      campaignId,
+      shown.map((s) => s.supervisorId),
+    ),
+    Promise.all(shown.map((s) => store.assignments.listSupervisorAssignments(campaignId, s.supervisorId))),
+  ]);
+  const unanswered = open.map((list) =>
+    list.filter((a) => a.answeredAt === undefined && (district === undefined || a.district === district)),
+  );
+  const centers = await store.rosters.getCentersByKey(
+    campaignId,
+    unanswered.flat().map((a) => a.centerId),
+  );
+  const nonResponders: NonResponder[] = shown.map((s, i) => ({
+    supervisorId: s.supervisorId,
+    name: names.get(s.supervisorId)?.name ?? s.supervisorId,
+    unanswered: s.total - s.answered,
+    centers: (unanswered[i] ?? []).map((a) => centers.get(a.centerId)?.name.zh ?? a.centerId),
+  }));
+  const sum = (key: 'answered' | 'total') => counts.cells.reduce((n, c) => n + c[key], 0);
+  return {
+    districts,
+    levels,
+    answered: sum('answered'),
+    total: sum('total'),
+    nonResponders,
+    nonResponderCount: counts.late.length,
+  };
+};
+
+/** Progress read from every assignment of the campaign: for a campaign prepared before the counts were kept. */
+const streamProgress = async (campaignId: string, user: ConsoleUser, centers: ReadonlyMap<string, Center>) => {
+  const { districts, levels, late, answered, total } = await countProgress(campaignId, user, centers);
+  const nonResponders = await listNonResponders(campaignId, late);
+  return { districts, levels, answered, total, nonResponders, nonResponderCount: nonResponders.length };
+};
+
 /**
  * The campaign page of the user's scope: progress by district and level, who has yet to answer, the
  * review counts, the rectification of the problems found and, for the city's users, what the campaign costs.
  */
 export const buildCampaignModel = async (meta: CampaignMeta, user: ConsoleUser): Promise<CampaignPageModel> => {
   const campaignId = meta.campaign.id;
-  const centers = await store.rosters.getCenters(campaignId);
-  const { districts, levels, late, answered, total } = await countProgress(campaignId, user, centers);
-  const nonResponders = await listNonResponders(campaignId, late);
-  const [review, items] = await Promise.all([
+  const [review, items, counted] = await Promise.all([
     store.reviewQueue.countQueue(campaignId, districtOf(user).district),
     // This campaign's findings, as rectification items of its series.
     store.rectification.listRectificationItems(meta.campaign.series),
+    readProgress(campaignId, user),
   ]);
-  const rectification = countRectification(
-    items.filter((i) => i.campaignId === campaignId),
-    user,
-    centers,
-    chinaDate(new Date().toISOString()),
-  );
+  const mine = items.filter((i) => i.campaignId === campaignId);
+  // Every center is read only for a campaign without counts; else those of the items, by key.
+  const centers = counted
+    ? await store.rosters.getCentersByKey(
+        campaignId,
+        mine.map((i) => i.centerId),
+      )
+    : await store.rosters.getCenters(campaignId);
+  const { districts, levels, answered, total, nonResponders, nonResponderCount } =
+    counted ?? (await streamProgress(campaignId, user, centers));
+  const rectification = countRectification(mine, user, centers, chinaDate(new Date().toISOString()));
   // Only the embedded cloud counts usage; the cost is the city's, so not shown to a district's coordinator.
   const usage = user.role === 'coordinator' ? undefined : await store.campaigns.getCampaignUsage(campaignId);
   return {
@@ -115,6 +183,7 @@ export const buildCampaignModel = async (meta: CampaignMeta, user: ConsoleUser):
     byDistrict: [...districts.values()].sort((a, b) => a.label.localeCompare(b.label, 'zh-CN')),
     byLevel: CENTER_LEVELS.flatMap((level) => levels.get(level) ?? []),
     nonResponders,
+    nonResponderCount,
     review,
     rectification,
     signOff: signOffModelOf(meta, may(user, 'publish')),

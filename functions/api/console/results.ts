@@ -44,9 +44,10 @@ export const loadScopedResults = async (
   return { results, rows: results.rows.filter((r) => inScope(session.user, r.center)) };
 };
 
-// A scored campaign's scores do not change (re-scoring writes the same) and its centers never do: the
-// rows of the last few campaigns shown are kept per container a few minutes, so that paging through a
-// province's table costs a render, not a read of 20,000 scores and centers.
+// A campaign scored before scoring kept the page's views is shown from its rows. Its scores do not change
+// (re-scoring writes the same) and its centers never do: the rows of the last few campaigns shown are kept
+// per container a few minutes, so that paging through a province's table costs a render, not a read of
+// 20,000 scores and centers.
 const ROWS_KEPT = 3;
 const ROWS_TTL_MS = 5 * 60_000;
 const recentRows = new Map<string, { readAt: number; rows: Promise<ScoreRow[]> }>();
@@ -84,8 +85,8 @@ const ResultsQuery = lazySchema(() =>
 
 /**
  * GET /console/campaigns/{campaignId}/results: the overview of the user's centers (levels, best and
- * worst, districts) and one page of the per-center table (`?level=&district=&page=`). Reads the scores
- * and the centers, one Query each (kept per container a few minutes); 400 for a query it cannot read.
+ * worst, districts) and one page of the per-center table (`?level=&district=&page=`): two reads by key
+ * of what scoring made (else the scores and the centers, one Query each); 400 for a query it cannot read.
  */
 export const showResults: CampaignHandler = async (request, session, campaign) => {
   const { meta } = campaign;
@@ -105,8 +106,16 @@ export const showResults: CampaignHandler = async (request, session, campaign) =
         en: `The link's filter is wrong: ${query.error.issues.map((i) => i.message).join('; ')}. Choose the level and district again on the results page.`,
       },
     );
-  const rows = (await scoreRowsOf(campaign.id)).filter((r) => inScope(session.user, r.center));
   const filter = query.data;
+  const { district } = districtOf(session.user);
+  // A coordinator's table is of their district's centers: their views are their district's.
+  const view = await store.scores.getResultsView(campaign.id, district, {
+    ...filter,
+    district: filter.district ?? district,
+  });
+  const shown = view
+    ? { view }
+    : { rows: (await scoreRowsOf(campaign.id)).filter((r) => inScope(session.user, r.center)) };
   const page = consolePage(request);
   return respond.html(
     200,
@@ -116,7 +125,7 @@ export const showResults: CampaignHandler = async (request, session, campaign) =
         campaignId: campaign.id,
         title: campaign.meta.campaign.title,
         ...districtOf(session.user),
-        rows,
+        ...shown,
         filter,
         signOff: signOffModelOf(campaign.meta, may(session.user, 'publish')),
       },

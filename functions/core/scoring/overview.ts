@@ -3,11 +3,14 @@
  * interval of the mean, the best and the worst centers, and one page of the per-center table. One pass
  * over the rows, so a province's 20,000 centers cost milliseconds.
  */
-import { CENTER_LEVELS, type CenterLevel } from '../model.ts';
-import type { ReportRow } from './report.ts';
+import { CENTER_LEVELS, type Center, type CenterLevel } from '../model.ts';
+import type { CenterScore } from './records.ts';
 
 /** What the overview reads of a results row: the center and its score. */
-export type OverviewRow = Pick<ReportRow, 'center' | 'score'>;
+export interface OverviewRow {
+  center: Pick<Center, 'id' | 'level' | 'district'>;
+  score: Pick<CenterScore, 'score' | 'rank'>;
+}
 
 /** Two-sided 90% quantiles of Student's t by degrees of freedom (1–30); the normal one beyond. */
 const T90: readonly number[] = [
@@ -136,6 +139,12 @@ export interface TableFilter {
   page: number;
 }
 
+/** The per-center table's order: by level, then rank, then id. */
+export const compareTableRows = (a: OverviewRow, b: OverviewRow): number =>
+  CENTER_LEVELS.indexOf(a.center.level) - CENTER_LEVELS.indexOf(b.center.level) ||
+  (a.score.rank ?? Number.MAX_SAFE_INTEGER) - (b.score.rank ?? Number.MAX_SAFE_INTEGER) ||
+  byId(a, b);
+
 /** One page of the per-center table: the rows of the filter by level, then rank, then id; and how many pages. */
 export const pageOfRows = <R extends OverviewRow>(
   rows: readonly R[],
@@ -149,9 +158,10 @@ export const pageOfRows = <R extends OverviewRow>(
   );
   const pages = Math.max(1, Math.ceil(chosen.length / size));
   const page = Math.min(Math.max(1, Math.floor(filter.page)), pages);
-  const order = (a: OverviewRow, b: OverviewRow) =>
-    CENTER_LEVELS.indexOf(a.center.level) - CENTER_LEVELS.indexOf(b.center.level) ||
-    (a.score.rank ?? Number.MAX_SAFE_INTEGER) - (b.score.rank ?? Number.MAX_SAFE_INTEGER) ||
-    byId(a, b);
-  return { rows: chosen.sort(order).slice((page - 1) * size, page * size), page, pages, total: chosen.length };
+  return {
+    rows: chosen.sort(compareTableRows).slice((page - 1) * size, page * size),
+    page,
+    pages,
+    total: chosen.length,
+  };
 };

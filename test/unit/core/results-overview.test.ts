@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CENTER_LEVELS, type CenterLevel } from '../../../functions/core/model.ts';
-import { renderResultsPage, type ShownRow } from '../../../functions/core/render/console/results-page.ts';
+import { renderResultsPage } from '../../../functions/core/render/console/results-page.ts';
 import {
   bestAndWorst,
   districtSummaries,
@@ -8,6 +8,10 @@ import {
   pageOfRows,
   summarizeScores,
 } from '../../../functions/core/scoring/overview.ts';
+import type { ReportRow } from '../../../functions/core/scoring/report.ts';
+
+/** A full results row, as the report holds it. */
+type ShownRow = Pick<ReportRow, 'center' | 'score'>;
 
 /** A results row: a center of a level and district with a score (null: not scored). */
 const row = (

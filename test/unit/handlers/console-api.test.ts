@@ -258,4 +258,51 @@ describe('the results page', () => {
     expect(queries.sort()).toEqual(['CENTER#', 'SCORE#']);
     expect(ddb.commandCalls(QueryCommand).every((c) => !('IndexName' in c.args[0].input))).toBe(true);
   });
+
+  it('reads the overview and the one page asked for by key, and no Query, once scoring made them', async () => {
+    // Prepare: a city of 120 street centers (three pages), the second page asked for
+    ddb.on(GetCommand, { Key: { PK: `CAMPAIGN#${id}`, SK: 'META' } }).resolves({ Item: meta({ status: 'published' }) });
+    const rowOf = (i: number) => ({
+      center: { id: `C${i}`, name: { zh: `第${i}中心`, en: `Center ${i}` }, level: 'street', district: '玄武区' },
+      score: { centerId: `C${i}`, score: 80, rank: i, grade: 'good', ci90: null, raters: 3 },
+    });
+    const summary = { centers: 120, scored: 120, mean: 80, ci90: null, min: 80, max: 80 };
+    const results = `CAMPAIGN#${id}#RESULTS`;
+    ddb.on(GetCommand, { Key: { PK: results, SK: 'O#*' } }).resolves({
+      Item: {
+        overview: {
+          rows: 120,
+          levels: [{ level: 'street', summary }],
+          districts: [{ district: '玄武区', summary }],
+          best: [rowOf(1)],
+          worst: [rowOf(120)],
+          districtNames: ['玄武区'],
+          views: { '*|*': 120, 'street|*': 120, '*|玄武区': 120, 'street|玄武区': 120 },
+        },
+      },
+    });
+    ddb.on(GetCommand, { Key: { PK: results, SK: 'T#street#*#000002' } }).resolves({
+      Item: { rows: Array.from({ length: 50 }, (_, i) => rowOf(51 + i)) },
+    });
+    const event = request('GET', `/console/campaigns/${id}/results`, {
+      query: { level: 'street', page: '2', lang: 'en' },
+    });
+
+    // Act
+    const res = await routeConsole(event, auth, NOW);
+
+    // Assess
+    expect(res.statusCode).toBe(200);
+    const body = String(res.body);
+    expect(body).toContain('120 centers, page 2 of 3 (51–100)');
+    expect(body).toContain('Center 51');
+    expect(body).toContain('Center 100');
+    expect(body).not.toContain('Center 101<');
+    expect(ddb.commandCalls(QueryCommand)).toHaveLength(0);
+    const reads = ddb
+      .commandCalls(GetCommand)
+      .map((c) => c.args[0].input.Key?.SK)
+      .filter((sk) => String(sk).startsWith('O#') || String(sk).startsWith('T#'));
+    expect(reads).toEqual(['O#*', 'T#street#*#000002']);
+  });
 });

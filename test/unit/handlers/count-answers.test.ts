@@ -202,4 +202,74 @@ describe('count-answers (the table stream of first answers)', () => {
     await expect(counting).rejects.toThrow('socket hang up');
     expect(ddb).not.toHaveReceivedCommandWith(UpdateCommand, { UpdateExpression: 'REMOVE answeredAt' });
   });
+
+  describe('the progress counts', () => {
+    const progressPk = `CAMPAIGN#${CAMPAIGN}#PROGRESS`;
+    const progressKeys = [
+      { PK: progressPk, SK: `G#${encodeURIComponent('玄武区')}#street` },
+      { PK: progressPk, SK: 'S#S1' },
+      { PK: progressPk, SK: `L#${encodeURIComponent('玄武区')}#S1` },
+    ];
+    const givenMarked = (supervisorId: string, assignmentId: string) =>
+      ddb
+        .on(UpdateCommand, { Key: markKey(supervisorId, assignmentId), UpdateExpression: 'SET answeredAt = :at' })
+        .resolves({
+          Attributes: { id: assignmentId, supervisorId, centerId: 'C1', district: '玄武区', level: 'street' },
+        });
+    const progressCalls = () =>
+      ddb
+        .commandCalls(UpdateCommand)
+        .filter((c) => c.args[0].input.Key?.PK === progressPk)
+        .map((c) => c.args[0].input);
+
+    it("counts a first answer once in its district and level, its supervisor's and its supervisor's in the district", async () => {
+      // Prepare
+      givenMarked('S1', 'A1');
+      givenCount(1);
+      givenMeta({ answered: 1, total: 4 });
+      // Act
+      await countAnswers({ Records: [created('A1')] });
+      // Assess
+      expect(progressCalls().map((i) => i.Key)).toEqual(progressKeys);
+      expect(progressCalls().every((i) => i.UpdateExpression === 'ADD answered :by')).toBe(true);
+      expect(progressCalls().every((i) => i.ExpressionAttributeValues?.[':by'] === 1)).toBe(true);
+    });
+
+    it('counts nothing again when the same answer is delivered twice (its mark is there)', async () => {
+      // Prepare: the first delivery marked it; the second finds the mark
+      givenMarked('S1', 'A1');
+      givenCount(1);
+      givenMeta({ answered: 1, total: 4 });
+      await countAnswers({ Records: [created('A1')] });
+      ddb
+        .on(UpdateCommand, { Key: markKey('S1', 'A1'), UpdateExpression: 'SET answeredAt = :at' })
+        .rejects(new ConditionalCheckFailedException({ message: 'marked', $metadata: { httpStatusCode: 400 } }));
+      // Act
+      const again = await countAnswers({ Records: [created('A1')] });
+      // Assess
+      expect(again.alreadyCounted).toBe(1);
+      expect(progressCalls()).toHaveLength(3);
+    });
+
+    it("takes the progress counts and the mark back when DynamoDB refuses the campaign's count", async () => {
+      // Prepare
+      givenMarked('S1', 'A1');
+      const throttled = Object.assign(new Error('slow down'), {
+        name: 'ProvisionedThroughputExceededException',
+        $metadata: { httpStatusCode: 400 },
+      });
+      ddb.on(UpdateCommand, { Key: metaKey }).rejects(throttled);
+      // Act
+      const counting = countAnswers({ Records: [created('A1')] });
+      // Assess: each count added once and taken back once, so the next delivery counts it afresh
+      await expect(counting).rejects.toThrow('slow down');
+      const byKey = (by: number) =>
+        progressCalls()
+          .filter((i) => i.ExpressionAttributeValues?.[':by'] === by)
+          .map((i) => i.Key);
+      expect(byKey(1)).toEqual(progressKeys);
+      expect(byKey(-1)).toEqual(progressKeys);
+      expect(ddb).toHaveReceivedCommandWith(UpdateCommand, { UpdateExpression: 'REMOVE answeredAt' });
+    });
+  });
 });

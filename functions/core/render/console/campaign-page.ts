@@ -68,7 +68,10 @@ export interface CampaignPageModel {
   total: number;
   byDistrict: ProgressGroup[];
   byLevel: (ProgressGroup & { level: CenterLevel })[];
+  /** The supervisors yet to answer shown (those with the most unanswered first). */
   nonResponders: NonResponder[];
+  /** How many supervisors are yet to answer in all, when more than those shown. */
+  nonResponderCount?: number;
   review: Record<ReviewStatus, number> & { flagged: number };
   /** The rectification of the problems this campaign found, once it published them. */
   rectification?: RectificationCounts;
@@ -94,8 +97,9 @@ const toBeijingLocal = (iso: string) => new Date(Date.parse(iso) + 8 * 3600_000)
 /** The organizer's controls of an open campaign: remind now, move the deadline, close now. */
 const renderActions = (lang: Lang, base: string, m: CampaignPageModel) => {
   const q = `?lang=${lang}`;
+  const late = m.nonResponderCount ?? m.nonResponders.length;
   return `<section class="card" aria-labelledby="h-actions"><h2 id="h-actions">${say(lang, '操作', 'Actions')}</h2>
-<form method="post" action="${base}/remind${q}"><p class="muted">${say(lang, `向 ${m.nonResponders.length} 位未答监督员发送提醒邮件。`, `Email a reminder to the ${m.nonResponders.length} supervisors yet to answer.`)}</p><button type="submit"${m.nonResponders.length === 0 ? ' disabled' : ''}>${say(lang, '立即提醒', 'Remind now')}</button></form>
+<form method="post" action="${base}/remind${q}"><p class="muted">${say(lang, `向 ${late} 位未答监督员发送提醒邮件。`, `Email a reminder to the ${late} supervisors yet to answer.`)}</p><button type="submit"${late === 0 ? ' disabled' : ''}>${say(lang, '立即提醒', 'Remind now')}</button></form>
 <form method="post" action="${base}/extend${q}"><label for="deadline">${say(lang, '新的截止时间（北京时间）', 'New deadline (Beijing time)')}</label>${m.deadlineError ? `<p class="error" id="deadline-error">${showText(m.deadlineError.message, lang)}</p>` : ''}<input id="deadline" name="deadline" type="datetime-local" required data-invalid="${say(lang, '请填写新的截止日期和时间。', 'Enter the new deadline, date and time.')}" value="${escapeHtml(m.deadlineError ? m.deadlineError.value : toBeijingLocal(m.deadline))}"${m.deadlineError ? ' aria-invalid="true" aria-describedby="deadline-error"' : ''}><p><button class="secondary" type="submit">${say(lang, '更改截止时间', 'Move the deadline')}</button></p></form>
 <form method="post" action="${base}/close${q}">${m.closeError ? `<p class="field-error" id="confirm-error">${showText(m.closeError, lang)}</p>` : ''}<label><input type="checkbox" name="confirm" value="yes" required data-invalid="${say(lang, '请先勾选此项，确认现在截止。', 'Tick this box to confirm closing now.')}"${m.closeError ? ' aria-invalid="true" aria-describedby="confirm-error"' : ''}> ${say(lang, '确认现在截止：停止收集答卷并开始评分', 'Close now: stop collecting and start scoring')}</label><p><button class="danger" type="submit">${say(lang, '立即截止', 'Close now')}</button></p></form></section>`;
 };
@@ -148,6 +152,7 @@ export const renderCampaignPage = (c: ConsolePageContext, m: CampaignPageModel):
     ? say(c.lang, `仅显示 ${m.district} 的场所`, `Centers of ${m.district} only`)
     : say(c.lang, '全市', 'Whole city');
   const review = m.review;
+  const late = m.nonResponderCount ?? m.nonResponders.length;
   return renderConsolePage(
     c,
     m.title,
@@ -169,8 +174,8 @@ ${c.user?.role === 'organizer' && m.status === 'open' ? renderActions(c.lang, ba
       say(c.lang, '级别', 'Level'),
       c.lang,
     )}</section>
-<section class="card" aria-labelledby="h-late"><h2 id="h-late">${say(c.lang, '未答监督员', 'Supervisors yet to answer')} (${m.nonResponders.length})</h2>
-${
+<section class="card" aria-labelledby="h-late"><h2 id="h-late">${say(c.lang, '未答监督员', 'Supervisors yet to answer')} (${late})</h2>
+${late > m.nonResponders.length ? `<p class="muted">${say(c.lang, `显示未答最多的 ${m.nonResponders.length} 位。`, `The ${m.nonResponders.length} with the most unanswered are shown.`)}</p>\n` : ''}${
   m.nonResponders.length === 0
     ? `<p>${say(c.lang, '全部已答。', 'Everyone has answered.')}</p>`
     : `<table class="wide"><thead><tr><th scope="col">${say(c.lang, '监督员', 'Supervisor')}</th><th scope="col" class="num">${say(c.lang, '未答', 'Unanswered')}</th><th scope="col">${say(c.lang, '场所', 'Centers')}</th></tr></thead><tbody>

@@ -6,20 +6,13 @@
  */
 import { escapeHtml, GRADE_LABELS, type Lang, LEVEL_LABELS } from '../../i18n.ts';
 import { CENTER_LEVELS, type LocalizedText } from '../../model.ts';
-import {
-  bestAndWorst,
-  districtSummaries,
-  type GroupSummary,
-  levelSummaries,
-  pageOfRows,
-  RESULTS_PAGE_SIZE,
-  type TableFilter,
-} from '../../scoring/overview.ts';
+import { type GroupSummary, pageOfRows, RESULTS_PAGE_SIZE, type TableFilter } from '../../scoring/overview.ts';
 import type { Grade } from '../../scoring/records.ts';
-import { type ReportRow, WARNING_FLAGS } from '../../scoring/report.ts';
+import { WARNING_FLAGS } from '../../scoring/report.ts';
+import { overviewOf, type ResultsOverview, type ResultsRow, type TablePage } from '../../scoring/results-views.ts';
 
 /** What the page needs of a center's results row. */
-export type ShownRow = Pick<ReportRow, 'center' | 'score'>;
+export type ShownRow = ResultsRow;
 
 import { type IntervalRow, renderIntervalChart, scoreDomain } from './charts.ts';
 import { type ConsolePageContext, renderCell, renderConsolePage, say, showText } from './layout.ts';
@@ -38,7 +31,10 @@ export interface ResultsPageModel {
   campaignId: string;
   title: LocalizedText;
   district?: string;
-  rows: readonly ShownRow[];
+  /** Every row of the scope, when the page is made from them; else `view`. */
+  rows?: readonly ShownRow[];
+  /** The overview and the table's page as scoring made them (read by key). */
+  view?: { overview: ResultsOverview; table: TablePage<ShownRow> };
   /** Which rows the per-center table shows; its first page of every center by default. */
   filter?: TableFilter;
   /** Where the results stand: a draft awaiting sign-off is said so above them. */
@@ -84,8 +80,8 @@ const groupTable = (lang: Lang, first: string, groups: readonly { label: string;
 };
 
 /** Each level's mean score with its interval: chart and table. */
-const renderLevels = (lang: Lang, rows: readonly ShownRow[]) => {
-  const groups = levelSummaries(rows).map(({ level, summary }) => ({ label: LEVEL_LABELS[level][lang], summary }));
+const renderLevels = (lang: Lang, levels: ResultsOverview['levels']) => {
+  const groups = levels.map(({ level, summary }) => ({ label: LEVEL_LABELS[level][lang], summary }));
   const chart = renderIntervalChart(
     {
       id: 'chart-levels',
@@ -144,8 +140,7 @@ const renderCenterList = (
 };
 
 /** The best and the worst centers. */
-const renderBestAndWorst = (lang: Lang, base: string, rows: readonly ShownRow[]) => {
-  const { best, worst } = bestAndWorst(rows);
+const renderBestAndWorst = (lang: Lang, base: string, { best, worst }: Pick<ResultsOverview, 'best' | 'worst'>) => {
   if (best.length === 0) return '';
   // One scale for both lists, so that the best and the worst compare at a glance.
   const scale = scoreDomain([...best, ...worst].flatMap((r) => [r.score.score, r.score.ci90?.low]));
@@ -155,8 +150,8 @@ ${worst.length > 0 ? renderCenterList(lang, base, 'worst', pick(lang, `得分最
 };
 
 /** The districts side by side: each one's mean with its interval, best first; the table folded under it. */
-const renderDistricts = (lang: Lang, rows: readonly ShownRow[]) => {
-  const groups = districtSummaries(rows).map(({ district, summary }) => ({ label: district, summary }));
+const renderDistricts = (lang: Lang, districts: ResultsOverview['districts']) => {
+  const groups = districts.map(({ district, summary }) => ({ label: district, summary }));
   if (groups.length < 2) return '';
   const chart = renderIntervalChart(
     {
@@ -193,8 +188,7 @@ const renderFilter = (lang: Lang, filter: TableFilter, districts: readonly strin
 };
 
 /** One page of the per-center table, with its filter and the links to the other pages. */
-const renderCenterTable = (lang: Lang, base: string, rows: readonly ShownRow[], filter: TableFilter) => {
-  const shown = pageOfRows(rows, filter);
+const renderCenterTable = (lang: Lang, base: string, shown: TablePage<ShownRow>, filter: TableFilter) => {
   const q = `?lang=${lang}`;
   const label = (zh: string, en: string) => say(lang, zh, en);
   const body = shown.rows
@@ -228,20 +222,26 @@ ${renderCell(label('得分', 'Score'), fmt(r.score.score), 'num')}${renderCell(l
   return `<table class="wide"><caption class="muted">${status}</caption><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>${pager}`;
 };
 
+/** The overview and the table's page made from every row of the scope (what scoring stores, made on the spot). */
+const viewOfRows = (rows: readonly ShownRow[], filter: TableFilter) => ({
+  overview: overviewOf(rows),
+  table: pageOfRows(rows, filter),
+});
+
 /** The leaders' overview, then the per-center table a page at a time; with the downloads. */
 export const renderResultsPage = (c: ConsolePageContext, m: ResultsPageModel): string => {
   const base = `/console/campaigns/${escapeHtml(encodeURIComponent(m.campaignId))}`;
   const q = `?lang=${c.lang}`;
   const filter = m.filter ?? { page: 1 };
-  const districts = [...new Set(m.rows.map((r) => r.center.district))].sort();
+  const { overview: o, table } = m.view ?? viewOfRows(m.rows ?? [], filter);
   const overview =
-    m.rows.length === 0
+    o.rows === 0
       ? `<p class="card">${say(c.lang, '没有评分结果。', 'No scores.')}</p>`
-      : `${renderLevels(c.lang, m.rows)}
-${renderBestAndWorst(c.lang, base, m.rows)}
-${renderDistricts(c.lang, m.rows)}
+      : `${renderLevels(c.lang, o.levels)}
+${renderBestAndWorst(c.lang, base, o)}
+${renderDistricts(c.lang, o.districts)}
 <section class="card" aria-labelledby="h-centers"><h2 id="h-centers">${say(c.lang, '各场所得分', 'Every center')}</h2>
-${renderFilter(c.lang, filter, districts)}${renderCenterTable(c.lang, base, m.rows, filter)}</section>`;
+${renderFilter(c.lang, filter, o.districtNames)}${renderCenterTable(c.lang, base, table, filter)}</section>`;
   return renderConsolePage(
     c,
     { zh: `结果：${m.title.zh}`, en: `Results: ${m.title.en}` },
