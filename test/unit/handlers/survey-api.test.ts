@@ -52,6 +52,12 @@ const event = (
 };
 
 const writes = () => [...ddb.commandCalls(PutCommand), ...ddb.commandCalls(UpdateCommand)];
+/** Writes of the response itself: the review queue's entries and counts are written apart (`#QUEUE`). */
+const responseWrites = () =>
+  writes().filter((c) => {
+    const input = c.args[0].input as { Key?: { PK?: unknown }; Item?: { PK?: unknown } };
+    return !String(input.Key?.PK ?? input.Item?.PK ?? '').endsWith('#QUEUE');
+  });
 
 const givenOpenCampaign = (metaOver: Record<string, unknown> = {}) => {
   ddb.on(GetCommand, { Key: { PK: tokenItem.PK, SK: 'TOKEN' } }).resolves({ Item: tokenItem });
@@ -143,22 +149,27 @@ describe('POST /s/{token}', () => {
         ':entry': [expect.objectContaining({ answers: { badge: true, attitude: 4 }, submissionId: 'sub-00000001' })],
       }),
     });
-    expect(writes()).toHaveLength(1);
-    // Then listed in the review queue, pending, under its four keys.
+    expect(responseWrites()).toHaveLength(1);
+    // Then listed in the review queue, pending, under its four keys: the city key put only where there was
+    // none, which moves the district's pending count by one; the other three in a batch.
+    const queue = `CAMPAIGN#${def.campaign.id}#QUEUE`;
+    expect(ddb).toHaveReceivedCommandWith(PutCommand, {
+      Item: expect.objectContaining({ PK: queue, SK: 'A#0n#C1#A1', status: 'pending', version: 1 }),
+      ConditionExpression: 'attribute_not_exists(SK)',
+    });
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      Key: { PK: queue, SK: expect.stringMatching(/^N#.+#0n$/) },
+      ExpressionAttributeValues: expect.objectContaining({ ':n': 1 }),
+    });
     const listed = ddb
       .commandCalls(BatchWriteCommand)
       .flatMap((c) => Object.values(c.args[0].input.RequestItems ?? {}).flat());
     expect(listed.map((r) => r.PutRequest?.Item?.SK).sort()).toEqual([
-      'A#0n#C1#A1',
       expect.stringMatching(/^C#C1#A1$/),
       expect.stringMatching(/^D#.+#0n#C1#A1$/),
       'P#S1#A1',
     ]);
-    expect(listed[0]?.PutRequest?.Item).toMatchObject({
-      PK: `CAMPAIGN#${def.campaign.id}#QUEUE`,
-      status: 'pending',
-      version: 1,
-    });
+    expect(listed[0]?.PutRequest?.Item).toMatchObject({ PK: queue, status: 'pending', version: 1 });
   });
 
   it('answers an edit with the version after the one it replaced', async () => {
@@ -185,9 +196,9 @@ describe('POST /s/{token}', () => {
     const res = await routeSurvey(
       event('POST', `/s/${token}`, { type: 'application/json', body: JSON.stringify({ badge: true, attitude: 5 }) }),
     );
-    // Assess: the response is the only write; the table's stream carries it to count-answers
+    // Assess: the response is its only write (the review queue's aside); the table's stream carries it to count-answers
     expect(res.statusCode).toBe(200);
-    expect(writes()).toHaveLength(1);
+    expect(responseWrites()).toHaveLength(1);
     expect(ddb).not.toHaveReceivedCommandWith(UpdateCommand, {
       Key: { PK: `CAMPAIGN#${def.campaign.id}#S03`, SK: 'ASSIGNMENT#S1#A1' },
     });
@@ -244,8 +255,11 @@ describe('POST /s/{token}', () => {
   });
 
   it('answers a retried submission with the version it already got, storing nothing twice', async () => {
-    // Prepare: the submission was stored as version 2 by an earlier attempt
+    // Prepare: the submission was stored as version 2, and listed for review, by an earlier attempt
     givenOpenCampaign();
+    ddb
+      .on(PutCommand, { ConditionExpression: 'attribute_not_exists(SK)' })
+      .rejects(new ConditionalCheckFailedException({ message: 'listed already', $metadata: {} }));
     givenAlreadyStored([
       { submittedAt: '2026-12-01T00:00:00Z', answers: { badge: false, attitude: 1 }, submissionId: 'first-0001' },
       { submittedAt: '2026-12-02T00:00:00Z', answers: { badge: true, attitude: 5 }, submissionId: 'retry-0001' },
@@ -260,7 +274,9 @@ describe('POST /s/{token}', () => {
     // Assess
     expect(res.statusCode).toBe(200);
     expect(JSON.parse(res.body ?? '{}')).toMatchObject({ saved: true, version: 2 });
-    expect(ddb).toHaveReceivedCommandTimes(PutCommand, 0);
+    // No second version, and no review count moved: the queue's city key was there already.
+    expect(responseWrites().filter((c) => c.args[0].input.ReturnValues === 'UPDATED_OLD')).toHaveLength(1);
+    expect(ddb.commandCalls(UpdateCommand).filter((c) => String(c.args[0].input.Key?.SK).startsWith('N#'))).toEqual([]);
   });
 
   it('answers 503 with Retry-After when the store is unavailable', async () => {
