@@ -1,8 +1,12 @@
 import middy from '@middy/core';
 import { withLambdaContext } from './adapters/logger.ts';
+import { mailer, surveyBaseUrl } from './adapters/mail/outbox.ts';
 import { store } from './adapters/table.ts';
+import { deliverAll } from './app/delivery.ts';
+import type { CampaignMeta } from './core/campaign/lifecycle.ts';
 import { CampaignTaskInput } from './core/campaign/workflow-contract.ts';
 import { type WaitWindow, waitWindowAt } from './core/findings/review.ts';
+import { consoleResultsUrl, renderSignOffNotice } from './core/render/mail/sign-off-notice.ts';
 import { classifyErrors, parseEvent } from './edge/task.ts';
 
 /**
@@ -21,7 +25,22 @@ export const openSignOff = async ({ campaignId }: CampaignTaskInput, now = new D
   if (meta.campaign.autoPublish || meta.status === 'published') return waitWindowAt(undefined, now);
   const awaiting = meta.status === 'awaiting-sign-off' ? meta : await store.campaigns.awaitSignOff(campaignId);
   if (awaiting.signedOffAt) return waitWindowAt(undefined, now);
+  await askOrganizers(awaiting);
   return waitWindowAt(new Date(now.getTime() + SIGN_OFF_RECHECK_SECONDS * 1000).toISOString(), now);
+};
+
+/**
+ * Tells the organizers the draft waits for them, once: each as any email is sent (claimed in the outbox
+ * ledger, so the weekly re-checks and retries send nothing again; never to a suppressed address).
+ */
+const askOrganizers = async (meta: CampaignMeta): Promise<void> => {
+  const { campaign } = meta;
+  const mail = renderSignOffNotice(campaign, consoleResultsUrl(surveyBaseUrl, campaign.id));
+  await deliverAll(
+    { mail: store.mail, suppressions: store.suppressions, mailer },
+    { campaignId: campaign.id, kind: 'sign-off', round: 0 },
+    new Map(campaign.organizers.map((to, i) => [`organizer-${i + 1}`, { to: [to], mail }])),
+  );
 };
 
 /** Lambda entry point of the OpenSignOff state. */

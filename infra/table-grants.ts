@@ -212,8 +212,12 @@ export const TABLE_GRANTS: Readonly<Record<TableHandlerName, readonly TableGrant
     { actions: ['dynamodb:GetItem', 'dynamodb:Query'], leadingKeys: [K.campaign] },
   ],
   'open-sign-off': [
-    /** `getMeta`, `awaitSignOff`. */
+    /** `getMeta`, `awaitSignOff`; the notice's `settleMail` in the outbox. */
     { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], leadingKeys: [K.campaign] },
+    /** `deliverAll`: `suppressedAmong`, which organizers bounced or complained before. */
+    { actions: ['dynamodb:GetItem'], leadingKeys: [K.suppressed] },
+    /** `deliverAll`: the notice's `claimMail`, and `releaseMail` when SES took nothing. */
+    { actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'], leadingKeys: [K.outbox] },
   ],
   'await-sign-off': [
     /** `setTaskToken`, then `getMeta`. */

@@ -96,6 +96,8 @@ export function buildTaskFunctions(
   // The city summary carries the results workbook: the one sender of MIME mail.
   taskFunctions['publish-city-summary'].bindMail({ ...mail, attachments: true });
   taskFunctions['fail-campaign'].bindMail(mail);
+  // Asks the organizers to sign the draft results off.
+  taskFunctions['open-sign-off'].bindMail(mail);
   // Wakes Collect at once when every assignment was answered before the token was stored.
   taskFunctions['await-responses'].bindWorkflowCallbacks(stateMachineArn);
   taskFunctions['await-review'].bindWorkflowCallbacks(stateMachineArn);

@@ -29,7 +29,13 @@ const WAKERS: readonly string[] = [
   'await-sign-off',
   'console-api',
 ];
-const MAIL_SENDERS: readonly string[] = ['send-mail', 'publish-city-summary', 'fail-campaign', 'console-api'];
+const MAIL_SENDERS: readonly string[] = [
+  'send-mail',
+  'publish-city-summary',
+  'fail-campaign',
+  'open-sign-off',
+  'console-api',
+];
 /** What reading a table's stream takes; everything else of DynamoDB is item access. */
 const STREAM_ACTIONS: readonly string[] = [
   'dynamodb:DescribeStream',
@@ -322,7 +328,7 @@ describe('SupervisionStack', () => {
       }
     });
 
-    it('lets only the mail senders (send-mail, publish-city-summary, fail-campaign, and console-api for returned responses) send email, and only from the configured sender', () => {
+    it('lets only the mail senders (send-mail, publish-city-summary, fail-campaign, open-sign-off, and console-api for returned responses) send email, and only from the configured sender', () => {
       // Act
       const { stack, template } = synthesizeDefault();
       // Assess
@@ -425,14 +431,19 @@ describe('SupervisionStack', () => {
       for (const handler of ['open-sign-off', 'await-sign-off']) {
         const statements = statementsOfRole(template, roleOf(stack, handler));
         const table = statements.filter((st) => actionsOf([st]).some((a) => a.startsWith('dynamodb:')));
-        expect(actionsOf(table).sort(), handler).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+        // OpenSignOff also asks the organizers by email: the outbox's claim (and its release) and suppressions.
+        expect([...new Set(actionsOf(table))].sort(), handler).toEqual(
+          handler === 'open-sign-off'
+            ? ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']
+            : ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        );
         expect(JSON.stringify(table.map((st) => st.Condition)), handler).toContain('CAMPAIGN#*');
         expect(
           actionsOf(statements).filter(
             (a) => !a.startsWith('dynamodb:') && !a.startsWith('xray:') && !a.startsWith('logs:'),
           ),
           handler,
-        ).toEqual(handler === 'await-sign-off' ? ['states:SendTaskSuccess'] : []);
+        ).toEqual(handler === 'await-sign-off' ? ['states:SendTaskSuccess'] : ['ses:GetSendQuota', 'ses:SendEmail']);
       }
       expect(roleOf(stack, 'open-sign-off')).not.toBe(roleOf(stack, 'await-sign-off'));
     });

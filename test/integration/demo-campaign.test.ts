@@ -30,6 +30,7 @@ const ONLY_A_RACE_OR_A_FAULT_NEEDS: string[] = [
   // An email SES throttled gives its claim in the outbox back (releaseMail): the fault tests throttle SES.
   'console-api: dynamodb:DeleteItem on CAMPAIGN#*#MAIL (arn:aws:dynamodb:us-east-1:000000000000:table/service-supervision)',
   'fail-campaign: dynamodb:DeleteItem on CAMPAIGN#*#MAIL (arn:aws:dynamodb:us-east-1:000000000000:table/service-supervision)',
+  'open-sign-off: dynamodb:DeleteItem on CAMPAIGN#*#MAIL (arn:aws:dynamodb:us-east-1:000000000000:table/service-supervision)',
   // A username's failed sign-ins restart from one when the last was 15 minutes ago (recordFailure's put).
   'console-api: dynamodb:PutItem on SIGNIN#* (arn:aws:dynamodb:us-east-1:000000000000:table/service-supervision)',
   'publish-city-summary: dynamodb:DeleteItem on CAMPAIGN#*#MAIL (arn:aws:dynamodb:us-east-1:000000000000:table/service-supervision)',

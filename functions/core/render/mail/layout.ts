@@ -32,13 +32,13 @@ export interface MailAttachment {
 /** The text of one language: Chinese or English. */
 export const say = (lang: Lang, zh: string, en: string): string => (lang === 'zh' ? zh : en);
 
-/** A notice's page in one language: a red title bar over the body, 640 wide. */
-export const renderNoticePage = (lang: Lang, title: string, body: string) =>
+/** A notice's page in one language: a title bar (red unless told) over the body, 640 wide. */
+export const renderNoticePage = (lang: Lang, title: string, body: string, accent = '#b71c1c') =>
   `<!doctype html><html lang="${htmlLangOf(lang)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title></head>
 <body style="margin:0;padding:0;background:#f4f6f8;font-family:system-ui,-apple-system,'PingFang SC','Microsoft YaHei',sans-serif;color:#1d2733">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0"><tr><td align="center" style="padding:16px">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="max-width:640px;background:#ffffff;border-radius:8px">
-<tr><td style="background:#b71c1c;color:#ffffff;padding:16px;font-size:18px;font-weight:bold;border-radius:8px 8px 0 0">${escapeHtml(title)}</td></tr>
+<tr><td style="background:${accent};color:#ffffff;padding:16px;font-size:18px;font-weight:bold;border-radius:8px 8px 0 0">${escapeHtml(title)}</td></tr>
 <tr><td style="padding:16px;font-size:15px;line-height:1.6">${body}</td></tr></table></td></tr></table></body></html>`;
 
 /** A score to one decimal, or — when there is none. */
