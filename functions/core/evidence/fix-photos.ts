@@ -5,29 +5,24 @@
  * campaign's evidence under `fix/`, so its retention and purge cover them.
  */
 import * as z from 'zod';
+import { lazySchema } from '../lazy-schema.ts';
 import { Id } from '../model.ts';
-import { EVIDENCE_PREFIX, INCOMING_PREFIX, PHOTO_STATES, REFUSAL_REASONS } from './photos.ts';
+import { EVIDENCE_PREFIX, INCOMING_PREFIX, photoCheckFields } from './photos.ts';
 
 /** Photos of the fix of one item. */
 export const MAX_FIX_PHOTOS_PER_ITEM = 6;
 
 /** A photo of a fix as stored: which item of which center it shows, and what became of it. */
-export const FixPhotoRecord = z.object({
-  photoId: z.string(),
-  /** The campaign that found the item: the photo lives (and is purged) with its evidence. */
-  campaignId: Id,
-  centerId: Id,
-  itemId: Id,
-  state: z.enum(PHOTO_STATES),
-  createdAt: z.string(),
-  slotExpiresAt: z.string(),
-  updatedAt: z.string(),
-  reason: z.enum(REFUSAL_REASONS).optional(),
-  sha256: z.string().optional(),
-  capturedAt: z.string().optional(),
-  width: z.number().int().positive().optional(),
-  height: z.number().int().positive().optional(),
-});
+export const FixPhotoRecord = lazySchema(() =>
+  z.object({
+    photoId: z.string(),
+    /** The campaign that found the item: the photo lives (and is purged) with its evidence. */
+    campaignId: Id,
+    centerId: Id,
+    itemId: Id,
+    ...photoCheckFields(),
+  }),
+);
 export type FixPhotoRecord = z.infer<typeof FixPhotoRecord>;
 
 const ID = '[A-Za-z0-9][A-Za-z0-9_-]{0,63}';

@@ -79,6 +79,22 @@ export const REFUSAL_TEXT: Record<RefusalReason, LocalizedText> = {
   },
 };
 
+/** What becomes of any photo, a supervisor's or an official's: its upload slot, its check and what it kept. */
+export const photoCheckFields = () => ({
+  state: z.enum(PHOTO_STATES),
+  createdAt: z.string(),
+  /** When the upload slot stops accepting the photo. */
+  slotExpiresAt: z.string(),
+  updatedAt: z.string(),
+  reason: z.enum(REFUSAL_REASONS).optional(),
+  /** SHA-256 (hex) of the bytes received. */
+  sha256: z.string().optional(),
+  /** The capture time the camera recorded (EXIF DateTimeOriginal, as written, no zone), when it did. */
+  capturedAt: z.string().optional(),
+  width: z.number().int().positive().optional(),
+  height: z.number().int().positive().optional(),
+});
+
 /** A photo as stored: which problem of which response it shows, and what became of it. */
 export const PhotoRecord = lazySchema(() =>
   z.object({
@@ -89,18 +105,7 @@ export const PhotoRecord = lazySchema(() =>
     supervisorId: Id,
     /** Index of the problem in the response's problem list (0-based). */
     problem: z.number().int().nonnegative(),
-    state: z.enum(PHOTO_STATES),
-    createdAt: z.string(),
-    /** When the upload slot stops accepting the photo. */
-    slotExpiresAt: z.string(),
-    updatedAt: z.string(),
-    reason: z.enum(REFUSAL_REASONS).optional(),
-    /** SHA-256 (hex) of the bytes received. */
-    sha256: z.string().optional(),
-    /** The capture time the camera recorded (EXIF DateTimeOriginal, as written, no zone), when it did. */
-    capturedAt: z.string().optional(),
-    width: z.number().int().positive().optional(),
-    height: z.number().int().positive().optional(),
+    ...photoCheckFields(),
   }),
 );
 export type PhotoRecord = z.infer<typeof PhotoRecord>;
