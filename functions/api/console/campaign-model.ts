@@ -5,11 +5,12 @@ import type { CampaignMeta } from '../../core/campaign/lifecycle.ts';
 import { chinaDate } from '../../core/campaign/working-days.ts';
 import { countByStatus, type RectificationItem } from '../../core/findings/rectification.ts';
 import { CENTER_LEVELS, type Center, type CenterLevel } from '../../core/model.ts';
-import type {
-  CampaignPageModel,
-  NonResponder,
-  ProgressGroup,
-  RectificationCounts,
+import {
+  type CampaignPageModel,
+  NON_RESPONDERS_PER_PAGE,
+  type NonResponder,
+  type ProgressGroup,
+  type RectificationCounts,
 } from '../../core/render/console/campaign-page.ts';
 import { signOffModelOf } from '../../core/render/console/sign-off.ts';
 import { districtOf, inScope } from './scope.ts';
@@ -81,15 +82,12 @@ const listNonResponders = async (
     .sort((a, b) => b.unanswered - a.unanswered || a.supervisorId.localeCompare(b.supervisorId));
 };
 
-/** Non-responders shown on the page, those with the most unanswered first; the rest are counted. */
-const NON_RESPONDERS_SHOWN = 50;
-
 /**
  * Progress by key: the counts of the user's scope (by district and level, and the supervisors yet to
  * answer), then the unanswered centers of the supervisors shown, each supervisor's assignments one Query.
  * Undefined for a campaign prepared before the counts were kept.
  */
-const readProgress = async (campaignId: string, user: ConsoleUser) => {
+const readProgress = async (campaignId: string, user: ConsoleUser, latePage: number) => {
   const { district } = districtOf(user);
   const counts = await store.assignments.getProgress(campaignId, district);
   if (!counts) return undefined;
@@ -105,9 +103,11 @@ const readProgress = async (campaignId: string, user: ConsoleUser) => {
     districts.set(cell.district, d);
     levels.set(cell.level, l);
   }
+  // A page past the last shows the last.
+  const page = Math.min(latePage, Math.max(1, Math.ceil(counts.late.length / NON_RESPONDERS_PER_PAGE)));
   const shown = [...counts.late]
     .sort((a, b) => b.total - b.answered - (a.total - a.answered) || a.supervisorId.localeCompare(b.supervisorId))
-    .slice(0, NON_RESPONDERS_SHOWN);
+    .slice((page - 1) * NON_RESPONDERS_PER_PAGE, page * NON_RESPONDERS_PER_PAGE);
   const [names, open] = await Promise.all([
     store.rosters.getSupervisors(
       campaignId,
@@ -136,6 +136,7 @@ const readProgress = async (campaignId: string, user: ConsoleUser) => {
     total: sum('total'),
     nonResponders,
     nonResponderCount: counts.late.length,
+    nonResponderFrom: (page - 1) * NON_RESPONDERS_PER_PAGE + 1,
   };
 };
 
@@ -150,13 +151,17 @@ const streamProgress = async (campaignId: string, user: ConsoleUser, centers: Re
  * The campaign page of the user's scope: progress by district and level, who has yet to answer, the
  * review counts, the rectification of the problems found and, for the city's users, what the campaign costs.
  */
-export const buildCampaignModel = async (meta: CampaignMeta, user: ConsoleUser): Promise<CampaignPageModel> => {
+export const buildCampaignModel = async (
+  meta: CampaignMeta,
+  user: ConsoleUser,
+  latePage = 1,
+): Promise<CampaignPageModel> => {
   const campaignId = meta.campaign.id;
   const [review, items, counted] = await Promise.all([
     store.reviewQueue.countQueue(campaignId, districtOf(user).district),
     // This campaign's findings, as rectification items of its series.
     store.rectification.listRectificationItems(meta.campaign.series),
-    readProgress(campaignId, user),
+    readProgress(campaignId, user, latePage),
   ]);
   const mine = items.filter((i) => i.campaignId === campaignId);
   // Every center is read only for a campaign without counts; else those of the items, by key.
@@ -166,8 +171,10 @@ export const buildCampaignModel = async (meta: CampaignMeta, user: ConsoleUser):
         mine.map((i) => i.centerId),
       )
     : await store.rosters.getCenters(campaignId);
-  const { districts, levels, answered, total, nonResponders, nonResponderCount } =
-    counted ?? (await streamProgress(campaignId, user, centers));
+  const { districts, levels, answered, total, nonResponders, nonResponderCount, nonResponderFrom } = counted ?? {
+    ...(await streamProgress(campaignId, user, centers)),
+    nonResponderFrom: 1,
+  };
   const rectification = countRectification(mine, user, centers, chinaDate(new Date().toISOString()));
   // Only the embedded cloud counts usage; the cost is the city's, so not shown to a district's coordinator.
   const usage = user.role === 'coordinator' ? undefined : await store.campaigns.getCampaignUsage(campaignId);
@@ -184,6 +191,7 @@ export const buildCampaignModel = async (meta: CampaignMeta, user: ConsoleUser):
     byLevel: CENTER_LEVELS.flatMap((level) => levels.get(level) ?? []),
     nonResponders,
     nonResponderCount,
+    nonResponderFrom,
     review,
     rectification,
     signOff: signOffModelOf(meta, may(user, 'publish')),

@@ -72,6 +72,8 @@ export interface CampaignPageModel {
   nonResponders: NonResponder[];
   /** How many supervisors are yet to answer in all, when more than those shown. */
   nonResponderCount?: number;
+  /** The place (1-based) of the first of those shown, among all yet to answer. */
+  nonResponderFrom?: number;
   review: Record<ReviewStatus, number> & { flagged: number };
   /** The rectification of the problems this campaign found, once it published them. */
   rectification?: RectificationCounts;
@@ -145,6 +147,28 @@ ${r.byDistrict.map((d) => `<tr><td>${escapeHtml(d.label)}</td>${renderCell(say(l
 };
 
 /** Live progress of one campaign by district and level, its non-responders and its review counts. */
+/** The supervisors yet to answer listed a page: a province's thousands never load at once. */
+export const NON_RESPONDERS_PER_PAGE = 50;
+
+/**
+ * Which of the supervisors yet to answer are shown (most unanswered first), with links to the pages before
+ * and after.
+ */
+const renderLatePager = (lang: Lang, base: string, count: number, from: number, shown: number): string => {
+  const to = from + shown - 1;
+  const page = Math.floor((from - 1) / NON_RESPONDERS_PER_PAGE) + 1;
+  const link = (p: number, rel: string, text: string) =>
+    `<a rel="${rel}" href="${base}?lang=${lang}&amp;late=${p}#h-late">${text}</a>`;
+  const said = say(
+    lang,
+    `显示第 ${from}–${to} 位，共 ${count} 位，未答最多的在前。`,
+    `Showing ${from}–${to} of ${count}, those with the most unanswered first.`,
+  );
+  const previous = page > 1 ? link(page - 1, 'prev', say(lang, '← 上一页', '← Previous')) : '';
+  const next = to < count ? link(page + 1, 'next', say(lang, '下一页 →', 'Next →')) : '';
+  return `<p class="muted">${said}</p>${previous || next ? `<nav class="tabs" aria-label="${say(lang, '未答监督员翻页', 'Pages of supervisors yet to answer')}">${previous}${next}</nav>` : ''}`;
+};
+
 export const renderCampaignPage = (c: ConsolePageContext, m: CampaignPageModel): string => {
   const q = `?lang=${c.lang}`;
   const base = `/console/campaigns/${escapeHtml(encodeURIComponent(m.id))}`;
@@ -175,7 +199,7 @@ ${c.user?.role === 'organizer' && m.status === 'open' ? renderActions(c.lang, ba
       c.lang,
     )}</section>
 <section class="card" aria-labelledby="h-late"><h2 id="h-late">${say(c.lang, '未答监督员', 'Supervisors yet to answer')} (${late})</h2>
-${late > m.nonResponders.length ? `<p class="muted">${say(c.lang, `显示未答最多的 ${m.nonResponders.length} 位。`, `The ${m.nonResponders.length} with the most unanswered are shown.`)}</p>\n` : ''}${
+${late > m.nonResponders.length ? `${renderLatePager(c.lang, base, late, m.nonResponderFrom ?? 1, m.nonResponders.length)}\n` : ''}${
   m.nonResponders.length === 0
     ? `<p>${say(c.lang, '全部已答。', 'Everyone has answered.')}</p>`
     : `<table class="wide"><thead><tr><th scope="col">${say(c.lang, '监督员', 'Supervisor')}</th><th scope="col" class="num">${say(c.lang, '未答', 'Unanswered')}</th><th scope="col">${say(c.lang, '场所', 'Centers')}</th></tr></thead><tbody>
