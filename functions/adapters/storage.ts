@@ -190,3 +190,18 @@ const toBuffer = (data: string | Uint8Array | ArrayBuffer | ArrayBufferView): Bu
     : data instanceof ArrayBuffer
       ? Buffer.from(data)
       : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+
+let evidenceBucket: EvidenceStorage | undefined;
+/**
+ * The stack's evidence bucket (`EVIDENCE_BUCKET`), bound at first use: a function or page that shows no
+ * photo never reads the variable.
+ */
+export const evidence = (): EvidenceStorage => {
+  evidenceBucket ??= new EvidenceStorage(requireEnv('EVIDENCE_BUCKET'));
+  return evidenceBucket;
+};
+
+/** Read URLs of the evidence bucket, for the pages that show photos; the bucket is bound at the first one. */
+export const evidenceSigner: Pick<EvidenceStorage, 'presignGet'> = {
+  presignGet: (...args) => evidence().presignGet(...args),
+};

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { invokeInBackground } from '../../adapters/background.ts';
 import { requireEnv } from '../../adapters/config.ts';
-import { EvidenceStorage } from '../../adapters/storage.ts';
+import { evidence } from '../../adapters/storage.ts';
 import { store } from '../../adapters/table.ts';
 import { recordAudit } from '../../app/audit.ts';
 import { requestExport } from '../../app/evidence-export.ts';
@@ -17,12 +17,6 @@ import { respond } from './site.ts';
  * built in the background; GET on the same paths answers with a fresh short-lived link to the finished
  * ZIP (303), so a page left open never holds a link that expired.
  */
-
-let storage: EvidenceStorage | undefined;
-const evidenceStorage = (): EvidenceStorage => {
-  storage ??= new EvidenceStorage(requireEnv('EVIDENCE_BUCKET'));
-  return storage;
-};
 
 /** Who may export what: the campaign, organizers; a center, organizers and its district's coordinator. */
 const requireMayExport = async (session: Session, campaign: CampaignContext, centerId: string | undefined) => {
@@ -74,7 +68,7 @@ export const downloadEvidenceExport: CampaignHandler = async (request, session, 
     detail: { exportId: latest.exportId },
     at: session.now().toISOString(),
   });
-  const url = await evidenceStorage().presignGet(exportKey(campaign.id, latest.exportId), EXPORT_LINK_SECONDS);
+  const url = await evidence().presignGet(exportKey(campaign.id, latest.exportId), EXPORT_LINK_SECONDS);
   return respond.redirect(url);
 };
 

@@ -1,5 +1,4 @@
-import { requireEnv } from '../../adapters/config.ts';
-import { EvidenceStorage } from '../../adapters/storage.ts';
+import { evidenceSigner } from '../../adapters/storage.ts';
 import { shardOf } from '../../adapters/table/keys.ts';
 import { store } from '../../adapters/table.ts';
 import { type PhotoView, photosOfResponses } from '../../app/evidence.ts';
@@ -8,13 +7,6 @@ import type { ShownPhoto } from '../../core/evidence/fix-photos.ts';
 import type { RectificationItem } from '../../core/findings/rectification.ts';
 import { CONSOLE_CSP } from '../../core/render/console/layout.ts';
 import { allowImagesFrom, photoOrigin } from '../../core/render/finding-photos.ts';
-
-/** The bucket, bound at the first page that shows photos. */
-let storage: EvidenceStorage | undefined;
-const evidence = (): EvidenceStorage => {
-  storage ??= new EvidenceStorage(requireEnv('EVIDENCE_BUCKET'));
-  return storage;
-};
 
 /** The ready photos of responses the user may already see (the caller scoped them), by assignment. */
 export const loadResponsePhotos = (
@@ -25,7 +17,7 @@ export const loadResponsePhotos = (
     responses.map((r) => ({ campaignId, assignmentId: r.assignmentId, shard: shardOf(r.supervisorId) })),
     {
       photos: store.photos,
-      storage: { presignGet: (...args: Parameters<EvidenceStorage['presignGet']>) => evidence().presignGet(...args) },
+      storage: evidenceSigner,
       now: new Date(),
     },
   );
@@ -42,17 +34,14 @@ export const photoPageHeaders = (photos: ReadonlyMap<string, readonly PhotoView[
   };
 };
 
-/** Read URLs, the bucket bound only once one is signed. */
-const signer = { presignGet: (...args: Parameters<EvidenceStorage['presignGet']>) => evidence().presignGet(...args) };
-
 /** A center's items' photos: as found (the supervisors') and of the fix (the official's), ready ones only. */
 export const loadItemPhotos = async (
   items: readonly RectificationItem[],
 ): Promise<{ findings: Map<string, ShownPhoto[]>; fixes: Map<string, ShownPhoto[]> }> => {
   const now = new Date();
   const [findings, fixes] = await Promise.all([
-    photosOfFindings(items, { photos: store.photos, storage: signer, shardOf, now }),
-    photosOfFixes(items, { fixPhotos: store.fixPhotos, storage: signer, now }),
+    photosOfFindings(items, { photos: store.photos, storage: evidenceSigner, shardOf, now }),
+    photosOfFixes(items, { fixPhotos: store.fixPhotos, storage: evidenceSigner, now }),
   ]);
   return { findings, fixes };
 };

@@ -1,23 +1,10 @@
-import { requireEnv } from '../../adapters/config.ts';
-import { EvidenceStorage } from '../../adapters/storage.ts';
+import { evidence, evidenceSigner } from '../../adapters/storage.ts';
 import { shardOf } from '../../adapters/table/keys.ts';
 import { store } from '../../adapters/table.ts';
 import { type FindingSource, photosOfFindings, photosOfFixes } from '../../app/finding-photos.ts';
 import type { RectificationItem } from '../../core/findings/rectification.ts';
 import { allowImagesFrom, photoOrigin } from '../../core/render/finding-photos.ts';
 import { type FindingPhotosView, RECTIFICATION_CSP } from '../../core/render/rectification-page.ts';
-
-/** The bucket, bound at the first request that shows or takes a photo. */
-let storage: EvidenceStorage | undefined;
-/** The evidence bucket. */
-export const evidence = (): EvidenceStorage => {
-  storage ??= new EvidenceStorage(requireEnv('EVIDENCE_BUCKET'));
-  return storage;
-};
-/** Read URLs, the bucket bound only once one is signed. */
-export const signer = {
-  presignGet: (...args: Parameters<EvidenceStorage['presignGet']>) => evidence().presignGet(...args),
-};
 
 /**
  * The photos the official's page shows: the supervisors' photos of each finding of the center (fact-check
@@ -30,8 +17,8 @@ export const loadFindingPhotos = async (
 ): Promise<FindingPhotosView> => {
   const now = new Date();
   const [found, fixes] = await Promise.all([
-    photosOfFindings(findings, { photos: store.photos, storage: signer, shardOf, now }),
-    photosOfFixes(items, { fixPhotos: store.fixPhotos, storage: signer, now }, { pending: true }),
+    photosOfFindings(findings, { photos: store.photos, storage: evidenceSigner, shardOf, now }),
+    photosOfFixes(items, { fixPhotos: store.fixPhotos, storage: evidenceSigner, now }, { pending: true }),
   ]);
   return { findings: found, fixes };
 };
@@ -45,7 +32,7 @@ export const photoHeaders = async (
   items: readonly Pick<RectificationItem, 'state'>[],
 ): Promise<Record<string, string>> => {
   const shown = photos ? photoOrigin([...photos.findings.values(), ...photos.fixes.values()]) : undefined;
-  const uploads = items.some((i) => i.state !== 'confirmed') ? await evidence().origin() : undefined;
+  const uploads = items.some((i) => i.state !== 'confirmed') ? evidence().origin() : undefined;
   const origin = shown ?? uploads;
   if (!origin) return {};
   const csp = allowImagesFrom(RECTIFICATION_CSP, 'img-src data:', origin);

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { evidence, evidenceSigner } from '../../adapters/storage.ts';
 import type { RectificationLink } from '../../adapters/table/rectification.ts';
 import { store } from '../../adapters/table.ts';
 import { issueFixPhotoSlot, photosOfFixes } from '../../app/finding-photos.ts';
@@ -9,7 +10,6 @@ import { RECTIFICATION_CSP, renderFixPhotoUploadPage } from '../../core/render/r
 import { pageOriginOf } from '../../edge/http/page-origin.ts';
 import { readLinkToken } from '../../edge/http/token-link.ts';
 import type { HttpRequest, HttpResult } from '../../edge/http/types.ts';
-import { evidence, signer } from './evidence.ts';
 import { openLink, rectificationLinks } from './link.ts';
 import { answerProblem, text } from './messages.ts';
 import { respond } from './site.ts';
@@ -79,7 +79,11 @@ export const showFixPhotos = async (request: HttpRequest): Promise<HttpResult> =
   const { item } = await requireItem(request);
   const photos =
     (
-      await photosOfFixes([item], { fixPhotos: store.fixPhotos, storage: signer, now: new Date() }, { pending: true })
+      await photosOfFixes(
+        [item],
+        { fixPhotos: store.fixPhotos, storage: evidenceSigner, now: new Date() },
+        { pending: true },
+      )
     ).get(item.id) ?? [];
   return respond.json(200, {
     item: item.id,

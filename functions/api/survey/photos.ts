@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as z from 'zod';
-import { requireEnv } from '../../adapters/config.ts';
-import { EvidenceStorage } from '../../adapters/storage.ts';
+import { evidence, evidenceSigner } from '../../adapters/storage.ts';
 import type { TokenRecord } from '../../adapters/table/assignments.ts';
 import { store } from '../../adapters/table.ts';
 import { issuePhotoSlot, type PhotoView, viewPhotos } from '../../app/evidence.ts';
@@ -25,13 +24,6 @@ import type { HttpRequest, HttpResult } from '../../edge/http/types.ts';
 import { checkWritable, loadContext, surveyLinks } from './link.ts';
 import { answerProblem, text } from './messages.ts';
 import { respond } from './site.ts';
-
-/** The bucket, bound at the first photo request (functions without photos never read its variable). */
-let storage: EvidenceStorage | undefined;
-const evidence = (): EvidenceStorage => {
-  storage ??= new EvidenceStorage(requireEnv('EVIDENCE_BUCKET'));
-  return storage;
-};
 
 /** The origin of the bucket's URLs, for the Content-Security-Policy of a page that shows or sends photos. */
 export const bucketOrigin = (): string => evidence().origin();
@@ -77,9 +69,7 @@ export const listPhotoStatuses = async (token: TokenRecord): Promise<PhotoStatus
     shard: token.shard,
     assignmentId: token.id,
   });
-  // The bucket is bound only once a photo is ready to be shown.
-  const signer = { presignGet: (...args: Parameters<EvidenceStorage['presignGet']>) => evidence().presignGet(...args) };
-  return (await viewPhotos(photos, signer, new Date())).map(statusOf);
+  return (await viewPhotos(photos, evidenceSigner, new Date())).map(statusOf);
 };
 
 /**

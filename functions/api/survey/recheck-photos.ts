@@ -1,19 +1,9 @@
-import { requireEnv } from '../../adapters/config.ts';
-import { EvidenceStorage } from '../../adapters/storage.ts';
+import { evidenceSigner } from '../../adapters/storage.ts';
 import { shardOf } from '../../adapters/table/keys.ts';
 import { store } from '../../adapters/table.ts';
 import { photosOfFindings, photosOfFixes } from '../../app/finding-photos.ts';
 import type { RecheckContext } from '../../core/findings/recheck.ts';
 import type { RectificationItem } from '../../core/findings/rectification.ts';
-
-/** The bucket, bound once a photo is ready to be shown (pages without photos never read its variable). */
-let storage: EvidenceStorage | undefined;
-const signer = {
-  presignGet: (...args: Parameters<EvidenceStorage['presignGet']>) => {
-    storage ??= new EvidenceStorage(requireEnv('EVIDENCE_BUCKET'));
-    return storage.presignGet(...args);
-  },
-};
 
 /**
  * The re-check contexts with each item's photos: as the supervisors of its campaign found it and as the
@@ -27,8 +17,8 @@ export const withRecheckPhotos = async (
   const rechecked = items.filter((i) => shown.has(i.id));
   const now = new Date();
   const [before, after] = await Promise.all([
-    photosOfFindings(rechecked, { photos: store.photos, storage: signer, shardOf, now }),
-    photosOfFixes(rechecked, { fixPhotos: store.fixPhotos, storage: signer, now }),
+    photosOfFindings(rechecked, { photos: store.photos, storage: evidenceSigner, shardOf, now }),
+    photosOfFixes(rechecked, { fixPhotos: store.fixPhotos, storage: evidenceSigner, now }),
   ]);
   return new Map(
     [...contexts].map(([id, list]) => [
