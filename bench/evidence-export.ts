@@ -22,7 +22,7 @@ export const suite: BenchSuite = {
       assignmentId: `A${i % 500}`,
       centerId: `C${i % 200}`,
       supervisorId: `S${i % 100}`,
-      problem: i % 3,
+      problem: String(i % 3),
       state: 'ready',
       createdAt: new Date(Date.UTC(2026, 11, 3, 8, 0, i)).toISOString(),
       slotExpiresAt: '2026-12-03T09:00:00.000Z',

@@ -44,7 +44,7 @@ const checkInMemory = async (photo: Buffer, i: number): Promise<void> => {
     assignmentId: 'a-1',
     centerId: 'c-1',
     supervisorId: 's-1',
-    problem: 0,
+    problem: '0',
     state: 'uploading',
     createdAt: '',
     slotExpiresAt: '',

@@ -29,6 +29,7 @@ import {
 import { type FixPhotoRecord, fixEvidenceKey } from '../core/evidence/fix-photos.ts';
 import { evidenceKey } from '../core/evidence/photos.ts';
 import { ZipStreamWriter } from '../core/formats/zip-stream.ts';
+import { type Problem, problemKeyOf } from '../core/responses/response.ts';
 import { type Actor, type AuditLog, recordAudit } from './audit.ts';
 
 /** What a build takes. */
@@ -79,7 +80,7 @@ export const buildExport = async (job: ExportJob, ports: ExportBuildPorts): Prom
   const key = exportKey(record.campaignId, record.exportId);
   if (record.uploadId) await ports.archive.abortUpload(key, record.uploadId);
   if (await ports.evidence.getPurge(record.campaignId)) return fail(record, 'purged', ports);
-  const entries = await planArchive(record, ports);
+  const { entries, problems } = await planArchive(record, ports);
   if (entries.length === 0) return fail(record, 'no-photos', ports);
   const uploadId = await ports.archive.createUpload(key, {
     contentType: 'application/zip',
@@ -90,7 +91,7 @@ export const buildExport = async (job: ExportJob, ports: ExportBuildPorts): Prom
     return { outcome: 'skipped', why: 'replaced' };
   }
   try {
-    return await writeArchive(record, key, uploadId, entries, ports);
+    return await writeArchive(record, key, uploadId, { entries, problems }, ports);
   } catch (error) {
     await ports.archive.abortUpload(key, uploadId).catch(() => undefined);
     await ports.evidence.failExport(record, 'error', ports.now().toISOString());
@@ -112,7 +113,7 @@ const writeArchive = async (
   record: ExportRecord,
   key: string,
   uploadId: string,
-  entries: readonly ArchiveEntry[],
+  { entries, problems }: { entries: readonly ArchiveEntry[]; problems: StoredProblems },
   ports: ExportBuildPorts,
 ): Promise<BuildOutcome> => {
   const upload = new PartUploader(key, uploadId, ports.archive, ports.partBytes ?? PART_BYTES);
@@ -135,7 +136,7 @@ const writeArchive = async (
       }
     }
   }
-  const index = indexCsv(written, await indexContext(record.campaignId, written, ports));
+  const index = indexCsv(written, await indexContext(record.campaignId, written, problems, ports));
   await upload.write(zip.addEntry('index.csv', index, modified, true));
   await upload.write(zip.finish());
   const parts = await upload.close();
@@ -189,18 +190,58 @@ class PartUploader {
  * The archive's photos in order: the supervisors' ready photos of the campaign (or the center) and the
  * officials' ready photos of the fixes of its findings, each fix beside its finding's photos as found.
  */
-const planArchive = async (record: ExportRecord, ports: ExportBuildPorts): Promise<ArchiveEntry[]> => {
-  const found = planEntries(await ports.evidence.listCampaignPhotos(record.campaignId, record.centerId));
+const planArchive = async (
+  record: ExportRecord,
+  ports: ExportBuildPorts,
+): Promise<{ entries: ArchiveEntry[]; problems: StoredProblems }> => {
+  const photos = (await ports.evidence.listCampaignPhotos(record.campaignId, record.centerId)).filter(
+    (p) => p.state === 'ready',
+  );
   const fixes = (
     record.centerId
       ? await ports.fixPhotos.listFixPhotos(record.campaignId, record.centerId)
       : await ports.fixPhotos.listCampaignFixPhotos(record.campaignId)
   ).filter((p) => p.state === 'ready');
   const findings = await findingsOfFixes(record.campaignId, fixes, ports);
-  return mergeEntries(
+  const problems = await readStoredProblems(
+    record.campaignId,
+    [
+      ...photos.map((p) => [p.assignmentId, p.supervisorId] as const),
+      ...[...findings.values()].map((f) => [f.assignmentId, f.supervisorId] as const),
+    ],
+    ports,
+  );
+  const found = planEntries(photos, (photo) => {
+    const at = (problems.get(photo.assignmentId) ?? []).findIndex((p, i) => problemKeyOf(p, i) === photo.problem);
+    return at < 0 ? undefined : at;
+  });
+  const entries = mergeEntries(
     found,
     planFixEntries(fixes, (fix) => findings.get(`${fix.centerId}#${fix.itemId}`)),
   );
+  return { entries, problems };
+};
+
+/** The problems each response stores, by assignment. */
+type StoredProblems = ReadonlyMap<string, readonly Problem[]>;
+
+/** The stored problems of the responses named (assignment, supervisor): one GetItem a response. */
+const readStoredProblems = async (
+  campaignId: string,
+  responses: readonly (readonly [assignmentId: string, supervisorId: string])[],
+  ports: ExportBuildPorts,
+): Promise<StoredProblems> => {
+  const out = new Map<string, readonly Problem[]>();
+  const unique = [...new Map(responses).entries()];
+  for (let i = 0; i < unique.length; i += ITEM_READS) {
+    await Promise.all(
+      unique.slice(i, i + ITEM_READS).map(async ([assignmentId, supervisorId]) => {
+        const response = await ports.responses.getResponse(campaignId, supervisorId, assignmentId);
+        out.set(assignmentId, response?.problems ?? []);
+      }),
+    );
+  }
+  return out;
 };
 
 /** Items read at once: a few concurrent GetItems, never a Scan. */
@@ -228,36 +269,20 @@ const findingsOfFixes = async (
   return out;
 };
 
-/** The finding an entry shows, whichever its kind. */
-const findingOf = (entry: ArchiveEntry): FindingRef | undefined => (entry.kind === 'fix' ? entry.finding : entry.photo);
-
-/** The centers and the problems' words the index names. */
+/** The centers and the problems' words the index names (the problems as read when the archive was planned). */
 const indexContext = async (
   campaignId: string,
   entries: readonly ArchiveEntry[],
+  problems: StoredProblems,
   ports: ExportBuildPorts,
 ): Promise<IndexContext> => {
   const centers = await ports.rosters.getCenters(campaignId, [...new Set(entries.map(entryCenter))]);
-  const problems = new Map<string, string[]>();
-  const responses = new Map(
-    entries.flatMap((e) => {
-      const finding = findingOf(e);
-      return finding ? [[finding.assignmentId, finding.supervisorId] as const] : [];
-    }),
-  );
-  for (const [assignmentId, supervisorId] of responses) {
-    const response = await ports.responses.getResponse(campaignId, supervisorId, assignmentId);
-    problems.set(
-      assignmentId,
-      (response?.problems ?? []).map((p) => p.description),
-    );
-  }
   return {
     center: (id) => {
       const center = centers.get(id);
       return center ? { name: center.name.zh, district: center.district, level: center.level } : undefined;
     },
-    problem: (assignmentId, problem) => problems.get(assignmentId)?.[problem],
+    problem: (assignmentId, problem) => problems.get(assignmentId)?.[problem]?.description,
   };
 };
 

@@ -159,7 +159,8 @@ const refuseRecorded = async (
 /** A photo as a page shows it: its state, the refusal's reason, and read URLs once it is ready. */
 export interface PhotoView {
   photoId: string;
-  problem: number;
+  /** The key of its problem row. */
+  problem: string;
   state: PhotoRecord['state'];
   reason?: RefusalReason;
   capturedAt?: string;
@@ -213,7 +214,7 @@ export interface PhotoSlot {
  */
 export const issuePhotoSlot = async (
   owner: { campaignId: string; assignmentId: string; shard: number; centerId: string; supervisorId: string },
-  problem: number,
+  problem: string,
   ports: PhotoSlotPorts,
   redirect?: (photoId: string) => string,
 ): Promise<PhotoSlot> => {
@@ -255,6 +256,26 @@ export const issuePhotoSlot = async (
     ...(redirect ? { fields: { success_action_redirect: redirect(photo.photoId) } } : {}),
   });
   return { photo, upload };
+};
+
+/**
+ * Discards the photos of the problem rows `keys` that the supervisor removed, unless a row of `kept` still
+ * has that key: each shown nowhere again and its place given back. How many were discarded.
+ */
+export const discardRemovedPhotos = async (
+  location: PhotoLocation,
+  keys: readonly string[],
+  kept: readonly string[],
+  ports: { photos: Pick<PhotoTable, 'listPhotos' | 'discard'>; now: () => Date },
+): Promise<number> => {
+  const gone = new Set(keys.filter((k) => !kept.includes(k)));
+  if (gone.size === 0) return 0;
+  const at = ports.now().toISOString();
+  let discarded = 0;
+  for (const photo of await ports.photos.listPhotos(location)) {
+    if (gone.has(photo.problem) && (await ports.photos.discard(photo, at))) discarded++;
+  }
+  return discarded;
 };
 
 /** Refuses the response's slots that lapsed unused ('not-received'), giving their places back; how many. */

@@ -16,6 +16,7 @@ import {
 } from '../core/evidence/fix-photos.ts';
 import {
   evidenceKey,
+  findingPhotoKey,
   MAX_PHOTO_BYTES,
   PhotoLimitReached,
   type PhotoRecord,
@@ -26,13 +27,14 @@ import {
 } from '../core/evidence/photos.ts';
 import { ItemAlreadyConfirmed, type RectificationItem } from '../core/findings/rectification.ts';
 
-/** Where a finding's photos are: its response (campaign, supervisor, assignment) and the problem's index. */
+/** Where a finding's photos are: its response (campaign, supervisor, assignment) and its problem row's key (or index). */
 export interface FindingSource {
   id: string;
   campaignId: string;
   assignmentId?: string | undefined;
   supervisorId?: string | undefined;
   problem?: number | undefined;
+  problemKey?: string | undefined;
 }
 
 /** What reading the supervisors' photos of findings takes; `shardOf` places a supervisor's records. */
@@ -50,7 +52,7 @@ const readyPhotosOf = async (
 ): Promise<Map<string, PhotoRecord[]>> => {
   const responses = new Map<string, { campaignId: string; shard: number; assignmentId: string }>();
   for (const f of findings) {
-    if (f.assignmentId === undefined || f.supervisorId === undefined || f.problem === undefined) continue;
+    if (f.assignmentId === undefined || f.supervisorId === undefined || findingPhotoKey(f) === undefined) continue;
     const key = `${f.campaignId}\u0000${f.assignmentId}`;
     if (!responses.has(key))
       responses.set(key, {
@@ -67,7 +69,7 @@ const readyPhotosOf = async (
   const out = new Map<string, PhotoRecord[]>();
   for (const f of findings) {
     const photos = (listed.get(`${f.campaignId}\u0000${f.assignmentId}`) ?? []).filter(
-      (p) => p.state === 'ready' && p.problem === f.problem,
+      (p) => p.state === 'ready' && p.problem === findingPhotoKey(f),
     );
     if (photos.length > 0) out.set(f.id, photos);
   }

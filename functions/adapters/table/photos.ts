@@ -66,10 +66,10 @@ export class PhotoTable extends TableAccess {
       }),
     );
     const item = out.Item ?? {};
-    const perProblem: Record<number, number> = {};
+    const perProblem: Record<string, number> = {};
     for (const [name, value] of Object.entries(item)) {
-      const m = /^p(\d+)$/.exec(name);
-      if (m && typeof value === 'number') perProblem[Number(m[1])] = value;
+      const m = /^p(.+)$/.exec(name);
+      if (m?.[1] && typeof value === 'number') perProblem[m[1]] = value;
     }
     return { total: typeof item.total === 'number' ? item.total : 0, perProblem };
   }
@@ -78,7 +78,7 @@ export class PhotoTable extends TableAccess {
    * Claims a place for one more photo of `problem`, within the limits (one conditional increment);
    * PhotoLimitReached, naming the limit, when there is none.
    */
-  async claimPlace(location: PhotoLocation, problem: number): Promise<void> {
+  async claimPlace(location: PhotoLocation, problem: string): Promise<void> {
     try {
       await this.db.send(
         new UpdateCommand({
@@ -103,7 +103,7 @@ export class PhotoTable extends TableAccess {
   }
 
   /** Gives back the place of a photo of `problem` (refused, or never issued). */
-  async releasePlace(location: PhotoLocation, problem: number): Promise<void> {
+  async releasePlace(location: PhotoLocation, problem: string): Promise<void> {
     try {
       await this.db.send(
         new UpdateCommand({
@@ -151,6 +151,21 @@ export class PhotoTable extends TableAccess {
       { state: 'refused', reason, updatedAt: at, ...(sha256 ? { sha256 } : {}) },
       ['uploading', 'checking'],
     );
+    if (changed) await this.releasePlace(locationOf(photo), photo.problem);
+    return changed;
+  }
+
+  /**
+   * Marks a photo discarded, its problem removed by the supervisor, and gives its place back: once, from
+   * any state but refused and purged. Whether this call discarded it. A check under way then finds it
+   * gone and stores nothing as ready; bytes already stored go with the campaign's evidence.
+   */
+  async discard(photo: PhotoRecord, at: string): Promise<boolean> {
+    const changed = await this.changeState(photo, { state: 'discarded', updatedAt: at }, [
+      'uploading',
+      'checking',
+      'ready',
+    ]);
     if (changed) await this.releasePlace(locationOf(photo), photo.problem);
     return changed;
   }

@@ -16,7 +16,7 @@ import { lazySchema } from '../../core/lazy-schema.ts';
 import type { LocalizedText } from '../../core/model.ts';
 import { SURVEY_CSP } from '../../core/render/survey/assets.ts';
 import { renderPhotoUploadPage } from '../../core/render/survey/photo-upload.ts';
-import { MAX_PROBLEMS } from '../../core/responses/response.ts';
+import { MAX_PROBLEMS, PROBLEM_KEY } from '../../core/responses/response.ts';
 import { readFormFields } from '../../edge/http/body.ts';
 import { pageOriginOf } from '../../edge/http/page-origin.ts';
 import { readLinkToken } from '../../edge/http/token-link.ts';
@@ -44,18 +44,15 @@ const PHOTO_MESSAGES = {
     `A response may have at most ${MAX_PHOTOS_PER_RESPONSE} photos.`,
   ),
   problem: text(
-    `请指明照片属于哪个问题（problem：0 至 ${MAX_PROBLEMS - 1}）。`,
-    `Say which problem the photo shows (problem: 0 to ${MAX_PROBLEMS - 1}).`,
+    `请指明照片属于哪个问题（problem：问题行的编号，或问题的序号 0 至 ${MAX_PROBLEMS - 1}）。`,
+    `Say which problem the photo shows (problem: its row's key, or its index, 0 to ${MAX_PROBLEMS - 1}).`,
   ),
 } as const;
 
+/** The problem a photo shows: its row's key, or (a client that keeps no keys) its index, a number or digits. */
 const SlotRequest = lazySchema(() =>
   z.object({
-    problem: z.coerce
-      .number()
-      .int()
-      .min(0)
-      .max(MAX_PROBLEMS - 1),
+    problem: z.preprocess((v) => (typeof v === 'number' ? String(v) : v), z.string().regex(PROBLEM_KEY)),
   }),
 );
 
@@ -73,7 +70,7 @@ export const listPhotoStatuses = async (token: TokenRecord): Promise<PhotoStatus
 };
 
 /**
- * POST /s/{token}/photos: an upload slot for one photo of one problem (`problem`, 0-based). A script gets
+ * POST /s/{token}/photos: an upload slot for one photo of one problem (`problem`: its row's key). A script gets
  * JSON (201: the photo and the presigned POST); a plain form gets a page whose form posts the file to S3,
  * which sends the browser back to the questionnaire.
  */
@@ -90,7 +87,8 @@ export const requestPhotoSlot = async (request: HttpRequest): Promise<HttpResult
     collecting(ctx.meta, now) ||
     (await checkWritable(ctx.meta, token, await store.responses.getLatestResponse(token), now)).open;
   if (!writable) return answerProblem(request, 410, 'closed');
-  return offerPhotoSlot(request, token, parsed.data.problem);
+  const { problem } = parsed.data;
+  return offerPhotoSlot(request, token, { key: problem, ...(/^\d+$/.test(problem) ? { n: Number(problem) + 1 } : {}) });
 };
 
 /**
@@ -100,7 +98,7 @@ export const requestPhotoSlot = async (request: HttpRequest): Promise<HttpResult
 export const offerPhotoSlot = async (
   request: HttpRequest,
   token: TokenRecord,
-  problem: number,
+  problem: { key: string; n?: number },
 ): Promise<HttpResult> => {
   const page = `${pageOriginOf(request)}/s/${encodeURIComponent(readLinkToken(request))}?lang=${request.lang}`;
   try {
@@ -112,14 +110,14 @@ export const offerPhotoSlot = async (
         centerId: token.centerId,
         supervisorId: token.supervisorId,
       },
-      problem,
+      problem.key,
       {
         photos: store.photos,
         storage: evidence(),
         now: () => new Date(),
         nonce: () => randomBytes(12).toString('hex'),
       },
-      request.json ? undefined : (photoId) => `${page}&photo=${photoId}#p${problem}`,
+      request.json ? undefined : (photoId) => `${page}&photo=${photoId}#ph-${problem.key}`,
     );
     return answerSlot(request, slot, page, problem);
   } catch (error) {
@@ -134,7 +132,7 @@ const answerSlot = (
   request: HttpRequest,
   slot: Awaited<ReturnType<typeof issuePhotoSlot>>,
   page: string,
-  problem: number,
+  problem: { key: string; n?: number },
 ): HttpResult => {
   const { photo, upload } = slot;
   if (request.json)
@@ -148,7 +146,7 @@ const answerSlot = (
     200,
     renderPhotoUploadPage({
       lang: request.lang,
-      problemNumber: problem + 1,
+      problemNumber: problem.n,
       url: upload.url,
       fields: upload.fields,
       back: page,

@@ -8,7 +8,7 @@ import { readLinkToken } from '../../edge/http/token-link.ts';
 import type { HttpRequest, HttpResult } from '../../edge/http/types.ts';
 import { answerProblem, text } from './messages.ts';
 import { respond } from './site.ts';
-import { answerInvalid, openWrite, saveDraft } from './write.ts';
+import { answerInvalid, discardPhotosOfRemoved, openWrite, saveDraft } from './write.ts';
 
 const Intent = lazySchema(() =>
   z.union([
@@ -72,6 +72,8 @@ export const submitSurvey = async (request: HttpRequest): Promise<HttpResult> =>
         ...measureSecondsSpent(body.input.openedAt, now),
       };
   if (listed) await store.reviewQueue.indexResponse(ctx.questionnaire, listed, ctx.center);
+  // Rows the page's script removed since its last draft: their photos go, unless the answers stored keep the row.
+  await discardPhotosOfRemoved(token, body.input.removedProblems ?? [], listed?.problems ?? problems.problems);
   // The draft stays: the page shows a draft only when it is newer than the latest submission.
   // Counting the first answer, and waking the workflow after the last one, follow from the table's
   // stream (`count-answers.ts`): a submission is this one write.

@@ -1,10 +1,13 @@
 import type { TokenRecord } from '../../adapters/table/assignments.ts';
 import { store } from '../../adapters/table.ts';
+import { discardRemovedPhotos } from '../../app/evidence.ts';
 import { collecting } from '../../core/campaign/submission-window.ts';
 import { renderSurveyPage } from '../../core/render/survey/page.ts';
 import { listShownPhotos } from '../../core/render/survey/photo-list.ts';
 import type { FieldError } from '../../core/responses/answers.ts';
 import { checkDraft } from '../../core/responses/draft.ts';
+import type { RawProblem } from '../../core/responses/problems.ts';
+import { problemKeyOf } from '../../core/responses/response.ts';
 import type { SubmissionInput } from '../../core/responses/submission-input.ts';
 import type { BodyFormats } from '../../edge/http/body.ts';
 import { readLinkToken } from '../../edge/http/token-link.ts';
@@ -82,10 +85,28 @@ export const answerInvalid = async (
   );
 };
 
-/** The page's photos when some are listed at row `at` or after it (removing it is then to be confirmed). */
-const askBeforeRemoving = async (token: TokenRecord, at: number) => {
+/** The page's photos when the row `key` has some (removing it is then to be confirmed: they go with it). */
+const askBeforeRemoving = async (token: TokenRecord, key: string) => {
   const shown = await loadPagePhotos(token, 'form');
-  return listShownPhotos(shown.photos).some((p) => p.problem >= at) ? shown : undefined;
+  return listShownPhotos(shown.photos).some((p) => p.problem === key) ? shown : undefined;
+};
+
+/**
+ * Discards the photos of the rows removed (`removed`: their keys) unless a row of `kept` still has the key:
+ * after the answers without them are stored, so a failure in between leaves the photos, never a row without them.
+ */
+export const discardPhotosOfRemoved = async (
+  token: TokenRecord,
+  removed: readonly string[],
+  kept: readonly Pick<RawProblem, 'key'>[],
+): Promise<void> => {
+  if (removed.length === 0) return;
+  await discardRemovedPhotos(
+    { campaignId: token.campaignId, shard: token.shard, assignmentId: token.id },
+    removed,
+    kept.map((p, i) => problemKeyOf(p, i)),
+    { photos: store.photos, now: () => new Date() },
+  );
 };
 
 /** Saves a draft; a form post comes back to the page (no script needed), a JSON call gets the time saved. */
@@ -93,9 +114,12 @@ export const saveDraft = async (write: OpenWrite, request: HttpRequest, intent: 
   const { token, ctx, now } = write;
   const input = write.body.input;
   const remove = /^remove-problem-(\d+)(-confirmed)?$/.exec(intent);
-  // Photos stay with their row's index: the plain form asks before a row at or before photos goes.
-  const ask = remove && !remove[2] && !request.json ? await askBeforeRemoving(token, Number(remove[1])) : undefined;
-  const problems = remove && !ask ? input.problems.filter((_, i) => i !== Number(remove[1])) : input.problems;
+  const at = remove ? Number(remove[1]) : -1;
+  const removedKey = remove ? problemKeyOf(input.problems[at] ?? {}, at) : undefined;
+  // A row's photos go with it: the plain form asks first when the row has some.
+  const ask = removedKey && !remove?.[2] && !request.json ? await askBeforeRemoving(token, removedKey) : undefined;
+  const removing = removedKey !== undefined && !ask;
+  const problems = removing ? input.problems.filter((_, i) => i !== at) : input.problems;
   const checked = checkDraft(
     ctx.questionnaire,
     token.activity,
@@ -104,20 +128,23 @@ export const saveDraft = async (write: OpenWrite, request: HttpRequest, intent: 
   );
   if (!checked.ok) return answerInvalid(request, token, ctx, input, checked.errors);
   await store.responses.saveDraft(token, checked.draft);
+  await discardPhotosOfRemoved(
+    token,
+    [...(input.removedProblems ?? []), ...(removing ? [removedKey] : [])],
+    checked.draft.problems,
+  );
   if (request.json) return respond.json(200, { saved: 'draft', savedAt: checked.draft.savedAt });
   if (ask && remove) {
     const model = { view: 'form' as const, answers: input.answers, problems: input.problems, errors: [] };
-    const page = {
-      ...model,
-      photos: ask.photos,
-      confirmRemove: Number(remove[1]),
-      notice: 'draft-saved' as const,
-    };
+    const page = { ...model, photos: ask.photos, confirmRemove: at, notice: 'draft-saved' as const };
     return respond.html(200, renderSurveyPage(buildPageModel(request, token, ctx, page)), { headers: ask.headers });
   }
   // A problem's photo button of the plain form: the draft is kept, then the photo's upload page is shown.
   const photo = /^photo-(\d+)$/.exec(intent);
-  if (photo) return offerPhotoSlot(request, token, Number(photo[1]));
+  if (photo) {
+    const row = Number(photo[1]);
+    return offerPhotoSlot(request, token, { key: problemKeyOf(input.problems[row] ?? {}, row), n: row + 1 });
+  }
   const anchor = intent === 'add-problem' ? `#p${checked.draft.problems.length}-category` : remove ? '#problems' : '';
   return respond.redirect(`${readLinkToken(request)}?lang=${request.lang}&draft=saved${anchor}`);
 };

@@ -76,19 +76,20 @@ export const mayStartExport = (current: ExportRecord | undefined, now: Date): bo
   current.state === 'failed' ||
   Date.parse(current.updatedAt) + EXPORT_STALE_SECONDS * 1000 <= now.getTime();
 
-/** One supervisor's photo in the archive ("as found"): where it is stored and the entry it becomes. */
-export interface ExportEntry {
-  kind?: 'found';
-  photo: PhotoRecord;
-  /** `<center>/<assignment>.p<problem n>/<n>.jpg`, n from 1 in order of upload. */
-  path: string;
-}
-
-/** The finding a rectification item came from: its response and the problem's index (0-based). */
+/** A finding: its response and the problem's index there (0-based). */
 export interface FindingRef {
   assignmentId: string;
   supervisorId: string;
   problem: number;
+}
+
+/** One supervisor's photo in the archive ("as found"): where it is stored, its finding and the entry it becomes. */
+export interface ExportEntry {
+  kind?: 'found';
+  photo: PhotoRecord;
+  finding: FindingRef;
+  /** `<center>/<assignment>.p<problem n>/<n>.jpg`, n from 1 in order of upload. */
+  path: string;
 }
 
 /** One official's photo of a fix in the archive, beside its finding's photos as found. */
@@ -108,26 +109,35 @@ const findingFolder = (centerId: string, assignmentId: string, problem: number):
   `${centerId}/${assignmentId}.p${problem + 1}`;
 
 /**
- * The archive's photo entries: every ready photo, by center, then response, then problem, then upload
- * time; each named `<center>/<assignment>.p<problem, from 1>/<n>.jpg`, so a problem's photos sit together.
+ * The archive's photo entries: every ready photo of a problem its response lists (`indexOf` gives the
+ * index of its row's key in the stored response; a photo of a row never submitted shows no finding and is
+ * left out), by center, then response, then problem, then upload time; each named
+ * `<center>/<assignment>.p<problem, from 1>/<n>.jpg`, so a problem's photos sit together.
  */
-export const planEntries = (photos: readonly PhotoRecord[]): ExportEntry[] => {
+export const planEntries = (
+  photos: readonly PhotoRecord[],
+  indexOf: (photo: PhotoRecord) => number | undefined,
+): ExportEntry[] => {
   const ready = photos
-    .filter((p) => p.state === 'ready')
+    .flatMap((photo) => {
+      const problem = photo.state === 'ready' ? indexOf(photo) : undefined;
+      return problem === undefined ? [] : [{ photo, problem }];
+    })
     .sort(
       (a, b) =>
-        a.centerId.localeCompare(b.centerId) ||
-        a.assignmentId.localeCompare(b.assignmentId) ||
+        a.photo.centerId.localeCompare(b.photo.centerId) ||
+        a.photo.assignmentId.localeCompare(b.photo.assignmentId) ||
         a.problem - b.problem ||
-        a.createdAt.localeCompare(b.createdAt) ||
-        a.photoId.localeCompare(b.photoId),
+        a.photo.createdAt.localeCompare(b.photo.createdAt) ||
+        a.photo.photoId.localeCompare(b.photo.photoId),
     );
   const counts = new Map<string, number>();
-  return ready.map((photo) => {
-    const folder = findingFolder(photo.centerId, photo.assignmentId, photo.problem);
+  return ready.map(({ photo, problem }) => {
+    const folder = findingFolder(photo.centerId, photo.assignmentId, problem);
     const n = (counts.get(folder) ?? 0) + 1;
     counts.set(folder, n);
-    return { photo, path: `${folder}/${n}.jpg` };
+    const finding = { assignmentId: photo.assignmentId, supervisorId: photo.supervisorId, problem };
+    return { photo, finding, path: `${folder}/${n}.jpg` };
   });
 };
 
@@ -201,7 +211,7 @@ const indexRow = (entry: ArchiveEntry, context: IndexContext): CsvCell[] => {
   const { centerId, finding, record, item } =
     entry.kind === 'fix'
       ? { centerId: entry.fix.centerId, finding: entry.finding, record: entry.fix, item: entry.fix.itemId }
-      : { centerId: entry.photo.centerId, finding: entry.photo, record: entry.photo, item: null };
+      : { centerId: entry.photo.centerId, finding: entry.finding, record: entry.photo, item: null };
   const center = context.center(centerId);
   return [
     centerId,

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { lazySchema } from '../lazy-schema.ts';
 import { Id, type LocalizedText } from '../model.ts';
+import { PROBLEM_KEY } from '../responses/response.ts';
 
 /** Where phones post photos; expires after a day whatever happened to them. */
 export const INCOMING_PREFIX = 'incoming/';
@@ -34,10 +35,11 @@ export const READ_URL_SECONDS = 5 * 60;
 export const PHOTO_CHECK_TIMEOUT_SECONDS = 60;
 
 /**
- * A photo's state: slot issued, object arrived and being checked, stored, or refused; `purged` once the
- * campaign's evidence was removed (on request or at the end of its retention): the record stays, the bytes are gone.
+ * A photo's state: slot issued, object arrived and being checked, stored, or refused; `discarded` when the
+ * supervisor removed its problem (shown nowhere again, its place given back); `purged` once the campaign's
+ * evidence was removed (on request or at the end of its retention): the record stays, the bytes are gone.
  */
-export const PHOTO_STATES = ['uploading', 'checking', 'ready', 'refused', 'purged'] as const;
+export const PHOTO_STATES = ['uploading', 'checking', 'ready', 'refused', 'discarded', 'purged'] as const;
 export type PhotoState = (typeof PHOTO_STATES)[number];
 
 /** Why a photo was refused. */
@@ -103,8 +105,11 @@ export const PhotoRecord = lazySchema(() =>
     assignmentId: Id,
     centerId: Id,
     supervisorId: Id,
-    /** Index of the problem in the response's problem list (0-based). */
-    problem: z.number().int().nonnegative(),
+    /**
+     * The key of its problem row (PROBLEM_KEY). Records made before rows had keys hold the row's index, a
+     * number: read as that index's key, as their rows are.
+     */
+    problem: z.preprocess((v) => (typeof v === 'number' ? String(v) : v), z.string().regex(PROBLEM_KEY)),
     ...photoCheckFields(),
   }),
 );
@@ -122,6 +127,10 @@ export const parsePhotoId = (photoId: string): { assignmentId: string; shard: nu
   const m = PHOTO_ID.exec(photoId);
   return m?.[1] && m[2] ? { assignmentId: m[1], shard: Number(m[2]) } : undefined;
 };
+
+/** The key of the problem row whose photos show a finding: its own, or for one made before rows had keys, its index's. */
+export const findingPhotoKey = (finding: { problem?: number | undefined; problemKey?: string | undefined }) =>
+  finding.problemKey ?? (finding.problem === undefined ? undefined : String(finding.problem));
 
 /** Where a phone posts a photo. */
 export const incomingKey = (campaignId: string, photoId: string): string =>
@@ -157,16 +166,16 @@ export const slotLapsed = (photo: Pick<PhotoRecord, 'state' | 'slotExpiresAt'>, 
 /** Why a new slot is refused: the problem or the response already has as many photos as allowed. */
 export type SlotRefusal = 'problem-full' | 'response-full';
 
-/** A response's photo counts as stored: every photo not refused, in all and per problem index. */
+/** A response's photo counts as stored: every photo neither refused nor discarded, in all and per problem key. */
 export interface PhotoCounts {
   total: number;
-  perProblem: Readonly<Record<number, number>>;
+  perProblem: Readonly<Record<string, number>>;
 }
 
 /** Whether counts already at `counts` leave room for one more photo of `problem` (the write re-checks it). */
 export const checkSlotLimits = (
   counts: PhotoCounts,
-  problem: number,
+  problem: string,
 ): { ok: true } | { ok: false; refusal: SlotRefusal } => {
   if (counts.total >= MAX_PHOTOS_PER_RESPONSE) return { ok: false, refusal: 'response-full' };
   if ((counts.perProblem[problem] ?? 0) >= MAX_PHOTOS_PER_PROBLEM) return { ok: false, refusal: 'problem-full' };

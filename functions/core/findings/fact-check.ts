@@ -1,7 +1,14 @@
 import * as z from 'zod';
 import { lazySchema } from '../lazy-schema.ts';
 import { Id, type LocalizedText } from '../model.ts';
-import { type Problem, ProblemCategory, ProblemSeverity, type Response } from '../responses/response.ts';
+import {
+  PROBLEM_KEY,
+  type Problem,
+  ProblemCategory,
+  ProblemSeverity,
+  problemKeyOf,
+  type Response,
+} from '../responses/response.ts';
 import { CONTROL_CHARACTER_MESSAGE, hasControlCharacters, isSafeText, normalizeText } from '../responses/text-guard.ts';
 import { rectificationItemId } from './rectification.ts';
 
@@ -28,12 +35,13 @@ export const FactCheckItem = lazySchema(() =>
     description: z.string(),
     foundAt: z.string(),
     /**
-     * Where the finding's photos are: its response and the problem's index there. Kept to sign read URLs of
-     * the photos, never shown: they name who found it.
+     * Where the finding's photos are: its response, the problem's index there and its row's key (the
+     * photos'). Kept to sign read URLs of the photos, never shown: they name who found it.
      */
     assignmentId: Id.optional(),
     supervisorId: Id.optional(),
     problem: z.number().int().nonnegative().optional(),
+    problemKey: z.string().regex(PROBLEM_KEY).optional(),
   }),
 );
 export type FactCheckItem = z.infer<typeof FactCheckItem>;
@@ -61,6 +69,7 @@ export const draftFindings = (
           assignmentId: r.assignmentId,
           supervisorId: r.supervisorId,
           problem: index,
+          problemKey: problemKeyOf(p, index),
         }),
       ),
     )

@@ -10,7 +10,14 @@ import {
 import { lazySchema } from '../lazy-schema.ts';
 import { type Campaign, Id, Instant, type LocalizedText, type Questionnaire } from '../model.ts';
 import { hashSeed } from '../random.ts';
-import { type AnswerValue, ProblemCategory, ProblemSeverity, type Response } from '../responses/response.ts';
+import {
+  type AnswerValue,
+  PROBLEM_KEY,
+  ProblemCategory,
+  ProblemSeverity,
+  problemKeyOf,
+  type Response,
+} from '../responses/response.ts';
 
 /**
  * Rectification (整改): every problem a supervisor finds becomes an item the center must fix by a due
@@ -66,8 +73,10 @@ export const RectificationItem = lazySchema(() =>
     severity: ProblemSeverity,
     supervisorId: Id,
     assignmentId: Id,
-    /** The problem's index in its response (0-based), whose photos show it; never shown to officials. */
+    /** The problem's index in its response (0-based); never shown to officials. */
     problem: z.number().int().nonnegative().optional(),
+    /** The key of its problem row, whose photos show it (absent on items made before rows had keys). */
+    problemKey: z.string().regex(PROBLEM_KEY).optional(),
     foundAt: Instant,
     /** The day the official was told (the summary went out); the clock starts the next working day. */
     notifiedOn: CalendarDate,
@@ -229,6 +238,7 @@ export const itemsFromResponse = (
     supervisorId: response.supervisorId,
     assignmentId: response.assignmentId,
     problem: index,
+    problemKey: problemKeyOf(problem, index),
     foundAt: response.submittedAt,
     notifiedOn,
     dueDate,

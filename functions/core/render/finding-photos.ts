@@ -29,6 +29,7 @@ const STATE_TEXT: Record<Exclude<ShownPhoto['state'], 'ready' | 'refused'>, Loca
   uploading: { zh: '上传中…', en: 'Uploading…' },
   checking: { zh: '检查中…', en: 'Checking…' },
   purged: { zh: '照片已按要求删除', en: 'Photo removed on request' },
+  discarded: { zh: '照片已撤回', en: 'Photo withdrawn' },
 };
 
 /** A text in the page's language, or (`both`) Chinese then English, as the official's page speaks. */

@@ -6,8 +6,8 @@ import * as z from 'zod';
 import { lazySchema } from '../lazy-schema.ts';
 import type { Activity, Questionnaire } from '../model.ts';
 import { type FieldError, isBlank, makeMessage, questionsFor, type RawValue, RESERVED_FIELDS } from './answers.ts';
-import { isBlankProblem, MAX_PROBLEM_DESCRIPTION } from './problems.ts';
-import { MAX_PROBLEMS } from './response.ts';
+import { checkProblemKeys, isBlankProblem, MAX_PROBLEM_DESCRIPTION } from './problems.ts';
+import { MAX_PROBLEMS, PROBLEM_KEY } from './response.ts';
 import type { SubmissionInput } from './submission-input.ts';
 
 /** Longest text kept in a draft field; the questionnaire's own limits apply on submission. */
@@ -19,6 +19,7 @@ const DraftProblem = lazySchema(() =>
     category: z.string().max(64).optional(),
     description: z.string().max(MAX_DRAFT_TEXT).optional(),
     severity: z.string().max(64).optional(),
+    key: z.string().regex(PROBLEM_KEY).optional(),
   }),
 );
 
@@ -58,6 +59,7 @@ export const checkDraft = (
       errors.push({ field: key, message: makeMessage('请输入数字', 'enter a number') });
     } else if (!isBlank(value)) answers[key] = value;
   }
+  errors.push(...checkProblemKeys(input.problems));
   const problems = input.problems.filter((p) => !isBlankProblem(p));
   if (problems.length > MAX_PROBLEMS) {
     errors.push({

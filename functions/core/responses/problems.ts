@@ -2,11 +2,13 @@
  * Problems found at a center (发现问题): their categories and severities as shown, and the rows a
  * supervisor filled in checked, blank rows ignored and each missing part named.
  */
+import { randomBytes } from 'node:crypto';
 import type { Dimension, LocalizedText } from '../model.ts';
 import { type FieldError, isBlank, makeMessage } from './answers.ts';
 import {
   MAX_PROBLEMS,
   PROBLEM_CATEGORIES,
+  PROBLEM_KEY,
   PROBLEM_SEVERITIES,
   type Problem,
   type ProblemCategory,
@@ -22,7 +24,31 @@ export interface RawProblem {
   category?: string;
   description?: string;
   severity?: string;
+  /** The row's key, as the page gave it (see PROBLEM_KEY in response.ts). */
+  key?: string;
 }
+
+/** A new row's key: random, so that no row ever takes the key (and so the photos) of another. */
+export const newProblemKey = (): string => `k${randomBytes(8).toString('hex').slice(0, 15)}`;
+
+/** Each row's key, when it has one, must be a key and the only row with it (only a changed page breaks this). */
+export const checkProblemKeys = (raw: readonly RawProblem[]): FieldError[] => {
+  const seen = new Set<string>();
+  const errors: FieldError[] = [];
+  raw.forEach((p, i) => {
+    if (p.key === undefined) return;
+    if (!PROBLEM_KEY.test(p.key) || seen.has(p.key))
+      errors.push({
+        field: `problems.${i}.key`,
+        message: makeMessage(
+          '问题编号无效，请刷新页面后重试',
+          'the problem row is not recognised; reload the page and try again',
+        ),
+      });
+    seen.add(p.key);
+  });
+  return errors;
+};
 
 /** Problem categories (发现问题类别) with the dimension each belongs to. */
 export const PROBLEM_CATEGORY_LABELS: Record<ProblemCategory, LocalizedText & { dimension: Dimension | null }> = {
@@ -75,7 +101,7 @@ export const isBlankProblem = (p: RawProblem) => isBlank(p.category) && isBlank(
 export const validateProblems = (
   raw: readonly RawProblem[],
 ): { ok: true; problems: Problem[] } | { ok: false; errors: FieldError[] } => {
-  const errors: FieldError[] = [];
+  const errors: FieldError[] = checkProblemKeys(raw);
   const problems: Problem[] = [];
   raw.forEach((p, i) => {
     if (isBlankProblem(p)) return;
@@ -104,7 +130,8 @@ export const validateProblems = (
     const severity = PROBLEM_SEVERITIES.find((s) => s === p.severity);
     if (!severity)
       errors.push({ field: field('severity'), message: makeMessage('请选择严重程度', 'choose how serious it is') });
-    if (category && severity && description !== '') problems.push({ category, description, severity });
+    if (category && severity && description !== '')
+      problems.push({ category, description, severity, ...(p.key === undefined ? {} : { key: p.key }) });
   });
   if (problems.length > MAX_PROBLEMS) {
     errors.push({

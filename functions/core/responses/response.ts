@@ -40,12 +40,24 @@ export type ProblemSeverity = z.infer<typeof ProblemSeverity>;
 /** Most problems one response may carry. */
 export const MAX_PROBLEMS = 20;
 
+/**
+ * A problem row's key: chosen when the row is made (by the page, or its script) and kept while the row
+ * lives, so that its photos stay with it when rows before it go. A row stored without one is known by
+ * its index in the stored list (0–19): the key of the responses and photos stored before rows had keys.
+ */
+export const PROBLEM_KEY = /^(?:k[a-z0-9]{7,23}|1?\d)$/;
+
+/** The key a row is known by: its own, or for a row stored without one, its index in the stored list. */
+export const problemKeyOf = (p: { key?: string | undefined }, index: number): string => p.key ?? String(index);
+
 /** One problem found at a center; a later step turns it into a rectification item. */
 export const Problem = lazySchema(() =>
   z.object({
     category: ProblemCategory,
     description: z.string().trim().min(1).max(1000),
     severity: ProblemSeverity,
+    /** Its row's key (see {@link PROBLEM_KEY}); absent on problems stored without one. */
+    key: z.string().regex(PROBLEM_KEY).optional(),
   }),
 );
 export type Problem = z.infer<typeof Problem>;

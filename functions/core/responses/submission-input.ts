@@ -7,7 +7,7 @@ import * as z from 'zod';
 import { lazySchema } from '../lazy-schema.ts';
 import { type FieldError, makeMessage, type RawValue } from './answers.ts';
 import type { RawProblem } from './problems.ts';
-import { MAX_PROBLEMS } from './response.ts';
+import { MAX_PROBLEMS, PROBLEM_KEY } from './response.ts';
 
 /** The raw answers: flat question id → value. Form posts give strings; JSON may give numbers and booleans. */
 export const RawSubmission = lazySchema(() =>
@@ -26,11 +26,13 @@ export interface SubmissionInput {
   lang?: string;
   /** When the page was served (its hidden field), to tell how long the answers took. */
   openedAt?: string;
+  /** Keys of the rows the page's script removed since its last save: their photos go with them. */
+  removedProblems?: string[];
 }
 
 const SUBMISSION_ID = /^[A-Za-z0-9-]{8,64}$/;
-const PROBLEM_FIELD = /^problems\.(\d{1,2})\.(category|description|severity)$/;
-const PROBLEM_PARTS = new Set(['category', 'description', 'severity']);
+const PROBLEM_FIELD = /^problems\.(\d{1,2})\.(category|description|severity|key)$/;
+const PROBLEM_PARTS = new Set(['category', 'description', 'severity', 'key']);
 
 const SHAPE = makeMessage(
   '提交内容应为“题目编号 → 答案”的 JSON 对象',
@@ -59,9 +61,27 @@ const readMeta = (
   out[key] = value;
 };
 
+/** `removedProblems`: a short list of row keys (a JSON list, or a form field's keys separated by spaces). */
+const readRemoved = (given: unknown, out: SubmissionInput, errors: FieldError[]) => {
+  const value = typeof given === 'string' ? given.split(/\s+/).filter(Boolean) : given;
+  if (
+    !Array.isArray(value) ||
+    value.length > MAX_PROBLEMS * 2 ||
+    !value.every((k): k is string => typeof k === 'string' && PROBLEM_KEY.test(k))
+  ) {
+    errors.push({
+      field: 'removedProblems',
+      message: makeMessage('应为已删除问题的编号列表', 'must be a list of the keys of the problem rows removed'),
+    });
+    return;
+  }
+  out.removedProblems = [...new Set(value)];
+};
+
 /**
  * Reads a JSON submission: question id → answer (text, number, true/false or null), plus optional
- * `submissionId`, `lang`, `intent`, `openedAt` and `problems` (a list of {category, description, severity}).
+ * `submissionId`, `lang`, `intent`, `openedAt`, `problems` (a list of {category, description, severity,
+ * key}) and `removedProblems` (keys of rows removed since the last save).
  */
 export const readJsonSubmission = (
   value: unknown,
@@ -74,6 +94,7 @@ export const readJsonSubmission = (
     const v = value[key];
     if (key === 'submissionId' || key === 'lang' || key === 'intent' || key === 'openedAt')
       readMeta(key, v, out, errors);
+    else if (key === 'removedProblems') readRemoved(v, out, errors);
     else if (key === 'problems') {
       if (!Array.isArray(v) || v.length > MAX_PROBLEMS + 1) {
         errors.push({
@@ -153,6 +174,7 @@ export const readFormSubmission = (
     const problem = PROBLEM_FIELD.exec(key);
     if (key === 'submissionId' || key === 'lang' || key === 'intent' || key === 'openedAt')
       readMeta(key, value, out, errors);
+    else if (key === 'removedProblems') readRemoved(value, out, errors);
     else if (problem) {
       const index = Number(problem[1]);
       if (index > MAX_PROBLEMS) {

@@ -24,7 +24,7 @@ const photo = (n: number, over: Partial<PhotoRecord> = {}): PhotoRecord => ({
   assignmentId: 'A1',
   centerId: 'C1',
   supervisorId: 'S1',
-  problem: 0,
+  problem: '0',
   state: 'ready',
   createdAt: `2026-12-03T08:0${n}:00Z`,
   slotExpiresAt: '2026-12-03T08:10:00Z',
@@ -164,7 +164,7 @@ describe('buildExport with photos of fixes', () => {
   it("puts a center's photos of the fix beside its photos as found, says which is which in the index and counts both", async () => {
     // Prepare: two photos of problem 1 and one of problem 2 as found; two fix photos of problem 1's item
     // (one still checking, left out), one of problem 2's, one of an item that names no problem.
-    const photos = [photo(2), photo(1), photo(3, { problem: 1 }), photo(4, { state: 'refused' })];
+    const photos = [photo(2), photo(1), photo(3, { problem: '1' }), photo(4, { state: 'refused' })];
     const fixes = [
       fix(2, 'Ritem1'),
       fix(1, 'Ritem1'),

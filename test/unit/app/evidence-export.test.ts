@@ -103,7 +103,7 @@ const purgeWorld = (meta: CampaignMeta) => {
     assignmentId: 'A1',
     centerId: 'C1',
     supervisorId: 'S1',
-    problem: 0,
+    problem: '0',
     state,
     createdAt: '2026-12-03T08:00:00Z',
     slotExpiresAt: '2026-12-03T08:10:00Z',

@@ -28,7 +28,7 @@ import { smallPng } from '../../fixtures/photos/images.ts';
 
 const NOW = new Date('2026-07-01T08:00:00Z');
 
-const photo = (assignmentId: string, problem: number, n: number, over: Partial<PhotoRecord> = {}): PhotoRecord => ({
+const photo = (assignmentId: string, problem: string, n: number, over: Partial<PhotoRecord> = {}): PhotoRecord => ({
   photoId: newPhotoId(assignmentId, 4, `nonce${String(n).padStart(11, '0')}`),
   campaignId: 'c-6',
   assignmentId,
@@ -105,10 +105,10 @@ describe('photos of findings', () => {
   it("signs the ready photos of each finding's own problem, under names that do not show the assignment", async () => {
     // Prepare: two problems of one response, one photo still checking, one of another problem
     const listed = [
-      photo('A-0007', 0, 1),
-      photo('A-0007', 1, 2),
-      photo('A-0007', 0, 3, { state: 'checking' }),
-      photo('A-0007', 0, 4),
+      photo('A-0007', '0', 1),
+      photo('A-0007', '1', 2),
+      photo('A-0007', '0', 3, { state: 'checking' }),
+      photo('A-0007', '0', 4),
     ];
     const queries: unknown[] = [];
     const photos = {
@@ -138,7 +138,7 @@ describe('photos of findings', () => {
 
   it('counts the ready photos of each finding, for a mail that carries no URL', async () => {
     // Prepare
-    const photos = { listPhotos: async () => [photo('A1', 0, 1), photo('A1', 0, 2), photo('A1', 2, 3)] };
+    const photos = { listPhotos: async () => [photo('A1', '0', 1), photo('A1', '0', 2), photo('A1', '2', 3)] };
     // Act
     const counts = await countFindingPhotos(
       [
@@ -149,6 +149,40 @@ describe('photos of findings', () => {
     );
     // Assess
     expect(counts).toEqual(new Map([['R1', 2]]));
+  });
+
+  it("finds a finding's photos by its problem row's key, wherever the row stood when they were taken", async () => {
+    // Prepare: photos of keyed rows, one of a row removed (discarded), and an older record holding an index
+    const photos = {
+      listPhotos: async () => [
+        photo('A1', 'ksecond00000000', 1),
+        photo('A1', 'ksecond00000000', 2),
+        photo('A1', 'kfirst000000000', 3, { state: 'discarded' }),
+        photo('A1', '1', 4),
+      ],
+    };
+    // Act
+    const counts = await countFindingPhotos(
+      [
+        {
+          id: 'R1',
+          campaignId: 'c-6',
+          assignmentId: 'A1',
+          supervisorId: 'S1',
+          problem: 0,
+          problemKey: 'ksecond00000000',
+        },
+        { id: 'R2', campaignId: 'c-6', assignmentId: 'A1', supervisorId: 'S1', problem: 1 },
+      ],
+      { photos, shardOf: () => 0 },
+    );
+    // Assess
+    expect(counts).toEqual(
+      new Map([
+        ['R1', 2],
+        ['R2', 1],
+      ]),
+    );
   });
 });
 

@@ -37,7 +37,7 @@ const fakeTarget = (meta: CampaignMeta) => {
     assignmentId: 'A1',
     centerId: 'C1',
     supervisorId: 'S1',
-    problem: 0,
+    problem: '0',
     state: 'ready',
     createdAt: '2026-12-03T08:00:00Z',
     slotExpiresAt: '2026-12-03T08:10:00Z',

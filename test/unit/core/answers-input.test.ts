@@ -198,3 +198,66 @@ describe('checkDraft', () => {
     expect(unknown.ok ? [] : unknown.errors.map((e) => e.field)).toEqual(['nope']);
   });
 });
+
+describe('problem row keys', () => {
+  const keyArb = fc.stringMatching(/^k[a-z0-9]{7,23}$/);
+
+  it('keep each row with its key through validation: a blank row goes, the others keep theirs', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(keyArb, { minLength: 1, maxLength: 8 }), fc.nat(), (keys, blankAt) => {
+        // Prepare: one row left blank, the others filled
+        const blank = blankAt % keys.length;
+        const rows = keys.map((key, i) =>
+          i === blank ? { key } : { category: 'signage', description: `row ${i}`, severity: 'minor', key },
+        );
+        // Act
+        const checked = validateProblems(rows);
+        // Assess
+        expect(checked.ok).toBe(true);
+        if (checked.ok) expect(checked.problems.map((p) => p.key)).toEqual(keys.filter((_, i) => i !== blank));
+      }),
+    );
+  });
+
+  it('refuse a key given to two rows, or one that is no key, naming the row', () => {
+    // Act
+    const twice = validateProblems([
+      { category: 'signage', description: 'a', severity: 'minor', key: 'kaaaaaaaa' },
+      { category: 'signage', description: 'b', severity: 'minor', key: 'kaaaaaaaa' },
+    ]);
+    const bad = checkDraft(
+      questionnaire,
+      'experiential',
+      { answers: {}, problems: [{ description: 'a', key: 'x"><b>' }] },
+      '2026-12-01T00:00:00Z',
+    );
+    // Assess
+    expect(twice).toMatchObject({ ok: false, errors: [{ field: 'problems.1.key' }] });
+    expect(bad).toMatchObject({ ok: false, errors: [{ field: 'problems.0.key' }] });
+  });
+
+  it('read the keys and the rows removed from a form and from JSON alike', () => {
+    // Act
+    const formInput = readFormSubmission([
+      ['problems.0.description', 'a'],
+      ['problems.0.key', 'kaaaaaaaa'],
+      ['removedProblems', ' kbbbbbbbb  kcccccccc '],
+    ]);
+    const jsonInput = readJsonSubmission({
+      problems: [{ description: 'a', key: 'kaaaaaaaa' }],
+      removedProblems: ['kbbbbbbbb', 'kcccccccc', 'kbbbbbbbb'],
+    });
+    // Assess
+    for (const read of [formInput, jsonInput]) {
+      expect(read).toMatchObject({
+        ok: true,
+        input: { problems: [{ description: 'a', key: 'kaaaaaaaa' }], removedProblems: ['kbbbbbbbb', 'kcccccccc'] },
+      });
+    }
+    expect(readJsonSubmission({ removedProblems: 'kbbbbbbbb' })).toMatchObject({ ok: true });
+    expect(readJsonSubmission({ removedProblems: [3] })).toMatchObject({
+      ok: false,
+      errors: [{ field: 'removedProblems' }],
+    });
+  });
+});

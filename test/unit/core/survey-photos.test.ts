@@ -15,7 +15,7 @@ const def = smallCampaign();
 const center = def.centers[0];
 if (!center) throw new Error('the fixture has centers');
 
-const photo = (photoId: string, problem: number, state: PagePhoto['state'], more: Partial<PagePhoto> = {}) => ({
+const photo = (photoId: string, problem: string, state: PagePhoto['state'], more: Partial<PagePhoto> = {}) => ({
   photoId,
   problem,
   state,
@@ -23,15 +23,15 @@ const photo = (photoId: string, problem: number, state: PagePhoto['state'], more
 });
 
 const PHOTOS: PagePhoto[] = [
-  photo('A1.03.ready0000000000000', 0, 'ready', {
+  photo('A1.03.ready0000000000000', '0', 'ready', {
     url: 'https://b.s3.us-east-1.amazonaws.com/evidence/p.jpg?X-Amz-Signature=a&x="><script>',
     thumbUrl: 'https://b.s3.us-east-1.amazonaws.com/evidence/thumb/p.jpg?X-Amz-Signature=b',
   }),
-  photo('A1.03.checking000000000', 0, 'checking'),
-  photo('A1.03.refused0000000000', 1, 'refused', { reason: 'not-an-image' }),
-  photo('A1.03.lapsed00000000000', 1, 'refused', { reason: 'not-received' }),
-  photo('A1.03.uploading00000000', 1, 'uploading'),
-  photo('A1.03.purged00000000000', 3, 'purged'),
+  photo('A1.03.checking000000000', '0', 'checking'),
+  photo('A1.03.refused0000000000', '1', 'refused', { reason: 'not-an-image' }),
+  photo('A1.03.lapsed00000000000', '1', 'refused', { reason: 'not-received' }),
+  photo('A1.03.uploading00000000', '1', 'uploading'),
+  photo('A1.03.purged00000000000', '3', 'purged'),
 ];
 
 const model = (lang: Lang, over: Partial<SurveyPageModel> = {}): SurveyPageModel => ({
@@ -58,9 +58,16 @@ const model = (lang: Lang, over: Partial<SurveyPageModel> = {}): SurveyPageModel
 /** The page's body, without its style and scripts. */
 const mainOf = (html: string) => html.slice(html.indexOf('<main>'), html.indexOf('</main>'));
 
-/** The HTML of one problem row's photo block. */
-const block = (html: string, i: number) =>
-  new RegExp(`<div class="photos" id="p${i}"[\\s\\S]*?</label></div>`).exec(html)?.[0] ?? '';
+/** The HTML of the photo block of the row whose key is `key`. */
+const block = (html: string, key: string) =>
+  new RegExp(`<div class="photos" id="ph-${key}"[\\s\\S]*?</label></div>`).exec(html)?.[0] ?? '';
+/** The HTML of the `i`th problem row (0-based). */
+const row = (html: string, i: number) => {
+  const start = html.indexOf(`<fieldset class="problem" id="problem-${i}">`);
+  if (start < 0) return '';
+  const next = html.indexOf('<fieldset class="problem" id="problem-', start + 1);
+  return html.slice(start, next < 0 ? html.indexOf('id="add-problem"', start) : next);
+};
 
 describe('the photos of each problem on the survey form', () => {
   it.each(['zh', 'en'] as Lang[])('shows each photo under its problem with its state (%s)', (lang) => {
@@ -68,22 +75,24 @@ describe('the photos of each problem on the survey form', () => {
     const html = renderSurveyPage(model(lang));
 
     // Assess
-    const first = block(html, 0);
+    const first = block(html, '0');
     expect(first).toContain(
       '<img src="https://b.s3.us-east-1.amazonaws.com/evidence/thumb/p.jpg?X-Amz-Signature&#61;b"',
     );
     expect(first).toContain(lang === 'zh' ? '问题 1 的照片 1' : 'Photo 1 of problem 1');
     expect(first).toContain('target="_blank" rel="noopener noreferrer"');
     expect(first).toContain(lang === 'zh' ? '正在检查…' : 'Checking…');
-    const second = block(html, 1);
+    const second = block(html, '1');
     expect(second).toContain(REFUSAL_TEXT['not-an-image'][lang]);
     // A slot that never received a file, and one that lapsed, are nobody's photo.
     expect(second).not.toContain('A1.03.lapsed');
     expect(second).not.toContain('A1.03.uploading');
-    // The row of a photo stays even when its problem is blank: photos are kept by row index.
-    expect(block(html, 3)).toContain(lang === 'zh' ? '照片已按要求删除' : 'Photo removed on request');
-    expect(html).toContain('<fieldset class="problem" id="problem-4">');
-    expect(html).not.toContain('id="problem-5"');
+    // Photos whose row is not among those saved (a row left blank) get a blank row of their key, after
+    // the rows filled in; then comes the new row to fill, with a new key of its own.
+    expect(row(html, 2)).toContain('<input type="hidden" name="problems.2.key" value="3">');
+    expect(block(html, '3')).toContain(lang === 'zh' ? '照片已按要求删除' : 'Photo removed on request');
+    expect(row(html, 3)).toMatch(/<input type="hidden" name="problems\.3\.key" value="k[0-9a-f]{15}">/);
+    expect(html).not.toContain('id="problem-4"');
   });
 
   it('offers a plain upload button per row and hides the script picker until the script runs', () => {
@@ -91,14 +100,15 @@ describe('the photos of each problem on the survey form', () => {
     const html = renderSurveyPage(model('en'));
 
     // Assess
-    for (const i of [0, 1, 2, 3, 4]) {
-      const b = block(html, i);
+    for (const i of [0, 1, 2, 3]) {
+      const b = row(html, i);
       expect(b).toContain(`<button type="submit" class="secondary ph-add" name="intent" value="photo-${i}"`);
       expect(b).toContain('<label class="button secondary ph-pick" hidden>');
       expect(b).toMatch(/<input type="file" class="vh" accept="image\/jpeg,image\/png,image\/webp" multiple/);
     }
     // The row template the script copies has a block too.
-    expect(html).toContain('<div class="photos" id="p__i__" data-problem="__i__">');
+    expect(html).toContain('<div class="photos" id="ph-__k__" data-problem="__k__" data-n="__n__">');
+    expect(html).toContain('<input type="hidden" name="problems.__i__.key" value="__k__">');
   });
 
   it('says a photo S3 has just sent the browser back with was received and is being checked', () => {
@@ -106,7 +116,7 @@ describe('the photos of each problem on the survey form', () => {
     const html = renderSurveyPage(model('zh', { photoReturned: 'A1.03.uploading00000000' }));
 
     // Assess
-    expect(block(html, 1)).toContain(
+    expect(block(html, '1')).toContain(
       'data-photo="A1.03.uploading00000000" data-state="uploading"><span>已收到，正在检查…',
     );
   });
@@ -114,7 +124,7 @@ describe('the photos of each problem on the survey form', () => {
   it('escapes every URL and id, and hands the script the photos as an attribute, escaped', () => {
     // Act
     const html = renderSurveyPage(
-      model('en', { photos: [photo('"><script>x</script>', 0, 'checking'), ...PHOTOS], photoReturned: '"><b>' }),
+      model('en', { photos: [photo('"><script>x</script>', '0', 'checking'), ...PHOTOS], photoReturned: '"><b>' }),
     );
 
     // Assess
@@ -124,6 +134,42 @@ describe('the photos of each problem on the survey form', () => {
     const attribute = /data-photos="([^"]*)"/.exec(html)?.[1] ?? '';
     const decoded = attribute.replace(/&#(\d+);/g, (_, c) => String.fromCharCode(Number(c)));
     expect(JSON.parse(decoded)).toHaveLength(PHOTOS.length + 1);
+  });
+
+  it("keeps each row's photos with its key, whatever its place: a row removed before it moves them up with it", () => {
+    // Prepare: the second row of three was removed; the third, now second, keeps its key and its photos
+    const photos: PagePhoto[] = [
+      photo('A1.03.first0000000000000', 'kfirst000000000', 'ready', { url: 'https://b/1', thumbUrl: 'https://b/t1' }),
+      photo('A1.03.gone00000000000000', 'kgone0000000000', 'discarded'),
+      photo('A1.03.third0000000000000', 'kthird000000000', 'ready', { url: 'https://b/3', thumbUrl: 'https://b/t3' }),
+    ];
+    const problems = [
+      { category: 'waiting-time', description: '等候 50 分钟', severity: 'serious', key: 'kfirst000000000' },
+      { category: 'signage', description: '指引不清', severity: 'minor', key: 'kthird000000000' },
+    ];
+
+    // Act
+    const html = renderSurveyPage(model('en', { problems, photos }));
+
+    // Assess
+    expect(row(html, 1)).toContain('name="problems.1.key" value="kthird000000000"');
+    expect(block(html, 'kthird000000000')).toContain('data-n="2"');
+    expect(block(html, 'kthird000000000')).toContain('alt="Photo 1 of problem 2');
+    expect(block(html, 'kthird000000000')).toContain('https://b/t3');
+    // The photo of the removed row is shown nowhere, and gets no row back.
+    expect(html).not.toContain('A1.03.gone');
+    expect(html).not.toContain('problems.3.key');
+  });
+
+  it('asks before removing a row with photos, saying they go with it', () => {
+    // Act
+    const zh = renderSurveyPage(model('zh', { confirmRemove: 0 }));
+    const en = renderSurveyPage(model('en', { confirmRemove: 0 }));
+
+    // Assess
+    expect(zh).toContain('问题 1 附有 2 张照片，删除此问题将一并删除这些照片。确定删除？');
+    expect(en).toContain('Problem 1 has 2 photos; removing the problem removes its photos too. Remove it?');
+    expect(en).toContain('name="intent" value="remove-problem-0-confirmed"');
   });
 
   it('keeps ids unique with photos on the page', () => {

@@ -75,7 +75,7 @@ const createWorld = () => {
       assignmentId: 'a-1',
       centerId: 'center-9',
       supervisorId: 's-1',
-      problem: 0,
+      problem: '0',
       state: 'uploading',
       createdAt: '2026-06-01T09:59:00Z',
       slotExpiresAt: '2026-06-01T10:09:00Z',

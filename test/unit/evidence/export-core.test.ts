@@ -24,7 +24,7 @@ const photo = (over: Partial<PhotoRecord> & { assignmentId: string }): PhotoReco
   campaignId: 'c-2026-06',
   centerId: 'center-1',
   supervisorId: 'sup-1',
-  problem: 0,
+  problem: '0',
   state: 'ready',
   createdAt: '2026-06-01T09:00:00.000Z',
   slotExpiresAt: '2026-06-01T09:10:00.000Z',
@@ -49,14 +49,14 @@ const unzipCheck = (chunks: readonly Uint8Array[]): { test: string; names: strin
 describe('planEntries', () => {
   it('names ready photos center/response.problem/n.jpg, numbered per problem in upload order, leaving out the others', () => {
     const photos = [
-      photo({ assignmentId: 'a-2', problem: 1, createdAt: '2026-06-01T09:02:00Z' }),
-      photo({ assignmentId: 'a-2', problem: 1, createdAt: '2026-06-01T09:01:00Z' }),
-      photo({ assignmentId: 'a-1', problem: 0, centerId: 'center-2' }),
-      photo({ assignmentId: 'a-2', problem: 0, state: 'refused' }),
-      photo({ assignmentId: 'a-2', problem: 0, state: 'uploading' }),
-      photo({ assignmentId: 'a-2', problem: 0, state: 'purged' }),
+      photo({ assignmentId: 'a-2', problem: '1', createdAt: '2026-06-01T09:02:00Z' }),
+      photo({ assignmentId: 'a-2', problem: '1', createdAt: '2026-06-01T09:01:00Z' }),
+      photo({ assignmentId: 'a-1', problem: '0', centerId: 'center-2' }),
+      photo({ assignmentId: 'a-2', problem: '0', state: 'refused' }),
+      photo({ assignmentId: 'a-2', problem: '0', state: 'uploading' }),
+      photo({ assignmentId: 'a-2', problem: '0', state: 'purged' }),
     ];
-    const entries = planEntries(photos);
+    const entries = planEntries(photos, (p) => Number(p.problem));
     expect(entries.map((e) => e.path)).toEqual([
       'center-1/a-2.p2/1.jpg',
       'center-1/a-2.p2/2.jpg',
@@ -69,10 +69,13 @@ describe('planEntries', () => {
 
 describe('indexCsv', () => {
   it('writes one row per photo with the center, its district and level, the problem, file, capture time and hash, UTF-8 with a BOM', () => {
-    const entries = planEntries([
-      photo({ assignmentId: 'a-1', problem: 1 }),
-      photo({ assignmentId: 'a-1', problem: 1, capturedAt: undefined }),
-    ]);
+    const entries = planEntries(
+      [
+        photo({ assignmentId: 'a-1', problem: '1' }),
+        photo({ assignmentId: 'a-1', problem: '1', capturedAt: undefined }),
+      ],
+      (p) => Number(p.problem),
+    );
     const csv = indexCsv(entries, {
       center: () => ({ name: '东城区政务服务中心', district: '东城区', level: 'district' }),
       problem: (_a, n) => (n === 1 ? '=窗口无人, "叫号" 混乱' : undefined),

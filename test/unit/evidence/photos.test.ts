@@ -84,8 +84,8 @@ describe('the limits', () => {
   it('never let a problem or a response take a photo past its limit', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: 4 }), { maxLength: 60 }), (requests) => {
-        const counts: PhotoCounts & { perProblem: Record<number, number> } = { total: 0, perProblem: {} };
-        for (const problem of requests)
+        const counts: PhotoCounts & { perProblem: Record<string, number> } = { total: 0, perProblem: {} };
+        for (const problem of requests.map(String))
           if (checkSlotLimits(counts, problem).ok) {
             counts.total++;
             counts.perProblem[problem] = (counts.perProblem[problem] ?? 0) + 1;
@@ -138,7 +138,7 @@ describe('an upload slot', () => {
     assignmentId: 'A1',
     centerId: 'C1',
     supervisorId: 'S1',
-    problem: 0,
+    problem: '0',
     state: 'uploading',
     createdAt: '2026-06-01T11:00:00Z',
     slotExpiresAt: '2026-06-01T11:10:00Z',
@@ -149,9 +149,9 @@ describe('an upload slot', () => {
     // Prepare
     const photos: PhotoRecord[] = [];
     // Act
-    const slot = await issuePhotoSlot(owner, 0, ports(photos, false), (id) => `https://survey/s/t?photo=${id}`);
+    const slot = await issuePhotoSlot(owner, '0', ports(photos, false), (id) => `https://survey/s/t?photo=${id}`);
     // Assess
-    expect(slot.photo).toMatchObject({ state: 'uploading', problem: 0, slotExpiresAt: '2026-06-01T12:10:00.000Z' });
+    expect(slot.photo).toMatchObject({ state: 'uploading', problem: '0', slotExpiresAt: '2026-06-01T12:10:00.000Z' });
     expect(slot.upload.fields).toEqual({
       key: `incoming/c-1/${slot.photo.photoId}`,
       success_action_redirect: `https://survey/s/t?photo=${slot.photo.photoId}`,
@@ -164,7 +164,7 @@ describe('an upload slot', () => {
     const photos = [lapsed];
     const p = ports(photos, true);
     // Act
-    await issuePhotoSlot(owner, 0, p);
+    await issuePhotoSlot(owner, '0', p);
     // Assess
     expect(p.refused).toEqual([lapsed.photoId]);
     expect(p.claims).toBe(2);
@@ -174,6 +174,6 @@ describe('an upload slot', () => {
     // Prepare
     const live = { ...lapsed, slotExpiresAt: '2026-06-01T11:58:00Z' };
     // Act, Assess
-    await expect(issuePhotoSlot(owner, 0, ports([live], true))).rejects.toThrow(PhotoLimitReached);
+    await expect(issuePhotoSlot(owner, '0', ports([live], true))).rejects.toThrow(PhotoLimitReached);
   });
 });

@@ -33,7 +33,7 @@ const photo: PhotoRecord = {
   assignmentId: 'A1',
   centerId: 'C9',
   supervisorId: 'S1',
-  problem: 2,
+  problem: '2',
   state: 'uploading',
   createdAt: '2026-06-01T00:00:00Z',
   slotExpiresAt: '2026-06-01T00:10:00Z',

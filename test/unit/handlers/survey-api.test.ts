@@ -550,7 +550,7 @@ describe('photos on the survey page', () => {
   const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
 
   /** The response's photos as its shard's Query lists them. */
-  const givenPhotos = (photos: { problem: number; state: string }[]) =>
+  const givenPhotos = (photos: { problem: number | string; state: string }[]) =>
     ddb.on(QueryCommand, { ExpressionAttributeValues: { ':pk': `CAMPAIGN#${def.campaign.id}#S03` } }).resolves({
       Items: photos.map((p, k) => ({
         photoId: `A1.03.0123456789abcde${k}`,
@@ -595,7 +595,7 @@ describe('photos on the survey page', () => {
       Item: expect.objectContaining({ SK: 'DRAFT#A1', problems: [{ description: '指示牌缺失' }] }),
     });
     expect(ddb).toHaveReceivedCommandWith(PutCommand, {
-      Item: expect.objectContaining({ assignmentId: 'A1', problem: 0, state: 'uploading' }),
+      Item: expect.objectContaining({ assignmentId: 'A1', problem: '0', state: 'uploading' }),
     });
     expect(res.body).toContain('为问题 1 上传照片');
     expect(res.body).toMatch(
@@ -606,33 +606,105 @@ describe('photos on the survey page', () => {
     );
   });
 
-  it('asks the plain form to confirm removing a row before photos, and removes it once confirmed', async () => {
-    // Prepare
+  it('asks the plain form to confirm removing a row with photos, then removes it with its photos only', async () => {
+    // Prepare: two rows with keys; a photo of each, the second row's ready
     givenOpenCampaign();
-    givenPhotos([{ problem: 1, state: 'checking' }]);
+    givenPhotos([
+      { problem: 'kfirst000000000', state: 'checking' },
+      { problem: 'ksecond00000000', state: 'ready' },
+    ]);
     const post = (intent: string) =>
       routeSurvey(
         event('POST', `/s/${token}`, {
           type: 'application/x-www-form-urlencoded',
-          body: form({ 'problems.0.description': 'first', 'problems.1.description': 'second', intent }),
+          body: form({
+            'problems.0.description': 'first',
+            'problems.0.key': 'kfirst000000000',
+            'problems.1.description': 'second',
+            'problems.1.key': 'ksecond00000000',
+            intent,
+          }),
         }),
       );
     // Act
     const asked = await post('remove-problem-0');
+    const discardsAsked = ddb.commandCalls(UpdateCommand).length;
     const confirmed = await post('remove-problem-0-confirmed');
     // Assess
     expect(asked.statusCode).toBe(200);
     expect(asked.body).toContain('value="remove-problem-0-confirmed"');
-    expect(asked.body).toContain('照片按问题序号保存');
+    expect(asked.body).toContain('问题 1 附有 1 张照片，删除此问题将一并删除这些照片。确定删除？');
+    expect(discardsAsked).toBe(0);
     const drafts = ddb
       .commandCalls(PutCommand)
       .map((c) => c.args[0].input.Item)
       .filter((item) => item?.SK === 'DRAFT#A1');
     expect(drafts.map((d) => d?.problems)).toEqual([
-      [{ description: 'first' }, { description: 'second' }],
-      [{ description: 'second' }],
+      [
+        { description: 'first', key: 'kfirst000000000' },
+        { description: 'second', key: 'ksecond00000000' },
+      ],
+      [{ description: 'second', key: 'ksecond00000000' }],
     ]);
     expect(confirmed.statusCode).toBe(303);
+    // The removed row's photo is discarded (conditionally, once) and its place given back; the other stays.
+    const updates = ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input);
+    expect(updates).toHaveLength(2);
+    expect(updates[0]).toMatchObject({
+      Key: { SK: 'PHOTO#A1#A1.03.0123456789abcde0' },
+      ExpressionAttributeValues: expect.objectContaining({ ':a0': 'discarded' }),
+    });
+    expect(updates[1]).toMatchObject({
+      UpdateExpression: 'ADD #total :minus, #problem :minus',
+      ExpressionAttributeNames: { '#total': 'total', '#problem': 'pkfirst000000000' },
+    });
+  });
+
+  it('discards the photos of the rows the page script removed, unless the draft still has the row', async () => {
+    // Prepare
+    givenOpenCampaign();
+    givenPhotos([
+      { problem: 'kgone0000000000', state: 'ready' },
+      { problem: 'kkept0000000000', state: 'ready' },
+    ]);
+    // Act
+    const res = await routeSurvey(
+      event('PUT', `/s/${token}/draft`, {
+        type: 'application/json',
+        body: JSON.stringify({
+          problems: [{ description: 'kept', key: 'kkept0000000000' }],
+          removedProblems: ['kgone0000000000', 'kkept0000000000'],
+        }),
+      }),
+    );
+    // Assess
+    expect(res.statusCode).toBe(200);
+    const discarded = ddb
+      .commandCalls(UpdateCommand)
+      .map((c) => c.args[0].input)
+      .filter((u) => u.ExpressionAttributeValues?.[':a0'] === 'discarded');
+    expect(discarded.map((u) => u.Key?.SK)).toEqual(['PHOTO#A1#A1.03.0123456789abcde0']);
+  });
+
+  it('refuses a draft whose rows share a key, or name removed rows that are no keys, storing nothing', async () => {
+    // Prepare
+    givenOpenCampaign();
+    const put = (body: object) =>
+      routeSurvey(event('PUT', `/s/${token}/draft`, { type: 'application/json', body: JSON.stringify(body) }));
+    // Act
+    const twice = await put({
+      problems: [
+        { description: 'a', key: 'ksame0000000000' },
+        { description: 'b', key: 'ksame0000000000' },
+      ],
+    });
+    const notKeys = await put({ problems: [], removedProblems: ['<script>'] });
+    // Assess
+    expect(twice.statusCode).toBe(400);
+    expect(JSON.parse(twice.body ?? '{}').errors).toEqual([expect.objectContaining({ field: 'problems.1.key' })]);
+    expect(notKeys.statusCode).toBe(400);
+    expect(notKeys.body).toContain('removedProblems');
+    expect(writes()).toHaveLength(0);
   });
 
   it('refuses a photo of a problem beyond the last row, storing nothing', async () => {

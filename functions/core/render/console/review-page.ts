@@ -16,7 +16,7 @@ import {
 import { ACTIVITY_LABELS, escapeHtml, formatBeijingTime, type Lang, LEVEL_LABELS } from '../../i18n.ts';
 import { CENTER_LEVELS, type Center, type LocalizedText, type Question } from '../../model.ts';
 import { PROBLEM_CATEGORY_LABELS, PROBLEM_SEVERITY_LABELS } from '../../responses/problems.ts';
-import type { Problem } from '../../responses/response.ts';
+import { type Problem, problemKeyOf } from '../../responses/response.ts';
 import { answerText } from '../survey/text.ts';
 import { type ConsolePageContext, renderConsolePage, say, showText } from './layout.ts';
 
@@ -41,7 +41,7 @@ export interface ReviewPageModel {
   /** Whether the user may decide (organizers and coordinators) or only look (leaders). */
   canDecide: boolean;
   /** Ready photos of the responses shown, by assignment, with short-lived read URLs. */
-  photos?: ReadonlyMap<string, readonly { problem: number; url?: string; thumbUrl?: string }[]>;
+  photos?: ReadonlyMap<string, readonly ReviewPhoto[]>;
   /** The filters as asked (kept in every link and form), and the fields that were wrong. */
   filters: QueueFilters;
   invalid?: readonly FilterField[];
@@ -56,28 +56,35 @@ export interface ReviewPageModel {
 /** The filters of a queue view as typed. */
 export type QueueFilters = Partial<Record<(typeof QUEUE_FILTER_FIELDS)[number], string>>;
 
-/** A response's photos: thumbnails, each linked to the photo. */
-const renderPhotoList = (
-  photos: readonly { problem: number; url?: string; thumbUrl?: string }[] | undefined,
-  lang: Lang,
-) =>
-  photos && photos.length > 0
+/** A ready photo of a response: its problem row's key and its read URLs. */
+export interface ReviewPhoto {
+  problem: string;
+  url?: string;
+  thumbUrl?: string;
+}
+
+/** A problem's photos: thumbnails, each linked to the photo. */
+const renderPhotoList = (photos: readonly ReviewPhoto[], n: number, lang: Lang) =>
+  photos.length > 0
     ? `<ul class="photos">${photos
         .map(
-          (p) =>
-            `<li><a href="${escapeHtml(p.url ?? '')}"><img src="${escapeHtml(p.thumbUrl ?? '')}" alt="${say(lang, `问题 ${p.problem + 1} 的照片`, `Photo of problem ${p.problem + 1}`)}" height="120"></a></li>`,
+          (p, k) =>
+            `<li><a href="${escapeHtml(p.url ?? '')}"><img src="${escapeHtml(p.thumbUrl ?? '')}" alt="${say(lang, `问题 ${n} 的照片 ${k + 1}`, `Photo ${k + 1} of problem ${n}`)}" height="120"></a></li>`,
         )
         .join('')}</ul>`
     : '';
 
-/** A response's problems as the reviewer must see them: they become the center's findings. */
-const renderProblemList = (problems: readonly Problem[] | undefined, lang: Lang) =>
+/**
+ * A response's problems as the reviewer must see them (they become the center's findings), each with its
+ * photos: those of its row's key (photos of rows not submitted are no finding's and are not shown).
+ */
+const renderProblemList = (problems: readonly Problem[] | undefined, photos: readonly ReviewPhoto[], lang: Lang) =>
   problems && problems.length > 0
     ? `<h3>${say(lang, `发现问题（${problems.length}）`, `Problems found (${problems.length})`)}</h3><ol class="problems">${problems
-        .map(
-          (p) =>
-            `<li><strong>${showText(PROBLEM_CATEGORY_LABELS[p.category], lang)}</strong> · ${showText(PROBLEM_SEVERITY_LABELS[p.severity], lang)}${say(lang, '：', ': ')}${escapeHtml(p.description)}</li>`,
-        )
+        .map((p, i) => {
+          const own = photos.filter((x) => x.problem === problemKeyOf(p, i));
+          return `<li><strong>${showText(PROBLEM_CATEGORY_LABELS[p.category], lang)}</strong> · ${showText(PROBLEM_SEVERITY_LABELS[p.severity], lang)}${say(lang, '：', ': ')}${escapeHtml(p.description)}${renderPhotoList(own, i + 1, lang)}</li>`;
+        })
         .join('')}</ol>`
     : `<p class="muted">${say(lang, '未报告问题。', 'No problems reported.')}</p>`;
 
@@ -114,7 +121,7 @@ const renderCard = (c: ConsolePageContext, m: ReviewPageModel, item: ReviewQueue
   return `<article class="card" id="r-${id}" aria-labelledby="h-${id}"><h2 id="h-${id}">${center ? showText(center.name, c.lang) : escapeHtml(r.centerId)}</h2>
 <p><span class="badge ${item.status}">${showText(REVIEW_STATUS_LABELS[item.status], c.lang)}</span>${item.flags.map((f) => `<span class="badge flag">${showText(REVIEW_FLAG_LABELS[f], c.lang)}</span>`).join('')}</p>
 <p class="muted">${escapeHtml(m.supervisorNames.get(r.supervisorId) ?? r.supervisorId)} <span class="muted">${escapeHtml(r.supervisorId)}</span> · ${showText(ACTIVITY_LABELS[r.activity], c.lang)} · ${say(c.lang, `第 ${r.version} 版`, `version ${r.version}`)} · ${escapeHtml(formatBeijingTime(r.submittedAt))}${center ? ` · ${escapeHtml(center.district)} · ${showText(LEVEL_LABELS[center.level], c.lang)}` : ''}</p>
-<dl class="answers">${answers}</dl>${renderProblemList(r.problems, c.lang)}${renderPhotoList(m.photos?.get(r.assignmentId), c.lang)}${decided}${form}</article>`;
+<dl class="answers">${answers}</dl>${renderProblemList(r.problems, m.photos?.get(r.assignmentId) ?? [], c.lang)}${decided}${form}</article>`;
 };
 
 const STATUS_FILTER_LABELS: Readonly<Record<StatusFilter, LocalizedText>> = {

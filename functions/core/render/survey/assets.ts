@@ -122,7 +122,8 @@ export const SURVEY_SCRIPT = `(function () {
     var out = { problems: [] };
     new FormData(form).forEach(function (value, key) {
       if (key === 'submissionId' || key === 'intent' || key === 'lang' || key === 'openedAt') return;
-      var m = /^problems\\.(\\d+)\\.(category|description|severity)$/.exec(key);
+      if (key === 'removedProblems') { out.removedProblems = String(value).split(/\\s+/).filter(Boolean); return; }
+      var m = /^problems\\.(\\d+)\\.(category|description|severity|key)$/.exec(key);
       if (m) {
         var i = Number(m[1]);
         while (out.problems.length <= i) out.problems.push({});
@@ -162,6 +163,7 @@ export const SURVEY_SCRIPT = `(function () {
     }).then(function (res) {
       if (!res.ok) throw res;
       clearBackup(body);
+      forgetRemoved(JSON.parse(body).removedProblems || []);
       say(d.msgSaved.replace('{time}', clock(new Date())));
     }).catch(function (res) {
       say(res && res.status === 410 ? d.msgClosed : res && res.status === 400 ? d.msgRejected : d.msgOffline);
@@ -257,11 +259,24 @@ export const SURVEY_SCRIPT = `(function () {
     return !first;
   }
 
+  // Each row has a key, kept while it lives: its photos are the key's, so they stay with it when rows before it go.
+  function newKey() {
+    var bytes = new Uint8Array(8), out = 'k';
+    if (window.crypto && crypto.getRandomValues) crypto.getRandomValues(bytes);
+    else for (var b = 0; b < bytes.length; b++) bytes[b] = Math.floor(Math.random() * 256);
+    for (var j = 0; j < bytes.length; j++) out += (bytes[j] < 16 ? '0' : '') + bytes[j].toString(16);
+    return out.slice(0, 16);
+  }
+  // Keys of the rows removed since the last save (a hidden field, so a plain submission carries them too).
+  var removedEl = form.elements.namedItem('removedProblems');
+  function removedKeys() { return removedEl && removedEl.value ? removedEl.value.split(/\\s+/).filter(Boolean) : []; }
+  function setRemoved(keys) { if (removedEl) removedEl.value = keys.join(' '); }
+  function forgetRemoved(sent) { setRemoved(removedKeys().filter(function (k) { return sent.indexOf(k) < 0; })); }
   function rows() { return Array.prototype.slice.call(list.querySelectorAll('.problem')); }
-  function addRow(focus) {
+  function addRow(focus, key) {
     var i = rows().length;
     if (i >= Number(d.maxProblems)) return;
-    list.insertAdjacentHTML('beforeend', template.innerHTML.replace(/__i__/g, String(i)).replace(/__n__/g, String(i + 1)));
+    list.insertAdjacentHTML('beforeend', template.innerHTML.replace(/__i__/g, String(i)).replace(/__n__/g, String(i + 1)).replace(/__k__/g, key || newKey()));
     // The photo script shows the rows' photos and pickers again (a row comes from the template).
     document.dispatchEvent(new Event('problems-changed'));
     if (focus) {
@@ -276,13 +291,14 @@ export const SURVEY_SCRIPT = `(function () {
   function fillProblems(problems) {
     rows().forEach(function (r) { r.parentNode.removeChild(r); });
     problems.forEach(function (p, i) {
-      addRow(false);
+      addRow(false, p.key);
       ['category', 'description', 'severity'].forEach(function (part) { setField('problems.' + i + '.' + part, p[part]); });
     });
     if (!problems.length) addRow(false);
   }
   function apply(data) {
-    Object.keys(data).forEach(function (name) { if (name !== 'problems') setField(name, data[name]); });
+    Object.keys(data).forEach(function (name) { if (name !== 'problems' && name !== 'removedProblems') setField(name, data[name]); });
+    setRemoved(data.removedProblems || []);
     fillProblems(data.problems || []);
     update();
   }
@@ -302,11 +318,17 @@ export const SURVEY_SCRIPT = `(function () {
     if (/^photo-\\d+$/.test(intent)) { clearTimeout(timer); timer = null; return; }
     if (remove) {
       e.preventDefault();
-      // Photos stay with their problem's number: removing a row leaves them where they are, so ask first.
+      // A row's photos go with it: ask first when it has some.
       var at = Number(remove[1]);
-      var photos = rows().slice(at).some(function (r) { return !!r.querySelector('.ph-list li'); });
-      if (photos && !remove[2] && !window.confirm(d.msgPhRemove.replace('{n}', String(at + 1)))) return;
+      var row = rows()[at];
+      var photos = row ? row.querySelectorAll('.ph-list li').length : 0;
+      if (photos && !remove[2] && !window.confirm(d.msgPhRemove.replace('{n}', String(at + 1)).replace('{k}', String(photos)))) return;
       var problems = collect().problems;
+      var gone = problems[at] && problems[at].key;
+      if (gone) {
+        setRemoved(removedKeys().concat([gone]));
+        document.dispatchEvent(new CustomEvent('problem-removed', { detail: gone }));
+      }
       problems.splice(at, 1);
       fillProblems(problems);
       schedule();

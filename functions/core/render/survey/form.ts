@@ -5,46 +5,63 @@
 import { escapeHtml } from '../../i18n.ts';
 import type { LocalizedText } from '../../model.ts';
 import { isAsked } from '../../responses/asked.ts';
-import { MAX_PROBLEMS } from '../../responses/response.ts';
+import { newProblemKey, type RawProblem } from '../../responses/problems.ts';
+import { MAX_PROBLEMS, problemKeyOf } from '../../responses/response.ts';
 import { listAskedSections, type SurveyPageModel } from './model.ts';
-import { listShownPhotos, photoScriptData, renderPhotoBlock, renderRemoveConfirm } from './photo-list.ts';
+import {
+  listShownPhotos,
+  type PagePhoto,
+  photoScriptData,
+  renderPhotoBlock,
+  renderRemoveConfirm,
+} from './photo-list.ts';
 import { hasProblemContent, renderProblemRow } from './problem-row.ts';
 import { renderQuestion } from './question.ts';
 import { renderRecheckReport } from './recheck.ts';
 import { say, showText, showUi, toFieldValue } from './text.ts';
 
 /**
- * The problems section: the rows as posted (only trailing blank rows go, so errors stay beside their row),
- * each with its photos, a blank row to fill, and the template the script adds rows from.
+ * The rows the form shows, each with its key: those as posted (only trailing blank rows without photos go,
+ * so errors stay beside their row), a blank row for any photos whose row is not there (a row left blank
+ * when the draft was saved), then a new blank row to fill.
+ */
+const listRows = (
+  problems: readonly RawProblem[],
+  photos: readonly PagePhoto[],
+): { rows: RawProblem[]; filled: number } => {
+  const rows = problems.map((p, i) => ({ ...p, key: problemKeyOf(p, i) }));
+  const hasPhotos = (key: string) => photos.some((p) => p.problem === key);
+  while (rows.length > 0 && !hasProblemContent(rows.at(-1)) && !hasPhotos(rows.at(-1)?.key ?? '')) rows.pop();
+  for (const key of new Set(photos.map((p) => p.problem)))
+    if (rows.length < MAX_PROBLEMS && !rows.some((r) => r.key === key)) rows.push({ key });
+  return { rows: rows.length < MAX_PROBLEMS ? [...rows, { key: newProblemKey() }] : rows, filled: rows.length };
+};
+
+/**
+ * The problems section: the rows (listRows), each with its photos (by its row's key, so that a row's
+ * photos stay with it when a row before it goes), and the template the script adds rows from.
  */
 const renderProblems = (m: SurveyPageModel, errors: ReadonlyMap<string, LocalizedText>): string => {
   const { lang } = m;
-  // A row with photos stays, blank or not: its photos are kept by its index.
   const photos = listShownPhotos(m.photos ?? [], m.photoReturned);
-  const rows = [...m.problems];
-  while (rows.length > 0 && !hasProblemContent(rows[rows.length - 1])) rows.pop();
-  while (rows.length < MAX_PROBLEMS && photos.some((p) => p.problem >= rows.length)) rows.push({});
-  const shown = rows.length < MAX_PROBLEMS ? [...rows, {}] : rows;
-  const block = (i: number) =>
-    renderPhotoBlock(
-      i,
-      i + 1,
-      photos.filter((p) => p.problem === i),
-      lang,
-      m.photoReturned,
-    );
-  const confirm = (i: number) => (m.confirmRemove === i ? renderRemoveConfirm(i, lang) : '');
-  const problemRows = shown
-    .map((p, i) => renderProblemRow(i, i + 1, p, errors, lang, i < rows.length, block(i) + confirm(i)))
+  const { rows, filled } = listRows(m.problems, photos);
+  const problemRows = rows
+    .map((p, i) => {
+      const key = p.key ?? String(i);
+      const own = photos.filter((x) => x.problem === key);
+      const block = renderPhotoBlock({ i, n: i + 1, key }, own, lang, m.photoReturned);
+      const confirm = m.confirmRemove === i ? renderRemoveConfirm(i, own.length, lang) : '';
+      return renderProblemRow(i, i + 1, p, errors, lang, i < filled, block + confirm);
+    })
     .join('');
   const template = renderProblemRow(
     '__i__',
     '__n__',
-    {},
+    { key: '__k__' },
     new Map(),
     lang,
     true,
-    renderPhotoBlock('__i__', '__n__', [], lang),
+    renderPhotoBlock({ i: '__i__', n: '__n__', key: '__k__' }, [], lang),
   );
   return `<section class="card problems" id="problems" aria-labelledby="s-problems"><h2 id="s-problems">${showUi('problems', lang)}<span>${showUi('optional', lang)}</span></h2>
 <p class="hint">${showUi('problemsHint', lang)}</p><div id="problem-list">${problemRows}</div>
@@ -108,7 +125,7 @@ export const renderForm = (m: SurveyPageModel): string => {
   ].join('');
   return `<form id="survey" method="post" action="${escapeHtml(m.token)}?lang=${lang}" novalidate${dataAttrs}>
 <button type="submit" class="vh" name="intent" value="draft" tabindex="-1">${showUi('saveDraft', lang)}</button>
-<input type="hidden" name="submissionId" value="${escapeHtml(m.submissionId)}"><input type="hidden" name="lang" value="${lang}"><input type="hidden" name="openedAt" value="${escapeHtml(m.openedAt)}">
+<input type="hidden" name="submissionId" value="${escapeHtml(m.submissionId)}"><input type="hidden" name="removedProblems" value=""><input type="hidden" name="lang" value="${lang}"><input type="hidden" name="openedAt" value="${escapeHtml(m.openedAt)}">
 <p class="hint">${showUi('requiredNote', lang)}</p>
 ${sections}${problems}
 <div class="actions"><p class="status"><span id="progress">${say(lang, `已答 ${answered}/${total} 题`, `${answered} of ${total} answered`)}</span><span id="save-status" role="status" aria-live="polite"></span></p>

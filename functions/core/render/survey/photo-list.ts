@@ -18,8 +18,8 @@ import { say, showText } from './text.ts';
 /** A photo of the response as the page gets it (the status of docs/evidence.md). */
 export interface PagePhoto {
   photoId: string;
-  /** Index of its problem row (0-based). */
-  problem: number;
+  /** The key of its problem row. */
+  problem: string;
   state: PhotoState;
   reason?: RefusalReason;
   /** Read URLs of a ready photo and its thumbnail (short-lived). */
@@ -50,21 +50,24 @@ export const PHOTO_TEXT = {
     en: 'Other photos (of problems not in the answers submitted)',
   },
   removeConfirm: {
-    zh: '照片按问题序号保存：删除问题 {n} 不会删除任何照片，其后各问题的照片也不会随问题前移。确定删除？',
-    en: 'Photos are kept by problem number: removing problem {n} deletes no photo, and the photos of the problems after it do not move up with them. Remove it?',
+    zh: '问题 {n} 附有 {k} 张照片，删除此问题将一并删除这些照片。确定删除？',
+    en: 'Problem {n} has {k} photos; removing the problem removes its photos too. Remove it?',
   },
 } satisfies Record<string, LocalizedText>;
 
 const word = (key: keyof typeof PHOTO_TEXT, lang: Lang) => showText(PHOTO_TEXT[key], lang);
 
 /**
- * The photos a page lists: not the slots that never received a file (a plain upload page left unused, an
- * upload the script retried), except the one S3 has just sent the browser back with.
+ * The photos a page lists: not those of removed problems, nor the slots that never received a file (a
+ * plain upload page left unused, an upload the script retried), except the one S3 has just sent the
+ * browser back with.
  */
 export const listShownPhotos = (photos: readonly PagePhoto[], returned?: string): PagePhoto[] =>
   photos.filter(
     (p) =>
-      !(p.state === 'refused' && p.reason === 'not-received') && (p.state !== 'uploading' || p.photoId === returned),
+      p.state !== 'discarded' &&
+      !(p.state === 'refused' && p.reason === 'not-received') &&
+      (p.state !== 'uploading' || p.photoId === returned),
   );
 
 /** One photo as a list item: its thumbnail (linked to the photo) or its state in words. */
@@ -94,25 +97,26 @@ const renderItems = (photos: readonly PagePhoto[], n: number, lang: Lang, return
   photos.map((p, k) => renderPhotoItem(p, n, k + 1, lang, returned)).join('');
 
 /**
- * The photos block of a problem row on the form: its photos (anchored as `#p<i>`, where S3 sends the
+ * The photos block of a problem row on the form: its photos (anchored as `#ph-<key>`, where S3 sends the
  * browser back), the plain button that saves the draft and opens the upload page, and the script's
  * picker (hidden until the script shows it).
  */
 export const renderPhotoBlock = (
-  i: number | string,
-  n: number | string,
+  row: { i: number | string; n: number | string; key: string },
   photos: readonly PagePhoto[],
   lang: Lang,
   returned?: string,
-): string =>
-  `<div class="photos" id="p${i}" data-problem="${i}"><p class="ph-h" id="p${i}-ph">${word('heading', lang)} <span>${word('limits', lang)}</span></p>
+): string => {
+  const { i, n, key } = row;
+  return `<div class="photos" id="ph-${escapeHtml(key)}" data-problem="${escapeHtml(key)}" data-n="${n}"><p class="ph-h" id="p${i}-ph">${word('heading', lang)} <span>${word('limits', lang)}</span></p>
 <ul class="ph-list" aria-labelledby="p${i}-ph">${renderItems(photos, Number(n), lang, returned)}</ul>
 <button type="submit" class="secondary ph-add" name="intent" value="photo-${i}" aria-describedby="p${i}-ph">${word('add', lang)}<span class="vh"> · ${say(lang, `问题 ${n}`, `problem ${n}`)}</span></button>
 <label class="button secondary ph-pick" hidden><input type="file" class="vh" accept="image/jpeg,image/png,image/webp" multiple data-pick="${i}">${word('pick', lang)}<span class="vh"> · ${say(lang, `问题 ${n}`, `problem ${n}`)}</span></label></div>`;
+};
 
-/** In a row the plain form asked to remove while photos are listed at or after it: why to think twice, and the confirmation. */
-export const renderRemoveConfirm = (i: number, lang: Lang): string =>
-  `<div class="notice alert" role="alert" id="p${i}-confirm"><p>${escapeHtml(PHOTO_TEXT.removeConfirm[lang].replace('{n}', String(i + 1)))}</p><button type="submit" class="secondary" name="intent" value="remove-problem-${i}-confirmed">${word('removeAnyway', lang)}</button></div>`;
+/** In a row with photos the plain form asked to remove: that its photos go too, and the confirmation. */
+export const renderRemoveConfirm = (i: number, photos: number, lang: Lang): string =>
+  `<div class="notice alert" role="alert" id="p${i}-confirm"><p>${escapeHtml(PHOTO_TEXT.removeConfirm[lang].replace('{n}', String(i + 1)).replace('{k}', String(photos)))}</p><button type="submit" class="secondary" name="intent" value="remove-problem-${i}-confirmed">${word('removeAnyway', lang)}</button></div>`;
 
 /** The photos of a problem, read-only (confirmation and closed views); empty when it has none. */
 export const renderPhotoSummary = (photos: readonly PagePhoto[], n: number, lang: Lang): string =>
@@ -129,13 +133,15 @@ export const photoScriptData = (
 ): Record<string, string> => ({
   'photos-url': `${token}/photos`,
   photos: JSON.stringify(
-    photos.map((p) => ({
-      photoId: p.photoId,
-      problem: p.problem,
-      state: p.state,
-      ...(p.reason ? { reason: p.reason } : {}),
-      ...(p.url && p.thumbUrl ? { url: p.url, thumbUrl: p.thumbUrl } : {}),
-    })),
+    photos
+      .filter((p) => p.state !== 'discarded')
+      .map((p) => ({
+        photoId: p.photoId,
+        problem: p.problem,
+        state: p.state,
+        ...(p.reason ? { reason: p.reason } : {}),
+        ...(p.url && p.thumbUrl ? { url: p.url, thumbUrl: p.thumbUrl } : {}),
+      })),
   ),
   'photo-returned': returned ?? '',
   'msg-ph-reasons': JSON.stringify(

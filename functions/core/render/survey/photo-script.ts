@@ -1,7 +1,7 @@
 /**
  * The survey page's photo script (inlined beside the page script, allowed by its hash). Each problem row
  * gets a camera-or-gallery picker; a chosen photo is kept on the phone (IndexedDB: the file and its
- * problem) until it has reached the bucket, so a photo taken offline, or on a page reloaded mid-upload,
+ * problem row's key) until it has reached the bucket, so a photo taken offline, or on a page reloaded mid-upload,
  * is sent once the browser is online again. Sending follows docs/evidence.md: a slot from
  * POST /s/{token}/photos, the file posted to the bucket (fields in order, Content-Type, file), the
  * state polled until ready or refused. Without it each row keeps its plain upload button.
@@ -49,7 +49,7 @@ export const PHOTO_SCRIPT = `(function () {
   function forget(item) { return queue('readwrite', function (s) { return s['delete'](item.id); }).catch(function () {}); }
 
   function shown(p) {
-    if (p.state === 'refused' && p.reason === 'not-received') return false;
+    if (p.state === 'discarded' || (p.state === 'refused' && p.reason === 'not-received')) return false;
     return p.state !== 'uploading' || !!sent[p.photoId];
   }
   function pending(p) { return p.state === 'checking' || (p.state === 'uploading' && !!sent[p.photoId]); }
@@ -115,7 +115,7 @@ export const PHOTO_SCRIPT = `(function () {
   }
   function render() {
     Array.prototype.forEach.call(form.querySelectorAll('.photos[data-problem]'), function (block) {
-      var i = Number(block.getAttribute('data-problem'));
+      var key = block.getAttribute('data-problem'), n = Number(block.getAttribute('data-n'));
       var list = block.querySelector('.ph-list');
       var add = block.querySelector('.ph-add');
       var pick = block.querySelector('.ph-pick');
@@ -124,8 +124,8 @@ export const PHOTO_SCRIPT = `(function () {
       if (!list) return;
       while (list.firstChild) list.removeChild(list.firstChild);
       var k = 0;
-      server.forEach(function (p) { if (p.problem === i && shown(p)) list.appendChild(serverItem(p, i + 1, ++k)); });
-      local.forEach(function (item) { if (item.problem === i) list.appendChild(localItem(item)); });
+      server.forEach(function (p) { if (String(p.problem) === key && shown(p)) list.appendChild(serverItem(p, n, ++k)); });
+      local.forEach(function (item) { if (String(item.problem) === key) list.appendChild(localItem(item)); });
     });
   }
 
@@ -195,8 +195,10 @@ export const PHOTO_SCRIPT = `(function () {
     return slotFor(item).then(function (slot) {
       return post(item, slot).then(function () {
         sent[slot.photo.photoId] = true;
-        local.splice(local.indexOf(item), 1);
+        if (local.indexOf(item) >= 0) local.splice(local.indexOf(item), 1);
         forget(item);
+        // Its row was removed while it was on its way: the next save discards it with the row's other photos.
+        if (item.removed) { removedAgain(String(item.problem)); return; }
         server.push({ photoId: slot.photo.photoId, problem: item.problem, state: 'uploading' });
         schedulePoll(1500);
       });
@@ -247,13 +249,30 @@ export const PHOTO_SCRIPT = `(function () {
   form.addEventListener('change', function (e) {
     var input = e.target;
     if (!input || !input.hasAttribute || !input.hasAttribute('data-pick') || !input.files) return;
-    var problem = Number(input.closest('.photos').getAttribute('data-problem'));
+    var problem = input.closest('.photos').getAttribute('data-problem');
     var files = Array.prototype.slice.call(input.files);
     input.value = '';
     Promise.all(files.map(function (f) { return add(problem, f); })).then(function () { render(); pump(); });
     render();
   });
+  function removedAgain(key) {
+    var el = form.elements.namedItem('removedProblems');
+    if (!el) return;
+    el.value = (el.value + ' ' + key).trim();
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+  }
   document.addEventListener('problems-changed', render);
+  // A removed row's photos go with it: those still on the phone are not sent, those sent are discarded
+  // by the server when the draft without the row is saved.
+  document.addEventListener('problem-removed', function (e) {
+    var key = String(e.detail);
+    local.filter(function (item) { return String(item.problem) === key; }).forEach(function (item) {
+      item.removed = true;
+      local.splice(local.indexOf(item), 1);
+      forget(item);
+    });
+    server.forEach(function (p) { if (String(p.problem) === key) p.state = 'discarded'; });
+  });
   window.addEventListener('online', function () { offline = false; clearTimeout(retryTimer); render(); pump(); });
   window.addEventListener('offline', function () { offline = true; render(); });
   // Read URLs live five minutes: a page left open gets fresh ones before they lapse.

@@ -12,8 +12,8 @@ import { say, showUi } from './text.ts';
 /** What the upload page shows: which problem, where the form goes with which fields, and the way back. */
 export interface PhotoUploadPageModel {
   lang: Lang;
-  /** The problem's number as the supervisor sees it (1-based). */
-  problemNumber: number;
+  /** The problem's number as the supervisor sees it (1-based), when known. */
+  problemNumber?: number | undefined;
   url: string;
   fields: Readonly<Record<string, string>>;
   /** The questionnaire, to go back without uploading. */
@@ -23,7 +23,10 @@ export interface PhotoUploadPageModel {
 /** Renders the upload page of one photo. */
 export const renderPhotoUploadPage = (m: PhotoUploadPageModel): string => {
   const { lang } = m;
-  const title = say(lang, `为问题 ${m.problemNumber} 上传照片`, `Photo of problem ${m.problemNumber}`);
+  const title =
+    m.problemNumber === undefined
+      ? say(lang, '上传问题照片', 'Photo of a problem')
+      : say(lang, `为问题 ${m.problemNumber} 上传照片`, `Photo of problem ${m.problemNumber}`);
   const hidden = Object.entries(m.fields)
     .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
     .join('');

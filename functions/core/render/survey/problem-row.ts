@@ -50,7 +50,8 @@ export const renderProblemRow = (
   const severities = PROBLEM_SEVERITIES.map((s) =>
     renderOption(toProblemFieldName(i, 'severity'), s, showText(PROBLEM_SEVERITY_LABELS[s], lang), p.severity === s),
   ).join('');
-  return `<fieldset class="problem" id="problem-${i}"><legend>${showUi('problem', lang)} ${n}</legend>
+  const key = p.key ? `<input type="hidden" name="${toProblemFieldName(i, 'key')}" value="${escapeHtml(p.key)}">` : '';
+  return `<fieldset class="problem" id="problem-${i}"><legend>${showUi('problem', lang)} ${n}</legend>${key}
 <div class="field"><label for="${toProblemFieldId(i, 'category')}">${showUi('category', lang)}</label>${category.html}<select id="${toProblemFieldId(i, 'category')}" name="${toProblemFieldName(i, 'category')}"${category.attr}><option value="">${showUi('chooseCategory', lang)}</option>${categories}</select></div>
 <div class="field"><label for="${toProblemFieldId(i, 'description')}">${showUi('description', lang)}</label>${description.html}<textarea id="${toProblemFieldId(i, 'description')}" name="${toProblemFieldName(i, 'description')}" rows="3" maxlength="${MAX_PROBLEM_DESCRIPTION}"${description.attr}>${escapeHtml(p.description ?? '')}</textarea></div>
 <fieldset class="field" id="${toProblemFieldId(i, 'severity')}" role="radiogroup"${severity.attr}><legend>${showUi('severity', lang)}</legend>${severity.html}<div class="pair sev">${severities}</div></fieldset>

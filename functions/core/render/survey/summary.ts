@@ -4,7 +4,7 @@
  */
 import { escapeHtml } from '../../i18n.ts';
 import { PROBLEM_CATEGORY_LABELS, PROBLEM_SEVERITY_LABELS } from '../../responses/problems.ts';
-import { PROBLEM_CATEGORIES, PROBLEM_SEVERITIES } from '../../responses/response.ts';
+import { PROBLEM_CATEGORIES, PROBLEM_SEVERITIES, problemKeyOf } from '../../responses/response.ts';
 import { listAskedSections, type SurveyPageModel } from './model.ts';
 import { listShownPhotos, PHOTO_TEXT, renderPhotoSummary } from './photo-list.ts';
 import { hasProblemContent } from './problem-row.ts';
@@ -21,19 +21,19 @@ export const renderSummary = (m: SurveyPageModel): string => {
           .join('')}</dl></section>`,
     )
     .join('');
-  // Photos belong to a problem by its index in the stored list; those of no problem listed are shown apart.
+  // Photos belong to a problem by its row's key; those of no problem listed are shown apart.
   const photos = listShownPhotos(m.photos ?? []);
-  const problems = m.problems.map((p, i) => ({ p, i })).filter(({ p }) => hasProblemContent(p));
-  const listed = new Set(problems.map(({ i }) => i));
+  const problems = m.problems.map((p, i) => ({ p, key: problemKeyOf(p, i) })).filter(({ p }) => hasProblemContent(p));
+  const listed = new Set(problems.map(({ key }) => key));
   const problemList =
     problems.length === 0
       ? `<p class="none">${showUi('noProblems', lang)}</p>`
       : `<dl>${problems
-          .map(({ p, i }, shown) => {
+          .map(({ p, key }, shown) => {
             const category = PROBLEM_CATEGORIES.find((c) => c === p.category);
             const severity = PROBLEM_SEVERITIES.find((s) => s === p.severity);
             const own = renderPhotoSummary(
-              photos.filter((x) => x.problem === i),
+              photos.filter((x) => x.problem === key),
               shown + 1,
               lang,
             );
@@ -45,10 +45,10 @@ export const renderSummary = (m: SurveyPageModel): string => {
     orphans.length === 0
       ? ''
       : `<h3 class="ph-h">${showText(PHOTO_TEXT.orphans, lang)}</h3>${[...new Set(orphans.map((x) => x.problem))]
-          .map((n) =>
+          .map((key, group) =>
             renderPhotoSummary(
-              orphans.filter((x) => x.problem === n),
-              n + 1,
+              orphans.filter((x) => x.problem === key),
+              problems.length + group + 1,
               lang,
             ),
           )
