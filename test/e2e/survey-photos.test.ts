@@ -64,14 +64,16 @@ const openPage = async (context: BrowserContext) => {
 
 const shoot = (page: Page, name: string) => page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
 
+/** The photo block of problem row `i` (0-based, as the rows stand now). */
+const blockOf = (i: number) => `#problem-${i} .photos`;
 /** The photo items of problem row `i`. */
-const photosOf = (page: Page, i: number) => page.locator(`#p${i} .ph-list li`);
+const photosOf = (page: Page, i: number) => page.locator(`${blockOf(i)} .ph-list li`);
 
 /** How many thumbnails of row `i` the browser has really loaded from the bucket. */
 const loadedThumbs = (page: Page, i: number) =>
   // A string, evaluated in the page: Node's types know no images.
   page.evaluate<number>(
-    `[...document.querySelectorAll('#p${i} .ph.ready img, main .summary .ph.ready img')].filter((img) => img.complete && img.naturalWidth > 0).length`,
+    `[...document.querySelectorAll('#problem-${i} .photos .ph.ready img, main .summary .ph.ready img')].filter((img) => img.complete && img.naturalWidth > 0).length`,
   );
 
 /** How many photos wait on the phone (IndexedDB) to be sent. */
@@ -97,9 +99,9 @@ describe('photos on the survey page', { timeout: 240_000 }, () => {
     await page.getByLabel('具体情况').first().fill('取号后等候 50 分钟');
 
     // Act: two photos from the camera or the gallery for the first problem
-    const picker = page.locator('#p0 input[type=file]');
+    const picker = page.locator('#problem-0 .photos input[type=file]');
     expect(await picker.count()).toBe(1);
-    expect(await page.locator('#p0 .ph-add').isHidden()).toBe(true);
+    expect(await page.locator('#problem-0 .photos .ph-add').isHidden()).toBe(true);
     await picker.setInputFiles([
       await jpeg('a.jpg'),
       { name: 'b.png', mimeType: 'image/png', buffer: await smallPng() },
@@ -107,7 +109,7 @@ describe('photos on the survey page', { timeout: 240_000 }, () => {
 
     // Assess: both reach ready, their thumbnails loaded from the bucket under the page's policy
     await expect.poll(() => loadedThumbs(page, 0), POLL).toBe(2);
-    const href = (await page.locator('#p0 .ph.ready a').first().getAttribute('href')) ?? '';
+    const href = (await page.locator('#problem-0 .photos .ph.ready a').first().getAttribute('href')) ?? '';
     expect((await fetch(href)).status).toBe(200);
     await shoot(page, 'zh-phone-ready');
 
@@ -127,7 +129,7 @@ describe('photos on the survey page', { timeout: 240_000 }, () => {
 
     // Act: offline again, a fourth photo waits; the connection comes back while the page is open
     await context.setOffline(true);
-    await page.locator('#p0 input[type=file]').setInputFiles([await jpeg('e.jpg')]);
+    await page.locator('#problem-0 .photos input[type=file]').setInputFiles([await jpeg('e.jpg')]);
     await expect.poll(() => photosOf(page, 0).nth(3).textContent(), POLL).toContain('等待上传（网络不可用）');
     await context.setOffline(false);
 
@@ -139,16 +141,16 @@ describe('photos on the survey page', { timeout: 240_000 }, () => {
     if ((await page.locator('#problem-1').count()) === 0) await page.locator('#add-problem').click();
     await page.getByLabel('问题类别').nth(1).selectOption('facilities');
     await page
-      .locator('#p1 input[type=file]')
+      .locator('#problem-1 .photos input[type=file]')
       .setInputFiles([
         { name: 'notes.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('not a photo at all\n'.repeat(40)) },
       ]);
 
     // Assess: refused, the reason said in the page's language
     await expect
-      .poll(() => page.locator('#p1 .ph.refused').textContent(), POLL)
+      .poll(() => page.locator('#problem-1 .photos .ph.refused').textContent(), POLL)
       .toContain(REFUSAL_TEXT['not-an-image'].zh);
-    await page.locator('#p1').scrollIntoViewIfNeeded();
+    await page.locator('#problem-1 .photos').scrollIntoViewIfNeeded();
     await shoot(page, 'zh-phone-refused');
     expect(await seriousViolations(page)).toEqual([]);
 
@@ -159,16 +161,44 @@ describe('photos on the survey page', { timeout: 240_000 }, () => {
       void d.dismiss();
     });
     await page.locator('#problem-0 button.remove').click();
-    expect(asked).toEqual([expect.stringContaining('照片按问题序号保存')]);
+    expect(asked).toEqual(['问题 1 附有 4 张照片，删除此问题将一并删除这些照片。确定删除？']);
     expect(await page.locator('#p0-description').inputValue()).toBe('取号后等候 50 分钟');
     expect(await photosOf(page, 0).count()).toBe(4);
 
     // Another visit: the photos are listed by the server under their problems
     const fresh = await openPage(context);
     await fresh.page.goto(link);
-    expect(await fresh.page.locator('#p0 .ph.ready').count()).toBe(4);
-    expect(await fresh.page.locator('#p1 .ph.refused').count()).toBe(1);
+    await expect.poll(() => fresh.page.locator('#problem-0 .photos .ph.ready').count(), POLL).toBe(4);
+    expect(await fresh.page.locator('#problem-1 .photos .ph.refused').count()).toBe(1);
     await fresh.page.close();
+
+    // Act: a photo of a third problem, then the first problem removed, its removal accepted
+    await page.locator('#add-problem').click();
+    await page.getByLabel('问题类别').nth(2).selectOption('signage');
+    await page.getByLabel('具体情况').nth(2).fill('指示牌缺失');
+    await page.locator(`${blockOf(2)} input[type=file]`).setInputFiles([await jpeg('f.jpg')]);
+    await expect.poll(() => loadedThumbs(page, 2), POLL).toBe(1);
+    page.once('dialog', (d) => void d.accept());
+    const saved = page.waitForResponse((r) => r.url().includes('/draft') && r.request().method() === 'PUT', POLL);
+    await page.locator('#problem-0 button.remove').click();
+
+    // Assess: every row moved up with its own photos; the removed row's photos are gone, here and for
+    // the server once the draft is saved (a new visit lists them nowhere)
+    expect(await page.locator('#p0-category').inputValue()).toBe('facilities');
+    expect(await page.locator('#problem-0 .photos .ph.refused').count()).toBe(1);
+    expect(await page.locator('#p1-description').inputValue()).toBe('指示牌缺失');
+    await expect.poll(() => loadedThumbs(page, 1), POLL).toBe(1);
+    expect(await photosOf(page, 1).first().locator('img').getAttribute('alt')).toContain('问题 2 的照片 1');
+    expect((await saved).status()).toBe(200);
+    expect(await page.locator('input[name=removedProblems]').inputValue()).toBe('');
+    const after = await openPage(context);
+    await after.page.goto(link);
+    expect(await after.page.locator('#p0-category').inputValue()).toBe('facilities');
+    expect(await after.page.locator('#problem-0 .photos .ph.refused').count()).toBe(1);
+    expect(await after.page.locator('#problem-1 .photos .ph.ready').count()).toBe(1);
+    expect(await after.page.locator('.photos .ph.ready').count()).toBe(1);
+    await shoot(after.page, 'zh-phone-after-remove');
+    await after.page.close();
     expect(problems.filter((p) => !p.includes('ERR_INTERNET_DISCONNECTED'))).toEqual([]);
     await context.close();
   });
@@ -182,11 +212,13 @@ describe('photos on the survey page', { timeout: 240_000 }, () => {
     const context = await contextOf(lang, viewport);
     const { page, problems } = await openPage(context);
     await page.goto(links[0] ?? '');
-    await expect.poll(() => loadedThumbs(page, 0), POLL).toBe(4);
+    await expect.poll(() => loadedThumbs(page, 1), POLL).toBe(1);
     await shoot(page, name);
 
     // Assess
-    expect(await page.locator('#p1 .ph.refused').textContent()).toContain(REFUSAL_TEXT['not-an-image'][lang]);
+    expect(await page.locator('#problem-0 .photos .ph.refused').textContent()).toContain(
+      REFUSAL_TEXT['not-an-image'][lang],
+    );
     expect(await seriousViolations(page)).toEqual([]);
     expect(problems).toEqual([]);
     await context.close();
@@ -202,12 +234,12 @@ describe('photos on the survey page', { timeout: 240_000 }, () => {
     await page.getByLabel('具体情况').first().fill('指示牌缺失');
 
     // Act: the row's button saves the draft and opens the upload page; the file goes to the bucket
-    await page.locator('#p0 .ph-add').click();
+    await page.locator('#problem-0 .photos .ph-add').click();
     await page.getByRole('heading', { name: '为问题 1 上传照片' }).waitFor();
     await shoot(page, 'zh-nojs-upload-page');
     await page.locator('#file').setInputFiles([await jpeg('d.jpg')]);
     await page.getByRole('button', { name: '上传' }).click();
-    await page.waitForURL(/[?&]photo=.*#p0$/);
+    await page.waitForURL(/[?&]photo=.*#ph-k[0-9a-f]{15}$/);
 
     // Assess: back at the problem, the typed text kept, the photo listed (checking, then ready on reload)
     expect(await page.locator('#p0-description').inputValue()).toBe('指示牌缺失');
@@ -217,11 +249,11 @@ describe('photos on the survey page', { timeout: 240_000 }, () => {
     await expect
       .poll(async () => {
         await page.reload();
-        return page.locator('#p0 .ph.ready img').count();
+        return page.locator('#problem-0 .photos .ph.ready img').count();
       }, POLL)
       .toBe(1);
     // Nothing can be evaluated in a page without script: the thumbnail is fetched as the page names it.
-    const thumb = (await page.locator('#p0 .ph.ready img').getAttribute('src')) ?? '';
+    const thumb = (await page.locator('#problem-0 .photos .ph.ready img').getAttribute('src')) ?? '';
     const fetched = await fetch(thumb);
     expect(fetched.status).toBe(200);
     expect(fetched.headers.get('content-type')).toBe('image/jpeg');
@@ -229,10 +261,18 @@ describe('photos on the survey page', { timeout: 240_000 }, () => {
     // Removing the row of a photo asks first, in the page itself, and keeps what was typed meanwhile.
     await page.locator('#problem-0 button.remove').click();
     await page.locator('#p0-confirm').waitFor();
-    expect(await page.locator('#p0-confirm').textContent()).toContain('照片按问题序号保存');
+    expect(await page.locator('#p0-confirm').textContent()).toContain(
+      '问题 1 附有 1 张照片，删除此问题将一并删除这些照片。确定删除？',
+    );
     expect(await page.locator('#p0-description').inputValue()).toBe('指示牌缺失');
     await page.locator('#p0-confirm').scrollIntoViewIfNeeded();
     await shoot(page, 'zh-nojs-remove-confirm');
+
+    // Confirmed: the row goes with its photo; the page lists no photo any more
+    await page.locator('#p0-confirm button').click();
+    await page.waitForURL(/draft=saved/);
+    expect(await page.locator('#p0-description').inputValue()).toBe('');
+    expect(await page.locator('.photos .ph-list li').count()).toBe(0);
     expect(problems).toEqual([]);
     await context.close();
   });
@@ -247,7 +287,7 @@ describe('photos on the survey page', { timeout: 240_000 }, () => {
     await page.goto(links[0] ?? '');
 
     // Assess: nothing of the draft was submitted, so the photos are listed apart, read-only
-    await expect.poll(() => loadedThumbs(page, 0), POLL).toBe(4);
+    await expect.poll(() => loadedThumbs(page, 0), POLL).toBe(1);
     expect(await page.locator('main input, main button').count()).toBe(0);
     await shoot(page, 'zh-phone-closed');
     expect(await seriousViolations(page)).toEqual([]);
