@@ -118,7 +118,7 @@ export class EvidenceStorage {
   origin(): string {
     const endpoint = localEndpoint();
     if (endpoint) return new URL(endpoint).origin;
-    return `https://${this.bucket}.s3.${requireEnv('AWS_REGION')}.amazonaws.com`;
+    return bucketOrigin(this.bucket, requireEnv('AWS_REGION'));
   }
 
   /** A presigned GET of one object, valid for `expiresInSeconds`. */
@@ -137,7 +137,7 @@ export class EvidenceStorage {
     const path = `/${key.split('/').map(encodeURIComponent).join('/')}`;
     const url = endpoint
       ? new URL(`${endpoint}/${this.bucket}${path}`)
-      : new URL(`https://${this.bucket}.s3.${region}.amazonaws.com${path}`);
+      : new URL(`${bucketOrigin(this.bucket, region)}${path}`);
     const signed = await signer.presign(
       {
         method: 'GET',
@@ -156,6 +156,13 @@ export class EvidenceStorage {
     return `${url.origin}${url.pathname}?${query.toString()}`;
   }
 }
+
+/**
+ * A bucket's virtual-hosted origin in a region: S3's domain is `amazonaws.com`, but `amazonaws.com.cn` in the
+ * China regions (Beijing, Ningxia), where a province's deployment may well run.
+ */
+export const bucketOrigin = (bucket: string, region: string): string =>
+  `https://${bucket}.s3.${region}.${region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com'}`;
 
 /** SHA-256 (or its HMAC, given a secret) for the signer, from node:crypto. */
 class NodeSha256 {
