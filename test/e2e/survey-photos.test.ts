@@ -277,6 +277,65 @@ describe('photos on the survey page', { timeout: 240_000 }, () => {
     await context.close();
   });
 
+  it('sends a photo once, whatever the page does: two tabs on one link, a page gone before the phone let go', async () => {
+    // Prepare: a problem on the second link (its last row was removed above); every slot the server was asked for counted
+    const link = links[1] ?? '';
+    const context = await contextOf('en');
+    let slots = 0;
+    context.on('requestfinished', (r) => {
+      if (r.method() === 'POST' && /\/s\/[^/]+\/photos$/.test(r.url())) slots++;
+    });
+    const first = await openPage(context);
+    await first.page.goto(link);
+    await first.page.getByLabel('Category').first().selectOption('signage');
+    const draft = first.page.waitForResponse((r) => r.url().includes('/draft') && r.request().method() === 'PUT');
+    await first.page.getByLabel('What happened').first().fill('No sign to the hall');
+    expect((await draft).status()).toBe(200);
+
+    // Act: the first tab cannot reach the server for a slot; its photo waits on the phone. A second tab opens the link.
+    await first.page.route(/\/photos$/, (route) => route.abort('internetdisconnected'));
+    await first.page.locator(`${blockOf(0)} input[type=file]`).setInputFiles([await jpeg('g.jpg')]);
+    await expect.poll(() => keptOnPhone(first.page), POLL).toBe(1);
+    const second = await openPage(context);
+    await second.page.goto(link);
+
+    // Assess: the second tab sent it; the first, back online, finds it sent and sends nothing
+    await expect.poll(() => loadedThumbs(second.page, 0), POLL).toBe(1);
+    await first.page.unroute(/\/photos$/);
+    await first.page.evaluate("window.dispatchEvent(new Event('online'))");
+    await expect.poll(() => photosOf(first.page, 0).filter({ hasText: 'Waiting' }).count(), POLL).toBe(0);
+    expect(await keptOnPhone(first.page)).toBe(0);
+    expect(slots).toBe(1);
+    // What happened was said to screen readers.
+    expect(await second.page.locator('form [role=status].vh').textContent()).toBe('Photo of problem 1 kept');
+
+    // Act: a photo reaches the bucket, but the page hears a failure and is closed before it let go of it
+    const toBucket = (url: URL) => url.host !== new URL(link).host;
+    await second.page.route(toBucket, async (route) => {
+      if (route.request().method() !== 'POST') return route.fallback();
+      // Delivered to the bucket; the browser hears a failure (with the bucket's own CORS headers).
+      const response = await route.fetch();
+      await route.fulfill({ response, status: 500, body: 'failed on the way back' });
+    });
+    await second.page.locator(`${blockOf(0)} input[type=file]`).setInputFiles([await jpeg('h.jpg')]);
+    await expect
+      .poll(() => second.page.locator(`${blockOf(0)} .ph.local`).textContent(), POLL)
+      .toContain('The upload failed; it will be tried again');
+    expect(await keptOnPhone(second.page)).toBe(1);
+    await second.page.close();
+    await first.page.close();
+
+    // Assess: opened again, the link finds the photo arrived, lets go of it, and asks for no slot
+    const third = await openPage(context);
+    await third.page.goto(link);
+    await expect.poll(() => loadedThumbs(third.page, 0), POLL).toBe(2);
+    await expect.poll(() => keptOnPhone(third.page), POLL).toBe(0);
+    expect(slots).toBe(2);
+    expect(await photosOf(third.page, 0).count()).toBe(2);
+    expect([...first.problems, ...second.problems, ...third.problems].filter((p) => !/ERR_|500/.test(p))).toEqual([]);
+    await context.close();
+  });
+
   it('shows the photos read-only once the campaign has closed', async () => {
     // Prepare
     await closeCampaign(store, campaignId);

@@ -45,6 +45,9 @@ export const PHOTO_TEXT = {
   refused: { zh: '未保存：', en: 'Not kept: ' },
   open: { zh: '问题 {n} 的照片 {k}（点击查看大图）', en: 'Photo {k} of problem {n} (tap to enlarge)' },
   removeAnyway: { zh: '仍然删除此问题', en: 'Remove this problem anyway' },
+  announceSending: { zh: '正在上传问题 {n} 的照片', en: 'Uploading a photo of problem {n}' },
+  announceReady: { zh: '问题 {n} 的照片已保存', en: 'Photo of problem {n} kept' },
+  announceRefused: { zh: '问题 {n} 的照片未保存：', en: 'Photo of problem {n} not kept: ' },
   orphans: {
     zh: '其他照片（所属问题不在已提交的答卷中）',
     en: 'Other photos (of problems not in the answers submitted)',
@@ -158,4 +161,7 @@ export const photoScriptData = (
   'msg-ph-too-large': REFUSAL_TEXT['too-large'][lang],
   'msg-ph-failed': lang === 'zh' ? '上传失败，将自动重试' : 'The upload failed; it will be tried again',
   'msg-ph-remove': PHOTO_TEXT.removeConfirm[lang],
+  'msg-ph-announce-sending': PHOTO_TEXT.announceSending[lang],
+  'msg-ph-announce-ready': PHOTO_TEXT.announceReady[lang],
+  'msg-ph-announce-refused': PHOTO_TEXT.announceRefused[lang],
 });

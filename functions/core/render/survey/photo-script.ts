@@ -4,7 +4,11 @@
  * problem row's key) until it has reached the bucket, so a photo taken offline, or on a page reloaded mid-upload,
  * is sent once the browser is online again. Sending follows docs/evidence.md: a slot from
  * POST /s/{token}/photos, the file posted to the bucket (fields in order, Content-Type, file), the
- * state polled until ready or refused. Without it each row keeps its plain upload button.
+ * state polled until ready or refused. A photo's slot is kept with it on the phone before its file is sent,
+ * so a photo sent again (the page closed before the phone let go of it, or a second tab) goes to the same
+ * object, never twice; a photo found arrived is let go. One tab sends at a time (Web Locks). What happens to
+ * each photo is said in a polite live region for screen readers. Without the script each row keeps its
+ * plain upload button.
  * Written for older phone browsers: no optional chaining, no modules.
  */
 export const PHOTO_SCRIPT = `(function () {
@@ -42,11 +46,28 @@ export const PHOTO_SCRIPT = `(function () {
     });
   }
   function keep(item) {
+    if (item.removed) return Promise.resolve();
     return queue('readwrite', function (s) {
-      return s.put({ id: item.id, path: location.pathname, problem: item.problem, blob: item.blob, name: item.name, type: item.type });
+      return s.put({ id: item.id, path: location.pathname, problem: item.problem, blob: item.blob, name: item.name, type: item.type, slot: item.slot || null });
     }).catch(function () { /* not kept: still sent while the page stays open */ });
   }
   function forget(item) { return queue('readwrite', function (s) { return s['delete'](item.id); }).catch(function () {}); }
+
+  // What happens to the photos, said to screen readers (the bars and thumbnails are silent).
+  var live = el('p', 'vh');
+  live.setAttribute('role', 'status');
+  live.setAttribute('aria-live', 'polite');
+  form.appendChild(live);
+  function numberOf(key) {
+    var block = form.querySelector('.photos[data-problem="' + String(key).replace(/[^a-z0-9]/g, '') + '"]');
+    return block ? block.getAttribute('data-n') : '';
+  }
+  function announce(text, key) { live.textContent = text.replace('{n}', numberOf(key)); }
+  // Arrived in the bucket: checked, or being checked, or gone since. Then the phone's copy is let go.
+  function arrived(p) {
+    return !!p && p.state !== 'uploading' && !(p.state === 'refused' && p.reason === 'not-received');
+  }
+  function findServer(photoId) { return server.filter(function (p) { return p.photoId === photoId; })[0]; }
 
   function shown(p) {
     if (p.state === 'discarded' || (p.state === 'refused' && p.reason === 'not-received')) return false;
@@ -130,6 +151,12 @@ export const PHOTO_SCRIPT = `(function () {
   }
 
   function setServer(photos) {
+    photos.forEach(function (p) {
+      var before = findServer(p.photoId);
+      if (!before || before.state === p.state || !sent[p.photoId]) return;
+      if (p.state === 'ready') announce(d.msgPhAnnounceReady, p.problem);
+      else if (p.state === 'refused') announce(d.msgPhAnnounceRefused + textOf(p).replace(d.msgPhRefused, ''), p.problem);
+    });
     server = photos;
     listedAt = Date.now();
     render();
@@ -192,8 +219,10 @@ export const PHOTO_SCRIPT = `(function () {
     item.stage = 'uploading';
     item.progress = 0;
     render();
+    announce(d.msgPhAnnounceSending, item.problem);
     return slotFor(item).then(function (slot) {
-      return post(item, slot).then(function () {
+      // The slot is kept with the photo before the file goes: sent again, it goes to the same object.
+      return keep(item).then(function () { return post(item, slot); }).then(function () {
         sent[slot.photo.photoId] = true;
         if (local.indexOf(item) >= 0) local.splice(local.indexOf(item), 1);
         forget(item);
@@ -218,6 +247,20 @@ export const PHOTO_SCRIPT = `(function () {
       throw error;
     });
   }
+  // One tab sends at a time; a photo another tab has sent meanwhile is gone from the phone's queue.
+  function withLock(work) {
+    return navigator.locks && navigator.locks.request ? navigator.locks.request('survey-photos:' + location.pathname, work) : work();
+  }
+  function stillWaiting(item) {
+    return queue('readonly', function (s) { return s.get(item.id); }).then(function (record) {
+      if (record === undefined && item.kept) {
+        if (local.indexOf(item) >= 0) local.splice(local.indexOf(item), 1);
+        return false;
+      }
+      if (record && record.slot) item.slot = record.slot;
+      return true;
+    }, function () { return true; });
+  }
   function pump() {
     if (pumping || closed) return;
     var next = local.filter(function (x) { return x.stage === 'waiting'; })[0];
@@ -225,7 +268,7 @@ export const PHOTO_SCRIPT = `(function () {
     if (navigator.onLine === false) { offline = true; render(); return; }
     offline = false;
     pumping = true;
-    send(next).then(function () {
+    withLock(function () { return stillWaiting(next).then(function (waiting) { return waiting ? send(next) : undefined; }); }).then(function () {
       pumping = false;
       render();
       pump();
@@ -243,7 +286,7 @@ export const PHOTO_SCRIPT = `(function () {
     if (window.URL && URL.createObjectURL) item.preview = URL.createObjectURL(file);
     local.push(item);
     if (file.size > Number(d.photoMaxBytes)) refuse(item, d.msgPhTooLarge);
-    else return keep(item);
+    else return keep(item).then(function () { item.kept = true; });
     return Promise.resolve();
   }
   form.addEventListener('change', function (e) {
@@ -285,7 +328,9 @@ export const PHOTO_SCRIPT = `(function () {
   queue('readonly', function (s) { return s.getAll(); }).then(function (kept) {
     (kept || []).forEach(function (r) {
       if (r.path !== location.pathname) return;
-      var item = { id: r.id, problem: r.problem, blob: r.blob, name: r.name, type: r.type, stage: 'waiting' };
+      // Sent before the page went, its slot's photo arrived: nothing to send again.
+      if (r.slot && arrived(findServer(r.slot.photo.photoId))) { forget(r); return; }
+      var item = { id: r.id, problem: r.problem, blob: r.blob, name: r.name, type: r.type, stage: 'waiting', kept: true, slot: r.slot || undefined };
       if (window.URL && URL.createObjectURL) item.preview = URL.createObjectURL(r.blob);
       local.push(item);
     });
