@@ -74,8 +74,12 @@ export class CenterScoreAccumulator {
     this.dimensions = encoder.dimensions;
     this.centers = encoder.centers;
     const nc = this.centers.length;
-    // Where a conditional question was asked is this accumulator's own: each gets its own marks.
-    this.indicators = encoder.indicators.map((q) => (q.askedAt === null ? q : { ...q, askedAt: new Uint8Array(nc) }));
+    // Where a conditional question was asked is this accumulator's own: each gets its own marks (and
+    // every indicator is copied alike, so that the passes reading them see objects of one shape).
+    this.indicators = encoder.indicators.map((q) => ({
+      ...q,
+      askedAt: q.askedAt === null ? null : new Uint8Array(nc),
+    }));
     this.centerMask = new Uint8Array(nc);
     this.centerResponses = new Uint32Array(nc);
     const expected = options.expectedResponses ?? 0;

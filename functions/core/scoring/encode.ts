@@ -34,7 +34,10 @@ export interface ResponseColumns {
   readonly responses: number;
   /** Responses naming a center outside the campaign, left out. */
   readonly ignored: number;
-  /** Per response kept: its center (index among the centers in id order), rater (index into raterIds), activity slot. */
+  /**
+   * Per response kept (the first `responses` entries): its center (index among the centers in id order),
+   * rater (index into raterIds) and activity slot.
+   */
   readonly center: Uint32Array;
   readonly rater: Uint32Array;
   readonly activity: Uint8Array;
@@ -44,7 +47,7 @@ export interface ResponseColumns {
   readonly answerStart: Uint32Array;
   /** Answers held. */
   readonly size: number;
-  /** Per answer: its indicator and raw value (see encodeAnswer). */
+  /** Per answer (the first `size` entries): its indicator and raw value (see encodeAnswer). */
   readonly indicator: Uint16Array;
   readonly raw: Float64Array;
   /** Pairs (indicator, center): a conditional question whose condition held on a response at that center. */
