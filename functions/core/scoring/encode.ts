@@ -4,7 +4,7 @@
  * indicator and raw answer), so that what the accumulator and the finishing passes read holds no
  * object per answer or per response.
  */
-import type { Activity, CenterLevel, Dimension, Questionnaire } from '../model.ts';
+import type { Activity, CenterLevel, Questionnaire } from '../model.ts';
 import { isAsked } from '../responses/asked.ts';
 import type { AnswerValue } from '../responses/response.ts';
 import {
@@ -93,11 +93,6 @@ export class ResponseEncoder {
     return this.perResponse;
   }
 
-  /** The dimensions present in the questionnaire, in order. */
-  get dimensionNames(): Dimension[] {
-    return this.dimensions.map((d) => d.dimension);
-  }
-
   /**
    * One page of responses (the latest version of each assignment's answers) as columns. Responses for
    * centers outside the campaign are counted and left out; answers of the wrong type for their
@@ -157,7 +152,7 @@ export class ResponseEncoder {
     };
   }
 
-  /** Writes the answers of one response at center c from `at`; returns where the next response's start. */
+  /** Writes the answers of one response at center c from `at`; returns where the next response's answers start. */
   private encodeAnswers(
     answers: Readonly<Record<string, AnswerValue>>,
     plan: readonly Indicator[],
@@ -173,7 +168,8 @@ export class ResponseEncoder {
       // A question scoped to other centers was not asked here: an answer to it is left out.
       if (q.scope !== null && q.scope[c] === 0) continue;
       // Nor was one whose condition this response's earlier answers do not meet (activity and center
-      // are settled by the plan and the scope).
+      // are settled by the plan and the scope). askedAt only tells a conditional question here: where
+      // it was asked is marked by each accumulator in its own copy, from `asked`.
       if (q.askedAt !== null) {
         if (!isAsked(q.question, answers, undefined, undefined)) continue;
         asked.push(q.index, c);
