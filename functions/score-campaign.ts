@@ -79,9 +79,10 @@ const markScored = async (campaignId: string): Promise<void> => {
 };
 
 /**
- * Score: streams every latest response once, page by page, into typed arrays; finishes every center's
- * score with its interval, agreement, flags and trend; writes the scores, the results page's views,
- * each center's explanation, the raters' severities and the campaign summary. Re-running it writes identical results.
+ * Score: streams every latest response once, page by page, each page encoded into typed columns as it
+ * is read; finishes every center's score with its interval, agreement, flags and trend; writes the
+ * scores, the results page's views, each center's explanation, the raters' severities and the campaign
+ * summary. Re-running it writes identical results.
  */
 export const scoreCampaign = async ({ campaignId }: CampaignTaskInput): Promise<ScoreResult> => {
   const [meta, questionnaire, centers] = await Promise.all([
@@ -94,7 +95,8 @@ export const scoreCampaign = async ({ campaignId }: CampaignTaskInput): Promise<
   });
   let responses = 0;
   for await (const page of store.responses.streamCountedResponses(campaignId)) {
-    accumulator.addPage(page);
+    // Each page into columns as it is read; the parsed responses are dropped with the page.
+    accumulator.addColumns(accumulator.encoder.encode(page));
     responses += page.length;
   }
   const { previous, warnings } = await findPrevious(meta.campaign, questionnaire);

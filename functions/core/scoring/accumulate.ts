@@ -1,26 +1,17 @@
 /**
- * The streaming pass of scoring: responses in any order, page by page, into flat typed columns (per
- * response its center, rater, activity and where its answers start; per answer its indicator, raw
- * answer and normalized score); the finishing passes then run over them.
+ * The streaming pass of scoring: pages of responses in any order, already in columns (see encode.ts),
+ * appended to flat typed columns (per response its center, rater, activity and where its answers
+ * start; per answer its indicator and raw answer); the finishing passes then run over them.
  */
-import type { Activity, CenterLevel, Dimension, Questionnaire } from '../model.ts';
-import { isAsked } from '../responses/asked.ts';
-import type { AnswerValue } from '../responses/response.ts';
-import {
-  ACTIVITY_SLOT,
-  ALL,
-  buildIndicators,
-  type Columns,
-  encodeAnswer,
-  type Indicator,
-  scopeIndicators,
-  scoreEncoded,
-  type WeightedDimension,
-} from './columns.ts';
+import type { CenterLevel, Dimension, Questionnaire } from '../model.ts';
+import { type Columns, type Indicator, scoreEncoded, type WeightedDimension } from './columns.ts';
+import { type ResponseColumns, ResponseEncoder, type ScoringResponse } from './encode.ts';
 import { DEFAULT_SCORING_OPTIONS, type ScoringOptions } from './options.ts';
 import type { PreviousScores } from './previous.ts';
 import { runScoring, type ScoringResult } from './run.ts';
-import { compareCodes, foldDimensions } from './values.ts';
+import { foldDimensions } from './values.ts';
+
+export type { ScoringResponse } from './encode.ts';
 
 /** A typed array grown into `to`, its first `used` entries copied. */
 const resize = <T extends Uint32Array | Uint16Array | Uint8Array | Float64Array>(from: T, to: T, used: number): T => {
@@ -28,41 +19,37 @@ const resize = <T extends Uint32Array | Uint16Array | Uint8Array | Float64Array>
   return to;
 };
 
-/** What scoring needs of a response; `activity` absent means every question was asked. */
-export interface ScoringResponse {
-  centerId: string;
-  supervisorId: string;
-  activity?: Activity | undefined;
-  answers: Readonly<Record<string, AnswerValue>>;
-}
-
 /** How an accumulator is set up. */
 export interface AccumulatorOptions {
   /** Responses expected (the campaign's answered count), so the arrays are sized once instead of grown. */
   expectedResponses?: number;
+  /**
+   * The encoder of the pages it will be given as columns, built for the same questionnaire and centers;
+   * by default one of its own (`encoder`).
+   */
+  encoder?: ResponseEncoder;
 }
 
 /**
- * Scores a campaign from its responses in one pass. `add` takes responses in any order, page by page,
- * and keeps them as integers and doubles in flat typed arrays: per response its center, rater and
- * activity, and the answers it holds (indicator, raw answer, normalized score) one after the other. `finish` then works center by center, in the order of
+ * Scores a campaign from its responses in one pass. Pages of responses come in any order, as columns
+ * (`addColumns`, from `encoder`) or as responses (`addPage`, encoded here), and are kept as integers
+ * and doubles in flat typed arrays: per response its center, rater and activity, and the answers it
+ * holds (indicator, raw answer) one after the other. `finish` then works center by center, in the order of
  * center ids and with each center's raters in a canonical order, so that the result depends only on
  * the set of responses: the same responses give bit-identical scores however they were paged.
  */
 export class CenterScoreAccumulator {
+  /** Turns pages of responses into the columns `addColumns` takes. */
+  readonly encoder: ResponseEncoder;
   private readonly indicators: Indicator[];
-  private readonly dimensions: WeightedDimension[];
-  private readonly plans: Indicator[][];
-  private readonly centers: { id: string; level: CenterLevel }[];
-  private readonly centerIndex = new Map<string, number>();
+  private readonly dimensions: readonly WeightedDimension[];
+  private readonly centers: readonly { id: string; level: CenterLevel }[];
   private readonly raterIndex = new Map<string, number>();
   private readonly raterIds: string[] = [];
   private readonly centerMask: Uint8Array;
   private responses = 0;
   private readonly centerResponses: Uint32Array;
   private ignored = 0;
-  private lastSupervisor: string | undefined;
-  private lastRater = 0;
   private size = 0;
   private responseCenter = new Uint32Array(0);
   private responseRater = new Uint32Array(0);
@@ -80,24 +67,25 @@ export class CenterScoreAccumulator {
     options: AccumulatorOptions = {},
   ) {
     this.campaignId = campaignId;
-    const built = buildIndicators(questionnaire);
-    this.indicators = built.indicators;
-    this.dimensions = built.dimensions;
-    this.plans = Array.from({ length: ALL + 1 }, (_, slot) =>
-      this.indicators.filter((i) => (i.mask & (1 << slot)) !== 0),
-    );
-    this.centers = [...centers].sort((a, b) => compareCodes(a.id, b.id)).map((c) => ({ id: c.id, level: c.level }));
-    this.centers.forEach((c, i) => {
-      this.centerIndex.set(c.id, i);
-    });
-    this.centerMask = new Uint8Array(this.centers.length);
-    this.centerResponses = new Uint32Array(this.centers.length);
-    scopeIndicators(this.indicators, this.centerIndex, this.centers.length);
-    const perResponse = Math.max(0, ...this.plans.map((p) => p.length));
+    const encoder = options.encoder ?? new ResponseEncoder(questionnaire, centers);
+    if (encoder.questionnaire !== questionnaire || encoder.centers.length !== centers.length)
+      throw new Error('the encoder was built for another questionnaire or other centers');
+    this.encoder = encoder;
+    this.dimensions = encoder.dimensions;
+    this.centers = encoder.centers;
+    const nc = this.centers.length;
+    // Where a conditional question was asked is this accumulator's own: each gets its own marks (and
+    // every indicator is copied alike, so that the passes reading them see objects of one shape).
+    this.indicators = encoder.indicators.map((q) => ({
+      ...q,
+      askedAt: q.askedAt === null ? null : new Uint8Array(nc),
+    }));
+    this.centerMask = new Uint8Array(nc);
+    this.centerResponses = new Uint32Array(nc);
     const expected = options.expectedResponses ?? 0;
     if (expected > 0) {
       this.growResponses(expected);
-      this.grow(expected * perResponse);
+      this.grow(expected * encoder.answersPerResponse);
     }
   }
 
@@ -120,16 +108,45 @@ export class CenterScoreAccumulator {
 
   /** The index of a supervisor among the raters, a new one when first seen. */
   private raterFor(supervisorId: string): number {
-    // Pages come shard by shard, so the same supervisor's responses tend to follow one another.
-    let r = supervisorId === this.lastSupervisor ? this.lastRater : this.raterIndex.get(supervisorId);
+    let r = this.raterIndex.get(supervisorId);
     if (r === undefined) {
       r = this.raterIds.length;
       this.raterIndex.set(supervisorId, r);
       this.raterIds.push(supervisorId);
     }
-    this.lastSupervisor = supervisorId;
-    this.lastRater = r;
     return r;
+  }
+
+  /** Adds a page of responses as columns written by this accumulator's encoder. */
+  addColumns(page: ResponseColumns): void {
+    if (page.encoder !== this.encoder) throw new Error('columns written by another encoder');
+    this.ignored += page.ignored;
+    const from = this.responses;
+    const base = this.size;
+    if (from + page.responses > this.responseCenter.length) this.growResponses(from + page.responses);
+    if (base + page.size > this.indicatorOf.length) this.grow(base + page.size);
+    this.indicatorOf.set(page.indicator.subarray(0, page.size), base);
+    this.raw.set(page.raw.subarray(0, page.size), base);
+    const raters = page.raterIds.map((id) => this.raterFor(id));
+    const { center, rater, activity, answerStart } = page;
+    const { centerMask, centerResponses, responseCenter, responseRater, responseActivity } = this;
+    for (let k = 0; k < page.responses; k++) {
+      const c = center[k] as number;
+      const slot = activity[k] as number;
+      const p = from + k;
+      centerResponses[c] = (centerResponses[c] as number) + 1;
+      centerMask[c] = (centerMask[c] as number) | (1 << slot);
+      responseCenter[p] = c;
+      responseRater[p] = raters[rater[k] as number] as number;
+      responseActivity[p] = slot;
+      this.answerStart[p + 1] = base + (answerStart[k + 1] as number);
+    }
+    const asked = page.asked;
+    for (let k = 0; k < asked.length; k += 2) {
+      ((this.indicators[asked[k] as number] as Indicator).askedAt as Uint8Array)[asked[k + 1] as number] = 1;
+    }
+    this.responses = from + page.responses;
+    this.size = base + page.size;
   }
 
   /**
@@ -137,51 +154,12 @@ export class CenterScoreAccumulator {
    * the campaign are counted and left out; answers of the wrong type for their question are skipped.
    */
   add(response: ScoringResponse): void {
-    const c = this.centerIndex.get(response.centerId);
-    if (c === undefined) {
-      this.ignored++;
-      return;
-    }
-    const p = this.responses;
-    if (p >= this.responseCenter.length) this.growResponses(p + 1);
-    this.responses = p + 1;
-    this.centerResponses[c] = (this.centerResponses[c] as number) + 1;
-    const r = this.raterFor(response.supervisorId);
-    const slot = response.activity === undefined ? ALL : (ACTIVITY_SLOT[response.activity] ?? ALL);
-    this.centerMask[c] = (this.centerMask[c] as number) | (1 << slot);
-    this.responseCenter[p] = c;
-    this.responseRater[p] = r;
-    this.responseActivity[p] = slot;
-    const plan = this.plans[slot] as Indicator[];
-    if (this.size + plan.length > this.indicatorOf.length) this.grow(this.size + plan.length);
-    const answers = response.answers;
-    const { indicatorOf, raw } = this;
-    let n = this.size;
-    for (let k = 0; k < plan.length; k++) {
-      const q = plan[k] as Indicator;
-      // A question scoped to other centers was not asked here: an answer to it is left out.
-      if (q.scope !== null && q.scope[c] === 0) continue;
-      // Nor was one whose condition this response's earlier answers do not meet (activity and center
-      // are settled above, by the plan and the scope).
-      if (q.askedAt !== null) {
-        if (!isAsked(q.question, answers, undefined, undefined)) continue;
-        q.askedAt[c] = 1;
-      }
-      const v = answers[q.id];
-      if (v === undefined) continue;
-      const x = encodeAnswer(q, v);
-      if (x === undefined) continue;
-      indicatorOf[n] = q.index;
-      raw[n] = x;
-      n++;
-    }
-    this.size = n;
-    this.answerStart[p + 1] = n;
+    this.addColumns(this.encoder.encode([response]));
   }
 
   /** Adds a page of responses. */
   addPage(page: readonly ScoringResponse[]): void {
-    for (let i = 0; i < page.length; i++) this.add(page[i] as ScoringResponse);
+    this.addColumns(this.encoder.encode(page));
   }
 
   /** Answers held (scored, not applicable, or unscored option). */

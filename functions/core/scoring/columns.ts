@@ -63,8 +63,8 @@ export interface WeightedDimension {
 export interface Columns {
   campaignId: string;
   indicators: Indicator[];
-  dimensions: WeightedDimension[];
-  centers: { id: string; level: CenterLevel }[];
+  dimensions: readonly WeightedDimension[];
+  centers: readonly { id: string; level: CenterLevel }[];
   centerMask: Uint8Array;
   raterIds: string[];
   responses: number;
