@@ -289,7 +289,13 @@ const journey = async (lang: Lang, expect: ExpectStatic) => {
     [2, true],
   ]);
   expect(versions[1]?.problems).toEqual([
-    { category: 'waiting-time', description: '取号后等候 50 分钟，<b>无人引导</b>', severity: 'serious' },
+    {
+      category: 'waiting-time',
+      description: '取号后等候 50 分钟，<b>无人引导</b>',
+      severity: 'serious',
+      // The row's key, made by the page: the photos of the problem follow it.
+      key: expect.stringMatching(/^k[0-9a-f]{15}$/),
+    },
   ]);
 
   // The campaign closes: the page shows the answers read-only and says so.
@@ -373,7 +379,14 @@ describe.concurrent('the survey page on a phone', { timeout: 120_000 }, () => {
     expect(await page.locator('main').textContent()).toContain('自助终端黑屏');
     expect(problems).toEqual([]);
     const latest = token ? await store.responses.getLatestResponse(token) : undefined;
-    expect(latest?.problems).toEqual([{ category: 'facilities', description: '自助终端黑屏', severity: 'minor' }]);
+    expect(latest?.problems).toEqual([
+      {
+        category: 'facilities',
+        description: '自助终端黑屏',
+        severity: 'minor',
+        key: expect.stringMatching(/^k[0-9a-f]{15}$/),
+      },
+    ]);
     await context.close();
   });
 
