@@ -1,6 +1,8 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { lazy } from './adapters/clients/lazy.ts';
+// Made at init, outside the handler, as AWS advises for SDK clients: every request reads the table.
+import './adapters/clients/dynamodb.ts';
 import { withLambdaContext } from './adapters/logger.ts';
 import type { CampaignHandler, ConsoleDeps, SessionHandler } from './api/console/context.ts';
 import type { MessageKey } from './api/console/messages.ts';
@@ -15,9 +17,10 @@ import type { HttpResult, RouteHandler } from './edge/http/types.ts';
 /** Sign-in as the console takes it (its Cognito implementation: api/console/auth.ts; tests give routeConsole their own). */
 export type { ConsoleAuth } from './api/console/auth.ts';
 
-// A cold start loads the router and the error registry. The session gate, the message pages and each page
-// and action are imported by the first request that needs them: chunks of their own in the bundle (see
-// edge/http/lazy-handler.ts), so serving the sign-in page never loads the results workbook.
+// A cold start loads the router, the error registry and the DynamoDB client every request uses. The session
+// gate, the message pages and each page and action are imported by the first request that needs them: chunks
+// of their own in the bundle (see edge/http/lazy-handler.ts), so serving the sign-in page never loads the
+// results workbook.
 const context = () => import('./api/console/context.ts');
 const signInModule = () => import('./api/console/sign-in.ts');
 const signOutModule = () => import('./api/console/sign-out.ts');

@@ -1,5 +1,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+// Made at init, outside the handler, as AWS advises for SDK clients: every request reads the table.
+import './adapters/clients/dynamodb.ts';
 import { withLambdaContext } from './adapters/logger.ts';
 import type { MessageKey } from './api/rectification/messages.ts';
 import {
@@ -16,8 +18,9 @@ import { lazyHandler } from './edge/http/lazy-handler.ts';
 import { createRouter } from './edge/http/router.ts';
 import type { HttpResult } from './edge/http/types.ts';
 
-// A cold start loads the router and the error registry; each page, action and message is imported by
-// the first request that needs it (a chunk of its own in the bundle, see edge/http/lazy-handler.ts).
+// A cold start loads the router, the error registry and the DynamoDB client every request uses; each page,
+// action and message is imported by the first request that needs it (a chunk of its own in the bundle, see
+// edge/http/lazy-handler.ts).
 const messages = () => import('./api/rectification/messages.ts');
 const photos = () => import('./api/rectification/photos.ts');
 const showRectification = lazyHandler(async () => (await import('./api/rectification/page.ts')).showRectification);
