@@ -25,6 +25,7 @@ const loadMs = (file: string, runs = 5): number => {
     MAIL_FROM: 'bench@example.gov.cn',
     SURVEY_BASE_URL: 'https://survey.example.gov.cn',
     LINK_SECRET: 'bench-link-secret-0123456789abcdefghij',
+    EVIDENCE_BUCKET: 'bench-evidence',
     AWS_REGION: 'us-east-1',
     NODE_PATH: join(ROOT, 'node_modules'),
   };
