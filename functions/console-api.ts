@@ -1,50 +1,92 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { lazy } from './adapters/clients/lazy.ts';
+// Made at init, outside the handler, as AWS advises for SDK clients: every request reads the table.
+import './adapters/clients/dynamodb.ts';
 import { withLambdaContext } from './adapters/logger.ts';
-import { consoleSessions, signInAttempts } from './adapters/table.ts';
-import { approvePage } from './api/console/approve-page.ts';
-import { showAuditLog } from './api/console/audit-log.ts';
-import { createCognitoConsoleAuth } from './api/console/auth.ts';
-import { showCampaign } from './api/console/campaign.ts';
-import { showCampaigns } from './api/console/campaigns.ts';
-import { showCenter } from './api/console/center.ts';
-import {
-  answerMessage,
-  answerWith,
-  type CampaignHandler,
-  type ConsoleDeps,
-  refuseForeignPosts,
-  refuseMethod,
-  refuseWith,
-  type SessionHandler,
-  withCampaign,
-} from './api/console/context.ts';
-import { controlCampaignBy } from './api/console/control.ts';
-import { ruleDispute, showDisputes } from './api/console/disputes.ts';
-import { askForEvidenceExport, downloadEvidenceExport } from './api/console/evidence-export.ts';
-import { finishPhaseEarly } from './api/console/finish-phase.ts';
-import { submitMfaCode } from './api/console/mfa.ts';
-import { submitMfaSetup } from './api/console/mfa-setup.ts';
-import { setNewPassword } from './api/console/new-password.ts';
-import { publishResults } from './api/console/publish.ts';
-import { downloadResults, showResults } from './api/console/results.ts';
-import { decideReview, showReviewQueue } from './api/console/review.ts';
-import { signedInOnly } from './api/console/session.ts';
-import { showSignIn, signIn } from './api/console/sign-in.ts';
-import { answerUseSignOutButton, signOut } from './api/console/sign-out.ts';
-import { CONSOLE_HEADERS } from './api/console/site.ts';
+import type { CampaignHandler, ConsoleDeps, SessionHandler } from './api/console/context.ts';
+import type { MessageKey } from './api/console/messages.ts';
+import type { Phase } from './app/campaign-control.ts';
 import { Forbidden } from './core/access/console-access.ts';
-import { CampaignNotFound, ConcurrentUpdate, isTransient } from './core/errors.ts';
-import { DisputeClosed } from './core/findings/fact-check.ts';
-import { StaleResponseVersion } from './core/findings/review.ts';
+import { CampaignNotFound, ConcurrentUpdate, DisputeClosed, isTransient, StaleResponseVersion } from './core/errors.ts';
 import { createErrorRegistry } from './edge/http/errors.ts';
+import { lazyHandler } from './edge/http/lazy-handler.ts';
 import { createRouter, type Router } from './edge/http/router.ts';
-import type { HttpResult } from './edge/http/types.ts';
+import type { HttpResult, RouteHandler } from './edge/http/types.ts';
 
-/** Sign-in as the console takes it, and its Cognito implementation (tests give routeConsole their own). */
+/** Sign-in as the console takes it (its Cognito implementation: api/console/auth.ts; tests give routeConsole their own). */
 export type { ConsoleAuth } from './api/console/auth.ts';
-/** Sessions in the table, users in the Cognito pool. */
-export { createCognitoConsoleAuth } from './api/console/auth.ts';
+
+// A cold start loads the router, the error registry and the DynamoDB client every request uses. The session
+// gate, the message pages and each page and action are imported by the first request that needs them: chunks
+// of their own in the bundle (see edge/http/lazy-handler.ts), so serving the sign-in page never loads the
+// results workbook.
+const context = () => import('./api/console/context.ts');
+const signInModule = () => import('./api/console/sign-in.ts');
+const signOutModule = () => import('./api/console/sign-out.ts');
+const control = () => import('./api/console/control.ts');
+const review = () => import('./api/console/review.ts');
+const disputes = () => import('./api/console/disputes.ts');
+const results = () => import('./api/console/results.ts');
+const evidenceExport = () => import('./api/console/evidence-export.ts');
+
+/** The console's deps as a route gets them: loaded at the first request that needs them. */
+type LoadDeps = () => Promise<ConsoleDeps>;
+/** A route handler made with the console's deps (`make`) from the module `load` imports. */
+const withDeps =
+  <M>(load: () => Promise<M>, make: (module: M, deps: ConsoleDeps) => RouteHandler) =>
+  (deps: LoadDeps): RouteHandler =>
+    lazyHandler(async () => make(await load(), await deps()));
+
+const signedInOnly = (deps: LoadDeps, handler: SessionHandler): RouteHandler =>
+  lazyHandler(async () => (await import('./api/console/session.ts')).signedInOnly(await deps(), handler));
+const withCampaign = (handler: CampaignHandler): SessionHandler =>
+  lazyHandler(async () => (await context()).withCampaign(handler));
+const refuseForeignPosts = lazyHandler(async () => (await context()).refuseForeignPosts);
+const refuseMethod = (key: 'methodNotAllowed' | 'useReviewForm'): SessionHandler =>
+  lazyHandler(async () => (await context()).refuseMethod(key));
+const refuseWith = (status: number, key: MessageKey): RouteHandler =>
+  lazyHandler(async () => (await context()).refuseWith(status, key));
+
+const showSignIn = lazyHandler(async () => (await signInModule()).showSignIn);
+const signIn = withDeps(signInModule, (m, deps) => m.signIn(deps));
+const setNewPassword = withDeps(
+  () => import('./api/console/new-password.ts'),
+  (m, deps) => m.setNewPassword(deps),
+);
+const submitMfaCode = withDeps(
+  () => import('./api/console/mfa.ts'),
+  (m, deps) => m.submitMfaCode(deps),
+);
+const submitMfaSetup = withDeps(
+  () => import('./api/console/mfa-setup.ts'),
+  (m, deps) => m.submitMfaSetup(deps),
+);
+const signOut = withDeps(signOutModule, (m, deps) => m.signOut(deps));
+const answerUseSignOutButton = lazyHandler(async () => (await signOutModule()).answerUseSignOutButton);
+const showCampaigns = lazyHandler(async () => (await import('./api/console/campaigns.ts')).showCampaigns);
+const showCampaign = lazyHandler(async () => (await import('./api/console/campaign.ts')).showCampaign);
+const controlCampaignBy = (action: 'extend' | 'close' | 'remind'): CampaignHandler =>
+  lazyHandler(async () => (await control()).controlCampaignBy(action));
+const finishPhaseEarly = (phase: Phase): CampaignHandler =>
+  lazyHandler(async () => (await import('./api/console/finish-phase.ts')).finishPhaseEarly(phase));
+const publishResults = lazyHandler(async () => (await import('./api/console/publish.ts')).publishResults);
+const showReviewQueue = lazyHandler(async () => (await review()).showReviewQueue);
+const approvePage = lazyHandler(async () => (await import('./api/console/approve-page.ts')).approvePage);
+const decideReview = lazyHandler(async () => (await review()).decideReview);
+const showDisputes = lazyHandler(async () => (await disputes()).showDisputes);
+const ruleDispute = lazyHandler(async () => (await disputes()).ruleDispute);
+const showResults = lazyHandler(async () => (await results()).showResults);
+const downloadResults = (format: 'csv' | 'xlsx'): CampaignHandler =>
+  lazyHandler(async () => (await results()).downloadResults(format));
+const showCenter = lazyHandler(async () => (await import('./api/console/center.ts')).showCenter);
+const askForEvidenceExport = lazyHandler(async () => (await evidenceExport()).askForEvidenceExport);
+const downloadEvidenceExport = lazyHandler(async () => (await evidenceExport()).downloadEvidenceExport);
+const showAuditLog = lazyHandler(async () => (await import('./api/console/audit-log.ts')).showAuditLog);
+
+/** One of the console's message pages as the answer to an error (the error itself is not shown). */
+const answerWith = (status: number, key: MessageKey, headers?: Record<string, string>) =>
+  lazyHandler(async () => (await context()).answerWith(status, key, headers));
 
 /**
  * The organizer console (`/console…`): sign-in, campaigns, live progress, the review queue, disputes,
@@ -53,7 +95,10 @@ export { createCognitoConsoleAuth } from './api/console/auth.ts';
  * by the pages, not the HTML. Named errors become message pages; anything else is logged by name and
  * answered 500.
  */
-const errors = createErrorRegistry({ label: 'console', failed: (request) => answerMessage(request, 500, 'failed') })
+const errors = createErrorRegistry({
+  label: 'console',
+  failed: async (request) => (await context()).answerMessage(request, 500, 'failed'),
+})
   .on(CampaignNotFound, answerWith(404, 'noSuchCampaign'))
   .on(Forbidden, answerWith(403, 'forbidden'))
   .on(DisputeClosed, answerWith(409, 'alreadyRuled'))
@@ -63,14 +108,14 @@ const errors = createErrorRegistry({ label: 'console', failed: (request) => answ
 
 const campaignPath = (rest: string): string => `/console/campaigns/{campaignId}${rest}`;
 
-/** The console's routes with sign-in, the clock and the failed sign-ins of `deps`. */
-const createConsoleRouter = (deps: ConsoleDeps): Router => {
+/** The console's routes with the sign-in, the clock and the failed sign-ins `deps` loads. */
+const createConsoleRouter = (deps: LoadDeps): Router => {
   const page = (handler: SessionHandler) => signedInOnly(deps, handler);
   const campaignPage = (handler: CampaignHandler) => page(withCampaign(handler));
   const notAllowed = refuseWith(405, 'methodNotAllowed');
   return (
     createRouter({
-      headers: CONSOLE_HEADERS,
+      headers: async () => (await import('./api/console/site.ts')).CONSOLE_HEADERS,
       errors,
       use: [refuseForeignPosts],
       // A page that does not exist is said so only to a signed-in user, as is a method a page does not take.
@@ -117,24 +162,40 @@ const createConsoleRouter = (deps: ConsoleDeps): Router => {
   );
 };
 
-/** Sessions in the table, users in the Cognito pool, the system clock, failed sign-ins in the table. */
-const defaults: ConsoleDeps = {
-  auth: createCognitoConsoleAuth({ sessions: consoleSessions }),
-  now: () => new Date(),
-  attempts: signInAttempts,
-};
-const router = createConsoleRouter(defaults);
+/** Sessions in the table, users in the Cognito pool: made at the first request that needs them. */
+const cognitoAuth = lazy(async (): Promise<ConsoleDeps['auth']> => {
+  const [{ createCognitoConsoleAuth }, { consoleSessions }] = await Promise.all([
+    import('./api/console/auth.ts'),
+    import('./adapters/table.ts'),
+  ]);
+  return createCognitoConsoleAuth({ sessions: consoleSessions });
+});
+/** Failed sign-ins in the table. */
+const tableAttempts = lazy(
+  async (): Promise<ConsoleDeps['attempts']> => (await import('./adapters/table.ts')).signInAttempts,
+);
+const systemClock = (): Date => new Date();
+
+/** The console's deps: those given, and for the rest the Cognito pool, the system clock and the table. */
+const depsOf =
+  (given: Partial<ConsoleDeps>): LoadDeps =>
+  async () => ({
+    auth: given.auth ?? (await cognitoAuth()),
+    now: given.now ?? systemClock,
+    attempts: given.attempts ?? (await tableAttempts()),
+  });
+const router = createConsoleRouter(depsOf({}));
 
 /** Serves one console request (tests give their own sign-in, clock and failed sign-ins). */
 export const routeConsole = (
   event: APIGatewayProxyEventV2,
-  auth: ConsoleDeps['auth'] = defaults.auth,
-  now: ConsoleDeps['now'] = defaults.now,
+  auth?: ConsoleDeps['auth'],
+  now?: ConsoleDeps['now'],
   /** Failed sign-ins per username: what locks a guessed-at account for a while. */
-  attempts: ConsoleDeps['attempts'] = defaults.attempts,
+  attempts?: ConsoleDeps['attempts'],
 ): Promise<HttpResult> => {
-  const own = auth === defaults.auth && now === defaults.now && attempts === defaults.attempts;
-  return (own ? router : createConsoleRouter({ auth, now, attempts })).resolve(event);
+  const own = auth === undefined && now === undefined && attempts === undefined;
+  return (own ? router : createConsoleRouter(depsOf({ auth, now, attempts }))).resolve(event);
 };
 
 /** Lambda entry point of the organizer console. */

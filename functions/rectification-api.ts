@@ -1,18 +1,40 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+// Made at init, outside the handler, as AWS advises for SDK clients: every request reads the table.
+import './adapters/clients/dynamodb.ts';
 import { withLambdaContext } from './adapters/logger.ts';
-import { answerExpired, answerProblem, answerWith } from './api/rectification/messages.ts';
-import { showRectification } from './api/rectification/page.ts';
-import { ItemMissing, requestFixPhotoSlot, showFixPhotos } from './api/rectification/photos.ts';
-import { RECTIFICATION_HEADERS } from './api/rectification/site.ts';
-import { submitRectification } from './api/rectification/submit.ts';
-import { LinkExpired } from './core/campaign/link-lifetime.ts';
-import { CampaignNotFound, ConcurrentUpdate, isTransient } from './core/errors.ts';
-import { ItemAlreadyConfirmed } from './core/findings/rectification.ts';
+import type { MessageKey } from './api/rectification/messages.ts';
+import {
+  CampaignNotFound,
+  ConcurrentUpdate,
+  ItemAlreadyConfirmed,
+  ItemMissing,
+  isTransient,
+  LinkExpired,
+  LinkNotFound,
+} from './core/errors.ts';
 import { createErrorRegistry } from './edge/http/errors.ts';
+import { lazyHandler } from './edge/http/lazy-handler.ts';
 import { createRouter } from './edge/http/router.ts';
-import { LinkNotFound } from './edge/http/token-link.ts';
 import type { HttpResult } from './edge/http/types.ts';
+
+// A cold start loads the router, the error registry and the DynamoDB client every request uses; each page,
+// action and message is imported by the first request that needs it (a chunk of its own in the bundle, see
+// edge/http/lazy-handler.ts).
+const messages = () => import('./api/rectification/messages.ts');
+const photos = () => import('./api/rectification/photos.ts');
+const showRectification = lazyHandler(async () => (await import('./api/rectification/page.ts')).showRectification);
+const submitRectification = lazyHandler(
+  async () => (await import('./api/rectification/submit.ts')).submitRectification,
+);
+const showFixPhotos = lazyHandler(async () => (await photos()).showFixPhotos);
+const requestFixPhotoSlot = lazyHandler(async () => (await photos()).requestFixPhotoSlot);
+
+/** 410 for an expired link, saying whom to ask. */
+const answerExpired = lazyHandler(async () => (await messages()).answerExpired);
+/** The answer of one message key, as an error handler. */
+const answerWith = (status: number, key: MessageKey, headers?: Record<string, string>) =>
+  lazyHandler(async () => (await messages()).answerWith(status, key, headers));
 
 /**
  * The officials' rectification links (`/r/{token}`): their items and fact-check findings, a report of
@@ -21,7 +43,7 @@ import type { HttpResult } from './edge/http/types.ts';
  */
 const errors = createErrorRegistry({
   label: 'rectification',
-  failed: (request) => answerProblem(request, 500, 'failed'),
+  failed: async (request) => (await messages()).answerProblem(request, 500, 'failed'),
 })
   .on([LinkNotFound, CampaignNotFound], answerWith(404, 'notFound'))
   .on(LinkExpired, answerExpired)
@@ -31,10 +53,10 @@ const errors = createErrorRegistry({
   .when(isTransient, answerWith(503, 'busy', { 'retry-after': '5' }));
 
 const router = createRouter({
-  headers: RECTIFICATION_HEADERS,
+  headers: async () => (await import('./api/rectification/site.ts')).RECTIFICATION_HEADERS,
   errors,
-  notFound: (request) => answerProblem(request, 404, 'notFound'),
-  methodNotAllowed: (request) => answerProblem(request, 405, 'methodNotAllowed'),
+  notFound: async (request) => (await messages()).answerProblem(request, 404, 'notFound'),
+  methodNotAllowed: async (request) => (await messages()).answerProblem(request, 405, 'methodNotAllowed'),
 })
   .get('/r/{token}', showRectification)
   .post('/r/{token}', submitRectification)

@@ -1,24 +1,48 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+// Made at init, outside the handler, as AWS advises for SDK clients: every request reads the table.
+import './adapters/clients/dynamodb.ts';
 import { withLambdaContext } from './adapters/logger.ts';
-import { putDraft } from './api/survey/draft.ts';
-import { answerExpired, answerProblem, answerWith } from './api/survey/messages.ts';
-import { showSurvey } from './api/survey/page.ts';
-import { requestPhotoSlot, showPhoto, showPhotos } from './api/survey/photos.ts';
-import { SURVEY_HEADERS } from './api/survey/site.ts';
-import { submitSurvey } from './api/survey/submit.ts';
-import { LinkExpired } from './core/campaign/link-lifetime.ts';
-import { CampaignNotFound, ConcurrentUpdate, isTransient, ResponseHistoryFull } from './core/errors.ts';
+import type { MessageKey } from './api/survey/messages.ts';
+import {
+  CampaignNotFound,
+  ConcurrentUpdate,
+  isTransient,
+  LinkExpired,
+  LinkNotFound,
+  ResponseHistoryFull,
+} from './core/errors.ts';
 import { createErrorRegistry } from './edge/http/errors.ts';
+import { lazyHandler } from './edge/http/lazy-handler.ts';
 import { createRouter } from './edge/http/router.ts';
-import { LinkNotFound } from './edge/http/token-link.ts';
 import type { HttpResult } from './edge/http/types.ts';
+
+// A cold start loads the router, the error registry and the DynamoDB client every request uses; each page,
+// action and message is imported by the first request that needs it (a chunk of its own in the bundle, see
+// edge/http/lazy-handler.ts).
+const messages = () => import('./api/survey/messages.ts');
+const photos = () => import('./api/survey/photos.ts');
+const showSurvey = lazyHandler(async () => (await import('./api/survey/page.ts')).showSurvey);
+const submitSurvey = lazyHandler(async () => (await import('./api/survey/submit.ts')).submitSurvey);
+const putDraft = lazyHandler(async () => (await import('./api/survey/draft.ts')).putDraft);
+const showPhotos = lazyHandler(async () => (await photos()).showPhotos);
+const requestPhotoSlot = lazyHandler(async () => (await photos()).requestPhotoSlot);
+const showPhoto = lazyHandler(async () => (await photos()).showPhoto);
+
+/** 410 for an expired link, saying whom to ask. */
+const answerExpired = lazyHandler(async () => (await messages()).answerExpired);
+/** The answer of one message key, as an error handler. */
+const answerWith = (status: number, key: MessageKey, headers?: Record<string, string>) =>
+  lazyHandler(async () => (await messages()).answerWith(status, key, headers));
 
 /**
  * The survey's personal links (`/s/{token}`): the questionnaire, its submissions and drafts. Named
  * errors become statuses without exposing internals; anything else is logged by name and answered 500.
  */
-const errors = createErrorRegistry({ label: 'survey', failed: (request) => answerProblem(request, 500, 'failed') })
+const errors = createErrorRegistry({
+  label: 'survey',
+  failed: async (request) => (await messages()).answerProblem(request, 500, 'failed'),
+})
   .on([LinkNotFound, CampaignNotFound], answerWith(404, 'notFound'))
   .on(LinkExpired, answerExpired)
   .on(ConcurrentUpdate, answerWith(409, 'conflict'))
@@ -26,10 +50,10 @@ const errors = createErrorRegistry({ label: 'survey', failed: (request) => answe
   .when(isTransient, answerWith(503, 'busy', { 'retry-after': '5' }));
 
 const router = createRouter({
-  headers: SURVEY_HEADERS,
+  headers: async () => (await import('./api/survey/site.ts')).SURVEY_HEADERS,
   errors,
-  notFound: (request) => answerProblem(request, 404, 'notFound'),
-  methodNotAllowed: (request) => answerProblem(request, 405, 'methodNotAllowed'),
+  notFound: async (request) => (await messages()).answerProblem(request, 404, 'notFound'),
+  methodNotAllowed: async (request) => (await messages()).answerProblem(request, 405, 'methodNotAllowed'),
 })
   .get('/s/{token}', showSurvey)
   .post('/s/{token}', submitSurvey)

@@ -1,8 +1,10 @@
 /**
- * How every Lambda is bundled, shared by the CDK construct and `npm run bench -- bundles` so the
- * measured bundles are the deployed ones.
+ * How every Lambda is bundled, shared by the CDK stack (infra/supervision-function.ts), the embedded
+ * cloud (local/function-bundles.ts) and the benches, so the bundles measured and run locally are the
+ * deployed ones.
  */
 
+import path from 'node:path';
 import type { BuildOptions } from 'esbuild';
 
 export const BUNDLE = {
@@ -21,7 +23,16 @@ export const BUNDLE = {
   external: ['@aws-sdk/*', '@smithy/*'],
 } as const;
 
-/** esbuild's options as the CDK stack bundles a function, for those who bundle alike (the benches, the embedded cloud). */
+/** The name of a bundle's entry file (`index.mjs`): the handler is `index.handler`. */
+export const BUNDLE_ENTRY = 'index';
+
+/**
+ * esbuild's options as the stack bundles a function into a directory: `index.mjs`, the module a cold
+ * start loads, and a chunk for each module the function imports with `import()` (an HTTP function's
+ * pages and actions, see functions/edge/http/lazy-handler.ts) and for the code several of them share,
+ * each loaded at its first use. Each file has its source map beside it, without the sources: the
+ * functions run with --enable-source-maps, so traces name the source files.
+ */
 export const STACK_ESBUILD_OPTIONS: BuildOptions = {
   bundle: true,
   platform: 'node',
@@ -31,4 +42,16 @@ export const STACK_ESBUILD_OPTIONS: BuildOptions = {
   minify: BUNDLE.minify,
   banner: { js: BUNDLE.banner },
   external: [...BUNDLE.external],
+  splitting: true,
+  sourcemap: 'linked',
+  sourcesContent: false,
+  outExtension: { '.js': '.mjs' },
 };
+
+/** The options that bundle the function of `functions/<handlerName>.ts` under `projectRoot` into `outdir`. */
+export const functionBundleOptions = (projectRoot: string, handlerName: string, outdir: string): BuildOptions => ({
+  ...STACK_ESBUILD_OPTIONS,
+  absWorkingDir: projectRoot,
+  entryPoints: [{ in: path.join(projectRoot, 'functions', `${handlerName}.ts`), out: BUNDLE_ENTRY }],
+  outdir,
+});

@@ -1,20 +1,30 @@
 import path from 'node:path';
-import { type CfnResource, type Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import {
+  type BundlingOptions as AssetBundlingOptions,
+  AssetHashType,
+  type CfnResource,
+  DockerImage,
+  type Duration,
+  RemovalPolicy,
+  Stack,
+} from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import {
   ApplicationLogLevel,
   Architecture,
+  Code,
   LoggingFormat,
   Runtime,
   SystemLogLevel,
   Tracing,
 } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { BUNDLE } from './bundle-options.ts';
+import { buildSync } from 'esbuild';
+import { BUNDLE, BUNDLE_ENTRY, functionBundleOptions } from './bundle-options.ts';
 import { acknowledgeFinding, acknowledgeWildcardResource } from './nag.ts';
 import { TABLE_INDEX, type TableGrant } from './table-grants.ts';
 
@@ -40,10 +50,50 @@ export interface SupervisionFunctionProps {
   /**
    * Packages installed into the bundle instead of bundled (native ones, such as sharp), for Lambda's
    * linux-arm64 whatever the machine that bundles: npm is told the target's os, cpu and libc, so it
-   * installs their arm64 binaries (from the registry: bundling them needs the network once).
+   * installs their arm64 binaries (from the registry: bundling them needs the network once). Such a
+   * function is bundled by NodejsFunction into one file; every other one is split (see {@link splitBundle}).
    */
   readonly nodeModules?: readonly string[];
 }
+
+/**
+ * A function's code bundled by esbuild with the stack's options (bundle-options.ts) into its asset:
+ * `index.mjs` and the chunks it imports at first use, so a cold start loads only the entry (an HTTP
+ * function's router) and each request the chunks of its route. NodejsFunction bundles into one file
+ * (`--outfile`), which cannot be split. Bundled on this machine by the project's esbuild, as
+ * NodejsFunction does when esbuild is installed; the asset's hash is that of the bundle.
+ */
+const splitBundle = (projectRoot: string, handlerName: string): Code => {
+  const bundling: AssetBundlingOptions & { readonly entry: string } = {
+    // Tells this function's bundling from the others' in CDK's asset cache, which keys on these options.
+    entry: `functions/${handlerName}.ts`,
+    // Never pulled: local bundling always runs (esbuild is one of the project's packages), as
+    // NodejsFunction names a placeholder image when it bundles locally.
+    image: DockerImage.fromRegistry('dummy'),
+    local: {
+      tryBundle(outputDir) {
+        buildSync({ ...functionBundleOptions(projectRoot, handlerName, outputDir), logLevel: 'warning' });
+        return true;
+      },
+    },
+  };
+  return Code.fromAsset(projectRoot, { assetHashType: AssetHashType.OUTPUT, bundling });
+};
+
+/** NodejsFunction's one-file bundling, with the stack's options and `nodeModules` installed for linux-arm64. */
+const oneFileBundling = (nodeModules: readonly string[]): BundlingOptions => ({
+  format: OutputFormat.ESM,
+  mainFields: [...BUNDLE.mainFields],
+  target: BUNDLE.target,
+  minify: BUNDLE.minify,
+  sourceMap: true,
+  sourcesContent: false,
+  banner: BUNDLE.banner,
+  bundleAwsSDK: false,
+  externalModules: [...BUNDLE.external],
+  nodeModules: [...nodeModules],
+  environment: { npm_config_os: 'linux', npm_config_cpu: 'arm64', npm_config_libc: 'glibc' },
+});
 
 /** Everything a function needs to send email through SES. */
 export interface MailBinding {
@@ -69,9 +119,9 @@ export interface MailBinding {
 }
 
 /**
- * A Lambda function with the house defaults: Node.js 22 on arm64, an ESM bundle made by esbuild
- * (the runtime's AWS SDK v3 left out, see bundle-options.ts), source maps, X-Ray, JSON logs in its own log
- * group, and its own role holding only what the `bind…` helpers grant.
+ * A Lambda function with the house defaults: Node.js 22 on arm64, an ESM bundle made by esbuild and
+ * split into chunks loaded at first use (the runtime's AWS SDK v3 left out, see bundle-options.ts), source
+ * maps, X-Ray, JSON logs in its own log group, and its own role holding only what the `bind…` helpers grant.
  */
 export class SupervisionFunction extends NodejsFunction {
   /** The function's execution role. */
@@ -88,10 +138,15 @@ export class SupervisionFunction extends NodejsFunction {
       description: `Execution role of the ${props.handlerName} function`,
     });
     super(scope, id, {
-      entry: path.join(props.projectRoot, 'functions', `${props.handlerName}.ts`),
-      handler: 'handler',
-      projectRoot: props.projectRoot,
-      depsLockFilePath: path.join(props.projectRoot, 'package-lock.json'),
+      ...(props.nodeModules
+        ? {
+            entry: path.join(props.projectRoot, 'functions', `${props.handlerName}.ts`),
+            handler: 'handler',
+            projectRoot: props.projectRoot,
+            depsLockFilePath: path.join(props.projectRoot, 'package-lock.json'),
+            bundling: oneFileBundling(props.nodeModules),
+          }
+        : { code: splitBundle(props.projectRoot, props.handlerName), handler: `${BUNDLE_ENTRY}.handler` }),
       description: props.description,
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
@@ -107,23 +162,6 @@ export class SupervisionFunction extends NodejsFunction {
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
-      },
-      bundling: {
-        format: OutputFormat.ESM,
-        mainFields: [...BUNDLE.mainFields],
-        target: BUNDLE.target,
-        minify: BUNDLE.minify,
-        sourceMap: true,
-        sourcesContent: false,
-        banner: BUNDLE.banner,
-        bundleAwsSDK: false,
-        externalModules: [...BUNDLE.external],
-        ...(props.nodeModules
-          ? {
-              nodeModules: [...props.nodeModules],
-              environment: { npm_config_os: 'linux', npm_config_cpu: 'arm64', npm_config_libc: 'glibc' },
-            }
-          : {}),
       },
     });
     this.executionRole = role;

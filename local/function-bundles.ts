@@ -1,9 +1,10 @@
 /**
  * The embedded cloud runs each function from the bundle the stack deploys, not from its sources: esbuild
  * with the stack's options (infra/bundle-options.ts), the AWS SDK left to the runtime as on Lambda, the
- * packages a function installs beside its bundle (sharp) left outside it. A bundle is one file to load,
- * so an execution environment starts several times faster than one that loads hundreds of source
- * modules, and what runs here is what Lambda runs.
+ * packages a function installs beside its bundle (sharp) left outside it. A bundle is a directory of its
+ * own, its entry `index.mjs` and the chunks the function imports at first use, as in the function's
+ * asset; an execution environment loads a few files instead of hundreds of source modules, so it starts
+ * several times faster, and what runs here is what Lambda runs.
  *
  * Bundles are content-addressed under node_modules/.cache: built once for the sources, the lock file and
  * the options, then shared by every cloud started from the same tree (the test files' clouds, `npm start`).
@@ -13,7 +14,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { type BuildOptions, build } from 'esbuild';
-import { STACK_ESBUILD_OPTIONS } from '../infra/bundle-options.ts';
+import { BUNDLE_ENTRY, functionBundleOptions, STACK_ESBUILD_OPTIONS } from '../infra/bundle-options.ts';
 import { HANDLER_METADATA, type Template } from './template-resolver.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -23,15 +24,9 @@ const CACHE_DIR = path.join(ROOT, 'node_modules', '.cache', 'service-supervision
 /** Packages a function installs next to its bundle (NodejsFunction `nodeModules`): resolved from node_modules. */
 const INSTALLED_BESIDE = ['sharp'];
 
-/** The options a local bundle is built with: the stack's, with the source map kept beside it. */
+/** What a local bundle adds to the stack's options: the packages installed beside it stay outside. */
 const OPTIONS: BuildOptions = {
-  ...STACK_ESBUILD_OPTIONS,
   external: [...(STACK_ESBUILD_OPTIONS.external ?? []), ...INSTALLED_BESIDE],
-  // The stack's functions bundle with `sourceMap: true`, `sourcesContent: false`, and run with
-  // --enable-source-maps: traces name the source files.
-  sourcemap: 'linked',
-  sourcesContent: false,
-  outExtension: { '.js': '.mjs' },
   logLevel: 'error',
 };
 
@@ -52,26 +47,24 @@ const bundleInputs = (): string[] => {
 
 /**
  * The bundle of each named function (`functions/<name>.ts` exporting `handler`), built unless bundles of
- * the same sources are cached: the absolute path of each `.mjs`, by function name.
+ * the same sources are cached: the absolute path of each entry (`<name>/index.mjs`), by function name.
  */
 export const bundleFunctions = async (names: readonly string[]): Promise<Map<string, string>> => {
   const sorted = [...new Set(names)].sort();
   const hash = createHash('sha256');
-  hash.update(JSON.stringify({ sorted, OPTIONS }));
+  hash.update(JSON.stringify({ sorted, STACK_ESBUILD_OPTIONS, OPTIONS }));
   for (const file of bundleInputs()) hash.update(path.relative(ROOT, file)).update(readFileSync(file));
   const dir = path.join(CACHE_DIR, hash.digest('hex').slice(0, 32));
-  const paths = new Map(sorted.map((name) => [name, path.join(dir, `${name}.mjs`)]));
+  const paths = new Map(sorted.map((name) => [name, path.join(dir, name, `${BUNDLE_ENTRY}.mjs`)]));
   if (existsSync(dir)) return paths;
   // Built whole beside the cache entry, then renamed: clouds starting together never load half a bundle.
   const partial = `${dir}.${process.pid}.${Date.now()}`;
   mkdirSync(partial, { recursive: true });
   try {
-    await build({
-      ...OPTIONS,
-      entryPoints: sorted.map((name) => ({ in: path.join(FUNCTIONS, `${name}.ts`), out: name })),
-      absWorkingDir: ROOT,
-      outdir: partial,
-    });
+    // One build per function, as the stack bundles each into its own asset: chunks are never shared between functions.
+    await Promise.all(
+      sorted.map((name) => build({ ...functionBundleOptions(ROOT, name, path.join(partial, name)), ...OPTIONS })),
+    );
     try {
       renameSync(partial, dir);
     } catch (error) {

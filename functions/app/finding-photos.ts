@@ -6,6 +6,7 @@
 import type { EvidenceStorage, PresignedPost } from '../adapters/storage.ts';
 import type { FixPhotoTable } from '../adapters/table/fix-photos.ts';
 import type { PhotoTable } from '../adapters/table/photos.ts';
+import { ItemAlreadyConfirmed } from '../core/errors.ts';
 import {
   type FixPhotoRecord,
   fixEvidenceKey,
@@ -25,7 +26,7 @@ import {
   slotLapsed,
   thumbKey,
 } from '../core/evidence/photos.ts';
-import { ItemAlreadyConfirmed, type RectificationItem } from '../core/findings/rectification.ts';
+import type { RectificationItem } from '../core/findings/rectification.ts';
 
 /** Where a finding's photos are: its response (campaign, supervisor, assignment) and its problem row's key (or index). */
 export interface FindingSource {

@@ -34,6 +34,44 @@ export class ResponseHistoryFull extends Error {
   override name = 'ResponseHistoryFull';
 }
 
+/** The dispute was ruled on already, differently: a ruling is final. */
+export class DisputeClosed extends Error {
+  override name = 'DisputeClosed';
+}
+
+/** The decision is on an older version than the response now has (the supervisor edited it since). */
+export class StaleResponseVersion extends Error {
+  override name = 'StaleResponseVersion';
+}
+
+/** The rectification item is already confirmed fixed: there is nothing left to report. */
+export class ItemAlreadyConfirmed extends Error {
+  override name = 'ItemAlreadyConfirmed';
+}
+
+/** A rectification link's path named no item of the link's center. */
+export class ItemMissing extends Error {
+  override name = 'ItemMissing';
+}
+
+/** No personal link for the token in the path (unknown or malformed, answered alike). */
+export class LinkNotFound extends Error {
+  override name = 'LinkNotFound';
+}
+
+/** An expired personal link, named so the edge can answer it with 410 and whom to ask. */
+export class LinkExpired extends Error {
+  override name = 'LinkExpired';
+  readonly expiry: string;
+  readonly contact: string;
+
+  constructor(expiry: string, contact: string, options?: ErrorOptions) {
+    super(`the link expired at ${expiry}`, options);
+    this.expiry = expiry;
+    this.contact = contact;
+  }
+}
+
 /** A failure worth retrying: the workflow's Retry matches this name with backoff and jitter. */
 export class TransientError extends Error {
   override name = 'TransientError';

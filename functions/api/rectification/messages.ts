@@ -1,4 +1,4 @@
-import type { LinkExpired } from '../../core/campaign/link-lifetime.ts';
+import type { LinkExpired } from '../../core/errors.ts';
 import type { LocalizedText } from '../../core/model.ts';
 import { renderRectificationMessage } from '../../core/render/rectification-page.ts';
 import type { ErrorHandler } from '../../edge/http/errors.ts';

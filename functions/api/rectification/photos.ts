@@ -3,6 +3,7 @@ import { evidence, evidenceSigner } from '../../adapters/storage.ts';
 import type { RectificationLink } from '../../adapters/table/rectification.ts';
 import { store } from '../../adapters/table.ts';
 import { issueFixPhotoSlot, photosOfFixes } from '../../app/finding-photos.ts';
+import { ItemMissing } from '../../core/errors.ts';
 import { MAX_FIX_PHOTOS_PER_ITEM } from '../../core/evidence/fix-photos.ts';
 import { MAX_PHOTO_BYTES, PhotoLimitReached, REFUSAL_TEXT } from '../../core/evidence/photos.ts';
 import type { RectificationItem } from '../../core/findings/rectification.ts';
@@ -27,11 +28,6 @@ const requireItem = async (request: HttpRequest): Promise<{ link: RectificationL
   if (!item) throw new ItemMissing();
   return { link, item };
 };
-
-/** The path named no item of the link's center. */
-export class ItemMissing extends Error {
-  override name = 'ItemMissing';
-}
 
 /**
  * POST /r/{token}/items/{itemId}/photos: an upload slot for one photo of the item's fix. A script gets

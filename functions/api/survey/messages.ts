@@ -1,4 +1,4 @@
-import type { LinkExpired } from '../../core/campaign/link-lifetime.ts';
+import type { LinkExpired } from '../../core/errors.ts';
 import type { LocalizedText } from '../../core/model.ts';
 import { renderMessagePage } from '../../core/render/survey/page.ts';
 import type { FieldError } from '../../core/responses/answers.ts';

@@ -1,3 +1,4 @@
+import { LinkExpired } from '../errors.ts';
 import type { RectificationItem } from '../findings/rectification.ts';
 import type { LocalizedText } from '../model.ts';
 import { chinaDate } from './working-days.ts';
@@ -80,19 +81,6 @@ export const rectificationLinkExpiry = (
 /** Whether a link with this expiry has expired at `now`. */
 export const hasExpired = (expiry: string | undefined, now: Date): boolean =>
   expiry !== undefined && now.getTime() >= Date.parse(expiry);
-
-/** An expired link, named so the edge can answer it with 410 and whom to ask. */
-export class LinkExpired extends Error {
-  override name = 'LinkExpired';
-  readonly expiry: string;
-  readonly contact: string;
-
-  constructor(expiry: string, contact: string, options?: ErrorOptions) {
-    super(`the link expired at ${expiry}`, options);
-    this.expiry = expiry;
-    this.contact = contact;
-  }
-}
 
 /** Throws LinkExpired once the link's expiry has passed, naming the campaign's first organizer to ask. */
 export const checkLinkAlive = (expiry: string | undefined, organizers: readonly string[], now: Date): void => {

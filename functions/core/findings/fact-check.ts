@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { DisputeClosed } from '../errors.ts';
 import { lazySchema } from '../lazy-schema.ts';
 import { Id, type LocalizedText } from '../model.ts';
 import {
@@ -150,11 +151,6 @@ export const RulingInput = lazySchema(() =>
   }),
 );
 export type RulingInput = z.infer<typeof RulingInput>;
-
-/** The dispute was ruled on already, differently: a ruling is final. */
-export class DisputeClosed extends Error {
-  override name = 'DisputeClosed';
-}
 
 /**
  * The ruled dispute, or `unchanged` when the same ruling is already recorded (a double click).

@@ -7,6 +7,7 @@ import {
   type WorkingCalendar,
   workingCalendar,
 } from '../campaign/working-days.ts';
+import { ItemAlreadyConfirmed } from '../errors.ts';
 import { lazySchema } from '../lazy-schema.ts';
 import { type Campaign, Id, Instant, type LocalizedText, type Questionnaire } from '../model.ts';
 import { hashSeed } from '../random.ts';
@@ -99,11 +100,6 @@ export const RectificationItem = lazySchema(() =>
   }),
 );
 export type RectificationItem = z.infer<typeof RectificationItem>;
-
-/** The item is already confirmed fixed: there is nothing left to report. */
-export class ItemAlreadyConfirmed extends Error {
-  override name = 'ItemAlreadyConfirmed';
-}
 
 /** The campaign's rectification calendar and period. */
 export const rectificationRules = (

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { addWorkingDays, chinaDate, workingCalendar } from '../campaign/working-days.ts';
+import { StaleResponseVersion } from '../errors.ts';
 import { lazySchema } from '../lazy-schema.ts';
 import type { LocalizedText, Questionnaire } from '../model.ts';
 import { askedQuestions, NOT_APPLICABLE, questionsFor } from '../responses/answers.ts';
@@ -78,11 +79,6 @@ export const Review = lazySchema(() =>
   }),
 );
 export type Review = z.infer<typeof Review>;
-
-/** The decision is on an older version than the response now has (the supervisor edited it since). */
-export class StaleResponseVersion extends Error {
-  override name = 'StaleResponseVersion';
-}
 
 /**
  * The review to store for a decision, or `unchanged` when the same decision on the same version is

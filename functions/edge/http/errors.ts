@@ -31,7 +31,7 @@ export interface UnknownErrors {
   /** Names the site in the log line: `<label> request failed`. */
   readonly label: string;
   /** The 500 answer (or whatever the site answers an unexpected failure with). */
-  readonly failed: (request: HttpRequest) => HttpResult;
+  readonly failed: (request: HttpRequest) => HttpResult | Promise<HttpResult>;
 }
 
 const readErrorName = (error: unknown): string => (error instanceof Error ? error.name : '');

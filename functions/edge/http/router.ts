@@ -7,8 +7,12 @@ import type { HttpRequest, HttpResult, Middleware, RouteHandler } from './types.
 
 /** What a router answers beside its routes, and with which protections. */
 export interface RouterOptions {
-  /** The site's security headers: any response lacking one of them gets it. */
-  readonly headers: HeaderProfile;
+  /**
+   * The site's security headers: any response lacking one of them gets it. Given as a loader when the
+   * profile lives in a module the router should import only once a request is answered (its CSP hashes
+   * a page's inline assets).
+   */
+  readonly headers: HeaderProfile | (() => Promise<HeaderProfile>);
   /** Named errors to responses, and the 500 of anything else. */
   readonly errors: ErrorRegistry;
   /** A path no route matches. */
@@ -188,7 +192,8 @@ export const createRouter = (options: RouterOptions): Router => {
       } catch (error) {
         result = await options.errors.handle(error, request);
       }
-      return completeSecurityHeaders(result, options.headers);
+      const headers = typeof options.headers === 'function' ? await options.headers() : options.headers;
+      return completeSecurityHeaders(result, headers);
     },
   };
   return router;

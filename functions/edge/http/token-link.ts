@@ -1,15 +1,11 @@
-import type { LinkExpired } from '../../core/campaign/link-lifetime.ts';
 import { expiredLinkMessage } from '../../core/campaign/link-lifetime.ts';
 import { hashToken, TOKEN_PATTERN } from '../../core/campaign/links.ts';
+import type { LinkExpired } from '../../core/errors.ts';
+import { LinkNotFound } from '../../core/errors.ts';
 import type { LocalizedText } from '../../core/model.ts';
 import type { ErrorHandler } from './errors.ts';
 import type { Responses } from './responses.ts';
 import type { HttpRequest } from './types.ts';
-
-/** No link for the token in the path (unknown or malformed, answered alike). */
-export class LinkNotFound extends Error {
-  override name = 'LinkNotFound';
-}
 
 /** The kinds of personal links, as `expiredLinkMessage` words them. */
 export type LinkKind = 'survey' | 'rectification';

@@ -8,6 +8,7 @@ import {
   photosOfFindings,
   photosOfFixes,
 } from '../../../functions/app/finding-photos.ts';
+import { ItemAlreadyConfirmed } from '../../../functions/core/errors.ts';
 import {
   type FixPhotoRecord,
   fixEvidenceKey,
@@ -23,7 +24,6 @@ import {
   type PhotoRecord,
   parseIncomingKey,
 } from '../../../functions/core/evidence/photos.ts';
-import { ItemAlreadyConfirmed } from '../../../functions/core/findings/rectification.ts';
 import { smallPng } from '../../fixtures/photos/images.ts';
 
 const NOW = new Date('2026-07-01T08:00:00Z');

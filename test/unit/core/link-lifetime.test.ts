@@ -3,12 +3,12 @@ import {
   checkLinkAlive,
   expiredLinkMessage,
   hasExpired,
-  LinkExpired,
   RECTIFICATION_LINK_DAYS_AFTER_CLOSE,
   rectificationLinkExpiry,
   SURVEY_LINK_DAYS_AFTER_PUBLICATION,
   surveyLinkExpiry,
 } from '../../../functions/core/campaign/link-lifetime.ts';
+import { LinkExpired } from '../../../functions/core/errors.ts';
 import type { RectificationItem } from '../../../functions/core/findings/rectification.ts';
 
 const PUBLISHED = '2027-01-10T02:00:00.000Z';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hashToken } from '../../../functions/core/campaign/links.ts';
+import { ItemAlreadyConfirmed } from '../../../functions/core/errors.ts';
 import { draftFindings } from '../../../functions/core/findings/fact-check.ts';
 import { withRecheckQuestions } from '../../../functions/core/findings/recheck.ts';
 import {
@@ -10,7 +11,6 @@ import {
   deriveFindingKey,
   deriveRectificationToken,
   FindingsCollector,
-  ItemAlreadyConfirmed,
   isConfirmedProblem,
   itemsFromResponse,
   itemsToRecheck,

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { StaleResponseVersion } from '../../../functions/core/errors.ts';
 import {
   decide,
   flagResponse,
@@ -8,7 +9,6 @@ import {
   ReviewInput,
   reviewQueue,
   reviewStatusOf,
-  StaleResponseVersion,
 } from '../../../functions/core/findings/review.ts';
 import { type Questionnaire, Questionnaire as QuestionnaireSchema } from '../../../functions/core/model.ts';
 import type { Response } from '../../../functions/core/responses/response.ts';

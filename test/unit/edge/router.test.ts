@@ -221,4 +221,23 @@ describe('a gated route', () => {
     expect(refused.statusCode).toBe(303);
     expect(refused.headers?.location).toBe('/console/sign-in');
   });
+
+  it('loads a header profile given as a loader once an answer is made, and completes the answer with it', async () => {
+    // Prepare
+    let loads = 0;
+    const router = createRouter({
+      headers: async () => {
+        loads += 1;
+        return PROFILE;
+      },
+      errors: createErrorRegistry({ label: 'test', failed: () => respond.json(500, {}) }),
+      notFound: () => respond.json(404, {}),
+      methodNotAllowed: () => respond.json(405, {}),
+    }).get('/raw', async () => ({ statusCode: 200, headers: { 'content-type': 'text/html' }, body: '<p>hi</p>' }));
+    // Act
+    const res = await router.resolve(httpEvent('GET', '/raw'));
+    // Assess
+    expect(loads).toBe(1);
+    expect(res.headers).toMatchObject({ 'content-security-policy': PROFILE.pageCsp, 'x-frame-options': 'DENY' });
+  });
 });

@@ -1,14 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
-import { LinkExpired } from '../../../functions/core/campaign/link-lifetime.ts';
 import { hashToken } from '../../../functions/core/campaign/links.ts';
+import { LinkExpired, LinkNotFound } from '../../../functions/core/errors.ts';
 import { createResponses } from '../../../functions/edge/http/responses.ts';
 import { DATA_CSP } from '../../../functions/edge/http/security-headers.ts';
-import {
-  answerLinkExpired,
-  createLinkLookup,
-  LinkNotFound,
-  linkExpiredBody,
-} from '../../../functions/edge/http/token-link.ts';
+import { answerLinkExpired, createLinkLookup, linkExpiredBody } from '../../../functions/edge/http/token-link.ts';
 import { httpEvent, httpRequest } from './http-event.ts';
 
 const TOKEN_A = 'A'.repeat(43);

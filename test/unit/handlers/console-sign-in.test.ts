@@ -24,7 +24,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { documentClient } from '../../../functions/adapters/clients/dynamodb.ts';
 import { ConsoleSessionStore } from '../../../functions/adapters/table/console-sessions.ts';
-import { type ConsoleAuth, createCognitoConsoleAuth, routeConsole } from '../../../functions/console-api.ts';
+import { createCognitoConsoleAuth } from '../../../functions/api/console/auth.ts';
+import { type ConsoleAuth, routeConsole } from '../../../functions/console-api.ts';
 import { Unauthorized } from '../../../functions/core/access/console-access.ts';
 import { type ChallengeKind, challengeKey, signChallenge } from '../../../functions/core/access/console-challenge.ts';
 
