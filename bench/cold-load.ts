@@ -23,7 +23,7 @@ type HttpFunction = (typeof HTTP_FUNCTIONS)[number];
 const FIRST_PAGE: Record<HttpFunction, { readonly request: string; readonly modules: readonly string[] }> = {
   'console-api': {
     request: 'GET /console/sign-in',
-    modules: ['api/console/context.ts', 'api/console/sign-in.ts', 'api/console/site.ts'],
+    modules: ['api/console/foreign-posts.ts', 'api/console/sign-in-page.ts', 'api/console/site.ts'],
   },
   'survey-api': { request: 'GET /s/{token}', modules: ['api/survey/page.ts', 'api/survey/site.ts'] },
   'rectification-api': {

@@ -42,13 +42,13 @@ const signedInOnly = (deps: LoadDeps, handler: SessionHandler): RouteHandler =>
   lazyHandler(async () => (await import('./api/console/session.ts')).signedInOnly(await deps(), handler));
 const withCampaign = (handler: CampaignHandler): SessionHandler =>
   lazyHandler(async () => (await context()).withCampaign(handler));
-const refuseForeignPosts = lazyHandler(async () => (await context()).refuseForeignPosts);
+const refuseForeignPosts = lazyHandler(async () => (await import('./api/console/foreign-posts.ts')).refuseForeignPosts);
 const refuseMethod = (key: 'methodNotAllowed' | 'useReviewForm'): SessionHandler =>
   lazyHandler(async () => (await context()).refuseMethod(key));
 const refuseWith = (status: number, key: MessageKey): RouteHandler =>
   lazyHandler(async () => (await context()).refuseWith(status, key));
 
-const showSignIn = lazyHandler(async () => (await signInModule()).showSignIn);
+const showSignIn = lazyHandler(async () => (await import('./api/console/sign-in-page.ts')).showSignIn);
 const signIn = withDeps(signInModule, (m, deps) => m.signIn(deps));
 const setNewPassword = withDeps(
   () => import('./api/console/new-password.ts'),

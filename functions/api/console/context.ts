@@ -1,18 +1,19 @@
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { SignInAttemptStore } from '../../adapters/table/sign-in-attempts.ts';
 import { store } from '../../adapters/table.ts';
 import type { ConsoleUser } from '../../core/access/console-access.ts';
 import type { CampaignMeta } from '../../core/campaign/lifecycle.ts';
 import { Id, type LocalizedText } from '../../core/model.ts';
-import type { ConsolePageContext } from '../../core/render/console/layout.ts';
 import { type BackLink, renderConsoleMessage } from '../../core/render/console/message-page.ts';
 import type { ErrorHandler } from '../../edge/http/errors.ts';
 import type { ResponseOptions } from '../../edge/http/responses.ts';
-import type { HttpRequest, HttpResult, Middleware } from '../../edge/http/types.ts';
+import type { HttpRequest, HttpResult } from '../../edge/http/types.ts';
 import type { ConsoleAuth } from './auth.ts';
 import { MESSAGES, type MessageKey } from './messages.ts';
+import { consolePage, langQuery, signedInUser } from './page-context.ts';
 import { backSearch, readBack } from './review-queue.ts';
 import { readForm, respond } from './site.ts';
+
+export { consolePage, langQuery, rememberUser } from './page-context.ts';
 
 /**
  * What every console page and action shares: who is signed in, the page's language and path, links
@@ -37,35 +38,12 @@ export interface Session {
 /** A page or action behind the session gate. */
 export type SessionHandler = (request: HttpRequest, session: Session) => Promise<HttpResult>;
 
-// The user the session gate let through, per request: every page of that request (error pages too) shows them.
-const signedInUsers = new WeakMap<HttpRequest, ConsoleUser>();
-
-/** Records who is signed in for the rest of the request. */
-export const rememberUser = (request: HttpRequest, user: ConsoleUser): void => {
-  signedInUsers.set(request, user);
-};
-
-/** The page's own path, without trailing slashes (for the language switch). */
-const pagePath = (event: APIGatewayProxyEventV2): string => event.rawPath.replace(/\/+$/, '') || '/console';
-
-/** What the layout needs: the language, the page's path and, once the session gate let the request through, the user. */
-export const consolePage = (
-  request: HttpRequest,
-  more: Pick<ConsolePageContext, 'notice' | 'error'> = {},
-): ConsolePageContext => {
-  const user = signedInUsers.get(request);
-  return { lang: request.lang, path: pagePath(request.event), ...(user ? { user } : {}), ...more };
-};
-
-/** `?lang=<the page's language>`, to keep the language across links and redirects. */
-export const langQuery = (request: HttpRequest): string => `?lang=${request.lang}`;
-
 /**
  * The way back from a message page: to the review queue view a decision came from (filters and page
  * kept), to the campaign's page from its other pages, else to the campaign list; none before sign-in.
  */
 const backLinkOf = (request: HttpRequest): BackLink | undefined => {
-  if (!signedInUsers.has(request)) return undefined;
+  if (!signedInUser(request)) return undefined;
   const id = request.params.campaignId;
   if (id === undefined || !Id.safeParse(id).success)
     return { href: `/console${langQuery(request)}`, label: { zh: '返回督查活动列表', en: 'Back to the campaigns' } };
@@ -101,22 +79,6 @@ export const answerMessage = (
   const [title, message] = MESSAGES[key];
   return answerMessagePage(request, status, title, message, options);
 };
-
-/** Whether a POST came from another site (a forged form): the browser's Origin is not this host's. */
-const isForeignPost = (request: HttpRequest): boolean => {
-  if (request.method !== 'POST') return false;
-  const { origin, host } = request.event.headers;
-  if (origin === undefined || origin === 'null') return origin === 'null';
-  try {
-    return new URL(origin).host !== host;
-  } catch {
-    return true;
-  }
-};
-
-/** Refuses a POST from another site with 403 before anything else is done. */
-export const refuseForeignPosts: Middleware = (request, next) =>
-  isForeignPost(request) ? Promise.resolve(answerMessage(request, 403, 'foreignPost')) : next();
 
 /** The campaign a route names (`/console/campaigns/{campaignId}…`) and where its pages are. */
 export interface CampaignContext {

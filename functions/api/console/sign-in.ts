@@ -3,6 +3,7 @@ import { MfaCodeRequired, PasswordChangeRequired } from '../../adapters/sign-in/
 import { Unauthorized } from '../../core/access/console-access.ts';
 import { lazySchema } from '../../core/lazy-schema.ts';
 import { renderNewPasswordPage, renderSignInPage } from '../../core/render/console/sign-in.ts';
+
 import type { HttpRequest, HttpResult, RouteHandler } from '../../edge/http/types.ts';
 import { answerMfaPage, signChallengeFor } from './challenge.ts';
 import { answerFormRefused, type ConsoleDeps, consolePage } from './context.ts';
@@ -12,15 +13,15 @@ import { finishSignIn } from './mfa-setup.ts';
 import { signInClient } from './session.ts';
 import { readForm, respond } from './site.ts';
 
+/** GET /console/sign-in: the sign-in form, in a module of its own (the first page a cold console serves). */
+export { showSignIn } from './sign-in-page.ts';
+
 const SignInForm = lazySchema(() =>
   z.object({
     username: z.string().trim().min(1, 'enter your username').max(128),
     password: z.string().min(1, 'enter your password').max(256),
   }),
 );
-
-/** GET /console/sign-in: the sign-in form. */
-export const showSignIn: RouteHandler = async (request) => respond.html(200, renderSignInPage(consolePage(request)));
 
 /**
  * A sign-in Cognito refused or took further: a wrong password counted (and the username locked after

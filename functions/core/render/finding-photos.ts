@@ -8,6 +8,9 @@ import { REFUSAL_TEXT } from '../evidence/photos.ts';
 import { escapeHtml, type Lang } from '../i18n.ts';
 import type { LocalizedText } from '../model.ts';
 
+/** The stylesheet rules of photo sets (in a module of its own, see photo-style.ts). */
+export { PHOTO_STYLE } from './photo-style.ts';
+
 /** How a set of photos is labelled: its heading and each photo's alt text (numbered from 1). */
 export interface PhotoLabels {
   heading: LocalizedText;
@@ -69,12 +72,6 @@ export const renderBeforeAfter = (
   ].filter((s) => s !== '');
   return sets.length === 0 ? '' : `<div class="ph-pair">${sets.join('')}</div>`;
 };
-
-/** The stylesheet rules the photo sets need (added to a page's one stylesheet, whose hash its policy names). */
-export const PHOTO_STYLE =
-  '.ph-pair{display:flex;flex-wrap:wrap;gap:4px 16px;margin:6px 0}.ph-set{min-width:0}.ph-h{margin:0;font-size:13px;color:#546e7a}.ph-n{font-size:12px}' +
-  '.photos{list-style:none;display:flex;flex-wrap:wrap;gap:6px;margin:4px 0;padding:0}.photos li{margin:0}.photos img{display:block;width:96px;height:96px;object-fit:cover;border-radius:4px;border:1px solid #cfd8dc;background:#eceff1}' +
-  '.photos a:focus{outline:3px solid #ffb300;outline-offset:2px}.ph-state{font-size:13px;color:#546e7a;padding:4px 0}.ph-refused{color:#b71c1c}';
 
 /** A page's Content-Security-Policy with images also allowed from the bucket's origin (when it shows any). */
 export const allowImagesFrom = (csp: string, imgSrc: string, origin: string | undefined): string =>

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import type { ConsoleUser } from '../../access/console-access.ts';
 import { escapeHtml, type Lang } from '../../i18n.ts';
 import type { CampaignStatus, LocalizedText } from '../../model.ts';
-import { PHOTO_STYLE } from '../finding-photos.ts';
+import { PHOTO_STYLE } from '../photo-style.ts';
 
 const STYLE = `*{box-sizing:border-box}body{margin:0;font:16px/1.5 system-ui,-apple-system,'PingFang SC','Microsoft YaHei','Noto Sans SC','Noto Sans CJK SC',sans-serif;color:#1d2733;background:#f4f6f8}
 header{background:#0b4f8a;color:#fff;padding:12px 16px;display:flex;flex-wrap:wrap;gap:8px 16px;align-items:center;justify-content:space-between}

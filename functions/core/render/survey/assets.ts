@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { PHOTO_STYLE } from '../finding-photos.ts';
+import { PHOTO_STYLE } from '../photo-style.ts';
 import { PHOTO_SCRIPT } from './photo-script.ts';
 
 /**
