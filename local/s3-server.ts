@@ -83,6 +83,25 @@ const covers = (pattern: string, eventName: string): boolean => {
   return wanted.endsWith(':*') ? eventName.startsWith(wanted.slice(0, -1)) : wanted === eventName;
 };
 
+/**
+ * Makes s3rver's writes and deletes take turns. Deleting an object removes the folders of its key left
+ * empty, which races with an upload creating its file in the same folder (`incoming/<campaign>/`): the
+ * upload's file stream fails (ENOENT) with no listener, and the whole process dies. S3 has no folders and
+ * no such race. A multipart upload completes through `putObject`, so it is not wrapped itself.
+ */
+export const serializeObjectWrites = (store: Record<string, unknown>): void => {
+  let turn: Promise<unknown> = Promise.resolve();
+  for (const name of ['putObject', 'copyObject', 'deleteObject']) {
+    const original = store[name];
+    if (typeof original !== 'function') throw new Error(`s3rver's store has no ${name}: its version changed`);
+    store[name] = (...args: unknown[]): Promise<unknown> => {
+      const run = turn.then(() => original.apply(store, args));
+      turn = run.catch(() => undefined);
+      return run;
+    };
+  }
+};
+
 /** Starts s3rver on `host:port` (0: any free one) with the stack's buckets; a taken port is PortInUse naming S3. */
 export const startLocalS3 = async (
   buckets: readonly BucketSpec[],
@@ -99,6 +118,7 @@ export const startLocalS3 = async (
       return { name: b.name, configs: cors ? [cors] : [] };
     }),
   });
+  serializeObjectWrites((s3rver as unknown as { store: Record<string, unknown> }).store);
   await s3rver.configureBuckets();
   const pending = new Set<Promise<void>>();
   s3rver.on('event', (event) => {
