@@ -259,20 +259,20 @@ export const issuePhotoSlot = async (
 };
 
 /**
- * Discards the photos of the problem rows `keys` that the supervisor removed, unless a row of `kept` still
- * has that key: each shown nowhere again and its place given back. How many were discarded.
+ * Discards, among a response's `photos` (as listed), those of the problem rows `keys` that the supervisor
+ * removed, unless a row of `kept` still has that key: each shown nowhere again and its place given back.
+ * How many were discarded.
  */
 export const discardRemovedPhotos = async (
-  location: PhotoLocation,
+  photos: readonly PhotoRecord[],
   keys: readonly string[],
   kept: readonly string[],
-  ports: { photos: Pick<PhotoTable, 'listPhotos' | 'discard'>; now: () => Date },
+  ports: { photos: Pick<PhotoTable, 'discard'>; now: () => Date },
 ): Promise<number> => {
   const gone = new Set(keys.filter((k) => !kept.includes(k)));
-  if (gone.size === 0) return 0;
   const at = ports.now().toISOString();
   let discarded = 0;
-  for (const photo of await ports.photos.listPhotos(location)) {
+  for (const photo of photos) {
     if (gone.has(photo.problem) && (await ports.photos.discard(photo, at))) discarded++;
   }
   return discarded;

@@ -1,8 +1,9 @@
 import type { TokenRecord } from '../../adapters/table/assignments.ts';
+import type { PhotoRecord } from '../../core/evidence/photos.ts';
 import type { RecheckContext } from '../../core/findings/recheck.ts';
 import { surveyCsp } from '../../core/render/survey/assets.ts';
 import type { SurveyView } from '../../core/render/survey/model.ts';
-import { bucketOrigin, listPhotoStatuses, type PhotoStatus } from './photos.ts';
+import { bucketOrigin, listPhotoRecords, type PhotoStatus, statusesOf } from './photos.ts';
 
 /** Whether the page's re-checks show photos (before and after the fix), loaded from the evidence bucket. */
 const showsRecheckPhotos = (rechecks: ReadonlyMap<string, readonly RecheckContext[]> | undefined): boolean =>
@@ -24,11 +25,12 @@ export const pagePhotoHeaders = (
   return { 'content-security-policy': surveyCsp({ bucketOrigin: bucketOrigin(), send }) };
 };
 
-/** The photos a survey page shows, and the page's policy to match (re-checks aside). */
+/** The photos a survey page shows (from their records, when already read), and the page's policy to match (re-checks aside). */
 export const loadPagePhotos = async (
   token: TokenRecord,
   view: SurveyView,
+  records?: readonly PhotoRecord[],
 ): Promise<{ photos: PhotoStatus[]; headers: Record<string, string> }> => {
-  const photos = await listPhotoStatuses(token);
+  const photos = await statusesOf(records ?? (await listPhotoRecords(token)));
   return { photos, headers: pagePhotoHeaders(view, photos) };
 };

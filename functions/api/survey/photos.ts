@@ -10,6 +10,7 @@ import {
   MAX_PHOTOS_PER_PROBLEM,
   MAX_PHOTOS_PER_RESPONSE,
   PhotoLimitReached,
+  type PhotoRecord,
   REFUSAL_TEXT,
 } from '../../core/evidence/photos.ts';
 import { lazySchema } from '../../core/lazy-schema.ts';
@@ -59,15 +60,17 @@ const SlotRequest = lazySchema(() =>
 const statusOf = (view: PhotoView): PhotoStatus =>
   view.reason ? { ...view, message: REFUSAL_TEXT[view.reason] } : view;
 
+/** The photo records of the link's response, as stored. */
+export const listPhotoRecords = (token: TokenRecord): Promise<PhotoRecord[]> =>
+  store.photos.listPhotos({ campaignId: token.campaignId, shard: token.shard, assignmentId: token.id });
+
+/** Photo records as their supervisor's page shows them, with read URLs of the ready ones. */
+export const statusesOf = async (photos: readonly PhotoRecord[]): Promise<PhotoStatus[]> =>
+  (await viewPhotos(photos, evidenceSigner, new Date())).map(statusOf);
+
 /** The photos of the link's response, with read URLs of the ready ones: only its own supervisor holds the link. */
-export const listPhotoStatuses = async (token: TokenRecord): Promise<PhotoStatus[]> => {
-  const photos = await store.photos.listPhotos({
-    campaignId: token.campaignId,
-    shard: token.shard,
-    assignmentId: token.id,
-  });
-  return (await viewPhotos(photos, evidenceSigner, new Date())).map(statusOf);
-};
+export const listPhotoStatuses = async (token: TokenRecord): Promise<PhotoStatus[]> =>
+  statusesOf(await listPhotoRecords(token));
 
 /**
  * POST /s/{token}/photos: an upload slot for one photo of one problem (`problem`: its row's key). A script gets

@@ -2,6 +2,7 @@ import type { TokenRecord } from '../../adapters/table/assignments.ts';
 import { store } from '../../adapters/table.ts';
 import { discardRemovedPhotos } from '../../app/evidence.ts';
 import { collecting } from '../../core/campaign/submission-window.ts';
+import type { PhotoRecord } from '../../core/evidence/photos.ts';
 import { renderSurveyPage } from '../../core/render/survey/page.ts';
 import { listShownPhotos } from '../../core/render/survey/photo-list.ts';
 import type { FieldError } from '../../core/responses/answers.ts';
@@ -16,7 +17,7 @@ import { type BodyResult, readSubmissionBody } from './body.ts';
 import { buildPageModel, type Context, checkWritable, loadContext, loadRechecks, surveyLinks } from './link.ts';
 import { answerProblem } from './messages.ts';
 import { loadPagePhotos, pagePhotoHeaders } from './page-photos.ts';
-import { offerPhotoSlot } from './photos.ts';
+import { listPhotoRecords, offerPhotoSlot } from './photos.ts';
 import { respond } from './site.ts';
 
 /** A write the link may make: its body, assignment, campaign and the time it is made. */
@@ -85,28 +86,23 @@ export const answerInvalid = async (
   );
 };
 
-/** The page's photos when the row `key` has some (removing it is then to be confirmed: they go with it). */
-const askBeforeRemoving = async (token: TokenRecord, key: string) => {
-  const shown = await loadPagePhotos(token, 'form');
-  return listShownPhotos(shown.photos).some((p) => p.problem === key) ? shown : undefined;
-};
-
 /**
  * Discards the photos of the rows removed (`removed`: their keys) unless a row of `kept` still has the key:
- * after the answers without them are stored, so a failure in between leaves the photos, never a row without them.
+ * after the answers without them are stored, so a failure in between leaves the photos, never a row without
+ * them. The response's photo records are read here unless the caller has them (`listed`).
  */
 export const discardPhotosOfRemoved = async (
   token: TokenRecord,
   removed: readonly string[],
   kept: readonly Pick<RawProblem, 'key'>[],
+  listed?: readonly PhotoRecord[],
 ): Promise<void> => {
-  if (removed.length === 0) return;
-  await discardRemovedPhotos(
-    { campaignId: token.campaignId, shard: token.shard, assignmentId: token.id },
-    removed,
-    kept.map((p, i) => problemKeyOf(p, i)),
-    { photos: store.photos, now: () => new Date() },
-  );
+  const keys = kept.map((p, i) => problemKeyOf(p, i));
+  if (removed.every((key) => keys.includes(key))) return;
+  await discardRemovedPhotos(listed ?? (await listPhotoRecords(token)), removed, keys, {
+    photos: store.photos,
+    now: () => new Date(),
+  });
 };
 
 /** Saves a draft; a form post comes back to the page (no script needed), a JSON call gets the time saved. */
@@ -116,8 +112,9 @@ export const saveDraft = async (write: OpenWrite, request: HttpRequest, intent: 
   const remove = /^remove-problem-(\d+)(-confirmed)?$/.exec(intent);
   const at = remove ? Number(remove[1]) : -1;
   const removedKey = remove ? problemKeyOf(input.problems[at] ?? {}, at) : undefined;
-  // A row's photos go with it: the plain form asks first when the row has some.
-  const ask = removedKey && !remove?.[2] && !request.json ? await askBeforeRemoving(token, removedKey) : undefined;
+  // A row's photos go with it: the plain form asks first when the row has some listed.
+  const listed = remove && !remove[2] && !request.json ? await listPhotoRecords(token) : undefined;
+  const ask = listed !== undefined && listShownPhotos(listed).some((p) => p.problem === removedKey);
   const removing = removedKey !== undefined && !ask;
   const problems = removing ? input.problems.filter((_, i) => i !== at) : input.problems;
   const checked = checkDraft(
@@ -132,12 +129,14 @@ export const saveDraft = async (write: OpenWrite, request: HttpRequest, intent: 
     token,
     [...(input.removedProblems ?? []), ...(removing ? [removedKey] : [])],
     checked.draft.problems,
+    listed,
   );
   if (request.json) return respond.json(200, { saved: 'draft', savedAt: checked.draft.savedAt });
-  if (ask && remove) {
+  if (ask) {
+    const { photos, headers } = await loadPagePhotos(token, 'form', listed);
     const model = { view: 'form' as const, answers: input.answers, problems: input.problems, errors: [] };
-    const page = { ...model, photos: ask.photos, confirmRemove: at, notice: 'draft-saved' as const };
-    return respond.html(200, renderSurveyPage(buildPageModel(request, token, ctx, page)), { headers: ask.headers });
+    const page = { ...model, photos, confirmRemove: at, notice: 'draft-saved' as const };
+    return respond.html(200, renderSurveyPage(buildPageModel(request, token, ctx, page)), { headers });
   }
   // A problem's photo button of the plain form: the draft is kept, then the photo's upload page is shown.
   const photo = /^photo-(\d+)$/.exec(intent);
