@@ -232,20 +232,20 @@ const readStoredProblems = async (
   ports: ExportBuildPorts,
 ): Promise<StoredProblems> => {
   const out = new Map<string, readonly Problem[]>();
-  const unique = [...new Map(responses).entries()];
-  for (let i = 0; i < unique.length; i += ITEM_READS) {
-    await Promise.all(
-      unique.slice(i, i + ITEM_READS).map(async ([assignmentId, supervisorId]) => {
-        const response = await ports.responses.getResponse(campaignId, supervisorId, assignmentId);
-        out.set(assignmentId, response?.problems ?? []);
-      }),
-    );
-  }
+  await readInTurns([...new Map(responses).entries()], async ([assignmentId, supervisorId]) => {
+    const response = await ports.responses.getResponse(campaignId, supervisorId, assignmentId);
+    out.set(assignmentId, response?.problems ?? []);
+  });
   return out;
 };
 
 /** Items read at once: a few concurrent GetItems, never a Scan. */
 const ITEM_READS = 16;
+
+/** Runs `read` on every entry, {@link ITEM_READS} at a time. */
+const readInTurns = async <T>(entries: readonly T[], read: (entry: T) => Promise<void>): Promise<void> => {
+  for (let i = 0; i < entries.length; i += ITEM_READS) await Promise.all(entries.slice(i, i + ITEM_READS).map(read));
+};
 
 /** The finding (response and problem) of each item the fixes answer, by `<center>#<item>`: one GetItem an item. */
 const findingsOfFixes = async (
@@ -257,15 +257,11 @@ const findingsOfFixes = async (
   if (fixes.length === 0) return out;
   const { series } = (await ports.campaigns.getMeta(campaignId)).campaign;
   const items = [...new Map(fixes.map((f) => [`${f.centerId}#${f.itemId}`, f])).entries()];
-  for (let i = 0; i < items.length; i += ITEM_READS) {
-    await Promise.all(
-      items.slice(i, i + ITEM_READS).map(async ([key, fix]) => {
-        const item = await ports.rectification.getRectificationItem(series, fix.centerId, fix.itemId);
-        if (item?.problem !== undefined)
-          out.set(key, { assignmentId: item.assignmentId, supervisorId: item.supervisorId, problem: item.problem });
-      }),
-    );
-  }
+  await readInTurns(items, async ([key, fix]) => {
+    const item = await ports.rectification.getRectificationItem(series, fix.centerId, fix.itemId);
+    if (item?.problem !== undefined)
+      out.set(key, { assignmentId: item.assignmentId, supervisorId: item.supervisorId, problem: item.problem });
+  });
   return out;
 };
 
