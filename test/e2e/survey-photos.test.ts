@@ -8,7 +8,7 @@ import type { EmbeddedCloud } from '../../local/cloud.ts';
 import { phoneJpeg, smallPng } from '../fixtures/photos/images.ts';
 import { launchChromium } from '../support/browser.ts';
 import { startCloudAndClients } from '../support/embedded-cloud.ts';
-import { DESKTOP, PHONE, seriousViolations } from '../support/pages.ts';
+import { DESKTOP, openPage, PHONE, seriousViolations } from '../support/pages.ts';
 import { closeCampaign, launchWithLinks, surveyCampaign } from './survey-cloud.ts';
 
 /**
@@ -49,17 +49,6 @@ const contextOf = async (lang: Lang, viewport = PHONE, javaScriptEnabled = true)
   });
   context.setDefaultTimeout(15_000);
   return context;
-};
-
-/** A page that records script errors and CSP refusals (a photo blocked by the policy would show here). */
-const openPage = async (context: BrowserContext) => {
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-  });
-  return { page, problems };
 };
 
 const shoot = (page: Page, name: string) => page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
